@@ -1,0 +1,38 @@
+#!/bin/sh
+# Runs the whole test suite in each build directory given (configuring it when needed) and
+# ends with one line "N passed, N failed" summed over every test of every build.
+# A build directory whose name contains "asan" is configured with ASan + UBSan (clang).
+set -u
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+status=0
+for dir in "$@"; do
+    if [ ! -f "$dir/build.ninja" ]; then
+        case "$dir" in
+        *asan*) CC=clang meson setup "$dir" -Db_sanitize=address,undefined -Db_lundef=false \
+                    --buildtype=debug >/dev/null || exit 1 ;;
+        *) meson setup "$dir" --buildtype=debugoptimized >/dev/null || exit 1 ;;
+        esac
+    fi
+    echo "=== building $dir"
+    meson compile -C "$dir" >"$dir/compile.log" 2>&1 || { cat "$dir/compile.log"; exit 1; }
+    echo "=== testing $dir"
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+        meson test -C "$dir" --print-errorlogs --num-processes 2 || status=1
+    log="$dir/meson-logs/testlog.json"
+    if [ -f "$log" ]; then
+        p=$(grep -c '"result": "OK"' "$log")
+        f=$(grep -c -E '"result": "(FAIL|TIMEOUT|ERROR|UNEXPECTEDPASS)"' "$log")
+        passed=$((passed + p))
+        failed=$((failed + f))
+    else
+        failed=$((failed + 1))
+    fi
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+    failed=1
+fi
+echo "$passed passed, $failed failed"
+exit "$status"

@@ -1,0 +1,351 @@
+/*
+ * api.c — the API's front door: route table, authentication, CSRF, org resolution,
+ * role checks, and the single kg_err -> HTTP status table.
+ *
+ * A resource handler runs only after everything here has passed, so handlers deal with
+ * their resource alone. Roles are checked here and again in the store.
+ */
+#include "api/api_int.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/auth_int.h"
+#include "domain/validate.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/str.h"
+
+void kg_api_config_defaults(struct kg_api_config *cfg)
+{
+    *cfg = (struct kg_api_config){
+        .max_body = 1u << 20,
+        .max_import_body = 64u << 20,
+        .session_idle_s = 8 * 3600,
+        .session_absolute_s = 7 * 86400,
+        .token_absolute_s = 90 * 86400,
+        .login_fail_account = 5,
+        .login_fail_ip = 20,
+        .login_window_s = 15 * 60,
+        .pwhash_ops = 2,
+        .pwhash_mem = 19u << 20,
+    };
+}
+
+static const struct {
+    enum kg_err e;
+    int status;
+    const char *message;
+} err_table[] = {
+    {KG_OK, 200, "ok"},
+    {KG_EINVAL, 400, "the request is not valid"},
+    {KG_EJSON, 400, "the body is not valid JSON"},
+    {KG_ENOTFOUND, 404, "not found"},
+    {KG_ECONFLICT, 409, "a record with the same value already exists"},
+    {KG_EFORBIDDEN, 403, "your role does not allow this"},
+    {KG_EUNAUTH, 401, "log in first"},
+    {KG_ETOOBIG, 413, "the request is too large"},
+    {KG_EMEDIA, 415, "send the body as application/json"},
+    {KG_ERATE, 429, "too many attempts; try again later"},
+    {KG_EMETHOD, 405, "this method is not allowed on this path"},
+    {KG_EIO, 500, "the server could not complete the request"},
+    {KG_ENOMEM, 500, "the server ran out of memory"},
+    {KG_EINTERNAL, 500, "internal error"},
+};
+
+int kg_api_status(enum kg_err e)
+{
+    for (size_t i = 0; i < sizeof(err_table) / sizeof(err_table[0]); i++)
+        if (err_table[i].e == e)
+            return err_table[i].status;
+    return 500;
+}
+
+static const char *default_message(enum kg_err e)
+{
+    for (size_t i = 0; i < sizeof(err_table) / sizeof(err_table[0]); i++)
+        if (err_table[i].e == e)
+            return err_table[i].message;
+    return "internal error";
+}
+
+enum kg_err kg_api_fail(struct kg_ctx *c, enum kg_err e, const char *field, const char *message)
+{
+    c->err_field = field;
+    c->err_message = message;
+    return e;
+}
+
+/* A last-resort body that needs no allocation. */
+static const char oom_body[] =
+    "{\"error\":{\"code\":\"payload_too_large\",\"message\":\"the request needed more memory "
+    "than a request may use\"}}";
+
+void kg_api_error(struct kg_ctx *c, enum kg_err e)
+{
+    int status = kg_api_status(e);
+    if (status >= 500)
+        kg_error("request failed: %s %s: %s", c->req->method,
+                 c->req->route ? c->req->route->pattern : "-", kg_err_name(e));
+    json_t *err = json_object();
+    json_t *body = json_object();
+    if (err && body) {
+        json_object_set_new(err, "code", json_string(kg_err_name(e)));
+        const char *msg = c->err_message ? c->err_message : default_message(e);
+        if (status >= 500)
+            msg = default_message(e); /* never leak internals */
+        if (c->err_field && status < 500) {
+            json_object_set_new(err, "field", json_string(c->err_field));
+            const char *full = kg_arena_printf(c->a, "%s %s", c->err_field, msg);
+            json_object_set_new(err, "message", json_string(full ? full : msg));
+        } else {
+            json_object_set_new(err, "message", json_string(msg));
+        }
+        if (c->err_existing_id)
+            json_object_set_new(err, "existing_id", json_string(c->err_existing_id));
+        json_object_set_new(body, "error", err);
+        err = NULL;
+    }
+    json_decref(err);
+    size_t len;
+    char *s = body ? kg_json_dump(c->a, body, &len) : NULL;
+    json_decref(body);
+    if (!s) {
+        kg_resp_set(c->resp, 413, "application/json", oom_body, sizeof(oom_body) - 1);
+        return;
+    }
+    kg_resp_set(c->resp, status, "application/json", s, len);
+    if (e == KG_EUNAUTH)
+        kg_resp_header(c->resp, "WWW-Authenticate", "Bearer realm=\"kamgar\"");
+}
+
+enum kg_err kg_api_json(struct kg_ctx *c, int status, json_t *v)
+{
+    if (!v)
+        return KG_ENOMEM;
+    size_t len;
+    char *s = kg_json_dump(c->a, v, &len);
+    json_decref(v);
+    if (!s)
+        return KG_ETOOBIG;
+    kg_resp_set(c->resp, status, "application/json", s, len);
+    return KG_OK;
+}
+
+enum kg_err kg_api_no_content(struct kg_ctx *c)
+{
+    kg_resp_set(c->resp, 204, NULL, "", 0);
+    return KG_OK;
+}
+
+enum kg_err kg_api_body(struct kg_ctx *c, json_t **out)
+{
+    const char *ct = kg_req_header(c->req, "Content-Type");
+    size_t n = ct ? strcspn(ct, ";") : 0;
+    while (n && ct[n - 1] == ' ')
+        n--;
+    if (!ct || n != 16 || strncasecmp(ct, "application/json", 16) != 0)
+        return kg_api_fail(c, KG_EMEDIA, NULL, "send the body as application/json");
+    if (c->req->body_len == 0)
+        return kg_api_fail(c, KG_EJSON, NULL, "the body is empty; send a JSON object");
+    struct kg_jerr je = {0};
+    enum kg_err e = kg_json_parse(c->a, c->req->body, c->req->body_len, out, &je);
+    if (e)
+        return kg_api_fail(c, e, je.field, je.message);
+    return KG_OK;
+}
+
+enum kg_err kg_api_decode(struct kg_ctx *c, const struct kg_jspec *spec, bool create, void *rec,
+                          unsigned *fields)
+{
+    json_t *body;
+    enum kg_err e = kg_api_body(c, &body);
+    if (e)
+        return e;
+    struct kg_jerr je = {0};
+    e = kg_json_decode(c->a, spec, body, create, rec, fields, &je);
+    if (e)
+        return kg_api_fail(c, e, je.field, je.message);
+    return KG_OK;
+}
+
+enum kg_err kg_api_page(struct kg_ctx *c, struct kg_page *pg)
+{
+    pg->page = 1;
+    pg->per_page = 50;
+    pg->total = 0;
+    const char *p = kg_query_get(&c->query, "page");
+    const char *pp = kg_query_get(&c->query, "per_page");
+    if (p && kg_parse_i64(p, strlen(p), 1, 1000000, &pg->page) != KG_OK)
+        return kg_api_fail(c, KG_EINVAL, "page", "must be a whole number from 1");
+    if (pp && kg_parse_i64(pp, strlen(pp), 1, 200, &pg->per_page) != KG_OK)
+        return kg_api_fail(c, KG_EINVAL, "per_page", "must be a whole number from 1 to 200");
+    return KG_OK;
+}
+
+enum kg_err kg_api_list(struct kg_ctx *c, json_t *items, const struct kg_page *pg)
+{
+    json_t *o = json_pack("{s:o, s:I, s:I, s:I}", "items", items, "page", (json_int_t)pg->page,
+                          "per_page", (json_int_t)pg->per_page, "total", (json_int_t)pg->total);
+    return kg_api_json(c, 200, o);
+}
+
+enum kg_err kg_api_store_err(struct kg_ctx *c, enum kg_err e, const struct kg_conflict *cf)
+{
+    if (e == KG_ECONFLICT && cf && cf->field) {
+        c->err_existing_id = cf->existing_id;
+        return kg_api_fail(c, e, cf->field, "is already used by another record of this org");
+    }
+    if (e == KG_EINVAL && cf && cf->field)
+        return kg_api_fail(c, e, cf->field, "does not name a record of this org");
+    return e;
+}
+
+void kg_api_audit(struct kg_ctx *c, const char *action, const char *rtype, const char *rid,
+                  int64_t count)
+{
+    char now[21];
+    kg_time_now(now);
+    struct kg_audit_entry e = {
+        .org_id = c->who.org_id,
+        .user_id = c->authed ? c->session.user.id : NULL,
+        .action = action,
+        .resource_type = rtype,
+        .resource_id = rid,
+        .count = count,
+        .ip = c->req->client_ip,
+        .at = now,
+    };
+    if (c->st->ops->audit_add(c->st, &e) != KG_OK)
+        kg_error("could not write audit entry for %s", action);
+}
+
+static void entry(void *ctx, struct kg_req *req, struct kg_resp *resp);
+
+void kg_api_route(struct kg_api *api, const char *method, const char *pattern,
+                  enum kg_err (*fn)(struct kg_ctx *), unsigned flags, enum kg_role min_role,
+                  size_t max_body)
+{
+    if (api->n_routes == api->cap_routes) {
+        api->cap_routes = api->cap_routes ? api->cap_routes * 2 : 64;
+        api->routes = kg_xrealloc(api->routes, api->cap_routes * sizeof(*api->routes));
+    }
+    api->routes[api->n_routes++] = (struct api_route){fn, flags, min_role};
+    kg_router_add(api->router, method, pattern, entry, max_body);
+}
+
+static bool is_write(const char *method)
+{
+    return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
+           strcmp(method, "OPTIONS") != 0;
+}
+
+static enum kg_err prepare(struct kg_ctx *c, const struct api_route *r)
+{
+    const char *bad_key;
+    enum kg_err e = kg_query_parse(c->a, c->req->query, strlen(c->req->query), &c->query, &bad_key);
+    if (e)
+        return kg_api_fail(c, e == KG_ETOOBIG ? KG_EINVAL : e, bad_key,
+                           "is not a valid query parameter (bad %-escape, invalid UTF-8 or too "
+                           "many parameters)");
+    if (r->flags & R_PUBLIC)
+        return KG_OK;
+    e = kg_auth_session(c);
+    if (e)
+        return e;
+    if (c->via_cookie && is_write(c->req->method)) {
+        const char *tok = kg_req_header(c->req, "X-CSRF-Token");
+        if (!tok || strlen(tok) != 64 || sodium_memcmp(tok, c->session.csrf_token, 64) != 0)
+            return kg_api_fail(c, KG_EFORBIDDEN, NULL,
+                               "missing or wrong X-CSRF-Token header (cookie-authenticated "
+                               "writes must carry the csrf_token from login)");
+    }
+    c->who.user_id = c->session.user.id;
+    c->who.instance_admin = c->session.user.instance_admin;
+    if (!(r->flags & R_ORG))
+        return KG_OK;
+    const char *org = kg_req_param(c->req, "org");
+    enum kg_role role = KG_ROLE_NONE;
+    e = c->st->ops->org_resolve(c->st, org, c->who.user_id, c->a, &c->org, &role);
+    if (e == KG_OK && role == KG_ROLE_NONE)
+        e = KG_ENOTFOUND; /* instance admins manage orgs, they do not read their people */
+    if (e)
+        return kg_api_fail(c, e, NULL, e == KG_ENOTFOUND ? "no such org" : NULL);
+    c->who.org_id = c->org.id;
+    c->who.role = role;
+    if (role < r->min_role)
+        return kg_api_fail(c, KG_EFORBIDDEN, NULL,
+                           kg_arena_printf(c->a, "this needs the %s role or higher; you are %s",
+                                           kg_role_name(r->min_role), kg_role_name(role)));
+    return KG_OK;
+}
+
+static void entry(void *ctx, struct kg_req *req, struct kg_resp *resp)
+{
+    struct kg_api *api = ctx;
+    struct kg_ctx c = {
+        .api = api, .req = req, .resp = resp, .a = req->arena, .st = api->store};
+    const struct api_route *r = &api->routes[req->route->index];
+    enum kg_err e = prepare(&c, r);
+    if (!e)
+        e = r->fn(&c);
+    if (e)
+        kg_api_error(&c, e);
+    if (strncmp(req->path, "/api/", 5) == 0)
+        kg_resp_header(resp, "Cache-Control", "no-store");
+}
+
+static void fallback(void *ctx, struct kg_req *req, struct kg_resp *resp, int status)
+{
+    struct kg_ctx c = {.api = ctx, .req = req, .resp = resp, .a = req->arena};
+    if (status == 405) {
+        c.err_message = kg_arena_printf(c.a, "%s is not allowed on this path", req->method);
+        kg_api_error(&c, KG_EMETHOD);
+        return;
+    }
+    c.err_message = "no such endpoint";
+    kg_api_error(&c, KG_ENOTFOUND);
+}
+
+struct kg_api *kg_api_new(const struct kg_api_config *cfg, struct kg_store *store)
+{
+    if (sodium_init() < 0)
+        abort();
+    struct kg_api *api = kg_xcalloc(1, sizeof(*api));
+    api->cfg = *cfg;
+    api->store = store;
+    api->router = kg_router_new(api, cfg->max_body, fallback);
+    api->throttle = kg_throttle_new(4096, cfg->login_window_s);
+    kg_api_system_routes(api);
+    kg_api_auth_routes(api);
+    kg_api_org_routes(api);
+    kg_api_people_routes(api);
+    kg_api_chart_routes(api);
+    kg_api_tag_routes(api);
+    kg_api_audit_routes(api);
+    api->metrics = kg_metrics_new(kg_router_count(api->router));
+    return api;
+}
+
+void kg_api_free(struct kg_api *api)
+{
+    if (!api)
+        return;
+    kg_router_free(api->router);
+    kg_metrics_free(api->metrics);
+    kg_throttle_free(api->throttle);
+    free(api->routes);
+    free(api);
+}
+
+struct kg_router *kg_api_router(struct kg_api *api)
+{
+    return api->router;
+}
+
+struct kg_metrics *kg_api_metrics(struct kg_api *api)
+{
+    return api->metrics;
+}

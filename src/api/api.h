@@ -1,0 +1,48 @@
+/*
+ * api.h — the JSON API (/api/v1/...), /healthz and /metrics.
+ *
+ * kg_api_new builds the route table on a router; the HTTP server (or a handler test)
+ * dispatches requests to it. Authentication, CSRF, org resolution and role checks happen
+ * once, in api.c, before a resource handler runs; the store checks roles again.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "http/metrics.h"
+#include "http/router.h"
+#include "store/store.h"
+
+struct kg_api_config {
+    size_t max_body;         /* default 1 MiB */
+    size_t max_import_body;  /* default 64 MiB */
+    long session_idle_s;     /* idle expiry of a session, default 8 hours */
+    long session_absolute_s; /* absolute expiry, default 7 days */
+    long token_absolute_s;   /* API tokens for scripts, default 90 days */
+    unsigned login_fail_account; /* failures per account per window before 429, default 5 */
+    unsigned login_fail_ip;      /* failures per IP per window, default 20 */
+    long login_window_s;         /* default 15 minutes */
+    bool tls;                    /* cookies get Secure */
+    /* argon2id cost; tests lower it. Defaults: 2 passes, 19 MiB (OWASP's minimum). */
+    unsigned long long pwhash_ops;
+    size_t pwhash_mem;
+};
+
+struct kg_api;
+
+/* Sets the defaults above. */
+void kg_api_config_defaults(struct kg_api_config *cfg);
+/* Registers every route on a new router. store is borrowed. */
+struct kg_api *kg_api_new(const struct kg_api_config *cfg, struct kg_store *store);
+void kg_api_free(struct kg_api *api);
+struct kg_router *kg_api_router(struct kg_api *api);
+/* The metrics the server should record into (owned by the api). */
+struct kg_metrics *kg_api_metrics(struct kg_api *api);
+
+/*
+ * Hashes a password with argon2id at the configured cost into out (crypto_pwhash_STRBYTES).
+ * Used by the CLI too. KG_EINVAL when the password is shorter than 10 or longer than 1024
+ * bytes; KG_ENOMEM when hashing failed.
+ */
+enum kg_err kg_api_hash_password(const struct kg_api_config *cfg, const char *password,
+                                 char out[128]) KG_MUST_CHECK;

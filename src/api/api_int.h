@@ -1,0 +1,93 @@
+/*
+ * api_int.h — what the files of src/api/ share: the request context, route registration,
+ * the error table and response helpers. Not for use outside src/api/.
+ */
+#pragma once
+#include <jansson.h>
+
+#include "api/api.h"
+#include "api/json.h"
+#include "api/throttle.h"
+#include "http/query.h"
+
+/* Route requirements. */
+enum route_flag {
+    R_PUBLIC = 1u << 0, /* no authentication */
+    R_ORG = 1u << 1,    /* pattern has {org}: resolve it and require membership */
+};
+
+/* A resource handler. Returns KG_OK after calling one of the respond helpers. */
+struct kg_ctx;
+struct api_route {
+    enum kg_err (*fn)(struct kg_ctx *c);
+    unsigned flags;
+    enum kg_role min_role; /* for R_ORG routes */
+};
+
+struct kg_api {
+    struct kg_api_config cfg;
+    struct kg_store *store;
+    struct kg_router *router;
+    struct kg_metrics *metrics;
+    struct api_route *routes; /* indexed by kg_route.index */
+    size_t n_routes, cap_routes;
+    struct kg_throttle *throttle;
+};
+
+struct kg_ctx {
+    struct kg_api *api;
+    struct kg_req *req;
+    struct kg_resp *resp;
+    struct kg_arena *a;
+    struct kg_store *st;
+    struct kg_query query;
+    bool authed;
+    bool via_cookie;
+    struct kg_session session;
+    struct kg_org org;  /* R_ORG routes */
+    struct kg_actor who; /* user, org and role */
+    /* Error detail for the response when a handler returns an error. */
+    const char *err_field;
+    const char *err_message;
+    const char *err_existing_id;
+};
+
+/* Registers an API route. */
+void kg_api_route(struct kg_api *api, const char *method, const char *pattern,
+                  enum kg_err (*fn)(struct kg_ctx *), unsigned flags, enum kg_role min_role,
+                  size_t max_body);
+
+/* Per-resource registration (one file each). */
+void kg_api_auth_routes(struct kg_api *api);
+void kg_api_org_routes(struct kg_api *api);
+void kg_api_people_routes(struct kg_api *api);
+void kg_api_chart_routes(struct kg_api *api); /* employers, workplaces, units */
+void kg_api_tag_routes(struct kg_api *api);
+void kg_api_audit_routes(struct kg_api *api);
+void kg_api_system_routes(struct kg_api *api);
+
+/* Responds with v (which it takes ownership of). KG_ETOOBIG when it cannot be serialised. */
+enum kg_err kg_api_json(struct kg_ctx *c, int status, json_t *v) KG_MUST_CHECK;
+/* 204 No Content. */
+enum kg_err kg_api_no_content(struct kg_ctx *c);
+/* Fills the error detail and returns e (for `return kg_api_fail(c, KG_EINVAL, "f", "m");`). */
+enum kg_err kg_api_fail(struct kg_ctx *c, enum kg_err e, const char *field, const char *message);
+/* Renders the error response for e (the one kg_err -> status table). */
+void kg_api_error(struct kg_ctx *c, enum kg_err e);
+/* HTTP status for an error code. */
+int kg_api_status(enum kg_err e);
+
+/* Parses the request body as a JSON object (checks Content-Type, UTF-8, syntax). */
+enum kg_err kg_api_body(struct kg_ctx *c, json_t **out) KG_MUST_CHECK;
+/* Decodes the body into rec per spec. */
+enum kg_err kg_api_decode(struct kg_ctx *c, const struct kg_jspec *spec, bool create, void *rec,
+                          unsigned *fields) KG_MUST_CHECK;
+/* Reads ?page=&per_page= (defaults 1 and 50, per_page at most 200). */
+enum kg_err kg_api_page(struct kg_ctx *c, struct kg_page *pg) KG_MUST_CHECK;
+/* {"items": [...], "page", "per_page", "total"}; takes items. */
+enum kg_err kg_api_list(struct kg_ctx *c, json_t *items, const struct kg_page *pg) KG_MUST_CHECK;
+/* Maps a store conflict or reference error into the context's error detail. */
+enum kg_err kg_api_store_err(struct kg_ctx *c, enum kg_err e, const struct kg_conflict *cf);
+/* Appends an audit entry for the current user and org (errors are logged, not returned). */
+void kg_api_audit(struct kg_ctx *c, const char *action, const char *rtype, const char *rid,
+                  int64_t count);

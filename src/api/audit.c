@@ -1,0 +1,37 @@
+/*
+ * audit.c — /api/v1/orgs/{org}/audit: who read, exported or changed what, for the org's
+ * admins. Entries name users and record ids, never the personal data itself.
+ */
+#include "api/api_int.h"
+
+static json_t *entry_json(const struct kg_audit_entry *e)
+{
+    json_t *o = json_pack("{s:s, s:s?, s:s?, s:s, s:s?, s:s?, s:s?, s:s}", "id", e->id, "user_id",
+                          e->user_id, "user_email", e->user_email, "action", e->action,
+                          "resource_type", e->resource_type, "resource_id", e->resource_id, "ip",
+                          e->ip, "at", e->at);
+    if (o)
+        json_object_set_new(o, "count", e->count >= 0 ? json_integer(e->count) : json_null());
+    return o;
+}
+
+static enum kg_err list(struct kg_ctx *c)
+{
+    struct kg_page pg;
+    struct kg_audit_entry *v;
+    size_t n;
+    enum kg_err e = kg_api_page(c, &pg);
+    if (!e)
+        e = c->st->ops->audit_list(c->st, &c->who, c->a, &pg, &v, &n);
+    if (e)
+        return e;
+    json_t *items = json_array();
+    for (size_t i = 0; items && i < n; i++)
+        json_array_append_new(items, entry_json(&v[i]));
+    return kg_api_list(c, items, &pg);
+}
+
+void kg_api_audit_routes(struct kg_api *api)
+{
+    kg_api_route(api, "GET", "/api/v1/orgs/{org}/audit", list, R_ORG, KG_ROLE_ADMIN, 0);
+}

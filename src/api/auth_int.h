@@ -1,0 +1,10 @@
+/*
+ * auth_int.h — authentication helpers shared inside src/api/.
+ */
+#pragma once
+#include "api/api_int.h"
+
+/* Authenticates the request (Bearer token or session cookie) into c->session. KG_EUNAUTH. */
+enum kg_err kg_auth_session(struct kg_ctx *c) KG_MUST_CHECK;
+/* JSON for a user: {id, email, display_name, instance_admin, created_at}. */
+json_t *kg_auth_user_json(const struct kg_user *u);

@@ -1,0 +1,245 @@
+/*
+ * json.c — spec-driven JSON decoding and encoding; see json.h.
+ */
+#include "api/json.h"
+
+#include <string.h>
+
+#include "domain/model.h"
+#include "util/str.h"
+
+/* A hard cap on array items, before the domain rules apply their own, smaller ones. */
+#define KG_JSON_MAX_ITEMS 1000
+
+static void decref(void *v)
+{
+    json_decref(v);
+}
+
+json_t *kg_json_own(struct kg_arena *a, json_t *v)
+{
+    if (!v)
+        return NULL;
+    if (kg_arena_defer(a, decref, v) != KG_OK)
+        return NULL;
+    return v;
+}
+
+enum kg_err kg_json_parse(struct kg_arena *a, const char *s, size_t n, json_t **out,
+                          struct kg_jerr *err)
+{
+    if (!kg_utf8_valid(s, n)) {
+        /* kg_utf8_valid also refuses a raw NUL byte, which jansson would stop at. */
+        err->field = NULL;
+        err->message = "the body is not valid UTF-8";
+        return KG_EJSON;
+    }
+    json_error_t je;
+    json_t *v = json_loadb(s, n, JSON_REJECT_DUPLICATES, &je);
+    if (!v) {
+        err->field = NULL;
+        err->message = kg_arena_printf(a, "invalid JSON at line %d column %d: %s", je.line,
+                                       je.column, je.text);
+        if (!err->message)
+            err->message = "invalid JSON";
+        return KG_EJSON;
+    }
+    if (!kg_json_own(a, v))
+        return KG_ETOOBIG;
+    if (!json_is_object(v)) {
+        err->field = NULL;
+        err->message = "the body must be a JSON object";
+        return KG_EJSON;
+    }
+    *out = v;
+    return KG_OK;
+}
+
+static const char *path(struct kg_arena *a, const char *prefix, const char *name)
+{
+    if (!prefix)
+        return name;
+    const char *p = kg_arena_printf(a, "%s.%s", prefix, name);
+    return p ? p : name;
+}
+
+static enum kg_err fail(struct kg_jerr *err, const char *field, const char *message)
+{
+    err->field = field;
+    err->message = message;
+    return KG_EINVAL;
+}
+
+static enum kg_err copy_str(struct kg_arena *a, json_t *v, const char **out)
+{
+    *out = kg_arena_strndup(a, json_string_value(v), json_string_length(v));
+    return *out ? KG_OK : KG_ETOOBIG;
+}
+
+static enum kg_err decode_field(struct kg_arena *a, const struct kg_jspec *f, json_t *v,
+                                bool create, char *rec, unsigned *fields, const char *fname,
+                                struct kg_jerr *err);
+
+static enum kg_err decode_obj(struct kg_arena *a, const struct kg_jspec *spec, json_t *obj,
+                              bool create, char *rec, unsigned *fields, const char *prefix,
+                              struct kg_jerr *err)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v)
+    {
+        const struct kg_jspec *f = spec;
+        while (f->name && strcmp(f->name, key) != 0)
+            f++;
+        const char *fname = path(a, prefix, key);
+        if (!f->name) {
+            err->field = kg_arena_strdup(a, fname);
+            err->message = "is not a known field";
+            return KG_EINVAL;
+        }
+        if ((f->flags & KG_JF_READONLY) || ((f->flags & KG_JF_CREATE) && !create))
+            return fail(err, f->name, "cannot be set");
+        enum kg_err e = decode_field(a, f, v, create, rec, fields, fname, err);
+        if (e)
+            return e;
+    }
+    return KG_OK;
+}
+
+static enum kg_err decode_field(struct kg_arena *a, const struct kg_jspec *f, json_t *v,
+                                bool create, char *rec, unsigned *fields, const char *fname,
+                                struct kg_jerr *err)
+{
+    void *at = rec + f->offset;
+    if (json_is_null(v) && (f->flags & KG_JF_NOTNULL))
+        return fail(err, fname, "must not be null");
+    switch (f->type) {
+    case KG_J_STR:
+        if (json_is_null(v)) {
+            *(const char **)at = NULL;
+        } else if (!json_is_string(v)) {
+            return fail(err, fname, "must be a string");
+        } else if (copy_str(a, v, (const char **)at) != KG_OK) {
+            return KG_ETOOBIG;
+        }
+        break;
+    case KG_J_STRLIST: {
+        struct kg_strlist *l = at;
+        l->v = NULL;
+        l->n = 0;
+        if (json_is_null(v))
+            break;
+        if (!json_is_array(v))
+            return fail(err, fname, "must be an array of strings");
+        size_t n = json_array_size(v);
+        if (n > KG_JSON_MAX_ITEMS)
+            return fail(err, fname, "has too many items");
+        l->v = kg_arena_alloc(a, (n ? n : 1) * sizeof(*l->v));
+        if (!l->v)
+            return KG_ETOOBIG;
+        for (size_t i = 0; i < n; i++) {
+            json_t *item = json_array_get(v, i);
+            if (!json_is_string(item))
+                return fail(err, fname, "must be an array of strings");
+            if (copy_str(a, item, &l->v[i]) != KG_OK)
+                return KG_ETOOBIG;
+        }
+        l->n = n;
+        break;
+    }
+    case KG_J_INT:
+    case KG_J_INT64: {
+        int64_t x = f->null_value;
+        if (!json_is_null(v)) {
+            if (!json_is_integer(v))
+                return fail(err, fname, "must be an integer");
+            x = json_integer_value(v);
+            if (x < f->min || x > f->max)
+                return fail(err, fname, "is out of range");
+        }
+        if (f->type == KG_J_INT)
+            *(int *)at = (int)x;
+        else
+            *(int64_t *)at = x;
+        break;
+    }
+    case KG_J_BOOL:
+        if (!json_is_boolean(v))
+            return fail(err, fname, "must be true or false");
+        *(bool *)at = json_is_true(v);
+        break;
+    case KG_J_OBJ:
+        if (json_is_null(v))
+            break; /* the bit alone says "clear it"; the sub-fields stay NULL */
+        if (!json_is_object(v))
+            return fail(err, fname, "must be an object");
+        {
+            unsigned ignored = 0;
+            enum kg_err e = decode_obj(a, f->sub, v, create, rec, &ignored, fname, err);
+            if (e)
+                return e;
+        }
+        break;
+    }
+    *fields |= f->bit;
+    return KG_OK;
+}
+
+enum kg_err kg_json_decode(struct kg_arena *a, const struct kg_jspec *spec, json_t *obj,
+                           bool create, void *rec, unsigned *fields, struct kg_jerr *err)
+{
+    return decode_obj(a, spec, obj, create, rec, fields, NULL, err);
+}
+
+static json_t *encode_value(const struct kg_jspec *f, const char *rec)
+{
+    const void *at = rec + f->offset;
+    switch (f->type) {
+    case KG_J_STR: {
+        const char *s = *(const char *const *)at;
+        return s ? json_string(s) : json_null();
+    }
+    case KG_J_STRLIST: {
+        const struct kg_strlist *l = at;
+        json_t *arr = json_array();
+        for (size_t i = 0; arr && i < l->n; i++)
+            json_array_append_new(arr, json_string(l->v[i]));
+        return arr;
+    }
+    case KG_J_INT: {
+        int x = *(const int *)at;
+        return x == f->null_value ? json_null() : json_integer(x);
+    }
+    case KG_J_INT64: {
+        int64_t x = *(const int64_t *)at;
+        return x == f->null_value ? json_null() : json_integer(x);
+    }
+    case KG_J_BOOL:
+        return json_boolean(*(const bool *)at);
+    case KG_J_OBJ:
+        return kg_json_encode(f->sub, rec);
+    }
+    return json_null();
+}
+
+json_t *kg_json_encode(const struct kg_jspec *spec, const void *rec)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    for (const struct kg_jspec *f = spec; f->name; f++)
+        json_object_set_new_nocheck(o, f->name, encode_value(f, rec));
+    return o;
+}
+
+char *kg_json_dump(struct kg_arena *a, const json_t *v, size_t *len)
+{
+    size_t n = json_dumpb(v, NULL, 0, JSON_COMPACT);
+    char *p = kg_arena_alloc(a, n + 1);
+    if (!p)
+        return NULL;
+    json_dumpb(v, p, n, JSON_COMPACT);
+    p[n] = '\0';
+    *len = n;
+    return p;
+}

@@ -1,0 +1,215 @@
+/*
+ * people.c — /api/v1/orgs/{org}/people: the register of workers and contacts.
+ *
+ * Phones are normalised to E.164 with the org's country as default and emails folded to
+ * lower case before they reach the store, so duplicates are found however they were typed.
+ * Need-to-know (activists see their own people, viewers no notes) is enforced by the store;
+ * this file only shapes the JSON.
+ */
+#include "api/api_int.h"
+
+#include <string.h>
+
+#include "api/specs.h"
+#include "domain/phone.h"
+#include "domain/validate.h"
+#include "util/str.h"
+
+/* Normalises phone and email in place; fails naming the field. */
+static enum kg_err normalise_contact(struct kg_ctx *c, struct kg_person *p, unsigned fields)
+{
+    if ((fields & KG_P_PHONE) && p->phone) {
+        if (!*p->phone) {
+            p->phone = NULL;
+        } else {
+            char *e164 = kg_arena_alloc(c->a, KG_PHONE_MAX);
+            if (!e164)
+                return KG_ETOOBIG;
+            if (kg_phone_normalize(p->phone, strlen(p->phone), c->org.country, e164) != KG_OK)
+                return kg_api_fail(c, KG_EINVAL, "phone",
+                                   "is not a phone number we can read (write it with the "
+                                   "country code, e.g. +92 300 1234567)");
+            p->phone = e164;
+        }
+    }
+    if ((fields & KG_P_EMAIL) && p->email) {
+        char *e = kg_arena_strdup(c->a, p->email);
+        if (!e)
+            return KG_ETOOBIG;
+        for (char *q = e; *q; q++)
+            if (*q >= 'A' && *q <= 'Z')
+                *q = (char)(*q - 'A' + 'a');
+        p->email = *e ? e : NULL;
+    }
+    return KG_OK;
+}
+
+static enum kg_err check(struct kg_ctx *c, struct kg_person *p, unsigned fields, bool create)
+{
+    struct kg_verr ve;
+    if (kg_person_validate(p, fields, create, &ve) != KG_OK)
+        return kg_api_fail(c, KG_EINVAL, ve.field, ve.message);
+    if (c->who.role == KG_ROLE_ACTIVIST && (fields & KG_P_ASSIGNED_TO) &&
+        (!p->assigned_to || strcmp(p->assigned_to, c->who.user_id) != 0))
+        return kg_api_fail(c, KG_EFORBIDDEN, "assigned_to",
+                           "can only be yourself for an activist");
+    return normalise_contact(c, p, fields);
+}
+
+/* The person as JSON; a viewer's copy carries no notes key at all. */
+static json_t *person_json(struct kg_ctx *c, const struct kg_person *p)
+{
+    json_t *o = kg_json_encode(kg_person_spec, p);
+    if (o && c->who.role == KG_ROLE_VIEWER)
+        json_object_del(o, "notes");
+    return o;
+}
+
+static enum kg_err create(struct kg_ctx *c)
+{
+    struct kg_person p = {0};
+    unsigned fields = 0;
+    enum kg_err e = kg_api_decode(c, kg_person_spec, true, &p, &fields);
+    if (!e)
+        e = check(c, &p, fields, true);
+    if (e)
+        return e;
+    if (!(fields & KG_P_MEMBERSHIP))
+        p.membership = "none";
+    if (!(fields & KG_P_CONSENT))
+        p.consent_status = "unknown";
+    struct kg_person out;
+    struct kg_conflict cf = {0};
+    bool created = false;
+    e = c->st->ops->person_create(c->st, &c->who, &p, c->a, &out, &created, &cf);
+    if (e)
+        return kg_api_store_err(c, e, &cf);
+    return kg_api_json(c, created ? 201 : 200, person_json(c, &out));
+}
+
+static enum kg_err get(struct kg_ctx *c)
+{
+    struct kg_person out;
+    enum kg_err e = c->st->ops->person_get(c->st, &c->who, kg_req_param(c->req, "id"), c->a, &out);
+    if (e)
+        return e;
+    return kg_api_json(c, 200, person_json(c, &out));
+}
+
+static enum kg_err update(struct kg_ctx *c)
+{
+    struct kg_person p = {0};
+    unsigned fields = 0;
+    enum kg_err e = kg_api_decode(c, kg_person_spec, false, &p, &fields);
+    if (!e)
+        e = check(c, &p, fields, false);
+    if (e)
+        return e;
+    if ((fields & KG_P_MEMBERSHIP) && !p.membership)
+        return kg_api_fail(c, KG_EINVAL, "membership", "must not be null");
+    p.id = kg_req_param(c->req, "id");
+    struct kg_person out;
+    struct kg_conflict cf = {0};
+    e = c->st->ops->person_update(c->st, &c->who, &p, fields, c->a, &out, &cf);
+    if (e)
+        return kg_api_store_err(c, e, &cf);
+    return kg_api_json(c, 200, person_json(c, &out));
+}
+
+static enum kg_err del(struct kg_ctx *c)
+{
+    const char *id = kg_req_param(c->req, "id");
+    enum kg_err e = c->st->ops->person_delete(c->st, &c->who, id);
+    if (e)
+        return e;
+    kg_api_audit(c, "person.delete", "person", id, 1);
+    return kg_api_no_content(c);
+}
+
+/* Reads a filter that must be an id. */
+static enum kg_err id_filter(struct kg_ctx *c, const char *name, const char **out)
+{
+    const char *v = kg_query_get(&c->query, name);
+    if (v && !kg_id_valid(v))
+        return kg_api_fail(c, KG_EINVAL, name, "must be an id (a UUID)");
+    *out = v;
+    return KG_OK;
+}
+
+static enum kg_err list(struct kg_ctx *c)
+{
+    struct kg_person_filter f = {.is_leader = -1};
+    struct kg_page pg;
+    enum kg_err e = kg_api_page(c, &pg);
+    if (!e)
+        e = id_filter(c, "workplace_id", &f.workplace_id);
+    if (!e)
+        e = id_filter(c, "unit_id", &f.unit_id);
+    if (!e)
+        e = id_filter(c, "employer_id", &f.employer_id);
+    if (!e)
+        e = id_filter(c, "assigned_to", &f.assigned_to);
+    if (e)
+        return e;
+    f.q = kg_query_get(&c->query, "q");
+    if (f.q && (!*f.q || strlen(f.q) > 200))
+        f.q = NULL;
+    if (f.q) {
+        char *e164 = kg_arena_alloc(c->a, KG_PHONE_MAX);
+        if (!e164)
+            return KG_ETOOBIG;
+        if (kg_phone_normalize(f.q, strlen(f.q), c->org.country, e164) == KG_OK)
+            f.q_phone = e164;
+    }
+    f.membership = kg_query_get(&c->query, "membership");
+    if (f.membership && !kg_in_set(kg_memberships, f.membership))
+        return kg_api_fail(c, KG_EINVAL, "membership", "is not one of the allowed values");
+    f.employment_type = kg_query_get(&c->query, "employment_type");
+    if (f.employment_type && !kg_in_set(kg_employment_types, f.employment_type))
+        return kg_api_fail(c, KG_EINVAL, "employment_type", "is not one of the allowed values");
+    f.tag = kg_query_get(&c->query, "tag");
+    const char *a = kg_query_get(&c->query, "assessment");
+    if (a) {
+        int64_t v = 0;
+        if (strcmp(a, "none") == 0 || strcmp(a, "null") == 0)
+            f.assessment = -1;
+        else if (kg_parse_i64(a, strlen(a), 1, 5, &v) == KG_OK)
+            f.assessment = (int)v;
+        else
+            return kg_api_fail(c, KG_EINVAL, "assessment", "must be 1 to 5, or none");
+    }
+    const char *l = kg_query_get(&c->query, "is_leader");
+    if (l) {
+        if (strcmp(l, "true") == 0)
+            f.is_leader = 1;
+        else if (strcmp(l, "false") == 0)
+            f.is_leader = 0;
+        else
+            return kg_api_fail(c, KG_EINVAL, "is_leader", "must be true or false");
+    }
+    f.page = pg.page;
+    f.per_page = pg.per_page;
+
+    struct kg_person *people;
+    size_t n;
+    e = c->st->ops->person_list(c->st, &c->who, &f, c->a, &pg, &people, &n);
+    if (e)
+        return e;
+    json_t *items = json_array();
+    for (size_t i = 0; items && i < n; i++)
+        json_array_append_new(items, person_json(c, &people[i]));
+    if (n > 100)
+        kg_api_audit(c, "people.list", "person", NULL, (int64_t)n);
+    return kg_api_list(c, items, &pg);
+}
+
+void kg_api_people_routes(struct kg_api *api)
+{
+    const char *base = "/api/v1/orgs/{org}/people";
+    const char *one = "/api/v1/orgs/{org}/people/{id}";
+    kg_api_route(api, "GET", base, list, R_ORG, KG_ROLE_VIEWER, 0);
+    kg_api_route(api, "POST", base, create, R_ORG, KG_ROLE_ACTIVIST, 0);
+    kg_api_route(api, "GET", one, get, R_ORG, KG_ROLE_VIEWER, 0);
+    kg_api_route(api, "PATCH", one, update, R_ORG, KG_ROLE_ACTIVIST, 0);
+    kg_api_route(api, "DELETE", one, del, R_ORG, KG_ROLE_ORGANIZER, 0);
+}

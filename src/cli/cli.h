@@ -1,0 +1,49 @@
+/*
+ * cli.h — the kamgar commands (DESIGN.md §4). main.c only dispatches to these.
+ *
+ * Each command returns its exit status: 0 success, 1 a user error (one clear line on
+ * stderr), 2 a usage error.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "store/store.h"
+
+enum { KG_EXIT_OK = 0, KG_EXIT_USER = 1, KG_EXIT_USAGE = 2 };
+
+/* One option of a command: --name VALUE (or --name=VALUE), or a flag when value is NULL. */
+struct kg_opt {
+    const char *name; /* without the dashes */
+    const char **value;
+    bool *flag;
+};
+
+/*
+ * Parses argv[start..] against opts; positional arguments go to pos (at most max_pos).
+ * "--help" sets *help. Returns false (after printing one line) on an unknown option or a
+ * missing value.
+ */
+bool kg_cli_parse(int argc, char **argv, int start, const struct kg_opt *opts, const char **pos,
+                  size_t max_pos, size_t *n_pos, bool *help);
+/* --db or $KAMGAR_DB; prints an error and returns NULL when neither is set. */
+const char *kg_cli_db(const char *db);
+/* Opens the store; prints the reason and returns NULL on failure. */
+struct kg_store *kg_cli_open(const char *db, bool create);
+/* Reads a password from the first line of a file; prints an error and returns false. */
+bool kg_cli_read_password(const char *path, char *out, size_t cap);
+/* Prints "kamgar: " and the message to stderr. */
+void kg_cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* An actor with every right in the org (the operator at the machine), or false with an error. */
+bool kg_cli_org_actor(struct kg_store *s, const char *slug, struct kg_arena *a,
+                      struct kg_actor *who, struct kg_org *org);
+
+int kg_cmd_init(int argc, char **argv);
+int kg_cmd_serve(int argc, char **argv);
+int kg_cmd_org(int argc, char **argv);
+int kg_cmd_user(int argc, char **argv);
+int kg_cmd_demo(int argc, char **argv);
+
+/* Fills the store with the demo union (used by `kamgar demo`); prints nothing. */
+enum kg_err kg_demo_fill(struct kg_store *s, const char *admin_user_id, struct kg_arena *a,
+                         struct kg_org *org_out) KG_MUST_CHECK;

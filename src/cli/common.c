@@ -1,0 +1,120 @@
+/*
+ * common.c — option parsing and the small helpers every command shares.
+ *
+ * Hand-written rather than getopt_long: each command's options are a table, long options
+ * only, and errors must be one clear line; getopt's messages and permutation get in the way.
+ */
+#include "cli/cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void kg_cli_err(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("kamgar: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+bool kg_cli_parse(int argc, char **argv, int start, const struct kg_opt *opts, const char **pos,
+                  size_t max_pos, size_t *n_pos, bool *help)
+{
+    *n_pos = 0;
+    *help = false;
+    for (int i = start; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            *help = true;
+            continue;
+        }
+        if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
+            if (*n_pos >= max_pos) {
+                kg_cli_err("unexpected argument \"%s\" (see --help)", arg);
+                return false;
+            }
+            pos[(*n_pos)++] = arg;
+            continue;
+        }
+        const char *name = arg + 2;
+        const char *eq = strchr(name, '=');
+        size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
+        const struct kg_opt *o = opts;
+        while (o->name && !(strlen(o->name) == nlen && strncmp(o->name, name, nlen) == 0))
+            o++;
+        if (!o->name) {
+            kg_cli_err("unknown option --%.*s (see --help)", (int)nlen, name);
+            return false;
+        }
+        if (o->flag) {
+            if (eq) {
+                kg_cli_err("--%s takes no value", o->name);
+                return false;
+            }
+            *o->flag = true;
+        } else if (eq) {
+            *o->value = eq + 1;
+        } else if (i + 1 < argc) {
+            *o->value = argv[++i];
+        } else {
+            kg_cli_err("--%s needs a value", o->name);
+            return false;
+        }
+    }
+    return true;
+}
+
+const char *kg_cli_db(const char *db)
+{
+    if (!db)
+        db = getenv("KAMGAR_DB");
+    if (!db || !*db)
+        kg_cli_err("say which database: --db PATH (or set KAMGAR_DB)");
+    return db && *db ? db : NULL;
+}
+
+struct kg_store *kg_cli_open(const char *db, bool create)
+{
+    struct kg_store *s = NULL;
+    char msg[256] = "";
+    if (kg_store_sqlite_open(db, create, &s, msg, sizeof(msg)) != KG_OK) {
+        kg_cli_err("%s: %s", db, msg[0] ? msg : "cannot open the database");
+        return NULL;
+    }
+    return s;
+}
+
+bool kg_cli_read_password(const char *path, char *out, size_t cap)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        kg_cli_err("cannot read the password file %s", path);
+        return false;
+    }
+    bool ok = fgets(out, (int)cap, f) != NULL;
+    fclose(f);
+    if (ok)
+        out[strcspn(out, "\r\n")] = '\0';
+    if (!ok || !*out) {
+        kg_cli_err("the password file %s is empty", path);
+        return false;
+    }
+    return true;
+}
+
+bool kg_cli_org_actor(struct kg_store *s, const char *slug, struct kg_arena *a,
+                      struct kg_actor *who, struct kg_org *org)
+{
+    enum kg_role role;
+    if (s->ops->org_resolve(s, slug, NULL, a, org, &role) != KG_OK) {
+        kg_cli_err("no org \"%s\" (create it with `kamgar org add`)", slug);
+        return false;
+    }
+    *who = (struct kg_actor){
+        .user_id = NULL, .org_id = org->id, .role = KG_ROLE_ADMIN, .instance_admin = true};
+    return true;
+}

@@ -1,0 +1,344 @@
+/*
+ * phone.c — phone-number normalisation to E.164, driven by a small table of countries.
+ *
+ * Why not libphonenumber: it is C++ (with Java and JavaScript ports), drags in protobuf and
+ * megabytes of metadata, and Debian has no C binding; domain/ is C11 and libc only. kamgar needs
+ * much less than it offers: turn what organisers type into a register into one canonical string,
+ * and reject what is plainly not a phone. So this file knows only the countries kamgar's unions
+ * work in, and for each one just the national significant number (NSN) length, the leading
+ * digits of mobile numbers and the trunk prefix.
+ *
+ * Must not: do I/O, allocate, depend on the locale, read past `len`, or accept a string that
+ * could normalise differently a second time (the output is its own normal form).
+ */
+#include "domain/phone.h"
+
+#include <assert.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+/* No good input has more than 17 digits ("00" + 15, or "00 62 (0)" + a 12-digit NSN); the cap,
+ * with room to spare, bounds the copy and stops a hostile input early. */
+#define MAX_DIGITS 20
+
+/* Total digits (country code + NSN) of an international number of a country not in the table:
+ * E.164 allows at most 15; fewer than 8 is a short code or a typo. */
+#define INTL_MIN 8
+#define INTL_MAX 15
+
+struct country {
+    char iso2[3];
+    int code;              /* ITU dialling code */
+    char trunk;            /* national trunk prefix digit, '\0' when there is none */
+    unsigned char nsn_min; /* national significant number length, without trunk prefix */
+    unsigned char nsn_max;
+    const char *lead; /* space-separated prefixes an NSN must start with; NULL: any 1-9 */
+};
+
+/*
+ * Where a country's mobile numbers are told apart by their first digits, only mobiles are
+ * accepted: a number kamgar cannot text is of little use to an organiser, and rejecting e.g. a
+ * Lahore landline keeps the check strict enough to catch typos. Where mobiles and landlines share
+ * one length and no cheap prefix rule separates them (UZ, KG, KH), any non-zero start is allowed.
+ * RU is here because it shares +7 and one numbering plan with KZ (and migrant workers from
+ * Central Asia carry Russian SIMs): a "+7" number must be valid in one of the two, and "8 916 ..."
+ * dialled in Kazakhstan is a Russian mobile. Dialling codes are a prefix code (ITU E.164), so
+ * only one code of this table (shared or not) can start a number.
+ */
+static const struct country countries[] = {
+    {"PK", 92, '0', 10, 10, "3"},                     /* 03xx xxxxxxx */
+    {"IN", 91, '0', 10, 10, "6 7 8 9"},               /* 9xxxx xxxxx */
+    {"BD", 880, '0', 10, 10, "13 14 15 16 17 18 19"}, /* 01xxx xxxxxx */
+    {"NP", 977, '0', 10, 10, "9"},                    /* 98xxxxxxxx, written without trunk */
+    {"LK", 94, '0', 9, 9, "7"},                       /* 07x xxx xxxx */
+    {"UZ", 998, '8', 9, 9, NULL},                     /* 90 123 45 67; "8" only in old forms */
+    {"KG", 996, '0', 9, 9, NULL},                     /* 0555 123 456 */
+    {"KZ", 7, '8', 10, 10, "70 74 75 76 77"},         /* 8 701 123 4567; 71x, 72x: landlines */
+    {"RU", 7, '8', 10, 10, "9"},                      /* 8 916 123 4567 */
+    {"ID", 62, '0', 9, 12, "8"},                      /* 0812 3456 7890 */
+    {"PH", 63, '0', 10, 10, "9"},                     /* 0917 123 4567 */
+    {"KH", 855, '0', 8, 9, NULL},                     /* 012 345 678 */
+    {"TH", 66, '0', 9, 9, "6 8 9"},                   /* 081 234 5678 */
+    {"MY", 60, '0', 9, 10, "1"},                      /* 012-345 6789, 011-2345 6789 */
+};
+
+#define NCOUNTRIES (sizeof(countries) / sizeof(countries[0]))
+
+/* Code points of the digit zero of each script whose digits are accepted (0-9 are contiguous in
+ * each): ASCII, Arabic-Indic, Extended Arabic-Indic (Urdu, Persian), Devanagari (Hindi, Nepali),
+ * Bengali, Thai, Khmer. */
+static const uint32_t digit_zeros[] = {0x0030, 0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0x17E0};
+
+/* Characters people put between digits, or that text in right-to-left scripts and copies out
+ * of messaging apps wrap around numbers (bidi marks and embeddings, zero-width spaces, a BOM).
+ * Parentheses and '+' are handled apart because where they may stand matters. */
+static const struct {
+    uint32_t lo, hi;
+} ignorable[] = {
+    {'\t', '\n'},                 /* tab, line feed */
+    {'\r', '\r'},                 /* the CR of a CRLF line end */
+    {' ', ' '},                   /* space */
+    {'-', '.'},                   /* '-' and '.', adjacent in ASCII */
+    {0x00A0, 0x00A0},             /* no-break space */
+    {0x061C, 0x061C},             /* Arabic letter mark */
+    {0x200B, 0x200F},             /* zero-width spaces, LRM, RLM */
+    {0x2010, 0x2015},             /* hyphens and dashes */
+    {0x202A, 0x202E},             /* bidi embeddings and overrides */
+    {0x2066, 0x2069},             /* bidi isolates */
+    {0xFEFF, 0xFEFF},             /* byte-order mark */
+};
+
+/* The digits found in the input, in order, as ASCII. */
+struct scanned {
+    char d[MAX_DIGITS];
+    size_t n;
+    bool plus;
+};
+
+/* Decode one UTF-8 character of at most three bytes from s (len > 0 bytes left). Returns its
+ * length, or 0 when it is not well-formed UTF-8 (overlong, surrogate, truncated, stray
+ * continuation) or needs four bytes: nothing a phone number may contain lies beyond U+FFFF. */
+static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+    uint32_t c;
+
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+        if (len < 2 || (s[1] & 0xC0) != 0x80)
+            return 0;
+        *cp = ((uint32_t)(s[0] & 0x1F) << 6) | (uint32_t)(s[1] & 0x3F);
+        return 2;
+    }
+    if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+        if (len < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+            return 0;
+        c = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) |
+            (uint32_t)(s[2] & 0x3F);
+        if (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))
+            return 0;
+        *cp = c;
+        return 3;
+    }
+    return 0;
+}
+
+static int digit_value(uint32_t cp)
+{
+    for (size_t i = 0; i < sizeof(digit_zeros) / sizeof(digit_zeros[0]); i++) {
+        if (cp >= digit_zeros[i] && cp <= digit_zeros[i] + 9)
+            return (int)(cp - digit_zeros[i]);
+    }
+    return -1;
+}
+
+static bool is_ignorable(uint32_t cp)
+{
+    for (size_t i = 0; i < sizeof(ignorable) / sizeof(ignorable[0]); i++) {
+        if (cp >= ignorable[i].lo && cp <= ignorable[i].hi)
+            return true;
+    }
+    return false;
+}
+
+/* Collect the digits of in. '+' may come once, before any digit (after an opening parenthesis
+ * is fine: "(+92) 300 ..."); parentheses must pair up and not nest. Anything else is rejected. */
+static bool scan(const unsigned char *in, size_t len, struct scanned *sc)
+{
+    bool open = false;
+    size_t i = 0;
+
+    sc->n = 0;
+    sc->plus = false;
+    while (i < len) {
+        uint32_t cp;
+        size_t k = utf8_decode(in + i, len - i, &cp);
+        int v;
+
+        if (k == 0)
+            return false;
+        i += k;
+        v = digit_value(cp);
+        if (v >= 0) {
+            if (sc->n == MAX_DIGITS)
+                return false;
+            sc->d[sc->n++] = (char)('0' + v);
+        } else if (cp == '+') {
+            if (sc->plus || sc->n > 0)
+                return false;
+            sc->plus = true;
+        } else if (cp == '(') {
+            if (open)
+                return false;
+            open = true;
+        } else if (cp == ')') {
+            if (!open)
+                return false;
+            open = false;
+        } else if (!is_ignorable(cp)) {
+            return false;
+        }
+    }
+    return !open && sc->n > 0;
+}
+
+static const struct country *find_country(const char *iso2)
+{
+    if (iso2 == NULL || iso2[0] < 'A' || iso2[0] > 'Z' || iso2[1] < 'A' || iso2[1] > 'Z' ||
+        iso2[2] != '\0')
+        return NULL;
+    for (size_t i = 0; i < NCOUNTRIES; i++) {
+        if (iso2[0] == countries[i].iso2[0] && iso2[1] == countries[i].iso2[1])
+            return &countries[i];
+    }
+    return NULL;
+}
+
+/* The dialling code as digits into buf; returns their count. */
+static size_t code_digits(int code, char buf[4])
+{
+    int k = snprintf(buf, 4, "%d", code);
+
+    assert(k > 0 && k < 4);
+    return (size_t)k;
+}
+
+static bool starts_with(const char *d, size_t n, const char *prefix, size_t k)
+{
+    return n >= k && memcmp(d, prefix, k) == 0;
+}
+
+static bool nsn_ok(const struct country *c, const char *nsn, size_t n)
+{
+    const char *p = c->lead;
+
+    if (n < c->nsn_min || n > c->nsn_max || nsn[0] == '0')
+        return false;
+    if (p == NULL)
+        return true;
+    while (*p != '\0') {
+        size_t k = strcspn(p, " ");
+
+        if (starts_with(nsn, n, p, k))
+            return true;
+        p += k;
+        p += strspn(p, " ");
+    }
+    return false;
+}
+
+/* out = "+" cc nsn; the table and INTL_MAX keep it within 15 digits. */
+static void emit(char out[KG_PHONE_MAX], const char *cc, size_t ccl, const char *nsn, size_t n)
+{
+    assert(1 + ccl + n < KG_PHONE_MAX);
+    out[0] = '+';
+    memcpy(out + 1, cc, ccl);
+    memcpy(out + 1 + ccl, nsn, n);
+    out[1 + ccl + n] = '\0';
+}
+
+/* Is nsn valid for a table country dialled with `code`? With `after_code`, also forgive the trunk
+ * prefix that people keep after the country code out of habit ("+92 (0)300 1234567"). */
+static bool zone_match(int code, const char *nsn, size_t n, bool after_code, char out[KG_PHONE_MAX])
+{
+    char cc[4];
+    size_t ccl = code_digits(code, cc);
+
+    for (size_t i = 0; i < NCOUNTRIES; i++) {
+        if (countries[i].code == code && nsn_ok(&countries[i], nsn, n)) {
+            emit(out, cc, ccl, nsn, n);
+            return true;
+        }
+    }
+    if (!after_code || n == 0)
+        return false;
+    for (size_t i = 0; i < NCOUNTRIES; i++) {
+        const struct country *c = &countries[i];
+
+        if (c->code == code && c->trunk != '\0' && nsn[0] == c->trunk &&
+            nsn_ok(c, nsn + 1, n - 1)) {
+            emit(out, cc, ccl, nsn + 1, n - 1);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* d is country code + NSN, the "+" or "00" already gone. */
+static bool parse_international(const char *d, size_t n, char out[KG_PHONE_MAX])
+{
+    if (n == 0 || d[0] == '0')
+        return false;
+    for (size_t i = 0; i < NCOUNTRIES; i++) {
+        char cc[4];
+        size_t ccl = code_digits(countries[i].code, cc);
+
+        /* A code in the table must pass that country's rules: no falling back to the loose
+         * generic check for a number that is wrong for a country we know. */
+        if (starts_with(d, n, cc, ccl))
+            return zone_match(countries[i].code, d + ccl, n - ccl, true, out);
+    }
+    if (n < INTL_MIN || n > INTL_MAX)
+        return false;
+    emit(out, "", 0, d, n);
+    return true;
+}
+
+/* d has no international prefix: read it as a number of country c. The forms are tried in an
+ * order where at most one can match for every table entry, because their lengths differ: with
+ * the trunk prefix, bare NSN, country code without '+'. */
+static bool parse_national(const struct country *c, const char *d, size_t n, char out[KG_PHONE_MAX])
+{
+    char cc[4];
+    size_t ccl;
+
+    if (c == NULL)
+        return false;
+    if (c->trunk != '\0' && d[0] == c->trunk && zone_match(c->code, d + 1, n - 1, false, out))
+        return true;
+    if (zone_match(c->code, d, n, false, out))
+        return true;
+    ccl = code_digits(c->code, cc);
+    return starts_with(d, n, cc, ccl) && zone_match(c->code, d + ccl, n - ccl, true, out);
+}
+
+enum kg_err kg_phone_normalize(const char *in, size_t len, const char *default_cc,
+                               char out[KG_PHONE_MAX])
+{
+    struct scanned sc;
+    char buf[KG_PHONE_MAX];
+    bool ok;
+
+    assert(out != NULL);
+    if (in == NULL || !scan((const unsigned char *)in, len, &sc)) {
+        ok = false;
+    } else if (sc.plus) {
+        ok = parse_international(sc.d, sc.n, buf);
+    } else if (sc.n >= 2 && sc.d[0] == '0' && sc.d[1] == '0') {
+        ok = parse_international(sc.d + 2, sc.n - 2, buf);
+    } else {
+        ok = parse_national(find_country(default_cc), sc.d, sc.n, buf);
+    }
+    if (!ok) {
+        out[0] = '\0';
+        return KG_EINVAL;
+    }
+    /* out is written only now that in has been read, so a caller may normalise in place. */
+    memcpy(out, buf, strlen(buf) + 1);
+    return KG_OK;
+}
+
+int kg_phone_country_code(const char *iso2)
+{
+    const struct country *c = find_country(iso2);
+
+    return c != NULL ? c->code : 0;
+}
+
+bool kg_phone_known_country(const char *iso2)
+{
+    return find_country(iso2) != NULL;
+}

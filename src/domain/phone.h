@@ -1,0 +1,37 @@
+/*
+ * phone.h — turn a phone number as people write it into E.164 ("+923001234567").
+ *
+ * This is how kamgar stores person.phone and how it finds duplicates, so the same number
+ * must always come out the same way. Pure computation on bytes: no I/O, no allocation, no
+ * locale, no third-party library. It does not say whether a number exists or belongs to
+ * anyone, and it never formats a number for display.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/err.h"
+
+#define KG_PHONE_MAX 17 /* "+" + up to 15 digits + NUL */
+
+/* Normalise a phone number written any common way to E.164 ("+923001234567").
+ * `in` is len bytes, not NUL-terminated, may be any bytes (invalid UTF-8 too); it may be NULL
+ * only to be rejected.
+ * `default_cc` is an ISO 3166-1 alpha-2 country code (upper case, e.g. "PK") used when the
+ * number has no international prefix; may be NULL or unknown, then only international forms parse.
+ * Writes a NUL-terminated E.164 string into out. Returns KG_OK, or KG_EINVAL when it is not a phone
+ * (then out is the empty string). out may overlap in: it is written only after in has been read.
+ * For the countries in phone.c's table only mobile numbers are accepted (kamgar reaches people by
+ * SMS and messaging apps); numbers of other countries are accepted in international form with
+ * 8 to 15 digits. */
+enum kg_err kg_phone_normalize(const char *in, size_t len, const char *default_cc,
+                               char out[KG_PHONE_MAX]) KG_MUST_CHECK;
+
+/* The dialling code for an ISO country ("PK" -> 92), or 0 when unknown.
+ * iso2 is a NUL-terminated string or NULL; lower case is unknown. */
+int kg_phone_country_code(const char *iso2);
+
+/* True when iso2 is a country kamgar knows (two upper-case letters in its table). iso2 may be
+ * NULL (false). */
+bool kg_phone_known_country(const char *iso2);

@@ -1,0 +1,326 @@
+/*
+ * validate.c — field rules for records; see validate.h.
+ *
+ * Every message names the rule in plain English so an organizer can fix the input.
+ */
+#include "domain/validate.h"
+
+#include <string.h>
+
+#include "util/str.h"
+
+const char *const kg_org_kinds[] = {"union", "federation", "association", "cbo", "global_union",
+                                    "ngo", NULL};
+const char *const kg_reg_statuses[] = {"unregistered", "applied", "registered", "refused",
+                                       "cancelled", NULL};
+const char *const kg_employment_types[] = {"formal",   "informal",      "home_based",
+                                           "platform", "self_employed", "contract",
+                                           "unemployed", "other",       NULL};
+const char *const kg_memberships[] = {"none", "applicant", "member", "lapsed", "former", NULL};
+const char *const kg_unit_kinds[] = {"department", "shift", "line", "floor", "team", "other", NULL};
+const char *const kg_consent_statuses[] = {"given", "withdrawn", "unknown", NULL};
+const char *const kg_genders[] = {"female",     "male",  "transgender", "non_binary",
+                                  "other",      "undisclosed", NULL};
+const char *const kg_role_names[] = {"none", "viewer", "activist", "organizer", "admin", NULL};
+
+bool kg_in_set(const char *const *set, const char *v)
+{
+    if (!v)
+        return false;
+    for (; *set; set++)
+        if (strcmp(*set, v) == 0)
+            return true;
+    return false;
+}
+
+enum kg_role kg_role_parse(const char *s)
+{
+    for (int r = KG_ROLE_VIEWER; r <= KG_ROLE_ADMIN; r++)
+        if (s && strcmp(s, kg_role_names[r]) == 0)
+            return (enum kg_role)r;
+    return KG_ROLE_NONE;
+}
+
+const char *kg_role_name(enum kg_role r)
+{
+    return (r >= KG_ROLE_NONE && r <= KG_ROLE_ADMIN) ? kg_role_names[r] : "none";
+}
+
+static bool is_hex(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+bool kg_id_valid(const char *s)
+{
+    if (!s || strlen(s) != KG_ID_LEN)
+        return false;
+    for (int i = 0; i < KG_ID_LEN; i++) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !is_hex(s[i]))
+            return false;
+    }
+    return true;
+}
+
+static bool lower_alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+bool kg_slug_valid(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n < 2 || n > 63 || s[0] == '-' || s[n - 1] == '-')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!lower_alnum(s[i]) && s[i] != '-')
+            return false;
+    return true;
+}
+
+bool kg_email_valid(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n < 3 || n > 254)
+        return false;
+    const char *at = strchr(s, '@');
+    if (!at || at == s || strchr(at + 1, '@'))
+        return false;
+    const char *dot = strrchr(at + 1, '.');
+    if (!dot || dot == at + 1 || dot[1] == '\0')
+        return false;
+    for (const char *p = s; *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == '"' || *p == ',' ||
+            *p == ';' || *p == '\\')
+            return false;
+    return true;
+}
+
+bool kg_country_valid(const char *s)
+{
+    return s && strlen(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z';
+}
+
+static bool alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+bool kg_language_valid(const char *s)
+{
+    /* Primary subtag of 2-3 letters, then subtags of 1-8 letters/digits. */
+    size_t n = s ? strlen(s) : 0;
+    if (n < 2 || n > 35)
+        return false;
+    size_t i = 0;
+    while (i < n && alpha(s[i]))
+        i++;
+    if (i < 2 || i > 3)
+        return false;
+    while (i < n) {
+        if (s[i] != '-')
+            return false;
+        size_t start = ++i;
+        while (i < n && (alpha(s[i]) || (s[i] >= '0' && s[i] <= '9')))
+            i++;
+        if (i - start < 1 || i - start > 8)
+            return false;
+    }
+    return true;
+}
+
+bool kg_text_ok(const char *s, size_t max_chars, bool multiline)
+{
+    size_t chars = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p & 0xC0) != 0x80)
+            chars++;
+        if (*p < 0x20 || *p == 0x7F) {
+            if (!(multiline && (*p == '\n' || *p == '\t' || *p == '\r')))
+                return false;
+        }
+    }
+    return chars <= max_chars;
+}
+
+bool kg_tag_name_valid(const char *s)
+{
+    return s && *s && kg_text_ok(s, 60, false);
+}
+
+#define FAIL(f, m)                                                                                 \
+    do {                                                                                           \
+        err->field = (f);                                                                          \
+        err->message = (m);                                                                        \
+        return KG_EINVAL;                                                                          \
+    } while (0)
+
+/* A present, optional text field: NULL is fine (clears), otherwise within limits. */
+#define CHECK_TEXT(bit, val, name, max)                                                            \
+    do {                                                                                           \
+        if ((fields & (bit)) && (val) && !kg_text_ok((val), (max), false))                         \
+            FAIL(name, "must be a single line of at most " #max " characters");                  \
+    } while (0)
+
+#define CHECK_ENUM(bit, val, name, set)                                                            \
+    do {                                                                                           \
+        if ((fields & (bit)) && (val) && !kg_in_set((set), (val)))                                 \
+            FAIL(name, "is not one of the allowed values");                                        \
+    } while (0)
+
+#define CHECK_ID(bit, val, name)                                                                   \
+    do {                                                                                           \
+        if ((fields & (bit)) && (val) && !kg_id_valid(val))                                        \
+            FAIL(name, "must be an id (a UUID)");                                                  \
+    } while (0)
+
+static bool list_ok(const struct kg_strlist *l, bool (*item_ok)(const char *))
+{
+    if (l->n > KG_MAX_LIST)
+        return false;
+    for (size_t i = 0; i < l->n; i++)
+        if (!l->v[i] || !item_ok(l->v[i]))
+            return false;
+    return true;
+}
+
+static bool name_ok(const char *s)
+{
+    return *s && kg_text_ok(s, KG_MAX_NAME, false);
+}
+
+enum kg_err kg_person_validate(const struct kg_person *p, unsigned fields, bool create,
+                               struct kg_verr *err)
+{
+    if (create || (fields & KG_P_FULL_NAME)) {
+        if (!p->full_name || !*p->full_name)
+            FAIL("full_name", "is required");
+        if (!name_ok(p->full_name))
+            FAIL("full_name", "must be a single line of at most 200 characters");
+    }
+    if (p->id && !kg_id_valid(p->id))
+        FAIL("id", "must be an id (a UUID)");
+    if ((fields & KG_P_ALT_NAMES) && !list_ok(&p->alt_names, name_ok))
+        FAIL("alt_names", "must be at most 50 names of at most 200 characters");
+    if ((fields & KG_P_EMAIL) && p->email && !kg_email_valid(p->email))
+        FAIL("email", "is not an email address");
+    CHECK_ENUM(KG_P_GENDER, p->gender, "gender", kg_genders);
+    if ((fields & KG_P_LANGUAGES) && !list_ok(&p->languages, kg_language_valid))
+        FAIL("languages", "must be BCP 47 language tags such as \"ur\" or \"hi-IN\"");
+    CHECK_TEXT(KG_P_CITY, p->city, "city", 120);
+    CHECK_TEXT(KG_P_PROVINCE, p->province, "province", 120);
+    if ((fields & KG_P_COUNTRY) && p->country && !kg_country_valid(p->country))
+        FAIL("country", "must be an ISO 3166-1 alpha-2 code such as \"PK\"");
+    CHECK_TEXT(KG_P_SECTOR, p->sector, "sector", 120);
+    CHECK_ENUM(KG_P_EMPLOYMENT_TYPE, p->employment_type, "employment_type", kg_employment_types);
+    CHECK_ID(KG_P_EMPLOYER_ID, p->employer_id, "employer_id");
+    CHECK_ID(KG_P_WORKPLACE_ID, p->workplace_id, "workplace_id");
+    CHECK_ID(KG_P_UNIT_ID, p->unit_id, "unit_id");
+    CHECK_TEXT(KG_P_JOB_TITLE, p->job_title, "job_title", 120);
+    CHECK_TEXT(KG_P_SHIFT, p->shift, "shift", 120);
+    if ((fields & KG_P_MEMBERSHIP) && !kg_in_set(kg_memberships, p->membership))
+        FAIL("membership", "is not one of none, applicant, member, lapsed, former");
+    if ((fields & KG_P_MEMBER_SINCE) && p->member_since && !kg_date_valid(p->member_since))
+        FAIL("member_since", "must be a date YYYY-MM-DD");
+    if ((fields & KG_P_ASSESSMENT) && (p->assessment < 0 || p->assessment > 5))
+        FAIL("assessment", "must be 1 to 5 or null");
+    CHECK_ID(KG_P_ASSIGNED_TO, p->assigned_to, "assigned_to");
+    if ((fields & KG_P_TAGS) && !list_ok(&p->tags, kg_tag_name_valid))
+        FAIL("tags", "must be at most 50 tag names of at most 60 characters");
+    if (fields & KG_P_CONSENT) {
+        if (!kg_in_set(kg_consent_statuses, p->consent_status))
+            FAIL("consent.status", "is not one of given, withdrawn, unknown");
+        if (p->consent_source && !kg_text_ok(p->consent_source, KG_MAX_SHORT, false))
+            FAIL("consent.source", "must be a single line of at most 120 characters");
+        if (p->consent_at && !kg_time_valid(p->consent_at))
+            FAIL("consent.at", "must be an RFC 3339 time");
+    }
+    if ((fields & KG_P_NOTES) && p->notes && !kg_text_ok(p->notes, KG_MAX_NOTES, true))
+        FAIL("notes", "must be at most 20000 characters");
+    return KG_OK;
+}
+
+enum kg_err kg_org_validate(const struct kg_org *o, unsigned fields, bool create,
+                            struct kg_verr *err)
+{
+    if (create && !(fields & KG_ORG_SLUG))
+        FAIL("slug", "is required");
+    if (create && !(fields & KG_ORG_NAME))
+        FAIL("name", "is required");
+    if (create && !(fields & KG_ORG_KIND))
+        FAIL("kind", "is required");
+    if (create && !(fields & KG_ORG_COUNTRY))
+        FAIL("country", "is required");
+    if ((fields & KG_ORG_SLUG) && !kg_slug_valid(o->slug))
+        FAIL("slug", "must be 2-63 lower-case letters, digits and dashes");
+    if ((fields & KG_ORG_NAME) && (!o->name || !name_ok(o->name)))
+        FAIL("name", "must be a single line of 1 to 200 characters");
+    if ((fields & KG_ORG_KIND) && !kg_in_set(kg_org_kinds, o->kind))
+        FAIL("kind", "is not one of union, federation, association, cbo, global_union, ngo");
+    if ((fields & KG_ORG_COUNTRY) && !kg_country_valid(o->country))
+        FAIL("country", "must be an ISO 3166-1 alpha-2 code such as \"PK\"");
+    CHECK_TEXT(KG_ORG_SECTOR, o->sector, "sector", 120);
+    if (fields & KG_ORG_REGISTRATION) {
+        if (!kg_in_set(kg_reg_statuses, o->reg_status))
+            FAIL("registration.status",
+                 "is not one of unregistered, applied, registered, refused, cancelled");
+        if (o->reg_authority && !kg_text_ok(o->reg_authority, KG_MAX_NAME, false))
+            FAIL("registration.authority", "must be a single line of at most 200 characters");
+        if (o->reg_number && !kg_text_ok(o->reg_number, KG_MAX_SHORT, false))
+            FAIL("registration.number", "must be a single line of at most 120 characters");
+        if (o->reg_date && !kg_date_valid(o->reg_date))
+            FAIL("registration.date", "must be a date YYYY-MM-DD");
+    }
+    if ((fields & KG_ORG_AFFILIATIONS) && !list_ok(&o->affiliations, kg_id_valid))
+        FAIL("affiliations", "must be a list of org ids");
+    return KG_OK;
+}
+
+enum kg_err kg_employer_validate(const struct kg_employer *e, unsigned fields, bool create,
+                                 struct kg_verr *err)
+{
+    if ((create || (fields & KG_E_NAME)) && (!e->name || !name_ok(e->name)))
+        FAIL("name", "is required: a single line of 1 to 200 characters");
+    if (e->id && !kg_id_valid(e->id))
+        FAIL("id", "must be an id (a UUID)");
+    CHECK_ID(KG_E_PARENT_ID, e->parent_id, "parent_id");
+    if ((fields & KG_E_COUNTRY) && e->country && !kg_country_valid(e->country))
+        FAIL("country", "must be an ISO 3166-1 alpha-2 code such as \"PK\"");
+    CHECK_TEXT(KG_E_SECTOR, e->sector, "sector", 120);
+    return KG_OK;
+}
+
+enum kg_err kg_workplace_validate(const struct kg_workplace *w, unsigned fields, bool create,
+                                  struct kg_verr *err)
+{
+    if ((create || (fields & KG_W_NAME)) && (!w->name || !name_ok(w->name)))
+        FAIL("name", "is required: a single line of 1 to 200 characters");
+    if (w->id && !kg_id_valid(w->id))
+        FAIL("id", "must be an id (a UUID)");
+    CHECK_ID(KG_W_EMPLOYER_ID, w->employer_id, "employer_id");
+    CHECK_TEXT(KG_W_ADDRESS, w->address, "address", 200);
+    CHECK_TEXT(KG_W_CITY, w->city, "city", 120);
+    CHECK_TEXT(KG_W_PROVINCE, w->province, "province", 120);
+    if ((fields & KG_W_COUNTRY) && w->country && !kg_country_valid(w->country))
+        FAIL("country", "must be an ISO 3166-1 alpha-2 code such as \"PK\"");
+    if ((fields & KG_W_HEADCOUNT) && (w->headcount < -1 || w->headcount > 10000000))
+        FAIL("headcount", "must be a number from 0 to 10000000 or null");
+    return KG_OK;
+}
+
+enum kg_err kg_unit_validate(const struct kg_unit *u, unsigned fields, bool create,
+                             struct kg_verr *err)
+{
+    if ((create || (fields & KG_U_NAME)) && (!u->name || !name_ok(u->name)))
+        FAIL("name", "is required: a single line of 1 to 200 characters");
+    if (u->id && !kg_id_valid(u->id))
+        FAIL("id", "must be an id (a UUID)");
+    if (create && !kg_id_valid(u->workplace_id))
+        FAIL("workplace_id", "is required");
+    if ((create || (fields & KG_U_KIND)) && !kg_in_set(kg_unit_kinds, u->kind))
+        FAIL("kind", "is not one of department, shift, line, floor, team, other");
+    if ((fields & KG_U_HEADCOUNT) && (u->headcount < -1 || u->headcount > 10000000))
+        FAIL("headcount", "must be a number from 0 to 10000000 or null");
+    return KG_OK;
+}

@@ -1,0 +1,73 @@
+/*
+ * validate.h — the rules a record must satisfy before it is stored: enum values,
+ * lengths, formats (email, dates, country codes, language tags, ids).
+ *
+ * Pure functions, no I/O. The API layer calls them after decoding JSON; the CSV
+ * import calls the same ones so that a row is held to exactly the API's rules.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "domain/model.h"
+#include "util/err.h"
+
+/* Which field failed and why; message is a static English sentence. */
+struct kg_verr {
+    const char *field;
+    const char *message;
+};
+
+/* NULL-terminated sets of allowed values. */
+extern const char *const kg_org_kinds[];
+extern const char *const kg_reg_statuses[];
+extern const char *const kg_employment_types[];
+extern const char *const kg_memberships[];
+extern const char *const kg_unit_kinds[];
+extern const char *const kg_consent_statuses[];
+extern const char *const kg_genders[];
+extern const char *const kg_role_names[]; /* indexed by enum kg_role, [0] = "none" */
+
+bool kg_in_set(const char *const *set, const char *v);
+/* "admin" -> KG_ROLE_ADMIN; KG_ROLE_NONE when unknown. */
+enum kg_role kg_role_parse(const char *s);
+const char *kg_role_name(enum kg_role r);
+
+bool kg_id_valid(const char *s);       /* a UUID in canonical text form */
+bool kg_slug_valid(const char *s);     /* 2..63 of [a-z0-9-], not starting or ending in '-' */
+bool kg_email_valid(const char *s);    /* pragmatic: local@domain.tld, no spaces, <= 254 */
+bool kg_country_valid(const char *s);  /* two upper-case ASCII letters */
+bool kg_language_valid(const char *s); /* BCP 47 shape: "ur", "hi-IN", "uz-Latn" */
+
+/*
+ * A text field: valid UTF-8 (checked by the caller's decoder), at most max code points,
+ * no control characters except (when multiline) newline and tab.
+ */
+bool kg_text_ok(const char *s, size_t max_chars, bool multiline);
+
+/* Length caps (code points). */
+enum {
+    KG_MAX_NAME = 200,
+    KG_MAX_SHORT = 120,
+    KG_MAX_NOTES = 20000,
+    KG_MAX_LIST = 50,
+};
+
+/*
+ * Checks the fields of p named in `fields` (enum kg_person_field bits). When `create`
+ * is true, full_name is required. Returns KG_EINVAL and fills *err on the first failure.
+ * Phone is only checked for shape here; normalisation (which needs the org's country)
+ * is the caller's job via kg_phone_normalize.
+ */
+enum kg_err kg_person_validate(const struct kg_person *p, unsigned fields, bool create,
+                               struct kg_verr *err) KG_MUST_CHECK;
+enum kg_err kg_org_validate(const struct kg_org *o, unsigned fields, bool create,
+                            struct kg_verr *err) KG_MUST_CHECK;
+enum kg_err kg_employer_validate(const struct kg_employer *e, unsigned fields, bool create,
+                                 struct kg_verr *err) KG_MUST_CHECK;
+enum kg_err kg_workplace_validate(const struct kg_workplace *w, unsigned fields, bool create,
+                                  struct kg_verr *err) KG_MUST_CHECK;
+enum kg_err kg_unit_validate(const struct kg_unit *u, unsigned fields, bool create,
+                             struct kg_verr *err) KG_MUST_CHECK;
+/* A tag name: 1..60 code points, single line. */
+bool kg_tag_name_valid(const char *s);

@@ -1,0 +1,90 @@
+/*
+ * router.h — requests, responses and the route table, independent of libmicrohttpd.
+ *
+ * The server (server.c) turns a libmicrohttpd connection into a struct kg_req; handler
+ * tests build one by hand and call kg_router_dispatch directly, with no socket. Everything
+ * a request allocates lives in req->arena.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/arena.h"
+#include "util/err.h"
+
+#define KG_MAX_PARAMS 4
+#define KG_MAX_RESP_HEADERS 8
+
+struct kg_header {
+    const char *name, *value;
+};
+
+struct kg_req {
+    const char *method;
+    const char *path;  /* as sent, without the query; NUL-terminated */
+    const char *query; /* raw query without '?', "" when none */
+    const struct kg_header *headers;
+    size_t n_headers;
+    const char *body; /* NUL-terminated copy of the body ("" when none) */
+    size_t body_len;
+    const char *client_ip;
+    bool tls;
+    struct kg_arena *arena;
+    /* Filled by the router. */
+    const struct kg_route *route;
+    const char *param_names[KG_MAX_PARAMS];
+    const char *param_values[KG_MAX_PARAMS];
+    size_t n_params;
+};
+
+struct kg_resp {
+    int status;
+    const char *content_type;
+    const char *body; /* arena-owned or static */
+    size_t body_len;
+    struct kg_header headers[KG_MAX_RESP_HEADERS];
+    size_t n_headers;
+};
+
+/* A handler fills resp; ctx is the pointer given to kg_router_new. */
+struct kg_route {
+    const char *method;
+    const char *pattern; /* "/api/v1/orgs/{org}/people/{id}" */
+    void (*fn)(void *ctx, struct kg_req *req, struct kg_resp *resp);
+    size_t max_body; /* 0 = the router's default */
+    unsigned index;  /* position in the table, for metrics */
+};
+
+struct kg_router;
+
+/*
+ * fallback(ctx, req, resp, status) answers 404 and 405 (status given) so that errors keep
+ * the API's JSON shape. default_max_body applies to routes registered with max_body 0.
+ */
+struct kg_router *kg_router_new(void *ctx, size_t default_max_body,
+                                void (*fallback)(void *ctx, struct kg_req *, struct kg_resp *,
+                                                 int status));
+void kg_router_free(struct kg_router *r);
+/* Registers a route; patterns are matched segment by segment in registration order. */
+void kg_router_add(struct kg_router *r, const char *method, const char *pattern,
+                   void (*fn)(void *, struct kg_req *, struct kg_resp *), size_t max_body);
+/* Finds the route and fills req->route and params, then runs it (or the fallback). */
+void kg_router_dispatch(struct kg_router *r, struct kg_req *req, struct kg_resp *resp);
+/* The body limit for a request before it is read (the largest among routes of that path). */
+size_t kg_router_body_limit(const struct kg_router *r, const char *method, const char *path);
+size_t kg_router_count(const struct kg_router *r);
+const struct kg_route *kg_router_at(const struct kg_router *r, size_t i);
+
+/* A path parameter by name, or NULL. */
+const char *kg_req_param(const struct kg_req *req, const char *name);
+/* A request header by name (case-insensitive), or NULL. */
+const char *kg_req_header(const struct kg_req *req, const char *name);
+/* A cookie's value, copied into the arena, or NULL. */
+const char *kg_req_cookie(const struct kg_req *req, const char *name);
+
+/* Adds a response header (name and value must outlive the response). False when full. */
+bool kg_resp_header(struct kg_resp *resp, const char *name, const char *value);
+/* Sets status, type and body (borrowed). */
+void kg_resp_set(struct kg_resp *resp, int status, const char *content_type, const char *body,
+                 size_t len);

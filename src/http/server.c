@@ -1,0 +1,355 @@
+/*
+ * server.c — libmicrohttpd glue; see server.h.
+ *
+ * Query strings and paths are left escaped by libmicrohttpd (a no-op unescape callback)
+ * so that query.c is the single decoder of outside input and can be fuzzed on its own.
+ */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/buf.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/str.h"
+
+struct kg_server {
+    struct MHD_Daemon *daemon;
+    struct kg_router *router;
+    struct kg_metrics *metrics;
+    struct kg_server_config cfg;
+    atomic_int in_flight;
+    unsigned port;
+};
+
+struct conn_state {
+    struct kg_arena arena;
+    struct kg_buf body;
+    bool too_big;
+    uint64_t start_usec;
+    const char *method;
+    size_t route_index;
+    int status;
+    size_t bytes;
+};
+
+static uint64_t now_usec(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+struct header_list {
+    struct kg_arena *arena;
+    struct kg_header *v;
+    size_t n, cap;
+    bool failed;
+};
+
+static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *value)
+{
+    (void)kind;
+    struct header_list *l = cls;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        struct kg_header *v = kg_arena_alloc(l->arena, cap * sizeof(*v));
+        if (!v) {
+            l->failed = true;
+            return MHD_NO;
+        }
+        if (l->n)
+            memcpy(v, l->v, l->n * sizeof(*v));
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = (struct kg_header){key, value ? value : ""};
+    return MHD_YES;
+}
+
+/* Rebuilds the raw query string from the (unescaped-by-nobody) GET arguments. */
+static const char *raw_query(struct MHD_Connection *c, struct kg_arena *a)
+{
+    struct header_list args = {.arena = a};
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect, &args);
+    if (args.failed)
+        return NULL;
+    struct kg_buf b;
+    kg_buf_init(&b, 1 << 20);
+    enum kg_err e = KG_OK;
+    for (size_t i = 0; i < args.n && !e; i++) {
+        e = kg_buf_printf(&b, "%s%s", i ? "&" : "", args.v[i].name);
+        if (!e && args.v[i].value[0])
+            e = kg_buf_printf(&b, "=%s", args.v[i].value);
+    }
+    const char *q = e ? NULL : kg_arena_strndup(a, b.p ? b.p : "", b.len);
+    kg_buf_free(&b);
+    return q;
+}
+
+static const char *client_ip(struct kg_server *s, struct MHD_Connection *c, struct kg_req *req)
+{
+    if (s->cfg.trust_proxy) {
+        /* The right-most address is the one our own proxy saw; the others are claims. */
+        const char *xff = kg_req_header(req, "X-Forwarded-For");
+        if (xff && *xff) {
+            const char *last = strrchr(xff, ',');
+            last = last ? last + 1 : xff;
+            while (*last == ' ')
+                last++;
+            return kg_arena_strndup(req->arena, last, strcspn(last, " "));
+        }
+    }
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char buf[INET6_ADDRSTRLEN] = "unknown";
+    if (ci && ci->client_addr) {
+        if (ci->client_addr->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, buf,
+                      sizeof(buf));
+        else if (ci->client_addr->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, buf,
+                      sizeof(buf));
+    }
+    return kg_arena_strdup(req->arena, buf);
+}
+
+static enum MHD_Result send_resp(struct MHD_Connection *c, struct conn_state *st,
+                                 const struct kg_resp *resp)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        resp->body_len, (void *)(resp->body ? resp->body : ""), MHD_RESPMEM_PERSISTENT);
+    if (!r)
+        return MHD_NO;
+    if (resp->content_type)
+        MHD_add_response_header(r, "Content-Type", resp->content_type);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    for (size_t i = 0; i < resp->n_headers; i++)
+        MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
+    st->status = resp->status;
+    st->bytes = resp->body_len;
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned)resp->status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result send_simple(struct MHD_Connection *c, struct conn_state *st, int status,
+                                   const char *json)
+{
+    struct kg_resp resp = {0};
+    kg_resp_set(&resp, status, "application/json", json, strlen(json));
+    return send_resp(c, st, &resp);
+}
+
+static const char too_big_json[] =
+    "{\"error\":{\"code\":\"payload_too_large\",\"message\":\"the request body is larger than "
+    "this endpoint accepts\"}}";
+static const char internal_json[] =
+    "{\"error\":{\"code\":\"internal\",\"message\":\"the server could not allocate memory for "
+    "this request\"}}";
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+    (void)version;
+    struct kg_server *s = cls;
+    struct conn_state *st = *con_cls;
+    if (!st) {
+        st = kg_xcalloc(1, sizeof(*st));
+        kg_arena_init(&st->arena, s->cfg.arena_budget);
+        st->start_usec = now_usec();
+        st->method = method;
+        st->route_index = kg_router_count(s->router);
+        size_t limit = kg_router_body_limit(s->router, method, url);
+        kg_buf_init(&st->body, limit);
+        *con_cls = st;
+        atomic_fetch_add(&s->in_flight, 1);
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        int64_t n;
+        if (cl && kg_parse_i64(cl, strlen(cl), 0, INT64_MAX, &n) == KG_OK && (uint64_t)n > limit)
+            return send_simple(c, st, 413, too_big_json);
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!st->too_big && kg_buf_append(&st->body, upload_data, *upload_data_size) != KG_OK) {
+            st->too_big = true;
+            kg_buf_free(&st->body);
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (st->too_big)
+        return send_simple(c, st, 413, too_big_json);
+
+    struct kg_req req = {0};
+    req.method = method;
+    req.arena = &st->arena;
+    req.path = url;
+    struct header_list hl = {.arena = &st->arena};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, collect, &hl);
+    req.headers = hl.v;
+    req.n_headers = hl.n;
+    req.query = raw_query(c, &st->arena);
+    req.client_ip = client_ip(s, c, &req);
+    req.tls = s->cfg.tls_cert != NULL;
+    req.body = st->body.p ? st->body.p : "";
+    req.body_len = st->body.len;
+    if (hl.failed || !req.query || !req.client_ip)
+        return send_simple(c, st, 500, internal_json);
+
+    struct kg_resp resp = {0};
+    kg_router_dispatch(s->router, &req, &resp);
+    if (req.route)
+        st->route_index = req.route->index;
+    return send_resp(c, st, &resp);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)c;
+    (void)toe;
+    struct kg_server *s = cls;
+    struct conn_state *st = *con_cls;
+    if (!st)
+        return;
+    uint64_t usec = now_usec() - st->start_usec;
+    int status = st->status ? st->status : 499; /* client went away before an answer */
+    kg_metrics_observe(s->metrics, st->route_index, status, usec);
+    if (s->cfg.access_log) {
+        const struct kg_route *r = kg_router_at(s->router, st->route_index);
+        kg_info("%s %s %d %zu %.2fms", st->method, r ? r->pattern : "-", status, st->bytes,
+                (double)usec / 1000.0);
+    }
+    kg_arena_release(&st->arena);
+    kg_buf_free(&st->body);
+    free(st);
+    *con_cls = NULL;
+    atomic_fetch_sub(&s->in_flight, 1);
+}
+
+/* Leaves %-escapes alone; query.c decodes. Returns the (unchanged) length. */
+static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    return strlen(s);
+}
+
+static bool parse_listen(const char *listen, struct sockaddr_storage *ss, bool *v6)
+{
+    char host[128];
+    const char *colon = strrchr(listen, ':');
+    if (!colon)
+        return false;
+    size_t hl = (size_t)(colon - listen);
+    if (hl >= sizeof(host))
+        return false;
+    memcpy(host, listen, hl);
+    host[hl] = '\0';
+    int64_t port;
+    if (kg_parse_i64(colon + 1, strlen(colon + 1), 0, 65535, &port) != KG_OK)
+        return false;
+    memset(ss, 0, sizeof(*ss));
+    if (host[0] == '[') {
+        size_t n = strlen(host);
+        if (n < 3 || host[n - 1] != ']')
+            return false;
+        host[n - 1] = '\0';
+        struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t)port);
+        *v6 = true;
+        return inet_pton(AF_INET6, host + 1, &a6->sin6_addr) == 1;
+    }
+    struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+    a4->sin_family = AF_INET;
+    a4->sin_port = htons((uint16_t)port);
+    *v6 = false;
+    if (!host[0] || strcmp(host, "*") == 0) {
+        a4->sin_addr.s_addr = htonl(INADDR_ANY);
+        return true;
+    }
+    if (strcmp(host, "localhost") == 0)
+        return inet_pton(AF_INET, "127.0.0.1", &a4->sin_addr) == 1;
+    return inet_pton(AF_INET, host, &a4->sin_addr) == 1;
+}
+
+enum kg_err kg_server_start(const struct kg_server_config *cfg, struct kg_router *router,
+                            struct kg_metrics *metrics, struct kg_server **out, char *errmsg,
+                            size_t errlen)
+{
+    struct sockaddr_storage ss;
+    bool v6;
+    if (!parse_listen(cfg->listen, &ss, &v6)) {
+        snprintf(errmsg, errlen, "--listen must be HOST:PORT, e.g. 127.0.0.1:8080 (got \"%s\")",
+                 cfg->listen);
+        return KG_EINVAL;
+    }
+    struct kg_server *s = kg_xcalloc(1, sizeof(*s));
+    s->router = router;
+    s->metrics = metrics;
+    s->cfg = *cfg;
+    unsigned threads = cfg->threads;
+    if (!threads) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = n > 0 ? (unsigned)n : 1;
+    }
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    if (v6)
+        flags |= MHD_USE_IPv6;
+    if (cfg->tls_cert)
+        flags |= MHD_USE_TLS;
+    struct MHD_OptionItem tls_opts[] = {
+        {cfg->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)cfg->tls_cert},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cfg->tls_key},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    s->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
+        cfg->conn_timeout_s ? cfg->conn_timeout_s : 30u, MHD_OPTION_CONNECTION_LIMIT, 4096u,
+        MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
+    if (!s->daemon) {
+        snprintf(errmsg, errlen,
+                 "cannot listen on %s (address in use, not permitted, or bad TLS files)",
+                 cfg->listen);
+        free(s);
+        return KG_EIO;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = di ? di->port : 0;
+    *out = s;
+    return KG_OK;
+}
+
+unsigned kg_server_port(const struct kg_server *s)
+{
+    return s->port;
+}
+
+void kg_server_stop(struct kg_server *s, unsigned grace_s)
+{
+    if (!s)
+        return;
+    MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+    uint64_t deadline = now_usec() + (uint64_t)grace_s * 1000000u;
+    while (atomic_load(&s->in_flight) > 0 && now_usec() < deadline)
+        usleep(10000);
+    MHD_stop_daemon(s->daemon);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    free(s);
+}

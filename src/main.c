@@ -1,0 +1,48 @@
+/*
+ * main.c — the kamgar binary: dispatches to the commands in src/cli/.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const char usage[] =
+    "kamgar — an organizing platform for workers' organisations\n"
+    "\n"
+    "usage: kamgar COMMAND [options]\n"
+    "\n"
+    "commands:\n"
+    "  init       create a database and its first instance admin\n"
+    "  serve      serve the API\n"
+    "  org add    create an org (union, federation, association, ...)\n"
+    "  user add   give a user a role in an org (creating the user when needed)\n"
+    "  user passwd  set a user's password\n"
+    "  demo       create a database with a realistic demo union\n"
+    "\n"
+    "`kamgar COMMAND --help` explains each. KAMGAR_DB and KAMGAR_LISTEN may replace --db and\n"
+    "--listen. Exit status: 0 success, 1 error, 2 usage error.\n";
+
+int main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*fn)(int, char **);
+    } commands[] = {
+        {"init", kg_cmd_init}, {"serve", kg_cmd_serve}, {"org", kg_cmd_org},
+        {"user", kg_cmd_user}, {"demo", kg_cmd_demo},
+    };
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return KG_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        fputs(usage, stdout);
+        return KG_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].fn(argc, argv);
+    fprintf(stderr, "kamgar: unknown command \"%s\" (see kamgar --help)\n", argv[1]);
+    return KG_EXIT_USAGE;
+}

@@ -1,0 +1,206 @@
+/*
+ * store.h — the one interface through which kamgar reads and writes its data.
+ *
+ * No SQL exists outside src/store/. A backend embeds struct kg_store as its first
+ * member and fills in the ops table (h2o's `super`), so a PostgreSQL backend can be
+ * added without touching the layers above.
+ *
+ * Tenant isolation and need-to-know are enforced HERE, not only in the API:
+ *  - every org-scoped op takes a struct kg_actor and touches only rows of actor->org_id;
+ *    another org's id answers KG_ENOTFOUND, exactly like an id that does not exist;
+ *  - an actor with role KG_ROLE_ACTIVIST sees and edits only people whose assigned_to
+ *    is actor->user_id (others are KG_ENOTFOUND);
+ *  - KG_ROLE_VIEWER and KG_ROLE_ACTIVIST never receive other people's notes: notes come
+ *    back NULL for a viewer, and for an activist only on people assigned to them;
+ *  - writes require at least KG_ROLE_ACTIVIST for people assigned to the caller and
+ *    KG_ROLE_ORGANIZER otherwise (KG_EFORBIDDEN).
+ *
+ * Ownership: every string and array an op returns is allocated in the arena it is given
+ * and lives as long as that arena. Input structs are borrowed. All ops are safe to call
+ * from several threads at once on one store.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/model.h"
+#include "util/arena.h"
+#include "util/err.h"
+
+struct kg_store;
+
+/* On KG_ECONFLICT, which field collided and the existing record's id; on KG_EINVAL from a
+ * write, which field referred to something that does not exist in the org (existing_id NULL). */
+struct kg_conflict {
+    const char *field;
+    const char *existing_id;
+};
+
+/* A login session as the store keeps it (the token itself is never stored, only its hash). */
+struct kg_session {
+    const char *id; /* public id of the session (not the token) */
+    struct kg_user user;
+    char csrf_token[65];
+    int64_t created_at, last_seen_at, expires_at; /* unix seconds; expires_at is absolute */
+};
+
+struct kg_store_ops {
+    void (*close)(struct kg_store *s);
+
+    /* --- instance --- */
+    /* Number of users; 0 means the instance needs `kamgar init`. */
+    enum kg_err (*user_count)(struct kg_store *s, int64_t *out);
+    /* Size of the database in bytes and the number of live sessions, for /metrics. */
+    enum kg_err (*stats)(struct kg_store *s, int64_t *db_bytes, int64_t *sessions);
+    /* Consistent copy of the live database to path (SQLite online backup). */
+    enum kg_err (*backup)(struct kg_store *s, const char *path);
+
+    /* --- users, sessions --- */
+    /* Creates a user. password_hash is an argon2id string (libsodium crypto_pwhash_str). */
+    enum kg_err (*user_create)(struct kg_store *s, const struct kg_user *u,
+                               const char *password_hash, struct kg_arena *a,
+                               struct kg_user *out);
+    /* By email (case-insensitive). *hash gets the password hash. */
+    enum kg_err (*user_by_email)(struct kg_store *s, const char *email, struct kg_arena *a,
+                                 struct kg_user *out, const char **hash);
+    enum kg_err (*user_get)(struct kg_store *s, const char *id, struct kg_arena *a,
+                            struct kg_user *out);
+    enum kg_err (*user_set_password)(struct kg_store *s, const char *user_id,
+                                     const char *password_hash);
+    /* Stores a session under the hash of its token (32 bytes, hex in token_hash). */
+    enum kg_err (*session_create)(struct kg_store *s, const char *token_hash,
+                                  const char *user_id, const char *csrf, int64_t now,
+                                  int64_t expires_at);
+    /*
+     * Looks up a session by token hash; KG_ENOTFOUND when missing, expired at expires_at,
+     * or idle for longer than idle_secs. Touches last_seen_at (at most once a minute).
+     */
+    enum kg_err (*session_get)(struct kg_store *s, const char *token_hash, int64_t now,
+                               int64_t idle_secs, struct kg_arena *a, struct kg_session *out);
+    enum kg_err (*session_delete)(struct kg_store *s, const char *token_hash);
+    /* The orgs the user belongs to, with role (org_* fields filled). */
+    enum kg_err (*user_memberships)(struct kg_store *s, const char *user_id, struct kg_arena *a,
+                                    struct kg_membership **out, size_t *n);
+
+    /* --- orgs --- */
+    /* Resolves an id or slug to the org and the user's role in it. An org the user is not a
+     * member of is KG_ENOTFOUND, unless the user is an instance admin (role stays NONE). */
+    enum kg_err (*org_resolve)(struct kg_store *s, const char *id_or_slug, const char *user_id,
+                               struct kg_arena *a, struct kg_org *org, enum kg_role *role);
+    /* Instance admins only (checked by the caller's actor.instance_admin). */
+    enum kg_err (*org_create)(struct kg_store *s, const struct kg_actor *who,
+                              const struct kg_org *o, struct kg_arena *a, struct kg_org *out,
+                              struct kg_conflict *c);
+    enum kg_err (*org_update)(struct kg_store *s, const struct kg_actor *who,
+                              const struct kg_org *o, unsigned fields, struct kg_arena *a,
+                              struct kg_org *out, struct kg_conflict *c);
+    /* Orgs the user is a member of (all orgs for an instance admin). */
+    enum kg_err (*org_list)(struct kg_store *s, const struct kg_actor *who, struct kg_arena *a,
+                            struct kg_page *pg, struct kg_org **out, size_t *n);
+
+    /* --- members (admins only; the store checks) --- */
+    enum kg_err (*member_list)(struct kg_store *s, const struct kg_actor *who,
+                               struct kg_arena *a, struct kg_page *pg,
+                               struct kg_membership **out, size_t *n);
+    /* Adds (or changes the role of) the user with that email; creates the user without a
+     * password when missing (they set one with `kamgar user passwd`). */
+    enum kg_err (*member_put)(struct kg_store *s, const struct kg_actor *who, const char *user_id,
+                              enum kg_role role, struct kg_arena *a, struct kg_membership *out);
+    /* Removing the last admin of an org is KG_ECONFLICT. */
+    enum kg_err (*member_remove)(struct kg_store *s, const struct kg_actor *who,
+                                 const char *user_id);
+
+    /* --- people --- */
+    /* id may be set by the client: creating an id that exists with the same org is idempotent
+     * (returns the stored record, *created = false). Phone and email must already be
+     * normalised. Duplicate phone/email within the org is KG_ECONFLICT with *c filled. */
+    enum kg_err (*person_create)(struct kg_store *s, const struct kg_actor *who,
+                                 const struct kg_person *p, struct kg_arena *a,
+                                 struct kg_person *out, bool *created, struct kg_conflict *c);
+    enum kg_err (*person_get)(struct kg_store *s, const struct kg_actor *who, const char *id,
+                              struct kg_arena *a, struct kg_person *out);
+    enum kg_err (*person_update)(struct kg_store *s, const struct kg_actor *who,
+                                 const struct kg_person *p, unsigned fields, struct kg_arena *a,
+                                 struct kg_person *out, struct kg_conflict *c);
+    enum kg_err (*person_delete)(struct kg_store *s, const struct kg_actor *who, const char *id);
+    enum kg_err (*person_list)(struct kg_store *s, const struct kg_actor *who,
+                               const struct kg_person_filter *f, struct kg_arena *a,
+                               struct kg_page *pg, struct kg_person **out, size_t *n);
+
+    /* --- employers, workplaces, units --- */
+    enum kg_err (*employer_create)(struct kg_store *s, const struct kg_actor *who,
+                                   const struct kg_employer *e, struct kg_arena *a,
+                                   struct kg_employer *out, bool *created);
+    enum kg_err (*employer_get)(struct kg_store *s, const struct kg_actor *who, const char *id,
+                                struct kg_arena *a, struct kg_employer *out);
+    enum kg_err (*employer_update)(struct kg_store *s, const struct kg_actor *who,
+                                   const struct kg_employer *e, unsigned fields,
+                                   struct kg_arena *a, struct kg_employer *out);
+    enum kg_err (*employer_delete)(struct kg_store *s, const struct kg_actor *who,
+                                   const char *id);
+    enum kg_err (*employer_list)(struct kg_store *s, const struct kg_actor *who,
+                                 struct kg_arena *a, struct kg_page *pg,
+                                 struct kg_employer **out, size_t *n);
+
+    enum kg_err (*workplace_create)(struct kg_store *s, const struct kg_actor *who,
+                                    const struct kg_workplace *w, struct kg_arena *a,
+                                    struct kg_workplace *out, bool *created);
+    enum kg_err (*workplace_get)(struct kg_store *s, const struct kg_actor *who, const char *id,
+                                 struct kg_arena *a, struct kg_workplace *out);
+    enum kg_err (*workplace_update)(struct kg_store *s, const struct kg_actor *who,
+                                    const struct kg_workplace *w, unsigned fields,
+                                    struct kg_arena *a, struct kg_workplace *out);
+    enum kg_err (*workplace_delete)(struct kg_store *s, const struct kg_actor *who,
+                                    const char *id);
+    /* employer_id NULL = all. */
+    enum kg_err (*workplace_list)(struct kg_store *s, const struct kg_actor *who,
+                                  const char *employer_id, struct kg_arena *a,
+                                  struct kg_page *pg, struct kg_workplace **out, size_t *n);
+
+    enum kg_err (*unit_create)(struct kg_store *s, const struct kg_actor *who,
+                               const struct kg_unit *u, struct kg_arena *a, struct kg_unit *out,
+                               bool *created);
+    enum kg_err (*unit_get)(struct kg_store *s, const struct kg_actor *who, const char *id,
+                            struct kg_arena *a, struct kg_unit *out);
+    enum kg_err (*unit_update)(struct kg_store *s, const struct kg_actor *who,
+                               const struct kg_unit *u, unsigned fields, struct kg_arena *a,
+                               struct kg_unit *out);
+    enum kg_err (*unit_delete)(struct kg_store *s, const struct kg_actor *who, const char *id);
+    enum kg_err (*unit_list)(struct kg_store *s, const struct kg_actor *who,
+                             const char *workplace_id, struct kg_arena *a, struct kg_page *pg,
+                             struct kg_unit **out, size_t *n);
+
+    /* --- tags --- */
+    enum kg_err (*tag_list)(struct kg_store *s, const struct kg_actor *who, struct kg_arena *a,
+                            struct kg_tag **out, size_t *n);
+    enum kg_err (*tag_create)(struct kg_store *s, const struct kg_actor *who, const char *name,
+                              struct kg_arena *a, struct kg_tag *out, struct kg_conflict *c);
+    enum kg_err (*tag_rename)(struct kg_store *s, const struct kg_actor *who, const char *id,
+                              const char *name, struct kg_arena *a, struct kg_tag *out,
+                              struct kg_conflict *c);
+    enum kg_err (*tag_delete)(struct kg_store *s, const struct kg_actor *who, const char *id);
+
+    /* --- audit --- */
+    /* Appends an entry (org_id may be NULL for instance-level events such as a failed login
+     * for an unknown email). Never carries personal data beyond the acting user's id. */
+    enum kg_err (*audit_add)(struct kg_store *s, const struct kg_audit_entry *e);
+    /* Admins of the org only. Newest first. */
+    enum kg_err (*audit_list)(struct kg_store *s, const struct kg_actor *who, struct kg_arena *a,
+                              struct kg_page *pg, struct kg_audit_entry **out, size_t *n);
+};
+
+struct kg_store {
+    const struct kg_store_ops *ops;
+};
+
+/*
+ * Opens (creating when `create` is true) the SQLite database at path and applies pending
+ * migrations in one transaction. A file that is not a kamgar database is KG_EINVAL with a
+ * message in errmsg (size errlen). *out is owned by the caller: close with ops->close.
+ */
+enum kg_err kg_store_sqlite_open(const char *path, bool create, struct kg_store **out,
+                                 char *errmsg, size_t errlen) KG_MUST_CHECK;
+
+/* A fresh random UUID v4 (libsodium randombytes) into out[37]. */
+void kg_store_new_id(char out[KG_ID_LEN + 1]);

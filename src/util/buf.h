@@ -1,0 +1,30 @@
+/*
+ * buf.h — a growable byte buffer with a hard cap (curl's dynbuf).
+ *
+ * Every buffer that grows on outside input has a cap; appending past it fails with
+ * KG_ETOOBIG and leaves the content as it was. Memory comes from the heap and is
+ * owned by the buffer until kg_buf_free (or handed over with kg_buf_take).
+ */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/err.h"
+
+struct kg_buf {
+    char *p;    /* always NUL-terminated when non-NULL */
+    size_t len; /* bytes in use, not counting the NUL */
+    size_t cap; /* bytes allocated */
+    size_t max; /* the cap on len */
+};
+
+void kg_buf_init(struct kg_buf *b, size_t max);
+void kg_buf_free(struct kg_buf *b);
+/* Empties the buffer, keeping its memory. */
+void kg_buf_reset(struct kg_buf *b);
+enum kg_err kg_buf_append(struct kg_buf *b, const void *data, size_t n) KG_MUST_CHECK;
+enum kg_err kg_buf_puts(struct kg_buf *b, const char *s) KG_MUST_CHECK;
+enum kg_err kg_buf_printf(struct kg_buf *b, const char *fmt, ...) KG_MUST_CHECK
+    __attribute__((format(printf, 2, 3)));
+/* Hands the malloc'd string to the caller (never NULL) and empties the buffer. */
+char *kg_buf_take(struct kg_buf *b);

@@ -1,0 +1,55 @@
+/*
+ * str.h — string slices and the small text routines every layer needs:
+ * UTF-8 validation, percent-decoding, number parsing, case-insensitive compare.
+ *
+ * Parsers take {ptr, len} slices (h2o's iovec) so they never depend on a NUL.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+struct kg_str {
+    const char *p;
+    size_t len;
+};
+
+#define KG_STR_LIT(s) ((struct kg_str){(s), sizeof(s) - 1})
+
+struct kg_str kg_str_of(const char *s);
+bool kg_str_eq(struct kg_str a, const char *b);
+bool kg_str_ieq(struct kg_str a, const char *b);
+
+/* True when the n bytes are well-formed UTF-8 (no overlongs, no surrogates, no NUL). */
+bool kg_utf8_valid(const char *s, size_t n);
+/* Number of code points in valid UTF-8. */
+size_t kg_utf8_len(const char *s, size_t n);
+
+/*
+ * Decodes application/x-www-form-urlencoded text ('+' is a space when plus_is_space)
+ * into out, which must hold n + 1 bytes. Returns KG_EINVAL on a bad %-escape.
+ * *outlen gets the decoded length; the result is NUL-terminated and may contain NULs.
+ */
+enum kg_err kg_url_decode(const char *s, size_t n, bool plus_is_space, char *out, size_t *outlen)
+    KG_MUST_CHECK;
+
+/* Parses the whole of s (no sign prefix junk, no trailing bytes) as a base-10 integer in
+ * [min, max]. KG_EINVAL otherwise. */
+enum kg_err kg_parse_i64(const char *s, size_t n, int64_t min, int64_t max, int64_t *out)
+    KG_MUST_CHECK;
+
+/* True for "YYYY-MM-DD" naming a real calendar date. */
+bool kg_date_valid(const char *s);
+/* True for an RFC 3339 time "YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)". */
+bool kg_time_valid(const char *s);
+/* The current time as RFC 3339 UTC with seconds ("2026-11-22T09:30:00Z"), into out[21]. */
+void kg_time_now(char out[21]);
+/* Unix seconds as RFC 3339 UTC into out[21]. */
+void kg_time_format(int64_t unix_s, char out[21]);
+/* Seconds since the epoch. */
+int64_t kg_unix_now(void);
+
+/* Hex-encodes n bytes into out (2n + 1 bytes). */
+void kg_hex_encode(const unsigned char *in, size_t n, char *out);

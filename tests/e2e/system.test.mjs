@@ -1,0 +1,224 @@
+/*
+ * system.test.mjs — /healthz, /metrics, the command line's exit statuses, refusing a
+ * database that is not kamgar's, and graceful shutdown with the data kept.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { BIN, Instance, cli, makeTemp, orgPath, rmTemp } from './helpers.mjs';
+
+describe('healthz and metrics', () => {
+    let k;
+    before(async () => {
+        k = await Instance.start({ orgs: [{ slug: 'sys', name: 'System Union' }] });
+    });
+    after(async () => {
+        const r = await k.stop();
+        assert.equal(r.code, 0, 'kamgar serve exits 0 on SIGTERM');
+    });
+
+    test('GET /healthz is 200 {"status":"ok"}', async () => {
+        const r = await k.request('GET', '/healthz');
+        assert.equal(r.status, 200);
+        assert.match(r.headers.get('content-type'), /^application\/json/);
+        assert.deepEqual(r.json, { status: 'ok' });
+    });
+
+    test('GET /metrics is Prometheus text with request counts and the database size', async () => {
+        await k.request('GET', '/healthz'); /* at least one request counted */
+        const r = await k.request('GET', '/metrics');
+        assert.equal(r.status, 200);
+        assert.match(r.headers.get('content-type'), /^text\/plain/);
+        assert.match(r.text, /^# (HELP|TYPE) /m);
+        assert.match(r.text, /^http_requests_total\{[^}]*\} \d+$/m);
+        const m = /^kamgar_db_bytes (\d+)$/m.exec(r.text);
+        assert.ok(m, 'kamgar_db_bytes gauge present');
+        assert.ok(Number(m[1]) > 0, 'the database has a size');
+        /* No personal data or org names in metrics. */
+        assert.doesNotMatch(r.text, /System Union/);
+    });
+
+    test('unknown route is 404 with the error shape', async () => {
+        const r = await k.request('GET', '/api/v1/no-such-thing');
+        assert.equal(r.status, 404);
+        assert.equal(r.json.error.code, 'not_found');
+        assert.equal(typeof r.json.error.message, 'string');
+    });
+
+    test('API without a session is 401', async () => {
+        const r = await k.request('GET', orgPath('sys', '/people'));
+        assert.equal(r.status, 401);
+        assert.equal(r.json.error.code, 'unauthorized');
+    });
+});
+
+describe('command line', () => {
+    let dir;
+    before(() => {
+        dir = makeTemp();
+    });
+    after(() => rmTemp(dir));
+
+    test('kamgar --help exits 0 and prints usage on stdout', () => {
+        const r = cli(['--help']);
+        assert.equal(r.status, 0);
+        assert.match(r.stdout, /usage: kamgar COMMAND/);
+    });
+
+    test('kamgar serve --help exits 0 and describes serve', () => {
+        const r = cli(['serve', '--help']);
+        assert.equal(r.status, 0);
+        assert.match(r.stdout, /usage: kamgar serve --db PATH/);
+    });
+
+    test('kamgar init --help exits 0', () => {
+        const r = cli(['init', '--help']);
+        assert.equal(r.status, 0);
+        assert.match(r.stdout, /usage: kamgar init/);
+    });
+
+    test('no command at all is a usage error (2)', () => {
+        const r = cli([]);
+        assert.equal(r.status, 2);
+    });
+
+    test('an unknown command is a usage error (2) with one line on stderr', () => {
+        const r = cli(['frobnicate']);
+        assert.equal(r.status, 2);
+        assert.match(r.stderr, /unknown command/);
+        assert.equal(r.stderr.trim().split('\n').length, 1);
+    });
+
+    test('serve without --db is a usage error (2)', () => {
+        const r = cli(['serve']);
+        assert.equal(r.status, 2);
+        assert.match(r.stderr, /--db/);
+        assert.equal(r.stderr.trim().split('\n').length, 1);
+    });
+
+    test('init without --db is a usage error (2)', () => {
+        const r = cli(['init', '--admin-email', 'a@example.org']);
+        assert.equal(r.status, 2);
+        assert.match(r.stderr, /--db/);
+    });
+
+    test('an unknown option is a usage error (2)', () => {
+        const r = cli(['serve', '--db', path.join(dir, 'x.db'), '--bogus']);
+        assert.equal(r.status, 2);
+        assert.match(r.stderr, /--bogus/);
+    });
+
+    test('serve on a missing database is a user error (1), not created', () => {
+        const db = path.join(dir, 'missing.db');
+        const r = cli(['serve', '--db', db, '--listen', '127.0.0.1:0', '--quiet']);
+        assert.equal(r.status, 1);
+        assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
+        assert.equal(fs.existsSync(db), false);
+    });
+
+    test('serve on a text file exits 1 with one clear line and leaves it alone', () => {
+        const db = path.join(dir, 'notes.txt');
+        const content = 'shopping list: rice, lentils, tea\n';
+        fs.writeFileSync(db, content);
+        const r = cli(['serve', '--db', db, '--listen', '127.0.0.1:0', '--quiet']);
+        assert.equal(r.status, 1, `stderr: ${r.stderr}`);
+        const lines = r.stderr.trim().split('\n');
+        assert.equal(lines.length, 1, `one line on stderr, got: ${r.stderr}`);
+        assert.match(lines[0], /^kamgar: /);
+        assert.match(lines[0], /notes\.txt/);
+        assert.equal(r.stdout, '');
+        assert.equal(fs.readFileSync(db, 'utf8'), content, 'the file is not modified');
+    });
+
+    const hasSqlite = spawnSync('sqlite3', ['-version']).status === 0;
+    test('serve on another program\'s SQLite database exits 1 with one clear line',
+         { skip: hasSqlite ? false : 'sqlite3 CLI not installed' }, () => {
+        const db = path.join(dir, 'other.db');
+        const mk = spawnSync('sqlite3', [db, 'CREATE TABLE recipes(id INTEGER PRIMARY KEY, ' +
+                                             'name TEXT); INSERT INTO recipes(name) ' +
+                                             "VALUES ('biryani');"]);
+        assert.equal(mk.status, 0);
+        const before = fs.readFileSync(db);
+        const r = cli(['serve', '--db', db, '--listen', '127.0.0.1:0', '--quiet']);
+        assert.equal(r.status, 1, `stderr: ${r.stderr}`);
+        const lines = r.stderr.trim().split('\n');
+        assert.equal(lines.length, 1, `one line on stderr, got: ${r.stderr}`);
+        assert.match(lines[0], /^kamgar: /);
+        assert.match(lines[0], /other\.db/);
+        assert.ok(fs.readFileSync(db).equals(before), 'the other database is not modified');
+        const tables = spawnSync('sqlite3', [db, '.tables'], { encoding: 'utf8' });
+        assert.equal(tables.stdout.trim(), 'recipes');
+    });
+
+    test('init refuses a database that is already initialised (1)', () => {
+        const db = path.join(dir, 'twice.db');
+        const pw = path.join(dir, 'pw.txt');
+        fs.writeFileSync(pw, 'a-long-enough-password\n');
+        let r = cli(['init', '--db', db, '--admin-email', 'a@example.org',
+                     '--admin-password-file', pw]);
+        assert.equal(r.status, 0, r.stderr);
+        r = cli(['init', '--db', db, '--admin-email', 'b@example.org', '--admin-password-file', pw]);
+        assert.equal(r.status, 1);
+        assert.equal(r.stderr.trim().split('\n').length, 1);
+    });
+});
+
+describe('graceful shutdown', () => {
+    let k;
+    before(async () => {
+        k = await Instance.start({
+            orgs: [{ slug: 'keep', name: 'Keep Union', users: [
+                { email: 'keeper@example.org', role: 'organizer' }] }],
+        });
+    });
+    after(async () => {
+        await k.stop();
+    });
+
+    test('SIGTERM exits 0 and a restart on the same database still has the data', async () => {
+        const s = await k.login('keeper@example.org');
+        const made = await k.request('POST', orgPath('keep', '/people'), {
+            token: s.token, body: { full_name: 'Razia Sultana', phone: '+923331112233' } });
+        assert.equal(made.status, 201, made.text);
+        const id = made.json.id;
+
+        const exit = await k.shutdown();
+        assert.equal(exit.code, 0, `exit code after SIGTERM (stderr: ${k.lastStderr})`);
+        assert.equal(exit.signal, null);
+
+        await k.serve();
+        const hz = await k.request('GET', '/healthz');
+        assert.equal(hz.status, 200);
+        /* Sessions live in the database, so the token still works after the restart. */
+        const again = await k.request('GET', orgPath('keep', `/people/${id}`), { token: s.token });
+        assert.equal(again.status, 200, again.text);
+        assert.equal(again.json.full_name, 'Razia Sultana');
+        assert.equal(again.json.phone, '+923331112233');
+    });
+
+    test('SIGTERM with a request in flight still exits 0', async () => {
+        const s = await k.login('keeper@example.org');
+        const inflight = k.request('GET', orgPath('keep', '/people'), { token: s.token })
+            .catch((e) => e);
+        const exit = await k.shutdown();
+        assert.equal(exit.code, 0);
+        const r = await inflight;
+        /* Either it was answered before the stop, or the connection was refused: never a 5xx. */
+        if (!(r instanceof Error))
+            assert.ok(r.status < 500, `status ${r.status}`);
+        await k.serve();
+    });
+
+    test('two servers on one port: the second exits 1 with one line', async () => {
+        const r = cli(['serve', '--db', k.db, '--listen', `127.0.0.1:${k.port}`, '--quiet']);
+        assert.equal(r.status, 1);
+        assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    });
+});
+
+test('the binary under test exists', () => {
+    assert.ok(fs.existsSync(BIN), `${BIN} (set KAMGAR_BIN)`);
+});

@@ -65,29 +65,32 @@ struct name_pair {
 };
 
 static const struct name_pair ur_female[] = {
-    {"نسرین", "Nasreen"}, {"شازیہ", "Shazia"},   {"رضیہ", "Razia"},     {"فاطمہ", "Fatima"},
-    {"پروین", "Parveen"}, {"کلثوم", "Kulsoom"},  {"صغریٰ", "Sughra"},   {"بشریٰ", "Bushra"},
+    {"نسرین", "Nasreen"}, {"شازیہ", "Shazia"},    {"رضیہ", "Razia"},    {"فاطمہ", "Fatima"},
+    {"پروین", "Parveen"}, {"کلثوم", "Kulsoom"},   {"صغریٰ", "Sughra"},   {"بشریٰ", "Bushra"},
     {"زینب", "Zainab"},   {"رخسانہ", "Rukhsana"}, {"عائشہ", "Ayesha"},  {"سلمیٰ", "Salma"},
-    {"ثمینہ", "Samina"},  {"نرگس", "Nargis"},    {"روبینہ", "Rubina"}, {"فرزانہ", "Farzana"},
+    {"ثمینہ", "Samina"},  {"نرگس", "Nargis"},     {"روبینہ", "Rubina"}, {"فرزانہ", "Farzana"},
 };
 static const struct name_pair ur_male[] = {
     {"غلام", "Ghulam"}, {"محمد", "Muhammad"}, {"عمران", "Imran"}, {"اکرم", "Akram"},
     {"بلال", "Bilal"},  {"ندیم", "Nadeem"},   {"طارق", "Tariq"},  {"آصف", "Asif"},
 };
 static const struct name_pair ur_surname[] = {
-    {"اختر", "Akhtar"}, {"بی بی", "Bibi"},   {"خان", "Khan"},      {"بیگم", "Begum"},
-    {"کوثر", "Kausar"}, {"حسین", "Hussain"}, {"مسیح", "Masih"},    {"اقبال", "Iqbal"},
-    {"ملک", "Malik"},   {"احمد", "Ahmed"},   {"رشید", "Rasheed"},  {"نواز", "Nawaz"},
+    {"اختر", "Akhtar"}, {"بی بی", "Bibi"},   {"خان", "Khan"},     {"بیگم", "Begum"},
+    {"کوثر", "Kausar"}, {"حسین", "Hussain"}, {"مسیح", "Masih"},   {"اقبال", "Iqbal"},
+    {"ملک", "Malik"},   {"احمد", "Ahmed"},   {"رشید", "Rasheed"}, {"نواز", "Nawaz"},
 };
 static const struct name_pair hi_female[] = {
-    {"लक्ष्मी", "Lakshmi"}, {"मीना", "Meena"}, {"सीता", "Sita"},   {"पूजा", "Pooja"},
-    {"राधा", "Radha"},     {"कमला", "Kamla"}, {"गीता", "Geeta"}, {"सावित्री", "Savitri"},
+    {"लक्ष्मी", "Lakshmi"}, {"मीना", "Meena"}, {"सीता", "Sita"},  {"पूजा", "Pooja"},
+    {"राधा", "Radha"},    {"कमला", "Kamla"}, {"गीता", "Geeta"}, {"सावित्री", "Savitri"},
 };
 static const struct name_pair hi_male[] = {
-    {"राजेश", "Rajesh"}, {"अर्जुन", "Arjun"}, {"मोहन", "Mohan"}, {"किशन", "Kishan"},
+    {"राजेश", "Rajesh"},
+    {"अर्जुन", "Arjun"},
+    {"मोहन", "Mohan"},
+    {"किशन", "Kishan"},
 };
 static const struct name_pair hi_surname[] = {
-    {"देवी", "Devi"},     {"कुमारी", "Kumari"}, {"कुमार", "Kumar"},
+    {"देवी", "Devi"},      {"कुमारी", "Kumari"}, {"कुमार", "Kumar"},
     {"मेघवार", "Meghwar"}, {"कोल्ही", "Kolhi"},  {"भील", "Bheel"},
 };
 static const struct name_pair cy_female[] = {
@@ -95,14 +98,21 @@ static const struct name_pair cy_female[] = {
     {"Гулнора", "Gulnora"},   {"Нигора", "Nigora"}, {"Мадина", "Madina"},
 };
 static const struct name_pair cy_male[] = {
-    {"Бахтиёр", "Bakhtiyor"}, {"Рустам", "Rustam"}, {"Улугбек", "Ulugbek"},
+    {"Бахтиёр", "Bakhtiyor"},
+    {"Рустам", "Rustam"},
+    {"Улугбек", "Ulugbek"},
 };
 static const struct name_pair cy_surname_f[] = {
-    {"Юсупова", "Yusupova"}, {"Каримова", "Karimova"}, {"Рахимова", "Rakhimova"},
+    {"Юсупова", "Yusupova"},
+    {"Каримова", "Karimova"},
+    {"Рахимова", "Rakhimova"},
     {"Алиева", "Alieva"},
 };
 static const struct name_pair cy_surname_m[] = {
-    {"Юсупов", "Yusupov"}, {"Каримов", "Karimov"}, {"Рахимов", "Rakhimov"}, {"Алиев", "Aliev"},
+    {"Юсупов", "Yusupov"},
+    {"Каримов", "Karimov"},
+    {"Рахимов", "Rakhimov"},
+    {"Алиев", "Aliev"},
 };
 
 enum script { SC_URDU, SC_LATIN, SC_DEVANAGARI, SC_CYRILLIC };
@@ -112,8 +122,9 @@ struct city {
 };
 
 static const struct city cities[] = {
-    {"Karachi", "Sindh"},      {"Lahore", "Punjab"},     {"Faisalabad", "Punjab"},
-    {"Sialkot", "Punjab"},     {"Multan", "Punjab"},     {"Hyderabad", "Sindh"},
+    {"Karachi", "Sindh"},      {"Lahore", "Punjab"},
+    {"Faisalabad", "Punjab"},  {"Sialkot", "Punjab"},
+    {"Multan", "Punjab"},      {"Hyderabad", "Sindh"},
     {"Gujranwala", "Punjab"},  {"Peshawar", "Khyber Pakhtunkhwa"},
     {"Quetta", "Balochistan"}, {"Kasur", "Punjab"},
 };
@@ -121,7 +132,7 @@ static const struct city cities[] = {
 static const char *const sectors[] = {"garments", "textiles", "sports goods", "leather",
                                       "home-based work"};
 static const char *const jobs[] = {"Machine operator", "Cutter", "Checker", "Helper",
-                                   "Ball stitcher", "Packer", "Spinner", "Weaver"};
+                                   "Ball stitcher",    "Packer", "Spinner", "Weaver"};
 static const char *const unit_kinds[] = {"line", "department", "shift"};
 static const char *const tag_names[] = {"committee", "shop steward", "needs follow-up",
                                         "trained 2026"};
@@ -262,11 +273,14 @@ static bool make_chart(struct kg_store *s, const struct kg_actor *who, const str
     ids->unit_count = xcalloc((size_t)o->workplaces, sizeof(long));
 
     for (long i = 0; i < o->employers; i++) {
-        struct kg_employer e = {
-            .name = kg_arena_printf(&a, "Bench Manufacturing %ld (Pvt) Ltd", i + 1),
-            .country = "PK",
-            .sector = sectors[i % (long)N_OF(sectors)],
-        }, out;
+        struct kg_employer e =
+                               {
+                                   .name = kg_arena_printf(&a, "Bench Manufacturing %ld (Pvt) Ltd",
+                                                           i + 1),
+                                   .country = "PK",
+                                   .sector = sectors[i % (long)N_OF(sectors)],
+                               },
+                           out;
         err = s->ops->employer_create(s, who, &e, &a, &out, &created);
         if (err) {
             fail("employer", i, err);
@@ -279,16 +293,18 @@ static bool make_chart(struct kg_store *s, const struct kg_actor *who, const str
     long next_unit = 0;
     for (long w = 0; w < o->workplaces; w++) {
         const struct city *c = &cities[pick(st, N_OF(cities))];
-        struct kg_workplace wp = {
-            .employer_id = ids->employer[w % o->employers],
-            .name = kg_arena_printf(&a, "%s Factory %ld", c->name, w + 1),
-            .address = kg_arena_printf(&a, "Plot %u, Industrial Estate, %s", 1 + pick(st, 400),
-                                       c->name),
-            .city = c->name,
-            .province = c->province,
-            .country = "PK",
-            .headcount = 300 + pick(st, 1500),
-        }, wout;
+        struct kg_workplace wp =
+                                {
+                                    .employer_id = ids->employer[w % o->employers],
+                                    .name = kg_arena_printf(&a, "%s Factory %ld", c->name, w + 1),
+                                    .address = kg_arena_printf(&a, "Plot %u, Industrial Estate, %s",
+                                                               1 + pick(st, 400), c->name),
+                                    .city = c->name,
+                                    .province = c->province,
+                                    .country = "PK",
+                                    .headcount = 300 + pick(st, 1500),
+                                },
+                            wout;
         err = s->ops->workplace_create(s, who, &wp, &a, &wout, &created);
         if (err) {
             fail("workplace", w, err);
@@ -302,15 +318,18 @@ static bool make_chart(struct kg_store *s, const struct kg_actor *who, const str
         ids->unit_count[w] = n;
         for (long k = 0; k < n; k++, next_unit++) {
             const char *kind = unit_kinds[k % (long)N_OF(unit_kinds)];
-            struct kg_unit u = {
-                .workplace_id = ids->workplace[w],
-                .name = kg_arena_printf(&a, "%s %ld", kind[0] == 'l'   ? "Line"
-                                                      : kind[0] == 'd' ? "Department"
-                                                                       : "Shift",
-                                        k + 1),
-                .kind = kind,
-                .headcount = 20 + pick(st, 200),
-            }, uout;
+            struct kg_unit u =
+                               {
+                                   .workplace_id = ids->workplace[w],
+                                   .name = kg_arena_printf(&a, "%s %ld",
+                                                           kind[0] == 'l'   ? "Line"
+                                                           : kind[0] == 'd' ? "Department"
+                                                                            : "Shift",
+                                                           k + 1),
+                                   .kind = kind,
+                                   .headcount = 20 + pick(st, 200),
+                               },
+                           uout;
             err = s->ops->unit_create(s, who, &u, &a, &uout, &created);
             if (err) {
                 fail("unit", next_unit, err);
@@ -375,7 +394,7 @@ static void gen_name(uint64_t *st, bool female, struct kg_arena *a, const char *
 }
 
 static enum kg_err make_person(struct kg_store *s, const struct kg_actor *who,
-                               const struct gen_ids *ids, long i, long people, long workplaces,
+                               const struct gen_ids *ids, const struct gen_opts *o, long i,
                                uint64_t *st, struct kg_arena *a, struct kg_person *out)
 {
     struct kg_person p = {0};
@@ -397,7 +416,7 @@ static enum kg_err make_person(struct kg_store *s, const struct kg_actor *who,
         p.email = kg_arena_printf(a, "worker%ld@example.org", i + 1);
 
     /* workplaces in turn, so each holds people / workplaces of them */
-    long w = i % workplaces;
+    long w = i % o->workplaces;
     const struct city *c = &cities[pick(st, N_OF(cities))];
     p.city = c->name;
     p.province = c->province;
@@ -405,7 +424,7 @@ static enum kg_err make_person(struct kg_store *s, const struct kg_actor *who,
     p.sector = sectors[pick(st, N_OF(sectors))];
     unsigned et = pick(st, 100);
     p.employment_type = et < 50 ? "formal" : et < 85 ? "contract" : "informal";
-    p.employer_id = ids->employer[0] ? NULL : NULL;
+    p.employer_id = ids->employer[w % o->employers]; /* as in make_chart */
     p.workplace_id = ids->workplace[w];
     if (ids->unit_count[w] > 0)
         p.unit_id = ids->unit[ids->unit_first[w] + (long)pick(st, (unsigned)ids->unit_count[w])];
@@ -415,9 +434,8 @@ static enum kg_err make_person(struct kg_store *s, const struct kg_actor *who,
     unsigned mem = pick(st, 100);
     p.membership = mem < 40 ? "member" : mem < 55 ? "applicant" : mem < 90 ? "none" : "lapsed";
     if (mem < 40)
-        p.member_since =
-            kg_arena_printf(a, "%04u-%02u-%02u", 2014 + pick(st, 12), 1 + pick(st, 12),
-                            1 + pick(st, 28));
+        p.member_since = kg_arena_printf(a, "%04u-%02u-%02u", 2014 + pick(st, 12), 1 + pick(st, 12),
+                                         1 + pick(st, 28));
     unsigned as = pick(st, 100);
     p.assessment = as < 30 ? 0 : as < 40 ? 1 : as < 60 ? 2 : as < 80 ? 3 : as < 92 ? 4 : 5;
     p.is_leader = chance(st, 3);
@@ -436,7 +454,6 @@ static enum kg_err make_person(struct kg_store *s, const struct kg_actor *who,
     }
     if (chance(st, 15))
         p.notes = "Raised unpaid overtime at the last meeting";
-    (void)people;
 
     if (!p.full_name || !p.phone || (mem < 40 && !p.member_since))
         return KG_ETOOBIG;
@@ -550,7 +567,7 @@ int main(int argc, char **argv)
     double last = t1;
     for (long i = 0; i < o.people; i++) {
         struct kg_person out;
-        err = make_person(s, &who, &ids, i, o.people, o.workplaces, &st, &a, &out);
+        err = make_person(s, &who, &ids, &o, i, &st, &a, &out);
         if (err) {
             fail("person", i, err);
             goto out;
@@ -562,8 +579,7 @@ int main(int argc, char **argv)
         kg_arena_release(&a);
         if ((i + 1) % 10000 == 0) {
             double t = now_s();
-            fprintf(stderr, "kamgar-bench-gen: %ld people (%.0f/s)\n", i + 1,
-                    10000.0 / (t - last));
+            fprintf(stderr, "kamgar-bench-gen: %ld people (%.0f/s)\n", i + 1, 10000.0 / (t - last));
             last = t;
         }
     }

@@ -18,6 +18,10 @@ static const char usage[] =
     "  user add   give a user a role in an org (creating the user when needed)\n"
     "  user passwd  set a user's password\n"
     "  demo       create a database with a realistic demo union\n"
+    "  import people  import a register of people from CSV\n"
+    "  export people  write every person of an org as CSV or JSON\n"
+    "  backup     copy the database consistently while it is serving (optionally encrypted)\n"
+    "  restore    bring a backup back\n"
     "\n"
     "`kamgar COMMAND --help` explains each. KAMGAR_DB and KAMGAR_LISTEN may replace --db and\n"
     "--listen. Exit status: 0 success, 1 error, 2 usage error.\n";
@@ -29,7 +33,8 @@ int main(int argc, char **argv)
         int (*fn)(int, char **);
     } commands[] = {
         {"init", kg_cmd_init}, {"serve", kg_cmd_serve}, {"org", kg_cmd_org},
-        {"user", kg_cmd_user}, {"demo", kg_cmd_demo},
+        {"user", kg_cmd_user}, {"demo", kg_cmd_demo}, {"backup", kg_cmd_backup},
+        {"restore", kg_cmd_restore}, {"import", kg_cmd_import}, {"export", kg_cmd_export},
     };
     if (argc < 2) {
         fputs(usage, stderr);

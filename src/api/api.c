@@ -14,6 +14,7 @@
 
 #include "api/auth_int.h"
 #include "domain/validate.h"
+#include "util/buf.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/str.h"
@@ -132,6 +133,57 @@ enum kg_err kg_api_json(struct kg_ctx *c, int status, json_t *v)
         return KG_ETOOBIG;
     kg_resp_set(c->resp, status, "application/json", s, len);
     return KG_OK;
+}
+
+static void buf_free(void *b)
+{
+    kg_buf_free(b);
+}
+
+/* A response buffer freed with the request. */
+static struct kg_buf *resp_buf(struct kg_ctx *c)
+{
+    struct kg_buf *b = kg_arena_alloc(c->a, sizeof(*b));
+    if (!b)
+        return NULL;
+    kg_buf_init(b, 64u << 20);
+    return kg_arena_defer(c->a, buf_free, b) == KG_OK ? b : NULL;
+}
+
+static enum kg_err send_buf(struct kg_ctx *c, int status, struct kg_buf *b)
+{
+    kg_resp_set(c->resp, status, "application/json", b->p, b->len);
+    return KG_OK;
+}
+
+enum kg_err kg_api_json_rec(struct kg_ctx *c, int status, const struct kg_jspec *spec,
+                            const void *rec, const char *omit)
+{
+    struct kg_buf *b = resp_buf(c);
+    if (!b)
+        return KG_ETOOBIG;
+    enum kg_err e = kg_json_write(b, spec, rec, omit);
+    return e ? e : send_buf(c, status, b);
+}
+
+enum kg_err kg_api_list_recs(struct kg_ctx *c, const struct kg_jspec *spec, const void *recs,
+                             size_t elem_size, size_t n, const struct kg_page *pg,
+                             const char *omit)
+{
+    struct kg_buf *b = resp_buf(c);
+    if (!b)
+        return KG_ETOOBIG;
+    enum kg_err e = kg_buf_append(b, "{\"items\":[", 10);
+    for (size_t i = 0; !e && i < n; i++) {
+        if (i)
+            e = kg_buf_append(b, ",", 1);
+        if (!e)
+            e = kg_json_write(b, spec, (const char *)recs + i * elem_size, omit);
+    }
+    if (!e)
+        e = kg_buf_printf(b, "],\"page\":%lld,\"per_page\":%lld,\"total\":%lld}",
+                          (long long)pg->page, (long long)pg->per_page, (long long)pg->total);
+    return e ? e : send_buf(c, 200, b);
 }
 
 enum kg_err kg_api_no_content(struct kg_ctx *c)
@@ -301,8 +353,19 @@ static void fallback(void *ctx, struct kg_req *req, struct kg_resp *resp, int st
 {
     struct kg_ctx c = {.api = ctx, .req = req, .resp = resp, .a = req->arena};
     if (status == 405) {
-        c.err_message = kg_arena_printf(c.a, "%s is not allowed on this path", req->method);
+        char allowed[64];
+        struct kg_api *api = ctx;
+        kg_router_allowed(api->router, req->path, allowed, sizeof(allowed));
+        c.err_message = kg_arena_printf(c.a, "%s is not allowed on this path (allowed: %s)",
+                                        req->method, allowed);
         kg_api_error(&c, KG_EMETHOD);
+        const char *allow = kg_arena_strdup(c.a, allowed);
+        if (allow)
+            kg_resp_header(resp, "Allow", allow);
+        return;
+    }
+    if (status == 413) {
+        kg_api_error(&c, KG_ETOOBIG);
         return;
     }
     c.err_message = "no such endpoint";
@@ -318,9 +381,11 @@ struct kg_api *kg_api_new(const struct kg_api_config *cfg, struct kg_store *stor
     api->store = store;
     api->router = kg_router_new(api, cfg->max_body, fallback);
     api->throttle = kg_throttle_new(4096, cfg->login_window_s);
+    kg_auth_init(api);
     kg_api_system_routes(api);
     kg_api_auth_routes(api);
     kg_api_org_routes(api);
+    kg_api_import_routes(api);
     kg_api_people_routes(api);
     kg_api_chart_routes(api);
     kg_api_tag_routes(api);

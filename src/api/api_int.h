@@ -32,6 +32,7 @@ struct kg_api {
     struct api_route *routes; /* indexed by kg_route.index */
     size_t n_routes, cap_routes;
     struct kg_throttle *throttle;
+    char dummy_hash[128]; /* argon2id of a random password: see auth.c */
 };
 
 struct kg_ctx {
@@ -64,10 +65,18 @@ void kg_api_people_routes(struct kg_api *api);
 void kg_api_chart_routes(struct kg_api *api); /* employers, workplaces, units */
 void kg_api_tag_routes(struct kg_api *api);
 void kg_api_audit_routes(struct kg_api *api);
+void kg_api_import_routes(struct kg_api *api);
 void kg_api_system_routes(struct kg_api *api);
 
 /* Responds with v (which it takes ownership of). KG_ETOOBIG when it cannot be serialised. */
 enum kg_err kg_api_json(struct kg_ctx *c, int status, json_t *v) KG_MUST_CHECK;
+/* Responds with the record at rec encoded per spec (leaving out the field `omit`). */
+enum kg_err kg_api_json_rec(struct kg_ctx *c, int status, const struct kg_jspec *spec,
+                            const void *rec, const char *omit) KG_MUST_CHECK;
+/* Responds with {"items": [n records of elem_size bytes at recs], "page", "per_page", "total"}. */
+enum kg_err kg_api_list_recs(struct kg_ctx *c, const struct kg_jspec *spec, const void *recs,
+                             size_t elem_size, size_t n, const struct kg_page *pg,
+                             const char *omit) KG_MUST_CHECK;
 /* 204 No Content. */
 enum kg_err kg_api_no_content(struct kg_ctx *c);
 /* Fills the error detail and returns e (for `return kg_api_fail(c, KG_EINVAL, "f", "m");`). */

@@ -74,6 +74,14 @@ enum kg_err kg_auth_session(struct kg_ctx *c)
     return KG_OK;
 }
 
+void kg_auth_init(struct kg_api *api)
+{
+    char pw[65];
+    random_hex(pw);
+    if (kg_api_hash_password(&api->cfg, pw, api->dummy_hash) != KG_OK)
+        api->dummy_hash[0] = '\0';
+}
+
 struct login_body {
     const char *email, *password;
 };
@@ -144,8 +152,11 @@ static enum kg_err login(struct kg_ctx *c)
     e = c->st->ops->user_by_email(c->st, b.email, c->a, &u, &hash);
     if (e && e != KG_ENOTFOUND)
         return e;
-    bool ok = e == KG_OK && hash && *hash &&
-              crypto_pwhash_str_verify(hash, b.password, strlen(b.password)) == 0;
+    /* An unknown email costs the same argon2id work, so timing does not reveal accounts. */
+    const char *dummy = c->api->dummy_hash;
+    const char *check = e == KG_OK && hash && *hash ? hash : dummy;
+    bool ok = crypto_pwhash_str_verify(check, b.password, strlen(b.password)) == 0 &&
+              check != dummy;
     if (!ok) {
         kg_throttle_fail(c->api->throttle, akey, now);
         kg_throttle_fail(c->api->throttle, ikey, now);

@@ -14,10 +14,13 @@ static enum kg_err invalid(struct kg_ctx *c, const struct kg_verr *ve)
     return kg_api_fail(c, KG_EINVAL, ve->field, ve->message);
 }
 
-/* A store write that failed on a reference names the field. */
+/*
+ * A store write that failed names the field: a bad reference is the given field, a conflict
+ * can only be a client-chosen id that is taken.
+ */
 static enum kg_err ref_err(struct kg_ctx *c, enum kg_err e, const char *field)
 {
-    struct kg_conflict cf = {field, NULL};
+    struct kg_conflict cf = {e == KG_ECONFLICT ? "id" : field, NULL};
     return kg_api_store_err(c, e, &cf);
 }
 
@@ -37,7 +40,7 @@ static enum kg_err employer_create(struct kg_ctx *c)
     e = c->st->ops->employer_create(c->st, &c->who, &in, c->a, &out, &created);
     if (e)
         return ref_err(c, e, "parent_id");
-    return kg_api_json(c, created ? 201 : 200, kg_json_encode(kg_employer_spec, &out));
+    return kg_api_json_rec(c, created ? 201 : 200, kg_employer_spec, &out, NULL);
 }
 
 static enum kg_err employer_get(struct kg_ctx *c)
@@ -45,7 +48,7 @@ static enum kg_err employer_get(struct kg_ctx *c)
     struct kg_employer out;
     enum kg_err e =
         c->st->ops->employer_get(c->st, &c->who, kg_req_param(c->req, "id"), c->a, &out);
-    return e ? e : kg_api_json(c, 200, kg_json_encode(kg_employer_spec, &out));
+    return e ? e : kg_api_json_rec(c, 200, kg_employer_spec, &out, NULL);
 }
 
 static enum kg_err employer_update(struct kg_ctx *c)
@@ -62,7 +65,7 @@ static enum kg_err employer_update(struct kg_ctx *c)
     e = c->st->ops->employer_update(c->st, &c->who, &in, fields, c->a, &out);
     if (e)
         return ref_err(c, e, "parent_id");
-    return kg_api_json(c, 200, kg_json_encode(kg_employer_spec, &out));
+    return kg_api_json_rec(c, 200, kg_employer_spec, &out, NULL);
 }
 
 static enum kg_err employer_delete(struct kg_ctx *c)
@@ -81,10 +84,7 @@ static enum kg_err employer_list(struct kg_ctx *c)
         e = c->st->ops->employer_list(c->st, &c->who, c->a, &pg, &v, &n);
     if (e)
         return e;
-    json_t *items = json_array();
-    for (size_t i = 0; items && i < n; i++)
-        json_array_append_new(items, kg_json_encode(kg_employer_spec, &v[i]));
-    return kg_api_list(c, items, &pg);
+    return kg_api_list_recs(c, kg_employer_spec, v, sizeof(*v), n, &pg, NULL);
 }
 
 /* --- workplaces --- */
@@ -105,7 +105,7 @@ static enum kg_err workplace_create(struct kg_ctx *c)
     e = c->st->ops->workplace_create(c->st, &c->who, &in, c->a, &out, &created);
     if (e)
         return ref_err(c, e, "employer_id");
-    return kg_api_json(c, created ? 201 : 200, kg_json_encode(kg_workplace_spec, &out));
+    return kg_api_json_rec(c, created ? 201 : 200, kg_workplace_spec, &out, NULL);
 }
 
 static enum kg_err workplace_get(struct kg_ctx *c)
@@ -113,7 +113,7 @@ static enum kg_err workplace_get(struct kg_ctx *c)
     struct kg_workplace out;
     enum kg_err e =
         c->st->ops->workplace_get(c->st, &c->who, kg_req_param(c->req, "id"), c->a, &out);
-    return e ? e : kg_api_json(c, 200, kg_json_encode(kg_workplace_spec, &out));
+    return e ? e : kg_api_json_rec(c, 200, kg_workplace_spec, &out, NULL);
 }
 
 static enum kg_err workplace_update(struct kg_ctx *c)
@@ -130,7 +130,7 @@ static enum kg_err workplace_update(struct kg_ctx *c)
     e = c->st->ops->workplace_update(c->st, &c->who, &in, fields, c->a, &out);
     if (e)
         return ref_err(c, e, "employer_id");
-    return kg_api_json(c, 200, kg_json_encode(kg_workplace_spec, &out));
+    return kg_api_json_rec(c, 200, kg_workplace_spec, &out, NULL);
 }
 
 static enum kg_err workplace_delete(struct kg_ctx *c)
@@ -152,10 +152,7 @@ static enum kg_err workplace_list(struct kg_ctx *c)
         e = c->st->ops->workplace_list(c->st, &c->who, employer, c->a, &pg, &v, &n);
     if (e)
         return e;
-    json_t *items = json_array();
-    for (size_t i = 0; items && i < n; i++)
-        json_array_append_new(items, kg_json_encode(kg_workplace_spec, &v[i]));
-    return kg_api_list(c, items, &pg);
+    return kg_api_list_recs(c, kg_workplace_spec, v, sizeof(*v), n, &pg, NULL);
 }
 
 /* --- units --- */
@@ -180,8 +177,8 @@ static enum kg_err unit_create(struct kg_ctx *c)
     if (e == KG_EINVAL)
         return KG_ENOTFOUND; /* the workplace in the path is not this org's */
     if (e)
-        return e;
-    return kg_api_json(c, created ? 201 : 200, kg_json_encode(kg_unit_spec, &out));
+        return ref_err(c, e, "workplace_id");
+    return kg_api_json_rec(c, created ? 201 : 200, kg_unit_spec, &out, NULL);
 }
 
 static enum kg_err unit_list(struct kg_ctx *c)
@@ -198,17 +195,14 @@ static enum kg_err unit_list(struct kg_ctx *c)
         e = c->st->ops->unit_list(c->st, &c->who, wid, c->a, &pg, &v, &n);
     if (e)
         return e;
-    json_t *items = json_array();
-    for (size_t i = 0; items && i < n; i++)
-        json_array_append_new(items, kg_json_encode(kg_unit_spec, &v[i]));
-    return kg_api_list(c, items, &pg);
+    return kg_api_list_recs(c, kg_unit_spec, v, sizeof(*v), n, &pg, NULL);
 }
 
 static enum kg_err unit_get(struct kg_ctx *c)
 {
     struct kg_unit out;
     enum kg_err e = c->st->ops->unit_get(c->st, &c->who, kg_req_param(c->req, "id"), c->a, &out);
-    return e ? e : kg_api_json(c, 200, kg_json_encode(kg_unit_spec, &out));
+    return e ? e : kg_api_json_rec(c, 200, kg_unit_spec, &out, NULL);
 }
 
 static enum kg_err unit_update(struct kg_ctx *c)
@@ -223,7 +217,7 @@ static enum kg_err unit_update(struct kg_ctx *c)
         return invalid(c, &ve);
     in.id = kg_req_param(c->req, "id");
     e = c->st->ops->unit_update(c->st, &c->who, &in, fields, c->a, &out);
-    return e ? e : kg_api_json(c, 200, kg_json_encode(kg_unit_spec, &out));
+    return e ? e : kg_api_json_rec(c, 200, kg_unit_spec, &out, NULL);
 }
 
 static enum kg_err unit_delete(struct kg_ctx *c)

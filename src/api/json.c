@@ -11,6 +11,11 @@
 /* A hard cap on array items, before the domain rules apply their own, smaller ones. */
 #define KG_JSON_MAX_ITEMS 1000
 
+static int dump_cb(const char *buffer, size_t size, void *data)
+{
+    return kg_buf_append(data, buffer, size) == KG_OK ? 0 : -1;
+}
+
 static void decref(void *v)
 {
     json_decref(v);
@@ -232,14 +237,100 @@ json_t *kg_json_encode(const struct kg_jspec *spec, const void *rec)
     return o;
 }
 
+static void buf_free(void *b)
+{
+    kg_buf_free(b);
+}
+
 char *kg_json_dump(struct kg_arena *a, const json_t *v, size_t *len)
 {
-    size_t n = json_dumpb(v, NULL, 0, JSON_COMPACT);
-    char *p = kg_arena_alloc(a, n + 1);
-    if (!p)
+    /* One pass into a growing buffer: jansson's UTF-8 walk is the costly part. */
+    struct kg_buf *b = kg_arena_alloc(a, sizeof(*b));
+    if (!b)
         return NULL;
-    json_dumpb(v, p, n, JSON_COMPACT);
-    p[n] = '\0';
-    *len = n;
-    return p;
+    kg_buf_init(b, a->budget ? a->budget : (size_t)1 << 30);
+    if (kg_arena_defer(a, buf_free, b) != KG_OK)
+        return NULL;
+    if (json_dump_callback(v, dump_cb, b, JSON_COMPACT) != 0 || kg_buf_append(b, "", 0) != KG_OK)
+        return NULL;
+    *len = b->len;
+    return b->p;
+}
+
+enum kg_err kg_json_write_str(struct kg_buf *b, const char *s)
+{
+    if (!s)
+        return kg_buf_append(b, "null", 4);
+    static const char hex[] = "0123456789abcdef";
+    enum kg_err e = kg_buf_append(b, "\"", 1);
+    const char *run = s;
+    for (const unsigned char *p = (const unsigned char *)s; !e && *p; p++) {
+        char esc[7];
+        size_t n = 0;
+        if (*p == '"' || *p == '\\') {
+            esc[0] = '\\', esc[1] = (char)*p, n = 2;
+        } else if (*p < 0x20) {
+            esc[0] = '\\', esc[1] = 'u', esc[2] = '0', esc[3] = '0';
+            esc[4] = hex[*p >> 4], esc[5] = hex[*p & 15], n = 6;
+        } else {
+            continue;
+        }
+        e = kg_buf_append(b, run, (size_t)((const char *)p - run));
+        if (!e)
+            e = kg_buf_append(b, esc, n);
+        run = (const char *)p + 1;
+    }
+    if (!e)
+        e = kg_buf_puts(b, run);
+    return e ? e : kg_buf_append(b, "\"", 1);
+}
+
+static enum kg_err write_value(struct kg_buf *b, const struct kg_jspec *f, const char *rec)
+{
+    const void *at = rec + f->offset;
+    switch (f->type) {
+    case KG_J_STR:
+        return kg_json_write_str(b, *(const char *const *)at);
+    case KG_J_STRLIST: {
+        const struct kg_strlist *l = at;
+        enum kg_err e = kg_buf_append(b, "[", 1);
+        for (size_t i = 0; !e && i < l->n; i++) {
+            if (i)
+                e = kg_buf_append(b, ",", 1);
+            if (!e)
+                e = kg_json_write_str(b, l->v[i]);
+        }
+        return e ? e : kg_buf_append(b, "]", 1);
+    }
+    case KG_J_INT: {
+        int x = *(const int *)at;
+        return x == f->null_value ? kg_buf_append(b, "null", 4) : kg_buf_printf(b, "%d", x);
+    }
+    case KG_J_INT64: {
+        int64_t x = *(const int64_t *)at;
+        return x == f->null_value ? kg_buf_append(b, "null", 4)
+                                  : kg_buf_printf(b, "%lld", (long long)x);
+    }
+    case KG_J_BOOL:
+        return *(const bool *)at ? kg_buf_append(b, "true", 4) : kg_buf_append(b, "false", 5);
+    case KG_J_OBJ:
+        return kg_json_write(b, f->sub, rec, NULL);
+    }
+    return KG_EINTERNAL;
+}
+
+enum kg_err kg_json_write(struct kg_buf *b, const struct kg_jspec *spec, const void *rec,
+                          const char *omit)
+{
+    enum kg_err e = kg_buf_append(b, "{", 1);
+    bool first = true;
+    for (const struct kg_jspec *f = spec; !e && f->name; f++) {
+        if (omit && strcmp(f->name, omit) == 0)
+            continue;
+        e = kg_buf_printf(b, "%s\"%s\":", first ? "" : ",", f->name);
+        if (!e)
+            e = write_value(b, f, rec);
+        first = false;
+    }
+    return e ? e : kg_buf_append(b, "}", 1);
 }

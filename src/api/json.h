@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "util/arena.h"
+#include "util/buf.h"
 #include "util/err.h"
 
 enum kg_jtype {
@@ -63,6 +64,16 @@ enum kg_err kg_json_parse(struct kg_arena *a, const char *s, size_t n, json_t **
 enum kg_err kg_json_decode(struct kg_arena *a, const struct kg_jspec *spec, json_t *obj,
                            bool create, void *rec, unsigned *fields, struct kg_jerr *err)
     KG_MUST_CHECK;
+
+/*
+ * Appends the record at rec as a JSON object to b, without building jansson values: the hot
+ * path for responses. The field named omit (may be NULL) is left out. Strings must be valid
+ * UTF-8 (everything stored was checked on the way in). KG_ETOOBIG past the buffer's cap.
+ */
+enum kg_err kg_json_write(struct kg_buf *b, const struct kg_jspec *spec, const void *rec,
+                          const char *omit) KG_MUST_CHECK;
+/* Appends s as a JSON string literal (NULL as null). */
+enum kg_err kg_json_write_str(struct kg_buf *b, const char *s) KG_MUST_CHECK;
 
 /* A new JSON object with every field of spec from the struct at rec. NULL on no memory. */
 json_t *kg_json_encode(const struct kg_jspec *spec, const void *rec);

@@ -183,6 +183,17 @@ static enum kg_err change_member(struct kg_ctx *c)
     const char *uid = kg_req_param(c->req, "user");
     if (!kg_id_valid(uid))
         return KG_ENOTFOUND;
+    /* PATCH changes a role; it never adds someone (that is POST …/members). */
+    struct kg_membership *ms;
+    size_t n;
+    e = c->st->ops->user_memberships(c->st, uid, c->a, &ms, &n);
+    if (e)
+        return e == KG_ENOTFOUND ? KG_ENOTFOUND : e;
+    bool member = false;
+    for (size_t i = 0; i < n && !member; i++)
+        member = strcmp(ms[i].org_id, c->org.id) == 0;
+    if (!member)
+        return kg_api_fail(c, KG_ENOTFOUND, NULL, "no such member of this org");
     return put_member(c, &b, uid);
 }
 

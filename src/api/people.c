@@ -56,13 +56,10 @@ static enum kg_err check(struct kg_ctx *c, struct kg_person *p, unsigned fields,
     return normalise_contact(c, p, fields);
 }
 
-/* The person as JSON; a viewer's copy carries no notes key at all. */
-static json_t *person_json(struct kg_ctx *c, const struct kg_person *p)
+/* A viewer's copy of a person carries no notes key at all. */
+static const char *omit(const struct kg_ctx *c)
 {
-    json_t *o = kg_json_encode(kg_person_spec, p);
-    if (o && c->who.role == KG_ROLE_VIEWER)
-        json_object_del(o, "notes");
-    return o;
+    return c->who.role == KG_ROLE_VIEWER ? "notes" : NULL;
 }
 
 static enum kg_err create(struct kg_ctx *c)
@@ -84,7 +81,7 @@ static enum kg_err create(struct kg_ctx *c)
     e = c->st->ops->person_create(c->st, &c->who, &p, c->a, &out, &created, &cf);
     if (e)
         return kg_api_store_err(c, e, &cf);
-    return kg_api_json(c, created ? 201 : 200, person_json(c, &out));
+    return kg_api_json_rec(c, created ? 201 : 200, kg_person_spec, &out, omit(c));
 }
 
 static enum kg_err get(struct kg_ctx *c)
@@ -93,7 +90,7 @@ static enum kg_err get(struct kg_ctx *c)
     enum kg_err e = c->st->ops->person_get(c->st, &c->who, kg_req_param(c->req, "id"), c->a, &out);
     if (e)
         return e;
-    return kg_api_json(c, 200, person_json(c, &out));
+    return kg_api_json_rec(c, 200, kg_person_spec, &out, omit(c));
 }
 
 static enum kg_err update(struct kg_ctx *c)
@@ -113,7 +110,7 @@ static enum kg_err update(struct kg_ctx *c)
     e = c->st->ops->person_update(c->st, &c->who, &p, fields, c->a, &out, &cf);
     if (e)
         return kg_api_store_err(c, e, &cf);
-    return kg_api_json(c, 200, person_json(c, &out));
+    return kg_api_json_rec(c, 200, kg_person_spec, &out, omit(c));
 }
 
 static enum kg_err del(struct kg_ctx *c)
@@ -152,7 +149,9 @@ static enum kg_err list(struct kg_ctx *c)
     if (e)
         return e;
     f.q = kg_query_get(&c->query, "q");
-    if (f.q && (!*f.q || strlen(f.q) > 200))
+    if (f.q && strlen(f.q) > 1000)
+        return kg_api_fail(c, KG_EINVAL, "q", "must be at most 1000 bytes");
+    if (f.q && !*f.q)
         f.q = NULL;
     if (f.q) {
         char *e164 = kg_arena_alloc(c->a, KG_PHONE_MAX);
@@ -195,12 +194,9 @@ static enum kg_err list(struct kg_ctx *c)
     e = c->st->ops->person_list(c->st, &c->who, &f, c->a, &pg, &people, &n);
     if (e)
         return e;
-    json_t *items = json_array();
-    for (size_t i = 0; items && i < n; i++)
-        json_array_append_new(items, person_json(c, &people[i]));
     if (n > 100)
         kg_api_audit(c, "people.list", "person", NULL, (int64_t)n);
-    return kg_api_list(c, items, &pg);
+    return kg_api_list_recs(c, kg_person_spec, people, sizeof(*people), n, &pg, omit(c));
 }
 
 void kg_api_people_routes(struct kg_api *api)

@@ -43,6 +43,10 @@ int kg_cmd_serve(int argc, char **argv);
 int kg_cmd_org(int argc, char **argv);
 int kg_cmd_user(int argc, char **argv);
 int kg_cmd_demo(int argc, char **argv);
+int kg_cmd_backup(int argc, char **argv);
+int kg_cmd_import(int argc, char **argv);
+int kg_cmd_export(int argc, char **argv);
+int kg_cmd_restore(int argc, char **argv);
 
 /* Fills the store with the demo union (used by `kamgar demo`); prints nothing. */
 enum kg_err kg_demo_fill(struct kg_store *s, const char *admin_user_id, struct kg_arena *a,

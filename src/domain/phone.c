@@ -76,17 +76,17 @@ static const uint32_t digit_zeros[] = {0x0030, 0x0660, 0x06F0, 0x0966, 0x09E6, 0
 static const struct {
     uint32_t lo, hi;
 } ignorable[] = {
-    {'\t', '\n'},                 /* tab, line feed */
-    {'\r', '\r'},                 /* the CR of a CRLF line end */
-    {' ', ' '},                   /* space */
-    {'-', '.'},                   /* '-' and '.', adjacent in ASCII */
-    {0x00A0, 0x00A0},             /* no-break space */
-    {0x061C, 0x061C},             /* Arabic letter mark */
-    {0x200B, 0x200F},             /* zero-width spaces, LRM, RLM */
-    {0x2010, 0x2015},             /* hyphens and dashes */
-    {0x202A, 0x202E},             /* bidi embeddings and overrides */
-    {0x2066, 0x2069},             /* bidi isolates */
-    {0xFEFF, 0xFEFF},             /* byte-order mark */
+    {'\t', '\n'},     /* tab, line feed */
+    {'\r', '\r'},     /* the CR of a CRLF line end */
+    {' ', ' '},       /* space */
+    {'-', '.'},       /* '-' and '.', adjacent in ASCII */
+    {0x00A0, 0x00A0}, /* no-break space */
+    {0x061C, 0x061C}, /* Arabic letter mark */
+    {0x200B, 0x200F}, /* zero-width spaces, LRM, RLM */
+    {0x2010, 0x2015}, /* hyphens and dashes */
+    {0x202A, 0x202E}, /* bidi embeddings and overrides */
+    {0x2066, 0x2069}, /* bidi isolates */
+    {0xFEFF, 0xFEFF}, /* byte-order mark */
 };
 
 /* The digits found in the input, in order, as ASCII. */
@@ -287,9 +287,10 @@ static bool parse_international(const char *d, size_t n, char out[KG_PHONE_MAX])
     return true;
 }
 
-/* d has no international prefix: read it as a number of country c. The forms are tried in an
- * order where at most one can match for every table entry, because their lengths differ: with
- * the trunk prefix, bare NSN, country code without '+'. */
+/* d has no international prefix: read it as a number of country c, written with the trunk
+ * prefix, as the bare NSN, or with the country code but no '+'. For every table entry at most
+ * one of the three can match, so the order does not pick the answer: where their lengths
+ * overlap (ID, MY, KH) their first digits differ (trunk, NSN lead, code). */
 static bool parse_national(const struct country *c, const char *d, size_t n, char out[KG_PHONE_MAX])
 {
     char cc[4];

@@ -140,6 +140,12 @@ bool kg_text_ok(const char *s, size_t max_chars, bool multiline)
             if (!(multiline && (*p == '\n' || *p == '\t' || *p == '\r')))
                 return false;
         }
+        /* C1 controls U+0080..U+009F (0xC2 0x80..0x9F) are never text. */
+        if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+            return false;
+        /* U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR break a single line. */
+        if (!multiline && p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9))
+            return false;
     }
     return chars <= max_chars;
 }

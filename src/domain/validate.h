@@ -41,7 +41,8 @@ bool kg_language_valid(const char *s); /* BCP 47 shape: "ur", "hi-IN", "uz-Latn"
 
 /*
  * A text field: valid UTF-8 (checked by the caller's decoder), at most max code points,
- * no control characters except (when multiline) newline and tab.
+ * no control characters (C0, DEL, C1) except, when multiline, newline, carriage return and
+ * tab; a single line also refuses U+2028 and U+2029.
  */
 bool kg_text_ok(const char *s, size_t max_chars, bool multiline);
 

@@ -6,6 +6,7 @@
  */
 #include "http/router.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -129,7 +130,10 @@ void kg_router_dispatch(struct kg_router *r, struct kg_req *req, struct kg_resp 
         path_found = true;
         if (!method_ok)
             continue;
-        match(c, req->path, req);
+        if (!match(c, req->path, req)) { /* the arena could not hold the parameters */
+            r->fallback(r->ctx, req, resp, 413);
+            return;
+        }
         req->route = &c->route;
         c->route.fn(r->ctx, req, resp);
         return;
@@ -147,6 +151,24 @@ size_t kg_router_body_limit(const struct kg_router *r, const char *method, const
             limit = c->route.max_body;
     }
     return limit ? limit : r->default_max_body;
+}
+
+void kg_router_allowed(const struct kg_router *r, const char *path, char *out, size_t cap)
+{
+    size_t o = 0;
+    if (cap == 0)
+        return;
+    out[0] = '\0';
+    for (size_t i = 0; i < r->n; i++) {
+        const struct compiled *c = &r->routes[i];
+        if (!match(c, path, NULL) || strstr(out, c->route.method))
+            continue;
+        size_t need = strlen(c->route.method) + (o ? 2 : 0);
+        if (need >= cap - o)
+            break; /* a shorter list, never a cut method name */
+        snprintf(out + o, cap - o, "%s%s", o ? ", " : "", c->route.method);
+        o += need;
+    }
 }
 
 size_t kg_router_count(const struct kg_router *r)

@@ -43,6 +43,9 @@ struct kg_resp {
     const char *content_type;
     const char *body; /* arena-owned or static */
     size_t body_len;
+    /* Instead of body: stream body_len bytes from this open file (the server closes it). */
+    bool from_fd;
+    int fd;
     struct kg_header headers[KG_MAX_RESP_HEADERS];
     size_t n_headers;
 };
@@ -59,8 +62,8 @@ struct kg_route {
 struct kg_router;
 
 /*
- * fallback(ctx, req, resp, status) answers 404 and 405 (status given) so that errors keep
- * the API's JSON shape. default_max_body applies to routes registered with max_body 0.
+ * fallback(ctx, req, resp, status) answers 404, 405 and 413 (a path whose parameters did
+ * not fit the arena), so that errors keep the API's JSON shape. default_max_body applies to routes registered with max_body 0.
  */
 struct kg_router *kg_router_new(void *ctx, size_t default_max_body,
                                 void (*fallback)(void *ctx, struct kg_req *, struct kg_resp *,
@@ -74,6 +77,8 @@ void kg_router_dispatch(struct kg_router *r, struct kg_req *req, struct kg_resp 
 /* The body limit for a request before it is read (the largest among routes of that path). */
 size_t kg_router_body_limit(const struct kg_router *r, const char *method, const char *path);
 size_t kg_router_count(const struct kg_router *r);
+/* The methods a path accepts, comma-separated ("GET, POST"), into out (for 405's Allow). */
+void kg_router_allowed(const struct kg_router *r, const char *path, char *out, size_t cap);
 const struct kg_route *kg_router_at(const struct kg_router *r, size_t i);
 
 /* A path parameter by name, or NULL. */

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@ struct kg_server {
     struct kg_metrics *metrics;
     struct kg_server_config cfg;
     atomic_int in_flight;
+    atomic_bool started;
     unsigned port;
 };
 
@@ -127,10 +129,16 @@ static const char *client_ip(struct kg_server *s, struct MHD_Connection *c, stru
 static enum MHD_Result send_resp(struct MHD_Connection *c, struct conn_state *st,
                                  const struct kg_resp *resp)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer(
-        resp->body_len, (void *)(resp->body ? resp->body : ""), MHD_RESPMEM_PERSISTENT);
-    if (!r)
+    struct MHD_Response *r =
+        resp->from_fd ? MHD_create_response_from_fd64(resp->body_len, resp->fd)
+                      : MHD_create_response_from_buffer(resp->body_len,
+                                                        (void *)(resp->body ? resp->body : ""),
+                                                        MHD_RESPMEM_PERSISTENT);
+    if (!r) {
+        if (resp->from_fd)
+            close(resp->fd);
         return MHD_NO;
+    }
     if (resp->content_type)
         MHD_add_response_header(r, "Content-Type", resp->content_type);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
@@ -239,6 +247,21 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     atomic_fetch_sub(&s->in_flight, 1);
 }
 
+/*
+ * libmicrohttpd's own messages go to our log, and not at all while starting: a failed start
+ * is reported by kg_server_start in one line of its own.
+ */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    struct kg_server *s = cls;
+    if (!atomic_load(&s->started))
+        return;
+    char msg[512];
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    msg[strcspn(msg, "\n")] = '\0';
+    kg_warn("http: %s", msg);
+}
+
 /* Leaves %-escapes alone; query.c decodes. Returns the (unchanged) length. */
 static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
 {
@@ -321,7 +344,7 @@ enum kg_err kg_server_start(const struct kg_server_config *cfg, struct kg_router
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
         cfg->conn_timeout_s ? cfg->conn_timeout_s : 30u, MHD_OPTION_CONNECTION_LIMIT, 4096u,
-        MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
     if (!s->daemon) {
         snprintf(errmsg, errlen,
                  "cannot listen on %s (address in use, not permitted, or bad TLS files)",
@@ -331,6 +354,7 @@ enum kg_err kg_server_start(const struct kg_server_config *cfg, struct kg_router
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = di ? di->port : 0;
+    atomic_store(&s->started, true);
     *out = s;
     return KG_OK;
 }

@@ -157,6 +157,23 @@ static const char *const migrations[] = {
     "CREATE UNIQUE INDEX people_phone ON people(org_id, phone) WHERE phone IS NOT NULL;"
     "CREATE UNIQUE INDEX people_email ON people(org_id, email COLLATE NOCASE)"
     "  WHERE email IS NOT NULL;"
+    /* The size of each org's register, kept by triggers: the unfiltered people list is
+     * the most common page and must not count 100,000 index entries each time. */
+    "CREATE TABLE people_counts ("
+    "  org_id TEXT PRIMARY KEY NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+    "  n INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE TRIGGER people_count_ai AFTER INSERT ON people BEGIN"
+    "  INSERT INTO people_counts(org_id, n) VALUES (new.org_id, 1)"
+    "    ON CONFLICT(org_id) DO UPDATE SET n = n + 1;"
+    "END;"
+    "CREATE TRIGGER people_count_ad AFTER DELETE ON people BEGIN"
+    "  UPDATE people_counts SET n = n - 1 WHERE org_id = old.org_id;"
+    "END;"
+    "CREATE TRIGGER people_org_fixed BEFORE UPDATE OF org_id ON people"
+    "  WHEN old.org_id IS NOT new.org_id BEGIN"
+    "  SELECT RAISE(ABORT, 'a person cannot move to another org');"
+    "END;"
     "CREATE TABLE person_tags ("
     "  person_id TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
     "  tag_id TEXT NOT NULL REFERENCES tags(id) ON DELETE CASCADE,"
@@ -232,8 +249,7 @@ static int query_int(sqlite3 *db, const char *sql, int64_t *out)
 }
 
 /* Reads what the file is: *app the application id, *tables the number of schema objects. */
-static enum kg_err inspect(sqlite3 *db, int64_t *app, int64_t *tables, char *errmsg,
-                           size_t errlen)
+static enum kg_err inspect(sqlite3 *db, int64_t *app, int64_t *tables, char *errmsg, size_t errlen)
 {
     int rc = query_int(db, "PRAGMA application_id", app);
     if (rc == SQLITE_OK)
@@ -246,8 +262,7 @@ static enum kg_err inspect(sqlite3 *db, int64_t *app, int64_t *tables, char *err
     return KG_OK;
 }
 
-static enum kg_err check_kind(int64_t app, int64_t tables, bool create, char *errmsg,
-                              size_t errlen)
+static enum kg_err check_kind(int64_t app, int64_t tables, bool create, char *errmsg, size_t errlen)
 {
     if (app == KG_SQLITE_APP_ID)
         return KG_OK;
@@ -328,8 +343,7 @@ enum kg_err kg_sqlite_migrate(sqlite3 *db, bool create, char *errmsg, size_t err
         }
         sqlite3_stmt *st = NULL;
         int rc = sqlite3_prepare_v2(
-            db, "INSERT INTO schema_version(version, applied_at) VALUES (?1, ?2)", -1, &st,
-            NULL);
+            db, "INSERT INTO schema_version(version, applied_at) VALUES (?1, ?2)", -1, &st, NULL);
         if (rc == SQLITE_OK) {
             sqlite3_bind_int(st, 1, v);
             sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
@@ -337,8 +351,7 @@ enum kg_err kg_sqlite_migrate(sqlite3 *db, bool create, char *errmsg, size_t err
         }
         sqlite3_finalize(st);
         if (rc != SQLITE_DONE) {
-            err = fail(errmsg, errlen, KG_EIO, "cannot record the migration",
-                       sqlite3_errmsg(db));
+            err = fail(errmsg, errlen, KG_EIO, "cannot record the migration", sqlite3_errmsg(db));
             goto out;
         }
     }

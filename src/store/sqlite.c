@@ -239,18 +239,17 @@ enum kg_err kg_sqlite_err(struct sqlite_conn *c, int rc)
     switch (rc & 0xff) {
     case SQLITE_OK:
     case SQLITE_ROW:
-    case SQLITE_DONE:
-        return KG_OK;
+    case SQLITE_DONE: return KG_OK;
     case SQLITE_CONSTRAINT:
         if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
             return KG_ECONFLICT;
         return KG_EINVAL;
-    case SQLITE_NOMEM:
-        return KG_ENOMEM;
-    case SQLITE_TOOBIG:
-        return KG_ETOOBIG;
+    case SQLITE_NOMEM: return KG_ENOMEM;
+    case SQLITE_TOOBIG: return KG_ETOOBIG;
     default:
-        kg_error("store: sqlite error %d: %s", rc, c ? sqlite3_errmsg(c->db) : "?");
+        /* errstr, not errmsg: a message can quote the statement's values (search text). */
+        (void)c;
+        kg_error("store: sqlite error %d: %s", rc, sqlite3_errstr(rc));
         return KG_EIO;
     }
 }
@@ -259,8 +258,8 @@ sqlite3_stmt *kg_sqlite_stmt(struct sqlite_conn *c, enum sq_stmt id)
 {
     if (c->st[id])
         return c->st[id];
-    int rc = sqlite3_prepare_v3(c->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &c->st[id],
-                                NULL);
+    int rc =
+        sqlite3_prepare_v3(c->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &c->st[id], NULL);
     if (rc != SQLITE_OK) {
         kg_error("store: cannot prepare statement %d: %s", (int)id, sqlite3_errmsg(c->db));
         c->st[id] = NULL;
@@ -420,8 +419,8 @@ static void conn_close(struct sqlite_conn *c)
  * Opens one connection. The first one (migrate = true) also recognises the file and brings
  * its schema up to date; the later ones only set their pragmas.
  */
-static enum kg_err conn_open(const char *path, bool create, bool migrate,
-                             struct sqlite_conn **out, char *errmsg, size_t errlen)
+static enum kg_err conn_open(const char *path, bool create, bool migrate, struct sqlite_conn **out,
+                             char *errmsg, size_t errlen)
 {
     struct sqlite_conn *c = kg_xcalloc(1, sizeof(*c));
     enum kg_err err = KG_OK;
@@ -582,7 +581,7 @@ static enum kg_err backup(struct kg_store *s, const char *path)
         b = sqlite3_backup_init(dest, "main", c->db, "main");
         rc = b ? SQLITE_OK : sqlite3_errcode(dest);
     }
-    while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+    while (b && (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)) {
         rc = sqlite3_backup_step(b, -1);
         if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
             sqlite3_sleep(50);
@@ -619,8 +618,8 @@ static void read_user(struct sqlite_row *r, struct kg_user *u)
 }
 
 /* Loads a user by id (by_id) or email; KG_ENOTFOUND when there is none. */
-static enum kg_err load_user(struct sqlite_conn *c, bool by_id, const char *key,
-                             struct kg_arena *a, struct kg_user *out, const char **hash)
+static enum kg_err load_user(struct sqlite_conn *c, bool by_id, const char *key, struct kg_arena *a,
+                             struct kg_user *out, const char **hash)
 {
     sqlite3_stmt *st = kg_sqlite_stmt(c, by_id ? SQ_USER_BY_ID : SQ_USER_BY_EMAIL);
     if (!st)
@@ -678,8 +677,7 @@ static enum kg_err insert_user(struct sqlite_conn *c, const struct kg_user *u, c
 }
 
 static enum kg_err user_create(struct kg_store *s, const struct kg_user *u,
-                               const char *password_hash, struct kg_arena *a,
-                               struct kg_user *out)
+                               const char *password_hash, struct kg_arena *a, struct kg_user *out)
 {
     struct sqlite_conn *c = NULL;
     enum kg_err err = kg_sqlite_acquire(s, &c);
@@ -773,9 +771,8 @@ out:
     return err;
 }
 
-static enum kg_err session_create(struct kg_store *s, const char *token_hash,
-                                  const char *user_id, const char *csrf, int64_t now,
-                                  int64_t expires_at)
+static enum kg_err session_create(struct kg_store *s, const char *token_hash, const char *user_id,
+                                  const char *csrf, int64_t now, int64_t expires_at)
 {
     struct sqlite_conn *c = NULL;
     char id[KG_ID_LEN + 1];
@@ -1050,7 +1047,7 @@ static enum kg_err load_org(struct sqlite_conn *c, const char *id, struct kg_are
 
 /* The role of user in org (KG_ROLE_NONE when not a member). */
 static enum kg_err member_role(struct sqlite_conn *c, const char *org_id, const char *user_id,
-                              enum kg_role *role)
+                               enum kg_role *role)
 {
     *role = KG_ROLE_NONE;
     sqlite3_stmt *st = kg_sqlite_stmt(c, SQ_MEMBER_ROLE);
@@ -1414,9 +1411,8 @@ out:
 /* ------------------------------------------------------------------------------------ */
 /* members                                                                              */
 
-static enum kg_err member_list(struct kg_store *s, const struct kg_actor *who,
-                               struct kg_arena *a, struct kg_page *pg,
-                               struct kg_membership **out, size_t *n)
+static enum kg_err member_list(struct kg_store *s, const struct kg_actor *who, struct kg_arena *a,
+                               struct kg_page *pg, struct kg_membership **out, size_t *n)
 {
     struct sqlite_conn *c = NULL;
     int64_t limit, offset, total = 0;
@@ -1495,9 +1491,7 @@ static enum kg_err member_put(struct kg_store *s, const struct kg_actor *who, co
             err = insert_user(c, &nu, NULL, a, &u);
         }
     } else {
-        err = load_user(c, true, user_id, a, &u, NULL);
-        if (err == KG_ENOTFOUND)
-            err = KG_EINVAL;
+        err = load_user(c, true, user_id, a, &u, NULL); /* no such user: KG_ENOTFOUND */
     }
     if (err)
         goto out;
@@ -1747,10 +1741,20 @@ static const struct kg_store_ops sqlite_ops = {
     .tag_delete = kg_sqlite_tag_delete,
     .audit_add = audit_add,
     .audit_list = audit_list,
+    .import_begin = kg_sqlite_import_begin,
+    .import_rows = kg_sqlite_import_rows,
+    .import_end = kg_sqlite_import_end,
+    .person_export = kg_sqlite_person_export,
 };
 
-enum kg_err kg_store_sqlite_open(const char *path, bool create, struct kg_store **out,
-                                 char *errmsg, size_t errlen)
+static void sqlite_global_config(void)
+{
+    if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
+        kg_warn("store: SQLite was initialised before kamgar could configure it");
+}
+
+enum kg_err kg_store_sqlite_open(const char *path, bool create, struct kg_store **out, char *errmsg,
+                                 size_t errlen)
 {
     struct store_sqlite *ss = NULL;
     struct sqlite_conn *c = NULL;
@@ -1769,6 +1773,11 @@ enum kg_err kg_store_sqlite_open(const char *path, bool create, struct kg_store 
             snprintf(errmsg, errlen, "cannot initialise libsodium");
         goto out;
     }
+    /* Memory statistics take one process-wide mutex on every SQLite allocation, which
+     * serialises the pool's threads. Only settable before SQLite initialises; a refusal
+     * (SQLITE_MISUSE, someone initialised it first) just leaves them on. */
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, sqlite_global_config);
     if (!sqlite3_threadsafe()) {
         err = KG_EINTERNAL;
         if (errmsg && errlen)

@@ -53,8 +53,7 @@ enum kg_err kg_sqlite_employer_in_org(struct sqlite_conn *c, const char *org_id,
     return in_org(c, SQ_EMPLOYER_OWNER, org_id, id);
 }
 
-enum kg_err kg_sqlite_workplace_in_org(struct sqlite_conn *c, const char *org_id,
-                                       const char *id)
+enum kg_err kg_sqlite_workplace_in_org(struct sqlite_conn *c, const char *org_id, const char *id)
 {
     return in_org(c, SQ_WORKPLACE_OWNER, org_id, id);
 }
@@ -138,10 +137,10 @@ out:
  * with KG_OK and *existing true, the record was loaded into rec and the caller commits.
  */
 static enum kg_err create_start(struct sqlite_conn *c, const struct kg_actor *who,
-                                enum sq_stmt owner_sid, enum sq_stmt get_sid,
-                                const char *client_id, char idbuf[KG_ID_LEN + 1],
-                                const char **id, void (*read)(struct sqlite_row *r, void *rec),
-                                struct kg_arena *a, void *rec, bool *existing)
+                                enum sq_stmt owner_sid, enum sq_stmt get_sid, const char *client_id,
+                                char idbuf[KG_ID_LEN + 1], const char **id,
+                                void (*read)(struct sqlite_row *r, void *rec), struct kg_arena *a,
+                                void *rec, bool *existing)
 {
     *existing = false;
     if (!client_id) {
@@ -231,8 +230,8 @@ enum kg_err kg_sqlite_employer_create(struct kg_store *s, const struct kg_actor 
     err = kg_sqlite_begin(c, true);
     if (err)
         goto out;
-    err = create_start(c, who, SQ_EMPLOYER_OWNER, SQ_EMPLOYER_GET, e->id, idbuf, &id,
-                       read_employer, a, &rec, &existing);
+    err = create_start(c, who, SQ_EMPLOYER_OWNER, SQ_EMPLOYER_GET, e->id, idbuf, &id, read_employer,
+                       a, &rec, &existing);
     if (err || existing)
         goto done;
     err = check_parent(c, who->org_id, id, e->parent_id);
@@ -270,8 +269,8 @@ out:
     return err;
 }
 
-enum kg_err kg_sqlite_employer_get(struct kg_store *s, const struct kg_actor *who,
-                                   const char *id, struct kg_arena *a, struct kg_employer *out)
+enum kg_err kg_sqlite_employer_get(struct kg_store *s, const struct kg_actor *who, const char *id,
+                                   struct kg_arena *a, struct kg_employer *out)
 {
     return get_op(s, who, SQ_EMPLOYER_GET, id, read_employer, a, out);
 }
@@ -379,8 +378,7 @@ static enum kg_err list_op(struct kg_store *s, const struct kg_actor *who, enum 
         if (filter)
             kg_sqlite_bind_text(both[i], 2, filter);
     }
-    err = kg_sqlite_list(c, count, page, filter ? 3 : 2, pg, limit, offset, elem, read, a, out,
-                         n);
+    err = kg_sqlite_list(c, count, page, filter ? 3 : 2, pg, limit, offset, elem, read, a, out, n);
     if (err)
         goto out;
     err = kg_sqlite_commit(c);
@@ -502,9 +500,8 @@ out:
     return err;
 }
 
-enum kg_err kg_sqlite_workplace_get(struct kg_store *s, const struct kg_actor *who,
-                                    const char *id, struct kg_arena *a,
-                                    struct kg_workplace *out)
+enum kg_err kg_sqlite_workplace_get(struct kg_store *s, const struct kg_actor *who, const char *id,
+                                    struct kg_arena *a, struct kg_workplace *out)
 {
     return get_op(s, who, SQ_WORKPLACE_GET, id, read_workplace, a, out);
 }
@@ -585,10 +582,9 @@ enum kg_err kg_sqlite_workplace_list(struct kg_store *s, const struct kg_actor *
                                      struct kg_page *pg, struct kg_workplace **out, size_t *n)
 {
     void *v = NULL;
-    enum kg_err err =
-        list_op(s, who, employer_id ? SQ_WORKPLACE_COUNT_EMP : SQ_WORKPLACE_COUNT,
-                employer_id ? SQ_WORKPLACE_PAGE_EMP : SQ_WORKPLACE_PAGE, employer_id, pg,
-                sizeof(struct kg_workplace), read_workplace, a, &v, n);
+    enum kg_err err = list_op(s, who, employer_id ? SQ_WORKPLACE_COUNT_EMP : SQ_WORKPLACE_COUNT,
+                              employer_id ? SQ_WORKPLACE_PAGE_EMP : SQ_WORKPLACE_PAGE, employer_id,
+                              pg, sizeof(struct kg_workplace), read_workplace, a, &v, n);
     *out = v;
     return err;
 }
@@ -624,8 +620,8 @@ enum kg_err kg_sqlite_unit_in_org(struct sqlite_conn *c, const char *org_id, con
  * is KG_ENOTFOUND, as the path itself would be.
  */
 enum kg_err kg_sqlite_unit_create(struct kg_store *s, const struct kg_actor *who,
-                                  const struct kg_unit *u, struct kg_arena *a,
-                                  struct kg_unit *out, bool *created)
+                                  const struct kg_unit *u, struct kg_arena *a, struct kg_unit *out,
+                                  bool *created)
 {
     struct sqlite_conn *c = NULL;
     char idbuf[KG_ID_LEN + 1], now[21];
@@ -650,8 +646,8 @@ enum kg_err kg_sqlite_unit_create(struct kg_store *s, const struct kg_actor *who
     err = kg_sqlite_workplace_in_org(c, who->org_id, u->workplace_id);
     if (err)
         goto out;
-    err = create_start(c, who, SQ_UNIT_OWNER, SQ_UNIT_GET, u->id, idbuf, &id, read_unit, a,
-                       &rec, &existing);
+    err = create_start(c, who, SQ_UNIT_OWNER, SQ_UNIT_GET, u->id, idbuf, &id, read_unit, a, &rec,
+                       &existing);
     if (err || existing)
         goto done;
     kg_time_now(now);
@@ -754,16 +750,15 @@ out:
     return err;
 }
 
-enum kg_err kg_sqlite_unit_delete(struct kg_store *s, const struct kg_actor *who,
-                                  const char *id)
+enum kg_err kg_sqlite_unit_delete(struct kg_store *s, const struct kg_actor *who, const char *id)
 {
     return delete_op(s, who, SQ_UNIT_DELETE, id);
 }
 
 /* workplace_id NULL lists every unit of the org; a workplace outside it is KG_ENOTFOUND. */
 enum kg_err kg_sqlite_unit_list(struct kg_store *s, const struct kg_actor *who,
-                                const char *workplace_id, struct kg_arena *a,
-                                struct kg_page *pg, struct kg_unit **out, size_t *n)
+                                const char *workplace_id, struct kg_arena *a, struct kg_page *pg,
+                                struct kg_unit **out, size_t *n)
 {
     void *v = NULL;
     struct sqlite_conn *c = NULL;
@@ -771,19 +766,19 @@ enum kg_err kg_sqlite_unit_list(struct kg_store *s, const struct kg_actor *who,
     *n = 0;
     enum kg_err err = kg_sqlite_need(who, KG_ROLE_VIEWER);
     if (err)
-        return err;
+        goto out;
     if (workplace_id) {
         err = kg_sqlite_acquire(s, &c);
-        if (err)
-            return err;
-        err = kg_sqlite_workplace_in_org(c, who->org_id, workplace_id);
+        if (!err)
+            err = kg_sqlite_workplace_in_org(c, who->org_id, workplace_id);
         kg_sqlite_release(s, c);
         if (err)
-            return err;
+            goto out;
     }
     err = list_op(s, who, workplace_id ? SQ_UNIT_COUNT_WP : SQ_UNIT_COUNT,
                   workplace_id ? SQ_UNIT_PAGE_WP : SQ_UNIT_PAGE, workplace_id, pg,
                   sizeof(struct kg_unit), read_unit, a, &v, n);
     *out = v;
+out:
     return err;
 }

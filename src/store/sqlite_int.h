@@ -17,209 +17,224 @@
 
 /* "KMGR": written to PRAGMA application_id so that kamgar knows its own files. */
 #define KG_SQLITE_APP_ID 0x4B4D4752
-#define SQLITE_POOL_MAX 16
-#define SQLITE_DYN_MAX 32
+#define SQLITE_POOL_MAX  16
+#define SQLITE_DYN_MAX   32
 
 /* Columns of a person row in the order read_person() reads them. */
-#define PERSON_COLS                                                                          \
-    "p.id, p.org_id, p.full_name, p.alt_names, p.phone, p.email, p.gender, p.languages, "    \
-    "p.city, p.province, p.country, p.sector, p.employment_type, p.employer_id, "            \
-    "p.workplace_id, p.unit_id, p.job_title, p.shift, p.membership, p.member_since, "        \
-    "p.assessment, p.is_leader, p.assigned_to, "                                             \
-    "(SELECT group_concat(n, char(10)) FROM (SELECT t.name AS n FROM person_tags pt "        \
-    "JOIN tags t ON t.id = pt.tag_id WHERE pt.person_id = p.id "                             \
-    "ORDER BY t.name COLLATE NOCASE, t.id)), "                                               \
+#define PERSON_COLS                                                                                \
+    "p.id, p.org_id, p.full_name, p.alt_names, p.phone, p.email, p.gender, p.languages, "          \
+    "p.city, p.province, p.country, p.sector, p.employment_type, p.employer_id, "                  \
+    "p.workplace_id, p.unit_id, p.job_title, p.shift, p.membership, p.member_since, "              \
+    "p.assessment, p.is_leader, p.assigned_to, "                                                   \
+    "(SELECT group_concat(n, char(10)) FROM (SELECT t.name AS n FROM person_tags pt "              \
+    "JOIN tags t ON t.id = pt.tag_id WHERE pt.person_id = p.id "                                   \
+    "ORDER BY t.name COLLATE NOCASE, t.id)), "                                                     \
     "p.consent_status, p.consent_source, p.consent_at, p.notes, p.created_at, p.updated_at"
 
-#define ORG_COLS                                                                             \
-    "o.id, o.slug, o.name, o.kind, o.country, o.sector, o.reg_status, o.reg_authority, "     \
-    "o.reg_number, o.reg_date, (SELECT group_concat(parent_id, char(10)) FROM "              \
-    "(SELECT parent_id FROM org_affiliations WHERE org_id = o.id ORDER BY parent_id)), "     \
+#define ORG_COLS                                                                                   \
+    "o.id, o.slug, o.name, o.kind, o.country, o.sector, o.reg_status, o.reg_authority, "           \
+    "o.reg_number, o.reg_date, (SELECT group_concat(parent_id, char(10)) FROM "                    \
+    "(SELECT parent_id FROM org_affiliations WHERE org_id = o.id ORDER BY parent_id)), "           \
     "o.created_at, o.updated_at"
 
-#define MEMBER_COLS                                                                          \
-    "o.id, o.slug, o.name, u.id, u.email, u.display_name, m.role, m.created_at"
+#define MEMBER_COLS "o.id, o.slug, o.name, u.id, u.email, u.display_name, m.role, m.created_at"
 
 #define EMPLOYER_COLS "id, org_id, name, parent_id, country, sector, created_at, updated_at"
-#define WORKPLACE_COLS                                                                       \
-    "id, org_id, employer_id, name, address, city, province, country, headcount, "           \
+#define WORKPLACE_COLS                                                                             \
+    "id, org_id, employer_id, name, address, city, province, country, headcount, "                 \
     "created_at, updated_at"
 #define UNIT_COLS "id, org_id, workplace_id, name, kind, headcount, created_at, updated_at"
 
-#define AUDIT_COLS                                                                           \
-    "a.id, a.org_id, a.user_id, u.email, a.action, a.resource_type, a.resource_id, a.count, " \
+#define AUDIT_COLS                                                                                 \
+    "a.id, a.org_id, a.user_id, u.email, a.action, a.resource_type, a.resource_id, a.count, "      \
     "a.ip, a.at"
 
 /*
  * Every fixed statement of the backend: X(name, sql). Parameters are numbered (?1, ?2 …)
  * and only ever bound, never spliced: no user text reaches SQL text.
  */
-#define SQ_STMTS(X)                                                                          \
-    X(SQ_BEGIN_READ, "BEGIN")                                                                \
-    X(SQ_BEGIN_WRITE, "BEGIN IMMEDIATE")                                                     \
-    X(SQ_COMMIT, "COMMIT")                                                                   \
-    X(SQ_ROLLBACK, "ROLLBACK")                                                               \
-    /* instance */                                                                           \
-    X(SQ_USER_COUNT, "SELECT count(*) FROM users")                                           \
-    X(SQ_DB_BYTES, "SELECT c.page_count * s.page_size FROM pragma_page_count() c, "          \
-                   "pragma_page_size() s")                                                   \
-    X(SQ_SESSION_LIVE, "SELECT count(*) FROM sessions WHERE expires_at > ?1")                \
-    /* users and sessions */                                                                 \
-    X(SQ_USER_INSERT, "INSERT INTO users(id, email, display_name, password_hash, "           \
-                      "instance_admin, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")         \
-    X(SQ_USER_BY_EMAIL, "SELECT id, email, display_name, instance_admin, created_at, "       \
-                        "password_hash FROM users WHERE email = ?1")                         \
-    X(SQ_USER_BY_ID, "SELECT id, email, display_name, instance_admin, created_at, "          \
-                     "password_hash FROM users WHERE id = ?1")                               \
-    X(SQ_USER_SET_PASSWORD, "UPDATE users SET password_hash = ?2 WHERE id = ?1")             \
-    X(SQ_SESSION_INSERT, "INSERT INTO sessions(token_hash, id, user_id, csrf, created_at, "  \
-                         "last_seen_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)")    \
-    X(SQ_SESSION_GET, "SELECT s.id, s.csrf, s.created_at, s.last_seen_at, s.expires_at, "    \
-                      "u.id, u.email, u.display_name, u.instance_admin, u.created_at "       \
-                      "FROM sessions s JOIN users u ON u.id = s.user_id "                    \
-                      "WHERE s.token_hash = ?1")                                             \
-    X(SQ_SESSION_TOUCH, "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1")       \
-    X(SQ_SESSION_DELETE, "DELETE FROM sessions WHERE token_hash = ?1")                       \
-    X(SQ_SESSION_PURGE, "DELETE FROM sessions WHERE expires_at <= ?1")                       \
-    X(SQ_USER_MEMBERSHIPS, "SELECT " MEMBER_COLS " FROM memberships m "                      \
-                           "JOIN orgs o ON o.id = m.org_id JOIN users u ON u.id = m.user_id " \
-                           "WHERE m.user_id = ?1 ORDER BY o.name, o.id")                     \
-    /* orgs */                                                                               \
-    X(SQ_ORG_RESOLVE, "SELECT " ORG_COLS " FROM orgs o WHERE o.id = ?1 OR o.slug = ?1 "      \
-                      "ORDER BY o.id = ?1 DESC LIMIT 1")                                     \
-    X(SQ_ORG_GET, "SELECT " ORG_COLS " FROM orgs o WHERE o.id = ?1")                         \
-    X(SQ_ORG_EXISTS, "SELECT 1 FROM orgs WHERE id = ?1")                                     \
-    X(SQ_ORG_BY_SLUG, "SELECT id FROM orgs WHERE slug = ?1")                                 \
-    X(SQ_ORG_INSERT, "INSERT INTO orgs(id, slug, name, kind, country, sector, reg_status, "  \
-                     "reg_authority, reg_number, reg_date, created_at, updated_at) "         \
-                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)")           \
-    X(SQ_ORG_UPDATE, "UPDATE orgs SET slug = ?2, name = ?3, kind = ?4, country = ?5, "       \
-                     "sector = ?6, reg_status = ?7, reg_authority = ?8, reg_number = ?9, "   \
-                     "reg_date = ?10, updated_at = ?11 WHERE id = ?1")                       \
-    X(SQ_AFF_CLEAR, "DELETE FROM org_affiliations WHERE org_id = ?1")                        \
-    X(SQ_AFF_INSERT, "INSERT OR IGNORE INTO org_affiliations(org_id, parent_id) "            \
-                     "VALUES (?1, ?2)")                                                      \
-    X(SQ_AFF_REACHES, "WITH RECURSIVE up(id) AS (SELECT ?2 UNION SELECT a.parent_id "        \
-                      "FROM org_affiliations a JOIN up ON a.org_id = up.id) "                \
-                      "SELECT 1 FROM up WHERE id = ?1")                                      \
-    X(SQ_ORG_COUNT_ALL, "SELECT count(*) FROM orgs")                                         \
-    X(SQ_ORG_PAGE_ALL, "SELECT " ORG_COLS " FROM orgs o ORDER BY o.name, o.id "              \
-                       "LIMIT ?1 OFFSET ?2")                                                 \
-    X(SQ_ORG_COUNT_USER, "SELECT count(*) FROM memberships WHERE user_id = ?1")              \
-    X(SQ_ORG_PAGE_USER, "SELECT " ORG_COLS " FROM memberships m JOIN orgs o "                \
-                        "ON o.id = m.org_id WHERE m.user_id = ?1 ORDER BY o.name, o.id "     \
-                        "LIMIT ?2 OFFSET ?3")                                                \
-    /* members */                                                                            \
-    X(SQ_MEMBER_ROLE, "SELECT role FROM memberships WHERE org_id = ?1 AND user_id = ?2")     \
-    X(SQ_MEMBER_PUT, "INSERT INTO memberships(org_id, user_id, role, created_at) "           \
-                     "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(org_id, user_id) "                 \
-                     "DO UPDATE SET role = excluded.role")                                   \
-    X(SQ_MEMBER_GET, "SELECT " MEMBER_COLS " FROM memberships m "                            \
-                     "JOIN orgs o ON o.id = m.org_id JOIN users u ON u.id = m.user_id "      \
-                     "WHERE m.org_id = ?1 AND m.user_id = ?2")                               \
-    X(SQ_MEMBER_COUNT, "SELECT count(*) FROM memberships WHERE org_id = ?1")                 \
-    X(SQ_MEMBER_PAGE, "SELECT " MEMBER_COLS " FROM memberships m "                           \
-                      "JOIN orgs o ON o.id = m.org_id JOIN users u ON u.id = m.user_id "     \
-                      "WHERE m.org_id = ?1 ORDER BY u.email, u.id LIMIT ?2 OFFSET ?3")       \
-    X(SQ_ADMIN_COUNT, "SELECT count(*) FROM memberships WHERE org_id = ?1 AND role = 'admin'") \
-    X(SQ_MEMBER_DELETE, "DELETE FROM memberships WHERE org_id = ?1 AND user_id = ?2")        \
-    X(SQ_PEOPLE_UNASSIGN, "UPDATE people SET assigned_to = NULL, updated_at = ?3 "           \
-                          "WHERE assigned_to = ?2 AND org_id = ?1")                          \
-    /* audit */                                                                              \
-    X(SQ_AUDIT_INSERT, "INSERT INTO audit(id, org_id, user_id, action, resource_type, "      \
-                       "resource_id, count, ip, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)") \
-    X(SQ_AUDIT_COUNT, "SELECT count(*) FROM audit WHERE org_id = ?1")                        \
-    X(SQ_AUDIT_PAGE, "SELECT " AUDIT_COLS " FROM audit a LEFT JOIN users u "                 \
-                     "ON u.id = a.user_id WHERE a.org_id = ?1 "                              \
-                     "ORDER BY a.at DESC, a.rid DESC LIMIT ?2 OFFSET ?3")                    \
-    /* employers */                                                                          \
-    X(SQ_EMPLOYER_GET, "SELECT " EMPLOYER_COLS " FROM employers WHERE id = ?1 "              \
-                       "AND org_id = ?2")                                                    \
-    X(SQ_EMPLOYER_OWNER, "SELECT org_id FROM employers WHERE id = ?1")                       \
-    X(SQ_EMPLOYER_INSERT, "INSERT INTO employers(id, org_id, name, parent_id, country, "     \
-                          "sector, created_at, updated_at) "                                 \
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)")                         \
-    X(SQ_EMPLOYER_UPDATE, "UPDATE employers SET name = ?3, parent_id = ?4, country = ?5, "   \
-                          "sector = ?6, updated_at = ?7 WHERE id = ?1 AND org_id = ?2")      \
-    X(SQ_EMPLOYER_DELETE, "DELETE FROM employers WHERE id = ?1 AND org_id = ?2")             \
-    X(SQ_EMPLOYER_COUNT, "SELECT count(*) FROM employers WHERE org_id = ?1")                 \
-    X(SQ_EMPLOYER_PAGE, "SELECT " EMPLOYER_COLS " FROM employers WHERE org_id = ?1 "         \
-                        "ORDER BY name COLLATE NOCASE, id LIMIT ?2 OFFSET ?3")               \
-    X(SQ_EMPLOYER_REACHES, "WITH RECURSIVE up(id) AS (SELECT ?2 UNION SELECT e.parent_id "   \
-                           "FROM employers e JOIN up ON e.id = up.id "                       \
-                           "WHERE e.parent_id IS NOT NULL) SELECT 1 FROM up WHERE id = ?1")  \
-    /* workplaces */                                                                         \
-    X(SQ_WORKPLACE_GET, "SELECT " WORKPLACE_COLS " FROM workplaces WHERE id = ?1 "           \
-                        "AND org_id = ?2")                                                   \
-    X(SQ_WORKPLACE_OWNER, "SELECT org_id FROM workplaces WHERE id = ?1")                     \
-    X(SQ_WORKPLACE_INSERT, "INSERT INTO workplaces(id, org_id, employer_id, name, address, " \
-                           "city, province, country, headcount, created_at, updated_at) "    \
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)")          \
-    X(SQ_WORKPLACE_UPDATE, "UPDATE workplaces SET employer_id = ?3, name = ?4, "             \
-                           "address = ?5, city = ?6, province = ?7, country = ?8, "          \
-                           "headcount = ?9, updated_at = ?10 WHERE id = ?1 AND org_id = ?2")  \
-    X(SQ_WORKPLACE_DELETE, "DELETE FROM workplaces WHERE id = ?1 AND org_id = ?2")           \
-    X(SQ_WORKPLACE_COUNT, "SELECT count(*) FROM workplaces WHERE org_id = ?1")               \
-    X(SQ_WORKPLACE_PAGE, "SELECT " WORKPLACE_COLS " FROM workplaces WHERE org_id = ?1 "      \
-                         "ORDER BY name COLLATE NOCASE, id LIMIT ?2 OFFSET ?3")              \
-    X(SQ_WORKPLACE_COUNT_EMP, "SELECT count(*) FROM workplaces WHERE employer_id = ?2 "      \
-                              "AND org_id = ?1")                                             \
-    X(SQ_WORKPLACE_PAGE_EMP, "SELECT " WORKPLACE_COLS " FROM workplaces "                    \
-                             "WHERE employer_id = ?2 AND org_id = ?1 "                       \
-                             "ORDER BY name COLLATE NOCASE, id LIMIT ?3 OFFSET ?4")          \
-    /* units */                                                                              \
-    X(SQ_UNIT_GET, "SELECT " UNIT_COLS " FROM units WHERE id = ?1 AND org_id = ?2")          \
-    X(SQ_UNIT_OWNER, "SELECT org_id FROM units WHERE id = ?1")                               \
-    X(SQ_UNIT_INSERT, "INSERT INTO units(id, org_id, workplace_id, name, kind, headcount, "  \
-                      "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)")     \
-    X(SQ_UNIT_UPDATE, "UPDATE units SET name = ?3, kind = ?4, headcount = ?5, "              \
-                      "updated_at = ?6 WHERE id = ?1 AND org_id = ?2")                       \
-    X(SQ_UNIT_DELETE, "DELETE FROM units WHERE id = ?1 AND org_id = ?2")                     \
-    X(SQ_UNIT_COUNT, "SELECT count(*) FROM units WHERE org_id = ?1")                         \
-    X(SQ_UNIT_PAGE, "SELECT " UNIT_COLS " FROM units WHERE org_id = ?1 "                     \
-                    "ORDER BY name COLLATE NOCASE, id LIMIT ?2 OFFSET ?3")                   \
-    X(SQ_UNIT_COUNT_WP, "SELECT count(*) FROM units WHERE workplace_id = ?2 AND org_id = ?1") \
-    X(SQ_UNIT_PAGE_WP, "SELECT " UNIT_COLS " FROM units WHERE workplace_id = ?2 "            \
-                       "AND org_id = ?1 ORDER BY name COLLATE NOCASE, id LIMIT ?3 OFFSET ?4") \
-    /* tags */                                                                               \
-    X(SQ_TAG_LIST, "SELECT t.id, t.name, (SELECT count(*) FROM person_tags pt "              \
-                   "WHERE pt.tag_id = t.id AND (?2 IS NULL OR EXISTS (SELECT 1 FROM people p " \
-                   "WHERE p.id = pt.person_id AND p.assigned_to = ?2))) "                    \
-                   "FROM tags t WHERE t.org_id = ?1 ORDER BY t.name COLLATE NOCASE, t.id")   \
-    X(SQ_TAG_GET, "SELECT t.id, t.name, (SELECT count(*) FROM person_tags pt "               \
-                  "WHERE pt.tag_id = t.id AND (?3 IS NULL OR EXISTS (SELECT 1 FROM people p " \
-                  "WHERE p.id = pt.person_id AND p.assigned_to = ?3))) "                     \
-                  "FROM tags t WHERE t.id = ?1 AND t.org_id = ?2")                           \
-    X(SQ_TAG_BY_NAME, "SELECT id FROM tags WHERE org_id = ?1 AND name = ?2 COLLATE NOCASE")  \
-    X(SQ_TAG_INSERT, "INSERT INTO tags(id, org_id, name, created_at) VALUES (?1, ?2, ?3, ?4)") \
-    X(SQ_TAG_RENAME, "UPDATE tags SET name = ?3 WHERE id = ?1 AND org_id = ?2")              \
-    X(SQ_TAG_DELETE, "DELETE FROM tags WHERE id = ?1 AND org_id = ?2")                       \
-    /* people */                                                                             \
-    X(SQ_PERSON_GET, "SELECT " PERSON_COLS " FROM people p WHERE p.id = ?1 "                 \
-                     "AND p.org_id = ?2 AND (?3 IS NULL OR p.assigned_to = ?3)")             \
-    X(SQ_PERSON_OWNER, "SELECT org_id, assigned_to FROM people WHERE id = ?1")               \
-    X(SQ_PERSON_INSERT,                                                                      \
-      "INSERT INTO people(id, org_id, full_name, alt_names, phone, email, gender, "           \
-      "languages, city, province, country, sector, employment_type, employer_id, "           \
-      "workplace_id, unit_id, job_title, shift, membership, member_since, assessment, "      \
-      "is_leader, assigned_to, consent_status, consent_source, consent_at, notes, "          \
-      "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "  \
-      "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?28)") \
-    X(SQ_PERSON_UPDATE,                                                                      \
-      "UPDATE people SET full_name = ?3, alt_names = ?4, phone = ?5, email = ?6, "           \
-      "gender = ?7, languages = ?8, city = ?9, province = ?10, country = ?11, sector = ?12, " \
-      "employment_type = ?13, employer_id = ?14, workplace_id = ?15, unit_id = ?16, "        \
-      "job_title = ?17, shift = ?18, membership = ?19, member_since = ?20, "                 \
-      "assessment = ?21, is_leader = ?22, assigned_to = ?23, consent_status = ?24, "         \
-      "consent_source = ?25, consent_at = ?26, notes = ?27, updated_at = ?28 "               \
-      "WHERE id = ?1 AND org_id = ?2")                                                       \
-    X(SQ_PERSON_DELETE, "DELETE FROM people WHERE id = ?1 AND org_id = ?2 "                  \
-                        "AND (?3 IS NULL OR assigned_to = ?3)")                              \
-    X(SQ_PERSON_BY_PHONE, "SELECT id, assigned_to FROM people WHERE org_id = ?1 "            \
-                          "AND phone = ?2 AND id IS NOT ?3")                                 \
-    X(SQ_PERSON_BY_EMAIL, "SELECT id, assigned_to FROM people WHERE org_id = ?1 "            \
-                          "AND email = ?2 COLLATE NOCASE AND id IS NOT ?3")                  \
-    X(SQ_PTAG_CLEAR, "DELETE FROM person_tags WHERE person_id = ?1")                         \
+#define SQ_STMTS(X)                                                                                \
+    X(SQ_BEGIN_READ, "BEGIN")                                                                      \
+    X(SQ_BEGIN_WRITE, "BEGIN IMMEDIATE")                                                           \
+    X(SQ_COMMIT, "COMMIT")                                                                         \
+    X(SQ_ROLLBACK, "ROLLBACK")                                                                     \
+    /* instance */                                                                                 \
+    X(SQ_USER_COUNT, "SELECT count(*) FROM users")                                                 \
+    X(SQ_DB_BYTES, "SELECT c.page_count * s.page_size FROM pragma_page_count() c, "                \
+                   "pragma_page_size() s")                                                         \
+    X(SQ_SESSION_LIVE, "SELECT count(*) FROM sessions WHERE expires_at > ?1")                      \
+    /* users and sessions */                                                                       \
+    X(SQ_USER_INSERT, "INSERT INTO users(id, email, display_name, password_hash, "                 \
+                      "instance_admin, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")               \
+    X(SQ_USER_BY_EMAIL, "SELECT id, email, display_name, instance_admin, created_at, "             \
+                        "password_hash FROM users WHERE email = ?1")                               \
+    X(SQ_USER_BY_ID, "SELECT id, email, display_name, instance_admin, created_at, "                \
+                     "password_hash FROM users WHERE id = ?1")                                     \
+    X(SQ_USER_SET_PASSWORD, "UPDATE users SET password_hash = ?2 WHERE id = ?1")                   \
+    X(SQ_SESSION_INSERT, "INSERT INTO sessions(token_hash, id, user_id, csrf, created_at, "        \
+                         "last_seen_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)")          \
+    X(SQ_SESSION_GET, "SELECT s.id, s.csrf, s.created_at, s.last_seen_at, s.expires_at, "          \
+                      "u.id, u.email, u.display_name, u.instance_admin, u.created_at "             \
+                      "FROM sessions s JOIN users u ON u.id = s.user_id "                          \
+                      "WHERE s.token_hash = ?1")                                                   \
+    X(SQ_SESSION_TOUCH, "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1")             \
+    X(SQ_SESSION_DELETE, "DELETE FROM sessions WHERE token_hash = ?1")                             \
+    X(SQ_SESSION_PURGE, "DELETE FROM sessions WHERE expires_at <= ?1")                             \
+    X(SQ_USER_MEMBERSHIPS, "SELECT " MEMBER_COLS " FROM memberships m "                            \
+                           "JOIN orgs o ON o.id = m.org_id JOIN users u ON u.id = m.user_id "      \
+                           "WHERE m.user_id = ?1 ORDER BY o.name, o.id")                           \
+    /* orgs */                                                                                     \
+    X(SQ_ORG_RESOLVE, "SELECT " ORG_COLS " FROM orgs o WHERE o.id = ?1 OR o.slug = ?1 "            \
+                      "ORDER BY o.id = ?1 DESC LIMIT 1")                                           \
+    X(SQ_ORG_GET, "SELECT " ORG_COLS " FROM orgs o WHERE o.id = ?1")                               \
+    X(SQ_ORG_EXISTS, "SELECT 1 FROM orgs WHERE id = ?1")                                           \
+    X(SQ_ORG_BY_SLUG, "SELECT id FROM orgs WHERE slug = ?1")                                       \
+    X(SQ_ORG_INSERT, "INSERT INTO orgs(id, slug, name, kind, country, sector, reg_status, "        \
+                     "reg_authority, reg_number, reg_date, created_at, updated_at) "               \
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)")                 \
+    X(SQ_ORG_UPDATE, "UPDATE orgs SET slug = ?2, name = ?3, kind = ?4, country = ?5, "             \
+                     "sector = ?6, reg_status = ?7, reg_authority = ?8, reg_number = ?9, "         \
+                     "reg_date = ?10, updated_at = ?11 WHERE id = ?1")                             \
+    X(SQ_AFF_CLEAR, "DELETE FROM org_affiliations WHERE org_id = ?1")                              \
+    X(SQ_AFF_INSERT, "INSERT OR IGNORE INTO org_affiliations(org_id, parent_id) "                  \
+                     "VALUES (?1, ?2)")                                                            \
+    X(SQ_AFF_REACHES, "WITH RECURSIVE up(id) AS (SELECT ?2 UNION SELECT a.parent_id "              \
+                      "FROM org_affiliations a JOIN up ON a.org_id = up.id) "                      \
+                      "SELECT 1 FROM up WHERE id = ?1")                                            \
+    X(SQ_ORG_COUNT_ALL, "SELECT count(*) FROM orgs")                                               \
+    X(SQ_ORG_PAGE_ALL, "SELECT " ORG_COLS " FROM orgs o ORDER BY o.name, o.id "                    \
+                       "LIMIT ?1 OFFSET ?2")                                                       \
+    X(SQ_ORG_COUNT_USER, "SELECT count(*) FROM memberships WHERE user_id = ?1")                    \
+    X(SQ_ORG_PAGE_USER, "SELECT " ORG_COLS " FROM memberships m JOIN orgs o "                      \
+                        "ON o.id = m.org_id WHERE m.user_id = ?1 ORDER BY o.name, o.id "           \
+                        "LIMIT ?2 OFFSET ?3")                                                      \
+    /* members */                                                                                  \
+    X(SQ_MEMBER_ROLE, "SELECT role FROM memberships WHERE org_id = ?1 AND user_id = ?2")           \
+    X(SQ_MEMBER_PUT, "INSERT INTO memberships(org_id, user_id, role, created_at) "                 \
+                     "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(org_id, user_id) "                       \
+                     "DO UPDATE SET role = excluded.role")                                         \
+    X(SQ_MEMBER_GET, "SELECT " MEMBER_COLS " FROM memberships m "                                  \
+                     "JOIN orgs o ON o.id = m.org_id JOIN users u ON u.id = m.user_id "            \
+                     "WHERE m.org_id = ?1 AND m.user_id = ?2")                                     \
+    X(SQ_MEMBER_COUNT, "SELECT count(*) FROM memberships WHERE org_id = ?1")                       \
+    X(SQ_MEMBER_PAGE, "SELECT " MEMBER_COLS " FROM memberships m "                                 \
+                      "JOIN orgs o ON o.id = m.org_id JOIN users u ON u.id = m.user_id "           \
+                      "WHERE m.org_id = ?1 ORDER BY u.email, u.id LIMIT ?2 OFFSET ?3")             \
+    X(SQ_ADMIN_COUNT, "SELECT count(*) FROM memberships WHERE org_id = ?1 AND role = 'admin'")     \
+    X(SQ_MEMBER_DELETE, "DELETE FROM memberships WHERE org_id = ?1 AND user_id = ?2")              \
+    X(SQ_PEOPLE_UNASSIGN, "UPDATE people SET assigned_to = NULL, updated_at = ?3 "                 \
+                          "WHERE assigned_to = ?2 AND org_id = ?1")                                \
+    /* audit */                                                                                    \
+    X(SQ_AUDIT_INSERT, "INSERT INTO audit(id, org_id, user_id, action, resource_type, "            \
+                       "resource_id, count, ip, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")  \
+    X(SQ_AUDIT_COUNT, "SELECT count(*) FROM audit WHERE org_id = ?1")                              \
+    X(SQ_AUDIT_PAGE, "SELECT " AUDIT_COLS " FROM audit a LEFT JOIN users u "                       \
+                     "ON u.id = a.user_id WHERE a.org_id = ?1 "                                    \
+                     "ORDER BY a.at DESC, a.rid DESC LIMIT ?2 OFFSET ?3")                          \
+    /* employers */                                                                                \
+    X(SQ_EMPLOYER_GET, "SELECT " EMPLOYER_COLS " FROM employers WHERE id = ?1 "                    \
+                       "AND org_id = ?2")                                                          \
+    X(SQ_EMPLOYER_OWNER, "SELECT org_id FROM employers WHERE id = ?1")                             \
+    X(SQ_EMPLOYER_INSERT, "INSERT INTO employers(id, org_id, name, parent_id, country, "           \
+                          "sector, created_at, updated_at) "                                       \
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)")                               \
+    X(SQ_EMPLOYER_UPDATE, "UPDATE employers SET name = ?3, parent_id = ?4, country = ?5, "         \
+                          "sector = ?6, updated_at = ?7 WHERE id = ?1 AND org_id = ?2")            \
+    X(SQ_EMPLOYER_DELETE, "DELETE FROM employers WHERE id = ?1 AND org_id = ?2")                   \
+    X(SQ_EMPLOYER_COUNT, "SELECT count(*) FROM employers WHERE org_id = ?1")                       \
+    X(SQ_EMPLOYER_PAGE, "SELECT " EMPLOYER_COLS " FROM employers WHERE org_id = ?1 "               \
+                        "ORDER BY name COLLATE NOCASE, id LIMIT ?2 OFFSET ?3")                     \
+    X(SQ_EMPLOYER_REACHES, "WITH RECURSIVE up(id) AS (SELECT ?2 UNION SELECT e.parent_id "         \
+                           "FROM employers e JOIN up ON e.id = up.id "                             \
+                           "WHERE e.parent_id IS NOT NULL) SELECT 1 FROM up WHERE id = ?1")        \
+    /* workplaces */                                                                               \
+    X(SQ_WORKPLACE_GET, "SELECT " WORKPLACE_COLS " FROM workplaces WHERE id = ?1 "                 \
+                        "AND org_id = ?2")                                                         \
+    X(SQ_WORKPLACE_OWNER, "SELECT org_id FROM workplaces WHERE id = ?1")                           \
+    X(SQ_WORKPLACE_INSERT, "INSERT INTO workplaces(id, org_id, employer_id, name, address, "       \
+                           "city, province, country, headcount, created_at, updated_at) "          \
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)")                \
+    X(SQ_WORKPLACE_UPDATE, "UPDATE workplaces SET employer_id = ?3, name = ?4, "                   \
+                           "address = ?5, city = ?6, province = ?7, country = ?8, "                \
+                           "headcount = ?9, updated_at = ?10 WHERE id = ?1 AND org_id = ?2")       \
+    X(SQ_WORKPLACE_DELETE, "DELETE FROM workplaces WHERE id = ?1 AND org_id = ?2")                 \
+    X(SQ_WORKPLACE_COUNT, "SELECT count(*) FROM workplaces WHERE org_id = ?1")                     \
+    X(SQ_WORKPLACE_PAGE, "SELECT " WORKPLACE_COLS " FROM workplaces WHERE org_id = ?1 "            \
+                         "ORDER BY name COLLATE NOCASE, id LIMIT ?2 OFFSET ?3")                    \
+    X(SQ_WORKPLACE_COUNT_EMP, "SELECT count(*) FROM workplaces WHERE employer_id = ?2 "            \
+                              "AND org_id = ?1")                                                   \
+    X(SQ_WORKPLACE_PAGE_EMP, "SELECT " WORKPLACE_COLS " FROM workplaces "                          \
+                             "WHERE employer_id = ?2 AND org_id = ?1 "                             \
+                             "ORDER BY name COLLATE NOCASE, id LIMIT ?3 OFFSET ?4")                \
+    /* units */                                                                                    \
+    X(SQ_UNIT_GET, "SELECT " UNIT_COLS " FROM units WHERE id = ?1 AND org_id = ?2")                \
+    X(SQ_UNIT_OWNER, "SELECT org_id FROM units WHERE id = ?1")                                     \
+    X(SQ_UNIT_INSERT, "INSERT INTO units(id, org_id, workplace_id, name, kind, headcount, "        \
+                      "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)")           \
+    X(SQ_UNIT_UPDATE, "UPDATE units SET name = ?3, kind = ?4, headcount = ?5, "                    \
+                      "updated_at = ?6 WHERE id = ?1 AND org_id = ?2")                             \
+    X(SQ_UNIT_DELETE, "DELETE FROM units WHERE id = ?1 AND org_id = ?2")                           \
+    X(SQ_UNIT_COUNT, "SELECT count(*) FROM units WHERE org_id = ?1")                               \
+    X(SQ_UNIT_PAGE, "SELECT " UNIT_COLS " FROM units WHERE org_id = ?1 "                           \
+                    "ORDER BY name COLLATE NOCASE, id LIMIT ?2 OFFSET ?3")                         \
+    X(SQ_UNIT_COUNT_WP, "SELECT count(*) FROM units WHERE workplace_id = ?2 AND org_id = ?1")      \
+    X(SQ_UNIT_PAGE_WP, "SELECT " UNIT_COLS " FROM units WHERE workplace_id = ?2 "                  \
+                       "AND org_id = ?1 ORDER BY name COLLATE NOCASE, id LIMIT ?3 OFFSET ?4")      \
+    /* tags */                                                                                     \
+    X(SQ_TAG_LIST, "SELECT t.id, t.name, (SELECT count(*) FROM person_tags pt "                    \
+                   "WHERE pt.tag_id = t.id AND (?2 IS NULL OR EXISTS (SELECT 1 FROM people p "     \
+                   "WHERE p.id = pt.person_id AND p.assigned_to = ?2))) "                          \
+                   "FROM tags t WHERE t.org_id = ?1 ORDER BY t.name COLLATE NOCASE, t.id")         \
+    X(SQ_TAG_GET, "SELECT t.id, t.name, (SELECT count(*) FROM person_tags pt "                     \
+                  "WHERE pt.tag_id = t.id AND (?3 IS NULL OR EXISTS (SELECT 1 FROM people p "      \
+                  "WHERE p.id = pt.person_id AND p.assigned_to = ?3))) "                           \
+                  "FROM tags t WHERE t.id = ?1 AND t.org_id = ?2")                                 \
+    X(SQ_TAG_BY_NAME, "SELECT id FROM tags WHERE org_id = ?1 AND name = ?2 COLLATE NOCASE")        \
+    X(SQ_TAG_INSERT, "INSERT INTO tags(id, org_id, name, created_at) VALUES (?1, ?2, ?3, ?4)")     \
+    X(SQ_TAG_RENAME, "UPDATE tags SET name = ?3 WHERE id = ?1 AND org_id = ?2")                    \
+    X(SQ_TAG_DELETE, "DELETE FROM tags WHERE id = ?1 AND org_id = ?2")                             \
+    /* people */                                                                                   \
+    X(SQ_PERSON_GET, "SELECT " PERSON_COLS " FROM people p WHERE p.id = ?1 "                       \
+                     "AND p.org_id = ?2 AND (?3 IS NULL OR p.assigned_to = ?3)")                   \
+    X(SQ_PEOPLE_COUNT_ORG, "SELECT coalesce((SELECT n FROM people_counts WHERE org_id = ?1), 0)")  \
+    X(SQ_PERSON_EXISTS, "SELECT 1 FROM people WHERE id = ?1")                                      \
+    X(SQ_PERSON_INSERT,                                                                            \
+      "INSERT INTO people(id, org_id, full_name, alt_names, phone, email, gender, "                \
+      "languages, city, province, country, sector, employment_type, employer_id, "                 \
+      "workplace_id, unit_id, job_title, shift, membership, member_since, assessment, "            \
+      "is_leader, assigned_to, consent_status, consent_source, consent_at, notes, "                \
+      "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "        \
+      "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?28)")      \
+    X(SQ_PERSON_UPDATE,                                                                            \
+      "UPDATE people SET full_name = ?3, alt_names = ?4, phone = ?5, email = ?6, "                 \
+      "gender = ?7, languages = ?8, city = ?9, province = ?10, country = ?11, sector = ?12, "      \
+      "employment_type = ?13, employer_id = ?14, workplace_id = ?15, unit_id = ?16, "              \
+      "job_title = ?17, shift = ?18, membership = ?19, member_since = ?20, "                       \
+      "assessment = ?21, is_leader = ?22, assigned_to = ?23, consent_status = ?24, "               \
+      "consent_source = ?25, consent_at = ?26, notes = ?27, updated_at = ?28 "                     \
+      "WHERE id = ?1 AND org_id = ?2")                                                             \
+    X(SQ_PERSON_DELETE, "DELETE FROM people WHERE id = ?1 AND org_id = ?2 "                        \
+                        "AND (?3 IS NULL OR assigned_to = ?3)")                                    \
+    X(SQ_PERSON_BY_PHONE, "SELECT id, assigned_to FROM people WHERE org_id = ?1 "                  \
+                          "AND phone = ?2 AND id IS NOT ?3")                                       \
+    X(SQ_PERSON_BY_EMAIL, "SELECT id, assigned_to FROM people WHERE org_id = ?1 "                  \
+                          "AND email = ?2 COLLATE NOCASE AND id IS NOT ?3")                        \
+    /* bulk import and export */                                                                   \
+    X(SQ_SAVEPOINT, "SAVEPOINT import_row")                                                        \
+    X(SQ_SAVEPOINT_RELEASE, "RELEASE import_row")                                                  \
+    X(SQ_SAVEPOINT_UNDO, "ROLLBACK TO import_row")                                                 \
+    X(SQ_PERSON_IN_ORG, "SELECT id FROM people WHERE id = ?1 AND org_id = ?2")                     \
+    X(SQ_WORKPLACE_BY_NAME, "SELECT id FROM workplaces WHERE org_id = ?1 "                         \
+                            "AND name = ?2 COLLATE NOCASE ORDER BY name COLLATE NOCASE, id "       \
+                            "LIMIT 1")                                                             \
+    X(SQ_UNIT_BY_NAME, "SELECT id FROM units WHERE workplace_id = ?2 AND org_id = ?1 "             \
+                       "AND name = ?3 COLLATE NOCASE ORDER BY name COLLATE NOCASE, id LIMIT 1")    \
+    X(SQ_PERSON_EXPORT, "SELECT " PERSON_COLS ", w.name, u.name FROM people p "                    \
+                        "LEFT JOIN workplaces w ON w.id = p.workplace_id "                         \
+                        "LEFT JOIN units u ON u.id = p.unit_id WHERE p.org_id = ?1 "               \
+                        "AND (?2 IS NULL OR p.assigned_to = ?2) "                                  \
+                        "ORDER BY p.full_name COLLATE NOCASE, p.id")                               \
+    X(SQ_PTAG_CLEAR, "DELETE FROM person_tags WHERE person_id = ?1")                               \
     X(SQ_PTAG_ADD, "INSERT OR IGNORE INTO person_tags(person_id, tag_id) VALUES (?1, ?2)")
 
 enum sq_stmt {
@@ -274,8 +289,8 @@ enum kg_err kg_sqlite_begin(struct sqlite_conn *c, bool write) KG_MUST_CHECK;
 enum kg_err kg_sqlite_commit(struct sqlite_conn *c) KG_MUST_CHECK;
 /* Runs one bound write statement in its own IMMEDIATE transaction; *changes (may be NULL)
  * gets the number of rows it changed. */
-enum kg_err kg_sqlite_write_one(struct sqlite_conn *c, sqlite3_stmt *st, int *changes)
-    KG_MUST_CHECK;
+enum kg_err kg_sqlite_write_one(struct sqlite_conn *c, sqlite3_stmt *st,
+                                int *changes) KG_MUST_CHECK;
 /*
  * One page of a list inside the caller's read transaction: runs the bound count statement
  * into pg->total, then binds LIMIT/OFFSET at params limit_param and limit_param + 1 of the
@@ -311,8 +326,8 @@ struct kg_strlist kg_sqlite_row_list(struct sqlite_row *r);
 
 /* Joins a list with newlines into the arena (empty list -> NULL). KG_EINVAL when an item
  * is NULL, empty or contains a newline; KG_ETOOBIG past the arena budget. */
-enum kg_err kg_sqlite_join(const struct kg_strlist *l, struct kg_arena *a, const char **out)
-    KG_MUST_CHECK;
+enum kg_err kg_sqlite_join(const struct kg_strlist *l, struct kg_arena *a,
+                           const char **out) KG_MUST_CHECK;
 
 /* Paging arithmetic: normalises pg and gives LIMIT/OFFSET; false when the page lies beyond
  * any possible row (offset overflow). */
@@ -334,8 +349,7 @@ void kg_sqlite_conflict(struct kg_conflict *c, const char *field, const char *ex
  * every pending migration in one transaction. KG_EINVAL with a message for a foreign or a
  * newer file.
  */
-enum kg_err kg_sqlite_migrate(sqlite3 *db, bool create, char *errmsg, size_t errlen)
-    KG_MUST_CHECK;
+enum kg_err kg_sqlite_migrate(sqlite3 *db, bool create, char *errmsg, size_t errlen) KG_MUST_CHECK;
 /* The newest schema version this build knows. */
 int kg_sqlite_schema_version(void);
 
@@ -346,19 +360,16 @@ enum kg_err kg_sqlite_person_create(struct kg_store *s, const struct kg_actor *w
 enum kg_err kg_sqlite_person_get(struct kg_store *s, const struct kg_actor *who, const char *id,
                                  struct kg_arena *a, struct kg_person *out);
 enum kg_err kg_sqlite_person_update(struct kg_store *s, const struct kg_actor *who,
-                                    const struct kg_person *p, unsigned fields,
-                                    struct kg_arena *a, struct kg_person *out,
-                                    struct kg_conflict *c);
-enum kg_err kg_sqlite_person_delete(struct kg_store *s, const struct kg_actor *who,
-                                    const char *id);
+                                    const struct kg_person *p, unsigned fields, struct kg_arena *a,
+                                    struct kg_person *out, struct kg_conflict *c);
+enum kg_err kg_sqlite_person_delete(struct kg_store *s, const struct kg_actor *who, const char *id);
 enum kg_err kg_sqlite_person_list(struct kg_store *s, const struct kg_actor *who,
                                   const struct kg_person_filter *f, struct kg_arena *a,
                                   struct kg_page *pg, struct kg_person **out, size_t *n);
-enum kg_err kg_sqlite_tag_list(struct kg_store *s, const struct kg_actor *who,
-                               struct kg_arena *a, struct kg_tag **out, size_t *n);
-enum kg_err kg_sqlite_tag_create(struct kg_store *s, const struct kg_actor *who,
-                                 const char *name, struct kg_arena *a, struct kg_tag *out,
-                                 struct kg_conflict *c);
+enum kg_err kg_sqlite_tag_list(struct kg_store *s, const struct kg_actor *who, struct kg_arena *a,
+                               struct kg_tag **out, size_t *n);
+enum kg_err kg_sqlite_tag_create(struct kg_store *s, const struct kg_actor *who, const char *name,
+                                 struct kg_arena *a, struct kg_tag *out, struct kg_conflict *c);
 enum kg_err kg_sqlite_tag_rename(struct kg_store *s, const struct kg_actor *who, const char *id,
                                  const char *name, struct kg_arena *a, struct kg_tag *out,
                                  struct kg_conflict *c);
@@ -367,8 +378,8 @@ enum kg_err kg_sqlite_tag_delete(struct kg_store *s, const struct kg_actor *who,
 enum kg_err kg_sqlite_employer_create(struct kg_store *s, const struct kg_actor *who,
                                       const struct kg_employer *e, struct kg_arena *a,
                                       struct kg_employer *out, bool *created);
-enum kg_err kg_sqlite_employer_get(struct kg_store *s, const struct kg_actor *who,
-                                   const char *id, struct kg_arena *a, struct kg_employer *out);
+enum kg_err kg_sqlite_employer_get(struct kg_store *s, const struct kg_actor *who, const char *id,
+                                   struct kg_arena *a, struct kg_employer *out);
 enum kg_err kg_sqlite_employer_update(struct kg_store *s, const struct kg_actor *who,
                                       const struct kg_employer *e, unsigned fields,
                                       struct kg_arena *a, struct kg_employer *out);
@@ -380,9 +391,8 @@ enum kg_err kg_sqlite_employer_list(struct kg_store *s, const struct kg_actor *w
 enum kg_err kg_sqlite_workplace_create(struct kg_store *s, const struct kg_actor *who,
                                        const struct kg_workplace *w, struct kg_arena *a,
                                        struct kg_workplace *out, bool *created);
-enum kg_err kg_sqlite_workplace_get(struct kg_store *s, const struct kg_actor *who,
-                                    const char *id, struct kg_arena *a,
-                                    struct kg_workplace *out);
+enum kg_err kg_sqlite_workplace_get(struct kg_store *s, const struct kg_actor *who, const char *id,
+                                    struct kg_arena *a, struct kg_workplace *out);
 enum kg_err kg_sqlite_workplace_update(struct kg_store *s, const struct kg_actor *who,
                                        const struct kg_workplace *w, unsigned fields,
                                        struct kg_arena *a, struct kg_workplace *out);
@@ -392,18 +402,43 @@ enum kg_err kg_sqlite_workplace_list(struct kg_store *s, const struct kg_actor *
                                      const char *employer_id, struct kg_arena *a,
                                      struct kg_page *pg, struct kg_workplace **out, size_t *n);
 enum kg_err kg_sqlite_unit_create(struct kg_store *s, const struct kg_actor *who,
-                                  const struct kg_unit *u, struct kg_arena *a,
-                                  struct kg_unit *out, bool *created);
+                                  const struct kg_unit *u, struct kg_arena *a, struct kg_unit *out,
+                                  bool *created);
 enum kg_err kg_sqlite_unit_get(struct kg_store *s, const struct kg_actor *who, const char *id,
                                struct kg_arena *a, struct kg_unit *out);
 enum kg_err kg_sqlite_unit_update(struct kg_store *s, const struct kg_actor *who,
                                   const struct kg_unit *u, unsigned fields, struct kg_arena *a,
                                   struct kg_unit *out);
-enum kg_err kg_sqlite_unit_delete(struct kg_store *s, const struct kg_actor *who,
-                                  const char *id);
+enum kg_err kg_sqlite_unit_delete(struct kg_store *s, const struct kg_actor *who, const char *id);
 enum kg_err kg_sqlite_unit_list(struct kg_store *s, const struct kg_actor *who,
-                                const char *workplace_id, struct kg_arena *a,
-                                struct kg_page *pg, struct kg_unit **out, size_t *n);
+                                const char *workplace_id, struct kg_arena *a, struct kg_page *pg,
+                                struct kg_unit **out, size_t *n);
+
+/* People inside the caller's write transaction (no role check, no commit): the cores of
+ * person_create / person_update, shared with the bulk import. *existing: the id was there. */
+enum kg_err kg_sqlite_person_create_tx(struct sqlite_conn *c, const struct kg_actor *who,
+                                       const struct kg_person *p, struct kg_arena *a,
+                                       struct kg_person *out, bool *existing,
+                                       struct kg_conflict *cf) KG_MUST_CHECK;
+enum kg_err kg_sqlite_person_update_tx(struct sqlite_conn *c, const struct kg_actor *who,
+                                       const struct kg_person *p, unsigned fields,
+                                       struct kg_arena *a, struct kg_person *out,
+                                       struct kg_conflict *cf) KG_MUST_CHECK;
+/* Reads PERSON_COLS (notes included: the caller decides who may see them). */
+void kg_sqlite_read_person(struct sqlite_row *r, void *rec);
+
+/* --- sqlite_bulk.c --- */
+enum kg_err kg_sqlite_import_begin(struct kg_store *s, const struct kg_actor *who, bool dry_run,
+                                   struct kg_store_import **out);
+enum kg_err kg_sqlite_import_rows(struct kg_store_import *im, struct kg_import_row *rows, size_t n,
+                                  bool update_duplicates, struct kg_arena *a);
+enum kg_err kg_sqlite_import_end(struct kg_store_import *im, bool commit,
+                                 struct kg_import_counts *counts);
+enum kg_err kg_sqlite_person_export(struct kg_store *s, const struct kg_actor *who,
+                                    enum kg_err (*fn)(void *ctx, const struct kg_person *p,
+                                                      const char *workplace_name,
+                                                      const char *unit_name),
+                                    void *ctx);
 
 /* Existence of a row of the org (employers, workplaces): KG_OK, KG_ENOTFOUND or an error. */
 enum kg_err kg_sqlite_employer_in_org(struct sqlite_conn *c, const char *org_id,

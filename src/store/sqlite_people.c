@@ -39,7 +39,7 @@ static bool sees_notes(const struct kg_actor *who)
     return who->role >= KG_ROLE_ACTIVIST;
 }
 
-static void read_person(struct sqlite_row *r, void *rec)
+void kg_sqlite_read_person(struct sqlite_row *r, void *rec)
 {
     struct kg_person *p = rec;
     p->id = kg_sqlite_row_text(r);
@@ -75,8 +75,8 @@ static void read_person(struct sqlite_row *r, void *rec)
 }
 
 /* The whole record as the actor may see it, notes included; KG_ENOTFOUND when invisible. */
-static enum kg_err load_person(struct sqlite_conn *c, const struct kg_actor *who,
-                               const char *id, struct kg_arena *a, struct kg_person *out)
+static enum kg_err load_person(struct sqlite_conn *c, const struct kg_actor *who, const char *id,
+                               struct kg_arena *a, struct kg_person *out)
 {
     sqlite3_stmt *st = kg_sqlite_stmt(c, SQ_PERSON_GET);
     if (!st)
@@ -89,7 +89,7 @@ static enum kg_err load_person(struct sqlite_conn *c, const struct kg_actor *who
     if (rc == SQLITE_ROW) {
         struct sqlite_row r;
         kg_sqlite_row_init(&r, st, a);
-        read_person(&r, out);
+        kg_sqlite_read_person(&r, out);
         err = r.oom ? KG_ETOOBIG : KG_OK;
     } else {
         err = rc == SQLITE_DONE ? KG_ENOTFOUND : kg_sqlite_err(c, rc);
@@ -178,9 +178,9 @@ static enum kg_err check_refs(struct sqlite_conn *c, const struct kg_actor *who,
 
 /* Another person of the org with the same phone (or email): KG_ECONFLICT naming it, its id
  * only when the actor could see it. */
-static enum kg_err check_dup(struct sqlite_conn *c, const struct kg_actor *who,
-                             enum sq_stmt sid, const char *field, const char *value,
-                             const char *self, struct kg_arena *a, struct kg_conflict *cf)
+static enum kg_err check_dup(struct sqlite_conn *c, const struct kg_actor *who, enum sq_stmt sid,
+                             const char *field, const char *value, const char *self,
+                             struct kg_arena *a, struct kg_conflict *cf)
 {
     if (!value)
         return KG_OK;
@@ -337,19 +337,17 @@ static void bind_person(sqlite3_stmt *st, const struct kg_person *m, const char 
     kg_sqlite_bind_text(st, 28, now);
 }
 
-enum kg_err kg_sqlite_person_create(struct kg_store *s, const struct kg_actor *who,
-                                    const struct kg_person *p, struct kg_arena *a,
-                                    struct kg_person *out, bool *created, struct kg_conflict *cf)
+enum kg_err kg_sqlite_person_create_tx(struct sqlite_conn *c, const struct kg_actor *who,
+                                       const struct kg_person *p, struct kg_arena *a,
+                                       struct kg_person *out, bool *existing,
+                                       struct kg_conflict *cf)
 {
-    struct sqlite_conn *c = NULL;
     char idbuf[KG_ID_LEN + 1], now[21];
     const char *id = p->id, *alt = NULL, *langs = NULL;
-    struct kg_person m = *p, rec;
-    bool existing = false;
+    struct kg_person m = *p;
+    *existing = false;
     kg_sqlite_conflict(cf, NULL, NULL);
-    enum kg_err err = need(who, KG_ROLE_ACTIVIST);
-    if (err)
-        goto out;
+    enum kg_err err = KG_OK;
     if (id && !kg_sqlite_is_uuid(id)) {
         err = bad(cf, "id");
         goto out;
@@ -357,22 +355,16 @@ enum kg_err kg_sqlite_person_create(struct kg_store *s, const struct kg_actor *w
     err = check_fields(p, ALL_FIELDS, a, &alt, &langs, cf);
     if (err)
         goto out;
-    err = kg_sqlite_acquire(s, &c);
-    if (err)
-        goto out;
-    err = kg_sqlite_begin(c, true);
-    if (err)
-        goto out;
     if (id) {
         /* An offline client retrying its create gets the stored record back. */
-        err = load_person(c, who, id, a, &rec);
+        err = load_person(c, who, id, a, out);
         if (err == KG_OK) {
-            existing = true;
-            goto done;
+            *existing = true;
+            goto out;
         }
         if (err != KG_ENOTFOUND)
             goto out;
-        sqlite3_stmt *st = kg_sqlite_stmt(c, SQ_PERSON_OWNER);
+        sqlite3_stmt *st = kg_sqlite_stmt(c, SQ_PERSON_EXISTS);
         int64_t taken = 0;
         if (st)
             kg_sqlite_bind_text(st, 1, id);
@@ -407,15 +399,39 @@ enum kg_err kg_sqlite_person_create(struct kg_store *s, const struct kg_actor *w
         goto out;
     bind_person(st, &m, id, who->org_id, alt, langs, now);
     err = kg_sqlite_exec(c, st);
+    if (err == KG_ECONFLICT && cf && !cf->field)
+        kg_sqlite_conflict(cf, "id", NULL); /* the unique indexes back the checks above */
     if (err)
         goto out;
     err = set_tags(c, who->org_id, id, &m.tags, false, now, cf);
     if (err)
         goto out;
-    err = load_person(c, who, id, a, &rec);
-done:
-    if (!err)
-        err = kg_sqlite_commit(c);
+    err = load_person(c, who, id, a, out);
+out:
+    return err;
+}
+
+enum kg_err kg_sqlite_person_create(struct kg_store *s, const struct kg_actor *who,
+                                    const struct kg_person *p, struct kg_arena *a,
+                                    struct kg_person *out, bool *created, struct kg_conflict *cf)
+{
+    struct sqlite_conn *c = NULL;
+    struct kg_person rec;
+    bool existing = false;
+    kg_sqlite_conflict(cf, NULL, NULL);
+    enum kg_err err = need(who, KG_ROLE_ACTIVIST);
+    if (err)
+        goto out;
+    err = kg_sqlite_acquire(s, &c);
+    if (err)
+        goto out;
+    err = kg_sqlite_begin(c, true);
+    if (err)
+        goto out;
+    err = kg_sqlite_person_create_tx(c, who, p, a, &rec, &existing, cf);
+    if (err)
+        goto out;
+    err = kg_sqlite_commit(c);
 out:
     if (c && err)
         kg_sqlite_rollback(c);
@@ -454,29 +470,19 @@ out:
     return err;
 }
 
-enum kg_err kg_sqlite_person_update(struct kg_store *s, const struct kg_actor *who,
-                                    const struct kg_person *p, unsigned fields,
-                                    struct kg_arena *a, struct kg_person *out,
-                                    struct kg_conflict *cf)
+enum kg_err kg_sqlite_person_update_tx(struct sqlite_conn *c, const struct kg_actor *who,
+                                       const struct kg_person *p, unsigned fields,
+                                       struct kg_arena *a, struct kg_person *out,
+                                       struct kg_conflict *cf)
 {
-    struct sqlite_conn *c = NULL;
     char now[21];
     const char *alt = NULL, *langs = NULL;
     struct kg_person m;
     kg_sqlite_conflict(cf, NULL, NULL);
-    enum kg_err err = need(who, KG_ROLE_ACTIVIST);
-    if (err)
-        goto out;
-    err = KG_ENOTFOUND;
+    enum kg_err err = KG_ENOTFOUND;
     if (!p->id)
         goto out;
     err = check_fields(p, fields, a, &alt, &langs, cf);
-    if (err)
-        goto out;
-    err = kg_sqlite_acquire(s, &c);
-    if (err)
-        goto out;
-    err = kg_sqlite_begin(c, true);
     if (err)
         goto out;
     err = load_person(c, who, p->id, a, &m);
@@ -576,16 +582,36 @@ enum kg_err kg_sqlite_person_update(struct kg_store *s, const struct kg_actor *w
         if (err)
             goto out;
     }
-    const char *id = m.id;
-    err = load_person(c, who, id, a, &m);
+    err = load_person(c, who, m.id, a, out);
+out:
+    return err;
+}
+
+enum kg_err kg_sqlite_person_update(struct kg_store *s, const struct kg_actor *who,
+                                    const struct kg_person *p, unsigned fields, struct kg_arena *a,
+                                    struct kg_person *out, struct kg_conflict *cf)
+{
+    struct sqlite_conn *c = NULL;
+    struct kg_person rec;
+    kg_sqlite_conflict(cf, NULL, NULL);
+    enum kg_err err = need(who, KG_ROLE_ACTIVIST);
+    if (err)
+        goto out;
+    err = kg_sqlite_acquire(s, &c);
+    if (err)
+        goto out;
+    err = kg_sqlite_begin(c, true);
+    if (err)
+        goto out;
+    err = kg_sqlite_person_update_tx(c, who, p, fields, a, &rec, cf);
     if (err)
         goto out;
     err = kg_sqlite_commit(c);
     if (err)
         goto out;
-    for_output(who, &m);
+    for_output(who, &rec);
     if (out)
-        *out = m;
+        *out = rec;
 out:
     if (c && err)
         kg_sqlite_rollback(c);
@@ -593,8 +619,7 @@ out:
     return err;
 }
 
-enum kg_err kg_sqlite_person_delete(struct kg_store *s, const struct kg_actor *who,
-                                    const char *id)
+enum kg_err kg_sqlite_person_delete(struct kg_store *s, const struct kg_actor *who, const char *id)
 {
     struct sqlite_conn *c = NULL;
     int changes = 0;
@@ -843,14 +868,17 @@ enum kg_err kg_sqlite_person_list(struct kg_store *s, const struct kg_actor *who
     err = kg_sqlite_begin(c, false);
     if (err)
         goto out;
-    sqlite3_stmt *count = kg_sqlite_dyn(c, count_sql.p);
+    /* Unfiltered, the org's kept count answers at once (same transaction, same snapshot). */
+    bool filtered = q.n > 1 || strcmp(q.where.p, " WHERE p.org_id = ?1") != 0;
+    sqlite3_stmt *count =
+        filtered ? kg_sqlite_dyn(c, count_sql.p) : kg_sqlite_stmt(c, SQ_PEOPLE_COUNT_ORG);
     sqlite3_stmt *page = kg_sqlite_dyn(c, page_sql.p);
     if (count)
         q_bind(&q, count);
     if (page)
         q_bind(&q, page);
     err = kg_sqlite_list(c, count, page, q.n + 1, pg, limit, offset, sizeof(struct kg_person),
-                         read_person, a, &v, n);
+                         kg_sqlite_read_person, a, &v, n);
     if (err)
         goto out;
     err = kg_sqlite_commit(c);
@@ -905,8 +933,8 @@ static enum kg_err load_tag(struct sqlite_conn *c, const struct kg_actor *who, c
     return err;
 }
 
-enum kg_err kg_sqlite_tag_list(struct kg_store *s, const struct kg_actor *who,
-                               struct kg_arena *a, struct kg_tag **out, size_t *n)
+enum kg_err kg_sqlite_tag_list(struct kg_store *s, const struct kg_actor *who, struct kg_arena *a,
+                               struct kg_tag **out, size_t *n)
 {
     struct sqlite_conn *c = NULL;
     struct kg_tag *v = NULL;
@@ -986,9 +1014,8 @@ static enum kg_err tag_named(struct sqlite_conn *c, const char *org_id, const ch
     return err;
 }
 
-enum kg_err kg_sqlite_tag_create(struct kg_store *s, const struct kg_actor *who,
-                                 const char *name, struct kg_arena *a, struct kg_tag *out,
-                                 struct kg_conflict *cf)
+enum kg_err kg_sqlite_tag_create(struct kg_store *s, const struct kg_actor *who, const char *name,
+                                 struct kg_arena *a, struct kg_tag *out, struct kg_conflict *cf)
 {
     struct sqlite_conn *c = NULL;
     char id[KG_ID_LEN + 1], now[21];

@@ -45,6 +45,39 @@ struct kg_session {
     int64_t created_at, last_seen_at, expires_at; /* unix seconds; expires_at is absolute */
 };
 
+/* --- bulk import (see api/import.h) --- */
+
+/* What happened to one row of an import. */
+enum kg_import_outcome {
+    KG_IMPORT_CREATED = 1,
+    KG_IMPORT_UPDATED,
+    KG_IMPORT_SKIPPED,
+    KG_IMPORT_FAILED,
+};
+
+/*
+ * One validated row. p holds normalised values (phone E.164, email lower-case) and `fields`
+ * the KG_P_* bits of the cells that were non-empty. p.id is a deterministic id derived from
+ * the row, so that re-running an interrupted import finds the rows it already stored.
+ * workplace_name / unit_name (may be NULL) name the workplace and unit; the store finds
+ * them case-insensitively within the org or creates them. On return `outcome` is set, and
+ * for KG_IMPORT_FAILED err_field / err_message say why (e.g. a unit name without workplace).
+ */
+struct kg_import_row {
+    struct kg_person p;
+    unsigned fields;
+    const char *workplace_name, *unit_name;
+    enum kg_import_outcome outcome;
+    const char *err_field, *err_message;
+    const char *existing_id; /* the person a duplicate was merged into */
+};
+
+struct kg_import_counts {
+    int64_t workplaces_created, units_created;
+};
+
+struct kg_store_import; /* an import in progress: holds one connection */
+
 struct kg_store_ops {
     void (*close)(struct kg_store *s);
 
@@ -188,6 +221,38 @@ struct kg_store_ops {
     /* Admins of the org only. Newest first. */
     enum kg_err (*audit_list)(struct kg_store *s, const struct kg_actor *who, struct kg_arena *a,
                               struct kg_page *pg, struct kg_audit_entry **out, size_t *n);
+
+    /* --- bulk import and export (organizer and above; the store checks) --- */
+    /*
+     * Starts an import for who's org. With dry_run, everything happens inside one
+     * transaction that import_end rolls back, so the counts are exact and nothing changes.
+     * Otherwise each import_rows call is its own BEGIN IMMEDIATE transaction: a killed
+     * import leaves whole batches, never half a row.
+     */
+    enum kg_err (*import_begin)(struct kg_store *s, const struct kg_actor *who, bool dry_run,
+                                struct kg_store_import **out);
+    /*
+     * Applies rows in order. A row is a duplicate when another person of the org has its id,
+     * its phone or its email (rows earlier in the same import included). Duplicates are
+     * updated with the row's present fields (update_duplicates) or skipped. Strings are
+     * copied; rows[i].err_* / existing_id point into `a`.
+     */
+    enum kg_err (*import_rows)(struct kg_store_import *im, struct kg_import_row *rows, size_t n,
+                               bool update_duplicates, struct kg_arena *a);
+    /* Ends the import (rolls back a dry run) and frees im. counts may be NULL. */
+    enum kg_err (*import_end)(struct kg_store_import *im, bool commit,
+                              struct kg_import_counts *counts);
+    /*
+     * Calls fn for every person of who's org that who may see, in name order, inside one
+     * read transaction (a consistent snapshot). p and its strings are valid during the call
+     * only. A non-OK return from fn stops the walk and is returned. Admins only.
+     * workplace_name/unit_name give the names of the person's workplace and unit.
+     */
+    enum kg_err (*person_export)(struct kg_store *s, const struct kg_actor *who,
+                                 enum kg_err (*fn)(void *ctx, const struct kg_person *p,
+                                                   const char *workplace_name,
+                                                   const char *unit_name),
+                                 void *ctx);
 };
 
 struct kg_store {

@@ -55,7 +55,7 @@ void kg_arena_release(struct kg_arena *a)
 static struct kg_arena_block *new_block(struct kg_arena *a, size_t size)
 {
     size_t total = sizeof(struct kg_arena_block) + size;
-    if (total < size || (a->budget && a->used + total > a->budget) || kg_mem_should_fail())
+    if (total < size || (a->budget && total > a->budget - a->used) || kg_mem_should_fail())
         return NULL;
     struct kg_arena_block *b = malloc(total);
     if (!b)
@@ -113,6 +113,8 @@ void *kg_arena_zalloc(struct kg_arena *a, size_t n)
 
 char *kg_arena_strndup(struct kg_arena *a, const char *s, size_t n)
 {
+    if (n == SIZE_MAX)
+        return NULL;
     char *p = kg_arena_alloc(a, n + 1);
     if (!p)
         return NULL;

@@ -18,7 +18,7 @@ struct kg_str kg_str_of(const char *s)
 bool kg_str_eq(struct kg_str a, const char *b)
 {
     size_t n = strlen(b);
-    return a.len == n && memcmp(a.p, b, n) == 0;
+    return a.len == n && (n == 0 || memcmp(a.p, b, n) == 0);
 }
 
 bool kg_str_ieq(struct kg_str a, const char *b)
@@ -198,8 +198,8 @@ void kg_time_format(int64_t unix_s, char out[21])
 {
     time_t t = (time_t)unix_s;
     struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (!gmtime_r(&t, &tm) || strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        out[0] = '\0'; /* a year past 9999 does not fit RFC 3339 as we write it */
 }
 
 int64_t kg_unix_now(void)

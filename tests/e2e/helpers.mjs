@@ -209,7 +209,7 @@ export class Instance {
         return r;
     }
 
-    /* Stops the server and removes the temp dir; returns the exit {code, signal}. */
+    /* Stops the server and removes the temp dir; returns the exit {code, signal, stderr}. */
     async stop() {
         let r = { code: 0, signal: null };
         try {
@@ -218,6 +218,13 @@ export class Instance {
         } finally {
             rmTemp(this.dir);
         }
+        return { ...r, stderr: this.lastStderr || '' };
+    }
+
+    /* Stops the server; throws unless it exited 0 without a sanitizer report on stderr. */
+    async stopClean() {
+        const r = await this.stop();
+        assertCleanExit(r);
         return r;
     }
 
@@ -236,6 +243,20 @@ export class Instance {
         return { token: res.json.token, csrf_token: res.json.csrf_token, cookie,
                  user: res.json.user, res };
     }
+}
+
+/*
+ * Checks a server's exit: status 0 after SIGTERM, and no AddressSanitizer or
+ * UndefinedBehaviorSanitizer report on stderr (the suite also runs against the ASan build).
+ */
+export function assertCleanExit(r) {
+    const report = /(ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: \w+Sanitizer)/
+        .exec(r.stderr || '');
+    if (report)
+        throw new Error(`sanitizer report from kamgar serve:\n${r.stderr}`);
+    if (r.code !== 0 || r.signal !== null)
+        throw new Error(`kamgar serve exited ${r.code ?? r.signal} after SIGTERM, not 0; ` +
+                        `stderr: ${r.stderr}`);
 }
 
 /* Path of an org-scoped resource. */

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { BIN, Instance, cli, makeTemp, orgPath, rmTemp } from './helpers.mjs';
+import { BIN, Instance, assertCleanExit, cli, makeTemp, orgPath, rmTemp } from './helpers.mjs';
 
 describe('healthz and metrics', () => {
     let k;
@@ -16,8 +16,7 @@ describe('healthz and metrics', () => {
         k = await Instance.start({ orgs: [{ slug: 'sys', name: 'System Union' }] });
     });
     after(async () => {
-        const r = await k.stop();
-        assert.equal(r.code, 0, 'kamgar serve exits 0 on SIGTERM');
+        await k.stopClean(); /* SIGTERM: exit 0, no sanitizer report */
     });
 
     test('GET /healthz is 200 {"status":"ok"}', async () => {
@@ -175,7 +174,7 @@ describe('graceful shutdown', () => {
         });
     });
     after(async () => {
-        await k.stop();
+        await k.stopClean();
     });
 
     test('SIGTERM exits 0 and a restart on the same database still has the data', async () => {
@@ -188,6 +187,7 @@ describe('graceful shutdown', () => {
         const exit = await k.shutdown();
         assert.equal(exit.code, 0, `exit code after SIGTERM (stderr: ${k.lastStderr})`);
         assert.equal(exit.signal, null);
+        assertCleanExit({ ...exit, stderr: k.lastStderr });
 
         await k.serve();
         const hz = await k.request('GET', '/healthz');
@@ -205,6 +205,7 @@ describe('graceful shutdown', () => {
             .catch((e) => e);
         const exit = await k.shutdown();
         assert.equal(exit.code, 0);
+        assertCleanExit({ ...exit, stderr: k.lastStderr });
         const r = await inflight;
         /* Either it was answered before the stop, or the connection was refused: never a 5xx. */
         if (!(r instanceof Error))

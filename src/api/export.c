@@ -1,0 +1,141 @@
+/*
+ * export.c — CSV and JSON export of people; see export.h.
+ */
+#include "api/export.h"
+
+#include <string.h>
+
+#include "api/json.h"
+#include "api/specs.h"
+#include "domain/csvmap.h"
+
+struct walk {
+    FILE *f;
+    enum kg_export_format fmt;
+    int64_t count;
+};
+
+static bool formula_like(const char *v)
+{
+    if (v[0] == '=' || v[0] == '@')
+        return true;
+    return (v[0] == '+' || v[0] == '-') && !(v[1] >= '0' && v[1] <= '9');
+}
+
+void kg_csv_write_cell(FILE *f, const char *v)
+{
+    if (!v || !*v)
+        return;
+    bool quote = strpbrk(v, ",;\t\"\r\n") != NULL || v[0] == ' ' || v[strlen(v) - 1] == ' ' ||
+                 v[0] == '\'';
+    if (quote)
+        fputc('"', f);
+    if (formula_like(v))
+        fputc('\'', f);
+    for (const char *p = v; *p; p++) {
+        if (*p == '"')
+            fputc('"', f);
+        fputc(*p, f);
+    }
+    if (quote)
+        fputc('"', f);
+}
+
+static void write_list(FILE *f, const struct kg_strlist *l)
+{
+    char buf[8192];
+    size_t o = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        int n = snprintf(buf + o, sizeof(buf) - o, "%s%s", i ? "|" : "", l->v[i]);
+        if (n < 0 || (size_t)n >= sizeof(buf) - o)
+            break;
+        o += (size_t)n;
+    }
+    buf[o] = '\0';
+    kg_csv_write_cell(f, buf);
+}
+
+static void write_csv_row(FILE *f, const struct kg_person *p, const char *wp, const char *unit)
+{
+    char assessment[4] = "";
+    if (p->assessment)
+        snprintf(assessment, sizeof(assessment), "%d", p->assessment);
+    for (int c = KG_COL_NONE + 1; c < KG_COL_COUNT; c++) {
+        if (c > KG_COL_NONE + 1)
+            fputc(',', f);
+        switch ((enum kg_col)c) {
+        case KG_COL_ID: kg_csv_write_cell(f, p->id); break;
+        case KG_COL_FULL_NAME: kg_csv_write_cell(f, p->full_name); break;
+        case KG_COL_ALT_NAMES: write_list(f, &p->alt_names); break;
+        case KG_COL_PHONE: kg_csv_write_cell(f, p->phone); break;
+        case KG_COL_EMAIL: kg_csv_write_cell(f, p->email); break;
+        case KG_COL_GENDER: kg_csv_write_cell(f, p->gender); break;
+        case KG_COL_LANGUAGES: write_list(f, &p->languages); break;
+        case KG_COL_CITY: kg_csv_write_cell(f, p->city); break;
+        case KG_COL_PROVINCE: kg_csv_write_cell(f, p->province); break;
+        case KG_COL_COUNTRY: kg_csv_write_cell(f, p->country); break;
+        case KG_COL_SECTOR: kg_csv_write_cell(f, p->sector); break;
+        case KG_COL_EMPLOYMENT_TYPE: kg_csv_write_cell(f, p->employment_type); break;
+        case KG_COL_EMPLOYER_ID: kg_csv_write_cell(f, p->employer_id); break;
+        case KG_COL_WORKPLACE: kg_csv_write_cell(f, wp); break;
+        case KG_COL_UNIT: kg_csv_write_cell(f, unit); break;
+        case KG_COL_JOB_TITLE: kg_csv_write_cell(f, p->job_title); break;
+        case KG_COL_SHIFT: kg_csv_write_cell(f, p->shift); break;
+        case KG_COL_MEMBERSHIP: kg_csv_write_cell(f, p->membership); break;
+        case KG_COL_MEMBER_SINCE: kg_csv_write_cell(f, p->member_since); break;
+        case KG_COL_ASSESSMENT: kg_csv_write_cell(f, assessment); break;
+        case KG_COL_IS_LEADER: kg_csv_write_cell(f, p->is_leader ? "yes" : "no"); break;
+        case KG_COL_ASSIGNED_TO: kg_csv_write_cell(f, p->assigned_to); break;
+        case KG_COL_TAGS: write_list(f, &p->tags); break;
+        case KG_COL_CONSENT_STATUS: kg_csv_write_cell(f, p->consent_status); break;
+        case KG_COL_CONSENT_SOURCE: kg_csv_write_cell(f, p->consent_source); break;
+        case KG_COL_CONSENT_AT: kg_csv_write_cell(f, p->consent_at); break;
+        case KG_COL_NOTES: kg_csv_write_cell(f, p->notes); break;
+        case KG_COL_NONE:
+        case KG_COL_COUNT: break;
+        }
+    }
+    fputs("\r\n", f);
+}
+
+static enum kg_err write_one(void *ctx, const struct kg_person *p, const char *wp,
+                             const char *unit)
+{
+    struct walk *w = ctx;
+    if (w->fmt == KG_EXPORT_CSV) {
+        write_csv_row(w->f, p, wp, unit);
+    } else {
+        json_t *o = kg_json_encode(kg_person_spec, p);
+        if (!o)
+            return KG_ENOMEM;
+        json_object_set_new(o, "workplace", wp ? json_string(wp) : json_null());
+        json_object_set_new(o, "unit", unit ? json_string(unit) : json_null());
+        fputs(w->count ? ",\n" : "\n", w->f);
+        int rc = json_dumpf(o, w->f, JSON_COMPACT);
+        json_decref(o);
+        if (rc != 0)
+            return KG_EIO;
+    }
+    w->count++;
+    return ferror(w->f) ? KG_EIO : KG_OK;
+}
+
+enum kg_err kg_export_people(struct kg_store *s, const struct kg_actor *who,
+                             enum kg_export_format fmt, FILE *f, int64_t *count)
+{
+    struct walk w = {f, fmt, 0};
+    if (fmt == KG_EXPORT_CSV) {
+        for (int c = KG_COL_NONE + 1; c < KG_COL_COUNT; c++)
+            fprintf(f, "%s%s", c > KG_COL_NONE + 1 ? "," : "", kg_col_name((enum kg_col)c));
+        fputs("\r\n", f);
+    } else {
+        fputc('[', f);
+    }
+    enum kg_err e = s->ops->person_export(s, who, write_one, &w);
+    if (!e && fmt == KG_EXPORT_JSON)
+        fputs("\n]\n", f);
+    if (!e && (fflush(f) != 0 || ferror(f)))
+        e = KG_EIO;
+    *count = w.count;
+    return e;
+}

@@ -1,0 +1,719 @@
+/*
+ * import.c — streaming CSV import of people; see import.h.
+ *
+ * libcsv does the quoting; this file decides the separator, maps the header, turns each
+ * record into a person held to the API's rules (kg_person_validate, kg_phone_normalize),
+ * and passes batches to the store, which finds duplicates and creates workplaces and units.
+ * The bytes are fed to libcsv one physical line at a time so that every row can be reported
+ * with the line it starts on, and a malformed line can be skipped without losing the rest.
+ */
+#include "api/import.h"
+
+#include <csv.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/csvmap.h"
+#include "domain/phone.h"
+#include "domain/validate.h"
+#include "util/buf.h"
+#include "util/mem.h"
+#include "util/str.h"
+
+#define MAX_COLUMNS 200
+#define MAX_RECORD (1u << 20) /* a longer record is an unterminated quote, not a person */
+
+struct cell {
+    const char *p;
+    size_t len;
+};
+
+struct kg_import {
+    struct kg_store *s;
+    struct kg_actor who;
+    struct kg_import_opts opts;
+    const char *country;
+    char org_id[KG_ID_LEN + 1];
+    struct kg_store_import *tx;
+
+    struct csv_parser csv;
+    bool csv_ready, header_done, failed;
+    char delim;
+    struct kg_buf pending; /* bytes before the first newline, for separator detection */
+    bool bom_checked;
+    int64_t line;          /* physical line being fed (1-based) */
+    int64_t record_line;   /* line where the current record started */
+    size_t record_bytes;   /* bytes fed since the last record ended */
+    int64_t bytes;
+
+    /* The header. */
+    enum kg_col cols[MAX_COLUMNS];
+    size_t n_cols;
+    struct kg_arena keep; /* header names, unknown columns and errors: bounded */
+    const char **unknown;
+    size_t n_unknown;
+
+    /* The current record's cells (in the batch arena). */
+    struct cell cells[MAX_COLUMNS];
+    size_t n_cells;
+    bool too_many_cells;
+
+    /* The batch. */
+    struct kg_arena batch;
+    struct kg_import_row *rows;
+    int64_t *row_lines;
+    size_t n_rows;
+
+    struct kg_import_result res;
+    struct kg_import_error *errors;
+    char message[256];
+};
+
+static void add_error(struct kg_import *im, int64_t line, const char *field, const char *msg)
+{
+    im->res.failed++;
+    if (im->res.n_errors >= KG_IMPORT_MAX_ERRORS)
+        return;
+    struct kg_import_error *e = &im->errors[im->res.n_errors++];
+    e->line = line;
+    e->field = field ? kg_arena_strdup(&im->keep, field) : NULL;
+    e->message = kg_arena_strdup(&im->keep, msg);
+}
+
+static enum kg_err fail_file(struct kg_import *im, const char *msg)
+{
+    snprintf(im->message, sizeof(im->message), "%s", msg);
+    im->failed = true;
+    return KG_EINVAL;
+}
+
+/* Maps each "COLUMN=field" of --map; KG_EINVAL for a field that does not exist. */
+static enum kg_err check_map(struct kg_import *im)
+{
+    for (size_t i = 0; i < im->opts.n_map; i++) {
+        const char *eq = strchr(im->opts.map[i], '=');
+        if (!eq || eq == im->opts.map[i]) {
+            snprintf(im->message, sizeof(im->message),
+                     "--map \"%s\" must be COLUMN=field (e.g. \"Naam=full_name\")",
+                     im->opts.map[i]);
+            return KG_EINVAL;
+        }
+        if (kg_col_by_name(eq + 1) == KG_COL_NONE && strcmp(eq + 1, "ignore") != 0) {
+            snprintf(im->message, sizeof(im->message),
+                     "--map %s: \"%s\" is not a person field (see docs/import.md)",
+                     im->opts.map[i], eq + 1);
+            return KG_EINVAL;
+        }
+    }
+    return KG_OK;
+}
+
+enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
+                            const struct kg_org *org, const struct kg_import_opts *opts,
+                            struct kg_import **out, char *msg, size_t msglen)
+{
+    struct kg_import *im = kg_xcalloc(1, sizeof(*im));
+    im->s = s;
+    im->who = *who;
+    im->opts = *opts;
+    snprintf(im->org_id, sizeof(im->org_id), "%s", org->id);
+    im->who.org_id = im->org_id;
+    im->country = opts->default_country ? opts->default_country : org->country;
+    im->line = 1;
+    kg_buf_init(&im->pending, MAX_RECORD);
+    kg_arena_init(&im->keep, 0);
+    kg_arena_init(&im->batch, 0);
+    im->errors = kg_xcalloc(KG_IMPORT_MAX_ERRORS, sizeof(*im->errors));
+    im->rows = kg_xcalloc(KG_IMPORT_BATCH, sizeof(*im->rows));
+    im->row_lines = kg_xcalloc(KG_IMPORT_BATCH, sizeof(*im->row_lines));
+    enum kg_err e = KG_OK;
+    if (opts->default_country && !kg_phone_known_country(opts->default_country)) {
+        snprintf(im->message, sizeof(im->message),
+                 "--default-country \"%s\" is not a country kamgar knows (use an ISO code such "
+                 "as PK, IN, UZ)",
+                 opts->default_country);
+        e = KG_EINVAL;
+    }
+    if (!e)
+        e = check_map(im);
+    if (!e)
+        e = s->ops->import_begin(s, &im->who, opts->dry_run, &im->tx);
+    if (e) {
+        snprintf(msg, msglen, "%s", im->message[0] ? im->message : kg_err_name(e));
+        kg_import_free(im);
+        return e;
+    }
+    *out = im;
+    return KG_OK;
+}
+
+const char *kg_import_message(const struct kg_import *im)
+{
+    return im->message;
+}
+
+/* --- turning a record into a row --- */
+
+static char *trimmed(struct kg_arena *a, struct cell c)
+{
+    while (c.len && (c.p[0] == ' ' || c.p[0] == '\t'))
+        c.p++, c.len--;
+    while (c.len && (c.p[c.len - 1] == ' ' || c.p[c.len - 1] == '\t' || c.p[c.len - 1] == '\r'))
+        c.len--;
+    return kg_arena_strndup(a, c.p, c.len);
+}
+
+static bool split_list(struct kg_arena *a, char *v, struct kg_strlist *out)
+{
+    size_t n = 1;
+    for (char *p = v; *p; p++)
+        n += *p == KG_CSV_LIST_SEP;
+    out->v = kg_arena_alloc(a, n * sizeof(*out->v));
+    out->n = 0;
+    if (!out->v)
+        return false;
+    char *start = v;
+    for (char *p = v;; p++) {
+        if (*p == KG_CSV_LIST_SEP || *p == '\0') {
+            bool end = *p == '\0';
+            *p = '\0';
+            char *item = start;
+            while (*item == ' ')
+                item++;
+            size_t len = strlen(item);
+            while (len && item[len - 1] == ' ')
+                item[--len] = '\0';
+            if (len)
+                out->v[out->n++] = item;
+            if (end)
+                break;
+            start = p + 1;
+        }
+    }
+    return true;
+}
+
+/* Sets one field of r from the cell value v; returns an error message or NULL. */
+static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum kg_col col,
+                             char *v)
+{
+    struct kg_person *p = &r->p;
+    struct kg_arena *a = &im->batch;
+    switch (col) {
+    case KG_COL_NONE: return NULL;
+    case KG_COL_ID:
+        if (!kg_id_valid(v))
+            return "is not an id (a UUID)";
+        p->id = v;
+        return NULL;
+    case KG_COL_FULL_NAME: p->full_name = v, r->fields |= KG_P_FULL_NAME; return NULL;
+    case KG_COL_ALT_NAMES:
+        r->fields |= KG_P_ALT_NAMES;
+        return split_list(a, v, &p->alt_names) ? NULL : "is too long";
+    case KG_COL_PHONE: {
+        char *e164 = kg_arena_alloc(a, KG_PHONE_MAX);
+        if (!e164 || kg_phone_normalize(v, strlen(v), im->country, e164) != KG_OK)
+            return "is not a phone number we can read";
+        p->phone = e164;
+        r->fields |= KG_P_PHONE;
+        return NULL;
+    }
+    case KG_COL_EMAIL:
+        for (char *q = v; *q; q++)
+            if (*q >= 'A' && *q <= 'Z')
+                *q = (char)(*q - 'A' + 'a');
+        p->email = v, r->fields |= KG_P_EMAIL;
+        return NULL;
+    case KG_COL_GENDER:
+        for (char *q = v; *q; q++)
+            if (*q >= 'A' && *q <= 'Z')
+                *q = (char)(*q - 'A' + 'a');
+        if (strcmp(v, "f") == 0 || strcmp(v, "w") == 0)
+            v = "female";
+        else if (strcmp(v, "m") == 0)
+            v = "male";
+        p->gender = v, r->fields |= KG_P_GENDER;
+        return NULL;
+    case KG_COL_LANGUAGES:
+        r->fields |= KG_P_LANGUAGES;
+        return split_list(a, v, &p->languages) ? NULL : "is too long";
+    case KG_COL_CITY: p->city = v, r->fields |= KG_P_CITY; return NULL;
+    case KG_COL_PROVINCE: p->province = v, r->fields |= KG_P_PROVINCE; return NULL;
+    case KG_COL_COUNTRY: p->country = v, r->fields |= KG_P_COUNTRY; return NULL;
+    case KG_COL_SECTOR: p->sector = v, r->fields |= KG_P_SECTOR; return NULL;
+    case KG_COL_EMPLOYMENT_TYPE:
+        p->employment_type = v, r->fields |= KG_P_EMPLOYMENT_TYPE;
+        return NULL;
+    case KG_COL_EMPLOYER_ID: p->employer_id = v, r->fields |= KG_P_EMPLOYER_ID; return NULL;
+    case KG_COL_WORKPLACE:
+        if (!kg_text_ok(v, KG_MAX_NAME, false))
+            return "must be a single line of at most 200 characters";
+        r->workplace_name = v;
+        return NULL;
+    case KG_COL_UNIT:
+        if (!kg_text_ok(v, KG_MAX_NAME, false))
+            return "must be a single line of at most 200 characters";
+        r->unit_name = v;
+        return NULL;
+    case KG_COL_JOB_TITLE: p->job_title = v, r->fields |= KG_P_JOB_TITLE; return NULL;
+    case KG_COL_SHIFT: p->shift = v, r->fields |= KG_P_SHIFT; return NULL;
+    case KG_COL_MEMBERSHIP:
+        p->membership = kg_csv_membership(v);
+        r->fields |= KG_P_MEMBERSHIP;
+        return p->membership ? NULL : "is not one of yes, no, none, applicant, member, lapsed, "
+                                      "former";
+    case KG_COL_MEMBER_SINCE: p->member_since = v, r->fields |= KG_P_MEMBER_SINCE; return NULL;
+    case KG_COL_ASSESSMENT: {
+        int64_t x;
+        if (kg_parse_i64(v, strlen(v), 1, 5, &x) != KG_OK)
+            return "must be 1 to 5";
+        p->assessment = (int)x, r->fields |= KG_P_ASSESSMENT;
+        return NULL;
+    }
+    case KG_COL_IS_LEADER: {
+        int b = kg_csv_bool(v);
+        if (b < 0)
+            return "must be yes or no";
+        p->is_leader = b, r->fields |= KG_P_IS_LEADER;
+        return NULL;
+    }
+    case KG_COL_ASSIGNED_TO: p->assigned_to = v, r->fields |= KG_P_ASSIGNED_TO; return NULL;
+    case KG_COL_TAGS:
+        r->fields |= KG_P_TAGS;
+        return split_list(a, v, &p->tags) ? NULL : "is too long";
+    case KG_COL_CONSENT_STATUS:
+        p->consent_status = v, r->fields |= KG_P_CONSENT;
+        return NULL;
+    case KG_COL_CONSENT_SOURCE: p->consent_source = v; return NULL;
+    case KG_COL_CONSENT_AT: p->consent_at = v; return NULL;
+    case KG_COL_NOTES: p->notes = v, r->fields |= KG_P_NOTES; return NULL;
+    case KG_COL_COUNT: return NULL;
+    }
+    return NULL;
+}
+
+/* A deterministic id for a row without one: the same row always gets the same id, so a
+ * re-run of an interrupted import recognises what it already stored. */
+static const char *derive_id(struct kg_import *im, size_t n)
+{
+    crypto_generichash_state st;
+    unsigned char h[16];
+    crypto_generichash_init(&st, NULL, 0, sizeof(h));
+    crypto_generichash_update(&st, (const unsigned char *)im->org_id, strlen(im->org_id));
+    for (size_t i = 0; i < n && i < im->n_cols; i++) {
+        if (im->cols[i] == KG_COL_NONE)
+            continue;
+        unsigned char tag[2] = {(unsigned char)im->cols[i], 0x1f};
+        crypto_generichash_update(&st, tag, sizeof(tag));
+        crypto_generichash_update(&st, (const unsigned char *)im->cells[i].p, im->cells[i].len);
+    }
+    crypto_generichash_final(&st, h, sizeof(h));
+    h[6] = (unsigned char)((h[6] & 0x0f) | 0x80); /* RFC 9562 UUIDv8: custom */
+    h[8] = (unsigned char)((h[8] & 0x3f) | 0x80);
+    char hex[33];
+    kg_hex_encode(h, sizeof(h), hex);
+    return kg_arena_printf(&im->batch, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12,
+                           hex + 16, hex + 20);
+}
+
+static enum kg_err flush(struct kg_import *im)
+{
+    if (im->n_rows == 0)
+        return KG_OK;
+    enum kg_err e = im->s->ops->import_rows(im->tx, im->rows, im->n_rows,
+                                            im->opts.update_duplicates, &im->batch);
+    if (e) {
+        im->failed = true;
+        snprintf(im->message, sizeof(im->message), "the database refused the batch: %s",
+                 kg_err_name(e));
+        return e;
+    }
+    for (size_t i = 0; i < im->n_rows; i++) {
+        struct kg_import_row *r = &im->rows[i];
+        switch (r->outcome) {
+        case KG_IMPORT_CREATED: im->res.created++; break;
+        case KG_IMPORT_UPDATED: im->res.updated++; break;
+        case KG_IMPORT_SKIPPED: im->res.skipped++; break;
+        case KG_IMPORT_FAILED:
+        default:
+            add_error(im, im->row_lines[i], r->err_field,
+                      r->err_message ? r->err_message : "was refused by the database");
+            break;
+        }
+    }
+    memset(im->rows, 0, im->n_rows * sizeof(*im->rows));
+    im->n_rows = 0;
+    kg_arena_release(&im->batch);
+    if (im->opts.progress)
+        im->opts.progress(im->opts.progress_ctx, im->res.rows, im->bytes);
+    return KG_OK;
+}
+
+static bool blank_record(const struct kg_import *im)
+{
+    for (size_t i = 0; i < im->n_cells; i++)
+        for (size_t k = 0; k < im->cells[i].len; k++)
+            if (im->cells[i].p[k] != ' ' && im->cells[i].p[k] != '\t' &&
+                im->cells[i].p[k] != '\r')
+                return false;
+    return true;
+}
+
+/* Builds and validates the row of the current record; on success appends it to the batch. */
+static void take_record(struct kg_import *im)
+{
+    int64_t line = im->record_line;
+    im->res.rows++;
+    if (im->too_many_cells || im->n_cells > im->n_cols) {
+        for (size_t i = im->n_cols; i < im->n_cells; i++)
+            if (im->cells[i].len) {
+                add_error(im, line, NULL,
+                          kg_arena_printf(&im->batch,
+                                          "has more fields than the header (%zu columns)",
+                                          im->n_cols));
+                return;
+            }
+    } else if (im->n_cells < im->n_cols) {
+        add_error(im, line, NULL,
+                  kg_arena_printf(&im->batch, "has %zu fields, the header has %zu", im->n_cells,
+                                  im->n_cols));
+        return;
+    }
+    if (im->n_rows >= KG_IMPORT_BATCH) { /* cannot happen: parse_piece flushes first */
+        add_error(im, line, NULL, "could not be queued (internal error)");
+        return;
+    }
+    struct kg_import_row *r = &im->rows[im->n_rows];
+    memset(r, 0, sizeof(*r));
+    for (size_t i = 0; i < im->n_cols && i < im->n_cells; i++) {
+        enum kg_col col = im->cols[i];
+        if (col == KG_COL_NONE)
+            continue;
+        if (!kg_utf8_valid(im->cells[i].p, im->cells[i].len)) {
+            add_error(im, line, kg_col_name(col), "is not valid UTF-8 text");
+            return;
+        }
+        char *v = trimmed(&im->batch, im->cells[i]);
+        if (!v) {
+            add_error(im, line, NULL, "could not be read (out of memory)");
+            return;
+        }
+        if (!*v)
+            continue;
+        if (v[0] == '\'' && v[1] && strchr("=+-@", v[1]))
+            v++; /* the export's guard against spreadsheet formulas (export.h) */
+        const char *why = set_field(im, r, col, v);
+        if (why) {
+            add_error(im, line, kg_col_name(col), why);
+            return;
+        }
+    }
+    if ((r->fields & KG_P_CONSENT) == 0 && (r->p.consent_source || r->p.consent_at))
+        r->fields |= KG_P_CONSENT; /* source or time without status: status unknown */
+    if ((r->fields & KG_P_CONSENT) && !r->p.consent_status)
+        r->p.consent_status = "unknown";
+    if (r->unit_name && !r->workplace_name) {
+        add_error(im, line, "unit", "needs a workplace in the same row");
+        return;
+    }
+    struct kg_verr ve;
+    if (kg_person_validate(&r->p, r->fields, true, &ve) != KG_OK) {
+        add_error(im, line, ve.field, ve.message);
+        return;
+    }
+    if (!r->p.id)
+        r->p.id = derive_id(im, im->n_cells);
+    if (!r->p.membership)
+        r->p.membership = "none";
+    if (!r->p.consent_status)
+        r->p.consent_status = "unknown";
+    im->row_lines[im->n_rows++] = line;
+}
+
+/* --- the header --- */
+
+static const char *map_override(const struct kg_import *im, const char *header)
+{
+    for (size_t i = 0; i < im->opts.n_map; i++) {
+        const char *eq = strchr(im->opts.map[i], '=');
+        size_t n = (size_t)(eq - im->opts.map[i]);
+        if (strlen(header) == n && strncasecmp(header, im->opts.map[i], n) == 0)
+            return eq + 1;
+    }
+    return NULL;
+}
+
+static enum kg_err take_header(struct kg_import *im)
+{
+    if (im->n_cells > MAX_COLUMNS || im->too_many_cells)
+        return fail_file(im, "the header has more than 200 columns");
+    bool seen[KG_COL_COUNT] = {false};
+    im->unknown = kg_arena_alloc(&im->keep, (im->n_cells + 1) * sizeof(*im->unknown));
+    if (!im->unknown)
+        return fail_file(im, "out of memory reading the header");
+    for (size_t i = 0; i < im->n_cells; i++) {
+        if (!kg_utf8_valid(im->cells[i].p, im->cells[i].len))
+            return fail_file(im, "the header is not UTF-8 text: is this a CSV file?");
+        char *name = trimmed(&im->keep, im->cells[i]);
+        if (!name)
+            return fail_file(im, "out of memory reading the header");
+        const char *over = map_override(im, name);
+        enum kg_col col = over ? kg_col_by_name(over) : kg_col_match(name);
+        if (col != KG_COL_NONE && seen[col])
+            col = KG_COL_NONE; /* a second column for the same field is reported, not used */
+        if (col == KG_COL_NONE && !(over && strcmp(over, "ignore") == 0))
+            im->unknown[im->n_unknown++] =
+                *name ? name : kg_arena_printf(&im->keep, "(column %zu)", i + 1);
+        seen[col] = true;
+        im->cols[i] = col;
+    }
+    im->n_cols = im->n_cells;
+    for (size_t i = 0; i < im->opts.n_map; i++) {
+        const char *eq = strchr(im->opts.map[i], '=');
+        bool found = false;
+        for (size_t k = 0; k < im->n_cells && !found; k++) {
+            size_t n = (size_t)(eq - im->opts.map[i]);
+            found = im->cells[k].len >= n && strncasecmp(im->cells[k].p, im->opts.map[i], n) == 0;
+        }
+        if (!found) {
+            snprintf(im->message, sizeof(im->message), "--map %s: the file has no column \"%.*s\"",
+                     im->opts.map[i], (int)(eq - im->opts.map[i]), im->opts.map[i]);
+            im->failed = true;
+            return KG_EINVAL;
+        }
+    }
+    if (!seen[KG_COL_FULL_NAME])
+        return fail_file(im, "no column holds the name (call it \"name\" or \"full_name\", or "
+                             "use --map COLUMN=full_name)");
+    im->header_done = true;
+    return KG_OK;
+}
+
+/* --- libcsv callbacks --- */
+
+static void on_field(void *s, size_t len, void *data)
+{
+    struct kg_import *im = data;
+    if (im->n_cells == 0)
+        im->record_line = im->line;
+    if (im->n_cells >= MAX_COLUMNS) {
+        im->too_many_cells = true;
+        return;
+    }
+    struct cell *c = &im->cells[im->n_cells++];
+    c->p = len ? kg_arena_strndup(&im->batch, s, len) : "";
+    c->len = c->p ? len : 0;
+    if (!c->p)
+        c->p = "";
+}
+
+static void on_record(int ch, void *data)
+{
+    (void)ch;
+    struct kg_import *im = data;
+    im->record_bytes = 0;
+    if (im->failed)
+        return;
+    if (!im->header_done) {
+        if (im->n_cells && !blank_record(im))
+            (void)take_header(im);
+    } else if (!blank_record(im)) {
+        take_record(im);
+    }
+    im->n_cells = 0;
+    im->too_many_cells = false;
+}
+
+/* --- feeding --- */
+
+static char detect_separator(const char *line, size_t n)
+{
+    size_t comma = 0, semi = 0, tab = 0;
+    bool quoted = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = line[i];
+        if (c == '"')
+            quoted = !quoted;
+        else if (!quoted)
+            comma += c == ',', semi += c == ';', tab += c == '\t';
+    }
+    if (semi > comma && semi >= tab)
+        return ';';
+    if (tab > comma && tab > semi)
+        return '\t';
+    return ',';
+}
+
+static void reset_parser(struct kg_import *im)
+{
+    if (im->csv_ready)
+        csv_free(&im->csv);
+    csv_init(&im->csv, CSV_STRICT | CSV_STRICT_FINI);
+    csv_set_delim(&im->csv, (unsigned char)im->delim);
+    im->csv_ready = true;
+    im->n_cells = 0;
+    im->too_many_cells = false;
+    im->record_bytes = 0;
+}
+
+/* Parses one piece that ends at a newline (or the end of the data). */
+static enum kg_err parse_piece(struct kg_import *im, const char *p, size_t n)
+{
+    size_t done = csv_parse(&im->csv, p, n, on_field, on_record, im);
+    if (im->failed)
+        return KG_EINVAL;
+    if (done < n || csv_error(&im->csv) != CSV_SUCCESS) {
+        /* Malformed quoting: report the record, skip the rest of this line, go on. */
+        if (!im->header_done)
+            return fail_file(im, "the header line has malformed quotes");
+        im->res.rows++;
+        add_error(im, im->n_cells ? im->record_line : im->line, NULL,
+                  "has malformed quotes (a quote inside an unquoted field, or text after a "
+                  "closing quote)");
+        reset_parser(im);
+    }
+    im->record_bytes += n;
+    if (im->record_bytes > MAX_RECORD) {
+        snprintf(im->message, sizeof(im->message),
+                 "line %lld: a record longer than 1 MiB (an unterminated quote?)",
+                 (long long)im->record_line);
+        im->failed = true;
+        return KG_EINVAL;
+    }
+    /* Flush only between records: the cells of a record in progress live in the batch arena. */
+    if (im->n_cells == 0 &&
+        (im->n_rows >= KG_IMPORT_BATCH - 1 || (im->n_rows && im->batch.used > (64u << 20))))
+        return flush(im);
+    return KG_OK;
+}
+
+static enum kg_err feed_lines(struct kg_import *im, const char *data, size_t n)
+{
+    while (n) {
+        const char *nl = memchr(data, '\n', n);
+        size_t len = nl ? (size_t)(nl - data) + 1 : n;
+        enum kg_err e = parse_piece(im, data, len);
+        if (e)
+            return e;
+        if (nl)
+            im->line++;
+        data += len;
+        n -= len;
+    }
+    return KG_OK;
+}
+
+static bool looks_binary(const char *p, size_t n)
+{
+    return memchr(p, '\0', n) != NULL;
+}
+
+enum kg_err kg_import_feed(struct kg_import *im, const char *data, size_t n)
+{
+    if (im->failed)
+        return KG_EINVAL;
+    im->bytes += (int64_t)n;
+    if (!im->csv_ready) {
+        /* Hold bytes until the first line is complete: it decides the separator. */
+        if (kg_buf_append(&im->pending, data, n) != KG_OK)
+            return fail_file(im, "the first line is longer than 1 MiB: is this a CSV file?");
+        const char *p = im->pending.p;
+        size_t len = im->pending.len;
+        if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+            p += 3, len -= 3;
+        else if (len < 3 && memcmp(p, "\xEF\xBB\xBF", len) == 0)
+            return KG_OK; /* maybe a BOM still arriving */
+        if (looks_binary(p, len))
+            return fail_file(im, "the file contains NUL bytes: it is not a CSV text file");
+        const char *nl = memchr(p, '\n', len);
+        if (!nl)
+            return KG_OK;
+        im->delim = detect_separator(p, (size_t)(nl - p));
+        reset_parser(im);
+        enum kg_err e = feed_lines(im, p, len);
+        kg_buf_free(&im->pending);
+        return e;
+    }
+    /* Past the header, a NUL is a bad cell (a row error), not a bad file. */
+    return feed_lines(im, data, n);
+}
+
+enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a,
+                             struct kg_import_result *out)
+{
+    enum kg_err e = KG_OK;
+    if (!im->failed && !im->csv_ready) {
+        /* A file of one line without a newline. */
+        const char *p = im->pending.p ? im->pending.p : "";
+        size_t len = im->pending.len;
+        if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+            p += 3, len -= 3;
+        if (len == 0)
+            return fail_file(im, "the file is empty");
+        im->delim = detect_separator(p, len);
+        reset_parser(im);
+        e = feed_lines(im, p, len);
+    }
+    if (!e && !im->failed) {
+        int rc = csv_fini(&im->csv, on_field, on_record, im);
+        if (rc != 0 && !im->failed) {
+            if (!im->header_done)
+                return fail_file(im, "the header line has an unterminated quote");
+            im->res.rows++;
+            add_error(im, im->record_line, NULL,
+                      "has an unterminated quote at the end of the file");
+        }
+    }
+    if (!e && !im->failed && !im->header_done)
+        return fail_file(im, "the file has no header line");
+    if (!e && !im->failed && im->res.rows == 0)
+        return fail_file(im, "the file has a header but no rows");
+    if (!e && im->failed)
+        e = KG_EINVAL;
+    if (!e)
+        e = flush(im);
+    if (e)
+        return e;
+    struct kg_import_counts counts = {0};
+    struct kg_store_import *tx = im->tx;
+    im->tx = NULL;
+    e = im->s->ops->import_end(tx, !im->opts.dry_run, &counts);
+    if (e)
+        return e;
+    *out = im->res;
+    out->workplaces_created = counts.workplaces_created;
+    out->units_created = counts.units_created;
+    out->separator = im->delim == '\t' ? "tab" : im->delim == ';' ? ";" : ",";
+    out->errors = kg_arena_alloc(a, (im->res.n_errors + 1) * sizeof(*out->errors));
+    out->unknown_columns = kg_arena_alloc(a, (im->n_unknown + 1) * sizeof(char *));
+    if (!out->errors || !out->unknown_columns)
+        return KG_ETOOBIG;
+    for (size_t i = 0; i < im->res.n_errors; i++) {
+        out->errors[i].line = im->errors[i].line;
+        out->errors[i].field = kg_arena_strdup(a, im->errors[i].field);
+        out->errors[i].message = kg_arena_strdup(a, im->errors[i].message);
+    }
+    for (size_t i = 0; i < im->n_unknown; i++)
+        out->unknown_columns[i] = kg_arena_strdup(a, im->unknown[i]);
+    out->n_unknown = im->n_unknown;
+    return KG_OK;
+}
+
+void kg_import_free(struct kg_import *im)
+{
+    if (!im)
+        return;
+    if (im->tx)
+        (void)im->s->ops->import_end(im->tx, false, NULL);
+    if (im->csv_ready)
+        csv_free(&im->csv);
+    kg_buf_free(&im->pending);
+    kg_arena_release(&im->keep);
+    kg_arena_release(&im->batch);
+    free(im->errors);
+    free(im->rows);
+    free(im->row_lines);
+    free(im);
+}

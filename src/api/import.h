@@ -1,0 +1,71 @@
+/*
+ * import.h — the people import engine: a streaming CSV reader that validates every row
+ * exactly as the API validates a person and hands batches to the store.
+ *
+ * Used by `kamgar import people` and by POST /api/v1/orgs/{org}/imports/people. Memory
+ * stays flat whatever the file size: bytes are pushed in with kg_import_feed, rows are
+ * applied in batches, and only the first KG_IMPORT_MAX_ERRORS errors are kept (all are
+ * counted).
+ */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+#include "util/arena.h"
+
+#define KG_IMPORT_MAX_ERRORS 1000
+#define KG_IMPORT_BATCH 2000
+
+struct kg_import_opts {
+    bool dry_run;
+    bool update_duplicates;      /* --on-duplicate update (default skip) */
+    const char *default_country; /* for phones without a country code; NULL = the org's */
+    const char *const *map;      /* "COLUMN=field" entries (--map), may be NULL */
+    size_t n_map;
+    /* Called after each batch (may be NULL). */
+    void (*progress)(void *ctx, int64_t rows, int64_t bytes);
+    void *progress_ctx;
+};
+
+struct kg_import_error {
+    int64_t line; /* physical line of the file where the row starts (1 = header) */
+    const char *field;
+    const char *message;
+};
+
+struct kg_import_result {
+    int64_t rows; /* data rows seen (blank lines not counted) */
+    int64_t created, updated, skipped, failed;
+    int64_t workplaces_created, units_created;
+    struct kg_import_error *errors; /* the first KG_IMPORT_MAX_ERRORS */
+    size_t n_errors;
+    const char **unknown_columns; /* header cells that map to no field (reported, not used) */
+    size_t n_unknown;
+    const char *separator; /* "," ";" or "tab" */
+};
+
+struct kg_import;
+
+/*
+ * Starts an import into who's org (org gives the default phone country). Checks the options
+ * (an unknown --map field or --default-country is KG_EINVAL with msg filled).
+ */
+enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
+                            const struct kg_org *org, const struct kg_import_opts *opts,
+                            struct kg_import **out, char *msg, size_t msglen) KG_MUST_CHECK;
+/*
+ * Pushes the next n bytes of the file. A problem with the file as a whole (not text, no
+ * header, no name column, a record over 1 MiB) is KG_EINVAL with the reason from
+ * kg_import_message; a store failure is returned as is. Row problems are not errors here.
+ */
+enum kg_err kg_import_feed(struct kg_import *im, const char *data, size_t n) KG_MUST_CHECK;
+/* Ends the file, applies the last batch, commits (rolls back a dry run) and copies the result
+ * into a. After an error from feed or finish nothing more is applied. */
+enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a,
+                             struct kg_import_result *out) KG_MUST_CHECK;
+/* Why the file as a whole was refused (valid after an error). */
+const char *kg_import_message(const struct kg_import *im);
+/* Frees im; an unfinished import is rolled back (its committed batches stay). */
+void kg_import_free(struct kg_import *im);

@@ -1,0 +1,535 @@
+/*
+ * backup.c — `kamgar backup` and `kamgar restore`: consistent copies of a live database,
+ * optionally encrypted (util/sealed.h), and bringing one back.
+ *
+ * Neither command ever leaves a half-written file under the name it was asked to write: the
+ * copy is built in a temporary file in the destination's directory, flushed to disk, and only
+ * then linked (or, with --force, renamed) into place. An existing file is never replaced
+ * without --force. An encrypted backup's plaintext snapshot is made beside the database, which
+ * already holds the same data, never beside the backup (which may be a USB drive).
+ *
+ * No SQL here: the copy is the store's backup op, and a restore is checked by opening it as a
+ * kamgar store, which refuses anything that is not a kamgar database.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "util/mem.h"
+#include "util/sealed.h"
+
+/* The first 16 bytes of every SQLite database file. */
+static const char sqlite_magic[16] = "SQLite format 3";
+
+/* ------------------------------------------------------------------------------------ */
+/* files                                                                                */
+
+static bool exists(const char *path)
+{
+    struct stat sb;
+    return lstat(path, &sb) == 0;
+}
+
+/* True when a and b both exist and are the same file. */
+static bool same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+/* Creates an empty file "<beside>.<what>-XXXXXX" (mode 0600) and puts its name in out. */
+static bool reserve_temp(const char *beside, const char *what, char *out, size_t cap)
+{
+    int n = snprintf(out, cap, "%s.%s-XXXXXX", beside, what);
+    if (n < 0 || (size_t)n >= cap) {
+        kg_cli_err("the path %s is too long", beside);
+        out[0] = '\0';
+        return false;
+    }
+    /* mkstemp creates the file with mode 0600. */
+    int fd = mkstemp(out);
+    if (fd < 0) {
+        kg_cli_err("cannot create a file beside %s: %s", beside, strerror(errno));
+        out[0] = '\0';
+        return false;
+    }
+    close(fd);
+    return true;
+}
+
+/* Removes the files SQLite may keep beside a database. */
+static void unlink_side_files(const char *db)
+{
+    static const char *const suffixes[] = {"-wal", "-shm", "-journal"};
+    char p[PATH_MAX];
+    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        int n = snprintf(p, sizeof(p), "%s%s", db, suffixes[i]);
+        if (n > 0 && (size_t)n < sizeof(p))
+            unlink(p);
+    }
+}
+
+/* Puts the name of a WAL or journal file lying beside db (without db, or left from another
+ * database) into out and returns true: moving a database there would replay it. */
+static bool side_file_exists(const char *db, char *out, size_t cap)
+{
+    static const char *const suffixes[] = {"-wal", "-journal"};
+    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        int n = snprintf(out, cap, "%s%s", db, suffixes[i]);
+        if (n > 0 && (size_t)n < cap && exists(out))
+            return true;
+    }
+    return false;
+}
+
+/* Removes a temporary file (if any) and what SQLite may have left beside it. */
+static void drop_temp(char *tmp)
+{
+    if (!tmp[0])
+        return;
+    unlink(tmp);
+    unlink_side_files(tmp);
+    tmp[0] = '\0';
+}
+
+static bool fsync_file(const char *path)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return false;
+    bool ok = fsync(fd) == 0;
+    close(fd);
+    return ok;
+}
+
+static void fsync_dir_of(const char *path)
+{
+    char dir[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, sizeof(dir), ".");
+    else if (slash == path)
+        snprintf(dir, sizeof(dir), "/");
+    else
+        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+}
+
+/*
+ * Moves the finished temporary file tmp (same directory) to dest. Without force an existing
+ * dest is never replaced, not even one that appeared a moment ago: link() fails when the
+ * name is taken. File systems without hard links (FAT on a USB drive) get a check and a
+ * rename instead. Clears tmp on success.
+ */
+static bool publish(char *tmp, const char *dest, bool force)
+{
+    if (!force) {
+        if (link(tmp, dest) == 0) {
+            unlink(tmp);
+            tmp[0] = '\0';
+            fsync_dir_of(dest);
+            return true;
+        }
+        if (errno == EEXIST) {
+            kg_cli_err("%s already exists (pass --force to replace it)", dest);
+            return false;
+        }
+        if (exists(dest)) {
+            kg_cli_err("%s already exists (pass --force to replace it)", dest);
+            return false;
+        }
+    }
+    if (rename(tmp, dest) != 0) {
+        kg_cli_err("cannot move the new file into %s: %s", dest, strerror(errno));
+        return false;
+    }
+    tmp[0] = '\0';
+    fsync_dir_of(dest);
+    return true;
+}
+
+/* Copies src into the existing file dst (truncating it), flushed to disk. */
+static bool copy_file(const char *src, const char *dst)
+{
+    enum { BUF = 64 * 1024 };
+    unsigned char *buf = kg_xmalloc(BUF);
+    bool ok = false;
+    int in = open(src, O_RDONLY), out = -1;
+    if (in < 0) {
+        kg_cli_err("cannot read %s: %s", src, strerror(errno));
+        goto out;
+    }
+    out = open(dst, O_WRONLY | O_TRUNC);
+    if (out < 0) {
+        kg_cli_err("cannot write %s: %s", dst, strerror(errno));
+        goto out;
+    }
+    for (;;) {
+        ssize_t n = read(in, buf, BUF);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            kg_cli_err("cannot read %s: %s", src, strerror(errno));
+            goto out;
+        }
+        if (n == 0)
+            break;
+        for (ssize_t off = 0; off < n;) {
+            ssize_t w = write(out, buf + off, (size_t)(n - off));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0) {
+                kg_cli_err("cannot write %s: %s", dst, strerror(errno));
+                goto out;
+            }
+            off += w;
+        }
+    }
+    if (fsync(out) != 0) {
+        kg_cli_err("cannot flush %s to disk: %s", dst, strerror(errno));
+        goto out;
+    }
+    ok = true;
+out:
+    if (out >= 0 && close(out) != 0 && ok) {
+        kg_cli_err("cannot write %s: %s", dst, strerror(errno));
+        ok = false;
+    }
+    if (in >= 0)
+        close(in);
+    sodium_memzero(buf, BUF);
+    free(buf);
+    return ok;
+}
+
+/* "812 bytes", "14.2 KiB", "3.1 MiB", "1.4 GiB". */
+static void human_size(long long bytes, char *out, size_t cap)
+{
+    static const char *const units[] = {"KiB", "MiB", "GiB", "TiB"};
+    if (bytes < 1024) {
+        snprintf(out, cap, "%lld bytes", bytes);
+        return;
+    }
+    double v = (double)bytes / 1024;
+    size_t u = 0;
+    while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
+        v /= 1024;
+        u++;
+    }
+    snprintf(out, cap, "%.1f %s", v, units[u]);
+}
+
+static long long file_size(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* kamgar backup                                                                        */
+
+static const char backup_help[] =
+    "usage: kamgar backup --db PATH [--encrypt KEYFILE] [--force] DEST\n"
+    "\n"
+    "Writes a consistent copy of the database to DEST. It is safe to run while `kamgar serve`\n"
+    "is serving: the copy is one moment's state of the whole database (SQLite's online\n"
+    "backup), and the server keeps answering meanwhile.\n"
+    "\n"
+    "  --encrypt KEYFILE  encrypt and authenticate the copy (XChaCha20-Poly1305) with the\n"
+    "                     32-byte key in KEYFILE (raw, or 64 hex digits). When KEYFILE does not\n"
+    "                     exist a new random key is created there (mode 0600), and the command\n"
+    "                     says so: keep a copy of it away from the backups. Without the key an\n"
+    "                     encrypted backup cannot be restored by anyone.\n"
+    "  --force            replace DEST when it exists (otherwise that is an error)\n"
+    "\n"
+    "DEST appears only once it is complete, with mode 0600. KAMGAR_DB may replace --db.\n"
+    "\n"
+    "examples:\n"
+    "  kamgar backup --db /var/lib/kamgar/kamgar.db /srv/backup/kamgar-$(date +%F).db\n"
+    "  kamgar backup --db /var/lib/kamgar/kamgar.db --encrypt /root/kamgar-backup.key \\\n"
+    "      /media/usb/kamgar-$(date +%F).kgb\n";
+
+int kg_cmd_backup(int argc, char **argv)
+{
+    const char *db = NULL, *keyfile = NULL, *pos[1] = {NULL};
+    bool force = false, help;
+    size_t npos;
+    const struct kg_opt opts[] = {{"db", &db, NULL},
+                                  {"encrypt", &keyfile, NULL},
+                                  {"force", NULL, &force},
+                                  {NULL, NULL, NULL}};
+    if (!kg_cli_parse(argc, argv, 2, opts, pos, 1, &npos, &help))
+        return KG_EXIT_USAGE;
+    if (help) {
+        fputs(backup_help, stdout);
+        return KG_EXIT_OK;
+    }
+    if (!(db = kg_cli_db(db)))
+        return KG_EXIT_USAGE;
+    if (npos != 1 || !*pos[0]) {
+        kg_cli_err("backup needs a destination file: kamgar backup --db PATH DEST");
+        return KG_EXIT_USAGE;
+    }
+    if (keyfile && !*keyfile) {
+        kg_cli_err("--encrypt needs a key file");
+        return KG_EXIT_USAGE;
+    }
+    const char *dest = pos[0];
+    int rc = KG_EXIT_USER;
+    struct kg_store *s = NULL;
+    unsigned char key[KG_SEALED_KEYBYTES];
+    char dest_tmp[PATH_MAX] = "", plain_tmp[PATH_MAX] = "", msg[PATH_MAX + 256];
+    bool created = false;
+
+    if (same_file(db, dest)) {
+        kg_cli_err("%s is the database itself: choose another file", dest);
+        goto out;
+    }
+    if (keyfile && same_file(db, keyfile)) {
+        kg_cli_err("%s is the database itself, not a key file", keyfile);
+        goto out;
+    }
+    if (keyfile && (strcmp(keyfile, dest) == 0 || same_file(keyfile, dest))) {
+        kg_cli_err("the key file and the backup must be different files");
+        goto out;
+    }
+    if (!force && exists(dest)) {
+        kg_cli_err("%s already exists (pass --force to replace it)", dest);
+        goto out;
+    }
+    if (!keyfile && !force && side_file_exists(dest, msg, sizeof(msg))) {
+        kg_cli_err("%s is left from an earlier database and would be replayed into the "
+                   "backup: remove it or pass --force",
+                   msg);
+        goto out;
+    }
+    if (!exists(db)) {
+        kg_cli_err("%s: no such database", db);
+        goto out;
+    }
+    if (keyfile) {
+        if (kg_sealed_load_key(keyfile, true, key, &created, msg, sizeof(msg)) != KG_OK) {
+            kg_cli_err("%s", msg);
+            goto out;
+        }
+        if (created)
+            printf("created a new key file %s (mode 0600): keep a copy of it apart from the "
+                   "backups; without it they cannot be restored\n",
+                   keyfile);
+    }
+    if (!(s = kg_cli_open(db, false)))
+        goto out;
+    if (!reserve_temp(dest, "tmp", dest_tmp, sizeof(dest_tmp)))
+        goto out;
+    /* The plaintext snapshot of an encrypted backup stays beside the database. */
+    if (keyfile && !reserve_temp(db, "backup", plain_tmp, sizeof(plain_tmp)))
+        goto out;
+    if (s->ops->backup(s, keyfile ? plain_tmp : dest_tmp) != KG_OK) {
+        kg_cli_err("could not copy %s (see the line above)", db);
+        goto out;
+    }
+    s->ops->close(s);
+    s = NULL;
+    if (keyfile) {
+        if (kg_sealed_encrypt_file(plain_tmp, dest_tmp, key, msg, sizeof(msg)) != KG_OK) {
+            kg_cli_err("%s", msg);
+            goto out;
+        }
+        drop_temp(plain_tmp);
+    } else if (!fsync_file(dest_tmp)) {
+        kg_cli_err("cannot flush %s to disk: %s", dest_tmp, strerror(errno));
+        goto out;
+    } else if (force) {
+        /* A stale WAL beside an old copy would be replayed into the new one. */
+        unlink_side_files(dest);
+    }
+    if (!publish(dest_tmp, dest, force))
+        goto out;
+    char size[32];
+    human_size(file_size(dest), size, sizeof(size));
+    printf("backed up %s to %s (%s%s)\n", db, dest, size, keyfile ? ", encrypted" : "");
+    rc = KG_EXIT_OK;
+out:
+    if (s)
+        s->ops->close(s);
+    drop_temp(plain_tmp);
+    drop_temp(dest_tmp);
+    sodium_memzero(key, sizeof(key));
+    return rc;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* kamgar restore                                                                       */
+
+static const char restore_help[] =
+    "usage: kamgar restore SRC --db PATH [--decrypt KEYFILE] [--force]\n"
+    "\n"
+    "Brings the backup SRC back as the database PATH. The backup is checked first: an\n"
+    "encrypted one must authenticate completely with the key (a damaged, tampered-with or\n"
+    "truncated file is refused), and the result must open as a kamgar database. Only then is\n"
+    "PATH written, in one step.\n"
+    "\n"
+    "  --decrypt KEYFILE  the key the backup was encrypted with (kamgar backup --encrypt)\n"
+    "  --force            replace PATH when it exists (otherwise that is an error); stop\n"
+    "                     `kamgar serve` on PATH first\n"
+    "\n"
+    "KAMGAR_DB may replace --db.\n"
+    "\n"
+    "examples:\n"
+    "  kamgar restore /srv/backup/kamgar-2026-03-01.db --db /tmp/restore-test.db\n"
+    "  kamgar restore /media/usb/kamgar-2026-03-01.kgb --decrypt /root/kamgar-backup.key \\\n"
+    "      --db /var/lib/kamgar/kamgar.db --force\n";
+
+/* What kind of file SRC is, from its first bytes. */
+enum src_kind { SRC_UNREADABLE, SRC_SEALED, SRC_SQLITE, SRC_OTHER };
+
+static enum src_kind sniff(const char *path)
+{
+    unsigned char head[16];
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        kg_cli_err("cannot read %s: %s", path, strerror(errno));
+        return SRC_UNREADABLE;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        kg_cli_err("%s is not a file", path);
+        return SRC_UNREADABLE;
+    }
+    ssize_t n = read(fd, head, sizeof(head));
+    close(fd);
+    if (n < 0) {
+        kg_cli_err("cannot read %s: %s", path, strerror(errno));
+        return SRC_UNREADABLE;
+    }
+    if (kg_sealed_looks_sealed(head, (size_t)n))
+        return SRC_SEALED;
+    if ((size_t)n == sizeof(head) && memcmp(head, sqlite_magic, sizeof(head)) == 0)
+        return SRC_SQLITE;
+    return SRC_OTHER;
+}
+
+int kg_cmd_restore(int argc, char **argv)
+{
+    const char *db = NULL, *keyfile = NULL, *pos[1] = {NULL};
+    bool force = false, help;
+    size_t npos;
+    const struct kg_opt opts[] = {{"db", &db, NULL},
+                                  {"decrypt", &keyfile, NULL},
+                                  {"force", NULL, &force},
+                                  {NULL, NULL, NULL}};
+    if (!kg_cli_parse(argc, argv, 2, opts, pos, 1, &npos, &help))
+        return KG_EXIT_USAGE;
+    if (help) {
+        fputs(restore_help, stdout);
+        return KG_EXIT_OK;
+    }
+    if (npos != 1 || !*pos[0]) {
+        kg_cli_err("restore needs the backup file: kamgar restore SRC --db PATH");
+        return KG_EXIT_USAGE;
+    }
+    if (!(db = kg_cli_db(db)))
+        return KG_EXIT_USAGE;
+    if (keyfile && !*keyfile) {
+        kg_cli_err("--decrypt needs a key file");
+        return KG_EXIT_USAGE;
+    }
+    const char *src = pos[0];
+    int rc = KG_EXIT_USER;
+    unsigned char key[KG_SEALED_KEYBYTES];
+    char tmp[PATH_MAX] = "", msg[PATH_MAX + 256];
+    struct kg_store *s = NULL;
+
+    enum src_kind kind = sniff(src);
+    if (kind == SRC_UNREADABLE)
+        goto out;
+    if (kind == SRC_SEALED && !keyfile) {
+        kg_cli_err("this backup is encrypted: pass --decrypt KEYFILE");
+        goto out;
+    }
+    if (kind == SRC_SQLITE && keyfile) {
+        kg_cli_err("%s is not encrypted: restore it without --decrypt", src);
+        goto out;
+    }
+    if (kind == SRC_OTHER) {
+        kg_cli_err("%s is not a kamgar backup (neither a database nor an encrypted backup)", src);
+        goto out;
+    }
+    if (same_file(src, db)) {
+        kg_cli_err("%s is the database itself: nothing to restore", src);
+        goto out;
+    }
+    /* Checked here to fail early, and again when moving into place. */
+    if (!force && exists(db)) {
+        kg_cli_err("%s already exists (pass --force to replace it)", db);
+        goto out;
+    }
+    if (!force && side_file_exists(db, msg, sizeof(msg))) {
+        kg_cli_err("%s is left from an earlier database and would be replayed into this one: "
+                   "remove it or pass --force",
+                   msg);
+        goto out;
+    }
+    if (keyfile && kg_sealed_load_key(keyfile, false, key, NULL, msg, sizeof(msg)) != KG_OK) {
+        kg_cli_err("%s", msg);
+        goto out;
+    }
+    if (!reserve_temp(db, "restore", tmp, sizeof(tmp)))
+        goto out;
+    if (keyfile) {
+        if (kg_sealed_decrypt_file(src, tmp, key, msg, sizeof(msg)) != KG_OK) {
+            kg_cli_err("%s", msg);
+            goto out;
+        }
+    } else if (!copy_file(src, tmp)) {
+        goto out;
+    }
+
+    /* Opening it as a store refuses anything that is not a kamgar database (and brings an
+     * older one up to this version's schema). */
+    int64_t users = 0;
+    if (kg_store_sqlite_open(tmp, false, &s, msg, sizeof(msg)) != KG_OK) {
+        kg_cli_err("%s does not hold a usable kamgar database: %s", src,
+                   msg[0] ? msg : "it cannot be opened");
+        goto out;
+    }
+    if (s->ops->user_count(s, &users) != KG_OK) {
+        kg_cli_err("%s does not hold a usable kamgar database: it cannot be read", src);
+        goto out;
+    }
+    s->ops->close(s);
+    s = NULL;
+    if (!fsync_file(tmp)) {
+        kg_cli_err("cannot flush %s to disk: %s", tmp, strerror(errno));
+        goto out;
+    }
+    /* A stale WAL or journal beside the old database would be replayed into the new one. */
+    if (force)
+        unlink_side_files(db);
+    if (!publish(tmp, db, force))
+        goto out;
+    char size[32];
+    human_size(file_size(db), size, sizeof(size));
+    printf("restored %s into %s (%s, %lld user%s%s)\n", src, db, size, (long long)users,
+           users == 1 ? "" : "s", keyfile ? ", decrypted" : "");
+    rc = KG_EXIT_OK;
+out:
+    if (s)
+        s->ops->close(s);
+    drop_temp(tmp);
+    sodium_memzero(key, sizeof(key));
+    return rc;
+}

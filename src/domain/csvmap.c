@@ -1,0 +1,207 @@
+/*
+ * csvmap.c — column names, aliases and loose values; see csvmap.h.
+ *
+ * The alias table is the documented list (docs/import.md): keep the two in step.
+ */
+#include "domain/csvmap.h"
+
+#include <string.h>
+#include <strings.h>
+
+static const char *const names[KG_COL_COUNT] = {
+    [KG_COL_NONE] = "",
+    [KG_COL_ID] = "id",
+    [KG_COL_FULL_NAME] = "full_name",
+    [KG_COL_ALT_NAMES] = "alt_names",
+    [KG_COL_PHONE] = "phone",
+    [KG_COL_EMAIL] = "email",
+    [KG_COL_GENDER] = "gender",
+    [KG_COL_LANGUAGES] = "languages",
+    [KG_COL_CITY] = "city",
+    [KG_COL_PROVINCE] = "province",
+    [KG_COL_COUNTRY] = "country",
+    [KG_COL_SECTOR] = "sector",
+    [KG_COL_EMPLOYMENT_TYPE] = "employment_type",
+    [KG_COL_EMPLOYER_ID] = "employer_id",
+    [KG_COL_WORKPLACE] = "workplace",
+    [KG_COL_UNIT] = "unit",
+    [KG_COL_JOB_TITLE] = "job_title",
+    [KG_COL_SHIFT] = "shift",
+    [KG_COL_MEMBERSHIP] = "membership",
+    [KG_COL_MEMBER_SINCE] = "member_since",
+    [KG_COL_ASSESSMENT] = "assessment",
+    [KG_COL_IS_LEADER] = "is_leader",
+    [KG_COL_ASSIGNED_TO] = "assigned_to",
+    [KG_COL_TAGS] = "tags",
+    [KG_COL_CONSENT_STATUS] = "consent_status",
+    [KG_COL_CONSENT_SOURCE] = "consent_source",
+    [KG_COL_CONSENT_AT] = "consent_at",
+    [KG_COL_NOTES] = "notes",
+};
+
+/* Aliases in normalised form (lower case, single spaces). */
+static const struct {
+    const char *alias;
+    enum kg_col col;
+} aliases[] = {
+    {"name", KG_COL_FULL_NAME},
+    {"full name", KG_COL_FULL_NAME},
+    {"fullname", KG_COL_FULL_NAME},
+    {"worker name", KG_COL_FULL_NAME},
+    {"name of worker", KG_COL_FULL_NAME},
+    {"member name", KG_COL_FULL_NAME},
+    {"worker", KG_COL_FULL_NAME},
+    {"naam", KG_COL_FULL_NAME},
+    {"alt names", KG_COL_ALT_NAMES},
+    {"other names", KG_COL_ALT_NAMES},
+    {"alternative names", KG_COL_ALT_NAMES},
+    {"mobile", KG_COL_PHONE},
+    {"mobile no", KG_COL_PHONE},
+    {"mobile number", KG_COL_PHONE},
+    {"cell", KG_COL_PHONE},
+    {"cell no", KG_COL_PHONE},
+    {"cell number", KG_COL_PHONE},
+    {"phone no", KG_COL_PHONE},
+    {"phone number", KG_COL_PHONE},
+    {"contact", KG_COL_PHONE},
+    {"contact no", KG_COL_PHONE},
+    {"contact number", KG_COL_PHONE},
+    {"whatsapp", KG_COL_PHONE},
+    {"telephone", KG_COL_PHONE},
+    {"tel", KG_COL_PHONE},
+    {"e mail", KG_COL_EMAIL},
+    {"email address", KG_COL_EMAIL},
+    {"sex", KG_COL_GENDER},
+    {"language", KG_COL_LANGUAGES},
+    {"town", KG_COL_CITY},
+    {"state", KG_COL_PROVINCE},
+    {"region", KG_COL_PROVINCE},
+    {"trade", KG_COL_SECTOR},
+    {"industry", KG_COL_SECTOR},
+    {"employment type", KG_COL_EMPLOYMENT_TYPE},
+    {"employment", KG_COL_EMPLOYMENT_TYPE},
+    {"factory", KG_COL_WORKPLACE},
+    {"site", KG_COL_WORKPLACE},
+    {"workplace name", KG_COL_WORKPLACE},
+    {"work place", KG_COL_WORKPLACE},
+    {"establishment", KG_COL_WORKPLACE},
+    {"department", KG_COL_UNIT},
+    {"dept", KG_COL_UNIT},
+    {"section", KG_COL_UNIT},
+    {"line", KG_COL_UNIT},
+    {"job title", KG_COL_JOB_TITLE},
+    {"designation", KG_COL_JOB_TITLE},
+    {"position", KG_COL_JOB_TITLE},
+    {"member", KG_COL_MEMBERSHIP},
+    {"member y n", KG_COL_MEMBERSHIP},
+    {"membership status", KG_COL_MEMBERSHIP},
+    {"member since", KG_COL_MEMBER_SINCE},
+    {"date joined", KG_COL_MEMBER_SINCE},
+    {"joined", KG_COL_MEMBER_SINCE},
+    {"rating", KG_COL_ASSESSMENT},
+    {"leader", KG_COL_IS_LEADER},
+    {"is leader", KG_COL_IS_LEADER},
+    {"labels", KG_COL_TAGS},
+    {"consent", KG_COL_CONSENT_STATUS},
+    {"consent status", KG_COL_CONSENT_STATUS},
+    {"consent source", KG_COL_CONSENT_SOURCE},
+    {"consent at", KG_COL_CONSENT_AT},
+    {"remarks", KG_COL_NOTES},
+    {"remark", KG_COL_NOTES},
+    {"comments", KG_COL_NOTES},
+    {"comment", KG_COL_NOTES},
+    {"note", KG_COL_NOTES},
+};
+
+const char *kg_col_name(enum kg_col c)
+{
+    return c > KG_COL_NONE && c < KG_COL_COUNT ? names[c] : "";
+}
+
+static bool is_sep(char c)
+{
+    return c == ' ' || c == '_' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')' ||
+           c == '\t';
+}
+
+/* Lower-cases ASCII and collapses separators into single spaces; false when too long. */
+static bool normalise(const char *in, char *out, size_t cap)
+{
+    size_t o = 0;
+    bool pending_space = false;
+    for (const char *p = in; *p; p++) {
+        if (is_sep(*p)) {
+            pending_space = o > 0;
+            continue;
+        }
+        if (o + 2 >= cap)
+            return false;
+        if (pending_space)
+            out[o++] = ' ';
+        pending_space = false;
+        out[o++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
+    }
+    out[o] = '\0';
+    return true;
+}
+
+enum kg_col kg_col_by_name(const char *field)
+{
+    for (int c = KG_COL_NONE + 1; c < KG_COL_COUNT; c++)
+        if (field && strcmp(field, names[c]) == 0)
+            return (enum kg_col)c;
+    return KG_COL_NONE;
+}
+
+enum kg_col kg_col_match(const char *header)
+{
+    char norm[64];
+    if (!header || !normalise(header, norm, sizeof(norm)))
+        return KG_COL_NONE;
+    for (int c = KG_COL_NONE + 1; c < KG_COL_COUNT; c++) {
+        char canon[64];
+        if (normalise(names[c], canon, sizeof(canon)) && strcmp(norm, canon) == 0)
+            return (enum kg_col)c;
+    }
+    for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+        if (strcmp(norm, aliases[i].alias) == 0)
+            return aliases[i].col;
+    return KG_COL_NONE;
+}
+
+static bool any_of(const char *v, const char *const *set)
+{
+    for (; *set; set++)
+        if (strcasecmp(v, *set) == 0)
+            return true;
+    return false;
+}
+
+static const char *const yes[] = {"y", "yes", "true", "1", "x", "✓", "haan", "ha", NULL};
+static const char *const no[] = {"n", "no", "false", "0", "nahin", "nahi", NULL};
+
+int kg_csv_bool(const char *v)
+{
+    if (!v)
+        return -1;
+    if (any_of(v, yes))
+        return 1;
+    if (any_of(v, no))
+        return 0;
+    return -1;
+}
+
+const char *kg_csv_membership(const char *v)
+{
+    static const char *const own[] = {"none", "applicant", "member", "lapsed", "former", NULL};
+    if (!v)
+        return NULL;
+    for (const char *const *p = own; *p; p++)
+        if (strcasecmp(v, *p) == 0)
+            return *p;
+    switch (kg_csv_bool(v)) {
+    case 1: return "member";
+    case 0: return "none";
+    default: return NULL;
+    }
+}

@@ -1,0 +1,67 @@
+/*
+ * csvmap.h — how the columns of a spreadsheet map to person fields, and how the loose
+ * values people type ("Y", "yes", "✓") become kamgar's values.
+ *
+ * Pure functions on strings: no I/O, no allocation except into caller buffers. The import
+ * engine (api/import.c) and the export (api/export.c) share these so that an exported file
+ * imports back without loss.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Person columns an import understands. KG_COL_NONE = an unknown column. */
+enum kg_col {
+    KG_COL_NONE = 0,
+    KG_COL_ID,
+    KG_COL_FULL_NAME,
+    KG_COL_ALT_NAMES,
+    KG_COL_PHONE,
+    KG_COL_EMAIL,
+    KG_COL_GENDER,
+    KG_COL_LANGUAGES,
+    KG_COL_CITY,
+    KG_COL_PROVINCE,
+    KG_COL_COUNTRY,
+    KG_COL_SECTOR,
+    KG_COL_EMPLOYMENT_TYPE,
+    KG_COL_EMPLOYER_ID,
+    KG_COL_WORKPLACE, /* by name: created when missing */
+    KG_COL_UNIT,      /* by name, within the row's workplace */
+    KG_COL_JOB_TITLE,
+    KG_COL_SHIFT,
+    KG_COL_MEMBERSHIP,
+    KG_COL_MEMBER_SINCE,
+    KG_COL_ASSESSMENT,
+    KG_COL_IS_LEADER,
+    KG_COL_ASSIGNED_TO,
+    KG_COL_TAGS,
+    KG_COL_CONSENT_STATUS,
+    KG_COL_CONSENT_SOURCE,
+    KG_COL_CONSENT_AT,
+    KG_COL_NOTES,
+    KG_COL_COUNT
+};
+
+/* The canonical column name ("full_name", "workplace", ...), as the export writes it. */
+const char *kg_col_name(enum kg_col c);
+/*
+ * Matches a header cell to a column: case-insensitive, ignoring surrounding spaces and
+ * treating runs of spaces, '_', '-', '.', '/', '(' and ')' alike, against the canonical
+ * names and the documented aliases ("name", "worker name" -> full_name; "mobile", "cell",
+ * "phone no" -> phone; "department" -> unit; "factory", "site" -> workplace; ...).
+ */
+enum kg_col kg_col_match(const char *header);
+/* Like kg_col_match but for the target of --map COLUMN=field: canonical names only. */
+enum kg_col kg_col_by_name(const char *field);
+
+/*
+ * Membership as people write it: "Y", "yes", "member", "1", "true" -> "member";
+ * "N", "no", "0", "false" -> "none"; kamgar's own values pass through. NULL when unknown.
+ */
+const char *kg_csv_membership(const char *v);
+/* "yes"/"y"/"true"/"1"/"x" -> 1, "no"/"n"/"false"/"0" -> 0, otherwise -1. */
+int kg_csv_bool(const char *v);
+
+/* The separator lists use in a CSV cell (alt_names, languages, tags): "|". */
+#define KG_CSV_LIST_SEP '|'

@@ -1,0 +1,435 @@
+/*
+ * backup.test.mjs — `kamgar backup` and `kamgar restore` against a server that is serving:
+ * plain and encrypted copies (the key file created on first use, mode 0600), both restored and
+ * served again with every person and the latest write present; and the refusals: an encrypted
+ * backup without its key or with the wrong one, a tampered, truncated or appended-to file, a
+ * file that is no kamgar backup, an existing file without --force — each exit 1 with one
+ * "kamgar: " line and nothing written, no temporary file left.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { BIN, cli, makeTemp, request, rmTemp, startServer, stopServer, uuid } from './helpers.mjs';
+
+const ORG = 'hbwu';
+const DEMO_EMAIL = 'admin@demo.kamgar.org';
+const DEMO_PASSWORD = 'kamgar-demo-2026';
+const HEADER = 49; /* "KAMGARB1", version, key check, secretstream header */
+const CIPHER_CHUNK = 64 * 1024 + 17;
+
+let dir, live, server, base, token, liveTotal, addedId;
+
+/* Runs the CLI without blocking the event loop, so requests can run meanwhile. */
+function cliAsync(args, env = {}) {
+    return new Promise((resolve, reject) => {
+        const p = spawn(BIN, args, { env: { ...process.env, KAMGAR_DB: '', ...env } });
+        let stdout = '', stderr = '';
+        p.stdout.setEncoding('utf8');
+        p.stderr.setEncoding('utf8');
+        p.stdout.on('data', (d) => { stdout += d; });
+        p.stderr.on('data', (d) => { stderr += d; });
+        p.on('error', reject);
+        p.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+}
+
+function mode(p) {
+    return fs.statSync(p).mode & 0o777;
+}
+
+/* A user error: exit 1 and exactly one line on stderr, starting "kamgar: ". */
+function assertUserError(r, pattern) {
+    assert.equal(r.status, 1, `want exit 1, got ${r.status}; stderr: ${r.stderr}`);
+    const lines = r.stderr.split('\n').filter((l) => l !== '');
+    assert.equal(lines.length, 1, `want one line on stderr, got: ${r.stderr}`);
+    assert.match(lines[0], /^kamgar: /);
+    if (pattern)
+        assert.match(lines[0], pattern);
+}
+
+async function login(b) {
+    const r = await request(b, 'POST', '/api/v1/auth/login',
+                            { body: { email: DEMO_EMAIL, password: DEMO_PASSWORD } });
+    assert.equal(r.status, 200, r.text);
+    return r.json.token;
+}
+
+async function peopleTotal(b, t) {
+    const r = await request(b, 'GET', `/api/v1/orgs/${ORG}/people?per_page=1`, { token: t });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(typeof r.json.total, 'number');
+    return r.json.total;
+}
+
+/* Serves db, checks the people count and the person added during the test, stops. */
+async function assertServesSame(db) {
+    const srv = await startServer(db);
+    try {
+        const b = `http://127.0.0.1:${srv.port}`;
+        const t = await login(b);
+        assert.equal(await peopleTotal(b, t), liveTotal);
+        const r = await request(b, 'GET', `/api/v1/orgs/${ORG}/people/${addedId}`, { token: t });
+        assert.equal(r.status, 200, r.text);
+        assert.equal(r.json.full_name, 'Backup Check Worker');
+    } finally {
+        const r = await stopServer(srv.proc);
+        assert.equal(r.code, 0, `restored server exited ${r.code ?? r.signal}: ${srv.stderr()}`);
+    }
+}
+
+/* The names in a directory other than those listed: leftovers of a failed command. */
+function extraFiles(d, expected) {
+    return fs.readdirSync(d).filter((n) => !expected.includes(n)).sort();
+}
+
+before(async () => {
+    dir = makeTemp('kamgar-backup-');
+    live = path.join(dir, 'live.db');
+    const r = cli(['demo', '--db', live]);
+    assert.equal(r.status, 0, r.stderr);
+    server = await startServer(live);
+    base = `http://127.0.0.1:${server.port}`;
+    token = await login(base);
+    /* A write just before the backups: it sits in the WAL, not yet in the main file. */
+    addedId = uuid();
+    const c = await request(base, 'POST', `/api/v1/orgs/${ORG}/people`,
+                            { token, body: { id: addedId, full_name: 'Backup Check Worker' } });
+    assert.equal(c.status, 201, c.text);
+    liveTotal = await peopleTotal(base, token);
+    assert.ok(liveTotal > 1, 'the demo union has people');
+});
+
+after(async () => {
+    try {
+        if (server) {
+            const r = await stopServer(server.proc);
+            assert.equal(r.code, 0, `live server exited ${r.code ?? r.signal}: ${server.stderr()}`);
+        }
+    } finally {
+        rmTemp(dir);
+    }
+});
+
+describe('help and usage', () => {
+    test('backup --help and restore --help explain with examples', () => {
+        for (const cmd of ['backup', 'restore']) {
+            const r = cli([cmd, '--help']);
+            assert.equal(r.status, 0);
+            assert.match(r.stdout, new RegExp(`^usage: kamgar ${cmd} `));
+            assert.match(r.stdout, /examples?:/);
+            assert.match(r.stdout, /--force/);
+        }
+        assert.match(cli(['backup', '--help']).stdout, /--encrypt KEYFILE/);
+        assert.match(cli(['restore', '--help']).stdout, /--decrypt KEYFILE/);
+    });
+
+    test('usage errors exit 2', () => {
+        const dest = path.join(dir, 'usage.db');
+        for (const args of [
+            ['backup', '--db', live],                        /* no DEST */
+            ['backup', dest],                                /* no --db, no KAMGAR_DB */
+            ['backup', '--db', live, dest, 'extra.db'],      /* two destinations */
+            ['backup', '--db', live, '--encrypt'],           /* --encrypt without a value */
+            ['backup', '--db', live, '--no-such', dest],
+            ['restore', '--db', dest],                       /* no SRC */
+            ['restore', live],                               /* no --db */
+            ['restore', live, '--db', dest, '--force=yes'],
+        ]) {
+            const r = cli(args);
+            assert.equal(r.status, 2, `${args.join(' ')}: exit ${r.status}, ${r.stderr}`);
+            assert.match(r.stderr, /^kamgar: /);
+        }
+        assert.equal(fs.existsSync(dest), false);
+    });
+});
+
+describe('plain backup', () => {
+    const plain = () => path.join(dir, 'plain.db');
+
+    test('is taken while the server serves, which keeps answering', async () => {
+        let stop = false, answered = 0;
+        const load = (async () => {
+            while (!stop) {
+                const r = await request(base, 'GET', `/api/v1/orgs/${ORG}/people?per_page=50`,
+                                        { token });
+                assert.equal(r.status, 200);
+                answered++;
+            }
+        })();
+        const r = await cliAsync(['backup', '--db', live, plain()]);
+        stop = true;
+        await load;
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stderr, '');
+        const lines = r.stdout.trim().split('\n');
+        assert.equal(lines.length, 1, r.stdout);
+        assert.ok(lines[0].includes(plain()), lines[0]);
+        assert.match(lines[0], /\(\d+(\.\d)? (bytes|KiB|MiB)\)$/);
+        assert.ok(answered >= 1, 'the server answered while the backup ran');
+        assert.equal(mode(plain()), 0o600);
+        const head = fs.readFileSync(plain()).subarray(0, 16).toString('latin1');
+        assert.equal(head, 'SQLite format 3\0');
+        assert.deepEqual(extraFiles(dir, ['live.db', 'live.db-wal', 'live.db-shm', 'plain.db']),
+                         []);
+    });
+
+    test('never replaces an existing file without --force', () => {
+        const before = fs.readFileSync(plain());
+        const r = cli(['backup', '--db', live, plain()]);
+        assertUserError(r, /already exists.*--force/);
+        assert.ok(fs.readFileSync(plain()).equals(before));
+        const other = path.join(dir, 'other.txt');
+        fs.writeFileSync(other, 'not a backup');
+        assertUserError(cli(['backup', '--db', live, other]), /already exists/);
+        assert.equal(fs.readFileSync(other, 'utf8'), 'not a backup');
+        const f = cli(['backup', '--db', live, '--force', other]);
+        assert.equal(f.status, 0, f.stderr);
+        assert.equal(fs.readFileSync(other).subarray(0, 15).toString(), 'SQLite format 3');
+        assert.equal(mode(other), 0o600);
+        fs.rmSync(other);
+    });
+
+    test('KAMGAR_DB replaces --db', () => {
+        const dest = path.join(dir, 'env.db');
+        const r = cli(['backup', dest], { env: { KAMGAR_DB: live } });
+        assert.equal(r.status, 0, r.stderr);
+        assert.ok(fs.statSync(dest).size > 0);
+        fs.rmSync(dest);
+    });
+
+    test('refuses to write over the database itself, even with --force', () => {
+        const before = fs.statSync(live).size;
+        assertUserError(cli(['backup', '--db', live, '--force', live]), /database itself/);
+        assert.equal(fs.statSync(live).size, before);
+    });
+
+    test('a missing database or destination directory is a clear error', () => {
+        assertUserError(cli(['backup', '--db', path.join(dir, 'nope.db'),
+                             path.join(dir, 'x.db')]), /nope\.db/);
+        assert.equal(fs.existsSync(path.join(dir, 'nope.db')), false);
+        assert.equal(fs.existsSync(path.join(dir, 'x.db')), false);
+        assertUserError(cli(['backup', '--db', live, path.join(dir, 'no', 'such', 'x.db')]));
+    });
+
+    test('restores into a new path, which serves the same people', async () => {
+        const rdir = makeTemp('kamgar-restore-');
+        try {
+            const db = path.join(rdir, 'restored.db');
+            const r = cli(['restore', plain(), '--db', db]);
+            assert.equal(r.status, 0, r.stderr);
+            assert.match(r.stdout, /^restored .*plain\.db into .*restored\.db \(.*3 users\)\n$/);
+            assert.equal(mode(db), 0o600);
+            assert.deepEqual(extraFiles(rdir, ['restored.db']), []);
+            await assertServesSame(db);
+        } finally {
+            rmTemp(rdir);
+        }
+    });
+});
+
+describe('encrypted backup', () => {
+    const key = () => path.join(dir, 'keys', 'backup.key');
+    const sealed = () => path.join(dir, 'sealed.kgb');
+    let rdir;
+
+    before(() => {
+        fs.mkdirSync(path.join(dir, 'keys'));
+        rdir = makeTemp('kamgar-restore-');
+    });
+    after(() => rmTemp(rdir));
+
+    /* Restore must refuse: exit 1, no database, nothing left in rdir. */
+    function assertRestoreRefused(src, pattern, extra = []) {
+        const db = path.join(rdir, 'refused.db');
+        const r = cli(['restore', src, '--db', db, ...extra]);
+        assertUserError(r, pattern);
+        assert.equal(fs.existsSync(db), false, 'no database was created');
+        assert.deepEqual(fs.readdirSync(rdir), [], 'no temporary file was left');
+    }
+
+    test('creates the key file on first use (mode 0600) and says so', async () => {
+        assert.equal(fs.existsSync(key()), false);
+        let answered = 0, stop = false;
+        const load = (async () => {
+            while (!stop) {
+                const r = await request(base, 'GET', '/healthz');
+                assert.equal(r.status, 200);
+                answered++;
+            }
+        })();
+        const r = await cliAsync(['backup', '--db', live, '--encrypt', key(), sealed()]);
+        stop = true;
+        await load;
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, /created a new key file .*backup\.key \(mode 0600\)/);
+        assert.match(r.stdout, /backed up .* to .*sealed\.kgb \(.*, encrypted\)/);
+        assert.ok(answered >= 1);
+        assert.equal(mode(key()), 0o600);
+        assert.match(fs.readFileSync(key(), 'utf8'), /^[0-9a-f]{64}\n$/);
+        assert.equal(mode(sealed()), 0o600);
+        const bytes = fs.readFileSync(sealed());
+        assert.equal(bytes.subarray(0, 9).toString('latin1'), 'KAMGARB1\x01');
+        /* Nothing readable inside: the plain backup holds the org slug, this must not. */
+        assert.ok(fs.readFileSync(path.join(dir, 'plain.db')).includes('hbwu'));
+        assert.equal(bytes.includes('hbwu'), false);
+        assert.equal(bytes.includes('SQLite format 3'), false);
+        /* The plaintext snapshot beside the database is gone. */
+        assert.deepEqual(extraFiles(dir, ['live.db', 'live.db-wal', 'live.db-shm', 'plain.db',
+                                          'keys', 'sealed.kgb']), []);
+    });
+
+    test('an existing key file is used, not replaced', () => {
+        const k = fs.readFileSync(key(), 'utf8');
+        const dest = path.join(dir, 'second.kgb');
+        const r = cli(['backup', '--db', live, '--encrypt', key(), dest]);
+        assert.equal(r.status, 0, r.stderr);
+        assert.doesNotMatch(r.stdout, /created/);
+        assert.equal(fs.readFileSync(key(), 'utf8'), k);
+        fs.rmSync(dest);
+    });
+
+    test('a key file that holds no key is refused before anything is written', () => {
+        const bad = path.join(dir, 'keys', 'short.key');
+        fs.writeFileSync(bad, 'a'.repeat(63) + '\n');
+        const dest = path.join(dir, 'never.kgb');
+        assertUserError(cli(['backup', '--db', live, '--encrypt', bad, dest]),
+                        /32 raw bytes or 64 hex digits/);
+        assert.equal(fs.existsSync(dest), false);
+        /* A refused backup (DEST exists) creates no key file either. */
+        const fresh = path.join(dir, 'keys', 'fresh.key');
+        assertUserError(cli(['backup', '--db', live, '--encrypt', fresh, sealed()]),
+                        /already exists/);
+        assert.equal(fs.existsSync(fresh), false);
+    });
+
+    test('restores with --decrypt into a new path, which serves the same people', async () => {
+        const db = path.join(rdir, 'restored.db');
+        const r = cli(['restore', sealed(), '--db', db, '--decrypt', key()]);
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, /^restored .*sealed\.kgb into .*restored\.db \(.*decrypted\)\n$/);
+        assert.equal(mode(db), 0o600);
+        assert.deepEqual(fs.readdirSync(rdir), ['restored.db']);
+        await assertServesSame(db);
+        fs.rmSync(db);
+        for (const side of ['-wal', '-shm'])
+            fs.rmSync(db + side, { force: true });
+    });
+
+    test('without --decrypt it says the backup is encrypted', () => {
+        assertRestoreRefused(sealed(), /this backup is encrypted: pass --decrypt KEYFILE/);
+    });
+
+    test('--decrypt on a plain backup says it is not encrypted', () => {
+        assertRestoreRefused(path.join(dir, 'plain.db'), /not encrypted/, ['--decrypt', key()]);
+    });
+
+    test('a wrong key is refused', () => {
+        const wrong = path.join(dir, 'keys', 'wrong.key');
+        fs.writeFileSync(wrong, 'ab'.repeat(32) + '\n');
+        assertRestoreRefused(sealed(), /different key/, ['--decrypt', wrong]);
+        assertRestoreRefused(sealed(), /key file/, ['--decrypt', path.join(dir, 'keys', 'no')]);
+    });
+
+    test('a tampered, truncated or appended-to backup is refused', () => {
+        const good = fs.readFileSync(sealed());
+        assert.ok(good.length > HEADER + 3 * CIPHER_CHUNK, 'the backup spans several chunks');
+        const bad = path.join(dir, 'bad.kgb');
+        const variants = [
+            ['a flipped byte in the header', (b) => { b[30] ^= 1; return b; }, /damaged/],
+            ['a flipped byte in a middle chunk',
+                (b) => { b[HEADER + CIPHER_CHUNK + 1000] ^= 0x40; return b; }, /chunk 2/],
+            ['a flipped last byte', (b) => { b[b.length - 1] ^= 1; return b; }, /damaged/],
+            ['cut in half', (b) => b.subarray(0, b.length >> 1), /cut short|truncated/],
+            ['cut at a chunk boundary', (b) => b.subarray(0, HEADER + 2 * CIPHER_CHUNK),
+                /truncated.*before its final chunk/],
+            ['one byte short', (b) => b.subarray(0, b.length - 1), /cut short/],
+            ['only the header', (b) => b.subarray(0, HEADER), /truncated/],
+            ['trailing garbage', (b) => Buffer.concat([b, Buffer.from('\n')]), /chunk|final/],
+        ];
+        for (const [what, mutate, pattern] of variants) {
+            fs.writeFileSync(bad, mutate(Buffer.from(good)));
+            const db = path.join(rdir, 'tampered.db');
+            const r = cli(['restore', bad, '--db', db, '--decrypt', key()]);
+            assert.equal(r.status, 1, `${what}: exit ${r.status}; ${r.stderr}`);
+            assertUserError(r, pattern);
+            assert.equal(fs.existsSync(db), false, `${what}: no database created`);
+            assert.deepEqual(fs.readdirSync(rdir), [], `${what}: nothing left behind`);
+        }
+        fs.rmSync(bad);
+    });
+});
+
+describe('restore refusals and --force', () => {
+    let rdir;
+    const plain = () => path.join(dir, 'plain.db');
+    before(() => { rdir = makeTemp('kamgar-restore-'); });
+    after(() => rmTemp(rdir));
+
+    test('a file that is no kamgar backup is refused', () => {
+        const junk = path.join(rdir, 'junk.txt');
+        fs.writeFileSync(junk, 'name,phone\nNasreen,0300-1234567\n');
+        const db = path.join(rdir, 'x.db');
+        assertUserError(cli(['restore', junk, '--db', db]), /not a kamgar backup/);
+        assertUserError(cli(['restore', path.join(rdir, 'missing.db'), '--db', db]),
+                        /missing\.db/);
+        /* An SQLite database of another application (its application_id changed). */
+        const other = Buffer.from(fs.readFileSync(plain()));
+        other.writeUInt32BE(0x12345678, 68);
+        fs.writeFileSync(path.join(rdir, 'other.db'), other);
+        assertUserError(cli(['restore', path.join(rdir, 'other.db'), '--db', db]),
+                        /not.*kamgar|usable/);
+        assert.equal(fs.existsSync(db), false);
+        assert.deepEqual(fs.readdirSync(rdir).sort(), ['junk.txt', 'other.db']);
+        fs.rmSync(junk);
+        fs.rmSync(path.join(rdir, 'other.db'));
+    });
+
+    test('a WAL left without its database is neither replayed nor silently removed', () => {
+        const db = path.join(rdir, 'orphan.db');
+        fs.writeFileSync(db + '-wal', 'left over');
+        assertUserError(cli(['restore', plain(), '--db', db]), /orphan\.db-wal .*--force/);
+        assert.equal(fs.existsSync(db), false);
+        assert.equal(fs.readFileSync(db + '-wal', 'utf8'), 'left over');
+        const f = cli(['restore', plain(), '--db', db, '--force']);
+        assert.equal(f.status, 0, f.stderr);
+        assert.equal(fs.existsSync(db + '-wal'), false);
+        fs.rmSync(db);
+        /* The same for a plain backup's destination. */
+        const dest = path.join(rdir, 'copy.db');
+        fs.writeFileSync(dest + '-journal', 'left over');
+        assertUserError(cli(['backup', '--db', live, dest]), /copy\.db-journal .*--force/);
+        assert.equal(fs.existsSync(dest), false);
+        assert.equal(cli(['backup', '--db', live, '--force', dest]).status, 0);
+        assert.equal(fs.existsSync(dest + '-journal'), false);
+        fs.rmSync(dest);
+    });
+
+    test('never overwrites an existing database without --force', async () => {
+        /* A small instance of its own: one user, no demo union. */
+        const db = path.join(rdir, 'current.db');
+        const pw = path.join(rdir, 'pw');
+        fs.writeFileSync(pw, 'a-long-enough-password\n');
+        const init = cli(['init', '--db', db, '--admin-email', 'x@example.org',
+                          '--admin-password-file', pw]);
+        assert.equal(init.status, 0, init.stderr);
+        const before = fs.readFileSync(db);
+        const r = cli(['restore', plain(), '--db', db]);
+        assertUserError(r, /current\.db already exists.*--force/);
+        assert.ok(fs.readFileSync(db).equals(before), 'the database is untouched');
+        assert.deepEqual(fs.readdirSync(rdir).sort(), ['current.db', 'pw']);
+
+        /* With --force it is replaced, and stale WAL/SHM files beside it are removed. */
+        fs.writeFileSync(db + '-wal', Buffer.alloc(4096, 0x5a));
+        fs.writeFileSync(db + '-shm', Buffer.alloc(4096, 0x5a));
+        const f = cli(['restore', plain(), '--db', db, '--force']);
+        assert.equal(f.status, 0, f.stderr);
+        assert.match(f.stdout, /3 users/);
+        assert.equal(fs.existsSync(db + '-wal'), false);
+        assert.equal(fs.existsSync(db + '-shm'), false);
+        assert.equal(mode(db), 0o600);
+        await assertServesSame(db);
+    });
+});

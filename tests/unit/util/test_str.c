@@ -1,0 +1,382 @@
+/*
+ * test_str.c — unit tests for util/str: slices, UTF-8 validation (good text in several
+ * scripts, and every class of malformed sequence), code-point counting, url-decoding, integer
+ * parsing, dates, RFC 3339 times, time formatting and hex encoding.
+ */
+/* cmocka.h needs these first; the blank line keeps include sorting from moving it up. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "util/str.h"
+
+/* Checks a byte string given with its length (so that NULs inside count). */
+#define UTF8_OK(lit)  check_utf8((lit), sizeof(lit) - 1, true, #lit)
+#define UTF8_BAD(lit) check_utf8((lit), sizeof(lit) - 1, false, #lit)
+
+static void check_utf8(const char *s, size_t n, bool want, const char *shown)
+{
+    if (kg_utf8_valid(s, n) != want)
+        fail_msg("kg_utf8_valid(%s) should be %s", shown, want ? "true" : "false");
+}
+
+static void test_slices(void **state)
+{
+    (void)state;
+    struct kg_str s = kg_str_of("Hello");
+    assert_int_equal(s.len, 5);
+    assert_true(kg_str_eq(s, "Hello"));
+    assert_false(kg_str_eq(s, "hello"));
+    assert_false(kg_str_eq(s, "Hell"));
+    assert_false(kg_str_eq(s, "Hello!"));
+    assert_true(kg_str_ieq(s, "hELLO"));
+    assert_false(kg_str_ieq(s, "hELL"));
+    struct kg_str n = kg_str_of(NULL);
+    assert_int_equal(n.len, 0);
+    assert_true(kg_str_eq(n, ""));
+    struct kg_str lit = KG_STR_LIT("ab");
+    assert_int_equal(lit.len, 2);
+    /* A slice is compared by its length, not by a NUL. */
+    struct kg_str part = {"abcdef", 3};
+    assert_true(kg_str_eq(part, "abc"));
+    assert_false(kg_str_eq(part, "abcdef"));
+}
+
+static void test_utf8_good(void **state)
+{
+    (void)state;
+    UTF8_OK("");
+    UTF8_OK("plain ASCII, with punctuation ~!@#$%^&*()\t\r\n\x7f");
+    /* Urdu: مزدور یونین */
+    UTF8_OK("\xd9\x85\xd8\xb2\xd8\xaf\xd9\x88\xd8\xb1 \xdb\x8c\xd9\x88\xd9\x86\xdb\x8c\xd9\x86");
+    /* Hindi (Devanagari): मज़दूर */
+    UTF8_OK("\xe0\xa4\xae\xe0\xa4\x9c\xe0\xa4\xbc\xe0\xa4\xa6\xe0\xa5\x82\xe0\xa4\xb0");
+    /* Russian (Cyrillic): Профсоюз */
+    UTF8_OK("\xd0\x9f\xd1\x80\xd0\xbe\xd1\x84\xd1\x81\xd0\xbe\xd1\x8e\xd0\xb7");
+    /* Emoji: raised fist, and a ZWJ family sequence */
+    UTF8_OK(
+        "\xe2\x9c\x8a \xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7");
+    /* Boundaries: U+0080, U+07FF, U+0800, U+D7FF, U+E000, U+FFFD, U+FFFF, U+10000, U+10FFFF */
+    UTF8_OK("\xc2\x80");
+    UTF8_OK("\xdf\xbf");
+    UTF8_OK("\xe0\xa0\x80");
+    UTF8_OK("\xed\x9f\xbf");
+    UTF8_OK("\xee\x80\x80");
+    UTF8_OK("\xef\xbf\xbd");
+    UTF8_OK("\xef\xbf\xbf");
+    UTF8_OK("\xf0\x90\x80\x80");
+    UTF8_OK("\xf4\x8f\xbf\xbf");
+    /* Only the first n bytes are looked at. */
+    assert_true(kg_utf8_valid("ok\xff", 2));
+    assert_true(kg_utf8_valid("\xd0\x9f\xd1", 2));
+}
+
+static void test_utf8_bad(void **state)
+{
+    (void)state;
+    /* Overlongs */
+    UTF8_BAD("\xc0\x80");
+    UTF8_BAD("\xc1\xbf");
+    UTF8_BAD("\xe0\x80\x80");
+    UTF8_BAD("\xe0\x9f\xbf");
+    UTF8_BAD("\xf0\x80\x80\x80");
+    UTF8_BAD("\xf0\x8f\xbf\xbf");
+    /* Surrogates */
+    UTF8_BAD("\xed\xa0\x80");
+    UTF8_BAD("\xed\xbf\xbf");
+    UTF8_BAD("\xed\xa0\xbd\xed\xb2\xa9"); /* a CESU-8 pair */
+    /* Above U+10FFFF, and bytes that never occur */
+    UTF8_BAD("\xf4\x90\x80\x80");
+    UTF8_BAD("\xf5\x80\x80\x80");
+    UTF8_BAD("\xf8\x88\x80\x80\x80");
+    UTF8_BAD("\xfe");
+    UTF8_BAD("\xff");
+    /* Truncated sequences, at the end and in the middle */
+    UTF8_BAD("\xc3");
+    UTF8_BAD("\xe0\xa4");
+    UTF8_BAD("\xf0\x9f\x91");
+    UTF8_BAD("ab\xd9");
+    UTF8_BAD("\xe0\xa4x");
+    UTF8_BAD("\xf0\x9f\x91 ");
+    /* Lone continuation bytes */
+    UTF8_BAD("\x80");
+    UTF8_BAD("\xbf");
+    UTF8_BAD("abc\200def"); /* octal: \x80 then "def" */
+    UTF8_BAD("\xd9\x85\x85");
+    /* Embedded NUL */
+    UTF8_BAD("\0");
+    UTF8_BAD("a\0b");
+    UTF8_BAD("\xd9\x85\0");
+    /* Latin-1 text is not UTF-8 */
+    UTF8_BAD("caf\xe9");
+}
+
+static void test_utf8_len(void **state)
+{
+    (void)state;
+    assert_int_equal(kg_utf8_len("", 0), 0);
+    assert_int_equal(kg_utf8_len("abc", 3), 3);
+    const char *urdu = "\xd9\x85\xd8\xb2\xd8\xaf\xd9\x88\xd8\xb1"; /* 5 letters */
+    assert_int_equal(kg_utf8_len(urdu, strlen(urdu)), 5);
+    const char *hindi = "\xe0\xa4\xae\xe0\xa4\x9c\xe0\xa4\xbc\xe0\xa4\xa6\xe0\xa5\x82\xe0\xa4\xb0";
+    assert_int_equal(kg_utf8_len(hindi, strlen(hindi)), 6);
+    assert_int_equal(kg_utf8_len("\xf0\x9f\x91\xa8x", 5), 2);
+}
+
+static void check_decode(const char *in, bool plus, const char *want, size_t want_len)
+{
+    char out[256];
+    size_t len = 999;
+    memset(out, 'X', sizeof(out));
+    assert_int_equal(kg_url_decode(in, strlen(in), plus, out, &len), KG_OK);
+    assert_int_equal(len, want_len);
+    assert_memory_equal(out, want, want_len);
+    assert_int_equal(out[len], '\0');
+}
+
+static void check_decode_bad(const char *in)
+{
+    char out[256];
+    size_t len = 0;
+    if (kg_url_decode(in, strlen(in), true, out, &len) != KG_EINVAL)
+        fail_msg("kg_url_decode(\"%s\") should be KG_EINVAL", in);
+}
+
+static void test_url_decode(void **state)
+{
+    (void)state;
+    check_decode("", true, "", 0);
+    check_decode("abc", true, "abc", 3);
+    check_decode("a+b", true, "a b", 3);
+    check_decode("a+b", false, "a+b", 3);
+    check_decode("a%2Bb", true, "a+b", 3);
+    check_decode("a%2bb", true, "a+b", 3);
+    check_decode("%20%20", true, "  ", 2);
+    check_decode("100%25", true, "100%", 4);
+    check_decode("%D9%85%D8%B2", true, "\xd9\x85\xd8\xb2", 4);
+    check_decode("%e2%9c%8a", false, "\xe2\x9c\x8a", 3);
+    /* %00 decodes to a NUL inside the result; the length counts it. */
+    check_decode("a%00b", true, "a\0b", 3);
+    /* Decoding does not validate UTF-8 (query.c does). */
+    check_decode("%ff", true, "\xff", 1);
+    check_decode_bad("%");
+    check_decode_bad("%2");
+    check_decode_bad("abc%");
+    check_decode_bad("abc%4");
+    check_decode_bad("%zz");
+    check_decode_bad("%g0");
+    check_decode_bad("%0g");
+    check_decode_bad("%%41");
+    check_decode_bad("a=%+1");
+    check_decode_bad("%-1");
+    check_decode_bad("% 1");
+    /* Only n bytes are read: a valid escape cut by n is bad. */
+    char out[8];
+    size_t len;
+    assert_int_equal(kg_url_decode("%41", 2, true, out, &len), KG_EINVAL);
+    assert_int_equal(kg_url_decode("%41xyz", 3, true, out, &len), KG_OK);
+    assert_int_equal(len, 1);
+    assert_string_equal(out, "A");
+}
+
+static void check_i64(const char *s, int64_t min, int64_t max, int64_t want)
+{
+    int64_t v = -12345;
+    enum kg_err e = kg_parse_i64(s, strlen(s), min, max, &v);
+    if (e != KG_OK || v != want)
+        fail_msg("kg_parse_i64(\"%s\") gave err %d value %lld, want %lld", s, (int)e, (long long)v,
+                 (long long)want);
+}
+
+static void check_i64_bad(const char *s, size_t n, int64_t min, int64_t max)
+{
+    int64_t v = -12345;
+    if (kg_parse_i64(s, n, min, max, &v) != KG_EINVAL)
+        fail_msg("kg_parse_i64(\"%.*s\") should be KG_EINVAL", (int)n, s);
+    assert_int_equal(v, -12345); /* untouched on failure */
+}
+
+#define BAD_I64(lit, min, max) check_i64_bad((lit), sizeof(lit) - 1, (min), (max))
+
+static void test_parse_i64(void **state)
+{
+    (void)state;
+    check_i64("0", 0, 10, 0);
+    check_i64("10", 0, 10, 10);
+    check_i64("-3", -5, 5, -3);
+    check_i64("-0", 0, 0, 0);
+    check_i64("007", 0, 10, 7);
+    check_i64("9223372036854775807", INT64_MIN, INT64_MAX, INT64_MAX);
+    check_i64("-9223372036854775808", INT64_MIN, INT64_MAX, INT64_MIN);
+    check_i64("200", 1, 200, 200);
+    check_i64("1", 1, 200, 1);
+    /* Bounds */
+    BAD_I64("11", 0, 10);
+    BAD_I64("-1", 0, 10);
+    BAD_I64("201", 1, 200);
+    BAD_I64("0", 1, 200);
+    /* Junk, empty, signs and spaces */
+    BAD_I64("", 0, 10);
+    BAD_I64("abc", 0, 10);
+    BAD_I64("5x", 0, 10);
+    BAD_I64("x5", 0, 10);
+    BAD_I64("+5", 0, 10);
+    BAD_I64(" 5", 0, 10);
+    BAD_I64("5 ", 0, 10);
+    BAD_I64("\t5", 0, 10);
+    BAD_I64("-", -10, 10);
+    BAD_I64("--5", -10, 10);
+    BAD_I64("-+5", -10, 10);
+    BAD_I64("- 5", -10, 10);
+    BAD_I64("0x10", 0, 100);
+    BAD_I64("1e3", 0, 10000);
+    BAD_I64("1.0", 0, 10);
+    BAD_I64("5\0", 0, 10);
+    BAD_I64("\xd9\xa5", 0, 10); /* ARABIC-INDIC DIGIT FIVE */
+    /* Overflow */
+    BAD_I64("9223372036854775808", INT64_MIN, INT64_MAX);
+    BAD_I64("-9223372036854775809", INT64_MIN, INT64_MAX);
+    BAD_I64("99999999999999999999999", INT64_MIN, INT64_MAX);
+    BAD_I64("123456789012345678901234567890123456789", INT64_MIN, INT64_MAX);
+    /* Only the first n bytes are parsed. */
+    int64_t v = 0;
+    assert_int_equal(kg_parse_i64("12345", 2, 0, 100, &v), KG_OK);
+    assert_int_equal(v, 12);
+}
+
+static void test_date_valid(void **state)
+{
+    (void)state;
+    assert_true(kg_date_valid("2024-02-29"));
+    assert_false(kg_date_valid("2023-02-29"));
+    assert_true(kg_date_valid("2000-02-29"));
+    assert_false(kg_date_valid("1900-02-29"));
+    assert_false(kg_date_valid("2100-02-29"));
+    assert_true(kg_date_valid("2023-02-28"));
+    assert_true(kg_date_valid("2026-11-22"));
+    assert_true(kg_date_valid("2026-12-31"));
+    assert_true(kg_date_valid("2026-01-31"));
+    assert_false(kg_date_valid("2026-04-31"));
+    assert_false(kg_date_valid("2026-06-31"));
+    assert_false(kg_date_valid("2026-01-32"));
+    assert_false(kg_date_valid("2026-13-01"));
+    assert_false(kg_date_valid("2026-00-01"));
+    assert_false(kg_date_valid("2026-01-00"));
+    /* Wrong length or shape */
+    assert_false(kg_date_valid(""));
+    assert_false(kg_date_valid("2026-1-01"));
+    assert_false(kg_date_valid("2026-01-1"));
+    assert_false(kg_date_valid("2026-01-011"));
+    assert_false(kg_date_valid("2026-01-01 "));
+    assert_false(kg_date_valid("2026-01-01T00:00:00Z"));
+    assert_false(kg_date_valid("20260101"));
+    assert_false(kg_date_valid("2026/01/01"));
+    assert_false(kg_date_valid("2026-01-0a"));
+    assert_false(kg_date_valid("-026-01-01"));
+    assert_false(kg_date_valid("2026-+1-01"));
+    assert_false(kg_date_valid("01-01-2026"));
+}
+
+static void test_time_valid(void **state)
+{
+    (void)state;
+    assert_true(kg_time_valid("2026-11-22T09:30:00Z"));
+    assert_true(kg_time_valid("2026-11-22t09:30:00z"));
+    assert_true(kg_time_valid("2026-11-22T09:30:00+05:00"));
+    assert_true(kg_time_valid("2026-11-22T09:30:00+05:30"));
+    assert_true(kg_time_valid("2026-11-22T09:30:00-03:00"));
+    assert_true(kg_time_valid("2026-11-22T09:30:00.5Z"));
+    assert_true(kg_time_valid("2026-11-22T09:30:00.123456789Z"));
+    assert_true(kg_time_valid("2026-11-22T09:30:00.123+05:45"));
+    assert_true(kg_time_valid("2026-11-22T23:59:59Z"));
+    assert_true(kg_time_valid("2026-11-22T00:00:00Z"));
+    assert_true(kg_time_valid("2016-12-31T23:59:60Z")); /* leap second */
+    assert_true(kg_time_valid("2024-02-29T12:00:00Z"));
+    /* Bad hours, minutes, seconds */
+    assert_false(kg_time_valid("2026-11-22T24:00:00Z"));
+    assert_false(kg_time_valid("2026-11-22T25:00:00Z"));
+    assert_false(kg_time_valid("2026-11-22T09:60:00Z"));
+    assert_false(kg_time_valid("2026-11-22T09:30:61Z"));
+    assert_false(kg_time_valid("2026-11-22T9:30:00Z"));
+    /* Bad date part */
+    assert_false(kg_time_valid("2023-02-29T12:00:00Z"));
+    assert_false(kg_time_valid("2026-13-22T09:30:00Z"));
+    /* Zone missing or malformed */
+    assert_false(kg_time_valid("2026-11-22T09:30:00"));
+    assert_false(kg_time_valid("2026-11-22T09:30:00+0500"));
+    assert_false(kg_time_valid("2026-11-22T09:30:00+05"));
+    assert_false(kg_time_valid("2026-11-22T09:30:00+24:00"));
+    assert_false(kg_time_valid("2026-11-22T09:30:00+05:60"));
+    assert_false(kg_time_valid("2026-11-22T09:30:00Z "));
+    assert_false(kg_time_valid("2026-11-22T09:30:00ZZ"));
+    assert_false(kg_time_valid("2026-11-22T09:30:00+05:00x"));
+    assert_false(kg_time_valid("2026-11-22T09:30:00UTC"));
+    /* Fraction without digits */
+    assert_false(kg_time_valid("2026-11-22T09:30:00.Z"));
+    assert_false(kg_time_valid("2026-11-22T09:30:00.+05:00"));
+    /* Separator */
+    assert_false(kg_time_valid("2026-11-22 09:30:00Z"));
+    assert_false(kg_time_valid("2026-11-22X09:30:00Z"));
+    assert_false(kg_time_valid("2026-11-22"));
+    assert_false(kg_time_valid(""));
+    assert_false(kg_time_valid("2026-11-22T09:30Z"));
+}
+
+static void check_format(int64_t t, const char *want)
+{
+    char out[21];
+    memset(out, 'X', sizeof(out));
+    kg_time_format(t, out);
+    assert_string_equal(out, want);
+}
+
+static void test_time_format(void **state)
+{
+    (void)state;
+    check_format(0, "1970-01-01T00:00:00Z");
+    check_format(-1, "1969-12-31T23:59:59Z");
+    check_format(951782400, "2000-02-29T00:00:00Z");
+    check_format(1700000000, "2023-11-14T22:13:20Z");
+    check_format(1709164800, "2024-02-29T00:00:00Z");
+    check_format(2147483647, "2038-01-19T03:14:07Z");
+    check_format(2147483648, "2038-01-19T03:14:08Z");
+    check_format(4102444799, "2099-12-31T23:59:59Z");
+    /* The result is itself a valid RFC 3339 time. */
+    char out[21];
+    kg_time_format(1700000000, out);
+    assert_true(kg_time_valid(out));
+    kg_time_now(out);
+    assert_int_equal(strlen(out), 20);
+    assert_true(kg_time_valid(out));
+    assert_true(kg_unix_now() > 1700000000);
+}
+
+static void test_hex_encode(void **state)
+{
+    (void)state;
+    char out[64];
+    kg_hex_encode((const unsigned char *)"", 0, out);
+    assert_string_equal(out, "");
+    static const unsigned char bytes[] = {0x00, 0x01, 0x7f, 0x80, 0xab, 0xff, 0x10, 0x9c};
+    kg_hex_encode(bytes, sizeof(bytes), out);
+    assert_string_equal(out, "00017f80abff109c");
+    kg_hex_encode((const unsigned char *)"kamgar", 6, out);
+    assert_string_equal(out, "6b616d676172");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_slices),      cmocka_unit_test(test_utf8_good),
+        cmocka_unit_test(test_utf8_bad),    cmocka_unit_test(test_utf8_len),
+        cmocka_unit_test(test_url_decode),  cmocka_unit_test(test_parse_i64),
+        cmocka_unit_test(test_date_valid),  cmocka_unit_test(test_time_valid),
+        cmocka_unit_test(test_time_format), cmocka_unit_test(test_hex_encode),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -19,6 +19,7 @@ $(BUILD)/build.ninja:
 	meson setup $(BUILD) --buildtype=debugoptimized
 
 build: setup $(BUILD)/build.ninja
+	@./scripts/sources-changed.sh $(BUILD)
 	@meson compile -C $(BUILD)
 
 run: build
@@ -41,6 +42,7 @@ $(ASAN_BUILD)/build.ninja:
 	    --buildtype=debug
 
 asan: setup $(ASAN_BUILD)/build.ninja
+	@./scripts/sources-changed.sh $(ASAN_BUILD)
 	@meson compile -C $(ASAN_BUILD)
 
 $(FUZZ_BUILD)/build.ninja:
@@ -48,6 +50,7 @@ $(FUZZ_BUILD)/build.ninja:
 	    -Db_lundef=false --buildtype=debug
 
 fuzz: setup $(FUZZ_BUILD)/build.ninja
+	@./scripts/sources-changed.sh $(FUZZ_BUILD)
 	@meson compile -C $(FUZZ_BUILD)
 	@./scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 

@@ -16,6 +16,7 @@ for dir in "$@"; do
         *) meson setup "$dir" --buildtype=debugoptimized >/dev/null || exit 1 ;;
         esac
     fi
+    ./scripts/sources-changed.sh "$dir"
     echo "=== building $dir"
     meson compile -C "$dir" >"$dir/compile.log" 2>&1 || { cat "$dir/compile.log"; exit 1; }
     echo "=== testing $dir"

@@ -30,6 +30,7 @@ void kg_api_config_defaults(struct kg_api_config *cfg)
         .login_fail_account = 5,
         .login_fail_ip = 20,
         .login_window_s = 15 * 60,
+        .auth_cache_s = 2,
         .pwhash_ops = 2,
         .pwhash_mem = 19u << 20,
     };
@@ -320,7 +321,12 @@ static enum kg_err prepare(struct kg_ctx *c, const struct api_route *r)
         return KG_OK;
     const char *org = kg_req_param(c->req, "org");
     enum kg_role role = KG_ROLE_NONE;
-    e = c->st->ops->org_resolve(c->st, org, c->who.user_id, c->a, &c->org, &role);
+    int64_t now = kg_unix_now();
+    if (!kg_auth_cache_org(c->api->cache, c->who.user_id, org, now, c->a, &c->org, &role)) {
+        e = c->st->ops->org_resolve(c->st, org, c->who.user_id, c->a, &c->org, &role);
+        if (e == KG_OK && role != KG_ROLE_NONE)
+            kg_auth_cache_put_org(c->api->cache, c->who.user_id, org, &c->org, role, now);
+    }
     if (e == KG_OK && role == KG_ROLE_NONE)
         e = KG_ENOTFOUND; /* instance admins manage orgs, they do not read their people */
     if (e)
@@ -381,6 +387,7 @@ struct kg_api *kg_api_new(const struct kg_api_config *cfg, struct kg_store *stor
     api->store = store;
     api->router = kg_router_new(api, cfg->max_body, fallback);
     api->throttle = kg_throttle_new(4096, cfg->login_window_s);
+    api->cache = kg_auth_cache_new(4096, cfg->auth_cache_s);
     kg_auth_init(api);
     kg_api_system_routes(api);
     kg_api_auth_routes(api);
@@ -401,6 +408,7 @@ void kg_api_free(struct kg_api *api)
     kg_router_free(api->router);
     kg_metrics_free(api->metrics);
     kg_throttle_free(api->throttle);
+    kg_auth_cache_free(api->cache);
     free(api->routes);
     free(api);
 }

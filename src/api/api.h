@@ -23,6 +23,7 @@ struct kg_api_config {
     unsigned login_fail_ip;      /* failures per IP per window, default 20 */
     long login_window_s;         /* default 15 minutes */
     bool tls;                    /* cookies get Secure */
+    long auth_cache_s; /* how long a session or an org role is remembered (default 2 s) */
     /* argon2id cost; tests lower it. Defaults: 2 passes, 19 MiB (OWASP's minimum). */
     unsigned long long pwhash_ops;
     size_t pwhash_mem;

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "api/api.h"
+#include "api/cache.h"
 #include "api/json.h"
 #include "api/throttle.h"
 #include "http/query.h"
@@ -32,6 +33,7 @@ struct kg_api {
     struct api_route *routes; /* indexed by kg_route.index */
     size_t n_routes, cap_routes;
     struct kg_throttle *throttle;
+    struct kg_auth_cache *cache;
     char dummy_hash[128]; /* argon2id of a random password: see auth.c */
 };
 

@@ -64,12 +64,16 @@ enum kg_err kg_auth_session(struct kg_ctx *c)
         return kg_api_fail(c, KG_EUNAUTH, NULL, "log in first (no valid session token)");
     char hash[65];
     token_hash(token, hash);
-    enum kg_err e = c->st->ops->session_get(c->st, hash, kg_unix_now(), c->api->cfg.session_idle_s,
-                                            c->a, &c->session);
-    if (e == KG_ENOTFOUND)
-        return kg_api_fail(c, KG_EUNAUTH, NULL, "your session has expired; log in again");
-    if (e)
-        return e;
+    int64_t now = kg_unix_now();
+    if (!kg_auth_cache_session(c->api->cache, hash, now, c->a, &c->session)) {
+        enum kg_err e = c->st->ops->session_get(c->st, hash, now, c->api->cfg.session_idle_s,
+                                                c->a, &c->session);
+        if (e == KG_ENOTFOUND)
+            return kg_api_fail(c, KG_EUNAUTH, NULL, "your session has expired; log in again");
+        if (e)
+            return e;
+        kg_auth_cache_put_session(c->api->cache, hash, &c->session, now);
+    }
     c->authed = true;
     return KG_OK;
 }
@@ -202,6 +206,7 @@ static enum kg_err logout(struct kg_ctx *c)
                                                                         : kg_req_cookie(c->req, COOKIE);
     char th[65];
     token_hash(token ? token : "", th);
+    kg_auth_cache_drop_session(c->api->cache, th);
     enum kg_err e = c->st->ops->session_delete(c->st, th);
     if (e && e != KG_ENOTFOUND)
         return e;

@@ -285,6 +285,21 @@ enum kg_err kg_json_write_str(struct kg_buf *b, const char *s)
     return e ? e : kg_buf_append(b, "\"", 1);
 }
 
+/* printf is a fifth of a list response's time; integers are short. */
+static enum kg_err write_int(struct kg_buf *b, int64_t x)
+{
+    char tmp[24];
+    size_t i = sizeof(tmp);
+    uint64_t u = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
+    do {
+        tmp[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (x < 0)
+        tmp[--i] = '-';
+    return kg_buf_append(b, tmp + i, sizeof(tmp) - i);
+}
+
 static enum kg_err write_value(struct kg_buf *b, const struct kg_jspec *f, const char *rec)
 {
     const void *at = rec + f->offset;
@@ -302,14 +317,10 @@ static enum kg_err write_value(struct kg_buf *b, const struct kg_jspec *f, const
         }
         return e ? e : kg_buf_append(b, "]", 1);
     }
-    case KG_J_INT: {
-        int x = *(const int *)at;
-        return x == f->null_value ? kg_buf_append(b, "null", 4) : kg_buf_printf(b, "%d", x);
-    }
+    case KG_J_INT:
     case KG_J_INT64: {
-        int64_t x = *(const int64_t *)at;
-        return x == f->null_value ? kg_buf_append(b, "null", 4)
-                                  : kg_buf_printf(b, "%lld", (long long)x);
+        int64_t x = f->type == KG_J_INT ? *(const int *)at : *(const int64_t *)at;
+        return x == f->null_value ? kg_buf_append(b, "null", 4) : write_int(b, x);
     }
     case KG_J_BOOL:
         return *(const bool *)at ? kg_buf_append(b, "true", 4) : kg_buf_append(b, "false", 5);
@@ -327,7 +338,14 @@ enum kg_err kg_json_write(struct kg_buf *b, const struct kg_jspec *spec, const v
     for (const struct kg_jspec *f = spec; !e && f->name; f++) {
         if (omit && strcmp(f->name, omit) == 0)
             continue;
-        e = kg_buf_printf(b, "%s\"%s\":", first ? "" : ",", f->name);
+        if (!first)
+            e = kg_buf_append(b, ",", 1);
+        if (!e)
+            e = kg_buf_append(b, "\"", 1);
+        if (!e)
+            e = kg_buf_puts(b, f->name);
+        if (!e)
+            e = kg_buf_append(b, "\":", 2);
         if (!e)
             e = write_value(b, f, rec);
         first = false;

@@ -83,6 +83,7 @@ static enum kg_err update(struct kg_ctx *c)
     e = c->st->ops->org_update(c->st, &c->who, &o, fields, c->a, &out, &cf);
     if (e)
         return kg_api_store_err(c, e, &cf);
+    kg_auth_cache_clear_orgs(c->api->cache);
     kg_api_audit(c, "org.update", "org", out.id, -1);
     return kg_api_json(c, 200, kg_json_encode(kg_org_spec, &out));
 }
@@ -144,6 +145,7 @@ static enum kg_err put_member(struct kg_ctx *c, const struct member_body *b, con
         return kg_api_fail(c, e, "role", "would leave the org without an admin");
     if (e)
         return e;
+    kg_auth_cache_clear_orgs(c->api->cache);
     kg_api_audit(c, kg_arena_printf(c->a, "member.role.%s", kg_role_name(role)), "membership",
                  user_id, -1);
     return kg_api_json(c, 200, member_json(&m));
@@ -207,6 +209,7 @@ static enum kg_err remove_member(struct kg_ctx *c)
         return kg_api_fail(c, e, NULL, "the last admin of an org cannot be removed");
     if (e)
         return e;
+    kg_auth_cache_clear_orgs(c->api->cache);
     kg_api_audit(c, "member.remove", "membership", uid, -1);
     return kg_api_no_content(c);
 }

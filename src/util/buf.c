@@ -49,9 +49,12 @@ static enum kg_err reserve(struct kg_buf *b, size_t extra)
 
 enum kg_err kg_buf_append(struct kg_buf *b, const void *data, size_t n)
 {
-    enum kg_err e = reserve(b, n);
-    if (e)
-        return e;
+    /* The common case, room already there, skips reserve (a JSON response appends often). */
+    if (!(n < b->cap - b->len && n <= b->max - b->len)) { /* len <= cap, len <= max always */
+        enum kg_err e = reserve(b, n);
+        if (e)
+            return e;
+    }
     if (n)
         memcpy(b->p + b->len, data, n);
     b->len += n;

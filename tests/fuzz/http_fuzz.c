@@ -13,7 +13,8 @@
  *   FLAGS\nMETHOD\nPATH\nQUERY\nName: value\n...\n\nBODY
  *
  * FLAGS letters: B = send the admin's Bearer token, C = send it as the session cookie with the
- * right X-CSRF-Token, c = the cookie without it, J = Content-Type: application/json. An empty
+ * right X-CSRF-Token, c = the cookie without it, J = Content-Type: application/json, S = a 24 KiB
+ * request arena instead of the server's 16 MiB (so that running out of it is exercised). An empty
  * METHOD is GET. A PATH not starting with '/' is relative to /api/v1/orgs/fuzz-union/, and
  * "{tag}" in it stands for the fixture tag's id. Up to 8 header lines; the body is capped at
  * 64 KiB.
@@ -53,7 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_BODY (64u << 10)
 #define MAX_IN_HEADERS 8
-#define ARENA_BUDGET (8u << 20)
+#define ARENA_BUDGET (16u << 20) /* as `kamgar serve` */
+#define SMALL_BUDGET (24u << 10) /* the S flag: makes the 413 paths reachable */
 
 #define ADMIN_ID "00000000-0000-4000-8000-000000000001"
 #define MEMBER_ID "00000000-0000-4000-8000-000000000002"
@@ -120,7 +122,7 @@ static void side_path(char *out, size_t n, const char *suffix)
 
 static void remove_side_files(void)
 {
-    char p[128];
+    char p[sizeof(fx.path) + 16];
     side_path(p, sizeof(p), "-wal");
     unlink(p);
     side_path(p, sizeof(p), "-shm");
@@ -245,6 +247,16 @@ static void build_fixture(void)
     memcpy(fx.tag_id, tag.id, KG_ID_LEN + 1);
     make_person(&a, &admin, PERSON_ID, "محمد علی", "+923001234567");
     make_person(&a, &stranger, SECRET_PERSON_ID, SECRET, "+923007654321");
+
+    char now_s[21];
+    kg_time_now(now_s);
+    for (int i = 0; i < 3; i++) {
+        struct kg_audit_entry ae = {.org_id = ORG_ID, .user_id = ADMIN_ID,
+                                    .action = "person.delete", .resource_type = "person",
+                                    .resource_id = PERSON_ID, .count = i, .ip = "203.0.113.7",
+                                    .at = now_s};
+        must(fx.store->ops->audit_add(fx.store, &ae), "audit_add");
+    }
 
     /* The session the B and C flags use; the store keeps only the token's hash. */
     unsigned char h[32];
@@ -424,7 +436,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bool read_only = method.len == 0 || kg_str_eq(method, "GET") || kg_str_eq(method, "HEAD");
 
     struct kg_arena a;
-    kg_arena_init(&a, ARENA_BUDGET);
+    kg_arena_init(&a, has(flags, 'S') ? SMALL_BUDGET : ARENA_BUDGET);
     struct kg_header headers[MAX_IN_HEADERS + 4];
     size_t nh = 0;
     bool creds = false;

@@ -306,6 +306,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (e == KG_EINVAL) {
                 CHECK(je.field != NULL && je.message != NULL);
                 CHECK(valid_str(je.field));
+                /* The error names a key that was sent ("consent.status" starts with one). */
+                const char *dot = strchr(je.field, '.');
+                size_t top = dot ? (size_t)(dot - je.field) : strlen(je.field);
+                CHECK(json_object_get(obj, je.field) != NULL ||
+                      json_object_getn(obj, je.field, top) != NULL);
             }
             if (e != KG_OK)
                 continue;

@@ -5,6 +5,11 @@
 set -u
 cd "$(dirname "$0")/.."
 
+# The sum of the numbers in every match of the extended regexp $1 in file $2.
+sum_of() {
+    grep -o -E "$1" "$2" | grep -o -E '[0-9]+' | awk '{ s += $1 } END { print s + 0 }'
+}
+
 passed=0
 failed=0
 status=0
@@ -24,8 +29,14 @@ for dir in "$@"; do
         meson test -C "$dir" --print-errorlogs --num-processes 2 || status=1
     log="$dir/meson-logs/testlog.json"
     if [ -f "$log" ]; then
-        p=$(grep -c '"result": "OK"' "$log")
-        f=$(grep -c -E '"result": "(FAIL|TIMEOUT|ERROR|UNEXPECTEDPASS)"' "$log")
+        # Count test cases, not programs: cmocka's "[  PASSED  ] N test(s)" and node's
+        # "# pass N" lines, plus one per fuzz replay. A program that failed without saying
+        # how many of its cases failed counts as one failure.
+        p=$(sum_of '\[  PASSED  \] [0-9]+ test' "$log")
+        p=$((p + $(sum_of '# pass [0-9]+' "$log") + $(grep -o -E 'replayed [0-9]+ inputs' "$log" | grep -c .)))
+        f=$(( $(sum_of '\[  FAILED  \] [0-9]+ test' "$log") + $(sum_of '# fail [0-9]+' "$log") ))
+        bad=$(grep -c -E '"result": "(FAIL|TIMEOUT|ERROR|UNEXPECTEDPASS)"' "$log")
+        [ "$f" -lt "$bad" ] && f=$bad
         passed=$((passed + p))
         failed=$((failed + f))
     else

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "domain/model.h"
+#include "domain/organizing.h"
 #include "util/arena.h"
 #include "util/err.h"
 
@@ -253,6 +254,152 @@ struct kg_store_ops {
                                                    const char *workplace_name,
                                                    const char *unit_name),
                                  void *ctx);
+
+    /* --- the organizing core (campaign issue) ---
+     * Reads need VIEWER; writes need ORGANIZER unless said otherwise. References (person,
+     * campaign, workplace, unit, issue, user) that are not the actor's org's are KG_EINVAL with
+     * c->field naming the field, exactly like people's references. Ids in the path that are not
+     * the org's are KG_ENOTFOUND. Client-supplied ids make creates idempotent (*created). */
+
+    /* Campaigns. Stage changes (and the initial stage) are recorded with who and when.
+     * workplace_ids and organizers are replaced whole when present in `fields`. */
+    enum kg_err (*campaign_create)(struct kg_store *s, const struct kg_actor *who,
+                                   const struct kg_campaign *in, struct kg_arena *a,
+                                   struct kg_campaign *out, bool *created, struct kg_conflict *c);
+    enum kg_err (*campaign_get)(struct kg_store *s, const struct kg_actor *who, const char *id,
+                                struct kg_arena *a, struct kg_campaign *out);
+    enum kg_err (*campaign_update)(struct kg_store *s, const struct kg_actor *who,
+                                   const struct kg_campaign *in, unsigned fields,
+                                   struct kg_arena *a, struct kg_campaign *out,
+                                   struct kg_conflict *c);
+    enum kg_err (*campaign_delete)(struct kg_store *s, const struct kg_actor *who,
+                                   const char *id);
+    enum kg_err (*campaign_list)(struct kg_store *s, const struct kg_actor *who,
+                                 struct kg_arena *a, struct kg_page *pg,
+                                 struct kg_campaign **out, size_t *n);
+    enum kg_err (*campaign_stages)(struct kg_store *s, const struct kg_actor *who,
+                                   const char *id, struct kg_arena *a,
+                                   struct kg_stage_change **out, size_t *n);
+
+    /* The issue catalogue. Names are unique per org (case-insensitive): KG_ECONFLICT. */
+    enum kg_err (*issue_create)(struct kg_store *s, const struct kg_actor *who,
+                                const struct kg_issue *in, struct kg_arena *a,
+                                struct kg_issue *out, bool *created, struct kg_conflict *c);
+    enum kg_err (*issue_update)(struct kg_store *s, const struct kg_actor *who,
+                                const struct kg_issue *in, struct kg_arena *a,
+                                struct kg_issue *out, struct kg_conflict *c);
+    enum kg_err (*issue_delete)(struct kg_store *s, const struct kg_actor *who, const char *id);
+    enum kg_err (*issue_list)(struct kg_store *s, const struct kg_actor *who, struct kg_arena *a,
+                              struct kg_issue **out, size_t *n);
+
+    /*
+     * Logs a one-on-one. ACTIVIST may log for people assigned to them only (others are
+     * KG_EINVAL on person_id, as if absent). organizer_id defaults to who->user_id and must be
+     * a member. With an assessment, appends to the person's assessment history and sets the
+     * person's current assessment when no assessed conversation of that person has a later
+     * happened_at. With follow_up_on, creates a task for the organizer (out->task_id). All in
+     * one transaction.
+     */
+    enum kg_err (*conversation_create)(struct kg_store *s, const struct kg_actor *who,
+                                       const struct kg_conversation *in, struct kg_arena *a,
+                                       struct kg_conversation *out, bool *created,
+                                       struct kg_conflict *c);
+    /* An ACTIVIST sees only conversations about people assigned to them, and notes only of
+     * conversations they logged themselves; a VIEWER never gets notes (NULL). */
+    enum kg_err (*conversation_get)(struct kg_store *s, const struct kg_actor *who,
+                                    const char *id, struct kg_arena *a,
+                                    struct kg_conversation *out);
+    enum kg_err (*conversation_list)(struct kg_store *s, const struct kg_actor *who,
+                                     const struct kg_conversation_filter *f, struct kg_arena *a,
+                                     struct kg_page *pg, struct kg_conversation **out,
+                                     size_t *n);
+    /* A person's assessments, newest first (by happened_at). Same visibility as person_get. */
+    enum kg_err (*assessment_history)(struct kg_store *s, const struct kg_actor *who,
+                                      const char *person_id, struct kg_arena *a,
+                                      struct kg_assessment_entry **out, size_t *n);
+
+    /* Committee of a campaign. put adds or updates (covers replaced whole; empty covers means
+     * the person's own unit). */
+    enum kg_err (*committee_list)(struct kg_store *s, const struct kg_actor *who,
+                                  const char *campaign_id, struct kg_arena *a,
+                                  struct kg_committee_member **out, size_t *n);
+    enum kg_err (*committee_put)(struct kg_store *s, const struct kg_actor *who,
+                                 const struct kg_committee_member *in, struct kg_arena *a,
+                                 struct kg_committee_member *out, struct kg_conflict *c);
+    enum kg_err (*committee_remove)(struct kg_store *s, const struct kg_actor *who,
+                                    const char *campaign_id, const char *person_id);
+
+    /*
+     * Cards (ORGANIZER to read and write; a VIEWER or ACTIVIST gets KG_EFORBIDDEN). Each card
+     * and each revocation is an entry of the campaign's ledger: hash = SHA-256 over the
+     * entry's content and the previous entry's hash. card_revoke appends a revocation
+     * (KG_ECONFLICT when already revoked). card_verify recomputes the chain from the stored
+     * rows and names the first card whose entry no longer matches.
+     */
+    enum kg_err (*card_create)(struct kg_store *s, const struct kg_actor *who,
+                               const struct kg_card *in, struct kg_arena *a, struct kg_card *out,
+                               bool *created, struct kg_conflict *c);
+    enum kg_err (*card_list)(struct kg_store *s, const struct kg_actor *who,
+                             const char *campaign_id, struct kg_arena *a, struct kg_page *pg,
+                             struct kg_card **out, size_t *n);
+    enum kg_err (*card_revoke)(struct kg_store *s, const struct kg_actor *who,
+                               const char *campaign_id, const char *card_id,
+                               const char *revoked_on, struct kg_arena *a, struct kg_card *out);
+    enum kg_err (*card_verify)(struct kg_store *s, const struct kg_actor *who,
+                               const char *campaign_id, struct kg_arena *a,
+                               struct kg_card_verify *out);
+
+    /* Structure tests. test_results gives one row per unit of the campaign's workplaces
+     * (participants among the unit's people; headcount as in the chart) plus a last row with
+     * key "total"; kg_test_finish derives the rest. */
+    enum kg_err (*test_create)(struct kg_store *s, const struct kg_actor *who,
+                               const struct kg_structure_test *in, struct kg_arena *a,
+                               struct kg_structure_test *out, bool *created,
+                               struct kg_conflict *c);
+    enum kg_err (*test_get)(struct kg_store *s, const struct kg_actor *who,
+                            const char *campaign_id, const char *id, struct kg_arena *a,
+                            struct kg_structure_test *out);
+    enum kg_err (*test_list)(struct kg_store *s, const struct kg_actor *who,
+                             const char *campaign_id, struct kg_arena *a,
+                             struct kg_structure_test **out, size_t *n);
+    enum kg_err (*test_results)(struct kg_store *s, const struct kg_actor *who,
+                                const char *campaign_id, const char *id, struct kg_arena *a,
+                                struct kg_test_row **out, size_t *n);
+
+    /* Tasks. An ACTIVIST sees and edits only tasks assigned to them, and may create tasks only
+     * for themselves; done_at set/cleared through update (KG_T_DONE_AT). */
+    enum kg_err (*task_create)(struct kg_store *s, const struct kg_actor *who,
+                               const struct kg_task *in, struct kg_arena *a, struct kg_task *out,
+                               bool *created, struct kg_conflict *c);
+    enum kg_err (*task_get)(struct kg_store *s, const struct kg_actor *who, const char *id,
+                            struct kg_arena *a, struct kg_task *out);
+    enum kg_err (*task_update)(struct kg_store *s, const struct kg_actor *who,
+                               const struct kg_task *in, unsigned fields, struct kg_arena *a,
+                               struct kg_task *out, struct kg_conflict *c);
+    enum kg_err (*task_delete)(struct kg_store *s, const struct kg_actor *who, const char *id);
+    enum kg_err (*task_list)(struct kg_store *s, const struct kg_actor *who,
+                             const struct kg_task_filter *f, struct kg_arena *a,
+                             struct kg_page *pg, struct kg_task **out, size_t *n);
+
+    /*
+     * The chart's counts (any role; counts only). by = NULL or "unit": one row per unit of the
+     * campaign's workplaces (key unit id, label unit name, workplace_id set, headcount_known
+     * from the unit) plus, per workplace that has people without a unit, a row with key
+     * "none:<workplace id>" and label "(no unit)"; *wp_out gets one row per workplace with
+     * that workplace's own headcount_known (-1 when unknown) and zero counts (the caller
+     * sums the unit rows into it). by = "shift" | "department" | "language" | "gender": one row
+     * per value (label the value, "(unknown)" for none; department = the unit's name), over
+     * the people of the campaign's workplaces, headcount_known -1, *wp_out empty.
+     */
+    enum kg_err (*chart_counts)(struct kg_store *s, const struct kg_actor *who,
+                                const char *campaign_id, const char *by, struct kg_arena *a,
+                                struct kg_chart_row **rows_out, size_t *n_rows,
+                                struct kg_chart_row **wp_out, size_t *n_wp);
+    /* The issue ranking's counts (any role): one row per issue raised in the campaign's
+     * conversations with unit_id NULL, then one per (issue, unit) pair. */
+    enum kg_err (*ranking_counts)(struct kg_store *s, const struct kg_actor *who,
+                                  const char *campaign_id, struct kg_arena *a,
+                                  struct kg_rank_counts **out, size_t *n);
 };
 
 struct kg_store {

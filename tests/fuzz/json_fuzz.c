@@ -283,8 +283,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     kg_arena_init(&a, 16u << 20);
     enum kg_err e = kg_json_parse(&a, (const char *)data, size, &obj, &je);
     CHECK(e == KG_OK || e == KG_EJSON || e == KG_ETOOBIG);
-    if (e == KG_EJSON)
+    if (e == KG_EJSON) {
+        /* The message goes into the 400 body as a JSON string: it must be valid UTF-8. */
         CHECK(je.message != NULL && je.field == NULL);
+        CHECK(valid_str(je.message));
+    }
     if (!kg_utf8_valid((const char *)data, size))
         CHECK(e == KG_EJSON);
     if (e != KG_OK)

@@ -1,0 +1,286 @@
+/*
+ * csv_fuzz.c — libFuzzer target for the people import engine (api/import.h): the separator
+ * detection, the BOM, libcsv's quoting, the header matcher, every cell parser, the row
+ * validation and the store's duplicate finding, through kg_import_begin/feed/finish.
+ *
+ * Once per process it opens a temporary SQLite store with one org (country PK) and one person
+ * in it (so that phones and emails in the input can meet a duplicate). Every input is imported
+ * as a dry run, so the database never grows and each input meets the same state; a crasher
+ * replays alone.
+ *
+ * Each input is imported twice: once fed in one piece, once in two or three pieces cut at
+ * offsets derived from the input (a piece may be empty). How the bytes arrive must not change
+ * the outcome: both runs must end with the same status, the same file message, the same
+ * counts and the same error list. Whether duplicates are updated, and whether a --map entry
+ * and a default country are given, are also derived from the input (a hash, so that the
+ * seeds stay plain CSV files).
+ *
+ * Checks per input: created + updated + skipped + failed == rows; every error line is at least
+ * 2 (1 is the header) and at most the number of newlines + 1; n_errors <= KG_IMPORT_MAX_ERRORS
+ * and n_errors == failed unless the list is full; the two runs agree. Must not print anything on
+ * the good path (KG_FUZZ_VERBOSE=1 prints each run's result).
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api/import.h"
+#include "store/store.h"
+#include "util/arena.h"
+#include "util/log.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* abort() rather than assert(): the invariants must hold in an NDEBUG build too. */
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "csv_fuzz: %s:%d: %s\n", __FILE__, __LINE__, #cond);                   \
+            abort();                                                                               \
+        }                                                                                          \
+    } while (0)
+
+#define ORG_ID "00000000-0000-4000-8000-00000000c5f0"
+#define PERSON_ID "00000000-0000-4000-8000-00000000c5f1"
+
+static struct {
+    bool ready, verbose;
+    char dir[256];
+    char path[300];
+    struct kg_store *store;
+    struct kg_org org;
+    struct kg_actor who;
+} fx;
+
+/* What one import ended with, kept in an arena so that two runs can be compared. */
+struct outcome {
+    int err;             /* the first error of feed or finish (0 = KG_OK) */
+    const char *message; /* kg_import_message after an error, else "" */
+    struct kg_import_result r;
+};
+
+static void must(enum kg_err e, const char *what)
+{
+    if (e != KG_OK) {
+        fprintf(stderr, "csv_fuzz: %s failed: %s\n", what, kg_err_name(e));
+        abort();
+    }
+}
+
+static void remove_side(const char *suffix)
+{
+    char p[320];
+    if (snprintf(p, sizeof(p), "%s%s", fx.path, suffix) < (int)sizeof(p))
+        unlink(p);
+}
+
+static void cleanup(void)
+{
+    if (fx.store)
+        fx.store->ops->close(fx.store);
+    fx.store = NULL;
+    remove_side("-wal");
+    remove_side("-shm");
+    remove_side("-journal");
+    unlink(fx.path);
+    rmdir(fx.dir);
+}
+
+static void build_fixture(void)
+{
+    struct kg_arena a;
+    char msg[256];
+
+    kg_log_set_level(KG_LOG_ERROR);
+    fx.verbose = getenv("KG_FUZZ_VERBOSE") != NULL;
+    const char *tmp = getenv("TMPDIR");
+    int w = snprintf(fx.dir, sizeof(fx.dir), "%s/kg-csv-fuzz-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    CHECK(w > 0 && (size_t)w < sizeof(fx.dir));
+    CHECK(mkdtemp(fx.dir) != NULL);
+    w = snprintf(fx.path, sizeof(fx.path), "%s/kamgar.db", fx.dir);
+    CHECK(w > 0 && (size_t)w < sizeof(fx.path));
+    atexit(cleanup);
+    must(kg_store_sqlite_open(fx.path, true, &fx.store, msg, sizeof(msg)), "creating the store");
+
+    kg_arena_init(&a, 0);
+    struct kg_actor root = {.instance_admin = true};
+    struct kg_org o = {.id = ORG_ID, .slug = "csv-fuzz", .name = "CSV Fuzz Union",
+                       .kind = "union", .country = "PK"};
+    struct kg_org got;
+    struct kg_conflict cf = {0};
+    must(fx.store->ops->org_create(fx.store, &root, &o, &a, &got, &cf), "org_create");
+    CHECK(strcmp(got.id, ORG_ID) == 0);
+    fx.org = o; /* static strings: outlives the arena */
+    fx.who = (struct kg_actor){.org_id = ORG_ID, .role = KG_ROLE_ADMIN};
+
+    /* Someone already in the register: the seeds' +923001234567 and a@b.example meet him. */
+    struct kg_person p = {.id = PERSON_ID, .full_name = "Muhammad Ali",
+                          .phone = "+923001234567", .email = "a@b.example",
+                          .membership = "member", .consent_status = "unknown"};
+    struct kg_person out;
+    bool created = false;
+    must(fx.store->ops->person_create(fx.store, &fx.who, &p, &a, &out, &created, &cf),
+         "person_create");
+    CHECK(created);
+    kg_arena_release(&a);
+    fx.ready = true;
+}
+
+/* FNV-1a of the input: the source of the options and the cut offsets. */
+static uint64_t hash(const uint8_t *data, size_t size)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < size; i++)
+        h = (h ^ data[i]) * 1099511628211ull;
+    return h;
+}
+
+/* Imports data cut at the n_cuts offsets (ascending, each <= size) into *o. */
+static void run(const uint8_t *data, size_t size, const size_t *cuts, size_t n_cuts,
+                const struct kg_import_opts *opts, struct kg_arena *a, struct outcome *o)
+{
+    struct kg_import *im = NULL;
+    char msg[256];
+    memset(o, 0, sizeof(*o));
+    o->message = "";
+    enum kg_err e = kg_import_begin(fx.store, &fx.who, &fx.org, opts, &im, msg, sizeof(msg));
+    must(e, "kg_import_begin"); /* the options are valid: only a store failure is possible */
+    size_t at = 0;
+    for (size_t i = 0; i <= n_cuts && !e; i++) {
+        size_t end = i < n_cuts ? cuts[i] : size;
+        CHECK(end >= at && end <= size);
+        e = kg_import_feed(im, (const char *)data + at, end - at);
+        at = end;
+    }
+    if (!e)
+        e = kg_import_finish(im, a, &o->r);
+    /* A row problem is never an error; a file problem is KG_EINVAL with a reason. */
+    CHECK(e == KG_OK || e == KG_EINVAL);
+    o->err = (int)e;
+    if (e) {
+        const char *m = kg_import_message(im);
+        CHECK(m != NULL && m[0] != '\0');
+        o->message = kg_arena_strdup(a, m);
+        CHECK(o->message != NULL);
+        memset(&o->r, 0, sizeof(o->r));
+    }
+    kg_import_free(im);
+}
+
+static void check_outcome(const struct outcome *o, size_t newlines)
+{
+    const struct kg_import_result *r = &o->r;
+    if (o->err)
+        return;
+    CHECK(r->rows >= 1); /* "a header but no rows" is a file error */
+    CHECK(r->created >= 0 && r->updated >= 0 && r->skipped >= 0 && r->failed >= 0);
+    CHECK(r->created + r->updated + r->skipped + r->failed == r->rows);
+    CHECK(r->n_errors <= KG_IMPORT_MAX_ERRORS);
+    CHECK((int64_t)r->n_errors <= r->failed);
+    CHECK((int64_t)r->n_errors == r->failed || r->n_errors == KG_IMPORT_MAX_ERRORS);
+    CHECK(r->workplaces_created >= 0 && r->units_created >= 0);
+    CHECK(r->separator != NULL);
+    CHECK(strcmp(r->separator, ",") == 0 || strcmp(r->separator, ";") == 0 ||
+          strcmp(r->separator, "tab") == 0);
+    for (size_t i = 0; i < r->n_errors; i++) {
+        CHECK(r->errors[i].line >= 2);
+        CHECK(r->errors[i].line <= (int64_t)newlines + 1);
+        CHECK(r->errors[i].message != NULL && r->errors[i].message[0] != '\0');
+    }
+    for (size_t i = 0; i < r->n_unknown; i++)
+        CHECK(r->unknown_columns[i] != NULL);
+}
+
+static bool same_str(const char *x, const char *y)
+{
+    if (!x || !y)
+        return x == y;
+    return strcmp(x, y) == 0;
+}
+
+static void check_same(const struct outcome *x, const struct outcome *y)
+{
+    CHECK(x->err == y->err);
+    CHECK(strcmp(x->message, y->message) == 0);
+    CHECK(x->r.rows == y->r.rows);
+    CHECK(x->r.created == y->r.created);
+    CHECK(x->r.updated == y->r.updated);
+    CHECK(x->r.skipped == y->r.skipped);
+    CHECK(x->r.failed == y->r.failed);
+    CHECK(x->r.workplaces_created == y->r.workplaces_created);
+    CHECK(x->r.units_created == y->r.units_created);
+    CHECK(same_str(x->r.separator, y->r.separator));
+    CHECK(x->r.n_unknown == y->r.n_unknown);
+    CHECK(x->r.n_errors == y->r.n_errors);
+    for (size_t i = 0; i < x->r.n_errors; i++) {
+        CHECK(x->r.errors[i].line == y->r.errors[i].line);
+        CHECK(same_str(x->r.errors[i].field, y->r.errors[i].field));
+        CHECK(same_str(x->r.errors[i].message, y->r.errors[i].message));
+    }
+}
+
+static void show(const char *what, const struct outcome *o)
+{
+    const struct kg_import_result *r = &o->r;
+    fprintf(stderr,
+            "csv_fuzz: %s: err %d \"%s\" rows %lld created %lld updated %lld skipped %lld "
+            "failed %lld sep %s\n",
+            what, o->err, o->message, (long long)r->rows, (long long)r->created,
+            (long long)r->updated, (long long)r->skipped, (long long)r->failed,
+            r->separator ? r->separator : "-");
+    for (size_t i = 0; i < r->n_errors; i++)
+        fprintf(stderr, "csv_fuzz:   line %lld: %s %s\n", (long long)r->errors[i].line,
+                r->errors[i].field ? r->errors[i].field : "-", r->errors[i].message);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static const char *const map[] = {"Naam=full_name"};
+    struct kg_arena a;
+    struct outcome whole, pieces;
+    size_t cuts[2];
+    size_t n_cuts, newlines = 0;
+
+    if (!fx.ready)
+        build_fixture();
+    uint64_t h = hash(data, size);
+    struct kg_import_opts opts = {.dry_run = true, .update_duplicates = (h & 1) != 0};
+    if ((h & 0x70) == 0) { /* 1 in 8: a --map the header may lack (a file error then) */
+        opts.map = map;
+        opts.n_map = 1;
+    }
+    if (h & 4)
+        opts.default_country = "IN";
+
+    /* Two or three pieces; cut points anywhere, equal ones make empty pieces. */
+    n_cuts = 1 + ((h >> 3) & 1);
+    cuts[0] = size ? (size_t)((h >> 8) % (size + 1)) : 0;
+    cuts[1] = size ? (size_t)((h >> 32) % (size + 1)) : 0;
+    if (n_cuts == 2 && cuts[1] < cuts[0]) {
+        size_t t = cuts[0];
+        cuts[0] = cuts[1];
+        cuts[1] = t;
+    }
+    for (size_t i = 0; i < size; i++)
+        newlines += data[i] == '\n';
+
+    kg_arena_init(&a, 0);
+    run(data, size, NULL, 0, &opts, &a, &whole);
+    run(data, size, cuts, n_cuts, &opts, &a, &pieces);
+    if (fx.verbose) {
+        fprintf(stderr, "csv_fuzz: update=%d map=%d country=%s cuts=%zu,%zu (n=%zu) of %zu\n",
+                opts.update_duplicates, opts.n_map != 0,
+                opts.default_country ? opts.default_country : "-", cuts[0],
+                n_cuts > 1 ? cuts[1] : cuts[0], n_cuts, size);
+        show("one piece", &whole);
+        show("pieces", &pieces);
+    }
+    check_outcome(&whole, newlines);
+    check_outcome(&pieces, newlines);
+    check_same(&whole, &pieces);
+    kg_arena_release(&a);
+    return 0;
+}

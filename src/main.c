@@ -32,8 +32,8 @@ int main(int argc, char **argv)
         const char *name;
         int (*fn)(int, char **);
     } commands[] = {
-        {"init", kg_cmd_init}, {"serve", kg_cmd_serve}, {"org", kg_cmd_org},
-        {"user", kg_cmd_user}, {"demo", kg_cmd_demo}, {"backup", kg_cmd_backup},
+        {"init", kg_cmd_init},       {"serve", kg_cmd_serve},   {"org", kg_cmd_org},
+        {"user", kg_cmd_user},       {"demo", kg_cmd_demo},     {"backup", kg_cmd_backup},
         {"restore", kg_cmd_restore}, {"import", kg_cmd_import}, {"export", kg_cmd_export},
     };
     if (argc < 2) {

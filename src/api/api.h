@@ -14,16 +14,16 @@
 #include "store/store.h"
 
 struct kg_api_config {
-    size_t max_body;         /* default 1 MiB */
-    size_t max_import_body;  /* default 64 MiB */
-    long session_idle_s;     /* idle expiry of a session, default 8 hours */
-    long session_absolute_s; /* absolute expiry, default 7 days */
-    long token_absolute_s;   /* API tokens for scripts, default 90 days */
+    size_t max_body;             /* default 1 MiB */
+    size_t max_import_body;      /* default 64 MiB */
+    long session_idle_s;         /* idle expiry of a session, default 8 hours */
+    long session_absolute_s;     /* absolute expiry, default 7 days */
+    long token_absolute_s;       /* API tokens for scripts, default 90 days */
     unsigned login_fail_account; /* failures per account per window before 429, default 5 */
     unsigned login_fail_ip;      /* failures per IP per window, default 20 */
     long login_window_s;         /* default 15 minutes */
     bool tls;                    /* cookies get Secure */
-    long auth_cache_s; /* how long a session or an org role is remembered (default 2 s) */
+    long auth_cache_s;           /* how long a session or an org role is remembered (default 2 s) */
     /* argon2id cost; tests lower it. Defaults: 2 passes, 19 MiB (OWASP's minimum). */
     unsigned long long pwhash_ops;
     size_t pwhash_mem;

@@ -6,10 +6,10 @@
 
 static json_t *entry_json(const struct kg_audit_entry *e)
 {
-    json_t *o = json_pack("{s:s, s:s?, s:s?, s:s, s:s?, s:s?, s:s?, s:s}", "id", e->id, "user_id",
-                          e->user_id, "user_email", e->user_email, "action", e->action,
-                          "resource_type", e->resource_type, "resource_id", e->resource_id, "ip",
-                          e->ip, "at", e->at);
+    json_t *o =
+        json_pack("{s:s, s:s?, s:s?, s:s, s:s?, s:s?, s:s?, s:s}", "id", e->id, "user_id",
+                  e->user_id, "user_email", e->user_email, "action", e->action, "resource_type",
+                  e->resource_type, "resource_id", e->resource_id, "ip", e->ip, "at", e->at);
     if (o)
         json_object_set_new(o, "count", e->count >= 0 ? json_integer(e->count) : json_null());
     return o;

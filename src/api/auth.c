@@ -45,9 +45,9 @@ enum kg_err kg_api_hash_password(const struct kg_api_config *cfg, const char *pa
 
 json_t *kg_auth_user_json(const struct kg_user *u)
 {
-    return json_pack("{s:s, s:s, s:s?, s:b, s:s?}", "id", u->id, "email", u->email,
-                     "display_name", u->display_name, "instance_admin", u->instance_admin,
-                     "created_at", u->created_at);
+    return json_pack("{s:s, s:s, s:s?, s:b, s:s?}", "id", u->id, "email", u->email, "display_name",
+                     u->display_name, "instance_admin", u->instance_admin, "created_at",
+                     u->created_at);
 }
 
 enum kg_err kg_auth_session(struct kg_ctx *c)
@@ -66,8 +66,8 @@ enum kg_err kg_auth_session(struct kg_ctx *c)
     token_hash(token, hash);
     int64_t now = kg_unix_now();
     if (!kg_auth_cache_session(c->api->cache, hash, now, c->a, &c->session)) {
-        enum kg_err e = c->st->ops->session_get(c->st, hash, now, c->api->cfg.session_idle_s,
-                                                c->a, &c->session);
+        enum kg_err e = c->st->ops->session_get(c->st, hash, now, c->api->cfg.session_idle_s, c->a,
+                                                &c->session);
         if (e == KG_ENOTFOUND)
             return kg_api_fail(c, KG_EUNAUTH, NULL, "your session has expired; log in again");
         if (e)
@@ -92,8 +92,7 @@ struct login_body {
 
 static const struct kg_jspec login_spec[] = {
     {"email", KG_J_STR, offsetof(struct login_body, email), 1, KG_JF_NOTNULL, 0, 0, 0, NULL},
-    {"password", KG_J_STR, offsetof(struct login_body, password), 2, KG_JF_NOTNULL, 0, 0, 0,
-     NULL},
+    {"password", KG_J_STR, offsetof(struct login_body, password), 2, KG_JF_NOTNULL, 0, 0, 0, NULL},
     {NULL, 0, 0, 0, 0, 0, 0, 0, NULL},
 };
 
@@ -159,8 +158,8 @@ static enum kg_err login(struct kg_ctx *c)
     /* An unknown email costs the same argon2id work, so timing does not reveal accounts. */
     const char *dummy = c->api->dummy_hash;
     const char *check = e == KG_OK && hash && *hash ? hash : dummy;
-    bool ok = crypto_pwhash_str_verify(check, b.password, strlen(b.password)) == 0 &&
-              check != dummy;
+    bool ok =
+        crypto_pwhash_str_verify(check, b.password, strlen(b.password)) == 0 && check != dummy;
     if (!ok) {
         kg_throttle_fail(c->api->throttle, akey, now);
         kg_throttle_fail(c->api->throttle, ikey, now);
@@ -202,16 +201,15 @@ static enum kg_err login(struct kg_ctx *c)
 static enum kg_err logout(struct kg_ctx *c)
 {
     const char *authz = kg_req_header(c->req, "Authorization");
-    const char *token = authz && strncasecmp(authz, "Bearer ", 7) == 0 ? authz + 7
-                                                                        : kg_req_cookie(c->req, COOKIE);
+    const char *token =
+        authz && strncasecmp(authz, "Bearer ", 7) == 0 ? authz + 7 : kg_req_cookie(c->req, COOKIE);
     char th[65];
     token_hash(token ? token : "", th);
     kg_auth_cache_drop_session(c->api->cache, th);
     enum kg_err e = c->st->ops->session_delete(c->st, th);
     if (e && e != KG_ENOTFOUND)
         return e;
-    kg_resp_header(c->resp, "Set-Cookie",
-                   COOKIE "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    kg_resp_header(c->resp, "Set-Cookie", COOKIE "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
     return kg_api_no_content(c);
 }
 
@@ -224,9 +222,9 @@ static enum kg_err me(struct kg_ctx *c)
         return e;
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < n; i++)
-        json_array_append_new(arr, json_pack("{s:{s:s, s:s, s:s}, s:s}", "org", "id",
-                                             ms[i].org_id, "slug", ms[i].org_slug, "name",
-                                             ms[i].org_name, "role", kg_role_name(ms[i].role)));
+        json_array_append_new(arr, json_pack("{s:{s:s, s:s, s:s}, s:s}", "org", "id", ms[i].org_id,
+                                             "slug", ms[i].org_slug, "name", ms[i].org_name, "role",
+                                             kg_role_name(ms[i].role)));
     return kg_api_json(c, 200,
                        json_pack("{s:o, s:o, s:s}", "user", kg_auth_user_json(&c->session.user),
                                  "memberships", arr, "csrf_token", c->session.csrf_token));
@@ -239,8 +237,8 @@ struct password_body {
 static const struct kg_jspec password_spec[] = {
     {"current_password", KG_J_STR, offsetof(struct password_body, current_password), 1,
      KG_JF_NOTNULL, 0, 0, 0, NULL},
-    {"new_password", KG_J_STR, offsetof(struct password_body, new_password), 2, KG_JF_NOTNULL,
-     0, 0, 0, NULL},
+    {"new_password", KG_J_STR, offsetof(struct password_body, new_password), 2, KG_JF_NOTNULL, 0, 0,
+     0, NULL},
     {NULL, 0, 0, 0, 0, 0, 0, 0, NULL},
 };
 

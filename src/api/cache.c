@@ -14,7 +14,7 @@
 
 #include "util/mem.h"
 
-#define PROBES 4
+#define PROBES  4
 #define KEY_MAX 200
 
 enum kind { EMPTY, SESSION, ORG };
@@ -90,8 +90,7 @@ static bool copy_org(struct kg_arena *a, struct kg_org *d, const struct kg_org *
           copy_str(a, &d->reg_status, s->reg_status) &&
           copy_str(a, &d->reg_authority, s->reg_authority) &&
           copy_str(a, &d->reg_number, s->reg_number) && copy_str(a, &d->reg_date, s->reg_date) &&
-          copy_str(a, &d->created_at, s->created_at) &&
-          copy_str(a, &d->updated_at, s->updated_at)))
+          copy_str(a, &d->created_at, s->created_at) && copy_str(a, &d->updated_at, s->updated_at)))
         return false;
     d->affiliations.v = kg_arena_alloc(a, (s->affiliations.n + 1) * sizeof(char *));
     if (!d->affiliations.v)
@@ -185,8 +184,8 @@ static bool org_key(char *out, size_t cap, const char *user_id, const char *key)
     return n > 0 && (size_t)n < cap;
 }
 
-bool kg_auth_cache_org(struct kg_auth_cache *c, const char *user_id, const char *key,
-                       int64_t now, struct kg_arena *a, struct kg_org *org, enum kg_role *role)
+bool kg_auth_cache_org(struct kg_auth_cache *c, const char *user_id, const char *key, int64_t now,
+                       struct kg_arena *a, struct kg_org *org, enum kg_role *role)
 {
     char k[KEY_MAX];
     if (!org_key(k, sizeof(k), user_id, key))

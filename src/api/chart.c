@@ -233,18 +233,15 @@ void kg_api_chart_routes(struct kg_api *api)
     kg_api_route(api, "POST", "/api/v1/orgs/{org}/employers", employer_create, R_ORG, W, 0);
     kg_api_route(api, "GET", "/api/v1/orgs/{org}/employers/{id}", employer_get, R_ORG, R, 0);
     kg_api_route(api, "PATCH", "/api/v1/orgs/{org}/employers/{id}", employer_update, R_ORG, W, 0);
-    kg_api_route(api, "DELETE", "/api/v1/orgs/{org}/employers/{id}", employer_delete, R_ORG, W,
-                 0);
+    kg_api_route(api, "DELETE", "/api/v1/orgs/{org}/employers/{id}", employer_delete, R_ORG, W, 0);
     kg_api_route(api, "GET", "/api/v1/orgs/{org}/workplaces", workplace_list, R_ORG, R, 0);
     kg_api_route(api, "POST", "/api/v1/orgs/{org}/workplaces", workplace_create, R_ORG, W, 0);
     kg_api_route(api, "GET", "/api/v1/orgs/{org}/workplaces/{id}", workplace_get, R_ORG, R, 0);
-    kg_api_route(api, "PATCH", "/api/v1/orgs/{org}/workplaces/{id}", workplace_update, R_ORG, W,
-                 0);
+    kg_api_route(api, "PATCH", "/api/v1/orgs/{org}/workplaces/{id}", workplace_update, R_ORG, W, 0);
     kg_api_route(api, "DELETE", "/api/v1/orgs/{org}/workplaces/{id}", workplace_delete, R_ORG, W,
                  0);
     kg_api_route(api, "GET", "/api/v1/orgs/{org}/workplaces/{id}/units", unit_list, R_ORG, R, 0);
-    kg_api_route(api, "POST", "/api/v1/orgs/{org}/workplaces/{id}/units", unit_create, R_ORG, W,
-                 0);
+    kg_api_route(api, "POST", "/api/v1/orgs/{org}/workplaces/{id}/units", unit_create, R_ORG, W, 0);
     kg_api_route(api, "GET", "/api/v1/orgs/{org}/units/{id}", unit_get, R_ORG, R, 0);
     kg_api_route(api, "PATCH", "/api/v1/orgs/{org}/units/{id}", unit_update, R_ORG, W, 0);
     kg_api_route(api, "DELETE", "/api/v1/orgs/{org}/units/{id}", unit_delete, R_ORG, W, 0);

@@ -26,8 +26,8 @@ void kg_csv_write_cell(FILE *f, const char *v)
 {
     if (!v || !*v)
         return;
-    bool quote = strpbrk(v, ",;\t\"\r\n") != NULL || v[0] == ' ' || v[strlen(v) - 1] == ' ' ||
-                 v[0] == '\'';
+    bool quote =
+        strpbrk(v, ",;\t\"\r\n") != NULL || v[0] == ' ' || v[strlen(v) - 1] == ' ' || v[0] == '\'';
     if (quote)
         fputc('"', f);
     if (formula_like(v))
@@ -98,8 +98,7 @@ static void write_csv_row(FILE *f, const struct kg_person *p, const char *wp, co
     fputs("\r\n", f);
 }
 
-static enum kg_err write_one(void *ctx, const struct kg_person *p, const char *wp,
-                             const char *unit)
+static enum kg_err write_one(void *ctx, const struct kg_person *p, const char *wp, const char *unit)
 {
     struct walk *w = ctx;
     if (w->fmt == KG_EXPORT_CSV) {

@@ -23,7 +23,7 @@
 #include "util/str.h"
 
 #define MAX_COLUMNS 200
-#define MAX_RECORD (1u << 20) /* a longer record is an unterminated quote, not a person */
+#define MAX_RECORD  (1u << 20) /* a longer record is an unterminated quote, not a person */
 
 struct cell {
     const char *p;
@@ -43,9 +43,9 @@ struct kg_import {
     char delim;
     struct kg_buf pending; /* bytes before the first newline, for separator detection */
     bool bom_checked;
-    int64_t line;          /* physical line being fed (1-based) */
-    int64_t record_line;   /* line where the current record started */
-    size_t record_bytes;   /* bytes fed since the last record ended */
+    int64_t line;        /* physical line being fed (1-based) */
+    int64_t record_line; /* line where the current record started */
+    size_t record_bytes; /* bytes fed since the last record ended */
     int64_t bytes;
 
     /* The header. */
@@ -102,8 +102,8 @@ static enum kg_err check_map(struct kg_import *im)
         }
         if (kg_col_by_name(eq + 1) == KG_COL_NONE && strcmp(eq + 1, "ignore") != 0) {
             snprintf(im->message, sizeof(im->message),
-                     "--map %s: \"%s\" is not a person field (see docs/import.md)",
-                     im->opts.map[i], eq + 1);
+                     "--map %s: \"%s\" is not a person field (see docs/import.md)", im->opts.map[i],
+                     eq + 1);
             return KG_EINVAL;
         }
     }
@@ -262,8 +262,9 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
     case KG_COL_MEMBERSHIP:
         p->membership = kg_csv_membership(v);
         r->fields |= KG_P_MEMBERSHIP;
-        return p->membership ? NULL : "is not one of yes, no, none, applicant, member, lapsed, "
-                                      "former";
+        return p->membership ? NULL
+                             : "is not one of yes, no, none, applicant, member, lapsed, "
+                               "former";
     case KG_COL_MEMBER_SINCE: p->member_since = v, r->fields |= KG_P_MEMBER_SINCE; return NULL;
     case KG_COL_ASSESSMENT: {
         int64_t x;
@@ -283,9 +284,7 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
     case KG_COL_TAGS:
         r->fields |= KG_P_TAGS;
         return split_list(a, v, &p->tags) ? NULL : "is too long";
-    case KG_COL_CONSENT_STATUS:
-        p->consent_status = v, r->fields |= KG_P_CONSENT;
-        return NULL;
+    case KG_COL_CONSENT_STATUS: p->consent_status = v, r->fields |= KG_P_CONSENT; return NULL;
     case KG_COL_CONSENT_SOURCE: p->consent_source = v; return NULL;
     case KG_COL_CONSENT_AT: p->consent_at = v; return NULL;
     case KG_COL_NOTES: p->notes = v, r->fields |= KG_P_NOTES; return NULL;
@@ -355,8 +354,7 @@ static bool blank_record(const struct kg_import *im)
 {
     for (size_t i = 0; i < im->n_cells; i++)
         for (size_t k = 0; k < im->cells[i].len; k++)
-            if (im->cells[i].p[k] != ' ' && im->cells[i].p[k] != '\t' &&
-                im->cells[i].p[k] != '\r')
+            if (im->cells[i].p[k] != ' ' && im->cells[i].p[k] != '\t' && im->cells[i].p[k] != '\r')
                 return false;
     return true;
 }
@@ -640,8 +638,7 @@ enum kg_err kg_import_feed(struct kg_import *im, const char *data, size_t n)
     return feed_lines(im, data, n);
 }
 
-enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a,
-                             struct kg_import_result *out)
+enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg_import_result *out)
 {
     enum kg_err e = KG_OK;
     if (!im->failed && !im->csv_ready) {

@@ -16,7 +16,7 @@
 #include "util/arena.h"
 
 #define KG_IMPORT_MAX_ERRORS 1000
-#define KG_IMPORT_BATCH 2000
+#define KG_IMPORT_BATCH      2000
 
 struct kg_import_opts {
     bool dry_run;

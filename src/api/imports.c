@@ -16,20 +16,18 @@ static json_t *result_json(const struct kg_import_result *r, bool dry_run)
 {
     json_t *errors = json_array(), *unknown = json_array();
     for (size_t i = 0; errors && i < r->n_errors; i++)
-        json_array_append_new(errors, json_pack("{s:I, s:s?, s:s}", "line",
-                                                (json_int_t)r->errors[i].line, "field",
-                                                r->errors[i].field, "message",
-                                                r->errors[i].message));
+        json_array_append_new(
+            errors, json_pack("{s:I, s:s?, s:s}", "line", (json_int_t)r->errors[i].line, "field",
+                              r->errors[i].field, "message", r->errors[i].message));
     for (size_t i = 0; unknown && i < r->n_unknown; i++)
         json_array_append_new(unknown, json_string(r->unknown_columns[i]));
     return json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:b, s:o, s:s}", "dry_run",
                      dry_run, "rows", (json_int_t)r->rows, "created", (json_int_t)r->created,
-                     "updated", (json_int_t)r->updated, "skipped", (json_int_t)r->skipped,
-                     "failed", (json_int_t)r->failed, "workplaces_created",
-                     (json_int_t)r->workplaces_created, "units_created",
-                     (json_int_t)r->units_created, "errors", errors, "errors_truncated",
-                     (int64_t)r->n_errors < r->failed, "unknown_columns", unknown, "separator",
-                     r->separator);
+                     "updated", (json_int_t)r->updated, "skipped", (json_int_t)r->skipped, "failed",
+                     (json_int_t)r->failed, "workplaces_created", (json_int_t)r->workplaces_created,
+                     "units_created", (json_int_t)r->units_created, "errors", errors,
+                     "errors_truncated", (int64_t)r->n_errors < r->failed, "unknown_columns",
+                     unknown, "separator", r->separator);
 }
 
 static bool csv_type(const char *ct)
@@ -105,13 +103,12 @@ static enum kg_err export_people(struct kg_ctx *c, enum kg_export_format fmt)
     kg_api_audit(c, fmt == KG_EXPORT_CSV ? "people.export.csv" : "people.export.json", "person",
                  NULL, count);
     c->resp->status = 200;
-    c->resp->content_type =
-        fmt == KG_EXPORT_CSV ? "text/csv; charset=utf-8" : "application/json";
+    c->resp->content_type = fmt == KG_EXPORT_CSV ? "text/csv; charset=utf-8" : "application/json";
     c->resp->from_fd = true;
     c->resp->fd = fd;
     c->resp->body_len = (size_t)size;
-    const char *disp = kg_arena_printf(c->a, "attachment; filename=\"%s-people.%s\"",
-                                       c->org.slug, fmt == KG_EXPORT_CSV ? "csv" : "json");
+    const char *disp = kg_arena_printf(c->a, "attachment; filename=\"%s-people.%s\"", c->org.slug,
+                                       fmt == KG_EXPORT_CSV ? "csv" : "json");
     if (disp)
         kg_resp_header(c->resp, "Content-Disposition", disp);
     return KG_OK;
@@ -131,8 +128,7 @@ void kg_api_import_routes(struct kg_api *api)
 {
     kg_api_route(api, "POST", "/api/v1/orgs/{org}/imports/people", import_people, R_ORG,
                  KG_ROLE_ORGANIZER, api->cfg.max_import_body);
-    kg_api_route(api, "GET", "/api/v1/orgs/{org}/people.csv", export_csv, R_ORG, KG_ROLE_ADMIN,
-                 0);
+    kg_api_route(api, "GET", "/api/v1/orgs/{org}/people.csv", export_csv, R_ORG, KG_ROLE_ADMIN, 0);
     kg_api_route(api, "GET", "/api/v1/orgs/{org}/people.json", export_json, R_ORG, KG_ROLE_ADMIN,
                  0);
 }

@@ -219,10 +219,8 @@ static json_t *encode_value(const struct kg_jspec *f, const char *rec)
         int64_t x = *(const int64_t *)at;
         return x == f->null_value ? json_null() : json_integer(x);
     }
-    case KG_J_BOOL:
-        return json_boolean(*(const bool *)at);
-    case KG_J_OBJ:
-        return kg_json_encode(f->sub, rec);
+    case KG_J_BOOL: return json_boolean(*(const bool *)at);
+    case KG_J_OBJ: return kg_json_encode(f->sub, rec);
     }
     return json_null();
 }
@@ -304,8 +302,7 @@ static enum kg_err write_value(struct kg_buf *b, const struct kg_jspec *f, const
 {
     const void *at = rec + f->offset;
     switch (f->type) {
-    case KG_J_STR:
-        return kg_json_write_str(b, *(const char *const *)at);
+    case KG_J_STR: return kg_json_write_str(b, *(const char *const *)at);
     case KG_J_STRLIST: {
         const struct kg_strlist *l = at;
         enum kg_err e = kg_buf_append(b, "[", 1);
@@ -324,8 +321,7 @@ static enum kg_err write_value(struct kg_buf *b, const struct kg_jspec *f, const
     }
     case KG_J_BOOL:
         return *(const bool *)at ? kg_buf_append(b, "true", 4) : kg_buf_append(b, "false", 5);
-    case KG_J_OBJ:
-        return kg_json_write(b, f->sub, rec, NULL);
+    case KG_J_OBJ: return kg_json_write(b, f->sub, rec, NULL);
     }
     return KG_EINTERNAL;
 }

@@ -62,8 +62,8 @@ enum kg_err kg_json_parse(struct kg_arena *a, const char *s, size_t n, json_t **
  * KG_EINVAL (unknown field, wrong type, out of range) or KG_ETOOBIG, with err filled.
  */
 enum kg_err kg_json_decode(struct kg_arena *a, const struct kg_jspec *spec, json_t *obj,
-                           bool create, void *rec, unsigned *fields, struct kg_jerr *err)
-    KG_MUST_CHECK;
+                           bool create, void *rec, unsigned *fields,
+                           struct kg_jerr *err) KG_MUST_CHECK;
 
 /*
  * Appends the record at rec as a JSON object to b, without building jansson values: the hot

@@ -91,8 +91,8 @@ static enum kg_err update(struct kg_ctx *c)
 static json_t *member_json(const struct kg_membership *m)
 {
     return json_pack("{s:s, s:s, s:s?, s:s, s:s?}", "user_id", m->user_id, "email", m->email,
-                     "display_name", m->display_name, "role", kg_role_name(m->role),
-                     "created_at", m->created_at);
+                     "display_name", m->display_name, "role", kg_role_name(m->role), "created_at",
+                     m->created_at);
 }
 
 static enum kg_err members(struct kg_ctx *c)
@@ -138,7 +138,8 @@ static enum kg_err put_member(struct kg_ctx *c, const struct member_body *b, con
 {
     enum kg_role role = kg_role_parse(b->role);
     if (role == KG_ROLE_NONE)
-        return kg_api_fail(c, KG_EINVAL, "role", "is not one of admin, organizer, activist, viewer");
+        return kg_api_fail(c, KG_EINVAL, "role",
+                           "is not one of admin, organizer, activist, viewer");
     struct kg_membership m;
     enum kg_err e = c->st->ops->member_put(c->st, &c->who, user_id, role, c->a, &m);
     if (e == KG_ECONFLICT)
@@ -163,8 +164,9 @@ static enum kg_err add_member(struct kg_ctx *c)
     if (!(fields & 4))
         return kg_api_fail(c, KG_EINVAL, "role", "is required");
     if (b.display_name && !kg_text_ok(b.display_name, KG_MAX_NAME, false))
-        return kg_api_fail(c, KG_EINVAL, "display_name", "must be a single line of at most 200 "
-                                                         "characters");
+        return kg_api_fail(c, KG_EINVAL, "display_name",
+                           "must be a single line of at most 200 "
+                           "characters");
     struct kg_user u;
     e = user_for(c, &b, &u);
     if (e)

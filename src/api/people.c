@@ -51,8 +51,7 @@ static enum kg_err check(struct kg_ctx *c, struct kg_person *p, unsigned fields,
         return kg_api_fail(c, KG_EINVAL, ve.field, ve.message);
     if (c->who.role == KG_ROLE_ACTIVIST && (fields & KG_P_ASSIGNED_TO) &&
         (!p->assigned_to || strcmp(p->assigned_to, c->who.user_id) != 0))
-        return kg_api_fail(c, KG_EFORBIDDEN, "assigned_to",
-                           "can only be yourself for an activist");
+        return kg_api_fail(c, KG_EFORBIDDEN, "assigned_to", "can only be yourself for an activist");
     return normalise_contact(c, p, fields);
 }
 

@@ -12,13 +12,14 @@
 
 #include "domain/model.h"
 
+/* clang-format off */
 #define STR(name, type, field, bit) {name, KG_J_STR, offsetof(type, field), bit, 0, 0, 0, 0, NULL}
-#define STR_F(name, type, field, bit, flags)                                                      \
+#define STR_F(name, type, field, bit, flags) \
     {name, KG_J_STR, offsetof(type, field), bit, flags, 0, 0, 0, NULL}
 #define RO(name, type, field) {name, KG_J_STR, offsetof(type, field), 0, KG_JF_READONLY, 0, 0, 0, NULL}
-#define LIST(name, type, field, bit)                                                              \
-    {name, KG_J_STRLIST, offsetof(type, field), bit, 0, 0, 0, 0, NULL}
+#define LIST(name, type, field, bit) {name, KG_J_STRLIST, offsetof(type, field), bit, 0, 0, 0, 0, NULL}
 #define END {NULL, 0, 0, 0, 0, 0, 0, 0, NULL}
+/* clang-format on */
 
 static const struct kg_jspec consent_spec[] = {
     STR("status", struct kg_person, consent_status, 0),
@@ -94,8 +95,10 @@ const struct kg_jspec kg_employer_spec[] = {
     END,
 };
 
-#define HEADCOUNT(type, bit)                                                                      \
-    {"headcount", KG_J_INT64, offsetof(type, headcount), bit, 0, 0, 10000000, -1, NULL}
+#define HEADCOUNT(type, bit)                                                                       \
+    {                                                                                              \
+        "headcount", KG_J_INT64, offsetof(type, headcount), bit, 0, 0, 10000000, -1, NULL          \
+    }
 
 const struct kg_jspec kg_workplace_spec[] = {
     STR_F("id", struct kg_workplace, id, 0, KG_JF_CREATE | KG_JF_NOTNULL),

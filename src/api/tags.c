@@ -85,7 +85,7 @@ void kg_api_tag_routes(struct kg_api *api)
 {
     kg_api_route(api, "GET", "/api/v1/orgs/{org}/tags", list, R_ORG, KG_ROLE_VIEWER, 0);
     kg_api_route(api, "POST", "/api/v1/orgs/{org}/tags", create, R_ORG, KG_ROLE_ORGANIZER, 0);
-    kg_api_route(api, "PATCH", "/api/v1/orgs/{org}/tags/{id}", rename_tag, R_ORG,
-                 KG_ROLE_ORGANIZER, 0);
+    kg_api_route(api, "PATCH", "/api/v1/orgs/{org}/tags/{id}", rename_tag, R_ORG, KG_ROLE_ORGANIZER,
+                 0);
     kg_api_route(api, "DELETE", "/api/v1/orgs/{org}/tags/{id}", del, R_ORG, KG_ROLE_ORGANIZER, 0);
 }

@@ -87,9 +87,10 @@ int kg_cmd_init(int argc, char **argv)
     const char *db = NULL, *email = NULL, *pwfile = NULL;
     bool help;
     size_t npos;
-    const struct kg_opt opts[] = {
-        {"db", &db, NULL}, {"admin-email", &email, NULL}, {"admin-password-file", &pwfile, NULL},
-        {NULL, NULL, NULL}};
+    const struct kg_opt opts[] = {{"db", &db, NULL},
+                                  {"admin-email", &email, NULL},
+                                  {"admin-password-file", &pwfile, NULL},
+                                  {NULL, NULL, NULL}};
     if (!kg_cli_parse(argc, argv, 2, opts, NULL, 0, &npos, &help))
         return KG_EXIT_USAGE;
     if (help) {
@@ -137,8 +138,8 @@ int kg_cmd_org(int argc, char **argv)
     size_t npos;
     const char *pos[1];
     const struct kg_opt opts[] = {
-        {"db", &db, NULL},           {"slug", &o.slug, NULL},       {"name", &o.name, NULL},
-        {"kind", &o.kind, NULL},     {"country", &o.country, NULL}, {"sector", &o.sector, NULL},
+        {"db", &db, NULL},       {"slug", &o.slug, NULL},       {"name", &o.name, NULL},
+        {"kind", &o.kind, NULL}, {"country", &o.country, NULL}, {"sector", &o.sector, NULL},
         {NULL, NULL, NULL}};
     if (!kg_cli_parse(argc, argv, 2, opts, pos, 1, &npos, &help))
         return KG_EXIT_USAGE;
@@ -268,10 +269,10 @@ int kg_cmd_user(int argc, char **argv)
     bool help;
     size_t npos;
     const char *pos[1];
-    const struct kg_opt opts[] = {
-        {"db", &db, NULL},     {"org", &org, NULL},   {"email", &email, NULL},
-        {"role", &role, NULL}, {"name", &name, NULL}, {"password-file", &pw, NULL},
-        {NULL, NULL, NULL}};
+    const struct kg_opt opts[] = {{"db", &db, NULL},       {"org", &org, NULL},
+                                  {"email", &email, NULL}, {"role", &role, NULL},
+                                  {"name", &name, NULL},   {"password-file", &pw, NULL},
+                                  {NULL, NULL, NULL}};
     if (!kg_cli_parse(argc, argv, 2, opts, pos, 1, &npos, &help))
         return KG_EXIT_USAGE;
     if (help || npos == 0) {
@@ -317,9 +318,10 @@ int kg_cmd_demo(int argc, char **argv)
     const char *db = NULL, *email = "admin@demo.kamgar.org", *pwfile = NULL;
     bool help;
     size_t npos;
-    const struct kg_opt opts[] = {
-        {"db", &db, NULL}, {"admin-email", &email, NULL}, {"admin-password-file", &pwfile, NULL},
-        {NULL, NULL, NULL}};
+    const struct kg_opt opts[] = {{"db", &db, NULL},
+                                  {"admin-email", &email, NULL},
+                                  {"admin-password-file", &pwfile, NULL},
+                                  {NULL, NULL, NULL}};
     if (!kg_cli_parse(argc, argv, 2, opts, NULL, 0, &npos, &help))
         return KG_EXIT_USAGE;
     if (help) {
@@ -357,8 +359,8 @@ int kg_cmd_demo(int argc, char **argv)
         rc = KG_EXIT_USER;
     }
     if (rc == KG_EXIT_OK)
-        printf("demo database %s: org \"%s\" (%s)\nlogin: %s / %s\n", db, org.name, org.slug,
-               email, pwfile ? "(the password in your file)" : password);
+        printf("demo database %s: org \"%s\" (%s)\nlogin: %s / %s\n", db, org.name, org.slug, email,
+               pwfile ? "(the password in your file)" : password);
     kg_arena_release(&a);
     s->ops->close(s);
     return rc;

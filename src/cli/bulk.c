@@ -132,9 +132,13 @@ static int run_import(struct kg_store *s, const char *org, const char *path,
         char now[21];
         kg_time_now(now);
         const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-        struct kg_audit_entry ae = {.org_id = o.id, .action = "people.import",
-                                    .resource_type = "import", .resource_id = base,
-                                    .count = r.created + r.updated, .ip = "cli", .at = now};
+        struct kg_audit_entry ae = {.org_id = o.id,
+                                    .action = "people.import",
+                                    .resource_type = "import",
+                                    .resource_id = base,
+                                    .count = r.created + r.updated,
+                                    .ip = "cli",
+                                    .at = now};
         if (s->ops->audit_add(s, &ae) != KG_OK)
             kg_cli_err("warning: could not write the audit entry");
     }
@@ -285,9 +289,11 @@ int kg_cmd_export(int argc, char **argv)
     }
     char now[21];
     kg_time_now(now);
-    struct kg_audit_entry ae = {.org_id = o.id, .action = csv ? "people.export.csv"
-                                                              : "people.export.json",
-                                .resource_type = "person", .count = count, .ip = "cli",
+    struct kg_audit_entry ae = {.org_id = o.id,
+                                .action = csv ? "people.export.csv" : "people.export.json",
+                                .resource_type = "person",
+                                .count = count,
+                                .ip = "cli",
                                 .at = now};
     if (s->ops->audit_add(s, &ae) != KG_OK)
         kg_cli_err("warning: could not write the audit entry");

@@ -53,10 +53,10 @@ int kg_cmd_serve(int argc, char **argv)
     const char *db = NULL, *listen = NULL, *threads_s = NULL, *cert = NULL, *key = NULL;
     bool trust_proxy = false, quiet = false, help;
     size_t npos;
-    const struct kg_opt opts[] = {{"db", &db, NULL},          {"listen", &listen, NULL},
-                                  {"threads", &threads_s, NULL}, {"tls-cert", &cert, NULL},
-                                  {"tls-key", &key, NULL},    {"trust-proxy", NULL, &trust_proxy},
-                                  {"quiet", NULL, &quiet},    {NULL, NULL, NULL}};
+    const struct kg_opt opts[] = {
+        {"db", &db, NULL},         {"listen", &listen, NULL}, {"threads", &threads_s, NULL},
+        {"tls-cert", &cert, NULL}, {"tls-key", &key, NULL},   {"trust-proxy", NULL, &trust_proxy},
+        {"quiet", NULL, &quiet},   {NULL, NULL, NULL}};
     if (!kg_cli_parse(argc, argv, 2, opts, NULL, 0, &npos, &help))
         return KG_EXIT_USAGE;
     if (help) {
@@ -116,8 +116,8 @@ int kg_cmd_serve(int argc, char **argv)
     struct kg_server *srv = NULL;
     char msg[256];
     int rc = KG_EXIT_OK;
-    if (kg_server_start(&scfg, kg_api_router(api), kg_api_metrics(api), &srv, msg,
-                        sizeof(msg)) != KG_OK) {
+    if (kg_server_start(&scfg, kg_api_router(api), kg_api_metrics(api), &srv, msg, sizeof(msg)) !=
+        KG_OK) {
         kg_cli_err("%s", msg);
         rc = KG_EXIT_USER;
     } else {

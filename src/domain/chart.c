@@ -72,9 +72,9 @@ void kg_test_finish(struct kg_test_row *r, int threshold_pct)
 void kg_rank_finish(struct kg_rank_row *r)
 {
     const struct kg_rank_counts *n = &r->n;
-    r->mean_intensity =
-        n->mentions > 0 ? round(100.0 * (double)n->intensity_sum / (double)n->mentions) / 100.0
-                        : 0.0;
+    r->mean_intensity = n->mentions > 0
+                            ? round(100.0 * (double)n->intensity_sum / (double)n->mentions) / 100.0
+                            : 0.0;
     r->score = round(100.0 * (double)n->people * r->mean_intensity) / 100.0;
     r->share_pct = kg_pct(n->people, n->spoken_to);
 }

@@ -85,7 +85,7 @@ struct kg_conversation_filter {
 /* One assessment of a person, kept for ever (GET …/people/{id}/assessments). */
 struct kg_assessment_entry {
     const char *person_id, *conversation_id, *user_id;
-    int assessment; /* 1..5 */
+    int assessment;          /* 1..5 */
     const char *at;          /* the conversation's happened_at */
     const char *recorded_at; /* when it reached the server */
 };
@@ -104,16 +104,16 @@ struct kg_card {
     const char *id, *org_id, *campaign_id, *person_id;
     const char *kind; /* membership|authorization|petition */
     const char *signed_on, *collected_by, *witness, *evidence_sha256;
-    const char *revoked_on; /* NULL while the card stands */
-    bool flagged;           /* the person is not in the campaign's workplaces */
+    const char *revoked_on;       /* NULL while the card stands */
+    bool flagged;                 /* the person is not in the campaign's workplaces */
     const char *hash, *prev_hash; /* hex SHA-256 of the ledger entry and the one before */
     const char *created_at;
 };
 
 struct kg_card_verify {
     bool ok;
-    int64_t count;        /* ledger entries checked */
-    const char *head;     /* hash of the last entry, NULL when empty */
+    int64_t count;         /* ledger entries checked */
+    const char *head;      /* hash of the last entry, NULL when empty */
     const char *first_bad; /* id of the first card whose entry no longer matches */
 };
 
@@ -154,7 +154,7 @@ enum kg_task_field {
 
 struct kg_task_filter {
     const char *assignee_id, *person_id, *campaign_id, *due_before; /* due_before: a date */
-    int done; /* -1 any, 0 open, 1 done */
+    int done;                                                       /* -1 any, 0 open, 1 done */
     int64_t page, per_page;
 };
 
@@ -169,11 +169,11 @@ struct kg_chart_counts {
     int64_t headcount_known; /* the unit's/workplace's recorded headcount, -1 when unknown */
     int64_t contacts;        /* people in kamgar in this row */
     int64_t assessed;
-    int64_t by_assessment[6]; /* [1]..[5]; [0] unused */
-    int64_t cards;            /* people with an active (not revoked) card in the campaign */
-    int64_t committee;        /* committee members whose person is in this row */
-    int64_t leaders;          /* is_leader */
-    bool covered;             /* a committee member is in or covers this row */
+    int64_t by_assessment[6];    /* [1]..[5]; [0] unused */
+    int64_t cards;               /* people with an active (not revoked) card in the campaign */
+    int64_t committee;           /* committee members whose person is in this row */
+    int64_t leaders;             /* is_leader */
+    bool covered;                /* a committee member is in or covers this row */
     const char *last_contact_at; /* latest conversation with a person of this row */
 };
 
@@ -193,8 +193,8 @@ struct kg_chart_row {
 struct kg_rank_counts {
     const char *issue_id, *name;
     const char *unit_id, *unit_name; /* NULL for the campaign-wide row */
-    int64_t people;   /* distinct people who raised it */
-    int64_t mentions; /* conversations that raised it */
+    int64_t people;                  /* distinct people who raised it */
+    int64_t mentions;                /* conversations that raised it */
     int64_t intensity_sum;
     int64_t spoken_to; /* distinct people spoken to in the campaign (or the unit) */
 };

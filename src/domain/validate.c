@@ -9,18 +9,18 @@
 
 #include "util/str.h"
 
-const char *const kg_org_kinds[] = {"union", "federation", "association", "cbo", "global_union",
-                                    "ngo", NULL};
-const char *const kg_reg_statuses[] = {"unregistered", "applied", "registered", "refused",
-                                       "cancelled", NULL};
-const char *const kg_employment_types[] = {"formal",   "informal",      "home_based",
-                                           "platform", "self_employed", "contract",
-                                           "unemployed", "other",       NULL};
+const char *const kg_org_kinds[] = {"union",        "federation", "association", "cbo",
+                                    "global_union", "ngo",        NULL};
+const char *const kg_reg_statuses[] = {"unregistered", "applied",   "registered",
+                                       "refused",      "cancelled", NULL};
+const char *const kg_employment_types[] = {"formal",     "informal",      "home_based",
+                                           "platform",   "self_employed", "contract",
+                                           "unemployed", "other",         NULL};
 const char *const kg_memberships[] = {"none", "applicant", "member", "lapsed", "former", NULL};
 const char *const kg_unit_kinds[] = {"department", "shift", "line", "floor", "team", "other", NULL};
 const char *const kg_consent_statuses[] = {"given", "withdrawn", "unknown", NULL};
-const char *const kg_genders[] = {"female",     "male",  "transgender", "non_binary",
-                                  "other",      "undisclosed", NULL};
+const char *const kg_genders[] = {"female", "male",        "transgender", "non_binary",
+                                  "other",  "undisclosed", NULL};
 const char *const kg_role_names[] = {"none", "viewer", "activist", "organizer", "admin", NULL};
 
 bool kg_in_set(const char *const *set, const char *v)
@@ -166,7 +166,7 @@ bool kg_tag_name_valid(const char *s)
 #define CHECK_TEXT(bit, val, name, max)                                                            \
     do {                                                                                           \
         if ((fields & (bit)) && (val) && !kg_text_ok((val), (max), false))                         \
-            FAIL(name, "must be a single line of at most " #max " characters");                  \
+            FAIL(name, "must be a single line of at most " #max " characters");                    \
     } while (0)
 
 #define CHECK_ENUM(bit, val, name, set)                                                            \

@@ -9,7 +9,7 @@
 #include "util/mem.h"
 
 static const double bounds_ms[] = {0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 5000};
-#define N_BOUNDS (sizeof(bounds_ms) / sizeof(bounds_ms[0]))
+#define N_BOUNDS  (sizeof(bounds_ms) / sizeof(bounds_ms[0]))
 #define N_CLASSES 5 /* 1xx..5xx */
 
 struct route_metrics {
@@ -82,13 +82,12 @@ static enum kg_err render_route(const struct route_metrics *r, const char *metho
                               method, pattern, (unsigned long long)cum);
     }
     if (!e)
-        e = kg_buf_printf(
-            out,
-            "http_request_duration_seconds_sum{method=\"%s\",route=\"%s\"} %.6f\n"
-            "http_request_duration_seconds_count{method=\"%s\",route=\"%s\"} %llu\n",
-            method, pattern,
-            (double)atomic_load_explicit(&r->sum_usec, memory_order_relaxed) / 1e6, method,
-            pattern, (unsigned long long)cum);
+        e = kg_buf_printf(out,
+                          "http_request_duration_seconds_sum{method=\"%s\",route=\"%s\"} %.6f\n"
+                          "http_request_duration_seconds_count{method=\"%s\",route=\"%s\"} %llu\n",
+                          method, pattern,
+                          (double)atomic_load_explicit(&r->sum_usec, memory_order_relaxed) / 1e6,
+                          method, pattern, (unsigned long long)cum);
     return e;
 }
 

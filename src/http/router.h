@@ -13,7 +13,7 @@
 #include "util/arena.h"
 #include "util/err.h"
 
-#define KG_MAX_PARAMS 4
+#define KG_MAX_PARAMS       4
 #define KG_MAX_RESP_HEADERS 8
 
 struct kg_header {
@@ -63,7 +63,8 @@ struct kg_router;
 
 /*
  * fallback(ctx, req, resp, status) answers 404, 405 and 413 (a path whose parameters did
- * not fit the arena), so that errors keep the API's JSON shape. default_max_body applies to routes registered with max_body 0.
+ * not fit the arena), so that errors keep the API's JSON shape. default_max_body applies to routes
+ * registered with max_body 0.
  */
 struct kg_router *kg_router_new(void *ctx, size_t default_max_body,
                                 void (*fallback)(void *ctx, struct kg_req *, struct kg_resp *,

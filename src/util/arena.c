@@ -15,7 +15,7 @@
 #include "util/mem.h"
 
 #define BLOCK_SIZE 8192
-#define ALIGN 16
+#define ALIGN      16
 
 struct kg_arena_block {
     struct kg_arena_block *next;

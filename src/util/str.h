@@ -32,13 +32,13 @@ size_t kg_utf8_len(const char *s, size_t n);
  * into out, which must hold n + 1 bytes. Returns KG_EINVAL on a bad %-escape.
  * *outlen gets the decoded length; the result is NUL-terminated and may contain NULs.
  */
-enum kg_err kg_url_decode(const char *s, size_t n, bool plus_is_space, char *out, size_t *outlen)
-    KG_MUST_CHECK;
+enum kg_err kg_url_decode(const char *s, size_t n, bool plus_is_space, char *out,
+                          size_t *outlen) KG_MUST_CHECK;
 
 /* Parses the whole of s (no sign prefix junk, no trailing bytes) as a base-10 integer in
  * [min, max]. KG_EINVAL otherwise. */
-enum kg_err kg_parse_i64(const char *s, size_t n, int64_t min, int64_t max, int64_t *out)
-    KG_MUST_CHECK;
+enum kg_err kg_parse_i64(const char *s, size_t n, int64_t min, int64_t max,
+                         int64_t *out) KG_MUST_CHECK;
 
 /* True for "YYYY-MM-DD" naming a real calendar date. */
 bool kg_date_valid(const char *s);

@@ -9,7 +9,7 @@
 #
 # usage: scripts/fuzz.sh BUILD_DIR [SECONDS]
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then
     echo "usage: $0 BUILD_DIR [SECONDS]" >&2
@@ -57,7 +57,7 @@ for bin in $targets; do
             cp "$src"/* "$dir/corpus/"
         fi
     done
-    seeds=$(ls "$dir/corpus" | wc -l)
+    seeds=$(find "$dir/corpus" -type f | wc -l)
 
     abs_bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
     (cd "$dir" && TMPDIR="$dir/tmp" "$abs_bin" -max_total_time="$seconds" -timeout=10 \
@@ -68,9 +68,10 @@ for bin in $targets; do
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log" | tail -n 1)
     [ -n "$runs" ] || runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$dir/log" | tail -n 1)
     [ -n "$runs" ] || runs="?"
-    found=$(ls "$dir/corpus" | wc -l)
+    found=$(find "$dir/corpus" -type f | wc -l)
 
-    artifacts=$(ls "$dir/artifacts" 2>/dev/null)
+    # What libFuzzer writes for a failure; slow-unit-* files alone are not one.
+    artifacts=$(cd "$dir/artifacts" && ls crash-* leak-* timeout-* oom-* 2>/dev/null)
     if [ "$rc" -eq 0 ] && [ -z "$artifacts" ]; then
         printf 'fuzz %-8s ok      %10s runs in %ss, corpus %s -> %s\n' "$name" "$runs" \
             "$seconds" "$seeds" "$found"
@@ -86,7 +87,7 @@ for bin in $targets; do
             saved="$saved tests/fuzz/regression/$name/$a"
         done
     fi
-    kind=$(printf '%s\n' $artifacts | sed -n 's/^\([a-z-]*\)-[0-9a-f]*$/\1/p' | sort -u |
+    kind=$(printf '%s\n' "$artifacts" | sed -n 's/^\([a-z]*\)-[0-9a-f]*$/\1/p' | sort -u |
         tr '\n' ' ')
     printf 'fuzz %-8s FAILED  %10s runs: %s(exit %s)\n' "$name" "$runs" "${kind:-error }" "$rc"
     echo "---- last lines of the $name fuzzer's output:"

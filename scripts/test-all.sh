@@ -25,7 +25,7 @@ for dir in "$@"; do
     echo "=== building $dir"
     meson compile -C "$dir" >"$dir/compile.log" 2>&1 || { cat "$dir/compile.log"; exit 1; }
     echo "=== testing $dir"
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         meson test -C "$dir" --print-errorlogs --num-processes 2 || status=1
     log="$dir/meson-logs/testlog.json"
     if [ -f "$log" ]; then

@@ -99,11 +99,14 @@ void kg_api_error(struct kg_ctx *c, enum kg_err e)
         if (status >= 500)
             msg = default_message(e); /* never leak internals */
         if (c->err_field && status < 500) {
-            json_object_set_new(err, "field", json_string(c->err_field));
+            json_t *f = json_string(c->err_field);
+            json_object_set_new(err, "field", f ? f : json_string("(not text)"));
             const char *full = kg_arena_printf(c->a, "%s %s", c->err_field, msg);
-            json_object_set_new(err, "message", json_string(full ? full : msg));
+            json_t *m = json_string(full ? full : msg);
+            json_object_set_new(err, "message", m ? m : json_string(default_message(e)));
         } else {
-            json_object_set_new(err, "message", json_string(msg));
+            json_t *m = json_string(msg); /* NULL when msg is not UTF-8: never lose the key */
+            json_object_set_new(err, "message", m ? m : json_string(default_message(e)));
         }
         if (c->err_existing_id)
             json_object_set_new(err, "existing_id", json_string(c->err_existing_id));
@@ -362,8 +365,9 @@ static void fallback(void *ctx, struct kg_req *req, struct kg_resp *resp, int st
         char allowed[64];
         struct kg_api *api = ctx;
         kg_router_allowed(api->router, req->path, allowed, sizeof(allowed));
-        c.err_message = kg_arena_printf(c.a, "%s is not allowed on this path (allowed: %s)",
-                                        req->method, allowed);
+        /* The method is not echoed: it is outside input and may not even be text. */
+        c.err_message = kg_arena_printf(c.a, "this method is not allowed on this path (allowed: %s)",
+                                        allowed);
         kg_api_error(&c, KG_EMETHOD);
         const char *allow = kg_arena_strdup(c.a, allowed);
         if (allow)
@@ -397,6 +401,10 @@ struct kg_api *kg_api_new(const struct kg_api_config *cfg, struct kg_store *stor
     kg_api_chart_routes(api);
     kg_api_tag_routes(api);
     kg_api_audit_routes(api);
+    kg_api_campaign_routes(api);
+    kg_api_conversation_routes(api);
+    kg_api_card_routes(api);
+    kg_api_task_routes(api);
     api->metrics = kg_metrics_new(kg_router_count(api->router));
     return api;
 }

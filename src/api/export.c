@@ -8,6 +8,7 @@
 #include "api/json.h"
 #include "api/specs.h"
 #include "domain/csvmap.h"
+#include "util/buf.h"
 
 struct walk {
     FILE *f;
@@ -15,22 +16,15 @@ struct walk {
     int64_t count;
 };
 
-static bool formula_like(const char *v)
-{
-    if (v[0] == '=' || v[0] == '@')
-        return true;
-    return (v[0] == '+' || v[0] == '-') && !(v[1] >= '0' && v[1] <= '9');
-}
-
 void kg_csv_write_cell(FILE *f, const char *v)
 {
     if (!v || !*v)
         return;
-    bool quote =
-        strpbrk(v, ",;\t\"\r\n") != NULL || v[0] == ' ' || v[strlen(v) - 1] == ' ' || v[0] == '\'';
+    bool quote = strpbrk(v, ",;\t\"\r\n") != NULL || v[0] == ' ' || v[strlen(v) - 1] == ' ' ||
+                 v[0] == '\'';
     if (quote)
         fputc('"', f);
-    if (formula_like(v))
+    if (kg_csv_needs_guard(v))
         fputc('\'', f);
     for (const char *p = v; *p; p++) {
         if (*p == '"')
@@ -41,18 +35,21 @@ void kg_csv_write_cell(FILE *f, const char *v)
         fputc('"', f);
 }
 
+/* A list as one cell: items joined by '|', with '|' and '\\' inside items escaped. */
 static void write_list(FILE *f, const struct kg_strlist *l)
 {
-    char buf[8192];
-    size_t o = 0;
-    for (size_t i = 0; i < l->n; i++) {
-        int n = snprintf(buf + o, sizeof(buf) - o, "%s%s", i ? "|" : "", l->v[i]);
-        if (n < 0 || (size_t)n >= sizeof(buf) - o)
-            break;
-        o += (size_t)n;
+    struct kg_buf b;
+    kg_buf_init(&b, (size_t)1 << 24);
+    enum kg_err e = KG_OK;
+    for (size_t i = 0; i < l->n && !e; i++) {
+        if (i)
+            e = kg_buf_append(&b, "|", 1);
+        for (const char *p = l->v[i]; *p && !e; p++)
+            e = (*p == '|' || *p == '\\') ? kg_buf_printf(&b, "\\%c", *p)
+                                          : kg_buf_append(&b, p, 1);
     }
-    buf[o] = '\0';
-    kg_csv_write_cell(f, buf);
+    kg_csv_write_cell(f, b.p);
+    kg_buf_free(&b);
 }
 
 static void write_csv_row(FILE *f, const struct kg_person *p, const char *wp, const char *unit)

@@ -21,9 +21,8 @@ enum kg_err kg_export_people(struct kg_store *s, const struct kg_actor *who,
                              enum kg_export_format fmt, FILE *f, int64_t *count) KG_MUST_CHECK;
 
 /*
- * Appends one CSV cell to f: quoted when it holds the separator, a quote, a newline or
- * surrounding spaces; a cell a spreadsheet would run as a formula (starting with = + - @
- * followed by something other than a digit) gets a leading apostrophe, which the import
- * strips again.
+ * Appends one CSV cell to f: quoted when it holds a separator, a quote, a newline or
+ * surrounding spaces; a cell a spreadsheet would run as a formula gets a leading apostrophe
+ * (kg_csv_needs_guard), which the import takes off again.
  */
 void kg_csv_write_cell(FILE *f, const char *v);

@@ -23,6 +23,9 @@
 #include "util/str.h"
 
 #define MAX_COLUMNS 200
+#define NOT_TEXT                                                                                   \
+    "the file is not CSV text (it has NUL bytes or is not UTF-8): save the spreadsheet as "      \
+    "\"CSV UTF-8\" and import that"
 #define MAX_RECORD  (1u << 20) /* a longer record is an unterminated quote, not a person */
 
 struct cell {
@@ -42,10 +45,10 @@ struct kg_import {
     bool csv_ready, header_done, failed;
     char delim;
     struct kg_buf pending; /* bytes before the first newline, for separator detection */
-    bool bom_checked;
     int64_t line;        /* physical line being fed (1-based) */
     int64_t record_line; /* line where the current record started */
-    size_t record_bytes; /* bytes fed since the last record ended */
+    bool in_record;      /* a record has started and not yet ended */
+    size_t record_bytes; /* bytes of the record in progress */
     int64_t bytes;
 
     /* The header. */
@@ -154,17 +157,22 @@ const char *kg_import_message(const struct kg_import *im)
     return im->message;
 }
 
+int64_t kg_import_applied(const struct kg_import *im)
+{
+    return im->opts.dry_run ? 0 : im->res.created + im->res.updated;
+}
+
 /* --- turning a record into a row --- */
 
-static char *trimmed(struct kg_arena *a, struct cell c)
+/* The cell as a string. libcsv already drops the spaces around an unquoted field; spaces
+ * inside quotes are kept, as the export writes them. */
+static char *cell_str(struct kg_arena *a, struct cell c)
 {
-    while (c.len && (c.p[0] == ' ' || c.p[0] == '\t'))
-        c.p++, c.len--;
-    while (c.len && (c.p[c.len - 1] == ' ' || c.p[c.len - 1] == '\t' || c.p[c.len - 1] == '\r'))
-        c.len--;
     return kg_arena_strndup(a, c.p, c.len);
 }
 
+/* Splits a list cell at unescaped '|' (export.c writes "\\|" and "\\\\" inside items), in
+ * place; items are trimmed of spaces and empty ones dropped. */
 static bool split_list(struct kg_arena *a, char *v, struct kg_strlist *out)
 {
     size_t n = 1;
@@ -174,23 +182,28 @@ static bool split_list(struct kg_arena *a, char *v, struct kg_strlist *out)
     out->n = 0;
     if (!out->v)
         return false;
-    char *start = v;
+    char *item = v, *w = v;
     for (char *p = v;; p++) {
-        if (*p == KG_CSV_LIST_SEP || *p == '\0') {
-            bool end = *p == '\0';
-            *p = '\0';
-            char *item = start;
-            while (*item == ' ')
-                item++;
-            size_t len = strlen(item);
-            while (len && item[len - 1] == ' ')
-                item[--len] = '\0';
-            if (len)
-                out->v[out->n++] = item;
-            if (end)
-                break;
-            start = p + 1;
+        if (*p == '\\' && (p[1] == KG_CSV_LIST_SEP || p[1] == '\\')) {
+            *w++ = *++p;
+            continue;
         }
+        if (*p != KG_CSV_LIST_SEP && *p != '\0') {
+            *w++ = *p;
+            continue;
+        }
+        bool end = *p == '\0';
+        *w = '\0';
+        while (*item == ' ')
+            item++;
+        size_t len = strlen(item);
+        while (len && item[len - 1] == ' ')
+            item[--len] = '\0';
+        if (len)
+            out->v[out->n++] = item;
+        if (end)
+            break;
+        item = w = p + 1;
     }
     return true;
 }
@@ -393,15 +406,14 @@ static void take_record(struct kg_import *im)
             add_error(im, line, kg_col_name(col), "is not valid UTF-8 text");
             return;
         }
-        char *v = trimmed(&im->batch, im->cells[i]);
+        char *v = cell_str(&im->batch, im->cells[i]);
         if (!v) {
             add_error(im, line, NULL, "could not be read (out of memory)");
             return;
         }
         if (!*v)
             continue;
-        if (v[0] == '\'' && v[1] && strchr("=+-@", v[1]))
-            v++; /* the export's guard against spreadsheet formulas (export.h) */
+        v = (char *)kg_csv_unguard(v); /* the export's guard against spreadsheet formulas */
         const char *why = set_field(im, r, col, v);
         if (why) {
             add_error(im, line, kg_col_name(col), why);
@@ -453,8 +465,8 @@ static enum kg_err take_header(struct kg_import *im)
         return fail_file(im, "out of memory reading the header");
     for (size_t i = 0; i < im->n_cells; i++) {
         if (!kg_utf8_valid(im->cells[i].p, im->cells[i].len))
-            return fail_file(im, "the header is not UTF-8 text: is this a CSV file?");
-        char *name = trimmed(&im->keep, im->cells[i]);
+            return fail_file(im, NOT_TEXT);
+        char *name = cell_str(&im->keep, im->cells[i]);
         if (!name)
             return fail_file(im, "out of memory reading the header");
         const char *over = map_override(im, name);
@@ -471,10 +483,9 @@ static enum kg_err take_header(struct kg_import *im)
     for (size_t i = 0; i < im->opts.n_map; i++) {
         const char *eq = strchr(im->opts.map[i], '=');
         bool found = false;
-        for (size_t k = 0; k < im->n_cells && !found; k++) {
-            size_t n = (size_t)(eq - im->opts.map[i]);
-            found = im->cells[k].len >= n && strncasecmp(im->cells[k].p, im->opts.map[i], n) == 0;
-        }
+        size_t n = (size_t)(eq - im->opts.map[i]);
+        for (size_t k = 0; k < im->n_cells && !found; k++)
+            found = im->cells[k].len == n && strncasecmp(im->cells[k].p, im->opts.map[i], n) == 0;
         if (!found) {
             snprintf(im->message, sizeof(im->message), "--map %s: the file has no column \"%.*s\"",
                      im->opts.map[i], (int)(eq - im->opts.map[i]), im->opts.map[i]);
@@ -494,8 +505,6 @@ static enum kg_err take_header(struct kg_import *im)
 static void on_field(void *s, size_t len, void *data)
 {
     struct kg_import *im = data;
-    if (im->n_cells == 0)
-        im->record_line = im->line;
     if (im->n_cells >= MAX_COLUMNS) {
         im->too_many_cells = true;
         return;
@@ -511,6 +520,7 @@ static void on_record(int ch, void *data)
 {
     (void)ch;
     struct kg_import *im = data;
+    im->in_record = false;
     im->record_bytes = 0;
     if (im->failed)
         return;
@@ -553,12 +563,28 @@ static void reset_parser(struct kg_import *im)
     im->csv_ready = true;
     im->n_cells = 0;
     im->too_many_cells = false;
+    im->in_record = false;
     im->record_bytes = 0;
+}
+
+static bool blank_piece(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+            return false;
+    return true;
 }
 
 /* Parses one piece that ends at a newline (or the end of the data). */
 static enum kg_err parse_piece(struct kg_import *im, const char *p, size_t n)
 {
+    /* A record starts on the first non-blank line after the last one ended (libcsv skips
+     * blank lines): that is the line to report, even when its first cell spans lines. */
+    if (!im->in_record && !blank_piece(p, n)) {
+        im->in_record = true;
+        im->record_line = im->line;
+        im->record_bytes = 0;
+    }
     size_t done = csv_parse(&im->csv, p, n, on_field, on_record, im);
     if (im->failed)
         return KG_EINVAL;
@@ -567,12 +593,13 @@ static enum kg_err parse_piece(struct kg_import *im, const char *p, size_t n)
         if (!im->header_done)
             return fail_file(im, "the header line has malformed quotes");
         im->res.rows++;
-        add_error(im, im->n_cells ? im->record_line : im->line, NULL,
+        add_error(im, im->record_line, NULL,
                   "has malformed quotes (a quote inside an unquoted field, or text after a "
                   "closing quote)");
         reset_parser(im);
     }
-    im->record_bytes += n;
+    if (im->in_record)
+        im->record_bytes += n;
     if (im->record_bytes > MAX_RECORD) {
         snprintf(im->message, sizeof(im->message),
                  "line %lld: a record longer than 1 MiB (an unterminated quote?)",
@@ -614,25 +641,28 @@ enum kg_err kg_import_feed(struct kg_import *im, const char *data, size_t n)
         return KG_EINVAL;
     im->bytes += (int64_t)n;
     if (!im->csv_ready) {
-        /* Hold bytes until the first line is complete: it decides the separator. */
-        if (kg_buf_append(&im->pending, data, n) != KG_OK)
+        /* Hold the first line until it is complete: it decides the separator, and a NUL in
+         * it means the file is not text. Only the first line is held, whatever the push. */
+        const char *nl = memchr(data, '\n', n);
+        size_t head = nl ? (size_t)(nl - data) + 1 : n;
+        if (kg_buf_append(&im->pending, data, head) != KG_OK)
             return fail_file(im, "the first line is longer than 1 MiB: is this a CSV file?");
         const char *p = im->pending.p;
         size_t len = im->pending.len;
         if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
             p += 3, len -= 3;
-        else if (len < 3 && memcmp(p, "\xEF\xBB\xBF", len) == 0)
-            return KG_OK; /* maybe a BOM still arriving */
         if (looks_binary(p, len))
-            return fail_file(im, "the file contains NUL bytes: it is not a CSV text file");
-        const char *nl = memchr(p, '\n', len);
+            return fail_file(im, NOT_TEXT);
         if (!nl)
             return KG_OK;
-        im->delim = detect_separator(p, (size_t)(nl - p));
+        im->delim = detect_separator(p, len);
         reset_parser(im);
         enum kg_err e = feed_lines(im, p, len);
         kg_buf_free(&im->pending);
-        return e;
+        if (e || head == n)
+            return e;
+        data += head;
+        n -= head;
     }
     /* Past the header, a NUL is a bad cell (a row error), not a bad file. */
     return feed_lines(im, data, n);

@@ -67,5 +67,8 @@ enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a,
                              struct kg_import_result *out) KG_MUST_CHECK;
 /* Why the file as a whole was refused (valid after an error). */
 const char *kg_import_message(const struct kg_import *im);
+/* People created or updated so far in committed batches (0 for a dry run): what an import
+ * that failed part-way has changed, for the audit log. */
+int64_t kg_import_applied(const struct kg_import *im);
 /* Frees im; an unfinished import is rolled back (its committed batches stay). */
 void kg_import_free(struct kg_import *im);

@@ -74,6 +74,13 @@ static enum kg_err import_people(struct kg_ctx *c)
     e = kg_import_feed(im, c->req->body, c->req->body_len);
     if (!e)
         e = kg_import_finish(im, c->a, &r);
+    if (e) {
+        /* Batches committed before the failure stay: the audit log says so. */
+        int64_t applied = kg_import_applied(im);
+        if (applied)
+            kg_api_audit(c, "people.import", "import.stopped", file ? file : "(http upload)",
+                         applied);
+    }
     if (e == KG_EINVAL) {
         const char *m = kg_arena_strdup(c->a, kg_import_message(im));
         kg_import_free(im);

@@ -43,8 +43,12 @@ enum kg_err kg_json_parse(struct kg_arena *a, const char *s, size_t n, json_t **
     json_t *v = json_loadb(s, n, JSON_REJECT_DUPLICATES, &je);
     if (!v) {
         err->field = NULL;
-        err->message = kg_arena_printf(a, "invalid JSON at line %d column %d: %s", je.line,
-                                       je.column, je.text);
+        /* jansson's text may quote half a character of the input: keep its valid prefix. */
+        size_t n_text = strlen(je.text);
+        while (n_text && !kg_utf8_valid(je.text, n_text))
+            n_text--;
+        err->message = kg_arena_printf(a, "invalid JSON at line %d column %d: %.*s", je.line,
+                                       je.column, (int)n_text, je.text);
         if (!err->message)
             err->message = "invalid JSON";
         return KG_EJSON;

@@ -12,9 +12,13 @@
 #include "api/specs.h"
 #include "domain/validate.h"
 
-static enum kg_err check(struct kg_ctx *c, const struct kg_org *o, unsigned fields, bool create)
+static enum kg_err check(struct kg_ctx *c, struct kg_org *o, unsigned fields, bool create)
 {
     struct kg_verr ve;
+    /* "registration": null clears it: back to unregistered. */
+    if ((fields & KG_ORG_REGISTRATION) && !o->reg_status && !o->reg_authority && !o->reg_number &&
+        !o->reg_date)
+        o->reg_status = "unregistered";
     if (kg_org_validate(o, fields, create, &ve) != KG_OK)
         return kg_api_fail(c, KG_EINVAL, ve.field, ve.message);
     return KG_OK;

@@ -47,6 +47,9 @@ static enum kg_err normalise_contact(struct kg_ctx *c, struct kg_person *p, unsi
 static enum kg_err check(struct kg_ctx *c, struct kg_person *p, unsigned fields, bool create)
 {
     struct kg_verr ve;
+    /* "consent": null clears what is known: the status goes back to unknown. */
+    if ((fields & KG_P_CONSENT) && !p->consent_status && !p->consent_source && !p->consent_at)
+        p->consent_status = "unknown";
     if (kg_person_validate(p, fields, create, &ve) != KG_OK)
         return kg_api_fail(c, KG_EINVAL, ve.field, ve.message);
     if (c->who.role == KG_ROLE_ACTIVIST && (fields & KG_P_ASSIGNED_TO) &&

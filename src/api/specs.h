@@ -10,3 +10,18 @@ extern const struct kg_jspec kg_org_spec[];
 extern const struct kg_jspec kg_employer_spec[];
 extern const struct kg_jspec kg_workplace_spec[];
 extern const struct kg_jspec kg_unit_spec[];
+
+/* The organizing core (specs_organizing.c). Fields a spec cannot describe are handled by the
+ * resource's file: a conversation's "issues" (kg_conv_issue_spec per item), a structure
+ * test's "participants" on input, a task's "done". */
+extern const struct kg_jspec kg_campaign_spec[];
+extern const struct kg_jspec kg_stage_change_spec[];
+extern const struct kg_jspec kg_issue_spec[];
+extern const struct kg_jspec kg_conversation_spec[];
+extern const struct kg_jspec kg_conv_issue_spec[];
+extern const struct kg_jspec kg_assessment_spec[];
+extern const struct kg_jspec kg_committee_spec[];
+extern const struct kg_jspec kg_card_spec[];
+extern const struct kg_jspec kg_card_verify_spec[];
+extern const struct kg_jspec kg_test_spec[];
+extern const struct kg_jspec kg_task_spec[];

@@ -79,6 +79,26 @@ static void print_result(const struct kg_import_result *r, bool dry_run, double 
         printf("(%lld more errors not shown)\n", (long long)(r->failed - (int64_t)r->n_errors));
 }
 
+/* An audit entry for an import run from the shell (file name, people written). */
+static void audit_import(struct kg_store *s, const char *org_id, const char *rtype,
+                         const char *path, int64_t count)
+{
+    if (strcmp(rtype, "import.stopped") == 0 && count == 0)
+        return;
+    char now[21];
+    kg_time_now(now);
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    struct kg_audit_entry ae = {.org_id = org_id,
+                                .action = "people.import",
+                                .resource_type = rtype,
+                                .resource_id = base,
+                                .count = count,
+                                .ip = "cli",
+                                .at = now};
+    if (s->ops->audit_add(s, &ae) != KG_OK)
+        kg_cli_err("warning: could not write the audit entry");
+}
+
 static int run_import(struct kg_store *s, const char *org, const char *path,
                       const struct kg_import_opts *opts)
 {
@@ -125,23 +145,13 @@ static int run_import(struct kg_store *s, const char *org, const char *path,
     if (e) {
         const char *why = kg_import_message(im);
         kg_cli_err("%s: %s", path, *why ? why : kg_err_name(e));
+        /* Batches committed before the failure stay: the audit log says so. */
+        audit_import(s, o.id, "import.stopped", path, kg_import_applied(im));
         goto out;
     }
     print_result(&r, opts->dry_run, elapsed(&prog.start));
-    if (!opts->dry_run) {
-        char now[21];
-        kg_time_now(now);
-        const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-        struct kg_audit_entry ae = {.org_id = o.id,
-                                    .action = "people.import",
-                                    .resource_type = "import",
-                                    .resource_id = base,
-                                    .count = r.created + r.updated,
-                                    .ip = "cli",
-                                    .at = now};
-        if (s->ops->audit_add(s, &ae) != KG_OK)
-            kg_cli_err("warning: could not write the audit entry");
-    }
+    if (!opts->dry_run)
+        audit_import(s, o.id, "import", path, r.created + r.updated);
     rc = KG_EXIT_OK;
 out:
     kg_import_free(im);

@@ -113,6 +113,36 @@ static const struct {
     {"note", KG_COL_NOTES},
 };
 
+static bool formula_char(char c)
+{
+    return c == '=' || c == '+' || c == '-' || c == '@';
+}
+
+bool kg_csv_needs_guard(const char *v)
+{
+    const char *p = v;
+    while (*p == '\'')
+        p++;
+    if (!formula_char(*p))
+        return false;
+    if (p != v || *p == '=' || *p == '@')
+        return true;
+    /* + or - then only digits, spaces, dashes, dots and parentheses: a number, not a formula */
+    for (const char *q = p + 1; *q; q++)
+        if (!((*q >= '0' && *q <= '9') || *q == ' ' || *q == '-' || *q == '.' || *q == '(' ||
+              *q == ')'))
+            return true;
+    return p[1] == '\0';
+}
+
+const char *kg_csv_unguard(const char *v)
+{
+    const char *p = v;
+    while (*p == '\'')
+        p++;
+    return p != v && formula_char(*p) ? v + 1 : v;
+}
+
 const char *kg_col_name(enum kg_col c)
 {
     return c > KG_COL_NONE && c < KG_COL_COUNT ? names[c] : "";

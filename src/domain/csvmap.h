@@ -63,5 +63,16 @@ const char *kg_csv_membership(const char *v);
 /* "yes"/"y"/"true"/"1"/"x" -> 1, "no"/"n"/"false"/"0" -> 0, otherwise -1. */
 int kg_csv_bool(const char *v);
 
-/* The separator lists use in a CSV cell (alt_names, languages, tags): "|". */
+/*
+ * The guard against spreadsheet formulas. A cell a spreadsheet would run (starting with
+ * = + - @, after any apostrophes) is exported with one more leading apostrophe, unless it is
+ * a plain number such as a phone ("+92 300 1234567"); the import takes one apostrophe off a
+ * cell that is apostrophes followed by = + - @. So every value survives the round trip, and
+ * "'+92..." typed in a spreadsheet to keep its plus reads as "+92...".
+ */
+bool kg_csv_needs_guard(const char *v);
+const char *kg_csv_unguard(const char *v);
+
+/* The separator lists use in a CSV cell (alt_names, languages, tags): "|". Inside an item,
+ * '|' and '\\' are written "\\|" and "\\\\". */
 #define KG_CSV_LIST_SEP '|'

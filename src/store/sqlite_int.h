@@ -49,6 +49,221 @@
     "a.id, a.org_id, a.user_id, u.email, a.action, a.resource_type, a.resource_id, a.count, "      \
     "a.ip, a.at"
 
+/* --- the organizing core (sqlite_organizing.c, sqlite_cards.c, sqlite_campaign_chart.c) --- */
+
+#define CAMPAIGN_COLS                                                                              \
+    "c.id, c.org_id, c.name, c.kind, c.employer_id, (SELECT group_concat(workplace_id, "           \
+    "char(10)) FROM (SELECT workplace_id FROM campaign_workplaces WHERE campaign_id = c.id "       \
+    "ORDER BY workplace_id)), c.stage, c.goal, c.target_support_pct, c.target_card_pct, "          \
+    "c.target_committee_pct, c.public_threshold_pct, c.starts_on, c.ends_on, "                     \
+    "(SELECT group_concat(user_id, char(10)) FROM (SELECT user_id FROM campaign_organizers "       \
+    "WHERE campaign_id = c.id ORDER BY user_id)), c.created_at, c.updated_at"
+
+#define ISSUE_COLS "id, org_id, name, description, created_at, updated_at"
+
+/* The conversation's issues travel as "issue_id:intensity" lines; the task id only while
+ * the task exists. created_by last (read for need-to-know, not returned). */
+#define CONV_COLS                                                                                  \
+    "c.id, c.org_id, c.person_id, c.campaign_id, c.organizer_id, c.happened_at, c.channel, "       \
+    "(SELECT group_concat(x, char(10)) FROM (SELECT issue_id || ':' || intensity AS x "            \
+    "FROM conversation_issues WHERE conversation_id = c.id ORDER BY issue_id)), "                  \
+    "c.assessment, c.ask, c.answer, c.next_step, c.follow_up_on, c.notes, "                        \
+    "(SELECT t.id FROM tasks t WHERE t.id = c.task_id), c.created_at, c.created_by"
+
+#define TASK_COLS                                                                                  \
+    "t.id, t.org_id, t.assignee_id, t.person_id, t.campaign_id, t.conversation_id, t.title, "      \
+    "t.due_on, t.done_at, t.created_by, t.created_at"
+
+#define COMMITTEE_COLS                                                                             \
+    "m.campaign_id, m.person_id, p.full_name, p.unit_id, p.workplace_id, "                         \
+    "(SELECT group_concat(unit_id, char(10)) FROM (SELECT unit_id FROM committee_covers cc "       \
+    "WHERE cc.campaign_id = m.campaign_id AND cc.person_id = m.person_id ORDER BY unit_id)), "     \
+    "m.joined_on, m.created_at"
+
+/* A card as its ledger entry holds it, with the revocation entry's date. */
+#define CARD_COLS                                                                                  \
+    "k.card_id, k.org_id, k.campaign_id, k.person_id, k.kind, k.signed_on, k.collected_by, "       \
+    "k.witness, k.evidence_sha256, (SELECT r.revoked_on FROM card_ledger r "                       \
+    "WHERE r.card_id = k.card_id AND r.entry = 'revocation'), k.flagged, k.hash, k.prev_hash, "    \
+    "k.created_at"
+
+/* Every column a ledger entry's hash covers, in hashing order (sqlite_cards.c). */
+#define LEDGER_COLS                                                                                \
+    "org_id, campaign_id, seq, entry, card_id, person_id, kind, signed_on, collected_by, "         \
+    "witness, evidence_sha256, flagged, revoked_on, recorded_by, created_at"
+
+/* ?3: the activist a structure test's participants are narrowed to (NULL for all). */
+#define TEST_COLS                                                                                  \
+    "t.id, t.campaign_id, t.name, t.kind, t.threshold_pct, t.held_on, "                            \
+    "(SELECT group_concat(person_id, char(10)) FROM (SELECT tp.person_id FROM "                    \
+    "test_participants tp JOIN people p ON p.id = tp.person_id WHERE tp.test_id = t.id "           \
+    "AND (?3 IS NULL OR p.assigned_to = ?3) ORDER BY tp.person_id)), t.created_at"
+
+/* The per-person figures the chart sums, over p (people) of a campaign's workplaces. */
+#define CHART_SUMS                                                                                 \
+    "count(*), count(p.assessment), sum(p.assessment = 1), sum(p.assessment = 2), "                \
+    "sum(p.assessment = 3), sum(p.assessment = 4), sum(p.assessment = 5), sum(p.is_leader), "      \
+    "max(p.last_contact_at)"
+
+#define SQ_ORGANIZING_STMTS(X)                                                                     \
+    /* shared checks */                                                                            \
+    X(SQ_ORG_PERSON, "SELECT workplace_id, unit_id FROM people WHERE id = ?1 AND org_id = ?2 "     \
+                     "AND (?3 IS NULL OR assigned_to = ?3)")                                       \
+    X(SQ_CAMPAIGN_IN_ORG, "SELECT 1 FROM campaigns WHERE id = ?1 AND org_id = ?2")                 \
+    X(SQ_WP_IN_CAMPAIGN, "SELECT 1 FROM campaign_workplaces WHERE campaign_id = ?1 "               \
+                         "AND workplace_id = ?2")                                                  \
+    /* campaigns */                                                                                \
+    X(SQ_CAMPAIGN_GET, "SELECT " CAMPAIGN_COLS " FROM campaigns c WHERE c.id = ?1 "                \
+                       "AND c.org_id = ?2")                                                        \
+    X(SQ_CAMPAIGN_OWNER, "SELECT org_id FROM campaigns WHERE id = ?1")                             \
+    X(SQ_CAMPAIGN_INSERT, "INSERT INTO campaigns(id, org_id, name, kind, employer_id, stage, "     \
+                          "goal, target_support_pct, target_card_pct, target_committee_pct, "      \
+                          "public_threshold_pct, starts_on, ends_on, created_at, updated_at) "     \
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "  \
+                          "?14)")                                                                  \
+    X(SQ_CAMPAIGN_UPDATE, "UPDATE campaigns SET name = ?3, kind = ?4, employer_id = ?5, "          \
+                          "stage = ?6, goal = ?7, target_support_pct = ?8, target_card_pct = ?9, " \
+                          "target_committee_pct = ?10, public_threshold_pct = ?11, "               \
+                          "starts_on = ?12, ends_on = ?13, updated_at = ?14 "                      \
+                          "WHERE id = ?1 AND org_id = ?2")                                         \
+    X(SQ_CAMPAIGN_DELETE, "DELETE FROM campaigns WHERE id = ?1 AND org_id = ?2")                   \
+    X(SQ_CAMPAIGN_COUNT, "SELECT count(*) FROM campaigns WHERE org_id = ?1")                       \
+    X(SQ_CAMPAIGN_PAGE, "SELECT " CAMPAIGN_COLS " FROM campaigns c WHERE c.org_id = ?1 "           \
+                        "ORDER BY c.name COLLATE NOCASE, c.id LIMIT ?2 OFFSET ?3")                 \
+    X(SQ_CAMPAIGN_WP_CLEAR, "DELETE FROM campaign_workplaces WHERE campaign_id = ?1")              \
+    X(SQ_CAMPAIGN_WP_ADD, "INSERT OR IGNORE INTO campaign_workplaces(campaign_id, workplace_id) "  \
+                          "VALUES (?1, ?2)")                                                       \
+    X(SQ_CAMPAIGN_ORGANIZER_CLEAR, "DELETE FROM campaign_organizers WHERE campaign_id = ?1")       \
+    X(SQ_CAMPAIGN_ORGANIZER_ADD, "INSERT OR IGNORE INTO campaign_organizers(campaign_id, "         \
+                                 "user_id) VALUES (?1, ?2)")                                       \
+    X(SQ_STAGE_INSERT, "INSERT INTO campaign_stages(campaign_id, stage, user_id, at) "             \
+                       "VALUES (?1, ?2, ?3, ?4)")                                                  \
+    X(SQ_STAGE_LIST, "SELECT s.stage, s.user_id, s.at FROM campaign_stages s "                     \
+                     "JOIN campaigns c ON c.id = s.campaign_id WHERE s.campaign_id = ?1 "          \
+                     "AND c.org_id = ?2 ORDER BY s.rid")                                           \
+    /* the issue catalogue */                                                                      \
+    X(SQ_ISSUE_GET, "SELECT " ISSUE_COLS " FROM issues WHERE id = ?1 AND org_id = ?2")             \
+    X(SQ_ISSUE_OWNER, "SELECT org_id FROM issues WHERE id = ?1")                                   \
+    X(SQ_ISSUE_BY_NAME, "SELECT id FROM issues WHERE org_id = ?1 AND name = ?2 COLLATE NOCASE "    \
+                        "AND id IS NOT ?3")                                                        \
+    X(SQ_ISSUE_INSERT, "INSERT INTO issues(id, org_id, name, description, created_at, "            \
+                       "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)")                              \
+    X(SQ_ISSUE_UPDATE, "UPDATE issues SET name = ?3, description = ?4, updated_at = ?5 "           \
+                       "WHERE id = ?1 AND org_id = ?2")                                            \
+    X(SQ_ISSUE_DELETE, "DELETE FROM issues WHERE id = ?1 AND org_id = ?2")                         \
+    X(SQ_ISSUE_LIST, "SELECT " ISSUE_COLS " FROM issues WHERE org_id = ?1 "                        \
+                     "ORDER BY name COLLATE NOCASE, id")                                           \
+    /* conversations and assessments */                                                            \
+    X(SQ_CONV_GET, "SELECT " CONV_COLS " FROM conversations c WHERE c.id = ?1 "                    \
+                   "AND c.org_id = ?2 AND (?3 IS NULL OR EXISTS (SELECT 1 FROM people p "          \
+                   "WHERE p.id = c.person_id AND p.assigned_to = ?3))")                            \
+    X(SQ_CONV_OWNER, "SELECT org_id FROM conversations WHERE id = ?1")                             \
+    X(SQ_CONV_INSERT, "INSERT INTO conversations(id, org_id, person_id, campaign_id, "             \
+                      "organizer_id, created_by, happened_at, happened_key, channel, "             \
+                      "assessment, ask, answer, next_step, follow_up_on, notes, task_id, "         \
+                      "created_at, unit_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "     \
+                      "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)")                                   \
+    X(SQ_CONV_ISSUE_INSERT, "INSERT INTO conversation_issues(conversation_id, issue_id, "          \
+                            "intensity, campaign_id, person_id, unit_id) "                         \
+                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")                                     \
+    X(SQ_ASSESS_INSERT, "INSERT INTO assessments(org_id, person_id, conversation_id, user_id, "    \
+                        "assessment, at, at_key, recorded_at) "                                    \
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                                 \
+    X(SQ_ASSESS_LATER, "SELECT 1 FROM assessments WHERE person_id = ?1 AND at_key > ?2 LIMIT 1")   \
+    X(SQ_PERSON_SET_ASSESSMENT, "UPDATE people SET assessment = ?3, updated_at = ?4 "              \
+                                "WHERE id = ?1 AND org_id = ?2 AND assessment IS NOT ?3")          \
+    X(SQ_ASSESS_LIST, "SELECT person_id, conversation_id, user_id, assessment, at, "               \
+                      "recorded_at FROM assessments WHERE person_id = ?1 AND org_id = ?2 "         \
+                      "ORDER BY at_key DESC, rid DESC")                                            \
+    /* tasks */                                                                                    \
+    X(SQ_TASK_GET, "SELECT " TASK_COLS " FROM tasks t WHERE t.id = ?1 AND t.org_id = ?2 "          \
+                   "AND (?3 IS NULL OR t.assignee_id = ?3)")                                       \
+    X(SQ_TASK_OWNER, "SELECT org_id FROM tasks WHERE id = ?1")                                     \
+    X(SQ_TASK_INSERT, "INSERT INTO tasks(id, org_id, assignee_id, person_id, campaign_id, "        \
+                      "conversation_id, title, due_on, done_at, created_by, created_at) "          \
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")                     \
+    X(SQ_TASK_UPDATE, "UPDATE tasks SET assignee_id = ?3, person_id = ?4, campaign_id = ?5, "      \
+                      "title = ?6, due_on = ?7, done_at = ?8 WHERE id = ?1 AND org_id = ?2")       \
+    X(SQ_TASK_DELETE, "DELETE FROM tasks WHERE id = ?1 AND org_id = ?2 "                           \
+                      "AND (?3 IS NULL OR assignee_id = ?3)")                                      \
+    /* committee */                                                                                \
+    X(SQ_COMMITTEE_LIST, "SELECT " COMMITTEE_COLS " FROM committee m JOIN people p "               \
+                         "ON p.id = m.person_id WHERE m.campaign_id = ?1 AND p.org_id = ?2 "       \
+                         "AND (?3 IS NULL OR p.assigned_to = ?3) "                                 \
+                         "ORDER BY p.full_name COLLATE NOCASE, p.id")                              \
+    X(SQ_COMMITTEE_GET, "SELECT " COMMITTEE_COLS " FROM committee m JOIN people p "                \
+                        "ON p.id = m.person_id WHERE m.campaign_id = ?1 AND p.org_id = ?2 "        \
+                        "AND m.person_id = ?3")                                                    \
+    X(SQ_COMMITTEE_PUT, "INSERT INTO committee(campaign_id, person_id, joined_on, created_at) "    \
+                        "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(campaign_id, person_id) "             \
+                        "DO UPDATE SET joined_on = coalesce(excluded.joined_on, joined_on)")       \
+    X(SQ_COMMITTEE_DELETE, "DELETE FROM committee WHERE campaign_id = ?1 AND person_id = ?2")      \
+    X(SQ_COVERS_CLEAR, "DELETE FROM committee_covers WHERE campaign_id = ?1 AND person_id = ?2")   \
+    X(SQ_COVERS_ADD, "INSERT OR IGNORE INTO committee_covers(campaign_id, person_id, unit_id) "    \
+                     "VALUES (?1, ?2, ?3)")                                                        \
+    /* the card ledger */                                                                          \
+    X(SQ_CARD_GET, "SELECT " CARD_COLS " FROM card_ledger k WHERE k.card_id = ?1 "                 \
+                   "AND k.entry = 'card' AND k.org_id = ?2 AND k.campaign_id = ?3")                \
+    X(SQ_CARD_OWNER, "SELECT org_id FROM card_ledger WHERE card_id = ?1")                          \
+    X(SQ_CARD_COUNT, "SELECT count(*) FROM card_ledger WHERE campaign_id = ?1 AND org_id = ?2 "    \
+                     "AND entry = 'card'")                                                         \
+    X(SQ_CARD_PAGE, "SELECT " CARD_COLS " FROM card_ledger k WHERE k.campaign_id = ?1 "            \
+                    "AND k.org_id = ?2 AND k.entry = 'card' ORDER BY k.seq LIMIT ?3 OFFSET ?4")    \
+    X(SQ_LEDGER_HEAD, "SELECT seq, hash FROM card_ledger WHERE campaign_id = ?1 "                  \
+                      "ORDER BY seq DESC LIMIT 1")                                                 \
+    X(SQ_LEDGER_INSERT, "INSERT INTO card_ledger(" LEDGER_COLS ", prev_hash, hash) "               \
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "    \
+                        "?15, ?16, ?17)")                                                          \
+    X(SQ_LEDGER_ALL, "SELECT " LEDGER_COLS ", prev_hash, hash FROM card_ledger "                   \
+                     "WHERE campaign_id = ?1 AND org_id = ?2 ORDER BY seq")                        \
+    /* structure tests */                                                                          \
+    X(SQ_TEST_GET, "SELECT " TEST_COLS " FROM structure_tests t WHERE t.id = ?1 "                  \
+                   "AND t.org_id = ?2 AND t.campaign_id = ?4")                                     \
+    X(SQ_TEST_LIST, "SELECT " TEST_COLS " FROM structure_tests t WHERE t.campaign_id = ?1 "        \
+                    "AND t.org_id = ?2 ORDER BY t.held_on IS NULL, t.held_on, t.created_at, t.id") \
+    X(SQ_TEST_OWNER, "SELECT org_id FROM structure_tests WHERE id = ?1")                           \
+    X(SQ_TEST_INSERT, "INSERT INTO structure_tests(id, org_id, campaign_id, name, kind, "          \
+                      "threshold_pct, held_on, created_by, created_at) "                           \
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")                               \
+    X(SQ_TEST_PARTICIPANT_ADD, "INSERT OR IGNORE INTO test_participants(test_id, person_id) "      \
+                               "VALUES (?1, ?2)")                                                  \
+    X(SQ_TEST_PARTICIPANTS, "SELECT p.workplace_id, p.unit_id, count(*) FROM test_participants tp "\
+                            "JOIN people p ON p.id = tp.person_id JOIN campaign_workplaces cw "    \
+                            "ON cw.campaign_id = ?2 AND cw.workplace_id = p.workplace_id "         \
+                            "WHERE tp.test_id = ?1 AND p.org_id = ?3 "                             \
+                            "GROUP BY p.workplace_id, p.unit_id")                                  \
+    /* the chart: ?1 campaign, ?2 org. The derived tables (card_holders, the committee's  */       \
+    /* places) are reached through a campaign checked in the org in the same transaction. */       \
+    X(SQ_CHART_WORKPLACES, "SELECT w.id, w.name, w.headcount FROM campaign_workplaces cw "         \
+                           "JOIN workplaces w ON w.id = cw.workplace_id "                          \
+                           "WHERE cw.campaign_id = ?1 AND w.org_id = ?2 "                          \
+                           "ORDER BY w.name COLLATE NOCASE, w.id")                                 \
+    X(SQ_CHART_UNITS, "SELECT u.id, u.name, u.headcount, u.workplace_id "                          \
+                      "FROM campaign_workplaces cw JOIN workplaces w ON w.id = cw.workplace_id "   \
+                      "JOIN units u ON u.workplace_id = w.id WHERE cw.campaign_id = ?1 "           \
+                      "AND w.org_id = ?2 AND u.org_id = ?2 ORDER BY w.name COLLATE NOCASE, "       \
+                      "w.id, u.name COLLATE NOCASE, u.id")                                         \
+    X(SQ_CHART_PEOPLE, "SELECT cw.workplace_id, p.unit_id, " CHART_SUMS                            \
+                       " FROM campaign_workplaces cw JOIN workplaces w ON w.id = cw.workplace_id " \
+                       "AND w.org_id = ?2 JOIN people p ON p.workplace_id = cw.workplace_id "      \
+                       "WHERE cw.campaign_id = ?1 GROUP BY cw.workplace_id, p.unit_id")            \
+    X(SQ_CHART_CARDS, "SELECT workplace_id, unit_id, count(*) FROM card_holders "                  \
+                      "WHERE campaign_id = ?1 GROUP BY workplace_id, unit_id")                     \
+    X(SQ_CHART_COMMITTEE, "SELECT workplace_id, unit_id, count(*) FROM committee "                 \
+                          "WHERE campaign_id = ?1 GROUP BY workplace_id, unit_id")                 \
+    X(SQ_CHART_COVERED, "SELECT unit_id FROM committee WHERE campaign_id = ?1 "                    \
+                        "AND unit_id IS NOT NULL UNION "                                           \
+                        "SELECT unit_id FROM committee_covers WHERE campaign_id = ?1")             \
+    /* the issue ranking: ?1 campaign, ?2 org */                                                   \
+    X(SQ_RANK_ISSUE_NAMES, "SELECT id, name FROM issues WHERE org_id = ?1")                        \
+    X(SQ_RANK_GROUPS, "SELECT issue_id, unit_id, count(DISTINCT person_id), count(*), "            \
+                      "sum(intensity) FROM conversation_issues WHERE campaign_id = ?1 "            \
+                      "GROUP BY issue_id, unit_id")                                                \
+    X(SQ_RANK_SPOKEN_UNITS, "SELECT x.unit_id, u.name, x.n FROM (SELECT unit_id, "                 \
+                            "count(DISTINCT person_id) AS n FROM conversations "                   \
+                            "WHERE campaign_id = ?1 GROUP BY unit_id) x LEFT JOIN units u "        \
+                            "ON u.id = x.unit_id AND u.org_id = ?2")
+
 /*
  * Every fixed statement of the backend: X(name, sql). Parameters are numbered (?1, ?2 …)
  * and only ever bound, never spliced: no user text reaches SQL text.
@@ -235,7 +450,8 @@
                         "AND (?2 IS NULL OR p.assigned_to = ?2) "                                  \
                         "ORDER BY p.full_name COLLATE NOCASE, p.id")                               \
     X(SQ_PTAG_CLEAR, "DELETE FROM person_tags WHERE person_id = ?1")                               \
-    X(SQ_PTAG_ADD, "INSERT OR IGNORE INTO person_tags(person_id, tag_id) VALUES (?1, ?2)")
+    X(SQ_PTAG_ADD, "INSERT OR IGNORE INTO person_tags(person_id, tag_id) VALUES (?1, ?2)")         \
+    SQ_ORGANIZING_STMTS(X)
 
 enum sq_stmt {
 #define SQ_ENUM(name, sql) name,
@@ -448,3 +664,145 @@ enum kg_err kg_sqlite_workplace_in_org(struct sqlite_conn *c, const char *org_id
 /* A unit of the org and the workplace it belongs to (into the arena). */
 enum kg_err kg_sqlite_unit_in_org(struct sqlite_conn *c, const char *org_id, const char *id,
                                   struct kg_arena *a, const char **workplace_id) KG_MUST_CHECK;
+
+/* --- the organizing core: helpers shared by its files (sqlite_organizing.c) --- */
+
+/* kg_sqlite_need, and an activist must carry a user id (else it would see everyone). */
+enum kg_err kg_sqlite_need_actor(const struct kg_actor *who, enum kg_role min) KG_MUST_CHECK;
+/* The user an activist is confined to; NULL for roles that see the whole org. */
+const char *kg_sqlite_scope(const struct kg_actor *who);
+/* KG_EINVAL with c->field = field (existing_id NULL). */
+enum kg_err kg_sqlite_bad(struct kg_conflict *c, const char *field);
+/* A campaign of the org: KG_OK, KG_ENOTFOUND or an error. */
+enum kg_err kg_sqlite_campaign_in_org(struct sqlite_conn *c, const char *org_id,
+                                      const char *id) KG_MUST_CHECK;
+/* A person of the org visible under scope (NULL = any): KG_OK with the person's workplace
+ * and unit (into the arena, may be NULL), KG_ENOTFOUND, or an error. a may be NULL when
+ * both out pointers are. */
+enum kg_err kg_sqlite_person_in_org(struct sqlite_conn *c, const char *org_id, const char *id,
+                                    const char *scope, struct kg_arena *a,
+                                    const char **workplace_id,
+                                    const char **unit_id) KG_MUST_CHECK;
+/* *yes when user_id is a member of the org. */
+enum kg_err kg_sqlite_member_of(struct sqlite_conn *c, const char *org_id, const char *user_id,
+                                bool *yes) KG_MUST_CHECK;
+/* Where a client-supplied id already lives: owner_sid takes ?1 = id, returns the org id. */
+enum kg_sqlite_owner { KG_OWNER_NONE, KG_OWNER_SAME, KG_OWNER_OTHER };
+enum kg_err kg_sqlite_owner_of(struct sqlite_conn *c, enum sq_stmt owner_sid, const char *id,
+                               const char *org_id, enum kg_sqlite_owner *where) KG_MUST_CHECK;
+/*
+ * Steps the bound statement to the end, reading each row with read() into a growing arena
+ * array of elem-sized records; resets the statement whatever happens.
+ */
+enum kg_err kg_sqlite_rows(struct sqlite_conn *c, sqlite3_stmt *st, size_t elem,
+                           void (*read)(struct sqlite_row *r, void *rec), struct kg_arena *a,
+                           void **out, size_t *n) KG_MUST_CHECK;
+/*
+ * An RFC 3339 time as a key that orders as the instant does: UTC with nine fraction digits,
+ * "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ" (30 characters). false when s is not RFC 3339 or falls
+ * outside the years 0001–9999 once in UTC.
+ */
+#define KG_TIME_KEY_LEN 30
+bool kg_sqlite_time_key(const char *s, char out[KG_TIME_KEY_LEN + 1]);
+/* Today's date (UTC), "YYYY-MM-DD", into out[11]. */
+void kg_sqlite_today(char out[11]);
+
+/* --- sqlite_organizing.c: campaigns, issues, conversations, assessments, tasks --- */
+enum kg_err kg_sqlite_campaign_create(struct kg_store *s, const struct kg_actor *who,
+                                      const struct kg_campaign *in, struct kg_arena *a,
+                                      struct kg_campaign *out, bool *created,
+                                      struct kg_conflict *c);
+enum kg_err kg_sqlite_campaign_get(struct kg_store *s, const struct kg_actor *who, const char *id,
+                                   struct kg_arena *a, struct kg_campaign *out);
+enum kg_err kg_sqlite_campaign_update(struct kg_store *s, const struct kg_actor *who,
+                                      const struct kg_campaign *in, unsigned fields,
+                                      struct kg_arena *a, struct kg_campaign *out,
+                                      struct kg_conflict *c);
+enum kg_err kg_sqlite_campaign_delete(struct kg_store *s, const struct kg_actor *who,
+                                      const char *id);
+enum kg_err kg_sqlite_campaign_list(struct kg_store *s, const struct kg_actor *who,
+                                    struct kg_arena *a, struct kg_page *pg,
+                                    struct kg_campaign **out, size_t *n);
+enum kg_err kg_sqlite_campaign_stages(struct kg_store *s, const struct kg_actor *who,
+                                      const char *id, struct kg_arena *a,
+                                      struct kg_stage_change **out, size_t *n);
+enum kg_err kg_sqlite_issue_create(struct kg_store *s, const struct kg_actor *who,
+                                   const struct kg_issue *in, struct kg_arena *a,
+                                   struct kg_issue *out, bool *created, struct kg_conflict *c);
+enum kg_err kg_sqlite_issue_update(struct kg_store *s, const struct kg_actor *who,
+                                   const struct kg_issue *in, struct kg_arena *a,
+                                   struct kg_issue *out, struct kg_conflict *c);
+enum kg_err kg_sqlite_issue_delete(struct kg_store *s, const struct kg_actor *who, const char *id);
+enum kg_err kg_sqlite_issue_list(struct kg_store *s, const struct kg_actor *who,
+                                 struct kg_arena *a, struct kg_issue **out, size_t *n);
+enum kg_err kg_sqlite_conversation_create(struct kg_store *s, const struct kg_actor *who,
+                                          const struct kg_conversation *in, struct kg_arena *a,
+                                          struct kg_conversation *out, bool *created,
+                                          struct kg_conflict *c);
+enum kg_err kg_sqlite_conversation_get(struct kg_store *s, const struct kg_actor *who,
+                                       const char *id, struct kg_arena *a,
+                                       struct kg_conversation *out);
+enum kg_err kg_sqlite_conversation_list(struct kg_store *s, const struct kg_actor *who,
+                                        const struct kg_conversation_filter *f,
+                                        struct kg_arena *a, struct kg_page *pg,
+                                        struct kg_conversation **out, size_t *n);
+enum kg_err kg_sqlite_assessment_history(struct kg_store *s, const struct kg_actor *who,
+                                         const char *person_id, struct kg_arena *a,
+                                         struct kg_assessment_entry **out, size_t *n);
+enum kg_err kg_sqlite_task_create(struct kg_store *s, const struct kg_actor *who,
+                                  const struct kg_task *in, struct kg_arena *a,
+                                  struct kg_task *out, bool *created, struct kg_conflict *c);
+enum kg_err kg_sqlite_task_get(struct kg_store *s, const struct kg_actor *who, const char *id,
+                               struct kg_arena *a, struct kg_task *out);
+enum kg_err kg_sqlite_task_update(struct kg_store *s, const struct kg_actor *who,
+                                  const struct kg_task *in, unsigned fields, struct kg_arena *a,
+                                  struct kg_task *out, struct kg_conflict *c);
+enum kg_err kg_sqlite_task_delete(struct kg_store *s, const struct kg_actor *who, const char *id);
+enum kg_err kg_sqlite_task_list(struct kg_store *s, const struct kg_actor *who,
+                                const struct kg_task_filter *f, struct kg_arena *a,
+                                struct kg_page *pg, struct kg_task **out, size_t *n);
+
+/* --- sqlite_cards.c: the card ledger --- */
+enum kg_err kg_sqlite_card_create(struct kg_store *s, const struct kg_actor *who,
+                                  const struct kg_card *in, struct kg_arena *a,
+                                  struct kg_card *out, bool *created, struct kg_conflict *c);
+enum kg_err kg_sqlite_card_list(struct kg_store *s, const struct kg_actor *who,
+                                const char *campaign_id, struct kg_arena *a, struct kg_page *pg,
+                                struct kg_card **out, size_t *n);
+enum kg_err kg_sqlite_card_revoke(struct kg_store *s, const struct kg_actor *who,
+                                  const char *campaign_id, const char *card_id,
+                                  const char *revoked_on, struct kg_arena *a,
+                                  struct kg_card *out);
+enum kg_err kg_sqlite_card_verify(struct kg_store *s, const struct kg_actor *who,
+                                  const char *campaign_id, struct kg_arena *a,
+                                  struct kg_card_verify *out);
+
+/* --- sqlite_campaign_chart.c: committee, structure tests, chart and ranking counts --- */
+enum kg_err kg_sqlite_committee_list(struct kg_store *s, const struct kg_actor *who,
+                                     const char *campaign_id, struct kg_arena *a,
+                                     struct kg_committee_member **out, size_t *n);
+enum kg_err kg_sqlite_committee_put(struct kg_store *s, const struct kg_actor *who,
+                                    const struct kg_committee_member *in, struct kg_arena *a,
+                                    struct kg_committee_member *out, struct kg_conflict *c);
+enum kg_err kg_sqlite_committee_remove(struct kg_store *s, const struct kg_actor *who,
+                                       const char *campaign_id, const char *person_id);
+enum kg_err kg_sqlite_test_create(struct kg_store *s, const struct kg_actor *who,
+                                  const struct kg_structure_test *in, struct kg_arena *a,
+                                  struct kg_structure_test *out, bool *created,
+                                  struct kg_conflict *c);
+enum kg_err kg_sqlite_test_get(struct kg_store *s, const struct kg_actor *who,
+                               const char *campaign_id, const char *id, struct kg_arena *a,
+                               struct kg_structure_test *out);
+enum kg_err kg_sqlite_test_list(struct kg_store *s, const struct kg_actor *who,
+                                const char *campaign_id, struct kg_arena *a,
+                                struct kg_structure_test **out, size_t *n);
+enum kg_err kg_sqlite_test_results(struct kg_store *s, const struct kg_actor *who,
+                                   const char *campaign_id, const char *id, struct kg_arena *a,
+                                   struct kg_test_row **out, size_t *n);
+enum kg_err kg_sqlite_chart_counts(struct kg_store *s, const struct kg_actor *who,
+                                   const char *campaign_id, const char *by, struct kg_arena *a,
+                                   struct kg_chart_row **rows_out, size_t *n_rows,
+                                   struct kg_chart_row **wp_out, size_t *n_wp);
+enum kg_err kg_sqlite_ranking_counts(struct kg_store *s, const struct kg_actor *who,
+                                     const char *campaign_id, struct kg_arena *a,
+                                     struct kg_rank_counts **out, size_t *n);

@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
         }                                                                                          \
     } while (0)
 
-#define ORG_ID "00000000-0000-4000-8000-00000000c5f0"
+#define ORG_ID    "00000000-0000-4000-8000-00000000c5f0"
 #define PERSON_ID "00000000-0000-4000-8000-00000000c5f1"
 
 static struct {
@@ -107,8 +107,11 @@ static void build_fixture(void)
 
     kg_arena_init(&a, 0);
     struct kg_actor root = {.instance_admin = true};
-    struct kg_org o = {.id = ORG_ID, .slug = "csv-fuzz", .name = "CSV Fuzz Union",
-                       .kind = "union", .country = "PK"};
+    struct kg_org o = {.id = ORG_ID,
+                       .slug = "csv-fuzz",
+                       .name = "CSV Fuzz Union",
+                       .kind = "union",
+                       .country = "PK"};
     struct kg_org got;
     struct kg_conflict cf = {0};
     must(fx.store->ops->org_create(fx.store, &root, &o, &a, &got, &cf), "org_create");
@@ -117,9 +120,12 @@ static void build_fixture(void)
     fx.who = (struct kg_actor){.org_id = ORG_ID, .role = KG_ROLE_ADMIN};
 
     /* Someone already in the register: the seeds' +923001234567 and a@b.example meet him. */
-    struct kg_person p = {.id = PERSON_ID, .full_name = "Muhammad Ali",
-                          .phone = "+923001234567", .email = "a@b.example",
-                          .membership = "member", .consent_status = "unknown"};
+    struct kg_person p = {.id = PERSON_ID,
+                          .full_name = "Muhammad Ali",
+                          .phone = "+923001234567",
+                          .email = "a@b.example",
+                          .membership = "member",
+                          .consent_status = "unknown"};
     struct kg_person out;
     bool created = false;
     must(fx.store->ops->person_create(fx.store, &fx.who, &p, &a, &out, &created, &cf),

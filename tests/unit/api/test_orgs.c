@@ -187,6 +187,23 @@ static void test_create_org(void **state)
     assert_string_equal(json_string_value(json_array_get(h_jget(r->json, "affiliations"), 0)), fed);
 }
 
+/* "registration": null clears it: the org is unregistered again, with no details. */
+static void test_registration_null_clears(void **state)
+{
+    struct fx *f = *state;
+    struct h_env *env = f->env;
+    const char *t = f->w.t_admin;
+    struct h_resp *r = h_as(env, t, "PATCH",
+                            "{\"registration\":{\"status\":\"registered\",\"number\":\"R-1\"}}",
+                            "/api/v1/orgs/acme");
+    H_STATUS(r, 200);
+    H_JSTR(r->json, "registration.number", "R-1");
+    r = h_as(env, t, "PATCH", "{\"registration\":null}", "/api/v1/orgs/acme");
+    H_STATUS(r, 200);
+    H_JSTR(r->json, "registration.status", "unregistered");
+    assert_true(json_is_null(json_object_get(json_object_get(r->json, "registration"), "number")));
+}
+
 static void test_patch_org(void **state)
 {
     struct fx *f = *state;
@@ -238,7 +255,6 @@ static void test_patch_org(void **state)
         {"{\"registration\":\"registered\"}", 400, "validation_failed", "registration"},
         {"{\"registration\":{\"status\":\"registered\",\"number\":7}}", 400, "validation_failed",
          "registration.number"},
-        {"{\"registration\":null}", 400, "validation_failed", "registration.status"},
         {"{\"slug\":\"other\"}", 409, "conflict", "slug"},
         {"{\"slug\":\"Bad Slug\"}", 400, "validation_failed", "slug"},
         {"{\"name\":null}", 400, "validation_failed", "name"},
@@ -508,6 +524,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_create_org, setup, teardown),
         cmocka_unit_test_setup_teardown(test_patch_org, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_registration_null_clears, setup, teardown),
         cmocka_unit_test_setup_teardown(test_members, setup, teardown),
         cmocka_unit_test_setup_teardown(test_last_admin_and_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_patch_unknown_member, setup, teardown),

@@ -1,0 +1,932 @@
+/*
+ * import.test.mjs — membership registers in bulk, end to end against the real binary:
+ * `kamgar import people` and `kamgar export people` on the command line, POST
+ * /imports/people and GET people.csv / people.json over HTTP, the export → import round trip
+ * into a fresh database, bad input of every kind, the audit log, and an import killed with
+ * SIGKILL half-way and then completed by running it again.
+ *
+ * Fixtures come from tests/fixtures/. Tests whose name ends in "(bug)" pin a defect of src/
+ * that is reported and not yet fixed: they fail until it is.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { BIN, REPO_ROOT, Instance, cli, createDatabase, makeTemp, orgPath, rmTemp }
+    from './helpers.mjs';
+
+const FIXTURES = path.join(REPO_ROOT, 'tests', 'fixtures');
+const fixture = (name) => path.join(FIXTURES, name);
+
+/* The engine commits a batch every KG_IMPORT_BATCH - 1 rows (api/import.h, parse_piece). */
+const BATCHES = [1999, 2000];
+
+const USERS = [
+    { email: 'admin@acme.example', role: 'admin' },
+    { email: 'organizer@acme.example', role: 'organizer' },
+    { email: 'activist@acme.example', role: 'activist' },
+    { email: 'viewer@acme.example', role: 'viewer' },
+];
+const ORGS = ['acme', 'dryrun', 'seps', 'maps', 'bad', 'http', 'exp', 'rt', 'partial'];
+
+/* An ASan build: its memory use says nothing about the program's. */
+const ASAN = fs.readFileSync(BIN).includes('AddressSanitizer');
+
+let k;
+const tok = {};
+
+before(async () => {
+    k = await Instance.start({
+        orgs: ORGS.map((slug) => ({ slug, name: `Union ${slug}`, country: 'PK', users: USERS })),
+    });
+    for (const u of USERS)
+        tok[u.role] = (await k.login(u.email)).token;
+});
+
+after(async () => {
+    await k.stopClean(); /* SIGTERM: exit 0, no sanitizer report */
+});
+
+/* --- helpers ------------------------------------------------------------------------- */
+
+function assertNoSanitizer(stderr) {
+    const report = /(ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: \w+Sanitizer)/;
+    assert.doesNotMatch(stderr, report, stderr);
+}
+
+/* Runs `kamgar import people` on db for org with args, then the file. */
+function imp(db, org, file, ...args) {
+    const r = cli(['import', 'people', '--db', db, '--org', org, ...args, file]);
+    assertNoSanitizer(r.stderr);
+    return r;
+}
+
+/* The result table the CLI prints, as numbers, plus its unknown columns and error lines. */
+function table(stdout) {
+    const num = (label) => {
+        const m = new RegExp(`^${label.replace(/[()]/g, '\\$&')}\\s+(\\d+)$`, 'm').exec(stdout);
+        assert.ok(m, `no "${label}" in:\n${stdout}`);
+        return Number(m[1]);
+    };
+    const unknown = /^columns not imported: (.*)$/m.exec(stdout);
+    return {
+        dry: stdout.startsWith('DRY RUN: nothing was changed\n'),
+        rows: num('rows'),
+        created: num('created'),
+        updated: num('updated'),
+        skipped: num('skipped (duplicates)'),
+        failed: num('failed'),
+        workplaces: num('workplaces created'),
+        units: num('units created'),
+        unknown: unknown ? [...unknown[1].matchAll(/"([^"]*)"/g)].map((m) => m[1]) : [],
+        errors: stdout.split('\n').filter((l) => /^line \d+: /.test(l)),
+    };
+}
+
+const counts = (t) => ({ rows: t.rows, created: t.created, updated: t.updated,
+                         skipped: t.skipped, failed: t.failed, workplaces: t.workplaces,
+                         units: t.units });
+
+function api(method, urlPath, opts = {}) {
+    return k.request(method, urlPath, { token: tok.admin, ...opts });
+}
+
+async function total(org) {
+    const r = await api('GET', orgPath(org, '/people?per_page=1'));
+    assert.equal(r.status, 200, r.text);
+    return r.json.total;
+}
+
+async function people(org) {
+    const out = [];
+    for (let page = 1; ; page++) {
+        const r = await api('GET', orgPath(org, `/people?per_page=200&page=${page}`));
+        assert.equal(r.status, 200, r.text);
+        out.push(...r.json.items);
+        if (r.json.items.length < 200)
+            return out;
+    }
+}
+
+async function auditEntries(org, action) {
+    const r = await api('GET', orgPath(org, '/audit?per_page=200'));
+    assert.equal(r.status, 200, r.text);
+    return { items: r.json.items.filter((e) => e.action === action), text: r.text };
+}
+
+/* RFC 4180 as the export writes it (CRLF rows, "" inside quotes). */
+function parseCsv(text) {
+    const rows = [];
+    let row = [], cell = '', quoted = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (quoted) {
+            if (c === '"' && text[i + 1] === '"') {
+                cell += '"';
+                i++;
+            } else if (c === '"') {
+                quoted = false;
+            } else {
+                cell += c;
+            }
+        } else if (c === '"') {
+            quoted = true;
+        } else if (c === ',') {
+            row.push(cell);
+            cell = '';
+        } else if (c === '\r' && text[i + 1] === '\n') {
+            /* the CRLF's LF ends the row */
+        } else if (c === '\n') {
+            row.push(cell);
+            rows.push(row);
+            row = [];
+            cell = '';
+        } else {
+            cell += c;
+        }
+    }
+    if (cell !== '' || row.length)
+        rows.push([...row, cell]);
+    return rows;
+}
+
+/* The messy register's result, as the issue's example describes it. */
+const MESSY = { rows: 12, created: 8, updated: 0, skipped: 2, failed: 2, workplaces: 3,
+                units: 4 };
+const MESSY_ERRORS = ['line 10: full_name is required',
+                      'line 11: phone is not a phone number we can read'];
+const MESSY_UNKNOWN = ['S.No', 'ID Card No.', 'Contractor'];
+
+/* --- the command line ---------------------------------------------------------------- */
+
+describe('kamgar import people', () => {
+    test('the messy register: counts, unknown columns, errors with line numbers', async () => {
+        const r = imp(k.db, 'acme', fixture('register_messy.csv'));
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stderr, '');
+        const t = table(r.stdout);
+        assert.deepEqual(counts(t), MESSY);
+        assert.deepEqual(t.unknown, MESSY_UNKNOWN);
+        assert.deepEqual(t.errors, MESSY_ERRORS);
+        assert.equal(t.dry, false);
+        assert.ok(!r.stdout.includes('\r'), 'no progress bar when stdout is not a terminal');
+        assert.equal(await total('acme'), 8);
+        const all = await people('acme');
+        const byPhone = Object.fromEntries(all.filter((p) => p.phone).map((p) => [p.phone, p]));
+        assert.equal(byPhone['+923001234567'].full_name, 'Ayesha Bibi');
+        assert.equal(byPhone['+923012345678'].full_name, 'عائشہ صدیقی');
+        assert.equal(byPhone['+923023456789'].full_name, 'राम कुमार');
+        assert.equal(byPhone['+923034567890'].full_name, 'Иван Петров');
+        assert.equal(byPhone['+923045678901'].full_name, 'Bilal Ahmed'); /* Urdu digits */
+        assert.equal(byPhone['+923001234567'].membership, 'member');
+        assert.equal(byPhone['+923023456789'].membership, 'none');
+        assert.equal(byPhone['+923001234567'].notes, 'Shift lead; wants "double" overtime paid');
+        assert.equal(all.filter((p) => !p.phone).map((p) => p.full_name).join(), 'Fatima Noor');
+        const wps = await api('GET', orgPath('acme', '/workplaces?per_page=200'));
+        assert.deepEqual(wps.json.items.map((w) => w.name).sort(),
+                         ['Gulberg Home Workers', 'Kohinoor Textiles', 'Sapphire Mills']);
+
+        /* The audit entry: the CLI, the file name, the count; no personal data. */
+        const a = await auditEntries('acme', 'people.import');
+        assert.equal(a.items.length, 1);
+        assert.equal(a.items[0].resource_type, 'import');
+        assert.equal(a.items[0].resource_id, 'register_messy.csv');
+        assert.equal(a.items[0].count, 8);
+        assert.equal(a.items[0].ip, 'cli');
+        for (const s of ['Ayesha', '923001234567', 'عائشہ', 'राम', 'Иван', 'overtime'])
+            assert.ok(!a.text.includes(s), `the audit log holds "${s}"`);
+    });
+
+    test('running it again creates nothing; --on-duplicate update updates', async () => {
+        let r = imp(k.db, 'acme', fixture('register_messy.csv'));
+        assert.equal(r.status, 0, r.stderr);
+        assert.deepEqual(counts(table(r.stdout)),
+                         { ...MESSY, created: 0, skipped: 10, workplaces: 0, units: 0 });
+        r = imp(k.db, 'acme', fixture('register_messy.csv'), '--on-duplicate', 'skip');
+        assert.equal(table(r.stdout).skipped, 10);
+        r = imp(k.db, 'acme', fixture('register_messy.csv'), '--on-duplicate', 'update');
+        assert.equal(r.status, 0, r.stderr);
+        assert.deepEqual(counts(table(r.stdout)),
+                         { ...MESSY, created: 0, updated: 10, skipped: 0, workplaces: 0,
+                           units: 0 });
+        assert.equal(await total('acme'), 8);
+        const found = await api('GET', orgPath('acme', '/people?q=%2B923001234567'));
+        assert.equal(found.json.items.length, 1);
+        assert.equal(found.json.items[0].full_name, 'Ayesha B.'); /* line 9 updated it */
+        assert.equal(found.json.items[0].membership, 'member');   /* line 9 left it empty */
+        const a = await auditEntries('acme', 'people.import');
+        assert.equal(a.items.length, 4);
+        assert.deepEqual(a.items.map((e) => e.count), [10, 0, 0, 8]); /* newest first */
+    });
+
+    test('--dry-run reports what the real run does and changes nothing', async () => {
+        const dry = imp(k.db, 'dryrun', fixture('register_messy.csv'), '--dry-run');
+        assert.equal(dry.status, 0, dry.stderr);
+        const dt = table(dry.stdout);
+        assert.equal(dt.dry, true);
+        assert.equal(await total('dryrun'), 0);
+        const wps = await api('GET', orgPath('dryrun', '/workplaces'));
+        assert.equal(wps.json.total, 0);
+        const real = imp(k.db, 'dryrun', fixture('register_messy.csv'));
+        const rt = table(real.stdout);
+        assert.deepEqual(counts(dt), counts(rt));
+        assert.deepEqual(dt.errors, rt.errors);
+        assert.deepEqual(dt.unknown, rt.unknown);
+        assert.equal(await total('dryrun'), 8);
+        /* And on top of stored people, in update mode. */
+        const dry2 = table(imp(k.db, 'dryrun', fixture('register_messy.csv'), '--dry-run',
+                               '--on-duplicate', 'update').stdout);
+        assert.deepEqual(counts(dry2), { ...MESSY, created: 0, updated: 10, skipped: 0,
+                                         workplaces: 0, units: 0 });
+        const found = await api('GET', orgPath('dryrun', '/people?q=%2B923001234567'));
+        assert.equal(found.json.items[0].full_name, 'Ayesha Bibi');
+        assert.equal(await total('dryrun'), 8);
+    });
+
+    test('tab separated and comma + LF files, aliases, duplicates by email', async () => {
+        let r = imp(k.db, 'seps', fixture('register_tab.tsv'));
+        assert.equal(r.status, 0, r.stderr);
+        assert.deepEqual(counts(table(r.stdout)),
+                         { rows: 4, created: 3, updated: 0, skipped: 1, failed: 0,
+                           workplaces: 1, units: 2 });
+        r = imp(k.db, 'seps', fixture('register_comma_lf.csv'));
+        assert.equal(r.status, 0, r.stderr);
+        const t = table(r.stdout);
+        assert.deepEqual(counts(t), { rows: 3, created: 2, updated: 0, skipped: 0, failed: 1,
+                                      workplaces: 0, units: 0 });
+        assert.deepEqual(t.errors, ['line 5: assessment must be 1 to 5']);
+        assert.deepEqual(t.unknown, []);
+        const all = await people('seps');
+        const imran = all.find((p) => p.email === 'imran@example.org');
+        assert.equal(imran.full_name, 'Khan, Imran');
+        assert.equal(imran.notes, 'He said "no" at first,\nthen agreed');
+        assert.deepEqual(imran.languages, ['ur', 'pa']);
+        assert.equal(imran.assessment, 2);
+        assert.equal(imran.is_leader, true);
+        assert.deepEqual(imran.consent, { status: 'given', source: 'paper form', at: null });
+        assert.equal(all.find((p) => p.email === 'zainab@example.org').gender, 'female');
+        assert.equal(all.length, 5);
+    });
+
+    test('--map COLUMN=field and COLUMN=ignore, --default-country', async () => {
+        const dir = makeTemp();
+        try {
+            const f = path.join(dir, 'mapped.csv');
+            fs.writeFileSync(f, "Worker's Name,Mobile,ID Card,Contractor\n" +
+                                'Ravi Kumar,0300 7654321,35202-1,Malik & Sons\n');
+            let r = imp(k.db, 'maps', f);
+            assert.equal(r.status, 1);
+            assert.equal(r.stderr, `kamgar: ${f}: no column holds the name (call it "name" or ` +
+                                   '"full_name", or use --map COLUMN=full_name)\n');
+            r = imp(k.db, 'maps', f, '--map', "worker's name=full_name", '--map=ID Card=ignore');
+            assert.equal(r.status, 0, r.stderr);
+            const t = table(r.stdout);
+            assert.equal(t.created, 1);
+            assert.deepEqual(t.unknown, ['Contractor']);
+
+            r = imp(k.db, 'maps', f, '--map', 'Naam=nickname');
+            assert.equal(r.status, 2);
+            assert.equal(r.stderr,
+                         'kamgar: --map Naam=nickname: "nickname" is not a person field (see ' +
+                         'docs/import.md)\n');
+            r = imp(k.db, 'maps', f, '--map', "Worker's Name=full_name", '--map', 'Naam=notes');
+            assert.equal(r.status, 1);
+            assert.equal(r.stderr, `kamgar: ${f}: --map Naam=notes: the file has no column ` +
+                                   '"Naam"\n');
+
+            r = imp(k.db, 'maps', fixture('in_numbers.csv'), '--default-country', 'IN');
+            assert.equal(r.status, 0, r.stderr);
+            assert.equal(table(r.stdout).created, 2);
+            assert.deepEqual(table(r.stdout).errors,
+                             ['line 4: phone is not a phone number we can read']);
+            const all = await people('maps');
+            assert.deepEqual(all.map((p) => p.phone).filter(Boolean).sort(),
+                             ['+919123456789', '+919876543210', '+923007654321']);
+            for (const cc of ['XX', 'in', 'India']) {
+                r = imp(k.db, 'maps', fixture('in_numbers.csv'), '--default-country', cc);
+                assert.equal(r.status, 2);
+                assert.equal(r.stderr, `kamgar: --default-country "${cc}" is not a country ` +
+                                       'kamgar knows (use an ISO code such as PK, IN, UZ)\n');
+            }
+            assert.equal(await total('maps'), 3);
+        } finally {
+            rmTemp(dir);
+        }
+    });
+
+    test('bad input: each a clear error, nothing stored is lost', async () => {
+        const dir = makeTemp();
+        try {
+            const good = path.join(dir, 'good.csv');
+            fs.writeFileSync(good, 'name,phone\nKeep One,0300 1112223\nKeep Two,\n');
+            assert.equal(imp(k.db, 'bad', good).status, 0);
+            const before = JSON.stringify(await people('bad'));
+            for (const [name, msg] of [
+                ['empty.csv', 'the file is empty'],
+                ['header_only.csv', 'the file has a header but no rows'],
+                ['binary.png', 'the file is not CSV text (it has NUL bytes or is not UTF-8): save the spreadsheet as "CSV UTF-8" and import that'],
+            ]) {
+                const r = imp(k.db, 'bad', fixture(name));
+                assert.equal(r.status, 1, name);
+                assert.equal(r.stderr, `kamgar: ${fixture(name)}: ${msg}\n`);
+                assert.equal(r.stdout, '');
+            }
+            let r = imp(k.db, 'bad', fixture('invalid_utf8.csv'));
+            assert.equal(r.status, 0, r.stderr);
+            assert.deepEqual(table(r.stdout).errors,
+                             ['line 3: full_name is not valid UTF-8 text',
+                              'line 4: notes is not valid UTF-8 text']);
+            assert.equal(table(r.stdout).created, 2);
+            r = imp(k.db, 'bad', fixture('field_count.csv'));
+            assert.equal(r.status, 0, r.stderr);
+            assert.deepEqual(table(r.stdout).errors,
+                             ['line 3: has more fields than the header (3 columns)',
+                              'line 4: has 2 fields, the header has 3']);
+            assert.equal(table(r.stdout).created, 2);
+
+            r = imp(k.db, 'bad', path.join(dir, 'missing.csv'));
+            assert.equal(r.status, 1);
+            assert.match(r.stderr, /^kamgar: cannot read .*missing\.csv: No such file/);
+            r = imp(k.db, 'nosuchorg', good);
+            assert.equal(r.status, 1);
+            assert.match(r.stderr, /no org "nosuchorg"/);
+            r = imp(k.db, 'bad', good, '--on-duplicate', 'merge');
+            assert.equal(r.status, 2);
+            assert.equal(r.stderr, 'kamgar: --on-duplicate must be update or skip\n');
+            r = cli(['import', 'people', '--db', k.db, good]);
+            assert.equal(r.status, 2);
+            assert.equal(r.stderr, 'kamgar: import needs --org SLUG\n');
+
+            const after = await people('bad');
+            assert.equal(after.length, 6);
+            const kept = JSON.parse(before);
+            for (const p of kept)
+                assert.deepEqual(after.find((q) => q.id === p.id), p);
+        } finally {
+            rmTemp(dir);
+        }
+    });
+
+    test('an unterminated quote at the end of the file is reported on its line (bug)', () => {
+        /* BUG src/api/import.c kg_import_finish: reports the previous record's line (2). */
+        const r = imp(k.db, 'bad', fixture('unterminated_quote.csv'), '--dry-run');
+        assert.equal(r.status, 0, r.stderr);
+        assert.deepEqual(table(r.stdout).errors,
+                         ['line 3: has an unterminated quote at the end of the file']);
+    });
+
+    test('an import refused part-way still leaves an audit entry (bug)', async () => {
+        /* BUG src/cli/bulk.c run_import: only a finished import is audited, yet the batches
+         * committed before the refusal stay. */
+        const dir = makeTemp();
+        try {
+            const f = path.join(dir, 'broken.csv');
+            let csv = 'name,phone\n';
+            for (let i = 0; i < 4500; i++)
+                csv += `Partial ${String(i).padStart(6, '0')},0300 ${String(i).padStart(7, '0')}\n`;
+            csv += 'Broken,"' + ('x'.repeat(79) + '\n').repeat(14000);
+            fs.writeFileSync(f, csv);
+            const r = imp(k.db, 'partial', f);
+            assert.equal(r.status, 1);
+            assert.match(r.stderr,
+                         /line 4502: a record longer than 1 MiB \(an unterminated quote\?\)/);
+            const stored = await total('partial');
+            assert.ok(BATCHES.some((b) => stored > 0 && stored % b === 0), `${stored} stored`);
+            const a = await auditEntries('partial', 'people.import');
+            assert.equal(a.items.length, 1, `${stored} people stored, no audit entry`);
+            assert.equal(a.items[0].count, stored);
+        } finally {
+            rmTemp(dir);
+        }
+    });
+
+    test('a progress bar with rows/s when stdout is a terminal', (t) => {
+        const script = spawnSync('script', ['--version'], { encoding: 'utf8' });
+        if (script.error) {
+            t.skip('no `script` to give the CLI a terminal');
+            return;
+        }
+        const q = (s) => `'${s.replace(/'/g, "'\\''")}'`;
+        const cmd = [BIN, 'import', 'people', '--db', k.db, '--org', 'dryrun', '--dry-run',
+                     fixture('register_messy.csv')].map(q).join(' ');
+        const r = spawnSync('script', ['-qec', cmd, '/dev/null'],
+                            { encoding: 'utf8', timeout: 30000,
+                              env: { ...process.env, KAMGAR_DB: '' } });
+        assert.equal(r.status, 0, r.stdout + r.stderr);
+        assert.match(r.stdout, /\r\d+ rows {2}\d+\.\d MB {2}\d+ rows\/s/);
+        assert.match(r.stdout, /created\s+0\r?\n/);
+    });
+});
+
+/* --- HTTP ---------------------------------------------------------------------------- */
+
+function postCsv(org, body, { token = tok.organizer, query = '', contentType = 'text/csv' } = {}) {
+    return k.request('POST', orgPath(org, `/imports/people${query}`),
+                     { token, rawBody: body, contentType });
+}
+
+/* A raw request whose Content-Length and body the test chooses; resolves to {status, json}. */
+function rawPost(urlPath, headers, chunks) {
+    return new Promise((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port: k.port, method: 'POST',
+                                   path: urlPath, headers });
+        req.on('response', (res) => {
+            let b = '';
+            res.setEncoding('utf8');
+            res.on('data', (d) => { b += d; });
+            res.on('end', () => {
+                let json;
+                try {
+                    json = JSON.parse(b);
+                } catch {
+                    json = undefined;
+                }
+                resolve({ status: res.statusCode, json, text: b });
+            });
+        });
+        req.on('error', reject);
+        (async () => {
+            for (const c of chunks) {
+                if (req.destroyed)
+                    return;
+                if (!req.write(c))
+                    await new Promise((r) => req.once('drain', r));
+            }
+            req.end();
+        })().catch(() => {});
+    });
+}
+
+describe('POST /imports/people', () => {
+    test('an organizer imports; the result and the audit entry', async () => {
+        const body = fs.readFileSync(fixture('register_messy.csv'));
+        const r = await postCsv('http', body, { query: '?file_name=register_messy.csv' });
+        assert.equal(r.status, 200, r.text);
+        assert.deepEqual(r.json, {
+            dry_run: false, rows: 12, created: 8, updated: 0, skipped: 2, failed: 2,
+            workplaces_created: 3, units_created: 4,
+            errors: [{ line: 10, field: 'full_name', message: 'is required' },
+                     { line: 11, field: 'phone', message: 'is not a phone number we can read' }],
+            errors_truncated: false, unknown_columns: MESSY_UNKNOWN, separator: ';',
+        });
+        assert.equal(await total('http'), 8);
+        const a = await auditEntries('http', 'people.import');
+        assert.equal(a.items.length, 1);
+        assert.equal(a.items[0].user_email, 'organizer@acme.example');
+        assert.equal(a.items[0].resource_id, 'register_messy.csv');
+        assert.equal(a.items[0].count, 8);
+        assert.equal(a.items[0].ip, '127.0.0.1');
+        for (const s of ['Ayesha', '923001234567', 'عائشہ', 'राम', 'Иван'])
+            assert.ok(!a.text.includes(s), `the audit log holds "${s}"`);
+    });
+
+    test('roles: admins and organizers only', async () => {
+        const body = 'name,phone\nRole Person,0300 5556667\n';
+        for (const role of ['activist', 'viewer']) {
+            const r = await postCsv('http', body, { token: tok[role] });
+            assert.equal(r.status, 403, role);
+            assert.equal(r.json.error.code, 'forbidden');
+        }
+        const anon = await postCsv('http', body, { token: null });
+        assert.equal(anon.status, 401);
+        const r = await postCsv('http', body, { token: tok.admin, query: '?dry_run=true' });
+        assert.equal(r.status, 200, r.text);
+        assert.equal(r.json.created, 1);
+        assert.equal(await total('http'), 8);
+    });
+
+    test('text/csv required; dry_run and on_duplicate checked', async () => {
+        const body = 'name,phone\nParam Person,0300 5556668\n';
+        for (const ct of ['application/json', 'application/x-www-form-urlencoded',
+                          'multipart/form-data; boundary=x']) {
+            const r = await postCsv('http', body, { contentType: ct });
+            assert.equal(r.status, 415, ct);
+            assert.equal(r.json.error.code, 'unsupported_media_type');
+        }
+        const none = await postCsv('http', Buffer.from(body), { contentType: null });
+        assert.equal(none.status, 415);
+        for (const [query, field] of [['?dry_run=maybe', 'dry_run'],
+                                      ['?on_duplicate=merge', 'on_duplicate'],
+                                      ['?default_country=XX', 'default_country'],
+                                      ['?map=Foo%3Dbar', 'map'],
+                                      ['?map=Foo%3Dnotes', 'file']]) {
+            const r = await postCsv('http', body, { query });
+            assert.equal(r.status, 400, query);
+            assert.equal(r.json.error.code, 'validation_failed');
+            assert.equal(r.json.error.field, field, query);
+        }
+        let r = await postCsv('http', body, { query: '?dry_run=true',
+                                              contentType: 'text/csv; charset=utf-8' });
+        assert.equal(r.status, 200, r.text);
+        assert.equal(r.json.dry_run, true);
+        assert.equal(r.json.created, 1);
+        assert.equal(await total('http'), 8);
+        r = await postCsv('http', fs.readFileSync(fixture('register_messy.csv')),
+                          { query: '?on_duplicate=update' });
+        assert.equal(r.json.updated, 10);
+        assert.equal(r.json.created, 0);
+        for (const [name, msg] of [['empty.csv', 'the file is empty'],
+                                   ['header_only.csv', 'the file has a header but no rows'],
+                                   ['binary.png', 'the file is not CSV text']]) {
+            r = await postCsv('http', fs.readFileSync(fixture(name)));
+            assert.equal(r.status, 400, name);
+            assert.equal(r.json.error.field, 'file');
+            assert.ok(r.json.error.message.includes(msg), r.text);
+        }
+        assert.equal(await total('http'), 8);
+    });
+
+    test('a body over 64 MiB is refused with 413, from its Content-Length or as it streams',
+         async () => {
+        const p = orgPath('http', '/imports/people');
+        const auth = { Authorization: `Bearer ${tok.organizer}`, 'Content-Type': 'text/csv' };
+        /* Announced: refused before the body is read. */
+        let r = await rawPost(p, { ...auth, 'Content-Length': String(65 * 1024 * 1024) },
+                              ['name,phone\nBig,0300 1234567\n']);
+        assert.equal(r.status, 413);
+        assert.equal(r.json.error.code, 'payload_too_large');
+        /* Chunked, so the size shows only as it arrives. */
+        const mib = Buffer.alloc(1 << 20, 'Big Row,0300 1234567,' + 'x'.repeat(40) + '\n');
+        r = await rawPost(p, { ...auth, 'Transfer-Encoding': 'chunked' },
+                          [Buffer.from('name,phone,notes\n'), ...Array(65).fill(mib)]);
+        assert.equal(r.status, 413);
+        assert.equal(r.json.error.code, 'payload_too_large');
+        assert.equal(await total('http'), 8);
+    });
+
+    test('a file over 1 MiB imports over HTTP (bug)', async () => {
+        /* BUG src/api/import.c kg_import_feed / src/api/imports.c: the whole body is pushed at
+         * once into a 1 MiB first-line buffer, so any body over 1 MiB is a 400. */
+        let csv = 'name,phone,notes\n';
+        for (let i = 0; i < 6000; i++)
+            csv += `Wide ${String(i).padStart(6, '0')},0300 ${String(i).padStart(7, '0')},` +
+                   'remark... '.repeat(20) + '\n';
+        assert.ok(csv.length > 1 << 20);
+        const r = await postCsv('http', csv, { query: '?dry_run=true' });
+        assert.equal(r.status, 200, r.text);
+        assert.equal(r.json.created, 6000);
+    });
+
+    test('server memory stays flat whatever the size of the file (bug)', async (t) => {
+        /* BUG src/http/server.c on_request: the body is buffered whole (up to 64 MiB) before
+         * the handler runs; the issue asks for an import streamed when the limit allows. */
+        if (ASAN || !fs.existsSync('/proc/self/status')) {
+            t.skip('needs /proc and a build without ASan');
+            return;
+        }
+        const k2 = await Instance.start({ orgs: [{ slug: 'mem', name: 'Mem', country: 'PK',
+                                                   users: [USERS[0]] }] });
+        try {
+            const admin = (await k2.login(USERS[0].email)).token;
+            const hwm = () => Number(/VmHWM:\s+(\d+) kB/.exec(
+                fs.readFileSync(`/proc/${k2.server.proc.pid}/status`, 'utf8'))[1]) / 1024;
+            const post = (body) => k2.request('POST',
+                                              orgPath('mem', '/imports/people?dry_run=true'),
+                                              { token: admin, rawBody: body,
+                                                contentType: 'text/csv' });
+            const row = (i) => `Mem ${String(i).padStart(6, '0')},0300 ` +
+                               `${String(i).padStart(7, '0')},${'y'.repeat(900)}\n`;
+            let small = 'name,phone,notes\n';
+            for (let i = 0; i < 500; i++)
+                small += row(i);
+            assert.equal((await post(small)).status, 200);
+            const base = hwm();
+            const big = Buffer.from('name,phone,notes\n' +
+                                    Array.from({ length: 60000 }, (_, i) => row(i)).join(''));
+            await post(big);
+            const grown = hwm() - base;
+            assert.ok(grown < 16, `a ${(big.length / 1e6).toFixed(0)} MB import grew the server ` +
+                                  `from ${base.toFixed(0)} MiB by ${grown.toFixed(0)} MiB`);
+        } finally {
+            await k2.stop();
+        }
+    });
+});
+
+/* --- export -------------------------------------------------------------------------- */
+
+describe('export', () => {
+    let csvHttp, jsonHttp;
+
+    before(() => {
+        const r = imp(k.db, 'exp', fixture('register_messy.csv'));
+        assert.equal(r.status, 0, r.stderr);
+    });
+
+    test('GET people.csv and people.json: admins only, audit-logged', async () => {
+        let r = await api('GET', orgPath('exp', '/people.csv'));
+        assert.equal(r.status, 200, r.text);
+        assert.equal(r.headers.get('content-type'), 'text/csv; charset=utf-8');
+        assert.equal(r.headers.get('content-disposition'), 'attachment; filename="exp-people.csv"');
+        csvHttp = r.text;
+        const rows = parseCsv(csvHttp);
+        assert.deepEqual(rows[0], [
+            'id', 'full_name', 'alt_names', 'phone', 'email', 'gender', 'languages', 'city',
+            'province', 'country', 'sector', 'employment_type', 'employer_id', 'workplace', 'unit',
+            'job_title', 'shift', 'membership', 'member_since', 'assessment', 'is_leader',
+            'assigned_to', 'tags', 'consent_status', 'consent_source', 'consent_at', 'notes']);
+        assert.equal(rows.length, 9);
+        const bilal = rows.find((row) => row[1] === 'Bilal Ahmed');
+        assert.equal(bilal[26], 'Two lines:\r\nasked about the union; said he will come');
+        r = await api('GET', orgPath('exp', '/people.json'));
+        assert.equal(r.status, 200, r.text);
+        assert.match(r.headers.get('content-type'), /^application\/json/);
+        jsonHttp = r.json;
+        assert.equal(jsonHttp.length, 8);
+        const ayesha = jsonHttp.find((p) => p.phone === '+923001234567');
+        assert.equal(ayesha.workplace, 'Sapphire Mills');
+        assert.equal(ayesha.unit, 'Stitching');
+        for (const role of ['organizer', 'activist', 'viewer'])
+            for (const ext of ['csv', 'json']) {
+                const x = await k.request('GET', orgPath('exp', `/people.${ext}`),
+                                          { token: tok[role] });
+                assert.equal(x.status, 403, `${role} ${ext}`);
+            }
+        const csvA = await auditEntries('exp', 'people.export.csv');
+        const jsonA = await auditEntries('exp', 'people.export.json');
+        assert.equal(csvA.items.length, 1);
+        assert.equal(jsonA.items.length, 1);
+        assert.equal(csvA.items[0].count, 8);
+        assert.equal(csvA.items[0].user_email, 'admin@acme.example');
+        assert.equal(jsonA.items[0].count, 8);
+    });
+
+    test('kamgar export people --format csv|json -o FILE', async () => {
+        const dir = makeTemp();
+        try {
+            const fc = path.join(dir, 'out.csv'), fj = path.join(dir, 'out.json');
+            let r = cli(['export', 'people', '--db', k.db, '--org', 'exp', '-o', fc]);
+            assert.equal(r.status, 0, r.stderr);
+            assert.equal(r.stderr, `exported 8 people to ${fc}\n`);
+            assert.equal(fs.readFileSync(fc, 'utf8'), csvHttp);
+            r = cli(['export', 'people', '--db', k.db, '--org', 'exp', '--format', 'json',
+                     '-o', fj]);
+            assert.equal(r.status, 0, r.stderr);
+            assert.deepEqual(JSON.parse(fs.readFileSync(fj, 'utf8')), jsonHttp);
+            r = cli(['export', 'people', '--db', k.db, '--org', 'exp', '--format', 'csv']);
+            assert.equal(r.status, 0, r.stderr);
+            assert.equal(r.stdout, csvHttp);
+            r = cli(['export', 'people', '--db', k.db, '--org', 'exp', '--format', 'xml']);
+            assert.equal(r.status, 2);
+            assert.equal(r.stderr, 'kamgar: --format must be csv or json\n');
+            const a = await auditEntries('exp', 'people.export.csv');
+            assert.equal(a.items.length, 3);
+            assert.equal(a.items[0].ip, 'cli');
+            assert.equal(a.items[0].count, 8);
+            /* The CSV imports back into the same org without a change. */
+            r = imp(k.db, 'exp', fc, '--on-duplicate', 'update');
+            assert.equal(r.status, 0, r.stderr);
+            assert.deepEqual(counts(table(r.stdout)),
+                             { rows: 8, created: 0, updated: 8, skipped: 0, failed: 0,
+                               workplaces: 0, units: 0 });
+            r = cli(['export', 'people', '--db', k.db, '--org', 'exp']);
+            assert.equal(r.stdout, csvHttp);
+        } finally {
+            rmTemp(dir);
+        }
+    });
+});
+
+/* --- round trip ---------------------------------------------------------------------- */
+
+const EMPLOYER_ID = '6f1c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f';
+
+/* Four people with every field, names in Latin, Urdu, Devanagari and Cyrillic scripts. */
+function fullPeople(ids, assignee) {
+    return [
+        { full_name: 'Ayesha Bibi', alt_names: ['عائشہ بی بی', 'आयशा बीबी', 'Bibi, Ayesha'],
+          phone: '+92 300 1234567', email: 'Ayesha@Example.org', gender: 'female',
+          languages: ['ur', 'pa-Arab-PK', 'en'], city: 'Lahore', province: 'Punjab',
+          country: 'PK', sector: 'garments', employment_type: 'contract',
+          employer_id: EMPLOYER_ID, workplace_id: ids.W, unit_id: ids.U,
+          job_title: 'Machine operator', shift: 'night', membership: 'member',
+          member_since: '2024-02-29', assessment: 2, is_leader: true, assigned_to: assignee,
+          tags: ['needs follow-up', 'shop steward', 'night shift'],
+          consent: { status: 'given', source: 'paper form, Lahore office',
+                     at: '2026-11-01T10:00:00Z' },
+          notes: 'Met at the gate.\nSaid "no" at first, then yes; asked about wages, leave; ' +
+                 'and the canteen.' },
+        { full_name: 'عائشہ صدیقی', alt_names: ['Ayesha Siddiqui', 'आयशा सिद्दीकी'],
+          phone: '0301 2345678', email: 'siddiqui@example.org', gender: 'female',
+          languages: ['ur', 'en-PK'], city: 'کراچی', province: 'سندھ', country: 'PK',
+          sector: 'ٹیکسٹائل', employment_type: 'home_based', employer_id: EMPLOYER_ID,
+          workplace_id: ids.W, unit_id: ids.U2, job_title: 'سلائی کار', shift: 'صبح',
+          membership: 'applicant', member_since: '2025-01-15', assessment: 1,
+          is_leader: false, assigned_to: assignee, tags: ['خواتین', 'home workers'],
+          consent: { status: 'withdrawn', source: 'phone call', at: '2026-10-02T08:15:00Z' },
+          notes: '=HYPERLINK("http://example.org","click")' },
+        { full_name: 'राम कुमार', alt_names: ['Ram Kumar', 'رام کمار', 'Рам Кумар'],
+          phone: '+91 98765 43210', email: 'ram@example.in', gender: 'male',
+          languages: ['hi', 'hi-Latn', 'ur'], city: 'दिल्ली', province: 'दिल्ली',
+          country: 'IN', sector: 'निर्माण', employment_type: 'informal',
+          employer_id: EMPLOYER_ID, workplace_id: ids.W2, unit_id: ids.U3,
+          job_title: '@line lead', shift: '-night', membership: 'lapsed',
+          member_since: '2019-07-01', assessment: 3, is_leader: true, assigned_to: assignee,
+          tags: ['मज़दूर', 'construction', 'migrant'],
+          consent: { status: 'unknown', source: 'word of mouth' },
+          notes: 'Line one;\nline two, with a comma\r\nand "quotes"; and semicolons;\n\nlast' },
+        { full_name: 'Иван Петров', alt_names: ['Ivan Petrov', 'Иван Петрович Петров'],
+          phone: '+998 90 123 45 67', email: 'ivan@example.uz', gender: 'male',
+          languages: ['ru', 'uz-Latn', 'uz-Cyrl'], city: 'Ташкент',
+          province: 'Ташкентская область', country: 'UZ', sector: 'текстиль',
+          employment_type: 'platform', employer_id: EMPLOYER_ID, workplace_id: ids.W2,
+          job_title: 'Курьер', shift: 'вечер', membership: 'former',
+          member_since: '2020-05-05', assessment: 5, is_leader: false, assigned_to: assignee,
+          tags: ['курьеры', 'platform', 'riders'],
+          consent: { status: 'given', source: 'форма', at: '2026-01-01T00:00:00Z' },
+          notes: '+ bonus, - fines = net pay' },
+    ];
+}
+
+describe('round trip: export, import into a fresh database, export again', () => {
+    test('every field in four scripts survives', async () => {
+        /* The source: made through the API of the running instance. */
+        const P = (rest) => orgPath('rt', rest);
+        const post = async (p, body) => {
+            const r = await api('POST', P(p), { body });
+            assert.equal(r.status, 201, r.text);
+            return r.json.id;
+        };
+        await post('/employers', { id: EMPLOYER_ID, name: 'Sapphire Textiles' });
+        const ids = {};
+        ids.W = await post('/workplaces', { name: 'Sapphire Mills', employer_id: EMPLOYER_ID });
+        ids.W2 = await post('/workplaces', { name: 'गुलबर्ग होम वर्कर्स' });
+        ids.U = await post(`/workplaces/${ids.W}/units`, { name: 'Stitching' });
+        ids.U2 = await post(`/workplaces/${ids.W}/units`, { name: 'سلائی' });
+        ids.U3 = await post(`/workplaces/${ids.W2}/units`, { name: 'Loading, Bay 2' });
+        const members = await api('GET', P('/members?per_page=200'));
+        assert.equal(members.status, 200, members.text);
+        const organizer = members.json.items.find((m) => m.email === USERS[1].email).user_id;
+        assert.ok(organizer);
+        for (const body of fullPeople(ids, organizer))
+            await post('/people', body);
+        const csv1 = (await api('GET', P('/people.csv'))).text;
+        const json1 = (await api('GET', P('/people.json'))).json;
+        assert.equal(json1.length, 4);
+        assert.ok(csv1.includes("'=HYPERLINK("), 'the formula guard');
+        assert.ok(csv1.includes(",'@line lead,'-night,"), 'the formula guard');
+
+        /* The target: a fresh database with its own users, the employer made with its id. */
+        const k2 = await Instance.start({ orgs: [{ slug: 'rt', name: 'Fresh', country: 'PK',
+                                                   users: USERS }] });
+        try {
+            const admin2 = (await k2.login(USERS[0].email)).token;
+            const api2 = (method, p, opts = {}) => k2.request(method, orgPath('rt', p),
+                                                              { token: admin2, ...opts });
+            assert.equal((await api2('POST', '/employers',
+                                     { body: { id: EMPLOYER_ID, name: 'Sapphire Textiles' } }))
+                             .status, 201);
+            const members2 = await api2('GET', '/members?per_page=200');
+            const organizer2 = members2.json.items.find((m) => m.email === USERS[1].email)
+                .user_id;
+            const moved = csv1.split(organizer).join(organizer2);
+            const file = path.join(k2.dir, 'rt-people.csv');
+            fs.writeFileSync(file, moved);
+            const r = imp(k2.db, 'rt', file, '--on-duplicate', 'update');
+            assert.equal(r.status, 0, r.stderr);
+            const t = table(r.stdout);
+            assert.deepEqual(counts(t), { rows: 4, created: 4, updated: 0, skipped: 0, failed: 0,
+                                          workplaces: 2, units: 3 }, r.stdout);
+            assert.deepEqual(t.unknown, []);
+
+            /* The second export is the first (the organizer's id mapped)... */
+            const out = cli(['export', 'people', '--db', k2.db, '--org', 'rt']);
+            assert.equal(out.status, 0, out.stderr);
+            assert.equal(out.stdout, moved);
+            /* ...and so is every field of every person, but the new ids and times. */
+            const json2 = (await api2('GET', '/people.json')).json;
+            const strip = (p, who) => {
+                const q = { ...p };
+                for (const key of ['created_at', 'updated_at', 'org_id', 'workplace_id',
+                                   'unit_id'])
+                    delete q[key];
+                assert.equal(q.assigned_to, who);
+                q.assigned_to = 'the organizer';
+                return q;
+            };
+            assert.deepEqual(json2.map((p) => strip(p, organizer2)),
+                             json1.map((p) => strip(p, organizer)));
+            const hyper = json2.find((p) => p.full_name === 'عائشہ صدیقی');
+            assert.equal(hyper.notes, '=HYPERLINK("http://example.org","click")');
+            assert.equal(hyper.unit, 'سلائی');
+            const ram = json2.find((p) => p.full_name === 'राम कुमार');
+            assert.equal(ram.job_title, '@line lead');
+            assert.equal(ram.shift, '-night');
+            assert.equal(ram.workplace, 'गुलबर्ग होम वर्कर्स');
+            assert.equal(ram.unit, 'Loading, Bay 2');
+            assert.deepEqual(ram.tags.slice().sort(),
+                             ['construction', 'migrant', 'मज़दूर'].sort());
+        } finally {
+            await k2.stopClean();
+        }
+    });
+});
+
+/* --- kill -9 ------------------------------------------------------------------------- */
+
+describe('an import killed with SIGKILL', () => {
+    const N = 200000;
+    /* Row i: "Worker i" with a phone written four ways; every 10th row has no phone (its id
+     * is derived from the row), and row 100k + 98 repeats the phone of the row before it. */
+    const phone = (i) => {
+        const d = String(i).padStart(7, '0');
+        return [`0300 ${d}`, `+92 300 ${d}`, `0092-300-${d}`, `(0300) ${d}`][i % 4];
+    };
+    function generate(file) {
+        const parts = ['name,mobile,factory,department\n'];
+        for (let i = 0; i < N; i++) {
+            const name = i % 100 === 98 ? `Dup of ${i - 1}`
+                                        : `Worker ${String(i).padStart(6, '0')}`;
+            const tel = i % 10 === 9 ? '' : phone(i % 100 === 98 ? i - 1 : i);
+            parts.push(`${name},${tel},Mill ${i % 5},Line ${i % 7}\n`);
+        }
+        fs.writeFileSync(file, parts.join(''));
+    }
+    const dups = (rows) => Math.floor((rows + 1) / 100); /* duplicates among the first rows */
+    const UNIQUE = N - dups(N);
+    /* 200k rows take about 20 s, several times that under ASan: more than cli() allows. */
+    const SLOW = { encoding: 'utf8', timeout: 600000, env: { ...process.env, KAMGAR_DB: '' } };
+
+    /* The people of db as [name, phone] rows (from the CLI's CSV export). */
+    function exported(db) {
+        const out = path.join(path.dirname(db), 'export.csv');
+        const r = spawnSync(BIN, ['export', 'people', '--db', db, '--org', 'big', '-o', out],
+                            SLOW);
+        assert.equal(r.status, 0, r.stderr);
+        assertNoSanitizer(r.stderr);
+        const text = fs.readFileSync(out, 'utf8');
+        assert.ok(!text.includes('"'));
+        return text.split('\r\n').slice(1, -1).map((l) => l.split(',')).map((c) => [c[1], c[3]]);
+    }
+
+    function checkConsistent(rows) {
+        const names = new Set(rows.map((r) => r[0]));
+        assert.equal(names.size, rows.length, 'no person twice');
+        const phones = rows.map((r) => r[1]).filter(Boolean);
+        assert.equal(new Set(phones).size, phones.length, 'no phone twice');
+        assert.ok(rows.every((r) => r[0].startsWith('Worker ')), 'no duplicate row stored');
+        const top = rows.reduce((m, r) => Math.max(m, Number(r[0].slice(7))), -1);
+        /* What was stored is exactly the first P rows of the file, P a batch boundary. */
+        const ok = [N, ...BATCHES.flatMap((b) => Array.from({ length: Math.floor(N / b) + 1 },
+                                                            (_, j) => j * b))]
+            .some((P) => top < P && rows.length === P - dups(P));
+        assert.ok(ok, `${rows.length} people up to row ${top}: not whole batches`);
+    }
+
+    test('leaves a consistent database; running it again completes it', async () => {
+        const dir = makeTemp();
+        try {
+            const db = path.join(dir, 'big.db');
+            createDatabase(dir, db, [{ slug: 'big', name: 'Big Union', country: 'PK',
+                                       users: [] }]);
+            const file = path.join(dir, 'register-200k.csv');
+            generate(file);
+            const child = spawn(BIN, ['import', 'people', '--db', db, '--org', 'big', file],
+                                { stdio: 'ignore', env: { ...process.env, KAMGAR_DB: '' } });
+            const exit = new Promise((resolve) => child.on('exit', (code, signal) =>
+                resolve({ code, signal })));
+            await new Promise((r) => setTimeout(r, 600));
+            child.kill('SIGKILL');
+            const { signal } = await exit;
+            assert.equal(signal, 'SIGKILL', 'the import was still running at 0.6 s');
+
+            const partial = exported(db);
+            checkConsistent(partial);
+            assert.ok(partial.length < UNIQUE);
+
+            /* Again, to the end (under /usr/bin/time when there is one, for its memory). */
+            const timed = !ASAN && fs.existsSync('/usr/bin/time');
+            const args = ['import', 'people', '--db', db, '--org', 'big', file];
+            const r = spawnSync(timed ? '/usr/bin/time' : BIN,
+                                timed ? ['-f', 'maxrss=%M', BIN, ...args] : args, SLOW);
+            assert.equal(r.status, 0, r.stderr);
+            const t = table(r.stdout);
+            assert.deepEqual(counts(t), { rows: N, created: UNIQUE - partial.length, updated: 0,
+                                          skipped: partial.length + dups(N), failed: 0,
+                                          workplaces: partial.length ? 0 : 5,
+                                          units: partial.length ? 0 : 35 });
+            const full = exported(db);
+            assert.equal(full.length, UNIQUE);
+            checkConsistent(full);
+
+            if (timed) {
+                /* Streaming: a 200k-row file needs little more memory than a tiny one. */
+                const bigRss = Number(/maxrss=(\d+)/.exec(r.stderr)[1]);
+                const small = spawnSync('/usr/bin/time',
+                                        ['-f', 'maxrss=%M', BIN, 'import', 'people', '--db', db,
+                                         '--org', 'big', '--dry-run',
+                                         fixture('register_messy.csv')],
+                                        { encoding: 'utf8',
+                                          env: { ...process.env, KAMGAR_DB: '' } });
+                const smallRss = Number(/maxrss=(\d+)/.exec(small.stderr)[1]);
+                assert.ok(bigRss - smallRss < 24 * 1024,
+                          `${N} rows took ${bigRss} KiB, 12 rows ${smallRss} KiB`);
+            }
+        } finally {
+            rmTemp(dir);
+        }
+    });
+});

@@ -1,0 +1,2328 @@
+/*
+ * test_import.c — bulk people in and out: the streaming import engine (api/import.c) driven
+ * directly with kg_import_begin/feed/finish against a temporary SQLite store, the HTTP side
+ * (POST …/imports/people, GET …/people.csv and …/people.json) through the real router, and the
+ * export → import round trip.
+ *
+ * Fixtures are read from tests/fixtures/, found from this file's path (Meson compiles it by
+ * absolute path; a relative one works from the build directory). Every test gets a fresh
+ * store and the standard world of harness.h (org "acme", PK). Tests whose name ends in _bug
+ * pin a defect of src/ that is reported and not yet fixed: they fail until it is.
+ *
+ * Must not: read /work/shared, depend on test order, or leave temporary files behind.
+ */
+#include "harness.h"
+
+#include "api/export.h"
+#include "api/import.h"
+#include "util/buf.h"
+
+struct fx {
+    struct h_env *env;
+    struct h_world w;
+    struct kg_org acme, other;
+    struct kg_arena a; /* import results */
+    /* A second, fresh instance for round trips (NULL until used). */
+    struct h_env *env2;
+    struct h_world w2;
+    struct kg_org acme2;
+};
+
+static void resolve_org(struct h_env *env, const char *slug, const char *user, struct kg_org *out)
+{
+    enum kg_role role;
+    assert_int_equal(env->st->ops->org_resolve(env->st, slug, user, &env->arena, out, &role),
+                     KG_OK);
+}
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof(*f));
+    assert_non_null(f);
+    f->env = h_env_new();
+    h_world(f->env, &f->w);
+    resolve_org(f->env, "acme", f->w.admin, &f->acme);
+    resolve_org(f->env, "other", f->w.bob, &f->other);
+    kg_arena_init(&f->a, 0);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    kg_arena_release(&f->a);
+    h_env_free(f->env2);
+    h_env_free(f->env);
+    free(f);
+    return 0;
+}
+
+/* The fresh second instance, created on first use. */
+static struct h_env *env2(struct fx *f)
+{
+    if (!f->env2) {
+        f->env2 = h_env_new();
+        h_world(f->env2, &f->w2);
+        resolve_org(f->env2, "acme", f->w2.admin, &f->acme2);
+    }
+    return f->env2;
+}
+
+/* --- fixtures ------------------------------------------------------------------------ */
+
+static const char *fixture(struct fx *f, const char *name, size_t *len)
+{
+    const char *file = __FILE__;
+    const char *cut = strstr(file, "tests/unit/api/");
+    assert_non_null(cut);
+    const char *path = h_fmt(f->env, "%.*stests/fixtures/%s", (int)(cut - file), file, name);
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        print_error("cannot open fixture %s\n", path);
+        fail();
+    }
+    char *buf = NULL;
+    size_t n = 0;
+    if (fseek(fp, 0, SEEK_END) == 0) {
+        long sz = ftell(fp);
+        if (sz >= 0 && fseek(fp, 0, SEEK_SET) == 0) {
+            buf = kg_arena_alloc(&f->env->arena, (size_t)sz + 1);
+            n = buf ? fread(buf, 1, (size_t)sz, fp) : 0;
+            if (buf && n != (size_t)sz)
+                buf = NULL;
+        }
+    }
+    fclose(fp);
+    assert_non_null(buf);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* --- driving the engine -------------------------------------------------------------- */
+
+struct run {
+    enum kg_err err;   /* the first error of begin, feed or finish */
+    const char *stage; /* "begin", "feed" or "finish" when err */
+    const char *msg;   /* the engine's message when err */
+    struct kg_import_result r;
+};
+
+static struct kg_actor actor(const char *user, const char *org_id, enum kg_role role)
+{
+    return (struct kg_actor){.user_id = user, .org_id = org_id, .role = role};
+}
+
+/* Imports data as who into org, pushing it chunk bytes at a time (0 = all at once). */
+static struct run run_as(struct fx *f, const struct kg_actor *who, const struct kg_org *org,
+                         const struct kg_import_opts *o, const char *data, size_t len, size_t chunk)
+{
+    struct run x = {0};
+    struct kg_import *im = NULL;
+    char msg[256] = "";
+    x.err = kg_import_begin(f->env->st, who, org, o, &im, msg, sizeof(msg));
+    if (x.err) {
+        x.stage = "begin";
+        x.msg = h_keep(f->env, msg);
+        return x;
+    }
+    size_t off = 0;
+    while (!x.err && off < len) {
+        size_t n = chunk && chunk < len - off ? chunk : len - off;
+        x.err = kg_import_feed(im, data + off, n);
+        off += n;
+    }
+    if (x.err) {
+        x.stage = "feed";
+    } else {
+        x.err = kg_import_finish(im, &f->a, &x.r);
+        if (x.err)
+            x.stage = "finish";
+    }
+    if (x.err)
+        x.msg = h_keep(f->env, kg_import_message(im));
+    kg_import_free(im);
+    return x;
+}
+
+static struct run run_buf(struct fx *f, const struct kg_import_opts *o, const char *data,
+                          size_t len)
+{
+    struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    return run_as(f, &who, &f->acme, o, data, len, 0);
+}
+
+static struct run run_str(struct fx *f, const struct kg_import_opts *o, const char *csv)
+{
+    return run_buf(f, o, csv, strlen(csv));
+}
+
+static struct run run_fixture(struct fx *f, const struct kg_import_opts *o, const char *name)
+{
+    size_t len;
+    const char *data = fixture(f, name, &len);
+    return run_buf(f, o, data, len);
+}
+
+static const struct kg_import_opts SKIP = {0};
+static const struct kg_import_opts UPDATE = {.update_duplicates = true};
+static const struct kg_import_opts DRY = {.dry_run = true};
+static const struct kg_import_opts DRY_UPDATE = {.dry_run = true, .update_duplicates = true};
+
+static void dump_errors(const struct kg_import_result *r)
+{
+    for (size_t i = 0; i < r->n_errors; i++)
+        print_error("    error %zu: line %lld, field %s: %s\n", i, (long long)r->errors[i].line,
+                    r->errors[i].field ? r->errors[i].field : "(none)", r->errors[i].message);
+}
+
+#define COUNTS(x, rows, cr, up, sk, fa, wp, un)                                                    \
+    check_counts(&(x), __LINE__, rows, cr, up, sk, fa, wp, un)
+
+static void check_counts(const struct run *x, int line, int64_t rows, int64_t created,
+                         int64_t updated, int64_t skipped, int64_t failed, int64_t wp,
+                         int64_t units)
+{
+    if (x->err) {
+        print_error("line %d: the import failed in %s: %s (%s)\n", line, x->stage,
+                    x->msg ? x->msg : "", kg_err_name(x->err));
+        fail();
+    }
+    const struct kg_import_result *r = &x->r;
+    if (r->rows != rows || r->created != created || r->updated != updated ||
+        r->skipped != skipped || r->failed != failed || r->workplaces_created != wp ||
+        r->units_created != units) {
+        print_error("line %d: rows %lld created %lld updated %lld skipped %lld failed %lld "
+                    "workplaces %lld units %lld; want %lld %lld %lld %lld %lld %lld %lld\n",
+                    line, (long long)r->rows, (long long)r->created, (long long)r->updated,
+                    (long long)r->skipped, (long long)r->failed, (long long)r->workplaces_created,
+                    (long long)r->units_created, (long long)rows, (long long)created,
+                    (long long)updated, (long long)skipped, (long long)failed, (long long)wp,
+                    (long long)units);
+        dump_errors(r);
+        fail();
+    }
+    if (r->n_errors != (size_t)(failed < KG_IMPORT_MAX_ERRORS ? failed : KG_IMPORT_MAX_ERRORS)) {
+        print_error("line %d: %zu errors kept for %lld failed rows\n", line, r->n_errors,
+                    (long long)failed);
+        fail();
+    }
+}
+
+#define ROW_ERROR(x, i, ln, field, msg) check_row_error(&(x), __LINE__, i, ln, field, msg)
+
+static void check_row_error(const struct run *x, int line, size_t i, int64_t want_line,
+                            const char *field, const char *msg)
+{
+    const struct kg_import_result *r = &x->r;
+    if (i >= r->n_errors) {
+        print_error("line %d: no error %zu (there are %zu)\n", line, i, r->n_errors);
+        fail();
+    }
+    const struct kg_import_error *e = &r->errors[i];
+    bool same_field = (field == NULL) == (e->field == NULL) && (!field || !strcmp(field, e->field));
+    if (e->line != want_line || !same_field || strcmp(e->message, msg) != 0) {
+        print_error("line %d: error %zu is {line %lld, field %s, \"%s\"}; want {line %lld, field "
+                    "%s, \"%s\"}\n",
+                    line, i, (long long)e->line, e->field ? e->field : "(none)", e->message,
+                    (long long)want_line, field ? field : "(none)", msg);
+        dump_errors(r);
+        fail();
+    }
+}
+
+#define FILE_ERROR(x, stage, msg) check_file_error(&(x), __LINE__, stage, msg)
+
+static void check_file_error(const struct run *x, int line, const char *stage, const char *msg)
+{
+    if (x->err != KG_EINVAL || strcmp(x->stage, stage) != 0 || strcmp(x->msg, msg) != 0) {
+        print_error("line %d: got %s in %s: \"%s\"; want validation_failed in %s: \"%s\"\n", line,
+                    kg_err_name(x->err), x->stage ? x->stage : "(nothing)", x->msg ? x->msg : "",
+                    stage, msg);
+        if (!x->err)
+            dump_errors(&x->r);
+        fail();
+    }
+}
+
+/* want: NULL-terminated list of the unknown columns, in order. */
+#define UNKNOWN(x, ...) check_unknown(&(x), __LINE__, (const char *const[]){__VA_ARGS__, NULL})
+
+static void check_unknown(const struct run *x, int line, const char *const *want)
+{
+    size_t n = 0;
+    while (want[n])
+        n++;
+    bool ok = x->r.n_unknown == n;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = strcmp(x->r.unknown_columns[i], want[i]) == 0;
+    if (!ok) {
+        print_error("line %d: unknown columns:", line);
+        for (size_t i = 0; i < x->r.n_unknown; i++)
+            print_error(" \"%s\"", x->r.unknown_columns[i]);
+        print_error("; want:");
+        for (size_t i = 0; i < n; i++)
+            print_error(" \"%s\"", want[i]);
+        print_error("\n");
+        fail();
+    }
+}
+
+/* --- reading the store back through the API ------------------------------------------ */
+
+static json_int_t people_total_in(struct h_env *env, const char *token, const char *org)
+{
+    struct h_resp *r = h_as(env, token, "GET", NULL, "/api/v1/orgs/%s/people?per_page=1", org);
+    H_STATUS(r, 200);
+    return h_jint(r->json, "total");
+}
+
+static json_int_t people_total(struct fx *f)
+{
+    return people_total_in(f->env, f->w.t_admin, "acme");
+}
+
+/* How many people of the org have key == value (a string member). */
+static size_t count_people_in(struct h_env *env, const char *token, const char *org,
+                              const char *key, const char *value, json_t **found)
+{
+    size_t n = 0;
+    *found = NULL;
+    for (int page = 1; page < 100; page++) {
+        struct h_resp *r =
+            h_as(env, token, "GET", NULL, "/api/v1/orgs/%s/people?per_page=200&page=%d", org, page);
+        H_STATUS(r, 200);
+        json_t *items = h_jget(r->json, "items"), *it;
+        size_t i;
+        json_array_foreach(items, i, it)
+        {
+            const char *v = h_jstr(it, key);
+            if (v && strcmp(v, value) == 0) {
+                n++;
+                *found = it;
+            }
+        }
+        if (json_array_size(items) < 200)
+            break;
+    }
+    return n;
+}
+
+static json_t *person_in(struct h_env *env, const char *token, const char *org, const char *key,
+                         const char *value)
+{
+    json_t *p;
+    size_t n = count_people_in(env, token, org, key, value, &p);
+    if (n != 1) {
+        print_error("%zu people with %s \"%s\", want 1\n", n, key, value);
+        fail();
+    }
+    return p;
+}
+
+static json_t *person(struct fx *f, const char *key, const char *value)
+{
+    return person_in(f->env, f->w.t_admin, "acme", key, value);
+}
+
+static bool has_person(struct fx *f, const char *key, const char *value)
+{
+    json_t *p;
+    return count_people_in(f->env, f->w.t_admin, "acme", key, value, &p) > 0;
+}
+
+static json_int_t workplaces_total(struct fx *f)
+{
+    struct h_resp *r =
+        h_as(f->env, f->w.t_admin, "GET", NULL, "/api/v1/orgs/acme/workplaces?per_page=200");
+    H_STATUS(r, 200);
+    return h_jint(r->json, "total");
+}
+
+/* The id of the workplace with exactly that name (asserts there is one). */
+static const char *workplace_id(struct fx *f, const char *name)
+{
+    struct h_resp *r =
+        h_as(f->env, f->w.t_admin, "GET", NULL, "/api/v1/orgs/acme/workplaces?per_page=200");
+    H_STATUS(r, 200);
+    json_t *it;
+    size_t i;
+    const char *id = NULL;
+    json_array_foreach(h_jget(r->json, "items"), i, it)
+    {
+        const char *n = h_jstr(it, "name");
+        if (n && strcmp(n, name) == 0) {
+            assert_null(id);
+            id = h_jstr(it, "id");
+        }
+    }
+    if (!id) {
+        print_error("no workplace named \"%s\": %.600s\n", name, r->body);
+        fail();
+    }
+    return h_keep(f->env, id);
+}
+
+static json_int_t units_total(struct fx *f, const char *wp)
+{
+    struct h_resp *r = h_as(f->env, f->w.t_admin, "GET", NULL,
+                            "/api/v1/orgs/acme/workplaces/%s/units?per_page=200", wp);
+    H_STATUS(r, 200);
+    return h_jint(r->json, "total");
+}
+
+static const char *unit_id(struct fx *f, const char *wp, const char *name)
+{
+    struct h_resp *r = h_as(f->env, f->w.t_admin, "GET", NULL,
+                            "/api/v1/orgs/acme/workplaces/%s/units?per_page=200", wp);
+    H_STATUS(r, 200);
+    json_t *it;
+    size_t i;
+    const char *id = NULL;
+    json_array_foreach(h_jget(r->json, "items"), i, it)
+    {
+        const char *n = h_jstr(it, "name");
+        if (n && strcmp(n, name) == 0) {
+            assert_null(id);
+            id = h_jstr(it, "id");
+        }
+    }
+    if (!id) {
+        print_error("no unit named \"%s\" in %s: %.600s\n", name, wp, r->body);
+        fail();
+    }
+    return h_keep(f->env, id);
+}
+
+/* The org's audit entries (newest first) with that action; *n gets how many. */
+static json_t *audit_entry(struct fx *f, const char *action, size_t *n, struct h_resp **resp)
+{
+    struct h_resp *r =
+        h_as(f->env, f->w.t_admin, "GET", NULL, "/api/v1/orgs/acme/audit?per_page=200");
+    H_STATUS(r, 200);
+    json_t *it, *first = NULL;
+    size_t i;
+    *n = 0;
+    json_array_foreach(h_jget(r->json, "items"), i, it)
+    {
+        const char *a = h_jstr(it, "action");
+        if (a && strcmp(a, action) == 0) {
+            if (!first)
+                first = it;
+            (*n)++;
+        }
+    }
+    if (resp)
+        *resp = r;
+    return first;
+}
+
+/* --- HTTP helpers -------------------------------------------------------------------- */
+
+static struct h_resp *post_import(struct fx *f, const char *token, const char *ctype,
+                                  const char *query, const char *body, size_t len)
+{
+    struct kg_header hdrs[2];
+    size_t n = 0;
+    if (token)
+        hdrs[n++] = (struct kg_header){"Authorization", h_fmt(f->env, "Bearer %s", token)};
+    if (ctype)
+        hdrs[n++] = (struct kg_header){"Content-Type", ctype};
+    const char *path =
+        h_fmt(f->env, "/api/v1/orgs/acme/imports/people%s%s", query ? "?" : "", query ? query : "");
+    return h_request(f->env, "POST", path, hdrs, n, body, len);
+}
+
+/*
+ * GET of a route that answers from a file (resp.from_fd: the exports). h_request only copies
+ * resp.body, so this reads the descriptor the handler hands the server, then closes it.
+ */
+static struct h_resp *get_file(struct h_env *env, const char *token, const char *path)
+{
+    struct kg_arena a;
+    kg_arena_init(&a, env->arena_budget);
+    struct kg_header hdr = {"Authorization", token ? h_fmt(env, "Bearer %s", token) : ""};
+    char *p = kg_arena_strndup(&a, path, strlen(path));
+    assert_non_null(p);
+    struct kg_req req = {
+        .method = "GET",
+        .path = p,
+        .query = "",
+        .headers = &hdr,
+        .n_headers = token ? 1 : 0,
+        .body = "",
+        .body_len = 0,
+        .client_ip = env->client_ip,
+        .arena = &a,
+    };
+    struct kg_resp resp = {0};
+    kg_router_dispatch(env->router, &req, &resp);
+    struct h_resp *r = calloc(1, sizeof(*r));
+    assert_non_null(r);
+    r->next = env->resps;
+    env->resps = r;
+    r->status = resp.status;
+    bool short_read = false;
+    if (resp.from_fd) {
+        char *buf = malloc(resp.body_len + 1);
+        size_t got = 0;
+        while (buf && got < resp.body_len) {
+            ssize_t k = pread(resp.fd, buf + got, resp.body_len - got, (off_t)got);
+            if (k <= 0)
+                break;
+            got += (size_t)k;
+        }
+        close(resp.fd);
+        short_read = !buf || got != resp.body_len;
+        if (buf)
+            buf[got] = '\0';
+        r->body = buf;
+        r->body_len = got;
+    } else {
+        r->body = h_xstrndup(resp.body ? resp.body : "", resp.body ? resp.body_len : 0);
+        r->body_len = resp.body ? resp.body_len : 0;
+    }
+    r->content_type =
+        resp.content_type ? h_xstrndup(resp.content_type, strlen(resp.content_type)) : NULL;
+    for (size_t i = 0; i < resp.n_headers && i < KG_MAX_RESP_HEADERS; i++) {
+        r->hname[i] = h_xstrndup(resp.headers[i].name, strlen(resp.headers[i].name));
+        r->hvalue[i] = h_xstrndup(resp.headers[i].value, strlen(resp.headers[i].value));
+        r->n_headers = i + 1;
+    }
+    kg_arena_release(&a);
+    assert_false(short_read);
+    if (r->body_len && r->content_type && strncmp(r->content_type, "application/json", 16) == 0)
+        r->json = json_loadb(r->body, r->body_len, 0, NULL);
+    return r;
+}
+
+/* The CSV export of who's org, as text in env's arena (through kg_export_people). */
+static const char *export_text(struct h_env *env, const struct kg_actor *who,
+                               enum kg_export_format fmt, int64_t *count)
+{
+    FILE *fp = tmpfile();
+    assert_non_null(fp);
+    int64_t n = -1;
+    enum kg_err e = kg_export_people(env->st, who, fmt, fp, &n);
+    long size = ftell(fp);
+    char *buf = NULL;
+    if (!e && size >= 0 && fseek(fp, 0, SEEK_SET) == 0) {
+        buf = kg_arena_alloc(&env->arena, (size_t)size + 1);
+        if (buf && fread(buf, 1, (size_t)size, fp) == (size_t)size)
+            buf[size] = '\0';
+        else
+            buf = NULL;
+    }
+    fclose(fp);
+    assert_int_equal(e, KG_OK);
+    assert_non_null(buf);
+    if (count)
+        *count = n;
+    return buf;
+}
+
+/* s with every occurrence of from replaced by to (env's arena). */
+static const char *replace_all(struct h_env *env, const char *s, const char *from, const char *to)
+{
+    size_t nf = strlen(from), nt = strlen(to), count = 0;
+    for (const char *p = strstr(s, from); p; p = strstr(p + nf, from))
+        count++;
+    size_t len = strlen(s) + count * nt + 1;
+    char *out = kg_arena_alloc(&env->arena, len);
+    assert_non_null(out);
+    char *o = out;
+    for (const char *p = s;;) {
+        const char *q = strstr(p, from);
+        size_t k = q ? (size_t)(q - p) : strlen(p);
+        memcpy(o, p, k);
+        o += k;
+        if (!q)
+            break;
+        memcpy(o, to, nt);
+        o += nt;
+        p = q + nf;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* ====================================================================================== */
+/* The messy register                                                                      */
+/* ====================================================================================== */
+
+/*
+ * tests/fixtures/register_messy.csv: UTF-8 BOM, ';', CRLF, a serial-number column, names in
+ * four scripts, mobiles written six ways, an identity-card and a contractor column, Y/yes/N/No/y
+ * /n/Member/empty membership, remarks with quotes and semicolons and a two-line remark, a
+ * duplicate of serial 1 (line 9) and of serial 4 (line 17), a row without a name (line 10), a
+ * row whose phone is not a phone (line 11), a row of empty cells (line 12), blank lines.
+ */
+static void check_messy(const struct run *x, int line, int64_t created, int64_t updated,
+                        int64_t skipped, int64_t wp, int64_t units)
+{
+    check_counts(x, line, 12, created, updated, skipped, 2, wp, units);
+    check_row_error(x, line, 0, 10, "full_name", "is required");
+    check_row_error(x, line, 1, 11, "phone", "is not a phone number we can read");
+    check_unknown(x, line, (const char *const[]){"S.No", "ID Card No.", "Contractor", NULL});
+    assert_string_equal(x->r.separator, ";");
+}
+
+static void test_messy_register_skip(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_fixture(f, &SKIP, "register_messy.csv");
+    check_messy(&x, __LINE__, 8, 0, 2, 3, 4);
+    assert_int_equal(people_total(f), 8);
+    assert_int_equal(workplaces_total(f), 3);
+    const char *sap = workplace_id(f, "Sapphire Mills");
+    const char *koh = workplace_id(f, "Kohinoor Textiles");
+    const char *gul = workplace_id(f, "Gulberg Home Workers");
+    assert_int_equal(units_total(f, sap), 2);
+    assert_int_equal(units_total(f, koh), 2);
+    assert_int_equal(units_total(f, gul), 0);
+    const char *stitching = unit_id(f, sap, "Stitching");
+    const char *finishing = unit_id(f, sap, "Finishing");
+    const char *dyeing = unit_id(f, koh, "Dyeing");
+    const char *packing = unit_id(f, koh, "Packing");
+
+    json_t *p = person(f, "phone", "+923001234567"); /* "0300-1234567" */
+    H_JSTR(p, "full_name", "Ayesha Bibi");
+    H_JSTR(p, "membership", "member");
+    H_JSTR(p, "notes", "Shift lead; wants \"double\" overtime paid");
+    H_JSTR(p, "workplace_id", sap);
+    H_JSTR(p, "unit_id", stitching);
+    H_JSTR(p, "consent.status", "unknown");
+    H_JSTR(p, "email", NULL);
+
+    p = person(f, "phone", "+923012345678"); /* "+92 301 2345678"; "sapphire mills/STITCHING" */
+    H_JSTR(p, "full_name", "عائشہ صدیقی");
+    H_JSTR(p, "membership", "member");
+    H_JSTR(p, "workplace_id", sap);
+    H_JSTR(p, "unit_id", stitching);
+    H_JSTR(p, "notes", NULL);
+
+    p = person(f, "phone", "+923023456789"); /* "0092 302 3456789" */
+    H_JSTR(p, "full_name", "राम कुमार");
+    H_JSTR(p, "membership", "none");
+    H_JSTR(p, "notes", "Met at the gate, after the 5 pm shift");
+    H_JSTR(p, "unit_id", finishing);
+
+    p = person(f, "phone", "+923034567890"); /* "(0303) 4567890" */
+    H_JSTR(p, "full_name", "Иван Петров");
+    H_JSTR(p, "membership", "none");
+    H_JSTR(p, "workplace_id", koh);
+    H_JSTR(p, "unit_id", dyeing);
+
+    p = person(f, "phone", "+923045678901"); /* Urdu digits */
+    H_JSTR(p, "full_name", "Bilal Ahmed");
+    H_JSTR(p, "membership", "member");
+    H_JSTR(p, "workplace_id", koh);
+    H_JSTR(p, "unit_id", NULL);
+    H_JSTR(p, "notes", "Two lines:\r\nasked about the union; said he will come");
+
+    p = person(f, "full_name", "Fatima Noor");
+    H_JSTR(p, "phone", NULL);
+    H_JSTR(p, "membership", "none");
+    H_JSTR(p, "unit_id", packing);
+    H_JSTR(p, "notes", "no phone; no email");
+
+    p = person(f, "phone", "+923067654321"); /* "92 306 7654321"; "dyeing" */
+    H_JSTR(p, "full_name", "Маргарита Смирнова");
+    H_JSTR(p, "membership", "member");
+    H_JSTR(p, "unit_id", dyeing);
+
+    p = person(f, "phone", "+923071234567"); /* "3071234567" */
+    H_JSTR(p, "full_name", "सुनीता देवी");
+    H_JSTR(p, "membership", "none");
+    H_JSTR(p, "workplace_id", gul);
+    H_JSTR(p, "unit_id", NULL);
+
+    /* The skipped duplicates and the refused rows left nothing. */
+    assert_false(has_person(f, "full_name", "Ayesha B."));
+    assert_false(has_person(f, "full_name", "Ivan Petrov"));
+    assert_false(has_person(f, "full_name", "Kashif Ali"));
+    assert_false(has_person(f, "phone", "+923051112223"));
+}
+
+/* --on-duplicate update: the duplicates change only the fields their row fills. */
+static void test_messy_register_update(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_fixture(f, &UPDATE, "register_messy.csv");
+    check_messy(&x, __LINE__, 8, 2, 0, 3, 4);
+    assert_int_equal(people_total(f), 8);
+    const char *sap = workplace_id(f, "Sapphire Mills");
+    const char *koh = workplace_id(f, "Kohinoor Textiles");
+
+    json_t *p = person(f, "phone", "+923001234567");
+    H_JSTR(p, "full_name", "Ayesha B.");           /* line 9 */
+    H_JSTR(p, "notes", "Same mobile as serial 1"); /* line 9 */
+    H_JSTR(p, "membership", "member");             /* line 9 left it empty */
+    H_JSTR(p, "workplace_id", sap);                /* line 9 left it empty */
+    H_JSTR(p, "unit_id", unit_id(f, sap, "Stitching"));
+
+    p = person(f, "phone", "+923034567890");
+    H_JSTR(p, "full_name", "Ivan Petrov"); /* line 17 */
+    H_JSTR(p, "membership", "member");     /* was "No", line 17 says "Y" */
+    H_JSTR(p, "notes", "Romanised name");
+    H_JSTR(p, "workplace_id", koh);
+    H_JSTR(p, "unit_id", unit_id(f, koh, "Dyeing"));
+}
+
+/* Pushing the bytes in pieces of any size (the BOM and CRLF split too) changes nothing. */
+static void test_feeding_in_pieces(void **state)
+{
+    struct fx *f = *state;
+    size_t len;
+    const char *data = fixture(f, "register_messy.csv", &len);
+    static const size_t chunks[] = {1, 2, 3, 5, 7, 64, 333, 4096, 0};
+    struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+        struct run x = run_as(f, &who, &f->acme, &DRY, data, len, chunks[i]);
+        check_messy(&x, __LINE__, 8, 0, 2, 3, 4);
+    }
+    assert_int_equal(people_total(f), 0);
+}
+
+/* CRLF or LF, BOM or none: the same register gives the same result. */
+static void test_crlf_lf_bom(void **state)
+{
+    struct fx *f = *state;
+    size_t len;
+    const char *data = fixture(f, "register_messy.csv", &len);
+    assert_memory_equal(data, "\xEF\xBB\xBF", 3);
+    const char *lf = replace_all(f->env, data + 3, "\r\n", "\n");
+    assert_null(strchr(lf, '\r'));
+    struct run x = run_str(f, &DRY, lf);
+    check_messy(&x, __LINE__, 8, 0, 2, 3, 4);
+    /* A BOM in front of the LF version. */
+    x = run_str(f, &DRY, h_fmt(f->env, "\xEF\xBB\xBF%s", lf));
+    check_messy(&x, __LINE__, 8, 0, 2, 3, 4);
+    /* Old Mac-less but mixed: CRLF header, LF rows. */
+    x = run_str(f, &SKIP, "name,phone\r\nA Mixed,0300 1234567\nB Mixed,0301 2345678\r\n");
+    COUNTS(x, 2, 2, 0, 0, 0, 0, 0);
+    H_JSTR(person(f, "phone", "+923001234567"), "full_name", "A Mixed");
+    H_JSTR(person(f, "phone", "+923012345678"), "full_name", "B Mixed");
+}
+
+/* ====================================================================================== */
+/* Separators, aliases, other files                                                        */
+/* ====================================================================================== */
+
+static void test_separator_detection(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_str(f, &DRY, "name;phone\nA;0300 1234567\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    assert_string_equal(x.r.separator, ";");
+    x = run_str(f, &DRY, "name\tphone\nA\t0300 1234567\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    assert_string_equal(x.r.separator, "tab");
+    x = run_str(f, &DRY, "name,phone\nA,0300 1234567\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    assert_string_equal(x.r.separator, ",");
+    /* Separators inside quotes do not count: one ';' quoted, one ',' outside. */
+    x = run_str(f, &DRY, "name,\"phone; mobile\"\nA,0300 1234567\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    assert_string_equal(x.r.separator, ",");
+    UNKNOWN(x, "phone; mobile");
+    /* Commas inside a ';' file's cells stay in the cell. */
+    x = run_str(f, &SKIP, "name;remarks;phone\nKhan, Imran;a, b, c;0300 1234567\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    json_t *p = person(f, "phone", "+923001234567");
+    H_JSTR(p, "full_name", "Khan, Imran");
+    H_JSTR(p, "notes", "a, b, c");
+    /* One column: no separator at all. */
+    x = run_str(f, &DRY, "Name\nOnly Names\nNo Phones\n");
+    COUNTS(x, 2, 2, 0, 0, 0, 0, 0);
+    assert_string_equal(x.r.separator, ",");
+}
+
+/* tests/fixtures/register_tab.tsv: tab separated, LF, a duplicate by email in other case. */
+static void test_tab_separated(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_fixture(f, &SKIP, "register_tab.tsv");
+    COUNTS(x, 4, 3, 0, 1, 0, 1, 2);
+    assert_string_equal(x.r.separator, "tab");
+    assert_int_equal(x.r.n_unknown, 0);
+    const char *lotte = workplace_id(f, "Lotte Chemical");
+    const char *shipping = unit_id(f, lotte, "Shipping");
+    json_t *p = person(f, "email", "zainab@example.org");
+    H_JSTR(p, "full_name", "Zainab Khan");
+    H_JSTR(p, "phone", "+923112223334");
+    H_JSTR(p, "gender", "female"); /* "F" */
+    H_JSTR(p, "workplace_id", lotte);
+    H_JSTR(p, "unit_id", shipping);
+    p = person(f, "email", "dilnoza@example.org");
+    H_JSTR(p, "phone", NULL);
+    H_JSTR(p, "workplace_id", lotte); /* "lotte chemical" */
+    H_JSTR(p, "unit_id", shipping);   /* "shipping" */
+    p = person(f, "phone", "+923123334445");
+    H_JSTR(p, "full_name", "Rahul Verma");
+    H_JSTR(p, "gender", "male"); /* "M" */
+    H_JSTR(p, "unit_id", unit_id(f, lotte, "Quality"));
+    assert_false(has_person(f, "full_name", "Zainab K."));
+}
+
+/* tests/fixtures/register_comma_lf.csv: ',' and LF, aliases for nearly every field, a quoted
+ * cell with commas, quotes and a newline, and a bad rating on the line after it. */
+static void test_comma_lf_aliases(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_fixture(f, &SKIP, "register_comma_lf.csv");
+    COUNTS(x, 3, 2, 0, 0, 1, 0, 0);
+    ROW_ERROR(x, 0, 5, "assessment", "must be 1 to 5");
+    assert_string_equal(x.r.separator, ",");
+    assert_int_equal(x.r.n_unknown, 0);
+    json_t *p = person(f, "email", "imran@example.org");
+    static const struct {
+        const char *key, *value;
+    } want[] = {
+        {"full_name", "Khan, Imran"},
+        {"phone", "+923214445556"},
+        {"gender", "male"},
+        {"city", "Lahore"},
+        {"province", "Punjab"},
+        {"sector", "garments"},
+        {"employment_type", "contract"},
+        {"job_title", "Cutter, senior"},
+        {"shift", "night"},
+        {"member_since", "2024-03-01"},
+        {"notes", "He said \"no\" at first,\nthen agreed"},
+    };
+    for (size_t k = 0; k < sizeof(want) / sizeof(want[0]); k++)
+        H_JSTR(p, want[k].key, want[k].value);
+    assert_int_equal(h_jint(p, "assessment"), 2);
+    assert_true(json_is_true(json_object_get(p, "is_leader")));
+    json_t *langs = json_object_get(p, "languages");
+    assert_int_equal(json_array_size(langs), 2);
+    assert_string_equal(json_string_value(json_array_get(langs, 0)), "ur");
+    assert_string_equal(json_string_value(json_array_get(langs, 1)), "pa");
+    json_t *v;
+    H_JSTR(p, "consent.status", "given");
+    H_JSTR(p, "consent.source", "paper form");
+    json_t *tags = json_object_get(p, "tags");
+    assert_int_equal(json_array_size(tags), 2);
+    bool steward = false, night = false;
+    size_t i;
+    json_array_foreach(tags, i, v)
+    {
+        steward |= strcmp(json_string_value(v), "steward") == 0;
+        night |= strcmp(json_string_value(v), "night shift") == 0;
+    }
+    assert_true(steward && night);
+
+    p = person(f, "email", "olga@example.org");
+    H_JSTR(p, "full_name", "Olga Sokolova");
+    H_JSTR(p, "phone", NULL);
+    H_JSTR(p, "city", "Tashkent");
+    H_JSTR(p, "province", NULL);
+    H_JSTR(p, "employment_type", "formal");
+    H_JSTR(p, "member_since", "2023-12-31");
+    H_JSTR(p, "consent.status", "unknown");
+    assert_int_equal(h_jint(p, "assessment"), 1);
+    assert_true(json_is_false(json_object_get(p, "is_leader")));
+    assert_false(has_person(f, "full_name", "Bad Rating"));
+}
+
+/* ====================================================================================== */
+/* --map and --default-country                                                             */
+/* ====================================================================================== */
+
+static void test_map(void **state)
+{
+    struct fx *f = *state;
+    const char *csv = "Worker's Name,Mobile,ID Card,Contractor\n"
+                      "Ravi Kumar,0300 1234567,35202-1,Malik & Sons\n";
+    /* Without a map there is no name column. */
+    struct run x = run_str(f, &DRY, csv);
+    FILE_ERROR(x, "feed",
+               "no column holds the name (call it \"name\" or \"full_name\", or use "
+               "--map COLUMN=full_name)");
+    /* COLUMN=field (the column matched case-insensitively) and COLUMN=ignore. */
+    const char *maps[] = {"worker's name=full_name", "ID Card=ignore"};
+    struct kg_import_opts o = {.map = maps, .n_map = 2};
+    x = run_str(f, &o, csv);
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    UNKNOWN(x, "Contractor"); /* ignored columns are not reported */
+    H_JSTR(person(f, "phone", "+923001234567"), "full_name", "Ravi Kumar");
+    /* A map overrides an alias: the Mobile column ignored, or read as another field. */
+    const char *maps2[] = {"Worker's Name=full_name", "Mobile=ignore", "Contractor=notes",
+                           "ID Card=ignore"};
+    o = (struct kg_import_opts){.map = maps2, .n_map = 4, .dry_run = false};
+    x = run_str(f, &o, "Worker's Name,Mobile,ID Card,Contractor\nSita Ram,0301 2345678,1,Rana\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    assert_int_equal(x.r.n_unknown, 0);
+    json_t *p = person(f, "full_name", "Sita Ram");
+    H_JSTR(p, "phone", NULL);
+    H_JSTR(p, "notes", "Rana");
+}
+
+static void test_map_errors(void **state)
+{
+    struct fx *f = *state;
+    const char *csv = "Naam,Mobile\nRavi,0300 1234567\n";
+    const char *unknown[] = {"Naam=nickname"};
+    struct kg_import_opts o = {.map = unknown, .n_map = 1};
+    struct run x = run_str(f, &o, csv);
+    FILE_ERROR(x, "begin",
+               "--map Naam=nickname: \"nickname\" is not a person field (see docs/import.md)");
+    const char *no_eq[] = {"Naam"};
+    o.map = no_eq;
+    x = run_str(f, &o, csv);
+    FILE_ERROR(x, "begin", "--map \"Naam\" must be COLUMN=field (e.g. \"Naam=full_name\")");
+    const char *no_col[] = {"=full_name"};
+    o.map = no_col;
+    x = run_str(f, &o, csv);
+    FILE_ERROR(x, "begin", "--map \"=full_name\" must be COLUMN=field (e.g. \"Naam=full_name\")");
+    /* A column the file does not have. */
+    const char *missing[] = {"Nickname=notes"};
+    o.map = missing;
+    x = run_str(f, &o, csv);
+    FILE_ERROR(x, "feed", "--map Nickname=notes: the file has no column \"Nickname\"");
+    assert_int_equal(people_total(f), 0);
+}
+
+/*
+ * BUG (src/api/import.c, take_header, the check that every --map column exists): the file's
+ * header cells are compared with strncasecmp over the map's length only, so a map naming a
+ * column the file lacks is accepted whenever it is a prefix of a real column ("Mob" of
+ * "Mobile"): the map is silently unused instead of refused.
+ */
+static void test_map_missing_column_prefix_bug(void **state)
+{
+    struct fx *f = *state;
+    const char *prefix[] = {"Mob=notes"};
+    struct kg_import_opts o = {.map = prefix, .n_map = 1, .dry_run = true};
+    struct run x = run_str(f, &o, "Name,Mobile\nRavi,0300 1234567\n");
+    FILE_ERROR(x, "feed", "--map Mob=notes: the file has no column \"Mob\"");
+}
+
+/* tests/fixtures/in_numbers.csv: Indian mobiles in a PK org. */
+static void test_default_country(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_fixture(f, &DRY, "in_numbers.csv");
+    COUNTS(x, 3, 2, 0, 0, 1, 0, 0);
+    ROW_ERROR(x, 0, 2, "phone", "is not a phone number we can read"); /* 98765 43210 in PK */
+    struct kg_import_opts o = {.default_country = "IN"};
+    x = run_fixture(f, &o, "in_numbers.csv");
+    COUNTS(x, 3, 2, 0, 0, 1, 0, 0);
+    ROW_ERROR(x, 0, 4, "phone", "is not a phone number we can read"); /* 0300 ... in IN */
+    H_JSTR(person(f, "phone", "+919876543210"), "full_name", "Priya Sharma");
+    H_JSTR(person(f, "phone", "+919123456789"), "full_name", "Arjun Singh");
+    static const char *const bad[] = {"XX", "in", "", "IND", "Pakistan"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        o.default_country = bad[i];
+        x = run_fixture(f, &o, "in_numbers.csv");
+        FILE_ERROR(x, "begin",
+                   h_fmt(f->env,
+                         "--default-country \"%s\" is not a country kamgar knows "
+                         "(use an ISO code such as PK, IN, UZ)",
+                         bad[i]));
+    }
+    assert_int_equal(people_total(f), 2);
+}
+
+/* ====================================================================================== */
+/* Workplaces, units, duplicates, re-runs, dry runs                                        */
+/* ====================================================================================== */
+
+static void test_workplaces_and_units(void **state)
+{
+    struct fx *f = *state;
+    /* One made through the API first: the import finds it by name, in any case. */
+    const char *api_wp = h_create(f->env, f->w.t_admin, "{\"name\":\"Crescent Mill\"}", 201,
+                                  "/api/v1/orgs/acme/workplaces");
+    struct run x = run_str(f, &SKIP,
+                           "name,factory,department\n"
+                           "A One,Mill One,Weaving\n"
+                           "A Two,CRESCENT MILL,Spinning\n");
+    COUNTS(x, 2, 2, 0, 0, 0, 1, 2);
+    assert_int_equal(workplaces_total(f), 2);
+    const char *mill1 = workplace_id(f, "Mill One");
+    const char *weaving = unit_id(f, mill1, "Weaving");
+    H_JSTR(person(f, "full_name", "A Two"), "workplace_id", api_wp);
+    /* A second import reuses them case-insensitively; a unit name is per workplace. */
+    x = run_str(f, &SKIP,
+                "name,site,dept\n"
+                "B One,MILL ONE,weaving\n"
+                "B Two,mill one,Spinning\n"
+                "B Three,Mill Two,WEAVING\n"
+                "B Four,  mill two  ,weaving\n");
+    COUNTS(x, 4, 4, 0, 0, 0, 1, 2);
+    assert_int_equal(workplaces_total(f), 3);
+    const char *mill2 = workplace_id(f, "Mill Two");
+    json_t *p = person(f, "full_name", "B One");
+    H_JSTR(p, "workplace_id", mill1);
+    H_JSTR(p, "unit_id", weaving);
+    assert_int_equal(units_total(f, mill1), 2);
+    assert_int_equal(units_total(f, mill2), 1);
+    const char *weaving2 = unit_id(f, mill2, "WEAVING");
+    H_JSTR(person(f, "full_name", "B Four"), "unit_id", weaving2);
+    /* A unit needs its workplace in the same row. */
+    x = run_str(f, &SKIP, "name,department\nC One,Weaving\n");
+    COUNTS(x, 1, 0, 0, 0, 1, 0, 0);
+    ROW_ERROR(x, 0, 2, "unit", "needs a workplace in the same row");
+    /* A row the store refuses leaves no workplace or unit behind (no half-applied row). */
+    x = run_str(f, &SKIP,
+                "name,factory,department,assigned_to\n"
+                "D One,Ghost Mill,Ghost Unit,00000000-0000-4000-8000-000000000000\n");
+    COUNTS(x, 1, 0, 0, 0, 1, 0, 0);
+    ROW_ERROR(x, 0, 2, "assigned_to", "is not a member of this org");
+    assert_int_equal(workplaces_total(f), 3);
+    assert_false(has_person(f, "full_name", "D One"));
+}
+
+/* Duplicates inside one file, by phone (any notation) and by email (any case). */
+static void test_duplicates_within_file(void **state)
+{
+    struct fx *f = *state;
+    const char *csv = "name,phone,email,city\n"
+                      "P One,0300 1234567,,Lahore\n"
+                      "P Two,,p2@example.org,Karachi\n"
+                      "P One Again,+92 300 1234567,,\n"
+                      "P Two Again,,P2@EXAMPLE.ORG,Quetta\n"
+                      "P Three,0301 1234567,p3@example.org,\n";
+    struct run x = run_str(f, &DRY, csv);
+    COUNTS(x, 5, 3, 0, 2, 0, 0, 0);
+    x = run_str(f, &DRY_UPDATE, csv);
+    COUNTS(x, 5, 3, 2, 0, 0, 0, 0);
+    x = run_str(f, &UPDATE, csv);
+    COUNTS(x, 5, 3, 2, 0, 0, 0, 0);
+    assert_int_equal(people_total(f), 3);
+    json_t *p = person(f, "phone", "+923001234567");
+    H_JSTR(p, "full_name", "P One Again");
+    H_JSTR(p, "city", "Lahore"); /* the later row's city was empty */
+    p = person(f, "email", "p2@example.org");
+    H_JSTR(p, "full_name", "P Two Again");
+    H_JSTR(p, "city", "Quetta");
+}
+
+/* Duplicates of people already stored, in both modes; update touches only non-empty cells. */
+static void test_duplicates_against_db(void **state)
+{
+    struct fx *f = *state;
+    const char *id = h_create(f->env, f->w.t_admin,
+                              "{\"full_name\":\"Zainab Khan\",\"phone\":\"0311 2223334\","
+                              "\"email\":\"zainab@example.org\",\"city\":\"Lahore\","
+                              "\"membership\":\"member\",\"assessment\":2,\"is_leader\":true,"
+                              "\"tags\":[\"steward\"],\"notes\":\"keep me\","
+                              "\"languages\":[\"ur\"],\"job_title\":\"Packer\"}",
+                              201, "/api/v1/orgs/acme/people");
+    struct h_resp *before =
+        h_as(f->env, f->w.t_admin, "GET", NULL, "/api/v1/orgs/acme/people/%s", id);
+    H_STATUS(before, 200);
+    const char *by_email = "name,email,phone,city,member,rating,leader,labels,remarks\n"
+                           "Zainab Updated,ZAINAB@EXAMPLE.ORG,,Quetta,,,,,\n";
+    struct run x = run_str(f, &SKIP, by_email);
+    COUNTS(x, 1, 0, 0, 1, 0, 0, 0);
+    H_JSTR(person(f, "email", "zainab@example.org"), "full_name", "Zainab Khan");
+    x = run_str(f, &UPDATE, by_email);
+    COUNTS(x, 1, 0, 1, 0, 0, 0, 0);
+    struct h_resp *after =
+        h_as(f->env, f->w.t_admin, "GET", NULL, "/api/v1/orgs/acme/people/%s", id);
+    H_STATUS(after, 200);
+    /* Exactly full_name and city changed (and updated_at). */
+    json_t *want = json_deep_copy(before->json);
+    json_object_set_new(want, "full_name", json_string("Zainab Updated"));
+    json_object_set_new(want, "city", json_string("Quetta"));
+    json_object_del(want, "updated_at");
+    json_t *got = json_deep_copy(after->json);
+    json_object_del(got, "updated_at");
+    char *a = h_canon(got), *b = h_canon(want);
+    json_decref(got);
+    json_decref(want);
+    bool same = strcmp(a, b) == 0;
+    if (!same)
+        print_error("after the update:\n  got  %s\n  want %s\n", a, b);
+    free(a);
+    free(b);
+    assert_true(same);
+    /* By phone, in another notation; the row's non-empty cells replace the stored ones. */
+    x = run_str(f, &UPDATE, "name,mobile,rating,leader,member\nZainab K,+923112223334,4,no,N\n");
+    COUNTS(x, 1, 0, 1, 0, 0, 0, 0);
+    json_t *p = person(f, "phone", "+923112223334");
+    H_JSTR(p, "full_name", "Zainab K");
+    assert_int_equal(h_jint(p, "assessment"), 4);
+    assert_true(json_is_false(json_object_get(p, "is_leader")));
+    H_JSTR(p, "membership", "none");
+    H_JSTR(p, "notes", "keep me");
+    H_JSTR(p, "city", "Quetta");
+    assert_int_equal(people_total(f), 1);
+}
+
+/* Re-running the same file creates nothing new, rows without phone or email included. */
+static void test_rerun_creates_nothing(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_fixture(f, &SKIP, "register_messy.csv");
+    check_messy(&x, __LINE__, 8, 0, 2, 3, 4);
+    const char *fatima = h_keep(f->env, h_jstr(person(f, "full_name", "Fatima Noor"), "id"));
+    x = run_fixture(f, &SKIP, "register_messy.csv");
+    check_messy(&x, __LINE__, 0, 0, 10, 0, 0);
+    x = run_fixture(f, &UPDATE, "register_messy.csv");
+    check_messy(&x, __LINE__, 0, 10, 0, 0, 0);
+    assert_int_equal(people_total(f), 8);
+    assert_int_equal(workplaces_total(f), 3);
+    H_JSTR(person(f, "full_name", "Fatima Noor"), "id", fatima);
+
+    const char *no_contact = "name,city\nNo Contact One,Lahore\nNo Contact Two,Karachi\n";
+    x = run_str(f, &SKIP, no_contact);
+    COUNTS(x, 2, 2, 0, 0, 0, 0, 0);
+    const char *one = h_keep(f->env, h_jstr(person(f, "full_name", "No Contact One"), "id"));
+    x = run_str(f, &SKIP, no_contact);
+    COUNTS(x, 2, 0, 0, 2, 0, 0, 0);
+    x = run_str(f, &UPDATE, no_contact);
+    COUNTS(x, 2, 0, 2, 0, 0, 0, 0);
+    assert_int_equal(people_total(f), 10);
+    /* The derived id is a UUID, and another org gets other ids for the same rows. */
+    assert_int_equal(strlen(one), 36);
+    struct kg_actor bob = actor(f->w.bob, f->w.other, KG_ROLE_ADMIN);
+    x = run_as(f, &bob, &f->other, &SKIP, no_contact, strlen(no_contact), 0);
+    COUNTS(x, 2, 2, 0, 0, 0, 0, 0);
+    json_t *p = person_in(f->env, f->w.t_bob, "other", "full_name", "No Contact One");
+    assert_string_not_equal(h_jstr(p, "id"), one);
+    assert_int_equal(people_total(f), 10);
+    /* A row that differs in any mapped cell is another person. */
+    x = run_str(f, &SKIP, "name,city\nNo Contact One,Multan\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+}
+
+/* --dry-run reports what the real run then does, and changes nothing. */
+static void test_dry_run(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_fixture(f, &DRY, "register_messy.csv");
+    check_messy(&x, __LINE__, 8, 0, 2, 3, 4);
+    assert_int_equal(people_total(f), 0);
+    assert_int_equal(workplaces_total(f), 0);
+    x = run_fixture(f, &DRY_UPDATE, "register_messy.csv");
+    check_messy(&x, __LINE__, 8, 2, 0, 3, 4);
+    assert_int_equal(people_total(f), 0);
+
+    x = run_fixture(f, &SKIP, "register_messy.csv");
+    check_messy(&x, __LINE__, 8, 0, 2, 3, 4);
+    assert_int_equal(people_total(f), 8);
+
+    x = run_fixture(f, &DRY, "register_messy.csv");
+    check_messy(&x, __LINE__, 0, 0, 10, 0, 0);
+    x = run_fixture(f, &DRY_UPDATE, "register_messy.csv");
+    check_messy(&x, __LINE__, 0, 10, 0, 0, 0);
+    /* The dry update did not rename anyone. */
+    H_JSTR(person(f, "phone", "+923001234567"), "full_name", "Ayesha Bibi");
+    H_JSTR(person(f, "phone", "+923034567890"), "full_name", "Иван Петров");
+    /* New workplaces and units are counted, not made. */
+    x = run_str(f, &DRY, "name,factory,department\nNew One,New Mill,New Unit\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 1, 1);
+    assert_int_equal(workplaces_total(f), 3);
+    assert_int_equal(people_total(f), 8);
+}
+
+/* ====================================================================================== */
+/* Bad input                                                                               */
+/* ====================================================================================== */
+
+/* Problems with the file as a whole: a clear message, and nothing already stored is lost. */
+static void test_bad_files(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_str(f, &SKIP, "name,phone\nKeep One,0300 1234567\nKeep Two,\n");
+    COUNTS(x, 2, 2, 0, 0, 0, 0, 0);
+
+    x = run_fixture(f, &SKIP, "empty.csv");
+    FILE_ERROR(x, "finish", "the file is empty");
+    x = run_fixture(f, &SKIP, "header_only.csv");
+    FILE_ERROR(x, "finish", "the file has a header but no rows");
+    x = run_str(f, &SKIP, "name,phone");
+    FILE_ERROR(x, "finish", "the file has a header but no rows");
+    x = run_fixture(f, &SKIP, "binary.png");
+    FILE_ERROR(x, "feed", "the file is not CSV text (it has NUL bytes or is not UTF-8): save the spreadsheet as \"CSV UTF-8\" and import that");
+    x = run_str(f, &SKIP, "\xEF\xBB\xBF");
+    FILE_ERROR(x, "finish", "the file is empty");
+    x = run_str(f, &SKIP, "\r\n\n\r\n");
+    FILE_ERROR(x, "finish", "the file has no header line");
+    x = run_str(f, &SKIP, "phone,city\n0300 7654321,Lahore\n");
+    FILE_ERROR(x, "feed",
+               "no column holds the name (call it \"name\" or \"full_name\", or use "
+               "--map COLUMN=full_name)");
+    x = run_str(f, &SKIP, "na\xffme,phone\nA,0300 7654321\n");
+    FILE_ERROR(x, "feed", "the file is not CSV text (it has NUL bytes or is not UTF-8): save the spreadsheet as \"CSV UTF-8\" and import that");
+    x = run_str(f, &SKIP, "\"name,phone\nA,0300 7654321\n");
+    FILE_ERROR(x, "finish", "the header line has an unterminated quote");
+    x = run_str(f, &SKIP, "na\"me,phone\nA,0300 7654321\n");
+    FILE_ERROR(x, "feed", "the header line has malformed quotes");
+
+    /* 201 columns. */
+    struct kg_buf b;
+    kg_buf_init(&b, 1u << 20);
+    assert_int_equal(kg_buf_puts(&b, "name"), KG_OK);
+    for (int i = 1; i <= 200; i++)
+        assert_int_equal(kg_buf_printf(&b, ",c%d", i), KG_OK);
+    assert_int_equal(kg_buf_puts(&b, "\nA\n"), KG_OK);
+    x = run_buf(f, &SKIP, b.p, b.len);
+    kg_buf_free(&b);
+    FILE_ERROR(x, "feed", "the header has more than 200 columns");
+
+    /* An unterminated quote that runs on for more than 1 MiB. */
+    size_t big = (1u << 20) + 4096;
+    char *huge = kg_arena_alloc(&f->env->arena, big + 64);
+    assert_non_null(huge);
+    int n = snprintf(huge, 64, "name,notes\nFine,ok\nBroken,\"");
+    for (size_t i = (size_t)n; i < big; i++)
+        huge[i] = (i % 80 == 79) ? '\n' : 'x';
+    struct kg_actor admin = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    x = run_as(f, &admin, &f->acme, &SKIP, huge, big, 1u << 16); /* as the CLI reads */
+    FILE_ERROR(x, "feed", "line 3: a record longer than 1 MiB (an unterminated quote?)");
+
+    /* A zero-length push is harmless. */
+    struct kg_import *im = NULL;
+    char msg[256];
+    struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    assert_int_equal(kg_import_begin(f->env->st, &who, &f->acme, &DRY, &im, msg, sizeof(msg)),
+                     KG_OK);
+    assert_int_equal(kg_import_feed(im, "", 0), KG_OK);
+    struct kg_import_result r;
+    assert_int_equal(kg_import_finish(im, &f->a, &r), KG_EINVAL);
+    assert_string_equal(kg_import_message(im), "the file is empty");
+    kg_import_free(im);
+
+    assert_int_equal(people_total(f), 2);
+    H_JSTR(person(f, "phone", "+923001234567"), "full_name", "Keep One");
+    assert_true(has_person(f, "full_name", "Keep Two"));
+}
+
+/* Problems with single rows: reported with line, field and reason; the others go in. */
+static void test_bad_rows(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_fixture(f, &SKIP, "invalid_utf8.csv");
+    COUNTS(x, 4, 2, 0, 0, 2, 0, 0);
+    ROW_ERROR(x, 0, 3, "full_name", "is not valid UTF-8 text");
+    ROW_ERROR(x, 1, 4, "notes", "is not valid UTF-8 text");
+    H_JSTR(person(f, "phone", "+923001234567"), "full_name", "Good One");
+    H_JSTR(person(f, "phone", "+923034567890"), "full_name", "Good Three");
+
+    x = run_fixture(f, &DRY, "field_count.csv");
+    COUNTS(x, 4, 2, 0, 0, 2, 0, 0);
+    ROW_ERROR(x, 0, 3, NULL, "has more fields than the header (3 columns)");
+    ROW_ERROR(x, 1, 4, NULL, "has 2 fields, the header has 3");
+
+    x = run_fixture(f, &DRY, "unterminated_quote.csv");
+    COUNTS(x, 2, 1, 0, 0, 1, 0, 0);
+    assert_string_equal(x.r.errors[0].message, "has an unterminated quote at the end of the file");
+    assert_null(x.r.errors[0].field);
+
+    x = run_str(f, &DRY, "name,phone\nA \"quoted\" B,0300 1234567\nGood,0301 2345678\n");
+    COUNTS(x, 2, 1, 0, 0, 1, 0, 0);
+    ROW_ERROR(x, 0, 2, NULL,
+              "has malformed quotes (a quote inside an unquoted field, or text after a "
+              "closing quote)");
+    x = run_str(f, &DRY, "name,phone\n\"Closed\" trailing,0300 1234567\nGood,0301 2345678\n");
+    COUNTS(x, 2, 1, 0, 0, 1, 0, 0);
+    ROW_ERROR(x, 0, 2, NULL,
+              "has malformed quotes (a quote inside an unquoted field, or text after a "
+              "closing quote)");
+    assert_int_equal(people_total(f), 2);
+}
+
+/*
+ * BUG (src/api/import.c, kg_import_feed): "past the header, a NUL is a bad cell (a row error),
+ * not a bad file", but the NUL check runs over everything pushed before the first line is
+ * complete, so the same file is a row error when the header arrives alone and a refused file
+ * when the first push reaches a later row (the HTTP handler and the CLI's 64 KiB reads do).
+ */
+static void test_nul_in_row_bug(void **state)
+{
+    struct fx *f = *state;
+    static const char csv[] = "name,phone\nNul\0Name,0300 1234567\nGood,0301 2345678\n";
+    struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    struct run x = run_as(f, &who, &f->acme, &DRY, csv, sizeof(csv) - 1, 11); /* header alone */
+    COUNTS(x, 2, 1, 0, 0, 1, 0, 0);
+    ROW_ERROR(x, 0, 2, "full_name", "is not valid UTF-8 text");
+    x = run_as(f, &who, &f->acme, &DRY, csv, sizeof(csv) - 1, 0); /* all at once */
+    COUNTS(x, 2, 1, 0, 0, 1, 0, 0);
+    ROW_ERROR(x, 0, 2, "full_name", "is not valid UTF-8 text");
+}
+
+/*
+ * Each row is held to the API's rules: the same bad value is refused by the import (naming
+ * the field) and by POST /people (naming the same field).
+ */
+static void test_rows_validated_like_the_api(void **state)
+{
+    struct fx *f = *state;
+    static const struct {
+        const char *column, *cell, *json, *field, *message;
+    } v[] = {
+        {"email", "not-an-email", "\"email\":\"not-an-email\"", "email", "is not an email address"},
+        {"gender", "alien", "\"gender\":\"alien\"", "gender", "is not one of the allowed values"},
+        {"languages", "english", "\"languages\":[\"english\"]", "languages",
+         "must be BCP 47 language tags such as \"ur\" or \"hi-IN\""},
+        {"country", "Pakistan", "\"country\":\"Pakistan\"", "country",
+         "must be an ISO 3166-1 alpha-2 code such as \"PK\""},
+        {"employment_type", "permanent", "\"employment_type\":\"permanent\"", "employment_type",
+         "is not one of the allowed values"},
+        {"member_since", "01/02/2024", "\"member_since\":\"01/02/2024\"", "member_since",
+         "must be a date YYYY-MM-DD"},
+        {"member_since", "2023-02-29", "\"member_since\":\"2023-02-29\"", "member_since",
+         "must be a date YYYY-MM-DD"},
+        {"consent_status", "sure", "\"consent\":{\"status\":\"sure\"}", "consent.status",
+         "is not one of given, withdrawn, unknown"},
+        {"consent_at", "yesterday", "\"consent\":{\"status\":\"given\",\"at\":\"yesterday\"}",
+         "consent.at", "must be an RFC 3339 time"},
+        {"employer_id", "not-a-uuid", "\"employer_id\":\"not-a-uuid\"", "employer_id",
+         "must be an id (a UUID)"},
+        {"employer_id", "00000000-0000-4000-8000-000000000000",
+         "\"employer_id\":\"00000000-0000-4000-8000-000000000000\"", "employer_id",
+         "is not an employer of this org"},
+        {"assigned_to", "00000000-0000-4000-8000-000000000000",
+         "\"assigned_to\":\"00000000-0000-4000-8000-000000000000\"", "assigned_to",
+         "is not a member of this org"},
+        {"phone", "12345", "\"phone\":\"12345\"", "phone", "is not a phone number we can read"},
+        {"city", "\"Lah\nore\"", "\"city\":\"Lah\\nore\"", "city",
+         "must be a single line of at most 120 characters"},
+        {"tags", "ok|\"bad\ntag\"", "\"tags\":[\"ok\",\"bad\\ntag\"]", "tags",
+         "must be at most 50 tag names of at most 60 characters"},
+    };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        const char *csv = h_fmt(f->env, "name,%s\nRow %zu,%s\n", v[i].column, i, v[i].cell);
+        /* The tags cell above carries its own quotes around the bad item only: quote it all. */
+        if (strcmp(v[i].column, "tags") == 0)
+            csv = h_fmt(f->env, "name,tags\nRow %zu,\"ok|bad\ntag\"\n", i);
+        struct run x = run_str(f, &SKIP, csv);
+        if (x.err || x.r.failed != 1 || x.r.n_errors != 1 ||
+            strcmp(x.r.errors[0].field ? x.r.errors[0].field : "", v[i].field) != 0 ||
+            strcmp(x.r.errors[0].message, v[i].message) != 0 || x.r.errors[0].line != 2) {
+            print_error("%s=%s: import gave %s, failed %lld\n", v[i].column, v[i].cell,
+                        kg_err_name(x.err), (long long)x.r.failed);
+            dump_errors(&x.r);
+            fail();
+        }
+        struct h_resp *r = h_as(f->env, f->w.t_admin, "POST",
+                                h_fmt(f->env, "{\"full_name\":\"Row %zu\",%s}", i, v[i].json),
+                                "/api/v1/orgs/acme/people");
+        if (r->status != 400 || !h_field(r) || strcmp(h_field(r), v[i].field) != 0) {
+            print_error("%s: the API answered %d %.300s, want 400 on %s\n", v[i].column, r->status,
+                        r->body, v[i].field);
+            fail();
+        }
+    }
+    assert_int_equal(people_total(f), 0);
+}
+
+/* ====================================================================================== */
+/* Line numbers                                                                            */
+/* ====================================================================================== */
+
+static void test_line_numbers(void **state)
+{
+    struct fx *f = *state;
+    const char *csv = "name,phone,notes\r\n"        /* 1 */
+                      "\r\n"                        /* 2 */
+                      "Good A,0300 1111111,\"a\r\n" /* 3 */
+                      "b\r\n"                       /* 4 */
+                      "c\"\r\n"                     /* 5 */
+                      "Bad B,123,x\r\n"             /* 6 */
+                      "\r\n"                        /* 7 */
+                      "Good C,0300 2222222,\"x\r\n" /* 8 */
+                      "y\"\r\n"                     /* 9 */
+                      ",0300 3333333,no name\r\n"   /* 10 */
+                      ",,\r\n"                      /* 11: empty cells, skipped */
+                      "\r\n"                        /* 12 */
+                      "Bad D,0300 4444444,\"p\r\n"  /* 13 */
+                      "q\",extra\r\n"               /* 14 */
+                      "Bad E,0300 5555555\r\n"      /* 15 */
+                      "\r\n";                       /* 16 */
+    struct run x = run_str(f, &SKIP, csv);
+    COUNTS(x, 6, 2, 0, 0, 4, 0, 0);
+    ROW_ERROR(x, 0, 6, "phone", "is not a phone number we can read");
+    ROW_ERROR(x, 1, 10, "full_name", "is required");
+    ROW_ERROR(x, 2, 13, NULL, "has more fields than the header (3 columns)");
+    ROW_ERROR(x, 3, 15, NULL, "has 2 fields, the header has 3");
+    H_JSTR(person(f, "phone", "+923001111111"), "notes", "a\r\nb\r\nc");
+    H_JSTR(person(f, "phone", "+923002222222"), "notes", "x\r\ny");
+}
+
+/*
+ * BUG (src/api/import.c, on_field): record_line is taken when the record's FIRST FIELD ENDS,
+ * not where the record starts, so a row whose first cell is a quoted multi-line cell is
+ * reported on the line that cell ends on (here 3 and 6 instead of 2 and 4).
+ */
+static void test_line_number_multiline_first_cell_bug(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_str(f, &DRY,
+                           "remarks,name,phone\n"            /* 1 */
+                           "\"two\nlines\",Ali Multi,bad\n"  /* 2-3 */
+                           "\"three\nmore\nlines\",B,bad\n"  /* 4-6 */
+                           "ok,Good Person,0311 1234567\n"); /* 7 */
+    COUNTS(x, 3, 1, 0, 0, 2, 0, 0);
+    ROW_ERROR(x, 0, 2, "phone", "is not a phone number we can read");
+    ROW_ERROR(x, 1, 4, "phone", "is not a phone number we can read");
+}
+
+/*
+ * BUG (src/api/import.c, kg_import_finish): with CSV_STRICT_FINI libcsv refuses the open
+ * record without calling on_field, so the unterminated-quote error carries the line of the
+ * PREVIOUS record (2) instead of the line where the unterminated record starts (3).
+ */
+static void test_unterminated_quote_line_bug(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_fixture(f, &DRY, "unterminated_quote.csv");
+    COUNTS(x, 2, 1, 0, 0, 1, 0, 0);
+    ROW_ERROR(x, 0, 3, NULL, "has an unterminated quote at the end of the file");
+}
+
+/*
+ * BUG (src/api/import.c, parse_piece / on_record): record_bytes is reset only when libcsv
+ * reports a record, and blank lines report none, so more than 1 MiB of blank lines (which the
+ * issue says are skipped) makes the whole file fail as "a record longer than 1 MiB".
+ */
+static void test_many_blank_lines_bug(void **state)
+{
+    struct fx *f = *state;
+    size_t blanks = (1u << 20) + 100;
+    const char *head = "name,phone\nOne,0321 1234567\n", *tail = "Two,0321 1234568\n";
+    size_t len = strlen(head) + blanks + strlen(tail);
+    char *csv = kg_arena_alloc(&f->env->arena, len + 1);
+    assert_non_null(csv);
+    memcpy(csv, head, strlen(head));
+    memset(csv + strlen(head), '\n', blanks);
+    memcpy(csv + strlen(head) + blanks, tail, strlen(tail) + 1);
+    struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    struct run x = run_as(f, &who, &f->acme, &DRY, csv, len, 1u << 16); /* as the CLI reads */
+    COUNTS(x, 2, 2, 0, 0, 0, 0, 0);
+}
+
+/* n rows with a 200-byte remark each: a file of about n * 240 bytes. */
+static const char *wide_rows(struct fx *f, int n, size_t *len)
+{
+    struct kg_buf b;
+    kg_buf_init(&b, 64u << 20);
+    assert_int_equal(kg_buf_puts(&b, "name,phone,remarks\n"), KG_OK);
+    for (int i = 0; i < n; i++) {
+        assert_int_equal(kg_buf_printf(&b, "Wide %06d,0300 %07d,", i, i), KG_OK);
+        for (int k = 0; k < 20; k++)
+            assert_int_equal(kg_buf_puts(&b, "remark... "), KG_OK);
+        assert_int_equal(kg_buf_puts(&b, "\n"), KG_OK);
+    }
+    const char *s = h_keep(f->env, b.p);
+    *len = b.len;
+    kg_buf_free(&b);
+    return s;
+}
+
+/*
+ * BUG (src/api/import.c, kg_import_feed): until the first line is complete the bytes go to
+ * `pending`, a buffer capped at 1 MiB, and the WHOLE first push is appended to it before the
+ * first newline is looked for. A first push over 1 MiB is refused as "the first line is
+ * longer than 1 MiB", however short the header: the engine accepts only pushes of at most
+ * 1 MiB, contrary to kg_import_feed's contract.
+ */
+static void test_first_push_over_1mib_bug(void **state)
+{
+    struct fx *f = *state;
+    size_t len;
+    const char *csv = wide_rows(f, 5000, &len);
+    assert_true(len > (1u << 20));
+    struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    struct run x = run_as(f, &who, &f->acme, &DRY, csv, len, 1u << 16);
+    COUNTS(x, 5000, 5000, 0, 0, 0, 0, 0);
+    x = run_as(f, &who, &f->acme, &DRY, csv, len, 0); /* the same file in one push */
+    COUNTS(x, 5000, 5000, 0, 0, 0, 0, 0);
+}
+
+/*
+ * BUG (src/api/imports.c, import_people, through the kg_import_feed bug above): the handler
+ * pushes the whole body at once, so every import over HTTP larger than 1 MiB is a 400 "the
+ * first line is longer than 1 MiB", far below the 64 MiB the API documents.
+ */
+static void test_http_import_over_1mib_bug(void **state)
+{
+    struct fx *f = *state;
+    size_t len;
+    const char *csv = wide_rows(f, 5000, &len);
+    struct h_resp *r = post_import(f, f->w.t_organizer, "text/csv", "dry_run=true", csv, len);
+    H_STATUS(r, 200);
+    assert_int_equal(h_jint(r->json, "created"), 5000);
+}
+
+/* ====================================================================================== */
+/* Batches, progress, interruption, roles                                                  */
+/* ====================================================================================== */
+
+struct progress_log {
+    int calls;
+    int64_t rows[16], bytes[16];
+};
+
+static void on_progress(void *ctx, int64_t rows, int64_t bytes)
+{
+    struct progress_log *l = ctx;
+    if (l->calls < 16) {
+        l->rows[l->calls] = rows;
+        l->bytes[l->calls] = bytes;
+    }
+    l->calls++;
+}
+
+/* n rows "Worker <first+i>" with phones 0300 <7 digits of first+i>, as CSV. */
+static const char *generated(struct fx *f, int first, int n, size_t *len)
+{
+    struct kg_buf b;
+    kg_buf_init(&b, 64u << 20);
+    assert_int_equal(kg_buf_puts(&b, "name,phone,factory\n"), KG_OK);
+    for (int i = first; i < first + n; i++)
+        assert_int_equal(kg_buf_printf(&b, "Worker %07d,0300 %07d,Mill %d\n", i, i, i % 3), KG_OK);
+    const char *s = h_keep(f->env, b.p);
+    *len = b.len;
+    kg_buf_free(&b);
+    return s;
+}
+
+static json_int_t people_with_phone(struct fx *f, int i)
+{
+    struct h_resp *r = h_as(f->env, f->w.t_admin, "GET", NULL,
+                            "/api/v1/orgs/acme/people?per_page=1&q=%%2B92300%07d", i);
+    H_STATUS(r, 200);
+    return h_jint(r->json, "total");
+}
+
+static void test_batches_progress_and_interruption(void **state)
+{
+    struct fx *f = *state;
+    size_t len;
+    const char *csv = generated(f, 1, 4500, &len);
+    struct progress_log log = {0};
+    struct kg_import_opts o = {.progress = on_progress, .progress_ctx = &log};
+    struct run x = run_buf(f, &o, csv, len);
+    COUNTS(x, 4500, 4500, 0, 0, 0, 3, 0);
+    assert_true(log.calls >= 3); /* 4500 rows are more than two batches */
+    for (int i = 1; i < log.calls && i < 16; i++)
+        assert_true(log.rows[i] > log.rows[i - 1]);
+    assert_int_equal(log.rows[log.calls - 1], 4500);
+    assert_int_equal(log.bytes[log.calls - 1], (int64_t)len);
+    assert_int_equal(people_total(f), 4500);
+
+    /* Interrupted: everything pushed, never finished. Whole batches stay, in file order. */
+    csv = generated(f, 10001, 4500, &len);
+    struct kg_import *im = NULL;
+    char msg[256];
+    struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    assert_int_equal(kg_import_begin(f->env->st, &who, &f->acme, &SKIP, &im, msg, sizeof(msg)),
+                     KG_OK);
+    assert_int_equal(kg_import_feed(im, csv, len), KG_OK);
+    kg_import_free(im);
+    json_int_t kept = people_total(f) - 4500;
+    assert_true(kept > 0 && kept < 4500);
+    if (kept % (KG_IMPORT_BATCH - 1) != 0 && kept % KG_IMPORT_BATCH != 0) {
+        print_error("%lld rows kept: not whole batches\n", (long long)kept);
+        fail();
+    }
+    assert_int_equal(people_with_phone(f, 10000 + (int)kept), 1); /* the last one kept */
+    assert_int_equal(people_with_phone(f, 10001 + (int)kept), 0); /* the next one not */
+    /* Running it again completes it without duplicates. */
+    x = run_buf(f, &SKIP, csv, len);
+    COUNTS(x, 4500, 4500 - kept, 0, kept, 0, 0, 0);
+    assert_int_equal(people_total(f), 9000);
+
+    /* An interrupted dry run keeps nothing. */
+    csv = generated(f, 20001, 4500, &len);
+    assert_int_equal(kg_import_begin(f->env->st, &who, &f->acme, &DRY, &im, msg, sizeof(msg)),
+                     KG_OK);
+    assert_int_equal(kg_import_feed(im, csv, len), KG_OK);
+    kg_import_free(im);
+    assert_int_equal(people_total(f), 9000);
+}
+
+/* Only the first KG_IMPORT_MAX_ERRORS errors are kept; all are counted. */
+static void test_errors_capped(void **state)
+{
+    struct fx *f = *state;
+    struct kg_buf b;
+    kg_buf_init(&b, 1u << 20);
+    assert_int_equal(kg_buf_puts(&b, "name,phone\n"), KG_OK);
+    for (int i = 0; i < 1500; i++)
+        assert_int_equal(kg_buf_printf(&b, "Bad %d,%d\n", i, i), KG_OK);
+    assert_int_equal(kg_buf_puts(&b, "Good,0300 1234567\n"), KG_OK);
+    struct run x = run_buf(f, &DRY, b.p, b.len);
+    COUNTS(x, 1501, 1, 0, 0, 1500, 0, 0);
+    assert_int_equal(x.r.n_errors, KG_IMPORT_MAX_ERRORS);
+    ROW_ERROR(x, 999, 1001, "phone", "is not a phone number we can read");
+    struct h_resp *r = post_import(f, f->w.t_organizer, "text/csv", "dry_run=true", b.p, b.len);
+    kg_buf_free(&b);
+    H_STATUS(r, 200);
+    assert_int_equal(h_jint(r->json, "failed"), 1500);
+    assert_int_equal(json_array_size(h_jget(r->json, "errors")), KG_IMPORT_MAX_ERRORS);
+    assert_true(json_is_true(h_jget(r->json, "errors_truncated")));
+}
+
+static void test_engine_roles(void **state)
+{
+    struct fx *f = *state;
+    const char *csv = "name\nA\n";
+    struct kg_actor who = actor(f->w.activist, f->w.acme, KG_ROLE_ACTIVIST);
+    struct run x = run_as(f, &who, &f->acme, &SKIP, csv, strlen(csv), 0);
+    assert_int_equal(x.err, KG_EFORBIDDEN);
+    assert_string_equal(x.stage, "begin");
+    who = actor(f->w.viewer, f->w.acme, KG_ROLE_VIEWER);
+    x = run_as(f, &who, &f->acme, &DRY, csv, strlen(csv), 0);
+    assert_int_equal(x.err, KG_EFORBIDDEN);
+    who = actor(f->w.organizer, f->w.acme, KG_ROLE_ORGANIZER);
+    x = run_as(f, &who, &f->acme, &SKIP, csv, strlen(csv), 0);
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    assert_int_equal(people_total(f), 1);
+}
+
+/* ====================================================================================== */
+/* HTTP                                                                                    */
+/* ====================================================================================== */
+
+static void test_http_import(void **state)
+{
+    struct fx *f = *state;
+    size_t len;
+    const char *csv = fixture(f, "register_messy.csv", &len);
+    struct h_resp *r =
+        post_import(f, f->w.t_organizer, "text/csv", "file_name=register_messy.csv", csv, len);
+    H_STATUS(r, 200);
+    json_t *want = json_loads(
+        "{\"dry_run\":false,\"rows\":12,\"created\":8,\"updated\":0,\"skipped\":2,\"failed\":2,"
+        "\"workplaces_created\":3,\"units_created\":4,\"errors\":["
+        "{\"line\":10,\"field\":\"full_name\",\"message\":\"is required\"},"
+        "{\"line\":11,\"field\":\"phone\",\"message\":\"is not a phone number we can read\"}],"
+        "\"errors_truncated\":false,\"unknown_columns\":[\"S.No\",\"ID Card No.\",\"Contractor\"],"
+        "\"separator\":\";\"}",
+        0, NULL);
+    assert_non_null(want);
+    H_JSON_EQ(r->json, want);
+    json_decref(want);
+    assert_int_equal(people_total(f), 8);
+
+    /* The audit entry: who, the file name, the count; no personal data. */
+    size_t n;
+    struct h_resp *audit;
+    json_t *e = audit_entry(f, "people.import", &n, &audit);
+    assert_int_equal(n, 1);
+    H_JSTR(e, "user_id", f->w.organizer);
+    H_JSTR(e, "resource_type", "import");
+    H_JSTR(e, "resource_id", "register_messy.csv");
+    assert_int_equal(h_jint(e, "count"), 8);
+    static const char *const personal[] = {"Ayesha", "923001234567", "عائشہ",        "राम",
+                                           "Иван",   "overtime",     "35202-1234567"};
+    for (size_t i = 0; i < sizeof(personal) / sizeof(personal[0]); i++)
+        if (strstr(audit->body, personal[i])) {
+            print_error("the audit log holds \"%s\": %.800s\n", personal[i], audit->body);
+            fail();
+        }
+
+    /* Again, as an admin, updating, without a file name. */
+    r = post_import(f, f->w.t_admin, "text/csv; charset=utf-8", "on_duplicate=update", csv, len);
+    H_STATUS(r, 200);
+    assert_int_equal(h_jint(r->json, "created"), 0);
+    assert_int_equal(h_jint(r->json, "updated"), 10);
+    assert_int_equal(h_jint(r->json, "skipped"), 0);
+    e = audit_entry(f, "people.import", &n, NULL);
+    assert_int_equal(n, 2);
+    H_JSTR(e, "user_id", f->w.admin);
+    H_JSTR(e, "resource_id", "(http upload)");
+    assert_int_equal(h_jint(e, "count"), 10);
+    H_JSTR(person(f, "phone", "+923001234567"), "full_name", "Ayesha B.");
+
+    /* on_duplicate=skip, explicitly. */
+    r = post_import(f, f->w.t_admin, "text/csv", "on_duplicate=skip", csv, len);
+    H_STATUS(r, 200);
+    assert_int_equal(h_jint(r->json, "skipped"), 10);
+    assert_int_equal(people_total(f), 8);
+}
+
+static void test_http_roles(void **state)
+{
+    struct fx *f = *state;
+    const char *csv = "name,phone\nRole Test,0300 1234567\n";
+    size_t len = strlen(csv);
+    H_ERROR(post_import(f, f->w.t_activist, "text/csv", NULL, csv, len), 403, "forbidden", NULL);
+    H_ERROR(post_import(f, f->w.t_viewer, "text/csv", NULL, csv, len), 403, "forbidden", NULL);
+    H_ERROR(post_import(f, f->w.t_bob, "text/csv", NULL, csv, len), 404, "not_found", NULL);
+    H_ERROR(post_import(f, NULL, "text/csv", NULL, csv, len), 401, "unauthorized", NULL);
+    assert_int_equal(people_total(f), 0);
+    struct h_resp *r = post_import(f, f->w.t_organizer, "text/csv", NULL, csv, len);
+    H_STATUS(r, 200);
+    assert_int_equal(h_jint(r->json, "created"), 1);
+    assert_int_equal(people_total(f), 1);
+    /* Nothing of acme reached the other org. */
+    assert_int_equal(people_total_in(f->env, f->w.t_bob, "other"), 0);
+}
+
+static void test_http_media_type_and_params(void **state)
+{
+    struct fx *f = *state;
+    const char *csv = "name,phone\nParam Test,0300 1234567\n";
+    size_t len = strlen(csv);
+    const char *t = f->w.t_organizer;
+    H_ERROR(post_import(f, t, NULL, NULL, csv, len), 415, "unsupported_media_type", NULL);
+    H_ERROR(post_import(f, t, "application/json", NULL, csv, len), 415, "unsupported_media_type",
+            NULL);
+    H_ERROR(post_import(f, t, "multipart/form-data; boundary=x", NULL, csv, len), 415,
+            "unsupported_media_type", NULL);
+    H_ERROR(post_import(f, t, "text/csvx", NULL, csv, len), 415, "unsupported_media_type", NULL);
+    H_ERROR(post_import(f, t, "text/csv", "dry_run=maybe", csv, len), 400, "validation_failed",
+            "dry_run");
+    H_ERROR(post_import(f, t, "text/csv", "dry_run=", csv, len), 400, "validation_failed",
+            "dry_run");
+    H_ERROR(post_import(f, t, "text/csv", "on_duplicate=merge", csv, len), 400, "validation_failed",
+            "on_duplicate");
+    H_ERROR(post_import(f, t, "text/csv", "on_duplicate=UPDATE", csv, len), 400,
+            "validation_failed", "on_duplicate");
+    H_ERROR(post_import(f, t, "text/csv", "default_country=XX", csv, len), 400, "validation_failed",
+            "default_country");
+    H_ERROR(post_import(f, t, "text/csv", "map=Naam%3Dnickname", csv, len), 400,
+            "validation_failed", "map");
+    H_ERROR(post_import(f, t, "text/csv", "map=Naam%3Dfull_name", csv, len), 400,
+            "validation_failed", "file");
+    assert_int_equal(people_total(f), 0);
+
+    /* dry_run=true|1 change nothing; =false|0 do. */
+    struct h_resp *r = post_import(f, t, "TEXT/CSV", "dry_run=true", csv, len);
+    H_STATUS(r, 200);
+    assert_true(json_is_true(h_jget(r->json, "dry_run")));
+    assert_int_equal(h_jint(r->json, "created"), 1);
+    r = post_import(f, t, "text/csv", "dry_run=1", csv, len);
+    H_STATUS(r, 200);
+    assert_int_equal(h_jint(r->json, "created"), 1);
+    assert_int_equal(people_total(f), 0);
+    r = post_import(f, t, "text/csv", "dry_run=0", csv, len);
+    H_STATUS(r, 200);
+    assert_true(json_is_false(h_jget(r->json, "dry_run")));
+    assert_int_equal(people_total(f), 1);
+    r = post_import(f, t, "text/csv", "dry_run=false&on_duplicate=update", csv, len);
+    H_STATUS(r, 200);
+    assert_int_equal(h_jint(r->json, "updated"), 1);
+
+    /* default_country and repeated map parameters. */
+    size_t in_len;
+    const char *in = fixture(f, "in_numbers.csv", &in_len);
+    r = post_import(f, t, "text/csv", "default_country=IN", in, in_len);
+    H_STATUS(r, 200);
+    assert_int_equal(h_jint(r->json, "created"), 2);
+    assert_int_equal(h_jint(json_array_get(h_jget(r->json, "errors"), 0), "line"), 4);
+    r = post_import(f, t, "text/csv", "map=Naam%3Dfull_name&map=Kaam%3Dignore&map=Shehar%3Dcity",
+                    "Naam,Kaam,Shehar\nMapped Person,weaver,Multan\n",
+                    strlen("Naam,Kaam,Shehar\nMapped Person,weaver,Multan\n"));
+    H_STATUS(r, 200);
+    assert_int_equal(h_jint(r->json, "created"), 1);
+    assert_int_equal(json_array_size(h_jget(r->json, "unknown_columns")), 0);
+    H_JSTR(person(f, "full_name", "Mapped Person"), "city", "Multan");
+}
+
+/* A file the engine refuses as a whole is a 400 naming "file", with the engine's reason. */
+static void test_http_bad_files(void **state)
+{
+    struct fx *f = *state;
+    static const struct {
+        const char *fixture, *message;
+    } v[] = {
+        {"empty.csv", "the file is empty"},
+        {"header_only.csv", "the file has a header but no rows"},
+        {"binary.png", "the file is not CSV text (it has NUL bytes or is not UTF-8): save the spreadsheet as \"CSV UTF-8\" and import that"},
+    };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        size_t len;
+        const char *body = fixture(f, v[i].fixture, &len);
+        struct h_resp *r = post_import(f, f->w.t_admin, "text/csv", NULL, body, len);
+        H_ERROR(r, 400, "validation_failed", "file");
+        if (!strstr(h_jstr(r->json, "error.message"), v[i].message)) {
+            print_error("%s: message %s lacks \"%s\"\n", v[i].fixture,
+                        h_jstr(r->json, "error.message"), v[i].message);
+            fail();
+        }
+    }
+    struct h_resp *r = post_import(f, f->w.t_admin, "text/csv", NULL, NULL, 0);
+    H_ERROR(r, 400, "validation_failed", "file");
+    /* Row problems are a 200 with the rows listed. */
+    size_t len;
+    const char *body = fixture(f, "field_count.csv", &len);
+    r = post_import(f, f->w.t_admin, "text/csv", NULL, body, len);
+    H_STATUS(r, 200);
+    assert_int_equal(h_jint(r->json, "created"), 2);
+    assert_int_equal(h_jint(r->json, "failed"), 2);
+    json_t *e = json_array_get(h_jget(r->json, "errors"), 0);
+    assert_int_equal(h_jint(e, "line"), 3);
+    assert_true(!json_object_get(e, "field") || json_is_null(json_object_get(e, "field")));
+    assert_int_equal(people_total(f), 2);
+}
+
+/* The body limit the server enforces before reading: 64 MiB for imports, configurable. */
+static void set_small_import_limit(struct kg_api_config *cfg)
+{
+    cfg->max_import_body = 4096;
+}
+
+static void test_http_body_limit(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(
+        kg_router_body_limit(f->env->router, "POST", "/api/v1/orgs/acme/imports/people"),
+        64u << 20);
+    assert_int_equal(kg_router_body_limit(f->env->router, "POST", "/api/v1/orgs/acme/people"),
+                     1u << 20);
+    struct h_env *small = h_env_new_with(set_small_import_limit);
+    size_t limit = kg_router_body_limit(small->router, "POST", "/api/v1/orgs/x/imports/people");
+    h_env_free(small);
+    assert_int_equal(limit, 4096);
+}
+
+/*
+ * BUG (src/api/imports.c, import_people; src/cli/bulk.c, run_import): only an import that
+ * reaches kg_import_finish is written to the audit log. An import refused part-way (here a
+ * record over 1 MiB after two full batches) keeps the batches it committed and leaves no
+ * audit entry at all, though "every import is an audit entry". (While the 1 MiB first-push
+ * bug above stands, this body is refused before anything is stored and the test fails on
+ * `stored > 0`; tests/e2e/import.test.mjs shows the same gap through the CLI.)
+ */
+static void test_http_refused_file_after_batches_is_audited_bug(void **state)
+{
+    struct fx *f = *state;
+    size_t len;
+    const char *rows = generated(f, 1, 4500, &len);
+    size_t big = len + (1u << 20) + 4096;
+    char *body = kg_arena_alloc(&f->env->arena, big);
+    assert_non_null(body);
+    memcpy(body, rows, len);
+    memcpy(body + len, "Broken,\"", 8);
+    for (size_t i = len + 8; i < big; i++)
+        body[i] = (i % 80 == 0) ? '\n' : 'x';
+    struct h_resp *r = post_import(f, f->w.t_admin, "text/csv", "file_name=broken.csv", body, big);
+    H_ERROR(r, 400, "validation_failed", "file");
+    json_int_t stored = people_total(f);
+    assert_true(stored > 0); /* whole batches were committed before the refusal */
+    size_t n;
+    json_t *e = audit_entry(f, "people.import", &n, NULL);
+    if (n != 1) {
+        print_error("%lld people stored by a refused import, %zu audit entries\n",
+                    (long long)stored, n);
+        fail();
+    }
+    H_JSTR(e, "resource_id", "broken.csv");
+    assert_int_equal(h_jint(e, "count"), stored);
+}
+
+/* ====================================================================================== */
+/* Export                                                                                  */
+/* ====================================================================================== */
+
+static const char EXPORT_HEADER[] =
+    "id,full_name,alt_names,phone,email,gender,languages,city,province,country,sector,"
+    "employment_type,employer_id,workplace,unit,job_title,shift,membership,member_since,"
+    "assessment,is_leader,assigned_to,tags,consent_status,consent_source,consent_at,notes\r\n";
+
+static void test_http_export(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_fixture(f, &SKIP, "register_messy.csv");
+    check_messy(&x, __LINE__, 8, 0, 2, 3, 4);
+
+    struct h_resp *r = get_file(f->env, f->w.t_admin, "/api/v1/orgs/acme/people.csv");
+    H_STATUS(r, 200);
+    assert_string_equal(r->content_type, "text/csv; charset=utf-8");
+    assert_string_equal(h_header(r, "Content-Disposition"),
+                        "attachment; filename=\"acme-people.csv\"");
+    assert_true(r->body_len > sizeof(EXPORT_HEADER));
+    assert_memory_equal(r->body, EXPORT_HEADER, sizeof(EXPORT_HEADER) - 1);
+    assert_non_null(strstr(r->body, ",Ayesha Bibi,,+923001234567,"));
+    assert_non_null(strstr(r->body, ",Sapphire Mills,Stitching,"));
+    assert_non_null(strstr(r->body, "\"Shift lead; wants \"\"double\"\" overtime paid\""));
+    const char *csv = h_keep(f->env, r->body);
+
+    r = get_file(f->env, f->w.t_admin, "/api/v1/orgs/acme/people.json");
+    H_STATUS(r, 200);
+    assert_string_equal(r->content_type, "application/json");
+    assert_true(json_is_array(r->json));
+    assert_int_equal(json_array_size(r->json), 8);
+    json_t *it;
+    size_t i;
+    bool found = false;
+    json_array_foreach(r->json, i, it)
+    {
+        assert_non_null(json_object_get(it, "workplace"));
+        assert_non_null(json_object_get(it, "unit"));
+        assert_non_null(json_object_get(it, "notes"));
+        if (strcmp(h_jstr(it, "full_name"), "Ayesha Bibi") == 0) {
+            found = true;
+            H_JSTR(it, "workplace", "Sapphire Mills");
+            H_JSTR(it, "unit", "Stitching");
+            H_JSTR(it, "phone", "+923001234567");
+            H_JSTR(it, "consent.status", "unknown");
+        }
+    }
+    assert_true(found);
+
+    size_t n;
+    json_t *e = audit_entry(f, "people.export.csv", &n, NULL);
+    assert_int_equal(n, 1);
+    H_JSTR(e, "user_id", f->w.admin);
+    H_JSTR(e, "resource_type", "person");
+    assert_int_equal(h_jint(e, "count"), 8);
+    e = audit_entry(f, "people.export.json", &n, NULL);
+    assert_int_equal(n, 1);
+    assert_int_equal(h_jint(e, "count"), 8);
+
+    /* Admins only. */
+    static const char *const paths[] = {"/api/v1/orgs/acme/people.csv",
+                                        "/api/v1/orgs/acme/people.json"};
+    for (size_t k = 0; k < 2; k++) {
+        H_ERROR(get_file(f->env, f->w.t_organizer, paths[k]), 403, "forbidden", NULL);
+        H_ERROR(get_file(f->env, f->w.t_activist, paths[k]), 403, "forbidden", NULL);
+        H_ERROR(get_file(f->env, f->w.t_viewer, paths[k]), 403, "forbidden", NULL);
+        H_ERROR(get_file(f->env, f->w.t_bob, paths[k]), 404, "not_found", NULL);
+        H_ERROR(get_file(f->env, NULL, paths[k]), 401, "unauthorized", NULL);
+    }
+    audit_entry(f, "people.export.csv", &n, NULL);
+    assert_int_equal(n, 1);
+
+    /* The export imports back into the same org without a change. */
+    x = run_buf(f, &UPDATE, csv, strlen(csv));
+    COUNTS(x, 8, 0, 8, 0, 0, 0, 0);
+    int64_t count;
+    struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    assert_string_equal(export_text(f->env, &who, KG_EXPORT_CSV, &count), csv);
+    assert_int_equal(count, 8);
+    /* An empty org exports the header alone, and an empty JSON array. */
+    struct kg_actor bob = actor(f->w.bob, f->w.other, KG_ROLE_ADMIN);
+    assert_string_equal(export_text(f->env, &bob, KG_EXPORT_CSV, &count), EXPORT_HEADER);
+    assert_int_equal(count, 0);
+    json_t *empty = json_loads(export_text(f->env, &bob, KG_EXPORT_JSON, &count), 0, NULL);
+    assert_true(json_is_array(empty) && json_array_size(empty) == 0);
+    json_decref(empty);
+}
+
+static void test_csv_write_cell(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out;
+    } v[] = {
+        {"plain", "plain"},
+        {"", ""},
+        {"a,b", "\"a,b\""},
+        {"a;b", "\"a;b\""},
+        {"a\tb", "\"a\tb\""},
+        {"say \"hi\"", "\"say \"\"hi\"\"\""},
+        {"two\nlines", "\"two\nlines\""},
+        {" lead", "\" lead\""},
+        {"trail ", "\"trail \""},
+        {"=1+2", "'=1+2"},
+        {"@SUM(A1)", "'@SUM(A1)"},
+        {"+cmd", "'+cmd"},
+        {"-cmd", "'-cmd"},
+        {"+923001234567", "+923001234567"},
+        {"-5", "-5"},
+        {"=a,b", "\"'=a,b\""},
+        {"'quoted", "\"'quoted\""},
+        {"उर्दू", "उर्दू"},
+    };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        char buf[128] = "";
+        FILE *fp = fmemopen(buf, sizeof(buf), "w");
+        assert_non_null(fp);
+        kg_csv_write_cell(fp, v[i].in);
+        fclose(fp);
+        if (strcmp(buf, v[i].out) != 0) {
+            print_error("kg_csv_write_cell(%s) wrote [%s], want [%s]\n", v[i].in, buf, v[i].out);
+            fail();
+        }
+    }
+    char buf[8] = "";
+    FILE *fp = fmemopen(buf, sizeof(buf), "w");
+    assert_non_null(fp);
+    kg_csv_write_cell(fp, NULL);
+    fclose(fp);
+    assert_string_equal(buf, "");
+}
+
+/* ====================================================================================== */
+/* Round trip                                                                              */
+/* ====================================================================================== */
+
+struct rt {
+    const char *E, *W, *W2, *U, *U2, *U3; /* in env */
+    const char *ids[4];
+};
+
+/* Four people with every field filled, names in Latin, Urdu, Devanagari and Cyrillic. */
+static void rt_people(struct fx *f, struct rt *t)
+{
+    struct h_env *env = f->env;
+    const char *tok = f->w.t_admin;
+    t->E = h_create(env, tok,
+                    "{\"id\":\"6f1c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f\","
+                    "\"name\":\"Sapphire Textiles\"}",
+                    201, "/api/v1/orgs/acme/employers");
+    t->W =
+        h_create(env, tok, h_fmt(env, "{\"name\":\"Sapphire Mills\",\"employer_id\":\"%s\"}", t->E),
+                 201, "/api/v1/orgs/acme/workplaces");
+    t->W2 =
+        h_create(env, tok, "{\"name\":\"गुलबर्ग होम वर्कर्स\"}", 201, "/api/v1/orgs/acme/workplaces");
+    t->U = h_create(env, tok, "{\"name\":\"Stitching\"}", 201,
+                    "/api/v1/orgs/acme/workplaces/%s/units", t->W);
+    t->U2 = h_create(env, tok, "{\"name\":\"سلائی\"}", 201, "/api/v1/orgs/acme/workplaces/%s/units",
+                     t->W);
+    t->U3 = h_create(env, tok, "{\"name\":\"Loading, Bay 2\"}", 201,
+                     "/api/v1/orgs/acme/workplaces/%s/units", t->W2);
+    const char *org = f->w.organizer;
+    t->ids[0] = h_create(
+        env, tok,
+        h_fmt(env,
+              "{\"full_name\":\"Ayesha Bibi\","
+              "\"alt_names\":[\"عائشہ بی بی\",\"आयशा बीबी\",\"Bibi, Ayesha\"],"
+              "\"phone\":\"+92 300 1234567\",\"email\":\"Ayesha@Example.org\","
+              "\"gender\":\"female\",\"languages\":[\"ur\",\"pa-Arab-PK\",\"en\"],"
+              "\"city\":\"Lahore\",\"province\":\"Punjab\",\"country\":\"PK\","
+              "\"sector\":\"garments\",\"employment_type\":\"contract\","
+              "\"employer_id\":\"%s\",\"workplace_id\":\"%s\",\"unit_id\":\"%s\","
+              "\"job_title\":\"Machine operator\",\"shift\":\"night\","
+              "\"membership\":\"member\",\"member_since\":\"2024-02-29\",\"assessment\":2,"
+              "\"is_leader\":true,\"assigned_to\":\"%s\","
+              "\"tags\":[\"needs follow-up\",\"shop steward\",\"night shift\"],"
+              "\"consent\":{\"status\":\"given\",\"source\":\"paper form, Lahore office\","
+              "\"at\":\"2026-11-01T10:00:00Z\"},"
+              "\"notes\":\"Met at the gate.\\nSaid \\\"no\\\" at first, then yes; asked about "
+              "wages, leave; and the canteen.\"}",
+              t->E, t->W, t->U, org),
+        201, "/api/v1/orgs/acme/people");
+    t->ids[1] = h_create(
+        env, tok,
+        h_fmt(env,
+              "{\"full_name\":\"عائشہ صدیقی\","
+              "\"alt_names\":[\"Ayesha Siddiqui\",\"आयशा सिद्दीकी\"],"
+              "\"phone\":\"0301 2345678\",\"email\":\"siddiqui@example.org\","
+              "\"gender\":\"female\",\"languages\":[\"ur\",\"en-PK\"],"
+              "\"city\":\"کراچی\",\"province\":\"سندھ\",\"country\":\"PK\","
+              "\"sector\":\"ٹیکسٹائل\",\"employment_type\":\"home_based\","
+              "\"employer_id\":\"%s\",\"workplace_id\":\"%s\",\"unit_id\":\"%s\","
+              "\"job_title\":\"سلائی کار\",\"shift\":\"صبح\","
+              "\"membership\":\"applicant\",\"member_since\":\"2025-01-15\",\"assessment\":1,"
+              "\"is_leader\":false,\"assigned_to\":\"%s\","
+              "\"tags\":[\"خواتین\",\"home workers\"],"
+              "\"consent\":{\"status\":\"withdrawn\",\"source\":\"phone call\","
+              "\"at\":\"2026-10-02T08:15:00Z\"},"
+              "\"notes\":\"=HYPERLINK(\\\"http://example.org\\\",\\\"click\\\")\"}",
+              t->E, t->W, t->U2, org),
+        201, "/api/v1/orgs/acme/people");
+    t->ids[2] = h_create(
+        env, tok,
+        h_fmt(env,
+              "{\"full_name\":\"राम कुमार\","
+              "\"alt_names\":[\"Ram Kumar\",\"رام کمار\",\"Рам Кумар\"],"
+              "\"phone\":\"+91 98765 43210\",\"email\":\"ram@example.in\","
+              "\"gender\":\"male\",\"languages\":[\"hi\",\"hi-Latn\",\"ur\"],"
+              "\"city\":\"दिल्ली\",\"province\":\"दिल्ली\",\"country\":\"IN\","
+              "\"sector\":\"निर्माण\",\"employment_type\":\"informal\","
+              "\"employer_id\":\"%s\",\"workplace_id\":\"%s\",\"unit_id\":\"%s\","
+              "\"job_title\":\"@line lead\",\"shift\":\"-night\","
+              "\"membership\":\"lapsed\",\"member_since\":\"2019-07-01\",\"assessment\":3,"
+              "\"is_leader\":true,\"assigned_to\":\"%s\","
+              "\"tags\":[\"मज़दूर\",\"construction\",\"migrant\"],"
+              "\"consent\":{\"status\":\"unknown\",\"source\":\"word of mouth\"},"
+              "\"notes\":\"Line one;\\nline two, with a comma\\r\\nand \\\"quotes\\\"; and "
+              "semicolons;\\n\\nlast line\"}",
+              t->E, t->W2, t->U3, org),
+        201, "/api/v1/orgs/acme/people");
+    t->ids[3] = h_create(
+        env, tok,
+        h_fmt(env,
+              "{\"full_name\":\"Иван Петров\","
+              "\"alt_names\":[\"Ivan Petrov\",\"Иван Петрович Петров\"],"
+              "\"phone\":\"+998 90 123 45 67\",\"email\":\"ivan@example.uz\","
+              "\"gender\":\"male\",\"languages\":[\"ru\",\"uz-Latn\",\"uz-Cyrl\"],"
+              "\"city\":\"Ташкент\",\"province\":\"Ташкентская область\",\"country\":\"UZ\","
+              "\"sector\":\"текстиль\",\"employment_type\":\"platform\","
+              "\"employer_id\":\"%s\",\"workplace_id\":\"%s\","
+              "\"job_title\":\"Курьер\",\"shift\":\"вечер\","
+              "\"membership\":\"former\",\"member_since\":\"2020-05-05\",\"assessment\":5,"
+              "\"is_leader\":false,\"assigned_to\":\"%s\","
+              "\"tags\":[\"курьеры\",\"platform\",\"riders\"],"
+              "\"consent\":{\"status\":\"given\",\"source\":\"форма\","
+              "\"at\":\"2026-01-01T00:00:00Z\"},"
+              "\"notes\":\"+ bonus, - fines = net pay\"}",
+              t->E, t->W2, org),
+        201, "/api/v1/orgs/acme/people");
+}
+
+/* A person as JSON without what a new instance gives anew (times, org, workplace/unit ids). */
+static json_t *comparable(struct h_env *env, const char *token, const char *id,
+                          const char *assigned_from, const char *assigned_to)
+{
+    struct h_resp *r = h_as(env, token, "GET", NULL, "/api/v1/orgs/acme/people/%s", id);
+    H_STATUS(r, 200);
+    json_t *p = json_deep_copy(r->json);
+    assert_non_null(p);
+    static const char *const drop[] = {"created_at", "updated_at", "org_id", "workplace_id",
+                                       "unit_id"};
+    for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
+        json_object_del(p, drop[i]);
+    const char *a = h_jstr(p, "assigned_to");
+    if (a && assigned_from && strcmp(a, assigned_from) == 0)
+        json_object_set_new(p, "assigned_to", json_string(assigned_to));
+    return p;
+}
+
+/* The name of a person's workplace and unit in env ("-" when none). */
+static const char *placement(struct h_env *env, const char *token, const char *id)
+{
+    struct h_resp *r = h_as(env, token, "GET", NULL, "/api/v1/orgs/acme/people/%s", id);
+    H_STATUS(r, 200);
+    const char *wp = h_jstr(r->json, "workplace_id"), *unit = h_jstr(r->json, "unit_id");
+    const char *wname = "-", *uname = "-";
+    if (wp) {
+        struct h_resp *w = h_as(env, token, "GET", NULL, "/api/v1/orgs/acme/workplaces/%s", wp);
+        H_STATUS(w, 200);
+        wname = h_keep(env, h_jstr(w->json, "name"));
+    }
+    if (unit) {
+        struct h_resp *u = h_as(env, token, "GET", NULL, "/api/v1/orgs/acme/units/%s", unit);
+        H_STATUS(u, 200);
+        uname = h_keep(env, h_jstr(u->json, "name"));
+    }
+    return h_fmt(env, "%s / %s", wname, uname);
+}
+
+static void test_round_trip(void **state)
+{
+    struct fx *f = *state;
+    struct rt t;
+    rt_people(f, &t);
+    struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    int64_t count;
+    const char *csv1 = export_text(f->env, &who, KG_EXPORT_CSV, &count);
+    assert_int_equal(count, 4);
+    /* The formula guard is in the file... */
+    assert_non_null(strstr(csv1, "'=HYPERLINK("));
+    assert_non_null(strstr(csv1, ",'@line lead,'-night,"));
+    assert_non_null(strstr(csv1, "'+ bonus, - fines = net pay"));
+    assert_null(strstr(csv1, ",'+92"));
+    /* ...and the lists are '|'-separated. */
+    assert_non_null(strstr(csv1, "\"عائشہ بی بی|आयशा बीबी|Bibi, Ayesha\""));
+    /* The HTTP export is the same file. */
+    struct h_resp *r = get_file(f->env, f->w.t_admin, "/api/v1/orgs/acme/people.csv");
+    H_STATUS(r, 200);
+    assert_string_equal(r->body, csv1);
+
+    /* Into a fresh instance: its employer made with the same id, its organizer a new id. */
+    struct h_env *e2 = env2(f);
+    h_create(e2, f->w2.t_admin,
+             "{\"id\":\"6f1c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f\",\"name\":\"Sapphire Textiles\"}",
+             201, "/api/v1/orgs/acme/employers");
+    const char *moved = replace_all(f->env, csv1, f->w.organizer, f->w2.organizer);
+    struct kg_actor who2 = actor(f->w2.admin, f->w2.acme, KG_ROLE_ADMIN);
+    struct kg_import_opts upd = {.update_duplicates = true};
+    struct run x = {0};
+    struct kg_import *im = NULL;
+    char msg[256];
+    assert_int_equal(kg_import_begin(e2->st, &who2, &f->acme2, &upd, &im, msg, sizeof(msg)), KG_OK);
+    x.err = kg_import_feed(im, moved, strlen(moved));
+    if (!x.err)
+        x.err = kg_import_finish(im, &f->a, &x.r);
+    kg_import_free(im);
+    COUNTS(x, 4, 4, 0, 0, 0, 2, 3);
+    assert_int_equal(x.r.n_unknown, 0);
+
+    /* The second export is the first, byte for byte (the organizer's id mapped). */
+    const char *csv2 = export_text(e2, &who2, KG_EXPORT_CSV, &count);
+    assert_int_equal(count, 4);
+    if (strcmp(csv2, moved) != 0) {
+        print_error("exports differ:\n--- first\n%s\n--- second\n%s\n", moved, csv2);
+        fail();
+    }
+    /* Field by field through the API. */
+    for (int i = 0; i < 4; i++) {
+        json_t *a = comparable(f->env, f->w.t_admin, t.ids[i], f->w.organizer, "ORGANIZER");
+        json_t *b = comparable(e2, f->w2.t_admin, t.ids[i], f->w2.organizer, "ORGANIZER");
+        char *sa = h_canon(a), *sb = h_canon(b);
+        json_decref(a);
+        json_decref(b);
+        bool same = strcmp(sa, sb) == 0;
+        if (!same)
+            print_error("person %d differs:\n  before %s\n  after  %s\n", i, sa, sb);
+        free(sa);
+        free(sb);
+        assert_true(same);
+        assert_string_equal(placement(f->env, f->w.t_admin, t.ids[i]),
+                            placement(e2, f->w2.t_admin, t.ids[i]));
+    }
+    json_t *p = person_in(e2, f->w2.t_admin, "acme", "full_name", "عائشہ صدیقی");
+    H_JSTR(p, "notes", "=HYPERLINK(\"http://example.org\",\"click\")");
+    p = person_in(e2, f->w2.t_admin, "acme", "full_name", "राम कुमार");
+    H_JSTR(p, "job_title", "@line lead");
+    H_JSTR(p, "shift", "-night");
+
+    /* And back into the same org: nothing changes. */
+    x = run_buf(f, &UPDATE, csv1, strlen(csv1));
+    COUNTS(x, 4, 0, 4, 0, 0, 0, 0);
+    assert_string_equal(export_text(f->env, &who, KG_EXPORT_CSV, NULL), csv1);
+}
+
+/* The id column ignored, an export imports into another org of the same instance. */
+static void test_export_into_another_org(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_fixture(f, &SKIP, "register_messy.csv");
+    check_messy(&x, __LINE__, 8, 0, 2, 3, 4);
+    struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    const char *csv = export_text(f->env, &who, KG_EXPORT_CSV, NULL);
+    const char *maps[] = {"id=ignore"};
+    struct kg_import_opts o = {.map = maps, .n_map = 1};
+    struct kg_actor bob = actor(f->w.bob, f->w.other, KG_ROLE_ADMIN);
+    x = run_as(f, &bob, &f->other, &o, csv, strlen(csv), 0);
+    COUNTS(x, 8, 8, 0, 0, 0, 3, 4);
+    assert_int_equal(people_total_in(f->env, f->w.t_bob, "other"), 8);
+    assert_int_equal(people_total(f), 8);
+}
+
+/* Creates one person from body in env, exports, imports into the fresh instance, and returns
+ * that person there (by id). */
+static json_t *round_trip_one(struct fx *f, const char *body, const char **csv_out)
+{
+    const char *id = h_create(f->env, f->w.t_admin, body, 201, "/api/v1/orgs/acme/people");
+    struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    const char *csv = export_text(f->env, &who, KG_EXPORT_CSV, NULL);
+    if (csv_out)
+        *csv_out = csv;
+    struct h_env *e2 = env2(f);
+    struct kg_actor who2 = actor(f->w2.admin, f->w2.acme, KG_ROLE_ADMIN);
+    struct run x = {0};
+    struct kg_import *im = NULL;
+    char msg[256];
+    assert_int_equal(kg_import_begin(e2->st, &who2, &f->acme2, &UPDATE, &im, msg, sizeof(msg)),
+                     KG_OK);
+    x.err = kg_import_feed(im, csv, strlen(csv));
+    if (!x.err)
+        x.err = kg_import_finish(im, &f->a, &x.r);
+    kg_import_free(im);
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    struct h_resp *r = h_as(e2, f->w2.t_admin, "GET", NULL, "/api/v1/orgs/acme/people/%s", id);
+    H_STATUS(r, 200);
+    return r->json;
+}
+
+/*
+ * BUG (src/api/import.c, trimmed): the export quotes a cell with surrounding spaces so that
+ * they survive (export.h), but the import trims every cell, quoted or not: notes and names
+ * with leading or trailing spaces lose them in the round trip.
+ */
+static void test_round_trip_surrounding_spaces_bug(void **state)
+{
+    struct fx *f = *state;
+    json_t *p = round_trip_one(f,
+                               "{\"full_name\":\"Spaced Person\","
+                               "\"notes\":\"  indented first line\\nsecond line  \"}",
+                               NULL);
+    H_JSTR(p, "notes", "  indented first line\nsecond line  ");
+}
+
+/*
+ * BUG (src/api/export.c, kg_csv_write_cell / src/api/import.c, take_record): the import strips
+ * a leading apostrophe before = + - @ from every cell, but the export adds one only to cells
+ * it guards, so a value that itself starts with "'=" loses its apostrophe.
+ */
+static void test_round_trip_leading_apostrophe_bug(void **state)
+{
+    struct fx *f = *state;
+    const char *csv;
+    json_t *p =
+        round_trip_one(f, "{\"full_name\":\"Quote Person\",\"notes\":\"'=not a formula\"}", &csv);
+    H_JSTR(p, "notes", "'=not a formula");
+}
+
+/*
+ * BUG (src/api/export.c, write_list): list cells are built in an 8 KiB buffer and silently cut
+ * there; 50 alt names of 100 Devanagari letters (about 15 KiB) come back as 27.
+ */
+static void test_round_trip_long_list_bug(void **state)
+{
+    struct fx *f = *state;
+    struct kg_buf b;
+    kg_buf_init(&b, 1u << 20);
+    assert_int_equal(kg_buf_puts(&b, "{\"full_name\":\"Many Names\",\"alt_names\":["), KG_OK);
+    for (int i = 0; i < 50; i++) {
+        assert_int_equal(kg_buf_printf(&b, "%s\"%02d ", i ? "," : "", i), KG_OK);
+        for (int k = 0; k < 97; k++)
+            assert_int_equal(kg_buf_puts(&b, "न"), KG_OK);
+        assert_int_equal(kg_buf_puts(&b, "\""), KG_OK);
+    }
+    assert_int_equal(kg_buf_puts(&b, "]}"), KG_OK);
+    const char *body = h_keep(f->env, b.p);
+    kg_buf_free(&b);
+    json_t *p = round_trip_one(f, body, NULL);
+    assert_int_equal(json_array_size(json_object_get(p, "alt_names")), 50);
+}
+
+/*
+ * BUG (src/api/export.c, write_list, with KG_CSV_LIST_SEP): an item of a list that contains
+ * '|' (allowed in names and tags by the API) is written unescaped and splits in two on import.
+ */
+static void test_round_trip_pipe_in_list_bug(void **state)
+{
+    struct fx *f = *state;
+    json_t *p = round_trip_one(
+        f, "{\"full_name\":\"Pipe Person\",\"alt_names\":[\"Khan | Imran\"],\"tags\":[\"a|b\"]}",
+        NULL);
+    json_t *alt = json_object_get(p, "alt_names");
+    assert_int_equal(json_array_size(alt), 1);
+    assert_string_equal(json_string_value(json_array_get(alt, 0)), "Khan | Imran");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_messy_register_skip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_messy_register_update, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_feeding_in_pieces, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_crlf_lf_bom, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_separator_detection, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tab_separated, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_comma_lf_aliases, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_map, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_map_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_map_missing_column_prefix_bug, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_default_country, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_workplaces_and_units, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_duplicates_within_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_duplicates_against_db, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rerun_creates_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nul_in_row_bug, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rows_validated_like_the_api, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_line_numbers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_line_number_multiline_first_cell_bug, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unterminated_quote_line_bug, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_many_blank_lines_bug, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_first_push_over_1mib_bug, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_http_import_over_1mib_bug, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_batches_progress_and_interruption, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_errors_capped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_engine_roles, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_http_import, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_http_roles, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_http_media_type_and_params, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_http_bad_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_http_body_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_http_refused_file_after_batches_is_audited_bug, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_http_export, setup, teardown),
+        cmocka_unit_test(test_csv_write_cell),
+        cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_export_into_another_org, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_round_trip_surrounding_spaces_bug, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_round_trip_leading_apostrophe_bug, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_round_trip_long_list_bug, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_round_trip_pipe_in_list_bug, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,359 @@
+/*
+ * test_csvmap.c — unit tests for domain/csvmap: how spreadsheet headers map to person fields
+ * (canonical names, the documented aliases, case and punctuation), what --map accepts as a
+ * target, and how the loose yes/no and membership values people type are read.
+ *
+ * Pure string functions: no files, no store. Must not depend on the locale.
+ */
+/* cmocka.h needs these first; the blank line keeps include sorting from moving it up. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/csvmap.h"
+
+struct hdr {
+    const char *header;
+    enum kg_col want;
+};
+
+static void check_headers(const struct hdr *v, size_t n)
+{
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        enum kg_col got = kg_col_match(v[i].header);
+        if (got != v[i].want) {
+            print_error("kg_col_match(\"%s\") = %d (%s), want %d (%s)\n", v[i].header, (int)got,
+                        kg_col_name(got), (int)v[i].want, kg_col_name(v[i].want));
+            bad++;
+        }
+    }
+    assert_int_equal(bad, 0);
+}
+
+/* Every column has a distinct canonical name, the one the export writes as its header. */
+static void test_canonical_names(void **state)
+{
+    (void)state;
+    static const char *const want[KG_COL_COUNT] = {
+        "",
+        "id",
+        "full_name",
+        "alt_names",
+        "phone",
+        "email",
+        "gender",
+        "languages",
+        "city",
+        "province",
+        "country",
+        "sector",
+        "employment_type",
+        "employer_id",
+        "workplace",
+        "unit",
+        "job_title",
+        "shift",
+        "membership",
+        "member_since",
+        "assessment",
+        "is_leader",
+        "assigned_to",
+        "tags",
+        "consent_status",
+        "consent_source",
+        "consent_at",
+        "notes",
+    };
+    for (int c = 0; c < KG_COL_COUNT; c++)
+        assert_string_equal(kg_col_name((enum kg_col)c), want[c]);
+    /* Out of range is the empty name, never a crash. */
+    assert_string_equal(kg_col_name(KG_COL_COUNT), "");
+    int minus_one = -1;
+    assert_string_equal(kg_col_name((enum kg_col)minus_one), "");
+    assert_string_equal(kg_col_name((enum kg_col)1000), "");
+    for (int a = KG_COL_NONE + 1; a < KG_COL_COUNT; a++)
+        for (int b = a + 1; b < KG_COL_COUNT; b++)
+            assert_string_not_equal(kg_col_name((enum kg_col)a), kg_col_name((enum kg_col)b));
+}
+
+/* The export's header reads back as the same columns (the round trip starts here). */
+static void test_canonical_names_match_themselves(void **state)
+{
+    (void)state;
+    for (int c = KG_COL_NONE + 1; c < KG_COL_COUNT; c++) {
+        const char *name = kg_col_name((enum kg_col)c);
+        assert_int_equal(kg_col_match(name), c);
+        assert_int_equal(kg_col_by_name(name), c);
+        /* Upper case and spaces for underscores, as a person retyping the header would. */
+        char up[64];
+        size_t i = 0;
+        for (; name[i] && i + 1 < sizeof(up); i++)
+            up[i] = name[i] == '_'                       ? ' '
+                    : (name[i] >= 'a' && name[i] <= 'z') ? (char)(name[i] - 'a' + 'A')
+                                                         : name[i];
+        up[i] = '\0';
+        if ((int)kg_col_match(up) != c) {
+            print_error("\"%s\" does not match %s\n", up, name);
+            fail();
+        }
+    }
+}
+
+/* The aliases the issue names, and the others the engine documents. */
+static void test_aliases(void **state)
+{
+    (void)state;
+    static const struct hdr v[] = {
+        /* full_name */
+        {"name", KG_COL_FULL_NAME},
+        {"full name", KG_COL_FULL_NAME},
+        {"worker name", KG_COL_FULL_NAME},
+        {"Name of Worker", KG_COL_FULL_NAME},
+        {"Member Name", KG_COL_FULL_NAME},
+        {"Naam", KG_COL_FULL_NAME},
+        {"FullName", KG_COL_FULL_NAME},
+        /* phone */
+        {"mobile", KG_COL_PHONE},
+        {"cell", KG_COL_PHONE},
+        {"phone no", KG_COL_PHONE},
+        {"Mobile No.", KG_COL_PHONE},
+        {"Mobile Number", KG_COL_PHONE},
+        {"Cell No", KG_COL_PHONE},
+        {"Phone Number", KG_COL_PHONE},
+        {"Contact No.", KG_COL_PHONE},
+        {"WhatsApp", KG_COL_PHONE},
+        {"Tel", KG_COL_PHONE},
+        {"Telephone", KG_COL_PHONE},
+        /* email */
+        {"E-mail", KG_COL_EMAIL},
+        {"Email Address", KG_COL_EMAIL},
+        /* others */
+        {"Sex", KG_COL_GENDER},
+        {"Language", KG_COL_LANGUAGES},
+        {"Town", KG_COL_CITY},
+        {"State", KG_COL_PROVINCE},
+        {"Region", KG_COL_PROVINCE},
+        {"Trade", KG_COL_SECTOR},
+        {"Industry", KG_COL_SECTOR},
+        {"Employment Type", KG_COL_EMPLOYMENT_TYPE},
+        /* workplace and unit */
+        {"factory", KG_COL_WORKPLACE},
+        {"site", KG_COL_WORKPLACE},
+        {"Work Place", KG_COL_WORKPLACE},
+        {"Establishment", KG_COL_WORKPLACE},
+        {"department", KG_COL_UNIT},
+        {"Dept.", KG_COL_UNIT},
+        {"Section", KG_COL_UNIT},
+        {"Line", KG_COL_UNIT},
+        {"Designation", KG_COL_JOB_TITLE},
+        {"Position", KG_COL_JOB_TITLE},
+        {"Member (Y/N)", KG_COL_MEMBERSHIP},
+        {"Membership Status", KG_COL_MEMBERSHIP},
+        {"Member", KG_COL_MEMBERSHIP},
+        {"Date Joined", KG_COL_MEMBER_SINCE},
+        {"Member Since", KG_COL_MEMBER_SINCE},
+        {"Rating", KG_COL_ASSESSMENT},
+        {"Leader", KG_COL_IS_LEADER},
+        {"Is Leader?", KG_COL_NONE}, /* '?' is not a separator: reported as unknown */
+        {"Labels", KG_COL_TAGS},
+        {"Consent", KG_COL_CONSENT_STATUS},
+        {"Consent Source", KG_COL_CONSENT_SOURCE},
+        {"Consent At", KG_COL_CONSENT_AT},
+        {"Remarks", KG_COL_NOTES},
+        {"Comments", KG_COL_NOTES},
+        {"Note", KG_COL_NOTES},
+    };
+    check_headers(v, sizeof(v) / sizeof(v[0]));
+}
+
+/* Case, surrounding spaces and runs of ' ', '_', '-', '.', '/', '(', ')' and tabs are alike. */
+static void test_case_and_punctuation(void **state)
+{
+    (void)state;
+    static const struct hdr v[] = {
+        {"NAME", KG_COL_FULL_NAME},
+        {"Full_Name", KG_COL_FULL_NAME},
+        {"  full   name  ", KG_COL_FULL_NAME},
+        {"full-name", KG_COL_FULL_NAME},
+        {"Full.Name", KG_COL_FULL_NAME},
+        {"(full) / (name)", KG_COL_FULL_NAME},
+        {"\tWORKER_NAME\t", KG_COL_FULL_NAME},
+        {"PHONE NO.", KG_COL_PHONE},
+        {"Phone_No", KG_COL_PHONE},
+        {"phone-no", KG_COL_PHONE},
+        {"MOBILE", KG_COL_PHONE},
+        {"Cell", KG_COL_PHONE},
+        {"FACTORY", KG_COL_WORKPLACE},
+        {"Site ", KG_COL_WORKPLACE},
+        {"DEPARTMENT", KG_COL_UNIT},
+        {"member_since", KG_COL_MEMBER_SINCE},
+        {"MEMBER-SINCE", KG_COL_MEMBER_SINCE},
+        {"consent.status", KG_COL_CONSENT_STATUS},
+        {"Is_Leader", KG_COL_IS_LEADER},
+        {"ID", KG_COL_ID},
+    };
+    check_headers(v, sizeof(v) / sizeof(v[0]));
+}
+
+/* Columns that are no person field: reported as unknown by the import. */
+static void test_unknown_headers(void **state)
+{
+    (void)state;
+    static const struct hdr v[] = {
+        {"S.No", KG_COL_NONE},         {"Sr. No.", KG_COL_NONE},
+        {"ID Card No.", KG_COL_NONE},  {"CNIC", KG_COL_NONE},
+        {"Contractor", KG_COL_NONE},   {"", KG_COL_NONE},
+        {"   ", KG_COL_NONE},          {"___", KG_COL_NONE},
+        {"نام", KG_COL_NONE},   /* "name" in Urdu: not an alias */
+        {"नाम", KG_COL_NONE},   /* and in Hindi */
+        {"names", KG_COL_NONE}, /* near misses are not guessed */
+        {"phonenumber", KG_COL_NONE},  {"full name 2", KG_COL_NONE},
+        {"workplace_id", KG_COL_NONE}, /* the import takes workplaces by name */
+        {"unit_id", KG_COL_NONE},      {"created_at", KG_COL_NONE},
+        {"org_id", KG_COL_NONE},
+    };
+    check_headers(v, sizeof(v) / sizeof(v[0]));
+    assert_int_equal(kg_col_match(NULL), KG_COL_NONE);
+}
+
+/* A header longer than the matcher's buffer is unknown, not truncated into a match. */
+static void test_long_header(void **state)
+{
+    (void)state;
+    char h[300];
+    memset(h, ' ', sizeof(h));
+    memcpy(h + sizeof(h) - 5, "name", 5); /* 295 spaces then "name": leading space ignored */
+    assert_int_equal(kg_col_match(h), KG_COL_FULL_NAME);
+    char long_name[200];
+    snprintf(long_name, sizeof(long_name), "name%0150d", 0);
+    assert_int_equal(kg_col_match(long_name), KG_COL_NONE);
+    /* "full name" followed by 70 '_' separators: the separators collapse, still a match. */
+    char sep[100];
+    int n = snprintf(sep, sizeof(sep), "full name");
+    memset(sep + n, '_', 70);
+    sep[n + 70] = '\0';
+    assert_int_equal(kg_col_match(sep), KG_COL_FULL_NAME);
+}
+
+/* --map COLUMN=field names fields by their canonical names only. */
+static void test_by_name(void **state)
+{
+    (void)state;
+    assert_int_equal(kg_col_by_name("full_name"), KG_COL_FULL_NAME);
+    assert_int_equal(kg_col_by_name("phone"), KG_COL_PHONE);
+    assert_int_equal(kg_col_by_name("workplace"), KG_COL_WORKPLACE);
+    assert_int_equal(kg_col_by_name("unit"), KG_COL_UNIT);
+    assert_int_equal(kg_col_by_name("notes"), KG_COL_NOTES);
+    assert_int_equal(kg_col_by_name("consent_at"), KG_COL_CONSENT_AT);
+    assert_int_equal(kg_col_by_name("name"), KG_COL_NONE);
+    assert_int_equal(kg_col_by_name("mobile"), KG_COL_NONE);
+    assert_int_equal(kg_col_by_name("full name"), KG_COL_NONE);
+    assert_int_equal(kg_col_by_name("ignore"), KG_COL_NONE); /* the import handles "ignore" */
+    assert_int_equal(kg_col_by_name("favourite_colour"), KG_COL_NONE);
+    assert_int_equal(kg_col_by_name(""), KG_COL_NONE);
+    assert_int_equal(kg_col_by_name(NULL), KG_COL_NONE);
+}
+
+static void test_bool(void **state)
+{
+    (void)state;
+    static const char *const yes[] = {"y", "Y", "yes", "YES", "Yes",  "true", "TRUE",
+                                      "1", "x", "X",   "✓",   "haan", "Haan", "ha"};
+    static const char *const no[] = {"n",     "N",     "no", "No",    "NO",
+                                     "false", "False", "0",  "nahin", "Nahi"};
+    static const char *const neither[] = {"",     "maybe", "2", "-1", "yes ", " no",
+                                          "yess", "nope",  "✗", "t",  "f",    "ok"};
+    for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+        if (kg_csv_bool(yes[i]) != 1) {
+            print_error("kg_csv_bool(\"%s\") = %d, want 1\n", yes[i], kg_csv_bool(yes[i]));
+            fail();
+        }
+    for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+        if (kg_csv_bool(no[i]) != 0) {
+            print_error("kg_csv_bool(\"%s\") = %d, want 0\n", no[i], kg_csv_bool(no[i]));
+            fail();
+        }
+    for (size_t i = 0; i < sizeof(neither) / sizeof(neither[0]); i++)
+        if (kg_csv_bool(neither[i]) != -1) {
+            print_error("kg_csv_bool(\"%s\") = %d, want -1\n", neither[i], kg_csv_bool(neither[i]));
+            fail();
+        }
+    assert_int_equal(kg_csv_bool(NULL), -1);
+}
+
+static void test_membership(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *want;
+    } v[] = {
+        /* kamgar's own values, any case, come out canonical */
+        {"none", "none"},
+        {"applicant", "applicant"},
+        {"member", "member"},
+        {"lapsed", "lapsed"},
+        {"former", "former"},
+        {"Member", "member"},
+        {"LAPSED", "lapsed"},
+        {"Applicant", "applicant"},
+        /* as registers write it */
+        {"Y", "member"},
+        {"y", "member"},
+        {"yes", "member"},
+        {"Yes", "member"},
+        {"1", "member"},
+        {"true", "member"},
+        {"x", "member"},
+        {"N", "none"},
+        {"n", "none"},
+        {"No", "none"},
+        {"no", "none"},
+        {"0", "none"},
+        {"false", "none"},
+        /* unknown */
+        {"", NULL},
+        {"maybe", NULL},
+        {"paid", NULL},
+        {"members", NULL},
+    };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        const char *got = kg_csv_membership(v[i].in);
+        if ((got == NULL) != (v[i].want == NULL) || (got && strcmp(got, v[i].want) != 0)) {
+            print_error("kg_csv_membership(\"%s\") = %s, want %s\n", v[i].in, got ? got : "NULL",
+                        v[i].want ? v[i].want : "NULL");
+            fail();
+        }
+    }
+    assert_null(kg_csv_membership(NULL));
+}
+
+static void test_list_separator(void **state)
+{
+    (void)state;
+    assert_int_equal(KG_CSV_LIST_SEP, '|');
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_canonical_names),
+        cmocka_unit_test(test_canonical_names_match_themselves),
+        cmocka_unit_test(test_aliases),
+        cmocka_unit_test(test_case_and_punctuation),
+        cmocka_unit_test(test_unknown_headers),
+        cmocka_unit_test(test_long_header),
+        cmocka_unit_test(test_by_name),
+        cmocka_unit_test(test_bool),
+        cmocka_unit_test(test_membership),
+        cmocka_unit_test(test_list_separator),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

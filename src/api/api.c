@@ -171,8 +171,7 @@ enum kg_err kg_api_json_rec(struct kg_ctx *c, int status, const struct kg_jspec 
 }
 
 enum kg_err kg_api_list_recs(struct kg_ctx *c, const struct kg_jspec *spec, const void *recs,
-                             size_t elem_size, size_t n, const struct kg_page *pg,
-                             const char *omit)
+                             size_t elem_size, size_t n, const struct kg_page *pg, const char *omit)
 {
     struct kg_buf *b = resp_buf(c);
     if (!b)
@@ -279,17 +278,80 @@ void kg_api_audit(struct kg_ctx *c, const char *action, const char *rtype, const
 }
 
 static void entry(void *ctx, struct kg_req *req, struct kg_resp *resp);
+static enum kg_err prepare(struct kg_ctx *c, const struct api_route *r);
 
-void kg_api_route(struct kg_api *api, const char *method, const char *pattern,
-                  enum kg_err (*fn)(struct kg_ctx *), unsigned flags, enum kg_role min_role,
-                  size_t max_body)
+static struct api_route *add_route(struct kg_api *api)
 {
     if (api->n_routes == api->cap_routes) {
         api->cap_routes = api->cap_routes ? api->cap_routes * 2 : 64;
         api->routes = kg_xrealloc(api->routes, api->cap_routes * sizeof(*api->routes));
     }
-    api->routes[api->n_routes++] = (struct api_route){fn, flags, min_role};
+    return &api->routes[api->n_routes++];
+}
+
+void kg_api_route(struct kg_api *api, const char *method, const char *pattern,
+                  enum kg_err (*fn)(struct kg_ctx *), unsigned flags, enum kg_role min_role,
+                  size_t max_body)
+{
+    *add_route(api) = (struct api_route){fn, NULL, flags, min_role};
     kg_router_add(api->router, method, pattern, entry, max_body);
+}
+
+/* What a streamed route keeps between the router's begin, data and end. */
+struct sink_call {
+    struct kg_ctx *c;
+    const struct api_route *r;
+    void *state;
+};
+
+static void *sink_begin(void *ctx, struct kg_req *req, struct kg_resp *resp)
+{
+    struct kg_api *api = ctx;
+    struct kg_ctx *c = kg_arena_zalloc(req->arena, sizeof(*c));
+    struct sink_call *call = kg_arena_zalloc(req->arena, sizeof(*call));
+    if (!c || !call) {
+        struct kg_ctx tmp = {.api = api, .req = req, .resp = resp, .a = req->arena};
+        kg_api_error(&tmp, KG_ETOOBIG);
+        return NULL;
+    }
+    *c = (struct kg_ctx){.api = api, .req = req, .resp = resp, .a = req->arena, .st = api->store};
+    call->c = c;
+    call->r = &api->routes[req->route->index];
+    enum kg_err e = prepare(c, call->r);
+    if (!e)
+        e = call->r->sink->begin(c, &call->state);
+    if (e) {
+        kg_api_error(c, e);
+        kg_resp_header(resp, "Cache-Control", "no-store");
+        return NULL;
+    }
+    return call;
+}
+
+static bool sink_data(void *state, const char *p, size_t n)
+{
+    struct sink_call *call = state;
+    return call->r->sink->data(call->state, p, n);
+}
+
+static void sink_end(void *state, struct kg_resp *resp, bool too_big)
+{
+    struct sink_call *call = state;
+    call->c->resp = resp;
+    enum kg_err e = call->r->sink->end(call->c, call->state, too_big);
+    if (e)
+        kg_api_error(call->c, e);
+    kg_resp_header(resp, "Cache-Control", "no-store");
+}
+
+static const struct kg_body_sink api_body_sink = {sink_begin, sink_data, sink_end};
+
+void kg_api_route_sink(struct kg_api *api, const char *method, const char *pattern,
+                       const struct api_sink *sink, unsigned flags, enum kg_role min_role,
+                       size_t max_body)
+{
+    *add_route(api) = (struct api_route){NULL, sink, flags, min_role};
+    kg_router_add_sink(api->router, method, pattern, &api_body_sink, max_body);
 }
 
 static bool is_write(const char *method)
@@ -346,8 +408,7 @@ static enum kg_err prepare(struct kg_ctx *c, const struct api_route *r)
 static void entry(void *ctx, struct kg_req *req, struct kg_resp *resp)
 {
     struct kg_api *api = ctx;
-    struct kg_ctx c = {
-        .api = api, .req = req, .resp = resp, .a = req->arena, .st = api->store};
+    struct kg_ctx c = {.api = api, .req = req, .resp = resp, .a = req->arena, .st = api->store};
     const struct api_route *r = &api->routes[req->route->index];
     enum kg_err e = prepare(&c, r);
     if (!e)
@@ -366,8 +427,8 @@ static void fallback(void *ctx, struct kg_req *req, struct kg_resp *resp, int st
         struct kg_api *api = ctx;
         kg_router_allowed(api->router, req->path, allowed, sizeof(allowed));
         /* The method is not echoed: it is outside input and may not even be text. */
-        c.err_message = kg_arena_printf(c.a, "this method is not allowed on this path (allowed: %s)",
-                                        allowed);
+        c.err_message =
+            kg_arena_printf(c.a, "this method is not allowed on this path (allowed: %s)", allowed);
         kg_api_error(&c, KG_EMETHOD);
         const char *allow = kg_arena_strdup(c.a, allowed);
         if (allow)

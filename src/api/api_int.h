@@ -19,8 +19,20 @@ enum route_flag {
 
 /* A resource handler. Returns KG_OK after calling one of the respond helpers. */
 struct kg_ctx;
+
+/*
+ * A handler whose body is streamed (router.h's kg_body_sink, after the API's checks): begin
+ * sets *state or fails; data gets each piece (false: ignore the rest); end responds.
+ */
+struct api_sink {
+    enum kg_err (*begin)(struct kg_ctx *c, void **state);
+    bool (*data)(void *state, const char *p, size_t n);
+    enum kg_err (*end)(struct kg_ctx *c, void *state, bool too_big);
+};
+
 struct api_route {
     enum kg_err (*fn)(struct kg_ctx *c);
+    const struct api_sink *sink; /* instead of fn */
     unsigned flags;
     enum kg_role min_role; /* for R_ORG routes */
 };
@@ -47,7 +59,7 @@ struct kg_ctx {
     bool authed;
     bool via_cookie;
     struct kg_session session;
-    struct kg_org org;  /* R_ORG routes */
+    struct kg_org org;   /* R_ORG routes */
     struct kg_actor who; /* user, org and role */
     /* Error detail for the response when a handler returns an error. */
     const char *err_field;
@@ -59,6 +71,11 @@ struct kg_ctx {
 void kg_api_route(struct kg_api *api, const char *method, const char *pattern,
                   enum kg_err (*fn)(struct kg_ctx *), unsigned flags, enum kg_role min_role,
                   size_t max_body);
+
+/* Registers a route whose body is streamed to sink. */
+void kg_api_route_sink(struct kg_api *api, const char *method, const char *pattern,
+                       const struct api_sink *sink, unsigned flags, enum kg_role min_role,
+                       size_t max_body);
 
 /* Per-resource registration (one file each). */
 void kg_api_auth_routes(struct kg_api *api);

@@ -20,8 +20,8 @@ void kg_csv_write_cell(FILE *f, const char *v)
 {
     if (!v || !*v)
         return;
-    bool quote = strpbrk(v, ",;\t\"\r\n") != NULL || v[0] == ' ' || v[strlen(v) - 1] == ' ' ||
-                 v[0] == '\'';
+    bool quote =
+        strpbrk(v, ",;\t\"\r\n") != NULL || v[0] == ' ' || v[strlen(v) - 1] == ' ' || v[0] == '\'';
     if (quote)
         fputc('"', f);
     if (kg_csv_needs_guard(v))
@@ -45,8 +45,7 @@ static void write_list(FILE *f, const struct kg_strlist *l)
         if (i)
             e = kg_buf_append(&b, "|", 1);
         for (const char *p = l->v[i]; *p && !e; p++)
-            e = (*p == '|' || *p == '\\') ? kg_buf_printf(&b, "\\%c", *p)
-                                          : kg_buf_append(&b, p, 1);
+            e = (*p == '|' || *p == '\\') ? kg_buf_printf(&b, "\\%c", *p) : kg_buf_append(&b, p, 1);
     }
     kg_csv_write_cell(f, b.p);
     kg_buf_free(&b);

@@ -24,9 +24,9 @@
 
 #define MAX_COLUMNS 200
 #define NOT_TEXT                                                                                   \
-    "the file is not CSV text (it has NUL bytes or is not UTF-8): save the spreadsheet as "      \
+    "the file is not CSV text (it has NUL bytes or is not UTF-8): save the spreadsheet as "        \
     "\"CSV UTF-8\" and import that"
-#define MAX_RECORD  (1u << 20) /* a longer record is an unterminated quote, not a person */
+#define MAX_RECORD (1u << 20) /* a longer record is an unterminated quote, not a person */
 
 struct cell {
     const char *p;
@@ -45,10 +45,10 @@ struct kg_import {
     bool csv_ready, header_done, failed;
     char delim;
     struct kg_buf pending; /* bytes before the first newline, for separator detection */
-    int64_t line;        /* physical line being fed (1-based) */
-    int64_t record_line; /* line where the current record started */
-    bool in_record;      /* a record has started and not yet ended */
-    size_t record_bytes; /* bytes of the record in progress */
+    int64_t line;          /* physical line being fed (1-based) */
+    int64_t record_line;   /* line where the current record started */
+    bool in_record;        /* a record has started and not yet ended */
+    size_t record_bytes;   /* bytes of the record in progress */
     int64_t bytes;
 
     /* The header. */

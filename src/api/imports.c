@@ -42,7 +42,20 @@ static bool csv_type(const char *ct)
            (n == 24 && strncasecmp(ct, "application/octet-stream", 24) == 0);
 }
 
-static enum kg_err import_people(struct kg_ctx *c)
+/* An import in progress: the body is fed to the engine as it arrives (streamed). */
+struct upload {
+    struct kg_import *im;
+    bool dry_run;
+    const char *file;
+    enum kg_err err; /* the first error from feeding */
+};
+
+static void free_upload(void *u)
+{
+    kg_import_free(((struct upload *)u)->im);
+}
+
+static enum kg_err import_begin(struct kg_ctx *c, void **state)
 {
     if (!csv_type(kg_req_header(c->req, "Content-Type")))
         return kg_api_fail(c, KG_EMEDIA, NULL, "send the file as text/csv");
@@ -56,44 +69,65 @@ static enum kg_err import_people(struct kg_ctx *c)
         return kg_api_fail(c, KG_EINVAL, "on_duplicate", "must be update or skip");
     o.update_duplicates = dup && strcmp(dup, "update") == 0;
     o.default_country = kg_query_get(&c->query, "default_country");
-    const char *maps[KG_QUERY_MAX_PAIRS];
+    const char **maps = kg_arena_alloc(c->a, (c->query.n + 1) * sizeof(*maps));
+    struct upload *u = kg_arena_zalloc(c->a, sizeof(*u));
+    if (!maps || !u)
+        return KG_ETOOBIG;
     for (size_t i = 0; i < c->query.n; i++)
         if (strcmp(c->query.pairs[i].key, "map") == 0)
             maps[o.n_map++] = c->query.pairs[i].value;
     o.map = maps;
-    const char *file = kg_query_get(&c->query, "file_name");
-
-    struct kg_import *im;
+    u->dry_run = o.dry_run;
+    u->file = kg_query_get(&c->query, "file_name");
+    if (!u->file)
+        u->file = "(http upload)";
     char msg[256];
-    enum kg_err e = kg_import_begin(c->st, &c->who, &c->org, &o, &im, msg, sizeof(msg));
+    enum kg_err e = kg_import_begin(c->st, &c->who, &c->org, &o, &u->im, msg, sizeof(msg));
     if (e) {
         const char *m = kg_arena_strdup(c->a, msg);
         return kg_api_fail(c, e, strstr(msg, "--map") ? "map" : "default_country", m);
     }
+    if (kg_arena_defer(c->a, free_upload, u) != KG_OK)
+        return KG_ETOOBIG; /* the import was freed by the failed defer */
+    *state = u;
+    return KG_OK;
+}
+
+static bool import_data(void *state, const char *p, size_t n)
+{
+    struct upload *u = state;
+    u->err = kg_import_feed(u->im, p, n);
+    return u->err == KG_OK;
+}
+
+static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
+{
+    struct upload *u = state;
     struct kg_import_result r;
-    e = kg_import_feed(im, c->req->body, c->req->body_len);
+    enum kg_err e = too_big ? KG_ETOOBIG : u->err;
     if (!e)
-        e = kg_import_finish(im, c->a, &r);
+        e = kg_import_finish(u->im, c->a, &r);
     if (e) {
         /* Batches committed before the failure stay: the audit log says so. */
-        int64_t applied = kg_import_applied(im);
+        int64_t applied = kg_import_applied(u->im);
         if (applied)
-            kg_api_audit(c, "people.import", "import.stopped", file ? file : "(http upload)",
-                         applied);
-    }
-    if (e == KG_EINVAL) {
-        const char *m = kg_arena_strdup(c->a, kg_import_message(im));
-        kg_import_free(im);
-        return kg_api_fail(c, KG_EINVAL, "file", m);
-    }
-    kg_import_free(im);
-    if (e)
+            kg_api_audit(c, "people.import", "import.stopped", u->file, applied);
+        if (e == KG_EINVAL)
+            return kg_api_fail(c, e, "file", kg_arena_strdup(c->a, kg_import_message(u->im)));
+        if (e == KG_ETOOBIG)
+            return kg_api_fail(c, e, NULL,
+                               kg_arena_printf(c->a,
+                                               "the file is larger than this server accepts; "
+                                               "%lld people were imported before it stopped",
+                                               (long long)applied));
         return e;
-    if (!o.dry_run)
-        kg_api_audit(c, "people.import", "import", file ? file : "(http upload)",
-                     r.created + r.updated);
-    return kg_api_json(c, 200, result_json(&r, o.dry_run));
+    }
+    if (!u->dry_run)
+        kg_api_audit(c, "people.import", "import", u->file, r.created + r.updated);
+    return kg_api_json(c, 200, result_json(&r, u->dry_run));
 }
+
+static const struct api_sink import_sink = {import_begin, import_data, import_end};
 
 static enum kg_err export_people(struct kg_ctx *c, enum kg_export_format fmt)
 {
@@ -133,8 +167,8 @@ static enum kg_err export_json(struct kg_ctx *c)
 
 void kg_api_import_routes(struct kg_api *api)
 {
-    kg_api_route(api, "POST", "/api/v1/orgs/{org}/imports/people", import_people, R_ORG,
-                 KG_ROLE_ORGANIZER, api->cfg.max_import_body);
+    kg_api_route_sink(api, "POST", "/api/v1/orgs/{org}/imports/people", &import_sink, R_ORG,
+                      KG_ROLE_ORGANIZER, api->cfg.max_import_body);
     kg_api_route(api, "GET", "/api/v1/orgs/{org}/people.csv", export_csv, R_ORG, KG_ROLE_ADMIN, 0);
     kg_api_route(api, "GET", "/api/v1/orgs/{org}/people.json", export_json, R_ORG, KG_ROLE_ADMIN,
                  0);

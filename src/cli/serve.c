@@ -23,6 +23,8 @@ static const char serve_help[] =
     "  --trust-proxy    take the client address from X-Forwarded-For (only behind your own\n"
     "                   reverse proxy, which must set that header)\n"
     "  --quiet          no access log\n"
+    "  --max-import-mb N  largest CSV accepted by POST …/imports/people (default 64; the\n"
+    "                   file is streamed, so memory does not grow with it)\n"
     "Stops cleanly on SIGTERM or Ctrl-C: in-flight requests finish, the database is closed.\n"
     "\n"
     "example:\n"
@@ -51,12 +53,18 @@ static char *slurp(const char *path)
 int kg_cmd_serve(int argc, char **argv)
 {
     const char *db = NULL, *listen = NULL, *threads_s = NULL, *cert = NULL, *key = NULL;
+    const char *import_mb = NULL;
     bool trust_proxy = false, quiet = false, help;
     size_t npos;
-    const struct kg_opt opts[] = {
-        {"db", &db, NULL},         {"listen", &listen, NULL}, {"threads", &threads_s, NULL},
-        {"tls-cert", &cert, NULL}, {"tls-key", &key, NULL},   {"trust-proxy", NULL, &trust_proxy},
-        {"quiet", NULL, &quiet},   {NULL, NULL, NULL}};
+    const struct kg_opt opts[] = {{"db", &db, NULL},
+                                  {"listen", &listen, NULL},
+                                  {"threads", &threads_s, NULL},
+                                  {"tls-cert", &cert, NULL},
+                                  {"tls-key", &key, NULL},
+                                  {"trust-proxy", NULL, &trust_proxy},
+                                  {"quiet", NULL, &quiet},
+                                  {"max-import-mb", &import_mb, NULL},
+                                  {NULL, NULL, NULL}};
     if (!kg_cli_parse(argc, argv, 2, opts, NULL, 0, &npos, &help))
         return KG_EXIT_USAGE;
     if (help) {
@@ -72,6 +80,11 @@ int kg_cmd_serve(int argc, char **argv)
     int64_t threads = 0;
     if (threads_s && kg_parse_i64(threads_s, strlen(threads_s), 1, 256, &threads) != KG_OK) {
         kg_cli_err("--threads must be a number from 1 to 256");
+        return KG_EXIT_USAGE;
+    }
+    int64_t import_max = 64;
+    if (import_mb && kg_parse_i64(import_mb, strlen(import_mb), 1, 1 << 20, &import_max) != KG_OK) {
+        kg_cli_err("--max-import-mb must be a number of megabytes from 1");
         return KG_EXIT_USAGE;
     }
     if (!cert != !key) {
@@ -93,6 +106,7 @@ int kg_cmd_serve(int argc, char **argv)
     struct kg_api_config acfg;
     kg_api_config_defaults(&acfg);
     acfg.tls = cert != NULL;
+    acfg.max_import_body = (size_t)import_max << 20;
     struct kg_api *api = kg_api_new(&acfg, s);
 
     /* Block the signals before the pool threads start, so only sigwait sees them. */

@@ -61,8 +61,8 @@ void kg_router_add(struct kg_router *r, const char *method, const char *pattern,
     struct compiled *c = &r->routes[r->n];
     memset(c, 0, sizeof(*c));
     c->storage = kg_xstrdup(pattern);
-    c->route = (struct kg_route){method, pattern, fn, max_body ? max_body : r->default_max_body,
-                                 (unsigned)r->n};
+    c->route = (struct kg_route){
+        method, pattern, fn, NULL, max_body ? max_body : r->default_max_body, (unsigned)r->n};
     const char *p = c->storage;
     while (*p == '/' && c->n_segs < MAX_SEGS) {
         p++;
@@ -117,7 +117,14 @@ static bool match(const struct compiled *c, const char *path, struct kg_req *req
     return true;
 }
 
-void kg_router_dispatch(struct kg_router *r, struct kg_req *req, struct kg_resp *resp)
+void kg_router_add_sink(struct kg_router *r, const char *method, const char *pattern,
+                        const struct kg_body_sink *sink, size_t max_body)
+{
+    kg_router_add(r, method, pattern, NULL, max_body);
+    r->routes[r->n - 1].route.sink = sink;
+}
+
+const struct kg_route *kg_router_find(struct kg_router *r, struct kg_req *req, int *status)
 {
     bool path_found = false;
     req->route = NULL;
@@ -131,14 +138,42 @@ void kg_router_dispatch(struct kg_router *r, struct kg_req *req, struct kg_resp 
         if (!method_ok)
             continue;
         if (!match(c, req->path, req)) { /* the arena could not hold the parameters */
-            r->fallback(r->ctx, req, resp, 413);
-            return;
+            *status = 413;
+            return NULL;
         }
         req->route = &c->route;
-        c->route.fn(r->ctx, req, resp);
-        return;
+        return req->route;
     }
-    r->fallback(r->ctx, req, resp, path_found ? 405 : 404);
+    *status = path_found ? 405 : 404;
+    return NULL;
+}
+
+void kg_router_refuse(struct kg_router *r, struct kg_req *req, struct kg_resp *resp, int status)
+{
+    r->fallback(r->ctx, req, resp, status);
+}
+
+void *kg_router_ctx(const struct kg_router *r)
+{
+    return r->ctx;
+}
+
+void kg_router_dispatch(struct kg_router *r, struct kg_req *req, struct kg_resp *resp)
+{
+    int status;
+    const struct kg_route *route = kg_router_find(r, req, &status);
+    if (!route) {
+        r->fallback(r->ctx, req, resp, status);
+    } else if (route->sink) {
+        void *state = route->sink->begin(r->ctx, req, resp);
+        if (state) {
+            if (req->body_len)
+                route->sink->data(state, req->body, req->body_len);
+            route->sink->end(state, resp, false);
+        }
+    } else {
+        route->fn(r->ctx, req, resp);
+    }
 }
 
 size_t kg_router_body_limit(const struct kg_router *r, const char *method, const char *path)

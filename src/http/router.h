@@ -50,13 +50,27 @@ struct kg_resp {
     size_t n_headers;
 };
 
+/*
+ * A route that takes its body as it arrives instead of in memory (a large import). begin runs
+ * once the headers are in (req->body is empty); it returns the route's state, or NULL after
+ * filling resp to answer at once without reading the body. data gets each piece and returns
+ * false to ignore the rest. end runs after the last piece (too_big when the body went past
+ * the route's limit and was cut short), fills resp and frees the state.
+ */
+struct kg_body_sink {
+    void *(*begin)(void *ctx, struct kg_req *req, struct kg_resp *resp);
+    bool (*data)(void *state, const char *p, size_t n);
+    void (*end)(void *state, struct kg_resp *resp, bool too_big);
+};
+
 /* A handler fills resp; ctx is the pointer given to kg_router_new. */
 struct kg_route {
     const char *method;
     const char *pattern; /* "/api/v1/orgs/{org}/people/{id}" */
     void (*fn)(void *ctx, struct kg_req *req, struct kg_resp *resp);
-    size_t max_body; /* 0 = the router's default */
-    unsigned index;  /* position in the table, for metrics */
+    const struct kg_body_sink *sink; /* instead of fn, for streamed bodies */
+    size_t max_body;                 /* 0 = the router's default */
+    unsigned index;                  /* position in the table, for metrics */
 };
 
 struct kg_router;
@@ -73,8 +87,18 @@ void kg_router_free(struct kg_router *r);
 /* Registers a route; patterns are matched segment by segment in registration order. */
 void kg_router_add(struct kg_router *r, const char *method, const char *pattern,
                    void (*fn)(void *, struct kg_req *, struct kg_resp *), size_t max_body);
-/* Finds the route and fills req->route and params, then runs it (or the fallback). */
+/* Registers a route whose body is streamed to sink (borrowed; must outlive the router). */
+void kg_router_add_sink(struct kg_router *r, const char *method, const char *pattern,
+                        const struct kg_body_sink *sink, size_t max_body);
+/* Finds the route and fills req->route and params, then runs it (or the fallback). A sink
+ * route gets the whole of req->body as one piece. */
 void kg_router_dispatch(struct kg_router *r, struct kg_req *req, struct kg_resp *resp);
+/* Finds the route and fills req->route and params without running it; NULL with *status
+ * 404, 405 or 413 when there is none (answer with kg_router_refuse). */
+const struct kg_route *kg_router_find(struct kg_router *r, struct kg_req *req, int *status);
+void kg_router_refuse(struct kg_router *r, struct kg_req *req, struct kg_resp *resp, int status);
+/* The ctx given to kg_router_new (what a sink's begin receives). */
+void *kg_router_ctx(const struct kg_router *r);
 /* The body limit for a request before it is read (the largest among routes of that path). */
 size_t kg_router_body_limit(const struct kg_router *r, const char *method, const char *path);
 size_t kg_router_count(const struct kg_router *r);

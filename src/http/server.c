@@ -36,6 +36,12 @@ struct kg_server {
 struct conn_state {
     struct kg_arena arena;
     struct kg_buf body;
+    struct kg_req req;
+    const struct kg_route *route; /* found on the first call */
+    int refuse;                   /* status to answer with when no route (404/405/413) */
+    void *sink;                   /* a streaming route's state while its body arrives */
+    bool sink_stopped;            /* its data() said it wants no more */
+    size_t streamed;              /* bytes handed to the sink */
     bool too_big;
     uint64_t start_usec;
     const char *method;
@@ -166,6 +172,49 @@ static const char internal_json[] =
     "{\"error\":{\"code\":\"internal\",\"message\":\"the server could not allocate memory for "
     "this request\"}}";
 
+/* Fills st->req from the connection (everything but the body). False when out of memory. */
+static bool read_request(struct kg_server *s, struct MHD_Connection *c, struct conn_state *st,
+                         const char *url, const char *method)
+{
+    struct kg_req *req = &st->req;
+    req->method = method;
+    req->arena = &st->arena;
+    req->path = url;
+    req->body = "";
+    struct header_list hl = {.arena = &st->arena};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, collect, &hl);
+    req->headers = hl.v;
+    req->n_headers = hl.n;
+    req->query = raw_query(c, &st->arena);
+    req->client_ip = client_ip(s, c, req);
+    req->tls = s->cfg.tls_cert != NULL;
+    return !hl.failed && req->query && req->client_ip;
+}
+
+/* The first call for a request: limits, the route, and a streaming route's begin. */
+static enum MHD_Result first_call(struct kg_server *s, struct MHD_Connection *c,
+                                  struct conn_state *st, const char *url, const char *method)
+{
+    size_t limit = kg_router_body_limit(s->router, method, url);
+    kg_buf_init(&st->body, limit);
+    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    int64_t n;
+    if (cl && kg_parse_i64(cl, strlen(cl), 0, INT64_MAX, &n) == KG_OK && (uint64_t)n > limit)
+        return send_simple(c, st, 413, too_big_json);
+    if (!read_request(s, c, st, url, method))
+        return send_simple(c, st, 500, internal_json);
+    st->route = kg_router_find(s->router, &st->req, &st->refuse);
+    if (st->route)
+        st->route_index = st->route->index;
+    if (st->route && st->route->sink) {
+        struct kg_resp resp = {0};
+        st->sink = st->route->sink->begin(kg_router_ctx(s->router), &st->req, &resp);
+        if (!st->sink)
+            return send_resp(c, st, &resp);
+    }
+    return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -179,47 +228,43 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         st->start_usec = now_usec();
         st->method = method;
         st->route_index = kg_router_count(s->router);
-        size_t limit = kg_router_body_limit(s->router, method, url);
-        kg_buf_init(&st->body, limit);
         *con_cls = st;
         atomic_fetch_add(&s->in_flight, 1);
-        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-        int64_t n;
-        if (cl && kg_parse_i64(cl, strlen(cl), 0, INT64_MAX, &n) == KG_OK && (uint64_t)n > limit)
-            return send_simple(c, st, 413, too_big_json);
-        return MHD_YES;
+        return first_call(s, c, st, url, method);
     }
     if (*upload_data_size) {
-        if (!st->too_big && kg_buf_append(&st->body, upload_data, *upload_data_size) != KG_OK) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (st->sink) {
+            /* Streamed: the body never sits in memory; the limit still holds. */
+            if (st->too_big || st->sink_stopped)
+                return MHD_YES;
+            st->streamed += n;
+            if (st->streamed > st->body.max)
+                st->too_big = true;
+            else if (!st->route->sink->data(st->sink, upload_data, n))
+                st->sink_stopped = true;
+        } else if (!st->too_big && kg_buf_append(&st->body, upload_data, n) != KG_OK) {
             st->too_big = true;
             kg_buf_free(&st->body);
         }
-        *upload_data_size = 0;
         return MHD_YES;
+    }
+    struct kg_resp resp = {0};
+    if (st->sink) {
+        void *sink = st->sink;
+        st->sink = NULL;
+        st->route->sink->end(sink, &resp, st->too_big);
+        return send_resp(c, st, &resp);
     }
     if (st->too_big)
         return send_simple(c, st, 413, too_big_json);
-
-    struct kg_req req = {0};
-    req.method = method;
-    req.arena = &st->arena;
-    req.path = url;
-    struct header_list hl = {.arena = &st->arena};
-    MHD_get_connection_values(c, MHD_HEADER_KIND, collect, &hl);
-    req.headers = hl.v;
-    req.n_headers = hl.n;
-    req.query = raw_query(c, &st->arena);
-    req.client_ip = client_ip(s, c, &req);
-    req.tls = s->cfg.tls_cert != NULL;
-    req.body = st->body.p ? st->body.p : "";
-    req.body_len = st->body.len;
-    if (hl.failed || !req.query || !req.client_ip)
-        return send_simple(c, st, 500, internal_json);
-
-    struct kg_resp resp = {0};
-    kg_router_dispatch(s->router, &req, &resp);
-    if (req.route)
-        st->route_index = req.route->index;
+    st->req.body = st->body.p ? st->body.p : "";
+    st->req.body_len = st->body.len;
+    if (!st->route)
+        kg_router_refuse(s->router, &st->req, &resp, st->refuse);
+    else
+        st->route->fn(kg_router_ctx(s->router), &st->req, &resp);
     return send_resp(c, st, &resp);
 }
 
@@ -232,6 +277,13 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     struct conn_state *st = *con_cls;
     if (!st)
         return;
+    if (st->sink) { /* the client went away mid-upload: let the route clean up */
+        struct kg_resp ignored = {0};
+        st->route->sink->end(st->sink, &ignored, true);
+        if (ignored.from_fd)
+            close(ignored.fd);
+        st->sink = NULL;
+    }
     uint64_t usec = now_usec() - st->start_usec;
     int status = st->status ? st->status : 499; /* client went away before an answer */
     kg_metrics_observe(s->metrics, st->route_index, status, usec);

@@ -911,14 +911,15 @@ static enum kg_err chart_by_attr(struct sqlite_conn *c, const char *org_id, cons
                                  struct kg_chart_row **rows_out, size_t *n_rows)
 {
     char sql[2048];
-    int len = snprintf(sql, sizeof(sql),
-                       "SELECT %s, " CHART_SUMS ", sum(EXISTS (SELECT 1 FROM card_holders h "
-                       "WHERE h.campaign_id = ?1 AND h.person_id = p.id)), sum(EXISTS (SELECT 1 "
-                       "FROM committee m WHERE m.campaign_id = ?1 AND m.person_id = p.id)) "
-                       "FROM campaign_workplaces cw JOIN workplaces w ON w.id = cw.workplace_id "
-                       "AND w.org_id = ?2 JOIN people p ON p.workplace_id = cw.workplace_id%s "
-                       "WHERE cw.campaign_id = ?1 GROUP BY 1",
-                       g->expr, g->join);
+    int len =
+        snprintf(sql, sizeof(sql),
+                 "SELECT %s, " CHART_SUMS ", sum(EXISTS (SELECT 1 FROM card_holders h "
+                 "WHERE h.campaign_id = ?1 AND h.person_id = p.id)), sum(EXISTS (SELECT 1 "
+                 "FROM committee m WHERE m.campaign_id = ?1 AND m.person_id = p.id)) "
+                 "FROM campaign_workplaces cw CROSS JOIN workplaces w ON w.id = cw.workplace_id "
+                 "AND w.org_id = ?2 CROSS JOIN people p ON p.workplace_id = cw.workplace_id%s "
+                 "WHERE cw.campaign_id = ?1 GROUP BY 1",
+                 g->expr, g->join);
     if (len < 0 || (size_t)len >= sizeof(sql))
         return KG_EINTERNAL;
     sqlite3_stmt *st = kg_sqlite_dyn(c, sql);

@@ -227,25 +227,30 @@
                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")                               \
     X(SQ_TEST_PARTICIPANT_ADD, "INSERT OR IGNORE INTO test_participants(test_id, person_id) "      \
                                "VALUES (?1, ?2)")                                                  \
-    X(SQ_TEST_PARTICIPANTS, "SELECT p.workplace_id, p.unit_id, count(*) FROM test_participants tp "\
-                            "JOIN people p ON p.id = tp.person_id JOIN campaign_workplaces cw "    \
-                            "ON cw.campaign_id = ?2 AND cw.workplace_id = p.workplace_id "         \
-                            "WHERE tp.test_id = ?1 AND p.org_id = ?3 "                             \
-                            "GROUP BY p.workplace_id, p.unit_id")                                  \
-    /* the chart: ?1 campaign, ?2 org. The derived tables (card_holders, the committee's  */       \
-    /* places) are reached through a campaign checked in the org in the same transaction. */       \
+    X(SQ_TEST_PARTICIPANTS,                                                                        \
+      "SELECT p.workplace_id, p.unit_id, count(*) FROM test_participants tp "                      \
+      "JOIN people p ON p.id = tp.person_id JOIN campaign_workplaces cw "                          \
+      "ON cw.campaign_id = ?2 AND cw.workplace_id = p.workplace_id "                               \
+      "WHERE tp.test_id = ?1 AND p.org_id = ?3 "                                                   \
+      "GROUP BY p.workplace_id, p.unit_id")                                                        \
+    /* the chart: ?1 campaign, ?2 org. The derived tables (card_holders and the  */                \
+    /* committee's places) are reached through a campaign checked in the org in  */                \
+    /* the same transaction. CROSS JOIN pins the join order: without statistics  */                \
+    /* (no ANALYZE) the planner would start from every unit of the org.          */                \
     X(SQ_CHART_WORKPLACES, "SELECT w.id, w.name, w.headcount FROM campaign_workplaces cw "         \
                            "JOIN workplaces w ON w.id = cw.workplace_id "                          \
                            "WHERE cw.campaign_id = ?1 AND w.org_id = ?2 "                          \
                            "ORDER BY w.name COLLATE NOCASE, w.id")                                 \
     X(SQ_CHART_UNITS, "SELECT u.id, u.name, u.headcount, u.workplace_id "                          \
-                      "FROM campaign_workplaces cw JOIN workplaces w ON w.id = cw.workplace_id "   \
-                      "JOIN units u ON u.workplace_id = w.id WHERE cw.campaign_id = ?1 "           \
+                      "FROM campaign_workplaces cw CROSS JOIN workplaces w "                       \
+                      "ON w.id = cw.workplace_id CROSS JOIN units u "                              \
+                      "ON u.workplace_id = w.id WHERE cw.campaign_id = ?1 "                        \
                       "AND w.org_id = ?2 AND u.org_id = ?2 ORDER BY w.name COLLATE NOCASE, "       \
                       "w.id, u.name COLLATE NOCASE, u.id")                                         \
     X(SQ_CHART_PEOPLE, "SELECT cw.workplace_id, p.unit_id, " CHART_SUMS                            \
-                       " FROM campaign_workplaces cw JOIN workplaces w ON w.id = cw.workplace_id " \
-                       "AND w.org_id = ?2 JOIN people p ON p.workplace_id = cw.workplace_id "      \
+                       " FROM campaign_workplaces cw CROSS JOIN workplaces w "                     \
+                       "ON w.id = cw.workplace_id AND w.org_id = ?2 CROSS JOIN people p "          \
+                       "ON p.workplace_id = cw.workplace_id "                                      \
                        "WHERE cw.campaign_id = ?1 GROUP BY cw.workplace_id, p.unit_id")            \
     X(SQ_CHART_CARDS, "SELECT workplace_id, unit_id, count(*) FROM card_holders "                  \
                       "WHERE campaign_id = ?1 GROUP BY workplace_id, unit_id")                     \
@@ -681,8 +686,7 @@ enum kg_err kg_sqlite_campaign_in_org(struct sqlite_conn *c, const char *org_id,
  * both out pointers are. */
 enum kg_err kg_sqlite_person_in_org(struct sqlite_conn *c, const char *org_id, const char *id,
                                     const char *scope, struct kg_arena *a,
-                                    const char **workplace_id,
-                                    const char **unit_id) KG_MUST_CHECK;
+                                    const char **workplace_id, const char **unit_id) KG_MUST_CHECK;
 /* *yes when user_id is a member of the org. */
 enum kg_err kg_sqlite_member_of(struct sqlite_conn *c, const char *org_id, const char *user_id,
                                 bool *yes) KG_MUST_CHECK;
@@ -733,8 +737,8 @@ enum kg_err kg_sqlite_issue_update(struct kg_store *s, const struct kg_actor *wh
                                    const struct kg_issue *in, struct kg_arena *a,
                                    struct kg_issue *out, struct kg_conflict *c);
 enum kg_err kg_sqlite_issue_delete(struct kg_store *s, const struct kg_actor *who, const char *id);
-enum kg_err kg_sqlite_issue_list(struct kg_store *s, const struct kg_actor *who,
-                                 struct kg_arena *a, struct kg_issue **out, size_t *n);
+enum kg_err kg_sqlite_issue_list(struct kg_store *s, const struct kg_actor *who, struct kg_arena *a,
+                                 struct kg_issue **out, size_t *n);
 enum kg_err kg_sqlite_conversation_create(struct kg_store *s, const struct kg_actor *who,
                                           const struct kg_conversation *in, struct kg_arena *a,
                                           struct kg_conversation *out, bool *created,
@@ -743,15 +747,15 @@ enum kg_err kg_sqlite_conversation_get(struct kg_store *s, const struct kg_actor
                                        const char *id, struct kg_arena *a,
                                        struct kg_conversation *out);
 enum kg_err kg_sqlite_conversation_list(struct kg_store *s, const struct kg_actor *who,
-                                        const struct kg_conversation_filter *f,
-                                        struct kg_arena *a, struct kg_page *pg,
-                                        struct kg_conversation **out, size_t *n);
+                                        const struct kg_conversation_filter *f, struct kg_arena *a,
+                                        struct kg_page *pg, struct kg_conversation **out,
+                                        size_t *n);
 enum kg_err kg_sqlite_assessment_history(struct kg_store *s, const struct kg_actor *who,
                                          const char *person_id, struct kg_arena *a,
                                          struct kg_assessment_entry **out, size_t *n);
 enum kg_err kg_sqlite_task_create(struct kg_store *s, const struct kg_actor *who,
-                                  const struct kg_task *in, struct kg_arena *a,
-                                  struct kg_task *out, bool *created, struct kg_conflict *c);
+                                  const struct kg_task *in, struct kg_arena *a, struct kg_task *out,
+                                  bool *created, struct kg_conflict *c);
 enum kg_err kg_sqlite_task_get(struct kg_store *s, const struct kg_actor *who, const char *id,
                                struct kg_arena *a, struct kg_task *out);
 enum kg_err kg_sqlite_task_update(struct kg_store *s, const struct kg_actor *who,
@@ -764,15 +768,14 @@ enum kg_err kg_sqlite_task_list(struct kg_store *s, const struct kg_actor *who,
 
 /* --- sqlite_cards.c: the card ledger --- */
 enum kg_err kg_sqlite_card_create(struct kg_store *s, const struct kg_actor *who,
-                                  const struct kg_card *in, struct kg_arena *a,
-                                  struct kg_card *out, bool *created, struct kg_conflict *c);
+                                  const struct kg_card *in, struct kg_arena *a, struct kg_card *out,
+                                  bool *created, struct kg_conflict *c);
 enum kg_err kg_sqlite_card_list(struct kg_store *s, const struct kg_actor *who,
                                 const char *campaign_id, struct kg_arena *a, struct kg_page *pg,
                                 struct kg_card **out, size_t *n);
 enum kg_err kg_sqlite_card_revoke(struct kg_store *s, const struct kg_actor *who,
                                   const char *campaign_id, const char *card_id,
-                                  const char *revoked_on, struct kg_arena *a,
-                                  struct kg_card *out);
+                                  const char *revoked_on, struct kg_arena *a, struct kg_card *out);
 enum kg_err kg_sqlite_card_verify(struct kg_store *s, const struct kg_actor *who,
                                   const char *campaign_id, struct kg_arena *a,
                                   struct kg_card_verify *out);

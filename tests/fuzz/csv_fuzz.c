@@ -37,11 +37,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* abort() rather than assert(): the invariants must hold in an NDEBUG build too. */
 #define CHECK(cond)                                                                                \
     do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "csv_fuzz: %s:%d: %s\n", __FILE__, __LINE__, #cond);                   \
-            abort();                                                                               \
-        }                                                                                          \
+        if (!(cond))                                                                               \
+            check_failed(__LINE__, #cond);                                                         \
     } while (0)
+
+static void check_failed(int line, const char *what) __attribute__((noreturn));
 
 #define ORG_ID    "00000000-0000-4000-8000-00000000c5f0"
 #define PERSON_ID "00000000-0000-4000-8000-00000000c5f1"
@@ -62,14 +62,6 @@ struct outcome {
     struct kg_import_result r;
 };
 
-static void must(enum kg_err e, const char *what)
-{
-    if (e != KG_OK) {
-        fprintf(stderr, "csv_fuzz: %s failed: %s\n", what, kg_err_name(e));
-        abort();
-    }
-}
-
 static void remove_side(const char *suffix)
 {
     char p[320];
@@ -77,16 +69,41 @@ static void remove_side(const char *suffix)
         unlink(p);
 }
 
-static void cleanup(void)
+/* Removes the temporary database and its directory (the store may still have them open). */
+static void remove_files(void)
 {
-    if (fx.store)
-        fx.store->ops->close(fx.store);
-    fx.store = NULL;
+    if (!fx.path[0])
+        return;
     remove_side("-wal");
     remove_side("-shm");
     remove_side("-journal");
     unlink(fx.path);
     rmdir(fx.dir);
+}
+
+static void cleanup(void)
+{
+    if (fx.store)
+        fx.store->ops->close(fx.store);
+    fx.store = NULL;
+    remove_files();
+}
+
+/* A failed check: abort (libFuzzer keeps the input) without leaving the directory behind. */
+static void check_failed(int line, const char *what)
+{
+    fprintf(stderr, "csv_fuzz: %s:%d: %s\n", __FILE__, line, what);
+    remove_files();
+    abort();
+}
+
+static void must(enum kg_err e, const char *what)
+{
+    if (e != KG_OK) {
+        fprintf(stderr, "csv_fuzz: %s failed: %s\n", what, kg_err_name(e));
+        remove_files();
+        abort();
+    }
 }
 
 static void build_fixture(void)

@@ -101,6 +101,10 @@ static enum kg_err campaign_delete(struct kg_ctx *c)
     enum kg_err e = oc_path_id(c, "id", &id);
     if (!e)
         e = c->st->ops->campaign_delete(c->st, &c->who, id);
+    if (e == KG_ECONFLICT)
+        return kg_api_fail(c, e, NULL,
+                           "a campaign with cards cannot be deleted: its card ledger is the "
+                           "record of who signed; set its stage to won, lost or paused instead");
     if (e)
         return e;
     kg_api_audit(c, "campaign.delete", "campaign", id, 1);

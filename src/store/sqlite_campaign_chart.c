@@ -4,16 +4,19 @@
  * the issue ranking.
  *
  * The chart is a handful of aggregate queries over the campaign's workplaces, each grouped
- * by (workplace, unit): the people (one scan of the covering index people_chart: contacts,
- * assessments, leaders, last contact), the active cards, the committee and the units it
- * covers; never one query per unit. The rows are matched to units by binary search. The
- * ranking reads the covering index conversation_issues_campaign.
+ * by (workplace, unit) and each one index scan: the people (people_chart: contacts,
+ * assessments, leaders, last contact), the active cards (card_holders), the committee and
+ * the units it covers; never one query per unit or per card. The rows are matched to units
+ * by binary search. The ranking reads conversation_issues_campaign and conversations
+ * grouped by the person's unit. The derived columns these read (a person's last contact,
+ * card holders, the places of committee members and of conversations) are kept by the
+ * triggers of migration 2 whatever writes the rows.
  *
  * Counts are for any role (the chart and ranking show numbers to those who may not see the
  * people); the committee list and the participants of a test are narrowed to an activist's
  * own people.
  *
- * Must not: return another org's rows, or run a query per unit or per person.
+ * Must not: return another org's rows, or run a statement per unit or per person.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -716,6 +719,20 @@ out:
 /* ------------------------------------------------------------------------------------ */
 /* the chart                                                                            */
 
+/* n's last contact becomes last when later; the string is the row's own (reused in place). */
+static enum kg_err later_contact(struct kg_chart_counts *n, const char *last, struct kg_arena *a)
+{
+    if (!last || (n->last_contact_at && strcmp(last, n->last_contact_at) <= 0))
+        return KG_OK;
+    size_t len = strlen(last);
+    if (n->last_contact_at && strlen(n->last_contact_at) >= len) {
+        memcpy((char *)n->last_contact_at, last, len + 1);
+        return KG_OK;
+    }
+    n->last_contact_at = kg_arena_strndup(a, last, len);
+    return n->last_contact_at ? KG_OK : KG_ETOOBIG;
+}
+
 /* Adds the CHART_SUMS columns starting at column i to n. */
 static enum kg_err add_sums(struct kg_chart_counts *n, sqlite3_stmt *st, int i, struct kg_arena *a)
 {
@@ -724,19 +741,17 @@ static enum kg_err add_sums(struct kg_chart_counts *n, sqlite3_stmt *st, int i, 
     for (int k = 1; k <= 5; k++)
         n->by_assessment[k] += sqlite3_column_int64(st, i + 1 + k);
     n->leaders += sqlite3_column_int64(st, i + 7);
-    const char *last = col_text(st, i + 8);
-    if (last && (!n->last_contact_at || strcmp(last, n->last_contact_at) > 0)) {
-        n->last_contact_at = kg_arena_strdup(a, last);
-        if (!n->last_contact_at)
-            return KG_ETOOBIG;
-    }
-    return KG_OK;
+    return later_contact(n, col_text(st, i + 8), a);
 }
 
+/*
+ * The unit chart is counted straight into its rows, laid out in chart order with a slot
+ * after each workplace's units for its people without a unit (dropped when unused).
+ */
 struct chart_acc {
     const struct campaign_map *m;
-    struct kg_chart_row *units; /* per unit, chart order */
-    struct kg_chart_row *loose; /* per workplace: its people without a unit */
+    struct kg_chart_row *rows;
+    size_t *unit_slot, *loose_slot; /* per unit, per workplace: its row */
     bool *loose_used;
     struct kg_arena *a;
 };
@@ -747,9 +762,9 @@ static struct kg_chart_row *chart_target(struct chart_acc *x, sqlite3_stmt *st)
     if (!place(x->m, col_text(st, 0), col_text(st, 1), &u, &w))
         return NULL;
     if (u >= 0)
-        return &x->units[u];
+        return &x->rows[x->unit_slot[u]];
     x->loose_used[w] = true;
-    return &x->loose[w];
+    return &x->rows[x->loose_slot[w]];
 }
 
 static enum kg_err acc_chart_people(void *ctx, sqlite3_stmt *st)
@@ -784,7 +799,7 @@ static enum kg_err acc_chart_covered(void *ctx, sqlite3_stmt *st)
     struct chart_acc *x = ctx;
     ptrdiff_t u = find_id(x->m->unit_ix, x->m->n_units, col_text(st, 0));
     if (u >= 0)
-        x->units[u].n.covered = true;
+        x->rows[x->unit_slot[u]].n.covered = true;
     return KG_OK;
 }
 
@@ -809,13 +824,39 @@ static enum kg_err chart_by_unit(struct sqlite_conn *c, const char *org_id, cons
     if (err)
         return err;
     struct chart_acc x = {.m = &m, .a = a};
-    x.units = kg_arena_zalloc(a, (m.n_units + 1) * sizeof(*x.units));
-    x.loose = kg_arena_zalloc(a, (m.n_wps + 1) * sizeof(*x.loose));
+    size_t n_slots = m.n_units + m.n_wps;
+    x.rows = kg_arena_zalloc(a, (n_slots + 1) * sizeof(*x.rows));
+    x.unit_slot = kg_arena_alloc(a, (m.n_units + 1) * sizeof(*x.unit_slot));
+    x.loose_slot = kg_arena_alloc(a, (m.n_wps + 1) * sizeof(*x.loose_slot));
     x.loose_used = kg_arena_zalloc(a, (m.n_wps + 1) * sizeof(*x.loose_used));
-    struct kg_chart_row *rows = kg_arena_zalloc(a, (m.n_units + m.n_wps + 1) * sizeof(*rows));
     struct kg_chart_row *wps = kg_arena_zalloc(a, (m.n_wps + 1) * sizeof(*wps));
-    if (!x.units || !x.loose || !x.loose_used || !rows || !wps)
+    if (!x.rows || !x.unit_slot || !x.loose_slot || !x.loose_used || !wps)
         return KG_ETOOBIG;
+    /* Workplaces in name order, each with its units in name order (the map's order), then
+     * the slot for its people without a unit. */
+    size_t k = 0, u = 0;
+    for (size_t w = 0; w < m.n_wps; w++) {
+        const struct wp_ent *wp = &m.wps[w];
+        wps[w].key = wp->id;
+        wps[w].label = wp->name;
+        wps[w].workplace_id = wp->id;
+        wps[w].n.headcount_known = wp->headcount;
+        for (; u < m.n_units && strcmp(m.units[u].workplace_id, wp->id) == 0; u++) {
+            struct kg_chart_row *r = &x.rows[k];
+            x.unit_slot[u] = k++;
+            r->key = m.units[u].id;
+            r->label = m.units[u].name;
+            r->workplace_id = wp->id;
+            r->n.headcount_known = m.units[u].headcount;
+        }
+        struct kg_chart_row *r = &x.rows[k];
+        x.loose_slot[w] = k++;
+        r->label = "(no unit)";
+        r->workplace_id = wp->id;
+        r->n.headcount_known = -1;
+    }
+    if (u != m.n_units)
+        return KG_EINTERNAL; /* the two lists disagree on the workplaces' order */
     err = each_row(c, bound(c, SQ_CHART_PEOPLE, campaign_id, org_id), acc_chart_people, &x);
     if (!err)
         err = each_row(c, bound(c, SQ_CHART_CARDS, campaign_id, org_id), acc_chart_cards, &x);
@@ -826,36 +867,24 @@ static enum kg_err chart_by_unit(struct sqlite_conn *c, const char *org_id, cons
         err = each_row(c, bound(c, SQ_CHART_COVERED, campaign_id, org_id), acc_chart_covered, &x);
     if (err)
         return err;
-    /* Workplaces in name order, each with its units in name order, then its people
-     * without a unit. */
-    size_t k = 0, u = 0;
-    for (size_t w = 0; w < m.n_wps; w++) {
-        const struct wp_ent *wp = &m.wps[w];
-        wps[w].key = wp->id;
-        wps[w].label = wp->name;
-        wps[w].workplace_id = wp->id;
-        wps[w].n.headcount_known = wp->headcount;
-        for (; u < m.n_units && strcmp(m.units[u].workplace_id, wp->id) == 0; u++) {
-            struct kg_chart_row *r = &rows[k++];
-            *r = x.units[u];
-            r->key = m.units[u].id;
-            r->label = m.units[u].name;
-            r->workplace_id = wp->id;
-            r->n.headcount_known = m.units[u].headcount;
-        }
-        if (x.loose_used[w]) {
-            struct kg_chart_row *r = &rows[k++];
-            *r = x.loose[w];
-            r->key = kg_arena_printf(a, "none:%s", wp->id);
-            r->label = "(no unit)";
-            r->workplace_id = wp->id;
-            r->n.headcount_known = -1;
-            if (!r->key)
-                return KG_ETOOBIG;
+    /* Drop the slots of workplaces whose people all have a unit. */
+    size_t n = 0;
+    for (size_t w = 0, next = 0; w < m.n_wps; w++) {
+        for (; next <= x.loose_slot[w]; next++) {
+            if (next == x.loose_slot[w]) {
+                if (!x.loose_used[w])
+                    continue;
+                x.rows[next].key = kg_arena_printf(a, "none:%s", m.wps[w].id);
+                if (!x.rows[next].key)
+                    return KG_ETOOBIG;
+            }
+            if (n != next)
+                x.rows[n] = x.rows[next];
+            n++;
         }
     }
-    *rows_out = rows;
-    *n_rows = k;
+    *rows_out = x.rows;
+    *n_rows = n;
     *wp_out = wps;
     *n_wp = m.n_wps;
     return KG_OK;
@@ -1086,21 +1115,66 @@ static void read_issue_name(struct sqlite_row *r, void *rec)
     in->name = kg_sqlite_row_text(r);
 }
 
-static void read_rank_group(struct sqlite_row *r, void *rec)
-{
-    struct kg_rank_counts *k = rec;
-    k->issue_id = kg_sqlite_row_text(r);
-    k->unit_id = kg_sqlite_row_text(r);
-    k->people = kg_sqlite_row_i64(r);
-    k->mentions = kg_sqlite_row_i64(r);
-    k->intensity_sum = kg_sqlite_row_i64(r);
-}
-
 static int rank_name_cmp(const void *x, const void *y)
 {
     const struct kg_rank_counts *p = x, *q = y;
     int d = strcasecmp(p->name, q->name);
     return d ? d : strcmp(p->issue_id, q->issue_id);
+}
+
+/*
+ * What the (issue, unit) groups are folded into: per-issue sums (indexed as the issue
+ * names) and the per-unit rows, whose strings point at the names and units already read
+ * rather than being copied once per row.
+ */
+struct rank_acc {
+    const struct issue_name *names;
+    const struct by_id *name_ix;
+    size_t n_names;
+    const struct spoken *units;
+    const struct by_id *unit_ix;
+    size_t n_units;
+    struct kg_rank_counts *wide; /* per issue name */
+    struct kg_rank_counts *rows; /* n_names slots for the campaign-wide rows, then per unit */
+    size_t n_rows, cap;
+    struct kg_arena *a;
+};
+
+static enum kg_err acc_rank_group(void *ctx, sqlite3_stmt *st)
+{
+    struct rank_acc *x = ctx;
+    ptrdiff_t is = find_id(x->name_ix, x->n_names, col_text(st, 0));
+    if (is < 0)
+        return KG_OK;
+    int64_t people = sqlite3_column_int64(st, 2), mentions = sqlite3_column_int64(st, 3),
+            intensity = sqlite3_column_int64(st, 4);
+    struct kg_rank_counts *w = &x->wide[is];
+    w->people += people;
+    w->mentions += mentions;
+    w->intensity_sum += intensity;
+    ptrdiff_t un = find_id(x->unit_ix, x->n_units, col_text(st, 1));
+    if (un < 0 || !x->units[un].unit_name)
+        return KG_OK; /* no unit (counted campaign-wide only), or not one of the org's */
+    if (x->n_rows == x->cap) {
+        size_t ncap = x->cap * 2 + 64;
+        struct kg_rank_counts *nv = kg_arena_alloc(x->a, ncap * sizeof(*nv));
+        if (!nv)
+            return KG_ETOOBIG;
+        if (x->n_rows)
+            memcpy(nv, x->rows, x->n_rows * sizeof(*nv));
+        x->rows = nv;
+        x->cap = ncap;
+    }
+    struct kg_rank_counts *r = &x->rows[x->n_rows++];
+    r->issue_id = x->names[is].id;
+    r->name = x->names[is].name;
+    r->unit_id = x->units[un].unit_id;
+    r->unit_name = x->units[un].unit_name;
+    r->people = people;
+    r->mentions = mentions;
+    r->intensity_sum = intensity;
+    r->spoken_to = x->units[un].n;
+    return KG_OK;
 }
 
 /*
@@ -1114,10 +1188,9 @@ enum kg_err kg_sqlite_ranking_counts(struct kg_store *s, const struct kg_actor *
 {
     struct sqlite_conn *c = NULL;
     void *v = NULL;
-    struct issue_name *names = NULL;
-    struct kg_rank_counts *groups = NULL;
     struct spoken *spoken = NULL;
-    size_t n_names = 0, n_groups = 0, n_spoken = 0;
+    size_t n_spoken = 0;
+    struct rank_acc x = {.a = a};
     *out = NULL;
     *n = 0;
     enum kg_err err = kg_sqlite_need_actor(who, KG_ROLE_VIEWER);
@@ -1135,69 +1208,56 @@ enum kg_err kg_sqlite_ranking_counts(struct kg_store *s, const struct kg_actor *
     sqlite3_stmt *st = kg_sqlite_stmt(c, SQ_RANK_ISSUE_NAMES);
     if (st)
         kg_sqlite_bind_text(st, 1, who->org_id);
-    err = kg_sqlite_rows(c, st, sizeof(struct issue_name), read_issue_name, a, &v, &n_names);
+    err = kg_sqlite_rows(c, st, sizeof(struct issue_name), read_issue_name, a, &v, &x.n_names);
     if (err)
         goto out;
-    names = v;
-    err = kg_sqlite_rows(c, bound(c, SQ_RANK_GROUPS, campaign_id, who->org_id),
-                         sizeof(struct kg_rank_counts), read_rank_group, a, &v, &n_groups);
-    if (err)
-        goto out;
-    groups = v;
+    x.names = v;
     err = kg_sqlite_rows(c, bound(c, SQ_RANK_SPOKEN_UNITS, campaign_id, who->org_id),
                          sizeof(struct spoken), read_spoken, a, &v, &n_spoken);
     if (err)
         goto out;
     spoken = v;
+    int64_t spoken_all = 0;
+    for (size_t i = 0; i < n_spoken; i++) {
+        spoken_all += spoken[i].n;
+        if (spoken[i].unit_id) /* the NULL unit cannot be searched for: keep it out */
+            spoken[x.n_units++] = spoken[i];
+    }
+    x.units = spoken;
+    x.name_ix = index_ids(x.names, x.n_names, sizeof(*x.names), a);
+    x.unit_ix = index_ids(spoken, x.n_units, sizeof(*spoken), a);
+    x.wide = kg_arena_zalloc(a, (x.n_names + 1) * sizeof(*x.wide));
+    /* Each issue at most once per unit: start with room for that when it is modest. */
+    x.n_rows = x.n_names;
+    x.cap = x.n_names + (x.n_names * x.n_units < 65536 ? x.n_names * x.n_units : 65536);
+    x.rows = kg_arena_alloc(a, (x.cap + 1) * sizeof(*x.rows));
+    err = KG_ETOOBIG;
+    if (!x.name_ix || !x.unit_ix || !x.wide || !x.rows)
+        goto out;
+    err = each_row(c, bound(c, SQ_RANK_GROUPS, campaign_id, who->org_id), acc_rank_group, &x);
+    if (err)
+        goto out;
     err = kg_sqlite_commit(c);
     if (err)
         goto out;
-    int64_t spoken_all = 0;
-    for (size_t i = 0; i < n_spoken; i++)
-        spoken_all += spoken[i].n;
-    /* the NULL unit cannot be searched for: keep it out of the index */
-    size_t n_units = 0;
-    for (size_t i = 0; i < n_spoken; i++)
-        if (spoken[i].unit_id)
-            spoken[n_units++] = spoken[i];
-    struct by_id *name_ix = index_ids(names, n_names, sizeof(*names), a);
-    struct by_id *unit_ix = index_ids(spoken, n_units, sizeof(*spoken), a);
-    struct kg_rank_counts *wide = kg_arena_zalloc(a, (n_names + 1) * sizeof(*wide));
-    struct kg_rank_counts *res = kg_arena_alloc(a, (n_names + n_groups + 1) * sizeof(*res));
-    err = KG_ETOOBIG;
-    if (!name_ix || !unit_ix || !wide || !res)
-        goto out;
-    err = KG_OK;
+    /* The campaign-wide rows in their slots (by name), the unit rows moved up behind. */
     size_t k = 0;
-    for (size_t i = 0; i < n_groups; i++) {
-        ptrdiff_t is = find_id(name_ix, n_names, groups[i].issue_id);
-        if (is < 0)
+    for (size_t i = 0; i < x.n_names; i++) {
+        if (x.wide[i].mentions == 0)
             continue;
-        struct kg_rank_counts *w = &wide[is];
-        w->issue_id = names[is].id;
-        w->name = names[is].name;
-        w->people += groups[i].people;
-        w->mentions += groups[i].mentions;
-        w->intensity_sum += groups[i].intensity_sum;
-        w->spoken_to = spoken_all;
+        struct kg_rank_counts *r = &x.rows[k++];
+        *r = x.wide[i];
+        r->issue_id = x.names[i].id;
+        r->name = x.names[i].name;
+        r->spoken_to = spoken_all;
     }
-    for (size_t i = 0; i < n_names; i++)
-        if (wide[i].issue_id)
-            res[k++] = wide[i];
     if (k)
-        qsort(res, k, sizeof(*res), rank_name_cmp);
-    for (size_t i = 0; i < n_groups; i++) {
-        ptrdiff_t is = find_id(name_ix, n_names, groups[i].issue_id);
-        ptrdiff_t un = find_id(unit_ix, n_units, groups[i].unit_id);
-        if (is < 0 || un < 0 || !spoken[un].unit_name)
-            continue; /* no unit (counted above), or not one of the org's */
-        res[k] = groups[i];
-        res[k].issue_id = names[is].id;
-        res[k].name = names[is].name;
-        res[k].unit_name = spoken[un].unit_name;
-        res[k].spoken_to = spoken[un].n;
-        k++;
-    }
+        qsort(x.rows, k, sizeof(*x.rows), rank_name_cmp);
+    size_t n_units = x.n_rows - x.n_names;
+    if (n_units && k < x.n_names)
+        memmove(x.rows + k, x.rows + x.n_names, n_units * sizeof(*x.rows));
+    struct kg_rank_counts *res = x.rows;
+    k += n_units;
     *out = res;
     *n = k;
 out:

@@ -770,8 +770,18 @@ enum kg_err kg_sqlite_campaign_delete(struct kg_store *s, const struct kg_actor 
     kg_sqlite_bind_text(st, 1, id);
     kg_sqlite_bind_text(st, 2, who->org_id);
     err = kg_sqlite_write_one(c, st, &changes);
-    if (!err && changes == 0)
-        err = KG_ENOTFOUND;
+    if (!err && changes == 0) {
+        /* Not deleted: either not this org's, or it has cards (the ledger must stay). */
+        sqlite3_stmt *q = kg_sqlite_stmt(c, SQ_CAMPAIGN_HAS_CARDS);
+        err = KG_EIO;
+        if (!q)
+            goto out;
+        kg_sqlite_bind_text(q, 1, id);
+        kg_sqlite_bind_text(q, 2, who->org_id);
+        int rc = sqlite3_step(q);
+        err = rc == SQLITE_ROW ? KG_ECONFLICT : rc == SQLITE_DONE ? KG_ENOTFOUND : KG_EIO;
+        kg_sqlite_done(q);
+    }
 out:
     kg_sqlite_release(s, c);
     return err;

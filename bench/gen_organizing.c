@@ -30,8 +30,8 @@
 #include "store/store.h"
 #include "util/str.h"
 
-#define N_OF(x) (sizeof(x) / sizeof((x)[0]))
-#define ID_SIZE (KG_ID_LEN + 1)
+#define N_OF(x)      (sizeof(x) / sizeof((x)[0]))
+#define ID_SIZE      (KG_ID_LEN + 1)
 #define PEOPLE_BATCH 5000
 
 static const char usage[] =
@@ -85,23 +85,44 @@ static const char *const given_f[] = {"Nasreen", "Shazia", "Razia",  "Fatima", "
                                       "Lakshmi", "Meena",  "Feruza", "Madina"};
 static const char *const given_m[] = {"Ghulam", "Muhammad", "Imran",  "Akram",
                                       "Bilal",  "Nadeem",   "Rajesh", "Rustam"};
-static const char *const surnames[] = {"Akhtar", "Bibi",  "Khan",  "Begum",  "Kausar",
-                                       "Hussain", "Masih", "Iqbal", "Malik",  "Ahmed",
+static const char *const surnames[] = {"Akhtar",  "Bibi",  "Khan",  "Begum", "Kausar",
+                                       "Hussain", "Masih", "Iqbal", "Malik", "Ahmed",
                                        "Devi",    "Kumar", "Bheel", "Aliev", "Yusupova"};
 static const char *const issue_names[] = {
-    "Unpaid overtime",      "Minimum wage",        "Late wages",       "Forced overtime",
-    "Harassment",           "No contracts",        "Piece rates",      "Unsafe machines",
-    "Locked exits",         "Heat on the floor",   "No toilets",       "Maternity leave",
-    "Sick leave",           "Social security",     "Dismissals",       "Abusive supervisors",
-    "Drinking water",       "Transport at night",  "Childcare",        "Union busting",
-    "Bonus not paid",       "Holidays",            "Short breaks",     "Targets too high",
-    "Deductions from pay",  "No appointment letter", "Contract labour", "Dust",
-    "Noise",                "Canteen",
+    "Unpaid overtime",
+    "Minimum wage",
+    "Late wages",
+    "Forced overtime",
+    "Harassment",
+    "No contracts",
+    "Piece rates",
+    "Unsafe machines",
+    "Locked exits",
+    "Heat on the floor",
+    "No toilets",
+    "Maternity leave",
+    "Sick leave",
+    "Social security",
+    "Dismissals",
+    "Abusive supervisors",
+    "Drinking water",
+    "Transport at night",
+    "Childcare",
+    "Union busting",
+    "Bonus not paid",
+    "Holidays",
+    "Short breaks",
+    "Targets too high",
+    "Deductions from pay",
+    "No appointment letter",
+    "Contract labour",
+    "Dust",
+    "Noise",
+    "Canteen",
 };
 static const char *const channels[] = {"in_person", "in_person", "in_person", "phone",
                                        "whatsapp",  "sms",       "video",     "other"};
-static const char *const asks[] = {"join", "sign_card", "attend", "volunteer", "take_task",
-                                   "none"};
+static const char *const asks[] = {"join", "sign_card", "attend", "volunteer", "take_task", "none"};
 static const char *const answers[] = {"yes", "no", "maybe", "none"};
 static const char *const unit_kinds[] = {"line", "department", "shift", "floor"};
 
@@ -110,16 +131,15 @@ static const char *const unit_kinds[] = {"line", "department", "shift", "floor"}
 
 struct gen_opts {
     const char *db, *email, *password, *slug, *ids;
-    long people, workplaces, units, conversations, campaign_workplaces, issues, organizers,
-        sample;
+    long people, workplaces, units, conversations, campaign_workplaces, issues, organizers, sample;
 };
 
 static bool parse_count(const char *name, const char *s, long min, long max, long *out)
 {
     int64_t v;
     if (!s || kg_parse_i64(s, strlen(s), min, max, &v) != KG_OK) {
-        fprintf(stderr, "kamgar-bench-organizing: --%s must be a number from %ld to %ld\n",
-                name, min, max);
+        fprintf(stderr, "kamgar-bench-organizing: --%s must be a number from %ld to %ld\n", name,
+                min, max);
         return false;
     }
     *out = (long)v;
@@ -188,9 +208,9 @@ static int parse_opts(int argc, char **argv, struct gen_opts *o)
 
 /* Ids live in flat arrays of ID_SIZE-byte slots: a million people cost 37 MB, no more. */
 struct gen_ids {
-    char *users;      /* organizer users, o->organizers slots */
-    char *workplaces; /* o->workplaces slots */
-    char *units;      /* o->units slots */
+    char *users;                   /* organizer users, o->organizers slots */
+    char *workplaces;              /* o->workplaces slots */
+    char *units;                   /* o->units slots */
     long *unit_first, *unit_count; /* per workplace: its units in units[] */
     char *people;                  /* o->people slots */
     long *person_unit;             /* per person: index into units[], -1 for none */
@@ -232,8 +252,8 @@ static void ids_free(struct gen_ids *ids)
 
 static bool fail(const char *what, long i, enum kg_err err, const struct kg_conflict *cf)
 {
-    fprintf(stderr, "kamgar-bench-organizing: %s %ld failed: %s%s%s\n", what, i,
-            kg_err_name(err), cf && cf->field ? " on " : "", cf && cf->field ? cf->field : "");
+    fprintf(stderr, "kamgar-bench-organizing: %s %ld failed: %s%s%s\n", what, i, kg_err_name(err),
+            cf && cf->field ? " on " : "", cf && cf->field ? cf->field : "");
     return false;
 }
 
@@ -355,13 +375,12 @@ static void fill_person(const struct gen_opts *o, struct gen_ids *ids, long i, u
     memset(r, 0, sizeof(*r));
     kg_store_new_id(slot(ids->people, i));
     p->id = slot(ids->people, i);
-    p->full_name = kg_arena_printf(a, "%s %s",
-                                   female ? given_f[pick(st, N_OF(given_f))]
-                                          : given_m[pick(st, N_OF(given_m))],
-                                   surnames[pick(st, N_OF(surnames))]);
+    p->full_name = kg_arena_printf(
+        a, "%s %s", female ? given_f[pick(st, N_OF(given_f))] : given_m[pick(st, N_OF(given_m))],
+        surnames[pick(st, N_OF(surnames))]);
     /* distinct numbers: an affine bijection of i modulo 5 * 10^8, as in gen.c */
-    p->phone = kg_arena_printf(a, "+923%09lu",
-                               (48172631UL + 104729UL * (unsigned long)i) % 500000000UL);
+    p->phone =
+        kg_arena_printf(a, "+923%09lu", (48172631UL + 104729UL * (unsigned long)i) % 500000000UL);
     p->gender = female ? "female" : chance(st, 97) ? "male" : "non-binary";
     if (chance(st, 40))
         p->languages = (struct kg_strlist){(const char **)lang_two, 2};
@@ -499,8 +518,8 @@ static bool make_campaign(struct kg_store *s, const struct kg_actor *who, const 
 /* conversations                                                                        */
 
 static bool make_conversations(struct kg_store *s, const struct kg_actor *who,
-                               const struct gen_opts *o, const struct gen_ids *ids,
-                               uint64_t *st, double *rate)
+                               const struct gen_opts *o, const struct gen_ids *ids, uint64_t *st,
+                               double *rate)
 {
     struct kg_arena a;
     bool ok = false;
@@ -580,9 +599,9 @@ out:
 /* The committee: every `every`-th unit of the first n_workplaces gets its first person
  * found in it (scanning people of each workplace); each member covers their own unit and
  * the next one. */
-static bool make_committee(struct kg_store *s, const struct kg_actor *who,
-                           const struct gen_opts *o, const struct gen_ids *ids,
-                           const char *campaign, long n_workplaces, long every, long *made)
+static bool make_committee(struct kg_store *s, const struct kg_actor *who, const struct gen_opts *o,
+                           const struct gen_ids *ids, const char *campaign, long n_workplaces,
+                           long every, long *made)
 {
     struct kg_arena a;
     kg_arena_init(&a, 0);
@@ -633,7 +652,8 @@ static bool make_cards(struct kg_store *s, const struct kg_actor *who, const str
                              .person_id = slot(ids->people, i),
                              .kind = chance(st, 80) ? "membership" : "authorization",
                              .signed_on = "2025-05-01",
-                             .collected_by = slot(ids->users, (long)pick(st, (unsigned)o->organizers)),
+                             .collected_by =
+                                 slot(ids->users, (long)pick(st, (unsigned)o->organizers)),
                              .witness = "Shop steward"},
                        out, rev;
         struct kg_conflict cf = {0};
@@ -684,8 +704,7 @@ static bool write_ids(const struct gen_opts *o, const struct gen_ids *ids, uint6
         fprintf(stderr, "kamgar-bench-organizing: cannot write %s\n", o->ids);
         return false;
     }
-    fprintf(f, "org %s\ncampaign50 %s\ncampaignall %s\n", o->slug, ids->camp_small,
-            ids->camp_all);
+    fprintf(f, "org %s\ncampaign50 %s\ncampaignall %s\n", o->slug, ids->camp_small, ids->camp_all);
     for (long i = 0; i < o->issues; i++)
         fprintf(f, "issue %s\n", slot(ids->issues, i));
     /* a sample of the small campaign's people, drawn at random */
@@ -784,12 +803,12 @@ int main(int argc, char **argv)
     double t0 = now_s();
     if (!make_users(s, &who, &o, hash, &ids) || !make_chart(s, &who, &o, &ids, &st))
         goto out;
-    fprintf(stderr, "kamgar-bench-organizing: %ld organizers, %ld workplaces, %ld units in %.1f s\n",
+    fprintf(stderr,
+            "kamgar-bench-organizing: %ld organizers, %ld workplaces, %ld units in %.1f s\n",
             o.organizers, o.workplaces, o.units, now_s() - t0);
     if (!make_people(s, &who, &o, &ids, &st) || !make_issues(s, &who, &o, &ids))
         goto out;
-    if (!make_campaign(s, &who, "Fifty mills drive", &ids, o.campaign_workplaces,
-                       ids.camp_small) ||
+    if (!make_campaign(s, &who, "Fifty mills drive", &ids, o.campaign_workplaces, ids.camp_small) ||
         !make_campaign(s, &who, "Whole union drive", &ids, o.workplaces, ids.camp_all))
         goto out;
     double t1 = now_s();

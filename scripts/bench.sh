@@ -247,4 +247,5 @@ else
     echo "bench: all 5 targets met"
 fi
 "$(dirname "$0")/bench-import.sh" "$BUILD"
+"$(dirname "$0")/bench-organizing.sh" "$BUILD"
 exit 0

@@ -280,6 +280,11 @@ void kg_api_audit(struct kg_ctx *c, const char *action, const char *rtype, const
 static void entry(void *ctx, struct kg_req *req, struct kg_resp *resp);
 static enum kg_err prepare(struct kg_ctx *c, const struct api_route *r);
 
+void kg_api_route_memory(struct kg_api *api, size_t bytes)
+{
+    kg_router_set_memory(api->router, bytes);
+}
+
 static struct api_route *add_route(struct kg_api *api)
 {
     if (api->n_routes == api->cap_routes) {

@@ -77,6 +77,9 @@ void kg_api_route_sink(struct kg_api *api, const char *method, const char *patte
                        const struct api_sink *sink, unsigned flags, enum kg_role min_role,
                        size_t max_body);
 
+/* Lets the route registered last use up to bytes of request memory. */
+void kg_api_route_memory(struct kg_api *api, size_t bytes);
+
 /* Per-resource registration (one file each). */
 void kg_api_auth_routes(struct kg_api *api);
 void kg_api_org_routes(struct kg_api *api);

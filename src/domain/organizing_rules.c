@@ -7,8 +7,10 @@
 #include "domain/organizing_rules.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "util/mem.h"
 #include "util/str.h"
 
 const char *const kg_campaign_kinds[] = {"workplace", "employer", "sector", "informal", NULL};
@@ -90,18 +92,29 @@ static bool date_ok(const char *s)
 }
 
 /* Every item an id, none repeated, at most max. */
+static int by_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* At most max valid ids, none repeated (sorted copy: a whole org's workplaces are 20,000). */
 static bool ids_ok(const struct kg_strlist *l, size_t max)
 {
     if (l->n > max)
         return false;
-    for (size_t i = 0; i < l->n; i++) {
+    for (size_t i = 0; i < l->n; i++)
         if (!l->v[i] || !kg_id_valid(l->v[i]))
             return false;
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(l->v[i], l->v[j]) == 0)
-                return false;
-    }
-    return true;
+    if (l->n < 2)
+        return true;
+    const char **v = kg_xmalloc(l->n * sizeof(*v));
+    memcpy(v, l->v, l->n * sizeof(*v));
+    qsort(v, l->n, sizeof(*v), by_str);
+    bool ok = true;
+    for (size_t i = 1; i < l->n && ok; i++)
+        ok = strcmp(v[i - 1], v[i]) != 0;
+    free(v);
+    return ok;
 }
 
 static bool pct_ok(int v)
@@ -123,7 +136,7 @@ enum kg_err kg_campaign_validate(const struct kg_campaign *c, unsigned fields, b
     if ((fields & KG_C_EMPLOYER_ID) && c->employer_id && !kg_id_valid(c->employer_id))
         FAIL("employer_id", "must be an id (a UUID)");
     if ((fields & KG_C_WORKPLACE_IDS) && !ids_ok(&c->workplace_ids, KG_MAX_CAMPAIGN_WORKPLACES))
-        FAIL("workplace_ids", "must be a list of at most 1000 workplace ids, none repeated");
+        FAIL("workplace_ids", "must be a list of at most 20000 workplace ids, none repeated");
     if ((fields & KG_C_STAGE) && !kg_in_set(kg_campaign_stages, c->stage))
         FAIL("stage", "is not one of research, committee, charting, majority, public, "
                       "recognition, bargaining, won, lost, paused");

@@ -24,7 +24,7 @@ extern const char *const kg_test_kinds[];      /* petition sticker_day photo_boa
 
 /* Caps (items; text caps are in code points). */
 enum {
-    KG_MAX_CAMPAIGN_WORKPLACES = 1000,
+    KG_MAX_CAMPAIGN_WORKPLACES = 20000,
     KG_MAX_CAMPAIGN_ORGANIZERS = 200,
     KG_MAX_CONV_ISSUES = 50,
     KG_MAX_TEST_PARTICIPANTS = 20000,

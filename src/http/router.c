@@ -62,7 +62,7 @@ void kg_router_add(struct kg_router *r, const char *method, const char *pattern,
     memset(c, 0, sizeof(*c));
     c->storage = kg_xstrdup(pattern);
     c->route = (struct kg_route){
-        method, pattern, fn, NULL, max_body ? max_body : r->default_max_body, (unsigned)r->n};
+        method, pattern, fn, NULL, max_body ? max_body : r->default_max_body, 0, (unsigned)r->n};
     const char *p = c->storage;
     while (*p == '/' && c->n_segs < MAX_SEGS) {
         p++;
@@ -151,6 +151,12 @@ const struct kg_route *kg_router_find(struct kg_router *r, struct kg_req *req, i
 void kg_router_refuse(struct kg_router *r, struct kg_req *req, struct kg_resp *resp, int status)
 {
     r->fallback(r->ctx, req, resp, status);
+}
+
+void kg_router_set_memory(struct kg_router *r, size_t bytes)
+{
+    if (r->n)
+        r->routes[r->n - 1].route.memory = bytes;
 }
 
 void *kg_router_ctx(const struct kg_router *r)

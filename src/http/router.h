@@ -70,7 +70,8 @@ struct kg_route {
     void (*fn)(void *ctx, struct kg_req *req, struct kg_resp *resp);
     const struct kg_body_sink *sink; /* instead of fn, for streamed bodies */
     size_t max_body;                 /* 0 = the router's default */
-    unsigned index;                  /* position in the table, for metrics */
+    size_t memory;  /* a request arena budget above the server's (0 = the server's) */
+    unsigned index; /* position in the table, for metrics */
 };
 
 struct kg_router;
@@ -97,6 +98,8 @@ void kg_router_dispatch(struct kg_router *r, struct kg_req *req, struct kg_resp 
  * 404, 405 or 413 when there is none (answer with kg_router_refuse). */
 const struct kg_route *kg_router_find(struct kg_router *r, struct kg_req *req, int *status);
 void kg_router_refuse(struct kg_router *r, struct kg_req *req, struct kg_resp *resp, int status);
+/* Lets the last route registered use up to bytes of request memory (a whole-org chart). */
+void kg_router_set_memory(struct kg_router *r, size_t bytes);
 /* The ctx given to kg_router_new (what a sink's begin receives). */
 void *kg_router_ctx(const struct kg_router *r);
 /* The body limit for a request before it is read (the largest among routes of that path). */

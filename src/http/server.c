@@ -206,6 +206,8 @@ static enum MHD_Result first_call(struct kg_server *s, struct MHD_Connection *c,
     st->route = kg_router_find(s->router, &st->req, &st->refuse);
     if (st->route)
         st->route_index = st->route->index;
+    if (st->route && st->route->memory > st->arena.budget)
+        st->arena.budget = st->route->memory;
     if (st->route && st->route->sink) {
         struct kg_resp resp = {0};
         st->sink = st->route->sink->begin(kg_router_ctx(s->router), &st->req, &resp);

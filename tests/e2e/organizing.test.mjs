@@ -525,7 +525,7 @@ describe('the organizing core over HTTP', () => {
         assert.equal(tasks.filter((t) => t.conversation_id === id).length, 1);
     });
 
-    test('the issue ranking: people, mentions, mean intensity, score, share; by score', async () => {
+    test('the issue ranking: people, mentions, mean intensity, score, share', async () => {
         const names = { I_ot: 'Unpaid overtime', I_heat: 'Heat', I_har: 'Harassment',
                         I_can: 'Canteen' };
         const want = rankingRef(names);

@@ -48,6 +48,8 @@ struct kg_import {
     int64_t line;          /* physical line being fed (1-based) */
     int64_t record_line;   /* line where the current record started */
     bool in_record;        /* a record has started and not yet ended */
+    bool skip_line;        /* skipping the rest of a malformed line */
+    bool pending_cr;       /* the last byte fed was a CR: a CR-only line end, or CRLF split */
     size_t record_bytes;   /* bytes of the record in progress */
     int64_t bytes;
 
@@ -377,7 +379,11 @@ static void take_record(struct kg_import *im)
 {
     int64_t line = im->record_line;
     im->res.rows++;
-    if (im->too_many_cells || im->n_cells > im->n_cols) {
+    if (im->too_many_cells) {
+        add_error(im, line, NULL, "has more than 200 fields");
+        return;
+    }
+    if (im->n_cells > im->n_cols) {
         for (size_t i = im->n_cols; i < im->n_cells; i++)
             if (im->cells[i].len) {
                 add_error(im, line, NULL,
@@ -578,6 +584,10 @@ static bool blank_piece(const char *p, size_t n)
 /* Parses one piece that ends at a newline (or the end of the data). */
 static enum kg_err parse_piece(struct kg_import *im, const char *p, size_t n)
 {
+    if (im->skip_line) {
+        im->skip_line = p[n - 1] != '\n';
+        return KG_OK;
+    }
     /* A record starts on the first non-blank line after the last one ended (libcsv skips
      * blank lines): that is the line to report, even when its first cell spans lines. */
     if (!im->in_record && !blank_piece(p, n)) {
@@ -597,6 +607,9 @@ static enum kg_err parse_piece(struct kg_import *im, const char *p, size_t n)
                   "has malformed quotes (a quote inside an unquoted field, or text after a "
                   "closing quote)");
         reset_parser(im);
+        /* The rest of this line is part of the bad record, even when it arrives later. */
+        im->skip_line = n == 0 || p[n - 1] != '\n';
+        return KG_OK;
     }
     if (im->in_record)
         im->record_bytes += n;
@@ -614,7 +627,7 @@ static enum kg_err parse_piece(struct kg_import *im, const char *p, size_t n)
     return KG_OK;
 }
 
-static enum kg_err feed_lines(struct kg_import *im, const char *data, size_t n)
+static enum kg_err feed_pieces(struct kg_import *im, const char *data, size_t n)
 {
     while (n) {
         const char *nl = memchr(data, '\n', n);
@@ -630,6 +643,47 @@ static enum kg_err feed_lines(struct kg_import *im, const char *data, size_t n)
     return KG_OK;
 }
 
+/*
+ * Old spreadsheets end lines with a lone CR, which libcsv takes as the end of a record: such
+ * CRs become LF here, so that lines are counted the same whatever the line ends. (A lone CR
+ * inside a quoted cell becomes a newline too.) A CR at the end of a push waits to see whether
+ * LF follows.
+ */
+static enum kg_err feed_lines(struct kg_import *im, const char *data, size_t n)
+{
+    char buf[8192];
+    size_t o = 0;
+    enum kg_err e = KG_OK;
+    for (size_t i = 0; i < n && !e; i++) {
+        char ch = data[i];
+        if (im->pending_cr) {
+            im->pending_cr = false;
+            buf[o++] = ch == '\n' ? '\r' : '\n';
+        }
+        if (ch == '\r') {
+            im->pending_cr = true;
+            continue;
+        }
+        buf[o++] = ch;
+        if (o >= sizeof(buf) - 2) {
+            e = feed_pieces(im, buf, o);
+            o = 0;
+        }
+    }
+    if (!e && o)
+        e = feed_pieces(im, buf, o);
+    return e;
+}
+
+/* The end of the file: a CR still waiting is a line end. */
+static enum kg_err flush_cr(struct kg_import *im)
+{
+    if (!im->pending_cr)
+        return KG_OK;
+    im->pending_cr = false;
+    return feed_pieces(im, "\n", 1);
+}
+
 static bool looks_binary(const char *p, size_t n)
 {
     return memchr(p, '\0', n) != NULL;
@@ -643,7 +697,13 @@ enum kg_err kg_import_feed(struct kg_import *im, const char *data, size_t n)
     if (!im->csv_ready) {
         /* Hold the first line until it is complete: it decides the separator, and a NUL in
          * it means the file is not text. Only the first line is held, whatever the push. */
-        const char *nl = memchr(data, '\n', n);
+        const char *nl = data;
+        while (nl < data + n && *nl != '\n' && *nl != '\r')
+            nl++;
+        if (nl == data + n)
+            nl = NULL;
+        else if (*nl == '\r' && nl + 1 < data + n && nl[1] == '\n')
+            nl++; /* CRLF: the line ends after the LF */
         size_t head = nl ? (size_t)(nl - data) + 1 : n;
         if (kg_buf_append(&im->pending, data, head) != KG_OK)
             return fail_file(im, "the first line is longer than 1 MiB: is this a CSV file?");
@@ -683,6 +743,8 @@ enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg
         reset_parser(im);
         e = feed_lines(im, p, len);
     }
+    if (!e && !im->failed)
+        e = flush_cr(im);
     if (!e && !im->failed) {
         int rc = csv_fini(&im->csv, on_field, on_record, im);
         if (rc != 0 && !im->failed) {

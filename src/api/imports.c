@@ -117,8 +117,9 @@ static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
         if (e == KG_ETOOBIG)
             return kg_api_fail(c, e, NULL,
                                kg_arena_printf(c->a,
-                                               "the file is larger than this server accepts; "
-                                               "%lld people were imported before it stopped",
+                                               "the file is larger than this server accepts "
+                                               "(kamgar serve --max-import-mb); people imported "
+                                               "before it stopped: %lld",
                                                (long long)applied));
         return e;
     }

@@ -199,8 +199,17 @@ static enum MHD_Result first_call(struct kg_server *s, struct MHD_Connection *c,
     kg_buf_init(&st->body, limit);
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
     int64_t n;
-    if (cl && kg_parse_i64(cl, strlen(cl), 0, INT64_MAX, &n) == KG_OK && (uint64_t)n > limit)
-        return send_simple(c, st, 413, too_big_json);
+    if (cl && kg_parse_i64(cl, strlen(cl), 0, INT64_MAX, &n) == KG_OK && (uint64_t)n > limit) {
+        /*
+         * Answering before the body is read makes the kernel reset the connection while the
+         * client still sends, and the client may never see the 413. A body up to 64 MiB too
+         * big is read and dropped so the answer arrives; a bigger one is refused at once.
+         */
+        if ((uint64_t)n - limit > (64u << 20))
+            return send_simple(c, st, 413, too_big_json);
+        st->too_big = true;
+        return MHD_YES;
+    }
     if (!read_request(s, c, st, url, method))
         return send_simple(c, st, 500, internal_json);
     st->route = kg_router_find(s->router, &st->req, &st->refuse);

@@ -99,6 +99,9 @@ function rawRequest(method, path, headers, body, chunked = false) {
             if (e.code !== 'EPIPE' && e.code !== 'ECONNRESET')
                 reject(e);
         });
+        // A connection closed without an answer fails the test instead of hanging it.
+        rq.on('close', () => reject(new Error('the connection closed without a response')));
+        rq.setTimeout(20000, () => rq.destroy(new Error('no response within 20 s')));
         if (chunked) {
             const step = 64 * 1024;
             for (let i = 0; i < body.length; i += step)

@@ -288,7 +288,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         cuts[1] = t;
     }
     for (size_t i = 0; i < size; i++)
-        newlines += data[i] == '\n';
+        /* line ends: LF, CRLF, or a lone CR (old spreadsheets) */
+        newlines += data[i] == '\n' || (data[i] == '\r' && (i + 1 == size || data[i + 1] != '\n'));
 
     kg_arena_init(&a, 0);
     run(data, size, NULL, 0, &opts, &a, &whole);

@@ -59,6 +59,7 @@ struct kg_ctx {
     bool authed;
     bool via_cookie;
     struct kg_session session;
+    char token_hash[65]; /* of the token this request authenticated with */
     struct kg_org org;   /* R_ORG routes */
     struct kg_actor who; /* user, org and role */
     /* Error detail for the response when a handler returns an error. */

@@ -62,7 +62,7 @@ enum kg_err kg_auth_session(struct kg_ctx *c)
     }
     if (!token || strlen(token) != 64)
         return kg_api_fail(c, KG_EUNAUTH, NULL, "log in first (no valid session token)");
-    char hash[65];
+    char *hash = c->token_hash;
     token_hash(token, hash);
     int64_t now = kg_unix_now();
     if (!kg_auth_cache_session(c->api->cache, hash, now, c->a, &c->session)) {
@@ -266,8 +266,11 @@ static enum kg_err change_password(struct kg_ctx *c)
     if (e)
         return e;
     e = c->st->ops->user_set_password(c->st, u.id, fresh);
+    if (!e) /* whoever else held a session (a lost phone, a thief) is logged out */
+        e = c->st->ops->session_delete_others(c->st, u.id, c->token_hash);
     if (e)
         return e;
+    kg_auth_cache_drop_user(c->api->cache, u.id);
     audit_user(c, &u, "user.password");
     return kg_api_no_content(c);
 }

@@ -178,6 +178,19 @@ void kg_auth_cache_drop_session(struct kg_auth_cache *c, const char *token_hash)
     pthread_mutex_unlock(&c->lock);
 }
 
+void kg_auth_cache_drop_user(struct kg_auth_cache *c, const char *user_id)
+{
+    pthread_mutex_lock(&c->lock);
+    for (unsigned i = 0; i < c->n; i++) {
+        struct slot *s = &c->slots[i];
+        if (s->kind == SESSION && s->session.user.id && strcmp(s->session.user.id, user_id) == 0) {
+            kg_arena_release(&s->mem);
+            s->kind = EMPTY;
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+}
+
 static bool org_key(char *out, size_t cap, const char *user_id, const char *key)
 {
     int n = snprintf(out, cap, "%s/%s", user_id, key);

@@ -27,6 +27,8 @@ bool kg_auth_cache_session(struct kg_auth_cache *c, const char *token_hash, int6
 void kg_auth_cache_put_session(struct kg_auth_cache *c, const char *token_hash,
                                const struct kg_session *s, int64_t now);
 void kg_auth_cache_drop_session(struct kg_auth_cache *c, const char *token_hash);
+/* Forgets every session of the user (after a password change). */
+void kg_auth_cache_drop_user(struct kg_auth_cache *c, const char *user_id);
 
 /* A copy of the org that org_key (id or slug) names for user_id, with the user's role. */
 bool kg_auth_cache_org(struct kg_auth_cache *c, const char *user_id, const char *org_key,

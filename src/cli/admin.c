@@ -252,11 +252,12 @@ static int user_passwd(struct kg_store *s, struct kg_arena *a, const char *email
     if (!get_password(pwfile, password, sizeof(password), &generated) ||
         !hash_password(password, h))
         return KG_EXIT_USER;
-    if (s->ops->user_set_password(s, u.id, h) != KG_OK) {
+    if (s->ops->user_set_password(s, u.id, h) != KG_OK ||
+        s->ops->session_delete_others(s, u.id, NULL) != KG_OK) {
         kg_cli_err("could not set the password");
         return KG_EXIT_USER;
     }
-    printf("password set for %s\n", email);
+    printf("password set for %s; their sessions are ended\n", email);
     if (generated)
         printf("password (shown once): %s\n", password);
     sodium_memzero(password, sizeof(password));

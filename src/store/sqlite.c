@@ -910,6 +910,26 @@ out:
     return err;
 }
 
+static enum kg_err session_delete_others(struct kg_store *s, const char *user_id,
+                                         const char *keep_hash)
+{
+    struct sqlite_conn *c = NULL;
+    int changes = 0;
+    enum kg_err err = kg_sqlite_acquire(s, &c);
+    if (err)
+        goto out;
+    sqlite3_stmt *st = kg_sqlite_stmt(c, SQ_SESSION_DELETE_OTHERS);
+    err = KG_EIO;
+    if (!st)
+        goto out;
+    kg_sqlite_bind_text(st, 1, user_id);
+    kg_sqlite_bind_text(st, 2, keep_hash);
+    err = kg_sqlite_write_one(c, st, &changes);
+out:
+    kg_sqlite_release(s, c);
+    return err;
+}
+
 static void read_member(struct sqlite_row *r, struct kg_membership *m)
 {
     m->org_id = kg_sqlite_row_text(r);
@@ -1710,6 +1730,7 @@ static const struct kg_store_ops sqlite_ops = {
     .session_create = session_create,
     .session_get = session_get,
     .session_delete = session_delete,
+    .session_delete_others = session_delete_others,
     .user_memberships = user_memberships,
     .org_resolve = org_resolve,
     .org_create = org_create,

@@ -303,6 +303,8 @@
                       "WHERE s.token_hash = ?1")                                                   \
     X(SQ_SESSION_TOUCH, "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1")             \
     X(SQ_SESSION_DELETE, "DELETE FROM sessions WHERE token_hash = ?1")                             \
+    X(SQ_SESSION_DELETE_OTHERS, "DELETE FROM sessions WHERE user_id = ?1 AND "                     \
+                                "token_hash IS NOT ?2")                                            \
     X(SQ_SESSION_PURGE, "DELETE FROM sessions WHERE expires_at <= ?1")                             \
     X(SQ_USER_MEMBERSHIPS, "SELECT " MEMBER_COLS " FROM memberships m "                            \
                            "JOIN orgs o ON o.id = m.org_id JOIN users u ON u.id = m.user_id "      \

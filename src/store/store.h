@@ -113,6 +113,9 @@ struct kg_store_ops {
     enum kg_err (*session_get)(struct kg_store *s, const char *token_hash, int64_t now,
                                int64_t idle_secs, struct kg_arena *a, struct kg_session *out);
     enum kg_err (*session_delete)(struct kg_store *s, const char *token_hash);
+    /* Ends every session of the user except keep_hash (may be NULL): after a password change. */
+    enum kg_err (*session_delete_others)(struct kg_store *s, const char *user_id,
+                                         const char *keep_hash);
     /* The orgs the user belongs to, with role (org_* fields filled). */
     enum kg_err (*user_memberships)(struct kg_store *s, const char *user_id, struct kg_arena *a,
                                     struct kg_membership **out, size_t *n);

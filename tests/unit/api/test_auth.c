@@ -477,14 +477,21 @@ static void test_change_password(void **state)
                      "password\"}",
                      "%s", path),
             403, "forbidden", NULL);
-    /* None of the refused attempts changed it. */
-    H_STATUS(login(env, "activist@acme.org", H_PASSWORD), 200);
+    /* None of the refused attempts changed it. That login is a second session (another
+     * phone), which the change must end while the session that made it goes on. */
+    struct h_resp *other = login(env, "activist@acme.org", H_PASSWORD);
+    H_STATUS(other, 200);
+    const char *other_tok = h_jstr(other->json, "token");
+    assert_non_null(other_tok);
+    H_STATUS(h_as(env, other_tok, "GET", NULL, "/api/v1/auth/me"), 200);
 
     struct h_resp *r = h_cookie(env, tok, csrf, "PUT",
                                 "{\"current_password\":\"" H_PASSWORD
                                 "\",\"new_password\":\"a brand new password\"}",
                                 "%s", path);
     H_STATUS(r, 204);
+    H_ERROR(h_as(env, other_tok, "GET", NULL, "/api/v1/auth/me"), 401, "unauthorized", NULL);
+    H_STATUS(h_as(env, tok, "GET", NULL, "/api/v1/auth/me"), 200);
     H_ERROR(login(env, "activist@acme.org", H_PASSWORD), 401, "unauthorized", NULL);
     H_STATUS(login(env, "activist@acme.org", "a brand new password"), 200);
 }

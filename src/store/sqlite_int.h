@@ -126,11 +126,11 @@
                           "target_committee_pct = ?10, public_threshold_pct = ?11, "               \
                           "starts_on = ?12, ends_on = ?13, updated_at = ?14 "                      \
                           "WHERE id = ?1 AND org_id = ?2")                                         \
-    /* A campaign with cards is never deleted: that would erase its tamper-evident ledger. */  \
+    /* A campaign with cards is never deleted: that would erase its tamper-evident ledger. */      \
     X(SQ_CAMPAIGN_DELETE, "DELETE FROM campaigns WHERE id = ?1 AND org_id = ?2 AND NOT EXISTS "    \
                           "(SELECT 1 FROM card_ledger WHERE campaign_id = ?1)")                    \
-    X(SQ_CAMPAIGN_HAS_CARDS, "SELECT 1 FROM card_ledger l JOIN campaigns c ON c.id = "            \
-                             "l.campaign_id WHERE l.campaign_id = ?1 AND c.org_id = ?2 LIMIT 1")  \
+    X(SQ_CAMPAIGN_HAS_CARDS, "SELECT 1 FROM card_ledger l JOIN campaigns c ON c.id = "             \
+                             "l.campaign_id WHERE l.campaign_id = ?1 AND c.org_id = ?2 LIMIT 1")   \
     X(SQ_CAMPAIGN_COUNT, "SELECT count(*) FROM campaigns WHERE org_id = ?1")                       \
     X(SQ_CAMPAIGN_PAGE, "SELECT " CAMPAIGN_COLS " FROM campaigns c WHERE c.org_id = ?1 "           \
                         "ORDER BY c.name COLLATE NOCASE, c.id LIMIT ?2 OFFSET ?3")                 \

@@ -93,8 +93,7 @@ struct kg_store_ops {
     /* --- users, sessions --- */
     /* Creates a user. password_hash is an argon2id string (libsodium crypto_pwhash_str). */
     enum kg_err (*user_create)(struct kg_store *s, const struct kg_user *u,
-                               const char *password_hash, struct kg_arena *a,
-                               struct kg_user *out);
+                               const char *password_hash, struct kg_arena *a, struct kg_user *out);
     /* By email (case-insensitive). *hash gets the password hash. */
     enum kg_err (*user_by_email)(struct kg_store *s, const char *email, struct kg_arena *a,
                                  struct kg_user *out, const char **hash);
@@ -103,9 +102,8 @@ struct kg_store_ops {
     enum kg_err (*user_set_password)(struct kg_store *s, const char *user_id,
                                      const char *password_hash);
     /* Stores a session under the hash of its token (32 bytes, hex in token_hash). */
-    enum kg_err (*session_create)(struct kg_store *s, const char *token_hash,
-                                  const char *user_id, const char *csrf, int64_t now,
-                                  int64_t expires_at);
+    enum kg_err (*session_create)(struct kg_store *s, const char *token_hash, const char *user_id,
+                                  const char *csrf, int64_t now, int64_t expires_at);
     /*
      * Looks up a session by token hash; KG_ENOTFOUND when missing, expired at expires_at,
      * or idle for longer than idle_secs. Touches last_seen_at (at most once a minute).
@@ -137,9 +135,8 @@ struct kg_store_ops {
                             struct kg_page *pg, struct kg_org **out, size_t *n);
 
     /* --- members (admins only; the store checks) --- */
-    enum kg_err (*member_list)(struct kg_store *s, const struct kg_actor *who,
-                               struct kg_arena *a, struct kg_page *pg,
-                               struct kg_membership **out, size_t *n);
+    enum kg_err (*member_list)(struct kg_store *s, const struct kg_actor *who, struct kg_arena *a,
+                               struct kg_page *pg, struct kg_membership **out, size_t *n);
     /* Adds (or changes the role of) the user with that email; creates the user without a
      * password when missing (they set one with `kamgar user passwd`). */
     enum kg_err (*member_put)(struct kg_store *s, const struct kg_actor *who, const char *user_id,
@@ -172,13 +169,11 @@ struct kg_store_ops {
     enum kg_err (*employer_get)(struct kg_store *s, const struct kg_actor *who, const char *id,
                                 struct kg_arena *a, struct kg_employer *out);
     enum kg_err (*employer_update)(struct kg_store *s, const struct kg_actor *who,
-                                   const struct kg_employer *e, unsigned fields,
-                                   struct kg_arena *a, struct kg_employer *out);
-    enum kg_err (*employer_delete)(struct kg_store *s, const struct kg_actor *who,
-                                   const char *id);
-    enum kg_err (*employer_list)(struct kg_store *s, const struct kg_actor *who,
-                                 struct kg_arena *a, struct kg_page *pg,
-                                 struct kg_employer **out, size_t *n);
+                                   const struct kg_employer *e, unsigned fields, struct kg_arena *a,
+                                   struct kg_employer *out);
+    enum kg_err (*employer_delete)(struct kg_store *s, const struct kg_actor *who, const char *id);
+    enum kg_err (*employer_list)(struct kg_store *s, const struct kg_actor *who, struct kg_arena *a,
+                                 struct kg_page *pg, struct kg_employer **out, size_t *n);
 
     enum kg_err (*workplace_create)(struct kg_store *s, const struct kg_actor *who,
                                     const struct kg_workplace *w, struct kg_arena *a,
@@ -188,12 +183,11 @@ struct kg_store_ops {
     enum kg_err (*workplace_update)(struct kg_store *s, const struct kg_actor *who,
                                     const struct kg_workplace *w, unsigned fields,
                                     struct kg_arena *a, struct kg_workplace *out);
-    enum kg_err (*workplace_delete)(struct kg_store *s, const struct kg_actor *who,
-                                    const char *id);
+    enum kg_err (*workplace_delete)(struct kg_store *s, const struct kg_actor *who, const char *id);
     /* employer_id NULL = all. */
     enum kg_err (*workplace_list)(struct kg_store *s, const struct kg_actor *who,
-                                  const char *employer_id, struct kg_arena *a,
-                                  struct kg_page *pg, struct kg_workplace **out, size_t *n);
+                                  const char *employer_id, struct kg_arena *a, struct kg_page *pg,
+                                  struct kg_workplace **out, size_t *n);
 
     enum kg_err (*unit_create)(struct kg_store *s, const struct kg_actor *who,
                                const struct kg_unit *u, struct kg_arena *a, struct kg_unit *out,
@@ -275,22 +269,19 @@ struct kg_store_ops {
                                    const struct kg_campaign *in, unsigned fields,
                                    struct kg_arena *a, struct kg_campaign *out,
                                    struct kg_conflict *c);
-    enum kg_err (*campaign_delete)(struct kg_store *s, const struct kg_actor *who,
-                                   const char *id);
-    enum kg_err (*campaign_list)(struct kg_store *s, const struct kg_actor *who,
-                                 struct kg_arena *a, struct kg_page *pg,
-                                 struct kg_campaign **out, size_t *n);
-    enum kg_err (*campaign_stages)(struct kg_store *s, const struct kg_actor *who,
-                                   const char *id, struct kg_arena *a,
-                                   struct kg_stage_change **out, size_t *n);
+    enum kg_err (*campaign_delete)(struct kg_store *s, const struct kg_actor *who, const char *id);
+    enum kg_err (*campaign_list)(struct kg_store *s, const struct kg_actor *who, struct kg_arena *a,
+                                 struct kg_page *pg, struct kg_campaign **out, size_t *n);
+    enum kg_err (*campaign_stages)(struct kg_store *s, const struct kg_actor *who, const char *id,
+                                   struct kg_arena *a, struct kg_stage_change **out, size_t *n);
 
     /* The issue catalogue. Names are unique per org (case-insensitive): KG_ECONFLICT. */
     enum kg_err (*issue_create)(struct kg_store *s, const struct kg_actor *who,
-                                const struct kg_issue *in, struct kg_arena *a,
-                                struct kg_issue *out, bool *created, struct kg_conflict *c);
+                                const struct kg_issue *in, struct kg_arena *a, struct kg_issue *out,
+                                bool *created, struct kg_conflict *c);
     enum kg_err (*issue_update)(struct kg_store *s, const struct kg_actor *who,
-                                const struct kg_issue *in, struct kg_arena *a,
-                                struct kg_issue *out, struct kg_conflict *c);
+                                const struct kg_issue *in, struct kg_arena *a, struct kg_issue *out,
+                                struct kg_conflict *c);
     enum kg_err (*issue_delete)(struct kg_store *s, const struct kg_actor *who, const char *id);
     enum kg_err (*issue_list)(struct kg_store *s, const struct kg_actor *who, struct kg_arena *a,
                               struct kg_issue **out, size_t *n);
@@ -309,13 +300,11 @@ struct kg_store_ops {
                                        struct kg_conflict *c);
     /* An ACTIVIST sees only conversations about people assigned to them, and notes only of
      * conversations they logged themselves; a VIEWER never gets notes (NULL). */
-    enum kg_err (*conversation_get)(struct kg_store *s, const struct kg_actor *who,
-                                    const char *id, struct kg_arena *a,
-                                    struct kg_conversation *out);
+    enum kg_err (*conversation_get)(struct kg_store *s, const struct kg_actor *who, const char *id,
+                                    struct kg_arena *a, struct kg_conversation *out);
     enum kg_err (*conversation_list)(struct kg_store *s, const struct kg_actor *who,
                                      const struct kg_conversation_filter *f, struct kg_arena *a,
-                                     struct kg_page *pg, struct kg_conversation **out,
-                                     size_t *n);
+                                     struct kg_page *pg, struct kg_conversation **out, size_t *n);
     /* A person's assessments, newest first (by happened_at). Same visibility as person_get. */
     enum kg_err (*assessment_history)(struct kg_store *s, const struct kg_actor *who,
                                       const char *person_id, struct kg_arena *a,
@@ -346,8 +335,8 @@ struct kg_store_ops {
                              const char *campaign_id, struct kg_arena *a, struct kg_page *pg,
                              struct kg_card **out, size_t *n);
     enum kg_err (*card_revoke)(struct kg_store *s, const struct kg_actor *who,
-                               const char *campaign_id, const char *card_id,
-                               const char *revoked_on, struct kg_arena *a, struct kg_card *out);
+                               const char *campaign_id, const char *card_id, const char *revoked_on,
+                               struct kg_arena *a, struct kg_card *out);
     enum kg_err (*card_verify)(struct kg_store *s, const struct kg_actor *who,
                                const char *campaign_id, struct kg_arena *a,
                                struct kg_card_verify *out);
@@ -357,11 +346,9 @@ struct kg_store_ops {
      * key "total"; kg_test_finish derives the rest. */
     enum kg_err (*test_create)(struct kg_store *s, const struct kg_actor *who,
                                const struct kg_structure_test *in, struct kg_arena *a,
-                               struct kg_structure_test *out, bool *created,
-                               struct kg_conflict *c);
-    enum kg_err (*test_get)(struct kg_store *s, const struct kg_actor *who,
-                            const char *campaign_id, const char *id, struct kg_arena *a,
-                            struct kg_structure_test *out);
+                               struct kg_structure_test *out, bool *created, struct kg_conflict *c);
+    enum kg_err (*test_get)(struct kg_store *s, const struct kg_actor *who, const char *campaign_id,
+                            const char *id, struct kg_arena *a, struct kg_structure_test *out);
     enum kg_err (*test_list)(struct kg_store *s, const struct kg_actor *who,
                              const char *campaign_id, struct kg_arena *a,
                              struct kg_structure_test **out, size_t *n);
@@ -381,8 +368,8 @@ struct kg_store_ops {
                                struct kg_task *out, struct kg_conflict *c);
     enum kg_err (*task_delete)(struct kg_store *s, const struct kg_actor *who, const char *id);
     enum kg_err (*task_list)(struct kg_store *s, const struct kg_actor *who,
-                             const struct kg_task_filter *f, struct kg_arena *a,
-                             struct kg_page *pg, struct kg_task **out, size_t *n);
+                             const struct kg_task_filter *f, struct kg_arena *a, struct kg_page *pg,
+                             struct kg_task **out, size_t *n);
 
     /*
      * The chart's counts (any role; counts only). by = NULL or "unit": one row per unit of the
@@ -414,8 +401,8 @@ struct kg_store {
  * migrations in one transaction. A file that is not a kamgar database is KG_EINVAL with a
  * message in errmsg (size errlen). *out is owned by the caller: close with ops->close.
  */
-enum kg_err kg_store_sqlite_open(const char *path, bool create, struct kg_store **out,
-                                 char *errmsg, size_t errlen) KG_MUST_CHECK;
+enum kg_err kg_store_sqlite_open(const char *path, bool create, struct kg_store **out, char *errmsg,
+                                 size_t errlen) KG_MUST_CHECK;
 
 /* A fresh random UUID v4 (libsodium randombytes) into out[37]. */
 void kg_store_new_id(char out[KG_ID_LEN + 1]);

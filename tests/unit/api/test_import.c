@@ -1139,7 +1139,9 @@ static void test_bad_files(void **state)
     x = run_str(f, &SKIP, "name,phone");
     FILE_ERROR(x, "finish", "the file has a header but no rows");
     x = run_fixture(f, &SKIP, "binary.png");
-    FILE_ERROR(x, "feed", "the file is not CSV text (it has NUL bytes or is not UTF-8): save the spreadsheet as \"CSV UTF-8\" and import that");
+    FILE_ERROR(x, "feed",
+               "the file is not CSV text (it has NUL bytes or is not UTF-8): save the spreadsheet "
+               "as \"CSV UTF-8\" and import that");
     x = run_str(f, &SKIP, "\xEF\xBB\xBF");
     FILE_ERROR(x, "finish", "the file is empty");
     x = run_str(f, &SKIP, "\r\n\n\r\n");
@@ -1149,7 +1151,9 @@ static void test_bad_files(void **state)
                "no column holds the name (call it \"name\" or \"full_name\", or use "
                "--map COLUMN=full_name)");
     x = run_str(f, &SKIP, "na\xffme,phone\nA,0300 7654321\n");
-    FILE_ERROR(x, "feed", "the file is not CSV text (it has NUL bytes or is not UTF-8): save the spreadsheet as \"CSV UTF-8\" and import that");
+    FILE_ERROR(x, "feed",
+               "the file is not CSV text (it has NUL bytes or is not UTF-8): save the spreadsheet "
+               "as \"CSV UTF-8\" and import that");
     x = run_str(f, &SKIP, "\"name,phone\nA,0300 7654321\n");
     FILE_ERROR(x, "finish", "the header line has an unterminated quote");
     x = run_str(f, &SKIP, "na\"me,phone\nA,0300 7654321\n");
@@ -1728,7 +1732,8 @@ static void test_http_bad_files(void **state)
     } v[] = {
         {"empty.csv", "the file is empty"},
         {"header_only.csv", "the file has a header but no rows"},
-        {"binary.png", "the file is not CSV text (it has NUL bytes or is not UTF-8): save the spreadsheet as \"CSV UTF-8\" and import that"},
+        {"binary.png", "the file is not CSV text (it has NUL bytes or is not UTF-8): save the "
+                       "spreadsheet as \"CSV UTF-8\" and import that"},
     };
     for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
         size_t len;

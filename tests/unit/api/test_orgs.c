@@ -193,9 +193,9 @@ static void test_registration_null_clears(void **state)
     struct fx *f = *state;
     struct h_env *env = f->env;
     const char *t = f->w.t_admin;
-    struct h_resp *r = h_as(env, t, "PATCH",
-                            "{\"registration\":{\"status\":\"registered\",\"number\":\"R-1\"}}",
-                            "/api/v1/orgs/acme");
+    struct h_resp *r =
+        h_as(env, t, "PATCH", "{\"registration\":{\"status\":\"registered\",\"number\":\"R-1\"}}",
+             "/api/v1/orgs/acme");
     H_STATUS(r, 200);
     H_JSTR(r->json, "registration.number", "R-1");
     r = h_as(env, t, "PATCH", "{\"registration\":null}", "/api/v1/orgs/acme");

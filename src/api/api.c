@@ -471,6 +471,7 @@ struct kg_api *kg_api_new(const struct kg_api_config *cfg, struct kg_store *stor
     kg_api_conversation_routes(api);
     kg_api_card_routes(api);
     kg_api_task_routes(api);
+    kg_api_petition_routes(api);
     api->metrics = kg_metrics_new(kg_router_count(api->router));
     return api;
 }

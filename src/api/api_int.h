@@ -95,6 +95,8 @@ void kg_api_campaign_routes(struct kg_api *api); /* campaigns, committee, tests,
 void kg_api_conversation_routes(struct kg_api *api); /* conversations, assessments, issues */
 void kg_api_card_routes(struct kg_api *api);
 void kg_api_task_routes(struct kg_api *api);
+/* Petitions: the admin API and signature reads (the public-pages issue). */
+void kg_api_petition_routes(struct kg_api *api);
 
 /* Responds with v (which it takes ownership of). KG_ETOOBIG when it cannot be serialised. */
 enum kg_err kg_api_json(struct kg_ctx *c, int status, json_t *v) KG_MUST_CHECK;

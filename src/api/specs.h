@@ -25,3 +25,8 @@ extern const struct kg_jspec kg_card_spec[];
 extern const struct kg_jspec kg_card_verify_spec[];
 extern const struct kg_jspec kg_test_spec[];
 extern const struct kg_jspec kg_task_spec[];
+
+/* Petitions (petitions.c): a petition (signature_count read-only) and a signature as the
+ * org's admins read it (all read-only; the signer's ip_hash is not shown). */
+extern const struct kg_jspec kg_petition_spec[];
+extern const struct kg_jspec kg_signature_spec[];

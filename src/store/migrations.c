@@ -480,6 +480,56 @@ static const char *const migrations[] = {
     "    (SELECT id FROM conversations WHERE person_id = new.id)"
     "    AND unit_id IS NOT new.unit_id;"
     "END;",
+    /* 3: petitions and their signatures (the public-pages issue). The slug is unique on the
+     * server (public URLs are /p/{slug}). signature_count is kept by the store in the same
+     * transaction as each insert, so the public page reads one row. A signer is counted once
+     * per petition by phone and by email (the partial unique indexes); signatures keep the
+     * petition (no cascade): they are people's data and are exported before it goes. */
+    "CREATE TABLE petitions ("
+    "  id TEXT PRIMARY KEY,"
+    "  org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+    "  slug TEXT NOT NULL UNIQUE,"
+    "  title TEXT NOT NULL,"
+    "  body TEXT NOT NULL DEFAULT '',"
+    "  target TEXT,"
+    "  goal INTEGER NOT NULL CHECK (goal >= 1),"
+    "  status TEXT NOT NULL CHECK (status IN ('draft', 'open', 'closed')),"
+    "  campaign_id TEXT REFERENCES campaigns(id) ON DELETE SET NULL,"
+    "  ask_email INTEGER NOT NULL DEFAULT 0,"
+    "  ask_phone INTEGER NOT NULL DEFAULT 0,"
+    "  ask_city INTEGER NOT NULL DEFAULT 0,"
+    "  ask_employer INTEGER NOT NULL DEFAULT 0,"
+    "  consent_text TEXT,"
+    "  signature_count INTEGER NOT NULL DEFAULT 0,"
+    "  created_by TEXT,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL"
+    ");"
+    "CREATE INDEX petitions_org ON petitions(org_id, created_at, id);"
+    "CREATE INDEX petitions_campaign ON petitions(campaign_id) WHERE campaign_id IS NOT NULL;"
+    "CREATE TABLE petition_signatures ("
+    "  rid INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL UNIQUE,"
+    "  petition_id TEXT NOT NULL REFERENCES petitions(id),"
+    "  org_id TEXT NOT NULL,"
+    "  full_name TEXT NOT NULL,"
+    "  phone TEXT,"
+    "  email TEXT,"
+    "  city TEXT,"
+    "  employer TEXT,"
+    "  consent_given INTEGER NOT NULL,"
+    "  consent_text_version TEXT,"
+    "  ip_hash TEXT,"
+    "  person_id TEXT REFERENCES people(id) ON DELETE SET NULL,"
+    "  created_at TEXT NOT NULL"
+    ");"
+    "CREATE INDEX petition_signatures_list ON petition_signatures(petition_id, rid);"
+    "CREATE UNIQUE INDEX petition_signatures_phone ON petition_signatures(petition_id, phone)"
+    "  WHERE phone IS NOT NULL;"
+    "CREATE UNIQUE INDEX petition_signatures_email ON petition_signatures(petition_id, email)"
+    "  WHERE email IS NOT NULL;"
+    "CREATE INDEX petition_signatures_person ON petition_signatures(person_id)"
+    "  WHERE person_id IS NOT NULL;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

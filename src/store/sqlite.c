@@ -1801,6 +1801,15 @@ static const struct kg_store_ops sqlite_ops = {
     .task_list = kg_sqlite_task_list,
     .chart_counts = kg_sqlite_chart_counts,
     .ranking_counts = kg_sqlite_ranking_counts,
+    .petition_create = kg_sqlite_petition_create,
+    .petition_get = kg_sqlite_petition_get,
+    .petition_update = kg_sqlite_petition_update,
+    .petition_delete = kg_sqlite_petition_delete,
+    .petition_list = kg_sqlite_petition_list,
+    .petition_public = kg_sqlite_petition_public,
+    .signature_add = kg_sqlite_signature_add,
+    .signature_list = kg_sqlite_signature_list,
+    .signature_export = kg_sqlite_signature_export,
 };
 
 static void sqlite_global_config(void)

@@ -273,6 +273,58 @@
                             "WHERE campaign_id = ?1 GROUP BY unit_id) x LEFT JOIN units u "        \
                             "ON u.id = x.unit_id AND u.org_id = ?2")
 
+/* --- petitions and signatures (sqlite_petitions.c) --- */
+
+#define PETITION_COLS                                                                              \
+    "t.id, t.org_id, t.slug, t.title, t.body, t.target, t.goal, t.status, t.campaign_id, "         \
+    "t.ask_email, t.ask_phone, t.ask_city, t.ask_employer, t.consent_text, t.signature_count, "    \
+    "t.created_at, t.updated_at"
+#define SIGNATURE_COLS                                                                             \
+    "g.id, g.petition_id, g.full_name, g.phone, g.email, g.city, g.employer, g.consent_given, "    \
+    "g.consent_text_version, g.ip_hash, g.person_id, g.created_at"
+
+#define SQ_PETITION_STMTS(X)                                                                       \
+    X(SQ_PETITION_GET, "SELECT " PETITION_COLS " FROM petitions t WHERE t.id = ?1 "                \
+                       "AND t.org_id = ?2")                                                        \
+    X(SQ_PETITION_PUBLIC, "SELECT " PETITION_COLS " FROM petitions t WHERE t.slug = ?1 "           \
+                          "AND t.status IN ('open', 'closed')")                                    \
+    X(SQ_PETITION_OWNER, "SELECT org_id FROM petitions WHERE id = ?1")                             \
+    X(SQ_PETITION_BY_SLUG, "SELECT id, org_id FROM petitions WHERE slug = ?1 AND id IS NOT ?2")    \
+    X(SQ_PETITION_INSERT, "INSERT INTO petitions(id, org_id, slug, title, body, target, goal, "    \
+                          "status, campaign_id, ask_email, ask_phone, ask_city, ask_employer, "    \
+                          "consent_text, created_by, created_at, updated_at) VALUES (?1, ?2, "     \
+                          "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)")   \
+    X(SQ_PETITION_UPDATE, "UPDATE petitions SET slug = ?3, title = ?4, body = ?5, target = ?6, "   \
+                          "goal = ?7, status = ?8, campaign_id = ?9, ask_email = ?10, "            \
+                          "ask_phone = ?11, ask_city = ?12, ask_employer = ?13, "                  \
+                          "consent_text = ?14, updated_at = ?16 WHERE id = ?1 AND org_id = ?2")    \
+    X(SQ_PETITION_DELETE, "DELETE FROM petitions WHERE id = ?1 AND org_id = ?2 "                   \
+                          "AND NOT EXISTS (SELECT 1 FROM petition_signatures "                     \
+                          "WHERE petition_id = ?1)")                                               \
+    X(SQ_PETITION_COUNT, "SELECT count(*) FROM petitions WHERE org_id = ?1")                       \
+    X(SQ_PETITION_PAGE, "SELECT " PETITION_COLS " FROM petitions t WHERE t.org_id = ?1 "           \
+                        "ORDER BY t.created_at DESC, t.id LIMIT ?2 OFFSET ?3")                     \
+    X(SQ_PETITION_FOR_SIGN, "SELECT org_id, slug, status FROM petitions WHERE id = ?1")            \
+    X(SQ_PETITION_BUMP, "UPDATE petitions SET signature_count = signature_count + 1 "              \
+                        "WHERE id = ?1")                                                           \
+    X(SQ_SIGNATURE_DUP, "SELECT id FROM petition_signatures WHERE petition_id = ?1 "               \
+                        "AND phone = ?2 UNION ALL SELECT id FROM petition_signatures "             \
+                        "WHERE petition_id = ?1 AND email = ?3 LIMIT 1")                           \
+    X(SQ_SIGNATURE_INSERT, "INSERT INTO petition_signatures(id, petition_id, org_id, "             \
+                           "full_name, phone, email, city, employer, consent_given, "              \
+                           "consent_text_version, ip_hash, person_id, created_at) VALUES (?1, "    \
+                           "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")                  \
+    X(SQ_SIGNATURE_GET, "SELECT " SIGNATURE_COLS " FROM petition_signatures g WHERE g.id = ?1")    \
+    X(SQ_SIGNATURE_COUNT, "SELECT count(*) FROM petition_signatures WHERE petition_id = ?1 "       \
+                          "AND org_id = ?2")                                                       \
+    X(SQ_SIGNATURE_PAGE, "SELECT " SIGNATURE_COLS " FROM petition_signatures g "                   \
+                         "WHERE g.petition_id = ?1 AND g.org_id = ?2 ORDER BY g.rid "              \
+                         "LIMIT ?3 OFFSET ?4")                                                     \
+    X(SQ_SIGNATURE_ALL, "SELECT " SIGNATURE_COLS " FROM petition_signatures g "                    \
+                        "WHERE g.petition_id = ?1 AND g.org_id = ?2 ORDER BY g.rid")               \
+    X(SQ_PERSON_CONSENT, "UPDATE people SET consent_status = 'given', consent_source = ?3, "       \
+                         "consent_at = ?4, updated_at = ?4 WHERE id = ?1 AND org_id = ?2")
+
 /*
  * Every fixed statement of the backend: X(name, sql). Parameters are numbered (?1, ?2 …)
  * and only ever bound, never spliced: no user text reaches SQL text.
@@ -462,7 +514,8 @@
                         "ORDER BY p.full_name COLLATE NOCASE, p.id")                               \
     X(SQ_PTAG_CLEAR, "DELETE FROM person_tags WHERE person_id = ?1")                               \
     X(SQ_PTAG_ADD, "INSERT OR IGNORE INTO person_tags(person_id, tag_id) VALUES (?1, ?2)")         \
-    SQ_ORGANIZING_STMTS(X)
+    SQ_ORGANIZING_STMTS(X)                                                                         \
+    SQ_PETITION_STMTS(X)
 
 enum sq_stmt {
 #define SQ_ENUM(name, sql) name,
@@ -815,3 +868,32 @@ enum kg_err kg_sqlite_chart_counts(struct kg_store *s, const struct kg_actor *wh
 enum kg_err kg_sqlite_ranking_counts(struct kg_store *s, const struct kg_actor *who,
                                      const char *campaign_id, struct kg_arena *a,
                                      struct kg_rank_counts **out, size_t *n);
+
+/* --- sqlite_petitions.c: petitions and their signatures --- */
+enum kg_err kg_sqlite_petition_create(struct kg_store *s, const struct kg_actor *who,
+                                      const struct kg_petition *in, struct kg_arena *a,
+                                      struct kg_petition *out, bool *created,
+                                      struct kg_conflict *c);
+enum kg_err kg_sqlite_petition_get(struct kg_store *s, const struct kg_actor *who, const char *id,
+                                   struct kg_arena *a, struct kg_petition *out);
+enum kg_err kg_sqlite_petition_update(struct kg_store *s, const struct kg_actor *who,
+                                      const struct kg_petition *in, unsigned fields,
+                                      struct kg_arena *a, struct kg_petition *out,
+                                      struct kg_conflict *c);
+enum kg_err kg_sqlite_petition_delete(struct kg_store *s, const struct kg_actor *who,
+                                      const char *id);
+enum kg_err kg_sqlite_petition_list(struct kg_store *s, const struct kg_actor *who,
+                                    struct kg_arena *a, struct kg_page *pg,
+                                    struct kg_petition **out, size_t *n);
+enum kg_err kg_sqlite_petition_public(struct kg_store *s, const char *slug, struct kg_arena *a,
+                                      struct kg_petition *out);
+enum kg_err kg_sqlite_signature_add(struct kg_store *s, const char *petition_id,
+                                    const struct kg_signature *sig, const char *now,
+                                    struct kg_arena *a, struct kg_signature *out, bool *duplicate);
+enum kg_err kg_sqlite_signature_list(struct kg_store *s, const struct kg_actor *who,
+                                     const char *petition_id, struct kg_arena *a,
+                                     struct kg_page *pg, struct kg_signature **out, size_t *n);
+enum kg_err kg_sqlite_signature_export(struct kg_store *s, const struct kg_actor *who,
+                                       const char *petition_id,
+                                       enum kg_err (*fn)(void *ctx, const struct kg_signature *sig),
+                                       void *ctx);

@@ -26,6 +26,7 @@
 
 #include "domain/model.h"
 #include "domain/organizing.h"
+#include "domain/petitions.h"
 #include "util/arena.h"
 #include "util/err.h"
 
@@ -390,6 +391,53 @@ struct kg_store_ops {
     enum kg_err (*ranking_counts)(struct kg_store *s, const struct kg_actor *who,
                                   const char *campaign_id, struct kg_arena *a,
                                   struct kg_rank_counts **out, size_t *n);
+
+    /* --- petitions (the public-pages issue) ---
+     * Admin side: reads need VIEWER, writes ORGANIZER; other orgs' ids are KG_ENOTFOUND. The
+     * slug is unique on the whole server: taken (by any org) is KG_ECONFLICT with c->field
+     * "slug" (existing_id only when the holder is the actor's org). campaign_id must be a
+     * campaign of the org (KG_EINVAL, c->field "campaign_id"). A client id makes the create
+     * idempotent (*created). Delete is KG_ECONFLICT while the petition has signatures. */
+    enum kg_err (*petition_create)(struct kg_store *s, const struct kg_actor *who,
+                                   const struct kg_petition *in, struct kg_arena *a,
+                                   struct kg_petition *out, bool *created, struct kg_conflict *c);
+    enum kg_err (*petition_get)(struct kg_store *s, const struct kg_actor *who, const char *id,
+                                struct kg_arena *a, struct kg_petition *out);
+    enum kg_err (*petition_update)(struct kg_store *s, const struct kg_actor *who,
+                                   const struct kg_petition *in, unsigned fields,
+                                   struct kg_arena *a, struct kg_petition *out,
+                                   struct kg_conflict *c);
+    enum kg_err (*petition_delete)(struct kg_store *s, const struct kg_actor *who, const char *id);
+    /* Newest first. */
+    enum kg_err (*petition_list)(struct kg_store *s, const struct kg_actor *who, struct kg_arena *a,
+                                 struct kg_page *pg, struct kg_petition **out, size_t *n);
+    /* Public side (no actor): the petition at /p/{slug} when open or closed, with its count;
+     * a draft (or no such slug) is KG_ENOTFOUND. */
+    enum kg_err (*petition_public)(struct kg_store *s, const char *slug, struct kg_arena *a,
+                                   struct kg_petition *out);
+    /*
+     * Public side: records a signature (sig validated by kg_signature_validate, phone E.164
+     * and email lower-case). now is an RFC 3339 time (NULL: the clock). The same signer (same
+     * phone or same email on that petition) is counted once: *duplicate = true and out gets
+     * the stored signature. A draft is KG_ENOTFOUND, a closed petition KG_ECONFLICT. With
+     * consent_given, the signer becomes (or is linked to, by phone then email) a person of
+     * the org with consent {given, "petition <slug>", now}; never without. One IMMEDIATE
+     * transaction: once it returns KG_OK the signature is committed (see the file for what
+     * WAL with synchronous=NORMAL guarantees). out may be NULL.
+     */
+    enum kg_err (*signature_add)(struct kg_store *s, const char *petition_id,
+                                 const struct kg_signature *sig, const char *now,
+                                 struct kg_arena *a, struct kg_signature *out, bool *duplicate);
+    /* Admins only: a petition's signatures in the order they arrived. */
+    enum kg_err (*signature_list)(struct kg_store *s, const struct kg_actor *who,
+                                  const char *petition_id, struct kg_arena *a, struct kg_page *pg,
+                                  struct kg_signature **out, size_t *n);
+    /* Admins only: calls fn for each signature, in order, inside one read transaction (sig
+     * valid during the call only); a non-OK return from fn stops the walk and is returned. */
+    enum kg_err (*signature_export)(struct kg_store *s, const struct kg_actor *who,
+                                    const char *petition_id,
+                                    enum kg_err (*fn)(void *ctx, const struct kg_signature *sig),
+                                    void *ctx);
 };
 
 struct kg_store {

@@ -33,6 +33,9 @@ void kg_api_config_defaults(struct kg_api_config *cfg)
         .auth_cache_s = 2,
         .pwhash_ops = 2,
         .pwhash_mem = 19u << 20,
+        .web_dir = "web",
+        .sign_min_fill_s = 3,
+        .sign_per_min = 10,
     };
 }
 
@@ -472,6 +475,9 @@ struct kg_api *kg_api_new(const struct kg_api_config *cfg, struct kg_store *stor
     kg_api_card_routes(api);
     kg_api_task_routes(api);
     kg_api_petition_routes(api);
+    api->pub = kg_public_new(cfg);
+    kg_api_public_routes(api);
+    kg_api_static_routes(api);
     api->metrics = kg_metrics_new(kg_router_count(api->router));
     return api;
 }
@@ -484,6 +490,7 @@ void kg_api_free(struct kg_api *api)
     kg_metrics_free(api->metrics);
     kg_throttle_free(api->throttle);
     kg_auth_cache_free(api->cache);
+    kg_public_free(api->pub);
     free(api->routes);
     free(api);
 }

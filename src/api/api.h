@@ -27,6 +27,13 @@ struct kg_api_config {
     /* argon2id cost; tests lower it. Defaults: 2 passes, 19 MiB (OWASP's minimum). */
     unsigned long long pwhash_ops;
     size_t pwhash_mem;
+    /* Public pages (/p/{slug}, /static/style.css): the directory holding style.css and i18n/
+     * (default "web", relative to the working directory); the least seconds between showing a
+     * petition form and accepting it (default 3; tests set 0); signatures per IP per minute
+     * (default 10). */
+    const char *web_dir;
+    long sign_min_fill_s;
+    unsigned sign_per_min;
 };
 
 struct kg_api;
@@ -47,3 +54,7 @@ struct kg_metrics *kg_api_metrics(struct kg_api *api);
  */
 enum kg_err kg_api_hash_password(const struct kg_api_config *cfg, const char *password,
                                  char out[128]) KG_MUST_CHECK;
+
+/* Why the public pages' files (web_dir's style.css and i18n/) could not be loaded, or NULL
+ * when they were: `kamgar serve` refuses to start on it; other users may ignore it. */
+const char *kg_api_web_error(const struct kg_api *api);

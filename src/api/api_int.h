@@ -46,7 +46,8 @@ struct kg_api {
     size_t n_routes, cap_routes;
     struct kg_throttle *throttle;
     struct kg_auth_cache *cache;
-    char dummy_hash[128]; /* argon2id of a random password: see auth.c */
+    char dummy_hash[128];  /* argon2id of a random password: see auth.c */
+    struct kg_public *pub; /* public pages' state: public_int.h */
 };
 
 struct kg_ctx {
@@ -130,3 +131,10 @@ enum kg_err kg_api_store_err(struct kg_ctx *c, enum kg_err e, const struct kg_co
 /* Appends an audit entry for the current user and org (errors are logged, not returned). */
 void kg_api_audit(struct kg_ctx *c, const char *action, const char *rtype, const char *rid,
                   int64_t count);
+
+/* Public pages (the public-pages issue): public_petitions.c and static.c (public_int.h). */
+struct kg_public;
+struct kg_public *kg_public_new(const struct kg_api_config *cfg);
+void kg_public_free(struct kg_public *p);
+void kg_api_public_routes(struct kg_api *api);
+void kg_api_static_routes(struct kg_api *api);

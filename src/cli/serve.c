@@ -2,10 +2,13 @@
  * serve.c — `kamgar serve`: wires the store, the API and the HTTP server together and
  * waits for SIGTERM/SIGINT, then finishes in-flight requests and closes the database.
  */
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "api/api.h"
 #include "cli/cli.h"
@@ -16,6 +19,7 @@
 static const char serve_help[] =
     "usage: kamgar serve --db PATH [--listen HOST:PORT] [--threads N]\n"
     "                    [--tls-cert FILE --tls-key FILE] [--trust-proxy] [--quiet]\n"
+    "                    [--web-dir DIR]\n"
     "\n"
     "Serves the API on HOST:PORT (default 127.0.0.1:8080; KAMGAR_LISTEN may set it).\n"
     "  --threads N      worker threads (default: one per CPU core)\n"
@@ -25,6 +29,9 @@ static const char serve_help[] =
     "  --quiet          no access log\n"
     "  --max-import-mb N  largest CSV accepted by POST …/imports/people (default 64; the\n"
     "                   file is streamed, so memory does not grow with it)\n"
+    "  --web-dir DIR    the public pages' files (style.css, i18n/*.txt); default $KAMGAR_WEB,\n"
+    "                   else ./web, else web/ beside the binary's parent directory (a build\n"
+    "                   directory inside the source tree), else ../share/kamgar/web from it\n"
     "Stops cleanly on SIGTERM or Ctrl-C: in-flight requests finish, the database is closed.\n"
     "\n"
     "example:\n"
@@ -50,10 +57,45 @@ static char *slurp(const char *path)
     return buf;
 }
 
+static bool is_web_dir(const char *dir)
+{
+    char p[PATH_MAX];
+    struct stat st;
+    int n = snprintf(p, sizeof(p), "%s/i18n/en.txt", dir);
+    return n > 0 && (size_t)n < sizeof(p) && stat(p, &st) == 0;
+}
+
+/* The web directory when none was given: $KAMGAR_WEB, ./web, then beside the binary. */
+static const char *find_web_dir(char *buf, size_t cap)
+{
+    const char *env = getenv("KAMGAR_WEB");
+    if (env && *env)
+        return env;
+    if (is_web_dir("web"))
+        return "web";
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n <= 0)
+        return "web";
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return "web";
+    *slash = '\0';
+    const char *const tails[] = {"/../web", "/../share/kamgar/web"};
+    for (size_t i = 0; i < 2; i++) {
+        int m = snprintf(buf, cap, "%s%s", exe, tails[i]);
+        if (m > 0 && (size_t)m < cap && is_web_dir(buf))
+            return buf;
+    }
+    return "web";
+}
+
 int kg_cmd_serve(int argc, char **argv)
 {
     const char *db = NULL, *listen = NULL, *threads_s = NULL, *cert = NULL, *key = NULL;
-    const char *import_mb = NULL;
+    const char *import_mb = NULL, *web_dir = NULL;
+    char web_buf[PATH_MAX];
     bool trust_proxy = false, quiet = false, help;
     size_t npos;
     const struct kg_opt opts[] = {{"db", &db, NULL},
@@ -64,6 +106,7 @@ int kg_cmd_serve(int argc, char **argv)
                                   {"trust-proxy", NULL, &trust_proxy},
                                   {"quiet", NULL, &quiet},
                                   {"max-import-mb", &import_mb, NULL},
+                                  {"web-dir", &web_dir, NULL},
                                   {NULL, NULL, NULL}};
     if (!kg_cli_parse(argc, argv, 2, opts, NULL, 0, &npos, &help))
         return KG_EXIT_USAGE;
@@ -107,7 +150,16 @@ int kg_cmd_serve(int argc, char **argv)
     kg_api_config_defaults(&acfg);
     acfg.tls = cert != NULL;
     acfg.max_import_body = (size_t)import_max << 20;
+    acfg.web_dir = web_dir ? web_dir : find_web_dir(web_buf, sizeof(web_buf));
     struct kg_api *api = kg_api_new(&acfg, s);
+    if (kg_api_web_error(api)) {
+        kg_cli_err("%s", kg_api_web_error(api));
+        kg_api_free(api);
+        s->ops->close(s);
+        free(cert_pem);
+        free(key_pem);
+        return KG_EXIT_USER;
+    }
 
     /* Block the signals before the pool threads start, so only sigwait sees them. */
     sigset_t set;

@@ -1,0 +1,642 @@
+/*
+ * public_petitions.c — the public petition pages, server-rendered HTML with no JavaScript:
+ * GET /p/{slug} (the petition and its form), POST /p/{slug} (a signature, answered 303 to
+ * /p/{slug}/thanks), GET /p/{slug}/thanks (share links) and GET /p/{slug}/count.json.
+ *
+ * Every byte of a page goes through src/html/ (user content escaped); pages are in the
+ * reader's language (?lang=, then Accept-Language; dir="rtl" for Urdu). A form carries a
+ * token: the HMAC (per-process key) of slug and issue time, accepted from sign_min_fill_s
+ * seconds to 24 hours after it was issued. A filled honeypot is answered like a success and
+ * stored nowhere. Each IP may sign sign_per_min times a minute (429 page after). The IP is
+ * never stored: only its keyed hash.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/public_int.h"
+#include "domain/petitions_rules.h"
+#include "domain/phone.h"
+#include "domain/validate.h"
+#include "html/html.h"
+#include "html/md.h"
+#include "util/buf.h"
+#include "util/str.h"
+
+#define FORM_MAX_BODY (64 * 1024)
+#define PAGE_MAX      (512 * 1024)
+#define TOKEN_MAX_AGE (24 * 3600)
+
+static const char csp[] = "default-src 'self'; form-action 'self'; frame-ancestors 'none'";
+
+struct kg_public *kg_public_new(const struct kg_api_config *cfg)
+{
+    struct kg_public *p = calloc(1, sizeof(*p));
+    if (!p)
+        abort();
+    const char *dir = cfg->web_dir && *cfg->web_dir ? cfg->web_dir : "web";
+    char i18n_dir[512], msg[KG_I18N_ERRMSG_MAX] = "";
+    snprintf(i18n_dir, sizeof(i18n_dir), "%s/i18n", dir);
+    if (kg_i18n_load(i18n_dir, &p->cat, msg) == KG_OK)
+        p->cat_ok = true;
+    else
+        snprintf(p->err, sizeof(p->err), "cannot load the interface text in %s: %s", i18n_dir, msg);
+    if (!p->err[0])
+        kg_public_load_css(p, dir);
+    crypto_auth_keygen(p->form_key);
+    randombytes_buf(p->ip_key, sizeof(p->ip_key));
+    p->rate = kg_throttle_new(4096, 60);
+    p->min_fill_s = cfg->sign_min_fill_s < 0 ? 0 : cfg->sign_min_fill_s;
+    p->per_min = cfg->sign_per_min ? cfg->sign_per_min : 10;
+    return p;
+}
+
+void kg_public_free(struct kg_public *p)
+{
+    if (!p)
+        return;
+    if (p->cat_ok)
+        kg_i18n_free(&p->cat);
+    free(p->css);
+    kg_throttle_free(p->rate);
+    sodium_memzero(p->form_key, sizeof(p->form_key));
+    free(p);
+}
+
+const char *kg_api_web_error(const struct kg_api *api)
+{
+    return api->pub && api->pub->err[0] ? api->pub->err : NULL;
+}
+
+/* --- pages --------------------------------------------------------------------------- */
+
+struct page {
+    struct kg_ctx *c;
+    struct kg_buf *b;
+    const char *lang;
+    bool lang_from_query;
+    enum kg_err e; /* the first write error; later writes are skipped */
+};
+
+static void buf_free(void *b)
+{
+    kg_buf_free(b);
+}
+
+static bool page_init(struct kg_ctx *c, struct page *pg)
+{
+    struct kg_public *p = c->api->pub;
+    const char *q = kg_query_get(&c->query, "lang");
+    *pg = (struct page){.c = c};
+    pg->lang = kg_i18n_pick(&p->cat, q, kg_req_header(c->req, "Accept-Language"));
+    pg->lang_from_query = q && strcmp(q, pg->lang) == 0;
+    pg->b = kg_arena_alloc(c->a, sizeof(*pg->b));
+    if (!pg->b)
+        return false;
+    kg_buf_init(pg->b, PAGE_MAX);
+    return kg_arena_defer(c->a, buf_free, pg->b) == KG_OK;
+}
+
+/* Interface text: the catalogue's, or the English fallback when no catalogue has the key. */
+static const char *tr(struct page *pg, const char *key, const char *fallback)
+{
+    const char *s = kg_i18n_get(&pg->c->api->pub->cat, pg->lang, key);
+    return !s || !*s || strcmp(s, key) == 0 ? fallback : s;
+}
+
+static void raw(struct page *pg, const char *lit)
+{
+    if (!pg->e)
+        pg->e = kg_html_raw(pg->b, lit);
+}
+
+static void text(struct page *pg, const char *s)
+{
+    if (!pg->e)
+        pg->e = kg_html_text(pg->b, s);
+}
+
+static void attr(struct page *pg, const char *s)
+{
+    if (!pg->e)
+        pg->e = kg_html_attr(pg->b, s);
+}
+
+static void url(struct page *pg, const char *s)
+{
+    if (!pg->e)
+        pg->e = kg_html_url_attr(pg->b, s);
+}
+
+static void fmt1(struct page *pg, const char *tmpl, const char *name, const char *value)
+{
+    struct kg_i18n_arg arg = {name, value};
+    if (!pg->e)
+        pg->e = kg_i18n_format(pg->b, tmpl, &arg, 1);
+}
+
+static void begin(struct page *pg, const char *title)
+{
+    if (!pg->e)
+        pg->e = kg_html_page_begin(pg->b, pg->lang, kg_i18n_dir(pg->lang), title);
+    raw(pg, "<main>");
+}
+
+/* Sends the page with status (or a bare 500 when it could not be written). */
+static enum kg_err send(struct page *pg, int status)
+{
+    raw(pg, "</main>");
+    if (!pg->e)
+        pg->e = kg_html_page_end(pg->b);
+    if (pg->e)
+        return pg->e == KG_ETOOBIG ? KG_ETOOBIG : KG_EINTERNAL;
+    struct kg_resp *r = pg->c->resp;
+    kg_resp_set(r, status, "text/html; charset=utf-8", pg->b->p, pg->b->len);
+    kg_resp_header(r, "Content-Security-Policy", csp);
+    kg_resp_header(r, "X-Content-Type-Options", "nosniff");
+    kg_resp_header(r, "Referrer-Policy", "same-origin");
+    kg_resp_header(r, "Cache-Control", "no-store");
+    kg_resp_header(r, "Content-Language", pg->lang);
+    return KG_OK;
+}
+
+/* A page with one message (404, 400, 413, 415, 429, 500). */
+static enum kg_err message_page(struct kg_ctx *c, int status, const char *key, const char *fallback)
+{
+    struct page pg;
+    if (!page_init(c, &pg))
+        return KG_ENOMEM;
+    const char *m = tr(&pg, key, fallback);
+    begin(&pg, m);
+    raw(&pg, "<h1>");
+    text(&pg, m);
+    raw(&pg, "</h1>");
+    return send(&pg, status);
+}
+
+static enum kg_err not_found(struct kg_ctx *c)
+{
+    return message_page(c, 404, "not_found", "This page does not exist.");
+}
+
+static enum kg_err server_error(struct kg_ctx *c)
+{
+    return message_page(c, 500, "server_error",
+                        "Something went wrong on our side. Please try again later.");
+}
+
+/* The form token: "<issued>.<hex HMAC of slug NUL issued>". */
+static void mac_hex(struct kg_public *p, const char *slug, long long issued, char out[65])
+{
+    char msg[300];
+    int n = snprintf(msg, sizeof(msg), "%s%c%lld", slug, '\0', issued);
+    unsigned char mac[crypto_auth_BYTES];
+    crypto_auth(mac, (const unsigned char *)msg, (size_t)n < sizeof(msg) ? (size_t)n : 0,
+                p->form_key);
+    kg_hex_encode(mac, sizeof(mac), out);
+}
+
+static const char *make_token(struct kg_ctx *c, const char *slug)
+{
+    char hex[65];
+    long long now = (long long)kg_unix_now();
+    mac_hex(c->api->pub, slug, now, hex);
+    return kg_arena_printf(c->a, "%lld.%s", now, hex);
+}
+
+static bool token_ok(struct kg_ctx *c, const char *slug, const char *tok)
+{
+    const char *dot = tok ? strchr(tok, '.') : NULL;
+    int64_t issued;
+    if (!dot || strlen(dot + 1) != 64 ||
+        kg_parse_i64(tok, (size_t)(dot - tok), 0, INT64_MAX / 2, &issued) != KG_OK)
+        return false;
+    char hex[65];
+    mac_hex(c->api->pub, slug, (long long)issued, hex);
+    if (sodium_memcmp(hex, dot + 1, 64) != 0)
+        return false;
+    int64_t age = kg_unix_now() - issued;
+    return age >= c->api->pub->min_fill_s && age <= TOKEN_MAX_AGE;
+}
+
+/* What the signer typed, to show again with the errors. */
+struct form {
+    const char *full_name, *email, *phone, *city, *employer;
+    bool consent;
+    const char *errors[6];
+    size_t n_errors;
+};
+
+static void input(struct page *pg, const char *name, const char *type, const char *label,
+                  const char *value, const char *autocomplete, bool required)
+{
+    raw(pg, "<label for=\"");
+    raw(pg, name);
+    raw(pg, "\">");
+    text(pg, label);
+    raw(pg, "</label><input id=\"");
+    raw(pg, name);
+    raw(pg, "\" name=\"");
+    raw(pg, name);
+    raw(pg, "\" type=\"");
+    raw(pg, type);
+    raw(pg, "\" maxlength=\"200\" autocomplete=\"");
+    raw(pg, autocomplete);
+    raw(pg, required ? "\" required value=" : "\" value=");
+    attr(pg, value ? value : "");
+    raw(pg, ">");
+}
+
+static void sign_form(struct page *pg, const struct kg_petition *pt, const struct form *f)
+{
+    struct kg_ctx *c = pg->c;
+    if (f && f->n_errors) {
+        raw(pg, "<div class=\"notice\" role=\"alert\"><ul>");
+        for (size_t i = 0; i < f->n_errors; i++) {
+            raw(pg, "<li>");
+            text(pg, f->errors[i]);
+            raw(pg, "</li>");
+        }
+        raw(pg, "</ul></div>");
+    }
+    raw(pg, "<form method=\"post\" accept-charset=\"utf-8\" action=");
+    const char *action =
+        kg_arena_printf(c->a, "/p/%s%s%s", pt->slug, pg->lang_from_query ? "?lang=" : "",
+                        pg->lang_from_query ? pg->lang : "");
+    url(pg, action ? action : "#");
+    raw(pg, "><h2>");
+    text(pg, tr(pg, "sign", "Sign"));
+    raw(pg, "</h2><input type=\"hidden\" name=\"token\" value=");
+    attr(pg, make_token(c, pt->slug));
+    raw(pg, "><div class=\"hp\" aria-hidden=\"true\"><label for=\"website\">Website</label>"
+            "<input id=\"website\" name=\"website\" type=\"text\" tabindex=\"-1\" "
+            "autocomplete=\"off\" value=\"\"></div>");
+    input(pg, "full_name", "text", tr(pg, "your_name", "Your name"), f ? f->full_name : NULL,
+          "name", true);
+    if (pt->ask_email)
+        input(pg, "email", "email", tr(pg, "email", "Email"), f ? f->email : NULL, "email", false);
+    if (pt->ask_phone)
+        input(pg, "phone", "tel", tr(pg, "phone", "Phone"), f ? f->phone : NULL, "tel", false);
+    if (pt->ask_city)
+        input(pg, "city", "text", tr(pg, "city", "City"), f ? f->city : NULL, "address-level2",
+              false);
+    if (pt->ask_employer)
+        input(pg, "employer", "text", tr(pg, "employer", "Employer"), f ? f->employer : NULL,
+              "organization", false);
+    if (pt->consent_text && *pt->consent_text) {
+        raw(pg, "<p class=\"consent-text\">");
+        text(pg, pt->consent_text);
+        raw(pg, "</p><label class=\"check\" for=\"consent\"><input id=\"consent\" "
+                "name=\"consent\" type=\"checkbox\" value=\"yes\"");
+        raw(pg, f && f->consent ? " checked>" : ">");
+        text(pg, tr(pg, "consent", "I agree to the text above"));
+        raw(pg, "</label>");
+    }
+    raw(pg, "<button type=\"submit\">");
+    text(pg, tr(pg, "submit", "Submit"));
+    raw(pg, "</button></form>");
+}
+
+static enum kg_err petition_page(struct kg_ctx *c, int status, const struct kg_petition *pt,
+                                 const struct form *f)
+{
+    struct page pg;
+    if (!page_init(c, &pg))
+        return KG_ENOMEM;
+    begin(&pg, pt->title);
+    raw(&pg, "<h1>");
+    text(&pg, pt->title);
+    raw(&pg, "</h1>");
+    if (pt->target && *pt->target) {
+        raw(&pg, "<p class=\"muted\">");
+        fmt1(&pg, tr(&pg, "petition_to", "To: {target}"), "target", pt->target);
+        raw(&pg, "</p>");
+    }
+    int64_t goal = pt->goal > 0 ? pt->goal : 1;
+    int64_t n = pt->signature_count;
+    char sn[24], sg[24], sv[24];
+    snprintf(sn, sizeof(sn), "%" PRId64, n);
+    snprintf(sg, sizeof(sg), "%" PRId64, goal);
+    snprintf(sv, sizeof(sv), "%" PRId64, n < goal ? n : goal);
+    raw(&pg, "<p><span class=\"count\" id=\"count\">");
+    text(&pg, sn);
+    raw(&pg, "</span> ");
+    text(&pg, tr(&pg, "signatures", "Signatures"));
+    raw(&pg, " · ");
+    text(&pg, tr(&pg, "goal", "Goal"));
+    raw(&pg, ": ");
+    text(&pg, sg);
+    raw(&pg, "</p><progress max=");
+    attr(&pg, sg);
+    raw(&pg, " value=");
+    attr(&pg, sv);
+    raw(&pg, ">");
+    text(&pg, sn);
+    raw(&pg, " / ");
+    text(&pg, sg);
+    raw(&pg, "</progress>");
+    if (pt->body && *pt->body && !pg.e) {
+        raw(&pg, "<div class=\"body\">");
+        enum kg_err e = kg_md_render(pt->body, strlen(pt->body), pg.b);
+        if (e)
+            pg.e = e;
+        raw(&pg, "</div>");
+    }
+    if (strcmp(pt->status, "open") == 0) {
+        sign_form(&pg, pt, f);
+    } else {
+        raw(&pg, "<p class=\"notice\">");
+        text(&pg, tr(&pg, "petition_closed", "This petition is closed."));
+        raw(&pg, "</p>");
+    }
+    return send(&pg, status);
+}
+
+/* The petition at {slug}: KG_OK, or a 404 page already answered (*answered). */
+static enum kg_err load(struct kg_ctx *c, struct kg_petition *pt, bool *answered)
+{
+    const char *slug = kg_req_param(c->req, "slug");
+    *answered = false;
+    enum kg_err e = slug && kg_utf8_valid(slug, strlen(slug))
+                        ? c->st->ops->petition_public(c->st, slug, c->a, pt)
+                        : KG_ENOTFOUND;
+    if (e == KG_ENOTFOUND) {
+        *answered = true;
+        return not_found(c);
+    }
+    return e;
+}
+
+static enum kg_err get_petition(struct kg_ctx *c)
+{
+    struct kg_petition pt;
+    bool answered;
+    enum kg_err e = load(c, &pt, &answered);
+    if (e || answered)
+        return e;
+    return petition_page(c, 200, &pt, NULL);
+}
+
+/* --- signing ------------------------------------------------------------------------- */
+
+static const char *field(const struct kg_query *q, const char *key)
+{
+    const char *v = kg_query_get(q, key);
+    if (!v)
+        return NULL;
+    while (*v == ' ' || *v == '\t')
+        v++;
+    return *v ? v : NULL;
+}
+
+static void add_error(struct form *f, const char *msg)
+{
+    if (f->n_errors < sizeof(f->errors) / sizeof(f->errors[0]))
+        f->errors[f->n_errors++] = msg;
+}
+
+static bool is_form_type(const char *ct)
+{
+    if (!ct)
+        return false;
+    size_t n = strcspn(ct, ";");
+    while (n && ct[n - 1] == ' ')
+        n--;
+    return n == 33 && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0;
+}
+
+static const char *thanks_path(struct kg_ctx *c, const struct kg_petition *pt, struct page *pg)
+{
+    return kg_arena_printf(c->a, "/p/%s/thanks%s%s", pt->slug, pg->lang_from_query ? "?lang=" : "",
+                           pg->lang_from_query ? pg->lang : "");
+}
+
+static enum kg_err see_other(struct kg_ctx *c, const char *location)
+{
+    if (!location)
+        return KG_ENOMEM;
+    kg_resp_set(c->resp, 303, "text/plain; charset=utf-8", "", 0);
+    kg_resp_header(c->resp, "Location", location);
+    kg_resp_header(c->resp, "Cache-Control", "no-store");
+    return KG_OK;
+}
+
+static enum kg_err post_petition(struct kg_ctx *c)
+{
+    struct kg_public *p = c->api->pub;
+    if (c->req->body_len > FORM_MAX_BODY)
+        return message_page(c, 413, "too_large", "The form is too large.");
+    if (!is_form_type(kg_req_header(c->req, "Content-Type")))
+        return message_page(c, 415, "bad_form", "The form could not be read. Please try again.");
+    const char *ip = c->req->client_ip ? c->req->client_ip : "-";
+    int64_t now = kg_unix_now();
+    long retry = 60;
+    if (kg_throttle_blocked(p->rate, ip, p->per_min, now, &retry)) {
+        char ra[24];
+        snprintf(ra, sizeof(ra), "%ld", retry > 0 ? retry : 60);
+        enum kg_err e = message_page(c, 429, "rate_limited",
+                                     "Too many attempts. Please try again in a minute.");
+        const char *v = kg_arena_strdup(c->a, ra);
+        if (!e && v)
+            kg_resp_header(c->resp, "Retry-After", v);
+        return e;
+    }
+    kg_throttle_fail(p->rate, ip, now);
+
+    struct kg_query form;
+    const char *bad_key;
+    enum kg_err e = kg_query_parse(c->a, c->req->body, c->req->body_len, &form, &bad_key);
+    if (e)
+        return message_page(c, 400, "bad_form", "The form could not be read. Please try again.");
+
+    struct kg_petition pt;
+    bool answered;
+    e = load(c, &pt, &answered);
+    if (e || answered)
+        return e;
+    if (strcmp(pt.status, "open") != 0)
+        return petition_page(c, 409, &pt, NULL);
+
+    struct page pg;
+    if (!page_init(c, &pg))
+        return KG_ENOMEM;
+    if (field(&form, "website")) /* the honeypot: a bot; answer as if it were stored */
+        return see_other(c, thanks_path(c, &pt, &pg));
+
+    struct form f = {
+        .full_name = field(&form, "full_name"),
+        .email = pt.ask_email ? field(&form, "email") : NULL,
+        .phone = pt.ask_phone ? field(&form, "phone") : NULL,
+        .city = pt.ask_city ? field(&form, "city") : NULL,
+        .employer = pt.ask_employer ? field(&form, "employer") : NULL,
+    };
+    const char *consent = kg_query_get(&form, "consent");
+    f.consent = consent && *consent && pt.consent_text && *pt.consent_text;
+    if (!token_ok(c, pt.slug, kg_query_get(&form, "token")))
+        add_error(&f, tr(&pg, "error_token",
+                         "The form expired or was sent too quickly. Please check it and send "
+                         "it again."));
+    if (!f.full_name)
+        add_error(&f, tr(&pg, "error_name", "Please write your name."));
+    else if (kg_utf8_len(f.full_name, strlen(f.full_name)) > 200 || strchr(f.full_name, '\n'))
+        add_error(&f, tr(&pg, "error_name_long",
+                         "Your name must be one line of at most 200 "
+                         "characters."));
+    char *email = NULL;
+    if (f.email) {
+        email = kg_arena_strdup(c->a, f.email);
+        if (!email)
+            return KG_ENOMEM;
+        for (char *s = email; *s; s++)
+            if (*s >= 'A' && *s <= 'Z')
+                *s = (char)(*s - 'A' + 'a');
+        if (!kg_email_valid(email))
+            add_error(&f, tr(&pg, "error_email", "Please check the email address."));
+    }
+    char phone[KG_PHONE_MAX] = "";
+    if (f.phone) {
+        struct kg_org org;
+        const char *cc = NULL;
+        if (c->st->ops->org_resolve(c->st, pt.org_id, NULL, c->a, &org, NULL) == KG_OK)
+            cc = org.country;
+        if (kg_phone_normalize(f.phone, strlen(f.phone), cc, phone) != KG_OK)
+            add_error(&f, tr(&pg, "error_phone", "Please check the phone number."));
+    }
+    char version[crypto_hash_sha256_BYTES * 2 + 1] = "";
+    struct kg_signature sig = {
+        .full_name = f.full_name,
+        .phone = phone[0] ? phone : NULL,
+        .email = email,
+        .city = f.city,
+        .employer = f.employer,
+        .consent_given = f.consent,
+    };
+    struct kg_verr ve = {0};
+    if (!f.n_errors && kg_signature_validate(&sig, &ve) != KG_OK)
+        add_error(&f, tr(&pg, "error_invalid", "Please check what you wrote."));
+    if (f.n_errors)
+        return petition_page(c, 400, &pt, &f);
+
+    if (f.consent) {
+        unsigned char h[crypto_hash_sha256_BYTES];
+        crypto_hash_sha256(h, (const unsigned char *)pt.consent_text, strlen(pt.consent_text));
+        kg_hex_encode(h, sizeof(h), version);
+        sig.consent_text_version = version;
+    }
+    unsigned char ih[16];
+    char ip_hex[33];
+    crypto_generichash(ih, sizeof(ih), (const unsigned char *)ip, strlen(ip), p->ip_key,
+                       sizeof(p->ip_key));
+    kg_hex_encode(ih, sizeof(ih), ip_hex);
+    sig.ip_hash = ip_hex;
+    bool dup = false;
+    e = c->st->ops->signature_add(c->st, pt.id, &sig, NULL, c->a, NULL, &dup);
+    if (e == KG_ECONFLICT) {
+        pt.status = "closed";
+        return petition_page(c, 409, &pt, NULL);
+    }
+    if (e == KG_ENOTFOUND)
+        return not_found(c);
+    if (e)
+        return server_error(c);
+    return see_other(c, thanks_path(c, &pt, &pg));
+}
+
+/* --- thanks and count ---------------------------------------------------------------- */
+
+/* The page's absolute URL when the Host header looks like a host, else its path. */
+static const char *public_url(struct kg_ctx *c, const char *slug)
+{
+    const char *host = kg_req_header(c->req, "Host");
+    bool ok = host && *host && strlen(host) < 256;
+    for (const char *s = host; ok && *s; s++)
+        ok = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+             *s == '.' || *s == '-' || *s == ':' || *s == '[' || *s == ']';
+    if (!ok)
+        return kg_arena_printf(c->a, "/p/%s", slug);
+    return kg_arena_printf(c->a, "%s://%s/p/%s", c->req->tls ? "https" : "http", host, slug);
+}
+
+/* Percent-encodes s (every byte outside A-Z a-z 0-9 - _ . ~). */
+static char *urlenc(struct kg_arena *a, const char *s)
+{
+    size_t n = strlen(s);
+    char *out = kg_arena_alloc(a, 3 * n + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (const unsigned char *q = (const unsigned char *)s; *q; q++) {
+        if ((*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') ||
+            *q == '-' || *q == '_' || *q == '.' || *q == '~') {
+            out[o++] = (char)*q;
+        } else {
+            out[o++] = '%';
+            out[o++] = "0123456789ABCDEF"[*q >> 4];
+            out[o++] = "0123456789ABCDEF"[*q & 15];
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+static enum kg_err get_thanks(struct kg_ctx *c)
+{
+    struct kg_petition pt;
+    bool answered;
+    enum kg_err e = load(c, &pt, &answered);
+    if (e || answered)
+        return e;
+    struct page pg;
+    if (!page_init(c, &pg))
+        return KG_ENOMEM;
+    const char *link = public_url(c, pt.slug);
+    const char *msg = link ? kg_arena_printf(c->a, "%s %s", pt.title, link) : NULL;
+    const char *enc = msg ? urlenc(c->a, msg) : NULL;
+    const char *wa = enc ? kg_arena_printf(c->a, "https://wa.me/?text=%s", enc) : NULL;
+    if (!wa)
+        return KG_ENOMEM;
+    begin(&pg, pt.title);
+    raw(&pg, "<h1>");
+    text(&pg, tr(&pg, "thanks", "Thank you! Your signature has been counted."));
+    raw(&pg, "</h1><p>");
+    text(&pg, pt.title);
+    raw(&pg, "</p><h2>");
+    text(&pg, tr(&pg, "share", "Share"));
+    raw(&pg, "</h2><p class=\"share\"><a rel=\"noopener noreferrer\" href=");
+    url(&pg, wa);
+    raw(&pg, ">WhatsApp</a><a href=");
+    url(&pg, link);
+    raw(&pg, ">");
+    text(&pg, link);
+    raw(&pg, "</a></p><label for=\"share-url\">");
+    text(&pg, tr(&pg, "copy_link", "Link to copy"));
+    raw(&pg, "</label><input id=\"share-url\" type=\"url\" readonly value=");
+    attr(&pg, link);
+    raw(&pg, ">");
+    return send(&pg, 200);
+}
+
+static enum kg_err get_count(struct kg_ctx *c)
+{
+    struct kg_petition pt;
+    const char *slug = kg_req_param(c->req, "slug");
+    enum kg_err e = c->st->ops->petition_public(c->st, slug, c->a, &pt);
+    if (e)
+        return e;
+    e = kg_api_json(c, 200,
+                    json_pack("{s:I, s:I}", "count", (json_int_t)pt.signature_count, "goal",
+                              (json_int_t)pt.goal));
+    if (!e)
+        kg_resp_header(c->resp, "Cache-Control", "no-cache");
+    return e;
+}
+
+void kg_api_public_routes(struct kg_api *api)
+{
+    kg_api_route(api, "GET", "/p/{slug}", get_petition, R_PUBLIC, KG_ROLE_NONE, 0);
+    kg_api_route(api, "POST", "/p/{slug}", post_petition, R_PUBLIC, KG_ROLE_NONE, FORM_MAX_BODY);
+    kg_api_route(api, "GET", "/p/{slug}/thanks", get_thanks, R_PUBLIC, KG_ROLE_NONE, 0);
+    kg_api_route(api, "GET", "/p/{slug}/count.json", get_count, R_PUBLIC, KG_ROLE_NONE, 0);
+}

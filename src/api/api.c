@@ -421,7 +421,9 @@ static void entry(void *ctx, struct kg_req *req, struct kg_resp *resp)
     enum kg_err e = prepare(&c, r);
     if (!e)
         e = r->fn(&c);
-    if (e)
+    if (e && kg_public_path(req->path))
+        kg_public_error(&c, e);
+    else if (e)
         kg_api_error(&c, e);
     if (strncmp(req->path, "/api/", 5) == 0)
         kg_resp_header(resp, "Cache-Control", "no-store");
@@ -430,6 +432,10 @@ static void entry(void *ctx, struct kg_req *req, struct kg_resp *resp)
 static void fallback(void *ctx, struct kg_req *req, struct kg_resp *resp, int status)
 {
     struct kg_ctx c = {.api = ctx, .req = req, .resp = resp, .a = req->arena};
+    if (kg_public_path(req->path)) {
+        kg_public_error(&c, status == 405 ? KG_EMETHOD : status == 413 ? KG_ETOOBIG : KG_ENOTFOUND);
+        return;
+    }
     if (status == 405) {
         char allowed[64];
         struct kg_api *api = ctx;

@@ -82,6 +82,10 @@ void kg_api_route_sink(struct kg_api *api, const char *method, const char *patte
 /* Lets the route registered last use up to bytes of request memory. */
 void kg_api_route_memory(struct kg_api *api, size_t bytes);
 
+/* Public pages (/p/…) answer errors with an HTML page in the reader's language. */
+bool kg_public_path(const char *path);
+void kg_public_error(struct kg_ctx *c, enum kg_err e);
+
 /* Per-resource registration (one file each). */
 void kg_api_auth_routes(struct kg_api *api);
 void kg_api_org_routes(struct kg_api *api);

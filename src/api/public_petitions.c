@@ -155,7 +155,6 @@ static enum kg_err send(struct page *pg, int status)
     struct kg_resp *r = pg->c->resp;
     kg_resp_set(r, status, "text/html; charset=utf-8", pg->b->p, pg->b->len);
     kg_resp_header(r, "Content-Security-Policy", csp);
-    kg_resp_header(r, "X-Content-Type-Options", "nosniff");
     kg_resp_header(r, "Referrer-Policy", "same-origin");
     kg_resp_header(r, "Cache-Control", "no-store");
     kg_resp_header(r, "Content-Language", pg->lang);
@@ -174,6 +173,32 @@ static enum kg_err message_page(struct kg_ctx *c, int status, const char *key, c
     text(&pg, m);
     raw(&pg, "</h1>");
     return send(&pg, status);
+}
+
+bool kg_public_path(const char *path)
+{
+    return strncmp(path, "/p/", 3) == 0;
+}
+
+void kg_public_error(struct kg_ctx *c, enum kg_err e)
+{
+    enum kg_err shown;
+    switch (kg_api_status(e)) {
+    case 404: shown = message_page(c, 404, "not_found", "This page does not exist."); break;
+    case 405:
+    case 400:
+    case 415:
+        shown = message_page(c, kg_api_status(e), "bad_form",
+                             "The form could not be read. Please try again.");
+        break;
+    case 413: shown = message_page(c, 413, "too_large", "The form is too large."); break;
+    default:
+        shown = message_page(c, kg_api_status(e), "server_error",
+                             "Something went wrong on our side. Please try again later.");
+        break;
+    }
+    if (shown)
+        kg_api_error(c, e);
 }
 
 static enum kg_err not_found(struct kg_ctx *c)

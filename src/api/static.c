@@ -41,7 +41,6 @@ static enum kg_err get_css(struct kg_ctx *c)
         return kg_api_fail(c, KG_ENOTFOUND, NULL, "no stylesheet was loaded");
     kg_resp_set(c->resp, 200, "text/css; charset=utf-8", p->css, p->css_len);
     kg_resp_header(c->resp, "Cache-Control", "public, max-age=3600");
-    kg_resp_header(c->resp, "X-Content-Type-Options", "nosniff");
     return KG_OK;
 }
 

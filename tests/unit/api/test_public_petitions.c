@@ -184,6 +184,34 @@ static void test_not_found(void **state)
     assert_int_equal(r->status, 404);
 }
 
+/* Errors raised before a page handler runs (unknown path, wrong method, bad query string)
+ * are HTML pages too, in the reader's language: a phone browser must never get JSON. */
+static void test_errors_before_the_page(void **state)
+{
+    struct fx *f = *state;
+    struct {
+        const char *method, *path;
+        int status;
+    } cases[] = {
+        {"GET", "/p/some-slug/extra/path", 404},
+        {"PUT", "/p/some-slug", 405},
+        {"GET", "/p/some-slug?lang=%zz", 400},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct kg_header h = {"Accept-Language", "ru"};
+        struct h_resp *r = h_request(f->env, cases[i].method, cases[i].path, &h, 1, NULL, 0);
+        assert_int_equal(r->status, cases[i].status);
+        assert_non_null(r->content_type);
+        assert_non_null(strstr(r->content_type, "text/html"));
+        assert_non_null(strstr(r->body, "<!DOCTYPE html>"));
+        assert_non_null(strstr(r->body, "lang=\"ru\""));
+    }
+    /* The API keeps its JSON errors. */
+    struct h_resp *r = h_request(f->env, "GET", "/api/v1/no-such-endpoint", NULL, 0, NULL, 0);
+    assert_int_equal(r->status, 404);
+    assert_non_null(strstr(r->content_type, "application/json"));
+}
+
 static void test_closed(void **state)
 {
     struct fx *f = *state;
@@ -365,6 +393,7 @@ int main(void)
         T(test_escaping),
         T(test_language),
         T(test_not_found),
+        T(test_errors_before_the_page),
         T(test_closed),
         T(test_sign),
         cmocka_unit_test_setup_teardown(test_min_fill, setup_slow, teardown),

@@ -25,7 +25,8 @@ build: setup $(BUILD)/build.ninja
 run: build
 	@if [ ! -f $(DEMO_DB) ]; then $(BUILD)/kamgar demo --db $(DEMO_DB); \
 	else echo "using the existing demo database $(DEMO_DB) (delete it to start afresh)"; fi
-	@echo "kamgar: open http://$(LISTEN)/healthz — demo login admin@demo.kamgar.org / kamgar-demo-2026"
+	@echo "kamgar: a public petition page: http://$(LISTEN)/p/pay-home-based-workers-fairly"
+	@echo "kamgar: the API: http://$(LISTEN)/api/v1/ — demo login admin@demo.kamgar.org / kamgar-demo-2026"
 	@$(BUILD)/kamgar serve --db $(DEMO_DB) --listen $(LISTEN)
 
 # The whole suite: unit, handler, fuzz-corpus replay and end-to-end tests, in a normal

@@ -310,7 +310,8 @@ static const char demo_help[] =
     "usage: kamgar demo --db PATH [--admin-email EMAIL] [--admin-password-file FILE]\n"
     "\n"
     "Creates a new database holding a realistic demo union: workplaces, units and a few\n"
-    "hundred people with names in Urdu, Devanagari, Latin and Cyrillic scripts. The admin is\n"
+    "hundred people with names in Urdu, Devanagari, Latin and Cyrillic scripts, and an open\n"
+    "petition (/p/pay-home-based-workers-fairly). The admin is\n"
     "admin@demo.kamgar.org with the password \"kamgar-demo-2026\" unless you say otherwise.\n"
     "Never use the demo login on a server that holds real people.\n";
 

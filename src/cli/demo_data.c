@@ -654,6 +654,33 @@ out:
     return err;
 }
 
+/* An open petition, so the public page /p/pay-home-based-workers-fairly shows something. */
+static enum kg_err make_petition(struct kg_store *s, const struct kg_actor *who,
+                                 struct kg_arena *a)
+{
+    struct kg_petition p = {
+        .slug = "pay-home-based-workers-fairly",
+        .title = "Pay home-based workers a fair piece rate",
+        .body = "Home-based workers stitch the footballs and garments that **Stridewell** sells "
+                "around the world, for a fraction of the legal minimum wage.\n\n"
+                "We ask the company to:\n\n"
+                "- pay a piece rate that reaches the minimum wage for an eight-hour day;\n"
+                "- recognise the home-based workers' union;\n"
+                "- stop using middlemen who keep part of the workers' pay.",
+        .target = "Stridewell Sports Group",
+        .goal = 1000,
+        .status = "open",
+        .ask_phone = true,
+        .ask_city = true,
+        .consent_text = "I agree that the Home-Based Women Workers Union may contact me about "
+                        "this campaign.",
+    };
+    struct kg_petition out;
+    struct kg_conflict cf = {0};
+    bool created;
+    return s->ops->petition_create(s, who, &p, a, &out, &created, &cf);
+}
+
 enum kg_err kg_demo_fill(struct kg_store *s, const char *admin_user_id, struct kg_arena *a,
                          struct kg_org *org_out)
 {
@@ -722,6 +749,7 @@ enum kg_err kg_demo_fill(struct kg_store *s, const char *admin_user_id, struct k
         if (err)
             goto out;
     }
+    err = make_petition(s, &who, a);
 out:
     kg_arena_release(&tmp);
     return err;

@@ -655,8 +655,7 @@ out:
 }
 
 /* An open petition, so the public page /p/pay-home-based-workers-fairly shows something. */
-static enum kg_err make_petition(struct kg_store *s, const struct kg_actor *who,
-                                 struct kg_arena *a)
+static enum kg_err make_petition(struct kg_store *s, const struct kg_actor *who, struct kg_arena *a)
 {
     struct kg_petition p = {
         .slug = "pay-home-based-workers-fairly",

@@ -484,6 +484,7 @@ struct kg_api *kg_api_new(const struct kg_api_config *cfg, struct kg_store *stor
     api->pub = kg_public_new(cfg);
     kg_api_public_routes(api);
     kg_api_static_routes(api);
+    kg_api_join_routes(api);
     api->metrics = kg_metrics_new(kg_router_count(api->router));
     return api;
 }

@@ -82,7 +82,7 @@ void kg_api_route_sink(struct kg_api *api, const char *method, const char *patte
 /* Lets the route registered last use up to bytes of request memory. */
 void kg_api_route_memory(struct kg_api *api, size_t bytes);
 
-/* Public pages (/p/…) answer errors with an HTML page in the reader's language. */
+/* Public pages (/p/…, /join/…) answer errors with an HTML page in the reader's language. */
 bool kg_public_path(const char *path);
 void kg_public_error(struct kg_ctx *c, enum kg_err e);
 
@@ -142,3 +142,6 @@ struct kg_public *kg_public_new(const struct kg_api_config *cfg);
 void kg_public_free(struct kg_public *p);
 void kg_api_public_routes(struct kg_api *api);
 void kg_api_static_routes(struct kg_api *api);
+/* The join form: GET/POST /join/{org} and GET/PUT /api/v1/orgs/{org}/join-form (public_join.c;
+ * after kg_public_new). */
+void kg_api_join_routes(struct kg_api *api);

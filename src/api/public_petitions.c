@@ -177,7 +177,7 @@ static enum kg_err message_page(struct kg_ctx *c, int status, const char *key, c
 
 bool kg_public_path(const char *path)
 {
-    return strncmp(path, "/p/", 3) == 0;
+    return strncmp(path, "/p/", 3) == 0 || strncmp(path, "/join/", 6) == 0;
 }
 
 void kg_public_error(struct kg_ctx *c, enum kg_err e)

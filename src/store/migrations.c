@@ -530,6 +530,19 @@ static const char *const migrations[] = {
     "  WHERE email IS NOT NULL;"
     "CREATE INDEX petition_signatures_person ON petition_signatures(person_id)"
     "  WHERE person_id IS NOT NULL;",
+    /* 4: the public join form of each org (the public-pages issue); no row = the defaults. */
+    "CREATE TABLE join_forms ("
+    "  org_id TEXT PRIMARY KEY NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+    "  enabled INTEGER NOT NULL DEFAULT 0,"
+    "  ask_email INTEGER NOT NULL DEFAULT 1,"
+    "  ask_phone INTEGER NOT NULL DEFAULT 1,"
+    "  ask_city INTEGER NOT NULL DEFAULT 0,"
+    "  ask_employer INTEGER NOT NULL DEFAULT 0,"
+    "  ask_workplace INTEGER NOT NULL DEFAULT 0,"
+    "  intro TEXT,"
+    "  consent_text TEXT,"
+    "  updated_at TEXT NOT NULL"
+    ") WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

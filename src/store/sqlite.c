@@ -1810,6 +1810,9 @@ static const struct kg_store_ops sqlite_ops = {
     .signature_add = kg_sqlite_signature_add,
     .signature_list = kg_sqlite_signature_list,
     .signature_export = kg_sqlite_signature_export,
+    .join_form_get = kg_sqlite_join_form_get,
+    .join_form_put = kg_sqlite_join_form_put,
+    .join_submit = kg_sqlite_join_submit,
 };
 
 static void sqlite_global_config(void)

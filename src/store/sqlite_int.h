@@ -325,6 +325,39 @@
     X(SQ_PERSON_CONSENT, "UPDATE people SET consent_status = 'given', consent_source = ?3, "       \
                          "consent_at = ?4, updated_at = ?4 WHERE id = ?1 AND org_id = ?2")
 
+/* --- the join form (sqlite_join.c) --- */
+
+#define SQ_JOIN_STMTS(X)                                                                           \
+    X(SQ_JOIN_FORM_GET, "SELECT o.id, o.slug, o.name, o.country, coalesce(j.enabled, 0), "         \
+                        "coalesce(j.ask_email, 1), coalesce(j.ask_phone, 1), "                     \
+                        "coalesce(j.ask_city, 0), coalesce(j.ask_employer, 0), "                   \
+                        "coalesce(j.ask_workplace, 0), j.intro, j.consent_text, j.updated_at "     \
+                        "FROM orgs o LEFT JOIN join_forms j ON j.org_id = o.id "                   \
+                        "WHERE o.id = ?1 OR o.slug = ?1 ORDER BY o.id = ?1 DESC LIMIT 1")          \
+    X(SQ_JOIN_FORM_PUT,                                                                            \
+      "INSERT INTO join_forms(org_id, enabled, ask_email, ask_phone, "                             \
+      "ask_city, ask_employer, ask_workplace, intro, consent_text, updated_at) "                   \
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(org_id) "                      \
+      "DO UPDATE SET enabled = excluded.enabled, ask_email = excluded.ask_email, "                 \
+      "ask_phone = excluded.ask_phone, ask_city = excluded.ask_city, "                             \
+      "ask_employer = excluded.ask_employer, "                                                     \
+      "ask_workplace = excluded.ask_workplace, intro = excluded.intro, "                           \
+      "consent_text = excluded.consent_text, updated_at = excluded.updated_at")                    \
+    X(SQ_JOIN_EMPLOYER_BY_NAME, "SELECT id FROM employers WHERE org_id = ?1 "                      \
+                                "AND name = ?2 COLLATE NOCASE ORDER BY id LIMIT 1")                \
+    X(SQ_JOIN_FILL, "UPDATE people SET phone = coalesce(phone, ?3), "                              \
+                    "email = coalesce(nullif(email, ''), ?4), "                                    \
+                    "city = coalesce(nullif(city, ''), ?5), "                                      \
+                    "employer_id = coalesce(employer_id, ?6), "                                    \
+                    "workplace_id = coalesce(workplace_id, ?7), "                                  \
+                    "notes = coalesce(nullif(notes, ''), ?8), "                                    \
+                    "membership = CASE WHEN coalesce(membership, 'none') IN ('none', '') "         \
+                    "THEN 'applicant' ELSE membership END, consent_status = 'given', "             \
+                    "consent_source = 'join form', consent_at = ?9, updated_at = ?9 "              \
+                    "WHERE id = ?1 AND org_id = ?2")                                               \
+    X(SQ_JOIN_ADMINS, "SELECT user_id FROM memberships WHERE org_id = ?1 AND role = 'admin' "      \
+                      "ORDER BY user_id")
+
 /*
  * Every fixed statement of the backend: X(name, sql). Parameters are numbered (?1, ?2 …)
  * and only ever bound, never spliced: no user text reaches SQL text.
@@ -515,7 +548,8 @@
     X(SQ_PTAG_CLEAR, "DELETE FROM person_tags WHERE person_id = ?1")                               \
     X(SQ_PTAG_ADD, "INSERT OR IGNORE INTO person_tags(person_id, tag_id) VALUES (?1, ?2)")         \
     SQ_ORGANIZING_STMTS(X)                                                                         \
-    SQ_PETITION_STMTS(X)
+    SQ_PETITION_STMTS(X)                                                                           \
+    SQ_JOIN_STMTS(X)
 
 enum sq_stmt {
 #define SQ_ENUM(name, sql) name,
@@ -897,3 +931,14 @@ enum kg_err kg_sqlite_signature_export(struct kg_store *s, const struct kg_actor
                                        const char *petition_id,
                                        enum kg_err (*fn)(void *ctx, const struct kg_signature *sig),
                                        void *ctx);
+
+/* --- sqlite_join.c: the join form --- */
+enum kg_err kg_sqlite_join_form_get(struct kg_store *s, const char *org_key_or_id,
+                                    struct kg_arena *a, struct kg_join_form *out);
+enum kg_err kg_sqlite_join_form_put(struct kg_store *s, const struct kg_actor *who,
+                                    const struct kg_join_form *in, struct kg_arena *a,
+                                    struct kg_join_form *out);
+enum kg_err kg_sqlite_join_submit(struct kg_store *s, const char *org_id,
+                                  const struct kg_join_request *in,
+                                  const char *consent_text_version, const char *now,
+                                  struct kg_arena *a, const char **person_id, bool *created);

@@ -80,6 +80,19 @@ struct kg_import_counts {
 
 struct kg_store_import; /* an import in progress: holds one connection */
 
+/* The public join form of an org (GET/POST /join/{org}): which fields it asks for. */
+struct kg_join_form {
+    const char *org_id, *org_slug, *org_name, *org_country;
+    bool enabled, ask_email, ask_phone, ask_city, ask_employer, ask_workplace;
+    const char *intro, *consent_text; /* plain text, NULL when unset */
+    const char *updated_at;           /* NULL until the admins first saved it */
+};
+
+/* What a joiner wrote (phone E.164, email lower-case; employer and workplace are names). */
+struct kg_join_request {
+    const char *full_name, *phone, *email, *city, *employer, *workplace;
+};
+
 struct kg_store_ops {
     void (*close)(struct kg_store *s);
 
@@ -438,6 +451,29 @@ struct kg_store_ops {
                                     const char *petition_id,
                                     enum kg_err (*fn)(void *ctx, const struct kg_signature *sig),
                                     void *ctx);
+    /* --- the join form (the public-pages issue) ---
+     * Public side (no actor): the form of the org with this id or slug; an org that never
+     * saved one gets the defaults (disabled, asks email and phone). Unknown org: KG_ENOTFOUND. */
+    enum kg_err (*join_form_get)(struct kg_store *s, const char *org_key_or_id, struct kg_arena *a,
+                                 struct kg_join_form *out);
+    /* Admins only: replaces the form of who->org_id (in->org_id is ignored). */
+    enum kg_err (*join_form_put)(struct kg_store *s, const struct kg_actor *who,
+                                 const struct kg_join_form *in, struct kg_arena *a,
+                                 struct kg_join_form *out);
+    /*
+     * Public side: a join request to org_id, with consent given (the caller refuses without).
+     * One IMMEDIATE transaction: the org's person with this phone (else email) gets only the
+     * fields it lacks (nothing known is overwritten), membership applicant when it was none,
+     * and consent {given, "join form", now}; else a person is created with membership
+     * applicant and that consent. Then a task "Follow up join request" on that person for each
+     * admin of the org. now is RFC 3339 (NULL: the clock). *created: a new person.
+     * consent_text_version (hash of the text shown, may be NULL) is not stored yet: the people
+     * table has no column for it.
+     */
+    enum kg_err (*join_submit)(struct kg_store *s, const char *org_id,
+                               const struct kg_join_request *in, const char *consent_text_version,
+                               const char *now, struct kg_arena *a, const char **person_id,
+                               bool *created);
 };
 
 struct kg_store {

@@ -27,3 +27,33 @@ struct kg_public {
 
 /* Reads web_dir/style.css into p (p->err filled on failure). */
 void kg_public_load_css(struct kg_public *p, const char *web_dir);
+
+/* --- a public page being written (public_page.c) --- */
+
+#define KG_PUBPAGE_MAX (512 * 1024) /* a page is far smaller: this only bounds a runaway */
+
+struct kg_pubpage {
+    struct kg_ctx *c;
+    struct kg_buf *b;
+    const char *lang;
+    bool lang_from_query;
+    enum kg_err e; /* the first write error; later writes are skipped */
+};
+
+/* Starts a page in the reader's language (?lang=, then Accept-Language). False: no memory. */
+bool kg_pubpage_init(struct kg_ctx *c, struct kg_pubpage *pg);
+/* Interface text for key, or fallback when no catalogue has it. */
+const char *kg_pubpage_tr(struct kg_pubpage *pg, const char *key, const char *fallback);
+/* Writers (through src/html/): a template literal, escaped text, an attribute, a URL. */
+void kg_pubpage_raw(struct kg_pubpage *pg, const char *lit);
+void kg_pubpage_text(struct kg_pubpage *pg, const char *s);
+void kg_pubpage_attr(struct kg_pubpage *pg, const char *s);
+void kg_pubpage_url(struct kg_pubpage *pg, const char *s);
+/* A catalogue template with one {name} placeholder, the value escaped. */
+void kg_pubpage_fmt1(struct kg_pubpage *pg, const char *tmpl, const char *name, const char *value);
+/* The document head and <main>; then kg_pubpage_send closes and answers with status. */
+void kg_pubpage_begin(struct kg_pubpage *pg, const char *title);
+enum kg_err kg_pubpage_send(struct kg_pubpage *pg, int status) KG_MUST_CHECK;
+/* A page with one message (404, 400, 413, 415, 429, 500). */
+enum kg_err kg_pubpage_message(struct kg_ctx *c, int status, const char *key,
+                               const char *fallback) KG_MUST_CHECK;

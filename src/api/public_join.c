@@ -24,115 +24,20 @@
 #include "util/str.h"
 
 #define JOIN_MAX_BODY  (64 * 1024)
-#define JOIN_PAGE_MAX  (256 * 1024)
 #define JOIN_TOKEN_AGE (24 * 3600)
 #define JOIN_TEXT_MAX  4000 /* characters of intro and consent_text */
 
-static const char join_csp[] = "default-src 'self'; form-action 'self'; frame-ancestors 'none'";
-
 /* --- pages --------------------------------------------------------------------------- */
-
-struct jpage {
-    struct kg_ctx *c;
-    struct kg_buf *b;
-    const char *lang;
-    bool lang_from_query;
-    enum kg_err e; /* the first write error; later writes are skipped */
-};
-
-static void jbuf_free(void *b)
-{
-    kg_buf_free(b);
-}
-
-static bool jpage_init(struct kg_ctx *c, struct jpage *pg)
-{
-    struct kg_public *p = c->api->pub;
-    const char *q = kg_query_get(&c->query, "lang");
-    *pg = (struct jpage){.c = c};
-    pg->lang = kg_i18n_pick(&p->cat, q, kg_req_header(c->req, "Accept-Language"));
-    pg->lang_from_query = q && strcmp(q, pg->lang) == 0;
-    pg->b = kg_arena_alloc(c->a, sizeof(*pg->b));
-    if (!pg->b)
-        return false;
-    kg_buf_init(pg->b, JOIN_PAGE_MAX);
-    return kg_arena_defer(c->a, jbuf_free, pg->b) == KG_OK;
-}
-
-static const char *jtr(struct jpage *pg, const char *key, const char *fallback)
-{
-    const char *s = kg_i18n_get(&pg->c->api->pub->cat, pg->lang, key);
-    return !s || !*s || strcmp(s, key) == 0 ? fallback : s;
-}
-
-static void jraw(struct jpage *pg, const char *lit)
-{
-    if (!pg->e)
-        pg->e = kg_html_raw(pg->b, lit);
-}
-
-static void jtext(struct jpage *pg, const char *s)
-{
-    if (!pg->e)
-        pg->e = kg_html_text(pg->b, s);
-}
-
-static void jattr(struct jpage *pg, const char *s)
-{
-    if (!pg->e)
-        pg->e = kg_html_attr(pg->b, s);
-}
-
-static void jurl(struct jpage *pg, const char *s)
-{
-    if (!pg->e)
-        pg->e = kg_html_url_attr(pg->b, s);
-}
-
-static void jbegin(struct jpage *pg, const char *title)
-{
-    if (!pg->e)
-        pg->e = kg_html_page_begin(pg->b, pg->lang, kg_i18n_dir(pg->lang), title);
-    jraw(pg, "<main>");
-}
-
-static enum kg_err jsend(struct jpage *pg, int status)
-{
-    jraw(pg, "</main>");
-    if (!pg->e)
-        pg->e = kg_html_page_end(pg->b);
-    if (pg->e)
-        return pg->e == KG_ETOOBIG ? KG_ETOOBIG : KG_EINTERNAL;
-    struct kg_resp *r = pg->c->resp;
-    kg_resp_set(r, status, "text/html; charset=utf-8", pg->b->p, pg->b->len);
-    kg_resp_header(r, "Content-Security-Policy", join_csp);
-    kg_resp_header(r, "Referrer-Policy", "same-origin");
-    kg_resp_header(r, "Cache-Control", "no-store");
-    kg_resp_header(r, "Content-Language", pg->lang);
-    return KG_OK;
-}
-
-static enum kg_err jmessage(struct kg_ctx *c, int status, const char *key, const char *fallback)
-{
-    struct jpage pg;
-    if (!jpage_init(c, &pg))
-        return KG_ENOMEM;
-    const char *m = jtr(&pg, key, fallback);
-    jbegin(&pg, m);
-    jraw(&pg, "<h1>");
-    jtext(&pg, m);
-    jraw(&pg, "</h1>");
-    return jsend(&pg, status);
-}
 
 static enum kg_err jnot_found(struct kg_ctx *c)
 {
-    return jmessage(c, 404, "not_found", "This page does not exist.");
+    return kg_pubpage_message(c, 404, "not_found", "This page does not exist.");
 }
 
 static enum kg_err jbad_form(struct kg_ctx *c, int status)
 {
-    return jmessage(c, status, "bad_form", "The form could not be read. Please try again.");
+    return kg_pubpage_message(c, status, "bad_form",
+                              "The form could not be read. Please try again.");
 }
 
 /* --- the form token ------------------------------------------------------------------ */
@@ -181,27 +86,27 @@ struct jform {
     size_t n_errors;
 };
 
-static void jinput(struct jpage *pg, const char *name, const char *type, const char *label,
+static void jinput(struct kg_pubpage *pg, const char *name, const char *type, const char *label,
                    const char *value, const char *autocomplete, bool required)
 {
-    jraw(pg, "<label for=\"");
-    jraw(pg, name);
-    jraw(pg, "\">");
-    jtext(pg, label);
-    jraw(pg, "</label><input id=\"");
-    jraw(pg, name);
-    jraw(pg, "\" name=\"");
-    jraw(pg, name);
-    jraw(pg, "\" type=\"");
-    jraw(pg, type);
-    jraw(pg, "\" maxlength=\"200\" autocomplete=\"");
-    jraw(pg, autocomplete);
-    jraw(pg, required ? "\" required value=" : "\" value=");
-    jattr(pg, value ? value : "");
-    jraw(pg, ">");
+    kg_pubpage_raw(pg, "<label for=\"");
+    kg_pubpage_raw(pg, name);
+    kg_pubpage_raw(pg, "\">");
+    kg_pubpage_text(pg, label);
+    kg_pubpage_raw(pg, "</label><input id=\"");
+    kg_pubpage_raw(pg, name);
+    kg_pubpage_raw(pg, "\" name=\"");
+    kg_pubpage_raw(pg, name);
+    kg_pubpage_raw(pg, "\" type=\"");
+    kg_pubpage_raw(pg, type);
+    kg_pubpage_raw(pg, "\" maxlength=\"200\" autocomplete=\"");
+    kg_pubpage_raw(pg, autocomplete);
+    kg_pubpage_raw(pg, required ? "\" required value=" : "\" value=");
+    kg_pubpage_attr(pg, value ? value : "");
+    kg_pubpage_raw(pg, ">");
 }
 
-static const char *lang_suffix(struct jpage *pg)
+static const char *lang_suffix(struct kg_pubpage *pg)
 {
     return pg->lang_from_query ? kg_arena_printf(pg->c->a, "?lang=%s", pg->lang) : "";
 }
@@ -209,65 +114,67 @@ static const char *lang_suffix(struct jpage *pg)
 static enum kg_err join_page(struct kg_ctx *c, int status, const struct kg_join_form *jf,
                              const struct jform *f)
 {
-    struct jpage pg;
-    if (!jpage_init(c, &pg))
+    struct kg_pubpage pg;
+    if (!kg_pubpage_init(c, &pg))
         return KG_ENOMEM;
-    const char *title = jtr(&pg, "join_title", "Join us");
-    jbegin(&pg, jf->org_name ? jf->org_name : title);
-    jraw(&pg, "<h1>");
-    jtext(&pg, title);
-    jraw(&pg, "</h1><p class=\"muted\">");
-    jtext(&pg, jf->org_name ? jf->org_name : "");
-    jraw(&pg, "</p>");
+    const char *title = kg_pubpage_tr(&pg, "join_title", "Join us");
+    kg_pubpage_begin(&pg, jf->org_name ? jf->org_name : title);
+    kg_pubpage_raw(&pg, "<h1>");
+    kg_pubpage_text(&pg, title);
+    kg_pubpage_raw(&pg, "</h1><p class=\"muted\">");
+    kg_pubpage_text(&pg, jf->org_name ? jf->org_name : "");
+    kg_pubpage_raw(&pg, "</p>");
     if (jf->intro && *jf->intro) {
-        jraw(&pg, "<p class=\"intro\">");
-        jtext(&pg, jf->intro);
-        jraw(&pg, "</p>");
+        kg_pubpage_raw(&pg, "<p class=\"intro\">");
+        kg_pubpage_text(&pg, jf->intro);
+        kg_pubpage_raw(&pg, "</p>");
     }
     if (f && f->n_errors) {
-        jraw(&pg, "<div class=\"notice\" role=\"alert\"><ul>");
+        kg_pubpage_raw(&pg, "<div class=\"notice\" role=\"alert\"><ul>");
         for (size_t i = 0; i < f->n_errors; i++) {
-            jraw(&pg, "<li>");
-            jtext(&pg, f->errors[i]);
-            jraw(&pg, "</li>");
+            kg_pubpage_raw(&pg, "<li>");
+            kg_pubpage_text(&pg, f->errors[i]);
+            kg_pubpage_raw(&pg, "</li>");
         }
-        jraw(&pg, "</ul></div>");
+        kg_pubpage_raw(&pg, "</ul></div>");
     }
     const char *suffix = lang_suffix(&pg);
     const char *action = suffix ? kg_arena_printf(c->a, "/join/%s%s", jf->org_slug, suffix) : NULL;
-    jraw(&pg, "<form method=\"post\" accept-charset=\"utf-8\" action=");
-    jurl(&pg, action ? action : "#");
-    jraw(&pg, "><input type=\"hidden\" name=\"token\" value=");
-    jattr(&pg, jmake_token(c, jf->org_id));
-    jraw(&pg, "><div class=\"hp\" aria-hidden=\"true\"><label for=\"website\">Website</label>"
-              "<input id=\"website\" name=\"website\" type=\"text\" tabindex=\"-1\" "
-              "autocomplete=\"off\" value=\"\"></div>");
-    jinput(&pg, "full_name", "text", jtr(&pg, "your_name", "Your name"), f ? f->full_name : NULL,
-           "name", true);
+    kg_pubpage_raw(&pg, "<form method=\"post\" accept-charset=\"utf-8\" action=");
+    kg_pubpage_url(&pg, action ? action : "#");
+    kg_pubpage_raw(&pg, "><input type=\"hidden\" name=\"token\" value=");
+    kg_pubpage_attr(&pg, jmake_token(c, jf->org_id));
+    kg_pubpage_raw(&pg,
+                   "><div class=\"hp\" aria-hidden=\"true\"><label for=\"website\">Website</label>"
+                   "<input id=\"website\" name=\"website\" type=\"text\" tabindex=\"-1\" "
+                   "autocomplete=\"off\" value=\"\"></div>");
+    jinput(&pg, "full_name", "text", kg_pubpage_tr(&pg, "your_name", "Your name"),
+           f ? f->full_name : NULL, "name", true);
     if (jf->ask_phone)
-        jinput(&pg, "phone", "tel", jtr(&pg, "phone", "Phone"), f ? f->phone : NULL, "tel", false);
+        jinput(&pg, "phone", "tel", kg_pubpage_tr(&pg, "phone", "Phone"), f ? f->phone : NULL,
+               "tel", false);
     if (jf->ask_email)
-        jinput(&pg, "email", "email", jtr(&pg, "email", "Email"), f ? f->email : NULL, "email",
-               false);
+        jinput(&pg, "email", "email", kg_pubpage_tr(&pg, "email", "Email"), f ? f->email : NULL,
+               "email", false);
     if (jf->ask_city)
-        jinput(&pg, "city", "text", jtr(&pg, "city", "City"), f ? f->city : NULL, "address-level2",
-               false);
+        jinput(&pg, "city", "text", kg_pubpage_tr(&pg, "city", "City"), f ? f->city : NULL,
+               "address-level2", false);
     if (jf->ask_employer)
-        jinput(&pg, "employer", "text", jtr(&pg, "employer", "Employer"), f ? f->employer : NULL,
-               "organization", false);
+        jinput(&pg, "employer", "text", kg_pubpage_tr(&pg, "employer", "Employer"),
+               f ? f->employer : NULL, "organization", false);
     if (jf->ask_workplace)
-        jinput(&pg, "workplace", "text", jtr(&pg, "join_workplace", "Workplace"),
+        jinput(&pg, "workplace", "text", kg_pubpage_tr(&pg, "join_workplace", "Workplace"),
                f ? f->workplace : NULL, "off", false);
-    jraw(&pg, "<p class=\"consent-text\">");
-    jtext(&pg, jf->consent_text ? jf->consent_text : "");
-    jraw(&pg, "</p><label class=\"check\" for=\"consent\"><input id=\"consent\" "
-              "name=\"consent\" type=\"checkbox\" value=\"yes\"");
-    jraw(&pg, f && f->consent ? " checked>" : ">");
-    jtext(&pg, jtr(&pg, "consent", "I agree to the text above"));
-    jraw(&pg, "</label><button type=\"submit\">");
-    jtext(&pg, jtr(&pg, "join_submit", "Send my request"));
-    jraw(&pg, "</button></form>");
-    return jsend(&pg, status);
+    kg_pubpage_raw(&pg, "<p class=\"consent-text\">");
+    kg_pubpage_text(&pg, jf->consent_text ? jf->consent_text : "");
+    kg_pubpage_raw(&pg, "</p><label class=\"check\" for=\"consent\"><input id=\"consent\" "
+                        "name=\"consent\" type=\"checkbox\" value=\"yes\"");
+    kg_pubpage_raw(&pg, f && f->consent ? " checked>" : ">");
+    kg_pubpage_text(&pg, kg_pubpage_tr(&pg, "consent", "I agree to the text above"));
+    kg_pubpage_raw(&pg, "</label><button type=\"submit\">");
+    kg_pubpage_text(&pg, kg_pubpage_tr(&pg, "join_submit", "Send my request"));
+    kg_pubpage_raw(&pg, "</button></form>");
+    return kg_pubpage_send(&pg, status);
 }
 
 /* The enabled form of {org}: KG_OK, or a 404 page already answered (*answered). */
@@ -326,7 +233,8 @@ static bool one_line(const char *s)
     return kg_utf8_len(s, strlen(s)) <= 200 && !strchr(s, '\n') && !strchr(s, '\r');
 }
 
-static enum kg_err see_thanks(struct kg_ctx *c, const struct kg_join_form *jf, struct jpage *pg)
+static enum kg_err see_thanks(struct kg_ctx *c, const struct kg_join_form *jf,
+                              struct kg_pubpage *pg)
 {
     const char *suffix = lang_suffix(pg);
     const char *loc =
@@ -343,7 +251,7 @@ static enum kg_err post_join(struct kg_ctx *c)
 {
     struct kg_public *p = c->api->pub;
     if (c->req->body_len > JOIN_MAX_BODY)
-        return jmessage(c, 413, "too_large", "The form is too large.");
+        return kg_pubpage_message(c, 413, "too_large", "The form is too large.");
     if (!jform_type(kg_req_header(c->req, "Content-Type")))
         return jbad_form(c, 415);
     const char *ip = c->req->client_ip ? c->req->client_ip : "-";
@@ -352,8 +260,8 @@ static enum kg_err post_join(struct kg_ctx *c)
     if (kg_throttle_blocked(p->rate, ip, p->per_min, now, &retry)) {
         char ra[24];
         snprintf(ra, sizeof(ra), "%ld", retry > 0 ? retry : 60);
-        enum kg_err e =
-            jmessage(c, 429, "rate_limited", "Too many attempts. Please try again in a minute.");
+        enum kg_err e = kg_pubpage_message(c, 429, "rate_limited",
+                                           "Too many attempts. Please try again in a minute.");
         const char *v = kg_arena_strdup(c->a, ra);
         if (!e && v)
             kg_resp_header(c->resp, "Retry-After", v);
@@ -370,8 +278,8 @@ static enum kg_err post_join(struct kg_ctx *c)
     enum kg_err e = jload(c, &jf, &answered);
     if (e || answered)
         return e;
-    struct jpage pg;
-    if (!jpage_init(c, &pg))
+    struct kg_pubpage pg;
+    if (!kg_pubpage_init(c, &pg))
         return KG_ENOMEM;
     if (jfield(&form, "website")) /* the honeypot: a bot; answer as if it were stored */
         return see_thanks(c, &jf, &pg);
@@ -387,14 +295,15 @@ static enum kg_err post_join(struct kg_ctx *c)
     const char *consent = kg_query_get(&form, "consent");
     f.consent = consent && *consent;
     if (!jtoken_ok(c, jf.org_id, kg_query_get(&form, "token")))
-        jerror(&f, jtr(&pg, "error_token",
+        jerror(&f, kg_pubpage_tr(
+                       &pg, "error_token",
                        "The form expired or was sent too quickly. Please check it and send it "
                        "again."));
     if (!f.full_name)
-        jerror(&f, jtr(&pg, "error_name", "Please write your name."));
+        jerror(&f, kg_pubpage_tr(&pg, "error_name", "Please write your name."));
     else if (!one_line(f.full_name))
-        jerror(&f, jtr(&pg, "error_name_long",
-                       "Your name must be one line of at most 200 characters."));
+        jerror(&f, kg_pubpage_tr(&pg, "error_name_long",
+                                 "Your name must be one line of at most 200 characters."));
     char *email = NULL;
     if (f.email) {
         email = kg_arena_strdup(c->a, f.email);
@@ -404,23 +313,25 @@ static enum kg_err post_join(struct kg_ctx *c)
             if (*s >= 'A' && *s <= 'Z')
                 *s = (char)(*s - 'A' + 'a');
         if (!kg_email_valid(email))
-            jerror(&f, jtr(&pg, "error_email", "Please check the email address."));
+            jerror(&f, kg_pubpage_tr(&pg, "error_email", "Please check the email address."));
     }
     char phone[KG_PHONE_MAX] = "";
     if (f.phone && kg_phone_normalize(f.phone, strlen(f.phone), jf.org_country, phone) != KG_OK)
-        jerror(&f, jtr(&pg, "error_phone", "Please check the phone number."));
+        jerror(&f, kg_pubpage_tr(&pg, "error_phone", "Please check the phone number."));
     if (!f.email && !f.phone)
-        jerror(&f, jtr(&pg, "join_error_contact",
+        jerror(&f, kg_pubpage_tr(
+                       &pg, "join_error_contact",
                        "Please give a phone number or an email address so we can reach you."));
     const char *extra[] = {f.city, f.employer, f.workplace};
     for (size_t i = 0; i < 3; i++)
         if (extra[i] && !one_line(extra[i])) {
-            jerror(&f, jtr(&pg, "error_invalid", "Please check what you wrote."));
+            jerror(&f, kg_pubpage_tr(&pg, "error_invalid", "Please check what you wrote."));
             break;
         }
     if (!f.consent)
-        jerror(&f, jtr(&pg, "join_error_consent",
-                       "Please tick the box to agree, or we cannot record your request."));
+        jerror(&f,
+               kg_pubpage_tr(&pg, "join_error_consent",
+                             "Please tick the box to agree, or we cannot record your request."));
     if (f.n_errors)
         return join_page(c, 400, &jf, &f);
 
@@ -441,14 +352,14 @@ static enum kg_err post_join(struct kg_ctx *c)
     bool created = false;
     e = c->st->ops->join_submit(c->st, jf.org_id, &rq, version, NULL, c->a, &person_id, &created);
     if (e == KG_EINVAL) {
-        jerror(&f, jtr(&pg, "error_invalid", "Please check what you wrote."));
+        jerror(&f, kg_pubpage_tr(&pg, "error_invalid", "Please check what you wrote."));
         return join_page(c, 400, &jf, &f);
     }
     if (e == KG_ENOTFOUND)
         return jnot_found(c);
     if (e)
-        return jmessage(c, 500, "server_error",
-                        "Something went wrong on our side. Please try again later.");
+        return kg_pubpage_message(c, 500, "server_error",
+                                  "Something went wrong on our side. Please try again later.");
     return see_thanks(c, &jf, &pg);
 }
 
@@ -459,19 +370,19 @@ static enum kg_err get_join_thanks(struct kg_ctx *c)
     enum kg_err e = jload(c, &jf, &answered);
     if (e || answered)
         return e;
-    struct jpage pg;
-    if (!jpage_init(c, &pg))
+    struct kg_pubpage pg;
+    if (!kg_pubpage_init(c, &pg))
         return KG_ENOMEM;
-    const char *m = jtr(&pg, "join_thanks",
-                        "Thank you! We have your request and will be in "
-                        "touch soon.");
-    jbegin(&pg, m);
-    jraw(&pg, "<h1>");
-    jtext(&pg, m);
-    jraw(&pg, "</h1><p>");
-    jtext(&pg, jf.org_name ? jf.org_name : "");
-    jraw(&pg, "</p>");
-    return jsend(&pg, 200);
+    const char *m = kg_pubpage_tr(&pg, "join_thanks",
+                                  "Thank you! We have your request and will be in "
+                                  "touch soon.");
+    kg_pubpage_begin(&pg, m);
+    kg_pubpage_raw(&pg, "<h1>");
+    kg_pubpage_text(&pg, m);
+    kg_pubpage_raw(&pg, "</h1><p>");
+    kg_pubpage_text(&pg, jf.org_name ? jf.org_name : "");
+    kg_pubpage_raw(&pg, "</p>");
+    return kg_pubpage_send(&pg, 200);
 }
 
 /* --- the admins' settings ------------------------------------------------------------ */

@@ -26,10 +26,7 @@
 #include "util/str.h"
 
 #define FORM_MAX_BODY (64 * 1024)
-#define PAGE_MAX      (512 * 1024)
 #define TOKEN_MAX_AGE (24 * 3600)
-
-static const char csp[] = "default-src 'self'; form-action 'self'; frame-ancestors 'none'";
 
 struct kg_public *kg_public_new(const struct kg_api_config *cfg)
 {
@@ -72,109 +69,6 @@ const char *kg_api_web_error(const struct kg_api *api)
 
 /* --- pages --------------------------------------------------------------------------- */
 
-struct page {
-    struct kg_ctx *c;
-    struct kg_buf *b;
-    const char *lang;
-    bool lang_from_query;
-    enum kg_err e; /* the first write error; later writes are skipped */
-};
-
-static void buf_free(void *b)
-{
-    kg_buf_free(b);
-}
-
-static bool page_init(struct kg_ctx *c, struct page *pg)
-{
-    struct kg_public *p = c->api->pub;
-    const char *q = kg_query_get(&c->query, "lang");
-    *pg = (struct page){.c = c};
-    pg->lang = kg_i18n_pick(&p->cat, q, kg_req_header(c->req, "Accept-Language"));
-    pg->lang_from_query = q && strcmp(q, pg->lang) == 0;
-    pg->b = kg_arena_alloc(c->a, sizeof(*pg->b));
-    if (!pg->b)
-        return false;
-    kg_buf_init(pg->b, PAGE_MAX);
-    return kg_arena_defer(c->a, buf_free, pg->b) == KG_OK;
-}
-
-/* Interface text: the catalogue's, or the English fallback when no catalogue has the key. */
-static const char *tr(struct page *pg, const char *key, const char *fallback)
-{
-    const char *s = kg_i18n_get(&pg->c->api->pub->cat, pg->lang, key);
-    return !s || !*s || strcmp(s, key) == 0 ? fallback : s;
-}
-
-static void raw(struct page *pg, const char *lit)
-{
-    if (!pg->e)
-        pg->e = kg_html_raw(pg->b, lit);
-}
-
-static void text(struct page *pg, const char *s)
-{
-    if (!pg->e)
-        pg->e = kg_html_text(pg->b, s);
-}
-
-static void attr(struct page *pg, const char *s)
-{
-    if (!pg->e)
-        pg->e = kg_html_attr(pg->b, s);
-}
-
-static void url(struct page *pg, const char *s)
-{
-    if (!pg->e)
-        pg->e = kg_html_url_attr(pg->b, s);
-}
-
-static void fmt1(struct page *pg, const char *tmpl, const char *name, const char *value)
-{
-    struct kg_i18n_arg arg = {name, value};
-    if (!pg->e)
-        pg->e = kg_i18n_format(pg->b, tmpl, &arg, 1);
-}
-
-static void begin(struct page *pg, const char *title)
-{
-    if (!pg->e)
-        pg->e = kg_html_page_begin(pg->b, pg->lang, kg_i18n_dir(pg->lang), title);
-    raw(pg, "<main>");
-}
-
-/* Sends the page with status (or a bare 500 when it could not be written). */
-static enum kg_err send(struct page *pg, int status)
-{
-    raw(pg, "</main>");
-    if (!pg->e)
-        pg->e = kg_html_page_end(pg->b);
-    if (pg->e)
-        return pg->e == KG_ETOOBIG ? KG_ETOOBIG : KG_EINTERNAL;
-    struct kg_resp *r = pg->c->resp;
-    kg_resp_set(r, status, "text/html; charset=utf-8", pg->b->p, pg->b->len);
-    kg_resp_header(r, "Content-Security-Policy", csp);
-    kg_resp_header(r, "Referrer-Policy", "same-origin");
-    kg_resp_header(r, "Cache-Control", "no-store");
-    kg_resp_header(r, "Content-Language", pg->lang);
-    return KG_OK;
-}
-
-/* A page with one message (404, 400, 413, 415, 429, 500). */
-static enum kg_err message_page(struct kg_ctx *c, int status, const char *key, const char *fallback)
-{
-    struct page pg;
-    if (!page_init(c, &pg))
-        return KG_ENOMEM;
-    const char *m = tr(&pg, key, fallback);
-    begin(&pg, m);
-    raw(&pg, "<h1>");
-    text(&pg, m);
-    raw(&pg, "</h1>");
-    return send(&pg, status);
-}
-
 bool kg_public_path(const char *path)
 {
     return strncmp(path, "/p/", 3) == 0 || strncmp(path, "/join/", 6) == 0;
@@ -184,17 +78,17 @@ void kg_public_error(struct kg_ctx *c, enum kg_err e)
 {
     enum kg_err shown;
     switch (kg_api_status(e)) {
-    case 404: shown = message_page(c, 404, "not_found", "This page does not exist."); break;
+    case 404: shown = kg_pubpage_message(c, 404, "not_found", "This page does not exist."); break;
     case 405:
     case 400:
     case 415:
-        shown = message_page(c, kg_api_status(e), "bad_form",
-                             "The form could not be read. Please try again.");
+        shown = kg_pubpage_message(c, kg_api_status(e), "bad_form",
+                                   "The form could not be read. Please try again.");
         break;
-    case 413: shown = message_page(c, 413, "too_large", "The form is too large."); break;
+    case 413: shown = kg_pubpage_message(c, 413, "too_large", "The form is too large."); break;
     default:
-        shown = message_page(c, kg_api_status(e), "server_error",
-                             "Something went wrong on our side. Please try again later.");
+        shown = kg_pubpage_message(c, kg_api_status(e), "server_error",
+                                   "Something went wrong on our side. Please try again later.");
         break;
     }
     if (shown)
@@ -203,13 +97,13 @@ void kg_public_error(struct kg_ctx *c, enum kg_err e)
 
 static enum kg_err not_found(struct kg_ctx *c)
 {
-    return message_page(c, 404, "not_found", "This page does not exist.");
+    return kg_pubpage_message(c, 404, "not_found", "This page does not exist.");
 }
 
 static enum kg_err server_error(struct kg_ctx *c)
 {
-    return message_page(c, 500, "server_error",
-                        "Something went wrong on our side. Please try again later.");
+    return kg_pubpage_message(c, 500, "server_error",
+                              "Something went wrong on our side. Please try again later.");
 }
 
 /* The form token: "<issued>.<hex HMAC of slug NUL issued>". */
@@ -254,90 +148,94 @@ struct form {
     size_t n_errors;
 };
 
-static void input(struct page *pg, const char *name, const char *type, const char *label,
+static void input(struct kg_pubpage *pg, const char *name, const char *type, const char *label,
                   const char *value, const char *autocomplete, bool required)
 {
-    raw(pg, "<label for=\"");
-    raw(pg, name);
-    raw(pg, "\">");
-    text(pg, label);
-    raw(pg, "</label><input id=\"");
-    raw(pg, name);
-    raw(pg, "\" name=\"");
-    raw(pg, name);
-    raw(pg, "\" type=\"");
-    raw(pg, type);
-    raw(pg, "\" maxlength=\"200\" autocomplete=\"");
-    raw(pg, autocomplete);
-    raw(pg, required ? "\" required value=" : "\" value=");
-    attr(pg, value ? value : "");
-    raw(pg, ">");
+    kg_pubpage_raw(pg, "<label for=\"");
+    kg_pubpage_raw(pg, name);
+    kg_pubpage_raw(pg, "\">");
+    kg_pubpage_text(pg, label);
+    kg_pubpage_raw(pg, "</label><input id=\"");
+    kg_pubpage_raw(pg, name);
+    kg_pubpage_raw(pg, "\" name=\"");
+    kg_pubpage_raw(pg, name);
+    kg_pubpage_raw(pg, "\" type=\"");
+    kg_pubpage_raw(pg, type);
+    kg_pubpage_raw(pg, "\" maxlength=\"200\" autocomplete=\"");
+    kg_pubpage_raw(pg, autocomplete);
+    kg_pubpage_raw(pg, required ? "\" required value=" : "\" value=");
+    kg_pubpage_attr(pg, value ? value : "");
+    kg_pubpage_raw(pg, ">");
 }
 
-static void sign_form(struct page *pg, const struct kg_petition *pt, const struct form *f)
+static void sign_form(struct kg_pubpage *pg, const struct kg_petition *pt, const struct form *f)
 {
     struct kg_ctx *c = pg->c;
     if (f && f->n_errors) {
-        raw(pg, "<div class=\"notice\" role=\"alert\"><ul>");
+        kg_pubpage_raw(pg, "<div class=\"notice\" role=\"alert\"><ul>");
         for (size_t i = 0; i < f->n_errors; i++) {
-            raw(pg, "<li>");
-            text(pg, f->errors[i]);
-            raw(pg, "</li>");
+            kg_pubpage_raw(pg, "<li>");
+            kg_pubpage_text(pg, f->errors[i]);
+            kg_pubpage_raw(pg, "</li>");
         }
-        raw(pg, "</ul></div>");
+        kg_pubpage_raw(pg, "</ul></div>");
     }
-    raw(pg, "<form method=\"post\" accept-charset=\"utf-8\" action=");
+    kg_pubpage_raw(pg, "<form method=\"post\" accept-charset=\"utf-8\" action=");
     const char *action =
         kg_arena_printf(c->a, "/p/%s%s%s", pt->slug, pg->lang_from_query ? "?lang=" : "",
                         pg->lang_from_query ? pg->lang : "");
-    url(pg, action ? action : "#");
-    raw(pg, "><h2>");
-    text(pg, tr(pg, "sign", "Sign"));
-    raw(pg, "</h2><input type=\"hidden\" name=\"token\" value=");
-    attr(pg, make_token(c, pt->slug));
-    raw(pg, "><div class=\"hp\" aria-hidden=\"true\"><label for=\"website\">Website</label>"
-            "<input id=\"website\" name=\"website\" type=\"text\" tabindex=\"-1\" "
-            "autocomplete=\"off\" value=\"\"></div>");
-    input(pg, "full_name", "text", tr(pg, "your_name", "Your name"), f ? f->full_name : NULL,
-          "name", true);
+    kg_pubpage_url(pg, action ? action : "#");
+    kg_pubpage_raw(pg, "><h2>");
+    kg_pubpage_text(pg, kg_pubpage_tr(pg, "sign", "Sign"));
+    kg_pubpage_raw(pg, "</h2><input type=\"hidden\" name=\"token\" value=");
+    kg_pubpage_attr(pg, make_token(c, pt->slug));
+    kg_pubpage_raw(pg,
+                   "><div class=\"hp\" aria-hidden=\"true\"><label for=\"website\">Website</label>"
+                   "<input id=\"website\" name=\"website\" type=\"text\" tabindex=\"-1\" "
+                   "autocomplete=\"off\" value=\"\"></div>");
+    input(pg, "full_name", "text", kg_pubpage_tr(pg, "your_name", "Your name"),
+          f ? f->full_name : NULL, "name", true);
     if (pt->ask_email)
-        input(pg, "email", "email", tr(pg, "email", "Email"), f ? f->email : NULL, "email", false);
+        input(pg, "email", "email", kg_pubpage_tr(pg, "email", "Email"), f ? f->email : NULL,
+              "email", false);
     if (pt->ask_phone)
-        input(pg, "phone", "tel", tr(pg, "phone", "Phone"), f ? f->phone : NULL, "tel", false);
-    if (pt->ask_city)
-        input(pg, "city", "text", tr(pg, "city", "City"), f ? f->city : NULL, "address-level2",
+        input(pg, "phone", "tel", kg_pubpage_tr(pg, "phone", "Phone"), f ? f->phone : NULL, "tel",
               false);
+    if (pt->ask_city)
+        input(pg, "city", "text", kg_pubpage_tr(pg, "city", "City"), f ? f->city : NULL,
+              "address-level2", false);
     if (pt->ask_employer)
-        input(pg, "employer", "text", tr(pg, "employer", "Employer"), f ? f->employer : NULL,
-              "organization", false);
+        input(pg, "employer", "text", kg_pubpage_tr(pg, "employer", "Employer"),
+              f ? f->employer : NULL, "organization", false);
     if (pt->consent_text && *pt->consent_text) {
-        raw(pg, "<p class=\"consent-text\">");
-        text(pg, pt->consent_text);
-        raw(pg, "</p><label class=\"check\" for=\"consent\"><input id=\"consent\" "
-                "name=\"consent\" type=\"checkbox\" value=\"yes\"");
-        raw(pg, f && f->consent ? " checked>" : ">");
-        text(pg, tr(pg, "consent", "I agree to the text above"));
-        raw(pg, "</label>");
+        kg_pubpage_raw(pg, "<p class=\"consent-text\">");
+        kg_pubpage_text(pg, pt->consent_text);
+        kg_pubpage_raw(pg, "</p><label class=\"check\" for=\"consent\"><input id=\"consent\" "
+                           "name=\"consent\" type=\"checkbox\" value=\"yes\"");
+        kg_pubpage_raw(pg, f && f->consent ? " checked>" : ">");
+        kg_pubpage_text(pg, kg_pubpage_tr(pg, "consent", "I agree to the text above"));
+        kg_pubpage_raw(pg, "</label>");
     }
-    raw(pg, "<button type=\"submit\">");
-    text(pg, tr(pg, "submit", "Submit"));
-    raw(pg, "</button></form>");
+    kg_pubpage_raw(pg, "<button type=\"submit\">");
+    kg_pubpage_text(pg, kg_pubpage_tr(pg, "submit", "Submit"));
+    kg_pubpage_raw(pg, "</button></form>");
 }
 
 static enum kg_err petition_page(struct kg_ctx *c, int status, const struct kg_petition *pt,
                                  const struct form *f)
 {
-    struct page pg;
-    if (!page_init(c, &pg))
+    struct kg_pubpage pg;
+    if (!kg_pubpage_init(c, &pg))
         return KG_ENOMEM;
-    begin(&pg, pt->title);
-    raw(&pg, "<h1>");
-    text(&pg, pt->title);
-    raw(&pg, "</h1>");
+    kg_pubpage_begin(&pg, pt->title);
+    kg_pubpage_raw(&pg, "<h1>");
+    kg_pubpage_text(&pg, pt->title);
+    kg_pubpage_raw(&pg, "</h1>");
     if (pt->target && *pt->target) {
-        raw(&pg, "<p class=\"muted\">");
-        fmt1(&pg, tr(&pg, "petition_to", "To: {target}"), "target", pt->target);
-        raw(&pg, "</p>");
+        kg_pubpage_raw(&pg, "<p class=\"muted\">");
+        kg_pubpage_fmt1(&pg, kg_pubpage_tr(&pg, "petition_to", "To: {target}"), "target",
+                        pt->target);
+        kg_pubpage_raw(&pg, "</p>");
     }
     int64_t goal = pt->goal > 0 ? pt->goal : 1;
     int64_t n = pt->signature_count;
@@ -345,38 +243,38 @@ static enum kg_err petition_page(struct kg_ctx *c, int status, const struct kg_p
     snprintf(sn, sizeof(sn), "%" PRId64, n);
     snprintf(sg, sizeof(sg), "%" PRId64, goal);
     snprintf(sv, sizeof(sv), "%" PRId64, n < goal ? n : goal);
-    raw(&pg, "<p><span class=\"count\" id=\"count\">");
-    text(&pg, sn);
-    raw(&pg, "</span> ");
-    text(&pg, tr(&pg, "signatures", "Signatures"));
-    raw(&pg, " · ");
-    text(&pg, tr(&pg, "goal", "Goal"));
-    raw(&pg, ": ");
-    text(&pg, sg);
-    raw(&pg, "</p><progress max=");
-    attr(&pg, sg);
-    raw(&pg, " value=");
-    attr(&pg, sv);
-    raw(&pg, ">");
-    text(&pg, sn);
-    raw(&pg, " / ");
-    text(&pg, sg);
-    raw(&pg, "</progress>");
+    kg_pubpage_raw(&pg, "<p><span class=\"count\" id=\"count\">");
+    kg_pubpage_text(&pg, sn);
+    kg_pubpage_raw(&pg, "</span> ");
+    kg_pubpage_text(&pg, kg_pubpage_tr(&pg, "signatures", "Signatures"));
+    kg_pubpage_raw(&pg, " · ");
+    kg_pubpage_text(&pg, kg_pubpage_tr(&pg, "goal", "Goal"));
+    kg_pubpage_raw(&pg, ": ");
+    kg_pubpage_text(&pg, sg);
+    kg_pubpage_raw(&pg, "</p><progress max=");
+    kg_pubpage_attr(&pg, sg);
+    kg_pubpage_raw(&pg, " value=");
+    kg_pubpage_attr(&pg, sv);
+    kg_pubpage_raw(&pg, ">");
+    kg_pubpage_text(&pg, sn);
+    kg_pubpage_raw(&pg, " / ");
+    kg_pubpage_text(&pg, sg);
+    kg_pubpage_raw(&pg, "</progress>");
     if (pt->body && *pt->body && !pg.e) {
-        raw(&pg, "<div class=\"body\">");
+        kg_pubpage_raw(&pg, "<div class=\"body\">");
         enum kg_err e = kg_md_render(pt->body, strlen(pt->body), pg.b);
         if (e)
             pg.e = e;
-        raw(&pg, "</div>");
+        kg_pubpage_raw(&pg, "</div>");
     }
     if (strcmp(pt->status, "open") == 0) {
         sign_form(&pg, pt, f);
     } else {
-        raw(&pg, "<p class=\"notice\">");
-        text(&pg, tr(&pg, "petition_closed", "This petition is closed."));
-        raw(&pg, "</p>");
+        kg_pubpage_raw(&pg, "<p class=\"notice\">");
+        kg_pubpage_text(&pg, kg_pubpage_tr(&pg, "petition_closed", "This petition is closed."));
+        kg_pubpage_raw(&pg, "</p>");
     }
-    return send(&pg, status);
+    return kg_pubpage_send(&pg, status);
 }
 
 /* The petition at {slug}: KG_OK, or a 404 page already answered (*answered). */
@@ -432,7 +330,8 @@ static bool is_form_type(const char *ct)
     return n == 33 && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0;
 }
 
-static const char *thanks_path(struct kg_ctx *c, const struct kg_petition *pt, struct page *pg)
+static const char *thanks_path(struct kg_ctx *c, const struct kg_petition *pt,
+                               struct kg_pubpage *pg)
 {
     return kg_arena_printf(c->a, "/p/%s/thanks%s%s", pt->slug, pg->lang_from_query ? "?lang=" : "",
                            pg->lang_from_query ? pg->lang : "");
@@ -452,17 +351,18 @@ static enum kg_err post_petition(struct kg_ctx *c)
 {
     struct kg_public *p = c->api->pub;
     if (c->req->body_len > FORM_MAX_BODY)
-        return message_page(c, 413, "too_large", "The form is too large.");
+        return kg_pubpage_message(c, 413, "too_large", "The form is too large.");
     if (!is_form_type(kg_req_header(c->req, "Content-Type")))
-        return message_page(c, 415, "bad_form", "The form could not be read. Please try again.");
+        return kg_pubpage_message(c, 415, "bad_form",
+                                  "The form could not be read. Please try again.");
     const char *ip = c->req->client_ip ? c->req->client_ip : "-";
     int64_t now = kg_unix_now();
     long retry = 60;
     if (kg_throttle_blocked(p->rate, ip, p->per_min, now, &retry)) {
         char ra[24];
         snprintf(ra, sizeof(ra), "%ld", retry > 0 ? retry : 60);
-        enum kg_err e = message_page(c, 429, "rate_limited",
-                                     "Too many attempts. Please try again in a minute.");
+        enum kg_err e = kg_pubpage_message(c, 429, "rate_limited",
+                                           "Too many attempts. Please try again in a minute.");
         const char *v = kg_arena_strdup(c->a, ra);
         if (!e && v)
             kg_resp_header(c->resp, "Retry-After", v);
@@ -474,7 +374,8 @@ static enum kg_err post_petition(struct kg_ctx *c)
     const char *bad_key;
     enum kg_err e = kg_query_parse(c->a, c->req->body, c->req->body_len, &form, &bad_key);
     if (e)
-        return message_page(c, 400, "bad_form", "The form could not be read. Please try again.");
+        return kg_pubpage_message(c, 400, "bad_form",
+                                  "The form could not be read. Please try again.");
 
     struct kg_petition pt;
     bool answered;
@@ -484,8 +385,8 @@ static enum kg_err post_petition(struct kg_ctx *c)
     if (strcmp(pt.status, "open") != 0)
         return petition_page(c, 409, &pt, NULL);
 
-    struct page pg;
-    if (!page_init(c, &pg))
+    struct kg_pubpage pg;
+    if (!kg_pubpage_init(c, &pg))
         return KG_ENOMEM;
     if (field(&form, "website")) /* the honeypot: a bot; answer as if it were stored */
         return see_other(c, thanks_path(c, &pt, &pg));
@@ -500,15 +401,16 @@ static enum kg_err post_petition(struct kg_ctx *c)
     const char *consent = kg_query_get(&form, "consent");
     f.consent = consent && *consent && pt.consent_text && *pt.consent_text;
     if (!token_ok(c, pt.slug, kg_query_get(&form, "token")))
-        add_error(&f, tr(&pg, "error_token",
-                         "The form expired or was sent too quickly. Please check it and send "
-                         "it again."));
+        add_error(
+            &f, kg_pubpage_tr(&pg, "error_token",
+                              "The form expired or was sent too quickly. Please check it and send "
+                              "it again."));
     if (!f.full_name)
-        add_error(&f, tr(&pg, "error_name", "Please write your name."));
+        add_error(&f, kg_pubpage_tr(&pg, "error_name", "Please write your name."));
     else if (kg_utf8_len(f.full_name, strlen(f.full_name)) > 200 || strchr(f.full_name, '\n'))
-        add_error(&f, tr(&pg, "error_name_long",
-                         "Your name must be one line of at most 200 "
-                         "characters."));
+        add_error(&f, kg_pubpage_tr(&pg, "error_name_long",
+                                    "Your name must be one line of at most 200 "
+                                    "characters."));
     char *email = NULL;
     if (f.email) {
         email = kg_arena_strdup(c->a, f.email);
@@ -518,7 +420,7 @@ static enum kg_err post_petition(struct kg_ctx *c)
             if (*s >= 'A' && *s <= 'Z')
                 *s = (char)(*s - 'A' + 'a');
         if (!kg_email_valid(email))
-            add_error(&f, tr(&pg, "error_email", "Please check the email address."));
+            add_error(&f, kg_pubpage_tr(&pg, "error_email", "Please check the email address."));
     }
     char phone[KG_PHONE_MAX] = "";
     if (f.phone) {
@@ -527,7 +429,7 @@ static enum kg_err post_petition(struct kg_ctx *c)
         if (c->st->ops->org_resolve(c->st, pt.org_id, NULL, c->a, &org, NULL) == KG_OK)
             cc = org.country;
         if (kg_phone_normalize(f.phone, strlen(f.phone), cc, phone) != KG_OK)
-            add_error(&f, tr(&pg, "error_phone", "Please check the phone number."));
+            add_error(&f, kg_pubpage_tr(&pg, "error_phone", "Please check the phone number."));
     }
     char version[crypto_hash_sha256_BYTES * 2 + 1] = "";
     struct kg_signature sig = {
@@ -540,7 +442,7 @@ static enum kg_err post_petition(struct kg_ctx *c)
     };
     struct kg_verr ve = {0};
     if (!f.n_errors && kg_signature_validate(&sig, &ve) != KG_OK)
-        add_error(&f, tr(&pg, "error_invalid", "Please check what you wrote."));
+        add_error(&f, kg_pubpage_tr(&pg, "error_invalid", "Please check what you wrote."));
     if (f.n_errors)
         return petition_page(c, 400, &pt, &f);
 
@@ -613,8 +515,8 @@ static enum kg_err get_thanks(struct kg_ctx *c)
     enum kg_err e = load(c, &pt, &answered);
     if (e || answered)
         return e;
-    struct page pg;
-    if (!page_init(c, &pg))
+    struct kg_pubpage pg;
+    if (!kg_pubpage_init(c, &pg))
         return KG_ENOMEM;
     const char *link = public_url(c, pt.slug);
     const char *msg = link ? kg_arena_printf(c->a, "%s %s", pt.title, link) : NULL;
@@ -622,25 +524,26 @@ static enum kg_err get_thanks(struct kg_ctx *c)
     const char *wa = enc ? kg_arena_printf(c->a, "https://wa.me/?text=%s", enc) : NULL;
     if (!wa)
         return KG_ENOMEM;
-    begin(&pg, pt.title);
-    raw(&pg, "<h1>");
-    text(&pg, tr(&pg, "thanks", "Thank you! Your signature has been counted."));
-    raw(&pg, "</h1><p>");
-    text(&pg, pt.title);
-    raw(&pg, "</p><h2>");
-    text(&pg, tr(&pg, "share", "Share"));
-    raw(&pg, "</h2><p class=\"share\"><a rel=\"noopener noreferrer\" href=");
-    url(&pg, wa);
-    raw(&pg, ">WhatsApp</a><a href=");
-    url(&pg, link);
-    raw(&pg, ">");
-    text(&pg, link);
-    raw(&pg, "</a></p><label for=\"share-url\">");
-    text(&pg, tr(&pg, "copy_link", "Link to copy"));
-    raw(&pg, "</label><input id=\"share-url\" type=\"url\" readonly value=");
-    attr(&pg, link);
-    raw(&pg, ">");
-    return send(&pg, 200);
+    kg_pubpage_begin(&pg, pt.title);
+    kg_pubpage_raw(&pg, "<h1>");
+    kg_pubpage_text(&pg,
+                    kg_pubpage_tr(&pg, "thanks", "Thank you! Your signature has been counted."));
+    kg_pubpage_raw(&pg, "</h1><p>");
+    kg_pubpage_text(&pg, pt.title);
+    kg_pubpage_raw(&pg, "</p><h2>");
+    kg_pubpage_text(&pg, kg_pubpage_tr(&pg, "share", "Share"));
+    kg_pubpage_raw(&pg, "</h2><p class=\"share\"><a rel=\"noopener noreferrer\" href=");
+    kg_pubpage_url(&pg, wa);
+    kg_pubpage_raw(&pg, ">WhatsApp</a><a href=");
+    kg_pubpage_url(&pg, link);
+    kg_pubpage_raw(&pg, ">");
+    kg_pubpage_text(&pg, link);
+    kg_pubpage_raw(&pg, "</a></p><label for=\"share-url\">");
+    kg_pubpage_text(&pg, kg_pubpage_tr(&pg, "copy_link", "Link to copy"));
+    kg_pubpage_raw(&pg, "</label><input id=\"share-url\" type=\"url\" readonly value=");
+    kg_pubpage_attr(&pg, link);
+    kg_pubpage_raw(&pg, ">");
+    return kg_pubpage_send(&pg, 200);
 }
 
 static enum kg_err get_count(struct kg_ctx *c)

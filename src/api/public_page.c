@@ -1,0 +1,108 @@
+/*
+ * public_page.c — what every public page shares: the page being written (language picked
+ * from ?lang= then Accept-Language), the writers that go through src/html/, the headers
+ * (CSP, no caching) and the one-message page. The pages themselves are public_petitions.c and
+ * public_join.c; nothing here knows about petitions or join forms.
+ */
+#include <string.h>
+
+#include "api/public_int.h"
+#include "html/html.h"
+#include "util/buf.h"
+
+static const char csp[] = "default-src 'self'; form-action 'self'; frame-ancestors 'none'";
+
+static void buf_free(void *b)
+{
+    kg_buf_free(b);
+}
+
+bool kg_pubpage_init(struct kg_ctx *c, struct kg_pubpage *pg)
+{
+    struct kg_public *p = c->api->pub;
+    const char *q = kg_query_get(&c->query, "lang");
+    *pg = (struct kg_pubpage){.c = c};
+    pg->lang = kg_i18n_pick(&p->cat, q, kg_req_header(c->req, "Accept-Language"));
+    pg->lang_from_query = q && strcmp(q, pg->lang) == 0;
+    pg->b = kg_arena_alloc(c->a, sizeof(*pg->b));
+    if (!pg->b)
+        return false;
+    kg_buf_init(pg->b, KG_PUBPAGE_MAX);
+    return kg_arena_defer(c->a, buf_free, pg->b) == KG_OK;
+}
+
+/* Interface text: the catalogue's, or the English fallback when no catalogue has the key. */
+const char *kg_pubpage_tr(struct kg_pubpage *pg, const char *key, const char *fallback)
+{
+    const char *s = kg_i18n_get(&pg->c->api->pub->cat, pg->lang, key);
+    return !s || !*s || strcmp(s, key) == 0 ? fallback : s;
+}
+
+void kg_pubpage_raw(struct kg_pubpage *pg, const char *lit)
+{
+    if (!pg->e)
+        pg->e = kg_html_raw(pg->b, lit);
+}
+
+void kg_pubpage_text(struct kg_pubpage *pg, const char *s)
+{
+    if (!pg->e)
+        pg->e = kg_html_text(pg->b, s);
+}
+
+void kg_pubpage_attr(struct kg_pubpage *pg, const char *s)
+{
+    if (!pg->e)
+        pg->e = kg_html_attr(pg->b, s);
+}
+
+void kg_pubpage_url(struct kg_pubpage *pg, const char *s)
+{
+    if (!pg->e)
+        pg->e = kg_html_url_attr(pg->b, s);
+}
+
+void kg_pubpage_fmt1(struct kg_pubpage *pg, const char *tmpl, const char *name, const char *value)
+{
+    struct kg_i18n_arg arg = {name, value};
+    if (!pg->e)
+        pg->e = kg_i18n_format(pg->b, tmpl, &arg, 1);
+}
+
+void kg_pubpage_begin(struct kg_pubpage *pg, const char *title)
+{
+    if (!pg->e)
+        pg->e = kg_html_page_begin(pg->b, pg->lang, kg_i18n_dir(pg->lang), title);
+    kg_pubpage_raw(pg, "<main>");
+}
+
+/* Sends the page with status (or a bare 500 when it could not be written). */
+enum kg_err kg_pubpage_send(struct kg_pubpage *pg, int status)
+{
+    kg_pubpage_raw(pg, "</main>");
+    if (!pg->e)
+        pg->e = kg_html_page_end(pg->b);
+    if (pg->e)
+        return pg->e == KG_ETOOBIG ? KG_ETOOBIG : KG_EINTERNAL;
+    struct kg_resp *r = pg->c->resp;
+    kg_resp_set(r, status, "text/html; charset=utf-8", pg->b->p, pg->b->len);
+    kg_resp_header(r, "Content-Security-Policy", csp);
+    kg_resp_header(r, "Referrer-Policy", "same-origin");
+    kg_resp_header(r, "Cache-Control", "no-store");
+    kg_resp_header(r, "Content-Language", pg->lang);
+    return KG_OK;
+}
+
+/* A page with one message (404, 400, 413, 415, 429, 500). */
+enum kg_err kg_pubpage_message(struct kg_ctx *c, int status, const char *key, const char *fallback)
+{
+    struct kg_pubpage pg;
+    if (!kg_pubpage_init(c, &pg))
+        return KG_ENOMEM;
+    const char *m = kg_pubpage_tr(&pg, key, fallback);
+    kg_pubpage_begin(&pg, m);
+    kg_pubpage_raw(&pg, "<h1>");
+    kg_pubpage_text(&pg, m);
+    kg_pubpage_raw(&pg, "</h1>");
+    return kg_pubpage_send(&pg, status);
+}

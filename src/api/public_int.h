@@ -57,3 +57,7 @@ enum kg_err kg_pubpage_send(struct kg_pubpage *pg, int status) KG_MUST_CHECK;
 /* A page with one message (404, 400, 413, 415, 429, 500). */
 enum kg_err kg_pubpage_message(struct kg_ctx *c, int status, const char *key,
                                const char *fallback) KG_MUST_CHECK;
+/* A form field's value with leading blanks dropped; NULL when absent or blank. */
+const char *kg_pubpage_field(const struct kg_query *q, const char *key);
+/* True for an application/x-www-form-urlencoded Content-Type (parameters allowed). */
+bool kg_pubpage_is_form(const char *ct);

@@ -202,30 +202,10 @@ static enum kg_err get_join(struct kg_ctx *c)
     return join_page(c, 200, &jf, NULL);
 }
 
-static const char *jfield(const struct kg_query *q, const char *key)
-{
-    const char *v = kg_query_get(q, key);
-    if (!v)
-        return NULL;
-    while (*v == ' ' || *v == '\t')
-        v++;
-    return *v ? v : NULL;
-}
-
 static void jerror(struct jform *f, const char *msg)
 {
     if (f->n_errors < sizeof(f->errors) / sizeof(f->errors[0]))
         f->errors[f->n_errors++] = msg;
-}
-
-static bool jform_type(const char *ct)
-{
-    if (!ct)
-        return false;
-    size_t n = strcspn(ct, ";");
-    while (n && ct[n - 1] == ' ')
-        n--;
-    return n == 33 && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0;
 }
 
 static bool one_line(const char *s)
@@ -252,7 +232,7 @@ static enum kg_err post_join(struct kg_ctx *c)
     struct kg_public *p = c->api->pub;
     if (c->req->body_len > JOIN_MAX_BODY)
         return kg_pubpage_message(c, 413, "too_large", "The form is too large.");
-    if (!jform_type(kg_req_header(c->req, "Content-Type")))
+    if (!kg_pubpage_is_form(kg_req_header(c->req, "Content-Type")))
         return jbad_form(c, 415);
     const char *ip = c->req->client_ip ? c->req->client_ip : "-";
     int64_t now = kg_unix_now();
@@ -281,16 +261,16 @@ static enum kg_err post_join(struct kg_ctx *c)
     struct kg_pubpage pg;
     if (!kg_pubpage_init(c, &pg))
         return KG_ENOMEM;
-    if (jfield(&form, "website")) /* the honeypot: a bot; answer as if it were stored */
+    if (kg_pubpage_field(&form, "website")) /* the honeypot: a bot; answer as if it were stored */
         return see_thanks(c, &jf, &pg);
 
     struct jform f = {
-        .full_name = jfield(&form, "full_name"),
-        .email = jf.ask_email ? jfield(&form, "email") : NULL,
-        .phone = jf.ask_phone ? jfield(&form, "phone") : NULL,
-        .city = jf.ask_city ? jfield(&form, "city") : NULL,
-        .employer = jf.ask_employer ? jfield(&form, "employer") : NULL,
-        .workplace = jf.ask_workplace ? jfield(&form, "workplace") : NULL,
+        .full_name = kg_pubpage_field(&form, "full_name"),
+        .email = jf.ask_email ? kg_pubpage_field(&form, "email") : NULL,
+        .phone = jf.ask_phone ? kg_pubpage_field(&form, "phone") : NULL,
+        .city = jf.ask_city ? kg_pubpage_field(&form, "city") : NULL,
+        .employer = jf.ask_employer ? kg_pubpage_field(&form, "employer") : NULL,
+        .workplace = jf.ask_workplace ? kg_pubpage_field(&form, "workplace") : NULL,
     };
     const char *consent = kg_query_get(&form, "consent");
     f.consent = consent && *consent;

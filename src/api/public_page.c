@@ -5,6 +5,7 @@
  * public_join.c; nothing here knows about petitions or join forms.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "api/public_int.h"
 #include "html/html.h"
@@ -105,4 +106,24 @@ enum kg_err kg_pubpage_message(struct kg_ctx *c, int status, const char *key, co
     kg_pubpage_text(&pg, m);
     kg_pubpage_raw(&pg, "</h1>");
     return kg_pubpage_send(&pg, status);
+}
+
+const char *kg_pubpage_field(const struct kg_query *q, const char *key)
+{
+    const char *v = kg_query_get(q, key);
+    if (!v)
+        return NULL;
+    while (*v == ' ' || *v == '\t')
+        v++;
+    return *v ? v : NULL;
+}
+
+bool kg_pubpage_is_form(const char *ct)
+{
+    if (!ct)
+        return false;
+    size_t n = strcspn(ct, ";");
+    while (n && ct[n - 1] == ' ')
+        n--;
+    return n == 33 && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0;
 }

@@ -304,30 +304,10 @@ static enum kg_err get_petition(struct kg_ctx *c)
 
 /* --- signing ------------------------------------------------------------------------- */
 
-static const char *field(const struct kg_query *q, const char *key)
-{
-    const char *v = kg_query_get(q, key);
-    if (!v)
-        return NULL;
-    while (*v == ' ' || *v == '\t')
-        v++;
-    return *v ? v : NULL;
-}
-
 static void add_error(struct form *f, const char *msg)
 {
     if (f->n_errors < sizeof(f->errors) / sizeof(f->errors[0]))
         f->errors[f->n_errors++] = msg;
-}
-
-static bool is_form_type(const char *ct)
-{
-    if (!ct)
-        return false;
-    size_t n = strcspn(ct, ";");
-    while (n && ct[n - 1] == ' ')
-        n--;
-    return n == 33 && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0;
 }
 
 static const char *thanks_path(struct kg_ctx *c, const struct kg_petition *pt,
@@ -352,7 +332,7 @@ static enum kg_err post_petition(struct kg_ctx *c)
     struct kg_public *p = c->api->pub;
     if (c->req->body_len > FORM_MAX_BODY)
         return kg_pubpage_message(c, 413, "too_large", "The form is too large.");
-    if (!is_form_type(kg_req_header(c->req, "Content-Type")))
+    if (!kg_pubpage_is_form(kg_req_header(c->req, "Content-Type")))
         return kg_pubpage_message(c, 415, "bad_form",
                                   "The form could not be read. Please try again.");
     const char *ip = c->req->client_ip ? c->req->client_ip : "-";
@@ -388,15 +368,15 @@ static enum kg_err post_petition(struct kg_ctx *c)
     struct kg_pubpage pg;
     if (!kg_pubpage_init(c, &pg))
         return KG_ENOMEM;
-    if (field(&form, "website")) /* the honeypot: a bot; answer as if it were stored */
+    if (kg_pubpage_field(&form, "website")) /* the honeypot: a bot; answer as if it were stored */
         return see_other(c, thanks_path(c, &pt, &pg));
 
     struct form f = {
-        .full_name = field(&form, "full_name"),
-        .email = pt.ask_email ? field(&form, "email") : NULL,
-        .phone = pt.ask_phone ? field(&form, "phone") : NULL,
-        .city = pt.ask_city ? field(&form, "city") : NULL,
-        .employer = pt.ask_employer ? field(&form, "employer") : NULL,
+        .full_name = kg_pubpage_field(&form, "full_name"),
+        .email = pt.ask_email ? kg_pubpage_field(&form, "email") : NULL,
+        .phone = pt.ask_phone ? kg_pubpage_field(&form, "phone") : NULL,
+        .city = pt.ask_city ? kg_pubpage_field(&form, "city") : NULL,
+        .employer = pt.ask_employer ? kg_pubpage_field(&form, "employer") : NULL,
     };
     const char *consent = kg_query_get(&form, "consent");
     f.consent = consent && *consent && pt.consent_text && *pt.consent_text;

@@ -330,29 +330,13 @@ enum kg_err kg_sqlite_test_create(struct kg_store *s, const struct kg_actor *who
     err = kg_sqlite_campaign_in_org(c, who->org_id, in->campaign_id);
     if (err)
         goto out;
-    if (id) {
-        enum kg_sqlite_owner where;
-        err = kg_sqlite_owner_of(c, SQ_TEST_OWNER, id, who->org_id, &where);
-        if (err)
-            goto out;
-        if (where == KG_OWNER_SAME) {
-            err = load_test(c, who->org_id, in->campaign_id, id, NULL, a, &rec);
-            if (!err) {
-                existing = true;
-                goto done;
-            }
-            if (err != KG_ENOTFOUND)
-                goto out;
-        }
-        if (where != KG_OWNER_NONE) {
-            err = KG_ECONFLICT;
-            kg_sqlite_conflict(cf, "id", NULL);
-            goto out;
-        }
-    } else {
-        kg_store_new_id(idbuf);
-        id = idbuf;
-    }
+    err = kg_sqlite_claim_id(c, SQ_TEST_OWNER, who->org_id, &id, idbuf, &existing, cf);
+    if (!err && existing)
+        err = kg_sqlite_claimed(load_test(c, who->org_id, in->campaign_id, id, NULL, a, &rec), cf);
+    if (err)
+        goto out;
+    if (existing)
+        goto done;
     for (size_t i = 0; i < in->participants.n; i++) {
         err = kg_sqlite_person_in_org(c, who->org_id, in->participants.v[i], NULL, a, NULL, NULL);
         if (err) {

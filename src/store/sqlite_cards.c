@@ -210,29 +210,13 @@ enum kg_err kg_sqlite_card_create(struct kg_store *s, const struct kg_actor *who
     err = kg_sqlite_campaign_in_org(c, who->org_id, in->campaign_id);
     if (err)
         goto out;
-    if (id) {
-        enum kg_sqlite_owner where;
-        err = kg_sqlite_owner_of(c, SQ_CARD_OWNER, id, who->org_id, &where);
-        if (err)
-            goto out;
-        if (where == KG_OWNER_SAME) {
-            err = load_card(c, who->org_id, in->campaign_id, id, a, &rec);
-            if (!err) {
-                existing = true;
-                goto done;
-            }
-            if (err != KG_ENOTFOUND)
-                goto out;
-        }
-        if (where != KG_OWNER_NONE) {
-            err = KG_ECONFLICT; /* another campaign's or another org's card */
-            kg_sqlite_conflict(cf, "id", NULL);
-            goto out;
-        }
-    } else {
-        kg_store_new_id(idbuf);
-        id = idbuf;
-    }
+    err = kg_sqlite_claim_id(c, SQ_CARD_OWNER, who->org_id, &id, idbuf, &existing, cf);
+    if (!err && existing)
+        err = kg_sqlite_claimed(load_card(c, who->org_id, in->campaign_id, id, a, &rec), cf);
+    if (err)
+        goto out;
+    if (existing)
+        goto done;
     err = kg_sqlite_person_in_org(c, who->org_id, in->person_id, NULL, a, &workplace, NULL);
     if (err) {
         err = err == KG_ENOTFOUND ? kg_sqlite_bad(cf, "person_id") : err;

@@ -15,37 +15,15 @@
 #include "store/sqlite_int.h"
 #include "util/str.h"
 
-/* Where a client-supplied id already lives. */
-enum owner { OWNER_NONE, OWNER_SAME, OWNER_OTHER };
-
-static enum kg_err owner_of(struct sqlite_conn *c, enum sq_stmt sid, const char *id,
-                            const char *org_id, enum owner *where)
-{
-    *where = OWNER_NONE;
-    sqlite3_stmt *st = kg_sqlite_stmt(c, sid);
-    if (!st)
-        return KG_EIO;
-    kg_sqlite_bind_text(st, 1, id);
-    enum kg_err err = KG_OK;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        const char *org = (const char *)sqlite3_column_text(st, 0);
-        *where = org && strcmp(org, org_id) == 0 ? OWNER_SAME : OWNER_OTHER;
-    } else if (rc != SQLITE_DONE) {
-        err = kg_sqlite_err(c, rc);
-    }
-    kg_sqlite_done(st);
-    return err;
-}
-
+/* KG_OK when the record id (found by its owner statement) is the org's, else KG_ENOTFOUND. */
 static enum kg_err in_org(struct sqlite_conn *c, enum sq_stmt sid, const char *org_id,
                           const char *id)
 {
-    enum owner where;
-    enum kg_err err = owner_of(c, sid, id, org_id, &where);
+    enum kg_sqlite_owner where;
+    enum kg_err err = kg_sqlite_owner_of(c, sid, id, org_id, &where);
     if (err)
         return err;
-    return where == OWNER_SAME ? KG_OK : KG_ENOTFOUND;
+    return where == KG_OWNER_SAME ? KG_OK : KG_ENOTFOUND;
 }
 
 enum kg_err kg_sqlite_employer_in_org(struct sqlite_conn *c, const char *org_id, const char *id)
@@ -142,24 +120,11 @@ static enum kg_err create_start(struct sqlite_conn *c, const struct kg_actor *wh
                                 void (*read)(struct sqlite_row *r, void *rec), struct kg_arena *a,
                                 void *rec, bool *existing)
 {
-    *existing = false;
-    if (!client_id) {
-        kg_store_new_id(idbuf);
-        *id = idbuf;
-        return KG_OK;
-    }
     *id = client_id;
-    enum owner where;
-    enum kg_err err = owner_of(c, owner_sid, client_id, who->org_id, &where);
-    if (err)
-        return err;
-    if (where == OWNER_OTHER)
-        return KG_ECONFLICT;
-    if (where == OWNER_SAME) {
-        *existing = true;
-        return load_one(c, get_sid, who->org_id, client_id, read, a, rec);
-    }
-    return KG_OK;
+    enum kg_err err = kg_sqlite_claim_id(c, owner_sid, who->org_id, id, idbuf, existing, NULL);
+    if (!err && *existing)
+        err = load_one(c, get_sid, who->org_id, *id, read, a, rec);
+    return err;
 }
 
 static void bind_headcount(sqlite3_stmt *st, int i, int64_t headcount)

@@ -788,6 +788,18 @@ enum kg_sqlite_owner { KG_OWNER_NONE, KG_OWNER_SAME, KG_OWNER_OTHER };
 enum kg_err kg_sqlite_owner_of(struct sqlite_conn *c, enum sq_stmt owner_sid, const char *id,
                                const char *org_id, enum kg_sqlite_owner *where) KG_MUST_CHECK;
 /*
+ * The client-id rule every create shares (an offline phone retries; nothing twice). No
+ * client id: a fresh one goes into idbuf and *id points at it. An id another org holds:
+ * KG_ECONFLICT on "id". An id of the actor's org: *mine is true and the caller answers with
+ * the stored record, passing its load's result through kg_sqlite_claimed.
+ */
+enum kg_err kg_sqlite_claim_id(struct sqlite_conn *c, enum sq_stmt owner_sid, const char *org_id,
+                               const char **id, char idbuf[KG_ID_LEN + 1], bool *mine,
+                               struct kg_conflict *cf) KG_MUST_CHECK;
+/* A claimed id whose record the caller cannot load (another campaign's, outside an
+ * activist's scope) is the id conflict too; any other result passes through. */
+enum kg_err kg_sqlite_claimed(enum kg_err load, struct kg_conflict *cf) KG_MUST_CHECK;
+/*
  * Steps the bound statement to the end, reading each row with read() into a growing arena
  * array of elem-sized records; resets the statement whatever happens.
  */

@@ -140,6 +140,34 @@ enum kg_err kg_sqlite_owner_of(struct sqlite_conn *c, enum sq_stmt owner_sid, co
     return err;
 }
 
+enum kg_err kg_sqlite_claim_id(struct sqlite_conn *c, enum sq_stmt owner_sid, const char *org_id,
+                               const char **id, char idbuf[KG_ID_LEN + 1], bool *mine,
+                               struct kg_conflict *cf)
+{
+    *mine = false;
+    if (!*id) {
+        kg_store_new_id(idbuf);
+        *id = idbuf;
+        return KG_OK;
+    }
+    enum kg_sqlite_owner where;
+    enum kg_err err = kg_sqlite_owner_of(c, owner_sid, *id, org_id, &where);
+    if (!err && where == KG_OWNER_OTHER) {
+        kg_sqlite_conflict(cf, "id", NULL);
+        err = KG_ECONFLICT;
+    }
+    *mine = !err && where == KG_OWNER_SAME;
+    return err;
+}
+
+enum kg_err kg_sqlite_claimed(enum kg_err load, struct kg_conflict *cf)
+{
+    if (load != KG_ENOTFOUND)
+        return load;
+    kg_sqlite_conflict(cf, "id", NULL);
+    return KG_ECONFLICT;
+}
+
 enum kg_err kg_sqlite_rows(struct sqlite_conn *c, sqlite3_stmt *st, size_t elem,
                            void (*read)(struct sqlite_row *r, void *rec), struct kg_arena *a,
                            void **out, size_t *n)
@@ -578,25 +606,13 @@ enum kg_err kg_sqlite_campaign_create(struct kg_store *s, const struct kg_actor 
     err = kg_sqlite_begin(c, true);
     if (err)
         goto out;
-    if (id) {
-        enum kg_sqlite_owner where;
-        err = kg_sqlite_owner_of(c, SQ_CAMPAIGN_OWNER, id, who->org_id, &where);
-        if (err)
-            goto out;
-        if (where == KG_OWNER_OTHER) {
-            err = KG_ECONFLICT;
-            kg_sqlite_conflict(cf, "id", NULL);
-            goto out;
-        }
-        if (where == KG_OWNER_SAME) {
-            existing = true;
-            err = load_campaign(c, who->org_id, id, a, &rec);
-            goto done;
-        }
-    } else {
-        kg_store_new_id(idbuf);
-        id = idbuf;
-    }
+    err = kg_sqlite_claim_id(c, SQ_CAMPAIGN_OWNER, who->org_id, &id, idbuf, &existing, cf);
+    if (!err && existing)
+        err = kg_sqlite_claimed(load_campaign(c, who->org_id, id, a, &rec), cf);
+    if (err)
+        goto out;
+    if (existing)
+        goto done;
     err = check_campaign(c, who, &m, ~0u, cf);
     if (err)
         goto out;
@@ -953,25 +969,13 @@ enum kg_err kg_sqlite_issue_create(struct kg_store *s, const struct kg_actor *wh
     err = kg_sqlite_begin(c, true);
     if (err)
         goto out;
-    if (id) {
-        enum kg_sqlite_owner where;
-        err = kg_sqlite_owner_of(c, SQ_ISSUE_OWNER, id, who->org_id, &where);
-        if (err)
-            goto out;
-        if (where == KG_OWNER_OTHER) {
-            err = KG_ECONFLICT;
-            kg_sqlite_conflict(cf, "id", NULL);
-            goto out;
-        }
-        if (where == KG_OWNER_SAME) {
-            existing = true;
-            err = load_issue(c, who->org_id, id, a, &rec);
-            goto done;
-        }
-    } else {
-        kg_store_new_id(idbuf);
-        id = idbuf;
-    }
+    err = kg_sqlite_claim_id(c, SQ_ISSUE_OWNER, who->org_id, &id, idbuf, &existing, cf);
+    if (!err && existing)
+        err = kg_sqlite_claimed(load_issue(c, who->org_id, id, a, &rec), cf);
+    if (err)
+        goto out;
+    if (existing)
+        goto done;
     err = issue_name_free(c, who->org_id, in->name, NULL, a, cf);
     if (err)
         goto out;
@@ -1386,30 +1390,14 @@ enum kg_err kg_sqlite_conversation_create(struct kg_store *s, const struct kg_ac
     err = kg_sqlite_begin(c, true);
     if (err)
         goto out;
-    if (id) {
-        /* An offline phone retrying gets the stored record back, and nothing twice. */
-        enum kg_sqlite_owner where;
-        err = kg_sqlite_owner_of(c, SQ_CONV_OWNER, id, who->org_id, &where);
-        if (err)
-            goto out;
-        if (where == KG_OWNER_SAME) {
-            err = load_conv(c, who, id, a, &rec);
-            if (!err) {
-                existing = true;
-                goto done;
-            }
-            if (err != KG_ENOTFOUND)
-                goto out;
-        }
-        if (where != KG_OWNER_NONE) {
-            err = KG_ECONFLICT;
-            kg_sqlite_conflict(cf, "id", NULL);
-            goto out;
-        }
-    } else {
-        kg_store_new_id(idbuf);
-        id = idbuf;
-    }
+    /* An offline phone retrying gets the stored record back, and nothing twice. */
+    err = kg_sqlite_claim_id(c, SQ_CONV_OWNER, who->org_id, &id, idbuf, &existing, cf);
+    if (!err && existing)
+        err = kg_sqlite_claimed(load_conv(c, who, id, a, &rec), cf);
+    if (err)
+        goto out;
+    if (existing)
+        goto done;
     /* An activist may log only for people assigned to them: others are as if absent. */
     err =
         kg_sqlite_person_in_org(c, who->org_id, m.person_id, kg_sqlite_scope(who), a, NULL, &unit);
@@ -1712,29 +1700,13 @@ enum kg_err kg_sqlite_task_create(struct kg_store *s, const struct kg_actor *who
     err = kg_sqlite_begin(c, true);
     if (err)
         goto out;
-    if (id) {
-        enum kg_sqlite_owner where;
-        err = kg_sqlite_owner_of(c, SQ_TASK_OWNER, id, who->org_id, &where);
-        if (err)
-            goto out;
-        if (where == KG_OWNER_SAME) {
-            err = load_task(c, who, id, a, &rec);
-            if (!err) {
-                existing = true;
-                goto done;
-            }
-            if (err != KG_ENOTFOUND)
-                goto out;
-        }
-        if (where != KG_OWNER_NONE) {
-            err = KG_ECONFLICT;
-            kg_sqlite_conflict(cf, "id", NULL);
-            goto out;
-        }
-    } else {
-        kg_store_new_id(idbuf);
-        id = idbuf;
-    }
+    err = kg_sqlite_claim_id(c, SQ_TASK_OWNER, who->org_id, &id, idbuf, &existing, cf);
+    if (!err && existing)
+        err = kg_sqlite_claimed(load_task(c, who, id, a, &rec), cf);
+    if (err)
+        goto out;
+    if (existing)
+        goto done;
     err = check_task(c, who, &m, ~0u, cf);
     if (err)
         goto out;

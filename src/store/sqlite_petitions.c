@@ -192,25 +192,13 @@ enum kg_err kg_sqlite_petition_create(struct kg_store *s, const struct kg_actor 
     err = kg_sqlite_begin(c, true);
     if (err)
         goto out;
-    if (id) {
-        enum kg_sqlite_owner where;
-        err = kg_sqlite_owner_of(c, SQ_PETITION_OWNER, id, who->org_id, &where);
-        if (err)
-            goto out;
-        if (where == KG_OWNER_OTHER) {
-            err = KG_ECONFLICT;
-            kg_sqlite_conflict(cf, "id", NULL);
-            goto out;
-        }
-        if (where == KG_OWNER_SAME) {
-            existing = true;
-            err = load_petition(c, who->org_id, id, a, &rec);
-            goto done;
-        }
-    } else {
-        kg_store_new_id(idbuf);
-        id = idbuf;
-    }
+    err = kg_sqlite_claim_id(c, SQ_PETITION_OWNER, who->org_id, &id, idbuf, &existing, cf);
+    if (!err && existing)
+        err = kg_sqlite_claimed(load_petition(c, who->org_id, id, a, &rec), cf);
+    if (err)
+        goto out;
+    if (existing)
+        goto done;
     err = check_petition(c, who, &m, ~0u, cf);
     if (err)
         goto out;

@@ -142,9 +142,7 @@ static enum kg_err login(struct kg_ctx *c)
     char *ikey = kg_arena_printf(c->a, "i:%s", c->req->client_ip);
     if (!akey || !ikey)
         return KG_ETOOBIG;
-    for (char *p = akey; *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p - 'A' + 'a');
+    kg_ascii_lower(akey);
     long retry;
     if (kg_throttle_blocked(c->api->throttle, akey, cfg->login_fail_account, now, &retry) ||
         kg_throttle_blocked(c->api->throttle, ikey, cfg->login_fail_ip, now, &retry))

@@ -236,15 +236,11 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
         return NULL;
     }
     case KG_COL_EMAIL:
-        for (char *q = v; *q; q++)
-            if (*q >= 'A' && *q <= 'Z')
-                *q = (char)(*q - 'A' + 'a');
+        kg_ascii_lower(v);
         p->email = v, r->fields |= KG_P_EMAIL;
         return NULL;
     case KG_COL_GENDER:
-        for (char *q = v; *q; q++)
-            if (*q >= 'A' && *q <= 'Z')
-                *q = (char)(*q - 'A' + 'a');
+        kg_ascii_lower(v);
         if (strcmp(v, "f") == 0 || strcmp(v, "w") == 0)
             v = "female";
         else if (strcmp(v, "m") == 0)

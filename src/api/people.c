@@ -36,9 +36,7 @@ static enum kg_err normalise_contact(struct kg_ctx *c, struct kg_person *p, unsi
         char *e = kg_arena_strdup(c->a, p->email);
         if (!e)
             return KG_ETOOBIG;
-        for (char *q = e; *q; q++)
-            if (*q >= 'A' && *q <= 'Z')
-                *q = (char)(*q - 'A' + 'a');
+        kg_ascii_lower(e);
         p->email = *e ? e : NULL;
     }
     return KG_OK;

@@ -289,9 +289,7 @@ static enum kg_err post_join(struct kg_ctx *c)
         email = kg_arena_strdup(c->a, f.email);
         if (!email)
             return KG_ENOMEM;
-        for (char *s = email; *s; s++)
-            if (*s >= 'A' && *s <= 'Z')
-                *s = (char)(*s - 'A' + 'a');
+        kg_ascii_lower(email);
         if (!kg_email_valid(email))
             jerror(&f, kg_pubpage_tr(&pg, "error_email", "Please check the email address."));
     }

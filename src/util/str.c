@@ -207,6 +207,14 @@ int64_t kg_unix_now(void)
     return (int64_t)time(NULL);
 }
 
+char *kg_ascii_lower(char *s)
+{
+    for (char *p = s; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    return s;
+}
+
 void kg_hex_encode(const unsigned char *in, size_t n, char *out)
 {
     static const char hex[] = "0123456789abcdef";

@@ -51,5 +51,8 @@ void kg_time_format(int64_t unix_s, char out[21]);
 /* Seconds since the epoch. */
 int64_t kg_unix_now(void);
 
+/* Lower-cases ASCII letters in place (emails, keys); other bytes are left alone. Returns s. */
+char *kg_ascii_lower(char *s);
+
 /* Hex-encodes n bytes into out (2n + 1 bytes). */
 void kg_hex_encode(const unsigned char *in, size_t n, char *out);

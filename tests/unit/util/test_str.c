@@ -356,6 +356,20 @@ static void test_time_format(void **state)
     assert_true(kg_unix_now() > 1700000000);
 }
 
+static void test_ascii_lower(void **state)
+{
+    (void)state;
+    char s[] = "Nasreen.AKHTAR@Example.ORG";
+    assert_ptr_equal(kg_ascii_lower(s), s);
+    assert_string_equal(s, "nasreen.akhtar@example.org");
+    /* Only ASCII letters change: Cyrillic capitals and Urdu stay byte for byte. */
+    char u[] = "ДИЛШОД Ali نسرین @[Z]";
+    kg_ascii_lower(u);
+    assert_string_equal(u, "ДИЛШОД ali نسرین @[z]");
+    char e[] = "";
+    assert_string_equal(kg_ascii_lower(e), "");
+}
+
 static void test_hex_encode(void **state)
 {
     (void)state;
@@ -377,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_url_decode),  cmocka_unit_test(test_parse_i64),
         cmocka_unit_test(test_date_valid),  cmocka_unit_test(test_time_valid),
         cmocka_unit_test(test_time_format), cmocka_unit_test(test_hex_encode),
+        cmocka_unit_test(test_ascii_lower),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

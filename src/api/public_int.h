@@ -61,3 +61,10 @@ enum kg_err kg_pubpage_message(struct kg_ctx *c, int status, const char *key,
 const char *kg_pubpage_field(const struct kg_query *q, const char *key);
 /* True for an application/x-www-form-urlencoded Content-Type (parameters allowed). */
 bool kg_pubpage_is_form(const char *ct);
+/*
+ * The signed form token: issued now, for a scope ("petition", "join") and a subject (the slug,
+ * the org id); accepted after the minimum fill time and within 24 hours, for the same scope
+ * and subject only. Keyed per process.
+ */
+const char *kg_pubpage_token(struct kg_ctx *c, const char *scope, const char *subject);
+bool kg_pubpage_token_ok(struct kg_ctx *c, const char *scope, const char *subject, const char *tok);

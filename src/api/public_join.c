@@ -23,9 +23,8 @@
 #include "util/buf.h"
 #include "util/str.h"
 
-#define JOIN_MAX_BODY  (64 * 1024)
-#define JOIN_TOKEN_AGE (24 * 3600)
-#define JOIN_TEXT_MAX  4000 /* characters of intro and consent_text */
+#define JOIN_MAX_BODY (64 * 1024)
+#define JOIN_TEXT_MAX 4000 /* characters of intro and consent_text */
 
 /* --- pages --------------------------------------------------------------------------- */
 
@@ -38,42 +37,6 @@ static enum kg_err jbad_form(struct kg_ctx *c, int status)
 {
     return kg_pubpage_message(c, status, "bad_form",
                               "The form could not be read. Please try again.");
-}
-
-/* --- the form token ------------------------------------------------------------------ */
-
-/* "<issued>.<hex HMAC of "join" NUL org id NUL issued>". */
-static void jmac_hex(struct kg_public *p, const char *org_id, long long issued, char out[65])
-{
-    char msg[300];
-    int n = snprintf(msg, sizeof(msg), "join%c%s%c%lld", '\0', org_id, '\0', issued);
-    unsigned char mac[crypto_auth_BYTES];
-    crypto_auth(mac, (const unsigned char *)msg, (size_t)n < sizeof(msg) ? (size_t)n : 0,
-                p->form_key);
-    kg_hex_encode(mac, sizeof(mac), out);
-}
-
-static const char *jmake_token(struct kg_ctx *c, const char *org_id)
-{
-    char hex[65];
-    long long now = (long long)kg_unix_now();
-    jmac_hex(c->api->pub, org_id, now, hex);
-    return kg_arena_printf(c->a, "%lld.%s", now, hex);
-}
-
-static bool jtoken_ok(struct kg_ctx *c, const char *org_id, const char *tok)
-{
-    const char *dot = tok ? strchr(tok, '.') : NULL;
-    int64_t issued;
-    if (!dot || strlen(dot + 1) != 64 ||
-        kg_parse_i64(tok, (size_t)(dot - tok), 0, INT64_MAX / 2, &issued) != KG_OK)
-        return false;
-    char hex[65];
-    jmac_hex(c->api->pub, org_id, (long long)issued, hex);
-    if (sodium_memcmp(hex, dot + 1, 64) != 0)
-        return false;
-    int64_t age = kg_unix_now() - issued;
-    return age >= c->api->pub->min_fill_s && age <= JOIN_TOKEN_AGE;
 }
 
 /* --- the form ------------------------------------------------------------------------ */
@@ -143,7 +106,7 @@ static enum kg_err join_page(struct kg_ctx *c, int status, const struct kg_join_
     kg_pubpage_raw(&pg, "<form method=\"post\" accept-charset=\"utf-8\" action=");
     kg_pubpage_url(&pg, action ? action : "#");
     kg_pubpage_raw(&pg, "><input type=\"hidden\" name=\"token\" value=");
-    kg_pubpage_attr(&pg, jmake_token(c, jf->org_id));
+    kg_pubpage_attr(&pg, kg_pubpage_token(c, "join", jf->org_id));
     kg_pubpage_raw(&pg,
                    "><div class=\"hp\" aria-hidden=\"true\"><label for=\"website\">Website</label>"
                    "<input id=\"website\" name=\"website\" type=\"text\" tabindex=\"-1\" "
@@ -274,7 +237,7 @@ static enum kg_err post_join(struct kg_ctx *c)
     };
     const char *consent = kg_query_get(&form, "consent");
     f.consent = consent && *consent;
-    if (!jtoken_ok(c, jf.org_id, kg_query_get(&form, "token")))
+    if (!kg_pubpage_token_ok(c, "join", jf.org_id, kg_query_get(&form, "token")))
         jerror(&f, kg_pubpage_tr(
                        &pg, "error_token",
                        "The form expired or was sent too quickly. Please check it and send it "

@@ -4,12 +4,14 @@
  * (CSP, no caching) and the one-message page. The pages themselves are public_petitions.c and
  * public_join.c; nothing here knows about petitions or join forms.
  */
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "api/public_int.h"
 #include "html/html.h"
 #include "util/buf.h"
+#include "util/str.h"
 
 static const char csp[] = "default-src 'self'; form-action 'self'; frame-ancestors 'none'";
 
@@ -126,4 +128,42 @@ bool kg_pubpage_is_form(const char *ct)
     while (n && ct[n - 1] == ' ')
         n--;
     return n == 33 && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0;
+}
+
+/* --- the form token: "<issued>.<hex HMAC of scope NUL subject NUL issued>" --- */
+
+#define TOKEN_MAX_AGE (24 * 3600)
+
+static void mac_hex(struct kg_public *p, const char *scope, const char *subject, long long issued,
+                    char out[65])
+{
+    char msg[320];
+    int n = snprintf(msg, sizeof(msg), "%s%c%s%c%lld", scope, '\0', subject, '\0', issued);
+    unsigned char mac[crypto_auth_BYTES];
+    crypto_auth(mac, (const unsigned char *)msg, n > 0 && (size_t)n < sizeof(msg) ? (size_t)n : 0,
+                p->form_key);
+    kg_hex_encode(mac, sizeof(mac), out);
+}
+
+const char *kg_pubpage_token(struct kg_ctx *c, const char *scope, const char *subject)
+{
+    char hex[65];
+    long long now = (long long)kg_unix_now();
+    mac_hex(c->api->pub, scope, subject, now, hex);
+    return kg_arena_printf(c->a, "%lld.%s", now, hex);
+}
+
+bool kg_pubpage_token_ok(struct kg_ctx *c, const char *scope, const char *subject, const char *tok)
+{
+    const char *dot = tok ? strchr(tok, '.') : NULL;
+    int64_t issued;
+    if (!dot || strlen(dot + 1) != 64 ||
+        kg_parse_i64(tok, (size_t)(dot - tok), 0, INT64_MAX / 2, &issued) != KG_OK)
+        return false;
+    char hex[65];
+    mac_hex(c->api->pub, scope, subject, (long long)issued, hex);
+    if (sodium_memcmp(hex, dot + 1, 64) != 0)
+        return false;
+    int64_t age = kg_unix_now() - issued;
+    return age >= c->api->pub->min_fill_s && age <= TOKEN_MAX_AGE;
 }

@@ -26,7 +26,6 @@
 #include "util/str.h"
 
 #define FORM_MAX_BODY (64 * 1024)
-#define TOKEN_MAX_AGE (24 * 3600)
 
 struct kg_public *kg_public_new(const struct kg_api_config *cfg)
 {
@@ -106,40 +105,6 @@ static enum kg_err server_error(struct kg_ctx *c)
                               "Something went wrong on our side. Please try again later.");
 }
 
-/* The form token: "<issued>.<hex HMAC of slug NUL issued>". */
-static void mac_hex(struct kg_public *p, const char *slug, long long issued, char out[65])
-{
-    char msg[300];
-    int n = snprintf(msg, sizeof(msg), "%s%c%lld", slug, '\0', issued);
-    unsigned char mac[crypto_auth_BYTES];
-    crypto_auth(mac, (const unsigned char *)msg, (size_t)n < sizeof(msg) ? (size_t)n : 0,
-                p->form_key);
-    kg_hex_encode(mac, sizeof(mac), out);
-}
-
-static const char *make_token(struct kg_ctx *c, const char *slug)
-{
-    char hex[65];
-    long long now = (long long)kg_unix_now();
-    mac_hex(c->api->pub, slug, now, hex);
-    return kg_arena_printf(c->a, "%lld.%s", now, hex);
-}
-
-static bool token_ok(struct kg_ctx *c, const char *slug, const char *tok)
-{
-    const char *dot = tok ? strchr(tok, '.') : NULL;
-    int64_t issued;
-    if (!dot || strlen(dot + 1) != 64 ||
-        kg_parse_i64(tok, (size_t)(dot - tok), 0, INT64_MAX / 2, &issued) != KG_OK)
-        return false;
-    char hex[65];
-    mac_hex(c->api->pub, slug, (long long)issued, hex);
-    if (sodium_memcmp(hex, dot + 1, 64) != 0)
-        return false;
-    int64_t age = kg_unix_now() - issued;
-    return age >= c->api->pub->min_fill_s && age <= TOKEN_MAX_AGE;
-}
-
 /* What the signer typed, to show again with the errors. */
 struct form {
     const char *full_name, *email, *phone, *city, *employer;
@@ -188,7 +153,7 @@ static void sign_form(struct kg_pubpage *pg, const struct kg_petition *pt, const
     kg_pubpage_raw(pg, "><h2>");
     kg_pubpage_text(pg, kg_pubpage_tr(pg, "sign", "Sign"));
     kg_pubpage_raw(pg, "</h2><input type=\"hidden\" name=\"token\" value=");
-    kg_pubpage_attr(pg, make_token(c, pt->slug));
+    kg_pubpage_attr(pg, kg_pubpage_token(c, "petition", pt->slug));
     kg_pubpage_raw(pg,
                    "><div class=\"hp\" aria-hidden=\"true\"><label for=\"website\">Website</label>"
                    "<input id=\"website\" name=\"website\" type=\"text\" tabindex=\"-1\" "
@@ -380,7 +345,7 @@ static enum kg_err post_petition(struct kg_ctx *c)
     };
     const char *consent = kg_query_get(&form, "consent");
     f.consent = consent && *consent && pt.consent_text && *pt.consent_text;
-    if (!token_ok(c, pt.slug, kg_query_get(&form, "token")))
+    if (!kg_pubpage_token_ok(c, "petition", pt.slug, kg_query_get(&form, "token")))
         add_error(
             &f, kg_pubpage_tr(&pg, "error_token",
                               "The form expired or was sent too quickly. Please check it and send "

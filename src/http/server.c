@@ -195,7 +195,14 @@ static bool read_request(struct kg_server *s, struct MHD_Connection *c, struct c
 static enum MHD_Result first_call(struct kg_server *s, struct MHD_Connection *c,
                                   struct conn_state *st, const char *url, const char *method)
 {
-    size_t limit = kg_router_body_limit(s->router, method, url);
+    /* The route first: one scan of the table gives the body limit, the memory budget and,
+     * for the metrics and the access log, the route even of a refused request. */
+    if (!read_request(s, c, st, url, method))
+        return send_simple(c, st, 500, internal_json);
+    st->route = kg_router_find(s->router, &st->req, &st->refuse);
+    if (st->route)
+        st->route_index = st->route->index;
+    size_t limit = st->route ? st->route->max_body : kg_router_body_limit(s->router, method, url);
     kg_buf_init(&st->body, limit);
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
     int64_t n;
@@ -210,11 +217,6 @@ static enum MHD_Result first_call(struct kg_server *s, struct MHD_Connection *c,
         st->too_big = true;
         return MHD_YES;
     }
-    if (!read_request(s, c, st, url, method))
-        return send_simple(c, st, 500, internal_json);
-    st->route = kg_router_find(s->router, &st->req, &st->refuse);
-    if (st->route)
-        st->route_index = st->route->index;
     if (st->route && st->route->memory > st->arena.budget)
         st->arena.budget = st->route->memory;
     if (st->route && st->route->sink) {

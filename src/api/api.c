@@ -481,6 +481,12 @@ struct kg_api *kg_api_new(const struct kg_api_config *cfg, struct kg_store *stor
     kg_api_card_routes(api);
     kg_api_task_routes(api);
     kg_api_petition_routes(api);
+    kg_api_news_routes(api);
+    kg_api_learning_routes(api);
+    kg_api_contests_routes(api);
+    kg_api_solidarity_routes(api);
+    kg_api_projects_routes(api);
+    kg_api_registration_routes(api);
     api->pub = kg_public_new(cfg);
     kg_api_public_routes(api);
     kg_api_static_routes(api);

@@ -102,6 +102,13 @@ void kg_api_card_routes(struct kg_api *api);
 void kg_api_task_routes(struct kg_api *api);
 /* Petitions: the admin API and signature reads (the public-pages issue). */
 void kg_api_petition_routes(struct kg_api *api);
+/* The areas of later issues, one file each. */
+void kg_api_news_routes(struct kg_api *api);
+void kg_api_learning_routes(struct kg_api *api);
+void kg_api_contests_routes(struct kg_api *api);
+void kg_api_solidarity_routes(struct kg_api *api);
+void kg_api_projects_routes(struct kg_api *api);
+void kg_api_registration_routes(struct kg_api *api);
 
 /* Responds with v (which it takes ownership of). KG_ETOOBIG when it cannot be serialised. */
 enum kg_err kg_api_json(struct kg_ctx *c, int status, json_t *v) KG_MUST_CHECK;

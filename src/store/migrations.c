@@ -543,6 +543,18 @@ static const char *const migrations[] = {
     "  consent_text TEXT,"
     "  updated_at TEXT NOT NULL"
     ") WITHOUT ROWID;",
+    /* 5: who recruited a person (a person of the same org; the contests of the trainings
+     * issue count verified recruits by it). */
+    "ALTER TABLE people ADD COLUMN recruited_by TEXT REFERENCES people(id) ON DELETE SET NULL;"
+    "CREATE INDEX people_recruited_by ON people(recruited_by) WHERE recruited_by IS NOT NULL;",
+    /* 6 onwards: the areas of later issues; each keeps its schema beside its statements
+     * (sqlite_<area>.c). Same rule: a shipped one is never edited. */
+    kg_sqlite_migration_news,         /* 6 */
+    kg_sqlite_migration_learning,     /* 7 */
+    kg_sqlite_migration_contests,     /* 8 */
+    kg_sqlite_migration_solidarity,   /* 9 */
+    kg_sqlite_migration_projects,     /* 10 */
+    kg_sqlite_migration_registration, /* 11 */
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -1813,6 +1813,12 @@ static const struct kg_store_ops sqlite_ops = {
     .join_form_get = kg_sqlite_join_form_get,
     .join_form_put = kg_sqlite_join_form_put,
     .join_submit = kg_sqlite_join_submit,
+    .news = &kg_sqlite_news_ops,
+    .learning = &kg_sqlite_learning_ops,
+    .contests = &kg_sqlite_contests_ops,
+    .solidarity = &kg_sqlite_solidarity_ops,
+    .projects = &kg_sqlite_projects_ops,
+    .registration = &kg_sqlite_registration_ops,
 };
 
 static void sqlite_global_config(void)

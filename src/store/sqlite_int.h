@@ -13,6 +13,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/sqlite_contests_stmts.h"
+#include "store/sqlite_learning_stmts.h"
+#include "store/sqlite_news_stmts.h"
+#include "store/sqlite_projects_stmts.h"
+#include "store/sqlite_registration_stmts.h"
+#include "store/sqlite_solidarity_stmts.h"
 #include "store/store.h"
 
 /* "KMGR": written to PRAGMA application_id so that kamgar knows its own files. */
@@ -549,7 +555,13 @@
     X(SQ_PTAG_ADD, "INSERT OR IGNORE INTO person_tags(person_id, tag_id) VALUES (?1, ?2)")         \
     SQ_ORGANIZING_STMTS(X)                                                                         \
     SQ_PETITION_STMTS(X)                                                                           \
-    SQ_JOIN_STMTS(X)
+    SQ_JOIN_STMTS(X)                                                                               \
+    SQ_NEWS_STMTS(X)                                                                               \
+    SQ_LEARNING_STMTS(X)                                                                           \
+    SQ_CONTESTS_STMTS(X)                                                                           \
+    SQ_SOLIDARITY_STMTS(X)                                                                         \
+    SQ_PROJECTS_STMTS(X)                                                                           \
+    SQ_REGISTRATION_STMTS(X)
 
 enum sq_stmt {
 #define SQ_ENUM(name, sql) name,
@@ -954,3 +966,18 @@ enum kg_err kg_sqlite_join_submit(struct kg_store *s, const char *org_id,
                                   const struct kg_join_request *in,
                                   const char *consent_text_version, const char *now,
                                   struct kg_arena *a, const char **person_id, bool *created);
+
+/* --- the areas of later issues, one file each (sqlite_<area>.c): the migration that
+ * creates their tables (listed in migrations.c) and their ops table. --- */
+extern const char kg_sqlite_migration_news[];
+extern const struct kg_store_news_ops kg_sqlite_news_ops;
+extern const char kg_sqlite_migration_learning[];
+extern const struct kg_store_learning_ops kg_sqlite_learning_ops;
+extern const char kg_sqlite_migration_contests[];
+extern const struct kg_store_contests_ops kg_sqlite_contests_ops;
+extern const char kg_sqlite_migration_solidarity[];
+extern const struct kg_store_solidarity_ops kg_sqlite_solidarity_ops;
+extern const char kg_sqlite_migration_projects[];
+extern const struct kg_store_projects_ops kg_sqlite_projects_ops;
+extern const char kg_sqlite_migration_registration[];
+extern const struct kg_store_registration_ops kg_sqlite_registration_ops;

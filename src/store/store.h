@@ -31,6 +31,12 @@
 #include "util/err.h"
 
 struct kg_store;
+struct kg_store_news_ops;
+struct kg_store_learning_ops;
+struct kg_store_contests_ops;
+struct kg_store_solidarity_ops;
+struct kg_store_projects_ops;
+struct kg_store_registration_ops;
 
 /* On KG_ECONFLICT, which field collided and the existing record's id; on KG_EINVAL from a
  * write, which field referred to something that does not exist in the org (existing_id NULL). */
@@ -474,6 +480,15 @@ struct kg_store_ops {
                                const struct kg_join_request *in, const char *consent_text_version,
                                const char *now, struct kg_arena *a, const char **person_id,
                                bool *created);
+
+    /* --- the areas of later issues: each has its own ops table, declared in
+     * store/store_<area>.h (include it to call them). --- */
+    const struct kg_store_news_ops *news;
+    const struct kg_store_learning_ops *learning;
+    const struct kg_store_contests_ops *contests;
+    const struct kg_store_solidarity_ops *solidarity;
+    const struct kg_store_projects_ops *projects;
+    const struct kg_store_registration_ops *registration;
 };
 
 struct kg_store {

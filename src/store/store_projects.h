@@ -1,0 +1,12 @@
+/*
+ * store_projects.h — the store operations of cooperation projects (the solidarity issue): the ops table a backend fills in and
+ * struct kg_store_ops points to (s->ops->projects). The rules of store.h apply: tenant isolation
+ * and roles are enforced here, strings live in the arena each op is given.
+ */
+#pragma once
+#include "domain/projects.h"
+#include "store/store.h"
+
+struct kg_store_projects_ops {
+    int unused_; /* replaced by the ops of this area */
+};

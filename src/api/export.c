@@ -82,6 +82,7 @@ static void write_csv_row(FILE *f, const struct kg_person *p, const char *wp, co
         case KG_COL_ASSESSMENT: kg_csv_write_cell(f, assessment); break;
         case KG_COL_IS_LEADER: kg_csv_write_cell(f, p->is_leader ? "yes" : "no"); break;
         case KG_COL_ASSIGNED_TO: kg_csv_write_cell(f, p->assigned_to); break;
+        case KG_COL_RECRUITED_BY: kg_csv_write_cell(f, p->recruited_by); break;
         case KG_COL_TAGS: write_list(f, &p->tags); break;
         case KG_COL_CONSENT_STATUS: kg_csv_write_cell(f, p->consent_status); break;
         case KG_COL_CONSENT_SOURCE: kg_csv_write_cell(f, p->consent_source); break;

@@ -292,6 +292,7 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
         return NULL;
     }
     case KG_COL_ASSIGNED_TO: p->assigned_to = v, r->fields |= KG_P_ASSIGNED_TO; return NULL;
+    case KG_COL_RECRUITED_BY: p->recruited_by = v, r->fields |= KG_P_RECRUITED_BY; return NULL;
     case KG_COL_TAGS:
         r->fields |= KG_P_TAGS;
         return split_list(a, v, &p->tags) ? NULL : "is too long";

@@ -54,6 +54,7 @@ const struct kg_jspec kg_person_spec[] = {
     {"is_leader", KG_J_BOOL, offsetof(struct kg_person, is_leader), KG_P_IS_LEADER, 0, 0, 0, 0,
      NULL},
     STR("assigned_to", struct kg_person, assigned_to, KG_P_ASSIGNED_TO),
+    STR("recruited_by", struct kg_person, recruited_by, KG_P_RECRUITED_BY),
     LIST("tags", struct kg_person, tags, KG_P_TAGS),
     {"consent", KG_J_OBJ, 0, KG_P_CONSENT, 0, 0, 0, 0, consent_spec},
     STR("notes", struct kg_person, notes, KG_P_NOTES),

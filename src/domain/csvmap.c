@@ -32,6 +32,7 @@ static const char *const names[KG_COL_COUNT] = {
     [KG_COL_ASSESSMENT] = "assessment",
     [KG_COL_IS_LEADER] = "is_leader",
     [KG_COL_ASSIGNED_TO] = "assigned_to",
+    [KG_COL_RECRUITED_BY] = "recruited_by",
     [KG_COL_TAGS] = "tags",
     [KG_COL_CONSENT_STATUS] = "consent_status",
     [KG_COL_CONSENT_SOURCE] = "consent_source",

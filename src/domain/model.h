@@ -76,6 +76,7 @@ struct kg_person {
     int assessment; /* 1..5, 0 = not assessed */
     bool is_leader;
     const char *assigned_to;
+    const char *recruited_by; /* the person of the org who recruited them */
     struct kg_strlist tags;
     const char *consent_status, *consent_source, *consent_at;
     const char *notes; /* NULL when the caller may not see notes */
@@ -107,6 +108,7 @@ enum kg_person_field {
     KG_P_TAGS = 1u << 21,
     KG_P_CONSENT = 1u << 22,
     KG_P_NOTES = 1u << 23,
+    KG_P_RECRUITED_BY = 1u << 24,
 };
 
 /* List filters for people (DESIGN.md §3). NULL / -1 / 0 mean "no filter". */

@@ -232,6 +232,7 @@ enum kg_err kg_person_validate(const struct kg_person *p, unsigned fields, bool 
     if ((fields & KG_P_ASSESSMENT) && (p->assessment < 0 || p->assessment > 5))
         FAIL("assessment", "must be 1 to 5 or null");
     CHECK_ID(KG_P_ASSIGNED_TO, p->assigned_to, "assigned_to");
+    CHECK_ID(KG_P_RECRUITED_BY, p->recruited_by, "recruited_by");
     if ((fields & KG_P_TAGS) && !list_ok(&p->tags, kg_tag_name_valid))
         FAIL("tags", "must be at most 50 tag names of at most 60 characters");
     if (fields & KG_P_CONSENT) {

@@ -546,7 +546,8 @@ static const char *const migrations[] = {
     /* 5: who recruited a person (a person of the same org; the contests of the trainings
      * issue count verified recruits by it). */
     "ALTER TABLE people ADD COLUMN recruited_by TEXT REFERENCES people(id) ON DELETE SET NULL;"
-    "CREATE INDEX people_recruited_by ON people(recruited_by) WHERE recruited_by IS NOT NULL;",
+    "CREATE INDEX people_recruited_by ON people(recruited_by, membership, member_since) "
+    "WHERE recruited_by IS NOT NULL;",
     /* 6 onwards: the areas of later issues; each keeps its schema beside its statements
      * (sqlite_<area>.c). Same rule: a shipped one is never edited. */
     kg_sqlite_migration_news,         /* 6 */

@@ -31,7 +31,7 @@
     "p.id, p.org_id, p.full_name, p.alt_names, p.phone, p.email, p.gender, p.languages, "          \
     "p.city, p.province, p.country, p.sector, p.employment_type, p.employer_id, "                  \
     "p.workplace_id, p.unit_id, p.job_title, p.shift, p.membership, p.member_since, "              \
-    "p.assessment, p.is_leader, p.assigned_to, "                                                   \
+    "p.assessment, p.is_leader, p.assigned_to, p.recruited_by, "                                   \
     "(SELECT group_concat(n, char(10)) FROM (SELECT t.name AS n FROM person_tags pt "              \
     "JOIN tags t ON t.id = pt.tag_id WHERE pt.person_id = p.id "                                   \
     "ORDER BY t.name COLLATE NOCASE, t.id)), "                                                     \
@@ -519,16 +519,16 @@
       "INSERT INTO people(id, org_id, full_name, alt_names, phone, email, gender, "                \
       "languages, city, province, country, sector, employment_type, employer_id, "                 \
       "workplace_id, unit_id, job_title, shift, membership, member_since, assessment, "            \
-      "is_leader, assigned_to, consent_status, consent_source, consent_at, notes, "                \
+      "is_leader, assigned_to, consent_status, consent_source, consent_at, notes, recruited_by, "  \
       "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "        \
-      "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?28)")      \
+      "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?29, ?28, ?28)") \
     X(SQ_PERSON_UPDATE,                                                                            \
       "UPDATE people SET full_name = ?3, alt_names = ?4, phone = ?5, email = ?6, "                 \
       "gender = ?7, languages = ?8, city = ?9, province = ?10, country = ?11, sector = ?12, "      \
       "employment_type = ?13, employer_id = ?14, workplace_id = ?15, unit_id = ?16, "              \
       "job_title = ?17, shift = ?18, membership = ?19, member_since = ?20, "                       \
       "assessment = ?21, is_leader = ?22, assigned_to = ?23, consent_status = ?24, "               \
-      "consent_source = ?25, consent_at = ?26, notes = ?27, updated_at = ?28 "                     \
+      "consent_source = ?25, consent_at = ?26, notes = ?27, recruited_by = ?29, updated_at = ?28 " \
       "WHERE id = ?1 AND org_id = ?2")                                                             \
     X(SQ_PERSON_DELETE, "DELETE FROM people WHERE id = ?1 AND org_id = ?2 "                        \
                         "AND (?3 IS NULL OR assigned_to = ?3)")                                    \

@@ -65,6 +65,7 @@ void kg_sqlite_read_person(struct sqlite_row *r, void *rec)
     p->assessment = (int)kg_sqlite_row_i64_or(r, 0);
     p->is_leader = kg_sqlite_row_i64(r) != 0;
     p->assigned_to = kg_sqlite_row_text(r);
+    p->recruited_by = kg_sqlite_row_text(r);
     p->tags = kg_sqlite_row_list(r);
     p->consent_status = kg_sqlite_row_text(r);
     p->consent_source = kg_sqlite_row_text(r);
@@ -72,6 +73,12 @@ void kg_sqlite_read_person(struct sqlite_row *r, void *rec)
     p->notes = kg_sqlite_row_text(r);
     p->created_at = kg_sqlite_row_text(r);
     p->updated_at = kg_sqlite_row_text(r);
+}
+
+/* Two optional strings are equal (both NULL counts). */
+static bool same_text(const char *x, const char *y)
+{
+    return x == y || (x && y && strcmp(x, y) == 0);
 }
 
 /* The whole record as the actor may see it, notes included; KG_ENOTFOUND when invisible. */
@@ -164,6 +171,14 @@ static enum kg_err check_refs(struct sqlite_conn *c, const struct kg_actor *who,
             return err;
         if (!wp || !m->workplace_id || strcmp(wp, m->workplace_id) != 0)
             m->unit_id = NULL;
+    }
+    /* Who recruited them: another person of the org (whoever the actor may see). */
+    if ((fields & KG_P_RECRUITED_BY) && m->recruited_by) {
+        if (m->id && strcmp(m->id, m->recruited_by) == 0)
+            return bad(cf, "recruited_by");
+        err = kg_sqlite_person_in_org(c, who->org_id, m->recruited_by, NULL, NULL, NULL, NULL);
+        if (err)
+            return err == KG_ENOTFOUND ? bad(cf, "recruited_by") : err;
     }
     if ((fields & KG_P_ASSIGNED_TO) && m->assigned_to) {
         bool member = false;
@@ -335,6 +350,7 @@ static void bind_person(sqlite3_stmt *st, const struct kg_person *m, const char 
     kg_sqlite_bind_text(st, 26, m->consent_at);
     kg_sqlite_bind_text(st, 27, m->notes);
     kg_sqlite_bind_text(st, 28, now);
+    kg_sqlite_bind_text(st, 29, m->recruited_by);
 }
 
 enum kg_err kg_sqlite_person_create_tx(struct sqlite_conn *c, const struct kg_actor *who,
@@ -495,6 +511,13 @@ enum kg_err kg_sqlite_person_update_tx(struct sqlite_conn *c, const struct kg_ac
         kg_sqlite_conflict(cf, "assigned_to", NULL);
         goto out;
     }
+    /* Recruits earn contest points: once set, only an admin may change who recruited. */
+    if ((fields & KG_P_RECRUITED_BY) && who->role < KG_ROLE_ADMIN &&
+        !same_text(m.recruited_by, p->recruited_by)) {
+        err = KG_EFORBIDDEN;
+        kg_sqlite_conflict(cf, "recruited_by", NULL);
+        goto out;
+    }
     if (fields & KG_P_FULL_NAME)
         m.full_name = p->full_name;
     if (fields & KG_P_ALT_NAMES)
@@ -537,6 +560,8 @@ enum kg_err kg_sqlite_person_update_tx(struct sqlite_conn *c, const struct kg_ac
         m.is_leader = p->is_leader;
     if (fields & KG_P_ASSIGNED_TO)
         m.assigned_to = p->assigned_to;
+    if (fields & KG_P_RECRUITED_BY)
+        m.recruited_by = p->recruited_by;
     if (fields & KG_P_CONSENT) {
         m.consent_status = p->consent_status;
         m.consent_source = p->consent_source;

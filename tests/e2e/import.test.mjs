@@ -639,10 +639,11 @@ describe('export', () => {
             'id', 'full_name', 'alt_names', 'phone', 'email', 'gender', 'languages', 'city',
             'province', 'country', 'sector', 'employment_type', 'employer_id', 'workplace', 'unit',
             'job_title', 'shift', 'membership', 'member_since', 'assessment', 'is_leader',
-            'assigned_to', 'tags', 'consent_status', 'consent_source', 'consent_at', 'notes']);
+            'assigned_to', 'recruited_by', 'tags', 'consent_status', 'consent_source',
+            'consent_at', 'notes']);
         assert.equal(rows.length, 9);
         const bilal = rows.find((row) => row[1] === 'Bilal Ahmed');
-        assert.equal(bilal[26], 'Two lines:\r\nasked about the union; said he will come');
+        assert.equal(bilal[27], 'Two lines:\r\nasked about the union; said he will come');
         r = await api('GET', orgPath('exp', '/people.json'));
         assert.equal(r.status, 200, r.text);
         assert.match(r.headers.get('content-type'), /^application\/json/);

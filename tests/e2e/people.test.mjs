@@ -75,6 +75,7 @@ describe('create and read back', () => {
             assessment: 1,
             is_leader: true,
             assigned_to: s.user.id,
+            recruited_by: null, /* the contests issue's field: tests in contests.test.mjs */
             tags: ['shop steward', 'committee'],
             consent: { status: 'given', source: 'paper form, union office', at: '2026-01-15T10:00:00Z' },
             notes: 'Spoke at the March meeting.\nWants a written contract.',

@@ -92,15 +92,15 @@ static json_t *full_expected(struct fx *f, const char *id)
     json_t *v = json_pack_ex(
         &je, 0,
         "{s:s, s:s, s:s, s:[s,s], s:s, s:s, s:s, s:[s,s], s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
-        "s:s, s:s, s:s, s:s, s:s, s:i, s:b, s:s, s:[s,s], s:{s:s, s:s, s:s}, s:s}",
+        "s:s, s:s, s:s, s:s, s:s, s:i, s:b, s:s, s:n, s:[s,s], s:{s:s, s:s, s:s}, s:s}",
         "id", id, "org_id", f->w.acme, "full_name", "Ayesha Bibi", "alt_names", "عائشہ بی بی",
         "आयशा बीबी", "phone", "+923001234567", "email", "ayesha.bibi@example.org", "gender",
         "female", "languages", "ur", "pa-Arab-PK", "city", "Lahore", "province", "Punjab",
         "country", "PK", "sector", "garments", "employment_type", "contract", "employer_id", f->E,
         "workplace_id", f->W, "unit_id", f->U, "job_title", "Machine operator", "shift", "night",
         "membership", "member", "member_since", "2024-02-29", "assessment", 2, "is_leader", 1,
-        "assigned_to", f->w.organizer, "tags", "needs follow-up", "shop steward", "consent",
-        "status", "given", "source", "paper form", "at", "2026-11-01T10:00:00Z", "notes",
+        "assigned_to", f->w.organizer, "recruited_by", "tags", "needs follow-up", "shop steward",
+        "consent", "status", "given", "source", "paper form", "at", "2026-11-01T10:00:00Z", "notes",
         "Met at the gate.\nFollow up on wages.");
     if (!v)
         print_error("json_pack: %s\n", je.text);
@@ -157,12 +157,12 @@ static void test_defaults(void **state)
     H_STATUS(r, 201);
     json_t *want = json_pack(
         "{s:s, s:s, s:s, s:[], s:n, s:n, s:n, s:[], s:n, s:n, s:n, s:n, s:n, s:n, s:n, s:n, s:n, "
-        "s:n, s:s, s:n, s:n, s:b, s:n, s:[], s:{s:s, s:n, s:n}, s:n}",
+        "s:n, s:s, s:n, s:n, s:b, s:n, s:n, s:[], s:{s:s, s:n, s:n}, s:n}",
         "id", h_jstr(r->json, "id"), "org_id", f->w.acme, "full_name", "Minimal", "alt_names",
         "phone", "email", "gender", "languages", "city", "province", "country", "sector",
         "employment_type", "employer_id", "workplace_id", "unit_id", "job_title", "shift",
-        "membership", "none", "member_since", "assessment", "is_leader", 0, "assigned_to", "tags",
-        "consent", "status", "unknown", "source", "at", "notes");
+        "membership", "none", "member_since", "assessment", "is_leader", 0, "assigned_to",
+        "recruited_by", "tags", "consent", "status", "unknown", "source", "at", "notes");
     assert_non_null(want);
     json_t *got = sans_times(r->json);
     H_JSON_EQ(got, want);
@@ -889,6 +889,58 @@ static void test_tag_names_on_people(void **state)
     assert_int_equal(h_jint(l->json, "total"), 2);
 }
 
+/* recruited_by: another person of the org, set on create by anyone who may create; changed
+ * afterwards only by an admin (contest points hang on it). */
+static void test_recruited_by(void **state)
+{
+    struct fx *f = *state;
+    struct h_env *env = f->env;
+    const char *org = f->w.t_organizer;
+    const char *asma = h_create(env, org, "{\"full_name\":\"Asma Recruiter\"}", 201, "%s", P);
+    const char *nadia = h_create(env, org, "{\"full_name\":\"Nadia Organizer\"}", 201, "%s", P);
+    struct h_resp *r =
+        h_as(env, org, "POST",
+             h_fmt(env, "{\"full_name\":\"New Recruit\",\"recruited_by\":\"%s\"}", asma), "%s", P);
+    H_STATUS(r, 201);
+    H_JSTR(r->json, "recruited_by", asma);
+    const char *recruit = h_keep(env, h_jstr(r->json, "id"));
+
+    /* A person of another org, an id that names nothing, not an id: refused, nothing made. */
+    const char *theirs = h_create(env, f->w.t_bob, "{\"full_name\":\"Other Org Person\"}", 201,
+                                  "/api/v1/orgs/other/people");
+    const char *bad[] = {theirs, "00000000-0000-4000-8000-000000000000", "'; DROP TABLE people--"};
+    for (size_t i = 0; i < 3; i++)
+        H_ERROR(h_as(env, org, "POST",
+                     h_fmt(env, "{\"full_name\":\"Dangling\",\"recruited_by\":\"%s\"}", bad[i]),
+                     "%s", P),
+                400, "validation_failed", "recruited_by");
+    /* Nobody recruits themself. */
+    H_ERROR(h_as(env, f->w.t_admin, "PATCH", h_fmt(env, "{\"recruited_by\":\"%s\"}", recruit),
+                 "%s/%s", P, recruit),
+            400, "validation_failed", "recruited_by");
+    /* An organizer may not move the credit, nor clear it; repeating it is harmless. */
+    H_ERROR(h_as(env, org, "PATCH", h_fmt(env, "{\"recruited_by\":\"%s\"}", nadia), "%s/%s", P,
+                 recruit),
+            403, "forbidden", "recruited_by");
+    H_ERROR(h_as(env, org, "PATCH", "{\"recruited_by\":null}", "%s/%s", P, recruit), 403,
+            "forbidden", "recruited_by");
+    H_STATUS(
+        h_as(env, org, "PATCH", h_fmt(env, "{\"recruited_by\":\"%s\"}", asma), "%s/%s", P, recruit),
+        200);
+    /* An admin may. */
+    r = h_as(env, f->w.t_admin, "PATCH", h_fmt(env, "{\"recruited_by\":\"%s\"}", nadia), "%s/%s", P,
+             recruit);
+    H_STATUS(r, 200);
+    H_JSTR(r->json, "recruited_by", nadia);
+    r = h_as(env, org, "GET", NULL, "%s/%s", P, recruit);
+    H_JSTR(r->json, "recruited_by", nadia);
+    /* Deleting the recruiter leaves the recruit, with no recruiter. */
+    H_STATUS(h_as(env, f->w.t_admin, "DELETE", NULL, "%s/%s", P, nadia), 204);
+    r = h_as(env, org, "GET", NULL, "%s/%s", P, recruit);
+    H_STATUS(r, 200);
+    assert_true(json_is_null(json_object_get(r->json, "recruited_by")));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -896,6 +948,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_patch_semantics, setup, teardown),
         cmocka_unit_test_setup_teardown(test_references, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_recruited_by, setup, teardown),
         cmocka_unit_test_setup_teardown(test_viewer_sees_no_notes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_activist_need_to_know, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),

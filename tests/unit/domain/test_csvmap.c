@@ -66,6 +66,7 @@ static void test_canonical_names(void **state)
         "assessment",
         "is_leader",
         "assigned_to",
+        "recruited_by",
         "tags",
         "consent_status",
         "consent_source",

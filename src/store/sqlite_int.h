@@ -359,7 +359,7 @@
                     "notes = coalesce(nullif(notes, ''), ?8), "                                    \
                     "membership = CASE WHEN coalesce(membership, 'none') IN ('none', '') "         \
                     "THEN 'applicant' ELSE membership END, consent_status = 'given', "             \
-                    "consent_source = 'join form', consent_at = ?9, updated_at = ?9 "              \
+                    "consent_source = ?10, consent_at = ?9, updated_at = ?9 "                      \
                     "WHERE id = ?1 AND org_id = ?2")                                               \
     X(SQ_JOIN_ADMINS, "SELECT user_id FROM memberships WHERE org_id = ?1 AND role = 'admin' "      \
                       "ORDER BY user_id")

@@ -214,7 +214,6 @@ enum kg_err kg_sqlite_join_submit(struct kg_store *s, const char *org_id,
                                   const char *consent_text_version, const char *now,
                                   struct kg_arena *a, const char **person_id, bool *created)
 {
-    (void)consent_text_version;
     struct sqlite_conn *c = NULL;
     char clock[21], tid[KG_ID_LEN + 1];
     const char *id = NULL, *employer_id = NULL, *workplace_id = NULL;
@@ -251,6 +250,14 @@ enum kg_err kg_sqlite_join_submit(struct kg_store *s, const char *org_id,
     if (err)
         goto out;
     const char *note = unmatched_note(a, in, employer_id, workplace_id);
+    /* Which consent text they agreed to travels with the consent (the hash the page showed). */
+    const char *source =
+        consent_text_version
+            ? kg_arena_printf(a, "join form (consent text sha256 %.64s)", consent_text_version)
+            : "join form";
+    err = KG_ENOMEM;
+    if (!source)
+        goto out;
     if (id) {
         /* Fill only what is missing; a phone or email another person has stays out. */
         const char *other = NULL, *phone = in->phone, *email = in->email;
@@ -276,6 +283,7 @@ enum kg_err kg_sqlite_join_submit(struct kg_store *s, const char *org_id,
         kg_sqlite_bind_text(st, 7, workplace_id);
         kg_sqlite_bind_text(st, 8, note);
         kg_sqlite_bind_text(st, 9, now);
+        kg_sqlite_bind_text(st, 10, source);
         err = kg_sqlite_exec(c, st);
         if (err)
             goto out;
@@ -291,7 +299,7 @@ enum kg_err kg_sqlite_join_submit(struct kg_store *s, const char *org_id,
             .workplace_id = workplace_id,
             .membership = "applicant",
             .consent_status = "given",
-            .consent_source = "join form",
+            .consent_source = source,
             .consent_at = now,
             .notes = note,
         };

@@ -470,11 +470,11 @@ struct kg_store_ops {
      * Public side: a join request to org_id, with consent given (the caller refuses without).
      * One IMMEDIATE transaction: the org's person with this phone (else email) gets only the
      * fields it lacks (nothing known is overwritten), membership applicant when it was none,
-     * and consent {given, "join form", now}; else a person is created with membership
-     * applicant and that consent. Then a task "Follow up join request" on that person for each
-     * admin of the org. now is RFC 3339 (NULL: the clock). *created: a new person.
-     * consent_text_version (hash of the text shown, may be NULL) is not stored yet: the people
-     * table has no column for it.
+     * and consent {given, source, now}; else a person is created with membership applicant
+     * and that consent. source is "join form (consent text sha256 <consent_text_version>)",
+     * or "join form" when the version (the hex SHA-256 of the text shown) is NULL. Then a task
+     * "Follow up join request" on that person for each admin of the org. now is RFC 3339
+     * (NULL: the clock). *created: a new person.
      */
     enum kg_err (*join_submit)(struct kg_store *s, const char *org_id,
                                const struct kg_join_request *in, const char *consent_text_version,

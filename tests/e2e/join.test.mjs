@@ -3,6 +3,7 @@
 // joiner is then an applicant with consent, with a follow-up task, seen through the API.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import path from 'node:path';
 
 import { PASSWORD, createDatabase, makeTemp, request, rmTemp, startServer, stopServer }
@@ -59,7 +60,10 @@ test('a plain form POST to /join/{org} creates an applicant visible through the 
         assert.equal(p.phone, '+923007654321');
         const one = await request(base, 'GET', `/api/v1/orgs/acme/people/${p.id}`, { token });
         assert.equal(one.json.consent.status, 'given');
-        assert.equal(one.json.consent.source, 'join form');
+        /* The consent stored names the text agreed to, by its SHA-256. */
+        const sha = crypto.createHash('sha256').update('Keep my details to contact me')
+            .digest('hex');
+        assert.equal(one.json.consent.source, `join form (consent text sha256 ${sha})`);
         const tasks = await request(base, 'GET', `/api/v1/orgs/acme/tasks?person_id=${p.id}`,
                                     { token });
         assert.equal(tasks.status, 200);

@@ -231,7 +231,10 @@ static void test_submit_creates_applicant(void **state)
     json_t *p = person(f, "Ann Joiner");
     H_JSTR(p, "membership", "applicant");
     H_JSTR(p, "consent.status", "given");
-    H_JSTR(p, "consent.source", "join form");
+    /* The source names the consent text agreed to by its SHA-256 ("Keep my details"). */
+    H_JSTR(p, "consent.source",
+           "join form (consent text sha256 "
+           "41e5144a6d266bd76af41cf02ed1889fb1f98058edb6121c98b1218d946d8c87)");
     H_JSTR(p, "phone", "+923001234567");
     H_JSTR(p, "city", "Lahore");
     assert_int_equal(tasks_of(f, h_jstr(p, "id")), 2);

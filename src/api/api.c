@@ -435,6 +435,10 @@ static void fallback(void *ctx, struct kg_req *req, struct kg_resp *resp, int st
 {
     struct kg_ctx c = {.api = ctx, .req = req, .resp = resp, .a = req->arena};
     if (kg_public_path(req->path)) {
+        /* The page speaks ?lang= when it parses; a bad query only loses the choice. */
+        const char *bad_key = NULL;
+        if (kg_query_parse(c.a, req->query, strlen(req->query), &c.query, &bad_key) != KG_OK)
+            c.query = (struct kg_query){0};
         kg_public_error(&c, status == 405 ? KG_EMETHOD : status == 413 ? KG_ETOOBIG : KG_ENOTFOUND);
         return;
     }

@@ -165,12 +165,19 @@ static enum MHD_Result send_simple(struct MHD_Connection *c, struct conn_state *
     return send_resp(c, st, &resp);
 }
 
-static const char too_big_json[] =
-    "{\"error\":{\"code\":\"payload_too_large\",\"message\":\"the request body is larger than "
-    "this endpoint accepts\"}}";
 static const char internal_json[] =
     "{\"error\":{\"code\":\"internal\",\"message\":\"the server could not allocate memory for "
     "this request\"}}";
+
+/* 413 in the words of whoever answers refusals: an HTML page in the reader's language on the
+ * public pages, the JSON error on the API. */
+static enum MHD_Result send_too_big(struct kg_server *s, struct MHD_Connection *c,
+                                    struct conn_state *st)
+{
+    struct kg_resp resp = {0};
+    kg_router_refuse(s->router, &st->req, &resp, 413);
+    return send_resp(c, st, &resp);
+}
 
 /* Fills st->req from the connection (everything but the body). False when out of memory. */
 static bool read_request(struct kg_server *s, struct MHD_Connection *c, struct conn_state *st,
@@ -213,7 +220,7 @@ static enum MHD_Result first_call(struct kg_server *s, struct MHD_Connection *c,
          * big is read and dropped so the answer arrives; a bigger one is refused at once.
          */
         if ((uint64_t)n - limit > (64u << 20))
-            return send_simple(c, st, 413, too_big_json);
+            return send_too_big(s, c, st);
         st->too_big = true;
         return MHD_YES;
     }
@@ -271,7 +278,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return send_resp(c, st, &resp);
     }
     if (st->too_big)
-        return send_simple(c, st, 413, too_big_json);
+        return send_too_big(s, c, st);
     st->req.body = st->body.p ? st->body.p : "";
     st->req.body_len = st->body.len;
     if (!st->route)

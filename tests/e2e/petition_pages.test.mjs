@@ -80,6 +80,13 @@ test('sign with a plain form POST and see the count rise', async () => {
             contentType: FORM, rawBody: form({ token: early.token, full_name: 'Too Quick' }) });
         assert.equal(quick.status, 400);
         assert.equal(await count(base), 1);
+        /* A form of megabytes is refused with a page the reader can read, not JSON. */
+        const huge = await request(base, 'POST', '/p/fair-pay?lang=ur', {
+            contentType: FORM, rawBody: form({ token, full_name: 'x'.repeat(3 << 20) }) });
+        assert.equal(huge.status, 413);
+        assert.match(huge.headers.get('content-type'), /^text\/html/);
+        assert.ok(huge.text.includes('dir="rtl"'));
+        assert.equal(await count(base), 1);
     } finally {
         assert.equal((await stopServer(srv.proc)).code, 0);
         rmTemp(dir);

@@ -8,7 +8,7 @@ PKGS="build-essential pkg-config meson ninja-build clang clang-format
 libclang-rt-14-dev llvm
 libmicrohttpd-dev libgnutls28-dev libjansson-dev libsqlite3-dev sqlite3
 libsodium-dev libcsv-dev libcmark-dev libcmocka-dev
-nodejs wrk valgrind openssl"
+nodejs wrk valgrind openssl tidy"
 
 missing=""
 for p in $PKGS; do

@@ -77,9 +77,21 @@ static void test_raw_html_refused(void **state)
 static void test_dangerous_links_refused(void **state)
 {
     (void)state;
-    check("[x](javascript:alert(1))", "<p><a href=\"\">x</a></p>\n");
-    /* An autolink keeps its text, but never the destination. */
-    check("<javascript:alert(1)>", "<p><a href=\"\">javascript:alert(1)</a></p>\n");
+    /* The words stay, with nothing to click (not even an empty href to the page itself). */
+    check("[x](javascript:alert(1))", "<p>x</p>\n");
+    check("<javascript:alert(1)>", "<p>javascript:alert(1)</p>\n");
+    check("a [**b** c](vbscript:x) d", "<p>a <strong>b</strong> c d</p>\n");
+    check("![alt *t*](javascript:x)", "<p>alt <em>t</em></p>\n");
+    check("[![img](data:x)](javascript:y)", "<p>img</p>\n");
+    check("[x](FILE:///etc/passwd)", "<p>x</p>\n");
+    /* Kept: the web, mail, phones and relative links. */
+    check("[a](https://example.org/x?y=1#z)",
+          "<p><a href=\"https://example.org/x?y=1#z\">a</a></p>\n");
+    check("[a](HTTP://example.org)", "<p><a href=\"HTTP://example.org\">a</a></p>\n");
+    check("[a](mailto:x@example.org)", "<p><a href=\"mailto:x@example.org\">a</a></p>\n");
+    check("[a](tel:+923001234567)", "<p><a href=\"tel:+923001234567\">a</a></p>\n");
+    check("[a](/p/fair-pay)", "<p><a href=\"/p/fair-pay\">a</a></p>\n");
+    check("[a](news/x:y)", "<p><a href=\"news/x:y\">a</a></p>\n");
     check_absent("[x](JaVaScRiPt:alert(1))", "=\"javascript:");
     check_absent("[x](javascript&#58;alert(1))", "=\"javascript:");
     check_absent("[x](java%73cript:alert(1))", "=\"javascript:");

@@ -1,0 +1,108 @@
+// Every public page, in every language of the interface, is valid HTML5 (HTML Tidy, installed
+// by scripts/setup.sh, reports no error and no warning), weighs at most 30 KB, carries the
+// right lang and dir, loads no script, and labels each input a person fills in. The pages are
+// filled with hostile content (markup, quotes, right-to-left text) so that escaping is checked
+// by the validator too.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+
+import { PASSWORD, createDatabase, makeTemp, request, rmTemp, startServer, stopServer }
+    from './helpers.mjs';
+
+const ORGS = [{ slug: 'acme', name: 'Acme <Workers> & "Friends"', country: 'PK', users: [
+    { email: 'chief@acme.example', role: 'admin' }] }];
+const LANGS = { en: 'ltr', ur: 'rtl', hi: 'ltr', uz: 'ltr', ru: 'ltr' };
+const HOSTILE = `<script>alert("x")</script> '; DROP TABLE petitions; -- "quotes" & مزدور`;
+
+/* Tidy's findings for one page: an empty string when it is clean. */
+function tidy(html) {
+    try {
+        execFileSync('tidy', ['-q', '-e', '--show-warnings', 'yes', '--gnu-emacs', 'yes'],
+                     { input: html, stdio: ['pipe', 'pipe', 'pipe'] });
+        return '';
+    } catch (err) {
+        if (err.code === 'ENOENT')
+            throw new Error('HTML Tidy is missing: run scripts/setup.sh');
+        return String(err.stderr || err.stdout || err.message);
+    }
+}
+
+function checkPage(name, r, lang, status) {
+    assert.equal(r.status, status, `${name}: ${r.text.slice(0, 200)}`);
+    assert.match(r.headers.get('content-type'), /^text\/html; charset=utf-8/, name);
+    assert.ok(Buffer.byteLength(r.text) <= 30 * 1024, `${name} weighs at most 30 KB`);
+    const html = /<html lang="([^"]+)" dir="([^"]+)">/.exec(r.text);
+    assert.ok(html, `${name}: <html lang dir>`);
+    assert.equal(html[1], lang, `${name}: lang`);
+    assert.equal(html[2], LANGS[lang], `${name}: dir`);
+    assert.ok(!/<script/i.test(r.text), `${name}: no script element`);
+    assert.ok(!r.text.includes('<script>alert'), `${name}: hostile text escaped`);
+    for (const m of r.text.matchAll(/<(input|textarea|select)\b([^>]*)>/g)) {
+        if (/type="(hidden|submit)"/.test(m[2]))
+            continue;
+        const id = /\bid="([^"]+)"/.exec(m[2]);
+        assert.ok(id, `${name}: every input has an id (${m[0]})`);
+        assert.ok(r.text.includes(`<label for="${id[1]}"`) ||
+                  r.text.includes(`<label class="check" for="${id[1]}"`),
+                  `${name}: input ${id[1]} has a label`);
+    }
+    assert.equal(tidy(r.text), '', `${name}: HTML Tidy findings`);
+}
+
+test('every public page is valid, small, labelled HTML in every language', async () => {
+    const dir = makeTemp();
+    const db = path.join(dir, 'kamgar.db');
+    createDatabase(dir, db, ORGS);
+    const srv = await startServer(db, ['--trust-proxy']);
+    const base = `http://127.0.0.1:${srv.port}`;
+    try {
+        const login = await request(base, 'POST', '/api/v1/auth/login',
+                                    { body: { email: 'chief@acme.example', password: PASSWORD } });
+        assert.equal(login.status, 200);
+        const token = login.json.token;
+        const mk = async (slug, status) => {
+            const r = await request(base, 'POST', '/api/v1/orgs/acme/petitions', {
+                token, body: { slug, title: `Title ${HOSTILE}`, target: HOSTILE, goal: 10, status,
+                               body: `# ${HOSTILE}\n\n**bold** <b>raw</b> [link](javascript:x)`,
+                               consent_text: HOSTILE, ask_email: true, ask_phone: true,
+                               ask_city: true, ask_employer: true } });
+            assert.equal(r.status, 201, r.text);
+        };
+        await mk('open-one', 'open');
+        await mk('closed-one', 'closed');
+        await mk('draft-one', 'draft');
+        const put = await request(base, 'PUT', '/api/v1/orgs/acme/join-form', {
+            token, body: { enabled: true, ask_city: true, ask_employer: true, ask_workplace: true,
+                           intro: HOSTILE, consent_text: HOSTILE } });
+        assert.equal(put.status, 200, put.text);
+        const FORM = 'application/x-www-form-urlencoded';
+        for (const lang of Object.keys(LANGS)) {
+            const q = `?lang=${lang}`;
+            const pages = [
+                ['petition', 'GET', `/p/open-one${q}`, 200],
+                ['closed petition', 'GET', `/p/closed-one${q}`, 200],
+                ['draft petition', 'GET', `/p/draft-one${q}`, 404],
+                ['thanks', 'GET', `/p/open-one/thanks${q}`, 200],
+                ['join', 'GET', `/join/acme${q}`, 200],
+                ['join thanks', 'GET', `/join/acme/thanks${q}`, 200],
+                ['missing page', 'GET', `/p/no-such-petition${q}`, 404],
+                ['wrong method', 'DELETE', `/p/open-one${q}`, 405],
+                /* A form sent too soon (no token) answers with the form again and the error. */
+                ['refused signature', 'POST', `/p/open-one${q}`, 400],
+                ['refused join', 'POST', `/join/acme${q}`, 400],
+            ];
+            for (const [name, method, url, status] of pages) {
+                const opts = method === 'POST'
+                    ? { contentType: FORM, rawBody: `full_name=${encodeURIComponent(HOSTILE)}` }
+                    : {};
+                checkPage(`${name} (${lang})`, await request(base, method, url, opts), lang,
+                          status);
+            }
+        }
+    } finally {
+        assert.equal((await stopServer(srv.proc)).code, 0);
+        rmTemp(dir);
+    }
+});

@@ -15,6 +15,12 @@
 static enum kg_err check(struct kg_ctx *c, struct kg_org *o, unsigned fields, bool create)
 {
     struct kg_verr ve;
+    /* Affiliation takes both sides: the affiliate asks, the parent's admins accept
+     * (affiliations.c); neither side sets it alone here. */
+    if (fields & KG_ORG_AFFILIATIONS)
+        return kg_api_fail(c, KG_EINVAL, "affiliations",
+                           "is read-only here: request it with POST "
+                           "/api/v1/orgs/{org}/affiliations and the parent's admins accept it");
     /* "registration": null clears it: back to unregistered. */
     if ((fields & KG_ORG_REGISTRATION) && !o->reg_status && !o->reg_authority && !o->reg_number &&
         !o->reg_date)

@@ -51,3 +51,6 @@ int kg_cmd_restore(int argc, char **argv);
 /* Fills the store with the demo union (used by `kamgar demo`); prints nothing. */
 enum kg_err kg_demo_fill(struct kg_store *s, const char *admin_user_id, struct kg_arena *a,
                          struct kg_org *org_out) KG_MUST_CHECK;
+/* The rest of the demo (demo_more.c): a workshop, a federation, a project. */
+enum kg_err kg_demo_more(struct kg_store *s, const struct kg_actor *who, const char *organizer_id,
+                         struct kg_arena *a) KG_MUST_CHECK;

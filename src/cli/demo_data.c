@@ -749,6 +749,8 @@ enum kg_err kg_demo_fill(struct kg_store *s, const char *admin_user_id, struct k
             goto out;
     }
     err = make_petition(s, &who, a);
+    if (!err)
+        err = kg_demo_more(s, &who, ids.organizer, a);
 out:
     kg_arena_release(&tmp);
     return err;

@@ -43,7 +43,7 @@ struct kg_public *kg_public_new(const struct kg_api_config *cfg)
         kg_public_load_css(p, dir);
     crypto_auth_keygen(p->form_key);
     randombytes_buf(p->ip_key, sizeof(p->ip_key));
-    p->rate = kg_throttle_new(4096, 60);
+    p->rate = kg_throttle_new(65536, 60);
     p->min_fill_s = cfg->sign_min_fill_s < 0 ? 0 : cfg->sign_min_fill_s;
     p->per_min = cfg->sign_per_min ? cfg->sign_per_min : 10;
     return p;

@@ -53,16 +53,26 @@ static uint64_t hash(const struct kg_throttle *t, const char *key)
     return h ? h : 1;
 }
 
-/* The slot holding h, or (when create) a free or the oldest slot among the probes. */
-static struct slot *find(struct kg_throttle *t, uint64_t h, bool create)
+/*
+ * The slot holding h, or (when create) one to take among the probes: a free slot, else one
+ * whose window has passed, else the one with the fewest failures (the oldest of those). So a
+ * flood of one-off keys (a petition shared widely) cannot push out the counter of a key that
+ * is being used again and again, which is the one the limit is for.
+ */
+static struct slot *find(struct kg_throttle *t, uint64_t h, bool create, int64_t now)
 {
     struct slot *victim = NULL;
+    unsigned least = 0;
     for (unsigned i = 0; i < PROBES; i++) {
         struct slot *s = &t->slots[(h + i) % t->n];
         if (s->key == h)
             return s;
-        if (!victim || (victim->key && (!s->key || s->window_start < victim->window_start)))
+        /* A free or expired slot has nothing to lose. */
+        unsigned held = !s->key || now - s->window_start >= t->window_s ? 0 : s->failures;
+        if (!victim || held < least || (held == least && s->window_start < victim->window_start)) {
             victim = s;
+            least = held;
+        }
     }
     if (!create)
         return NULL;
@@ -76,7 +86,7 @@ bool kg_throttle_blocked(struct kg_throttle *t, const char *key, unsigned limit,
     uint64_t h = hash(t, key);
     bool blocked = false;
     pthread_mutex_lock(&t->lock);
-    struct slot *s = find(t, h, false);
+    struct slot *s = find(t, h, false, now);
     if (s && now - s->window_start < t->window_s && s->failures >= limit) {
         blocked = true;
         *retry_after = (long)(s->window_start + t->window_s - now);
@@ -91,7 +101,7 @@ void kg_throttle_fail(struct kg_throttle *t, const char *key, int64_t now)
 {
     uint64_t h = hash(t, key);
     pthread_mutex_lock(&t->lock);
-    struct slot *s = find(t, h, true);
+    struct slot *s = find(t, h, true, now);
     if (now - s->window_start >= t->window_s) {
         s->window_start = now;
         s->failures = 0;
@@ -104,7 +114,7 @@ void kg_throttle_reset(struct kg_throttle *t, const char *key)
 {
     uint64_t h = hash(t, key);
     pthread_mutex_lock(&t->lock);
-    struct slot *s = find(t, h, false);
+    struct slot *s = find(t, h, false, 0);
     if (s)
         memset(s, 0, sizeof(*s));
     pthread_mutex_unlock(&t->lock);

@@ -4,7 +4,8 @@
  *
  * Keys are hashed with a per-process random key (libsodium shorthash) before they are
  * kept: the table never holds an email address or an IP in clear. The table is bounded;
- * when full, the oldest window is evicted.
+ * when full, a new key takes the slot with the fewest failures (expired windows first), so
+ * the keys that keep failing are the ones kept.
  */
 #pragma once
 #include <stdbool.h>

@@ -88,7 +88,7 @@ static enum kg_err join_page(struct kg_ctx *c, int status, const struct kg_join_
     kg_pubpage_text(&pg, jf->org_name ? jf->org_name : "");
     kg_pubpage_raw(&pg, "</p>");
     if (jf->intro && *jf->intro) {
-        kg_pubpage_raw(&pg, "<p class=\"intro\">");
+        kg_pubpage_raw(&pg, "<p class=\"intro\" dir=\"auto\">");
         kg_pubpage_text(&pg, jf->intro);
         kg_pubpage_raw(&pg, "</p>");
     }
@@ -128,7 +128,7 @@ static enum kg_err join_page(struct kg_ctx *c, int status, const struct kg_join_
     if (jf->ask_workplace)
         jinput(&pg, "workplace", "text", kg_pubpage_tr(&pg, "join_workplace", "Workplace"),
                f ? f->workplace : NULL, "off", false);
-    kg_pubpage_raw(&pg, "<p class=\"consent-text\">");
+    kg_pubpage_raw(&pg, "<p class=\"consent-text\" dir=\"auto\">");
     kg_pubpage_text(&pg, jf->consent_text ? jf->consent_text : "");
     kg_pubpage_raw(&pg, "</p><label class=\"check\" for=\"consent\"><input id=\"consent\" "
                         "name=\"consent\" type=\"checkbox\" value=\"yes\"");

@@ -173,7 +173,7 @@ static void sign_form(struct kg_pubpage *pg, const struct kg_petition *pt, const
         input(pg, "employer", "text", kg_pubpage_tr(pg, "employer", "Employer"),
               f ? f->employer : NULL, "organization", false);
     if (pt->consent_text && *pt->consent_text) {
-        kg_pubpage_raw(pg, "<p class=\"consent-text\">");
+        kg_pubpage_raw(pg, "<p class=\"consent-text\" dir=\"auto\">");
         kg_pubpage_text(pg, pt->consent_text);
         kg_pubpage_raw(pg, "</p><label class=\"check\" for=\"consent\"><input id=\"consent\" "
                            "name=\"consent\" type=\"checkbox\" value=\"yes\"");
@@ -193,13 +193,17 @@ static enum kg_err petition_page(struct kg_ctx *c, int status, const struct kg_p
     if (!kg_pubpage_init(c, &pg))
         return KG_ENOMEM;
     kg_pubpage_begin(&pg, pt->title);
-    kg_pubpage_raw(&pg, "<h1>");
+    /* The author's words run in their own direction, whatever the page's language. */
+    kg_pubpage_raw(&pg, "<h1 dir=\"auto\">");
     kg_pubpage_text(&pg, pt->title);
     kg_pubpage_raw(&pg, "</h1>");
     if (pt->target && *pt->target) {
         kg_pubpage_raw(&pg, "<p class=\"muted\">");
-        kg_pubpage_fmt1(&pg, kg_pubpage_tr(&pg, "petition_to", "To: {target}"), "target",
-                        pt->target);
+        /* Inside a sentence of the page's language: isolated in <bdi>. */
+        struct kg_i18n_arg to = {"target", pt->target};
+        if (!pg.e)
+            pg.e = kg_i18n_format_isolated(pg.b, kg_pubpage_tr(&pg, "petition_to", "To: {target}"),
+                                           &to, 1);
         kg_pubpage_raw(&pg, "</p>");
     }
     int64_t goal = pt->goal > 0 ? pt->goal : 1;
@@ -226,7 +230,7 @@ static enum kg_err petition_page(struct kg_ctx *c, int status, const struct kg_p
     kg_pubpage_text(&pg, sg);
     kg_pubpage_raw(&pg, "</progress>");
     if (pt->body && *pt->body && !pg.e) {
-        kg_pubpage_raw(&pg, "<div class=\"body\">");
+        kg_pubpage_raw(&pg, "<div class=\"body\" dir=\"auto\">");
         enum kg_err e = kg_md_render(pt->body, strlen(pt->body), pg.b);
         if (e)
             pg.e = e;
@@ -471,7 +475,7 @@ static enum kg_err get_thanks(struct kg_ctx *c)
     kg_pubpage_raw(&pg, "<h1>");
     kg_pubpage_text(&pg,
                     kg_pubpage_tr(&pg, "thanks", "Thank you! Your signature has been counted."));
-    kg_pubpage_raw(&pg, "</h1><p>");
+    kg_pubpage_raw(&pg, "</h1><p dir=\"auto\">");
     kg_pubpage_text(&pg, pt.title);
     kg_pubpage_raw(&pg, "</p><h2>");
     kg_pubpage_text(&pg, kg_pubpage_tr(&pg, "share", "Share"));

@@ -386,8 +386,8 @@ const char *kg_i18n_dir(const char *lang)
     return "ltr";
 }
 
-enum kg_err kg_i18n_format(struct kg_buf *b, const char *tmpl, const struct kg_i18n_arg *args,
-                           size_t nargs)
+static enum kg_err format(struct kg_buf *b, const char *tmpl, const struct kg_i18n_arg *args,
+                          size_t nargs, bool isolate)
 {
     size_t start = b->len;
     const char *s = tmpl ? tmpl : "";
@@ -412,8 +412,12 @@ enum kg_err kg_i18n_format(struct kg_buf *b, const char *tmpl, const struct kg_i
             s = open + 1;
             continue;
         }
-        if ((e = kg_html_textn(b, s, (size_t)(open - s))) == KG_OK)
+        if ((e = kg_html_textn(b, s, (size_t)(open - s))) == KG_OK && isolate)
+            e = kg_html_raw(b, "<bdi>");
+        if (e == KG_OK)
             e = kg_html_text(b, arg->value);
+        if (e == KG_OK && isolate)
+            e = kg_html_raw(b, "</bdi>");
         s = close + 1;
     }
     if (e != KG_OK) {
@@ -422,4 +426,16 @@ enum kg_err kg_i18n_format(struct kg_buf *b, const char *tmpl, const struct kg_i
             b->p[start] = '\0';
     }
     return e;
+}
+
+enum kg_err kg_i18n_format(struct kg_buf *b, const char *tmpl, const struct kg_i18n_arg *args,
+                           size_t nargs)
+{
+    return format(b, tmpl, args, nargs, false);
+}
+
+enum kg_err kg_i18n_format_isolated(struct kg_buf *b, const char *tmpl,
+                                    const struct kg_i18n_arg *args, size_t nargs)
+{
+    return format(b, tmpl, args, nargs, true);
 }

@@ -72,3 +72,7 @@ struct kg_i18n_arg {
  */
 enum kg_err kg_i18n_format(struct kg_buf *b, const char *tmpl, const struct kg_i18n_arg *args,
                            size_t nargs) KG_MUST_CHECK;
+/* The same with each value in <bdi>, so that an author's words (an Urdu title on an English
+ * page, an English target on an Urdu one) keep their own direction inside the sentence. */
+enum kg_err kg_i18n_format_isolated(struct kg_buf *b, const char *tmpl,
+                                    const struct kg_i18n_arg *args, size_t nargs) KG_MUST_CHECK;

@@ -252,6 +252,11 @@ static void test_format(void **state)
     struct kg_i18n_arg nul[] = {{"v", NULL}};
     assert_int_equal(kg_i18n_format(&b, "[{v}]", nul, 1), KG_OK);
     assert_string_equal(b.p, "[]");
+    /* An isolated value keeps its own direction inside the sentence: <bdi>, still escaped. */
+    kg_buf_reset(&b);
+    struct kg_i18n_arg to[] = {{"target", "<b>مزدور</b> Ltd."}};
+    assert_int_equal(kg_i18n_format_isolated(&b, "بنام: {target}", to, 1), KG_OK);
+    assert_string_equal(b.p, "بنام: <bdi>&lt;b&gt;مزدور&lt;/b&gt; Ltd.</bdi>");
     kg_buf_free(&b);
 
     /* Past the cap: an error, and the buffer as it was. */

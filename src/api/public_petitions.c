@@ -497,6 +497,8 @@ static enum kg_err get_count(struct kg_ctx *c)
 {
     struct kg_petition pt;
     const char *slug = kg_req_param(c->req, "slug");
+    if (!slug || !kg_utf8_valid(slug, strlen(slug)))
+        return KG_ENOTFOUND;
     enum kg_err e = c->st->ops->petition_public(c->st, slug, c->a, &pt);
     if (e)
         return e;

@@ -180,6 +180,9 @@ static void test_not_found(void **state)
         assert_null(strstr(r->body, "Secret"));
     }
     assert_int_equal(get(f, h_fmt(f->env, "/p/%s/count.json", slug), NULL)->status, 404);
+    /* A slug that is not UTF-8 names nothing, on every path. */
+    assert_int_equal(get(f, "/p/%FF%FE/count.json", NULL)->status, 404);
+    assert_int_equal(get(f, "/p/%FF%FE", NULL)->status, 404);
     struct h_resp *r = post_form(f, slug, "full_name=x", 11);
     assert_int_equal(r->status, 404);
 }

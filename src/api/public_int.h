@@ -68,3 +68,9 @@ bool kg_pubpage_is_form(const char *ct);
  */
 const char *kg_pubpage_token(struct kg_ctx *c, const char *scope, const char *subject);
 bool kg_pubpage_token_ok(struct kg_ctx *c, const char *scope, const char *subject, const char *tok);
+
+/* --- news (public_news.c; registered from news.c's kg_api_news_routes) --- */
+/* GET /news, /news.atom, /news/{org}/{slug}, /o/{org}/news, /o/{org}/news.atom and
+ * /api/v1/news. The handlers read api->pub at request time, so they may be registered before
+ * kg_public_new runs. */
+void kg_api_public_news_routes(struct kg_api *api);

@@ -70,7 +70,9 @@ const char *kg_api_web_error(const struct kg_api *api)
 
 bool kg_public_path(const char *path)
 {
-    return strncmp(path, "/p/", 3) == 0 || strncmp(path, "/join/", 6) == 0;
+    return strncmp(path, "/p/", 3) == 0 || strncmp(path, "/join/", 6) == 0 ||
+           strcmp(path, "/news") == 0 || strncmp(path, "/news/", 6) == 0 ||
+           strcmp(path, "/news.atom") == 0 || strncmp(path, "/o/", 3) == 0;
 }
 
 void kg_public_error(struct kg_ctx *c, enum kg_err e)

@@ -284,6 +284,24 @@ static void date_of(const char *t, char out[11])
     }
 }
 
+/* An article's tags as links to the list of that tag (of org_slug's news, or everyone's), at
+ * most max; each in <bdi> so that "#tag" reads right inside a page of the other direction. */
+static void tag_links(struct kg_pubpage *pg, const char *org_slug, const struct kg_strlist *tags,
+                      size_t max)
+{
+    if (!tags->n)
+        return;
+    kg_pubpage_raw(pg, "<p class=\"muted\">");
+    for (size_t i = 0; i < tags->n && i < max; i++) {
+        kg_pubpage_raw(pg, i ? " · <a href=" : "<a href=");
+        kg_pubpage_url(pg, list_url(pg, org_slug, NULL, tags->v[i], NULL, 1));
+        kg_pubpage_raw(pg, "><bdi>#");
+        kg_pubpage_text(pg, tags->v[i]);
+        kg_pubpage_raw(pg, "</bdi></a>");
+    }
+    kg_pubpage_raw(pg, "</p>");
+}
+
 static void list_item(struct kg_pubpage *pg, const struct news_req *r, const struct kg_news_hit *h)
 {
     const struct kg_article *a = &h->art;
@@ -325,17 +343,7 @@ static void list_item(struct kg_pubpage *pg, const struct news_req *r, const str
             pg->e = put_snippet(pg->b, text, NEWS_SNIPPET_MAX);
         kg_pubpage_raw(pg, "</p>");
     }
-    if (a->tags.n) {
-        kg_pubpage_raw(pg, "<p class=\"muted\">");
-        for (size_t i = 0; i < a->tags.n && i < NEWS_LIST_TAGS; i++) {
-            kg_pubpage_raw(pg, i ? " · <a href=" : "<a href=");
-            kg_pubpage_url(pg, list_url(pg, r->org_slug, NULL, a->tags.v[i], NULL, 1));
-            kg_pubpage_raw(pg, ">#");
-            kg_pubpage_text(pg, a->tags.v[i]);
-            kg_pubpage_raw(pg, "</a>");
-        }
-        kg_pubpage_raw(pg, "</p>");
-    }
+    tag_links(pg, r->org_slug, &a->tags, NEWS_LIST_TAGS);
     kg_pubpage_raw(pg, "</article></li>");
 }
 
@@ -607,17 +615,7 @@ static enum kg_err get_article(struct kg_ctx *c)
             pg.e = kg_md_render(a.body, strlen(a.body), pg.b);
         kg_pubpage_raw(&pg, "</div>");
     }
-    if (a.tags.n) {
-        kg_pubpage_raw(&pg, "<p class=\"muted\">");
-        for (size_t i = 0; i < a.tags.n; i++) {
-            kg_pubpage_raw(&pg, i ? " · <a href=" : "<a href=");
-            kg_pubpage_url(&pg, list_url(&pg, NULL, NULL, a.tags.v[i], NULL, 1));
-            kg_pubpage_raw(&pg, ">#");
-            kg_pubpage_text(&pg, a.tags.v[i]);
-            kg_pubpage_raw(&pg, "</a>");
-        }
-        kg_pubpage_raw(&pg, "</p>");
-    }
+    tag_links(&pg, NULL, &a.tags, a.tags.n);
     kg_pubpage_raw(&pg, "</article><p><a href=");
     kg_pubpage_url(&pg, list_url(&pg, NULL, NULL, NULL, NULL, 1));
     kg_pubpage_raw(&pg, ">");

@@ -1,8 +1,8 @@
-// Every public page, in every language of the interface, is valid HTML5 (HTML Tidy, installed
-// by scripts/setup.sh, reports no error and no warning), weighs at most 30 KB, carries the
-// right lang and dir, loads no script, and labels each input a person fills in. The pages are
-// filled with hostile content (markup, quotes, right-to-left text) so that escaping is checked
-// by the validator too.
+// Every public page (petitions, the join form, news), in every language of the interface, is
+// valid HTML5 (HTML Tidy, installed by scripts/setup.sh, reports no error and no warning),
+// weighs at most 30 KB, carries the right lang and dir, loads no script, and labels each input
+// a person fills in. The pages are filled with hostile content (markup, quotes, right-to-left
+// text) so that escaping is checked by the validator too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -77,6 +77,14 @@ test('every public page is valid, small, labelled HTML in every language', async
             token, body: { enabled: true, ask_city: true, ask_employer: true, ask_workplace: true,
                            intro: HOSTILE, consent_text: HOSTILE } });
         assert.equal(put.status, 200, put.text);
+        for (const [slug, status] of [['wages-won', 'published'], ['draft-news', 'draft']]) {
+            const r = await request(base, 'POST', '/api/v1/orgs/acme/articles', {
+                token, body: { slug, title: `Wages ${HOSTILE}`, summary: `مزدور ${HOSTILE}`,
+                               body: `# ${HOSTILE}\n\n[x](javascript:y) **wages**`,
+                               language: 'ur', region: 'Punjab <b>', status,
+                               tags: ['اجرت', '<i>wages</i>'] } });
+            assert.equal(r.status, 201, r.text);
+        }
         const FORM = 'application/x-www-form-urlencoded';
         for (const lang of Object.keys(LANGS)) {
             const q = `?lang=${lang}`;
@@ -92,6 +100,15 @@ test('every public page is valid, small, labelled HTML in every language', async
                 /* A form sent too soon (no token) answers with the form again and the error. */
                 ['refused signature', 'POST', `/p/open-one${q}`, 400],
                 ['refused join', 'POST', `/join/acme${q}`, 400],
+                ['news', 'GET', `/news${q}`, 200],
+                ['news search', 'GET', `/news${q}&q=${encodeURIComponent('مزدور wages')}`, 200],
+                ['news search, nothing found', 'GET', `/news${q}&q=zzzqqq`, 200],
+                ['org news by tag', 'GET', `/o/acme/news${q}&tag=${encodeURIComponent('اجرت')}`,
+                 200],
+                ['bad news page', 'GET', `/news${q}&page=-1`, 400],
+                ['article', 'GET', `/news/acme/wages-won${q}`, 200],
+                ['draft article', 'GET', `/news/acme/draft-news${q}`, 404],
+                ['unknown org news', 'GET', `/o/no-such-org/news${q}`, 404],
             ];
             for (const [name, method, url, status] of pages) {
                 const opts = method === 'POST'

@@ -3,7 +3,8 @@
  * demo_data.c): a three-day workshop with sessions, participants from several organisations,
  * attendance, evaluations and action plans; a national federation it affiliates to (asked by
  * the union, accepted by the federation, with the figures the union shares); and a
- * cooperation project with the ILO that the workshop belongs to.
+ * cooperation project with the ILO that the workshop belongs to; an activist contest with
+ * recruits that count; and news articles in three scripts for /news.
  *
  * Everything goes through the store's ops as the API would, so the demo obeys the same rules.
  * Must not: make a participant into a person (the workshop's participants stay participants).
@@ -11,7 +12,9 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "store/store_contests.h"
 #include "store/store_learning.h"
+#include "store/store_news.h"
 #include "store/store_projects.h"
 #include "store/store_solidarity.h"
 
@@ -331,6 +334,121 @@ static enum kg_err make_project(struct kg_store *s, const struct kg_actor *who,
     return P->indicator_create(s, who, out.id, &in, a, &io, &created, &cf);
 }
 
+/* Three activists, the members each recruited this year, and the contest they are in. */
+static const struct {
+    const char *name;
+    int recruits;
+} activists[] = {{"Parveen Akhtar", 6}, {"Sadia Bibi", 4}, {"عظمیٰ نورین", 3}};
+
+static enum kg_err make_contest(struct kg_store *s, const struct kg_actor *who, struct kg_arena *a)
+{
+    struct kg_contest c = {
+        .name = "The Best Trade Union Activist 2026",
+        .description = "Six months after the seminar on bringing informal workers into the "
+                       "union: points for every worker who became a member.",
+        .starts_on = "2026-06-01",
+        .ends_on = "2026-12-31",
+        .status = "open",
+        .points = {.recruit = 10, .information_session = 5, .conversation = 1, .card = 2},
+    };
+    struct kg_contest out;
+    struct kg_conflict cf = {0};
+    bool created;
+    enum kg_err e = s->ops->contests->contest_create(s, who, &c, a, &out, &created, &cf);
+    for (size_t i = 0; !e && i < N_OF(activists); i++) {
+        struct kg_person p = {.full_name = activists[i].name,
+                              .gender = "female",
+                              .city = "Lahore",
+                              .province = "Punjab",
+                              .country = "PK",
+                              .membership = "member",
+                              .member_since = "2019-03-08",
+                              .is_leader = true};
+        struct kg_person act;
+        e = s->ops->person_create(s, who, &p, a, &act, &created, &cf);
+        for (int k = 0; !e && k < activists[i].recruits; k++) {
+            char name[64], since[16];
+            snprintf(name, sizeof(name), "Recruit %zu-%d of %s", i + 1, k + 1,
+                     i == 2 ? "Uzma" : activists[i].name);
+            snprintf(since, sizeof(since), "2026-%02d-%02d", 6 + k % 5, 3 + 4 * (k % 6));
+            struct kg_person r = {.full_name = name,
+                                  .gender = "female",
+                                  .city = "Lahore",
+                                  .country = "PK",
+                                  .employment_type = "home_based",
+                                  /* the last of each is still an applicant: no points yet */
+                                  .membership =
+                                      k + 1 < activists[i].recruits ? "member" : "applicant",
+                                  .member_since = since,
+                                  .recruited_by = act.id};
+            struct kg_person ro;
+            e = s->ops->person_create(s, who, &r, a, &ro, &created, &cf);
+        }
+        struct kg_contest_entrant_add en = {.person_id = act.id};
+        int64_t added;
+        if (!e)
+            e = s->ops->contests->entrant_add(s, who, out.id, &en, &added, &cf);
+    }
+    return e;
+}
+
+static const struct {
+    const char *slug, *title, *summary, *body, *language, *region, *published_at;
+    const char *tags[2];
+} articles[] = {
+    {"piece-rate-talks",
+     "Home-based workers open piece-rate talks with Stridewell",
+     "Three hundred stitchers signed the petition; the company agreed to meet the union.",
+     "After a month of one-on-one conversations in Sialkot's villages, **300 home-based "
+     "stitchers** signed the petition for a piece rate that reaches the minimum wage.\n\n"
+     "The company has agreed to meet the union's committee in December.",
+     "en",
+     "Punjab",
+     "2026-11-10T09:00:00Z",
+     {"wages", "home-based workers"}},
+    {"workshop-lahore",
+     "لاہور میں تین روزہ تربیتی ورکشاپ",
+     "چار صوبوں سے گھر مزدور خواتین نے یونین سازی کی تربیت حاصل کی۔",
+     "چار صوبوں سے آئی ہوئی **گھر مزدور خواتین** نے تین دن تک یونین سازی، مسائل کی نشاندہی "
+     "اور ممبر سازی کی تربیت حاصل کی۔ ہر شرکت کنندہ نے اپنے علاقے کے لیے منصوبہ پیش کیا۔",
+     "ur",
+     "Punjab",
+     "2026-10-09T12:00:00Z",
+     {"training", "مزدور"}},
+    {"bidi-workers-meeting",
+     "बीड़ी मज़दूरों की बैठक में न्यूनतम मज़दूरी की माँग",
+     "घर से काम करने वाली बीड़ी मज़दूरों ने न्यूनतम मज़दूरी और पहचान पत्र की माँग उठाई।",
+     "घर से काम करने वाली **बीड़ी मज़दूरों** ने बैठक में न्यूनतम मज़दूरी, पहचान पत्र और "
+     "सामाजिक सुरक्षा की माँग उठाई।",
+     "hi",
+     "South Asia",
+     "2026-09-20T08:30:00Z",
+     {"wages", "home-based workers"}},
+};
+
+static enum kg_err make_news(struct kg_store *s, const struct kg_actor *who, struct kg_arena *a)
+{
+    enum kg_err e = KG_OK;
+    for (size_t i = 0; !e && i < N_OF(articles); i++) {
+        struct kg_article in = {
+            .slug = articles[i].slug,
+            .title = articles[i].title,
+            .summary = articles[i].summary,
+            .body = articles[i].body,
+            .language = articles[i].language,
+            .region = articles[i].region,
+            .tags = {(const char **)articles[i].tags, 2},
+            .status = "published",
+            .published_at = articles[i].published_at,
+        };
+        struct kg_article out;
+        struct kg_conflict cf = {0};
+        bool created;
+        e = s->ops->news->article_create(s, who, &in, a, &out, &created, &cf);
+    }
+    return e;
+}
+
 enum kg_err kg_demo_more(struct kg_store *s, const struct kg_actor *who, const char *organizer_id,
                          struct kg_arena *a)
 {
@@ -340,5 +458,9 @@ enum kg_err kg_demo_more(struct kg_store *s, const struct kg_actor *who, const c
         e = make_federation(s, who, a);
     if (!e)
         e = make_project(s, who, event_id, a);
+    if (!e)
+        e = make_contest(s, who, a);
+    if (!e)
+        e = make_news(s, who, a);
     return e;
 }

@@ -313,6 +313,26 @@ enum kg_err kg_sqlite_exec(struct sqlite_conn *c, sqlite3_stmt *st)
     return err;
 }
 
+enum kg_err kg_sqlite_one(struct sqlite_conn *c, sqlite3_stmt *st,
+                          void (*read)(struct sqlite_row *r, void *rec), struct kg_arena *a,
+                          void *rec)
+{
+    if (!st)
+        return KG_EIO;
+    enum kg_err err;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        struct sqlite_row r;
+        kg_sqlite_row_init(&r, st, a);
+        read(&r, rec);
+        err = r.oom ? KG_ETOOBIG : KG_OK;
+    } else {
+        err = rc == SQLITE_DONE ? KG_ENOTFOUND : kg_sqlite_err(c, rc);
+    }
+    kg_sqlite_done(st);
+    return err;
+}
+
 enum kg_err kg_sqlite_int(struct sqlite_conn *c, sqlite3_stmt *st, int64_t *out)
 {
     *out = 0;

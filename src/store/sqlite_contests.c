@@ -257,27 +257,6 @@ static void read_award(struct sqlite_row *r, void *rec)
     m->created_at = kg_sqlite_row_text(r);
 }
 
-/* Reads the one row of a bound statement with read(); KG_ENOTFOUND when none. */
-static enum kg_err one_row(struct sqlite_conn *c, sqlite3_stmt *st,
-                           void (*read)(struct sqlite_row *r, void *rec), struct kg_arena *a,
-                           void *rec)
-{
-    if (!st)
-        return KG_EIO;
-    enum kg_err err;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        struct sqlite_row r;
-        kg_sqlite_row_init(&r, st, a);
-        read(&r, rec);
-        err = r.oom ? KG_ETOOBIG : KG_OK;
-    } else {
-        err = rc == SQLITE_DONE ? KG_ENOTFOUND : kg_sqlite_err(c, rc);
-    }
-    kg_sqlite_done(st);
-    return err;
-}
-
 /* A bound statement that returns a row or not: KG_OK, KG_ENOTFOUND or an error. The first
  * column (text) goes to *first when first is non-NULL (into a). */
 static enum kg_err probe(struct sqlite_conn *c, sqlite3_stmt *st, struct kg_arena *a,
@@ -309,7 +288,7 @@ static enum kg_err load_contest(struct sqlite_conn *c, const char *org_id, const
         kg_sqlite_bind_text(st, 1, id);
         kg_sqlite_bind_text(st, 2, org_id);
     }
-    return one_row(c, st, read_contest, a, out);
+    return kg_sqlite_one(c, st, read_contest, a, out);
 }
 
 /* The contest, open for writes: KG_ENOTFOUND, or KG_ECONFLICT on "status" once closed. */
@@ -1079,7 +1058,7 @@ static enum kg_err load_nomination(struct sqlite_conn *c, const char *org_id, co
         kg_sqlite_bind_text(st, 1, id);
         kg_sqlite_bind_text(st, 2, org_id);
     }
-    return one_row(c, st, read_nomination, a, out);
+    return kg_sqlite_one(c, st, read_nomination, a, out);
 }
 
 static enum kg_err load_award(struct sqlite_conn *c, const char *org_id, const char *id,
@@ -1090,7 +1069,7 @@ static enum kg_err load_award(struct sqlite_conn *c, const char *org_id, const c
         kg_sqlite_bind_text(st, 1, id);
         kg_sqlite_bind_text(st, 2, org_id);
     }
-    return one_row(c, st, read_award, a, out);
+    return kg_sqlite_one(c, st, read_award, a, out);
 }
 
 static enum kg_err nomination_create(struct kg_store *s, const struct kg_actor *who,

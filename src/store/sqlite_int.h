@@ -628,6 +628,11 @@ enum kg_err kg_sqlite_list(struct sqlite_conn *c, sqlite3_stmt *count, sqlite3_s
                            size_t elem, void (*read)(struct sqlite_row *r, void *rec),
                            struct kg_arena *a, void **out, size_t *n) KG_MUST_CHECK;
 void kg_sqlite_rollback(struct sqlite_conn *c);
+/* Reads the one row of a bound statement with read() into rec (KG_EIO when st is NULL, as
+ * kg_sqlite_stmt gives on failure); KG_ENOTFOUND when there is none. Resets st. */
+enum kg_err kg_sqlite_one(struct sqlite_conn *c, sqlite3_stmt *st,
+                          void (*read)(struct sqlite_row *r, void *rec), struct kg_arena *a,
+                          void *rec) KG_MUST_CHECK;
 /* Runs a single-column count/integer query; *out = 0 when there is no row. */
 enum kg_err kg_sqlite_int(struct sqlite_conn *c, sqlite3_stmt *st, int64_t *out) KG_MUST_CHECK;
 

@@ -262,27 +262,6 @@ static enum kg_err claimed(enum kg_err load, struct kg_lerr *le)
     return load;
 }
 
-/* Reads the one row of a bound statement with read(); KG_ENOTFOUND when none. */
-static enum kg_err one_row(struct sqlite_conn *c, sqlite3_stmt *st,
-                           void (*read)(struct sqlite_row *r, void *rec), struct kg_arena *a,
-                           void *rec)
-{
-    if (!st)
-        return KG_EIO;
-    enum kg_err err;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        struct sqlite_row r;
-        kg_sqlite_row_init(&r, st, a);
-        read(&r, rec);
-        err = r.oom ? KG_ETOOBIG : KG_OK;
-    } else {
-        err = rc == SQLITE_DONE ? KG_ENOTFOUND : kg_sqlite_err(c, rc);
-    }
-    kg_sqlite_done(st);
-    return err;
-}
-
 static void read_text1(struct sqlite_row *r, void *rec)
 {
     *(const char **)rec = kg_sqlite_row_text(r);
@@ -294,7 +273,7 @@ static enum kg_err text1(struct sqlite_conn *c, sqlite3_stmt *st, struct kg_aren
                          const char **out)
 {
     *out = NULL;
-    return one_row(c, st, read_text1, a, out);
+    return kg_sqlite_one(c, st, read_text1, a, out);
 }
 
 /* *yes when the bound statement returns a row. */
@@ -635,7 +614,7 @@ static enum kg_err event_children(struct sqlite_conn *c, struct kg_arena *a, str
 static enum kg_err load_event(struct sqlite_conn *c, const char *org_id, const char *id,
                               struct kg_arena *a, struct kg_event *out)
 {
-    enum kg_err err = one_row(c, stmt2(c, SQ_LE_EVENT_GET, id, org_id), read_event, a, out);
+    enum kg_err err = kg_sqlite_one(c, stmt2(c, SQ_LE_EVENT_GET, id, org_id), read_event, a, out);
     return err ? err : event_children(c, a, out);
 }
 
@@ -645,13 +624,13 @@ static enum kg_err load_session(struct sqlite_conn *c, const char *org_id, const
     sqlite3_stmt *st = stmt2(c, SQ_LE_SESSION_GET, id, org_id);
     if (st)
         kg_sqlite_bind_text(st, 3, event_id);
-    return one_row(c, st, read_session, a, out);
+    return kg_sqlite_one(c, st, read_session, a, out);
 }
 
 static enum kg_err load_participant(struct sqlite_conn *c, const char *org_id, const char *id,
                                     struct kg_arena *a, struct kg_participant *out)
 {
-    return one_row(c, stmt2(c, SQ_LE_PART_GET, id, org_id), read_participant, a, out);
+    return kg_sqlite_one(c, stmt2(c, SQ_LE_PART_GET, id, org_id), read_participant, a, out);
 }
 
 static enum kg_err load_reg(struct sqlite_conn *c, const char *org_id, const char *event_id,
@@ -660,7 +639,7 @@ static enum kg_err load_reg(struct sqlite_conn *c, const char *org_id, const cha
     sqlite3_stmt *st = stmt2(c, SQ_LE_REG_GET, event_id, pid);
     if (st)
         kg_sqlite_bind_text(st, 3, org_id);
-    return one_row(c, st, read_reg, a, out);
+    return kg_sqlite_one(c, st, read_reg, a, out);
 }
 
 static enum kg_err eval_children(struct sqlite_conn *c, struct kg_arena *a, struct kg_evaluation *v)
@@ -675,7 +654,7 @@ static enum kg_err eval_children(struct sqlite_conn *c, struct kg_arena *a, stru
 static enum kg_err load_eval(struct sqlite_conn *c, const char *org_id, const char *id,
                              struct kg_arena *a, struct kg_evaluation *out)
 {
-    enum kg_err err = one_row(c, stmt2(c, SQ_LE_EVAL_GET, id, org_id), read_eval, a, out);
+    enum kg_err err = kg_sqlite_one(c, stmt2(c, SQ_LE_EVAL_GET, id, org_id), read_eval, a, out);
     return err ? err : eval_children(c, a, out);
 }
 
@@ -696,14 +675,14 @@ static enum kg_err plan_children(struct sqlite_conn *c, struct kg_arena *a, stru
 static enum kg_err load_plan(struct sqlite_conn *c, const char *org_id, const char *id,
                              struct kg_arena *a, struct kg_plan *out)
 {
-    enum kg_err err = one_row(c, stmt2(c, SQ_LE_PLAN_GET, id, org_id), read_plan, a, out);
+    enum kg_err err = kg_sqlite_one(c, stmt2(c, SQ_LE_PLAN_GET, id, org_id), read_plan, a, out);
     return err ? err : plan_children(c, a, out);
 }
 
 static enum kg_err load_prog(struct sqlite_conn *c, const char *org_id, const char *id,
                              struct kg_arena *a, struct kg_programme *out)
 {
-    return one_row(c, stmt2(c, SQ_LE_PROG_GET, id, org_id), read_prog, a, out);
+    return kg_sqlite_one(c, stmt2(c, SQ_LE_PROG_GET, id, org_id), read_prog, a, out);
 }
 
 /* A record of the org by its owner statement: KG_OK or KG_ENOTFOUND. */
@@ -1352,7 +1331,8 @@ static enum kg_err check_participant(struct sqlite_conn *c, const char *org_id, 
     enum kg_err err;
     if ((fields & KG_PA_PERSON_ID) && m->person_id) {
         struct person_facts f = {0};
-        err = one_row(c, stmt2(c, SQ_LE_PERSON, m->person_id, org_id), read_person_facts, a, &f);
+        err = kg_sqlite_one(c, stmt2(c, SQ_LE_PERSON, m->person_id, org_id), read_person_facts, a,
+                            &f);
         if (err == KG_ENOTFOUND)
             return fail(le, KG_EINVAL, "person_id", "does not name a person of this org");
         if (err)
@@ -2355,7 +2335,7 @@ static enum kg_err checkin_update(struct kg_store *s, const struct kg_actor *who
         sqlite3_stmt *st = stmt2(c, SQ_LE_CHECKIN_GET, id, plan_id);
         if (st)
             kg_sqlite_bind_text(st, 3, who->org_id);
-        err = one_row(c, st, read_checkin, a, &cur);
+        err = kg_sqlite_one(c, st, read_checkin, a, &cur);
     }
     if (err)
         goto out;
@@ -2382,7 +2362,7 @@ static enum kg_err checkin_update(struct kg_store *s, const struct kg_actor *who
         st = stmt2(c, SQ_LE_CHECKIN_GET, id, plan_id);
         if (st)
             kg_sqlite_bind_text(st, 3, who->org_id);
-        err = one_row(c, st, read_checkin, a, &rec);
+        err = kg_sqlite_one(c, st, read_checkin, a, &rec);
     }
 out:
     err = finish(s, c, err, c != NULL);

@@ -111,27 +111,6 @@ static void read_article(struct sqlite_row *r, void *rec)
     m->org_name = kg_sqlite_row_text(r);
 }
 
-/* Reads the one row of a bound statement with read(); KG_ENOTFOUND when none. */
-static enum kg_err one_row(struct sqlite_conn *c, sqlite3_stmt *st,
-                           void (*read)(struct sqlite_row *r, void *rec), struct kg_arena *a,
-                           void *rec)
-{
-    if (!st)
-        return KG_EIO;
-    enum kg_err err;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        struct sqlite_row r;
-        kg_sqlite_row_init(&r, st, a);
-        read(&r, rec);
-        err = r.oom ? KG_ETOOBIG : KG_OK;
-    } else {
-        err = rc == SQLITE_DONE ? KG_ENOTFOUND : kg_sqlite_err(c, rc);
-    }
-    kg_sqlite_done(st);
-    return err;
-}
-
 static enum kg_err load_article(struct sqlite_conn *c, const char *org_id, const char *id,
                                 struct kg_arena *a, struct kg_article *out)
 {
@@ -140,7 +119,7 @@ static enum kg_err load_article(struct sqlite_conn *c, const char *org_id, const
         kg_sqlite_bind_text(st, 1, id);
         kg_sqlite_bind_text(st, 2, org_id);
     }
-    return one_row(c, st, read_article, a, out);
+    return kg_sqlite_one(c, st, read_article, a, out);
 }
 
 /* The slug is free in the org (self: the article being updated, may be NULL). */
@@ -536,7 +515,7 @@ static enum kg_err load_org(struct sqlite_conn *c, const char *slug, struct kg_a
     sqlite3_stmt *st = kg_sqlite_stmt(c, SQ_NEWS_ORG);
     if (st)
         kg_sqlite_bind_text(st, 1, slug);
-    return one_row(c, st, read_org, a, out);
+    return kg_sqlite_one(c, st, read_org, a, out);
 }
 
 static enum kg_err sq_news_org(struct kg_store *s, const char *org_slug, struct kg_arena *a,
@@ -569,7 +548,7 @@ static enum kg_err sq_news_article(struct kg_store *s, const char *org_slug, con
         kg_sqlite_bind_text(st, 1, org_slug);
         kg_sqlite_bind_text(st, 2, slug);
     }
-    err = one_row(c, st, read_article, a, out);
+    err = kg_sqlite_one(c, st, read_article, a, out);
 out:
     kg_sqlite_release(s, c);
     return err;

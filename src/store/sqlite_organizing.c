@@ -289,27 +289,6 @@ static bool date_ok(const char *s)
     return !s || kg_date_valid(s);
 }
 
-/* Reads the one row of a bound statement with read(); KG_ENOTFOUND when none. */
-static enum kg_err load_row(struct sqlite_conn *c, sqlite3_stmt *st,
-                            void (*read)(struct sqlite_row *r, void *rec), struct kg_arena *a,
-                            void *rec)
-{
-    if (!st)
-        return KG_EIO;
-    enum kg_err err;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        struct sqlite_row r;
-        kg_sqlite_row_init(&r, st, a);
-        read(&r, rec);
-        err = r.oom ? KG_ETOOBIG : KG_OK;
-    } else {
-        err = rc == SQLITE_DONE ? KG_ENOTFOUND : kg_sqlite_err(c, rc);
-    }
-    kg_sqlite_done(st);
-    return err;
-}
-
 /* ------------------------------------------------------------------------------------ */
 /* list queries built from fixed fragments                                              */
 
@@ -450,7 +429,7 @@ static enum kg_err load_campaign(struct sqlite_conn *c, const char *org_id, cons
         kg_sqlite_bind_text(st, 1, id);
         kg_sqlite_bind_text(st, 2, org_id);
     }
-    return load_row(c, st, read_campaign, a, out);
+    return kg_sqlite_one(c, st, read_campaign, a, out);
 }
 
 static bool pct_ok(int v)
@@ -916,7 +895,7 @@ static enum kg_err load_issue(struct sqlite_conn *c, const char *org_id, const c
         kg_sqlite_bind_text(st, 1, id);
         kg_sqlite_bind_text(st, 2, org_id);
     }
-    return load_row(c, st, read_issue, a, out);
+    return kg_sqlite_one(c, st, read_issue, a, out);
 }
 
 /* Another issue of the org with that name (any case): KG_ECONFLICT naming it. */
@@ -1207,7 +1186,7 @@ static enum kg_err load_conv(struct sqlite_conn *c, const struct kg_actor *who, 
         kg_sqlite_bind_text(st, 2, who->org_id);
         kg_sqlite_bind_text(st, 3, kg_sqlite_scope(who));
     }
-    enum kg_err err = load_row(c, st, read_conv, a, out);
+    enum kg_err err = kg_sqlite_one(c, st, read_conv, a, out);
     if (!err)
         conv_for(who, out);
     return err;
@@ -1632,7 +1611,7 @@ static enum kg_err load_task(struct sqlite_conn *c, const struct kg_actor *who, 
         kg_sqlite_bind_text(st, 2, who->org_id);
         kg_sqlite_bind_text(st, 3, kg_sqlite_scope(who));
     }
-    return load_row(c, st, read_task, a, out);
+    return kg_sqlite_one(c, st, read_task, a, out);
 }
 
 /* The values of t that `fields` names, its references, and the activist's limits. */

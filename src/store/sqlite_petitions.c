@@ -60,27 +60,6 @@ static void read_signature(struct sqlite_row *r, void *rec)
     m->created_at = kg_sqlite_row_text(r);
 }
 
-/* Reads the one row of a bound statement with read(); KG_ENOTFOUND when none. */
-static enum kg_err one_row(struct sqlite_conn *c, sqlite3_stmt *st,
-                           void (*read)(struct sqlite_row *r, void *rec), struct kg_arena *a,
-                           void *rec)
-{
-    if (!st)
-        return KG_EIO;
-    enum kg_err err;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        struct sqlite_row r;
-        kg_sqlite_row_init(&r, st, a);
-        read(&r, rec);
-        err = r.oom ? KG_ETOOBIG : KG_OK;
-    } else {
-        err = rc == SQLITE_DONE ? KG_ENOTFOUND : kg_sqlite_err(c, rc);
-    }
-    kg_sqlite_done(st);
-    return err;
-}
-
 static enum kg_err load_petition(struct sqlite_conn *c, const char *org_id, const char *id,
                                  struct kg_arena *a, struct kg_petition *out)
 {
@@ -89,7 +68,7 @@ static enum kg_err load_petition(struct sqlite_conn *c, const char *org_id, cons
         kg_sqlite_bind_text(st, 1, id);
         kg_sqlite_bind_text(st, 2, org_id);
     }
-    return one_row(c, st, read_petition, a, out);
+    return kg_sqlite_one(c, st, read_petition, a, out);
 }
 
 static enum kg_err load_signature(struct sqlite_conn *c, const char *id, struct kg_arena *a,
@@ -98,7 +77,7 @@ static enum kg_err load_signature(struct sqlite_conn *c, const char *id, struct 
     sqlite3_stmt *st = kg_sqlite_stmt(c, SQ_SIGNATURE_GET);
     if (st)
         kg_sqlite_bind_text(st, 1, id);
-    return one_row(c, st, read_signature, a, out);
+    return kg_sqlite_one(c, st, read_signature, a, out);
 }
 
 /* The slug is free on the server (self: the petition being updated, may be NULL). */
@@ -426,7 +405,7 @@ enum kg_err kg_sqlite_petition_public(struct kg_store *s, const char *slug, stru
     sqlite3_stmt *st = kg_sqlite_stmt(c, SQ_PETITION_PUBLIC);
     if (st)
         kg_sqlite_bind_text(st, 1, slug);
-    err = one_row(c, st, read_petition, a, out);
+    err = kg_sqlite_one(c, st, read_petition, a, out);
 out:
     kg_sqlite_release(s, c);
     return err;

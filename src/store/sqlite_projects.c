@@ -199,27 +199,6 @@ static void read_meeting(struct sqlite_row *r, void *rec)
     m->updated_at = kg_sqlite_row_text(r);
 }
 
-/* The one row of a bound statement; KG_ENOTFOUND when none. */
-static enum kg_err one_row(struct sqlite_conn *c, sqlite3_stmt *st,
-                           void (*read)(struct sqlite_row *r, void *rec), struct kg_arena *a,
-                           void *rec)
-{
-    if (!st)
-        return KG_EIO;
-    enum kg_err err;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        struct sqlite_row r;
-        kg_sqlite_row_init(&r, st, a);
-        read(&r, rec);
-        err = r.oom ? KG_ETOOBIG : KG_OK;
-    } else {
-        err = rc == SQLITE_DONE ? KG_ENOTFOUND : kg_sqlite_err(c, rc);
-    }
-    kg_sqlite_done(st);
-    return err;
-}
-
 /* KG_OK when the bound existence query finds a row, KG_ENOTFOUND when not. */
 static enum kg_err exists(struct sqlite_conn *c, sqlite3_stmt *st)
 {
@@ -241,7 +220,7 @@ static enum kg_err load_project(struct sqlite_conn *c, const char *org_id, const
         kg_sqlite_bind_text(st, 1, id);
         kg_sqlite_bind_text(st, 2, org_id);
     }
-    return one_row(c, st, read_project, a, out);
+    return kg_sqlite_one(c, st, read_project, a, out);
 }
 
 static enum kg_err project_in_org(struct sqlite_conn *c, const char *org_id, const char *id)
@@ -646,7 +625,7 @@ static enum kg_err load_indicator(struct sqlite_conn *c, const char *org_id, con
         kg_sqlite_bind_text(st, 2, project_id);
         kg_sqlite_bind_text(st, 3, org_id);
     }
-    return one_row(c, st, read_indicator, a, out);
+    return kg_sqlite_one(c, st, read_indicator, a, out);
 }
 
 static void bind_real(sqlite3_stmt *st, int i, bool has, double v)
@@ -971,7 +950,7 @@ static enum kg_err load_meeting(struct sqlite_conn *c, const char *org_id, const
         kg_sqlite_bind_text(st, 2, project_id);
         kg_sqlite_bind_text(st, 3, org_id);
     }
-    return one_row(c, st, read_meeting, a, out);
+    return kg_sqlite_one(c, st, read_meeting, a, out);
 }
 
 /* The follow-up task: in the org's task list, for a member of the org. */

@@ -139,26 +139,6 @@ static void read_change(struct sqlite_row *r, void *rec)
     m->at = kg_sqlite_row_text(r);
 }
 
-static enum kg_err one_row(struct sqlite_conn *c, sqlite3_stmt *st,
-                           void (*read)(struct sqlite_row *r, void *rec), struct kg_arena *a,
-                           void *rec)
-{
-    if (!st)
-        return KG_EIO;
-    enum kg_err err;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        struct sqlite_row r;
-        kg_sqlite_row_init(&r, st, a);
-        read(&r, rec);
-        err = r.oom ? KG_ETOOBIG : KG_OK;
-    } else {
-        err = rc == SQLITE_DONE ? KG_ENOTFOUND : kg_sqlite_err(c, rc);
-    }
-    kg_sqlite_done(st);
-    return err;
-}
-
 /* Statement sid bound with the org (and key, may be NULL). */
 static sqlite3_stmt *org_stmt(struct sqlite_conn *c, enum sq_stmt sid, const char *org_id,
                               const char *key)
@@ -176,7 +156,8 @@ static sqlite3_stmt *org_stmt(struct sqlite_conn *c, enum sq_stmt sid, const cha
 static enum kg_err load(struct sqlite_conn *c, const char *org_id, struct kg_arena *a,
                         struct kg_registration *out)
 {
-    enum kg_err err = one_row(c, org_stmt(c, SQ_REG_GET, org_id, NULL), read_registration, a, out);
+    enum kg_err err =
+        kg_sqlite_one(c, org_stmt(c, SQ_REG_GET, org_id, NULL), read_registration, a, out);
     if (err)
         return err;
     sqlite3_stmt *st = org_stmt(c, SQ_REG_STEP_LIST, org_id, NULL);
@@ -245,7 +226,7 @@ static enum kg_err reg_create(struct kg_store *s, const struct kg_actor *who,
         err = kg_sqlite_begin(c, true);
     if (err)
         goto out;
-    err = one_row(c, org_stmt(c, SQ_REG_GET, who->org_id, NULL), read_registration, a, &rec);
+    err = kg_sqlite_one(c, org_stmt(c, SQ_REG_GET, who->org_id, NULL), read_registration, a, &rec);
     if (err == KG_OK)
         err = KG_ECONFLICT;
     else if (err == KG_ENOTFOUND)
@@ -357,7 +338,8 @@ static enum kg_err reg_remove(struct kg_store *s, const struct kg_actor *who)
     if (!err)
         err = kg_sqlite_begin(c, true);
     if (!err)
-        err = one_row(c, org_stmt(c, SQ_REG_GET, who->org_id, NULL), read_registration, &a, &cur);
+        err = kg_sqlite_one(c, org_stmt(c, SQ_REG_GET, who->org_id, NULL), read_registration, &a,
+                            &cur);
     if (err)
         goto out;
     if (strcmp(cur.status, "draft") != 0) {
@@ -400,7 +382,7 @@ static enum kg_err step_update(struct kg_store *s, const struct kg_actor *who, c
     if (!err)
         err = kg_sqlite_begin(c, true);
     if (!err)
-        err = one_row(c, org_stmt(c, SQ_REG_STEP_GET, who->org_id, key), read_step, a, &cur);
+        err = kg_sqlite_one(c, org_stmt(c, SQ_REG_STEP_GET, who->org_id, key), read_step, a, &cur);
     if (err)
         goto out;
     if (fields & KG_RS_STATUS)
@@ -428,7 +410,7 @@ static enum kg_err step_update(struct kg_store *s, const struct kg_actor *who, c
     kg_sqlite_bind_text(st, 8, now);
     err = kg_sqlite_exec(c, st);
     if (!err)
-        err = one_row(c, org_stmt(c, SQ_REG_STEP_GET, who->org_id, key), read_step, a, &rec);
+        err = kg_sqlite_one(c, org_stmt(c, SQ_REG_STEP_GET, who->org_id, key), read_step, a, &rec);
     if (!err)
         err = kg_sqlite_commit(c);
     if (!err && out)
@@ -474,17 +456,19 @@ static enum kg_err document_add(struct kg_store *s, const struct kg_actor *who,
     if (!err)
         err = kg_sqlite_begin(c, true);
     if (!err)
-        err = one_row(c, org_stmt(c, SQ_REG_GET, who->org_id, NULL), read_registration, a, &reg);
+        err = kg_sqlite_one(c, org_stmt(c, SQ_REG_GET, who->org_id, NULL), read_registration, a,
+                            &reg);
     if (!err)
         err = kg_sqlite_claim_id(c, SQ_REG_DOC_OWNER, who->org_id, &id, idbuf, &existing, cf);
     if (!err && existing)
         err = kg_sqlite_claimed(
-            one_row(c, org_stmt(c, SQ_REG_DOC_GET, who->org_id, id), read_document, a, &rec), cf);
+            kg_sqlite_one(c, org_stmt(c, SQ_REG_DOC_GET, who->org_id, id), read_document, a, &rec),
+            cf);
     if (err || existing)
         goto done;
     if (in->step_key) {
-        err = one_row(c, org_stmt(c, SQ_REG_STEP_GET, who->org_id, in->step_key), read_step, a,
-                      &step);
+        err = kg_sqlite_one(c, org_stmt(c, SQ_REG_STEP_GET, who->org_id, in->step_key), read_step,
+                            a, &step);
         if (err == KG_ENOTFOUND)
             err = kg_sqlite_bad(cf, "step_key");
         if (err)
@@ -504,7 +488,8 @@ static enum kg_err document_add(struct kg_store *s, const struct kg_actor *who,
     kg_sqlite_bind_text(st, 9, now);
     err = kg_sqlite_exec(c, st);
     if (!err)
-        err = one_row(c, org_stmt(c, SQ_REG_DOC_GET, who->org_id, id), read_document, a, &rec);
+        err =
+            kg_sqlite_one(c, org_stmt(c, SQ_REG_DOC_GET, who->org_id, id), read_document, a, &rec);
 done:
     if (!err)
         err = kg_sqlite_commit(c);
@@ -537,7 +522,7 @@ static enum kg_err reg_rows(struct kg_store *s, const struct kg_actor *who, enum
         err = kg_sqlite_begin(c, false);
     if (err)
         goto out;
-    err = one_row(c, org_stmt(c, SQ_REG_GET, who->org_id, NULL), read_registration, a, &reg);
+    err = kg_sqlite_one(c, org_stmt(c, SQ_REG_GET, who->org_id, NULL), read_registration, a, &reg);
     if (!err) {
         sqlite3_stmt *st = org_stmt(c, sid, who->org_id, NULL);
         err = st ? kg_sqlite_rows(c, st, elem, read, a, out, n) : KG_EIO;
@@ -596,7 +581,8 @@ static enum kg_err status_change(struct kg_store *s, const struct kg_actor *who,
     if (!err)
         err = kg_sqlite_begin(c, true);
     if (!err)
-        err = one_row(c, org_stmt(c, SQ_REG_GET, who->org_id, NULL), read_registration, a, &cur);
+        err = kg_sqlite_one(c, org_stmt(c, SQ_REG_GET, who->org_id, NULL), read_registration, a,
+                            &cur);
     if (err)
         goto out;
     if (!kg_reg_transition_ok(cur.status, ch->status)) {

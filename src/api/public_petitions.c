@@ -306,31 +306,16 @@ static enum kg_err post_petition(struct kg_ctx *c)
     if (!kg_pubpage_is_form(kg_req_header(c->req, "Content-Type")))
         return kg_pubpage_message(c, 415, "bad_form",
                                   "The form could not be read. Please try again.");
-    const char *ip = c->req->client_ip ? c->req->client_ip : "-";
-    int64_t now = kg_unix_now();
-    long retry = 60;
-    if (kg_throttle_blocked(p->rate, ip, p->per_min, now, &retry)) {
-        char ra[24];
-        snprintf(ra, sizeof(ra), "%ld", retry > 0 ? retry : 60);
-        enum kg_err e = kg_pubpage_message(c, 429, "rate_limited",
-                                           "Too many attempts. Please try again in a minute.");
-        const char *v = kg_arena_strdup(c->a, ra);
-        if (!e && v)
-            kg_resp_header(c->resp, "Retry-After", v);
-        return e;
-    }
-    kg_throttle_fail(p->rate, ip, now);
-
-    struct kg_query form;
+    /* A form that cannot be read (bad %-escapes, invalid UTF-8, too many fields) still gets
+     * the petition back, with the reason, so that a person can simply send it again. */
+    struct kg_query form = {0};
     const char *bad_key;
-    enum kg_err e = kg_query_parse(c->a, c->req->body, c->req->body_len, &form, &bad_key);
-    if (e)
-        return kg_pubpage_message(c, 400, "bad_form",
-                                  "The form could not be read. Please try again.");
+    bool unreadable =
+        kg_query_parse(c->a, c->req->body, c->req->body_len, &form, &bad_key) != KG_OK;
 
     struct kg_petition pt;
     bool answered;
-    e = load(c, &pt, &answered);
+    enum kg_err e = load(c, &pt, &answered);
     if (e || answered)
         return e;
     if (strcmp(pt.status, "open") != 0)
@@ -339,16 +324,41 @@ static enum kg_err post_petition(struct kg_ctx *c)
     struct kg_pubpage pg;
     if (!kg_pubpage_init(c, &pg))
         return KG_ENOMEM;
+    struct form f = {0};
+    if (unreadable) {
+        add_error(&f, kg_pubpage_tr(&pg, "bad_form",
+                                    "The form could not be read. Please try "
+                                    "again."));
+        return petition_page(c, 400, &pt, &f);
+    }
+    f.full_name = kg_pubpage_field(&form, "full_name");
+    f.email = pt.ask_email ? kg_pubpage_field(&form, "email") : NULL;
+    f.phone = pt.ask_phone ? kg_pubpage_field(&form, "phone") : NULL;
+    f.city = pt.ask_city ? kg_pubpage_field(&form, "city") : NULL;
+    f.employer = pt.ask_employer ? kg_pubpage_field(&form, "employer") : NULL;
+
+    /* Past the per-address limit a person gets the form back as they filled it, and sends it
+     * again in a minute: nothing they wrote is lost. */
+    const char *ip = c->req->client_ip ? c->req->client_ip : "-";
+    int64_t now = kg_unix_now();
+    long retry = 60;
+    if (kg_throttle_blocked(p->rate, ip, p->per_min, now, &retry)) {
+        char ra[24];
+        snprintf(ra, sizeof(ra), "%ld", retry > 0 ? retry : 60);
+        add_error(&f, kg_pubpage_tr(&pg, "rate_limited",
+                                    "Too many attempts. Please try again in a minute."));
+        f.consent = kg_query_get(&form, "consent") != NULL;
+        e = petition_page(c, 429, &pt, &f);
+        const char *v = kg_arena_strdup(c->a, ra);
+        if (!e && v)
+            kg_resp_header(c->resp, "Retry-After", v);
+        return e;
+    }
+    kg_throttle_fail(p->rate, ip, now);
+
     if (kg_pubpage_field(&form, "website")) /* the honeypot: a bot; answer as if it were stored */
         return see_other(c, thanks_path(c, &pt, &pg));
 
-    struct form f = {
-        .full_name = kg_pubpage_field(&form, "full_name"),
-        .email = pt.ask_email ? kg_pubpage_field(&form, "email") : NULL,
-        .phone = pt.ask_phone ? kg_pubpage_field(&form, "phone") : NULL,
-        .city = pt.ask_city ? kg_pubpage_field(&form, "city") : NULL,
-        .employer = pt.ask_employer ? kg_pubpage_field(&form, "employer") : NULL,
-    };
     const char *consent = kg_query_get(&form, "consent");
     f.consent = consent && *consent && pt.consent_text && *pt.consent_text;
     if (!kg_pubpage_token_ok(c, "petition", pt.slug, kg_query_get(&form, "token")))

@@ -2,7 +2,7 @@
 // scripts disabled: the page works with nothing but HTML forms, the count rises, the same
 // person counts once, a form sent too quickly is shown again with what the signer typed
 // (nothing lost), the honeypot is out of a person's sight, closed and draft petitions show
-// no form, and past the per-address limit a person gets a clear page in their language.
+// no form, and past the per-address limit a person gets the form back as filled, in their language.
 // The server trusts X-Forwarded-For (--trust-proxy) so that the rate-limit test alone uses
 // its own address; every other test comes from 127.0.0.1.
 import { test, before, after } from 'node:test';
@@ -211,7 +211,7 @@ test('a closed petition shows its count and no form', async () => {
     }
 });
 
-test('past the per-address limit a person gets a clear page, in their language', async () => {
+test('past the per-address limit a person gets the form back, in their language', async () => {
     /* Its own address (X-Forwarded-For, trusted here), so no other test shares its budget. */
     const context = await browser.newContext({
         javaScriptEnabled: false, locale: 'ur-PK',
@@ -220,10 +220,11 @@ test('past the per-address limit a person gets a clear page, in their language',
     try {
         await page.goto(`${k.base}/p/${SLUG}`);
         const before = await shownCount(page);
-        let res;
+        let res, typed;
         /* Ten quick sends are refused one by one (too quick); the eleventh hits the limit. */
         for (let i = 0; i < 11; i++) {
-            await page.getByLabel('آپ کا نام').fill(`Impatient ${i}`);
+            typed = `Impatient ${i}`;
+            await page.getByLabel('آپ کا نام').fill(typed);
             [res] = await Promise.all([
                 page.waitForResponse((r) => r.request().method() === 'POST'),
                 page.getByRole('button').click()]);
@@ -235,8 +236,11 @@ test('past the per-address limit a person gets a clear page, in their language',
         assert.equal(res.status(), 429);
         assert.ok(Number(res.headers()['retry-after']) >= 1, 'Retry-After says when');
         assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
-        assert.equal(await page.locator('h1').textContent(),
-                     'بہت زیادہ کوششیں۔ براہ کرم ایک منٹ بعد دوبارہ کوشش کریں۔');
+        /* The petition comes back with the reason and the form as it was filled. */
+        assert.equal(await page.locator('h1').textContent(), 'Stop grueling shifts <now>');
+        assert.ok((await page.locator('main').textContent())
+            .includes('بہت زیادہ کوششیں۔ براہ کرم ایک منٹ بعد دوبارہ کوشش کریں۔'));
+        assert.equal(await page.getByLabel('آپ کا نام').inputValue(), typed);
         assert.equal(await signatureCount(k.base, SLUG), before);
         await screenshot(page, 'petition-429-ur');
     } finally {

@@ -304,10 +304,14 @@ static void test_rate_limit(void **state)
     }
     assert_int_equal(ok, 10);
     struct h_resp *r = get(f, h_fmt(f->env, "/p/%s?lang=ur", slug), NULL);
-    r = sign(f, slug, "full_name=Late&email=late%40x.org");
+    r = sign(f, slug, "full_name=Late+Comer&email=late%40x.org");
     assert_int_equal(r->status, 429);
     assert_non_null(h_header(r, "Retry-After"));
     assert_non_null(strstr(r->body, "try again in a minute"));
+    /* The person gets the petition's form back as they filled it: nothing to type again. */
+    assert_non_null(strstr(r->body, "<form"));
+    assert_non_null(strstr(r->body, "value=\"Late Comer\""));
+    assert_non_null(strstr(r->body, "value=\"late@x.org\""));
     assert_int_equal(count(f, slug), 10);
     f->env->client_ip = "192.0.2.7"; /* another IP is not limited */
     assert_int_equal(sign(f, slug, "full_name=Late&email=late%40x.org")->status, 303);
@@ -356,9 +360,14 @@ static void test_hostile_bodies(void **state)
     kg_buf_free(&many);
     assert_int_equal(r->status, 400);
     assert_non_null(strstr(r->content_type, "text/html"));
+    /* The petition and its form come back, with the reason, to be sent again. */
+    assert_non_null(strstr(r->body, "Hostile"));
+    assert_non_null(strstr(r->body, "<form"));
+    assert_non_null(strstr(r->body, "could not be read"));
     r = post_form(f, slug, "full_name=%FF%FE", 16);
     assert_int_equal(r->status, 400);
     assert_non_null(strstr(r->content_type, "text/html"));
+    assert_non_null(strstr(r->body, "<form"));
     r = h_request(f->env, "POST", h_fmt(f->env, "/p/%s", slug), NULL, 0, "{}", 2);
     assert_int_equal(r->status, 415);
     assert_int_equal(count(f, slug), 0);

@@ -197,25 +197,12 @@ static enum kg_err post_join(struct kg_ctx *c)
         return kg_pubpage_message(c, 413, "too_large", "The form is too large.");
     if (!kg_pubpage_is_form(kg_req_header(c->req, "Content-Type")))
         return jbad_form(c, 415);
-    const char *ip = c->req->client_ip ? c->req->client_ip : "-";
-    int64_t now = kg_unix_now();
-    long retry = 60;
-    if (kg_throttle_blocked(p->rate, ip, p->per_min, now, &retry)) {
-        char ra[24];
-        snprintf(ra, sizeof(ra), "%ld", retry > 0 ? retry : 60);
-        enum kg_err e = kg_pubpage_message(c, 429, "rate_limited",
-                                           "Too many attempts. Please try again in a minute.");
-        const char *v = kg_arena_strdup(c->a, ra);
-        if (!e && v)
-            kg_resp_header(c->resp, "Retry-After", v);
-        return e;
-    }
-    kg_throttle_fail(p->rate, ip, now);
-
-    struct kg_query form;
+    /* As on petitions: an unreadable form, or one past the per-address limit, comes back
+     * with the reason and (when it could be read) what was typed. */
+    struct kg_query form = {0};
     const char *bad_key;
-    if (kg_query_parse(c->a, c->req->body, c->req->body_len, &form, &bad_key) != KG_OK)
-        return jbad_form(c, 400);
+    bool unreadable =
+        kg_query_parse(c->a, c->req->body, c->req->body_len, &form, &bad_key) != KG_OK;
     struct kg_join_form jf;
     bool answered;
     enum kg_err e = jload(c, &jf, &answered);
@@ -224,17 +211,37 @@ static enum kg_err post_join(struct kg_ctx *c)
     struct kg_pubpage pg;
     if (!kg_pubpage_init(c, &pg))
         return KG_ENOMEM;
+    struct jform f = {0};
+    if (unreadable) {
+        jerror(&f, kg_pubpage_tr(&pg, "bad_form", "The form could not be read. Please try again."));
+        return join_page(c, 400, &jf, &f);
+    }
+    f.full_name = kg_pubpage_field(&form, "full_name");
+    f.email = jf.ask_email ? kg_pubpage_field(&form, "email") : NULL;
+    f.phone = jf.ask_phone ? kg_pubpage_field(&form, "phone") : NULL;
+    f.city = jf.ask_city ? kg_pubpage_field(&form, "city") : NULL;
+    f.employer = jf.ask_employer ? kg_pubpage_field(&form, "employer") : NULL;
+    f.workplace = jf.ask_workplace ? kg_pubpage_field(&form, "workplace") : NULL;
+
+    const char *ip = c->req->client_ip ? c->req->client_ip : "-";
+    int64_t now = kg_unix_now();
+    long retry = 60;
+    if (kg_throttle_blocked(p->rate, ip, p->per_min, now, &retry)) {
+        char ra[24];
+        snprintf(ra, sizeof(ra), "%ld", retry > 0 ? retry : 60);
+        jerror(&f, kg_pubpage_tr(&pg, "rate_limited",
+                                 "Too many attempts. Please try again in a minute."));
+        f.consent = kg_query_get(&form, "consent") != NULL;
+        e = join_page(c, 429, &jf, &f);
+        const char *v = kg_arena_strdup(c->a, ra);
+        if (!e && v)
+            kg_resp_header(c->resp, "Retry-After", v);
+        return e;
+    }
+    kg_throttle_fail(p->rate, ip, now);
     if (kg_pubpage_field(&form, "website")) /* the honeypot: a bot; answer as if it were stored */
         return see_thanks(c, &jf, &pg);
 
-    struct jform f = {
-        .full_name = kg_pubpage_field(&form, "full_name"),
-        .email = jf.ask_email ? kg_pubpage_field(&form, "email") : NULL,
-        .phone = jf.ask_phone ? kg_pubpage_field(&form, "phone") : NULL,
-        .city = jf.ask_city ? kg_pubpage_field(&form, "city") : NULL,
-        .employer = jf.ask_employer ? kg_pubpage_field(&form, "employer") : NULL,
-        .workplace = jf.ask_workplace ? kg_pubpage_field(&form, "workplace") : NULL,
-    };
     const char *consent = kg_query_get(&form, "consent");
     f.consent = consent && *consent;
     if (!kg_pubpage_token_ok(c, "join", jf.org_id, kg_query_get(&form, "token")))

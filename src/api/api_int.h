@@ -85,6 +85,8 @@ void kg_api_route_memory(struct kg_api *api, size_t bytes);
 /* Public pages (/p/…, /join/…) answer errors with an HTML page in the reader's language. */
 bool kg_public_path(const char *path);
 void kg_public_error(struct kg_ctx *c, enum kg_err e);
+/* A body (Markdown) that would make its public page heavier than 30 KB: a 400 on "body". */
+enum kg_err kg_public_body_fits(struct kg_ctx *c, const char *body) KG_MUST_CHECK;
 
 /* Per-resource registration (one file each). */
 void kg_api_auth_routes(struct kg_api *api);

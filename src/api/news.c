@@ -72,6 +72,8 @@ static enum kg_err article_create(struct kg_ctx *c)
         return e;
     if (kg_article_validate(&in, fields, true, &ve))
         return oc_invalid(c, &ve);
+    if ((e = kg_public_body_fits(c, in.body)) != KG_OK)
+        return e;
     e = c->st->ops->news->article_create(c->st, &c->who, &in, c->a, &out, &created, &cf);
     if (e)
         return write_err(c, e, &cf);
@@ -106,6 +108,8 @@ static enum kg_err article_update(struct kg_ctx *c)
         return e;
     if (kg_article_validate(&in, fields, false, &ve))
         return oc_invalid(c, &ve);
+    if ((fields & KG_AR_BODY) && (e = kg_public_body_fits(c, in.body)) != KG_OK)
+        return e;
     in.id = id;
     e = c->st->ops->news->article_update(c->st, &c->who, &in, fields, c->a, &out, &cf);
     if (e)

@@ -115,6 +115,8 @@ static enum kg_err petition_create(struct kg_ctx *c)
         return kg_api_fail(c, KG_EINVAL, "goal", "is required: a whole number from 1");
     if (kg_petition_validate(&in, fields, true, &ve))
         return oc_invalid(c, &ve);
+    if ((e = kg_public_body_fits(c, in.body)) != KG_OK)
+        return e;
     e = c->st->ops->petition_create(c->st, &c->who, &in, c->a, &out, &created, &cf);
     if (e == KG_ECONFLICT && !cf.field)
         cf.field = "id";
@@ -149,6 +151,8 @@ static enum kg_err petition_update(struct kg_ctx *c)
         return e;
     if (kg_petition_validate(&in, fields, false, &ve))
         return oc_invalid(c, &ve);
+    if ((fields & KG_PT_BODY) && (e = kg_public_body_fits(c, in.body)) != KG_OK)
+        return e;
     in.id = id;
     e = c->st->ops->petition_update(c->st, &c->who, &in, fields, c->a, &out, &cf);
     if (e)

@@ -10,6 +10,7 @@
 
 #include "api/public_int.h"
 #include "html/html.h"
+#include "html/md.h"
 #include "util/buf.h"
 #include "util/str.h"
 
@@ -166,4 +167,14 @@ bool kg_pubpage_token_ok(struct kg_ctx *c, const char *scope, const char *subjec
         return false;
     int64_t age = kg_unix_now() - issued;
     return age >= c->api->pub->min_fill_s && age <= TOKEN_MAX_AGE;
+}
+
+enum kg_err kg_public_body_fits(struct kg_ctx *c, const char *body)
+{
+    if (!body || kg_md_fits(body, KG_MD_PAGE_MAX) == KG_OK)
+        return KG_OK;
+    return kg_api_fail(c, KG_EINVAL, "body",
+                       "is too long for a public page: it may render to at most 20 KB of HTML "
+                       "(about 20,000 letters of Latin script, fewer in others), so that the "
+                       "page stays under 30 KB on a cheap phone; split it or shorten it");
 }

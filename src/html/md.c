@@ -85,3 +85,12 @@ enum kg_err kg_md_render(const char *md, size_t len, struct kg_buf *out)
     free(html);
     return e;
 }
+
+enum kg_err kg_md_fits(const char *md, size_t max)
+{
+    struct kg_buf b;
+    kg_buf_init(&b, max + 1); /* the cap counts the terminating NUL */
+    enum kg_err e = kg_md_render(md, md ? strlen(md) : 0, &b);
+    kg_buf_free(&b);
+    return e;
+}

@@ -2,8 +2,8 @@
  * md.h — Markdown (CommonMark) to safe HTML, for petition bodies and articles.
  *
  * Rendered with libcmark without CMARK_OPT_UNSAFE: raw HTML in the source becomes a
- * "raw HTML omitted" comment and links or images to javascript:, vbscript:, file: and
- * non-image data: URLs get an empty destination. Invalid UTF-8 and NULs become U+FFFD.
+ * "raw HTML omitted" comment, and a link or image to anything but a relative address, http,
+ * https, mailto or tel becomes its plain text. Invalid UTF-8 and NULs become U+FFFD.
  */
 #pragma once
 #include <stddef.h>
@@ -20,3 +20,10 @@
  * left as it was).
  */
 enum kg_err kg_md_render(const char *md, size_t len, struct kg_buf *out) KG_MUST_CHECK;
+
+/* The most HTML the body of a petition or an article may render to: with the page's own
+ * text and form around it, a public page stays under 30 KB. */
+#define KG_MD_PAGE_MAX (20 * 1024)
+
+/* KG_OK when the NUL-terminated md renders to at most max bytes of HTML, else KG_ETOOBIG. */
+enum kg_err kg_md_fits(const char *md, size_t max) KG_MUST_CHECK;

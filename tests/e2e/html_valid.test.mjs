@@ -70,6 +70,24 @@ test('every public page is valid, small, labelled HTML in every language', async
                                ask_city: true, ask_employer: true } });
             assert.equal(r.status, 201, r.text);
         };
+        /* The longest body allowed still makes a page under 30 KB; a longer one is refused,
+         * for petitions and articles alike, on create and on update. */
+        const longest = 'word '.repeat(4000), tooLong = 'word '.repeat(4200);
+        for (const [what, path, extra] of [
+            ['petition', '/api/v1/orgs/acme/petitions', { goal: 10, status: 'open' }],
+            ['article', '/api/v1/orgs/acme/articles', { status: 'published' }]]) {
+            const slug = `longest-${what}`;
+            let r = await request(base, 'POST', path, {
+                token, body: { slug, title: `Longest ${HOSTILE}`, body: tooLong, ...extra } });
+            assert.equal(r.status, 400, r.text);
+            assert.equal(r.json.error.field, 'body');
+            r = await request(base, 'POST', path, {
+                token, body: { slug, title: `Longest ${HOSTILE}`, body: longest, ...extra } });
+            assert.equal(r.status, 201, r.text);
+            const up = await request(base, 'PATCH', `${path}/${r.json.id}`,
+                                     { token, body: { body: tooLong } });
+            assert.equal(up.status, 400, up.text);
+        }
         await mk('open-one', 'open');
         await mk('closed-one', 'closed');
         await mk('draft-one', 'draft');
@@ -90,6 +108,8 @@ test('every public page is valid, small, labelled HTML in every language', async
             const q = `?lang=${lang}`;
             const pages = [
                 ['petition', 'GET', `/p/open-one${q}`, 200],
+                ['longest petition', 'GET', `/p/longest-petition${q}`, 200],
+                ['longest article', 'GET', `/news/acme/longest-article${q}`, 200],
                 ['closed petition', 'GET', `/p/closed-one${q}`, 200],
                 ['draft petition', 'GET', `/p/draft-one${q}`, 404],
                 ['thanks', 'GET', `/p/open-one/thanks${q}`, 200],

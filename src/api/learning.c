@@ -702,6 +702,15 @@ static enum kg_err programme_progress(struct kg_ctx *c)
     return e ? e : oc_send(c, 200, b, "application/json");
 }
 
+/* The suggested topics of a session (a session's topic is free text; these are offered). */
+static enum kg_err session_topics(struct kg_ctx *c)
+{
+    json_t *items = json_array();
+    for (size_t i = 0; items && kg_session_topics[i]; i++)
+        json_array_append_new(items, json_string(kg_session_topics[i]));
+    return kg_api_json(c, 200, json_pack("{s:o}", "items", items));
+}
+
 void kg_api_learning_routes(struct kg_api *api)
 {
     const enum kg_role R = KG_ROLE_VIEWER, W = KG_ROLE_ORGANIZER;
@@ -711,6 +720,7 @@ void kg_api_learning_routes(struct kg_api *api)
     const char *se1 = "/api/v1/orgs/{org}/events/{id}/sessions/{sid}";
     const char *pr = "/api/v1/orgs/{org}/programmes";
     const char *pr1 = "/api/v1/orgs/{org}/programmes/{id}";
+    kg_api_route(api, "GET", "/api/v1/orgs/{org}/session-topics", session_topics, R_ORG, R, 0);
     kg_api_route(api, "GET", ev, event_list, R_ORG, R, 0);
     kg_api_route(api, "POST", ev, event_create, R_ORG, W, 0);
     kg_api_route(api, "GET", ev1, event_get, R_ORG, R, 0);

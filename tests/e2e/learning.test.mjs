@@ -617,3 +617,32 @@ test('trainings: lists, filters, paging, changes and deletions of every resource
         await k.stopClean();
     }
 });
+
+test('trainings: the suggested session topics are offered to every role, and only to members',
+     async () => {
+    const k = await Instance.start({ orgs: ORGS });
+    try {
+        const V = { token: (await k.login('viewer@hbw.example')).token };
+        const r = await k.request('GET', P('/session-topics'), V);
+        assert.equal(r.status, 200, r.text);
+        for (const t of ['leadership', 'power and resources', 'asking workers to join',
+                         "informal workers' rights"])
+            assert.ok(r.json.items.includes(t), t);
+        /* A topic is still free text: one off the list is stored as written. */
+        const W = { token: (await k.login('trainer@hbw.example')).token };
+        const ev = await k.request('POST', P('/events'), { ...W, body: {
+            kind: 'training', title: 'Wages', starts_at: '2026-03-01T04:00:00Z',
+            ends_at: '2026-03-01T12:00:00Z' } });
+        assert.equal(ev.status, 201, ev.text);
+        const s = await k.request('POST', P(`/events/${ev.json.id}/sessions`), { ...W, body: {
+            title: 'Piece rates', topic: 'piece-rate arithmetic', starts_at: '2026-03-01T05:00:00Z',
+            ends_at: '2026-03-01T06:00:00Z' } });
+        assert.equal(s.status, 201, s.text);
+        assert.equal(s.json.topic, 'piece-rate arithmetic');
+        /* Another org's member sees nothing of this org, not even its list of topics. */
+        const other = { token: (await k.login('admin@textile.example')).token };
+        assert.equal((await k.request('GET', P('/session-topics'), other)).status, 404);
+    } finally {
+        await k.stop();
+    }
+});

@@ -671,8 +671,8 @@ static enum kg_err make_petition(struct kg_store *s, const struct kg_actor *who,
         .status = "open",
         .ask_phone = true,
         .ask_city = true,
-        .consent_text = "I agree that the Home-Based Women Workers Union may contact me about "
-                        "this campaign.",
+        .consent_text = "I agree that the Home-Based Women Workers Union keeps my name and "
+                        "number to contact me about this campaign and its work.",
     };
     struct kg_petition out;
     struct kg_conflict cf = {0};

@@ -199,6 +199,31 @@ static inline void h_env_free(struct h_env *env)
     free(env);
 }
 
+/*
+ * The web directory (style.css, i18n/, registration/) for kg_api_config.web_dir: looked for
+ * from the working directory (the source root, or a build directory inside it), then next to
+ * this file's source tree, so that a build directory anywhere (/tmp/build) finds it as well.
+ */
+static inline const char *h_web_dir(void)
+{
+    static const char *const dirs[] = {"web", "../web", "../../web"};
+    static char near_source[512];
+    char p[600];
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(p, sizeof(p), "%s/i18n/en.txt", dirs[i]);
+        if (access(p, R_OK) == 0)
+            return dirs[i];
+    }
+    const char *slash = strrchr(__FILE__, '/'); /* .../tests/unit/api/harness.h */
+    if (slash && snprintf(near_source, sizeof(near_source), "%.*s/../../../web",
+                          (int)(slash - __FILE__), __FILE__) < (int)sizeof(near_source)) {
+        snprintf(p, sizeof(p), "%s/i18n/en.txt", near_source);
+        if (access(p, R_OK) == 0)
+            return near_source;
+    }
+    return "web";
+}
+
 /* Percent-encodes s for a query string (every byte outside [A-Za-z0-9-_.~]). */
 static inline const char *h_urlenc(struct h_env *env, const char *s)
 {
@@ -583,6 +608,20 @@ static inline void h_world(struct h_env *env, struct h_world *w)
     w->t_viewer = h_login(env, "viewer@acme.org");
     w->t_bob = h_login(env, "bob@other.org");
     w->t_root = h_login(env, "root@kamgar.test");
+}
+
+/* The callers a roles table has a column for, in this order (see h_world_tokens). */
+enum h_who { H_ADMIN, H_ORGANIZER, H_ACTIVIST, H_VIEWER, H_OUTSIDER, H_ROOT, H_N_WHO };
+
+/* The world's token of each caller of enum h_who: bob of the other org is the outsider. */
+static inline void h_world_tokens(const struct h_world *w, const char *tok[H_N_WHO])
+{
+    tok[H_ADMIN] = w->t_admin;
+    tok[H_ORGANIZER] = w->t_organizer;
+    tok[H_ACTIVIST] = w->t_activist;
+    tok[H_VIEWER] = w->t_viewer;
+    tok[H_OUTSIDER] = w->t_bob;
+    tok[H_ROOT] = w->t_root;
 }
 
 /* POSTs a JSON body and asserts the status; returns the response's "id". */

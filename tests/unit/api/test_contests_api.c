@@ -11,14 +11,12 @@
  */
 #include "harness.h"
 
-enum who { ADMIN, ORGANIZER, ACTIVIST, VIEWER, OUTSIDER, ROOT, N_WHO };
-
 #define ORG "/api/v1/orgs/acme"
 
 struct fx {
     struct h_env *env;
     struct h_world w;
-    const char *tok[N_WHO];
+    const char *tok[H_N_WHO];
     int n;
 };
 
@@ -27,12 +25,7 @@ static int setup(void **state)
     struct fx *f = calloc(1, sizeof(*f));
     f->env = h_env_new();
     h_world(f->env, &f->w);
-    f->tok[ADMIN] = f->w.t_admin;
-    f->tok[ORGANIZER] = f->w.t_organizer;
-    f->tok[ACTIVIST] = f->w.t_activist;
-    f->tok[VIEWER] = f->w.t_viewer;
-    f->tok[OUTSIDER] = f->w.t_bob;
-    f->tok[ROOT] = f->w.t_root;
+    h_world_tokens(&f->w, f->tok);
     *state = f;
     return 0;
 }
@@ -91,7 +84,7 @@ static void enter(struct fx *f, const char *contest, const char *person_id, cons
 struct row {
     const char *method, *path, *body;
     bool fresh; /* {id} is a fresh contest per call */
-    int want[N_WHO];
+    int want[H_N_WHO];
 };
 
 static const struct row rows[] = {
@@ -157,7 +150,7 @@ static void test_roles(void **state)
     const char *shared = mk(f);
     const char *p = person(f, "Shared entrant");
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-        for (int w = 0; w < N_WHO; w++) {
+        for (int w = 0; w < H_N_WHO; w++) {
             const char *id = rows[i].fresh ? mk(f) : shared;
             int n = ++f->n;
             /* the entrant the row works on exists (DELETE removes it: re-add per call) */

@@ -13,27 +13,15 @@ struct fx {
     struct h_world w;
 };
 
-static const char *web_dir(void)
-{
-    static const char *const dirs[] = {"web", "../web", "../../web"};
-    for (size_t i = 0; i < 3; i++) {
-        char p[256];
-        snprintf(p, sizeof(p), "%s/i18n/en.txt", dirs[i]);
-        if (access(p, R_OK) == 0)
-            return dirs[i];
-    }
-    return "web";
-}
-
 static void tweak(struct kg_api_config *cfg)
 {
-    cfg->web_dir = web_dir();
+    cfg->web_dir = h_web_dir();
     cfg->sign_min_fill_s = 0;
 }
 
 static void tweak_slow(struct kg_api_config *cfg)
 {
-    cfg->web_dir = web_dir();
+    cfg->web_dir = h_web_dir();
 }
 
 static int setup_with(void **state, void (*fn)(struct kg_api_config *))
@@ -314,9 +302,13 @@ static void test_rate_limit(void **state)
         ok += join(f, "acme", h_fmt(f->env, "full_name=P%d&phone=030012345%02d&consent=yes", i, i))
                   ->status == 303;
     assert_int_equal(ok, 10);
-    struct h_resp *r = join(f, "acme", "full_name=Late&phone=03009999999&consent=yes");
+    struct h_resp *r = join(f, "acme", "full_name=Late+Joiner&phone=03009999999&consent=yes");
     assert_int_equal(r->status, 429);
     assert_non_null(h_header(r, "Retry-After"));
+    /* The form comes back as filled, with the reason: nothing to type again. */
+    assert_non_null(strstr(r->body, "try again in a minute"));
+    assert_non_null(strstr(r->body, "value=\"Late Joiner\""));
+    assert_non_null(strstr(r->body, "value=\"03009999999\""));
     f->env->client_ip = "192.0.2.9";
     assert_int_equal(join(f, "acme", "full_name=Late&phone=03009999999&consent=yes")->status, 303);
 }

@@ -8,14 +8,12 @@
  */
 #include "harness.h"
 
-enum who { ADMIN, ORGANIZER, ACTIVIST, VIEWER, OUTSIDER, ROOT, N_WHO };
-
 #define ORG "/api/v1/orgs/acme"
 
 struct fx {
     struct h_env *env;
     struct h_world w;
-    const char *tok[N_WHO];
+    const char *tok[H_N_WHO];
     const char *event, *session, *participant, *programme;
 };
 
@@ -28,12 +26,7 @@ static int setup(void **state)
     struct fx *f = calloc(1, sizeof(*f));
     f->env = h_env_new();
     h_world(f->env, &f->w);
-    f->tok[ADMIN] = f->w.t_admin;
-    f->tok[ORGANIZER] = f->w.t_organizer;
-    f->tok[ACTIVIST] = f->w.t_activist;
-    f->tok[VIEWER] = f->w.t_viewer;
-    f->tok[OUTSIDER] = f->w.t_bob;
-    f->tok[ROOT] = f->w.t_root;
+    h_world_tokens(&f->w, f->tok);
     f->event = h_create(f->env, f->w.t_organizer, event_body, 201, ORG "/events");
     f->session = h_create(f->env, f->w.t_organizer,
                           "{\"title\":\"Power\",\"starts_at\":\"2026-03-01T09:00:00Z\","
@@ -79,18 +72,18 @@ static void test_roles(void **state)
     /* An activist's need-to-know: no participants, nor what hangs on them. */
     const bool people[] = {false, false, false, false, true,  true, true,
                            false, true,  true,  false, false, true};
-    const int want_read[N_WHO] = {200, 200, 200, 200, 404, 404};
+    const int want_read[H_N_WHO] = {200, 200, 200, 200, 404, 404};
     for (size_t i = 0; i < sizeof(reads) / sizeof(reads[0]); i++)
-        for (int w = 0; w < N_WHO; w++) {
+        for (int w = 0; w < H_N_WHO; w++) {
             struct h_resp *r = h_as(f->env, f->tok[w], "GET", NULL, "%s", reads[i]);
-            int want = w == ACTIVIST && people[i] ? 403 : want_read[w];
+            int want = w == H_ACTIVIST && people[i] ? 403 : want_read[w];
             if (r->status != want) {
                 print_error("GET %s as %d: %d\n", reads[i], w, r->status);
                 fail();
             }
         }
-    const int want_write[N_WHO] = {0, 0, 403, 403, 404, 404};
-    for (int w = ACTIVIST; w < N_WHO; w++) {
+    const int want_write[H_N_WHO] = {0, 0, 403, 403, 404, 404};
+    for (int w = H_ACTIVIST; w < H_N_WHO; w++) {
         H_STATUS(h_as(f->env, f->tok[w], "POST", event_body, ORG "/events"), want_write[w]);
         H_STATUS(h_as(f->env, f->tok[w], "PATCH", "{\"title\":\"x\"}", ORG "/events/%s", f->event),
                  want_write[w]);

@@ -16,21 +16,9 @@ struct fx {
     struct h_world w;
 };
 
-static const char *web_dir(void)
-{
-    static const char *const dirs[] = {"web", "../web", "../../web"};
-    for (size_t i = 0; i < 3; i++) {
-        char p[256];
-        snprintf(p, sizeof(p), "%s/i18n/en.txt", dirs[i]);
-        if (access(p, R_OK) == 0)
-            return dirs[i];
-    }
-    return "web";
-}
-
 static void tweak(struct kg_api_config *cfg)
 {
-    cfg->web_dir = web_dir();
+    cfg->web_dir = h_web_dir();
 }
 
 static int setup(void **state)

@@ -9,10 +9,8 @@
  */
 #include "harness.h"
 
-enum who { ADMIN, ORGANIZER, ACTIVIST, VIEWER, OUTSIDER, ROOT, N_WHO };
-
-static const char *const who_name[N_WHO] = {"admin",  "organizer", "activist",
-                                            "viewer", "outsider",  "instance-admin"};
+static const char *const who_name[H_N_WHO] = {"admin",  "organizer", "activist",
+                                              "viewer", "outsider",  "instance-admin"};
 
 /* What a row needs made (as the org's admin or organizer) before each call: {fresh}. */
 enum fresh {
@@ -31,7 +29,7 @@ struct row {
     const char *path; /* after /api/v1/orgs/{org}; {C} {I} {T} {P} {Q} {V} {V2} {S} {S2} {O} */
     const char *body; /* may use {n} and the same names */
     enum fresh fresh;
-    int want[N_WHO];
+    int want[H_N_WHO];
 };
 
 /* P is assigned to the activist, Q to no one; V is a conversation about P, V2 about Q; S is
@@ -129,7 +127,7 @@ struct fx {
     struct h_env *env;
     struct h_world w;
     const char *W, *U, *C, *I, *T, *P, *Q, *V, *V2, *S, *S2;
-    const char *tok[N_WHO];
+    const char *tok[H_N_WHO];
     int n; /* makes names unique across calls */
 };
 
@@ -185,12 +183,7 @@ static int setup(void **state)
         h_create(env, o, h_fmt(env, "{\"title\":\"Call\",\"assignee_id\":\"%s\"}", f->w.activist),
                  201, ORG "/tasks");
     f->S2 = h_create(env, o, "{\"title\":\"Visit\"}", 201, ORG "/tasks");
-    f->tok[ADMIN] = f->w.t_admin;
-    f->tok[ORGANIZER] = f->w.t_organizer;
-    f->tok[ACTIVIST] = f->w.t_activist;
-    f->tok[VIEWER] = f->w.t_viewer;
-    f->tok[OUTSIDER] = f->w.t_bob;
-    f->tok[ROOT] = f->w.t_root;
+    h_world_tokens(&f->w, f->tok);
     *state = f;
     return 0;
 }
@@ -295,7 +288,7 @@ static void run_table(struct fx *f, const char *org)
     int failures = 0;
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         const struct row *r = &rows[i];
-        for (int w = 0; w < N_WHO; w++) {
+        for (int w = 0; w < H_N_WHO; w++) {
             const char *fresh = make_fresh(f, r->fresh);
             f->n++;
             const char *path = expand(f, r->path, fresh);
@@ -314,7 +307,7 @@ static void run_table(struct fx *f, const char *org)
                 ok = csv ? resp->content_type && strncmp(resp->content_type, "text/csv", 8) == 0
                          : resp->json != NULL;
             /* Cards never reach a viewer or an activist, in any form. */
-            if (ok && (w == VIEWER || w == ACTIVIST) && strstr(r->path, "/cards"))
+            if (ok && (w == H_VIEWER || w == H_ACTIVIST) && strstr(r->path, "/cards"))
                 ok = strstr(resp->body, "hash") == NULL;
             if (!ok) {
                 print_error("%s %s (org %s) as %s: got %d, want %d%s%s; body %.300s\n", r->method,
@@ -396,7 +389,7 @@ static void test_refusals_change_nothing(void **state)
         h_keep(env, h_as(env, a, "GET", NULL, ORG "/campaigns/%s/chart", f->C)->body);
     const char *rank =
         h_keep(env, h_as(env, a, "GET", NULL, ORG "/campaigns/%s/issues/ranking", f->C)->body);
-    for (int w = ORGANIZER; w <= VIEWER; w++) {
+    for (int w = H_ORGANIZER; w <= H_VIEWER; w++) {
         assert_string_equal(
             chart, h_as(env, f->tok[w], "GET", NULL, ORG "/campaigns/%s/chart", f->C)->body);
         assert_string_equal(

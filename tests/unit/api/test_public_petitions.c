@@ -16,27 +16,15 @@ struct fx {
     int n;
 };
 
-static const char *web_dir(void)
-{
-    static const char *const dirs[] = {"web", "../web", "../../web"};
-    for (size_t i = 0; i < 3; i++) {
-        char p[256];
-        snprintf(p, sizeof(p), "%s/i18n/en.txt", dirs[i]);
-        if (access(p, R_OK) == 0)
-            return dirs[i];
-    }
-    return "web";
-}
-
 static void tweak_fast(struct kg_api_config *cfg)
 {
-    cfg->web_dir = web_dir();
+    cfg->web_dir = h_web_dir();
     cfg->sign_min_fill_s = 0;
 }
 
 static void tweak_slow(struct kg_api_config *cfg)
 {
-    cfg->web_dir = web_dir();
+    cfg->web_dir = h_web_dir();
 }
 
 static int setup_with(void **state, void (*tweak)(struct kg_api_config *))

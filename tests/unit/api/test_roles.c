@@ -10,10 +10,8 @@
  */
 #include "harness.h"
 
-enum who { ADMIN, ORGANIZER, ACTIVIST, VIEWER, OUTSIDER, ROOT, N_WHO };
-
-static const char *const who_name[N_WHO] = {"admin",  "organizer", "activist",
-                                            "viewer", "outsider",  "instance-admin"};
+static const char *const who_name[H_N_WHO] = {"admin",  "organizer", "activist",
+                                              "viewer", "outsider",  "instance-admin"};
 
 /* What a row needs created (as the org's admin) before each call, as {fresh}. */
 enum fresh { F_NONE, F_PERSON, F_EMPLOYER, F_WORKPLACE, F_UNIT, F_TAG, F_MEMBER };
@@ -23,7 +21,7 @@ struct row {
     const char *path; /* after /api/v1/orgs/{org}; {E} {W} {U} {G} {P} {Q} {fresh} {n} */
     const char *body; /* may use {n} */
     enum fresh fresh;
-    int want[N_WHO];
+    int want[H_N_WHO];
 };
 
 /* P is assigned to the activist, Q to no one. */
@@ -88,7 +86,7 @@ struct fx {
     struct h_env *env;
     struct h_world w;
     const char *E, *W, *U, *G, *P, *Q;
-    const char *tok[N_WHO];
+    const char *tok[H_N_WHO];
     int n; /* makes names unique across calls */
 };
 
@@ -112,12 +110,7 @@ static int setup(void **state)
         201, "/api/v1/orgs/acme/people");
     f->Q = h_create(env, t, "{\"full_name\":\"Unassigned Worker\",\"notes\":\"private\"}", 201,
                     "/api/v1/orgs/acme/people");
-    f->tok[ADMIN] = f->w.t_admin;
-    f->tok[ORGANIZER] = f->w.t_organizer;
-    f->tok[ACTIVIST] = f->w.t_activist;
-    f->tok[VIEWER] = f->w.t_viewer;
-    f->tok[OUTSIDER] = f->w.t_bob;
-    f->tok[ROOT] = f->w.t_root;
+    h_world_tokens(&f->w, f->tok);
     *state = f;
     return 0;
 }
@@ -216,7 +209,7 @@ static void run_table(struct fx *f, const char *org)
     int failures = 0;
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         const struct row *r = &rows[i];
-        for (int w = 0; w < N_WHO; w++) {
+        for (int w = 0; w < H_N_WHO; w++) {
             const char *fresh = make_fresh(f, r->fresh);
             f->n++;
             const char *path = expand(f, r->path, fresh);
@@ -305,7 +298,7 @@ static void test_routes_outside_an_org(void **state)
 {
     struct fx *f = *state;
     struct h_env *env = f->env;
-    for (int w = 0; w < N_WHO; w++) {
+    for (int w = 0; w < H_N_WHO; w++) {
         struct h_resp *r = h_as(env, f->tok[w], "GET", NULL, "/api/v1/orgs");
         H_STATUS(r, 200);
         r = h_as(env, f->tok[w], "GET", NULL, "/api/v1/auth/me");
@@ -316,7 +309,7 @@ static void test_routes_outside_an_org(void **state)
                        "\"country\":\"PK\"}",
                        w, w),
                  "/api/v1/orgs");
-        if (w == ROOT)
+        if (w == H_ROOT)
             H_STATUS(r, 201);
         else
             H_ERROR(r, 403, "forbidden", NULL);

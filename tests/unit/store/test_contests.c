@@ -11,27 +11,15 @@
  * a second connection; the event tables are created per the learning area's contract only
  * when its migration has not created them.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-
-#include <cmocka.h>
+#include "fixture.h"
 
 #include <sqlite3.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "store/store.h"
 #include "store/store_contests.h"
 
-#define OK(x)     assert_int_equal((x), KG_OK)
-#define ERR(x, e) assert_int_equal((x), (e))
-
 struct fx {
-    char dir[64], path[128];
+    char dir[FX_DIR_LEN], path[FX_PATH_LEN];
     struct kg_store *s;
     const struct kg_store_contests_ops *ops;
     struct kg_arena a;
@@ -41,29 +29,6 @@ struct fx {
     char org_a[KG_ID_LEN + 1], org_b[KG_ID_LEN + 1];
     struct kg_actor a_admin, a_org, a_view, a_act, b_admin;
 };
-
-static void mkuser(struct fx *f, const char *email, char out[KG_ID_LEN + 1])
-{
-    struct kg_user u = {.email = email, .display_name = email};
-    struct kg_user got;
-    OK(f->s->ops->user_create(f->s, &u, "$argon2id$fake", &f->a, &got));
-    snprintf(out, KG_ID_LEN + 1, "%s", got.id);
-}
-
-static void mkorg(struct fx *f, const char *slug, const char *admin_id, char out[KG_ID_LEN + 1])
-{
-    struct kg_actor who = {.user_id = admin_id, .instance_admin = true};
-    struct kg_org o = {.slug = slug, .name = slug, .kind = "union", .country = "PK"};
-    struct kg_org got;
-    OK(f->s->ops->org_create(f->s, &who, &o, &f->a, &got, NULL));
-    snprintf(out, KG_ID_LEN + 1, "%s", got.id);
-}
-
-static struct kg_actor actor(const char *user, const char *org, enum kg_role role)
-{
-    struct kg_actor who = {.user_id = user, .org_id = org, .role = role};
-    return who;
-}
 
 /* sqlite3_mprintf formats (%Q quotes), which printf format checking does not know. */
 static void sql(struct fx *f, const char *fmt, ...)
@@ -147,29 +112,23 @@ static void insert(struct fx *f, const char *table, const char *const *cols,
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof(*f));
-    char err[256];
-    struct kg_membership m;
-    snprintf(f->dir, sizeof(f->dir), "/tmp/kg_contests_XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof(f->path), "%s/kamgar.db", f->dir);
-    kg_arena_init(&f->a, 0);
-    OK(kg_store_sqlite_open(f->path, true, &f->s, err, sizeof(err)));
+    fx_open("contests", f->dir, f->path, &f->s, &f->a);
     f->ops = f->s->ops->contests;
-    mkuser(f, "admin@a.example", f->admin);
-    mkuser(f, "organizer@a.example", f->organizer);
-    mkuser(f, "viewer@a.example", f->viewer);
-    mkuser(f, "activist@a.example", f->activist);
-    mkuser(f, "admin@b.example", f->badmin);
-    mkorg(f, "union-a", f->admin, f->org_a);
-    mkorg(f, "union-b", f->badmin, f->org_b);
-    f->a_admin = actor(f->admin, f->org_a, KG_ROLE_ADMIN);
-    f->a_org = actor(f->organizer, f->org_a, KG_ROLE_ORGANIZER);
-    f->a_view = actor(f->viewer, f->org_a, KG_ROLE_VIEWER);
-    f->a_act = actor(f->activist, f->org_a, KG_ROLE_ACTIVIST);
-    f->b_admin = actor(f->badmin, f->org_b, KG_ROLE_ADMIN);
-    OK(f->s->ops->member_put(f->s, &f->a_admin, f->organizer, KG_ROLE_ORGANIZER, &f->a, &m));
-    OK(f->s->ops->member_put(f->s, &f->a_admin, f->viewer, KG_ROLE_VIEWER, &f->a, &m));
-    OK(f->s->ops->member_put(f->s, &f->a_admin, f->activist, KG_ROLE_ACTIVIST, &f->a, &m));
+    fx_user(f->s, &f->a, "admin@a.example", f->admin);
+    fx_user(f->s, &f->a, "organizer@a.example", f->organizer);
+    fx_user(f->s, &f->a, "viewer@a.example", f->viewer);
+    fx_user(f->s, &f->a, "activist@a.example", f->activist);
+    fx_user(f->s, &f->a, "admin@b.example", f->badmin);
+    fx_org(f->s, &f->a, "union-a", "union", "PK", f->admin, f->org_a);
+    fx_org(f->s, &f->a, "union-b", "union", "PK", f->badmin, f->org_b);
+    f->a_admin = fx_actor(f->admin, f->org_a, KG_ROLE_ADMIN);
+    f->a_org = fx_actor(f->organizer, f->org_a, KG_ROLE_ORGANIZER);
+    f->a_view = fx_actor(f->viewer, f->org_a, KG_ROLE_VIEWER);
+    f->a_act = fx_actor(f->activist, f->org_a, KG_ROLE_ACTIVIST);
+    f->b_admin = fx_actor(f->badmin, f->org_b, KG_ROLE_ADMIN);
+    fx_member(f->s, &f->a, &f->a_admin, f->organizer, KG_ROLE_ORGANIZER);
+    fx_member(f->s, &f->a, &f->a_admin, f->viewer, KG_ROLE_VIEWER);
+    fx_member(f->s, &f->a, &f->a_admin, f->activist, KG_ROLE_ACTIVIST);
     assert_int_equal(sqlite3_open(f->path, &f->db), SQLITE_OK);
     sqlite3_busy_timeout(f->db, 5000);
     /* The learning area's contract, for as long as its migration does not create it. */
@@ -192,15 +151,7 @@ static int teardown(void **state)
 {
     struct fx *f = *state;
     sqlite3_close(f->db);
-    f->s->ops->close(f->s);
-    kg_arena_release(&f->a);
-    char p[256];
-    const char *files[] = {"kamgar.db", "kamgar.db-wal", "kamgar.db-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(p, sizeof(p), "%s/%s", f->dir, files[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
+    fx_close(f->s, &f->a, f->dir, f->path);
     free(f);
     return 0;
 }

@@ -9,103 +9,26 @@
  * Each test opens a fresh database in its own temporary directory with two orgs (A with an
  * admin, an organizer and a viewer; B with its own admin). Must not depend on test order.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include <cmocka.h>
+#include "fixture.h"
 
 #include "store/store.h"
 #include "store/store_learning.h"
 
-#define OK(x)     assert_int_equal((x), KG_OK)
-#define ERR(x, e) assert_int_equal((x), (e))
-
-#define NO_ID "00000000-0000-4000-8000-000000000000"
-
-struct fx {
-    char dir[64], path[128];
-    struct kg_store *s;
-    struct kg_arena a;
-    char admin[KG_ID_LEN + 1], organizer[KG_ID_LEN + 1], viewer[KG_ID_LEN + 1],
-        badmin[KG_ID_LEN + 1];
-    char org_a[KG_ID_LEN + 1], org_b[KG_ID_LEN + 1];
-    struct kg_actor a_admin, a_org, a_view, b_admin;
-};
-
-static void mkuser(struct fx *f, const char *email, char out[KG_ID_LEN + 1])
-{
-    struct kg_user u = {.email = email, .display_name = email};
-    struct kg_user got;
-    OK(f->s->ops->user_create(f->s, &u, "$argon2id$fake", &f->a, &got));
-    snprintf(out, KG_ID_LEN + 1, "%s", got.id);
-}
-
-static void mkorg(struct fx *f, const char *slug, const char *admin_id, char out[KG_ID_LEN + 1])
-{
-    struct kg_actor who = {.user_id = admin_id, .instance_admin = true};
-    struct kg_org o = {.slug = slug, .name = slug, .kind = "union", .country = "PK"};
-    struct kg_org got;
-    OK(f->s->ops->org_create(f->s, &who, &o, &f->a, &got, NULL));
-    snprintf(out, KG_ID_LEN + 1, "%s", got.id);
-}
-
-static struct kg_actor actor(const char *user, const char *org, enum kg_role role)
-{
-    struct kg_actor who = {.user_id = user, .org_id = org, .role = role};
-    return who;
-}
-
 static int setup(void **state)
 {
-    struct fx *f = calloc(1, sizeof(*f));
-    char err[256];
-    struct kg_membership m;
-    snprintf(f->dir, sizeof(f->dir), "/tmp/kg_learning_XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof(f->path), "%s/kamgar.db", f->dir);
-    kg_arena_init(&f->a, 0);
-    OK(kg_store_sqlite_open(f->path, true, &f->s, err, sizeof(err)));
-    mkuser(f, "admin@a.example", f->admin);
-    mkuser(f, "organizer@a.example", f->organizer);
-    mkuser(f, "viewer@a.example", f->viewer);
-    mkuser(f, "admin@b.example", f->badmin);
-    mkorg(f, "union-a", f->admin, f->org_a);
-    mkorg(f, "union-b", f->badmin, f->org_b);
-    f->a_admin = actor(f->admin, f->org_a, KG_ROLE_ADMIN);
-    f->a_org = actor(f->organizer, f->org_a, KG_ROLE_ORGANIZER);
-    f->a_view = actor(f->viewer, f->org_a, KG_ROLE_VIEWER);
-    f->b_admin = actor(f->badmin, f->org_b, KG_ROLE_ADMIN);
-    OK(f->s->ops->member_put(f->s, &f->a_admin, f->organizer, KG_ROLE_ORGANIZER, &f->a, &m));
-    OK(f->s->ops->member_put(f->s, &f->a_admin, f->viewer, KG_ROLE_VIEWER, &f->a, &m));
-    *state = f;
+    *state = fx_world_new("learning");
     return 0;
 }
 
 static int teardown(void **state)
 {
-    struct fx *f = *state;
-    static const char *const suffixes[] = {"", "-wal", "-shm"};
-    char p[512];
-    if (f->s)
-        f->s->ops->close(f->s);
-    kg_arena_release(&f->a);
-    for (size_t i = 0; i < 3; i++)
-        if (snprintf(p, sizeof(p), "%s%s", f->path, suffixes[i]) < (int)sizeof(p))
-            unlink(p);
-    rmdir(f->dir);
-    free(f);
+    fx_world_free(*state);
     return 0;
 }
 
 #define L(f) ((f)->s->ops->learning)
 
-static const char *mkevent(struct fx *f, const struct kg_actor *who, int64_t capacity)
+static const char *mkevent(struct fx_world *f, const struct kg_actor *who, int64_t capacity)
 {
     struct kg_event in = {.kind = "training",
                           .title = "Fundamentals",
@@ -121,7 +44,7 @@ static const char *mkevent(struct fx *f, const struct kg_actor *who, int64_t cap
     return out.id;
 }
 
-static enum kg_err mksession(struct fx *f, const char *event, const char *s, const char *e,
+static enum kg_err mksession(struct fx_world *f, const char *event, const char *s, const char *e,
                              const char **id, struct kg_lerr *le)
 {
     struct kg_event_session in = {
@@ -134,7 +57,7 @@ static enum kg_err mksession(struct fx *f, const char *event, const char *s, con
     return err;
 }
 
-static const char *mkpart(struct fx *f, const struct kg_actor *who, const char *name,
+static const char *mkpart(struct fx_world *f, const struct kg_actor *who, const char *name,
                           const char *city)
 {
     struct kg_participant in = {
@@ -146,7 +69,7 @@ static const char *mkpart(struct fx *f, const struct kg_actor *who, const char *
     return out.id;
 }
 
-static enum kg_err reg(struct fx *f, const char *event, const char *pid, const char *status,
+static enum kg_err reg(struct fx_world *f, const char *event, const char *pid, const char *status,
                        const char **att, size_t n, struct kg_lerr *le)
 {
     struct kg_registration in = {.event_id = event,
@@ -161,7 +84,7 @@ static enum kg_err reg(struct fx *f, const char *event, const char *pid, const c
 
 static void test_roles_and_tenancy(void **state)
 {
-    struct fx *f = *state;
+    struct fx_world *f = *state;
     struct kg_event in = {.kind = "seminar",
                           .title = "x",
                           .starts_at = "2026-01-01T00:00:00Z",
@@ -192,7 +115,7 @@ static void test_roles_and_tenancy(void **state)
 
 static void test_sessions_and_attendance(void **state)
 {
-    struct fx *f = *state;
+    struct fx_world *f = *state;
     struct kg_lerr le = {0};
     const char *ev = mkevent(f, &f->a_org, 2), *s1, *s2;
     OK(mksession(f, ev, "2026-03-01T04:00:00Z", "2026-03-01T06:00:00Z", &s1, &le));
@@ -244,7 +167,7 @@ static void test_sessions_and_attendance(void **state)
 
 static void test_plans_checkins_progress(void **state)
 {
-    struct fx *f = *state;
+    struct fx_world *f = *state;
     struct kg_lerr le = {0};
     const char *ev = mkevent(f, &f->a_org, -1), *s1;
     OK(mksession(f, ev, "2026-03-01T04:00:00Z", "2026-03-01T06:00:00Z", &s1, &le));

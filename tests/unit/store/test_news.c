@@ -8,103 +8,26 @@
  * Each test opens a fresh database in its own temporary directory with two orgs (A with an
  * admin, an organizer and a viewer; B with its own admin). Must not depend on test order.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include <cmocka.h>
+#include "fixture.h"
 
 #include "domain/news_rules.h"
 #include "store/store.h"
 #include "store/store_news.h"
 
-#define OK(x)     assert_int_equal((x), KG_OK)
-#define ERR(x, e) assert_int_equal((x), (e))
-
-#define NO_ID "00000000-0000-4000-8000-000000000000"
-
-struct fx {
-    char dir[64], path[128];
-    struct kg_store *s;
-    struct kg_arena a;
-    char admin[KG_ID_LEN + 1], organizer[KG_ID_LEN + 1], viewer[KG_ID_LEN + 1],
-        badmin[KG_ID_LEN + 1];
-    char org_a[KG_ID_LEN + 1], org_b[KG_ID_LEN + 1];
-    struct kg_actor a_admin, a_org, a_view, b_admin;
-};
-
-static void mkuser(struct fx *f, const char *email, char out[KG_ID_LEN + 1])
-{
-    struct kg_user u = {.email = email, .display_name = email};
-    struct kg_user got;
-    OK(f->s->ops->user_create(f->s, &u, "$argon2id$fake", &f->a, &got));
-    snprintf(out, KG_ID_LEN + 1, "%s", got.id);
-}
-
-static void mkorg(struct fx *f, const char *slug, const char *admin_id, char out[KG_ID_LEN + 1])
-{
-    struct kg_actor who = {.user_id = admin_id, .instance_admin = true};
-    struct kg_org o = {.slug = slug, .name = slug, .kind = "union", .country = "PK"};
-    struct kg_org got;
-    OK(f->s->ops->org_create(f->s, &who, &o, &f->a, &got, NULL));
-    snprintf(out, KG_ID_LEN + 1, "%s", got.id);
-}
-
-static struct kg_actor actor(const char *user, const char *org, enum kg_role role)
-{
-    struct kg_actor who = {.user_id = user, .org_id = org, .role = role};
-    return who;
-}
-
 static int setup(void **state)
 {
-    struct fx *f = calloc(1, sizeof(*f));
-    char err[256];
-    struct kg_membership m;
-    snprintf(f->dir, sizeof(f->dir), "/tmp/kg_news_XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof(f->path), "%s/kamgar.db", f->dir);
-    kg_arena_init(&f->a, 0);
-    OK(kg_store_sqlite_open(f->path, true, &f->s, err, sizeof(err)));
-    mkuser(f, "admin@a.example", f->admin);
-    mkuser(f, "organizer@a.example", f->organizer);
-    mkuser(f, "viewer@a.example", f->viewer);
-    mkuser(f, "admin@b.example", f->badmin);
-    mkorg(f, "union-a", f->admin, f->org_a);
-    mkorg(f, "union-b", f->badmin, f->org_b);
-    f->a_admin = actor(f->admin, f->org_a, KG_ROLE_ADMIN);
-    f->a_org = actor(f->organizer, f->org_a, KG_ROLE_ORGANIZER);
-    f->a_view = actor(f->viewer, f->org_a, KG_ROLE_VIEWER);
-    f->b_admin = actor(f->badmin, f->org_b, KG_ROLE_ADMIN);
-    OK(f->s->ops->member_put(f->s, &f->a_admin, f->organizer, KG_ROLE_ORGANIZER, &f->a, &m));
-    OK(f->s->ops->member_put(f->s, &f->a_admin, f->viewer, KG_ROLE_VIEWER, &f->a, &m));
-    *state = f;
+    *state = fx_world_new("news");
     return 0;
 }
 
 static int teardown(void **state)
 {
-    struct fx *f = *state;
-    static const char *const suffixes[] = {"", "-wal", "-shm"};
-    char p[512];
-    if (f->s)
-        f->s->ops->close(f->s);
-    kg_arena_release(&f->a);
-    for (size_t i = 0; i < 3; i++)
-        if (snprintf(p, sizeof(p), "%s%s", f->path, suffixes[i]) < (int)sizeof(p))
-            unlink(p);
-    rmdir(f->dir);
-    free(f);
+    fx_world_free(*state);
     return 0;
 }
 
 /* An article of who's org; returns its id (in f->a). */
-static const char *mkart(struct fx *f, const struct kg_actor *who, const char *slug,
+static const char *mkart(struct fx_world *f, const struct kg_actor *who, const char *slug,
                          const char *title, const char *summary, const char *body,
                          const char *status)
 {
@@ -118,7 +41,7 @@ static const char *mkart(struct fx *f, const struct kg_actor *who, const char *s
     return out.id;
 }
 
-static size_t search(struct fx *f, const char *org, const char *q, const char *tag,
+static size_t search(struct fx_world *f, const char *org, const char *q, const char *tag,
                      const char *region, struct kg_page *pg, struct kg_news_hit **hits)
 {
     const char *match = NULL;
@@ -130,7 +53,7 @@ static size_t search(struct fx *f, const char *org, const char *q, const char *t
     return n;
 }
 
-static size_t count(struct fx *f, const char *q)
+static size_t count(struct fx_world *f, const char *q)
 {
     struct kg_page pg = {.page = 1, .per_page = 10};
     struct kg_news_hit *h;
@@ -140,7 +63,7 @@ static size_t count(struct fx *f, const char *q)
 
 static void test_crud_and_roles(void **state)
 {
-    struct fx *f = *state;
+    struct fx_world *f = *state;
     struct kg_article in = {.slug = "strike-day",
                             .title = "Strike day <b>",
                             .summary = "Workers stop",
@@ -205,7 +128,7 @@ static void test_crud_and_roles(void **state)
 
 static void test_tenancy_and_slugs(void **state)
 {
-    struct fx *f = *state;
+    struct fx_world *f = *state;
     const char *id = mkart(f, &f->a_org, "pay-rise", "Pay rise", NULL, "text", "draft");
     struct kg_article got;
     struct kg_conflict cf;
@@ -246,7 +169,7 @@ static void test_tenancy_and_slugs(void **state)
 
 static void test_public_only_published(void **state)
 {
-    struct fx *f = *state;
+    struct fx_world *f = *state;
     const char *id = mkart(f, &f->a_org, "secret-plan", "Secret plan", "organising drive",
                            "The organising drive starts Monday", "draft");
     struct kg_article got;
@@ -287,7 +210,7 @@ static void test_public_only_published(void **state)
 
 static void test_ranking_and_highlight(void **state)
 {
-    struct fx *f = *state;
+    struct fx_world *f = *state;
     mkart(f, &f->a_org, "body-only", "Weekly notes", "Other things", "a wage is mentioned here",
           "published");
     mkart(f, &f->a_org, "title-hit", "Minimum wage victory", "The minimum wage rises <now>", "text",
@@ -317,7 +240,7 @@ static void test_ranking_and_highlight(void **state)
 
 static void test_scripts_whole_words(void **state)
 {
-    struct fx *f = *state;
+    struct fx_world *f = *state;
     mkart(f, &f->a_org, "hindi", "मज़दूरों की हड़ताल", "फ़ैक्ट्री के मज़दूर हड़ताल पर हैं", "", "published");
     mkart(f, &f->a_org, "urdu", "مزدوروں کی ہڑتال", "کارخانے کے مزدور ہڑتال پر ہیں", "",
           "published");
@@ -344,7 +267,7 @@ static void test_scripts_whole_words(void **state)
 
 static void test_filters_and_paging(void **state)
 {
-    struct fx *f = *state;
+    struct fx_world *f = *state;
     char slug[32], title[64];
     for (int i = 0; i < 25; i++) {
         snprintf(slug, sizeof(slug), "item-%02d", i);
@@ -388,7 +311,7 @@ static void test_filters_and_paging(void **state)
 
 static void test_match_builder(void **state)
 {
-    struct fx *f = *state;
+    struct fx_world *f = *state;
     const char *m;
     OK(kg_news_match(&f->a, "  ", 2, &m));
     assert_null(m);

@@ -10,27 +10,14 @@
  * dataset (build_dataset). The ledger tests edit and delete rows behind the store's back
  * through a separate sqlite3 connection. Must not depend on test order or on the network.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
+#include "fixture.h"
 
-#include <cmocka.h>
 #include <sodium.h>
 #include <sqlite3.h>
 
 #include "domain/chart.h"
 #include "store/store.h"
 #include "util/str.h"
-
-#define OK(x)     assert_int_equal((x), KG_OK)
-#define ERR(x, e) assert_int_equal((x), (e))
-
-#define NO_ID "00000000-0000-4000-8000-000000000000"
 
 /* The hand-made dataset of build_dataset (comments there give every value). */
 struct ds {
@@ -42,7 +29,7 @@ struct ds {
 };
 
 struct fx {
-    char dir[64], path[128];
+    char dir[FX_DIR_LEN], path[FX_PATH_LEN];
     struct kg_store *s;
     struct kg_arena a;
     char admin[KG_ID_LEN + 1], organizer[KG_ID_LEN + 1], act[KG_ID_LEN + 1], act2[KG_ID_LEN + 1],
@@ -55,78 +42,36 @@ struct fx {
 /* ------------------------------------------------------------------------------------ */
 /* fixture                                                                              */
 
-static void mkuser(struct fx *f, const char *email, char out[KG_ID_LEN + 1])
-{
-    struct kg_user u = {.email = email, .display_name = email};
-    struct kg_user got;
-    OK(f->s->ops->user_create(f->s, &u, "$argon2id$fake", &f->a, &got));
-    snprintf(out, KG_ID_LEN + 1, "%s", got.id);
-}
-
-static void mkorg(struct fx *f, const char *slug, const char *admin_id, char out[KG_ID_LEN + 1])
-{
-    struct kg_actor who = {.user_id = admin_id, .instance_admin = true};
-    struct kg_org o = {.slug = slug, .name = slug, .kind = "union", .country = "BD"};
-    struct kg_org got;
-    OK(f->s->ops->org_create(f->s, &who, &o, &f->a, &got, NULL));
-    snprintf(out, KG_ID_LEN + 1, "%s", got.id);
-}
-
-static struct kg_actor actor(const char *user, const char *org, enum kg_role role)
-{
-    struct kg_actor who = {.user_id = user, .org_id = org, .role = role};
-    return who;
-}
-
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof(*f));
-    char err[256];
-    struct kg_membership m;
-    snprintf(f->dir, sizeof(f->dir), "/tmp/kg_organizing_XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof(f->path), "%s/kamgar.db", f->dir);
-    kg_arena_init(&f->a, 0);
-    OK(kg_store_sqlite_open(f->path, true, &f->s, err, sizeof(err)));
-    mkuser(f, "admin@a.example", f->admin);
-    mkuser(f, "organizer@a.example", f->organizer);
-    mkuser(f, "act@a.example", f->act);
-    mkuser(f, "act2@a.example", f->act2);
-    mkuser(f, "viewer@a.example", f->viewer);
-    mkuser(f, "admin@b.example", f->badmin);
-    mkorg(f, "union-a", f->admin, f->org_a);
-    mkorg(f, "union-b", f->badmin, f->org_b);
-    f->a_admin = actor(f->admin, f->org_a, KG_ROLE_ADMIN);
-    f->a_org = actor(f->organizer, f->org_a, KG_ROLE_ORGANIZER);
-    f->a_act = actor(f->act, f->org_a, KG_ROLE_ACTIVIST);
-    f->a_act2 = actor(f->act2, f->org_a, KG_ROLE_ACTIVIST);
-    f->a_view = actor(f->viewer, f->org_a, KG_ROLE_VIEWER);
-    f->b_admin = actor(f->badmin, f->org_b, KG_ROLE_ADMIN);
-    OK(f->s->ops->member_put(f->s, &f->a_admin, f->organizer, KG_ROLE_ORGANIZER, &f->a, &m));
-    OK(f->s->ops->member_put(f->s, &f->a_admin, f->act, KG_ROLE_ACTIVIST, &f->a, &m));
-    OK(f->s->ops->member_put(f->s, &f->a_admin, f->act2, KG_ROLE_ACTIVIST, &f->a, &m));
-    OK(f->s->ops->member_put(f->s, &f->a_admin, f->viewer, KG_ROLE_VIEWER, &f->a, &m));
+    fx_open("organizing", f->dir, f->path, &f->s, &f->a);
+    fx_user(f->s, &f->a, "admin@a.example", f->admin);
+    fx_user(f->s, &f->a, "organizer@a.example", f->organizer);
+    fx_user(f->s, &f->a, "act@a.example", f->act);
+    fx_user(f->s, &f->a, "act2@a.example", f->act2);
+    fx_user(f->s, &f->a, "viewer@a.example", f->viewer);
+    fx_user(f->s, &f->a, "admin@b.example", f->badmin);
+    fx_org(f->s, &f->a, "union-a", "union", "BD", f->admin, f->org_a);
+    fx_org(f->s, &f->a, "union-b", "union", "BD", f->badmin, f->org_b);
+    f->a_admin = fx_actor(f->admin, f->org_a, KG_ROLE_ADMIN);
+    f->a_org = fx_actor(f->organizer, f->org_a, KG_ROLE_ORGANIZER);
+    f->a_act = fx_actor(f->act, f->org_a, KG_ROLE_ACTIVIST);
+    f->a_act2 = fx_actor(f->act2, f->org_a, KG_ROLE_ACTIVIST);
+    f->a_view = fx_actor(f->viewer, f->org_a, KG_ROLE_VIEWER);
+    f->b_admin = fx_actor(f->badmin, f->org_b, KG_ROLE_ADMIN);
+    fx_member(f->s, &f->a, &f->a_admin, f->organizer, KG_ROLE_ORGANIZER);
+    fx_member(f->s, &f->a, &f->a_admin, f->act, KG_ROLE_ACTIVIST);
+    fx_member(f->s, &f->a, &f->a_admin, f->act2, KG_ROLE_ACTIVIST);
+    fx_member(f->s, &f->a, &f->a_admin, f->viewer, KG_ROLE_VIEWER);
     *state = f;
     return 0;
-}
-
-static void rm_db(const char *path)
-{
-    static const char *const suffixes[] = {"", "-wal", "-shm"};
-    char p[512];
-    for (size_t i = 0; i < 3; i++)
-        if (snprintf(p, sizeof(p), "%s%s", path, suffixes[i]) < (int)sizeof(p))
-            unlink(p);
 }
 
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    if (f->s)
-        f->s->ops->close(f->s);
-    kg_arena_release(&f->a);
-    rm_db(f->path);
-    rmdir(f->dir);
+    fx_close(f->s, &f->a, f->dir, f->path);
     free(f);
     return 0;
 }

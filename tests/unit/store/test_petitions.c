@@ -8,101 +8,24 @@
  * Each test opens a fresh database in its own temporary directory with two orgs (A with an
  * admin, an organizer and a viewer; B with its own admin). Must not depend on test order.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include <cmocka.h>
+#include "fixture.h"
 
 #include "store/store.h"
 
-#define OK(x)     assert_int_equal((x), KG_OK)
-#define ERR(x, e) assert_int_equal((x), (e))
-
-#define NO_ID "00000000-0000-4000-8000-000000000000"
-
-struct fx {
-    char dir[64], path[128];
-    struct kg_store *s;
-    struct kg_arena a;
-    char admin[KG_ID_LEN + 1], organizer[KG_ID_LEN + 1], viewer[KG_ID_LEN + 1],
-        badmin[KG_ID_LEN + 1];
-    char org_a[KG_ID_LEN + 1], org_b[KG_ID_LEN + 1];
-    struct kg_actor a_admin, a_org, a_view, b_admin;
-};
-
-static void mkuser(struct fx *f, const char *email, char out[KG_ID_LEN + 1])
-{
-    struct kg_user u = {.email = email, .display_name = email};
-    struct kg_user got;
-    OK(f->s->ops->user_create(f->s, &u, "$argon2id$fake", &f->a, &got));
-    snprintf(out, KG_ID_LEN + 1, "%s", got.id);
-}
-
-static void mkorg(struct fx *f, const char *slug, const char *admin_id, char out[KG_ID_LEN + 1])
-{
-    struct kg_actor who = {.user_id = admin_id, .instance_admin = true};
-    struct kg_org o = {.slug = slug, .name = slug, .kind = "union", .country = "PK"};
-    struct kg_org got;
-    OK(f->s->ops->org_create(f->s, &who, &o, &f->a, &got, NULL));
-    snprintf(out, KG_ID_LEN + 1, "%s", got.id);
-}
-
-static struct kg_actor actor(const char *user, const char *org, enum kg_role role)
-{
-    struct kg_actor who = {.user_id = user, .org_id = org, .role = role};
-    return who;
-}
-
 static int setup(void **state)
 {
-    struct fx *f = calloc(1, sizeof(*f));
-    char err[256];
-    struct kg_membership m;
-    snprintf(f->dir, sizeof(f->dir), "/tmp/kg_petitions_XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof(f->path), "%s/kamgar.db", f->dir);
-    kg_arena_init(&f->a, 0);
-    OK(kg_store_sqlite_open(f->path, true, &f->s, err, sizeof(err)));
-    mkuser(f, "admin@a.example", f->admin);
-    mkuser(f, "organizer@a.example", f->organizer);
-    mkuser(f, "viewer@a.example", f->viewer);
-    mkuser(f, "admin@b.example", f->badmin);
-    mkorg(f, "union-a", f->admin, f->org_a);
-    mkorg(f, "union-b", f->badmin, f->org_b);
-    f->a_admin = actor(f->admin, f->org_a, KG_ROLE_ADMIN);
-    f->a_org = actor(f->organizer, f->org_a, KG_ROLE_ORGANIZER);
-    f->a_view = actor(f->viewer, f->org_a, KG_ROLE_VIEWER);
-    f->b_admin = actor(f->badmin, f->org_b, KG_ROLE_ADMIN);
-    OK(f->s->ops->member_put(f->s, &f->a_admin, f->organizer, KG_ROLE_ORGANIZER, &f->a, &m));
-    OK(f->s->ops->member_put(f->s, &f->a_admin, f->viewer, KG_ROLE_VIEWER, &f->a, &m));
-    *state = f;
+    *state = fx_world_new("petitions");
     return 0;
 }
 
 static int teardown(void **state)
 {
-    struct fx *f = *state;
-    static const char *const suffixes[] = {"", "-wal", "-shm"};
-    char p[512];
-    if (f->s)
-        f->s->ops->close(f->s);
-    kg_arena_release(&f->a);
-    for (size_t i = 0; i < 3; i++)
-        if (snprintf(p, sizeof(p), "%s%s", f->path, suffixes[i]) < (int)sizeof(p))
-            unlink(p);
-    rmdir(f->dir);
-    free(f);
+    fx_world_free(*state);
     return 0;
 }
 
 /* A petition of who's org with this slug and status; returns its id (in f->a). */
-static const char *mkpetition(struct fx *f, const struct kg_actor *who, const char *slug,
+static const char *mkpetition(struct fx_world *f, const struct kg_actor *who, const char *slug,
                               const char *status)
 {
     struct kg_petition in = {.slug = slug,
@@ -134,14 +57,14 @@ static struct kg_signature sig(const char *name, const char *phone, const char *
     return g;
 }
 
-static int64_t count_of(struct fx *f, const char *id)
+static int64_t count_of(struct fx_world *f, const char *id)
 {
     struct kg_petition p;
     OK(f->s->ops->petition_get(f->s, &f->a_admin, id, &f->a, &p));
     return p.signature_count;
 }
 
-static int64_t people_count(struct fx *f, const struct kg_actor *who)
+static int64_t people_count(struct fx_world *f, const struct kg_actor *who)
 {
     struct kg_person_filter flt = {0};
     struct kg_page pg = {.page = 1, .per_page = 200};
@@ -153,7 +76,7 @@ static int64_t people_count(struct fx *f, const struct kg_actor *who)
 
 static void test_crud_and_roles(void **state)
 {
-    struct fx *f = *state;
+    struct fx_world *f = *state;
     struct kg_petition in = {.slug = "stop-shifts", .title = "T", .goal = 5}, out, got;
     struct kg_conflict cf = {0};
     bool created = false;
@@ -208,7 +131,7 @@ static void test_crud_and_roles(void **state)
 
 static void test_tenancy(void **state)
 {
-    struct fx *f = *state;
+    struct fx_world *f = *state;
     const char *id = mkpetition(f, &f->a_admin, "acme-petition", "open");
     struct kg_petition got, out;
     struct kg_conflict cf = {0};
@@ -253,7 +176,7 @@ static void test_tenancy(void **state)
 
 static void test_slug_unique_across_orgs(void **state)
 {
-    struct fx *f = *state;
+    struct fx_world *f = *state;
     const char *id = mkpetition(f, &f->a_admin, "living-wage", "draft");
     struct kg_petition in = {.slug = "living-wage", .title = "Mine", .goal = 3}, out;
     struct kg_conflict cf = {0};
@@ -279,7 +202,7 @@ static void test_slug_unique_across_orgs(void **state)
 
 static void test_public_and_drafts(void **state)
 {
-    struct fx *f = *state;
+    struct fx_world *f = *state;
     const char *id = mkpetition(f, &f->a_admin, "draft-one", "draft");
     struct kg_petition p, out;
     struct kg_conflict cf = {0};
@@ -316,7 +239,7 @@ static void test_public_and_drafts(void **state)
 
 static void test_duplicates_counted_once(void **state)
 {
-    struct fx *f = *state;
+    struct fx_world *f = *state;
     const char *id = mkpetition(f, &f->a_admin, "once-only", "open");
     const char *id2 = mkpetition(f, &f->a_admin, "another-one", "open");
     struct kg_signature g = sig("Amna", "+923001234567", "amna@example.org", false), out, first;
@@ -368,7 +291,7 @@ static void test_duplicates_counted_once(void **state)
 
 static void test_consent_creates_or_links_person(void **state)
 {
-    struct fx *f = *state;
+    struct fx_world *f = *state;
     const char *id = mkpetition(f, &f->a_admin, "with-consent", "open");
     const char *id2 = mkpetition(f, &f->a_admin, "second-petition", "open");
     bool dup;
@@ -431,7 +354,7 @@ static enum kg_err collect(void *ctx, const struct kg_signature *g)
 
 static void test_signature_reads_admin_only(void **state)
 {
-    struct fx *f = *state;
+    struct fx_world *f = *state;
     const char *id = mkpetition(f, &f->a_admin, "reads", "open");
     bool dup;
     char name[32], phone[32];

@@ -8,16 +8,7 @@
  * Each test opens a fresh database with two orgs (A: admin, organizer, viewer; B: admin).
  * Must not depend on test order.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include <cmocka.h>
+#include "fixture.h"
 
 #include <sqlite3.h>
 
@@ -25,90 +16,22 @@
 #include "store/store.h"
 #include "store/store_projects.h"
 
-#define OK(x)     assert_int_equal((x), KG_OK)
-#define ERR(x, e) assert_int_equal((x), (e))
-
-#define NO_ID "00000000-0000-4000-8000-000000000000"
-
-struct fx {
-    char dir[64], path[128];
-    struct kg_store *s;
-    const struct kg_store_projects_ops *p;
-    struct kg_arena a;
-    char admin[KG_ID_LEN + 1], organizer[KG_ID_LEN + 1], viewer[KG_ID_LEN + 1],
-        badmin[KG_ID_LEN + 1];
-    char org_a[KG_ID_LEN + 1], org_b[KG_ID_LEN + 1];
-    struct kg_actor a_admin, a_org, a_view, b_admin;
-};
-
-static void mkuser(struct fx *f, const char *email, char out[KG_ID_LEN + 1])
-{
-    struct kg_user u = {.email = email, .display_name = email};
-    struct kg_user got;
-    OK(f->s->ops->user_create(f->s, &u, "$argon2id$fake", &f->a, &got));
-    snprintf(out, KG_ID_LEN + 1, "%s", got.id);
-}
-
-static void mkorg(struct fx *f, const char *slug, const char *admin_id, char out[KG_ID_LEN + 1])
-{
-    struct kg_actor who = {.user_id = admin_id, .instance_admin = true};
-    struct kg_org o = {.slug = slug, .name = slug, .kind = "union", .country = "PK"};
-    struct kg_org got;
-    OK(f->s->ops->org_create(f->s, &who, &o, &f->a, &got, NULL));
-    snprintf(out, KG_ID_LEN + 1, "%s", got.id);
-}
-
-static struct kg_actor actor(const char *user, const char *org, enum kg_role role)
-{
-    struct kg_actor who = {.user_id = user, .org_id = org, .role = role};
-    return who;
-}
+#define P(f) ((f)->s->ops->projects)
 
 static int setup(void **state)
 {
-    struct fx *f = calloc(1, sizeof(*f));
-    char err[256];
-    struct kg_membership m;
-    snprintf(f->dir, sizeof(f->dir), "/tmp/kg_projects_XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof(f->path), "%s/kamgar.db", f->dir);
-    kg_arena_init(&f->a, 0);
-    OK(kg_store_sqlite_open(f->path, true, &f->s, err, sizeof(err)));
-    f->p = f->s->ops->projects;
-    mkuser(f, "admin@a.example", f->admin);
-    mkuser(f, "organizer@a.example", f->organizer);
-    mkuser(f, "viewer@a.example", f->viewer);
-    mkuser(f, "admin@b.example", f->badmin);
-    mkorg(f, "union-a", f->admin, f->org_a);
-    mkorg(f, "union-b", f->badmin, f->org_b);
-    f->a_admin = actor(f->admin, f->org_a, KG_ROLE_ADMIN);
-    f->a_org = actor(f->organizer, f->org_a, KG_ROLE_ORGANIZER);
-    f->a_view = actor(f->viewer, f->org_a, KG_ROLE_VIEWER);
-    f->b_admin = actor(f->badmin, f->org_b, KG_ROLE_ADMIN);
-    OK(f->s->ops->member_put(f->s, &f->a_admin, f->organizer, KG_ROLE_ORGANIZER, &f->a, &m));
-    OK(f->s->ops->member_put(f->s, &f->a_admin, f->viewer, KG_ROLE_VIEWER, &f->a, &m));
-    *state = f;
+    *state = fx_world_new("projects");
     return 0;
 }
 
 static int teardown(void **state)
 {
-    struct fx *f = *state;
-    static const char *const suffixes[] = {"", "-wal", "-shm"};
-    char p[512];
-    if (f->s)
-        f->s->ops->close(f->s);
-    kg_arena_release(&f->a);
-    for (size_t i = 0; i < 3; i++)
-        if (snprintf(p, sizeof(p), "%s%s", f->path, suffixes[i]) < (int)sizeof(p))
-            unlink(p);
-    rmdir(f->dir);
-    free(f);
+    fx_world_free(*state);
     return 0;
 }
 
 /* Runs SQL on the database file directly (the trainings area's rows). */
-static void exec_sql(struct fx *f, const char *sql)
+static void exec_sql(struct fx_world *f, const char *sql)
 {
     sqlite3 *db = NULL;
     char *err = NULL;
@@ -122,12 +45,12 @@ static void exec_sql(struct fx *f, const char *sql)
     assert_int_equal(rc, SQLITE_OK);
 }
 
-static const char *mkproject(struct fx *f, const struct kg_actor *who, const char *title)
+static const char *mkproject(struct fx_world *f, const struct kg_actor *who, const char *title)
 {
     struct kg_project in = {.title = title, .status = "active"}, out;
     struct kg_conflict cf = {0};
     bool created = false;
-    OK(f->p->project_create(f->s, who, &in, &f->a, &out, &created, &cf));
+    OK(P(f)->project_create(f->s, who, &in, &f->a, &out, &created, &cf));
     assert_true(created);
     return out.id;
 }
@@ -215,7 +138,7 @@ static void test_validate(void **state)
 
 static void test_crud_roles_tenancy(void **state)
 {
-    struct fx *f = *state;
+    struct fx_world *f = *state;
     struct kg_conflict cf = {0};
     const char *sdg[] = {"8.7", "8.8"};
     struct kg_project_partner partners[] = {{.name = "ILO", .kind = "ilo"},
@@ -229,49 +152,49 @@ static void test_crud_roles_tenancy(void **state)
                             .n_partners = 2},
                       out, got;
     bool created = false;
-    ERR(f->p->project_create(f->s, &f->a_view, &in, &f->a, &out, &created, &cf), KG_EFORBIDDEN);
-    OK(f->p->project_create(f->s, &f->a_org, &in, &f->a, &out, &created, &cf));
+    ERR(P(f)->project_create(f->s, &f->a_view, &in, &f->a, &out, &created, &cf), KG_EFORBIDDEN);
+    OK(P(f)->project_create(f->s, &f->a_org, &in, &f->a, &out, &created, &cf));
     assert_true(created);
     assert_int_equal(out.n_partners, 2);
     assert_string_equal(out.partners[1].name, "union-b"); /* the org's name */
     assert_string_equal(out.partners[1].org_id, f->org_b);
     assert_null(out.partners[0].org_id);
     assert_int_equal(out.sdg_targets.n, 2);
-    OK(f->p->project_get(f->s, &f->a_view, out.id, &f->a, &got));
+    OK(P(f)->project_get(f->s, &f->a_view, out.id, &f->a, &got));
     assert_string_equal(got.title, in.title);
     /* The partner org reaches nothing. */
-    ERR(f->p->project_get(f->s, &f->b_admin, out.id, &f->a, &got), KG_ENOTFOUND);
+    ERR(P(f)->project_get(f->s, &f->b_admin, out.id, &f->a, &got), KG_ENOTFOUND);
     struct kg_project upd = {.id = out.id, .title = "mine"};
-    ERR(f->p->project_update(f->s, &f->b_admin, &upd, KG_PJ_TITLE, &f->a, &got, &cf), KG_ENOTFOUND);
-    ERR(f->p->project_delete(f->s, &f->b_admin, out.id), KG_ENOTFOUND);
+    ERR(P(f)->project_update(f->s, &f->b_admin, &upd, KG_PJ_TITLE, &f->a, &got, &cf), KG_ENOTFOUND);
+    ERR(P(f)->project_delete(f->s, &f->b_admin, out.id), KG_ENOTFOUND);
     struct kg_project *v;
     size_t n;
     struct kg_page pg = {.page = 1, .per_page = 50};
-    OK(f->p->project_list(f->s, &f->b_admin, &f->a, &pg, &v, &n));
+    OK(P(f)->project_list(f->s, &f->b_admin, &f->a, &pg, &v, &n));
     assert_int_equal(n, 0);
     /* A client id held by another org is a conflict. */
     struct kg_project steal = {.id = out.id, .title = "steal"};
-    ERR(f->p->project_create(f->s, &f->b_admin, &steal, &f->a, &got, &created, &cf), KG_ECONFLICT);
+    ERR(P(f)->project_create(f->s, &f->b_admin, &steal, &f->a, &got, &created, &cf), KG_ECONFLICT);
     /* The org itself is not its own partner; a missing org is refused. */
     struct kg_project_partner self = {.org_id = f->org_a, .kind = "union"};
     struct kg_project bad = {.id = out.id, .partners = &self, .n_partners = 1};
-    ERR(f->p->project_update(f->s, &f->a_org, &bad, KG_PJ_PARTNERS, &f->a, &got, &cf), KG_EINVAL);
+    ERR(P(f)->project_update(f->s, &f->a_org, &bad, KG_PJ_PARTNERS, &f->a, &got, &cf), KG_EINVAL);
     assert_string_equal(cf.field, "partners.org_id");
     /* An end before the stored start; nothing changes. */
     struct kg_project early = {.id = out.id, .ends_on = "2025-01-01"};
-    ERR(f->p->project_update(f->s, &f->a_org, &early, KG_PJ_ENDS_ON, &f->a, &got, &cf), KG_EINVAL);
-    OK(f->p->project_get(f->s, &f->a_view, out.id, &f->a, &got));
+    ERR(P(f)->project_update(f->s, &f->a_org, &early, KG_PJ_ENDS_ON, &f->a, &got, &cf), KG_EINVAL);
+    OK(P(f)->project_get(f->s, &f->a_view, out.id, &f->a, &got));
     assert_string_equal(got.ends_on, "2027-12-31");
     assert_int_equal(got.n_partners, 2);
     /* Deleting: admins only. */
-    ERR(f->p->project_delete(f->s, &f->a_org, out.id), KG_EFORBIDDEN);
-    OK(f->p->project_delete(f->s, &f->a_admin, out.id));
-    ERR(f->p->project_get(f->s, &f->a_view, out.id, &f->a, &got), KG_ENOTFOUND);
+    ERR(P(f)->project_delete(f->s, &f->a_org, out.id), KG_EFORBIDDEN);
+    OK(P(f)->project_delete(f->s, &f->a_admin, out.id));
+    ERR(P(f)->project_get(f->s, &f->a_view, out.id, &f->a, &got), KG_ENOTFOUND);
 }
 
 static void test_links_checked(void **state)
 {
-    struct fx *f = *state;
+    struct fx_world *f = *state;
     struct kg_conflict cf = {0};
     struct kg_project got;
     const char *pid = mkproject(f, &f->a_org, "Links");
@@ -282,32 +205,32 @@ static void test_links_checked(void **state)
     OK(f->s->ops->petition_create(f->s, &f->b_admin, &pin, &f->a, &pout, &created, &cf));
     const char *ids[] = {pout.id};
     struct kg_project in = {.id = pid, .petition_ids = {ids, 1}};
-    ERR(f->p->project_update(f->s, &f->a_org, &in, KG_PJ_PETITION_IDS, &f->a, &got, &cf),
+    ERR(P(f)->project_update(f->s, &f->a_org, &in, KG_PJ_PETITION_IDS, &f->a, &got, &cf),
         KG_EINVAL);
     assert_string_equal(cf.field, "petition_ids");
     const char *none[] = {NO_ID};
     struct kg_project in2 = {.id = pid, .campaign_ids = {none, 1}};
-    ERR(f->p->project_update(f->s, &f->a_org, &in2, KG_PJ_CAMPAIGN_IDS, &f->a, &got, &cf),
+    ERR(P(f)->project_update(f->s, &f->a_org, &in2, KG_PJ_CAMPAIGN_IDS, &f->a, &got, &cf),
         KG_EINVAL);
     assert_string_equal(cf.field, "campaign_ids");
     struct kg_project in3 = {.id = pid, .event_ids = {none, 1}};
-    ERR(f->p->project_update(f->s, &f->a_org, &in3, KG_PJ_EVENT_IDS, &f->a, &got, &cf), KG_EINVAL);
+    ERR(P(f)->project_update(f->s, &f->a_org, &in3, KG_PJ_EVENT_IDS, &f->a, &got, &cf), KG_EINVAL);
     assert_string_equal(cf.field, "event_ids");
     /* The org's own petition links, and a deleted petition drops out of the record. */
     struct kg_petition own = {.slug = "a-petition", .title = "A", .goal = 10, .status = "draft"};
     OK(f->s->ops->petition_create(f->s, &f->a_org, &own, &f->a, &pout, &created, &cf));
     const char *mine[] = {pout.id};
     struct kg_project in4 = {.id = pid, .petition_ids = {mine, 1}};
-    OK(f->p->project_update(f->s, &f->a_org, &in4, KG_PJ_PETITION_IDS, &f->a, &got, &cf));
+    OK(P(f)->project_update(f->s, &f->a_org, &in4, KG_PJ_PETITION_IDS, &f->a, &got, &cf));
     assert_int_equal(got.petition_ids.n, 1);
     OK(f->s->ops->petition_delete(f->s, &f->a_org, pout.id));
-    OK(f->p->project_get(f->s, &f->a_view, pid, &f->a, &got));
+    OK(P(f)->project_get(f->s, &f->a_view, pid, &f->a, &got));
     assert_int_equal(got.petition_ids.n, 0);
 }
 
 static void test_indicator_history(void **state)
 {
-    struct fx *f = *state;
+    struct fx_world *f = *state;
     struct kg_conflict cf = {0};
     bool created;
     const char *pid = mkproject(f, &f->a_org, "Indicators");
@@ -320,13 +243,13 @@ static void test_indicator_history(void **state)
                               .has_actual = true,
                               .actual_on = "2026-01-31"},
                         out;
-    OK(f->p->indicator_create(f->s, &f->a_org, pid, &in, &f->a, &out, &created, &cf));
+    OK(P(f)->indicator_create(f->s, &f->a_org, pid, &in, &f->a, &out, &created, &cf));
     assert_true(out.has_actual);
     assert_true(out.actual == 20);
     struct kg_indicator_actual v1 = {.value = 60, .on = "2026-06-30"};
     struct kg_indicator_actual v0 = {.value = 40, .on = "2026-03-31", .note = "late entry"};
-    OK(f->p->actual_add(f->s, &f->a_org, pid, out.id, &v1, &f->a, &out));
-    OK(f->p->actual_add(f->s, &f->a_org, pid, out.id, &v0, &f->a, &out));
+    OK(P(f)->actual_add(f->s, &f->a_org, pid, out.id, &v1, &f->a, &out));
+    OK(P(f)->actual_add(f->s, &f->a_org, pid, out.id, &v0, &f->a, &out));
     assert_true(out.actual == 60); /* the latest date wins, not the latest entry */
     assert_string_equal(out.actual_on, "2026-06-30");
     double pct;
@@ -334,34 +257,34 @@ static void test_indicator_history(void **state)
     assert_true(pct == 50.0);
     struct kg_indicator_actual *h;
     size_t n;
-    OK(f->p->actual_list(f->s, &f->a_view, pid, out.id, &f->a, &h, &n));
+    OK(P(f)->actual_list(f->s, &f->a_view, pid, out.id, &f->a, &h, &n));
     assert_int_equal(n, 3);
     assert_true(h[0].value == 60 && h[1].value == 40 && h[2].value == 20);
     assert_string_equal(h[1].note, "late entry");
     assert_string_equal(h[0].recorded_by, f->organizer);
     /* Viewers read but do not record; the other org reaches nothing. */
-    ERR(f->p->actual_add(f->s, &f->a_view, pid, out.id, &v1, &f->a, &out), KG_EFORBIDDEN);
-    ERR(f->p->actual_list(f->s, &f->b_admin, pid, out.id, &f->a, &h, &n), KG_ENOTFOUND);
-    ERR(f->p->indicator_delete(f->s, &f->b_admin, pid, out.id), KG_ENOTFOUND);
+    ERR(P(f)->actual_add(f->s, &f->a_view, pid, out.id, &v1, &f->a, &out), KG_EFORBIDDEN);
+    ERR(P(f)->actual_list(f->s, &f->b_admin, pid, out.id, &f->a, &h, &n), KG_ENOTFOUND);
+    ERR(P(f)->indicator_delete(f->s, &f->b_admin, pid, out.id), KG_ENOTFOUND);
     /* An update may not touch the actual value. */
     struct kg_indicator upd = {.id = out.id, .actual = 1, .has_actual = true};
-    ERR(f->p->indicator_update(f->s, &f->a_org, pid, &upd, KG_IN_ACTUAL, &f->a, &out), KG_EINVAL);
+    ERR(P(f)->indicator_update(f->s, &f->a_org, pid, &upd, KG_IN_ACTUAL, &f->a, &out), KG_EINVAL);
     struct kg_indicator upd2 = {.id = out.id, .has_target = false};
-    OK(f->p->indicator_update(f->s, &f->a_org, pid, &upd2, KG_IN_TARGET, &f->a, &out));
+    OK(P(f)->indicator_update(f->s, &f->a_org, pid, &upd2, KG_IN_TARGET, &f->a, &out));
     assert_false(out.has_target);
     assert_false(kg_indicator_progress(&out, &pct));
     /* An indicator of another project of the org is not reached through this one. */
     const char *pid2 = mkproject(f, &f->a_org, "Other");
-    ERR(f->p->actual_list(f->s, &f->a_view, pid2, out.id, &f->a, &h, &n), KG_ENOTFOUND);
-    OK(f->p->indicator_delete(f->s, &f->a_org, pid, out.id));
+    ERR(P(f)->actual_list(f->s, &f->a_view, pid2, out.id, &f->a, &h, &n), KG_ENOTFOUND);
+    OK(P(f)->indicator_delete(f->s, &f->a_org, pid, out.id));
     struct kg_indicator *all;
-    OK(f->p->indicator_list(f->s, &f->a_view, pid, &f->a, &all, &n));
+    OK(P(f)->indicator_list(f->s, &f->a_view, pid, &f->a, &all, &n));
     assert_int_equal(n, 0);
 }
 
 static void test_meeting_task(void **state)
 {
-    struct fx *f = *state;
+    struct fx_world *f = *state;
     struct kg_conflict cf = {0};
     bool created;
     const char *pid = mkproject(f, &f->a_org, "Meetings");
@@ -372,7 +295,7 @@ static void test_meeting_task(void **state)
                                         .follow_up_due_on = "2026-06-01",
                                         .follow_up_assignee_id = f->viewer},
                                   out;
-    OK(f->p->meeting_create(f->s, &f->a_org, pid, &in, &f->a, &out, &created, &cf));
+    OK(P(f)->meeting_create(f->s, &f->a_org, pid, &in, &f->a, &out, &created, &cf));
     assert_non_null(out.task_id);
     struct kg_task t;
     OK(f->s->ops->task_get(f->s, &f->a_admin, out.task_id, &f->a, &t));
@@ -380,11 +303,11 @@ static void test_meeting_task(void **state)
     assert_string_equal(t.assignee_id, f->viewer);
     /* An assignee from another org: refused, and neither meeting nor task is stored. */
     in.follow_up_assignee_id = f->badmin;
-    ERR(f->p->meeting_create(f->s, &f->a_org, pid, &in, &f->a, &out, &created, &cf), KG_EINVAL);
+    ERR(P(f)->meeting_create(f->s, &f->a_org, pid, &in, &f->a, &out, &created, &cf), KG_EINVAL);
     assert_string_equal(cf.field, "follow_up.assignee_id");
     struct kg_stakeholder_meeting *v;
     size_t n;
-    OK(f->p->meeting_list(f->s, &f->a_view, pid, &f->a, &v, &n));
+    OK(P(f)->meeting_list(f->s, &f->a_view, pid, &f->a, &v, &n));
     assert_int_equal(n, 1);
     struct kg_task *tasks;
     struct kg_task_filter tf = {0};
@@ -393,18 +316,18 @@ static void test_meeting_task(void **state)
     assert_int_equal(n, 1);
     /* Edit, then delete: the task stays. */
     struct kg_stakeholder_meeting upd = {.id = v[0].id, .outcome = "Draft promised"};
-    OK(f->p->meeting_update(f->s, &f->a_org, pid, &upd, KG_MT_OUTCOME, &f->a, &out));
+    OK(P(f)->meeting_update(f->s, &f->a_org, pid, &upd, KG_MT_OUTCOME, &f->a, &out));
     assert_string_equal(out.outcome, "Draft promised");
     assert_string_equal(out.institution, "Ministry of Labour");
-    ERR(f->p->meeting_delete(f->s, &f->b_admin, pid, v[0].id), KG_ENOTFOUND);
-    OK(f->p->meeting_delete(f->s, &f->a_org, pid, v[0].id));
+    ERR(P(f)->meeting_delete(f->s, &f->b_admin, pid, v[0].id), KG_ENOTFOUND);
+    OK(P(f)->meeting_delete(f->s, &f->a_org, pid, v[0].id));
     OK(f->s->ops->task_list(f->s, &f->a_admin, &tf, &f->a, &pg, &tasks, &n));
     assert_int_equal(n, 1);
 }
 
 static void test_report_counts(void **state)
 {
-    struct fx *f = *state;
+    struct fx_world *f = *state;
     struct kg_conflict cf = {0};
     char sql[4096];
     const char *e1 = "11111111-1111-4111-8111-111111111111";
@@ -444,11 +367,11 @@ static void test_report_counts(void **state)
     struct kg_project in = {.title = "Report", .status = "active", .event_ids = {events, 3}}, out;
     bool created;
     struct kg_project bad = {.title = "Bad", .status = "active", .event_ids = {other, 1}};
-    ERR(f->p->project_create(f->s, &f->a_org, &bad, &f->a, &out, &created, &cf), KG_EINVAL);
+    ERR(P(f)->project_create(f->s, &f->a_org, &bad, &f->a, &out, &created, &cf), KG_EINVAL);
     assert_string_equal(cf.field, "event_ids");
-    OK(f->p->project_create(f->s, &f->a_org, &in, &f->a, &out, &created, &cf));
+    OK(P(f)->project_create(f->s, &f->a_org, &in, &f->a, &out, &created, &cf));
     struct kg_project_report r;
-    OK(f->p->report(f->s, &f->a_view, out.id, &f->a, &r));
+    OK(P(f)->report(f->s, &f->a_view, out.id, &f->a, &r));
     assert_int_equal(r.n_events, 3);
     assert_string_equal(r.events[0].id, e1);
     assert_int_equal(r.events_held, 2);
@@ -464,7 +387,7 @@ static void test_report_counts(void **state)
     assert_int_equal(r.participants.total, 5);
     assert_int_equal(r.participants.n[kg_gender_slot("female")], 2);
     assert_int_equal(r.participants.n[kg_gender_slot("other")], 1);
-    ERR(f->p->report(f->s, &f->b_admin, out.id, &f->a, &r), KG_ENOTFOUND);
+    ERR(P(f)->report(f->s, &f->b_admin, out.id, &f->a, &r), KG_ENOTFOUND);
 }
 
 int main(void)

@@ -7,26 +7,14 @@
  *
  * Each test opens a fresh database with two orgs. Must not depend on test order.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include <cmocka.h>
+#include "fixture.h"
 
 #include "domain/registration.h"
 #include "store/store.h"
 #include "store/store_registration.h"
 
-#define OK(x)     assert_int_equal((x), KG_OK)
-#define ERR(x, e) assert_int_equal((x), (e))
-
 struct fx {
-    char dir[64], path[128];
+    char dir[FX_DIR_LEN], path[FX_PATH_LEN];
     struct kg_store *s;
     const struct kg_store_registration_ops *r;
     struct kg_arena a;
@@ -35,43 +23,20 @@ struct fx {
     struct kg_actor a_admin, a_view, b_admin;
 };
 
-static void mkuser(struct fx *f, const char *email, char out[KG_ID_LEN + 1])
-{
-    struct kg_user u = {.email = email, .display_name = email};
-    struct kg_user got;
-    OK(f->s->ops->user_create(f->s, &u, "$argon2id$fake", &f->a, &got));
-    snprintf(out, KG_ID_LEN + 1, "%s", got.id);
-}
-
-static void mkorg(struct fx *f, const char *slug, const char *admin_id, char out[KG_ID_LEN + 1])
-{
-    struct kg_actor who = {.user_id = admin_id, .instance_admin = true};
-    struct kg_org o = {.slug = slug, .name = slug, .kind = "union", .country = "IN"};
-    struct kg_org got;
-    OK(f->s->ops->org_create(f->s, &who, &o, &f->a, &got, NULL));
-    snprintf(out, KG_ID_LEN + 1, "%s", got.id);
-}
-
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof(*f));
-    char err[256];
-    struct kg_membership m;
-    snprintf(f->dir, sizeof(f->dir), "/tmp/kg_registration_XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof(f->path), "%s/kamgar.db", f->dir);
-    kg_arena_init(&f->a, 0);
-    OK(kg_store_sqlite_open(f->path, true, &f->s, err, sizeof(err)));
+    fx_open("registration", f->dir, f->path, &f->s, &f->a);
     f->r = f->s->ops->registration;
-    mkuser(f, "admin@a.example", f->admin);
-    mkuser(f, "viewer@a.example", f->viewer);
-    mkuser(f, "admin@b.example", f->badmin);
-    mkorg(f, "union-a", f->admin, f->org_a);
-    mkorg(f, "union-b", f->badmin, f->org_b);
-    f->a_admin = (struct kg_actor){.user_id = f->admin, .org_id = f->org_a, .role = KG_ROLE_ADMIN};
-    f->a_view = (struct kg_actor){.user_id = f->viewer, .org_id = f->org_a, .role = KG_ROLE_VIEWER};
-    f->b_admin = (struct kg_actor){.user_id = f->badmin, .org_id = f->org_b, .role = KG_ROLE_ADMIN};
-    OK(f->s->ops->member_put(f->s, &f->a_admin, f->viewer, KG_ROLE_VIEWER, &f->a, &m));
+    fx_user(f->s, &f->a, "admin@a.example", f->admin);
+    fx_user(f->s, &f->a, "viewer@a.example", f->viewer);
+    fx_user(f->s, &f->a, "admin@b.example", f->badmin);
+    fx_org(f->s, &f->a, "union-a", "union", "IN", f->admin, f->org_a);
+    fx_org(f->s, &f->a, "union-b", "union", "IN", f->badmin, f->org_b);
+    f->a_admin = fx_actor(f->admin, f->org_a, KG_ROLE_ADMIN);
+    f->a_view = fx_actor(f->viewer, f->org_a, KG_ROLE_VIEWER);
+    f->b_admin = fx_actor(f->badmin, f->org_b, KG_ROLE_ADMIN);
+    fx_member(f->s, &f->a, &f->a_admin, f->viewer, KG_ROLE_VIEWER);
     *state = f;
     return 0;
 }
@@ -79,15 +44,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    static const char *const suffixes[] = {"", "-wal", "-shm"};
-    char p[512];
-    if (f->s)
-        f->s->ops->close(f->s);
-    kg_arena_release(&f->a);
-    for (size_t i = 0; i < 3; i++)
-        if (snprintf(p, sizeof(p), "%s%s", f->path, suffixes[i]) < (int)sizeof(p))
-            unlink(p);
-    rmdir(f->dir);
+    fx_close(f->s, &f->a, f->dir, f->path);
     free(f);
     return 0;
 }

@@ -9,16 +9,8 @@
  *
  * Each test opens a fresh database in its own temporary directory. Must not depend on order.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
+#include "fixture.h"
 
-#include <cmocka.h>
 #include <sqlite3.h>
 
 #include "domain/solidarity.h"
@@ -26,11 +18,8 @@
 #include "store/store_solidarity.h"
 #include "util/arena.h"
 
-#define OK(x)     assert_int_equal((x), KG_OK)
-#define ERR(x, e) assert_int_equal((x), (e))
-
 struct fx {
-    char dir[64], path[128];
+    char dir[FX_DIR_LEN], path[FX_PATH_LEN];
     struct kg_store *s;
     struct kg_arena a;
     char u_fed[KG_ID_LEN + 1], u_a[KG_ID_LEN + 1], u_c[KG_ID_LEN + 1], u_v[KG_ID_LEN + 1];
@@ -38,46 +27,22 @@ struct fx {
     struct kg_actor fed_admin, a_admin, a_view, c_admin;
 };
 
-static void mkuser(struct fx *f, const char *email, char out[KG_ID_LEN + 1])
-{
-    struct kg_user u = {.email = email, .display_name = email};
-    struct kg_user got;
-    OK(f->s->ops->user_create(f->s, &u, "$argon2id$fake", &f->a, &got));
-    snprintf(out, KG_ID_LEN + 1, "%s", got.id);
-}
-
-static void mkorg(struct fx *f, const char *slug, const char *kind, const char *admin_id,
-                  char out[KG_ID_LEN + 1])
-{
-    struct kg_actor who = {.user_id = admin_id, .instance_admin = true};
-    struct kg_org o = {.slug = slug, .name = slug, .kind = kind, .country = "PK"};
-    struct kg_org got;
-    OK(f->s->ops->org_create(f->s, &who, &o, &f->a, &got, NULL));
-    snprintf(out, KG_ID_LEN + 1, "%s", got.id);
-}
-
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof(*f));
-    char err[256];
-    struct kg_membership m;
-    snprintf(f->dir, sizeof(f->dir), "/tmp/kg_solidarity_XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof(f->path), "%s/kamgar.db", f->dir);
-    kg_arena_init(&f->a, 0);
-    OK(kg_store_sqlite_open(f->path, true, &f->s, err, sizeof(err)));
-    mkuser(f, "admin@fed.example", f->u_fed);
-    mkuser(f, "admin@a.example", f->u_a);
-    mkuser(f, "admin@c.example", f->u_c);
-    mkuser(f, "viewer@a.example", f->u_v);
-    mkorg(f, "fed", "federation", f->u_fed, f->fed);
-    mkorg(f, "union-a", "union", f->u_a, f->org_a);
-    mkorg(f, "union-c", "union", f->u_c, f->org_c);
-    f->fed_admin = (struct kg_actor){.user_id = f->u_fed, .org_id = f->fed, .role = KG_ROLE_ADMIN};
-    f->a_admin = (struct kg_actor){.user_id = f->u_a, .org_id = f->org_a, .role = KG_ROLE_ADMIN};
-    f->a_view = (struct kg_actor){.user_id = f->u_v, .org_id = f->org_a, .role = KG_ROLE_VIEWER};
-    f->c_admin = (struct kg_actor){.user_id = f->u_c, .org_id = f->org_c, .role = KG_ROLE_ADMIN};
-    OK(f->s->ops->member_put(f->s, &f->a_admin, f->u_v, KG_ROLE_VIEWER, &f->a, &m));
+    fx_open("solidarity", f->dir, f->path, &f->s, &f->a);
+    fx_user(f->s, &f->a, "admin@fed.example", f->u_fed);
+    fx_user(f->s, &f->a, "admin@a.example", f->u_a);
+    fx_user(f->s, &f->a, "admin@c.example", f->u_c);
+    fx_user(f->s, &f->a, "viewer@a.example", f->u_v);
+    fx_org(f->s, &f->a, "fed", "federation", "PK", f->u_fed, f->fed);
+    fx_org(f->s, &f->a, "union-a", "union", "PK", f->u_a, f->org_a);
+    fx_org(f->s, &f->a, "union-c", "union", "PK", f->u_c, f->org_c);
+    f->fed_admin = fx_actor(f->u_fed, f->fed, KG_ROLE_ADMIN);
+    f->a_admin = fx_actor(f->u_a, f->org_a, KG_ROLE_ADMIN);
+    f->a_view = fx_actor(f->u_v, f->org_a, KG_ROLE_VIEWER);
+    f->c_admin = fx_actor(f->u_c, f->org_c, KG_ROLE_ADMIN);
+    fx_member(f->s, &f->a, &f->a_admin, f->u_v, KG_ROLE_VIEWER);
     *state = f;
     return 0;
 }
@@ -85,15 +50,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    f->s->ops->close(f->s);
-    kg_arena_release(&f->a);
-    char p[192];
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(p, sizeof(p), "%s%s", f->path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
+    fx_close(f->s, &f->a, f->dir, f->path);
     free(f);
     return 0;
 }

@@ -6,27 +6,16 @@
  * contract of store.h: migrations, CRUD, tenant isolation, need-to-know, roles, search in
  * four scripts, paging, sessions, audit. Must not depend on test order or on the network.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
+#include "fixture.h"
 
-#include <cmocka.h>
 #include <pthread.h>
 #include <sqlite3.h>
 
 #include "store/store.h"
 #include "util/str.h"
 
-#define OK(x)     assert_int_equal((x), KG_OK)
-#define ERR(x, e) assert_int_equal((x), (e))
-
 struct fx {
-    char dir[64], path[128];
+    char dir[FX_DIR_LEN], path[FX_PATH_LEN];
     struct kg_store *s;
     struct kg_arena a;
     char admin[KG_ID_LEN + 1], organizer[KG_ID_LEN + 1], act[KG_ID_LEN + 1], act2[KG_ID_LEN + 1],
@@ -38,91 +27,43 @@ struct fx {
 /* ------------------------------------------------------------------------------------ */
 /* fixture                                                                              */
 
-static void mkuser(struct fx *f, const char *email, bool iadmin, char out[KG_ID_LEN + 1])
-{
-    struct kg_user u = {.email = email, .display_name = email, .instance_admin = iadmin};
-    struct kg_user got;
-    OK(f->s->ops->user_create(f->s, &u, "$argon2id$fake", &f->a, &got));
-    snprintf(out, KG_ID_LEN + 1, "%s", got.id);
-}
-
-static void mkorg(struct fx *f, const char *slug, const char *admin_id, char out[KG_ID_LEN + 1])
-{
-    struct kg_actor who = {.user_id = admin_id, .instance_admin = true};
-    struct kg_org o = {.slug = slug, .name = slug, .kind = "union", .country = "PK"};
-    struct kg_org got;
-    OK(f->s->ops->org_create(f->s, &who, &o, &f->a, &got, NULL));
-    snprintf(out, KG_ID_LEN + 1, "%s", got.id);
-}
-
-static void add_member(struct fx *f, const char *user_id, enum kg_role role)
-{
-    struct kg_membership m;
-    OK(f->s->ops->member_put(f->s, &f->a_admin, user_id, role, &f->a, &m));
-    assert_int_equal(m.role, role);
-}
-
-static struct kg_actor actor(const char *user, const char *org, enum kg_role role)
-{
-    struct kg_actor who = {.user_id = user, .org_id = org, .role = role};
-    return who;
-}
-
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof(*f));
-    char err[256];
-    snprintf(f->dir, sizeof(f->dir), "/tmp/kg_store_XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof(f->path), "%s/kamgar.db", f->dir);
-    kg_arena_init(&f->a, 0);
-    OK(kg_store_sqlite_open(f->path, true, &f->s, err, sizeof(err)));
-    mkuser(f, "admin@a.example", false, f->admin);
-    mkuser(f, "organizer@a.example", false, f->organizer);
-    mkuser(f, "act@a.example", false, f->act);
-    mkuser(f, "act2@a.example", false, f->act2);
-    mkuser(f, "viewer@a.example", false, f->viewer);
-    mkuser(f, "admin@b.example", false, f->badmin);
-    mkorg(f, "union-a", f->admin, f->org_a);
-    mkorg(f, "union-b", f->badmin, f->org_b);
-    f->a_admin = actor(f->admin, f->org_a, KG_ROLE_ADMIN);
-    f->a_org = actor(f->organizer, f->org_a, KG_ROLE_ORGANIZER);
-    f->a_act = actor(f->act, f->org_a, KG_ROLE_ACTIVIST);
-    f->a_act2 = actor(f->act2, f->org_a, KG_ROLE_ACTIVIST);
-    f->a_view = actor(f->viewer, f->org_a, KG_ROLE_VIEWER);
-    f->b_admin = actor(f->badmin, f->org_b, KG_ROLE_ADMIN);
-    f->root = actor(NULL, NULL, KG_ROLE_NONE);
+    fx_open("store", f->dir, f->path, &f->s, &f->a);
+    fx_user(f->s, &f->a, "admin@a.example", f->admin);
+    fx_user(f->s, &f->a, "organizer@a.example", f->organizer);
+    fx_user(f->s, &f->a, "act@a.example", f->act);
+    fx_user(f->s, &f->a, "act2@a.example", f->act2);
+    fx_user(f->s, &f->a, "viewer@a.example", f->viewer);
+    fx_user(f->s, &f->a, "admin@b.example", f->badmin);
+    fx_org(f->s, &f->a, "union-a", "union", "PK", f->admin, f->org_a);
+    fx_org(f->s, &f->a, "union-b", "union", "PK", f->badmin, f->org_b);
+    f->a_admin = fx_actor(f->admin, f->org_a, KG_ROLE_ADMIN);
+    f->a_org = fx_actor(f->organizer, f->org_a, KG_ROLE_ORGANIZER);
+    f->a_act = fx_actor(f->act, f->org_a, KG_ROLE_ACTIVIST);
+    f->a_act2 = fx_actor(f->act2, f->org_a, KG_ROLE_ACTIVIST);
+    f->a_view = fx_actor(f->viewer, f->org_a, KG_ROLE_VIEWER);
+    f->b_admin = fx_actor(f->badmin, f->org_b, KG_ROLE_ADMIN);
+    f->root = fx_actor(NULL, NULL, KG_ROLE_NONE);
     f->root.instance_admin = true;
-    add_member(f, f->organizer, KG_ROLE_ORGANIZER);
-    add_member(f, f->act, KG_ROLE_ACTIVIST);
-    add_member(f, f->act2, KG_ROLE_ACTIVIST);
-    add_member(f, f->viewer, KG_ROLE_VIEWER);
+    fx_member(f->s, &f->a, &f->a_admin, f->organizer, KG_ROLE_ORGANIZER);
+    fx_member(f->s, &f->a, &f->a_admin, f->act, KG_ROLE_ACTIVIST);
+    fx_member(f->s, &f->a, &f->a_admin, f->act2, KG_ROLE_ACTIVIST);
+    fx_member(f->s, &f->a, &f->a_admin, f->viewer, KG_ROLE_VIEWER);
     *state = f;
     return 0;
-}
-
-static void rm_db(const char *path)
-{
-    static const char *const suffixes[] = {"", "-wal", "-shm"};
-    char p[512];
-    for (size_t i = 0; i < 3; i++)
-        if (snprintf(p, sizeof(p), "%s%s", path, suffixes[i]) < (int)sizeof(p))
-            unlink(p);
 }
 
 static int teardown(void **state)
 {
     struct fx *f = *state;
     char p[256];
-    if (f->s)
-        f->s->ops->close(f->s);
-    kg_arena_release(&f->a);
-    rm_db(f->path);
     snprintf(p, sizeof(p), "%s/backup.db", f->dir);
-    rm_db(p);
+    fx_rm_db(p);
     snprintf(p, sizeof(p), "%s/other.db", f->dir);
-    rm_db(p);
-    rmdir(f->dir);
+    fx_rm_db(p);
+    fx_close(f->s, &f->a, f->dir, f->path);
     free(f);
     return 0;
 }
@@ -265,7 +206,7 @@ static void test_foreign_sqlite_is_not_kamgar(void **state)
     /* the foreign file was left alone: no kamgar tables, journal mode unchanged */
     assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_master"), 1);
     assert_int_equal(raw_int(path, "PRAGMA application_id"), 0);
-    rm_db(path);
+    fx_rm_db(path);
     /* another application's id is refused too, even with no tables */
     raw_exec(path, "PRAGMA application_id = 12345; CREATE TABLE t(x); DROP TABLE t;");
     ERR(kg_store_sqlite_open(path, true, &s, err, sizeof(err)), KG_EINVAL);
@@ -403,7 +344,7 @@ static void test_orgs(void **state)
 
     /* an instance admin resolves any org with role NONE */
     char root_id[KG_ID_LEN + 1];
-    mkuser(f, "root@example.org", true, root_id);
+    fx_user_with(f->s, &f->a, "root@example.org", true, root_id);
     OK(f->s->ops->org_resolve(f->s, "union-b", root_id, &f->a, &o, &role));
     assert_int_equal(role, KG_ROLE_NONE);
 
@@ -513,7 +454,7 @@ static void test_members(void **state)
     OK(f->s->ops->member_put(f->s, &f->a_admin, f->organizer, KG_ROLE_ADMIN, &f->a, &m));
     assert_int_equal(m.role, KG_ROLE_ADMIN);
     OK(f->s->ops->member_remove(f->s, &f->a_admin, f->admin));
-    struct kg_actor new_admin = actor(f->organizer, f->org_a, KG_ROLE_ADMIN);
+    struct kg_actor new_admin = fx_actor(f->organizer, f->org_a, KG_ROLE_ADMIN);
     ERR(f->s->ops->member_remove(f->s, &new_admin, f->organizer), KG_ECONFLICT);
     ERR(f->s->ops->member_remove(f->s, &new_admin, f->admin), KG_ENOTFOUND);
     /* B's admin cannot touch A's members */
@@ -910,7 +851,7 @@ static void test_activist_need_to_know(void **state)
     assert_string_equal(got.notes, "not for act");
     OK(f->s->ops->person_delete(f->s, &f->a_act, mine_id));
     /* an activist without a user id is refused outright */
-    struct kg_actor broken = actor(NULL, f->org_a, KG_ROLE_ACTIVIST);
+    struct kg_actor broken = fx_actor(NULL, f->org_a, KG_ROLE_ACTIVIST);
     ERR(f->s->ops->person_get(f->s, &broken, other_id, &f->a, &got), KG_EFORBIDDEN);
 }
 
@@ -958,7 +899,7 @@ static void test_viewer_reads_without_notes_and_cannot_write(void **state)
     ERR(f->s->ops->employer_create(f->s, &f->a_act, &e, &f->a, &eo, NULL), KG_EFORBIDDEN);
     ERR(f->s->ops->tag_create(f->s, &f->a_act, "x", &f->a, &t, &c), KG_EFORBIDDEN);
     /* an actor without a role reads nothing */
-    struct kg_actor none = actor(f->admin, f->org_a, KG_ROLE_NONE);
+    struct kg_actor none = fx_actor(f->admin, f->org_a, KG_ROLE_NONE);
     ERR(f->s->ops->person_get(f->s, &none, id, &f->a, &got), KG_EFORBIDDEN);
 }
 

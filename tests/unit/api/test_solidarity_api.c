@@ -330,6 +330,34 @@ static void test_fed_admin_reaches_no_affiliate_data(void **state)
     }
     /* At least the core routes, the solidarity ones and every later area's GETs. */
     assert_true(tried >= 40);
+    /* Nor can it change anything there: every other method of every org route, as an empty
+     * JSON object, is refused, and the person reads back exactly as before. */
+    struct h_resp *before = h_as(env, f->t_a, "GET", NULL, "/api/v1/orgs/union-a/people/%s", pid);
+    H_STATUS(before, 200);
+    const char *was = h_keep(env, before->body);
+    size_t writes = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct kg_route *route = kg_router_at(rt, i);
+        if (strcmp(route->method, "GET") == 0 ||
+            strncmp(route->pattern, "/api/v1/orgs/{org}", 18) != 0)
+            continue;
+        const char *keys[] = {"union-a", f->a};
+        for (int k = 0; k < 2; k++) {
+            const char *path = fill(env, route->pattern, keys[k], pid);
+            const char *body = strcmp(route->method, "DELETE") == 0 ? NULL : "{}";
+            struct h_resp *r = h_as(env, f->t_fed, route->method, body, "%s", path);
+            if (r->status != 404 && r->status != 403) {
+                print_error("fed admin got %d on %s %s: %.300s\n", r->status, route->method, path,
+                            r->body);
+                fail();
+            }
+            writes++;
+        }
+    }
+    assert_true(writes >= 60);
+    struct h_resp *after = h_as(env, f->t_a, "GET", NULL, "/api/v1/orgs/union-a/people/%s", pid);
+    H_STATUS(after, 200);
+    assert_string_equal(after->body, was);
     /* The summary it may read holds no person. */
     struct h_resp *r = h_as(env, f->t_fed, "GET", NULL, "/api/v1/orgs/fed/affiliates/summary");
     H_STATUS(r, 200);

@@ -532,6 +532,21 @@ static enum kg_err list_page(struct kg_ctx *c, const char *org_slug)
         for (size_t i = 0; i < n; i++)
             list_item(&pg, &r, &hits[i]);
         kg_pubpage_raw(&pg, "</ol>");
+    } else if (!r.bad_field && p.total > 0) {
+        /* A page past the last one (an old link, a hand-edited URL): say how many there are;
+         * the pager below links back to them. */
+        char page[24], total[24];
+        snprintf(page, sizeof(page), "%" PRId64, p.page);
+        snprintf(total, sizeof(total), "%" PRId64, p.total);
+        struct kg_i18n_arg args[] = {{"page", page}, {"total", total}};
+        kg_pubpage_raw(&pg, "<p id=\"results\">");
+        if (!pg.e)
+            pg.e = kg_i18n_format(pg.b,
+                                  kg_pubpage_tr(&pg, "news_past_end",
+                                                "There is no page {page}: there are {total} "
+                                                "results in all."),
+                                  args, 2);
+        kg_pubpage_raw(&pg, "</p>");
     } else if (!r.bad_field) {
         kg_pubpage_raw(&pg, "<p id=\"results\">");
         kg_pubpage_text(&pg, kg_pubpage_tr(&pg, "news_none", "No articles found."));

@@ -168,8 +168,12 @@ test('paging: the results text and the page links', async () => {
     const api = await k.request('GET', '/api/v1/news?page=2&per_page=10');
     assert.equal(api.json.total, TOTAL);
     assert.equal(api.json.items.length, 10);
+    /* Past the last page: how many there are, and a way back. */
     r = await k.request('GET', '/news?page=40');
     assert.equal(r.status, 200);
+    assert.match(r.text, new RegExp(`There is no page 40: there are ${TOTAL} results in all\\.`));
+    assert.match(r.text, /<a rel="prev" href="\/news\?page=3">/, 'prev: the last page');
+    r = await k.request('GET', '/news?q=zzzqqqxx');
     assert.match(r.text, /No articles found\./);
 });
 

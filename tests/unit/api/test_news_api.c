@@ -233,6 +233,9 @@ static void test_pages(void **state)
     assert_false(has(r, "<script>"));
     r = h_as(env, NULL, "GET", NULL, "/news?page=7");
     H_STATUS(r, 200);
+    assert_true(has(r, "There is no page 7: there are "));
+    r = h_as(env, NULL, "GET", NULL, "/news?q=nothingmatchesthis");
+    H_STATUS(r, 200);
     assert_true(has(r, "No articles found."));
 }
 

@@ -58,3 +58,7 @@ enum kg_err kg_api_hash_password(const struct kg_api_config *cfg, const char *pa
 /* Why the public pages' files (web_dir's style.css and i18n/) could not be loaded, or NULL
  * when they were: `kamgar serve` refuses to start on it; other users may ignore it. */
 const char *kg_api_web_error(const struct kg_api *api);
+
+/* True for the paths of the public pages (/p/…, /join/…, /news…, /o/…): they answer in HTML,
+ * errors included, in the reader's language; everything else answers in JSON. */
+bool kg_public_path(const char *path);

@@ -82,8 +82,7 @@ void kg_api_route_sink(struct kg_api *api, const char *method, const char *patte
 /* Lets the route registered last use up to bytes of request memory. */
 void kg_api_route_memory(struct kg_api *api, size_t bytes);
 
-/* Public pages (/p/…, /join/…) answer errors with an HTML page in the reader's language. */
-bool kg_public_path(const char *path);
+/* Public pages answer errors with an HTML page in the reader's language (kg_public_path). */
 void kg_public_error(struct kg_ctx *c, enum kg_err e);
 /* A body (Markdown) that would make its public page heavier than 30 KB: a 400 on "body". */
 enum kg_err kg_public_body_fits(struct kg_ctx *c, const char *body) KG_MUST_CHECK;

@@ -24,7 +24,8 @@
  * Checks per response: the status is one the API uses; JSON bodies parse; an error body has
  * {"error": {"code", "message"}} with the code that belongs to the status; 401 carries
  * WWW-Authenticate and 429 Retry-After; no header value can split the response; a request
- * without credentials never gets past authentication; the other org's secret never leaks.
+ * without credentials never gets past authentication (but for the public routes); the public
+ * pages answer errors as HTML pages; the other org's secret never leaks.
  */
 #include <jansson.h>
 #include <sodium.h>
@@ -523,11 +524,15 @@ static void check_response(const struct kg_req *req, const struct kg_resp *resp,
     if (req->route && strncmp(req->path, "/api/", 5) == 0)
         CHECK(resp_header(resp, "Cache-Control") != NULL);
 
+    /* The public pages (petitions, the join form, news, the stylesheet) answer in HTML or
+     * CSS, errors included; everything else in JSON. */
+    bool page = kg_public_path(req->path) || strncmp(req->path, "/static/", 8) == 0;
     /* Without a valid token nothing but the public routes answers past authentication. */
     if (!creds && req->route) {
         const char *pat = req->route->pattern;
         bool public = strcmp(pat, "/healthz") == 0 || strcmp(pat, "/metrics") == 0 ||
-                      strcmp(pat, "/api/v1/auth/login") == 0;
+                      strcmp(pat, "/api/v1/auth/login") == 0 || strcmp(pat, "/api/v1/news") == 0 ||
+                      page;
         if (!public)
             CHECK(resp->status == 401 || resp->status == 400);
     }
@@ -536,7 +541,9 @@ static void check_response(const struct kg_req *req, const struct kg_resp *resp,
 
     const char *ct = resp->content_type;
     bool is_json = ct && strncmp(ct, "application/json", 16) == 0;
-    if (resp->status >= 400)
+    if (resp->status >= 400 && page)
+        CHECK(ct && strncmp(ct, "text/html", 9) == 0 && resp->body_len > 0);
+    else if (resp->status >= 400)
         CHECK(is_json && resp->body_len > 0);
     if (!is_json || resp->body_len == 0)
         return;

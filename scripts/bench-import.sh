@@ -23,11 +23,15 @@
 # A measurement, not a test: it exits 0 when a target is missed (and says MISSED), non-zero
 # only when it could not measure. Not part of CI.
 #
-# The register is kept in bench/out/ (git-ignored) with the parameters it was made with and
-# reused while they match; every database is made afresh in a temporary directory.
+# The register is kept in bench/out/ (git-ignored), one file per size (register-ROWS-WORKPLACES
+# .csv, so that a quick BENCH_REGISTER_ROWS=200000 run does not throw the million away) with
+# the parameters it was made with, and reused while they match; every database is made afresh
+# in a temporary directory. The import's CPU time (user + sys) is printed beside its wall
+# time: on a machine shared with builds the CPU time moves less.
 #
 # Environment: BENCH_REGISTER_ROWS (default 1000000), BENCH_REGISTER_WORKPLACES (2000),
-# BENCH_PERF=1 (afterwards, perf record -g a second import of the first BENCH_PERF_ROWS rows,
+# BENCH_PERF=1 (afterwards, perf record (DWARF call graphs: the system libsqlite3 has no frame
+# pointers) a second import of the first BENCH_PERF_ROWS rows,
 # default 200000, into a fresh database; the reports go to bench/out/perf-import-*.txt).
 set -euo pipefail
 
@@ -45,7 +49,8 @@ T_RSS_MB=100
 KAMGAR="$BUILD/kamgar"
 GEN="$BUILD/bench/kamgar-bench-register"
 OUT=bench/out
-CSV="$OUT/register.csv"
+REG="$OUT/register-$ROWS-$WORKPLACES"
+CSV="$REG.csv"
 
 die() {
     echo "bench-import: $*" >&2
@@ -65,7 +70,8 @@ trap 'rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM
 
 # measure NAME CMD ARGS... — runs the command with stdout in $TMP/NAME.out and stderr in
-# $TMP/NAME.err, and sets WALL (seconds) and RSS_MB (peak resident set, MB) from wait4().
+# $TMP/NAME.err, and sets WALL (seconds), CPU (user + sys seconds) and RSS_MB (peak resident
+# set, MB) from wait4().
 # Dies when the command fails.
 MEASURE_PY='
 import os, sys, time
@@ -81,13 +87,14 @@ if pid == 0:
         os._exit(127)
 _, status, ru = os.wait4(pid, 0)
 wall = time.monotonic() - t0
-print("%.3f %d %d" % (wall, ru.ru_maxrss, os.waitstatus_to_exitcode(status)))
+print("%.3f %d %d %.3f" % (wall, ru.ru_maxrss, os.waitstatus_to_exitcode(status),
+                          ru.ru_utime + ru.ru_stime))
 '
 measure() {
     local name=$1 res rc kb
     shift
     res=$(python3 -c "$MEASURE_PY" "$TMP/$name.out" "$TMP/$name.err" "$@")
-    read -r WALL kb rc <<<"$res"
+    read -r WALL kb rc CPU <<<"$res"
     RSS_MB=$(awk -v k="$kb" 'BEGIN {printf "%.1f", k / 1024}')
     if [ "$rc" != 0 ]; then
         echo "bench-import: $name exited with status $rc:" >&2
@@ -114,25 +121,25 @@ summary() { sed -n "s/^$1  *\([0-9][0-9]*\)\$/\1/p" "$TMP/import.out" | sed -n 1
 
 params="rows=$ROWS workplaces=$WORKPLACES gen=$(sha256sum bench/gen_register.c | cut -c1-16)"
 mkdir -p "$OUT"
-if [ -f "$CSV" ] && [ -f "$OUT/register.params" ] && [ -f "$OUT/register.counts" ] &&
-    [ "$(cat "$OUT/register.params")" = "$params" ]; then
+if [ -f "$CSV" ] && [ -f "$REG.params" ] && [ -f "$REG.counts" ] &&
+    [ "$(cat "$REG.params")" = "$params" ]; then
     echo "bench-import: reusing $CSV ($params)"
 else
     echo "bench-import: generating a register of $ROWS rows over $WORKPLACES workplaces"
-    rm -f "$CSV" "$OUT/register.params" "$OUT/register.counts"
+    rm -f "$CSV" "$REG.params" "$REG.counts"
     "$GEN" --rows "$ROWS" --workplaces "$WORKPLACES" -o "$TMP/register.csv" \
         2>"$TMP/register.counts"
     mv "$TMP/register.csv" "$CSV"
-    mv "$TMP/register.counts" "$OUT/register.counts"
-    echo "$params" >"$OUT/register.params"
+    mv "$TMP/register.counts" "$REG.counts"
+    echo "$params" >"$REG.params"
 fi
-count() { sed -n "s/^$1 //p" "$OUT/register.counts"; }
+count() { sed -n "s/^$1 //p" "$REG.counts"; }
 G_ROWS=$(count rows)
 G_DISTINCT=$(count distinct)
 G_DUPS=$(count duplicates)
 G_BROKEN=$(count broken)
 [ -n "$G_ROWS" ] && [ -n "$G_DISTINCT" ] && [ -n "$G_DUPS" ] && [ -n "$G_BROKEN" ] ||
-    die "$OUT/register.counts is incomplete"
+    die "$REG.counts is incomplete"
 CSV_BYTES=$(wc -c <"$CSV")
 echo "bench-import: $CSV: $G_ROWS rows ($G_DISTINCT workers, $G_DUPS repeats," \
     "$G_BROKEN broken), $(mb "$CSV_BYTES") MB; $(nproc) cores"
@@ -156,6 +163,7 @@ fresh_db kamgar.db
 echo "bench-import: kamgar import people (a few minutes)"
 measure import "$KAMGAR" import people --db "$TMP/kamgar.db" --org reg "$CSV"
 IM_WALL=$WALL
+IM_CPU=$CPU
 IM_RSS=$RSS_MB
 IM_ROWS=$(summary rows)
 IM_CREATED=$(summary created)
@@ -210,7 +218,8 @@ if [ "${BENCH_PERF:-0}" = 1 ]; then
     fresh_db perf.db
     head -n $((PERF_ROWS + 1)) "$CSV" >"$TMP/perf.csv"
     echo "bench-import: perf record -g of an import of $PERF_ROWS rows"
-    perf record -g -F 999 -o "$TMP/perf.data" -- "$KAMGAR" import people --db "$TMP/perf.db" \
+    perf record --call-graph dwarf,16384 -F 199 -o "$TMP/perf.data" -- \
+        "$KAMGAR" import people --db "$TMP/perf.db" \
         --org reg "$TMP/perf.csv" >/dev/null 2>"$TMP/perf.err" || die "perf record failed"
     perf report -i "$TMP/perf.data" --no-children --stdio --sort symbol 2>/dev/null |
         grep -v '^$' | head -n 400 >"$OUT/perf-import-self.txt" || true
@@ -252,6 +261,7 @@ row "kamgar import rows/s" "$IM_RPS" ">= $T_IM_RPS" "$(ge "$IM_RPS" "$T_IM_RPS")
 row "kamgar import / sqlite3 .import" "$RATIO %" ">= $T_RATIO_PCT %" \
     "$(ge "$RATIO" "$T_RATIO_PCT")"
 row "kamgar import time" "$IM_WALL s" "-" -
+row "kamgar import CPU time (user + sys)" "$IM_CPU s" "-" -
 row "kamgar import peak RSS" "$IM_RSS MB" "<= $T_RSS_MB MB" "$(le "$IM_RSS" "$T_RSS_MB")"
 row "import created = distinct workers" "$IM_CREATED" "$G_DISTINCT" "$(eq "$IM_CREATED" "$G_DISTINCT")"
 row "import skipped = repeated workers" "$IM_SKIPPED" "$G_DUPS" "$(eq "$IM_SKIPPED" "$G_DUPS")"

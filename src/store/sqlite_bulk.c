@@ -3,15 +3,27 @@
  *
  * An import holds one pooled connection from import_begin to import_end. A dry run is one
  * write transaction that import_end rolls back, so its counts are exact; a real import
- * commits each batch (import_rows) in its own BEGIN IMMEDIATE transaction. Inside a batch
- * every row runs under a savepoint: a refused row leaves nothing behind (not even the
- * workplace or unit it would have created) and does not stop the batch.
+ * commits each batch (import_rows) in its own BEGIN IMMEDIATE transaction. A refused row
+ * leaves nothing behind (not even the workplace or unit it would have created) and does not
+ * stop the batch.
+ *
+ * Speed (docs/import.md, "Speed"): a real import applies a batch without a savepoint
+ * per row. A refused row that wrote nothing (the usual case: the checks run before the
+ * writes) simply fails; one that had already written something rolls the batch's
+ * transaction back, and the batch is applied again with a savepoint per row, which is how a
+ * dry run always works. The import's connection keeps its savepoint and statement journals
+ * in memory (in temporary files they cost 54 writes a row), checkpoints
+ * the WAL less often, and remembers the workplaces and units it found or created by name;
+ * that memory is forgotten whenever another connection commits (PRAGMA data_version) or a
+ * rollback could have taken one of them away, and it is capped.
  *
  * The export walks the org's people in name order inside one read transaction.
  *
  * Must not: let a row reach another org, hold the write lock between the batches of a real
- * import, or hand the export callback strings that outlive the row.
+ * import, trust a remembered id after another connection wrote, let the import's memory
+ * grow with the file, or hand the export callback strings that outlive the row.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +32,22 @@
 #include "util/mem.h"
 #include "util/str.h"
 
+/* Remembered workplace and unit names: past this many the memory starts afresh. */
+#define NAMES_MAX 32768
+
+/* A remembered name: "w" + lower-cased name, or "u" + workplace id + lower-cased name. */
+struct name_slot {
+    uint64_t hash;
+    char *key; /* NULL: free */
+    char id[KG_ID_LEN + 1];
+};
+
+/* Open addressing, linear probing; the table doubles up to 2 * NAMES_MAX slots. */
+struct names {
+    struct name_slot *v;
+    size_t cap, n;
+};
+
 struct kg_store_import {
     struct kg_store *s;
     struct sqlite_conn *c;
@@ -27,7 +55,115 @@ struct kg_store_import {
     char *org_id, *user_id;
     bool dry_run, in_tx;
     struct kg_import_counts counts;
+    struct names names;
+    int64_t data_version; /* PRAGMA data_version when the names were last known good */
 };
+
+/* --- remembered names --- */
+
+static void names_clear(struct names *t)
+{
+    for (size_t i = 0; i < t->cap; i++)
+        free(t->v[i].key);
+    free(t->v);
+    t->v = NULL;
+    t->cap = t->n = 0;
+}
+
+/* The key of a name: the kind, the workplace (units), and the name as COLLATE NOCASE
+ * compares it (ASCII letters folded, every other byte as is). */
+static char *names_key(char kind, const char *workplace_id, const char *name)
+{
+    size_t wl = workplace_id ? strlen(workplace_id) : 0, nl = strlen(name);
+    char *k = kg_xmalloc(1 + wl + 1 + nl + 1);
+    k[0] = kind;
+    if (wl)
+        memcpy(k + 1, workplace_id, wl);
+    k[1 + wl] = '\x1f';
+    memcpy(k + 2 + wl, name, nl + 1);
+    kg_ascii_lower(k + 2 + wl);
+    return k;
+}
+
+static uint64_t names_hash(const char *k)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)k; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    return h;
+}
+
+static struct name_slot *names_find(const struct names *t, const char *key, uint64_t h)
+{
+    if (!t->cap)
+        return NULL;
+    for (size_t i = (size_t)h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+        struct name_slot *sl = &t->v[i];
+        if (!sl->key)
+            return NULL;
+        if (sl->hash == h && strcmp(sl->key, key) == 0)
+            return sl;
+    }
+}
+
+/* Takes key (malloc'd). */
+static void names_put(struct names *t, char *key, uint64_t h, const char *id)
+{
+    if (t->n >= NAMES_MAX)
+        names_clear(t); /* a capped memory, not a growing one */
+    if ((t->n + 1) * 2 > t->cap) {
+        struct names g = {kg_xcalloc(t->cap ? t->cap * 2 : 256, sizeof(*g.v)), 0, 0};
+        g.cap = t->cap ? t->cap * 2 : 256;
+        for (size_t i = 0; i < t->cap; i++) {
+            if (!t->v[i].key)
+                continue;
+            size_t k = (size_t)t->v[i].hash & (g.cap - 1);
+            while (g.v[k].key)
+                k = (k + 1) & (g.cap - 1);
+            g.v[k] = t->v[i];
+            g.n++;
+        }
+        free(t->v);
+        *t = g;
+    }
+    size_t i = (size_t)h & (t->cap - 1);
+    while (t->v[i].key)
+        i = (i + 1) & (t->cap - 1);
+    t->v[i].key = key;
+    t->v[i].hash = h;
+    snprintf(t->v[i].id, sizeof(t->v[i].id), "%s", id);
+    t->n++;
+}
+
+/* One integer from a PRAGMA (or another one-row statement). */
+static enum kg_err pragma_int(struct sqlite_conn *c, const char *sql, int64_t *out)
+{
+    return kg_sqlite_int(c, kg_sqlite_dyn(c, sql), out);
+}
+
+/* Forgets the remembered names when another connection has committed since they were
+ * known good: a workplace may have been renamed or deleted. */
+static enum kg_err names_check(struct kg_store_import *im)
+{
+    int64_t v = 0;
+    enum kg_err err = pragma_int(im->c, "PRAGMA data_version", &v);
+    if (err)
+        return err;
+    if (v != im->data_version)
+        names_clear(&im->names);
+    im->data_version = v;
+    return KG_OK;
+}
+
+/* Gives the connection back its pool settings (after import_begin changed them). */
+static void restore_settings(struct sqlite_conn *c)
+{
+    if (sqlite3_exec(c->db,
+                     "PRAGMA wal_autocheckpoint=1000; PRAGMA temp_store=DEFAULT; "
+                     "PRAGMA wal_checkpoint(PASSIVE);",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        kg_warn("store: could not restore the connection's settings after an import");
+}
 
 enum kg_err kg_sqlite_import_begin(struct kg_store *s, const struct kg_actor *who, bool dry_run,
                                    struct kg_store_import **out)
@@ -48,14 +184,19 @@ enum kg_err kg_sqlite_import_begin(struct kg_store *s, const struct kg_actor *wh
     err = kg_sqlite_acquire(s, &im->c);
     if (err)
         goto out;
-    /* Checkpoint the WAL less often while an import runs (import_end restores it): a
-     * checkpoint at every batch's commit was a fifth of the time. A bigger page cache helped
-     * as much but makes memory grow with the import, which it must not. */
-    if (sqlite3_exec(im->c->db, "PRAGMA wal_autocheckpoint=16384;", NULL, NULL, NULL) !=
-        SQLITE_OK) {
+    /* While the import runs (import_end restores them): checkpoint the WAL less often (a
+     * checkpoint at every batch's commit was a fifth of the time), and keep savepoint and
+     * statement journals in memory (each row's savepoint used to copy every page it touched
+     * into a temporary file: 54 writes a row). The page cache
+     * stays the pool's 8 MiB: a bigger one measured no faster, and memory must stay flat. */
+    if (sqlite3_exec(im->c->db, "PRAGMA wal_autocheckpoint=16384; PRAGMA temp_store=MEMORY;", NULL,
+                     NULL, NULL) != SQLITE_OK) {
         err = KG_EIO;
         goto out;
     }
+    err = pragma_int(im->c, "PRAGMA data_version", &im->data_version);
+    if (err)
+        goto out;
     if (dry_run) {
         err = kg_sqlite_begin(im->c, true);
         if (err)
@@ -66,6 +207,10 @@ enum kg_err kg_sqlite_import_begin(struct kg_store *s, const struct kg_actor *wh
     im = NULL;
 out:
     if (im) {
+        if (im->c) {
+            kg_sqlite_rollback(im->c);
+            restore_settings(im->c);
+        }
         kg_sqlite_release(s, im->c);
         free(im->org_id);
         free(im->user_id);
@@ -114,63 +259,62 @@ static enum kg_err find_duplicate(struct kg_store_import *im, const struct kg_pe
     return err;
 }
 
-/* The org's workplace with that name (any case), created when missing. */
-static enum kg_err ensure_workplace(struct kg_store_import *im, const char *name,
-                                    struct kg_arena *a, const char **id, int64_t *created)
+/* The org's workplace with that name (any case), or the unit of that workplace with that
+ * name (workplace_id set), created when missing. Found and created ones are remembered. */
+static enum kg_err ensure_place(struct kg_store_import *im, const char *workplace_id,
+                                const char *name, struct kg_arena *a, const char **id,
+                                int64_t *created)
 {
-    enum kg_err err = find_one(im->c, SQ_WORKPLACE_BY_NAME, im->org_id, name, NULL, a, id);
-    if (err || *id)
-        return err;
-    char *nid = kg_arena_alloc(a, KG_ID_LEN + 1);
-    char now[21];
-    if (!nid)
-        return KG_ETOOBIG;
-    kg_store_new_id(nid);
-    kg_time_now(now);
-    sqlite3_stmt *st = kg_sqlite_stmt(im->c, SQ_WORKPLACE_INSERT);
-    if (!st)
-        return KG_EIO;
-    kg_sqlite_bind_text(st, 1, nid);
-    kg_sqlite_bind_text(st, 2, im->org_id);
-    kg_sqlite_bind_text(st, 4, name);
-    kg_sqlite_bind_text(st, 10, now);
-    err = kg_sqlite_exec(im->c, st);
+    char *key = names_key(workplace_id ? 'u' : 'w', workplace_id, name);
+    uint64_t h = names_hash(key);
+    const struct name_slot *hit = names_find(&im->names, key, h);
+    enum kg_err err = KG_OK;
+    if (hit) {
+        *id = kg_arena_strdup(a, hit->id);
+        err = *id ? KG_OK : KG_ETOOBIG;
+        goto out;
+    }
+    if (workplace_id)
+        err = find_one(im->c, SQ_UNIT_BY_NAME, im->org_id, workplace_id, name, a, id);
+    else
+        err = find_one(im->c, SQ_WORKPLACE_BY_NAME, im->org_id, name, NULL, a, id);
     if (err)
-        return err;
-    *id = nid;
-    (*created)++;
-    return KG_OK;
-}
-
-/* The unit of that workplace with that name (any case), created when missing. */
-static enum kg_err ensure_unit(struct kg_store_import *im, const char *workplace_id,
-                               const char *name, struct kg_arena *a, const char **id,
-                               int64_t *created)
-{
-    enum kg_err err = find_one(im->c, SQ_UNIT_BY_NAME, im->org_id, workplace_id, name, a, id);
-    if (err || *id)
-        return err;
-    char *nid = kg_arena_alloc(a, KG_ID_LEN + 1);
-    char now[21];
-    if (!nid)
-        return KG_ETOOBIG;
-    kg_store_new_id(nid);
-    kg_time_now(now);
-    sqlite3_stmt *st = kg_sqlite_stmt(im->c, SQ_UNIT_INSERT);
-    if (!st)
-        return KG_EIO;
-    kg_sqlite_bind_text(st, 1, nid);
-    kg_sqlite_bind_text(st, 2, im->org_id);
-    kg_sqlite_bind_text(st, 3, workplace_id);
-    kg_sqlite_bind_text(st, 4, name);
-    kg_sqlite_bind_text(st, 5, "other"); /* the file says nothing of its kind */
-    kg_sqlite_bind_text(st, 7, now);
-    err = kg_sqlite_exec(im->c, st);
-    if (err)
-        return err;
-    *id = nid;
-    (*created)++;
-    return KG_OK;
+        goto out;
+    if (!*id) {
+        char *nid = kg_arena_alloc(a, KG_ID_LEN + 1);
+        char now[21];
+        err = KG_ETOOBIG;
+        if (!nid)
+            goto out;
+        kg_store_new_id(nid);
+        kg_time_now(now);
+        sqlite3_stmt *st =
+            kg_sqlite_stmt(im->c, workplace_id ? SQ_UNIT_INSERT : SQ_WORKPLACE_INSERT);
+        err = KG_EIO;
+        if (!st)
+            goto out;
+        kg_sqlite_bind_text(st, 1, nid);
+        kg_sqlite_bind_text(st, 2, im->org_id);
+        if (workplace_id) {
+            kg_sqlite_bind_text(st, 3, workplace_id);
+            kg_sqlite_bind_text(st, 4, name);
+            kg_sqlite_bind_text(st, 5, "other"); /* the file says nothing of its kind */
+            kg_sqlite_bind_text(st, 7, now);
+        } else {
+            kg_sqlite_bind_text(st, 4, name);
+            kg_sqlite_bind_text(st, 10, now);
+        }
+        err = kg_sqlite_exec(im->c, st);
+        if (err)
+            goto out;
+        *id = nid;
+        (*created)++;
+    }
+    names_put(&im->names, key, h, *id);
+    key = NULL;
+out:
+    free(key);
+    return err;
 }
 
 /* A sentence for a refused row (static English, as the import's other messages). */
@@ -205,10 +349,16 @@ static bool row_error(enum kg_err e)
     return e == KG_EINVAL || e == KG_ECONFLICT || e == KG_EFORBIDDEN || e == KG_ENOTFOUND;
 }
 
-/* Applies one row under a savepoint. Only a store failure is returned; a refused row is
- * KG_OK with outcome KG_IMPORT_FAILED and nothing of it written. */
+/*
+ * Applies one row. Only a store failure is returned; a refused row is KG_OK with outcome
+ * KG_IMPORT_FAILED and nothing of it written. With `savepoint` the row runs under one and a
+ * refusal rolls it back. Without, a refusal after the row wrote something (a workplace
+ * created for it, say) sets *redo instead: the caller rolls the transaction back and applies
+ * the batch again with savepoints. Workplaces and units created are added to *batch.
+ */
 static enum kg_err apply_row(struct kg_store_import *im, struct kg_import_row *r, bool update,
-                             struct kg_arena *a)
+                             bool savepoint, struct kg_arena *a, struct kg_import_counts *batch,
+                             bool *redo)
 {
     struct kg_import_counts add = {0, 0};
     struct kg_person p = r->p, out;
@@ -216,11 +366,15 @@ static enum kg_err apply_row(struct kg_store_import *im, struct kg_import_row *r
     unsigned fields = r->fields;
     const char *dup = NULL;
     bool existing = false;
+    sqlite3_int64 changes = sqlite3_total_changes64(im->c->db);
     r->outcome = KG_IMPORT_FAILED;
     r->err_field = r->err_message = r->existing_id = NULL;
-    enum kg_err err = kg_sqlite_exec(im->c, kg_sqlite_stmt(im->c, SQ_SAVEPOINT));
-    if (err)
-        return err;
+    enum kg_err err = KG_OK;
+    if (savepoint) {
+        err = kg_sqlite_exec(im->c, kg_sqlite_stmt(im->c, SQ_SAVEPOINT));
+        if (err)
+            return err;
+    }
     err = find_duplicate(im, &p, a, &dup);
     if (err)
         goto undo;
@@ -236,13 +390,14 @@ static enum kg_err apply_row(struct kg_store_import *im, struct kg_import_row *r
         goto undo;
     }
     if (r->workplace_name) {
-        err = ensure_workplace(im, r->workplace_name, a, &p.workplace_id, &add.workplaces_created);
+        err =
+            ensure_place(im, NULL, r->workplace_name, a, &p.workplace_id, &add.workplaces_created);
         if (err)
             goto undo;
         fields |= KG_P_WORKPLACE_ID;
     }
     if (r->unit_name) {
-        err = ensure_unit(im, p.workplace_id, r->unit_name, a, &p.unit_id, &add.units_created);
+        err = ensure_place(im, p.workplace_id, r->unit_name, a, &p.unit_id, &add.units_created);
         if (err)
             goto undo;
         fields |= KG_P_UNIT_ID;
@@ -263,20 +418,29 @@ static enum kg_err apply_row(struct kg_store_import *im, struct kg_import_row *r
             r->existing_id = out.id;
     }
 release:
-    err = kg_sqlite_exec(im->c, kg_sqlite_stmt(im->c, SQ_SAVEPOINT_RELEASE));
-    if (err)
-        return err;
-    im->counts.workplaces_created += add.workplaces_created;
-    im->counts.units_created += add.units_created;
+    if (savepoint) {
+        err = kg_sqlite_exec(im->c, kg_sqlite_stmt(im->c, SQ_SAVEPOINT_RELEASE));
+        if (err)
+            return err;
+    }
+    batch->workplaces_created += add.workplaces_created;
+    batch->units_created += add.units_created;
     return KG_OK;
-undo:;
-    enum kg_err undo = kg_sqlite_exec(im->c, kg_sqlite_stmt(im->c, SQ_SAVEPOINT_UNDO));
-    if (!undo)
-        undo = kg_sqlite_exec(im->c, kg_sqlite_stmt(im->c, SQ_SAVEPOINT_RELEASE));
-    if (undo)
-        return undo;
+undo:
     if (!row_error(err))
-        return err;
+        return err; /* the caller rolls the whole batch back */
+    if (savepoint) {
+        enum kg_err undo = kg_sqlite_exec(im->c, kg_sqlite_stmt(im->c, SQ_SAVEPOINT_UNDO));
+        if (!undo)
+            undo = kg_sqlite_exec(im->c, kg_sqlite_stmt(im->c, SQ_SAVEPOINT_RELEASE));
+        if (undo)
+            return undo;
+        if (add.workplaces_created || add.units_created)
+            names_clear(&im->names); /* they are gone with the savepoint */
+    } else if (sqlite3_total_changes64(im->c->db) != changes) {
+        *redo = true;
+        return KG_OK;
+    }
     r->outcome = KG_IMPORT_FAILED;
     r->err_field = cf.field;
     if (!r->err_message)
@@ -284,29 +448,56 @@ undo:;
     return KG_OK;
 }
 
+/* Applies rows[0..n) in the open transaction; *redo as apply_row (the rest not applied). */
+static enum kg_err apply_rows(struct kg_store_import *im, struct kg_import_row *rows, size_t n,
+                              bool update, bool savepoint, struct kg_arena *a,
+                              struct kg_import_counts *batch, bool *redo)
+{
+    enum kg_err err = KG_OK;
+    *batch = (struct kg_import_counts){0, 0};
+    *redo = false;
+    for (size_t i = 0; i < n && !err && !*redo; i++)
+        err = apply_row(im, &rows[i], update, savepoint, a, batch, redo);
+    return err;
+}
+
 enum kg_err kg_sqlite_import_rows(struct kg_store_import *im, struct kg_import_row *rows, size_t n,
                                   bool update_duplicates, struct kg_arena *a)
 {
-    bool own_tx = false;
+    struct kg_import_counts batch = {0, 0};
+    bool redo = false;
     enum kg_err err = KG_EINVAL;
     if (!im || !im->c)
         goto out;
-    err = KG_OK;
-    if (!im->dry_run) {
-        err = kg_sqlite_begin(im->c, true);
-        if (err)
-            goto out;
-        own_tx = true;
+    if (im->dry_run) {
+        /* One transaction for the whole run: every row under its own savepoint. */
+        err = apply_rows(im, rows, n, update_duplicates, true, a, &batch, &redo);
+        goto out;
     }
-    for (size_t i = 0; i < n && !err; i++)
-        err = apply_row(im, &rows[i], update_duplicates, a);
-    if (own_tx) {
+    err = kg_sqlite_begin(im->c, true);
+    if (!err)
+        err = names_check(im);
+    if (!err)
+        err = apply_rows(im, rows, n, update_duplicates, false, a, &batch, &redo);
+    if (!err && redo) {
+        /* A row was refused after it wrote: the batch again, a savepoint per row. */
+        kg_sqlite_rollback(im->c);
+        names_clear(&im->names);
+        err = kg_sqlite_begin(im->c, true);
         if (!err)
-            err = kg_sqlite_commit(im->c);
-        if (err)
-            kg_sqlite_rollback(im->c);
+            err = apply_rows(im, rows, n, update_duplicates, true, a, &batch, &redo);
+    }
+    if (!err)
+        err = kg_sqlite_commit(im->c);
+    if (err) {
+        kg_sqlite_rollback(im->c);
+        names_clear(&im->names);
     }
 out:
+    if (!err) {
+        im->counts.workplaces_created += batch.workplaces_created;
+        im->counts.units_created += batch.units_created;
+    }
     return err;
 }
 
@@ -323,9 +514,8 @@ enum kg_err kg_sqlite_import_end(struct kg_store_import *im, bool commit,
     }
     if (counts)
         *counts = im->counts;
-    if (sqlite3_exec(im->c->db, "PRAGMA wal_autocheckpoint=1000; PRAGMA wal_checkpoint(PASSIVE);",
-                     NULL, NULL, NULL) != SQLITE_OK)
-        kg_warn("store: could not restore the connection's settings after an import");
+    restore_settings(im->c);
+    names_clear(&im->names);
     kg_sqlite_release(im->s, im->c);
     free(im->org_id);
     free(im->user_id);

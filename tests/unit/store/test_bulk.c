@@ -1,0 +1,285 @@
+/*
+ * test_bulk.c — unit tests of the fast path of the SQLite store's bulk import
+ * (src/store/sqlite_bulk.c): a batch applied without a savepoint per row, redone row by row
+ * when a refused row had already written, and the remembered workplace and unit names.
+ *
+ * Each test opens a fresh database in its own temporary directory with one org (an admin
+ * and an organizer) and a user of no org. Must not: share state between tests, or leave
+ * files behind.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "store/store.h"
+
+#define OK(x) assert_int_equal((x), KG_OK)
+
+struct fx {
+    char dir[64], path[128];
+    struct kg_store *s;
+    struct kg_arena a;
+    char admin[KG_ID_LEN + 1], organizer[KG_ID_LEN + 1], stranger[KG_ID_LEN + 1];
+    char org[KG_ID_LEN + 1];
+    struct kg_actor a_admin, a_org;
+};
+
+static void mkuser(struct fx *f, const char *email, char out[KG_ID_LEN + 1])
+{
+    struct kg_user u = {.email = email, .display_name = email};
+    struct kg_user got;
+    OK(f->s->ops->user_create(f->s, &u, "$argon2id$fake", &f->a, &got));
+    snprintf(out, KG_ID_LEN + 1, "%s", got.id);
+}
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof(*f));
+    char err[256];
+    snprintf(f->dir, sizeof(f->dir), "/tmp/kg_bulk_XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof(f->path), "%s/kamgar.db", f->dir);
+    kg_arena_init(&f->a, 0);
+    OK(kg_store_sqlite_open(f->path, true, &f->s, err, sizeof(err)));
+    mkuser(f, "admin@a.example", f->admin);
+    mkuser(f, "organizer@a.example", f->organizer);
+    mkuser(f, "stranger@b.example", f->stranger);
+    struct kg_actor root = {.user_id = f->admin, .instance_admin = true};
+    struct kg_org o = {.slug = "union-a", .name = "Union A", .kind = "union", .country = "PK"};
+    struct kg_org got;
+    OK(f->s->ops->org_create(f->s, &root, &o, &f->a, &got, NULL));
+    snprintf(f->org, sizeof(f->org), "%s", got.id);
+    f->a_admin = (struct kg_actor){.user_id = f->admin, .org_id = f->org, .role = KG_ROLE_ADMIN};
+    f->a_org =
+        (struct kg_actor){.user_id = f->organizer, .org_id = f->org, .role = KG_ROLE_ORGANIZER};
+    struct kg_membership m;
+    OK(f->s->ops->member_put(f->s, &f->a_admin, f->organizer, KG_ROLE_ORGANIZER, &f->a, &m));
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    char p[256];
+    f->s->ops->close(f->s);
+    kg_arena_release(&f->a);
+    for (size_t i = 0; i < 3; i++)
+        if (snprintf(p, sizeof(p), "%s%s", f->path, suffixes[i]) < (int)sizeof(p))
+            unlink(p);
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static struct kg_import_row row(const char *id, const char *name, const char *phone,
+                                const char *workplace, const char *unit)
+{
+    struct kg_import_row r;
+    memset(&r, 0, sizeof(r));
+    r.p.id = id;
+    r.p.full_name = name;
+    r.p.phone = phone;
+    r.p.membership = "none";
+    r.p.consent_status = "unknown";
+    r.fields = KG_P_FULL_NAME | (phone ? KG_P_PHONE : 0);
+    r.workplace_name = workplace;
+    r.unit_name = unit;
+    return r;
+}
+
+static int64_t workplaces(struct fx *f)
+{
+    struct kg_page pg = {.page = 1, .per_page = 50};
+    struct kg_workplace *v;
+    size_t n;
+    OK(f->s->ops->workplace_list(f->s, &f->a_org, NULL, &f->a, &pg, &v, &n));
+    return pg.total;
+}
+
+static int64_t units(struct fx *f)
+{
+    struct kg_page pg = {.page = 1, .per_page = 50};
+    struct kg_unit *v;
+    size_t n;
+    OK(f->s->ops->unit_list(f->s, &f->a_org, NULL, &f->a, &pg, &v, &n));
+    return pg.total;
+}
+
+static struct kg_person get(struct fx *f, const char *id)
+{
+    struct kg_person p;
+    OK(f->s->ops->person_get(f->s, &f->a_org, id, &f->a, &p));
+    return p;
+}
+
+#define ID(n) "c0000000-0000-4000-8000-00000000000" #n
+
+/* A row refused after it created a workplace, in the middle of a batch: the batch is redone
+ * row by row, so the rows around it are applied exactly once, nothing of the refused row
+ * stays, and the counts do not include the first attempt. */
+static void test_refusal_after_a_write_redoes_the_batch(void **state)
+{
+    struct fx *f = *state;
+    struct kg_store_import *im = NULL;
+    struct kg_import_counts counts = {-1, -1};
+    OK(f->s->ops->import_begin(f->s, &f->a_org, false, &im));
+    struct kg_import_row b[5] = {
+        row(ID(1), "Asif", "+923004000001", "Mill A", NULL),
+        row(ID(2), "Ghost", "+923004000002", "Ghost site", "Ghost line"),
+        row(ID(3), "Bilal", "+923004000003", "MILL a", "Line 1"),
+        row(ID(4), "Asif again", "+923004000001", "Mill A", NULL),
+        row(ID(5), "Chandni", NULL, "Mill B", "line 1"),
+    };
+    b[1].p.assigned_to = f->stranger; /* not a member of the org: refused after the writes */
+    b[1].fields |= KG_P_ASSIGNED_TO;
+    OK(f->s->ops->import_rows(im, b, 5, false, &f->a));
+    assert_int_equal(b[0].outcome, KG_IMPORT_CREATED);
+    assert_int_equal(b[1].outcome, KG_IMPORT_FAILED);
+    assert_string_equal(b[1].err_field, "assigned_to");
+    assert_non_null(b[1].err_message);
+    assert_int_equal(b[2].outcome, KG_IMPORT_CREATED);
+    assert_int_equal(b[3].outcome, KG_IMPORT_SKIPPED); /* the phone of row 1 */
+    assert_string_equal(b[3].existing_id, ID(1));
+    assert_int_equal(b[4].outcome, KG_IMPORT_CREATED);
+    OK(f->s->ops->import_end(im, true, &counts));
+    assert_int_equal(counts.workplaces_created, 2); /* Mill A, Mill B: not Ghost, not twice */
+    assert_int_equal(counts.units_created, 2);      /* Line 1 of each mill */
+    assert_int_equal(workplaces(f), 2);
+    assert_int_equal(units(f), 2);
+
+    struct kg_person asif = get(f, ID(1)), bilal = get(f, ID(3)), chandni = get(f, ID(5));
+    assert_string_equal(asif.full_name, "Asif");
+    assert_non_null(asif.workplace_id);
+    assert_string_equal(asif.workplace_id, bilal.workplace_id); /* any case: one mill */
+    assert_string_not_equal(bilal.workplace_id, chandni.workplace_id);
+    assert_string_not_equal(bilal.unit_id, chandni.unit_id); /* a unit belongs to its mill */
+    struct kg_person ghost;
+    assert_int_equal(f->s->ops->person_get(f->s, &f->a_org, ID(2), &f->a, &ghost), KG_ENOTFOUND);
+}
+
+/* A refused row that wrote nothing does not cost the batch a second pass, and the same
+ * import then goes on with the next batch as usual. */
+static void test_clean_refusals_and_batches(void **state)
+{
+    struct fx *f = *state;
+    struct kg_store_import *im = NULL;
+    struct kg_import_counts counts;
+    OK(f->s->ops->import_begin(f->s, &f->a_org, false, &im));
+    struct kg_import_row b1[3] = {
+        row(ID(1), "Dua", "+923005000001", "Mill C", "Line 1"),
+        row(ID(2), "No mill", NULL, NULL, "Line 1"), /* refused before any write */
+        row(ID(3), "Erum", "+923005000003", "mill c", "LINE 1"),
+    };
+    OK(f->s->ops->import_rows(im, b1, 3, false, &f->a));
+    assert_int_equal(b1[0].outcome, KG_IMPORT_CREATED);
+    assert_int_equal(b1[1].outcome, KG_IMPORT_FAILED);
+    assert_string_equal(b1[1].err_field, "unit");
+    assert_int_equal(b1[2].outcome, KG_IMPORT_CREATED);
+    struct kg_import_row b2[2] = {
+        row(ID(4), "Farah", NULL, "Mill C", "Line 2"),
+        row(ID(1), "Dua", "+923005000001", "Mill C", "Line 1"), /* a re-run of row 1 */
+    };
+    OK(f->s->ops->import_rows(im, b2, 2, false, &f->a));
+    assert_int_equal(b2[0].outcome, KG_IMPORT_CREATED);
+    assert_int_equal(b2[1].outcome, KG_IMPORT_SKIPPED);
+    OK(f->s->ops->import_end(im, true, &counts));
+    assert_int_equal(counts.workplaces_created, 1);
+    assert_int_equal(counts.units_created, 2);
+    assert_string_equal(get(f, ID(1)).unit_id, get(f, ID(3)).unit_id);
+    assert_string_not_equal(get(f, ID(1)).unit_id, get(f, ID(4)).unit_id);
+}
+
+/* Between two batches another connection deletes or renames the workplace the import
+ * remembers: the next batch must not use the remembered id. */
+static void test_names_forgotten_when_another_connection_writes(void **state)
+{
+    struct fx *f = *state;
+    struct kg_store_import *im = NULL;
+    struct kg_import_counts counts;
+    OK(f->s->ops->import_begin(f->s, &f->a_org, false, &im));
+    struct kg_import_row b1[1] = {row(ID(1), "Gul", NULL, "Mill D", "Line 1")};
+    OK(f->s->ops->import_rows(im, b1, 1, false, &f->a));
+    assert_int_equal(b1[0].outcome, KG_IMPORT_CREATED);
+    const char *first = get(f, ID(1)).workplace_id;
+    assert_non_null(first);
+
+    OK(f->s->ops->workplace_delete(f->s, &f->a_admin, first)); /* another connection */
+    struct kg_import_row b2[1] = {row(ID(2), "Hina", NULL, "Mill D", "Line 1")};
+    OK(f->s->ops->import_rows(im, b2, 1, false, &f->a));
+    assert_int_equal(b2[0].outcome, KG_IMPORT_CREATED);
+    struct kg_person hina = get(f, ID(2));
+    assert_non_null(hina.workplace_id);
+    assert_string_not_equal(hina.workplace_id, first);
+    struct kg_workplace w;
+    OK(f->s->ops->workplace_get(f->s, &f->a_org, hina.workplace_id, &f->a, &w));
+    assert_string_equal(w.name, "Mill D");
+
+    /* Renamed away: "Mill D" is a new workplace again; the new name finds the old one. */
+    w.name = "Mill E";
+    struct kg_workplace renamed;
+    OK(f->s->ops->workplace_update(f->s, &f->a_admin, &w, KG_W_NAME, &f->a, &renamed));
+    struct kg_import_row b3[2] = {
+        row(ID(3), "Iqra", NULL, "Mill D", NULL),
+        row(ID(4), "Jamila", NULL, "mill e", NULL),
+    };
+    OK(f->s->ops->import_rows(im, b3, 2, false, &f->a));
+    assert_string_not_equal(get(f, ID(3)).workplace_id, hina.workplace_id);
+    assert_string_equal(get(f, ID(4)).workplace_id, hina.workplace_id);
+    OK(f->s->ops->import_end(im, true, &counts));
+    assert_int_equal(counts.workplaces_created, 3);
+    assert_int_equal(counts.units_created, 2);
+    assert_int_equal(workplaces(f), 2); /* Mill E (was D) and the new Mill D */
+}
+
+/* A dry run applies every row under its own savepoint and keeps nothing; its counts are
+ * those of the real import. */
+static void test_dry_run_counts_match(void **state)
+{
+    struct fx *f = *state;
+    struct kg_import_counts dry, real;
+    for (int pass = 0; pass < 2; pass++) {
+        struct kg_store_import *im = NULL;
+        OK(f->s->ops->import_begin(f->s, &f->a_org, pass == 0, &im));
+        struct kg_import_row b[4] = {
+            row(ID(1), "Kiran", "+923006000001", "Mill F", "Line 1"),
+            row(ID(2), "Ghost", NULL, "Ghost site", NULL),
+            row(ID(3), "Laila", "+923006000003", "Mill F", "Line 2"),
+            row(ID(4), "Kiran", "+923006000001", NULL, NULL),
+        };
+        b[1].p.assigned_to = f->stranger;
+        b[1].fields |= KG_P_ASSIGNED_TO;
+        OK(f->s->ops->import_rows(im, b, 4, false, &f->a));
+        assert_int_equal(b[0].outcome, KG_IMPORT_CREATED);
+        assert_int_equal(b[1].outcome, KG_IMPORT_FAILED);
+        assert_int_equal(b[2].outcome, KG_IMPORT_CREATED);
+        assert_int_equal(b[3].outcome, KG_IMPORT_SKIPPED);
+        OK(f->s->ops->import_end(im, pass == 1, pass == 0 ? &dry : &real));
+        assert_int_equal(workplaces(f), pass == 0 ? 0 : 1);
+    }
+    assert_int_equal(dry.workplaces_created, 1);
+    assert_int_equal(dry.units_created, 2);
+    assert_int_equal(real.workplaces_created, dry.workplaces_created);
+    assert_int_equal(real.units_created, dry.units_created);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_refusal_after_a_write_redoes_the_batch, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_refusals_and_batches, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_names_forgotten_when_another_connection_writes, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_dry_run_counts_match, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

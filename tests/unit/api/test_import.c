@@ -1823,7 +1823,8 @@ static void test_http_refused_file_after_batches_is_audited_bug(void **state)
 static const char EXPORT_HEADER[] =
     "id,full_name,alt_names,phone,email,gender,languages,city,province,country,sector,"
     "employment_type,employer_id,workplace,unit,job_title,shift,membership,member_since,"
-    "assessment,is_leader,assigned_to,recruited_by,tags,consent_status,consent_source,consent_at,notes\r\n";
+    "assessment,is_leader,assigned_to,recruited_by,tags,consent_status,consent_source,consent_at,"
+    "notes\r\n";
 
 static void test_http_export(void **state)
 {

@@ -19,7 +19,7 @@
 static const char serve_help[] =
     "usage: kamgar serve --db PATH [--listen HOST:PORT] [--threads N]\n"
     "                    [--tls-cert FILE --tls-key FILE] [--trust-proxy] [--quiet]\n"
-    "                    [--web-dir DIR]\n"
+    "                    [--web-dir DIR] [--forms-per-min N]\n"
     "\n"
     "Serves the API on HOST:PORT (default 127.0.0.1:8080; KAMGAR_LISTEN may set it).\n"
     "  --threads N      worker threads (default: one per CPU core)\n"
@@ -29,6 +29,9 @@ static const char serve_help[] =
     "  --quiet          no access log\n"
     "  --max-import-mb N  largest CSV accepted by POST …/imports/people (default 64; the\n"
     "                   file is streamed, so memory does not grow with it)\n"
+    "  --forms-per-min N  public forms (petition signatures, join requests) accepted from one\n"
+    "                   address per minute (default 10). Raise it where many people share an\n"
+    "                   address, as on mobile networks (carrier-grade NAT) or an office line\n"
     "  --web-dir DIR    the public pages' files (style.css, i18n/*.txt); default $KAMGAR_WEB,\n"
     "                   else ./web, else web/ beside the binary's parent directory (a build\n"
     "                   directory inside the source tree), else ../share/kamgar/web from it\n"
@@ -94,7 +97,7 @@ static const char *find_web_dir(char *buf, size_t cap)
 int kg_cmd_serve(int argc, char **argv)
 {
     const char *db = NULL, *listen = NULL, *threads_s = NULL, *cert = NULL, *key = NULL;
-    const char *import_mb = NULL, *web_dir = NULL;
+    const char *import_mb = NULL, *web_dir = NULL, *forms_s = NULL;
     char web_buf[PATH_MAX];
     bool trust_proxy = false, quiet = false, help;
     size_t npos;
@@ -107,6 +110,7 @@ int kg_cmd_serve(int argc, char **argv)
                                   {"quiet", NULL, &quiet},
                                   {"max-import-mb", &import_mb, NULL},
                                   {"web-dir", &web_dir, NULL},
+                                  {"forms-per-min", &forms_s, NULL},
                                   {NULL, NULL, NULL}};
     if (!kg_cli_parse(argc, argv, 2, opts, NULL, 0, &npos, &help))
         return KG_EXIT_USAGE;
@@ -130,6 +134,11 @@ int kg_cmd_serve(int argc, char **argv)
         kg_cli_err("--max-import-mb must be a number of megabytes from 1");
         return KG_EXIT_USAGE;
     }
+    int64_t forms = 10;
+    if (forms_s && kg_parse_i64(forms_s, strlen(forms_s), 1, 100000, &forms) != KG_OK) {
+        kg_cli_err("--forms-per-min must be a number from 1 to 100000");
+        return KG_EXIT_USAGE;
+    }
     if (!cert != !key) {
         kg_cli_err("--tls-cert and --tls-key go together");
         return KG_EXIT_USAGE;
@@ -150,6 +159,7 @@ int kg_cmd_serve(int argc, char **argv)
     kg_api_config_defaults(&acfg);
     acfg.tls = cert != NULL;
     acfg.max_import_body = (size_t)import_max << 20;
+    acfg.sign_per_min = (unsigned)forms;
     acfg.web_dir = web_dir ? web_dir : find_web_dir(web_buf, sizeof(web_buf));
     struct kg_api *api = kg_api_new(&acfg, s);
     if (kg_api_web_error(api)) {

@@ -163,3 +163,41 @@ test('a burst cut by SIGKILL keeps every signature answered 303, none twice', as
         rmTemp(dir);
     }
 });
+
+test('--forms-per-min sets the per-address limit of public forms', async () => {
+    const dir = makeTemp();
+    try {
+        const db = path.join(dir, 'kamgar.db');
+        createDatabase(dir, db, ORGS);
+        for (const bad of ['0', '-1', 'ten', '100001']) {
+            const r = cli(['serve', '--db', db, '--forms-per-min', bad]);
+            assert.equal(r.status, 2, bad);
+            assert.match(r.stderr, /--forms-per-min must be a number from 1 to 100000/);
+        }
+        const srv = await startServer(db, ['--forms-per-min', '2']);
+        const base = `http://127.0.0.1:${srv.port}`;
+        try {
+            const login = await request(base, 'POST', '/api/v1/auth/login', {
+                body: { email: 'chief@acme.example', password: PASSWORD } });
+            const created = await request(base, 'POST', '/api/v1/orgs/acme/petitions', {
+                token: login.json.token, body: { slug: 'fair-pay', title: 'Fair pay', goal: 10,
+                                                 status: 'open' } });
+            assert.equal(created.status, 201, created.text);
+            const { token } = await formToken(base);
+            await sleep(3100);
+            const send = (name) => request(base, 'POST', '/p/fair-pay', {
+                contentType: FORM, rawBody: form({ token, full_name: name,
+                                                   email: `${name}@example.org` }) });
+            assert.equal((await send('one')).status, 303);
+            assert.equal((await send('two')).status, 303);
+            const third = await send('three');
+            assert.equal(third.status, 429);
+            assert.ok(third.text.includes('value="three"'), 'the form comes back as filled');
+            assert.equal(await count(base), 2);
+        } finally {
+            assert.equal((await stopServer(srv.proc)).code, 0);
+        }
+    } finally {
+        rmTemp(dir);
+    }
+});

@@ -102,6 +102,8 @@ static const struct {
     {"rating", KG_COL_ASSESSMENT},
     {"leader", KG_COL_IS_LEADER},
     {"is leader", KG_COL_IS_LEADER},
+    {"recruited by", KG_COL_RECRUITED_BY},
+    {"recruiter", KG_COL_RECRUITED_BY},
     {"labels", KG_COL_TAGS},
     {"consent", KG_COL_CONSENT_STATUS},
     {"consent status", KG_COL_CONSENT_STATUS},

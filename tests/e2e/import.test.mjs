@@ -754,6 +754,47 @@ function fullPeople(ids, assignee) {
     ];
 }
 
+describe('recruited_by in a register', () => {
+    test('a recruit listed before the recruiter is refused, and a second run completes it',
+         () => {
+        const dir = makeTemp();
+        try {
+            const db = path.join(dir, 'rec.db');
+            createDatabase(dir, db, [{ slug: 'rec', name: 'Rec Union', country: 'PK',
+                                       users: [] }]);
+            const A = '11111111-1111-4111-8111-111111111111';
+            const B = '22222222-2222-4222-8222-222222222222';
+            const C = '33333333-3333-4333-8333-333333333333';
+            /* C was recruited by B, B by A; the file lists them C, B, A, and one more row
+             * names a recruiter that exists nowhere. */
+            const file = path.join(dir, 'rec.csv');
+            fs.writeFileSync(file, 'id,full_name,membership,recruited_by\n' +
+                `${C},Chand,member,${B}\n${B},Bano,member,${A}\n${A},Aasia,member,\n` +
+                `,Nobody's recruit,member,44444444-4444-4444-8444-444444444444\n`);
+            let r = imp(db, 'rec', file);
+            assert.equal(r.status, 0, r.stderr);
+            let t = table(r.stdout);
+            assert.deepEqual([t.created, t.failed], [1, 3]);
+            assert.ok(t.errors.some((e) => /^line 2: recruited_by /.test(e)), t.errors.join('\n'));
+            r = imp(db, 'rec', file);
+            t = table(r.stdout);
+            assert.deepEqual([t.created, t.skipped, t.failed], [1, 1, 2]);
+            r = imp(db, 'rec', file);
+            t = table(r.stdout);
+            assert.deepEqual([t.created, t.skipped, t.failed], [1, 2, 1]);
+            assert.ok(t.errors.some((e) => /^line 5: recruited_by /.test(e)), t.errors.join('\n'));
+            r = cli(['export', 'people', '--db', db, '--org', 'rec', '--format', 'json']);
+            assert.equal(r.status, 0, r.stderr);
+            const by = Object.fromEntries(JSON.parse(r.stdout).map((p) => [p.id, p]));
+            assert.equal(by[C].recruited_by, B);
+            assert.equal(by[B].recruited_by, A);
+            assert.equal(by[A].recruited_by, null);
+        } finally {
+            rmTemp(dir);
+        }
+    });
+});
+
 describe('round trip: export, import into a fresh database, export again', () => {
     test('every field in four scripts survives', async () => {
         /* The source: made through the API of the running instance. */

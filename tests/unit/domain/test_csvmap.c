@@ -163,6 +163,8 @@ static void test_aliases(void **state)
         {"Member Since", KG_COL_MEMBER_SINCE},
         {"Rating", KG_COL_ASSESSMENT},
         {"Leader", KG_COL_IS_LEADER},
+        {"Recruited By", KG_COL_RECRUITED_BY},
+        {"recruiter", KG_COL_RECRUITED_BY},
         {"Is Leader?", KG_COL_NONE}, /* '?' is not a separator: reported as unknown */
         {"Labels", KG_COL_TAGS},
         {"Consent", KG_COL_CONSENT_STATUS},

@@ -19,16 +19,6 @@ const char *const kg_contest_statuses[] = {"open", "judging", "closed", NULL};
         return KG_EINVAL;                                                                          \
     } while (0)
 
-static bool line_ok(const char *s, size_t max)
-{
-    return s && *s && kg_text_ok(s, max, false);
-}
-
-static bool opt_ok(const char *s, size_t max, bool multiline)
-{
-    return !s || kg_text_ok(s, max, multiline);
-}
-
 static bool points_ok(int64_t v)
 {
     return v == -1 || (v >= 0 && v <= KG_MAX_CONTEST_POINTS);
@@ -41,9 +31,10 @@ enum kg_err kg_contest_validate(const struct kg_contest *c, unsigned fields, boo
         fields = ~0u;
     if (c->id && !kg_id_valid(c->id))
         FAIL("id", "must be an id (a UUID)");
-    if ((fields & KG_CT_NAME) && !line_ok(c->name, KG_MAX_CONTEST_NAME))
+    if ((fields & KG_CT_NAME) && !kg_text_required(c->name, KG_MAX_CONTEST_NAME, false))
         FAIL("name", "is required: a single line of 1 to 200 characters");
-    if ((fields & KG_CT_DESCRIPTION) && !opt_ok(c->description, KG_MAX_CONTEST_DESCRIPTION, true))
+    if ((fields & KG_CT_DESCRIPTION) &&
+        !kg_text_optional(c->description, KG_MAX_CONTEST_DESCRIPTION, true))
         FAIL("description", "must be at most 4000 characters");
     if ((fields & KG_CT_STARTS_ON) && (!c->starts_on || !kg_date_valid(c->starts_on)))
         FAIL("starts_on", "is required: a date YYYY-MM-DD");
@@ -103,7 +94,7 @@ enum kg_err kg_contest_nomination_validate(const struct kg_contest_nomination *n
         if (!*s)
             FAIL("justification", "is required: why this activist, in 1 to 4000 characters");
     }
-    if (n->category && !line_ok(n->category, KG_MAX_CONTEST_CATEGORY))
+    if (n->category && !kg_text_required(n->category, KG_MAX_CONTEST_CATEGORY, false))
         FAIL("category", "must be a single line of 1 to 120 characters");
     return KG_OK;
 }
@@ -114,11 +105,11 @@ enum kg_err kg_contest_award_validate(const struct kg_contest_award *w, struct k
         FAIL("id", "must be an id (a UUID)");
     if (!w->person_id || !kg_id_valid(w->person_id))
         FAIL("person_id", "is required: the id of the winner, an entrant of the contest");
-    if (!line_ok(w->category, KG_MAX_CONTEST_CATEGORY))
+    if (!kg_text_required(w->category, KG_MAX_CONTEST_CATEGORY, false))
         FAIL("category", "is required: a single line of 1 to 120 characters");
     if (!w->awarded_on || !kg_date_valid(w->awarded_on))
         FAIL("awarded_on", "is required: a date YYYY-MM-DD");
-    if (!opt_ok(w->citation, KG_MAX_CONTEST_DESCRIPTION, true))
+    if (!kg_text_optional(w->citation, KG_MAX_CONTEST_DESCRIPTION, true))
         FAIL("citation", "must be at most 4000 characters");
     return KG_OK;
 }

@@ -36,23 +36,6 @@ const char *const kg_session_topics[] = {
     NULL,
 };
 
-static enum kg_err bad(struct kg_verr *err, const char *field, const char *message)
-{
-    err->field = field;
-    err->message = message;
-    return KG_EINVAL;
-}
-
-static bool line_ok(const char *s, size_t max)
-{
-    return !s || kg_text_ok(s, max, false);
-}
-
-static bool name_ok(const char *s, size_t max)
-{
-    return s && *s && kg_text_ok(s, max, false);
-}
-
 static bool time_ok(const char *s)
 {
     return s && kg_time_valid(s);
@@ -105,81 +88,85 @@ enum kg_err kg_event_validate(const struct kg_event *e, unsigned fields, bool cr
     if (create)
         fields = ~0u;
     if ((fields & KG_EV_KIND) && !kg_in_set(kg_event_kinds, e->kind))
-        return bad(err, "kind",
-                   "must be one of training, workshop, seminar, meeting, network_meeting, "
-                   "committee_meeting, action, information_session, other");
-    if ((fields & KG_EV_TITLE) && !name_ok(e->title, KG_MAX_EVENT_TITLE))
-        return bad(err, "title", "is required: one line of at most 200 characters");
+        return kg_verr_set(err, "kind",
+                           "must be one of training, workshop, seminar, meeting, network_meeting, "
+                           "committee_meeting, action, information_session, other");
+    if ((fields & KG_EV_TITLE) && !kg_text_required(e->title, KG_MAX_EVENT_TITLE, false))
+        return kg_verr_set(err, "title", "is required: one line of at most 200 characters");
     if ((fields & KG_EV_DESCRIPTION) && e->description &&
         !kg_text_ok(e->description, KG_MAX_EVENT_TEXT, true))
-        return bad(err, "description", "must be text of at most 20000 characters");
+        return kg_verr_set(err, "description", "must be text of at most 20000 characters");
     if ((fields & KG_EV_STARTS_AT) && !time_ok(e->starts_at))
-        return bad(err, "starts_at", "is required: an RFC 3339 time such as 2026-03-01T09:00:00Z");
+        return kg_verr_set(err, "starts_at",
+                           "is required: an RFC 3339 time such as 2026-03-01T09:00:00Z");
     if ((fields & KG_EV_ENDS_AT) && !time_ok(e->ends_at))
-        return bad(err, "ends_at", "is required: an RFC 3339 time such as 2026-03-03T17:00:00Z");
+        return kg_verr_set(err, "ends_at",
+                           "is required: an RFC 3339 time such as 2026-03-03T17:00:00Z");
     if ((fields & KG_EV_STARTS_AT) && (fields & KG_EV_ENDS_AT) &&
         !time_after(e->ends_at, e->starts_at))
-        return bad(err, "ends_at", "must be after starts_at");
-    if ((fields & KG_EV_VENUE) && !line_ok(e->venue, KG_MAX_NAME))
-        return bad(err, "venue", "must be one line of at most 200 characters");
-    if ((fields & KG_EV_CITY) && !line_ok(e->city, KG_MAX_SHORT))
-        return bad(err, "city", "must be one line of at most 120 characters");
-    if ((fields & KG_EV_PROVINCE) && !line_ok(e->province, KG_MAX_SHORT))
-        return bad(err, "province", "must be one line of at most 120 characters");
+        return kg_verr_set(err, "ends_at", "must be after starts_at");
+    if ((fields & KG_EV_VENUE) && !kg_text_optional(e->venue, KG_MAX_NAME, false))
+        return kg_verr_set(err, "venue", "must be one line of at most 200 characters");
+    if ((fields & KG_EV_CITY) && !kg_text_optional(e->city, KG_MAX_SHORT, false))
+        return kg_verr_set(err, "city", "must be one line of at most 120 characters");
+    if ((fields & KG_EV_PROVINCE) && !kg_text_optional(e->province, KG_MAX_SHORT, false))
+        return kg_verr_set(err, "province", "must be one line of at most 120 characters");
     if ((fields & KG_EV_COUNTRY) && e->country && !kg_country_valid(e->country))
-        return bad(err, "country", "must be an ISO 3166-1 code such as PK");
+        return kg_verr_set(err, "country", "must be an ISO 3166-1 code such as PK");
     if ((fields & KG_EV_ONLINE_URL) && !url_ok(e->online_url))
-        return bad(err, "online_url", "must be an http:// or https:// address");
+        return kg_verr_set(err, "online_url", "must be an http:// or https:// address");
     if (fields & KG_EV_LANGUAGES) {
         if (e->languages.n > KG_MAX_LIST)
-            return bad(err, "languages", "has too many items");
+            return kg_verr_set(err, "languages", "has too many items");
         for (size_t i = 0; i < e->languages.n; i++)
             if (!e->languages.v[i] || !kg_language_valid(e->languages.v[i]))
-                return bad(err, "languages", "must hold BCP 47 tags such as ur or hi-IN");
+                return kg_verr_set(err, "languages", "must hold BCP 47 tags such as ur or hi-IN");
     }
     if ((fields & KG_EV_CAPACITY) && (e->capacity < -1 || e->capacity > KG_MAX_EVENT_CAPACITY))
-        return bad(err, "capacity", "must be a whole number from 0, or null for no limit");
+        return kg_verr_set(err, "capacity", "must be a whole number from 0, or null for no limit");
     if ((fields & KG_EV_STATUS) && !kg_in_set(kg_event_statuses, e->status))
-        return bad(err, "status", "must be one of planned, held, cancelled");
+        return kg_verr_set(err, "status", "must be one of planned, held, cancelled");
     if ((fields & KG_EV_PROGRAMME_ID) && !id_ok(e->programme_id))
-        return bad(err, "programme_id", "must be an id (a UUID)");
+        return kg_verr_set(err, "programme_id", "must be an id (a UUID)");
     if (fields & KG_EV_SKILLS) {
         if (e->skills.n > KG_MAX_SKILLS)
-            return bad(err, "skills", "has too many items (at most 50)");
+            return kg_verr_set(err, "skills", "has too many items (at most 50)");
         for (size_t i = 0; i < e->skills.n; i++) {
-            if (!name_ok(e->skills.v[i], KG_MAX_SHORT))
-                return bad(err, "skills", "must hold names of one line, 1 to 120 characters");
+            if (!kg_text_required(e->skills.v[i], KG_MAX_SHORT, false))
+                return kg_verr_set(err, "skills",
+                                   "must hold names of one line, 1 to 120 characters");
             for (size_t j = 0; j < i; j++)
                 if (strcmp(e->skills.v[i], e->skills.v[j]) == 0)
-                    return bad(err, "skills", "names a skill twice");
+                    return kg_verr_set(err, "skills", "names a skill twice");
         }
     }
     if (fields & KG_EV_TRAINERS) {
         if (e->n_trainers > KG_MAX_TRAINERS)
-            return bad(err, "trainers", "has too many items (at most 50)");
+            return kg_verr_set(err, "trainers", "has too many items (at most 50)");
         for (size_t i = 0; i < e->n_trainers; i++) {
             const struct kg_event_trainer *t = &e->trainers[i];
             if (!t->person_id && !t->user_id && !t->name)
-                return bad(err, "trainers", "each needs a person_id, a user_id or a name");
+                return kg_verr_set(err, "trainers", "each needs a person_id, a user_id or a name");
             if (!id_ok(t->person_id) || !id_ok(t->user_id))
-                return bad(err, "trainers", "person_id and user_id must be ids (UUIDs)");
-            if (t->name && !name_ok(t->name, KG_MAX_NAME))
-                return bad(err, "trainers", "name must be one line of 1 to 200 characters");
+                return kg_verr_set(err, "trainers", "person_id and user_id must be ids (UUIDs)");
+            if (t->name && !kg_text_required(t->name, KG_MAX_NAME, false))
+                return kg_verr_set(err, "trainers", "name must be one line of 1 to 200 characters");
         }
     }
     if (fields & KG_EV_CO_HOSTS) {
         if (e->n_co_hosts > KG_MAX_CO_HOSTS)
-            return bad(err, "co_host_orgs", "has too many items (at most 50)");
+            return kg_verr_set(err, "co_host_orgs", "has too many items (at most 50)");
         for (size_t i = 0; i < e->n_co_hosts; i++) {
             const struct kg_event_cohost *h = &e->co_hosts[i];
             if (!h->org_id && !h->name)
-                return bad(err, "co_host_orgs",
-                           "each is either {\"org_id\": an org of this server} or "
-                           "{\"name\": an outside partner}");
+                return kg_verr_set(err, "co_host_orgs",
+                                   "each is either {\"org_id\": an org of this server} or "
+                                   "{\"name\": an outside partner}");
             if (!id_ok(h->org_id))
-                return bad(err, "co_host_orgs", "org_id must be an id (a UUID)");
-            if (h->name && !name_ok(h->name, KG_MAX_NAME))
-                return bad(err, "co_host_orgs", "name must be one line of 1 to 200 characters");
+                return kg_verr_set(err, "co_host_orgs", "org_id must be an id (a UUID)");
+            if (h->name && !kg_text_required(h->name, KG_MAX_NAME, false))
+                return kg_verr_set(err, "co_host_orgs",
+                                   "name must be one line of 1 to 200 characters");
         }
     }
     return KG_OK;
@@ -190,19 +177,19 @@ enum kg_err kg_event_session_validate(const struct kg_event_session *s, unsigned
 {
     if (create)
         fields = ~0u;
-    if ((fields & KG_SE_TITLE) && !name_ok(s->title, KG_MAX_EVENT_TITLE))
-        return bad(err, "title", "is required: one line of at most 200 characters");
-    if ((fields & KG_SE_TOPIC) && !line_ok(s->topic, KG_MAX_SHORT))
-        return bad(err, "topic", "must be one line of at most 120 characters");
+    if ((fields & KG_SE_TITLE) && !kg_text_required(s->title, KG_MAX_EVENT_TITLE, false))
+        return kg_verr_set(err, "title", "is required: one line of at most 200 characters");
+    if ((fields & KG_SE_TOPIC) && !kg_text_optional(s->topic, KG_MAX_SHORT, false))
+        return kg_verr_set(err, "topic", "must be one line of at most 120 characters");
     if ((fields & KG_SE_STARTS_AT) && !time_ok(s->starts_at))
-        return bad(err, "starts_at", "is required: an RFC 3339 time");
+        return kg_verr_set(err, "starts_at", "is required: an RFC 3339 time");
     if ((fields & KG_SE_ENDS_AT) && !time_ok(s->ends_at))
-        return bad(err, "ends_at", "is required: an RFC 3339 time");
+        return kg_verr_set(err, "ends_at", "is required: an RFC 3339 time");
     if ((fields & KG_SE_STARTS_AT) && (fields & KG_SE_ENDS_AT) &&
         !time_after(s->ends_at, s->starts_at))
-        return bad(err, "ends_at", "must be after starts_at");
-    if ((fields & KG_SE_TRAINER) && !line_ok(s->trainer, KG_MAX_NAME))
-        return bad(err, "trainer", "must be one line of at most 200 characters");
+        return kg_verr_set(err, "ends_at", "must be after starts_at");
+    if ((fields & KG_SE_TRAINER) && !kg_text_optional(s->trainer, KG_MAX_NAME, false))
+        return kg_verr_set(err, "trainer", "must be one line of at most 200 characters");
     return KG_OK;
 }
 
@@ -212,26 +199,27 @@ enum kg_err kg_participant_validate(const struct kg_participant *p, unsigned fie
     if (create)
         fields = ~0u;
     if ((fields & KG_PA_PERSON_ID) && !id_ok(p->person_id))
-        return bad(err, "person_id", "must be an id (a UUID)");
+        return kg_verr_set(err, "person_id", "must be an id (a UUID)");
     if ((fields & KG_PA_FULL_NAME) && (p->full_name || !create || !p->person_id) &&
-        !name_ok(p->full_name, KG_MAX_NAME))
-        return bad(err, "full_name", "is required: one line of at most 200 characters");
+        !kg_text_required(p->full_name, KG_MAX_NAME, false))
+        return kg_verr_set(err, "full_name", "is required: one line of at most 200 characters");
     if ((fields & KG_PA_FROM_ORG_ID) && !id_ok(p->from_org_id))
-        return bad(err, "from_org_id", "must be an id (a UUID)");
-    if ((fields & KG_PA_FROM_ORG_NAME) && !line_ok(p->from_org_name, KG_MAX_NAME))
-        return bad(err, "from_org_name", "must be one line of at most 200 characters");
-    if ((fields & KG_PA_POSITION) && !line_ok(p->position, KG_MAX_SHORT))
-        return bad(err, "position", "must be one line of at most 120 characters");
+        return kg_verr_set(err, "from_org_id", "must be an id (a UUID)");
+    if ((fields & KG_PA_FROM_ORG_NAME) && !kg_text_optional(p->from_org_name, KG_MAX_NAME, false))
+        return kg_verr_set(err, "from_org_name", "must be one line of at most 200 characters");
+    if ((fields & KG_PA_POSITION) && !kg_text_optional(p->position, KG_MAX_SHORT, false))
+        return kg_verr_set(err, "position", "must be one line of at most 120 characters");
     if ((fields & KG_PA_GENDER) && p->gender && !kg_in_set(kg_genders, p->gender))
-        return bad(err, "gender", "is not one of the genders kamgar knows");
-    if ((fields & KG_PA_CITY) && !line_ok(p->city, KG_MAX_SHORT))
-        return bad(err, "city", "must be one line of at most 120 characters");
-    if ((fields & KG_PA_PROVINCE) && !line_ok(p->province, KG_MAX_SHORT))
-        return bad(err, "province", "must be one line of at most 120 characters");
-    if ((fields & KG_PA_PHONE) && p->phone && (p->phone[0] != '+' || !line_ok(p->phone, 20)))
-        return bad(err, "phone", "is not a phone number");
+        return kg_verr_set(err, "gender", "is not one of the genders kamgar knows");
+    if ((fields & KG_PA_CITY) && !kg_text_optional(p->city, KG_MAX_SHORT, false))
+        return kg_verr_set(err, "city", "must be one line of at most 120 characters");
+    if ((fields & KG_PA_PROVINCE) && !kg_text_optional(p->province, KG_MAX_SHORT, false))
+        return kg_verr_set(err, "province", "must be one line of at most 120 characters");
+    if ((fields & KG_PA_PHONE) && p->phone &&
+        (p->phone[0] != '+' || !kg_text_optional(p->phone, 20, false)))
+        return kg_verr_set(err, "phone", "is not a phone number");
     if ((fields & KG_PA_EMAIL) && p->email && !kg_email_valid(p->email))
-        return bad(err, "email", "is not an email address");
+        return kg_verr_set(err, "email", "is not an email address");
     return KG_OK;
 }
 
@@ -239,14 +227,14 @@ enum kg_err kg_registration_validate(const struct kg_registration *r, unsigned f
                                      struct kg_verr *err)
 {
     if ((fields & KG_RG_STATUS) && !kg_in_set(kg_registration_statuses, r->status))
-        return bad(err, "status",
-                   "must be one of invited, registered, attended, no_show, cancelled");
+        return kg_verr_set(err, "status",
+                           "must be one of invited, registered, attended, no_show, cancelled");
     if ((fields & KG_RG_ATTENDED) && !distinct_ids(&r->attended_session_ids, KG_MAX_ATTENDED))
-        return bad(err, "attended_session_ids", "must be distinct session ids");
+        return kg_verr_set(err, "attended_session_ids", "must be distinct session ids");
     if ((fields & KG_RG_STATUS) && (fields & KG_RG_ATTENDED) && r->attended_session_ids.n &&
         (strcmp(r->status, "no_show") == 0 || strcmp(r->status, "cancelled") == 0))
-        return bad(err, "attended_session_ids",
-                   "must be empty for a participant who did not come (no_show, cancelled)");
+        return kg_verr_set(err, "attended_session_ids",
+                           "must be empty for a participant who did not come (no_show, cancelled)");
     return KG_OK;
 }
 
@@ -256,27 +244,30 @@ enum kg_err kg_evaluation_validate(const struct kg_evaluation *v, unsigned field
     if (create)
         fields = ~0u;
     if (create && (!v->participant_id || !kg_id_valid(v->participant_id)))
-        return bad(err, "participant_id", "is required: the id of a participant of the event");
+        return kg_verr_set(err, "participant_id",
+                           "is required: the id of a participant of the event");
     if (fields & KG_EVA_RATINGS) {
         if (v->n_ratings > KG_MAX_SKILLS)
-            return bad(err, "ratings", "has too many items (at most 50)");
+            return kg_verr_set(err, "ratings", "has too many items (at most 50)");
         for (size_t i = 0; i < v->n_ratings; i++) {
             const struct kg_rating *r = &v->ratings[i];
-            if (!name_ok(r->skill, KG_MAX_SHORT))
-                return bad(err, "ratings", "each needs a skill: one line of 1 to 120 characters");
+            if (!kg_text_required(r->skill, KG_MAX_SHORT, false))
+                return kg_verr_set(err, "ratings",
+                                   "each needs a skill: one line of 1 to 120 characters");
             if ((r->before != -1 && (r->before < 1 || r->before > 5)) ||
                 (r->after != -1 && (r->after < 1 || r->after > 5)))
-                return bad(err, "ratings", "before and after are whole numbers from 1 to 5");
+                return kg_verr_set(err, "ratings",
+                                   "before and after are whole numbers from 1 to 5");
             if (r->before == -1 && r->after == -1)
-                return bad(err, "ratings", "each needs a before or an after rating");
+                return kg_verr_set(err, "ratings", "each needs a before or an after rating");
             for (size_t j = 0; j < i; j++)
                 if (strcmp(r->skill, v->ratings[j].skill) == 0)
-                    return bad(err, "ratings", "rates a skill twice");
+                    return kg_verr_set(err, "ratings", "rates a skill twice");
         }
     }
     if ((fields & KG_EVA_FEEDBACK) && v->feedback &&
         !kg_text_ok(v->feedback, KG_MAX_FEEDBACK, true))
-        return bad(err, "feedback", "must be text of at most 5000 characters");
+        return kg_verr_set(err, "feedback", "must be text of at most 5000 characters");
     return KG_OK;
 }
 
@@ -286,26 +277,30 @@ enum kg_err kg_plan_validate(const struct kg_plan *p, unsigned fields, bool crea
     if (create)
         fields = ~0u;
     if (create && (!p->participant_id || !kg_id_valid(p->participant_id)))
-        return bad(err, "participant_id", "is required: the id of a participant of the event");
-    if ((fields & KG_PL_TITLE) && !name_ok(p->title, KG_MAX_EVENT_TITLE))
-        return bad(err, "title", "is required: one line of at most 200 characters");
-    if ((fields & KG_PL_TARGET) && !line_ok(p->target, KG_MAX_NAME))
-        return bad(err, "target", "must be one line of at most 200 characters");
+        return kg_verr_set(err, "participant_id",
+                           "is required: the id of a participant of the event");
+    if ((fields & KG_PL_TITLE) && !kg_text_required(p->title, KG_MAX_EVENT_TITLE, false))
+        return kg_verr_set(err, "title", "is required: one line of at most 200 characters");
+    if ((fields & KG_PL_TARGET) && !kg_text_optional(p->target, KG_MAX_NAME, false))
+        return kg_verr_set(err, "target", "must be one line of at most 200 characters");
     if ((fields & KG_PL_STATUS) && !kg_in_set(kg_plan_statuses, p->status))
-        return bad(err, "status", "must be one of draft, presented, in_progress, done, dropped");
+        return kg_verr_set(err, "status",
+                           "must be one of draft, presented, in_progress, done, dropped");
     if ((fields & KG_PL_CAMPAIGN_ID) && !id_ok(p->campaign_id))
-        return bad(err, "campaign_id", "must be an id (a UUID)");
+        return kg_verr_set(err, "campaign_id", "must be an id (a UUID)");
     if (fields & KG_PL_STEPS) {
         if (p->n_steps > KG_MAX_STEPS)
-            return bad(err, "steps", "has too many items (at most 100)");
+            return kg_verr_set(err, "steps", "has too many items (at most 100)");
         for (size_t i = 0; i < p->n_steps; i++) {
             const struct kg_plan_step *s = &p->steps[i];
-            if (!name_ok(s->title, KG_MAX_EVENT_TITLE))
-                return bad(err, "steps", "each needs a title: one line of 1 to 200 characters");
+            if (!kg_text_required(s->title, KG_MAX_EVENT_TITLE, false))
+                return kg_verr_set(err, "steps",
+                                   "each needs a title: one line of 1 to 200 characters");
             if (s->due_on && !kg_date_valid(s->due_on))
-                return bad(err, "steps", "due_on must be a date (YYYY-MM-DD)");
-            if (!line_ok(s->owner, KG_MAX_NAME))
-                return bad(err, "steps", "owner must be one line of at most 200 characters");
+                return kg_verr_set(err, "steps", "due_on must be a date (YYYY-MM-DD)");
+            if (!kg_text_optional(s->owner, KG_MAX_NAME, false))
+                return kg_verr_set(err, "steps",
+                                   "owner must be one line of at most 200 characters");
         }
     }
     return KG_OK;
@@ -316,23 +311,23 @@ enum kg_err kg_programme_validate(const struct kg_programme *p, unsigned fields,
 {
     if (create)
         fields = ~0u;
-    if ((fields & KG_PR_TITLE) && !name_ok(p->title, KG_MAX_EVENT_TITLE))
-        return bad(err, "title", "is required: one line of at most 200 characters");
+    if ((fields & KG_PR_TITLE) && !kg_text_required(p->title, KG_MAX_EVENT_TITLE, false))
+        return kg_verr_set(err, "title", "is required: one line of at most 200 characters");
     if ((fields & KG_PR_DESCRIPTION) && p->description &&
         !kg_text_ok(p->description, KG_MAX_EVENT_TEXT, true))
-        return bad(err, "description", "must be text of at most 20000 characters");
+        return kg_verr_set(err, "description", "must be text of at most 20000 characters");
     if ((fields & KG_PR_STARTS_ON) && p->starts_on && !kg_date_valid(p->starts_on))
-        return bad(err, "starts_on", "must be a date (YYYY-MM-DD)");
+        return kg_verr_set(err, "starts_on", "must be a date (YYYY-MM-DD)");
     if ((fields & KG_PR_ENDS_ON) && p->ends_on && !kg_date_valid(p->ends_on))
-        return bad(err, "ends_on", "must be a date (YYYY-MM-DD)");
+        return kg_verr_set(err, "ends_on", "must be a date (YYYY-MM-DD)");
     if ((fields & KG_PR_STARTS_ON) && (fields & KG_PR_ENDS_ON) && p->starts_on && p->ends_on &&
         strcmp(p->ends_on, p->starts_on) < 0)
-        return bad(err, "ends_on", "must not be before starts_on");
+        return kg_verr_set(err, "ends_on", "must not be before starts_on");
     if ((fields & KG_PR_MIN_ATTENDANCE) &&
         (p->min_attendance_pct < 0 || p->min_attendance_pct > 100))
-        return bad(err, "min_attendance_pct", "must be a whole number from 0 to 100");
+        return kg_verr_set(err, "min_attendance_pct", "must be a whole number from 0 to 100");
     if ((fields & KG_PR_COHORT) && !distinct_ids(&p->cohort, KG_MAX_COHORT))
-        return bad(err, "cohort", "must be distinct participant ids (at most 5000)");
+        return kg_verr_set(err, "cohort", "must be distinct participant ids (at most 5000)");
     return KG_OK;
 }
 
@@ -340,19 +335,20 @@ enum kg_err kg_checkin_req_validate(const struct kg_checkin_req *r, struct kg_ve
 {
     size_t n = r->n_days + r->dates.n;
     if (n == 0)
-        return bad(err, "days", "is required: days after the event's end such as [30, 60, 90]");
+        return kg_verr_set(err, "days",
+                           "is required: days after the event's end such as [30, 60, 90]");
     if (r->n_days && r->dates.n)
-        return bad(err, "dates", "send either days or dates, not both");
+        return kg_verr_set(err, "dates", "send either days or dates, not both");
     if (n > KG_MAX_CHECKINS)
-        return bad(err, r->n_days ? "days" : "dates", "has too many items (at most 24)");
+        return kg_verr_set(err, r->n_days ? "days" : "dates", "has too many items (at most 24)");
     for (size_t i = 0; i < r->n_days; i++)
         if (r->days[i] < 1 || r->days[i] > KG_MAX_CHECKIN_DAYS)
-            return bad(err, "days", "must be whole numbers of days from 1 to 3650");
+            return kg_verr_set(err, "days", "must be whole numbers of days from 1 to 3650");
     for (size_t i = 0; i < r->dates.n; i++)
         if (!r->dates.v[i] || !kg_date_valid(r->dates.v[i]))
-            return bad(err, "dates", "must be dates (YYYY-MM-DD)");
+            return kg_verr_set(err, "dates", "must be dates (YYYY-MM-DD)");
     if (r->assignee_id && !kg_id_valid(r->assignee_id))
-        return bad(err, "assignee_id", "must be a user id (a UUID)");
+        return kg_verr_set(err, "assignee_id", "must be a user id (a UUID)");
     return KG_OK;
 }
 

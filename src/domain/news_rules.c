@@ -24,19 +24,9 @@ const char *const kg_article_statuses[] = {"draft", "published", NULL};
         return KG_EINVAL;                                                                          \
     } while (0)
 
-static bool line_ok(const char *s, size_t max)
-{
-    return s && *s && kg_text_ok(s, max, false);
-}
-
-static bool opt_ok(const char *s, size_t max, bool multiline)
-{
-    return !s || kg_text_ok(s, max, multiline);
-}
-
 bool kg_article_tag_valid(const char *s)
 {
-    if (!line_ok(s, KG_MAX_ARTICLE_TAG) || strchr(s, ','))
+    if (!kg_text_required(s, KG_MAX_ARTICLE_TAG, false) || strchr(s, ','))
         return false;
     /* no blank tag and no blanks around it: "  x" and "x " would look like "x" on a page */
     size_t n = strlen(s);
@@ -52,15 +42,16 @@ enum kg_err kg_article_validate(const struct kg_article *a, unsigned fields, boo
         FAIL("id", "must be an id (a UUID)");
     if ((fields & KG_AR_SLUG) && !kg_slug_valid(a->slug))
         FAIL("slug", "is required: 2 to 63 of a-z, 0-9 and '-', not starting or ending in '-'");
-    if ((fields & KG_AR_TITLE) && !line_ok(a->title, KG_MAX_ARTICLE_TITLE))
+    if ((fields & KG_AR_TITLE) && !kg_text_required(a->title, KG_MAX_ARTICLE_TITLE, false))
         FAIL("title", "is required: a single line of 1 to 200 characters");
-    if ((fields & KG_AR_SUMMARY) && !opt_ok(a->summary, KG_MAX_ARTICLE_SUMMARY, true))
+    if ((fields & KG_AR_SUMMARY) && !kg_text_optional(a->summary, KG_MAX_ARTICLE_SUMMARY, true))
         FAIL("summary", "must be at most 1000 characters of text");
-    if ((fields & KG_AR_BODY) && !opt_ok(a->body, KG_MAX_ARTICLE_BODY, true))
+    if ((fields & KG_AR_BODY) && !kg_text_optional(a->body, KG_MAX_ARTICLE_BODY, true))
         FAIL("body", "must be at most 100000 characters of Markdown");
     if ((fields & KG_AR_LANGUAGE) && a->language && !kg_language_valid(a->language))
         FAIL("language", "must be a language tag such as en, ur, hi-IN or uz-Latn");
-    if ((fields & KG_AR_REGION) && a->region && !line_ok(a->region, KG_MAX_ARTICLE_REGION))
+    if ((fields & KG_AR_REGION) && a->region &&
+        !kg_text_required(a->region, KG_MAX_ARTICLE_REGION, false))
         FAIL("region", "must be a single line of 1 to 100 characters");
     if (fields & KG_AR_TAGS) {
         if (a->tags.n > KG_MAX_ARTICLE_TAGS)

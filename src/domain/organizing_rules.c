@@ -81,11 +81,6 @@ bool kg_time_to_utc(const char *s, char out[21])
     return true;
 }
 
-static bool name_ok(const char *s, size_t max)
-{
-    return s && *s && kg_text_ok(s, max, false);
-}
-
 static bool date_ok(const char *s)
 {
     return !s || kg_date_valid(s);
@@ -129,7 +124,7 @@ enum kg_err kg_campaign_validate(const struct kg_campaign *c, unsigned fields, b
         fields = ~0u;
     if (c->id && !kg_id_valid(c->id))
         FAIL("id", "must be an id (a UUID)");
-    if ((fields & KG_C_NAME) && !name_ok(c->name, KG_MAX_NAME))
+    if ((fields & KG_C_NAME) && !kg_text_required(c->name, KG_MAX_NAME, false))
         FAIL("name", "is required: a single line of 1 to 200 characters");
     if ((fields & KG_C_KIND) && !kg_in_set(kg_campaign_kinds, c->kind))
         FAIL("kind", "is required: one of workplace, employer, sector, informal");
@@ -167,7 +162,7 @@ enum kg_err kg_issue_validate(const struct kg_issue *i, struct kg_verr *err)
 {
     if (i->id && !kg_id_valid(i->id))
         FAIL("id", "must be an id (a UUID)");
-    if (!name_ok(i->name, KG_MAX_SHORT))
+    if (!kg_text_required(i->name, KG_MAX_SHORT, false))
         FAIL("name", "is required: a single line of 1 to 120 characters");
     if (i->description && !kg_text_ok(i->description, KG_MAX_DESCRIPTION, true))
         FAIL("description", "must be at most 2000 characters");
@@ -253,7 +248,7 @@ enum kg_err kg_test_validate(const struct kg_structure_test *t, struct kg_verr *
 {
     if (t->id && !kg_id_valid(t->id))
         FAIL("id", "must be an id (a UUID)");
-    if (!name_ok(t->name, KG_MAX_NAME))
+    if (!kg_text_required(t->name, KG_MAX_NAME, false))
         FAIL("name", "is required: a single line of 1 to 200 characters");
     if (!kg_in_set(kg_test_kinds, t->kind))
         FAIL("kind", "is required: one of petition, sticker_day, photo_board, card_drive, "
@@ -274,7 +269,7 @@ enum kg_err kg_task_validate(const struct kg_task *t, unsigned fields, bool crea
         fields |= KG_T_TITLE;
     if (t->id && !kg_id_valid(t->id))
         FAIL("id", "must be an id (a UUID)");
-    if ((fields & KG_T_TITLE) && !name_ok(t->title, KG_MAX_NAME))
+    if ((fields & KG_T_TITLE) && !kg_text_required(t->title, KG_MAX_NAME, false))
         FAIL("title", "is required: a single line of 1 to 200 characters");
     if ((create || (fields & KG_T_ASSIGNEE)) && (!t->assignee_id || !kg_id_valid(t->assignee_id)))
         FAIL("assignee_id", "must be the id of a user");

@@ -331,3 +331,20 @@ enum kg_err kg_unit_validate(const struct kg_unit *u, unsigned fields, bool crea
         FAIL("headcount", "must be a number from 0 to 10000000 or null");
     return KG_OK;
 }
+
+bool kg_text_required(const char *s, size_t max_chars, bool multiline)
+{
+    return s && *s && kg_text_ok(s, max_chars, multiline);
+}
+
+bool kg_text_optional(const char *s, size_t max_chars, bool multiline)
+{
+    return !s || kg_text_ok(s, max_chars, multiline);
+}
+
+enum kg_err kg_verr_set(struct kg_verr *err, const char *field, const char *message)
+{
+    err->field = field;
+    err->message = message;
+    return KG_EINVAL;
+}

@@ -45,6 +45,13 @@ bool kg_language_valid(const char *s); /* BCP 47 shape: "ur", "hi-IN", "uz-Latn"
  * tab; a single line also refuses U+2028 and U+2029.
  */
 bool kg_text_ok(const char *s, size_t max_chars, bool multiline);
+/* kg_text_ok, and present and not empty. */
+bool kg_text_required(const char *s, size_t max_chars, bool multiline);
+/* kg_text_ok, or absent (NULL). */
+bool kg_text_optional(const char *s, size_t max_chars, bool multiline);
+
+/* Fills *err and returns KG_EINVAL (for `return kg_verr_set(err, "field", "message");`). */
+enum kg_err kg_verr_set(struct kg_verr *err, const char *field, const char *message);
 
 /* Length caps (code points). */
 enum {

@@ -142,19 +142,10 @@ enum kg_err kg_api_json(struct kg_ctx *c, int status, json_t *v)
     return KG_OK;
 }
 
-static void buf_free(void *b)
-{
-    kg_buf_free(b);
-}
-
 /* A response buffer freed with the request. */
 static struct kg_buf *resp_buf(struct kg_ctx *c)
 {
-    struct kg_buf *b = kg_arena_alloc(c->a, sizeof(*b));
-    if (!b)
-        return NULL;
-    kg_buf_init(b, 64u << 20);
-    return kg_arena_defer(c->a, buf_free, b) == KG_OK ? b : NULL;
+    return kg_buf_in_arena(c->a, 64u << 20);
 }
 
 static enum kg_err send_buf(struct kg_ctx *c, int status, struct kg_buf *b)

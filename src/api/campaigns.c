@@ -324,11 +324,6 @@ static void csv_row(FILE *f, const char *level, const struct kg_chart_row *r)
     fprintf(f, ",%s\r\n", n->covered ? "yes" : "no");
 }
 
-static void free_ptr(void *p)
-{
-    free(p);
-}
-
 static enum kg_err chart_csv(struct kg_ctx *c, const struct kg_campaign *camp, const char *by,
                              const struct kg_chart_row *rows, size_t n,
                              const struct kg_chart_row *wps, size_t n_wp,
@@ -353,7 +348,7 @@ static enum kg_err chart_csv(struct kg_ctx *c, const struct kg_campaign *camp, c
         free(text);
         return KG_EIO;
     }
-    if (kg_arena_defer(c->a, free_ptr, text) != KG_OK)
+    if (kg_arena_defer(c->a, free, text) != KG_OK)
         return KG_ETOOBIG;
     kg_resp_set(c->resp, 200, "text/csv; charset=utf-8", text, len);
     const char *disp =

@@ -147,11 +147,6 @@ static void csv_card(FILE *f, const struct kg_card *k)
     fputs("\r\n", f);
 }
 
-static void free_ptr(void *p)
-{
-    free(p);
-}
-
 /* Every card of the campaign, page by page from the store, as CSV; audit-logged. */
 static enum kg_err card_export(struct kg_ctx *c)
 {
@@ -187,7 +182,7 @@ static enum kg_err card_export(struct kg_ctx *c)
         free(text);
         return e ? e : KG_EIO;
     }
-    if (kg_arena_defer(c->a, free_ptr, text) != KG_OK)
+    if (kg_arena_defer(c->a, free, text) != KG_OK)
         return KG_ETOOBIG;
     if (e)
         return e;

@@ -239,19 +239,11 @@ json_t *kg_json_encode(const struct kg_jspec *spec, const void *rec)
     return o;
 }
 
-static void buf_free(void *b)
-{
-    kg_buf_free(b);
-}
-
 char *kg_json_dump(struct kg_arena *a, const json_t *v, size_t *len)
 {
     /* One pass into a growing buffer: jansson's UTF-8 walk is the costly part. */
-    struct kg_buf *b = kg_arena_alloc(a, sizeof(*b));
+    struct kg_buf *b = kg_buf_in_arena(a, a->budget ? a->budget : (size_t)1 << 30);
     if (!b)
-        return NULL;
-    kg_buf_init(b, a->budget ? a->budget : (size_t)1 << 30);
-    if (kg_arena_defer(a, buf_free, b) != KG_OK)
         return NULL;
     if (json_dump_callback(v, dump_cb, b, JSON_COMPACT) != 0 || kg_buf_append(b, "", 0) != KG_OK)
         return NULL;

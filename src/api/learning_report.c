@@ -188,11 +188,6 @@ static void rows(FILE *f, const char *section, const struct kg_count *v, size_t 
         row(f, section, by_label ? v[i].label : v[i].key, v[i].label, v[i].n, NULL);
 }
 
-static void free_ptr(void *p)
-{
-    free(p);
-}
-
 /* One table: section,key,label,count,pct,avg_before,avg_after,avg_change. */
 static enum kg_err report_csv(struct kg_ctx *c, const struct kg_event_report *r)
 {
@@ -227,7 +222,7 @@ static enum kg_err report_csv(struct kg_ctx *c, const struct kg_event_report *r)
         free(text);
         return KG_EIO;
     }
-    if (kg_arena_defer(c->a, free_ptr, text) != KG_OK) {
+    if (kg_arena_defer(c->a, free, text) != KG_OK) {
         free(text);
         return KG_ETOOBIG;
     }

@@ -109,19 +109,10 @@ static inline void oc_slice(struct kg_page *pg, size_t n, size_t *from, size_t *
     *count = n - *from < (size_t)pg->per_page ? n - *from : (size_t)pg->per_page;
 }
 
-static inline void oc_buf_free(void *b)
-{
-    kg_buf_free(b);
-}
-
 /* A response buffer released with the request (NULL past the arena budget). */
 static inline struct kg_buf *oc_buf(struct kg_ctx *c)
 {
-    struct kg_buf *b = kg_arena_alloc(c->a, sizeof(*b));
-    if (!b)
-        return NULL;
-    kg_buf_init(b, 64u << 20);
-    return kg_arena_defer(c->a, oc_buf_free, b) == KG_OK ? b : NULL;
+    return kg_buf_in_arena(c->a, 64u << 20);
 }
 
 static inline enum kg_err oc_send(struct kg_ctx *c, int status, struct kg_buf *b, const char *type)

@@ -237,11 +237,6 @@ static enum kg_err csv_sig(void *ctx, const struct kg_signature *s)
     return ferror(o->f) ? KG_EIO : KG_OK;
 }
 
-static void free_ptr(void *p)
-{
-    free(p);
-}
-
 static enum kg_err signature_csv(struct kg_ctx *c)
 {
     const char *id;
@@ -262,7 +257,7 @@ static enum kg_err signature_csv(struct kg_ctx *c)
         free(text);
         return e ? e : KG_EIO;
     }
-    if (kg_arena_defer(c->a, free_ptr, text) != KG_OK) {
+    if (kg_arena_defer(c->a, free, text) != KG_OK) {
         free(text);
         return KG_ETOOBIG;
     }

@@ -789,11 +789,6 @@ static void csv_genders(FILE *f, const char *section, const char *id, const char
     }
 }
 
-static void free_ptr(void *p)
-{
-    free(p);
-}
-
 static enum kg_err report_csv(struct kg_ctx *c, const struct kg_project_report *r)
 {
     char *text = NULL;
@@ -853,7 +848,7 @@ static enum kg_err report_csv(struct kg_ctx *c, const struct kg_project_report *
         free(text);
         return KG_EIO;
     }
-    if (kg_arena_defer(c->a, free_ptr, text) != KG_OK) {
+    if (kg_arena_defer(c->a, free, text) != KG_OK) {
         free(text);
         return KG_ETOOBIG;
     }

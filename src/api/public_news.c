@@ -641,11 +641,6 @@ static enum kg_err get_article(struct kg_ctx *c)
 
 /* --- Atom ------------------------------------------------------------------------------- */
 
-static void buf_free(void *b)
-{
-    kg_buf_free(b);
-}
-
 /* Appends an attribute href="base + path" (escaped). */
 static enum kg_err put_href(struct kg_buf *b, const char *base, const char *path)
 {
@@ -745,11 +740,8 @@ static enum kg_err feed(struct kg_ctx *c, const char *org_slug)
     for (size_t i = 0; i < n; i++)
         if (!updated || strcmp(hits[i].art.updated_at, updated) > 0)
             updated = hits[i].art.updated_at;
-    struct kg_buf *b = kg_arena_alloc(c->a, sizeof(*b));
+    struct kg_buf *b = kg_buf_in_arena(c->a, NEWS_FEED_MAX);
     if (!b || !base)
-        return KG_ETOOBIG;
-    kg_buf_init(b, NEWS_FEED_MAX);
-    if (kg_arena_defer(c->a, buf_free, b) != KG_OK)
         return KG_ETOOBIG;
     const char *self = list_path(c, org_slug, ".atom");
     const char *alt = list_path(c, org_slug, "");
@@ -851,11 +843,8 @@ static enum kg_err api_news(struct kg_ctx *c)
         return kg_api_fail(c, e, "org", "no such org");
     if (e)
         return e;
-    struct kg_buf *b = kg_arena_alloc(c->a, sizeof(*b));
+    struct kg_buf *b = kg_buf_in_arena(c->a, 4u << 20);
     if (!b)
-        return KG_ETOOBIG;
-    kg_buf_init(b, 4u << 20);
-    if (kg_arena_defer(c->a, buf_free, b) != KG_OK)
         return KG_ETOOBIG;
     e = kg_buf_puts(b, "{\"items\":[");
     for (size_t i = 0; !e && i < n; i++) {

@@ -16,11 +16,6 @@
 
 static const char csp[] = "default-src 'self'; form-action 'self'; frame-ancestors 'none'";
 
-static void buf_free(void *b)
-{
-    kg_buf_free(b);
-}
-
 bool kg_pubpage_init(struct kg_ctx *c, struct kg_pubpage *pg)
 {
     struct kg_public *p = c->api->pub;
@@ -28,11 +23,8 @@ bool kg_pubpage_init(struct kg_ctx *c, struct kg_pubpage *pg)
     *pg = (struct kg_pubpage){.c = c};
     pg->lang = kg_i18n_pick(&p->cat, q, kg_req_header(c->req, "Accept-Language"));
     pg->lang_from_query = q && strcmp(q, pg->lang) == 0;
-    pg->b = kg_arena_alloc(c->a, sizeof(*pg->b));
-    if (!pg->b)
-        return false;
-    kg_buf_init(pg->b, KG_PUBPAGE_MAX);
-    return kg_arena_defer(c->a, buf_free, pg->b) == KG_OK;
+    pg->b = kg_buf_in_arena(c->a, KG_PUBPAGE_MAX);
+    return pg->b != NULL;
 }
 
 /* Interface text: the catalogue's, or the English fallback when no catalogue has the key. */

@@ -668,11 +668,6 @@ static enum kg_err csv_member(void *ctx, const struct kg_reg_member_row *r)
     return ferror(o->f) ? KG_EIO : KG_OK;
 }
 
-static void free_ptr(void *p)
-{
-    free(p);
-}
-
 static enum kg_err members_csv(struct kg_ctx *c)
 {
     char *text = NULL;
@@ -687,7 +682,7 @@ static enum kg_err members_csv(struct kg_ctx *c)
         free(text);
         return e ? e : KG_EIO;
     }
-    if (kg_arena_defer(c->a, free_ptr, text) != KG_OK) {
+    if (kg_arena_defer(c->a, free, text) != KG_OK) {
         free(text);
         return KG_ETOOBIG;
     }

@@ -91,3 +91,17 @@ char *kg_buf_take(struct kg_buf *b)
     kg_buf_init(b, b->max);
     return p;
 }
+
+static void free_buf(void *b)
+{
+    kg_buf_free(b);
+}
+
+struct kg_buf *kg_buf_in_arena(struct kg_arena *a, size_t cap)
+{
+    struct kg_buf *b = kg_arena_alloc(a, sizeof(*b));
+    if (!b)
+        return NULL;
+    kg_buf_init(b, cap);
+    return kg_arena_defer(a, free_buf, b) == KG_OK ? b : NULL;
+}

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/arena.h"
 #include "util/err.h"
 
 struct kg_buf {
@@ -20,6 +21,9 @@ struct kg_buf {
 
 void kg_buf_init(struct kg_buf *b, size_t max);
 void kg_buf_free(struct kg_buf *b);
+/* A buffer (capped at cap) that lives in the arena and is freed when the arena is released;
+ * NULL when the arena is out of room. */
+struct kg_buf *kg_buf_in_arena(struct kg_arena *a, size_t cap);
 /* Empties the buffer, keeping its memory. */
 void kg_buf_reset(struct kg_buf *b);
 enum kg_err kg_buf_append(struct kg_buf *b, const void *data, size_t n) KG_MUST_CHECK;

@@ -313,6 +313,18 @@ enum kg_err kg_sqlite_exec(struct sqlite_conn *c, sqlite3_stmt *st)
     return err;
 }
 
+enum kg_err kg_sqlite_exists(struct sqlite_conn *c, sqlite3_stmt *st)
+{
+    if (!st)
+        return KG_EIO;
+    int rc = sqlite3_step(st);
+    enum kg_err err = rc == SQLITE_ROW    ? KG_OK
+                      : rc == SQLITE_DONE ? KG_ENOTFOUND
+                                          : kg_sqlite_err(c, rc);
+    kg_sqlite_done(st);
+    return err;
+}
+
 enum kg_err kg_sqlite_one(struct sqlite_conn *c, sqlite3_stmt *st,
                           void (*read)(struct sqlite_row *r, void *rec), struct kg_arena *a,
                           void *rec)

@@ -628,6 +628,9 @@ enum kg_err kg_sqlite_list(struct sqlite_conn *c, sqlite3_stmt *count, sqlite3_s
                            size_t elem, void (*read)(struct sqlite_row *r, void *rec),
                            struct kg_arena *a, void **out, size_t *n) KG_MUST_CHECK;
 void kg_sqlite_rollback(struct sqlite_conn *c);
+/* Whether the bound statement returns a row: KG_OK, KG_ENOTFOUND or an error (KG_EIO when
+ * st is NULL). Resets st. */
+enum kg_err kg_sqlite_exists(struct sqlite_conn *c, sqlite3_stmt *st) KG_MUST_CHECK;
 /* Reads the one row of a bound statement with read() into rec (KG_EIO when st is NULL, as
  * kg_sqlite_stmt gives on failure); KG_ENOTFOUND when there is none. Resets st. */
 enum kg_err kg_sqlite_one(struct sqlite_conn *c, sqlite3_stmt *st,

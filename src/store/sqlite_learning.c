@@ -279,17 +279,9 @@ static enum kg_err text1(struct sqlite_conn *c, sqlite3_stmt *st, struct kg_aren
 /* *yes when the bound statement returns a row. */
 static enum kg_err exists(struct sqlite_conn *c, sqlite3_stmt *st, bool *yes)
 {
-    *yes = false;
-    if (!st)
-        return KG_EIO;
-    int rc = sqlite3_step(st);
-    enum kg_err err = KG_OK;
-    if (rc == SQLITE_ROW)
-        *yes = true;
-    else if (rc != SQLITE_DONE)
-        err = kg_sqlite_err(c, rc);
-    kg_sqlite_done(st);
-    return err;
+    enum kg_err err = kg_sqlite_exists(c, st);
+    *yes = err == KG_OK;
+    return err == KG_ENOTFOUND ? KG_OK : err;
 }
 
 static sqlite3_stmt *stmt2(struct sqlite_conn *c, enum sq_stmt id, const char *p1, const char *p2)

@@ -43,19 +43,6 @@ enum kg_err kg_sqlite_bad(struct kg_conflict *c, const char *field)
     return KG_EINVAL;
 }
 
-/* Steps a bound statement that answers one row or none: KG_OK / KG_ENOTFOUND. */
-static enum kg_err exists(struct sqlite_conn *c, sqlite3_stmt *st)
-{
-    if (!st)
-        return KG_EIO;
-    int rc = sqlite3_step(st);
-    enum kg_err err = rc == SQLITE_ROW    ? KG_OK
-                      : rc == SQLITE_DONE ? KG_ENOTFOUND
-                                          : kg_sqlite_err(c, rc);
-    kg_sqlite_done(st);
-    return err;
-}
-
 enum kg_err kg_sqlite_campaign_in_org(struct sqlite_conn *c, const char *org_id, const char *id)
 {
     if (!id)
@@ -65,7 +52,7 @@ enum kg_err kg_sqlite_campaign_in_org(struct sqlite_conn *c, const char *org_id,
         kg_sqlite_bind_text(st, 1, id);
         kg_sqlite_bind_text(st, 2, org_id);
     }
-    return exists(c, st);
+    return kg_sqlite_exists(c, st);
 }
 
 enum kg_err kg_sqlite_person_in_org(struct sqlite_conn *c, const char *org_id, const char *id,
@@ -115,7 +102,7 @@ enum kg_err kg_sqlite_member_of(struct sqlite_conn *c, const char *org_id, const
         kg_sqlite_bind_text(st, 1, org_id);
         kg_sqlite_bind_text(st, 2, user_id);
     }
-    enum kg_err err = exists(c, st);
+    enum kg_err err = kg_sqlite_exists(c, st);
     *yes = err == KG_OK;
     return err == KG_ENOTFOUND ? KG_OK : err;
 }
@@ -1262,7 +1249,7 @@ static enum kg_err record_assessment(struct sqlite_conn *c, const struct kg_acto
         kg_sqlite_bind_text(st, 1, m->person_id);
         kg_sqlite_bind_text(st, 2, key);
     }
-    err = exists(c, st);
+    err = kg_sqlite_exists(c, st);
     if (err != KG_ENOTFOUND)
         return err; /* KG_OK: a later one stands */
     st = kg_sqlite_stmt(c, SQ_PERSON_SET_ASSESSMENT);

@@ -199,19 +199,6 @@ static void read_meeting(struct sqlite_row *r, void *rec)
     m->updated_at = kg_sqlite_row_text(r);
 }
 
-/* KG_OK when the bound existence query finds a row, KG_ENOTFOUND when not. */
-static enum kg_err exists(struct sqlite_conn *c, sqlite3_stmt *st)
-{
-    if (!st)
-        return KG_EIO;
-    int rc = sqlite3_step(st);
-    enum kg_err err = rc == SQLITE_ROW    ? KG_OK
-                      : rc == SQLITE_DONE ? KG_ENOTFOUND
-                                          : kg_sqlite_err(c, rc);
-    kg_sqlite_done(st);
-    return err;
-}
-
 static enum kg_err load_project(struct sqlite_conn *c, const char *org_id, const char *id,
                                 struct kg_arena *a, struct kg_project *out)
 {
@@ -232,7 +219,7 @@ static enum kg_err project_in_org(struct sqlite_conn *c, const char *org_id, con
         kg_sqlite_bind_text(st, 1, id);
         kg_sqlite_bind_text(st, 2, org_id);
     }
-    return exists(c, st);
+    return kg_sqlite_exists(c, st);
 }
 
 /* Whether the trainings area's tables are there (they come with its migration). */
@@ -257,7 +244,7 @@ static enum kg_err event_in_org(struct sqlite_conn *c, const char *org_id, const
         kg_sqlite_bind_text(st, 1, id);
         kg_sqlite_bind_text(st, 2, org_id);
     }
-    return exists(c, st);
+    return kg_sqlite_exists(c, st);
 }
 
 /* --- projects --- */
@@ -281,7 +268,7 @@ static enum kg_err petition_in_org(struct sqlite_conn *c, const char *org_id, co
         kg_sqlite_bind_text(st, 1, id);
         kg_sqlite_bind_text(st, 2, org_id);
     }
-    return exists(c, st);
+    return kg_sqlite_exists(c, st);
 }
 
 static enum kg_err replace_links(struct sqlite_conn *c, const char *project_id, const char *kind,

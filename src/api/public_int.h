@@ -68,6 +68,14 @@ bool kg_pubpage_is_form(const char *ct);
  */
 const char *kg_pubpage_token(struct kg_ctx *c, const char *scope, const char *subject);
 bool kg_pubpage_token_ok(struct kg_ctx *c, const char *scope, const char *subject, const char *tok);
+/*
+ * The per-address limit of public forms (petition signatures and join requests together):
+ * true, with *retry_after in seconds, when the client's address is past it; otherwise the
+ * attempt is counted and false. The caller answers 429 with the form as it was filled.
+ */
+bool kg_pubpage_over_limit(struct kg_ctx *c, long *retry_after);
+/* Sets Retry-After on the response (at least 1 second). */
+void kg_pubpage_retry_after(struct kg_ctx *c, long seconds);
 
 /* --- news (public_news.c; registered from news.c's kg_api_news_routes) --- */
 /* GET /news, /news.atom, /news/{org}/{slug}, /o/{org}/news, /o/{org}/news.atom and

@@ -192,7 +192,6 @@ static enum kg_err see_thanks(struct kg_ctx *c, const struct kg_join_form *jf,
 
 static enum kg_err post_join(struct kg_ctx *c)
 {
-    struct kg_public *p = c->api->pub;
     if (c->req->body_len > JOIN_MAX_BODY)
         return kg_pubpage_message(c, 413, "too_large", "The form is too large.");
     if (!kg_pubpage_is_form(kg_req_header(c->req, "Content-Type")))
@@ -223,22 +222,16 @@ static enum kg_err post_join(struct kg_ctx *c)
     f.employer = jf.ask_employer ? kg_pubpage_field(&form, "employer") : NULL;
     f.workplace = jf.ask_workplace ? kg_pubpage_field(&form, "workplace") : NULL;
 
-    const char *ip = c->req->client_ip ? c->req->client_ip : "-";
-    int64_t now = kg_unix_now();
-    long retry = 60;
-    if (kg_throttle_blocked(p->rate, ip, p->per_min, now, &retry)) {
-        char ra[24];
-        snprintf(ra, sizeof(ra), "%ld", retry > 0 ? retry : 60);
+    long retry;
+    if (kg_pubpage_over_limit(c, &retry)) {
         jerror(&f, kg_pubpage_tr(&pg, "rate_limited",
                                  "Too many attempts. Please try again in a minute."));
         f.consent = kg_query_get(&form, "consent") != NULL;
         e = join_page(c, 429, &jf, &f);
-        const char *v = kg_arena_strdup(c->a, ra);
-        if (!e && v)
-            kg_resp_header(c->resp, "Retry-After", v);
+        if (!e)
+            kg_pubpage_retry_after(c, retry);
         return e;
     }
-    kg_throttle_fail(p->rate, ip, now);
     if (kg_pubpage_field(&form, "website")) /* the honeypot: a bot; answer as if it were stored */
         return see_thanks(c, &jf, &pg);
 

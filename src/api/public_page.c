@@ -170,3 +170,24 @@ enum kg_err kg_public_body_fits(struct kg_ctx *c, const char *body)
                        "(about 20,000 letters of Latin script, fewer in others), so that the "
                        "page stays under 30 KB on a cheap phone; split it or shorten it");
 }
+
+bool kg_pubpage_over_limit(struct kg_ctx *c, long *retry_after)
+{
+    struct kg_public *p = c->api->pub;
+    const char *ip = c->req->client_ip ? c->req->client_ip : "-";
+    int64_t now = kg_unix_now();
+    *retry_after = 60;
+    if (kg_throttle_blocked(p->rate, ip, p->per_min, now, retry_after))
+        return true;
+    kg_throttle_fail(p->rate, ip, now);
+    return false;
+}
+
+void kg_pubpage_retry_after(struct kg_ctx *c, long seconds)
+{
+    char ra[24];
+    snprintf(ra, sizeof(ra), "%ld", seconds > 0 ? seconds : 1);
+    const char *v = kg_arena_strdup(c->a, ra);
+    if (v)
+        kg_resp_header(c->resp, "Retry-After", v);
+}

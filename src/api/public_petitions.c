@@ -339,22 +339,16 @@ static enum kg_err post_petition(struct kg_ctx *c)
 
     /* Past the per-address limit a person gets the form back as they filled it, and sends it
      * again in a minute: nothing they wrote is lost. */
-    const char *ip = c->req->client_ip ? c->req->client_ip : "-";
-    int64_t now = kg_unix_now();
-    long retry = 60;
-    if (kg_throttle_blocked(p->rate, ip, p->per_min, now, &retry)) {
-        char ra[24];
-        snprintf(ra, sizeof(ra), "%ld", retry > 0 ? retry : 60);
+    long retry;
+    if (kg_pubpage_over_limit(c, &retry)) {
         add_error(&f, kg_pubpage_tr(&pg, "rate_limited",
                                     "Too many attempts. Please try again in a minute."));
         f.consent = kg_query_get(&form, "consent") != NULL;
         e = petition_page(c, 429, &pt, &f);
-        const char *v = kg_arena_strdup(c->a, ra);
-        if (!e && v)
-            kg_resp_header(c->resp, "Retry-After", v);
+        if (!e)
+            kg_pubpage_retry_after(c, retry);
         return e;
     }
-    kg_throttle_fail(p->rate, ip, now);
 
     if (kg_pubpage_field(&form, "website")) /* the honeypot: a bot; answer as if it were stored */
         return see_other(c, thanks_path(c, &pt, &pg));
@@ -413,6 +407,7 @@ static enum kg_err post_petition(struct kg_ctx *c)
     }
     unsigned char ih[16];
     char ip_hex[33];
+    const char *ip = c->req->client_ip ? c->req->client_ip : "-";
     crypto_generichash(ih, sizeof(ih), (const unsigned char *)ip, strlen(ip), p->ip_key,
                        sizeof(p->ip_key));
     kg_hex_encode(ih, sizeof(ih), ip_hex);

@@ -172,7 +172,8 @@ static bool import_people(struct kg_store *s, const struct kg_actor *who, long n
     bool ok = false;
     double t0 = now_s();
     kg_arena_init(&a, 0);
-    enum kg_err err = s->ops->import_begin(s, who, false, &im);
+    enum kg_err err =
+        s->ops->import_begin(s, who, &(struct kg_import_plan){.load = KG_LOAD_BATCHES}, &im, NULL);
     if (err) {
         fail("import", 0, err, NULL);
         goto out;

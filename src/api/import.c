@@ -40,6 +40,8 @@ struct kg_import {
     const char *country;
     char org_id[KG_ID_LEN + 1];
     struct kg_store_import *tx;
+    enum kg_import_load load; /* as the store chose */
+    bool ended;               /* import_end committed */
 
     struct csv_parser csv;
     bool csv_ready, header_done, failed;
@@ -144,7 +146,9 @@ enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
     if (!e)
         e = check_map(im);
     if (!e)
-        e = s->ops->import_begin(s, &im->who, opts->dry_run, &im->tx);
+        e = s->ops->import_begin(
+            s, &im->who, &(struct kg_import_plan){opts->dry_run, opts->load, opts->expected_rows},
+            &im->tx, &im->load);
     if (e) {
         snprintf(msg, msglen, "%s", im->message[0] ? im->message : kg_err_name(e));
         kg_import_free(im);
@@ -161,7 +165,9 @@ const char *kg_import_message(const struct kg_import *im)
 
 int64_t kg_import_applied(const struct kg_import *im)
 {
-    return im->opts.dry_run ? 0 : im->res.created + im->res.updated;
+    if (im->opts.dry_run || (im->load == KG_LOAD_BULK && !im->ended))
+        return 0; /* an unfinished bulk load is rolled back whole */
+    return im->res.created + im->res.updated;
 }
 
 /* --- turning a record into a row --- */
@@ -768,10 +774,12 @@ enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg
     e = im->s->ops->import_end(tx, !im->opts.dry_run, &counts);
     if (e)
         return e;
+    im->ended = true;
     *out = im->res;
     out->workplaces_created = counts.workplaces_created;
     out->units_created = counts.units_created;
     out->separator = im->delim == '\t' ? "tab" : im->delim == ';' ? ";" : ",";
+    out->bulk = !im->opts.dry_run && im->load == KG_LOAD_BULK;
     out->errors = kg_arena_alloc(a, (im->res.n_errors + 1) * sizeof(*out->errors));
     out->unknown_columns = kg_arena_alloc(a, (im->n_unknown + 1) * sizeof(char *));
     if (!out->errors || !out->unknown_columns)

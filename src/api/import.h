@@ -24,6 +24,10 @@ struct kg_import_opts {
     const char *default_country; /* for phones without a country code; NULL = the org's */
     const char *const *map;      /* "COLUMN=field" entries (--map), may be NULL */
     size_t n_map;
+    /* How a real import writes (store.h): the CLI passes --load and the file's line count,
+     * the HTTP import always loads in batches. Zero: AUTO with nothing expected = batches. */
+    enum kg_import_load load;
+    int64_t expected_rows;
     /* Called after each batch (may be NULL). */
     void (*progress)(void *ctx, int64_t rows, int64_t bytes);
     void *progress_ctx;
@@ -44,6 +48,7 @@ struct kg_import_result {
     const char **unknown_columns; /* header cells that map to no field (reported, not used) */
     size_t n_unknown;
     const char *separator; /* "," ";" or "tab" */
+    bool bulk;             /* written in one transaction (KG_LOAD_BULK) */
 };
 
 struct kg_import;
@@ -67,8 +72,8 @@ enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a,
                              struct kg_import_result *out) KG_MUST_CHECK;
 /* Why the file as a whole was refused (valid after an error). */
 const char *kg_import_message(const struct kg_import *im);
-/* People created or updated so far in committed batches (0 for a dry run): what an import
- * that failed part-way has changed, for the audit log. */
+/* People created or updated so far in committed batches (0 for a dry run or an unfinished
+ * bulk load): what an import that failed part-way has changed, for the audit log. */
 int64_t kg_import_applied(const struct kg_import *im);
 /* Frees im; an unfinished import is rolled back (its committed batches stay). */
 void kg_import_free(struct kg_import *im);

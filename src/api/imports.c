@@ -59,7 +59,8 @@ static enum kg_err import_begin(struct kg_ctx *c, void **state)
 {
     if (!csv_type(kg_req_header(c->req, "Content-Type")))
         return kg_api_fail(c, KG_EMEDIA, NULL, "send the file as text/csv");
-    struct kg_import_opts o = {0};
+    /* In batches: a server keeps answering other writers while a register uploads. */
+    struct kg_import_opts o = {.load = KG_LOAD_BATCHES};
     const char *dry = kg_query_get(&c->query, "dry_run");
     const char *dup = kg_query_get(&c->query, "on_duplicate");
     if (dry && strcmp(dry, "true") && strcmp(dry, "false") && strcmp(dry, "1") && strcmp(dry, "0"))

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 static const char import_help[] =
     "usage: kamgar import people --db PATH --org SLUG FILE.csv [--on-duplicate update|skip]\n"
     "                            [--dry-run] [--map COLUMN=field ...] [--default-country CC]\n"
+    "                            [--load auto|batches|bulk]\n"
     "\n"
     "Imports a register of people from CSV as spreadsheets save it: UTF-8 with or without a\n"
     "BOM, comma, semicolon or tab separated, quoted fields, CRLF or LF. Columns are matched to\n"
@@ -27,6 +29,11 @@ static const char import_help[] =
     "others are imported. A person already in the org (same phone, email or id) is skipped,\n"
     "or updated with --on-duplicate update. --dry-run reports the same and changes nothing.\n"
     "Phones without a country code are read as the org's country, or --default-country.\n"
+    "--load batches commits every 2,000 rows (other writers go between them; a stopped\n"
+    "import keeps the batches it finished); --load bulk writes the file in one transaction\n"
+    "and builds the indexes once at the end, many times faster, while other writers wait\n"
+    "(a stopped import keeps nothing). auto, the default, loads in bulk a file of 10,000\n"
+    "lines or more that holds at least as many rows as there are people in the database.\n"
     "\n"
     "examples:\n"
     "  kamgar import people --db kamgar.db --org hbwu register.csv --dry-run\n"
@@ -59,6 +66,8 @@ static void print_result(const struct kg_import_result *r, bool dry_run, double 
 {
     printf("%s%-20s %10lld\n", dry_run ? "DRY RUN: nothing was changed\n" : "", "rows",
            (long long)r->rows);
+    if (!dry_run)
+        printf("%-20s %10s\n", "load", r->bulk ? "bulk" : "batches");
     printf("%-20s %10lld\n%-20s %10lld\n%-20s %10lld\n%-20s %10lld\n", "created",
            (long long)r->created, "updated", (long long)r->updated, "skipped (duplicates)",
            (long long)r->skipped, "failed", (long long)r->failed);
@@ -99,6 +108,24 @@ static void audit_import(struct kg_store *s, const char *org_id, const char *rty
         kg_cli_err("warning: could not write the audit entry");
 }
 
+/* The lines of a regular file (a few milliseconds a hundred MB, and the file is then in the
+ * page cache for the import); 0 for a pipe or a file that cannot be read. */
+static int64_t count_lines(FILE *f)
+{
+    static char buf[1 << 16];
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode))
+        return 0;
+    int64_t lines = 0;
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+        for (const char *p = buf; (p = memchr(p, '\n', n - (size_t)(p - buf))); p++)
+            lines++;
+    bool ok = !ferror(f);
+    rewind(f);
+    return ok ? lines : 0;
+}
+
 static int run_import(struct kg_store *s, const char *org, const char *path,
                       const struct kg_import_opts *opts)
 {
@@ -123,6 +150,8 @@ static int run_import(struct kg_store *s, const char *org, const char *path,
         kg_cli_err("cannot read %s: %s", path, strerror(errno));
         goto out;
     }
+    if (o2.load != KG_LOAD_BATCHES)
+        o2.expected_rows = count_lines(f);
     if (kg_import_begin(s, &who, &o, &o2, &im, msg, sizeof(msg)) != KG_OK) {
         kg_cli_err("%s", msg);
         rc = KG_EXIT_USAGE;
@@ -163,7 +192,8 @@ out:
 
 int kg_cmd_import(int argc, char **argv)
 {
-    const char *db = NULL, *org = NULL, *dup = NULL, *country = NULL, *map_one = NULL;
+    const char *db = NULL, *org = NULL, *dup = NULL, *country = NULL, *map_one = NULL,
+               *load = "auto";
     bool dry = false, help = false;
     const char *pos[2];
     size_t npos;
@@ -188,6 +218,7 @@ int kg_cmd_import(int argc, char **argv)
                                   {"on-duplicate", &dup, NULL},
                                   {"default-country", &country, NULL},
                                   {"dry-run", NULL, &dry},
+                                  {"load", &load, NULL},
                                   {"map", &map_one, NULL},
                                   {NULL, NULL, NULL}};
     if (!kg_cli_parse(nrest, rest, 2, opts, pos, 2, &npos, &help))
@@ -211,7 +242,16 @@ int kg_cmd_import(int argc, char **argv)
         kg_cli_err("--on-duplicate must be update or skip");
         goto out;
     }
+    static const char *const loads[] = {"auto", "batches", "bulk"};
+    enum kg_import_load lo = KG_LOAD_AUTO;
+    while (lo <= KG_LOAD_BULK && strcmp(load, loads[lo]) != 0)
+        lo++;
+    if (lo > KG_LOAD_BULK) {
+        kg_cli_err("--load must be auto, batches or bulk");
+        goto out;
+    }
     struct kg_import_opts o = {.dry_run = dry,
+                               .load = lo,
                                .update_duplicates = dup && strcmp(dup, "update") == 0,
                                .default_country = country,
                                .map = maps,

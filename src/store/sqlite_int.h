@@ -540,6 +540,14 @@
     X(SQ_SAVEPOINT, "SAVEPOINT import_row")                                                        \
     X(SQ_SAVEPOINT_RELEASE, "RELEASE import_row")                                                  \
     X(SQ_SAVEPOINT_UNDO, "ROLLBACK TO import_row")                                                 \
+    X(SQ_PEOPLE_STORED, "SELECT coalesce(sum(n), 0) FROM people_counts")                           \
+    /* the people indexes a bulk import drops and makes again: every one that only serves          \
+     * reads (the unique ones find duplicates and stay), and the search index's triggers */        \
+    X(SQ_BULK_SCHEMA,                                                                              \
+      "SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = 'people' "                       \
+      "AND sql IS NOT NULL AND ((type = 'index' AND sql NOT LIKE 'CREATE UNIQUE%') "               \
+      "OR (type = 'trigger' AND name LIKE 'people\\_fts\\_%' ESCAPE '\\'))")                       \
+    X(SQ_BULK_FTS_REBUILD, "INSERT INTO people_fts(people_fts) VALUES ('rebuild')")                \
     X(SQ_PERSON_IN_ORG, "SELECT id FROM people WHERE id = ?1 AND org_id = ?2")                     \
     X(SQ_WORKPLACE_BY_NAME, "SELECT id FROM workplaces WHERE org_id = ?1 "                         \
                             "AND name = ?2 COLLATE NOCASE ORDER BY name COLLATE NOCASE, id "       \
@@ -762,8 +770,9 @@ enum kg_err kg_sqlite_person_update_tx(struct sqlite_conn *c, const struct kg_ac
 void kg_sqlite_read_person(struct sqlite_row *r, void *rec);
 
 /* --- sqlite_bulk.c --- */
-enum kg_err kg_sqlite_import_begin(struct kg_store *s, const struct kg_actor *who, bool dry_run,
-                                   struct kg_store_import **out);
+enum kg_err kg_sqlite_import_begin(struct kg_store *s, const struct kg_actor *who,
+                                   const struct kg_import_plan *plan, struct kg_store_import **out,
+                                   enum kg_import_load *load);
 enum kg_err kg_sqlite_import_rows(struct kg_store_import *im, struct kg_import_row *rows, size_t n,
                                   bool update_duplicates, struct kg_arena *a);
 enum kg_err kg_sqlite_import_end(struct kg_store_import *im, bool commit,

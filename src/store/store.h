@@ -84,6 +84,19 @@ struct kg_import_counts {
     int64_t workplaces_created, units_created;
 };
 
+/* How a real import writes (a dry run is always one transaction that is rolled back). */
+enum kg_import_load {
+    KG_LOAD_AUTO = 0, /* the store picks, from expected_rows and what it holds */
+    KG_LOAD_BATCHES,  /* a transaction per import_rows call: other writers go between */
+    KG_LOAD_BULK,     /* one transaction; read-only indexes are built once, at the end */
+};
+
+struct kg_import_plan {
+    bool dry_run;
+    enum kg_import_load load;
+    int64_t expected_rows; /* about how many rows the file holds; 0 when unknown */
+};
+
 struct kg_store_import; /* an import in progress: holds one connection */
 
 /* The public join form of an org (GET/POST /join/{org}): which fields it asks for. */
@@ -242,13 +255,19 @@ struct kg_store_ops {
 
     /* --- bulk import and export (organizer and above; the store checks) --- */
     /*
-     * Starts an import for who's org. With dry_run, everything happens inside one
+     * Starts an import for who's org. With plan->dry_run, everything happens inside one
      * transaction that import_end rolls back, so the counts are exact and nothing changes.
-     * Otherwise each import_rows call is its own BEGIN IMMEDIATE transaction: a killed
-     * import leaves whole batches, never half a row.
+     * Otherwise *load (may be NULL) is set to how it writes:
+     *   KG_LOAD_BATCHES: each import_rows call is its own BEGIN IMMEDIATE transaction; a
+     *     killed import leaves whole batches, never half a row.
+     *   KG_LOAD_BULK: one transaction from import_begin to import_end, which makes the
+     *     indexes that only serve reads once instead of row by row; other writers wait for
+     *     it, and a killed import leaves nothing. KG_LOAD_AUTO picks it when expected_rows
+     *     is large and at least the number of people already stored (docs/import.md).
      */
-    enum kg_err (*import_begin)(struct kg_store *s, const struct kg_actor *who, bool dry_run,
-                                struct kg_store_import **out);
+    enum kg_err (*import_begin)(struct kg_store *s, const struct kg_actor *who,
+                                const struct kg_import_plan *plan, struct kg_store_import **out,
+                                enum kg_import_load *load);
     /*
      * Applies rows in order. A row is a duplicate when another person of the org has its id,
      * its phone or its email (rows earlier in the same import included). Duplicates are

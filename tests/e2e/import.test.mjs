@@ -30,7 +30,8 @@ const USERS = [
     { email: 'activist@acme.example', role: 'activist' },
     { email: 'viewer@acme.example', role: 'viewer' },
 ];
-const ORGS = ['acme', 'dryrun', 'seps', 'maps', 'bad', 'http', 'exp', 'rt', 'partial'];
+const ORGS = ['acme', 'dryrun', 'seps', 'maps', 'bad', 'http', 'exp', 'rt', 'partial',
+              'partialbulk'];
 
 /* An ASan build: its memory use says nothing about the program's. */
 const ASAN = fs.readFileSync(BIN).includes('AddressSanitizer');
@@ -72,8 +73,10 @@ function table(stdout) {
         return Number(m[1]);
     };
     const unknown = /^columns not imported: (.*)$/m.exec(stdout);
+    const load = /^load\s+(\S+)$/m.exec(stdout);
     return {
         dry: stdout.startsWith('DRY RUN: nothing was changed\n'),
+        load: load ? load[1] : null,
         rows: num('rows'),
         created: num('created'),
         updated: num('updated'),
@@ -378,18 +381,24 @@ describe('kamgar import people', () => {
                          ['line 3: has an unterminated quote at the end of the file']);
     });
 
+    /* 4,500 good rows, then a record over 1 MiB: 18,500 lines, which --load auto would load
+     * in bulk into an empty org. */
+    function brokenFile(dir) {
+        const f = path.join(dir, 'broken.csv');
+        let csv = 'name,phone\n';
+        for (let i = 0; i < 4500; i++)
+            csv += `Partial ${String(i).padStart(6, '0')},0300 ${String(i).padStart(7, '0')}\n`;
+        csv += 'Broken,"' + ('x'.repeat(79) + '\n').repeat(14000);
+        fs.writeFileSync(f, csv);
+        return f;
+    }
+
     test('an import refused part-way still leaves an audit entry (bug)', async () => {
         /* BUG src/cli/bulk.c run_import: only a finished import is audited, yet the batches
          * committed before the refusal stay. */
         const dir = makeTemp();
         try {
-            const f = path.join(dir, 'broken.csv');
-            let csv = 'name,phone\n';
-            for (let i = 0; i < 4500; i++)
-                csv += `Partial ${String(i).padStart(6, '0')},0300 ${String(i).padStart(7, '0')}\n`;
-            csv += 'Broken,"' + ('x'.repeat(79) + '\n').repeat(14000);
-            fs.writeFileSync(f, csv);
-            const r = imp(k.db, 'partial', f);
+            const r = imp(k.db, 'partial', brokenFile(dir), '--load', 'batches');
             assert.equal(r.status, 1);
             assert.match(r.stderr,
                          /line 4502: a record longer than 1 MiB \(an unterminated quote\?\)/);
@@ -401,6 +410,56 @@ describe('kamgar import people', () => {
         } finally {
             rmTemp(dir);
         }
+    });
+
+    test('a bulk load refused part-way keeps nothing; the good part then loads in bulk',
+         async () => {
+        const dir = makeTemp();
+        try {
+            const f = brokenFile(dir);
+            const r = imp(k.db, 'partialbulk', f, '--load', 'bulk');
+            assert.equal(r.status, 1);
+            assert.match(r.stderr,
+                         /line 4502: a record longer than 1 MiB \(an unterminated quote\?\)/);
+            assert.equal(await total('partialbulk'), 0);
+            assert.equal((await auditEntries('partialbulk', 'people.import')).items.length, 0);
+
+            const good = path.join(dir, 'good.csv');
+            fs.writeFileSync(good, fs.readFileSync(f, 'utf8').split('\n').slice(0, 4501)
+                .join('\n') + '\n');
+            const ok = imp(k.db, 'partialbulk', good, '--load', 'bulk');
+            assert.equal(ok.status, 0, ok.stderr);
+            const t = table(ok.stdout);
+            assert.equal(t.load, 'bulk');
+            assert.deepEqual(counts(t), { rows: 4500, created: 4500, updated: 0, skipped: 0,
+                                          failed: 0, workplaces: 0, units: 0 });
+            /* The indexes and the name search, made again at the end, answer. */
+            assert.equal(await total('partialbulk'), 4500);
+            const q = await api('GET', orgPath('partialbulk', '/people?q=Partial&per_page=2'));
+            assert.equal(q.status, 200, q.text);
+            assert.equal(q.json.total, 4500);
+            assert.deepEqual(q.json.items.map((p) => p.full_name),
+                             ['Partial 000000', 'Partial 000001']);
+            const one = await api('GET', orgPath('partialbulk', '/people?q=004499'));
+            assert.deepEqual(one.json.items.map((p) => p.phone), ['+923000004499']);
+            const a = await auditEntries('partialbulk', 'people.import');
+            assert.equal(a.items.length, 1);
+            assert.equal(a.items[0].count, 4500);
+
+            /* Again: every row is a duplicate; a small file into a full org loads in batches. */
+            const again = imp(k.db, 'partialbulk', good);
+            assert.equal(again.status, 0, again.stderr);
+            assert.equal(table(again.stdout).skipped, 4500);
+            assert.equal(table(again.stdout).load, 'batches');
+        } finally {
+            rmTemp(dir);
+        }
+    });
+
+    test('--load must be auto, batches or bulk', () => {
+        const r = imp(k.db, 'acme', fixture('register_messy.csv'), '--load', 'fast');
+        assert.equal(r.status, 2);
+        assert.equal(r.stderr, 'kamgar: --load must be auto, batches or bulk\n');
     });
 
     test('a progress bar with rows/s when stdout is a terminal', (t) => {
@@ -930,7 +989,9 @@ describe('an import killed with SIGKILL', () => {
         assert.ok(ok, `${rows.length} people up to row ${top}: not whole batches`);
     }
 
-    test('leaves a consistent database; running it again completes it', async () => {
+    for (const load of ['batches', 'bulk'])
+    test(`loading in ${load}: leaves a consistent database; running it again completes it`,
+         async () => {
         const dir = makeTemp();
         try {
             const db = path.join(dir, 'big.db');
@@ -938,7 +999,8 @@ describe('an import killed with SIGKILL', () => {
                                        users: [] }]);
             const file = path.join(dir, 'register-200k.csv');
             generate(file);
-            const child = spawn(BIN, ['import', 'people', '--db', db, '--org', 'big', file],
+            const child = spawn(BIN, ['import', 'people', '--db', db, '--org', 'big', '--load',
+                                      load, file],
                                 { stdio: 'ignore', env: { ...process.env, KAMGAR_DB: '' } });
             const exit = new Promise((resolve) => child.on('exit', (code, signal) =>
                 resolve({ code, signal })));
@@ -950,14 +1012,19 @@ describe('an import killed with SIGKILL', () => {
             const partial = exported(db);
             checkConsistent(partial);
             assert.ok(partial.length < UNIQUE);
+            if (load === 'bulk')
+                assert.equal(partial.length, 0, 'a killed bulk load keeps nothing');
 
             /* Again, to the end (under /usr/bin/time when there is one, for its memory). */
             const timed = !ASAN && fs.existsSync('/usr/bin/time');
             const args = ['import', 'people', '--db', db, '--org', 'big', file];
+            if (load === 'batches')
+                args.push('--load', 'batches'); /* else auto: more rows than people stored */
             const r = spawnSync(timed ? '/usr/bin/time' : BIN,
                                 timed ? ['-f', 'maxrss=%M', BIN, ...args] : args, SLOW);
             assert.equal(r.status, 0, r.stderr);
             const t = table(r.stdout);
+            assert.equal(t.load, load);
             assert.deepEqual(counts(t), { rows: N, created: UNIQUE - partial.length, updated: 0,
                                           skipped: partial.length + dups(N), failed: 0,
                                           workplaces: partial.length ? 0 : 5,
@@ -976,7 +1043,10 @@ describe('an import killed with SIGKILL', () => {
                                         { encoding: 'utf8',
                                           env: { ...process.env, KAMGAR_DB: '' } });
                 const smallRss = Number(/maxrss=(\d+)/.exec(small.stderr)[1]);
-                assert.ok(bigRss - smallRss < 24 * 1024,
+                /* In bulk the page cache is larger (16 MiB) and building the indexes sorts
+                 * in memory up to as much again: still flat, and under the issue's 100 MB. */
+                const budget = load === 'bulk' ? 64 * 1024 : 24 * 1024;
+                assert.ok(bigRss - smallRss < budget && bigRss < 100 * 1000,
                           `${N} rows took ${bigRss} KiB, 12 rows ${smallRss} KiB`);
             }
         } finally {

@@ -1,11 +1,12 @@
 /*
  * test_bulk.c — unit tests of the fast path of the SQLite store's bulk import
  * (src/store/sqlite_bulk.c): a batch applied without a savepoint per row, redone row by row
- * when a refused row had already written, and the remembered workplace and unit names.
+ * when a refused row had already written, the remembered workplace and unit names, and the
+ * bulk load (one transaction; read-only indexes and the name search made again at the end).
  *
  * Each test opens a fresh database in its own temporary directory with one org (an admin
- * and an organizer) and a user of no org. Must not: share state between tests, or leave
- * files behind.
+ * and an organizer) and a user of no org. The tests of rows and batches run twice: loading
+ * in batches and in bulk. Must not: share state between tests, or leave files behind.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "store/store.h"
 
@@ -29,6 +31,7 @@ struct fx {
     char admin[KG_ID_LEN + 1], organizer[KG_ID_LEN + 1], stranger[KG_ID_LEN + 1];
     char org[KG_ID_LEN + 1];
     struct kg_actor a_admin, a_org;
+    enum kg_import_load load; /* how the tests' real imports write */
 };
 
 static void mkuser(struct fx *f, const char *email, char out[KG_ID_LEN + 1])
@@ -39,7 +42,7 @@ static void mkuser(struct fx *f, const char *email, char out[KG_ID_LEN + 1])
     snprintf(out, KG_ID_LEN + 1, "%s", got.id);
 }
 
-static int setup(void **state)
+static int setup_load(void **state, enum kg_import_load load)
 {
     struct fx *f = calloc(1, sizeof(*f));
     char err[256];
@@ -61,8 +64,31 @@ static int setup(void **state)
         (struct kg_actor){.user_id = f->organizer, .org_id = f->org, .role = KG_ROLE_ORGANIZER};
     struct kg_membership m;
     OK(f->s->ops->member_put(f->s, &f->a_admin, f->organizer, KG_ROLE_ORGANIZER, &f->a, &m));
+    f->load = load;
     *state = f;
     return 0;
+}
+
+static int setup(void **state)
+{
+    return setup_load(state, KG_LOAD_BATCHES);
+}
+
+static int setup_bulk(void **state)
+{
+    return setup_load(state, KG_LOAD_BULK);
+}
+
+/* Starts an import as the fixture loads (a dry run when dry), checking the store's choice. */
+static struct kg_store_import *begin(struct fx *f, bool dry)
+{
+    struct kg_store_import *im = NULL;
+    enum kg_import_load load = KG_LOAD_AUTO;
+    struct kg_import_plan plan = {.dry_run = dry, .load = f->load};
+    OK(f->s->ops->import_begin(f->s, &f->a_org, &plan, &im, &load));
+    if (!dry)
+        assert_int_equal(load, f->load);
+    return im;
 }
 
 static int teardown(void **state)
@@ -129,9 +155,8 @@ static struct kg_person get(struct fx *f, const char *id)
 static void test_refusal_after_a_write_redoes_the_batch(void **state)
 {
     struct fx *f = *state;
-    struct kg_store_import *im = NULL;
+    struct kg_store_import *im = begin(f, false);
     struct kg_import_counts counts = {-1, -1};
-    OK(f->s->ops->import_begin(f->s, &f->a_org, false, &im));
     struct kg_import_row b[5] = {
         row(ID(1), "Asif", "+923004000001", "Mill A", NULL),
         row(ID(2), "Ghost", "+923004000002", "Ghost site", "Ghost line"),
@@ -171,9 +196,8 @@ static void test_refusal_after_a_write_redoes_the_batch(void **state)
 static void test_clean_refusals_and_batches(void **state)
 {
     struct fx *f = *state;
-    struct kg_store_import *im = NULL;
+    struct kg_store_import *im = begin(f, false);
     struct kg_import_counts counts;
-    OK(f->s->ops->import_begin(f->s, &f->a_org, false, &im));
     struct kg_import_row b1[3] = {
         row(ID(1), "Dua", "+923005000001", "Mill C", "Line 1"),
         row(ID(2), "No mill", NULL, NULL, "Line 1"), /* refused before any write */
@@ -203,9 +227,8 @@ static void test_clean_refusals_and_batches(void **state)
 static void test_names_forgotten_when_another_connection_writes(void **state)
 {
     struct fx *f = *state;
-    struct kg_store_import *im = NULL;
+    struct kg_store_import *im = begin(f, false);
     struct kg_import_counts counts;
-    OK(f->s->ops->import_begin(f->s, &f->a_org, false, &im));
     struct kg_import_row b1[1] = {row(ID(1), "Gul", NULL, "Mill D", "Line 1")};
     OK(f->s->ops->import_rows(im, b1, 1, false, &f->a));
     assert_int_equal(b1[0].outcome, KG_IMPORT_CREATED);
@@ -247,8 +270,7 @@ static void test_dry_run_counts_match(void **state)
     struct fx *f = *state;
     struct kg_import_counts dry, real;
     for (int pass = 0; pass < 2; pass++) {
-        struct kg_store_import *im = NULL;
-        OK(f->s->ops->import_begin(f->s, &f->a_org, pass == 0, &im));
+        struct kg_store_import *im = begin(f, pass == 0);
         struct kg_import_row b[4] = {
             row(ID(1), "Kiran", "+923006000001", "Mill F", "Line 1"),
             row(ID(2), "Ghost", NULL, "Ghost site", NULL),
@@ -271,6 +293,181 @@ static void test_dry_run_counts_match(void **state)
     assert_int_equal(real.units_created, dry.units_created);
 }
 
+/* The people table's indexes and triggers as sqlite_schema holds them, in name order. */
+static char *people_schema(struct fx *f)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT group_concat(type || ' ' || name || ' ' || "
+                                        "coalesce(sql, ''), char(10)) FROM (SELECT * FROM "
+                                        "sqlite_schema WHERE tbl_name = 'people' ORDER BY name)",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    char *out = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    assert_non_null(out);
+    return out;
+}
+
+/* Runs sql on the database (from outside the store). */
+static void sql_exec(struct fx *f, const char *sql)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* SQLite's integrity check and the name search's own both pass. */
+static void check_integrity(struct fx *f)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "ok");
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_exec(db,
+                                  "INSERT INTO people_fts(people_fts, rank) "
+                                  "VALUES ('integrity-check', 1)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* The names person_list gives for a filter, in its order, joined by '|'. */
+static char *names(struct fx *f, const char *q, const char *workplace_id)
+{
+    struct kg_person_filter flt = {
+        .q = q, .workplace_id = workplace_id, .is_leader = -1, .page = 1, .per_page = 50};
+    struct kg_page pg = {.page = 1, .per_page = 50};
+    struct kg_person *v = NULL;
+    size_t n = 0;
+    OK(f->s->ops->person_list(f->s, &f->a_org, &flt, &f->a, &pg, &v, &n));
+    char *out = kg_arena_alloc(&f->a, 1024);
+    assert_non_null(out);
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        snprintf(out + strlen(out), 1024 - strlen(out), "%s%s", i ? "|" : "", v[i].full_name);
+    return out;
+}
+
+/* A bulk load drops the read-only indexes and the search triggers and makes them again at
+ * the end: the schema is as before, the database and its search index check out, a person
+ * created and then updated within the load (a duplicate) is found by their new name only,
+ * and the lists that use the remade indexes are in name order. */
+static void test_bulk_makes_the_indexes_again(void **state)
+{
+    struct fx *f = *state;
+    char *before = people_schema(f);
+    assert_non_null(strstr(before, "index people_org"));
+    assert_non_null(strstr(before, "trigger people_fts_ai"));
+    struct kg_store_import *im = begin(f, false);
+    struct kg_import_row b1[2] = {
+        row(ID(1), "Zara Malik", "+923007000001", "Mill G", NULL),
+        row(ID(2), "Bilal Shah", "+923007000002", "Mill G", NULL),
+    };
+    OK(f->s->ops->import_rows(im, b1, 2, true, &f->a));
+    struct kg_import_row b2[2] = {
+        row(ID(3), "Asif Khan", "+923007000001", "Mill G", NULL), /* Zara's phone: updated */
+        row(ID(4), "Chandni Bibi", NULL, "Mill G", NULL),
+    };
+    OK(f->s->ops->import_rows(im, b2, 2, true, &f->a));
+    assert_int_equal(b2[0].outcome, KG_IMPORT_UPDATED);
+    assert_string_equal(b2[0].existing_id, ID(1));
+    OK(f->s->ops->import_end(im, true, NULL));
+
+    char *after = people_schema(f);
+    assert_string_equal(after, before);
+    free(before);
+    free(after);
+    check_integrity(f);
+    assert_string_equal(names(f, "Khan", NULL), "Asif Khan");
+    assert_string_equal(names(f, "Zara", NULL), "");
+    assert_string_equal(names(f, "Chandni", NULL), "Chandni Bibi");
+    assert_string_equal(names(f, NULL, get(f, ID(2)).workplace_id),
+                        "Asif Khan|Bilal Shah|Chandni Bibi");
+}
+
+/* A bulk load that is not committed (the file failed, the process stopped) leaves the
+ * database as it was: no person, the indexes all there. While it runs another connection
+ * reads the last commit. */
+static void test_bulk_rolled_back_keeps_nothing(void **state)
+{
+    struct fx *f = *state;
+    struct kg_store_import *done = begin(f, false);
+    struct kg_import_row b0[1] = {row(ID(9), "Kept Before", NULL, NULL, NULL)};
+    OK(f->s->ops->import_rows(done, b0, 1, false, &f->a));
+    OK(f->s->ops->import_end(done, true, NULL));
+    char *before = people_schema(f);
+
+    struct kg_store_import *im = begin(f, false);
+    struct kg_import_row b[2] = {
+        row(ID(1), "Dina", "+923008000001", "Mill H", "Line 1"),
+        row(ID(2), "Esha", NULL, "Mill H", NULL),
+    };
+    OK(f->s->ops->import_rows(im, b, 2, false, &f->a));
+    assert_string_equal(names(f, NULL, NULL), "Kept Before"); /* another connection */
+    OK(f->s->ops->import_end(im, false, NULL));
+
+    char *after = people_schema(f);
+    assert_string_equal(after, before);
+    free(before);
+    free(after);
+    check_integrity(f);
+    assert_string_equal(names(f, NULL, NULL), "Kept Before");
+    assert_string_equal(names(f, "Kept", NULL), "Kept Before");
+    assert_int_equal(workplaces(f), 0);
+}
+
+/* KG_LOAD_AUTO loads in bulk a large file into a database with fewer people than it brings,
+ * and in batches a small file, or a file smaller than what is stored. A dry run is always
+ * one rolled-back transaction. */
+static void test_auto_choice(void **state)
+{
+    struct fx *f = *state;
+    static const struct {
+        int64_t expected, stored;
+        enum kg_import_load want;
+    } cases[] = {
+        {0, 0, KG_LOAD_BATCHES},    {9999, 0, KG_LOAD_BATCHES},   {10000, 0, KG_LOAD_BULK},
+        {1000000, 0, KG_LOAD_BULK}, {20000, 20000, KG_LOAD_BULK}, {20000, 50000, KG_LOAD_BATCHES},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char sql[160];
+        snprintf(sql, sizeof(sql),
+                 "DELETE FROM people_counts; INSERT INTO people_counts(org_id, n) "
+                 "SELECT id, %lld FROM orgs",
+                 (long long)cases[i].stored);
+        sql_exec(f, sql);
+        struct kg_store_import *im = NULL;
+        enum kg_import_load load = KG_LOAD_AUTO;
+        struct kg_import_plan plan = {.load = KG_LOAD_AUTO, .expected_rows = cases[i].expected};
+        OK(f->s->ops->import_begin(f->s, &f->a_org, &plan, &im, &load));
+        assert_int_equal(load, cases[i].want);
+        OK(f->s->ops->import_end(im, false, NULL));
+    }
+    char *before = people_schema(f);
+    sql_exec(f, "DELETE FROM people_counts");
+    struct kg_store_import *im = NULL;
+    struct kg_import_plan dry = {.dry_run = true, .load = KG_LOAD_BULK, .expected_rows = 1000000};
+    OK(f->s->ops->import_begin(f->s, &f->a_org, &dry, &im, NULL));
+    struct kg_import_row b[1] = {row(ID(1), "Farah", NULL, NULL, NULL)};
+    OK(f->s->ops->import_rows(im, b, 1, false, &f->a));
+    assert_int_equal(b[0].outcome, KG_IMPORT_CREATED);
+    OK(f->s->ops->import_end(im, true, NULL));
+    char *after = people_schema(f);
+    assert_string_equal(after, before);
+    free(before);
+    free(after);
+    assert_string_equal(names(f, NULL, NULL), "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -280,6 +477,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_names_forgotten_when_another_connection_writes, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_dry_run_counts_match, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refusal_after_a_write_redoes_the_batch, setup_bulk,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_refusals_and_batches, setup_bulk, teardown),
+        cmocka_unit_test_setup_teardown(test_dry_run_counts_match, setup_bulk, teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_makes_the_indexes_again, setup_bulk, teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_rolled_back_keeps_nothing, setup_bulk, teardown),
+        cmocka_unit_test_setup_teardown(test_auto_choice, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1453,14 +1453,17 @@ static int64_t count_workplaces(struct fx *f)
     return pg.total;
 }
 
+static const struct kg_import_plan DRY_PLAN = {.dry_run = true};
+static const struct kg_import_plan REAL_PLAN = {.load = KG_LOAD_BATCHES};
+
 static void test_import_dry_run_changes_nothing(void **state)
 {
     struct fx *f = *state;
     struct kg_store_import *im = NULL;
     struct kg_import_counts counts = {-1, -1};
-    ERR(f->s->ops->import_begin(f->s, &f->a_act, true, &im), KG_EFORBIDDEN);
+    ERR(f->s->ops->import_begin(f->s, &f->a_act, &DRY_PLAN, &im, NULL), KG_EFORBIDDEN);
     assert_null(im);
-    OK(f->s->ops->import_begin(f->s, &f->a_org, true, &im));
+    OK(f->s->ops->import_begin(f->s, &f->a_org, &DRY_PLAN, &im, NULL));
     struct kg_import_row rows[3] = {
         import_row("a0000000-0000-4000-8000-000000000001", "Imran", "+923001000001", "Mill 1",
                    "Weaving"),
@@ -1487,7 +1490,7 @@ static void test_import_batches_duplicates_and_refusals(void **state)
     struct kg_import_counts counts;
     struct kg_person got;
     const char *id_a = "b0000000-0000-4000-8000-00000000000a";
-    OK(f->s->ops->import_begin(f->s, &f->a_org, false, &im));
+    OK(f->s->ops->import_begin(f->s, &f->a_org, &REAL_PLAN, &im, NULL));
     struct kg_import_row b1[2] = {
         import_row(id_a, "Asif", "+923002000001", "Mill 1", "Weaving"),
         import_row("b0000000-0000-4000-8000-00000000000b", "Ghost", NULL, "Ghost site", NULL),
@@ -1536,7 +1539,7 @@ static void test_import_batches_duplicates_and_refusals(void **state)
     assert_int_equal(count_workplaces(f), 1); /* the refused row left no "Ghost site" */
 
     /* skipping duplicates: the stored record stays as it is */
-    OK(f->s->ops->import_begin(f->s, &f->a_org, false, &im));
+    OK(f->s->ops->import_begin(f->s, &f->a_org, &REAL_PLAN, &im, NULL));
     struct kg_import_row b3[1] = {import_row(NULL, "Other name", "+923002000001", NULL, NULL)};
     OK(f->s->ops->import_rows(im, b3, 1, false, &f->a));
     assert_int_equal(b3[0].outcome, KG_IMPORT_SKIPPED);

@@ -29,6 +29,9 @@
 # in a temporary directory. The import's CPU time (user + sys) is printed beside its wall
 # time: on a machine shared with builds the CPU time moves less.
 #
+# The database is fresh, so `--load auto` loads in bulk (docs/import.md, "Batches or bulk");
+# BENCH_IMPORT_LOAD=batches times the other way.
+#
 # Environment: BENCH_REGISTER_ROWS (default 1000000), BENCH_REGISTER_WORKPLACES (2000),
 # BENCH_PERF=1 (afterwards, perf record (DWARF call graphs: the system libsqlite3 has no frame
 # pointers) a second import of the first BENCH_PERF_ROWS rows,
@@ -42,6 +45,7 @@ cd "$ROOT"
 ROWS=${BENCH_REGISTER_ROWS:-1000000}
 WORKPLACES=${BENCH_REGISTER_WORKPLACES:-2000}
 PERF_ROWS=${BENCH_PERF_ROWS:-200000}
+LOAD=${BENCH_IMPORT_LOAD:-auto}
 
 T_RATIO_PCT=50
 T_RSS_MB=100
@@ -161,8 +165,9 @@ rm -f "$TMP/plain.db"
 
 fresh_db kamgar.db
 echo "bench-import: kamgar import people (a few minutes)"
-measure import "$KAMGAR" import people --db "$TMP/kamgar.db" --org reg "$CSV"
+measure import "$KAMGAR" import people --db "$TMP/kamgar.db" --org reg --load "$LOAD" "$CSV"
 IM_WALL=$WALL
+IM_LOAD=$(sed -n 's/^load  *\([a-z]*\)$/\1/p' "$TMP/import.out")
 IM_CPU=$CPU
 IM_RSS=$RSS_MB
 IM_ROWS=$(summary rows)
@@ -173,7 +178,7 @@ IM_WP=$(summary 'workplaces created')
 IM_UNITS=$(summary 'units created')
 [ -n "$IM_ROWS" ] && [ -n "$IM_CREATED" ] || die "could not read the import's summary"
 IM_RPS=$(per_s "$IM_ROWS" "$IM_WALL")
-echo "bench-import:   $IM_ROWS rows in $IM_WALL s ($IM_RPS rows/s): created $IM_CREATED," \
+echo "bench-import:   $IM_ROWS rows in $IM_WALL s ($IM_RPS rows/s, $IM_LOAD): created $IM_CREATED," \
     "skipped $IM_SKIPPED, failed $IM_FAILED, $IM_WP workplaces, $IM_UNITS units"
 DB_BYTES=$(($(wc -c <"$TMP/kamgar.db") + $( (wc -c <"$TMP/kamgar.db-wal") 2>/dev/null || echo 0)))
 
@@ -220,7 +225,7 @@ if [ "${BENCH_PERF:-0}" = 1 ]; then
     echo "bench-import: perf record -g of an import of $PERF_ROWS rows"
     perf record --call-graph dwarf,16384 -F 199 -o "$TMP/perf.data" -- \
         "$KAMGAR" import people --db "$TMP/perf.db" \
-        --org reg "$TMP/perf.csv" >/dev/null 2>"$TMP/perf.err" || die "perf record failed"
+        --org reg --load "$LOAD" "$TMP/perf.csv" >/dev/null 2>"$TMP/perf.err" || die "perf record failed"
     perf report -i "$TMP/perf.data" --no-children --stdio --sort symbol 2>/dev/null |
         grep -v '^$' | head -n 400 >"$OUT/perf-import-self.txt" || true
     perf report -i "$TMP/perf.data" --children --stdio --sort symbol -g none 2>/dev/null |
@@ -257,7 +262,7 @@ printf '%-44s | %14s | %14s | %s\n' figure measured target "ok?"
 printf '%s\n' "---------------------------------------------+----------------+----------------+-------"
 row "sqlite3 .import rows/s (the reference)" "$SQ_RPS" "-" -
 row "sqlite3 .import time" "$SQ_WALL s" "-" -
-row "kamgar import rows/s" "$IM_RPS" ">= $T_IM_RPS" "$(ge "$IM_RPS" "$T_IM_RPS")"
+row "kamgar import rows/s (loaded in $IM_LOAD)" "$IM_RPS" ">= $T_IM_RPS" "$(ge "$IM_RPS" "$T_IM_RPS")"
 row "kamgar import / sqlite3 .import" "$RATIO %" ">= $T_RATIO_PCT %" \
     "$(ge "$RATIO" "$T_RATIO_PCT")"
 row "kamgar import time" "$IM_WALL s" "-" -

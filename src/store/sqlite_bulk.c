@@ -491,7 +491,7 @@ static enum kg_err apply_row(struct kg_store_import *im, struct kg_import_row *r
     struct kg_import_counts add = {0, 0};
     struct kg_person p = r->p, out;
     struct kg_conflict cf = {NULL, NULL};
-    unsigned fields = r->fields;
+    unsigned fields = r->fields, verified = 0; /* found or made by name in this transaction */
     const char *dup = NULL;
     bool existing = false;
     sqlite3_int64 changes = sqlite3_total_changes64(im->c->db);
@@ -524,22 +524,24 @@ static enum kg_err apply_row(struct kg_store_import *im, struct kg_import_row *r
         if (err)
             goto undo;
         fields |= KG_P_WORKPLACE_ID;
+        verified |= KG_P_WORKPLACE_ID;
     }
     if (r->unit_name) {
         err = ensure_place(im, p.workplace_id, r->unit_name, a, &p.unit_id, &add.units_created);
         if (err)
             goto undo;
         fields |= KG_P_UNIT_ID;
+        verified |= KG_P_UNIT_ID;
     }
     if (dup) {
         p.id = dup;
-        err = kg_sqlite_person_update_tx(im->c, &im->who, &p, fields, a, &out, &cf);
+        err = kg_sqlite_person_update_tx(im->c, &im->who, &p, fields, verified, a, &out, &cf);
         if (err)
             goto undo;
         r->outcome = KG_IMPORT_UPDATED;
         r->existing_id = dup;
     } else {
-        err = kg_sqlite_person_create_tx(im->c, &im->who, &p, a, &out, &existing, &cf);
+        err = kg_sqlite_person_create_tx(im->c, &im->who, &p, verified, a, &out, &existing, &cf);
         if (err)
             goto undo;
         r->outcome = existing ? KG_IMPORT_SKIPPED : KG_IMPORT_CREATED;

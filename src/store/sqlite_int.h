@@ -757,14 +757,17 @@ enum kg_err kg_sqlite_unit_list(struct kg_store *s, const struct kg_actor *who,
                                 struct kg_unit **out, size_t *n);
 
 /* People inside the caller's write transaction (no role check, no commit): the cores of
- * person_create / person_update, shared with the bulk import. *existing: the id was there. */
+ * person_create / person_update, shared with the bulk import. *existing: the id was there.
+ * `verified`: KG_P_WORKPLACE_ID and/or KG_P_UNIT_ID when the caller has itself found those
+ * ids in the org in this transaction (the import, which finds or makes them by name; the
+ * unit then belongs to the workplace), so they are not looked up again; 0 otherwise. */
 enum kg_err kg_sqlite_person_create_tx(struct sqlite_conn *c, const struct kg_actor *who,
-                                       const struct kg_person *p, struct kg_arena *a,
-                                       struct kg_person *out, bool *existing,
+                                       const struct kg_person *p, unsigned verified,
+                                       struct kg_arena *a, struct kg_person *out, bool *existing,
                                        struct kg_conflict *cf) KG_MUST_CHECK;
 enum kg_err kg_sqlite_person_update_tx(struct sqlite_conn *c, const struct kg_actor *who,
                                        const struct kg_person *p, unsigned fields,
-                                       struct kg_arena *a, struct kg_person *out,
+                                       unsigned verified, struct kg_arena *a, struct kg_person *out,
                                        struct kg_conflict *cf) KG_MUST_CHECK;
 /* Reads PERSON_COLS (notes included: the caller decides who may see them). */
 void kg_sqlite_read_person(struct sqlite_row *r, void *rec);

@@ -306,7 +306,7 @@ enum kg_err kg_sqlite_join_submit(struct kg_store *s, const char *org_id,
         struct kg_person rec;
         struct kg_conflict cf = {0};
         bool existing = false;
-        err = kg_sqlite_person_create_tx(c, &org, &p, a, &rec, &existing, &cf);
+        err = kg_sqlite_person_create_tx(c, &org, &p, 0, a, &rec, &existing, &cf);
         if (err)
             goto out;
         id = rec.id;

@@ -142,8 +142,8 @@ static enum kg_err is_member(struct sqlite_conn *c, const char *org_id, const ch
  * workplace changed under a unit of another workplace drops that unit.
  */
 static enum kg_err check_refs(struct sqlite_conn *c, const struct kg_actor *who,
-                              struct kg_person *m, unsigned fields, struct kg_arena *a,
-                              struct kg_conflict *cf)
+                              struct kg_person *m, unsigned fields, unsigned verified,
+                              struct kg_arena *a, struct kg_conflict *cf)
 {
     enum kg_err err;
     const char *wp = NULL;
@@ -152,12 +152,14 @@ static enum kg_err check_refs(struct sqlite_conn *c, const struct kg_actor *who,
         if (err)
             return err == KG_ENOTFOUND ? bad(cf, "employer_id") : err;
     }
-    if ((fields & KG_P_WORKPLACE_ID) && m->workplace_id) {
+    if ((fields & KG_P_WORKPLACE_ID) && m->workplace_id && !(verified & KG_P_WORKPLACE_ID)) {
         err = kg_sqlite_workplace_in_org(c, who->org_id, m->workplace_id);
         if (err)
             return err == KG_ENOTFOUND ? bad(cf, "workplace_id") : err;
     }
-    if ((fields & KG_P_UNIT_ID) && m->unit_id) {
+    if ((fields & KG_P_UNIT_ID) && m->unit_id && (verified & KG_P_UNIT_ID) && m->workplace_id) {
+        /* the caller found the unit in the workplace */
+    } else if ((fields & KG_P_UNIT_ID) && m->unit_id) {
         err = kg_sqlite_unit_in_org(c, who->org_id, m->unit_id, a, &wp);
         if (err)
             return err == KG_ENOTFOUND ? bad(cf, "unit_id") : err;
@@ -354,8 +356,8 @@ static void bind_person(sqlite3_stmt *st, const struct kg_person *m, const char 
 }
 
 enum kg_err kg_sqlite_person_create_tx(struct sqlite_conn *c, const struct kg_actor *who,
-                                       const struct kg_person *p, struct kg_arena *a,
-                                       struct kg_person *out, bool *existing,
+                                       const struct kg_person *p, unsigned verified,
+                                       struct kg_arena *a, struct kg_person *out, bool *existing,
                                        struct kg_conflict *cf)
 {
     char idbuf[KG_ID_LEN + 1], now[21];
@@ -399,7 +401,7 @@ enum kg_err kg_sqlite_person_create_tx(struct sqlite_conn *c, const struct kg_ac
     }
     if (who->role == KG_ROLE_ACTIVIST)
         m.assigned_to = who->user_id;
-    err = check_refs(c, who, &m, ALL_FIELDS, a, cf);
+    err = check_refs(c, who, &m, ALL_FIELDS, verified, a, cf);
     if (err)
         goto out;
     err = check_dup(c, who, SQ_PERSON_BY_PHONE, "phone", m.phone, NULL, a, cf);
@@ -444,7 +446,7 @@ enum kg_err kg_sqlite_person_create(struct kg_store *s, const struct kg_actor *w
     err = kg_sqlite_begin(c, true);
     if (err)
         goto out;
-    err = kg_sqlite_person_create_tx(c, who, p, a, &rec, &existing, cf);
+    err = kg_sqlite_person_create_tx(c, who, p, 0, a, &rec, &existing, cf);
     if (err)
         goto out;
     err = kg_sqlite_commit(c);
@@ -488,7 +490,7 @@ out:
 
 enum kg_err kg_sqlite_person_update_tx(struct sqlite_conn *c, const struct kg_actor *who,
                                        const struct kg_person *p, unsigned fields,
-                                       struct kg_arena *a, struct kg_person *out,
+                                       unsigned verified, struct kg_arena *a, struct kg_person *out,
                                        struct kg_conflict *cf)
 {
     char now[21];
@@ -580,7 +582,7 @@ enum kg_err kg_sqlite_person_update_tx(struct sqlite_conn *c, const struct kg_ac
         if (err)
             goto out;
     }
-    err = check_refs(c, who, &m, fields, a, cf);
+    err = check_refs(c, who, &m, fields, verified, a, cf);
     if (err)
         goto out;
     if (fields & KG_P_PHONE) {
@@ -628,7 +630,7 @@ enum kg_err kg_sqlite_person_update(struct kg_store *s, const struct kg_actor *w
     err = kg_sqlite_begin(c, true);
     if (err)
         goto out;
-    err = kg_sqlite_person_update_tx(c, who, p, fields, a, &rec, cf);
+    err = kg_sqlite_person_update_tx(c, who, p, fields, 0, a, &rec, cf);
     if (err)
         goto out;
     err = kg_sqlite_commit(c);

@@ -484,7 +484,7 @@ static enum kg_err consenting_person(struct sqlite_conn *c, const char *org_id, 
     struct kg_person rec;
     struct kg_conflict cf = {0};
     bool existing = false;
-    err = kg_sqlite_person_create_tx(c, &org, &p, a, &rec, &existing, &cf);
+    err = kg_sqlite_person_create_tx(c, &org, &p, 0, a, &rec, &existing, &cf);
     if (err == KG_EINVAL)
         return KG_OK;
     if (!err)

@@ -293,6 +293,37 @@ static void test_dry_run_counts_match(void **state)
     assert_int_equal(real.units_created, dry.units_created);
 }
 
+/* A duplicate updated with another workplace: the workplace and unit found or made by name
+ * are not looked up again, yet a unit of the old workplace never stays with the new one. */
+static void test_update_moves_workplace_and_unit(void **state)
+{
+    struct fx *f = *state;
+    struct kg_store_import *im = begin(f, false);
+    struct kg_import_row b1[1] = {row(ID(1), "Gul", "+923009000001", "Mill J", "Line 1")};
+    OK(f->s->ops->import_rows(im, b1, 1, true, &f->a));
+    struct kg_import_row b2[1] = {row(ID(2), "Gul", "+923009000001", "Mill K", NULL)};
+    OK(f->s->ops->import_rows(im, b2, 1, true, &f->a));
+    assert_int_equal(b2[0].outcome, KG_IMPORT_UPDATED);
+    OK(f->s->ops->import_end(im, true, NULL)); /* a bulk load shows at its end */
+    struct kg_person gul = get(f, ID(1));
+    assert_null(gul.unit_id); /* Line 1 is Mill J's */
+    struct kg_workplace w;
+    OK(f->s->ops->workplace_get(f->s, &f->a_org, gul.workplace_id, &f->a, &w));
+    assert_string_equal(w.name, "Mill K");
+    im = begin(f, false);
+    struct kg_import_row b3[1] = {row(ID(3), "Gul", "+923009000001", "mill j", "line 1")};
+    OK(f->s->ops->import_rows(im, b3, 1, true, &f->a));
+    assert_int_equal(b3[0].outcome, KG_IMPORT_UPDATED);
+    OK(f->s->ops->import_end(im, true, NULL));
+    gul = get(f, ID(1));
+    assert_non_null(gul.unit_id);
+    struct kg_unit u;
+    OK(f->s->ops->unit_get(f->s, &f->a_org, gul.unit_id, &f->a, &u));
+    assert_string_equal(u.name, "Line 1");
+    assert_string_equal(u.workplace_id, gul.workplace_id);
+    assert_int_equal(units(f), 1);
+}
+
 /* The people table's indexes and triggers as sqlite_schema holds them, in name order. */
 static char *people_schema(struct fx *f)
 {
@@ -477,6 +508,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_names_forgotten_when_another_connection_writes, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_dry_run_counts_match, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_update_moves_workplace_and_unit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_update_moves_workplace_and_unit, setup_bulk, teardown),
         cmocka_unit_test_setup_teardown(test_refusal_after_a_write_redoes_the_batch, setup_bulk,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_refusals_and_batches, setup_bulk, teardown),

@@ -30,6 +30,8 @@
  * by row. Other connections never
  * see the table without its indexes (they read the last commit); other writers wait. A
  * killed bulk import leaves the database as it was. The page cache is larger while it runs.
+ * A dry run that would load in bulk works the same way, and its rollback puts the dropped
+ * indexes back without building anything.
  *
  * The export walks the org's people in name order inside one read transaction.
  *
@@ -287,7 +289,7 @@ enum kg_err kg_sqlite_import_begin(struct kg_store *s, const struct kg_actor *wh
         goto out;
     }
     err = pragma_int(im->c, "PRAGMA data_version", &im->data_version);
-    if (!err && !plan->dry_run)
+    if (!err)
         err = choose_bulk(im, plan);
     if (err)
         goto out;
@@ -609,7 +611,7 @@ enum kg_err kg_sqlite_import_rows(struct kg_store_import *im, struct kg_import_r
     enum kg_err err = KG_EINVAL;
     if (!im || !im->c)
         goto out;
-    if (im->dry_run) {
+    if (im->dry_run && !im->bulk) {
         /* One transaction for the whole run: every row under its own savepoint. */
         err = apply_rows(im, rows, n, update_duplicates, true, a, &batch, &redo);
         goto out;
@@ -652,9 +654,10 @@ enum kg_err kg_sqlite_import_end(struct kg_store_import *im, bool commit,
         return KG_OK;
     if (im->in_tx) {
         /* A dry run never keeps anything, whatever commit says. */
-        if (im->bulk && commit)
+        bool keep = im->bulk && commit && !im->dry_run;
+        if (keep)
             err = bulk_remake(im);
-        if (im->bulk && commit && !err)
+        if (keep && !err)
             err = kg_sqlite_commit(im->c);
         else
             kg_sqlite_rollback(im->c);

@@ -256,8 +256,9 @@ struct kg_store_ops {
     /* --- bulk import and export (organizer and above; the store checks) --- */
     /*
      * Starts an import for who's org. With plan->dry_run, everything happens inside one
-     * transaction that import_end rolls back, so the counts are exact and nothing changes.
-     * Otherwise *load (may be NULL) is set to how it writes:
+     * transaction that import_end rolls back, so the counts are exact and nothing changes
+     * (in bulk, the indexes are set aside inside it and the rollback restores them).
+     * *load (may be NULL) is set to how it writes:
      *   KG_LOAD_BATCHES: each import_rows call is its own BEGIN IMMEDIATE transaction; a
      *     killed import leaves whole batches, never half a row.
      *   KG_LOAD_BULK: one transaction from import_begin to import_end, which makes the

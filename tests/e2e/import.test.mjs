@@ -427,6 +427,13 @@ describe('kamgar import people', () => {
             const good = path.join(dir, 'good.csv');
             fs.writeFileSync(good, fs.readFileSync(f, 'utf8').split('\n').slice(0, 4501)
                 .join('\n') + '\n');
+            /* A dry run in bulk: the same counts, nothing kept, the indexes all back. */
+            const dry = imp(k.db, 'partialbulk', good, '--load', 'bulk', '--dry-run');
+            assert.equal(dry.status, 0, dry.stderr);
+            assert.deepEqual(counts(table(dry.stdout)),
+                             { rows: 4500, created: 4500, updated: 0, skipped: 0, failed: 0,
+                               workplaces: 0, units: 0 });
+            assert.equal(await total('partialbulk'), 0);
             const ok = imp(k.db, 'partialbulk', good, '--load', 'bulk');
             assert.equal(ok.status, 0, ok.stderr);
             const t = table(ok.stdout);

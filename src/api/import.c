@@ -771,6 +771,8 @@ enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg
     struct kg_import_counts counts = {0};
     struct kg_store_import *tx = im->tx;
     im->tx = NULL;
+    if (im->load == KG_LOAD_BULK && !im->opts.dry_run && im->opts.building)
+        im->opts.building(im->opts.progress_ctx);
     e = im->s->ops->import_end(tx, !im->opts.dry_run, &counts);
     if (e)
         return e;

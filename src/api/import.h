@@ -28,8 +28,10 @@ struct kg_import_opts {
      * the HTTP import always loads in batches. Zero: AUTO with nothing expected = batches. */
     enum kg_import_load load;
     int64_t expected_rows;
-    /* Called after each batch (may be NULL). */
+    /* Called after each batch, and (building) when a bulk load has read every row and
+     * starts to build its indexes, which takes a while (each may be NULL). */
     void (*progress)(void *ctx, int64_t rows, int64_t bytes);
+    void (*building)(void *ctx);
     void *progress_ctx;
 };
 

@@ -62,6 +62,14 @@ static void show_progress(void *ctx, int64_t rows, int64_t bytes)
     fflush(stdout);
 }
 
+static void show_building(void *ctx)
+{
+    if (!((struct progress *)ctx)->tty)
+        return;
+    fputs("\r\033[Kbuilding the indexes...", stdout);
+    fflush(stdout);
+}
+
 static void print_result(const struct kg_import_result *r, bool dry_run, double secs)
 {
     printf("%s%-20s %10lld\n", dry_run ? "DRY RUN: nothing was changed\n" : "", "rows",
@@ -141,6 +149,7 @@ static int run_import(struct kg_store *s, const char *org, const char *path,
     clock_gettime(CLOCK_MONOTONIC, &prog.start);
     struct kg_import_opts o2 = *opts;
     o2.progress = show_progress;
+    o2.building = show_building;
     o2.progress_ctx = &prog;
 
     if (!kg_cli_org_actor(s, org, &a, &who, &o))
@@ -170,7 +179,7 @@ static int run_import(struct kg_store *s, const char *org, const char *path,
     if (!e)
         e = kg_import_finish(im, &a, &r);
     if (prog.tty)
-        printf("\r%60s\r", "");
+        printf("\r\033[K");
     if (e) {
         const char *why = kg_import_message(im);
         kg_cli_err("%s: %s", path, *why ? why : kg_err_name(e));

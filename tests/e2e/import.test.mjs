@@ -484,6 +484,16 @@ describe('kamgar import people', () => {
         assert.equal(r.status, 0, r.stdout + r.stderr);
         assert.match(r.stdout, /\r\d+ rows {2}\d+\.\d MB {2}\d+ rows\/s/);
         assert.match(r.stdout, /created\s+0\r?\n/);
+
+        /* In bulk the bar then says that the indexes are being built. */
+        const bulk = [BIN, 'import', 'people', '--db', k.db, '--org', 'dryrun', '--load', 'bulk',
+                      fixture('register_messy.csv')].map(q).join(' ');
+        const b = spawnSync('script', ['-qec', bulk, '/dev/null'],
+                            { encoding: 'utf8', timeout: 30000,
+                              env: { ...process.env, KAMGAR_DB: '' } });
+        assert.equal(b.status, 0, b.stdout + b.stderr);
+        assert.match(b.stdout, /\r\x1b\[Kbuilding the indexes\.\.\.\r\x1b\[K/);
+        assert.match(b.stdout, /load\s+bulk\r?\n/);
     });
 });
 

@@ -11,10 +11,10 @@
  * Each input is imported twice: once fed in one piece and loaded in batches, once in two or
  * three pieces cut at offsets derived from the input (a piece may be empty) and loaded in
  * bulk (the indexes set aside inside the dry run's transaction). Neither how the bytes arrive
- * nor how the store loads them may change the outcome: both runs must end with the same status, the same file message, the same
- * counts and the same error list. Whether duplicates are updated, and whether a --map entry
- * and a default country are given, are also derived from the input (a hash, so that the
- * seeds stay plain CSV files).
+ * nor how the store loads them may change the outcome: both runs must end with the same
+ * status, the same file message, the same counts and the same error list. Whether duplicates
+ * are updated, and whether a --map entry and a default country are given, are also derived
+ * from the input (a hash, so that the seeds stay plain CSV files).
  *
  * Checks per input: created + updated + skipped + failed == rows; every error line is at least
  * 2 (1 is the header) and at most the number of newlines + 1; n_errors <= KG_IMPORT_MAX_ERRORS

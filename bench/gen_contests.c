@@ -173,7 +173,7 @@ static bool import_people(struct kg_store *s, const struct kg_actor *who, long n
     double t0 = now_s();
     kg_arena_init(&a, 0);
     enum kg_err err =
-        s->ops->import_begin(s, who, &(struct kg_import_plan){.load = KG_LOAD_BATCHES}, &im, NULL);
+        s->ops->import_begin(s, who, &(struct kg_import_plan){.expected_rows = n}, &im, NULL);
     if (err) {
         fail("import", 0, err, NULL);
         goto out;

@@ -83,7 +83,7 @@ static bool people(struct kg_store *s, const struct kg_actor *who, long n, long 
         return fail("calloc", KG_ENOMEM, NULL);
     kg_arena_init(&a, 0);
     enum kg_err err =
-        s->ops->import_begin(s, who, &(struct kg_import_plan){.load = KG_LOAD_BATCHES}, &im, NULL);
+        s->ops->import_begin(s, who, &(struct kg_import_plan){.expected_rows = n}, &im, NULL);
     if (err) {
         fail("import", err, NULL);
         goto out;

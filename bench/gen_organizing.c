@@ -417,8 +417,8 @@ static bool make_people(struct kg_store *s, const struct kg_actor *who, const st
     kg_arena_init(&a, 0);
     ids->people = xcalloc((size_t)o->people, ID_SIZE);
     ids->person_unit = xcalloc((size_t)o->people, sizeof(long));
-    enum kg_err err =
-        s->ops->import_begin(s, who, &(struct kg_import_plan){.load = KG_LOAD_BATCHES}, &im, NULL);
+    enum kg_err err = s->ops->import_begin(
+        s, who, &(struct kg_import_plan){.expected_rows = o->people}, &im, NULL);
     if (err) {
         fail("import", 0, err, NULL);
         goto out;

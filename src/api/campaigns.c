@@ -613,55 +613,74 @@ static enum kg_err write_rank(struct kg_buf *b, const struct kg_rank_row *r, boo
     return e;
 }
 
+/* Units listed per issue unless ?units_limit says otherwise: a campaign over a whole org
+ * of 20,000 units ranked every unit of every issue in a 57 MB answer. */
+#define RANK_UNITS_DEFAULT 100
+#define RANK_UNITS_MAX     1000000
+
 static enum kg_err ranking(struct kg_ctx *c)
 {
     struct kg_campaign camp;
     struct kg_rank_counts *v;
     size_t n;
+    const char *lim = kg_query_get(&c->query, "units_limit");
+    int64_t limit = RANK_UNITS_DEFAULT;
+    if (lim && strcmp(lim, "all") == 0)
+        limit = RANK_UNITS_MAX;
+    else if (lim && kg_parse_i64(lim, strlen(lim), 0, RANK_UNITS_MAX, &limit) != KG_OK)
+        return kg_api_fail(c, KG_EINVAL, "units_limit",
+                           "must be a number from 0 to 1000000, or all");
     enum kg_err e = path_campaign(c, &camp);
     if (!e)
         e = c->st->ops->ranking_counts(c->st, &c->who, camp.id, c->a, &v, &n);
     if (e)
         return e;
-    struct kg_rank_row *issues = kg_arena_zalloc(c->a, (n ? n : 1) * sizeof(*issues));
-    struct kg_rank_row *units = kg_arena_zalloc(c->a, (n ? n : 1) * sizeof(*units));
-    if (!issues || !units)
+    /* The campaign-wide rows come first, then the unit rows grouped by issue (store.h). */
+    size_t n_issues = 0;
+    while (n_issues < n && !v[n_issues].unit_id)
+        n_issues++;
+    struct kg_rank_row *issues = kg_arena_alloc(c->a, (n_issues + 1) * sizeof(*issues));
+    struct run {
+        const char *issue_id;
+        size_t total, k;
+        struct kg_rank_row *top;
+    } *runs = kg_arena_alloc(c->a, (n - n_issues + 1) * sizeof(*runs));
+    if (!issues || !runs)
         return KG_ETOOBIG;
-    size_t n_issues = 0, n_units = 0;
-    for (size_t i = 0; i < n; i++) {
-        struct kg_rank_row *r = v[i].unit_id ? &units[n_units++] : &issues[n_issues++];
-        r->n = v[i];
-        kg_rank_finish(r);
+    n_issues = kg_rank_top(v, n_issues, n_issues, issues);
+    size_t n_runs = 0;
+    for (size_t from = n_issues, to; from < n; from = to) {
+        for (to = from + 1; to < n && strcmp(v[to].issue_id, v[from].issue_id) == 0; to++)
+            ;
+        struct run *r = &runs[n_runs++];
+        size_t room = to - from < (size_t)limit ? to - from : (size_t)limit;
+        r->issue_id = v[from].issue_id;
+        r->total = to - from;
+        r->top = kg_arena_alloc(c->a, (room + 1) * sizeof(*r->top));
+        if (!r->top)
+            return KG_ETOOBIG;
+        r->k = kg_rank_top(v + from, to - from, room, r->top);
     }
-    kg_rank_sort(issues, n_issues);
     struct kg_buf *b = oc_buf(c);
     if (!b)
         return KG_ETOOBIG;
-    /* A unit row's ties break on the unit's name: sort a copy whose name is the unit's. */
-    struct kg_rank_row *mine = kg_arena_alloc(c->a, (n_units ? n_units : 1) * sizeof(*mine));
-    if (!mine)
-        return KG_ETOOBIG;
     e = kg_buf_puts(b, "{\"items\":[");
     for (size_t i = 0; !e && i < n_issues; i++) {
-        size_t k = 0;
-        for (size_t j = 0; j < n_units; j++)
-            if (strcmp(units[j].n.issue_id, issues[i].n.issue_id) == 0) {
-                mine[k] = units[j];
-                mine[k].n.name = units[j].n.unit_name;
-                k++;
-            }
-        kg_rank_sort(mine, k);
+        const struct run *r = NULL;
+        for (size_t j = 0; j < n_runs && !r; j++)
+            if (strcmp(runs[j].issue_id, issues[i].n.issue_id) == 0)
+                r = &runs[j];
         if (i)
             e = kg_buf_append(b, ",", 1);
         if (!e)
             e = write_rank(b, &issues[i], false);
         if (!e)
-            e = kg_buf_puts(b, ",\"units\":[");
-        for (size_t j = 0; !e && j < k; j++) {
+            e = kg_buf_printf(b, ",\"units_total\":%zu,\"units\":[", r ? r->total : 0);
+        for (size_t j = 0; !e && r && j < r->k; j++) {
             if (j)
                 e = kg_buf_append(b, ",", 1);
             if (!e)
-                e = write_rank(b, &mine[j], true);
+                e = write_rank(b, &r->top[j], true);
             if (!e)
                 e = kg_buf_append(b, "}", 1);
         }

@@ -86,10 +86,61 @@ static int by_score(const void *a, const void *b)
         return x->score < y->score ? 1 : -1;
     if (x->n.people != y->n.people)
         return x->n.people < y->n.people ? 1 : -1;
-    return strcmp(x->n.name ? x->n.name : "", y->n.name ? y->n.name : "");
+    int d = strcmp(x->n.name ? x->n.name : "", y->n.name ? y->n.name : "");
+    if (d)
+        return d;
+    /* Units of different workplaces may share a name: the id makes the order total. */
+    const char *a_id = x->n.unit_id ? x->n.unit_id : x->n.issue_id;
+    const char *b_id = y->n.unit_id ? y->n.unit_id : y->n.issue_id;
+    return strcmp(a_id ? a_id : "", b_id ? b_id : "");
 }
 
 void kg_rank_sort(struct kg_rank_row *rows, size_t n)
 {
     qsort(rows, n, sizeof(*rows), by_score);
+}
+
+/* top[0..k) as a heap whose root ranks last: each parent ranks after (or with) its children. */
+static void heap_down(struct kg_rank_row *top, size_t k, size_t i)
+{
+    for (;;) {
+        size_t worst = i, l = 2 * i + 1, r = l + 1;
+        if (l < k && by_score(&top[l], &top[worst]) > 0)
+            worst = l;
+        if (r < k && by_score(&top[r], &top[worst]) > 0)
+            worst = r;
+        if (worst == i)
+            return;
+        struct kg_rank_row t = top[i];
+        top[i] = top[worst];
+        top[worst] = t;
+        i = worst;
+    }
+}
+
+size_t kg_rank_top(const struct kg_rank_counts *rows, size_t n, size_t limit,
+                   struct kg_rank_row *top)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && limit; i++) {
+        struct kg_rank_row r = {.n = rows[i]};
+        if (r.n.unit_id)
+            r.n.name = r.n.unit_name; /* a unit's ties break on its own name */
+        kg_rank_finish(&r);
+        if (k < limit) {
+            size_t j = k++;
+            top[j] = r;
+            while (j > 0 && by_score(&top[(j - 1) / 2], &top[j]) < 0) {
+                struct kg_rank_row t = top[j];
+                top[j] = top[(j - 1) / 2];
+                top[(j - 1) / 2] = t;
+                j = (j - 1) / 2;
+            }
+        } else if (by_score(&r, &top[0]) < 0) {
+            top[0] = r;
+            heap_down(top, k, 0);
+        }
+    }
+    kg_rank_sort(top, k);
+    return k;
 }

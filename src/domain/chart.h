@@ -44,5 +44,11 @@ struct kg_rank_row {
     double mean_intensity, score, share_pct;
 };
 void kg_rank_finish(struct kg_rank_row *r);
-/* Sorts rows by score, then people, then name (descending score). */
+/* Sorts rows by score, then people, then name (descending score), then id (units of two
+ * workplaces may share a name). */
 void kg_rank_sort(struct kg_rank_row *rows, size_t n);
+/* The first min(n, limit) of rows[0..n) in that order, finished (kg_rank_finish), into top
+ * (room for that many); a unit row ranks on its unit's name. Returns how many. A bounded
+ * selection (n log limit): a campaign over a whole org has thousands of units an issue. */
+size_t kg_rank_top(const struct kg_rank_counts *rows, size_t n, size_t limit,
+                   struct kg_rank_row *top);

@@ -271,13 +271,11 @@
                         "SELECT unit_id FROM committee_covers WHERE campaign_id = ?1")             \
     /* the issue ranking: ?1 campaign, ?2 org */                                                   \
     X(SQ_RANK_ISSUE_NAMES, "SELECT id, name FROM issues WHERE org_id = ?1")                        \
-    X(SQ_RANK_GROUPS, "SELECT issue_id, unit_id, count(DISTINCT person_id), count(*), "            \
-                      "sum(intensity) FROM conversation_issues WHERE campaign_id = ?1 "            \
-                      "GROUP BY issue_id, unit_id")                                                \
-    X(SQ_RANK_SPOKEN_UNITS, "SELECT x.unit_id, u.name, x.n FROM (SELECT unit_id, "                 \
-                            "count(DISTINCT person_id) AS n FROM conversations "                   \
-                            "WHERE campaign_id = ?1 GROUP BY unit_id) x LEFT JOIN units u "        \
-                            "ON u.id = x.unit_id AND u.org_id = ?2")
+    X(SQ_RANK_GROUPS, "SELECT issue_id, nullif(unit_id, ''), people, mentions, intensity "         \
+                      "FROM rank_units WHERE campaign_id = ?1 ORDER BY issue_id, unit_id")         \
+    X(SQ_RANK_SPOKEN_UNITS, "SELECT nullif(x.unit_id, ''), u.name, x.people FROM spoken_units x "  \
+                            "LEFT JOIN units u ON u.id = x.unit_id AND u.org_id = ?2 "             \
+                            "WHERE x.campaign_id = ?1")
 
 /* --- petitions and signatures (sqlite_petitions.c) --- */
 

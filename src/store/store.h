@@ -426,7 +426,7 @@ struct kg_store_ops {
                                 struct kg_chart_row **rows_out, size_t *n_rows,
                                 struct kg_chart_row **wp_out, size_t *n_wp);
     /* The issue ranking's counts (any role): one row per issue raised in the campaign's
-     * conversations with unit_id NULL, then one per (issue, unit) pair. */
+     * conversations with unit_id NULL, then one per (issue, unit) pair, grouped by issue. */
     enum kg_err (*ranking_counts)(struct kg_store *s, const struct kg_actor *who,
                                   const char *campaign_id, struct kg_arena *a,
                                   struct kg_rank_counts **out, size_t *n);

@@ -237,7 +237,8 @@ function rankingRef(issueNames) {
             units.push({ unit_id: ids[uk], name: uname, ...figures(list, spokenIn(uk)) });
         }
         units.sort(order);
-        items.push({ issue_id: ids[ik], name, ...figures(mentions, spoken.size), units });
+        items.push({ issue_id: ids[ik], name, ...figures(mentions, spoken.size),
+                     units_total: units.length, units });
     }
     items.sort(order);
     return items;

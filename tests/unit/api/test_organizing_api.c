@@ -458,6 +458,9 @@ static void test_ranking(void **state)
     json_object_set_new(
         json_array_get(items, 2), "units",
         json_pack("[o]", rank_json("unit_id", f->U2, "Finishing", 1, 1, 3.0, 3.0, 50.0)));
+    static const json_int_t units_total[] = {3, 1, 1};
+    for (size_t i = 0; i < 3; i++)
+        json_object_set_new(json_array_get(items, i), "units_total", json_integer(units_total[i]));
     /* Any role gets the same counts. */
     const char *toks[] = {f->w.t_admin, f->w.t_organizer, f->w.t_activist, f->w.t_viewer};
     for (size_t i = 0; i < 4; i++) {
@@ -466,6 +469,36 @@ static void test_ranking(void **state)
         H_STATUS(r, 200);
         H_JSON_EQ(r->json, want);
         assert_non_null(strstr(r->body, "\"mean_intensity\":2.33,\"score\":11.65,"));
+    }
+
+    /* units_limit: the first N units of each issue (units_total still counts them all);
+     * all, or a limit above the count, lists them all; anything else is refused. */
+    struct h_resp *lim = h_as(env, f->w.t_viewer, "GET", NULL,
+                              ORG "/campaigns/%s/issues/ranking?units_limit=1", f->C);
+    H_STATUS(lim, 200);
+    json_t *wages = json_array_get(h_jget(lim->json, "items"), 0);
+    assert_int_equal(json_integer_value(json_object_get(wages, "units_total")), 3);
+    assert_int_equal(json_array_size(json_object_get(wages, "units")), 1);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(wages, "units"), 0), "name")),
+                        "Weaving");
+    lim = h_as(env, f->w.t_viewer, "GET", NULL, ORG "/campaigns/%s/issues/ranking?units_limit=0",
+               f->C);
+    H_STATUS(lim, 200);
+    assert_non_null(strstr(lim->body, "\"units_total\":3,\"units\":[]"));
+    static const char *const same[] = {"all", "3", "1000000"};
+    for (size_t i = 0; i < 3; i++) {
+        lim = h_as(env, f->w.t_viewer, "GET", NULL,
+                   ORG "/campaigns/%s/issues/ranking?units_limit=%s", f->C, same[i]);
+        H_STATUS(lim, 200);
+        H_JSON_EQ(lim->json, want);
+    }
+    static const char *const bad[] = {"-1", "1000001", "ten", "", "1.5", "%27%3B%20DROP"};
+    for (size_t i = 0; i < 6; i++) {
+        lim = h_as(env, f->w.t_viewer, "GET", NULL,
+                   ORG "/campaigns/%s/issues/ranking?units_limit=%s", f->C, bad[i]);
+        H_STATUS(lim, 400);
+        assert_non_null(strstr(lim->body, "units_limit"));
     }
     json_decref(want);
 

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <cmocka.h>
 
@@ -294,6 +295,47 @@ static void test_rank(void **state)
     assert_string_equal(v[3].n.name, "Toilets");
 }
 
+/* kg_rank_top gives the first `limit` of the full sort, for every limit, with many ties on
+ * score and people (broken by name) and unit rows ranked on their unit's name. */
+static void test_rank_top(void **state)
+{
+    (void)state;
+    enum { N = 300 };
+    static char names[N][16], units[N][16];
+    struct kg_rank_counts rows[N];
+    struct kg_rank_row all[N], top[N + 5];
+    uint32_t x = 12345;
+    for (int i = 0; i < N; i++) {
+        x = x * 1103515245u + 12345u;
+        snprintf(names[i], sizeof(names[i]), "Issue %03u", (x >> 8) % 1000);
+        snprintf(units[i], sizeof(units[i]), "Unit %03d", N - i);
+        rows[i] = (struct kg_rank_counts){.issue_id = ID1,
+                                          .name = names[i],
+                                          .unit_id = i % 3 ? ID2 : NULL,
+                                          .unit_name = i % 3 ? units[i] : NULL,
+                                          .people = 1 + (x >> 4) % 4,
+                                          .mentions = 4,
+                                          .intensity_sum = 4 + (x >> 12) % 3,
+                                          .spoken_to = 10};
+        all[i] = (struct kg_rank_row){.n = rows[i]};
+        if (all[i].n.unit_id)
+            all[i].n.name = all[i].n.unit_name;
+        kg_rank_finish(&all[i]);
+    }
+    kg_rank_sort(all, N);
+    static const size_t limits[] = {0, 1, 2, 7, 100, N - 1, N, N + 5};
+    for (size_t l = 0; l < sizeof(limits) / sizeof(limits[0]); l++) {
+        size_t want = limits[l] < N ? limits[l] : N;
+        assert_int_equal(kg_rank_top(rows, N, limits[l], top), want);
+        for (size_t i = 0; i < want; i++) {
+            assert_string_equal(top[i].n.name, all[i].n.name);
+            EQ(top[i].score, all[i].score);
+            assert_int_equal(top[i].n.people, all[i].n.people);
+        }
+    }
+    assert_int_equal(kg_rank_top(rows, 0, 10, top), 0);
+}
+
 /* --- organizing_rules --- */
 
 #define BAD(call, want_field)                                                                      \
@@ -497,11 +539,12 @@ static void test_time_to_utc(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_pct_rounding),   cmocka_unit_test(test_chart_finish),
-        cmocka_unit_test(test_chart_add),      cmocka_unit_test(test_chart_ready),
-        cmocka_unit_test(test_test_finish),    cmocka_unit_test(test_rank),
-        cmocka_unit_test(test_campaign_rules), cmocka_unit_test(test_conversation_rules),
-        cmocka_unit_test(test_other_rules),    cmocka_unit_test(test_time_to_utc),
+        cmocka_unit_test(test_pct_rounding),       cmocka_unit_test(test_chart_finish),
+        cmocka_unit_test(test_chart_add),          cmocka_unit_test(test_chart_ready),
+        cmocka_unit_test(test_test_finish),        cmocka_unit_test(test_rank),
+        cmocka_unit_test(test_rank_top),           cmocka_unit_test(test_campaign_rules),
+        cmocka_unit_test(test_conversation_rules), cmocka_unit_test(test_other_rules),
+        cmocka_unit_test(test_time_to_utc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1767,6 +1767,125 @@ static const struct kg_chart_row *chart_row(struct fx *f, const char *key, size_
 }
 
 /* The chart follows people who move, units and people that go, and revocations. */
+/* The ranking's tallies (migration 13) hold exactly what counting the conversations gives:
+ * both ways of EXCEPT are empty, for the issues and for the people spoken to. */
+static void check_tallies(struct fx *f)
+{
+    static const char *const same[] = {
+        "SELECT count(*) FROM (SELECT campaign_id, issue_id, coalesce(unit_id, ''), "
+        "count(DISTINCT person_id), count(*), sum(intensity) FROM conversation_issues "
+        "WHERE campaign_id IS NOT NULL GROUP BY 1, 2, 3 EXCEPT SELECT * FROM rank_units)",
+        "SELECT count(*) FROM (SELECT * FROM rank_units EXCEPT SELECT campaign_id, issue_id, "
+        "coalesce(unit_id, ''), count(DISTINCT person_id), count(*), sum(intensity) FROM "
+        "conversation_issues WHERE campaign_id IS NOT NULL GROUP BY 1, 2, 3)",
+        "SELECT count(*) FROM (SELECT campaign_id, issue_id, person_id, coalesce(unit_id, ''), "
+        "count(*), sum(intensity) FROM conversation_issues WHERE campaign_id IS NOT NULL "
+        "GROUP BY 1, 2, 3 EXCEPT SELECT * FROM rank_people)",
+        "SELECT (SELECT count(*) FROM rank_people) - (SELECT count(*) FROM (SELECT DISTINCT "
+        "campaign_id, issue_id, person_id FROM conversation_issues WHERE campaign_id IS NOT "
+        "NULL))",
+        "SELECT count(*) FROM (SELECT campaign_id, coalesce(unit_id, ''), "
+        "count(DISTINCT person_id) FROM conversations WHERE campaign_id IS NOT NULL "
+        "GROUP BY 1, 2 EXCEPT SELECT * FROM spoken_units)",
+        "SELECT count(*) FROM (SELECT * FROM spoken_units EXCEPT SELECT campaign_id, "
+        "coalesce(unit_id, ''), count(DISTINCT person_id) FROM conversations "
+        "WHERE campaign_id IS NOT NULL GROUP BY 1, 2)",
+        "SELECT count(*) FROM (SELECT campaign_id, person_id, coalesce(unit_id, ''), count(*) "
+        "FROM conversations WHERE campaign_id IS NOT NULL GROUP BY 1, 2 "
+        "EXCEPT SELECT * FROM spoken_people)",
+        "SELECT (SELECT count(*) FROM spoken_people) - (SELECT count(*) FROM (SELECT DISTINCT "
+        "campaign_id, person_id FROM conversations WHERE campaign_id IS NOT NULL))",
+    };
+    for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++)
+        assert_int_equal(raw_int(f->path, same[i]), 0);
+}
+
+/* Every write that reaches the conversations keeps the ranking's tallies exact: logging,
+ * moving a person between units and out of any unit, a unit deleted, an issue deleted, a
+ * campaign deleted (its conversations stay, without a campaign), a person deleted. */
+static void test_rank_tallies_follow_every_write(void **state)
+{
+    struct fx *f = *state;
+    build_dataset(f);
+    chart_activity(f);
+    struct ds *d = &f->d;
+    check_tallies(f);
+
+    struct kg_conv_issue two[2] = {{d->i1, 3}, {d->i2, 1}}, one[1] = {{d->i2, 2}};
+    talk(f, &f->a_org, d->p[2], d->camp2, "2024-06-01T00:00:00Z", 0, two, 2);
+    talk(f, &f->a_org, d->p[2], d->camp2, "2024-06-02T00:00:00Z", 0, one, 1);
+    talk(f, &f->a_org, d->p[3], d->camp2, "2024-06-03T00:00:00Z", 0, two, 2);
+    talk(f, &f->a_org, d->p[6], d->camp2, "2024-06-04T00:00:00Z", 0, one, 1);
+    talk(f, &f->a_org, d->p[9], NULL, "2024-06-05T00:00:00Z", 0, one, 1);
+    check_tallies(f);
+    char sql[200];
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM rank_people WHERE campaign_id = '%s'",
+             d->camp2);
+    assert_int_equal(raw_int(f->path, sql), 5); /* p2 and p3: both issues; p6: one */
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM spoken_people WHERE campaign_id = '%s'",
+             d->camp2);
+    assert_int_equal(raw_int(f->path, sql), 3);
+
+    struct kg_person mv = {.id = d->p[2], .unit_id = d->u2}, got;
+    OK(f->s->ops->person_update(f->s, &f->a_org, &mv, KG_P_UNIT_ID, &f->a, &got, NULL));
+    check_tallies(f);
+    mv = (struct kg_person){.id = d->p[6], .unit_id = d->u1};
+    OK(f->s->ops->person_update(f->s, &f->a_org, &mv, KG_P_UNIT_ID, &f->a, &got, NULL));
+    check_tallies(f);
+    mv = (struct kg_person){.id = d->p[3], .workplace_id = d->w2};
+    OK(f->s->ops->person_update(f->s, &f->a_org, &mv, KG_P_WORKPLACE_ID, &f->a, &got, NULL));
+    check_tallies(f);
+    OK(f->s->ops->unit_delete(f->s, &f->a_org, d->u2));
+    check_tallies(f);
+    OK(f->s->ops->issue_delete(f->s, &f->a_org, d->i2));
+    check_tallies(f);
+    /* A campaign without cards may go: its conversations stay, counted nowhere. */
+    const char *camp3 = mkcampaign(f, &f->a_org, "Short drive", list_of(f, 1, d->w1));
+    struct kg_conv_issue wages[1] = {{d->i1, 2}};
+    talk(f, &f->a_org, d->p[4], camp3, "2024-07-01T00:00:00Z", 0, wages, 1);
+    talk(f, &f->a_org, d->p[5], camp3, "2024-07-02T00:00:00Z", 0, wages, 1);
+    check_tallies(f);
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM rank_people WHERE campaign_id = '%s'", camp3);
+    assert_int_equal(raw_int(f->path, sql), 2);
+    OK(f->s->ops->campaign_delete(f->s, &f->a_org, camp3));
+    check_tallies(f);
+    assert_int_equal(raw_int(f->path, sql), 0);
+    OK(f->s->ops->person_delete(f->s, &f->a_org, d->p[1]));
+    check_tallies(f);
+}
+
+/* A database from before migration 13 (its conversations logged without the tallies) gets
+ * them filled when it is next opened, and the ranking reads the same as counting. */
+static void test_rank_tallies_filled_by_the_migration(void **state)
+{
+    struct fx *f = *state;
+    build_dataset(f);
+    struct ds *d = &f->d;
+    struct kg_rank_counts *v;
+    size_t n;
+    raw_exec(f->path, "DROP TRIGGER rank_issue_ai; DROP TRIGGER rank_issue_ad;"
+                      "DROP TRIGGER rank_issue_campaign; DROP TRIGGER rank_issue_unit;"
+                      "DROP TRIGGER spoken_ai; DROP TRIGGER spoken_ad;"
+                      "DROP TRIGGER spoken_campaign; DROP TRIGGER spoken_unit;"
+                      "DROP TABLE rank_people; DROP TABLE rank_units;"
+                      "DROP TABLE spoken_people; DROP TABLE spoken_units;"
+                      "DELETE FROM schema_version WHERE version = 13;");
+    struct kg_conv_issue two[2] = {{d->i1, 3}, {d->i2, 1}}, one[1] = {{d->i1, 1}};
+    talk(f, &f->a_org, d->p[1], d->camp, "2024-06-01T00:00:00Z", 0, two, 2);
+    talk(f, &f->a_org, d->p[1], d->camp, "2024-06-02T00:00:00Z", 0, one, 1);
+    talk(f, &f->a_org, d->p[4], d->camp, "2024-06-03T00:00:00Z", 0, one, 1);
+    talk(f, &f->a_org, d->p[6], d->camp, "2024-06-04T00:00:00Z", 0, NULL, 0);
+    f->s->ops->close(f->s);
+    char err[256];
+    OK(kg_store_sqlite_open(f->path, true, &f->s, err, sizeof(err)));
+    assert_int_equal(raw_int(f->path, "SELECT max(version) FROM schema_version"), 13);
+    check_tallies(f);
+    OK(f->s->ops->ranking_counts(f->s, &f->a_org, d->camp, &f->a, &v, &n));
+    expect_rank(rank_row(v, n, d->i1, NULL), 2, 3, 5, 3);
+    expect_rank(rank_row(v, n, d->i1, d->u1), 1, 2, 4, 1);
+    expect_rank(rank_row(v, n, d->i2, NULL), 1, 1, 1, 3);
+}
+
 static void test_chart_follows_changes(void **state)
 {
     struct fx *f = *state;
@@ -2133,6 +2252,8 @@ int main(void)
         T(test_chart_by_attribute),
         T(test_ranking_counts),
         T(test_chart_follows_changes),
+        T(test_rank_tallies_follow_every_write),
+        T(test_rank_tallies_filled_by_the_migration),
         T(test_isolation_between_orgs),
         T(test_viewer_and_activist_writes),
         T(test_small_arena),

@@ -647,7 +647,7 @@ static enum kg_err ranking(struct kg_ctx *c)
     } *runs = kg_arena_alloc(c->a, (n - n_issues + 1) * sizeof(*runs));
     if (!issues || !runs)
         return KG_ETOOBIG;
-    n_issues = kg_rank_top(v, n_issues, n_issues, issues);
+    kg_rank_top(v, n_issues, n_issues, issues); /* all of them, ranked */
     size_t n_runs = 0;
     for (size_t from = n_issues, to; from < n; from = to) {
         for (to = from + 1; to < n && strcmp(v[to].issue_id, v[from].issue_id) == 0; to++)

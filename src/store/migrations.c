@@ -25,65 +25,62 @@
  * spoken to). A person's rows all move to their new unit together (people_moved keeps the
  * unit columns of both tables); a row leaves when its count reaches 0.
  */
-#define RANK_KEY(r)                                                                                \
-    "campaign_id = " r ".campaign_id AND issue_id = " r ".issue_id AND person_id = " r ".person_"  \
-    "id"
+/* SQL spliced from macros: clang-format cannot lay it out. */
+/* clang-format off */
+#define RANK_KEY(r) \
+    "campaign_id = " r ".campaign_id AND issue_id = " r ".issue_id" \
+    " AND person_id = " r ".person_id"
 #define RANK_UNIT(r) "(SELECT unit_id FROM rank_people WHERE " RANK_KEY(r) ")"
 /* A conversation_issues row counted in (the unit the person already counts in, if any). */
-#define RANK_ADD(r)                                                                                \
-    "INSERT INTO rank_units SELECT " r ".campaign_id, " r                                          \
-    ".issue_id, coalesce(" RANK_UNIT(r) ", coalesce(" r ".unit_id, '')), " RANK_UNIT(              \
-        r) " IS NULL, 1, " r ".intensity WHERE " r                                                 \
-           ".campaign_id IS NOT NULL ON CONFLICT (campaign_id, issue_id, unit_id) DO UPDATE SET "  \
-           "people = people + excluded.people, mentions = mentions + 1, "                          \
-           "intensity = intensity + excluded.intensity;"                                           \
-           "INSERT INTO rank_people SELECT " r ".campaign_id, " r ".issue_id, " r ".person_id, "   \
-           "coalesce(" r ".unit_id, ''), 1, " r ".intensity WHERE " r ".campaign_id IS NOT NULL "  \
-           "ON CONFLICT (campaign_id, issue_id, person_id) DO UPDATE SET mentions = mentions + "   \
-           "1, "                                                                                   \
-           "intensity = intensity + excluded.intensity;"
+#define RANK_ADD(r) \
+    "INSERT INTO rank_units SELECT " r ".campaign_id, " r ".issue_id," \
+    " coalesce(" RANK_UNIT(r) ", coalesce(" r ".unit_id, ''))," \
+    " " RANK_UNIT(r) " IS NULL, 1, " r ".intensity WHERE " r ".campaign_id IS NOT NULL" \
+    " ON CONFLICT (campaign_id, issue_id, unit_id) DO UPDATE SET" \
+    " people = people + excluded.people, mentions = mentions + 1," \
+    " intensity = intensity + excluded.intensity;" \
+    "INSERT INTO rank_people SELECT " r ".campaign_id, " r ".issue_id, " r ".person_id," \
+    " coalesce(" r ".unit_id, ''), 1, " r ".intensity WHERE " r ".campaign_id IS NOT NULL" \
+    " ON CONFLICT (campaign_id, issue_id, person_id) DO UPDATE SET" \
+    " mentions = mentions + 1, intensity = intensity + excluded.intensity;"
 /* ... and counted out. */
-#define RANK_REMOVE(r)                                                                             \
-    "UPDATE rank_units SET people = people - (SELECT mentions = 1 FROM rank_people "               \
-    "WHERE " RANK_KEY(                                                                             \
-        r) "), mentions = mentions - 1, intensity = intensity - " r ".intensity "                  \
-           "WHERE campaign_id = " r ".campaign_id AND issue_id = " r ".issue_id "                  \
-           "AND unit_id = " RANK_UNIT(                                                             \
-               r) ";"                                                                              \
-                  "DELETE FROM rank_units WHERE campaign_id = " r ".campaign_id AND issue_id = " r \
-                  ".issue_id AND unit_id = " RANK_UNIT(                                            \
-                      r) " AND mentions <= 0;"                                                     \
-                         "UPDATE rank_people SET mentions = mentions - 1, intensity = intensity "  \
-                         "- " r ".intensity "                                                      \
-                         "WHERE " RANK_KEY(r) ";"                                                  \
-                                              "DELETE FROM rank_people WHERE " RANK_KEY(           \
-                                                  r) " AND mentions <= 0;"
-#define RANK_MOVED                                                                                 \
-    "(SELECT unit_id FROM rank_people WHERE " RANK_KEY("new") " AND unit_id <> "                   \
-                                                              "coalesce(new.unit_id, ''))"
-#define SPOKEN_KEY(r)  "campaign_id = " r ".campaign_id AND person_id = " r ".person_id"
+#define RANK_REMOVE(r) \
+    "UPDATE rank_units SET" \
+    " people = people - (SELECT mentions = 1 FROM rank_people WHERE " RANK_KEY(r) ")," \
+    " mentions = mentions - 1, intensity = intensity - " r ".intensity" \
+    " WHERE campaign_id = " r ".campaign_id AND issue_id = " r ".issue_id" \
+    " AND unit_id = " RANK_UNIT(r) ";" \
+    "DELETE FROM rank_units WHERE campaign_id = " r ".campaign_id" \
+    " AND issue_id = " r ".issue_id AND unit_id = " RANK_UNIT(r) " AND mentions <= 0;" \
+    "UPDATE rank_people SET mentions = mentions - 1, intensity = intensity - " r ".intensity" \
+    " WHERE " RANK_KEY(r) ";" \
+    "DELETE FROM rank_people WHERE " RANK_KEY(r) " AND mentions <= 0;"
+/* The unit a person's tally for new's issue counts in, when it is not new's unit. */
+#define RANK_MOVED \
+    "(SELECT unit_id FROM rank_people WHERE " RANK_KEY("new") \
+    " AND unit_id <> coalesce(new.unit_id, ''))"
+#define SPOKEN_KEY(r) "campaign_id = " r ".campaign_id AND person_id = " r ".person_id"
 #define SPOKEN_UNIT(r) "(SELECT unit_id FROM spoken_people WHERE " SPOKEN_KEY(r) ")"
-#define SPOKEN_ADD(r)                                                                              \
-    "INSERT INTO spoken_units SELECT " r                                                           \
-    ".campaign_id, coalesce(" SPOKEN_UNIT(r) ", coalesce(" r ".unit_id, '')), " SPOKEN_UNIT(       \
-        r) " IS NULL WHERE " r ".campaign_id IS NOT NULL "                                         \
-           "ON CONFLICT (campaign_id, unit_id) DO UPDATE SET people = people + excluded.people;"   \
-           "INSERT INTO spoken_people SELECT " r ".campaign_id, " r ".person_id, coalesce(" r      \
-           ".unit_id, ''), 1 WHERE " r ".campaign_id IS NOT NULL "                                 \
-           "ON CONFLICT (campaign_id, person_id) DO UPDATE SET n = n + 1;"
-#define SPOKEN_REMOVE(r)                                                                           \
-    "UPDATE spoken_units SET people = people - (SELECT n = 1 FROM spoken_people "                  \
-    "WHERE " SPOKEN_KEY(r) ") WHERE campaign_id = " r ".campaign_id AND unit_id = " SPOKEN_UNIT(   \
-        r) ";"                                                                                     \
-           "DELETE FROM spoken_units WHERE campaign_id = " r                                       \
-           ".campaign_id AND unit_id = " SPOKEN_UNIT(                                              \
-               r) " AND people <= 0;"                                                              \
-                  "UPDATE spoken_people SET n = n - 1 WHERE " SPOKEN_KEY(                          \
-                      r) ";"                                                                       \
-                         "DELETE FROM spoken_people WHERE " SPOKEN_KEY(r) " AND n <= 0;"
-#define SPOKEN_MOVED                                                                               \
-    "(SELECT unit_id FROM spoken_people WHERE " SPOKEN_KEY("new") " AND unit_id <> "               \
-                                                                  "coalesce(new.unit_id, ''))"
+#define SPOKEN_ADD(r) \
+    "INSERT INTO spoken_units SELECT " r ".campaign_id," \
+    " coalesce(" SPOKEN_UNIT(r) ", coalesce(" r ".unit_id, ''))," \
+    " " SPOKEN_UNIT(r) " IS NULL WHERE " r ".campaign_id IS NOT NULL" \
+    " ON CONFLICT (campaign_id, unit_id) DO UPDATE SET people = people + excluded.people;" \
+    "INSERT INTO spoken_people SELECT " r ".campaign_id, " r ".person_id," \
+    " coalesce(" r ".unit_id, ''), 1 WHERE " r ".campaign_id IS NOT NULL" \
+    " ON CONFLICT (campaign_id, person_id) DO UPDATE SET n = n + 1;"
+#define SPOKEN_REMOVE(r) \
+    "UPDATE spoken_units SET people = people - (SELECT n = 1 FROM spoken_people" \
+    " WHERE " SPOKEN_KEY(r) ")" \
+    " WHERE campaign_id = " r ".campaign_id AND unit_id = " SPOKEN_UNIT(r) ";" \
+    "DELETE FROM spoken_units WHERE campaign_id = " r ".campaign_id" \
+    " AND unit_id = " SPOKEN_UNIT(r) " AND people <= 0;" \
+    "UPDATE spoken_people SET n = n - 1 WHERE " SPOKEN_KEY(r) ";" \
+    "DELETE FROM spoken_people WHERE " SPOKEN_KEY(r) " AND n <= 0;"
+#define SPOKEN_MOVED \
+    "(SELECT unit_id FROM spoken_people WHERE " SPOKEN_KEY("new") \
+    " AND unit_id <> coalesce(new.unit_id, ''))"
+/* clang-format on */
 
 static const char *const migrations[] = {
     /* 1: orgs, users, sessions, memberships, the chart, people, tags, search, audit. */
@@ -638,6 +635,7 @@ static const char *const migrations[] = {
     /* 13: the issue ranking's tallies (the macros above), so that a campaign over the whole
      * org reads a row per issue and unit instead of every conversation's issues. Filled from
      * the conversations already there. */
+    /* clang-format off */
     "CREATE TABLE rank_people ("
     "  campaign_id TEXT NOT NULL, issue_id TEXT NOT NULL, person_id TEXT NOT NULL,"
     "  unit_id TEXT NOT NULL, mentions INTEGER NOT NULL, intensity INTEGER NOT NULL,"
@@ -667,112 +665,53 @@ static const char *const migrations[] = {
     "INSERT INTO spoken_units SELECT campaign_id, unit_id, count(*) FROM spoken_people"
     "  GROUP BY campaign_id, unit_id;"
     "CREATE TRIGGER rank_issue_ai AFTER INSERT ON conversation_issues"
-    "  WHEN new.campaign_id IS NOT NULL BEGIN " RANK_ADD(
-        "new") " END;"
-               "CREATE TRIGGER rank_issue_ad AFTER DELETE ON conversation_issues"
-               "  WHEN old.campaign_id IS NOT NULL BEGIN " RANK_REMOVE(
-                   "old") " END;"
-                          "CREATE TRIGGER rank_issue_campaign AFTER UPDATE OF campaign_id ON "
-                          "conversation_issues"
-                          "  WHEN old.campaign_id IS NOT new.campaign_id BEGIN " RANK_REMOVE("old") RANK_ADD(
-                              "new") " END;"
-                                     "CREATE TRIGGER rank_issue_unit AFTER UPDATE OF unit_id ON "
-                                     "conversation_issues"
-                                     "  WHEN new.campaign_id IS NOT NULL AND old.campaign_id IS "
-                                     "new.campaign_id"
-                                     "  AND old.unit_id IS NOT new.unit_id BEGIN"
-                                     "  UPDATE rank_units SET people = people - 1,"
-                                     "    mentions = mentions - (SELECT mentions FROM rank_people "
-                                     "WHERE " RANK_KEY(
-                                         "new") "),"
-                                                "    intensity = intensity - (SELECT intensity "
-                                                "FROM rank_people WHERE " RANK_KEY(
-                                                    "new") ")"
-                                                           "    WHERE campaign_id = "
-                                                           "new.campaign_id AND issue_id = "
-                                                           "new.issue_id"
-                                                           "    AND unit_id = " RANK_MOVED ";"
-                                                           "  DELETE FROM rank_units WHERE "
-                                                           "campaign_id = new.campaign_id AND "
-                                                           "issue_id = new.issue_id"
-                                                           "    AND unit_id = " RANK_MOVED
-                                                           " AND mentions <= 0;"
-                                                           "  INSERT INTO rank_units SELECT "
-                                                           "new.campaign_id, new.issue_id, "
-                                                           "coalesce(new.unit_id, ''), 1,"
-                                                           "    mentions, intensity FROM "
-                                                           "rank_people WHERE " RANK_KEY(
-                                                               "new") " AND unit_id <> "
-                                                                      "    coalesce(new.unit_id, "
-                                                                      "'') ON CONFLICT "
-                                                                      "(campaign_id, issue_id, "
-                                                                      "unit_id) DO UPDATE SET"
-                                                                      "    people = people + 1, "
-                                                                      "mentions = mentions + "
-                                                                      "excluded.mentions,"
-                                                                      "    intensity = intensity + "
-                                                                      "excluded.intensity;"
-                                                                      "  UPDATE rank_people SET "
-                                                                      "unit_id = "
-                                                                      "coalesce(new.unit_id, '') "
-                                                                      "WHERE " RANK_KEY(
-                                                                          "new") " AND unit_id <> "
-                                                                                 "coalesce(new."
-                                                                                 "unit_id, '');"
-                                                                                 "END;"
-                                                                                 "CREATE TRIGGER "
-                                                                                 "spoken_ai AFTER "
-                                                                                 "INSERT ON "
-                                                                                 "conversations"
-                                                                                 "  WHEN "
-                                                                                 "new.campaign_id "
-                                                                                 "IS NOT NULL "
-                                                                                 "BEGIN"
-                                                                                 " " SPOKEN_ADD(
-                                                                                     "new") " END;"
-                                                                                            "CREATE"
-                                                                                            " TRIGG"
-                                                                                            "ER "
-                                                                                            "spoken"
-                                                                                            "_ad "
-                                                                                            "AFTER "
-                                                                                            "DELETE"
-                                                                                            " ON "
-                                                                                            "conver"
-                                                                                            "sation"
-                                                                                            "s"
-                                                                                            "  "
-                                                                                            "WHEN "
-                                                                                            "old."
-                                                                                            "campai"
-                                                                                            "gn_id "
-                                                                                            "IS "
-                                                                                            "NOT "
-                                                                                            "NULL "
-                                                                                            "BEGIN"
-                                                                                            " " SPOKEN_REMOVE(
-                                                                                                "ol"
-                                                                                                "d") " END;"
-                                                                                                     "CREATE TRIGGER spoken_campaign AFTER UPDATE OF campaign_id ON conversations"
-                                                                                                     "  WHEN old.campaign_id IS NOT new.campaign_id BEGIN " SPOKEN_REMOVE(
-                                                                                                         "old")
-                                                                                                         SPOKEN_ADD(
-                                                                                                             "new") " END;"
-                                                                                                                    "CREATE TRIGGER spoken_unit AFTER UPDATE OF unit_id ON conversations"
-                                                                                                                    "  WHEN new.campaign_id IS NOT NULL AND old.campaign_id IS new.campaign_id"
-                                                                                                                    "  AND old.unit_id IS NOT new.unit_id BEGIN"
-                                                                                                                    "  UPDATE spoken_units SET people = people - 1 WHERE campaign_id = new.campaign_id"
-                                                                                                                    "    AND unit_id = " SPOKEN_MOVED
-                                                                                                                    ";"
-                                                                                                                    "  DELETE FROM spoken_units WHERE campaign_id = new.campaign_id AND unit_id = " SPOKEN_MOVED
-                                                                                                                    " AND people <= 0;"
-                                                                                                                    "  INSERT INTO spoken_units SELECT new.campaign_id, coalesce(new.unit_id, ''), 1"
-                                                                                                                    "    FROM spoken_people WHERE " SPOKEN_KEY(
-                                                                                                                        "new") " AND unit_id <> coalesce(new.unit_id, '')"
-                                                                                                                               "    ON CONFLICT (campaign_id, unit_id) DO UPDATE SET people = people + 1;"
-                                                                                                                               "  UPDATE spoken_people SET unit_id = coalesce(new.unit_id, '') WHERE " SPOKEN_KEY(
-                                                                                                                                   "new") " AND unit_id <> coalesce(new.unit_id, '');"
-                                                                                                                                          "END;",
+    "  WHEN new.campaign_id IS NOT NULL BEGIN " RANK_ADD("new") " END;"
+    "CREATE TRIGGER rank_issue_ad AFTER DELETE ON conversation_issues"
+    "  WHEN old.campaign_id IS NOT NULL BEGIN " RANK_REMOVE("old") " END;"
+    "CREATE TRIGGER rank_issue_campaign AFTER UPDATE OF campaign_id ON conversation_issues"
+    "  WHEN old.campaign_id IS NOT new.campaign_id BEGIN "
+    RANK_REMOVE("old") RANK_ADD("new") " END;"
+    "CREATE TRIGGER rank_issue_unit AFTER UPDATE OF unit_id ON conversation_issues"
+    "  WHEN new.campaign_id IS NOT NULL AND old.campaign_id IS new.campaign_id"
+    "  AND old.unit_id IS NOT new.unit_id BEGIN"
+    "  UPDATE rank_units SET people = people - 1,"
+    "    mentions = mentions - (SELECT mentions FROM rank_people WHERE " RANK_KEY("new") "),"
+    "    intensity = intensity - (SELECT intensity FROM rank_people WHERE " RANK_KEY("new") ")"
+    "    WHERE campaign_id = new.campaign_id AND issue_id = new.issue_id"
+    "    AND unit_id = " RANK_MOVED ";"
+    "  DELETE FROM rank_units WHERE campaign_id = new.campaign_id AND issue_id = new.issue_id"
+    "    AND unit_id = " RANK_MOVED " AND mentions <= 0;"
+    "  INSERT INTO rank_units SELECT new.campaign_id, new.issue_id, coalesce(new.unit_id, ''), 1,"
+    "    mentions, intensity FROM rank_people WHERE " RANK_KEY("new")
+    "    AND unit_id <> coalesce(new.unit_id, '')"
+    "    ON CONFLICT (campaign_id, issue_id, unit_id) DO UPDATE SET"
+    "    people = people + 1, mentions = mentions + excluded.mentions,"
+    "    intensity = intensity + excluded.intensity;"
+    "  UPDATE rank_people SET unit_id = coalesce(new.unit_id, '') WHERE " RANK_KEY("new")
+    "    AND unit_id <> coalesce(new.unit_id, '');"
+    "END;"
+    "CREATE TRIGGER spoken_ai AFTER INSERT ON conversations"
+    "  WHEN new.campaign_id IS NOT NULL BEGIN " SPOKEN_ADD("new") " END;"
+    "CREATE TRIGGER spoken_ad AFTER DELETE ON conversations"
+    "  WHEN old.campaign_id IS NOT NULL BEGIN " SPOKEN_REMOVE("old") " END;"
+    "CREATE TRIGGER spoken_campaign AFTER UPDATE OF campaign_id ON conversations"
+    "  WHEN old.campaign_id IS NOT new.campaign_id BEGIN "
+    SPOKEN_REMOVE("old") SPOKEN_ADD("new") " END;"
+    "CREATE TRIGGER spoken_unit AFTER UPDATE OF unit_id ON conversations"
+    "  WHEN new.campaign_id IS NOT NULL AND old.campaign_id IS new.campaign_id"
+    "  AND old.unit_id IS NOT new.unit_id BEGIN"
+    "  UPDATE spoken_units SET people = people - 1 WHERE campaign_id = new.campaign_id"
+    "    AND unit_id = " SPOKEN_MOVED ";"
+    "  DELETE FROM spoken_units WHERE campaign_id = new.campaign_id"
+    "    AND unit_id = " SPOKEN_MOVED " AND people <= 0;"
+    "  INSERT INTO spoken_units SELECT new.campaign_id, coalesce(new.unit_id, ''), 1"
+    "    FROM spoken_people WHERE " SPOKEN_KEY("new")
+    "    AND unit_id <> coalesce(new.unit_id, '')"
+    "    ON CONFLICT (campaign_id, unit_id) DO UPDATE SET people = people + 1;"
+    "  UPDATE spoken_people SET unit_id = coalesce(new.unit_id, '') WHERE " SPOKEN_KEY("new")
+    "    AND unit_id <> coalesce(new.unit_id, '');"
+    "END;",
+    /* clang-format on */
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

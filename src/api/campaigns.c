@@ -632,17 +632,18 @@ static enum kg_err ranking(struct kg_ctx *c)
                            "must be a number from 0 to 1000000, or all");
     enum kg_err e = path_campaign(c, &camp);
     if (!e)
-        e = c->st->ops->ranking_counts(c->st, &c->who, camp.id, c->a, &v, &n);
+        e = c->st->ops->ranking_counts(c->st, &c->who, camp.id, limit, c->a, &v, &n);
     if (e)
         return e;
-    /* The campaign-wide rows come first, then the unit rows grouped by issue (store.h). */
+    /* The campaign-wide rows come first, then each issue's first units and the ties with
+     * the last of them (store.h): ranked here, names breaking the ties. */
     size_t n_issues = 0;
     while (n_issues < n && !v[n_issues].unit_id)
         n_issues++;
     struct kg_rank_row *issues = kg_arena_alloc(c->a, (n_issues + 1) * sizeof(*issues));
     struct run {
         const char *issue_id;
-        size_t total, k;
+        size_t k;
         struct kg_rank_row *top;
     } *runs = kg_arena_alloc(c->a, (n - n_issues + 1) * sizeof(*runs));
     if (!issues || !runs)
@@ -655,7 +656,6 @@ static enum kg_err ranking(struct kg_ctx *c)
         struct run *r = &runs[n_runs++];
         size_t room = to - from < (size_t)limit ? to - from : (size_t)limit;
         r->issue_id = v[from].issue_id;
-        r->total = to - from;
         r->top = kg_arena_alloc(c->a, (room + 1) * sizeof(*r->top));
         if (!r->top)
             return KG_ETOOBIG;
@@ -675,7 +675,8 @@ static enum kg_err ranking(struct kg_ctx *c)
         if (!e)
             e = write_rank(b, &issues[i], false);
         if (!e)
-            e = kg_buf_printf(b, ",\"units_total\":%zu,\"units\":[", r ? r->total : 0);
+            e = kg_buf_printf(b, ",\"units_total\":%lld,\"units\":[",
+                              (long long)issues[i].n.units_total);
         for (size_t j = 0; !e && r && j < r->k; j++) {
             if (j)
                 e = kg_buf_append(b, ",", 1);

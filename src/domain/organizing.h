@@ -196,5 +196,6 @@ struct kg_rank_counts {
     int64_t people;                  /* distinct people who raised it */
     int64_t mentions;                /* conversations that raised it */
     int64_t intensity_sum;
-    int64_t spoken_to; /* distinct people spoken to in the campaign (or the unit) */
+    int64_t spoken_to;   /* distinct people spoken to in the campaign (or the unit) */
+    int64_t units_total; /* campaign-wide row: the units where it was raised */
 };

@@ -712,6 +712,41 @@ static const char *const migrations[] = {
     "    AND unit_id <> coalesce(new.unit_id, '');"
     "END;",
     /* clang-format on */
+    /* 14: so that the ranking reads each issue's first units and not all of them: every
+     * rank_units row's score in cents (people x the mean intensity rounded half up to cents,
+     * as kg_rank_finish computes it) indexed in the ranking's order, and rank_issues, the
+     * campaign-wide sums per issue with the number of units that raised it, kept from
+     * rank_units by triggers. */
+    "ALTER TABLE rank_units ADD COLUMN score_cents INTEGER GENERATED ALWAYS AS"
+    "  (people * ((200 * intensity + mentions) / (2 * mentions))) VIRTUAL;"
+    "CREATE INDEX rank_units_top ON rank_units(campaign_id, issue_id, score_cents DESC,"
+    "  people DESC);"
+    "CREATE TABLE rank_issues ("
+    "  campaign_id TEXT NOT NULL, issue_id TEXT NOT NULL, people INTEGER NOT NULL,"
+    "  mentions INTEGER NOT NULL, intensity INTEGER NOT NULL, units INTEGER NOT NULL,"
+    "  PRIMARY KEY (campaign_id, issue_id)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO rank_issues SELECT campaign_id, issue_id, sum(people), sum(mentions),"
+    "  sum(intensity), sum(unit_id <> '') FROM rank_units GROUP BY campaign_id, issue_id;"
+    "CREATE TRIGGER rank_issues_ai AFTER INSERT ON rank_units BEGIN"
+    "  INSERT INTO rank_issues VALUES (new.campaign_id, new.issue_id, new.people, new.mentions,"
+    "    new.intensity, new.unit_id <> '') ON CONFLICT (campaign_id, issue_id) DO UPDATE SET"
+    "    people = people + excluded.people, mentions = mentions + excluded.mentions,"
+    "    intensity = intensity + excluded.intensity, units = units + excluded.units;"
+    "END;"
+    "CREATE TRIGGER rank_issues_au AFTER UPDATE ON rank_units BEGIN"
+    "  UPDATE rank_issues SET people = people + new.people - old.people,"
+    "    mentions = mentions + new.mentions - old.mentions,"
+    "    intensity = intensity + new.intensity - old.intensity"
+    "    WHERE campaign_id = new.campaign_id AND issue_id = new.issue_id;"
+    "END;"
+    "CREATE TRIGGER rank_issues_ad AFTER DELETE ON rank_units BEGIN"
+    "  UPDATE rank_issues SET people = people - old.people, mentions = mentions - old.mentions,"
+    "    intensity = intensity - old.intensity, units = units - (old.unit_id <> '')"
+    "    WHERE campaign_id = old.campaign_id AND issue_id = old.issue_id;"
+    "  DELETE FROM rank_issues WHERE campaign_id = old.campaign_id AND issue_id = old.issue_id"
+    "    AND mentions <= 0;"
+    "END;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

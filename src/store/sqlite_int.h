@@ -270,12 +270,18 @@
                         "AND unit_id IS NOT NULL UNION "                                           \
                         "SELECT unit_id FROM committee_covers WHERE campaign_id = ?1")             \
     /* the issue ranking: ?1 campaign, ?2 org */                                                   \
-    X(SQ_RANK_ISSUE_NAMES, "SELECT id, name FROM issues WHERE org_id = ?1")                        \
-    X(SQ_RANK_GROUPS, "SELECT issue_id, nullif(unit_id, ''), people, mentions, intensity "         \
-                      "FROM rank_units WHERE campaign_id = ?1 ORDER BY issue_id, unit_id")         \
-    X(SQ_RANK_SPOKEN_UNITS, "SELECT nullif(x.unit_id, ''), u.name, x.people FROM spoken_units x "  \
-                            "LEFT JOIN units u ON u.id = x.unit_id AND u.org_id = ?2 "             \
-                            "WHERE x.campaign_id = ?1")
+    X(SQ_RANK_ISSUES, "SELECT r.issue_id, i.name, r.people, r.mentions, r.intensity, r.units "     \
+                      "FROM rank_issues r JOIN issues i ON i.id = r.issue_id AND i.org_id = ?2 "   \
+                      "WHERE r.campaign_id = ?1 ORDER BY i.name COLLATE NOCASE, r.issue_id")       \
+    X(SQ_RANK_SPOKEN_ALL, "SELECT coalesce(sum(people), 0) FROM spoken_units "                     \
+                          "WHERE campaign_id = ?1")                                                \
+    X(SQ_RANK_TOP_UNITS, "SELECT r.unit_id, u.name, r.people, r.mentions, r.intensity, "           \
+                         "r.score_cents, coalesce(s.people, 0) FROM rank_units r "                 \
+                         "JOIN units u ON u.id = r.unit_id AND u.org_id = ?3 "                     \
+                         "LEFT JOIN spoken_units s ON s.campaign_id = r.campaign_id "              \
+                         "AND s.unit_id = r.unit_id WHERE r.campaign_id = ?1 "                     \
+                         "AND r.issue_id = ?2 AND r.unit_id <> '' "                                \
+                         "ORDER BY r.score_cents DESC, r.people DESC")
 
 /* --- petitions and signatures (sqlite_petitions.c) --- */
 
@@ -942,8 +948,8 @@ enum kg_err kg_sqlite_chart_counts(struct kg_store *s, const struct kg_actor *wh
                                    struct kg_chart_row **rows_out, size_t *n_rows,
                                    struct kg_chart_row **wp_out, size_t *n_wp);
 enum kg_err kg_sqlite_ranking_counts(struct kg_store *s, const struct kg_actor *who,
-                                     const char *campaign_id, struct kg_arena *a,
-                                     struct kg_rank_counts **out, size_t *n);
+                                     const char *campaign_id, int64_t units_limit,
+                                     struct kg_arena *a, struct kg_rank_counts **out, size_t *n);
 
 /* --- sqlite_petitions.c: petitions and their signatures --- */
 enum kg_err kg_sqlite_petition_create(struct kg_store *s, const struct kg_actor *who,

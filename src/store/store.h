@@ -425,10 +425,15 @@ struct kg_store_ops {
                                 const char *campaign_id, const char *by, struct kg_arena *a,
                                 struct kg_chart_row **rows_out, size_t *n_rows,
                                 struct kg_chart_row **wp_out, size_t *n_wp);
-    /* The issue ranking's counts (any role): one row per issue raised in the campaign's
-     * conversations with unit_id NULL, then one per (issue, unit) pair, grouped by issue. */
+    /*
+     * The issue ranking's counts (any role): one row per issue raised in the campaign's
+     * conversations with unit_id NULL (units_total: how many units raised it), by issue name,
+     * then, issue by
+     * issue, its (issue, unit) rows: the first units_limit by score and people, and every
+     * row tied with the last of those (the caller breaks ties on the unit's name).
+     */
     enum kg_err (*ranking_counts)(struct kg_store *s, const struct kg_actor *who,
-                                  const char *campaign_id, struct kg_arena *a,
+                                  const char *campaign_id, int64_t units_limit, struct kg_arena *a,
                                   struct kg_rank_counts **out, size_t *n);
 
     /* --- petitions (the public-pages issue) ---

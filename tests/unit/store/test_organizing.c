@@ -1775,8 +1775,10 @@ static void check_tallies(struct fx *f)
     static const char *const same[] = {
         ("SELECT count(*) FROM (SELECT campaign_id, issue_id, coalesce(unit_id, ''), "
          "count(DISTINCT person_id), count(*), sum(intensity) FROM conversation_issues "
-         "WHERE campaign_id IS NOT NULL GROUP BY 1, 2, 3 EXCEPT SELECT * FROM rank_units)"),
-        ("SELECT count(*) FROM (SELECT * FROM rank_units EXCEPT SELECT campaign_id, issue_id, "
+         "WHERE campaign_id IS NOT NULL GROUP BY 1, 2, 3 EXCEPT SELECT campaign_id, issue_id, "
+         "unit_id, people, mentions, intensity FROM rank_units)"),
+        ("SELECT count(*) FROM (SELECT campaign_id, issue_id, unit_id, people, mentions, "
+         "intensity FROM rank_units EXCEPT SELECT campaign_id, issue_id, "
          "coalesce(unit_id, ''), count(DISTINCT person_id), count(*), sum(intensity) FROM "
          "conversation_issues WHERE campaign_id IS NOT NULL GROUP BY 1, 2, 3)"),
         ("SELECT count(*) FROM (SELECT campaign_id, issue_id, person_id, coalesce(unit_id, ''), "
@@ -1785,6 +1787,14 @@ static void check_tallies(struct fx *f)
         ("SELECT (SELECT count(*) FROM rank_people) - (SELECT count(*) FROM (SELECT DISTINCT "
          "campaign_id, issue_id, person_id FROM conversation_issues WHERE campaign_id IS NOT "
          "NULL))"),
+        ("SELECT count(*) FROM (SELECT campaign_id, issue_id, count(DISTINCT person_id), "
+         "count(*), sum(intensity), count(DISTINCT unit_id) FROM conversation_issues "
+         "WHERE campaign_id IS NOT NULL GROUP BY 1, 2 EXCEPT SELECT * FROM rank_issues)"),
+        ("SELECT count(*) FROM (SELECT * FROM rank_issues EXCEPT SELECT campaign_id, issue_id, "
+         "count(DISTINCT person_id), count(*), sum(intensity), count(DISTINCT unit_id) "
+         "FROM conversation_issues WHERE campaign_id IS NOT NULL GROUP BY 1, 2)"),
+        ("SELECT count(*) FROM rank_units WHERE score_cents IS NOT people * CAST(round(100.0 * "
+         "intensity / mentions) AS INTEGER)"),
         ("SELECT count(*) FROM (SELECT campaign_id, coalesce(unit_id, ''), "
          "count(DISTINCT person_id) FROM conversations WHERE campaign_id IS NOT NULL "
          "GROUP BY 1, 2 EXCEPT SELECT * FROM spoken_units)"),
@@ -1870,7 +1880,8 @@ static void test_rank_tallies_filled_by_the_migration(void **state)
                       "DROP TRIGGER spoken_campaign; DROP TRIGGER spoken_unit;"
                       "DROP TABLE rank_people; DROP TABLE rank_units;"
                       "DROP TABLE spoken_people; DROP TABLE spoken_units;"
-                      "DELETE FROM schema_version WHERE version = 13;");
+                      "DROP TABLE rank_issues;"
+                      "DELETE FROM schema_version WHERE version >= 13;");
     struct kg_conv_issue two[2] = {{d->i1, 3}, {d->i2, 1}}, one[1] = {{d->i1, 1}};
     talk(f, &f->a_org, d->p[1], d->camp, "2024-06-01T00:00:00Z", 0, two, 2);
     talk(f, &f->a_org, d->p[1], d->camp, "2024-06-02T00:00:00Z", 0, one, 1);
@@ -1879,9 +1890,9 @@ static void test_rank_tallies_filled_by_the_migration(void **state)
     f->s->ops->close(f->s);
     char err[256];
     OK(kg_store_sqlite_open(f->path, true, &f->s, err, sizeof(err)));
-    assert_int_equal(raw_int(f->path, "SELECT max(version) FROM schema_version"), 13);
+    assert_int_equal(raw_int(f->path, "SELECT max(version) FROM schema_version"), 14);
     check_tallies(f);
-    OK(f->s->ops->ranking_counts(f->s, &f->a_org, d->camp, &f->a, &v, &n));
+    OK(f->s->ops->ranking_counts(f->s, &f->a_org, d->camp, 1000000, &f->a, &v, &n));
     expect_rank(rank_row(v, n, d->i1, NULL), 2, 3, 5, 3);
     expect_rank(rank_row(v, n, d->i1, d->u1), 1, 2, 4, 1);
     expect_rank(rank_row(v, n, d->i2, NULL), 1, 1, 1, 3);
@@ -1916,7 +1927,7 @@ static void test_chart_follows_changes(void **state)
     assert_string_equal(u2->n.last_contact_at, "2024-05-01T00:00:00Z");
     struct kg_rank_counts *v;
     size_t n;
-    OK(f->s->ops->ranking_counts(f->s, &f->a_org, d->camp, &f->a, &v, &n));
+    OK(f->s->ops->ranking_counts(f->s, &f->a_org, d->camp, 1000000, &f->a, &v, &n));
     assert_null(rank_row(v, n, d->i1, d->u1));
     expect_rank(rank_row(v, n, d->i1, d->u2), 1, 1, 2, 1);
     expect_rank(rank_row(v, n, d->i1, NULL), 1, 1, 2, 2); /* p1 and p8 spoken to */
@@ -1946,7 +1957,7 @@ static void test_chart_follows_changes(void **state)
     assert_int_equal(loose->n.cards, 2); /* p1, p6 */
     assert_int_equal(loose->n.committee, 2);
     assert_true(loose->n.covered);
-    OK(f->s->ops->ranking_counts(f->s, &f->a_org, d->camp, &f->a, &v, &n));
+    OK(f->s->ops->ranking_counts(f->s, &f->a_org, d->camp, 1000000, &f->a, &v, &n));
     assert_int_equal(n, 1); /* only campaign-wide: p1 has no unit now */
     expect_rank(rank_row(v, n, d->i1, NULL), 1, 1, 2, 2);
 
@@ -1957,7 +1968,7 @@ static void test_chart_follows_changes(void **state)
     assert_int_equal(loose->n.contacts, 2);
     assert_int_equal(loose->n.cards, 0);
     assert_int_equal(loose->n.committee, 1);
-    OK(f->s->ops->ranking_counts(f->s, &f->a_org, d->camp, &f->a, &v, &n));
+    OK(f->s->ops->ranking_counts(f->s, &f->a_org, d->camp, 1000000, &f->a, &v, &n));
     assert_int_equal(n, 0);
     /* the ledger itself is untouched by any of it */
     struct kg_card_verify ver;
@@ -2027,7 +2038,7 @@ static void test_ranking_counts(void **state)
      */
     struct kg_rank_counts *v;
     size_t n;
-    OK(f->s->ops->ranking_counts(f->s, &f->a_act2, d->camp, &f->a, &v, &n));
+    OK(f->s->ops->ranking_counts(f->s, &f->a_act2, d->camp, 1000000, &f->a, &v, &n));
     assert_int_equal(n, 6);
     assert_string_equal(v[0].name, "Harassment");
     assert_null(v[0].unit_id);
@@ -2048,13 +2059,34 @@ static void test_ranking_counts(void **state)
     assert_true(rr.score == 6.75);
     assert_true(rr.share_pct == 50.0);
 
-    OK(f->s->ops->ranking_counts(f->s, &f->a_org, d->camp2, &f->a, &v, &n));
+    OK(f->s->ops->ranking_counts(f->s, &f->a_org, d->camp2, 1000000, &f->a, &v, &n));
     assert_int_equal(n, 2); /* Harassment, and Harassment in U1 */
     expect_rank(rank_row(v, n, d->i2, NULL), 1, 1, 3, 1);
-    ERR(f->s->ops->ranking_counts(f->s, &f->b_admin, d->camp, &f->a, &v, &n), KG_ENOTFOUND);
+    ERR(f->s->ops->ranking_counts(f->s, &f->b_admin, d->camp, 1000000, &f->a, &v, &n),
+        KG_ENOTFOUND);
+
+    /* units_limit: an issue's first units by score and people, and those tied with the last
+     * (the caller orders ties by name). p7 raises Harassment in Packing: 1 person, score
+     * 2.0, as in Cutting; Sewing scores 3.0, Loading 1.0. */
+    struct kg_conv_issue harass[1] = {{d->i2, 2}};
+    talk(f, &f->a_org, d->p[7], d->camp, "2024-06-01T00:00:00Z", 0, harass, 1);
+    OK(f->s->ops->ranking_counts(f->s, &f->a_org, d->camp, 1, &f->a, &v, &n));
+    assert_int_equal(n, 4); /* the two issues, Wages in Cutting, Harassment in Sewing */
+    assert_int_equal(rank_row(v, n, d->i2, NULL)->units_total, 4);
+    assert_int_equal(rank_row(v, n, d->i1, NULL)->units_total, 1);
+    assert_non_null(rank_row(v, n, d->i2, d->u2));
+    OK(f->s->ops->ranking_counts(f->s, &f->a_org, d->camp, 2, &f->a, &v, &n));
+    assert_int_equal(n, 6); /* Harassment: Sewing, then Cutting and Packing tied */
+    expect_rank(rank_row(v, n, d->i2, d->u1), 1, 1, 2, 3);
+    expect_rank(rank_row(v, n, d->i2, d->u3), 1, 1, 2, 1);
+    assert_null(rank_row(v, n, d->i2, d->u4));
+    OK(f->s->ops->ranking_counts(f->s, &f->a_org, d->camp, 0, &f->a, &v, &n));
+    assert_int_equal(n, 2);
+    assert_null(v[0].unit_id);
+    assert_null(v[1].unit_id);
     /* deleting an issue takes it out of the ranking */
     OK(f->s->ops->issue_delete(f->s, &f->a_org, d->i2));
-    OK(f->s->ops->ranking_counts(f->s, &f->a_org, d->camp, &f->a, &v, &n));
+    OK(f->s->ops->ranking_counts(f->s, &f->a_org, d->camp, 1000000, &f->a, &v, &n));
     assert_int_equal(n, 2);
 }
 
@@ -2158,11 +2190,11 @@ static void test_isolation_between_orgs(void **state)
     ERR(f->s->ops->task_get(f->s, b, task, &f->a, &tk), KG_ENOTFOUND);
 
     struct kg_rank_counts *rv;
-    ERR(f->s->ops->ranking_counts(f->s, b, d->camp, &f->a, &rv, &n), KG_ENOTFOUND);
+    ERR(f->s->ops->ranking_counts(f->s, b, d->camp, 100, &f->a, &rv, &n), KG_ENOTFOUND);
     /* and org A sees none of org B's */
     ERR(f->s->ops->campaign_get(f->s, &f->a_admin, d->b_camp, &f->a, &c), KG_ENOTFOUND);
     ERR(f->s->ops->committee_list(f->s, &f->a_admin, d->b_camp, &f->a, &mv, &n), KG_ENOTFOUND);
-    ERR(f->s->ops->ranking_counts(f->s, &f->a_admin, d->b_camp, &f->a, &rv, &n), KG_ENOTFOUND);
+    ERR(f->s->ops->ranking_counts(f->s, &f->a_admin, d->b_camp, 100, &f->a, &rv, &n), KG_ENOTFOUND);
     /* org A's records are unchanged */
     OK(f->s->ops->campaign_get(f->s, &f->a_org, d->camp, &f->a, &c));
     assert_string_equal(c.name, "Alpha organising drive");

@@ -101,6 +101,19 @@ void kg_rank_sort(struct kg_rank_row *rows, size_t n)
 }
 
 /* top[0..k) as a heap whose root ranks last: each parent ranks after (or with) its children. */
+static void heap_swap(struct kg_rank_row *top, size_t i, size_t j)
+{
+    struct kg_rank_row t = top[i];
+    top[i] = top[j];
+    top[j] = t;
+}
+
+static void heap_up(struct kg_rank_row *top, size_t i)
+{
+    for (; i > 0 && by_score(&top[(i - 1) / 2], &top[i]) < 0; i = (i - 1) / 2)
+        heap_swap(top, i, (i - 1) / 2);
+}
+
 static void heap_down(struct kg_rank_row *top, size_t k, size_t i)
 {
     for (;;) {
@@ -111,9 +124,7 @@ static void heap_down(struct kg_rank_row *top, size_t k, size_t i)
             worst = r;
         if (worst == i)
             return;
-        struct kg_rank_row t = top[i];
-        top[i] = top[worst];
-        top[worst] = t;
+        heap_swap(top, i, worst);
         i = worst;
     }
 }
@@ -128,14 +139,8 @@ size_t kg_rank_top(const struct kg_rank_counts *rows, size_t n, size_t limit,
             r.n.name = r.n.unit_name; /* a unit's ties break on its own name */
         kg_rank_finish(&r);
         if (k < limit) {
-            size_t j = k++;
-            top[j] = r;
-            while (j > 0 && by_score(&top[(j - 1) / 2], &top[j]) < 0) {
-                struct kg_rank_row t = top[j];
-                top[j] = top[(j - 1) / 2];
-                top[(j - 1) / 2] = t;
-                j = (j - 1) / 2;
-            }
+            top[k] = r;
+            heap_up(top, k++);
         } else if (by_score(&r, &top[0]) < 0) {
             top[0] = r;
             heap_down(top, k, 0);

@@ -474,9 +474,9 @@ static enum kg_err conn_open(const char *path, bool create, bool migrate, struct
     }
     /* 8 MiB of page cache per connection (the default is 2): a list page touches rows spread
      * over the whole people table. Measured with make bench: pread was a tenth of a list. */
-    static const char pragmas[] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                                  "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;"
-                                  "PRAGMA cache_size=-8192;";
+    static const char pragmas[] =
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+        "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;" KG_SQLITE_CACHE_PRAGMA;
     if (sqlite3_exec(c->db, pragmas, NULL, NULL, NULL) != SQLITE_OK) {
         err = KG_EIO;
         if (errmsg && errlen)

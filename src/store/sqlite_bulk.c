@@ -27,9 +27,9 @@
  * runs under its own savepoint, and the others without. import_end makes the dropped indexes
  * and triggers again from the SQL it read out of sqlite_schema, rebuilds the search index and
  * commits: an index built once from sorted keys costs a fraction of one kept up to date row
- * by row. Other connections never
- * see the table without its indexes (they read the last commit); other writers wait. A
- * killed bulk import leaves the database as it was. The page cache is larger while it runs.
+ * by row. Other connections never see the table without its indexes (they read the last
+ * commit); other writers wait. A killed bulk import leaves the database as it was. The page
+ * cache is larger while it runs.
  * A dry run that would load in bulk works the same way, and its rollback puts the dropped
  * indexes back without building anything.
  *
@@ -133,6 +133,16 @@ static struct name_slot *names_find(const struct names *t, const char *key, uint
     }
 }
 
+/* The remembered workplace (workplace_id NULL) or unit of that name, or NULL. */
+static const struct name_slot *names_lookup(const struct names *t, const char *workplace_id,
+                                            const char *name)
+{
+    char *key = names_key(workplace_id ? 'u' : 'w', workplace_id, name);
+    const struct name_slot *sl = names_find(t, key, names_hash(key));
+    free(key);
+    return sl;
+}
+
 /* Takes key (malloc'd). */
 static void names_put(struct names *t, char *key, uint64_t h, const char *id)
 {
@@ -185,10 +195,11 @@ static enum kg_err names_check(struct kg_store_import *im)
 /* Gives the connection back its pool settings (after import_begin changed them). */
 static void restore_settings(struct sqlite_conn *c)
 {
-    if (sqlite3_exec(c->db,
-                     "PRAGMA wal_autocheckpoint=1000; PRAGMA temp_store=DEFAULT; "
-                     "PRAGMA cache_size=-8192; PRAGMA wal_checkpoint(PASSIVE);",
-                     NULL, NULL, NULL) != SQLITE_OK)
+    if (sqlite3_exec(
+            c->db,
+            "PRAGMA wal_autocheckpoint=1000; PRAGMA temp_store=DEFAULT; " KG_SQLITE_CACHE_PRAGMA
+            " PRAGMA wal_checkpoint(PASSIVE);",
+            NULL, NULL, NULL) != SQLITE_OK)
         kg_warn("store: could not restore the connection's settings after an import");
 }
 
@@ -467,15 +478,10 @@ static bool may_write_first(const struct kg_store_import *im, const struct kg_im
         return true;
     if (!r->workplace_name)
         return false;
-    char *key = names_key('w', NULL, r->workplace_name);
-    const struct name_slot *w = names_find(&im->names, key, names_hash(key));
-    free(key);
+    const struct name_slot *w = names_lookup(&im->names, NULL, r->workplace_name);
     if (!w || !r->unit_name)
         return !w;
-    key = names_key('u', w->id, r->unit_name);
-    bool unknown = !names_find(&im->names, key, names_hash(key));
-    free(key);
-    return unknown;
+    return !names_lookup(&im->names, w->id, r->unit_name);
 }
 
 /*

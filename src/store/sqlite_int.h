@@ -616,6 +616,9 @@ void kg_sqlite_release(struct kg_store *s, struct sqlite_conn *c);
 /* The cached statement, prepared on first use; NULL (logged) when it fails to prepare. */
 sqlite3_stmt *kg_sqlite_stmt(struct sqlite_conn *c, enum sq_stmt id);
 /* As kg_sqlite_stmt for SQL built at run time from fixed fragments only. */
+/* Every pooled connection's page cache (8 MiB; an import restores it after changing it). */
+#define KG_SQLITE_CACHE_PRAGMA "PRAGMA cache_size=-8192;"
+
 sqlite3_stmt *kg_sqlite_dyn(struct sqlite_conn *c, const char *sql);
 /* Resets a statement and clears its bindings; NULL-safe. */
 void kg_sqlite_done(sqlite3_stmt *st);

@@ -371,6 +371,17 @@ static void check_integrity(struct fx *f)
     sqlite3_close(db);
 }
 
+/* The people table's indexes and triggers are what people_schema gave before (freed), and
+ * the database and its search index check out. */
+static void expect_schema(struct fx *f, char *before)
+{
+    char *after = people_schema(f);
+    assert_string_equal(after, before);
+    free(before);
+    free(after);
+    check_integrity(f);
+}
+
 /* The names person_list gives for a filter, in its order, joined by '|'. */
 static char *names(struct fx *f, const char *q, const char *workplace_id)
 {
@@ -386,6 +397,37 @@ static char *names(struct fx *f, const char *q, const char *workplace_id)
     for (size_t i = 0; i < n; i++)
         snprintf(out + strlen(out), 1024 - strlen(out), "%s%s", i ? "|" : "", v[i].full_name);
     return out;
+}
+
+/* A row whose second tag is refused after the person and the first tag were written (the
+ * store checks each tag as it writes it): nothing of the row stays, in batches (the batch is
+ * redone with savepoints) as in bulk (a row with tags has its own savepoint), and the rows
+ * around it are kept. */
+static void test_refused_tag_leaves_nothing(void **state)
+{
+    struct fx *f = *state;
+    struct kg_store_import *im = begin(f, false);
+    static const char *good[] = {"garments"}, *bad[] = {"garments", "two\nlines"};
+    struct kg_import_row b[3] = {
+        row(ID(1), "Hamid", "+923009100001", "Mill L", NULL),
+        row(ID(2), "Ill Tagged", "+923009100002", "Mill L", NULL),
+        row(ID(3), "Iram", "+923009100003", "Mill L", NULL),
+    };
+    b[0].p.tags = (struct kg_strlist){good, 1};
+    b[1].p.tags = (struct kg_strlist){bad, 2};
+    b[0].fields |= KG_P_TAGS;
+    b[1].fields |= KG_P_TAGS;
+    OK(f->s->ops->import_rows(im, b, 3, false, &f->a));
+    assert_int_equal(b[0].outcome, KG_IMPORT_CREATED);
+    assert_int_equal(b[1].outcome, KG_IMPORT_FAILED);
+    assert_string_equal(b[1].err_field, "tags");
+    assert_int_equal(b[2].outcome, KG_IMPORT_CREATED);
+    OK(f->s->ops->import_end(im, true, NULL));
+    struct kg_person ill;
+    assert_int_equal(f->s->ops->person_get(f->s, &f->a_org, ID(2), &f->a, &ill), KG_ENOTFOUND);
+    assert_string_equal(names(f, NULL, NULL), "Hamid|Iram");
+    assert_int_equal(get(f, ID(1)).tags.n, 1);
+    check_integrity(f);
 }
 
 /* A bulk load drops the read-only indexes and the search triggers and makes them again at
@@ -413,11 +455,7 @@ static void test_bulk_makes_the_indexes_again(void **state)
     assert_string_equal(b2[0].existing_id, ID(1));
     OK(f->s->ops->import_end(im, true, NULL));
 
-    char *after = people_schema(f);
-    assert_string_equal(after, before);
-    free(before);
-    free(after);
-    check_integrity(f);
+    expect_schema(f, before);
     assert_string_equal(names(f, "Khan", NULL), "Asif Khan");
     assert_string_equal(names(f, "Zara", NULL), "");
     assert_string_equal(names(f, "Chandni", NULL), "Chandni Bibi");
@@ -446,11 +484,7 @@ static void test_bulk_rolled_back_keeps_nothing(void **state)
     assert_string_equal(names(f, NULL, NULL), "Kept Before"); /* another connection */
     OK(f->s->ops->import_end(im, false, NULL));
 
-    char *after = people_schema(f);
-    assert_string_equal(after, before);
-    free(before);
-    free(after);
-    check_integrity(f);
+    expect_schema(f, before);
     assert_string_equal(names(f, NULL, NULL), "Kept Before");
     assert_string_equal(names(f, "Kept", NULL), "Kept Before");
     assert_int_equal(workplaces(f), 0);
@@ -492,10 +526,7 @@ static void test_auto_choice(void **state)
     OK(f->s->ops->import_rows(im, b, 1, false, &f->a));
     assert_int_equal(b[0].outcome, KG_IMPORT_CREATED);
     OK(f->s->ops->import_end(im, true, NULL));
-    char *after = people_schema(f);
-    assert_string_equal(after, before);
-    free(before);
-    free(after);
+    expect_schema(f, before);
     assert_string_equal(names(f, NULL, NULL), "");
 }
 
@@ -509,6 +540,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_dry_run_counts_match, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_moves_workplace_and_unit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refused_tag_leaves_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refused_tag_leaves_nothing, setup_bulk, teardown),
         cmocka_unit_test_setup_teardown(test_update_moves_workplace_and_unit, setup_bulk, teardown),
         cmocka_unit_test_setup_teardown(test_refusal_after_a_write_redoes_the_batch, setup_bulk,
                                         teardown),

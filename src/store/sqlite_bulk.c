@@ -364,14 +364,37 @@ static enum kg_err find_one(struct sqlite_conn *c, enum sq_stmt sid, const char 
     return err;
 }
 
+/* Whether p->id is another org's person (KG_ECONFLICT), this org's (*dup) or no one's. */
+static enum kg_err find_id(struct kg_store_import *im, const struct kg_person *p,
+                           const char **dup, struct kg_conflict *cf)
+{
+    sqlite3_stmt *st = kg_sqlite_stmt(im->c, SQ_PERSON_ORG);
+    if (!st)
+        return KG_EIO;
+    kg_sqlite_bind_text(st, 1, p->id);
+    kg_sqlite_bind_text(st, 2, im->org_id);
+    enum kg_err err = KG_OK;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_int(st, 0)) {
+        *dup = p->id;
+    } else if (rc == SQLITE_ROW) {
+        err = KG_ECONFLICT; /* say nothing more of it, as person_create */
+        kg_sqlite_conflict(cf, "id", NULL);
+    } else if (rc != SQLITE_DONE) {
+        err = kg_sqlite_err(im->c, rc);
+    }
+    kg_sqlite_done(st);
+    return err;
+}
+
 /* Another person of the org that the row repeats: same id, else phone, else email. */
 static enum kg_err find_duplicate(struct kg_store_import *im, const struct kg_person *p,
-                                  struct kg_arena *a, const char **dup)
+                                  struct kg_arena *a, const char **dup, struct kg_conflict *cf)
 {
     enum kg_err err = KG_OK;
     *dup = NULL;
     if (p->id)
-        err = find_one(im->c, SQ_PERSON_IN_ORG, p->id, im->org_id, NULL, a, dup);
+        err = find_id(im, p, dup, cf);
     if (!err && !*dup && p->phone)
         err = find_one(im->c, SQ_PERSON_BY_PHONE, im->org_id, p->phone, NULL, a, dup);
     if (!err && !*dup && p->email)
@@ -512,7 +535,7 @@ static enum kg_err apply_row(struct kg_store_import *im, struct kg_import_row *r
         if (err)
             return err;
     }
-    err = find_duplicate(im, &p, a, &dup);
+    err = find_duplicate(im, &p, a, &dup, &cf);
     if (err)
         goto undo;
     if (dup && !update) {
@@ -549,12 +572,14 @@ static enum kg_err apply_row(struct kg_store_import *im, struct kg_import_row *r
         r->outcome = KG_IMPORT_UPDATED;
         r->existing_id = dup;
     } else {
-        err = kg_sqlite_person_create_tx(im->c, &im->who, &p, verified, a, &out, &existing, &cf);
+        /* find_duplicate has just looked for the id, the phone and the email */
+        verified |= KG_SQLITE_ID_FREE | KG_P_PHONE | KG_P_EMAIL;
+        err = kg_sqlite_person_create_tx(im->c, &im->who, &p, verified, a, NULL, &existing, &cf);
         if (err)
             goto undo;
         r->outcome = existing ? KG_IMPORT_SKIPPED : KG_IMPORT_CREATED;
         if (existing)
-            r->existing_id = out.id;
+            r->existing_id = p.id;
     }
 release:
     if (savepoint) {

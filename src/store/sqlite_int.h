@@ -552,7 +552,7 @@
       "AND sql IS NOT NULL AND ((type = 'index' AND sql NOT LIKE 'CREATE UNIQUE%') "               \
       "OR (type = 'trigger' AND name LIKE 'people\\_fts\\_%' ESCAPE '\\'))")                       \
     X(SQ_BULK_FTS_REBUILD, "INSERT INTO people_fts(people_fts) VALUES ('rebuild')")                \
-    X(SQ_PERSON_IN_ORG, "SELECT id FROM people WHERE id = ?1 AND org_id = ?2")                     \
+    X(SQ_PERSON_ORG, "SELECT org_id = ?2 FROM people WHERE id = ?1")                              \
     X(SQ_WORKPLACE_BY_NAME, "SELECT id FROM workplaces WHERE org_id = ?1 "                         \
                             "AND name = ?2 COLLATE NOCASE ORDER BY name COLLATE NOCASE, id "       \
                             "LIMIT 1")                                                             \
@@ -767,7 +767,12 @@ enum kg_err kg_sqlite_unit_list(struct kg_store *s, const struct kg_actor *who,
  * person_create / person_update, shared with the bulk import. *existing: the id was there.
  * `verified`: KG_P_WORKPLACE_ID and/or KG_P_UNIT_ID when the caller has itself found those
  * ids in the org in this transaction (the import, which finds or makes them by name; the
- * unit then belongs to the workplace), so they are not looked up again; 0 otherwise. */
+ * unit then belongs to the workplace), so they are not looked up again; to create_tx also
+ * KG_P_PHONE and/or KG_P_EMAIL when the caller has just found no one of the org with that
+ * phone or email (the import's duplicate search), and KG_SQLITE_ID_FREE when it has just
+ * found no one at all with p->id; 0 otherwise. create_tx's `out` may be NULL: the stored
+ * record is then not read back. */
+#define KG_SQLITE_ID_FREE (1u << 31)
 enum kg_err kg_sqlite_person_create_tx(struct sqlite_conn *c, const struct kg_actor *who,
                                        const struct kg_person *p, unsigned verified,
                                        struct kg_arena *a, struct kg_person *out, bool *existing,

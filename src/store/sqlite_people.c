@@ -362,7 +362,7 @@ enum kg_err kg_sqlite_person_create_tx(struct sqlite_conn *c, const struct kg_ac
 {
     char idbuf[KG_ID_LEN + 1], now[21];
     const char *id = p->id, *alt = NULL, *langs = NULL;
-    struct kg_person m = *p;
+    struct kg_person m = *p, stored;
     *existing = false;
     kg_sqlite_conflict(cf, NULL, NULL);
     enum kg_err err = KG_OK;
@@ -373,9 +373,9 @@ enum kg_err kg_sqlite_person_create_tx(struct sqlite_conn *c, const struct kg_ac
     err = check_fields(p, ALL_FIELDS, a, &alt, &langs, cf);
     if (err)
         goto out;
-    if (id) {
+    if (id && !(verified & KG_SQLITE_ID_FREE)) {
         /* An offline client retrying its create gets the stored record back. */
-        err = load_person(c, who, id, a, out);
+        err = load_person(c, who, id, a, out ? out : &stored);
         if (err == KG_OK) {
             *existing = true;
             goto out;
@@ -395,7 +395,7 @@ enum kg_err kg_sqlite_person_create_tx(struct sqlite_conn *c, const struct kg_ac
             kg_sqlite_conflict(cf, "id", NULL);
             goto out;
         }
-    } else {
+    } else if (!id) {
         kg_store_new_id(idbuf);
         id = idbuf;
     }
@@ -404,10 +404,10 @@ enum kg_err kg_sqlite_person_create_tx(struct sqlite_conn *c, const struct kg_ac
     err = check_refs(c, who, &m, ALL_FIELDS, verified, a, cf);
     if (err)
         goto out;
-    err = check_dup(c, who, SQ_PERSON_BY_PHONE, "phone", m.phone, NULL, a, cf);
-    if (err)
-        goto out;
-    err = check_dup(c, who, SQ_PERSON_BY_EMAIL, "email", m.email, NULL, a, cf);
+    if (!(verified & KG_P_PHONE))
+        err = check_dup(c, who, SQ_PERSON_BY_PHONE, "phone", m.phone, NULL, a, cf);
+    if (!err && !(verified & KG_P_EMAIL))
+        err = check_dup(c, who, SQ_PERSON_BY_EMAIL, "email", m.email, NULL, a, cf);
     if (err)
         goto out;
     kg_time_now(now);
@@ -422,7 +422,7 @@ enum kg_err kg_sqlite_person_create_tx(struct sqlite_conn *c, const struct kg_ac
     if (err)
         goto out;
     err = set_tags(c, who->org_id, id, &m.tags, false, now, cf);
-    if (err)
+    if (err || !out)
         goto out;
     err = load_person(c, who, id, a, out);
 out:

@@ -430,6 +430,54 @@ static void test_refused_tag_leaves_nothing(void **state)
     check_integrity(f);
 }
 
+/* The import looks for a row's id, phone and email once, before it writes, and the person
+ * is then created without looking again: an id of another org's person is refused (and
+ * nothing said of it), this org's id, phone or email (any case) is a duplicate, in the
+ * database or earlier in the same batch, and a created person reads back whole. */
+static void test_ids_phones_and_emails_taken(void **state)
+{
+    struct fx *f = *state;
+    struct kg_actor root = {.user_id = f->admin, .instance_admin = true};
+    struct kg_org o = {.slug = "union-b", .name = "Union B", .kind = "union", .country = "PK"};
+    struct kg_org other;
+    OK(f->s->ops->org_create(f->s, &root, &o, &f->a, &other, NULL));
+    struct kg_actor b_admin = {.user_id = f->admin, .org_id = other.id, .role = KG_ROLE_ADMIN};
+    struct kg_person theirs = {.id = ID(9), .full_name = "Other Org", .phone = "+923009200009"};
+    struct kg_person ours = {.full_name = "Jamil", .email = "jamil@a.example"};
+    OK(f->s->ops->person_create(f->s, &b_admin, &theirs, &f->a, NULL, NULL, NULL));
+    OK(f->s->ops->person_create(f->s, &f->a_org, &ours, &f->a, &ours, NULL, NULL));
+    struct kg_store_import *im = begin(f, false);
+    struct kg_import_row b[5] = {
+        row(ID(9), "Taken Id", "+923009200001", NULL, NULL),
+        row(ID(1), "Same Phone As Other Org", "+923009200009", "Mill M", NULL),
+        row(ID(2), "Jamil Again", NULL, NULL, NULL),
+        row(ID(3), "Kiran", "+923009200003", NULL, NULL),
+        row(ID(4), "Kiran Again", "+923009200003", NULL, NULL),
+    };
+    b[2].p.email = "JAMIL@A.example";
+    b[2].fields |= KG_P_EMAIL;
+    OK(f->s->ops->import_rows(im, b, 5, false, &f->a));
+    assert_int_equal(b[0].outcome, KG_IMPORT_FAILED);
+    assert_string_equal(b[0].err_field, "id");
+    assert_string_equal(b[0].err_message, "is already used by another record");
+    assert_int_equal(b[1].outcome, KG_IMPORT_CREATED); /* phones are unique per org */
+    assert_int_equal(b[2].outcome, KG_IMPORT_SKIPPED);
+    assert_string_equal(b[2].existing_id, ours.id);
+    assert_int_equal(b[3].outcome, KG_IMPORT_CREATED);
+    assert_int_equal(b[4].outcome, KG_IMPORT_SKIPPED);
+    assert_string_equal(b[4].existing_id, ID(3));
+    OK(f->s->ops->import_end(im, true, NULL));
+    struct kg_person p = get(f, ID(1));
+    assert_string_equal(p.full_name, "Same Phone As Other Org");
+    assert_string_equal(p.phone, "+923009200009");
+    assert_non_null(p.workplace_id);
+    assert_string_equal(p.org_id, f->org);
+    assert_string_equal(names(f, NULL, NULL), "Jamil|Kiran|Same Phone As Other Org");
+    OK(f->s->ops->person_get(f->s, &b_admin, ID(9), &f->a, &p));
+    assert_string_equal(p.full_name, "Other Org");
+    check_integrity(f);
+}
+
 /* A bulk load drops the read-only indexes and the search triggers and makes them again at
  * the end: the schema is as before, the database and its search index check out, a person
  * created and then updated within the load (a duplicate) is found by their new name only,
@@ -542,6 +590,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_update_moves_workplace_and_unit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_tag_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_tag_leaves_nothing, setup_bulk, teardown),
+        cmocka_unit_test_setup_teardown(test_ids_phones_and_emails_taken, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ids_phones_and_emails_taken, setup_bulk, teardown),
         cmocka_unit_test_setup_teardown(test_update_moves_workplace_and_unit, setup_bulk, teardown),
         cmocka_unit_test_setup_teardown(test_refusal_after_a_write_redoes_the_batch, setup_bulk,
                                         teardown),

@@ -365,8 +365,8 @@ static enum kg_err find_one(struct sqlite_conn *c, enum sq_stmt sid, const char 
 }
 
 /* Whether p->id is another org's person (KG_ECONFLICT), this org's (*dup) or no one's. */
-static enum kg_err find_id(struct kg_store_import *im, const struct kg_person *p,
-                           const char **dup, struct kg_conflict *cf)
+static enum kg_err find_id(struct kg_store_import *im, const struct kg_person *p, const char **dup,
+                           struct kg_conflict *cf)
 {
     sqlite3_stmt *st = kg_sqlite_stmt(im->c, SQ_PERSON_ORG);
     if (!st)

@@ -305,6 +305,10 @@ int kg_cmd_backup(int argc, char **argv)
         kg_cli_err("the key file and the backup must be different files");
         goto out;
     }
+    if (force && kg_cli_served(dest)) {
+        kg_cli_err("a server is using %s: it cannot be replaced while it serves", dest);
+        goto out;
+    }
     if (!force && exists(dest)) {
         kg_cli_err("%s already exists (pass --force to replace it)", dest);
         goto out;
@@ -470,6 +474,10 @@ int kg_cmd_restore(int argc, char **argv)
     }
     if (same_file(src, db)) {
         kg_cli_err("%s is the database itself: nothing to restore", src);
+        goto out;
+    }
+    if (kg_cli_served(db)) {
+        kg_cli_err("a server is using %s: stop `kamgar serve` first", db);
         goto out;
     }
     /* Checked here to fail early, and again when moving into place. */

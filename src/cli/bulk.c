@@ -33,7 +33,8 @@ static const char import_help[] =
     "import keeps the batches it finished); --load bulk writes the file in one transaction\n"
     "and builds the indexes once at the end, many times faster, while other writers wait\n"
     "(a stopped import keeps nothing). auto, the default, loads in bulk a file of 10,000\n"
-    "lines or more that holds at least as many rows as there are people in the database.\n"
+    "lines or more that holds at least as many rows as there are people in the database,\n"
+    "unless `kamgar serve` is using the database.\n"
     "\n"
     "examples:\n"
     "  kamgar import people --db kamgar.db --org hbwu register.csv --dry-run\n"
@@ -134,7 +135,7 @@ static int64_t count_lines(FILE *f)
     return ok ? lines : 0;
 }
 
-static int run_import(struct kg_store *s, const char *org, const char *path,
+static int run_import(struct kg_store *s, const char *db, const char *org, const char *path,
                       const struct kg_import_opts *opts)
 {
     struct kg_arena a;
@@ -161,6 +162,20 @@ static int run_import(struct kg_store *s, const char *org, const char *path,
     }
     if (o2.load != KG_LOAD_BATCHES)
         o2.expected_rows = count_lines(f);
+    /* A bulk load or a dry run holds the write lock from start to end: a server's writers
+     * wait for it, and give up after a few seconds. */
+    if (o2.expected_rows >= KG_IMPORT_BULK_MIN_ROWS && kg_cli_served(db)) {
+        if (o2.load == KG_LOAD_AUTO && !o2.dry_run) {
+            o2.load = KG_LOAD_BATCHES;
+            kg_cli_err("a server is using %s: loading in batches, so that its users can "
+                       "write between them (--load bulk to load in one go)",
+                       db);
+        } else {
+            kg_cli_err("warning: a server is using %s: its users cannot write until the %s "
+                       "ends",
+                       db, o2.dry_run ? "dry run" : "import");
+        }
+    }
     if (kg_import_begin(s, &who, &o, &o2, &im, msg, sizeof(msg)) != KG_OK) {
         kg_cli_err("%s", msg);
         rc = KG_EXIT_USAGE;
@@ -270,7 +285,7 @@ int kg_cmd_import(int argc, char **argv)
         rc = KG_EXIT_USER;
         goto out;
     }
-    rc = run_import(s, org, pos[1], &o);
+    rc = run_import(s, db, org, pos[1], &o);
     s->ops->close(s);
 out:
     free(maps);

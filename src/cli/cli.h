@@ -30,6 +30,14 @@ bool kg_cli_parse(int argc, char **argv, int start, const struct kg_opt *opts, c
 const char *kg_cli_db(const char *db);
 /* Opens the store; prints the reason and returns NULL on failure. */
 struct kg_store *kg_cli_open(const char *db, bool create);
+/*
+ * The mark of a running server: `kamgar serve` holds a shared flock(2) on its database file
+ * (kg_cli_mark_served: the descriptor, closed only after the store; -1 when the file cannot
+ * be opened), and a command that must not run beside a server, or should run differently,
+ * asks kg_cli_served. A server on another machine (a network file system) is not seen.
+ */
+int kg_cli_mark_served(const char *db);
+bool kg_cli_served(const char *db);
 /* Reads a password from the first line of a file; prints an error and returns false. */
 bool kg_cli_read_password(const char *path, char *out, size_t cap);
 /* Prints "kamgar: " and the message to stderr. */

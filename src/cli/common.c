@@ -6,10 +6,14 @@
  */
 #include "cli/cli.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 void kg_cli_err(const char *fmt, ...)
 {
@@ -86,6 +90,28 @@ struct kg_store *kg_cli_open(const char *db, bool create)
         return NULL;
     }
     return s;
+}
+
+/* flock, not fcntl: SQLite's own locks are fcntl locks, all of which a process loses when it
+ * closes any descriptor of the file; flock locks are apart from them (on local disks). */
+int kg_cli_mark_served(const char *db)
+{
+    int fd = open(db, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0 && flock(fd, LOCK_SH) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+bool kg_cli_served(const char *db)
+{
+    int fd = open(db, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false; /* no database, no server on it */
+    bool served = flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    close(fd); /* drops the probe's lock */
+    return served;
 }
 
 bool kg_cli_read_password(const char *path, char *out, size_t cap)

@@ -155,6 +155,7 @@ int kg_cmd_serve(int argc, char **argv)
         free(key_pem);
         return KG_EXIT_USER;
     }
+    int mark = kg_cli_mark_served(db); /* closed after the store */
     struct kg_api_config acfg;
     kg_api_config_defaults(&acfg);
     acfg.tls = cert != NULL;
@@ -166,6 +167,8 @@ int kg_cmd_serve(int argc, char **argv)
         kg_cli_err("%s", kg_api_web_error(api));
         kg_api_free(api);
         s->ops->close(s);
+        if (mark >= 0)
+            close(mark);
         free(cert_pem);
         free(key_pem);
         return KG_EXIT_USER;
@@ -212,6 +215,8 @@ int kg_cmd_serve(int argc, char **argv)
     }
     kg_api_free(api);
     s->ops->close(s);
+    if (mark >= 0)
+        close(mark);
     free(cert_pem);
     free(key_pem);
     return rc;

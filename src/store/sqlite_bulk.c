@@ -52,9 +52,6 @@
 /* Remembered workplace and unit names: past this many the memory starts afresh. */
 #define NAMES_MAX 32768
 
-/* KG_LOAD_AUTO loads in bulk from this many expected rows (and at least as many as the
- * people already stored: the indexes are made again over the whole table). */
-#define BULK_MIN_ROWS 10000
 /* The page cache of a bulk import, in KiB (the pool's is 8 MiB). Measured on 200k rows:
  * 16, 32 and 64 MiB load at the same speed, and the peak is 63, 107 and 144 MB (building
  * an index sorts up to a cache's worth in memory); the issue allows 100 MB. */
@@ -207,7 +204,7 @@ static void restore_settings(struct sqlite_conn *c)
 static enum kg_err choose_bulk(struct kg_store_import *im, const struct kg_import_plan *plan)
 {
     im->bulk = plan->load == KG_LOAD_BULK;
-    if (plan->load != KG_LOAD_AUTO || plan->expected_rows < BULK_MIN_ROWS)
+    if (plan->load != KG_LOAD_AUTO || plan->expected_rows < KG_IMPORT_BULK_MIN_ROWS)
         return KG_OK;
     int64_t stored = 0;
     enum kg_err err = kg_sqlite_int(im->c, kg_sqlite_stmt(im->c, SQ_PEOPLE_STORED), &stored);

@@ -91,6 +91,10 @@ enum kg_import_load {
     KG_LOAD_BULK,     /* one transaction; read-only indexes are built once, at the end */
 };
 
+/* KG_LOAD_AUTO loads in bulk from this many expected rows, when they are at least as many as
+ * the people already stored (the indexes are made again over the whole table). */
+#define KG_IMPORT_BULK_MIN_ROWS 10000
+
 struct kg_import_plan {
     bool dry_run;
     enum kg_import_load load;

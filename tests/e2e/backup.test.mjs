@@ -3,8 +3,9 @@
  * plain and encrypted copies (the key file created on first use, mode 0600), both restored and
  * served again with every person and the latest write present; and the refusals: an encrypted
  * backup without its key or with the wrong one, a tampered, truncated or appended-to file, a
- * file that is no kamgar backup, an existing file without --force — each exit 1 with one
- * "kamgar: " line and nothing written, no temporary file left.
+ * file that is no kamgar backup, an existing file without --force, the database of a running
+ * server even with --force — each exit 1 with one "kamgar: " line and nothing written, no
+ * temporary file left.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -431,5 +432,16 @@ describe('restore refusals and --force', () => {
         assert.equal(fs.existsSync(db + '-shm'), false);
         assert.equal(mode(db), 0o600);
         await assertServesSame(db);
+    });
+
+    test('never replaces a database a server is serving, even with --force', async () => {
+        const before = await peopleTotal(base, token);
+        const r = cli(['restore', plain(), '--db', live, '--force']);
+        assertUserError(r, /a server is using .*live\.db: stop `kamgar serve` first/);
+        const b = cli(['backup', '--db', plain(), '--force', live]);
+        assertUserError(b, /a server is using .*live\.db: it cannot be replaced/);
+        assert.equal(await peopleTotal(base, token), before);
+        assert.ok(!fs.readdirSync(dir).some((f) => /\.(tmp|restore|backup)-/.test(f)),
+                  fs.readdirSync(dir).join(' '));
     });
 });

@@ -31,7 +31,7 @@ const USERS = [
     { email: 'viewer@acme.example', role: 'viewer' },
 ];
 const ORGS = ['acme', 'dryrun', 'seps', 'maps', 'bad', 'http', 'exp', 'rt', 'partial',
-              'partialbulk'];
+              'partialbulk', 'served'];
 
 /* An ASan build: its memory use says nothing about the program's. */
 const ASAN = fs.readFileSync(BIN).includes('AddressSanitizer');
@@ -407,6 +407,42 @@ describe('kamgar import people', () => {
             const a = await auditEntries('partial', 'people.import');
             assert.equal(a.items.length, 1, `${stored} people stored, no audit entry`);
             assert.equal(a.items[0].count, stored);
+        } finally {
+            rmTemp(dir);
+        }
+    });
+
+    test('beside a running server, --load auto loads in batches and says so', async () => {
+        /* 12,000 rows into an empty org, which auto would load in bulk (the test above). */
+        const dir = makeTemp();
+        try {
+            const f = path.join(dir, 'served.csv');
+            let csv = 'name,phone\n';
+            for (let i = 0; i < 12000; i++)
+                csv += `Served ${i},0301 ${String(i).padStart(7, '0')}\n`;
+            fs.writeFileSync(f, csv);
+            /* A dry run is one transaction either way: it says so. */
+            const dry = imp(k.db, 'served', f, '--dry-run');
+            assert.equal(dry.status, 0, dry.stderr);
+            const until = (what) => new RegExp('^kamgar: warning: a server is using .*: its ' +
+                                               `users cannot write until the ${what} ends\n$`);
+            assert.match(dry.stderr, until('dry run'));
+            assert.equal(table(dry.stdout).created, 12000);
+            const r = imp(k.db, 'served', f);
+            assert.equal(r.status, 0, r.stderr);
+            assert.match(r.stderr, /^kamgar: a server is using .*: loading in batches[^\n]*\n$/);
+            assert.equal(table(r.stdout).load, 'batches');
+            assert.equal(table(r.stdout).created, 12000);
+            assert.equal(await total('served'), 12000);
+            /* Asked for, bulk is used, with a warning. */
+            const b = imp(k.db, 'served', f, '--load', 'bulk');
+            assert.equal(b.status, 0, b.stderr);
+            assert.match(b.stderr, until('import'));
+            assert.equal(table(b.stdout).load, 'bulk');
+            assert.equal(table(b.stdout).skipped, 12000);
+            /* A small file: nothing to say. */
+            const small = imp(k.db, 'served', fixture('register_messy.csv'), '--dry-run');
+            assert.equal(small.stderr, '');
         } finally {
             rmTemp(dir);
         }

@@ -160,7 +160,7 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
         kg_cli_err("cannot read %s: %s", path, strerror(errno));
         goto out;
     }
-    if (o2.load != KG_LOAD_BATCHES)
+    if (o2.load != KG_LOAD_BATCHES || o2.dry_run)
         o2.expected_rows = count_lines(f);
     /* A bulk load or a dry run holds the write lock from start to end: a server's writers
      * wait for it, and give up after a few seconds. */

@@ -428,6 +428,8 @@ describe('kamgar import people', () => {
                                                `users cannot write until the ${what} ends\n$`);
             assert.match(dry.stderr, until('dry run'));
             assert.equal(table(dry.stdout).created, 12000);
+            const dryBatches = imp(k.db, 'served', f, '--dry-run', '--load', 'batches');
+            assert.match(dryBatches.stderr, until('dry run'));
             const r = imp(k.db, 'served', f);
             assert.equal(r.status, 0, r.stderr);
             assert.match(r.stderr, /^kamgar: a server is using .*: loading in batches[^\n]*\n$/);

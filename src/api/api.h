@@ -59,6 +59,7 @@ enum kg_err kg_api_hash_password(const struct kg_api_config *cfg, const char *pa
  * when they were: `kamgar serve` refuses to start on it; other users may ignore it. */
 const char *kg_api_web_error(const struct kg_api *api);
 
-/* True for the paths of the public pages (/p/…, /join/…, /news…, /o/…): they answer in HTML,
- * errors included, in the reader's language; everything else answers in JSON. */
+/* True for the paths of the public pages (/p/…, /join/…, /news…, /o/…) and their assets
+ * (/static/…): they answer in HTML (or CSS), errors in HTML, in the reader's language;
+ * everything else answers in JSON. */
 bool kg_public_path(const char *path);

@@ -72,7 +72,8 @@ bool kg_public_path(const char *path)
 {
     return strncmp(path, "/p/", 3) == 0 || strncmp(path, "/join/", 6) == 0 ||
            strcmp(path, "/news") == 0 || strncmp(path, "/news/", 6) == 0 ||
-           strcmp(path, "/news.atom") == 0 || strncmp(path, "/o/", 3) == 0;
+           strcmp(path, "/news.atom") == 0 || strncmp(path, "/o/", 3) == 0 ||
+           strncmp(path, "/static/", 8) == 0;
 }
 
 void kg_public_error(struct kg_ctx *c, enum kg_err e)

@@ -526,7 +526,7 @@ static void check_response(const struct kg_req *req, const struct kg_resp *resp,
 
     /* The public pages (petitions, the join form, news, the stylesheet) answer in HTML or
      * CSS, errors included; everything else in JSON. */
-    bool page = kg_public_path(req->path) || strncmp(req->path, "/static/", 8) == 0;
+    bool page = kg_public_path(req->path);
     /* Without a valid token nothing but the public routes answers past authentication. */
     if (!creds && req->route) {
         const char *pat = req->route->pattern;

@@ -369,6 +369,14 @@ static void test_static(void **state)
     assert_non_null(strstr(r->content_type, "text/css"));
     assert_non_null(strstr(r->body, ".hp"));
     assert_null(kg_api_web_error(f->env->api));
+    /* A missing asset, or a method that is no method, answers as a public page does. */
+    static const char *const methods[] = {"GET", "POST", "P\xcfST"};
+    for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+        r = h_request(f->env, methods[i], "/static//h0></main></body>", NULL, 0, NULL, 0);
+        assert_true(r->status == 404 || r->status == 405);
+        assert_non_null(strstr(r->content_type, "text/html"));
+        assert_null(strstr(r->body, "<main></body>"));
+    }
 }
 
 static void tweak_nowhere(struct kg_api_config *cfg)

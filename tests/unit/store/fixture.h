@@ -127,6 +127,34 @@ static inline void fx_member(struct kg_store *s, struct kg_arena *a, const struc
     assert_int_equal(m.role, role);
 }
 
+/* A row of a people import: the person's id, name and phone (may be NULL), and the names of
+ * its workplace and unit (may be NULL), as fields the row sets. */
+static inline struct kg_import_row fx_import_row(const char *id, const char *name,
+                                                 const char *phone, const char *workplace,
+                                                 const char *unit)
+{
+    struct kg_import_row r;
+    memset(&r, 0, sizeof(r));
+    r.p.id = id;
+    r.p.full_name = name;
+    r.p.phone = phone;
+    r.fields = KG_P_FULL_NAME | (phone ? KG_P_PHONE : 0);
+    r.workplace_name = workplace;
+    r.unit_name = unit;
+    return r;
+}
+
+/* How many workplaces who's org has. */
+static inline int64_t fx_workplaces(struct kg_store *s, const struct kg_actor *who,
+                                    struct kg_arena *a)
+{
+    struct kg_page pg = {.page = 1, .per_page = 50};
+    struct kg_workplace *v;
+    size_t n;
+    OK(s->ops->workplace_list(s, who, NULL, a, &pg, &v, &n));
+    return pg.total;
+}
+
 /* --- the world most store tests share ----------------------------------------------- */
 
 /* A fresh store with two unions: A (union-a) with an admin, an organizer and a viewer, and

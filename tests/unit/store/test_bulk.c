@@ -8,24 +8,12 @@
  * and an organizer) and a user of no org. The tests of rows and batches run twice: loading
  * in batches and in bulk. Must not: share state between tests, or leave files behind.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include <cmocka.h>
 #include <sqlite3.h>
 
-#include "store/store.h"
-
-#define OK(x) assert_int_equal((x), KG_OK)
+#include "fixture.h"
 
 struct fx {
-    char dir[64], path[128];
+    char dir[FX_DIR_LEN], path[FX_PATH_LEN];
     struct kg_store *s;
     struct kg_arena a;
     char admin[KG_ID_LEN + 1], organizer[KG_ID_LEN + 1], stranger[KG_ID_LEN + 1];
@@ -34,36 +22,18 @@ struct fx {
     enum kg_import_load load; /* how the tests' real imports write */
 };
 
-static void mkuser(struct fx *f, const char *email, char out[KG_ID_LEN + 1])
-{
-    struct kg_user u = {.email = email, .display_name = email};
-    struct kg_user got;
-    OK(f->s->ops->user_create(f->s, &u, "$argon2id$fake", &f->a, &got));
-    snprintf(out, KG_ID_LEN + 1, "%s", got.id);
-}
-
 static int setup_load(void **state, enum kg_import_load load)
 {
     struct fx *f = calloc(1, sizeof(*f));
-    char err[256];
-    snprintf(f->dir, sizeof(f->dir), "/tmp/kg_bulk_XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof(f->path), "%s/kamgar.db", f->dir);
-    kg_arena_init(&f->a, 0);
-    OK(kg_store_sqlite_open(f->path, true, &f->s, err, sizeof(err)));
-    mkuser(f, "admin@a.example", f->admin);
-    mkuser(f, "organizer@a.example", f->organizer);
-    mkuser(f, "stranger@b.example", f->stranger);
-    struct kg_actor root = {.user_id = f->admin, .instance_admin = true};
-    struct kg_org o = {.slug = "union-a", .name = "Union A", .kind = "union", .country = "PK"};
-    struct kg_org got;
-    OK(f->s->ops->org_create(f->s, &root, &o, &f->a, &got, NULL));
-    snprintf(f->org, sizeof(f->org), "%s", got.id);
-    f->a_admin = (struct kg_actor){.user_id = f->admin, .org_id = f->org, .role = KG_ROLE_ADMIN};
-    f->a_org =
-        (struct kg_actor){.user_id = f->organizer, .org_id = f->org, .role = KG_ROLE_ORGANIZER};
-    struct kg_membership m;
-    OK(f->s->ops->member_put(f->s, &f->a_admin, f->organizer, KG_ROLE_ORGANIZER, &f->a, &m));
+    assert_non_null(f);
+    fx_open("bulk", f->dir, f->path, &f->s, &f->a);
+    fx_user(f->s, &f->a, "admin@a.example", f->admin);
+    fx_user(f->s, &f->a, "organizer@a.example", f->organizer);
+    fx_user(f->s, &f->a, "stranger@b.example", f->stranger);
+    fx_org(f->s, &f->a, "union-a", "union", "PK", f->admin, f->org);
+    f->a_admin = fx_actor(f->admin, f->org, KG_ROLE_ADMIN);
+    f->a_org = fx_actor(f->organizer, f->org, KG_ROLE_ORGANIZER);
+    fx_member(f->s, &f->a, &f->a_admin, f->organizer, KG_ROLE_ORGANIZER);
     f->load = load;
     *state = f;
     return 0;
@@ -94,41 +64,14 @@ static struct kg_store_import *begin(struct fx *f, bool dry)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    static const char *const suffixes[] = {"", "-wal", "-shm"};
-    char p[256];
-    f->s->ops->close(f->s);
-    kg_arena_release(&f->a);
-    for (size_t i = 0; i < 3; i++)
-        if (snprintf(p, sizeof(p), "%s%s", f->path, suffixes[i]) < (int)sizeof(p))
-            unlink(p);
-    rmdir(f->dir);
+    fx_close(f->s, &f->a, f->dir, f->path);
     free(f);
     return 0;
 }
 
-static struct kg_import_row row(const char *id, const char *name, const char *phone,
-                                const char *workplace, const char *unit)
-{
-    struct kg_import_row r;
-    memset(&r, 0, sizeof(r));
-    r.p.id = id;
-    r.p.full_name = name;
-    r.p.phone = phone;
-    r.p.membership = "none";
-    r.p.consent_status = "unknown";
-    r.fields = KG_P_FULL_NAME | (phone ? KG_P_PHONE : 0);
-    r.workplace_name = workplace;
-    r.unit_name = unit;
-    return r;
-}
-
 static int64_t workplaces(struct fx *f)
 {
-    struct kg_page pg = {.page = 1, .per_page = 50};
-    struct kg_workplace *v;
-    size_t n;
-    OK(f->s->ops->workplace_list(f->s, &f->a_org, NULL, &f->a, &pg, &v, &n));
-    return pg.total;
+    return fx_workplaces(f->s, &f->a_org, &f->a);
 }
 
 static int64_t units(struct fx *f)
@@ -158,11 +101,11 @@ static void test_refusal_after_a_write_redoes_the_batch(void **state)
     struct kg_store_import *im = begin(f, false);
     struct kg_import_counts counts = {-1, -1};
     struct kg_import_row b[5] = {
-        row(ID(1), "Asif", "+923004000001", "Mill A", NULL),
-        row(ID(2), "Ghost", "+923004000002", "Ghost site", "Ghost line"),
-        row(ID(3), "Bilal", "+923004000003", "MILL a", "Line 1"),
-        row(ID(4), "Asif again", "+923004000001", "Mill A", NULL),
-        row(ID(5), "Chandni", NULL, "Mill B", "line 1"),
+        fx_import_row(ID(1), "Asif", "+923004000001", "Mill A", NULL),
+        fx_import_row(ID(2), "Ghost", "+923004000002", "Ghost site", "Ghost line"),
+        fx_import_row(ID(3), "Bilal", "+923004000003", "MILL a", "Line 1"),
+        fx_import_row(ID(4), "Asif again", "+923004000001", "Mill A", NULL),
+        fx_import_row(ID(5), "Chandni", NULL, "Mill B", "line 1"),
     };
     b[1].p.assigned_to = f->stranger; /* not a member of the org: refused after the writes */
     b[1].fields |= KG_P_ASSIGNED_TO;
@@ -199,9 +142,9 @@ static void test_clean_refusals_and_batches(void **state)
     struct kg_store_import *im = begin(f, false);
     struct kg_import_counts counts;
     struct kg_import_row b1[3] = {
-        row(ID(1), "Dua", "+923005000001", "Mill C", "Line 1"),
-        row(ID(2), "No mill", NULL, NULL, "Line 1"), /* refused before any write */
-        row(ID(3), "Erum", "+923005000003", "mill c", "LINE 1"),
+        fx_import_row(ID(1), "Dua", "+923005000001", "Mill C", "Line 1"),
+        fx_import_row(ID(2), "No mill", NULL, NULL, "Line 1"), /* refused before any write */
+        fx_import_row(ID(3), "Erum", "+923005000003", "mill c", "LINE 1"),
     };
     OK(f->s->ops->import_rows(im, b1, 3, false, &f->a));
     assert_int_equal(b1[0].outcome, KG_IMPORT_CREATED);
@@ -209,8 +152,8 @@ static void test_clean_refusals_and_batches(void **state)
     assert_string_equal(b1[1].err_field, "unit");
     assert_int_equal(b1[2].outcome, KG_IMPORT_CREATED);
     struct kg_import_row b2[2] = {
-        row(ID(4), "Farah", NULL, "Mill C", "Line 2"),
-        row(ID(1), "Dua", "+923005000001", "Mill C", "Line 1"), /* a re-run of row 1 */
+        fx_import_row(ID(4), "Farah", NULL, "Mill C", "Line 2"),
+        fx_import_row(ID(1), "Dua", "+923005000001", "Mill C", "Line 1"), /* a re-run of row 1 */
     };
     OK(f->s->ops->import_rows(im, b2, 2, false, &f->a));
     assert_int_equal(b2[0].outcome, KG_IMPORT_CREATED);
@@ -229,14 +172,14 @@ static void test_names_forgotten_when_another_connection_writes(void **state)
     struct fx *f = *state;
     struct kg_store_import *im = begin(f, false);
     struct kg_import_counts counts;
-    struct kg_import_row b1[1] = {row(ID(1), "Gul", NULL, "Mill D", "Line 1")};
+    struct kg_import_row b1[1] = {fx_import_row(ID(1), "Gul", NULL, "Mill D", "Line 1")};
     OK(f->s->ops->import_rows(im, b1, 1, false, &f->a));
     assert_int_equal(b1[0].outcome, KG_IMPORT_CREATED);
     const char *first = get(f, ID(1)).workplace_id;
     assert_non_null(first);
 
     OK(f->s->ops->workplace_delete(f->s, &f->a_admin, first)); /* another connection */
-    struct kg_import_row b2[1] = {row(ID(2), "Hina", NULL, "Mill D", "Line 1")};
+    struct kg_import_row b2[1] = {fx_import_row(ID(2), "Hina", NULL, "Mill D", "Line 1")};
     OK(f->s->ops->import_rows(im, b2, 1, false, &f->a));
     assert_int_equal(b2[0].outcome, KG_IMPORT_CREATED);
     struct kg_person hina = get(f, ID(2));
@@ -251,8 +194,8 @@ static void test_names_forgotten_when_another_connection_writes(void **state)
     struct kg_workplace renamed;
     OK(f->s->ops->workplace_update(f->s, &f->a_admin, &w, KG_W_NAME, &f->a, &renamed));
     struct kg_import_row b3[2] = {
-        row(ID(3), "Iqra", NULL, "Mill D", NULL),
-        row(ID(4), "Jamila", NULL, "mill e", NULL),
+        fx_import_row(ID(3), "Iqra", NULL, "Mill D", NULL),
+        fx_import_row(ID(4), "Jamila", NULL, "mill e", NULL),
     };
     OK(f->s->ops->import_rows(im, b3, 2, false, &f->a));
     assert_string_not_equal(get(f, ID(3)).workplace_id, hina.workplace_id);
@@ -272,10 +215,10 @@ static void test_dry_run_counts_match(void **state)
     for (int pass = 0; pass < 2; pass++) {
         struct kg_store_import *im = begin(f, pass == 0);
         struct kg_import_row b[4] = {
-            row(ID(1), "Kiran", "+923006000001", "Mill F", "Line 1"),
-            row(ID(2), "Ghost", NULL, "Ghost site", NULL),
-            row(ID(3), "Laila", "+923006000003", "Mill F", "Line 2"),
-            row(ID(4), "Kiran", "+923006000001", NULL, NULL),
+            fx_import_row(ID(1), "Kiran", "+923006000001", "Mill F", "Line 1"),
+            fx_import_row(ID(2), "Ghost", NULL, "Ghost site", NULL),
+            fx_import_row(ID(3), "Laila", "+923006000003", "Mill F", "Line 2"),
+            fx_import_row(ID(4), "Kiran", "+923006000001", NULL, NULL),
         };
         b[1].p.assigned_to = f->stranger;
         b[1].fields |= KG_P_ASSIGNED_TO;
@@ -299,9 +242,9 @@ static void test_update_moves_workplace_and_unit(void **state)
 {
     struct fx *f = *state;
     struct kg_store_import *im = begin(f, false);
-    struct kg_import_row b1[1] = {row(ID(1), "Gul", "+923009000001", "Mill J", "Line 1")};
+    struct kg_import_row b1[1] = {fx_import_row(ID(1), "Gul", "+923009000001", "Mill J", "Line 1")};
     OK(f->s->ops->import_rows(im, b1, 1, true, &f->a));
-    struct kg_import_row b2[1] = {row(ID(2), "Gul", "+923009000001", "Mill K", NULL)};
+    struct kg_import_row b2[1] = {fx_import_row(ID(2), "Gul", "+923009000001", "Mill K", NULL)};
     OK(f->s->ops->import_rows(im, b2, 1, true, &f->a));
     assert_int_equal(b2[0].outcome, KG_IMPORT_UPDATED);
     OK(f->s->ops->import_end(im, true, NULL)); /* a bulk load shows at its end */
@@ -311,7 +254,7 @@ static void test_update_moves_workplace_and_unit(void **state)
     OK(f->s->ops->workplace_get(f->s, &f->a_org, gul.workplace_id, &f->a, &w));
     assert_string_equal(w.name, "Mill K");
     im = begin(f, false);
-    struct kg_import_row b3[1] = {row(ID(3), "Gul", "+923009000001", "mill j", "line 1")};
+    struct kg_import_row b3[1] = {fx_import_row(ID(3), "Gul", "+923009000001", "mill j", "line 1")};
     OK(f->s->ops->import_rows(im, b3, 1, true, &f->a));
     assert_int_equal(b3[0].outcome, KG_IMPORT_UPDATED);
     OK(f->s->ops->import_end(im, true, NULL));
@@ -409,9 +352,9 @@ static void test_refused_tag_leaves_nothing(void **state)
     struct kg_store_import *im = begin(f, false);
     static const char *good[] = {"garments"}, *bad[] = {"garments", "two\nlines"};
     struct kg_import_row b[3] = {
-        row(ID(1), "Hamid", "+923009100001", "Mill L", NULL),
-        row(ID(2), "Ill Tagged", "+923009100002", "Mill L", NULL),
-        row(ID(3), "Iram", "+923009100003", "Mill L", NULL),
+        fx_import_row(ID(1), "Hamid", "+923009100001", "Mill L", NULL),
+        fx_import_row(ID(2), "Ill Tagged", "+923009100002", "Mill L", NULL),
+        fx_import_row(ID(3), "Iram", "+923009100003", "Mill L", NULL),
     };
     b[0].p.tags = (struct kg_strlist){good, 1};
     b[1].p.tags = (struct kg_strlist){bad, 2};
@@ -437,22 +380,20 @@ static void test_refused_tag_leaves_nothing(void **state)
 static void test_ids_phones_and_emails_taken(void **state)
 {
     struct fx *f = *state;
-    struct kg_actor root = {.user_id = f->admin, .instance_admin = true};
-    struct kg_org o = {.slug = "union-b", .name = "Union B", .kind = "union", .country = "PK"};
-    struct kg_org other;
-    OK(f->s->ops->org_create(f->s, &root, &o, &f->a, &other, NULL));
-    struct kg_actor b_admin = {.user_id = f->admin, .org_id = other.id, .role = KG_ROLE_ADMIN};
+    char other[KG_ID_LEN + 1];
+    fx_org(f->s, &f->a, "union-b", "union", "PK", f->admin, other);
+    struct kg_actor b_admin = fx_actor(f->admin, other, KG_ROLE_ADMIN);
     struct kg_person theirs = {.id = ID(9), .full_name = "Other Org", .phone = "+923009200009"};
     struct kg_person ours = {.full_name = "Jamil", .email = "jamil@a.example"};
     OK(f->s->ops->person_create(f->s, &b_admin, &theirs, &f->a, NULL, NULL, NULL));
     OK(f->s->ops->person_create(f->s, &f->a_org, &ours, &f->a, &ours, NULL, NULL));
     struct kg_store_import *im = begin(f, false);
     struct kg_import_row b[5] = {
-        row(ID(9), "Taken Id", "+923009200001", NULL, NULL),
-        row(ID(1), "Same Phone As Other Org", "+923009200009", "Mill M", NULL),
-        row(ID(2), "Jamil Again", NULL, NULL, NULL),
-        row(ID(3), "Kiran", "+923009200003", NULL, NULL),
-        row(ID(4), "Kiran Again", "+923009200003", NULL, NULL),
+        fx_import_row(ID(9), "Taken Id", "+923009200001", NULL, NULL),
+        fx_import_row(ID(1), "Same Phone As Other Org", "+923009200009", "Mill M", NULL),
+        fx_import_row(ID(2), "Jamil Again", NULL, NULL, NULL),
+        fx_import_row(ID(3), "Kiran", "+923009200003", NULL, NULL),
+        fx_import_row(ID(4), "Kiran Again", "+923009200003", NULL, NULL),
     };
     b[2].p.email = "JAMIL@A.example";
     b[2].fields |= KG_P_EMAIL;
@@ -490,13 +431,14 @@ static void test_bulk_makes_the_indexes_again(void **state)
     assert_non_null(strstr(before, "trigger people_fts_ai"));
     struct kg_store_import *im = begin(f, false);
     struct kg_import_row b1[2] = {
-        row(ID(1), "Zara Malik", "+923007000001", "Mill G", NULL),
-        row(ID(2), "Bilal Shah", "+923007000002", "Mill G", NULL),
+        fx_import_row(ID(1), "Zara Malik", "+923007000001", "Mill G", NULL),
+        fx_import_row(ID(2), "Bilal Shah", "+923007000002", "Mill G", NULL),
     };
     OK(f->s->ops->import_rows(im, b1, 2, true, &f->a));
     struct kg_import_row b2[2] = {
-        row(ID(3), "Asif Khan", "+923007000001", "Mill G", NULL), /* Zara's phone: updated */
-        row(ID(4), "Chandni Bibi", NULL, "Mill G", NULL),
+        fx_import_row(ID(3), "Asif Khan", "+923007000001", "Mill G",
+                      NULL), /* Zara's phone: updated */
+        fx_import_row(ID(4), "Chandni Bibi", NULL, "Mill G", NULL),
     };
     OK(f->s->ops->import_rows(im, b2, 2, true, &f->a));
     assert_int_equal(b2[0].outcome, KG_IMPORT_UPDATED);
@@ -518,15 +460,15 @@ static void test_bulk_rolled_back_keeps_nothing(void **state)
 {
     struct fx *f = *state;
     struct kg_store_import *done = begin(f, false);
-    struct kg_import_row b0[1] = {row(ID(9), "Kept Before", NULL, NULL, NULL)};
+    struct kg_import_row b0[1] = {fx_import_row(ID(9), "Kept Before", NULL, NULL, NULL)};
     OK(f->s->ops->import_rows(done, b0, 1, false, &f->a));
     OK(f->s->ops->import_end(done, true, NULL));
     char *before = people_schema(f);
 
     struct kg_store_import *im = begin(f, false);
     struct kg_import_row b[2] = {
-        row(ID(1), "Dina", "+923008000001", "Mill H", "Line 1"),
-        row(ID(2), "Esha", NULL, "Mill H", NULL),
+        fx_import_row(ID(1), "Dina", "+923008000001", "Mill H", "Line 1"),
+        fx_import_row(ID(2), "Esha", NULL, "Mill H", NULL),
     };
     OK(f->s->ops->import_rows(im, b, 2, false, &f->a));
     assert_string_equal(names(f, NULL, NULL), "Kept Before"); /* another connection */
@@ -570,7 +512,7 @@ static void test_auto_choice(void **state)
     struct kg_store_import *im = NULL;
     struct kg_import_plan dry = {.dry_run = true, .load = KG_LOAD_BULK, .expected_rows = 1000000};
     OK(f->s->ops->import_begin(f->s, &f->a_org, &dry, &im, NULL));
-    struct kg_import_row b[1] = {row(ID(1), "Farah", NULL, NULL, NULL)};
+    struct kg_import_row b[1] = {fx_import_row(ID(1), "Farah", NULL, NULL, NULL)};
     OK(f->s->ops->import_rows(im, b, 1, false, &f->a));
     assert_int_equal(b[0].outcome, KG_IMPORT_CREATED);
     OK(f->s->ops->import_end(im, true, NULL));

@@ -1430,29 +1430,6 @@ static void test_threads_share_the_pool(void **state)
 /* ------------------------------------------------------------------------------------ */
 /* bulk import and export                                                               */
 
-static struct kg_import_row import_row(const char *id, const char *name, const char *phone,
-                                       const char *workplace, const char *unit)
-{
-    struct kg_import_row r;
-    memset(&r, 0, sizeof(r));
-    r.p.id = id;
-    r.p.full_name = name;
-    r.p.phone = phone;
-    r.fields = KG_P_FULL_NAME | (phone ? KG_P_PHONE : 0);
-    r.workplace_name = workplace;
-    r.unit_name = unit;
-    return r;
-}
-
-static int64_t count_workplaces(struct fx *f)
-{
-    struct kg_page pg = {.page = 1, .per_page = 50};
-    struct kg_workplace *v;
-    size_t n;
-    OK(f->s->ops->workplace_list(f->s, &f->a_org, NULL, &f->a, &pg, &v, &n));
-    return pg.total;
-}
-
 static const struct kg_import_plan DRY_PLAN = {.dry_run = true};
 static const struct kg_import_plan REAL_PLAN = {.load = KG_LOAD_BATCHES};
 
@@ -1465,11 +1442,11 @@ static void test_import_dry_run_changes_nothing(void **state)
     assert_null(im);
     OK(f->s->ops->import_begin(f->s, &f->a_org, &DRY_PLAN, &im, NULL));
     struct kg_import_row rows[3] = {
-        import_row("a0000000-0000-4000-8000-000000000001", "Imran", "+923001000001", "Mill 1",
-                   "Weaving"),
-        import_row("a0000000-0000-4000-8000-000000000002", "Sadia", NULL, "MILL 1", "weaving"),
-        import_row("a0000000-0000-4000-8000-000000000003", "Imran again", "+923001000001", NULL,
-                   NULL),
+        fx_import_row("a0000000-0000-4000-8000-000000000001", "Imran", "+923001000001", "Mill 1",
+                      "Weaving"),
+        fx_import_row("a0000000-0000-4000-8000-000000000002", "Sadia", NULL, "MILL 1", "weaving"),
+        fx_import_row("a0000000-0000-4000-8000-000000000003", "Imran again", "+923001000001", NULL,
+                      NULL),
     };
     OK(f->s->ops->import_rows(im, rows, 3, false, &f->a));
     assert_int_equal(rows[0].outcome, KG_IMPORT_CREATED);
@@ -1480,7 +1457,7 @@ static void test_import_dry_run_changes_nothing(void **state)
     assert_int_equal(counts.workplaces_created, 1);
     assert_int_equal(counts.units_created, 1);
     assert_int_equal(search(f, &f->a_org, NULL, NULL, NULL), 0);
-    assert_int_equal(count_workplaces(f), 0);
+    assert_int_equal(fx_workplaces(f->s, &f->a_org, &f->a), 0);
 }
 
 static void test_import_batches_duplicates_and_refusals(void **state)
@@ -1492,8 +1469,8 @@ static void test_import_batches_duplicates_and_refusals(void **state)
     const char *id_a = "b0000000-0000-4000-8000-00000000000a";
     OK(f->s->ops->import_begin(f->s, &f->a_org, &REAL_PLAN, &im, NULL));
     struct kg_import_row b1[2] = {
-        import_row(id_a, "Asif", "+923002000001", "Mill 1", "Weaving"),
-        import_row("b0000000-0000-4000-8000-00000000000b", "Ghost", NULL, "Ghost site", NULL),
+        fx_import_row(id_a, "Asif", "+923002000001", "Mill 1", "Weaving"),
+        fx_import_row("b0000000-0000-4000-8000-00000000000b", "Ghost", NULL, "Ghost site", NULL),
     };
     b1[0].p.email = "asif@example.org";
     b1[0].fields |= KG_P_EMAIL;
@@ -1512,9 +1489,9 @@ static void test_import_batches_duplicates_and_refusals(void **state)
     assert_non_null(got.unit_id);
 
     struct kg_import_row b2[3] = {
-        import_row(id_a, "Asif Ali", NULL, NULL, NULL),
-        import_row("b0000000-0000-4000-8000-00000000000c", "No site", NULL, NULL, "Line 9"),
-        import_row("b0000000-0000-4000-8000-00000000000d", "Same mail", NULL, NULL, NULL),
+        fx_import_row(id_a, "Asif Ali", NULL, NULL, NULL),
+        fx_import_row("b0000000-0000-4000-8000-00000000000c", "No site", NULL, NULL, "Line 9"),
+        fx_import_row("b0000000-0000-4000-8000-00000000000d", "Same mail", NULL, NULL, NULL),
     };
     b2[2].p.email = "ASIF@example.org";
     b2[2].fields |= KG_P_EMAIL;
@@ -1536,11 +1513,12 @@ static void test_import_batches_duplicates_and_refusals(void **state)
     assert_non_null(got.unit_id);
     assert_int_equal(search(f, &f->a_org, NULL, NULL, NULL), 1);
     assert_int_equal(search(f, &f->a_org, "same", NULL, NULL), 1);
-    assert_int_equal(count_workplaces(f), 1); /* the refused row left no "Ghost site" */
+    assert_int_equal(fx_workplaces(f->s, &f->a_org, &f->a),
+                     1); /* the refused row left no "Ghost site" */
 
     /* skipping duplicates: the stored record stays as it is */
     OK(f->s->ops->import_begin(f->s, &f->a_org, &REAL_PLAN, &im, NULL));
-    struct kg_import_row b3[1] = {import_row(NULL, "Other name", "+923002000001", NULL, NULL)};
+    struct kg_import_row b3[1] = {fx_import_row(NULL, "Other name", "+923002000001", NULL, NULL)};
     OK(f->s->ops->import_rows(im, b3, 1, false, &f->a));
     assert_int_equal(b3[0].outcome, KG_IMPORT_SKIPPED);
     assert_string_equal(b3[0].existing_id, id_a);

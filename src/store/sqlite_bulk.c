@@ -375,37 +375,28 @@ static enum kg_err find_one(struct sqlite_conn *c, enum sq_stmt sid, const char 
     return err;
 }
 
-/* Whether p->id is another org's person (KG_ECONFLICT), this org's (*dup) or no one's. */
-static enum kg_err find_id(struct kg_store_import *im, const struct kg_person *p, const char **dup,
-                           struct kg_conflict *cf)
-{
-    sqlite3_stmt *st = kg_sqlite_stmt(im->c, SQ_PERSON_ORG);
-    if (!st)
-        return KG_EIO;
-    kg_sqlite_bind_text(st, 1, p->id);
-    kg_sqlite_bind_text(st, 2, im->org_id);
-    enum kg_err err = KG_OK;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && sqlite3_column_int(st, 0)) {
-        *dup = p->id;
-    } else if (rc == SQLITE_ROW) {
-        err = KG_ECONFLICT; /* say nothing more of it, as person_create */
-        kg_sqlite_conflict(cf, "id", NULL);
-    } else if (rc != SQLITE_DONE) {
-        err = kg_sqlite_err(im->c, rc);
-    }
-    kg_sqlite_done(st);
-    return err;
-}
-
-/* Another person of the org that the row repeats: same id, else phone, else email. */
+/* Another person of the org that the row repeats: same id, else phone, else email. An id
+ * that another org's person holds is refused (KG_ECONFLICT on "id"). */
 static enum kg_err find_duplicate(struct kg_store_import *im, const struct kg_person *p,
                                   struct kg_arena *a, const char **dup, struct kg_conflict *cf)
 {
     enum kg_err err = KG_OK;
     *dup = NULL;
-    if (p->id)
-        err = find_id(im, p, dup, cf);
+    if (p->id) {
+        int64_t held = 0; /* 0: no one's id, 1: this org's person's, 2: another org's */
+        sqlite3_stmt *st = kg_sqlite_stmt(im->c, SQ_PERSON_HELD);
+        if (st) {
+            kg_sqlite_bind_text(st, 1, p->id);
+            kg_sqlite_bind_text(st, 2, im->org_id);
+        }
+        err = kg_sqlite_int(im->c, st, &held);
+        if (!err && held == 1)
+            *dup = p->id;
+        if (!err && held == 2) {
+            err = KG_ECONFLICT; /* say nothing more of it, as person_create */
+            kg_sqlite_conflict(cf, "id", NULL);
+        }
+    }
     if (!err && !*dup && p->phone)
         err = find_one(im->c, SQ_PERSON_BY_PHONE, im->org_id, p->phone, NULL, a, dup);
     if (!err && !*dup && p->email)

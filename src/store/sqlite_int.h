@@ -552,7 +552,7 @@
       "AND sql IS NOT NULL AND ((type = 'index' AND sql NOT LIKE 'CREATE UNIQUE%') "               \
       "OR (type = 'trigger' AND name LIKE 'people\\_fts\\_%' ESCAPE '\\'))")                       \
     X(SQ_BULK_FTS_REBUILD, "INSERT INTO people_fts(people_fts) VALUES ('rebuild')")                \
-    X(SQ_PERSON_ORG, "SELECT org_id = ?2 FROM people WHERE id = ?1")                               \
+    X(SQ_PERSON_HELD, "SELECT 1 + (org_id IS NOT ?2) FROM people WHERE id = ?1")                   \
     X(SQ_WORKPLACE_BY_NAME, "SELECT id FROM workplaces WHERE org_id = ?1 "                         \
                             "AND name = ?2 COLLATE NOCASE ORDER BY name COLLATE NOCASE, id "       \
                             "LIMIT 1")                                                             \

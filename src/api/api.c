@@ -425,23 +425,29 @@ static void entry(void *ctx, struct kg_req *req, struct kg_resp *resp)
 static void fallback(void *ctx, struct kg_req *req, struct kg_resp *resp, int status)
 {
     struct kg_ctx c = {.api = ctx, .req = req, .resp = resp, .a = req->arena};
+    /* RFC 9110 15.5.6: a 405 says what is allowed, on the public pages as on the API. */
+    char allowed[64] = "";
+    const char *allow = NULL;
+    if (status == 405) {
+        struct kg_api *api = ctx;
+        kg_router_allowed(api->router, req->path, allowed, sizeof(allowed));
+        allow = kg_arena_strdup(c.a, allowed);
+    }
     if (kg_public_path(req->path)) {
         /* The page speaks ?lang= when it parses; a bad query only loses the choice. */
         const char *bad_key = NULL;
         if (kg_query_parse(c.a, req->query, strlen(req->query), &c.query, &bad_key) != KG_OK)
             c.query = (struct kg_query){0};
         kg_public_error(&c, status == 405 ? KG_EMETHOD : status == 413 ? KG_ETOOBIG : KG_ENOTFOUND);
+        if (allow)
+            kg_resp_header(resp, "Allow", allow);
         return;
     }
     if (status == 405) {
-        char allowed[64];
-        struct kg_api *api = ctx;
-        kg_router_allowed(api->router, req->path, allowed, sizeof(allowed));
         /* The method is not echoed: it is outside input and may not even be text. */
         c.err_message =
             kg_arena_printf(c.a, "this method is not allowed on this path (allowed: %s)", allowed);
         kg_api_error(&c, KG_EMETHOD);
-        const char *allow = kg_arena_strdup(c.a, allowed);
         if (allow)
             kg_resp_header(resp, "Allow", allow);
         return;

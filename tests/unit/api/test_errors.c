@@ -464,6 +464,39 @@ static void test_routes_and_methods(void **state)
     assert_untouched(f, "wrong methods");
 }
 
+/* A 405 carries Allow (RFC 9110 15.5.6) on the public pages too, not only on the API. */
+static void test_public_405_allow(void **state)
+{
+    struct fx *f = *state;
+    struct h_env *env = f->env;
+    struct {
+        const char *method, *path, *allow;
+    } wrong[] = {
+        {"PUT", "/p/some-petition", "GET, POST"},
+        {"DELETE", "/p/some-petition/thanks", "GET"},
+        {"OPTIONS", "/news", "GET"},
+        {"POST", "/news.atom", "GET"},
+        {"PATCH", "/join/acme", "GET, POST"},
+        {"POST", "/static/style.css", "GET"},
+        {"DELETE", "/api/v1/auth/login", "POST"},
+    };
+    for (size_t i = 0; i < sizeof(wrong) / sizeof(wrong[0]); i++) {
+        struct h_resp *r = h_as(env, NULL, wrong[i].method, NULL, "%s", wrong[i].path);
+        H_STATUS(r, 405);
+        const char *allow = h_header(r, "Allow");
+        if (!allow || strcmp(allow, wrong[i].allow) != 0) {
+            print_error("%s %s: Allow is \"%s\", want \"%s\"\n", wrong[i].method, wrong[i].path,
+                        allow ? allow : "(none)", wrong[i].allow);
+            fail();
+        }
+    }
+    /* The public page is still the HTML page with its own headers. */
+    struct h_resp *r = h_as(env, NULL, "PUT", NULL, "/p/some-petition");
+    assert_non_null(r->content_type);
+    assert_non_null(strstr(r->content_type, "text/html"));
+    assert_non_null(h_header(r, "Content-Security-Policy"));
+}
+
 static void small_budget(struct h_env *env)
 {
     env->arena_budget = 64u << 10;
@@ -499,6 +532,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_content_type_and_empty_body, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_strings_verbatim, setup, teardown),
         cmocka_unit_test_setup_teardown(test_routes_and_methods, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_public_405_allow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_arena_budget, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -70,6 +70,11 @@ const char *kg_api_web_error(const struct kg_api *api)
 
 bool kg_public_path(const char *path)
 {
+    /* A JSON resource among the pages (/p/{slug}/count.json) is read by scripts: its errors
+     * keep the API's JSON shape, as docs/api.md promises. */
+    size_t n = strlen(path);
+    if (n >= 5 && strcmp(path + n - 5, ".json") == 0)
+        return false;
     return strncmp(path, "/p/", 3) == 0 || strncmp(path, "/join/", 6) == 0 ||
            strcmp(path, "/news") == 0 || strncmp(path, "/news/", 6) == 0 ||
            strcmp(path, "/news.atom") == 0 || strncmp(path, "/o/", 3) == 0 ||
@@ -506,8 +511,10 @@ static enum kg_err get_count(struct kg_ctx *c)
     struct kg_petition pt;
     const char *slug = kg_req_param(c->req, "slug");
     if (!slug || !kg_utf8_valid(slug, strlen(slug)))
-        return KG_ENOTFOUND;
+        return kg_api_fail(c, KG_ENOTFOUND, NULL, "no such petition");
     enum kg_err e = c->st->ops->petition_public(c->st, slug, c->a, &pt);
+    if (e == KG_ENOTFOUND)
+        return kg_api_fail(c, e, NULL, "no such petition");
     if (e)
         return e;
     e = kg_api_json(c, 200,

@@ -47,17 +47,23 @@ struct news_req {
     const char *bad_field, *bad_message; /* the first problem, when any */
 };
 
-static const char *trimmed(const struct kg_query *q, const char *key)
+/* The parameter without its leading and trailing blanks, copied into the arena (NULL when
+ * absent or blank). KG_ETOOBIG when the copy does not fit the request's budget. */
+static enum kg_err trimmed(struct kg_ctx *c, const char *key, const char **out)
 {
-    const char *v = kg_query_get(q, key);
+    *out = NULL;
+    const char *v = kg_query_get(&c->query, key);
     if (!v)
-        return NULL;
+        return KG_OK;
     while (*v == ' ' || *v == '\t')
         v++;
     size_t n = strlen(v);
     while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
         n--;
-    return n ? v : NULL;
+    if (!n)
+        return KG_OK;
+    *out = kg_arena_strndup(c->a, v, n);
+    return *out ? KG_OK : KG_ETOOBIG;
 }
 
 static void bad(struct news_req *r, const char *field, const char *message)
@@ -77,7 +83,9 @@ static bool parse_int(const char *v, int64_t min, int64_t max, int64_t *out)
 static enum kg_err read_req(struct kg_ctx *c, const char *org_slug, bool api, struct news_req *r)
 {
     *r = (struct news_req){.org_slug = org_slug, .page = 1, .per_page = NEWS_PER_PAGE};
-    const char *q = trimmed(&c->query, "q");
+    const char *q, *tag, *region;
+    if (trimmed(c, "q", &q) || trimmed(c, "tag", &tag) || trimmed(c, "region", &region))
+        return KG_ETOOBIG;
     if (q) {
         enum kg_err e = kg_news_match(c->a, q, strlen(q), &r->match);
         if (e == KG_ETOOBIG)
@@ -87,12 +95,10 @@ static enum kg_err read_req(struct kg_ctx *c, const char *org_slug, bool api, st
         else
             r->q = r->match ? q : NULL;
     }
-    const char *tag = trimmed(&c->query, "tag");
     if (tag && !kg_article_tag_valid(tag))
         bad(r, "tag", "must be a tag: one line of 1 to 50 characters without commas");
     else
         r->tag = tag;
-    const char *region = trimmed(&c->query, "region");
     if (region && !kg_text_ok(region, KG_MAX_ARTICLE_REGION, false))
         bad(r, "region", "must be a single line of 1 to 100 characters");
     else

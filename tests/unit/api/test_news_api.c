@@ -190,6 +190,40 @@ static void test_public_json(void **state)
     assert_int_equal(h_jint(r->json, "total"), 0);
 }
 
+/* The filters ignore blanks on both sides: "wages " is the tag "wages" (it was a 400) and
+ * "Punjab " the region "Punjab" (it found nothing). */
+static void test_filters_trimmed(void **state)
+{
+    struct fx *f = *state;
+    struct h_env *env = f->env;
+    publish(f, "trim-1", "Wage news", "one", ",\"tags\":[\"wages\"],\"region\":\"Punjab\"");
+    publish(f, "trim-2", "Other news", "two", ",\"tags\":[\"safety\"],\"region\":\"Sindh\"");
+    const char *queries[] = {
+        "tag=wages",          "tag=wages%20",
+        "tag=%20wages%20%20", "tag=wages%09",
+        "region=Punjab",      "region=Punjab%20",
+        "region=%20Punjab",   "q=wage%20",
+        "q=%20%20wage%20",    "region=Punjab%20&tag=%20wages",
+    };
+    for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+        struct h_resp *r = h_as(env, NULL, "GET", NULL, "/api/v1/news?%s", queries[i]);
+        if (r->status != 200 || h_jint(r->json, "total") != 1) {
+            print_error("?%s: status %d, body %.300s\n", queries[i], r->status, r->body);
+            fail();
+        }
+        H_JSTR(json_array_get(h_jget(r->json, "items"), 0), "slug", "trim-1");
+        /* the HTML page reads the same filters */
+        r = h_as(env, NULL, "GET", NULL, "/news?%s", queries[i]);
+        H_STATUS(r, 200);
+        assert_true(has(r, "href=\"/news/acme/trim-1\""));
+        assert_false(has(r, "href=\"/news/acme/trim-2\""));
+    }
+    /* only blanks is no filter at all */
+    struct h_resp *r = h_as(env, NULL, "GET", NULL, "/api/v1/news?tag=%%20%%20&region=%%20");
+    H_STATUS(r, 200);
+    assert_int_equal(h_jint(r->json, "total"), 2);
+}
+
 static void test_pages(void **state)
 {
     struct fx *f = *state;
@@ -265,8 +299,13 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-        T(test_crud_roles_audit), T(test_tenancy), T(test_validation),
-        T(test_public_json),      T(test_pages),   T(test_atom),
+        T(test_crud_roles_audit),
+        T(test_tenancy),
+        T(test_validation),
+        T(test_public_json),
+        T(test_pages),
+        T(test_atom),
+        T(test_filters_trimmed),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,6 +24,20 @@ const char *const kg_article_statuses[] = {"draft", "published", NULL};
         return KG_EINVAL;                                                                          \
     } while (0)
 
+#define CONTROL_MESSAGE "must not contain control characters (line breaks and tabs are fine)"
+
+/* Multi-line text: a control character (other than a line break or a tab) and a value that
+ * is too long are told apart, so that the writer knows which one to fix. */
+#define CHECK_LONG_TEXT(bit, val, name, max, too_long)                                             \
+    do {                                                                                           \
+        if ((fields & (bit)) && (val)) {                                                           \
+            if (!kg_text_ok((val), SIZE_MAX, true))                                                \
+                FAIL(name, CONTROL_MESSAGE);                                                       \
+            if (!kg_text_ok((val), (max), true))                                                   \
+                FAIL(name, too_long);                                                              \
+        }                                                                                          \
+    } while (0)
+
 bool kg_article_tag_valid(const char *s)
 {
     if (!kg_text_required(s, KG_MAX_ARTICLE_TAG, false) || strchr(s, ','))
@@ -44,10 +58,10 @@ enum kg_err kg_article_validate(const struct kg_article *a, unsigned fields, boo
         FAIL("slug", "is required: 2 to 63 of a-z, 0-9 and '-', not starting or ending in '-'");
     if ((fields & KG_AR_TITLE) && !kg_text_required(a->title, KG_MAX_ARTICLE_TITLE, false))
         FAIL("title", "is required: a single line of 1 to 200 characters");
-    if ((fields & KG_AR_SUMMARY) && !kg_text_optional(a->summary, KG_MAX_ARTICLE_SUMMARY, true))
-        FAIL("summary", "must be at most 1000 characters of text");
-    if ((fields & KG_AR_BODY) && !kg_text_optional(a->body, KG_MAX_ARTICLE_BODY, true))
-        FAIL("body", "must be at most 100000 characters of Markdown");
+    CHECK_LONG_TEXT(KG_AR_SUMMARY, a->summary, "summary", KG_MAX_ARTICLE_SUMMARY,
+                    "must be at most 1000 characters of text");
+    CHECK_LONG_TEXT(KG_AR_BODY, a->body, "body", KG_MAX_ARTICLE_BODY,
+                    "must be at most 100000 characters of Markdown");
     if ((fields & KG_AR_LANGUAGE) && a->language && !kg_language_valid(a->language))
         FAIL("language", "must be a language tag such as en, ur, hi-IN or uz-Latn");
     if ((fields & KG_AR_REGION) && a->region &&

@@ -7,6 +7,7 @@
  */
 #include "domain/petitions_rules.h"
 
+#include <stdint.h>
 #include <string.h>
 
 const char *const kg_petition_statuses[] = {"draft", "open", "closed", NULL};
@@ -16,6 +17,20 @@ const char *const kg_petition_statuses[] = {"draft", "open", "closed", NULL};
         err->field = (f);                                                                          \
         err->message = (m);                                                                        \
         return KG_EINVAL;                                                                          \
+    } while (0)
+
+#define CONTROL_MESSAGE "must not contain control characters (line breaks and tabs are fine)"
+
+/* Multi-line text: a control character (other than a line break or a tab) and a value that
+ * is too long are told apart, so that the writer knows which one to fix. */
+#define CHECK_LONG_TEXT(bit, val, name, max, too_long)                                             \
+    do {                                                                                           \
+        if ((fields & (bit)) && (val)) {                                                           \
+            if (!kg_text_ok((val), SIZE_MAX, true))                                                \
+                FAIL(name, CONTROL_MESSAGE);                                                       \
+            if (!kg_text_ok((val), (max), true))                                                   \
+                FAIL(name, too_long);                                                              \
+        }                                                                                          \
     } while (0)
 
 enum kg_err kg_petition_validate(const struct kg_petition *p, unsigned fields, bool create,
@@ -29,8 +44,8 @@ enum kg_err kg_petition_validate(const struct kg_petition *p, unsigned fields, b
         FAIL("slug", "is required: 2 to 63 of a-z, 0-9 and '-', not starting or ending in '-'");
     if ((fields & KG_PT_TITLE) && !kg_text_required(p->title, KG_MAX_PETITION_TITLE, false))
         FAIL("title", "is required: a single line of 1 to 200 characters");
-    if ((fields & KG_PT_BODY) && !kg_text_optional(p->body, KG_MAX_PETITION_BODY, true))
-        FAIL("body", "must be at most 50000 characters");
+    CHECK_LONG_TEXT(KG_PT_BODY, p->body, "body", KG_MAX_PETITION_BODY,
+                    "must be at most 50000 characters");
     if ((fields & KG_PT_TARGET) && !kg_text_optional(p->target, KG_MAX_PETITION_TARGET, false))
         FAIL("target", "must be a single line of at most 200 characters");
     if ((fields & KG_PT_GOAL) && (p->goal < 1 || p->goal > KG_MAX_PETITION_GOAL))
@@ -39,9 +54,8 @@ enum kg_err kg_petition_validate(const struct kg_petition *p, unsigned fields, b
         FAIL("status", "is not one of draft, open, closed");
     if ((fields & KG_PT_CAMPAIGN_ID) && p->campaign_id && !kg_id_valid(p->campaign_id))
         FAIL("campaign_id", "must be an id (a UUID)");
-    if ((fields & KG_PT_CONSENT_TEXT) &&
-        !kg_text_optional(p->consent_text, KG_MAX_CONSENT_TEXT, true))
-        FAIL("consent_text", "must be at most 2000 characters");
+    CHECK_LONG_TEXT(KG_PT_CONSENT_TEXT, p->consent_text, "consent_text", KG_MAX_CONSENT_TEXT,
+                    "must be at most 2000 characters");
     return KG_OK;
 }
 

@@ -224,6 +224,32 @@ static void test_filters_trimmed(void **state)
     assert_int_equal(h_jint(r->json, "total"), 2);
 }
 
+/* A control character in an article's summary or body is refused for what it is, not as
+ * "too long". */
+static void test_control_character_message(void **state)
+{
+    struct fx *f = *state;
+    struct h_env *env = f->env;
+    const char *t = f->w.t_organizer;
+    const char *cases[][2] = {
+        {"{\"slug\":\"c-1\",\"title\":\"x\",\"body\":\"short\\u0001\"}", "body"},
+        {"{\"slug\":\"c-2\",\"title\":\"x\",\"summary\":\"a\\u001bb\"}", "summary"},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        struct h_resp *r = h_as(env, t, "POST", cases[i][0], ARTICLES);
+        H_ERROR(r, 400, "validation_failed", cases[i][1]);
+        const char *m = h_jstr(r->json, "error.message");
+        assert_non_null(strstr(m, "control character"));
+        assert_null(strstr(m, "at most"));
+    }
+    const char *id = publish(f, "kept", "Kept", "kept", NULL);
+    struct h_resp *r = h_as(env, t, "PATCH", "{\"body\":\"x\\u0002y\"}", ARTICLES "/%s", id);
+    H_ERROR(r, 400, "validation_failed", "body");
+    assert_non_null(strstr(h_jstr(r->json, "error.message"), "control character"));
+    /* line breaks and tabs are Markdown */
+    H_STATUS(h_as(env, t, "PATCH", "{\"body\":\"a\\n\\n\\tb\\r\\n\"}", ARTICLES "/%s", id), 200);
+}
+
 static void test_pages(void **state)
 {
     struct fx *f = *state;
@@ -306,6 +332,7 @@ int main(void)
         T(test_pages),
         T(test_atom),
         T(test_filters_trimmed),
+        T(test_control_character_message),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -396,6 +396,48 @@ static void test_static(void **state)
     }
 }
 
+/* A control character in a petition's long text is refused for what it is, not as "too
+ * long"; a text that really is too long still says so. */
+static void test_control_character_message(void **state)
+{
+    struct fx *f = *state;
+    struct h_env *env = f->env;
+    const char *P = "/api/v1/orgs/acme/petitions";
+    const char *bodies[][2] = {
+        {"{\"slug\":\"c-1\",\"title\":\"t\",\"goal\":10,\"body\":\"short\\u0001\"}", "body"},
+        {"{\"slug\":\"c-2\",\"title\":\"t\",\"goal\":10,\"body\":\"a\\u007fb\"}", "body"},
+        {"{\"slug\":\"c-3\",\"title\":\"t\",\"goal\":10,\"consent_text\":\"ok\\u001b[2J\"}",
+         "consent_text"},
+    };
+    for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+        struct h_resp *r = h_as(env, f->w.t_admin, "POST", bodies[i][0], "%s", P);
+        H_ERROR(r, 400, "validation_failed", bodies[i][1]);
+        const char *m = h_jstr(r->json, "error.message");
+        assert_non_null(m);
+        assert_non_null(strstr(m, "control character"));
+        assert_null(strstr(m, "at most"));
+    }
+    /* Line breaks and tabs are text. */
+    h_create(env, f->w.t_admin,
+             "{\"slug\":\"c-4\",\"title\":\"t\",\"goal\":10,\"body\":\"a\\r\\nb\\tc\"}", 201, "%s",
+             P);
+    /* Too long is still too long. */
+    size_t n = 50001;
+    char *big = malloc(n + 1);
+    assert_non_null(big);
+    memset(big, 'x', n);
+    big[n] = '\0';
+    struct h_resp *r = h_as(env, f->w.t_admin, "POST",
+                            h_fmt(env,
+                                  "{\"slug\":\"c-5\",\"title\":\"t\",\"goal\":10,"
+                                  "\"body\":\"%s\"}",
+                                  big),
+                            "%s", P);
+    free(big);
+    H_ERROR(r, 400, "validation_failed", "body");
+    assert_string_equal(h_jstr(r->json, "error.message"), "body must be at most 50000 characters");
+}
+
 static void tweak_nowhere(struct kg_api_config *cfg)
 {
     cfg->web_dir = "/nonexistent/kamgar-web";
@@ -427,6 +469,7 @@ int main(void)
         T(test_duplicate_and_consent),
         T(test_hostile_bodies),
         T(test_static),
+        T(test_control_character_message),
         cmocka_unit_test(test_missing_web_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

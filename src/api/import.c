@@ -23,6 +23,8 @@
 #include "util/str.h"
 
 #define MAX_COLUMNS 200
+_Static_assert((KG_P_CONSENT_CELLS & (KG_P_RECRUITED_BY | (KG_P_RECRUITED_BY - 1))) == 0,
+               "the import's consent cell bits overlap the KG_P_* field bits");
 #define NOT_TEXT                                                                                   \
     "the file is not CSV text (it has NUL bytes or is not UTF-8): save the spreadsheet as "        \
     "\"CSV UTF-8\" and import that"
@@ -302,9 +304,16 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
     case KG_COL_TAGS:
         r->fields |= KG_P_TAGS;
         return split_list(a, v, &p->tags) ? NULL : "is too long";
-    case KG_COL_CONSENT_STATUS: p->consent_status = v, r->fields |= KG_P_CONSENT; return NULL;
-    case KG_COL_CONSENT_SOURCE: p->consent_source = v; return NULL;
-    case KG_COL_CONSENT_AT: p->consent_at = v; return NULL;
+    /* Each consent cell names its own part: an update changes only those (csvmap.h). */
+    case KG_COL_CONSENT_STATUS:
+        p->consent_status = v, r->fields |= KG_P_CONSENT | KG_P_CONSENT_STATUS_CELL;
+        return NULL;
+    case KG_COL_CONSENT_SOURCE:
+        p->consent_source = v, r->fields |= KG_P_CONSENT | KG_P_CONSENT_SOURCE_CELL;
+        return NULL;
+    case KG_COL_CONSENT_AT:
+        p->consent_at = v, r->fields |= KG_P_CONSENT | KG_P_CONSENT_AT_CELL;
+        return NULL;
     case KG_COL_NOTES: p->notes = v, r->fields |= KG_P_NOTES; return NULL;
     case KG_COL_COUNT: return NULL;
     }
@@ -429,8 +438,8 @@ static void take_record(struct kg_import *im)
             return;
         }
     }
-    if ((r->fields & KG_P_CONSENT) == 0 && (r->p.consent_source || r->p.consent_at))
-        r->fields |= KG_P_CONSENT; /* source or time without status: status unknown */
+    /* A source or time without a status: a new person's status is unknown; a person updated
+     * keeps the stored status (no KG_P_CONSENT_STATUS_CELL), and so keeps a withdrawal. */
     if ((r->fields & KG_P_CONSENT) && !r->p.consent_status)
         r->p.consent_status = "unknown";
     if (r->unit_name && !r->workplace_name) {

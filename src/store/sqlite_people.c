@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/csvmap.h"
 #include "store/sqlite_int.h"
 #include "util/buf.h"
 #include "util/str.h"
@@ -565,9 +566,15 @@ enum kg_err kg_sqlite_person_update_tx(struct sqlite_conn *c, const struct kg_ac
     if (fields & KG_P_RECRUITED_BY)
         m.recruited_by = p->recruited_by;
     if (fields & KG_P_CONSENT) {
-        m.consent_status = p->consent_status;
-        m.consent_source = p->consent_source;
-        m.consent_at = p->consent_at;
+        /* The API replaces consent as a block; an import row (KG_P_CONSENT_CELLS) only the
+         * parts it has cells for, so an empty cell keeps the stored evidence. */
+        bool cells = (fields & KG_P_CONSENT_CELLS) != 0;
+        if (!cells || (fields & KG_P_CONSENT_STATUS_CELL))
+            m.consent_status = p->consent_status;
+        if (!cells || (fields & KG_P_CONSENT_SOURCE_CELL))
+            m.consent_source = p->consent_source;
+        if (!cells || (fields & KG_P_CONSENT_AT_CELL))
+            m.consent_at = p->consent_at;
     }
     if (fields & KG_P_NOTES)
         m.notes = p->notes;

@@ -1054,6 +1054,63 @@ static void test_duplicates_against_db(void **state)
     assert_int_equal(people_total(f), 1);
 }
 
+/* The three consent parts of a person, "status|source|at" ("-" for null). */
+static const char *consent_of(struct fx *f, json_t *p)
+{
+    const char *st = h_jstr(p, "consent.status"), *src = h_jstr(p, "consent.source"),
+               *at = h_jstr(p, "consent.at");
+    return h_fmt(f->env, "%s|%s|%s", st ? st : "-", src ? src : "-", at ? at : "-");
+}
+
+/*
+ * --on-duplicate update with consent cells left empty: each empty cell keeps its stored part.
+ * It used to treat consent as one field, so a row with only a status wiped the source and
+ * time, and a row with only a source turned a recorded withdrawal into "unknown".
+ */
+static void test_update_keeps_consent_parts(void **state)
+{
+    struct fx *f = *state;
+    const char *head = "name,phone,consent,consent source,consent at\n";
+    struct run x = run_str(f, &SKIP,
+                           h_fmt(f->env,
+                                 "%sAli,0300 1234567,given,paper form,2026-01-02T03:04:05Z\n"
+                                 "Bina,0301 1111111,withdrawn,sms,2026-02-02T03:04:05Z\n"
+                                 "Chand,0302 2222222,given,door to door,2026-03-03T00:00:00Z\n"
+                                 "Dina,0303 3333333,withdrawn,letter,2026-04-04T00:00:00Z\n",
+                                 head));
+    COUNTS(x, 4, 4, 0, 0, 0, 0, 0);
+    x = run_str(f, &UPDATE,
+                h_fmt(f->env,
+                      "%sAli,0300 1234567,given,,\n"
+                      "Bina,0301 1111111,,phone call,\n"
+                      "Chand,0302 2222222,,,\n"
+                      "Dina,0303 3333333,given,meeting,2026-05-05T00:00:00Z\n"
+                      "Eve,0304 4444444,,walk-in,\n",
+                      head));
+    COUNTS(x, 5, 1, 4, 0, 0, 0, 0);
+    assert_string_equal(consent_of(f, person(f, "phone", "+923001234567")),
+                        "given|paper form|2026-01-02T03:04:05Z");
+    assert_string_equal(consent_of(f, person(f, "phone", "+923011111111")),
+                        "withdrawn|phone call|2026-02-02T03:04:05Z");
+    assert_string_equal(consent_of(f, person(f, "phone", "+923022222222")),
+                        "given|door to door|2026-03-03T00:00:00Z");
+    assert_string_equal(consent_of(f, person(f, "phone", "+923033333333")),
+                        "given|meeting|2026-05-05T00:00:00Z");
+    /* A new person with a source and no status: unknown. */
+    assert_string_equal(consent_of(f, person(f, "phone", "+923044444444")), "unknown|walk-in|-");
+    /* A register with only a consent column, the common case. */
+    x = run_str(f, &UPDATE, "name,phone,consent\nAli,0300 1234567,withdrawn\n");
+    COUNTS(x, 1, 0, 1, 0, 0, 0, 0);
+    json_t *p = person(f, "phone", "+923001234567");
+    assert_string_equal(consent_of(f, p), "withdrawn|paper form|2026-01-02T03:04:05Z");
+    /* The API still replaces consent as a block (PATCH semantics unchanged). */
+    const char *id = h_keep(f->env, h_jstr(p, "id"));
+    struct h_resp *r = h_as(f->env, f->w.t_admin, "PATCH", "{\"consent\":{\"status\":\"given\"}}",
+                            "/api/v1/orgs/acme/people/%s", id);
+    H_STATUS(r, 200);
+    assert_string_equal(consent_of(f, r->json), "given|-|-");
+}
+
 /* Re-running the same file creates nothing new, rows without phone or email included. */
 static void test_rerun_creates_nothing(void **state)
 {
@@ -2299,6 +2356,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_workplaces_and_units, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicates_within_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicates_against_db, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_update_keeps_consent_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rerun_creates_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_files, setup, teardown),

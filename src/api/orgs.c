@@ -133,33 +133,32 @@ static const struct kg_jspec member_spec[] = {
     {NULL, 0, 0, 0, 0, 0, 0, 0, NULL},
 };
 
-/* Finds the user by email, creating one without a password when missing. */
-static enum kg_err user_for(struct kg_ctx *c, const struct member_body *b, struct kg_user *u)
+static enum kg_err parse_role(struct kg_ctx *c, const struct member_body *b, enum kg_role *role)
 {
-    const char *hash;
-    enum kg_err e = c->st->ops->user_by_email(c->st, b->email, c->a, u, &hash);
-    if (e != KG_ENOTFOUND)
-        return e;
-    struct kg_user nu = {.email = b->email, .display_name = b->display_name};
-    return c->st->ops->user_create(c->st, &nu, "", c->a, u);
+    *role = kg_role_parse(b->role);
+    return *role == KG_ROLE_NONE ? kg_api_fail(c, KG_EINVAL, "role",
+                                               "is not one of admin, organizer, activist, viewer")
+                                 : KG_OK;
 }
 
-static enum kg_err put_member(struct kg_ctx *c, const struct member_body *b, const char *user_id)
+/* A role given or changed: audited, and the role cache forgets the org. */
+static enum kg_err role_set(struct kg_ctx *c, enum kg_err e, const struct kg_membership *m)
 {
-    enum kg_role role = kg_role_parse(b->role);
-    if (role == KG_ROLE_NONE)
-        return kg_api_fail(c, KG_EINVAL, "role",
-                           "is not one of admin, organizer, activist, viewer");
-    struct kg_membership m;
-    enum kg_err e = c->st->ops->member_put(c->st, &c->who, user_id, role, c->a, &m);
     if (e == KG_ECONFLICT)
         return kg_api_fail(c, e, "role", "would leave the org without an admin");
     if (e)
         return e;
     kg_auth_cache_clear_orgs(c->api->cache);
-    kg_api_audit(c, kg_arena_printf(c->a, "member.role.%s", kg_role_name(role)), "membership",
-                 user_id, -1);
-    return kg_api_json(c, 200, member_json(&m));
+    kg_api_audit(c, kg_arena_printf(c->a, "member.role.%s", kg_role_name(m->role)), "membership",
+                 m->user_id, -1);
+    return kg_api_json(c, 200, member_json(m));
+}
+
+static json_t *invitation_json(const struct kg_invitation *v)
+{
+    return json_pack("{s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:s}", "id", v->id, "org", "id", v->org_id,
+                     "slug", v->org_slug, "name", v->org_name, "email", v->email, "role",
+                     kg_role_name(v->role), "created_at", v->created_at);
 }
 
 static enum kg_err add_member(struct kg_ctx *c)
@@ -177,11 +176,21 @@ static enum kg_err add_member(struct kg_ctx *c)
         return kg_api_fail(c, KG_EINVAL, "display_name",
                            "must be a single line of at most 200 "
                            "characters");
-    struct kg_user u;
-    e = user_for(c, &b, &u);
-    if (e)
+    enum kg_role role;
+    if ((e = parse_role(c, &b, &role)) != KG_OK)
         return e;
-    return put_member(c, &b, u.id);
+    /* Someone who is not a member yet is invited, whether or not the email has an account
+     * here (the answer does not say): only their acceptance makes them a member. */
+    struct kg_invitation inv;
+    struct kg_membership m;
+    bool member;
+    e = c->st->ops->member_invite(c->st, &c->who, b.email, b.display_name, role, c->a, &inv, &m,
+                                  &member);
+    if (e || member)
+        return role_set(c, e, &m);
+    kg_api_audit(c, kg_arena_printf(c->a, "member.invite.%s", kg_role_name(role)), "invitation",
+                 inv.id, -1);
+    return kg_api_json(c, 201, invitation_json(&inv));
 }
 
 static enum kg_err change_member(struct kg_ctx *c)
@@ -208,7 +217,12 @@ static enum kg_err change_member(struct kg_ctx *c)
         member = strcmp(ms[i].org_id, c->org.id) == 0;
     if (!member)
         return kg_api_fail(c, KG_ENOTFOUND, NULL, "no such member of this org");
-    return put_member(c, &b, uid);
+    enum kg_role role;
+    if ((e = parse_role(c, &b, &role)) != KG_OK)
+        return e;
+    struct kg_membership m;
+    e = c->st->ops->member_put(c->st, &c->who, uid, role, c->a, &m);
+    return role_set(c, e, &m);
 }
 
 static enum kg_err remove_member(struct kg_ctx *c)
@@ -226,6 +240,86 @@ static enum kg_err remove_member(struct kg_ctx *c)
     return kg_api_no_content(c);
 }
 
+static enum kg_err invitations(struct kg_ctx *c)
+{
+    struct kg_page pg;
+    enum kg_err e = kg_api_page(c, &pg);
+    if (e)
+        return e;
+    struct kg_invitation *v;
+    size_t n;
+    e = c->st->ops->invite_list(c->st, &c->who, c->a, &pg, &v, &n);
+    if (e)
+        return e;
+    json_t *items = json_array();
+    for (size_t i = 0; items && i < n; i++)
+        json_array_append_new(items, invitation_json(&v[i]));
+    return kg_api_list(c, items, &pg);
+}
+
+static enum kg_err cancel_invitation(struct kg_ctx *c)
+{
+    const char *id = kg_req_param(c->req, "id");
+    enum kg_err e = c->st->ops->invite_cancel(c->st, &c->who, id);
+    if (e)
+        return e;
+    kg_api_audit(c, "member.invite.cancel", "invitation", id, -1);
+    return kg_api_no_content(c);
+}
+
+/* The signed-in user's own invitations, to any org. */
+static enum kg_err my_invitations(struct kg_ctx *c)
+{
+    struct kg_invitation *v;
+    size_t n;
+    enum kg_err e = c->st->ops->user_invitations(c->st, c->session.user.id, c->a, &v, &n);
+    if (e)
+        return e;
+    json_t *items = json_array();
+    for (size_t i = 0; items && i < n; i++)
+        json_array_append_new(items, invitation_json(&v[i]));
+    return kg_api_json(c, 200, json_pack("{s:o}", "items", items));
+}
+
+/* Accepts (POST, in the inviting org's audit log) or declines (DELETE) one of the user's
+ * invitations. */
+static enum kg_err answer(struct kg_ctx *c, bool accept)
+{
+    const char *id = kg_req_param(c->req, "id");
+    struct kg_invitation *v;
+    size_t n;
+    enum kg_err e = c->st->ops->user_invitations(c->st, c->session.user.id, c->a, &v, &n);
+    if (e)
+        return e;
+    const struct kg_invitation *inv = NULL;
+    for (size_t i = 0; i < n && !inv; i++)
+        if (id && strcmp(v[i].id, id) == 0)
+            inv = &v[i];
+    if (!inv)
+        return kg_api_fail(c, KG_ENOTFOUND, NULL, "no such invitation of yours");
+    struct kg_membership m;
+    e = c->st->ops->invite_answer(c->st, c->session.user.id, id, accept, c->a, accept ? &m : NULL);
+    if (e)
+        return e;
+    if (!accept) /* the inviting org's log does not name someone who said no */
+        return kg_api_no_content(c);
+    kg_auth_cache_clear_orgs(c->api->cache);
+    c->who.org_id = inv->org_id;
+    kg_api_audit(c, "member.join", "invitation", id, -1);
+    c->who.org_id = NULL;
+    return kg_api_json(c, 200, member_json(&m));
+}
+
+static enum kg_err accept_invitation(struct kg_ctx *c)
+{
+    return answer(c, true);
+}
+
+static enum kg_err decline_invitation(struct kg_ctx *c)
+{
+    return answer(c, false);
+}
+
 void kg_api_org_routes(struct kg_api *api)
 {
     kg_api_route(api, "GET", "/api/v1/orgs", list, 0, KG_ROLE_NONE, 0);
@@ -238,4 +332,12 @@ void kg_api_org_routes(struct kg_api *api)
                  KG_ROLE_ADMIN, 0);
     kg_api_route(api, "DELETE", "/api/v1/orgs/{org}/members/{user}", remove_member, R_ORG,
                  KG_ROLE_ADMIN, 0);
+    kg_api_route(api, "GET", "/api/v1/orgs/{org}/invitations", invitations, R_ORG, KG_ROLE_ADMIN,
+                 0);
+    kg_api_route(api, "DELETE", "/api/v1/orgs/{org}/invitations/{id}", cancel_invitation, R_ORG,
+                 KG_ROLE_ADMIN, 0);
+    kg_api_route(api, "GET", "/api/v1/invitations", my_invitations, 0, KG_ROLE_NONE, 0);
+    kg_api_route(api, "POST", "/api/v1/invitations/{id}/accept", accept_invitation, 0, KG_ROLE_NONE,
+                 0);
+    kg_api_route(api, "DELETE", "/api/v1/invitations/{id}", decline_invitation, 0, KG_ROLE_NONE, 0);
 }

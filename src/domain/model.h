@@ -64,6 +64,15 @@ struct kg_membership {
     const char *created_at;
 };
 
+/* An invitation to an org, waiting for the invited user to accept or decline it. */
+struct kg_invitation {
+    const char *id;
+    const char *org_id, *org_slug, *org_name;
+    const char *email;
+    enum kg_role role;
+    const char *created_at;
+};
+
 struct kg_person {
     const char *id, *org_id;
     const char *full_name;

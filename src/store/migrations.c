@@ -747,6 +747,20 @@ static const char *const migrations[] = {
     "  DELETE FROM rank_issues WHERE campaign_id = old.campaign_id AND issue_id = old.issue_id"
     "    AND mentions <= 0;"
     "END;",
+
+    /* 15: invitations. An org admin who adds someone by email invites them: the membership
+     * exists only once they accept, so that no org can make another org's user its member,
+     * see their name or follow their logins in its audit log. */
+    "CREATE TABLE invitations ("
+    "  id TEXT PRIMARY KEY NOT NULL,"
+    "  org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+    "  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  role TEXT NOT NULL CHECK (role IN ('viewer', 'activist', 'organizer', 'admin')),"
+    "  invited_by TEXT REFERENCES users(id) ON DELETE SET NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  UNIQUE (org_id, user_id)"
+    ");"
+    "CREATE INDEX invitations_user ON invitations(user_id, created_at);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -1011,6 +1011,27 @@ out:
     return err;
 }
 
+static void read_member_rec(struct sqlite_row *r, void *rec)
+{
+    read_member(r, rec);
+}
+
+/* The user's membership of the org into *out (may be NULL); KG_ENOTFOUND when none. */
+static enum kg_err read_membership(struct sqlite_conn *c, const char *org_id, const char *user_id,
+                                   struct kg_arena *a, struct kg_membership *out)
+{
+    struct kg_membership m;
+    sqlite3_stmt *st = kg_sqlite_stmt(c, SQ_MEMBER_GET);
+    if (st) {
+        kg_sqlite_bind_text(st, 1, org_id);
+        kg_sqlite_bind_text(st, 2, user_id);
+    }
+    enum kg_err err = kg_sqlite_one(c, st, read_member_rec, a, &m);
+    if (!err && out)
+        *out = m;
+    return err;
+}
+
 static enum kg_err user_memberships(struct kg_store *s, const char *user_id, struct kg_arena *a,
                                     struct kg_membership **out, size_t *n)
 {
@@ -1517,6 +1538,50 @@ static enum kg_err admin_count(struct sqlite_conn *c, const char *org_id, int64_
     return kg_sqlite_int(c, st, n);
 }
 
+/* Inside the caller's write transaction: the user gets the role in the org (added, or the
+ * role changed; taking the org's last admin's role away is KG_ECONFLICT), read into *out
+ * (may be NULL). */
+static enum kg_err put_role(struct sqlite_conn *c, const char *org_id, const char *user_id,
+                            enum kg_role role, struct kg_arena *a, struct kg_membership *out)
+{
+    enum kg_role old;
+    char now[21];
+    enum kg_err err = member_role(c, org_id, user_id, &old);
+    if (err)
+        return err;
+    if (old == KG_ROLE_ADMIN && role != KG_ROLE_ADMIN) {
+        int64_t admins = 0;
+        err = admin_count(c, org_id, &admins);
+        if (err)
+            return err;
+        if (admins <= 1)
+            return KG_ECONFLICT;
+    }
+    kg_time_now(now);
+    sqlite3_stmt *st = kg_sqlite_stmt(c, SQ_MEMBER_PUT);
+    if (!st)
+        return KG_EIO;
+    kg_sqlite_bind_text(st, 1, org_id);
+    kg_sqlite_bind_text(st, 2, user_id);
+    kg_sqlite_bind_text(st, 3, kg_sqlite_role_name(role));
+    kg_sqlite_bind_text(st, 4, now);
+    err = kg_sqlite_exec(c, st);
+    return err ? err : read_membership(c, org_id, user_id, a, out);
+}
+
+/* Inside the caller's write transaction: the user with that email, created without a
+ * password (and named display_name, may be NULL) when there is none. */
+static enum kg_err user_by_email_or_new(struct sqlite_conn *c, const char *email,
+                                        const char *display_name, struct kg_arena *a,
+                                        struct kg_user *u)
+{
+    enum kg_err err = load_user(c, false, email, a, u, NULL);
+    if (err != KG_ENOTFOUND)
+        return err;
+    struct kg_user nu = {.email = email, .display_name = display_name};
+    return insert_user(c, &nu, NULL, a, u);
+}
+
 /*
  * user_id names a user by id; for the command line and invitations it may also be an
  * email address, and a user with that address is created (without a password) if missing.
@@ -1526,7 +1591,6 @@ static enum kg_err member_put(struct kg_store *s, const struct kg_actor *who, co
 {
     struct sqlite_conn *c = NULL;
     struct kg_user u;
-    char now[21];
     enum kg_err err = kg_sqlite_need(who, KG_ROLE_ADMIN);
     if (err)
         goto out;
@@ -1539,59 +1603,14 @@ static enum kg_err member_put(struct kg_store *s, const struct kg_actor *who, co
     err = kg_sqlite_begin(c, true);
     if (err)
         goto out;
-    if (strchr(user_id, '@')) {
-        err = load_user(c, false, user_id, a, &u, NULL);
-        if (err == KG_ENOTFOUND) {
-            struct kg_user nu = {.email = user_id};
-            err = insert_user(c, &nu, NULL, a, &u);
-        }
-    } else {
+    if (strchr(user_id, '@'))
+        err = user_by_email_or_new(c, user_id, NULL, a, &u);
+    else
         err = load_user(c, true, user_id, a, &u, NULL); /* no such user: KG_ENOTFOUND */
-    }
-    if (err)
-        goto out;
-    enum kg_role old;
-    err = member_role(c, who->org_id, u.id, &old);
-    if (err)
-        goto out;
-    if (old == KG_ROLE_ADMIN && role != KG_ROLE_ADMIN) {
-        int64_t admins = 0;
-        err = admin_count(c, who->org_id, &admins);
-        if (err)
-            goto out;
-        err = KG_ECONFLICT;
-        if (admins <= 1)
-            goto out;
-    }
-    kg_time_now(now);
-    sqlite3_stmt *st = kg_sqlite_stmt(c, SQ_MEMBER_PUT);
-    err = KG_EIO;
-    if (!st)
-        goto out;
-    kg_sqlite_bind_text(st, 1, who->org_id);
-    kg_sqlite_bind_text(st, 2, u.id);
-    kg_sqlite_bind_text(st, 3, kg_sqlite_role_name(role));
-    kg_sqlite_bind_text(st, 4, now);
-    err = kg_sqlite_exec(c, st);
-    if (err)
-        goto out;
-    st = kg_sqlite_stmt(c, SQ_MEMBER_GET);
-    err = KG_EIO;
-    if (!st)
-        goto out;
-    kg_sqlite_bind_text(st, 1, who->org_id);
-    kg_sqlite_bind_text(st, 2, u.id);
-    struct kg_membership *m = NULL;
-    size_t got = 0;
-    err = read_members(c, st, 1, a, &m, &got);
-    if (err)
-        goto out;
-    err = KG_ENOTFOUND;
-    if (got != 1)
-        goto out;
-    if (out)
-        *out = m[0];
-    err = kg_sqlite_commit(c);
+    if (!err)
+        err = put_role(c, who->org_id, u.id, role, a, out);
+    if (!err)
+        err = kg_sqlite_commit(c);
 out:
     if (c && err)
         kg_sqlite_rollback(c);
@@ -1652,6 +1671,214 @@ static enum kg_err member_remove(struct kg_store *s, const struct kg_actor *who,
     if (err)
         goto out;
     err = kg_sqlite_commit(c);
+out:
+    if (c && err)
+        kg_sqlite_rollback(c);
+    kg_sqlite_release(s, c);
+    return err;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* invitations                                                                          */
+
+static void read_invitation(struct sqlite_row *r, void *rec)
+{
+    struct kg_invitation *v = rec;
+    v->id = kg_sqlite_row_text(r);
+    v->org_id = kg_sqlite_row_text(r);
+    v->org_slug = kg_sqlite_row_text(r);
+    v->org_name = kg_sqlite_row_text(r);
+    v->email = kg_sqlite_row_text(r);
+    v->role = kg_sqlite_role_parse((const char *)sqlite3_column_text(r->st, r->i++));
+    v->created_at = kg_sqlite_row_text(r);
+}
+
+static enum kg_err member_invite(struct kg_store *s, const struct kg_actor *who, const char *email,
+                                 const char *display_name, enum kg_role role, struct kg_arena *a,
+                                 struct kg_invitation *inv, struct kg_membership *m, bool *member)
+{
+    struct sqlite_conn *c = NULL;
+    struct kg_user u;
+    enum kg_role old;
+    char id[KG_ID_LEN + 1], now[21];
+    *member = false;
+    enum kg_err err = kg_sqlite_need(who, KG_ROLE_ADMIN);
+    if (err)
+        goto out;
+    err = KG_EINVAL;
+    if (!email || !strchr(email, '@') || role < KG_ROLE_VIEWER || role > KG_ROLE_ADMIN)
+        goto out;
+    err = kg_sqlite_acquire(s, &c);
+    if (!err)
+        err = kg_sqlite_begin(c, true);
+    if (!err)
+        err = user_by_email_or_new(c, email, display_name, a, &u);
+    if (!err)
+        err = member_role(c, who->org_id, u.id, &old);
+    if (err)
+        goto out;
+    if (old != KG_ROLE_NONE) {
+        *member = true;
+        err = put_role(c, who->org_id, u.id, role, a, m);
+    } else {
+        kg_store_new_id(id);
+        kg_time_now(now);
+        sqlite3_stmt *st = kg_sqlite_stmt(c, SQ_INVITE_PUT);
+        if (st) {
+            kg_sqlite_bind_text(st, 1, id);
+            kg_sqlite_bind_text(st, 2, who->org_id);
+            kg_sqlite_bind_text(st, 3, u.id);
+            kg_sqlite_bind_text(st, 4, kg_sqlite_role_name(role));
+            kg_sqlite_bind_text(st, 5, who->user_id);
+            kg_sqlite_bind_text(st, 6, now);
+        }
+        err = kg_sqlite_exec(c, st);
+        if (!err && (st = kg_sqlite_stmt(c, SQ_INVITE_GET))) {
+            kg_sqlite_bind_text(st, 1, who->org_id);
+            kg_sqlite_bind_text(st, 2, u.id);
+        }
+        if (!err)
+            err = kg_sqlite_one(c, st, read_invitation, a, inv);
+    }
+    if (!err)
+        err = kg_sqlite_commit(c);
+out:
+    if (c && err)
+        kg_sqlite_rollback(c);
+    kg_sqlite_release(s, c);
+    return err;
+}
+
+static enum kg_err invite_list(struct kg_store *s, const struct kg_actor *who, struct kg_arena *a,
+                               struct kg_page *pg, struct kg_invitation **out, size_t *n)
+{
+    struct sqlite_conn *c = NULL;
+    int64_t limit, offset;
+    *out = NULL;
+    *n = 0;
+    enum kg_err err = kg_sqlite_need(who, KG_ROLE_ADMIN);
+    if (err || !kg_sqlite_page(pg, &limit, &offset))
+        goto out;
+    err = kg_sqlite_acquire(s, &c);
+    if (!err)
+        err = kg_sqlite_begin(c, false);
+    if (err)
+        goto out;
+    sqlite3_stmt *count = kg_sqlite_stmt(c, SQ_INVITE_COUNT),
+                 *page = kg_sqlite_stmt(c, SQ_INVITE_PAGE);
+    if (count)
+        kg_sqlite_bind_text(count, 1, who->org_id);
+    if (page)
+        kg_sqlite_bind_text(page, 1, who->org_id);
+    err = kg_sqlite_list(c, count, page, 2, pg, limit, offset, sizeof(**out), read_invitation, a,
+                         (void **)out, n);
+    if (!err)
+        err = kg_sqlite_commit(c);
+out:
+    if (c && err)
+        kg_sqlite_rollback(c);
+    kg_sqlite_release(s, c);
+    return err;
+}
+
+static enum kg_err invite_cancel(struct kg_store *s, const struct kg_actor *who, const char *id)
+{
+    struct sqlite_conn *c = NULL;
+    int changes = 0;
+    enum kg_err err = kg_sqlite_need(who, KG_ROLE_ADMIN);
+    if (err)
+        return err;
+    if (!kg_sqlite_is_uuid(id))
+        return KG_ENOTFOUND;
+    err = kg_sqlite_acquire(s, &c);
+    if (err)
+        return err;
+    sqlite3_stmt *st = kg_sqlite_stmt(c, SQ_INVITE_CANCEL);
+    if (st) {
+        kg_sqlite_bind_text(st, 1, id);
+        kg_sqlite_bind_text(st, 2, who->org_id);
+    }
+    err = kg_sqlite_write_one(c, st, &changes);
+    kg_sqlite_release(s, c);
+    return err ? err : changes ? KG_OK : KG_ENOTFOUND;
+}
+
+static enum kg_err user_invitations(struct kg_store *s, const char *user_id, struct kg_arena *a,
+                                    struct kg_invitation **out, size_t *n)
+{
+    struct sqlite_conn *c = NULL;
+    struct kg_page pg = {0};
+    *out = NULL;
+    *n = 0;
+    if (!user_id)
+        return KG_OK;
+    enum kg_err err = kg_sqlite_acquire(s, &c);
+    if (!err)
+        err = kg_sqlite_begin(c, false);
+    if (err)
+        goto out;
+    sqlite3_stmt *count = kg_sqlite_stmt(c, SQ_INVITE_COUNT_USER);
+    sqlite3_stmt *page = kg_sqlite_stmt(c, SQ_INVITE_USER);
+    if (count)
+        kg_sqlite_bind_text(count, 1, user_id);
+    if (page)
+        kg_sqlite_bind_text(page, 1, user_id);
+    /* one invitation an org at most: every one, in one page */
+    err = kg_sqlite_list(c, count, page, 2, &pg, INT64_MAX, 0, sizeof(**out), read_invitation, a,
+                         (void **)out, n);
+    if (!err)
+        err = kg_sqlite_commit(c);
+out:
+    if (c && err)
+        kg_sqlite_rollback(c);
+    kg_sqlite_release(s, c);
+    return err;
+}
+
+static enum kg_err invite_answer(struct kg_store *s, const char *user_id, const char *id,
+                                 bool accept, struct kg_arena *a, struct kg_membership *m)
+{
+    struct sqlite_conn *c = NULL;
+    char now[21];
+    if (!user_id || !kg_sqlite_is_uuid(id))
+        return KG_ENOTFOUND;
+    enum kg_err err = kg_sqlite_acquire(s, &c);
+    if (!err)
+        err = kg_sqlite_begin(c, true);
+    if (err)
+        goto out;
+    sqlite3_stmt *st = kg_sqlite_stmt(c, SQ_INVITE_TAKE);
+    err = KG_EIO;
+    if (!st)
+        goto out;
+    kg_sqlite_bind_text(st, 1, id);
+    kg_sqlite_bind_text(st, 2, user_id);
+    int rc = sqlite3_step(st);
+    const char *org_id = NULL, *role = NULL;
+    if (rc == SQLITE_ROW) {
+        org_id = kg_arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
+        role = kg_arena_strdup(a, (const char *)sqlite3_column_text(st, 1));
+    }
+    err = rc == SQLITE_ROW    ? (org_id && role ? KG_OK : KG_ETOOBIG)
+          : rc == SQLITE_DONE ? KG_ENOTFOUND
+                              : kg_sqlite_err(c, rc);
+    kg_sqlite_done(st);
+    if (err || !accept)
+        goto commit;
+    kg_time_now(now);
+    st = kg_sqlite_stmt(c, SQ_MEMBER_JOIN); /* a member already keeps the role they have */
+    if (st) {
+        kg_sqlite_bind_text(st, 1, org_id);
+        kg_sqlite_bind_text(st, 2, user_id);
+        kg_sqlite_bind_text(st, 3, role);
+        kg_sqlite_bind_text(st, 4, now);
+    }
+    err = kg_sqlite_exec(c, st);
+    if (!err)
+        err = read_membership(c, org_id, user_id, a, m);
+commit:
+    if (!err)
+        err = kg_sqlite_commit(c);
 out:
     if (c && err)
         kg_sqlite_rollback(c);
@@ -1771,6 +1998,11 @@ static const struct kg_store_ops sqlite_ops = {
     .member_list = member_list,
     .member_put = member_put,
     .member_remove = member_remove,
+    .member_invite = member_invite,
+    .invite_list = invite_list,
+    .invite_cancel = invite_cancel,
+    .user_invitations = user_invitations,
+    .invite_answer = invite_answer,
     .person_create = kg_sqlite_person_create,
     .person_get = kg_sqlite_person_get,
     .person_update = kg_sqlite_person_update,

@@ -182,6 +182,30 @@ struct kg_store_ops {
     enum kg_err (*member_remove)(struct kg_store *s, const struct kg_actor *who,
                                  const char *user_id);
 
+    /* --- invitations (docs/api.md, "Members and invitations") --- */
+    /* An admin adds someone by email. A user who is already a member of the org gets the role
+     * at once (*m filled, *member true, as member_put). Anyone else, a user of another org or
+     * an email new to the server (the user is created without a password), is invited: *inv
+     * filled, *member false; inviting again changes the role. The answer never says whether
+     * the email already had an account; display_name (may be NULL) names only a user created
+     * here. */
+    enum kg_err (*member_invite)(struct kg_store *s, const struct kg_actor *who, const char *email,
+                                 const char *display_name, enum kg_role role, struct kg_arena *a,
+                                 struct kg_invitation *inv, struct kg_membership *m, bool *member);
+    /* The org's open invitations (admins only), newest first. */
+    enum kg_err (*invite_list)(struct kg_store *s, const struct kg_actor *who, struct kg_arena *a,
+                               struct kg_page *pg, struct kg_invitation **out, size_t *n);
+    /* An admin takes an invitation back; another org's invitation is KG_ENOTFOUND. */
+    enum kg_err (*invite_cancel)(struct kg_store *s, const struct kg_actor *who, const char *id);
+    /* The invitations waiting for the user, newest first. */
+    enum kg_err (*user_invitations)(struct kg_store *s, const char *user_id, struct kg_arena *a,
+                                    struct kg_invitation **out, size_t *n);
+    /* The user accepts (the membership is made, *m filled; a user already a member keeps
+     * the role they have) or declines (m NULL) an invitation of theirs; one that is not
+     * theirs is KG_ENOTFOUND. */
+    enum kg_err (*invite_answer)(struct kg_store *s, const char *user_id, const char *id,
+                                 bool accept, struct kg_arena *a, struct kg_membership *m);
+
     /* --- people --- */
     /* id may be set by the client: creating an id that exists with the same org is idempotent
      * (returns the stored record, *created = false). Phone and email must already be

@@ -111,6 +111,31 @@ describe('the other org\'s own paths', () => {
         await assertAlphaUnchanged();
     });
 
+    test('adding alpha\'s admin to beta only invites them, and tells beta nothing of them',
+         async () => {
+        const r = await B('POST', orgPath('beta', '/members'),
+                          { email: 'alpha-admin@example.org', role: 'viewer' });
+        assert.equal(r.status, 201, r.text);
+        assert.equal(r.json.user_id, undefined);
+        assert.equal(r.json.display_name, undefined);
+        const fresh = await B('POST', orgPath('beta', '/members'),
+                              { email: 'nobody-yet@example.org', role: 'viewer' });
+        assert.deepEqual(Object.keys(fresh.json).sort(), Object.keys(r.json).sort());
+        /* alpha's admin logs in: nothing of it reaches beta's audit log */
+        const again = await k.login('alpha-admin@example.org');
+        const log = await B('GET', orgPath('beta', '/audit?per_page=200'));
+        assert.equal(log.status, 200);
+        assert.ok(!log.text.includes(alphaOrg.id) && !log.text.includes(again.user.id),
+                  log.text);
+        const me = await k.request('GET', '/api/v1/auth/me', { token: again.token });
+        assert.deepEqual(me.json.memberships.map((m) => m.org.slug), ['alpha']);
+        const inv = await k.request('GET', '/api/v1/invitations', { token: again.token });
+        assert.deepEqual(inv.json.items.map((i) => [i.org.slug, i.role]), [['beta', 'viewer']]);
+        const no = await k.request('DELETE', `/api/v1/invitations/${inv.json.items[0].id}`,
+                                   { token: again.token });
+        assert.equal(no.status, 204, no.text);
+    });
+
     test('/orgs lists only beta for beta\'s admin; /auth/me names only beta', async () => {
         const r = await B('GET', '/api/v1/orgs');
         assert.equal(r.status, 200);

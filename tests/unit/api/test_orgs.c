@@ -323,31 +323,38 @@ static void test_members(void **state)
     H_STATUS(l, 200);
     assert_int_equal(h_jint(l->json, "total"), 4);
 
-    /* Adding someone new creates their user (without a password). */
+    /* Adding someone who is not a member invites them: someone new gets a user (without a
+     * password), someone with an account answers the same way, and neither is a member
+     * until they accept (test_invitations). */
     struct h_resp *r = h_as(env, t, "POST",
                             "{\"email\":\"newbie@acme.org\",\"role\":\"organizer\","
                             "\"display_name\":\"Newbie Nasreen\"}",
                             "%s", M);
-    H_STATUS(r, 200);
-    const char *newbie = h_keep(env, h_jstr(r->json, "user_id"));
-    assert_non_null(newbie);
+    H_STATUS(r, 201);
     H_JSTR(r->json, "email", "newbie@acme.org");
-    H_JSTR(r->json, "display_name", "Newbie Nasreen");
     H_JSTR(r->json, "role", "organizer");
-    l = h_as(env, t, "GET", NULL, "%s", M);
-    assert_int_equal(h_jint(l->json, "total"), 5);
+    H_JSTR(r->json, "org.slug", "acme");
+    assert_null(h_jget(r->json, "user_id"));
+    assert_null(h_jget(r->json, "display_name"));
     H_ERROR(h_as(env, NULL, "POST",
                  "{\"email\":\"newbie@acme.org\",\"password\":\"anything at all\"}",
                  "/api/v1/auth/login"),
             401, "unauthorized", NULL);
-    /* Adding an existing user of another org. */
     r = h_as(env, t, "POST", "{\"email\":\"bob@other.org\",\"role\":\"viewer\"}", "%s", M);
+    H_STATUS(r, 201);
+    assert_null(h_jget(r->json, "user_id"));
+    assert_null(strstr(r->body, f->w.bob));
+    H_ERROR(h_as(env, f->w.t_bob, "GET", NULL, "/api/v1/orgs/acme"), 404, "not_found", NULL);
+    l = h_as(env, t, "GET", NULL, "%s", M);
+    assert_int_equal(h_jint(l->json, "total"), 4);
+    /* A member already: the role changes at once. */
+    r = h_as(env, t, "POST", "{\"email\":\"viewer@acme.org\",\"role\":\"activist\"}", "%s", M);
     H_STATUS(r, 200);
-    H_JSTR(r->json, "user_id", f->w.bob);
-    H_JSTR(r->json, "role", "viewer");
-    struct h_resp *g = h_as(env, f->w.t_bob, "GET", NULL, "/api/v1/orgs/acme");
-    H_STATUS(g, 200);
-    H_JSTR(g->json, "role", "viewer");
+    H_JSTR(r->json, "user_id", f->w.viewer);
+    H_JSTR(r->json, "role", "activist");
+    r = h_as(env, t, "PATCH", "{\"role\":\"viewer\"}", "%s/%s", M, f->w.viewer);
+    H_STATUS(r, 200);
+    const char *newbie = f->w.organizer; /* a member whose role the steps below change */
 
     /* Bad bodies. */
     struct {
@@ -367,7 +374,8 @@ static void test_members(void **state)
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         H_ERROR(h_as(env, t, "POST", bad[i].body, "%s", M), 400, "validation_failed", bad[i].field);
     l = h_as(env, t, "GET", NULL, "%s", M);
-    assert_int_equal(h_jint(l->json, "total"), 6);
+    assert_int_equal(h_jint(l->json, "total"), 4);
+    assert_int_equal(h_nitems(h_as(env, t, "GET", NULL, "/api/v1/orgs/acme/invitations")), 2);
 
     /* Changing a role. */
     r = h_as(env, t, "PATCH", "{\"role\":\"viewer\"}", "%s/%s", M, newbie);
@@ -398,13 +406,13 @@ static void test_members(void **state)
     H_ERROR(h_as(env, f->w.t_activist, "GET", NULL, "/api/v1/orgs/acme"), 404, "not_found", NULL);
     H_ERROR(h_as(env, f->w.t_activist, "GET", NULL, "/api/v1/orgs/acme/people"), 404, "not_found",
             NULL);
-    g = h_as(env, t, "GET", NULL, "/api/v1/orgs/acme/people/%s", assigned);
+    struct h_resp *g = h_as(env, t, "GET", NULL, "/api/v1/orgs/acme/people/%s", assigned);
     H_STATUS(g, 200);
     H_JSTR(g->json, "assigned_to", NULL);
     H_ERROR(h_as(env, t, "DELETE", NULL, "%s/%s", M, f->w.activist), 404, "not_found", NULL);
     H_ERROR(h_as(env, t, "DELETE", NULL, "%s/not-a-user", M), 404, "not_found", NULL);
     l = h_as(env, t, "GET", NULL, "%s", M);
-    assert_int_equal(h_jint(l->json, "total"), 5);
+    assert_int_equal(h_jint(l->json, "total"), 3);
     assert_null(strstr(l->body, f->w.activist));
 }
 
@@ -460,15 +468,23 @@ static void test_last_admin_and_audit(void **state)
         assert_true(at && strlen(at) == 20 && at[10] == 'T' && at[19] == 'Z');
         assert_int_equal(strlen(h_jstr(e, "id")), 36);
     }
-    /* Adding a member is audited the same way. */
+    /* An invitation is audited with its id; its acceptance in the invitee's name. */
     struct h_resp *r =
-        h_as(env, t, "POST", "{\"email\":\"fresh@acme.org\",\"role\":\"viewer\"}", "%s", M);
-    H_STATUS(r, 200);
-    const char *fresh = h_keep(env, h_jstr(r->json, "user_id"));
+        h_as(env, t, "POST", "{\"email\":\"bob@other.org\",\"role\":\"viewer\"}", "%s", M);
+    H_STATUS(r, 201);
+    const char *inv = h_keep(env, h_jstr(r->json, "id"));
     a = audit(f, t, "acme");
     json_t *e = json_array_get(h_jget(a->json, "items"), 0);
-    H_JSTR(e, "action", "member.role.viewer");
-    H_JSTR(e, "resource_id", fresh);
+    H_JSTR(e, "action", "member.invite.viewer");
+    H_JSTR(e, "resource_type", "invitation");
+    H_JSTR(e, "resource_id", inv);
+    H_STATUS(h_as(env, f->w.t_bob, "POST", NULL, "/api/v1/invitations/%s/accept", inv), 200);
+    const char *fresh = f->w.bob;
+    a = audit(f, t, "acme");
+    e = json_array_get(h_jget(a->json, "items"), 0);
+    H_JSTR(e, "action", "member.join");
+    H_JSTR(e, "user_id", fresh);
+    H_JSTR(e, "resource_id", inv);
 
     /* With a second admin, the first may step down; then the second is the last. */
     H_STATUS(h_as(env, t, "PATCH", "{\"role\":\"organizer\"}", "%s/%s", M, f->w.admin), 200);
@@ -503,6 +519,127 @@ static void test_last_admin_and_audit(void **state)
  * user who is not a member of this org, is a 404 like any other unknown record (adding
  * members is POST /members, by email).
  */
+/* Entries of one action by one user in an audit page. */
+static size_t count_by(struct h_resp *r, const char *action, const char *user_id)
+{
+    size_t n = 0, i;
+    json_t *it;
+    json_array_foreach(h_jget(r->json, "items"), i, it)
+    {
+        const char *u = h_jstr(it, "user_id");
+        if (strcmp(h_jstr(it, "action"), action) == 0 && u && strcmp(u, user_id) == 0)
+            n++;
+    }
+    return n;
+}
+
+/*
+ * An org cannot make another org's user its member: it invites them, learns neither their
+ * id nor their name, and sees nothing of their logins until they accept. Only the invitee
+ * answers an invitation, and only the inviting org's admins list or take it back.
+ */
+static void test_invitations(void **state)
+{
+    struct fx *f = *state;
+    struct h_env *env = f->env;
+    const char *t = f->w.t_admin, *bob = f->w.t_bob;
+    const char *M = "/api/v1/orgs/acme/members", *I = "/api/v1/orgs/acme/invitations";
+
+    struct h_resp *r =
+        h_as(env, t, "POST", "{\"email\":\"bob@other.org\",\"role\":\"organizer\"}", "%s", M);
+    H_STATUS(r, 201);
+    const char *inv = h_keep(env, h_jstr(r->json, "id"));
+    assert_true(is_time(h_jstr(r->json, "created_at")));
+    r = h_as(env, t, "POST", "{\"email\":\"BOB@other.org\",\"role\":\"viewer\"}", "%s", M);
+    H_STATUS(r, 201);
+    H_JSTR(r->json, "id", inv); /* inviting again changes the role */
+    H_JSTR(r->json, "role", "viewer");
+    r = h_as(env, t, "GET", NULL, "%s", I);
+    H_STATUS(r, 200);
+    assert_int_equal(h_jint(r->json, "total"), 1);
+    assert_null(strstr(r->body, f->w.bob));
+    H_ERROR(h_as(env, f->w.t_organizer, "GET", NULL, "%s", I), 403, "forbidden", NULL);
+    H_ERROR(h_as(env, bob, "GET", NULL, "%s", I), 404, "not_found", NULL);
+
+    /* The invitee sees it; nobody else does, nor can answer it. */
+    r = h_as(env, bob, "GET", NULL, "/api/v1/invitations");
+    H_STATUS(r, 200);
+    assert_int_equal(h_nitems(r), 1);
+    json_t *it = json_array_get(h_jget(r->json, "items"), 0);
+    H_JSTR(it, "id", inv);
+    H_JSTR(it, "org.slug", "acme");
+    H_JSTR(it, "role", "viewer");
+    assert_int_equal(h_nitems(h_as(env, f->w.t_viewer, "GET", NULL, "/api/v1/invitations")), 0);
+    H_ERROR(h_as(env, f->w.t_viewer, "POST", NULL, "/api/v1/invitations/%s/accept", inv), 404,
+            "not_found", NULL);
+    H_ERROR(h_as(env, f->w.t_viewer, "DELETE", NULL, "/api/v1/invitations/%s", inv), 404,
+            "not_found", NULL);
+    H_ERROR(h_as(env, NULL, "GET", NULL, "/api/v1/invitations"), 401, "unauthorized", NULL);
+    H_ERROR(h_as(env, bob, "POST", NULL, "/api/v1/invitations/not-an-id/accept"), 404, "not_found",
+            NULL);
+    /* Bob's own org cannot take acme's invitation back. */
+    H_ERROR(h_as(env, bob, "DELETE", NULL, "/api/v1/orgs/other/invitations/%s", inv), 404,
+            "not_found", NULL);
+
+    /* Not a member yet: no access, and acme's log holds none of bob's logins. */
+    H_ERROR(h_as(env, bob, "GET", NULL, "/api/v1/orgs/acme"), 404, "not_found", NULL);
+    h_login(env, "bob@other.org");
+    H_ERROR(h_as(env, NULL, "POST", "{\"email\":\"bob@other.org\",\"password\":\"wrong one\"}",
+                 "/api/v1/auth/login"),
+            401, "unauthorized", NULL);
+    struct h_resp *a = audit(f, t, "acme");
+    assert_int_equal(count_by(a, "login.success", f->w.bob), 0);
+    assert_int_equal(count_by(a, "login.failure", f->w.bob), 0);
+    struct h_resp *me = h_as(env, bob, "GET", NULL, "/api/v1/auth/me");
+    assert_int_equal(json_array_size(h_jget(me->json, "memberships")), 1);
+
+    /* Accepted: a member with the invited role, logged in acme's name. */
+    r = h_as(env, bob, "POST", NULL, "/api/v1/invitations/%s/accept", inv);
+    H_STATUS(r, 200);
+    H_JSTR(r->json, "user_id", f->w.bob);
+    H_JSTR(r->json, "role", "viewer");
+    r = h_as(env, bob, "GET", NULL, "/api/v1/orgs/acme");
+    H_STATUS(r, 200);
+    H_JSTR(r->json, "role", "viewer");
+    assert_int_equal(h_nitems(h_as(env, bob, "GET", NULL, "/api/v1/invitations")), 0);
+    assert_int_equal(h_nitems(h_as(env, t, "GET", NULL, "%s", I)), 0);
+    H_ERROR(h_as(env, bob, "POST", NULL, "/api/v1/invitations/%s/accept", inv), 404, "not_found",
+            NULL);
+    h_login(env, "bob@other.org");
+    a = audit(f, t, "acme");
+    assert_int_equal(count_by(a, "member.join", f->w.bob), 1);
+    assert_int_equal(count_by(a, "login.success", f->w.bob), 1);
+
+    /* Declined: it is gone, and acme's log does not name who said no. */
+    const char *carla = h_user(env, "carla@elsewhere.org", H_PASSWORD, false);
+    const char *tc = h_login(env, "carla@elsewhere.org");
+    r = h_as(env, t, "POST", "{\"email\":\"carla@elsewhere.org\",\"role\":\"admin\"}", "%s", M);
+    H_STATUS(r, 201);
+    const char *inv2 = h_keep(env, h_jstr(r->json, "id"));
+    H_STATUS(h_as(env, tc, "DELETE", NULL, "/api/v1/invitations/%s", inv2), 204);
+    H_ERROR(h_as(env, tc, "GET", NULL, "/api/v1/orgs/acme"), 404, "not_found", NULL);
+    assert_int_equal(h_nitems(h_as(env, t, "GET", NULL, "%s", I)), 0);
+    assert_null(strstr(audit(f, t, "acme")->body, carla));
+
+    /* Taken back by an admin: gone for the invitee too. */
+    r = h_as(env, t, "POST", "{\"email\":\"carla@elsewhere.org\",\"role\":\"viewer\"}", "%s", M);
+    const char *inv3 = h_keep(env, h_jstr(r->json, "id"));
+    H_ERROR(h_as(env, f->w.t_organizer, "DELETE", NULL, "%s/%s", I, inv3), 403, "forbidden", NULL);
+    H_STATUS(h_as(env, t, "DELETE", NULL, "%s/%s", I, inv3), 204);
+    H_ERROR(h_as(env, t, "DELETE", NULL, "%s/%s", I, inv3), 404, "not_found", NULL);
+    assert_int_equal(count_action(audit(f, t, "acme"), "member.invite.cancel"), 1);
+    H_ERROR(h_as(env, tc, "POST", NULL, "/api/v1/invitations/%s/accept", inv3), 404, "not_found",
+            NULL);
+
+    /* Made a member meanwhile (on the command line): accepting keeps the role they have. */
+    r = h_as(env, t, "POST", "{\"email\":\"carla@elsewhere.org\",\"role\":\"viewer\"}", "%s", M);
+    const char *inv4 = h_keep(env, h_jstr(r->json, "id"));
+    h_member(env, f->w.acme, f->w.admin, carla, KG_ROLE_ORGANIZER);
+    r = h_as(env, tc, "POST", NULL, "/api/v1/invitations/%s/accept", inv4);
+    H_STATUS(r, 200);
+    H_JSTR(r->json, "role", "organizer");
+}
+
 static void test_patch_unknown_member(void **state)
 {
     struct fx *f = *state;
@@ -528,6 +665,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_members, setup, teardown),
         cmocka_unit_test_setup_teardown(test_last_admin_and_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_patch_unknown_member, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_invitations, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,7 +33,7 @@ static const struct row rows[] = {
      "/members",
      "{\"email\":\"new{n}@acme.org\",\"role\":\"viewer\"}",
      F_NONE,
-     {200, 403, 403, 403, 404, 404}},
+     {201, 403, 403, 403, 404, 404}},
     {"PATCH",
      "/members/{fresh}",
      "{\"role\":\"activist\"}",

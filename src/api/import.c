@@ -48,13 +48,18 @@ struct kg_import {
     struct csv_parser csv;
     bool csv_ready, header_done, failed;
     char delim;
-    struct kg_buf pending; /* bytes before the first newline, for separator detection */
-    int64_t line;          /* physical line being fed (1-based) */
-    int64_t record_line;   /* line where the current record started */
-    bool in_record;        /* a record has started and not yet ended */
-    bool skip_line;        /* skipping the rest of a malformed line */
-    bool pending_cr;       /* the last byte fed was a CR: a CR-only line end, or CRLF split */
-    size_t record_bytes;   /* bytes of the record in progress */
+    struct kg_buf pending; /* bytes up to the end of the header, for separator detection */
+    /* Finding the header before the parser starts: the first record that is not blank,
+     * which may span lines inside quotes (scan_header). */
+    size_t head_scanned; /* bytes of pending looked at */
+    size_t head_line;    /* offset in pending of the line the header starts on */
+    bool head_started, head_quoted, head_closed, head_field_start;
+    int64_t line;        /* physical line being fed (1-based) */
+    int64_t record_line; /* line where the current record started */
+    bool in_record;      /* a record has started and not yet ended */
+    bool skip_line;      /* skipping the rest of a malformed line */
+    bool pending_cr;     /* the last byte fed was a CR: a CR-only line end, or CRLF split */
+    size_t record_bytes; /* bytes of the record in progress */
     int64_t bytes;
 
     /* The header. */
@@ -701,36 +706,101 @@ static bool looks_binary(const char *p, size_t n)
     return memchr(p, '\0', n) != NULL;
 }
 
+/*
+ * Looks through the next n bytes for the end of the header: the first record that is not
+ * blank (spaces, tabs and line ends only), ended by a line end outside quotes. A quote opens
+ * a quoted cell only where a cell starts (after a line start, ',', ';' or a tab, and spaces),
+ * as libcsv reads it; a stray quote elsewhere is left for libcsv to refuse, so the header
+ * still ends with its line. Sets *used to the bytes up to and including that line end (a
+ * CRLF whole when both are here) and returns true, or *used = n and false.
+ */
+static bool scan_header(struct kg_import *im, const char *data, size_t n, size_t *used)
+{
+    static const char bom[] = "\xEF\xBB\xBF";
+    for (size_t i = 0; i < n; i++) {
+        char c = data[i];
+        size_t pos = im->head_scanned++;
+        if (!im->head_started) {
+            if (pos < 3 && pos == im->head_line && c == bom[pos]) {
+                im->head_line = pos + 1; /* the BOM is not part of the header's line */
+                continue;
+            }
+            if (c == '\n' || c == '\r') {
+                im->head_line = pos + 1;
+                continue;
+            }
+            if (c == ' ' || c == '\t')
+                continue;
+            /* The header's line starts at head_line: spaces and tabs before this byte are
+             * part of it (a tab may be the separator). */
+            im->head_started = im->head_field_start = true;
+        }
+        if (c == '"') {
+            if (im->head_quoted) {
+                im->head_quoted = false;
+                im->head_closed = true; /* a quote right after is a doubled one */
+            } else {
+                im->head_quoted = im->head_closed || im->head_field_start;
+                im->head_closed = false;
+            }
+            im->head_field_start = false;
+            continue;
+        }
+        im->head_closed = false;
+        if (im->head_quoted)
+            continue;
+        if (c == '\n' || c == '\r') {
+            if (c == '\r' && i + 1 < n && data[i + 1] == '\n')
+                i++, im->head_scanned++;
+            *used = i + 1;
+            return true;
+        }
+        if (c == ',' || c == ';' || c == '\t')
+            im->head_field_start = true;
+        else if (c != ' ')
+            im->head_field_start = false;
+    }
+    *used = n;
+    return false;
+}
+
+/* The header is all in pending: detects the separator on it and feeds everything held. */
+static enum kg_err start_parser(struct kg_import *im)
+{
+    const char *p = im->pending.p ? im->pending.p : "";
+    size_t len = im->pending.len, skip = 0;
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        skip = 3;
+    size_t at = im->head_line < len ? im->head_line : len;
+    im->delim = detect_separator(p + at, len - at);
+    reset_parser(im);
+    /* The blank lines above the header go to the parser too, so that lines count right. */
+    enum kg_err e = feed_lines(im, p + skip, len - skip);
+    kg_buf_free(&im->pending);
+    return e;
+}
+
 enum kg_err kg_import_feed(struct kg_import *im, const char *data, size_t n)
 {
     if (im->failed)
         return KG_EINVAL;
     im->bytes += (int64_t)n;
     if (!im->csv_ready) {
-        /* Hold the first line until it is complete: it decides the separator, and a NUL in
-         * it means the file is not text. Only the first line is held, whatever the push. */
-        const char *nl = data;
-        while (nl < data + n && *nl != '\n' && *nl != '\r')
-            nl++;
-        if (nl == data + n)
-            nl = NULL;
-        else if (*nl == '\r' && nl + 1 < data + n && nl[1] == '\n')
-            nl++; /* CRLF: the line ends after the LF */
-        size_t head = nl ? (size_t)(nl - data) + 1 : n;
+        /* Hold everything up to the end of the header: it decides the separator, and a NUL
+         * in it means the file is not text. Only that much is held, whatever the push. */
+        size_t head;
+        bool done = scan_header(im, data, n, &head);
         if (kg_buf_append(&im->pending, data, head) != KG_OK)
-            return fail_file(im, "the first line is longer than 1 MiB: is this a CSV file?");
+            return fail_file(im, "the header is longer than 1 MiB: is this a CSV file?");
         const char *p = im->pending.p;
         size_t len = im->pending.len;
         if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
             p += 3, len -= 3;
         if (looks_binary(p, len))
             return fail_file(im, NOT_TEXT);
-        if (!nl)
+        if (!done)
             return KG_OK;
-        im->delim = detect_separator(p, len);
-        reset_parser(im);
-        enum kg_err e = feed_lines(im, p, len);
-        kg_buf_free(&im->pending);
+        enum kg_err e = start_parser(im);
         if (e || head == n)
             return e;
         data += head;
@@ -744,16 +814,14 @@ enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg
 {
     enum kg_err e = KG_OK;
     if (!im->failed && !im->csv_ready) {
-        /* A file of one line without a newline. */
-        const char *p = im->pending.p ? im->pending.p : "";
+        /* The header has not ended: a file of one line without a line end, only blank lines,
+         * or a header with an unterminated quote (the parser says which). */
         size_t len = im->pending.len;
-        if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-            p += 3, len -= 3;
+        if (len >= 3 && memcmp(im->pending.p, "\xEF\xBB\xBF", 3) == 0)
+            len -= 3;
         if (len == 0)
             return fail_file(im, "the file is empty");
-        im->delim = detect_separator(p, len);
-        reset_parser(im);
-        e = feed_lines(im, p, len);
+        e = start_parser(im);
     }
     if (!e && !im->failed)
         e = flush_cr(im);

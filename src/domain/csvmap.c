@@ -151,10 +151,11 @@ const char *kg_col_name(enum kg_col c)
     return c > KG_COL_NONE && c < KG_COL_COUNT ? names[c] : "";
 }
 
+/* Line breaks too: Excel wraps a long header ("Worker<Alt+Enter>Name") into a quoted cell. */
 static bool is_sep(char c)
 {
     return c == ' ' || c == '_' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')' ||
-           c == '\t';
+           c == '\t' || c == '\n' || c == '\r';
 }
 
 /* Lower-cases ASCII and collapses separators into single spaces; false when too long. */

@@ -61,8 +61,8 @@ enum kg_col {
 const char *kg_col_name(enum kg_col c);
 /*
  * Matches a header cell to a column: case-insensitive, ignoring surrounding spaces and
- * treating runs of spaces, '_', '-', '.', '/', '(' and ')' alike, against the canonical
- * names and the documented aliases ("name", "worker name" -> full_name; "mobile", "cell",
+ * treating runs of spaces, tabs, line breaks, '_', '-', '.', '/', '(' and ')' alike, against the
+ * canonical names and the documented aliases ("name", "worker name" -> full_name; "mobile", "cell",
  * "phone no" -> phone; "department" -> unit; "factory", "site" -> workplace; ...).
  */
 enum kg_col kg_col_match(const char *header);

@@ -739,6 +739,64 @@ static void test_separator_detection(void **state)
     assert_string_equal(x.r.separator, ",");
 }
 
+/*
+ * The separator comes from the header, the first record that is not blank, whatever lies
+ * above it and however it is pushed. It used to come from the first physical line: a blank
+ * line above a ';' or tab header, or a ';' header whose first cell Excel wrapped onto two lines,
+ * made the file fail ("no column holds the name", "the header line has malformed quotes").
+ */
+static void test_separator_from_the_header(void **state)
+{
+    struct fx *f = *state;
+    static const struct {
+        const char *csv, *sep;
+        int64_t bad_line; /* the row "Bad" with an unreadable phone */
+    } v[] = {
+        {"\nname;phone;city\nAli Khan;0300 1234567;Lahore\nBad;xx;L\n", ";", 4},
+        {"\r\n\r\nname\tphone\r\nAli Khan\t0300 1234567\r\nBad\txx\r\n", "tab", 5},
+        {"\"Worker\nName\";Mobile;City\nAli;0300 1234567;Lahore\nBad;xx;L\n", ";", 4},
+        {"\"Worker\r\nName\";Mobile;City\r\nAli;0300 1234567;Lahore\r\nBad;xx;L\r\n", ";", 4},
+        {"\xEF\xBB\xBF\n \t\n\"Name\nof worker\"\t\"Mobile\"\nAli\t0300 1234567\nBad\txx\n", "tab",
+         6},
+        /* A tab before the header's first cell counts; quotes doubled inside a quoted cell. */
+        {"\n\tname\tphone\nx\tAli\t0300 1234567\nx\tBad\txx\n", "tab", 4},
+        {"\"S \"\"No\"\", a\";name;phone\n1;Ali;0300 1234567\n2;Bad;xx\n", ";", 3},
+        /* Old Mac line ends. */
+        {"\r\rname;phone\rAli;0300 1234567\rBad;xx\r", ";", 5},
+    };
+    static const size_t chunks[] = {0, 1, 2, 3, 7};
+    struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+        for (size_t c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+            struct run x = run_as(f, &who, &f->acme, &DRY, v[i].csv, strlen(v[i].csv), chunks[c]);
+            if (x.err)
+                print_error("case %zu, pushed %zu bytes at a time\n", i, chunks[c]);
+            COUNTS(x, 2, 1, 0, 0, 1, 0, 0);
+            assert_string_equal(x.r.separator, v[i].sep);
+            ROW_ERROR(x, 0, v[i].bad_line, "phone", "is not a phone number we can read");
+        }
+    /* A line of separators above the header is blank too; its separators are the file's. */
+    struct run x = run_str(f, &DRY, ";;;\nname;phone\nAli;0300 1234567\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    assert_string_equal(x.r.separator, ";");
+    /* A stray quote in the header still ends it at its line (and is refused there). */
+    x = run_str(f, &DRY, "\nna\"me;phone\nAli;0300 1234567\n");
+    FILE_ERROR(x, "feed", "the header line has malformed quotes");
+    x = run_str(f, &DRY, "\n\n\"name;phone\nAli;0300 1234567\n");
+    FILE_ERROR(x, "finish", "the header line has an unterminated quote");
+    x = run_str(f, &DRY, "\n \n\t\n");
+    FILE_ERROR(x, "finish", "the file has no header line");
+    /* The header may not run on past 1 MiB (an unterminated quote), blank lines included. */
+    size_t big = (1u << 20) + 10;
+    char *huge = kg_arena_alloc(&f->env->arena, big + 1);
+    assert_non_null(huge);
+    memset(huge, '\n', big);
+    huge[big] = '\0';
+    x = run_as(f, &who, &f->acme, &DRY, huge, big, 1u << 16);
+    FILE_ERROR(x, "feed", "the header is longer than 1 MiB: is this a CSV file?");
+    assert_int_equal(people_total(f), 0);
+}
+
 /* tests/fixtures/register_tab.tsv: tab separated, LF, a duplicate by email in other case. */
 static void test_tab_separated(void **state)
 {
@@ -2347,6 +2405,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_feeding_in_pieces, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crlf_lf_bom, setup, teardown),
         cmocka_unit_test_setup_teardown(test_separator_detection, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_separator_from_the_header, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tab_separated, setup, teardown),
         cmocka_unit_test_setup_teardown(test_comma_lf_aliases, setup, teardown),
         cmocka_unit_test_setup_teardown(test_map, setup, teardown),

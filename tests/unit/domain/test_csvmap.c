@@ -227,6 +227,19 @@ static void test_unknown_headers(void **state)
     assert_int_equal(kg_col_match(NULL), KG_COL_NONE);
 }
 
+/* A header cell Excel wrapped onto two lines (Alt+Enter, a quoted cell with a line break)
+ * matches like the one-line header: line breaks count as spaces. */
+static void test_header_with_line_break(void **state)
+{
+    (void)state;
+    static const struct hdr v[] = {
+        {"Worker\nName", KG_COL_FULL_NAME},      {"Worker\r\nName", KG_COL_FULL_NAME},
+        {"Mobile\nNo.", KG_COL_PHONE},           {"\nConsent\nSource\n", KG_COL_CONSENT_SOURCE},
+        {"Date\n\nJoined", KG_COL_MEMBER_SINCE}, {"Name\nof\nworker", KG_COL_FULL_NAME},
+    };
+    check_headers(v, sizeof(v) / sizeof(v[0]));
+}
+
 /* A header longer than the matcher's buffer is unknown, not truncated into a match. */
 static void test_long_header(void **state)
 {
@@ -352,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_aliases),
         cmocka_unit_test(test_case_and_punctuation),
         cmocka_unit_test(test_unknown_headers),
+        cmocka_unit_test(test_header_with_line_break),
         cmocka_unit_test(test_long_header),
         cmocka_unit_test(test_by_name),
         cmocka_unit_test(test_bool),

@@ -482,18 +482,29 @@ static enum kg_err take_header(struct kg_import *im)
 {
     if (im->n_cells > MAX_COLUMNS || im->too_many_cells)
         return fail_file(im, "the header has more than 200 columns");
-    bool seen[KG_COL_COUNT] = {false};
+    bool seen[KG_COL_COUNT] = {false}, mapped[KG_COL_COUNT] = {false};
+    const char *names[MAX_COLUMNS];
     im->unknown = kg_arena_alloc(&im->keep, (im->n_cells + 1) * sizeof(*im->unknown));
     if (!im->unknown)
         return fail_file(im, "out of memory reading the header");
+    /* First the fields --map gives: a column named on purpose wins over one matched by alias,
+     * wherever it stands. */
     for (size_t i = 0; i < im->n_cells; i++) {
         if (!kg_utf8_valid(im->cells[i].p, im->cells[i].len))
             return fail_file(im, NOT_TEXT);
-        char *name = cell_str(&im->keep, im->cells[i]);
-        if (!name)
+        names[i] = cell_str(&im->keep, im->cells[i]);
+        if (!names[i])
             return fail_file(im, "out of memory reading the header");
+        const char *over = map_override(im, names[i]);
+        if (over)
+            mapped[kg_col_by_name(over)] = true;
+    }
+    for (size_t i = 0; i < im->n_cells; i++) {
+        const char *name = names[i];
         const char *over = map_override(im, name);
         enum kg_col col = over ? kg_col_by_name(over) : kg_col_match(name);
+        if (!over && mapped[col])
+            col = KG_COL_NONE; /* --map gives this field another column */
         if (col != KG_COL_NONE && seen[col])
             col = KG_COL_NONE; /* a second column for the same field is reported, not used */
         if (col == KG_COL_NONE && !(over && strcmp(over, "ignore") == 0))

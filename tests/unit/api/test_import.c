@@ -918,6 +918,30 @@ static void test_map(void **state)
     H_JSTR(p, "notes", "Rana");
 }
 
+/*
+ * --map COLUMN=field wins over another column that matches the same field by alias, before it
+ * or after it; the alias-matched column is then reported as not imported. The first claim on a
+ * field used to win, so "Name" (an alias of full_name) quietly beat the mapped column.
+ */
+static void test_map_wins_over_alias(void **state)
+{
+    struct fx *f = *state;
+    const char *maps[] = {"Mazdoor ka naam=full_name"};
+    struct kg_import_opts o = {.map = maps, .n_map = 1};
+    struct run x = run_str(f, &o, "Name,Mazdoor ka naam,phone\nWrong Col,Right Col,0300 1234567\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    UNKNOWN(x, "Name");
+    H_JSTR(person(f, "phone", "+923001234567"), "full_name", "Right Col");
+    /* The alias column after the mapped one, and a map to a field other than the name. */
+    const char *maps2[] = {"Cell #=phone"};
+    o = (struct kg_import_opts){.map = maps2, .n_map = 1};
+    x = run_str(f, &o, "Cell #,name,Mobile\n0301 2345678,Sita,0302 9999999\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    UNKNOWN(x, "Mobile");
+    H_JSTR(person(f, "phone", "+923012345678"), "full_name", "Sita");
+    assert_false(has_person(f, "phone", "+923029999999"));
+}
+
 static void test_map_errors(void **state)
 {
     struct fx *f = *state;
@@ -2409,6 +2433,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tab_separated, setup, teardown),
         cmocka_unit_test_setup_teardown(test_comma_lf_aliases, setup, teardown),
         cmocka_unit_test_setup_teardown(test_map, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_map_wins_over_alias, setup, teardown),
         cmocka_unit_test_setup_teardown(test_map_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_map_missing_column_prefix_bug, setup, teardown),
         cmocka_unit_test_setup_teardown(test_default_country, setup, teardown),

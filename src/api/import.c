@@ -72,7 +72,8 @@ struct kg_import {
     /* The current record's cells (in the batch arena). */
     struct cell cells[MAX_COLUMNS];
     size_t n_cells;
-    bool too_many_cells;
+    bool too_many_cells; /* a cell past MAX_COLUMNS holds something */
+    bool cells_dropped;  /* there were cells past MAX_COLUMNS, empty or not */
 
     /* The batch. */
     struct kg_arena batch;
@@ -480,7 +481,7 @@ static const char *map_override(const struct kg_import *im, const char *header)
 
 static enum kg_err take_header(struct kg_import *im)
 {
-    if (im->n_cells > MAX_COLUMNS || im->too_many_cells)
+    if (im->n_cells > MAX_COLUMNS || im->cells_dropped)
         return fail_file(im, "the header has more than 200 columns");
     bool seen[KG_COL_COUNT] = {false}, mapped[KG_COL_COUNT] = {false};
     const char *names[MAX_COLUMNS];
@@ -540,7 +541,9 @@ static void on_field(void *s, size_t len, void *data)
 {
     struct kg_import *im = data;
     if (im->n_cells >= MAX_COLUMNS) {
-        im->too_many_cells = true;
+        /* Only the first 200 cells are read: a row may trail empty ones (Excel), a header not. */
+        im->cells_dropped = true;
+        im->too_many_cells |= len > 0;
         return;
     }
     struct cell *c = &im->cells[im->n_cells++];
@@ -565,7 +568,7 @@ static void on_record(int ch, void *data)
         take_record(im);
     }
     im->n_cells = 0;
-    im->too_many_cells = false;
+    im->too_many_cells = im->cells_dropped = false;
 }
 
 /* --- feeding --- */
@@ -596,7 +599,7 @@ static void reset_parser(struct kg_import *im)
     csv_set_delim(&im->csv, (unsigned char)im->delim);
     im->csv_ready = true;
     im->n_cells = 0;
-    im->too_many_cells = false;
+    im->too_many_cells = im->cells_dropped = false;
     im->in_record = false;
     im->record_bytes = 0;
 }

@@ -1337,6 +1337,40 @@ static void test_bad_files(void **state)
     assert_true(has_person(f, "full_name", "Keep Two"));
 }
 
+/*
+ * A row may trail empty cells (Excel adds them), past the 200 read too: only a cell past the
+ * 200th that holds something refuses the row. Any cell past 200 used to refuse it.
+ */
+static void test_wide_row_trailing_empty_cells(void **state)
+{
+    struct fx *f = *state;
+    struct kg_buf b;
+    kg_buf_init(&b, 1u << 20);
+    assert_int_equal(kg_buf_puts(&b, "name,phone,city\nAli,0300 1234567,Lahore"), KG_OK);
+    for (int i = 0; i < 250; i++)
+        assert_int_equal(kg_buf_puts(&b, i % 2 ? ",\"\"" : ", "), KG_OK);
+    assert_int_equal(kg_buf_puts(&b, "\nBina,0301 2345678,Multan"), KG_OK);
+    for (int i = 0; i < 250; i++)
+        assert_int_equal(kg_buf_puts(&b, ","), KG_OK);
+    assert_int_equal(kg_buf_puts(&b, "late\nChand,0302 3456789,Quetta,,,\n"), KG_OK);
+    struct run x = run_buf(f, &SKIP, b.p, b.len);
+    kg_buf_free(&b);
+    COUNTS(x, 3, 2, 0, 0, 1, 0, 0);
+    ROW_ERROR(x, 0, 3, NULL, "has more than 200 fields");
+    H_JSTR(person(f, "phone", "+923001234567"), "city", "Lahore");
+    H_JSTR(person(f, "phone", "+923023456789"), "city", "Quetta");
+    assert_false(has_person(f, "full_name", "Bina"));
+    /* A header is not a row: more than 200 cells, even empty ones, refuse the file. */
+    kg_buf_init(&b, 1u << 20);
+    assert_int_equal(kg_buf_puts(&b, "name"), KG_OK);
+    for (int i = 1; i <= 200; i++)
+        assert_int_equal(kg_buf_puts(&b, ","), KG_OK);
+    assert_int_equal(kg_buf_puts(&b, "\nA\n"), KG_OK);
+    x = run_buf(f, &SKIP, b.p, b.len);
+    kg_buf_free(&b);
+    FILE_ERROR(x, "feed", "the header has more than 200 columns");
+}
+
 /* Problems with single rows: reported with line, field and reason; the others go in. */
 static void test_bad_rows(void **state)
 {
@@ -2444,6 +2478,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rerun_creates_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wide_row_trailing_empty_cells, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nul_in_row_bug, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rows_validated_like_the_api, setup, teardown),

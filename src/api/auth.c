@@ -185,9 +185,11 @@ static enum kg_err login(struct kg_ctx *c)
 
     char exp[21];
     kg_time_format(expires, exp);
+    /* Secure whenever the site is HTTPS to the client: direct TLS, or the trusted proxy's
+     * X-Forwarded-Proto, or an https --public-url (req->tls, set by the server). */
     const char *cookie =
         kg_arena_printf(c->a, COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%ld%s", token,
-                        cfg->session_absolute_s, cfg->tls ? "; Secure" : "");
+                        cfg->session_absolute_s, cfg->tls || c->req->tls ? "; Secure" : "");
     if (!cookie)
         return KG_ETOOBIG;
     kg_resp_header(c->resp, "Set-Cookie", cookie);

@@ -10,9 +10,10 @@
  * Every byte of a page goes through src/html/ (user content escaped); matched terms come
  * back from the store between control-character sentinels that stored text cannot contain,
  * and only those become <mark>: the text around them is escaped like any other. Feeds go
- * through html/atom.h. Absolute links (Atom needs them) are built from the Host header the
- * way the petition pages build their share links (only a Host that looks like a host; the
- * scheme from the connection), else the links stay relative. Must not: put a draft on a
+ * through html/atom.h. Absolute links (Atom needs them) use the public origin the way the
+ * petition pages' share links do (kg_req_origin: --public-url, else the trusted proxy's
+ * X-Forwarded-Proto and -Host, else the Host header when it looks like a host), else the
+ * links stay relative. Must not: put a draft on a
  * page, or let a reader's search text reach FTS5 other than through kg_news_match.
  */
 #include <inttypes.h>
@@ -204,24 +205,22 @@ static const char *article_path(struct kg_pubpage *pg, const struct kg_article *
                            pg->lang_from_query ? pg->lang : "");
 }
 
-/* "scheme://host" from the Host header when it looks like a host, else "" (relative links),
- * as the petition pages' share links; *host gets the host without its port (or NULL). */
+/* The public origin "scheme://host" (kg_req_origin), else "" (relative links), as the
+ * petition pages' share links; *host gets the host without its port (or NULL). */
 static const char *base_url(struct kg_ctx *c, const char **host_only)
 {
-    const char *host = kg_req_header(c->req, "Host");
-    bool ok = host && *host && strlen(host) < 256;
-    for (const char *s = host; ok && *s; s++)
-        ok = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-             *s == '.' || *s == '-' || *s == ':' || *s == '[' || *s == ']';
+    const char *origin = kg_req_origin(c->req);
     if (host_only)
         *host_only = NULL;
-    if (!ok)
+    if (!origin)
         return "";
+    const char *host = strstr(origin, "://");
+    host = host ? host + 3 : origin;
     if (host_only && host[0] != '[') {
         const char *colon = strchr(host, ':');
         *host_only = colon ? kg_arena_strndup(c->a, host, (size_t)(colon - host)) : host;
     }
-    return kg_arena_printf(c->a, "%s://%s", c->req->tls ? "https" : "http", host);
+    return origin;
 }
 
 /* --- the marked snippet ----------------------------------------------------------------- */

@@ -433,17 +433,14 @@ static enum kg_err post_petition(struct kg_ctx *c)
 
 /* --- thanks and count ---------------------------------------------------------------- */
 
-/* The page's absolute URL when the Host header looks like a host, else its path. */
+/* The page's absolute URL at the public origin (kg_req_origin: --public-url, the trusted
+ * proxy's X-Forwarded-Proto and -Host, or the Host header), else its path. */
 static const char *public_url(struct kg_ctx *c, const char *slug)
 {
-    const char *host = kg_req_header(c->req, "Host");
-    bool ok = host && *host && strlen(host) < 256;
-    for (const char *s = host; ok && *s; s++)
-        ok = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-             *s == '.' || *s == '-' || *s == ':' || *s == '[' || *s == ']';
-    if (!ok)
+    const char *origin = kg_req_origin(c->req);
+    if (!origin)
         return kg_arena_printf(c->a, "/p/%s", slug);
-    return kg_arena_printf(c->a, "%s://%s/p/%s", c->req->tls ? "https" : "http", host, slug);
+    return kg_arena_printf(c->a, "%s/p/%s", origin, slug);
 }
 
 /* Percent-encodes s (every byte outside A-Z a-z 0-9 - _ . ~). */

@@ -19,13 +19,21 @@
 static const char serve_help[] =
     "usage: kamgar serve --db PATH [--listen HOST:PORT] [--threads N]\n"
     "                    [--tls-cert FILE --tls-key FILE] [--trust-proxy] [--quiet]\n"
+    "                    [--public-url URL] [--max-conns-per-ip N]\n"
     "                    [--web-dir DIR] [--forms-per-min N]\n"
     "\n"
     "Serves the API on HOST:PORT (default 127.0.0.1:8080; KAMGAR_LISTEN may set it).\n"
     "  --threads N      worker threads (default: one per CPU core)\n"
     "  --tls-cert/key   serve HTTPS directly with these PEM files\n"
-    "  --trust-proxy    take the client address from X-Forwarded-For (only behind your own\n"
-    "                   reverse proxy, which must set that header)\n"
+    "  --trust-proxy    every peer is your own reverse proxy: take the client address from\n"
+    "                   X-Forwarded-For, the scheme and host of links from X-Forwarded-Proto\n"
+    "                   and Host (or X-Forwarded-Host); the proxy must set them. Listen\n"
+    "                   where only the proxy can connect (127.0.0.1)\n"
+    "  --public-url URL the site's public address, e.g. https://members.example.org: share\n"
+    "                   links and feeds use it, and https makes the session cookie Secure\n"
+    "  --max-conns-per-ip N  open connections one address (an IPv6 /64) may hold (default\n"
+    "                   64; 0 = no limit). Not applied with --trust-proxy: all connections\n"
+    "                   then come from the proxy, which should limit clients itself\n"
     "  --quiet          no access log\n"
     "  --max-import-mb N  largest CSV accepted by POST …/imports/people (default 64; the\n"
     "                   file is streamed, so memory does not grow with it)\n"
@@ -97,7 +105,8 @@ static const char *find_web_dir(char *buf, size_t cap)
 int kg_cmd_serve(int argc, char **argv)
 {
     const char *db = NULL, *listen = NULL, *threads_s = NULL, *cert = NULL, *key = NULL;
-    const char *import_mb = NULL, *web_dir = NULL, *forms_s = NULL;
+    const char *import_mb = NULL, *web_dir = NULL, *forms_s = NULL, *public_url = NULL;
+    const char *conns_s = NULL;
     char web_buf[PATH_MAX];
     bool trust_proxy = false, quiet = false, help;
     size_t npos;
@@ -111,6 +120,8 @@ int kg_cmd_serve(int argc, char **argv)
                                   {"max-import-mb", &import_mb, NULL},
                                   {"web-dir", &web_dir, NULL},
                                   {"forms-per-min", &forms_s, NULL},
+                                  {"public-url", &public_url, NULL},
+                                  {"max-conns-per-ip", &conns_s, NULL},
                                   {NULL, NULL, NULL}};
     if (!kg_cli_parse(argc, argv, 2, opts, NULL, 0, &npos, &help))
         return KG_EXIT_USAGE;
@@ -137,6 +148,16 @@ int kg_cmd_serve(int argc, char **argv)
     int64_t forms = 10;
     if (forms_s && kg_parse_i64(forms_s, strlen(forms_s), 1, 100000, &forms) != KG_OK) {
         kg_cli_err("--forms-per-min must be a number from 1 to 100000");
+        return KG_EXIT_USAGE;
+    }
+    int64_t conns = 64;
+    if (conns_s && kg_parse_i64(conns_s, strlen(conns_s), 0, 4096, &conns) != KG_OK) {
+        kg_cli_err("--max-conns-per-ip must be a number from 0 (no limit) to 4096");
+        return KG_EXIT_USAGE;
+    }
+    if (public_url && !kg_public_url_valid(public_url)) {
+        kg_cli_err("--public-url must be http(s)://HOST[:PORT] with no path, e.g. "
+                   "https://members.example.org");
         return KG_EXIT_USAGE;
     }
     if (!cert != !key) {
@@ -188,6 +209,8 @@ int kg_cmd_serve(int argc, char **argv)
         .tls_cert = cert_pem,
         .tls_key = key_pem,
         .trust_proxy = trust_proxy,
+        .public_url = public_url,
+        .conns_per_ip = (unsigned)conns,
         .access_log = !quiet,
         .arena_budget = 16u << 20,
         .conn_timeout_s = 30,

@@ -241,6 +241,82 @@ const char *kg_req_header(const struct kg_req *req, const char *name)
     return NULL;
 }
 
+/* Looks like a host, with an optional port: names, IPv4 and [IPv6] (no user, no path). */
+static bool host_ok(const char *h, size_t n)
+{
+    if (!n || n >= 256)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char ch = h[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '.' || ch == '-' || ch == ':' || ch == '[' || ch == ']'))
+            return false;
+    }
+    return true;
+}
+
+/* The right-most comma-separated value of a header, without blanks (into the arena). */
+static const char *last_value(struct kg_arena *a, const char *v, size_t *len)
+{
+    const char *last = strrchr(v, ',');
+    last = last ? last + 1 : v;
+    while (*last == ' ' || *last == '\t')
+        last++;
+    size_t n = strlen(last);
+    while (n && (last[n - 1] == ' ' || last[n - 1] == '\t'))
+        n--;
+    *len = n;
+    return kg_arena_strndup(a, last, n);
+}
+
+void kg_req_set_public(struct kg_req *req, const char *public_url, bool direct_tls, bool from_proxy)
+{
+    req->tls = direct_tls;
+    req->origin = NULL;
+    if (public_url) {
+        req->origin = public_url;
+        req->tls = direct_tls || strncmp(public_url, "https://", 8) == 0;
+        return;
+    }
+    if (!from_proxy)
+        return;
+    size_t n;
+    const char *proto = kg_req_header(req, "X-Forwarded-Proto");
+    if (proto && (proto = last_value(req->arena, proto, &n)) != NULL)
+        req->tls = direct_tls || strcasecmp(proto, "https") == 0;
+    const char *host = kg_req_header(req, "X-Forwarded-Host");
+    if (host && (host = last_value(req->arena, host, &n)) != NULL && n) {
+        req->origin = host_ok(host, n) ? kg_arena_printf(req->arena, "%s://%s",
+                                                         req->tls ? "https" : "http", host)
+                                       : "";
+        if (!req->origin)
+            req->origin = "";
+    }
+}
+
+const char *kg_req_origin(const struct kg_req *req)
+{
+    if (req->origin)
+        return *req->origin ? req->origin : NULL;
+    const char *host = kg_req_header(req, "Host");
+    if (!host || !host_ok(host, strlen(host)))
+        return NULL;
+    return kg_arena_printf(req->arena, "%s://%s", req->tls ? "https" : "http", host);
+}
+
+bool kg_public_url_valid(const char *url)
+{
+    const char *h = strncmp(url, "https://", 8) == 0  ? url + 8
+                    : strncmp(url, "http://", 7) == 0 ? url + 7
+                                                      : NULL;
+    if (!h)
+        return false;
+    size_t n = strlen(h);
+    if (n && h[n - 1] == '/')
+        n--;
+    return host_ok(h, n);
+}
+
 const char *kg_req_cookie(const struct kg_req *req, const char *name)
 {
     size_t n = strlen(name);

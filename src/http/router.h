@@ -29,7 +29,13 @@ struct kg_req {
     const char *body; /* NUL-terminated copy of the body ("" when none) */
     size_t body_len;
     const char *client_ip;
+    /* The client reached the site over HTTPS: the connection is TLS, or the trusted proxy
+     * said so (X-Forwarded-Proto: https), or the configured public URL is https. */
     bool tls;
+    /* The public origin for absolute links ("https://members.example.org"), set by the server
+     * from --public-url or the trusted proxy's headers; "" when it has none that looks like a
+     * host; NULL: kg_req_origin builds it from the Host header. */
+    const char *origin;
     struct kg_arena *arena;
     /* Filled by the router. */
     const struct kg_route *route;
@@ -115,6 +121,21 @@ const char *kg_req_param(const struct kg_req *req, const char *name);
 const char *kg_req_header(const struct kg_req *req, const char *name);
 /* A cookie's value, copied into the arena, or NULL. */
 const char *kg_req_cookie(const struct kg_req *req, const char *name);
+
+/*
+ * Sets req->tls and req->origin for a request as it arrived: public_url (a checked
+ * kg_public_url_valid value without its trailing '/', or NULL) wins; else, only when the peer
+ * is the trusted proxy, X-Forwarded-Proto and X-Forwarded-Host say what the client used (the
+ * right-most value, the one the proxy set). From any other peer those headers are ignored.
+ * direct_tls: the connection itself is TLS. Allocates in req->arena.
+ */
+void kg_req_set_public(struct kg_req *req, const char *public_url, bool direct_tls,
+                       bool from_proxy);
+/* The public origin "scheme://host[:port]" for absolute links, or NULL when there is none
+ * that looks like a host (callers then write relative links). */
+const char *kg_req_origin(const struct kg_req *req);
+/* True for "http://HOST[:PORT]" or "https://HOST[:PORT]", with at most a trailing '/'. */
+bool kg_public_url_valid(const char *url);
 
 /* Adds a response header (name and value must outlive the response). False when full. */
 bool kg_resp_header(struct kg_resp *resp, const char *name, const char *value);

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -23,14 +24,33 @@
 #include "util/mem.h"
 #include "util/str.h"
 
+/*
+ * The open connections of one address (an IPv6 address by its /64), for the per-address
+ * limit. Connections are counted when libmicrohttpd has set them up and uncounted when it
+ * closes them (MHD_OPTION_NOTIFY_CONNECTION), so a connection that fails to start is never
+ * counted; the accept policy refuses an address at the limit. Worker threads accept at the
+ * same time, so an address may go over by at most one connection per thread.
+ */
+#define PEER_BUCKETS 1024
+
+struct peer {
+    unsigned char key[16];
+    unsigned n;
+    bool warned;
+    struct peer *next;
+};
+
 struct kg_server {
     struct MHD_Daemon *daemon;
     struct kg_router *router;
     struct kg_metrics *metrics;
     struct kg_server_config cfg;
+    char public_url[300]; /* cfg.public_url without a trailing '/'; "" when none */
     atomic_int in_flight;
     atomic_bool started;
     unsigned port;
+    pthread_mutex_t peers_lock;
+    struct peer *peers[PEER_BUCKETS];
 };
 
 struct conn_state {
@@ -194,7 +214,8 @@ static bool read_request(struct kg_server *s, struct MHD_Connection *c, struct c
     req->n_headers = hl.n;
     req->query = raw_query(c, &st->arena);
     req->client_ip = client_ip(s, c, req);
-    req->tls = s->cfg.tls_cert != NULL;
+    kg_req_set_public(req, s->public_url[0] ? s->public_url : NULL, s->cfg.tls_cert != NULL,
+                      s->cfg.trust_proxy);
     return !hl.failed && req->query && req->client_ip;
 }
 
@@ -288,6 +309,31 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return send_resp(c, st, &resp);
 }
 
+/*
+ * The method as the access log may show it: outside input, so only bytes of an HTTP token
+ * (RFC 9110 5.6.2) are written as they are, any other as '?', and at most 16 of them; a
+ * longer method ends in "...". Escape sequences and CR/LF never reach the log.
+ */
+static const char *log_method(const char *m, char out[20])
+{
+    static const char tchar[] = "!#$%&'*+-.^_`|~";
+    size_t i = 0;
+    for (; m && m[i] && i < 16; i++) {
+        unsigned char ch = (unsigned char)m[i];
+        bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+                  (ch >= '0' && ch <= '9') || (ch && strchr(tchar, ch));
+        out[i] = ok ? (char)ch : '?';
+    }
+    if (m && m[i]) {
+        memcpy(out + i, "...", 3);
+        i += 3;
+    }
+    if (i == 0)
+        out[i++] = '-';
+    out[i] = '\0';
+    return out;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -309,14 +355,139 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     kg_metrics_observe(s->metrics, st->route_index, status, usec);
     if (s->cfg.access_log) {
         const struct kg_route *r = kg_router_at(s->router, st->route_index);
-        kg_info("%s %s %d %zu %.2fms", st->method, r ? r->pattern : "-", status, st->bytes,
-                (double)usec / 1000.0);
+        char method[20];
+        kg_info("%s %s %d %zu %.2fms", log_method(st->method, method), r ? r->pattern : "-", status,
+                st->bytes, (double)usec / 1000.0);
     }
     kg_arena_release(&st->arena);
     kg_buf_free(&st->body);
     free(st);
     *con_cls = NULL;
     atomic_fetch_sub(&s->in_flight, 1);
+}
+
+/* --- connections per address ------------------------------------------------------ */
+
+/* The address an address counts as: IPv4 (as ::ffff:a.b.c.d), an IPv6 address's /64. */
+static bool peer_key(const struct sockaddr *sa, unsigned char key[16])
+{
+    memset(key, 0, 16);
+    if (!sa)
+        return false;
+    if (sa->sa_family == AF_INET) {
+        key[10] = key[11] = 0xff;
+        memcpy(key + 12, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+        return true;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const struct in6_addr *a6 = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+        memcpy(key, a6, 16);
+        if (!IN6_IS_ADDR_V4MAPPED(a6))
+            memset(key + 8, 0, 8);
+        return true;
+    }
+    return false;
+}
+
+static size_t peer_bucket(const unsigned char key[16])
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < 16; i++)
+        h = (h ^ key[i]) * 16777619u;
+    return h % PEER_BUCKETS;
+}
+
+/* Whether the per-address limit applies: not to the trusted reverse proxy, through which
+ * every client comes (it is the proxy's to limit them). */
+static bool peer_limited(const struct kg_server *s)
+{
+    return s->cfg.conns_per_ip && !s->cfg.trust_proxy;
+}
+
+/* The accept policy: refuses a connection from an address that holds its limit already. */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+    (void)addrlen;
+    struct kg_server *s = cls;
+    unsigned char key[16];
+    if (!peer_limited(s) || !peer_key(addr, key))
+        return MHD_YES;
+    bool refuse = false, warn = false;
+    pthread_mutex_lock(&s->peers_lock);
+    for (struct peer *p = s->peers[peer_bucket(key)]; p; p = p->next) {
+        if (memcmp(p->key, key, 16) == 0) {
+            refuse = p->n >= s->cfg.conns_per_ip;
+            warn = refuse && !p->warned;
+            if (warn)
+                p->warned = true;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&s->peers_lock);
+    /* Once per address while it stays at the limit; the address itself is personal data. */
+    if (warn)
+        kg_warn("http: a client holds %u connections, the most one address may "
+                "(--max-conns-per-ip); its further connections are refused",
+                s->cfg.conns_per_ip);
+    return refuse ? MHD_NO : MHD_YES;
+}
+
+/* Counts a connection in when it starts and out when it closes; *socket_context holds its
+ * address's entry in between. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    struct kg_server *s = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        *socket_context = NULL;
+        unsigned char key[16];
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (!peer_limited(s) || !ci || !peer_key(ci->client_addr, key))
+            return;
+        size_t b = peer_bucket(key);
+        pthread_mutex_lock(&s->peers_lock);
+        struct peer *p = s->peers[b];
+        while (p && memcmp(p->key, key, 16) != 0)
+            p = p->next;
+        if (!p) {
+            p = kg_xcalloc(1, sizeof(*p));
+            memcpy(p->key, key, 16);
+            p->next = s->peers[b];
+            s->peers[b] = p;
+        }
+        p->n++;
+        pthread_mutex_unlock(&s->peers_lock);
+        *socket_context = p;
+        return;
+    }
+    struct peer *p = *socket_context;
+    if (toe != MHD_CONNECTION_NOTIFY_CLOSED || !p)
+        return;
+    *socket_context = NULL;
+    pthread_mutex_lock(&s->peers_lock);
+    if (--p->n == 0) {
+        struct peer **link = &s->peers[peer_bucket(p->key)];
+        while (*link != p)
+            link = &(*link)->next;
+        *link = p->next;
+        free(p);
+    } else if (p->n < s->cfg.conns_per_ip) {
+        p->warned = false;
+    }
+    pthread_mutex_unlock(&s->peers_lock);
+}
+
+static void peers_free(struct kg_server *s)
+{
+    for (size_t i = 0; i < PEER_BUCKETS; i++) {
+        while (s->peers[i]) {
+            struct peer *p = s->peers[i];
+            s->peers[i] = p->next;
+            free(p);
+        }
+    }
+    pthread_mutex_destroy(&s->peers_lock);
 }
 
 /*
@@ -392,10 +563,26 @@ enum kg_err kg_server_start(const struct kg_server_config *cfg, struct kg_router
                  cfg->listen);
         return KG_EINVAL;
     }
+    if (cfg->public_url &&
+        (!kg_public_url_valid(cfg->public_url) || strlen(cfg->public_url) >= 300)) {
+        snprintf(errmsg, errlen,
+                 "--public-url must be http(s)://HOST[:PORT] with no path, e.g. "
+                 "https://members.example.org");
+        return KG_EINVAL;
+    }
     struct kg_server *s = kg_xcalloc(1, sizeof(*s));
     s->router = router;
     s->metrics = metrics;
     s->cfg = *cfg;
+    if (cfg->public_url) {
+        size_t n = strlen(cfg->public_url);
+        if (cfg->public_url[n - 1] == '/')
+            n--;
+        memcpy(s->public_url, cfg->public_url, n);
+        s->public_url[n] = '\0';
+    }
+    s->cfg.public_url = NULL; /* borrowed: only s->public_url is used */
+    pthread_mutex_init(&s->peers_lock, NULL);
     unsigned threads = cfg->threads;
     if (!threads) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -412,15 +599,17 @@ enum kg_err kg_server_start(const struct kg_server_config *cfg, struct kg_router
         {MHD_OPTION_END, 0, NULL},
     };
     s->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        flags, 0, on_accept, s, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
-        cfg->conn_timeout_s ? cfg->conn_timeout_s : 30u, MHD_OPTION_CONNECTION_LIMIT, 4096u,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape,
+        NULL, MHD_OPTION_CONNECTION_TIMEOUT, cfg->conn_timeout_s ? cfg->conn_timeout_s : 30u,
+        MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+        MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
     if (!s->daemon) {
         snprintf(errmsg, errlen,
                  "cannot listen on %s (address in use, not permitted, or bad TLS files)",
                  cfg->listen);
+        peers_free(s);
         free(s);
         return KG_EIO;
     }
@@ -447,5 +636,6 @@ void kg_server_stop(struct kg_server *s, unsigned grace_s)
     MHD_stop_daemon(s->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
+    peers_free(s);
     free(s);
 }

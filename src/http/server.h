@@ -3,8 +3,9 @@
  *
  * This module (with router.c, query.c, metrics.c) is the only code that sees
  * libmicrohttpd. It turns connections into struct kg_req, enforces body limits before
- * reading, owns one arena per request (released in the completion callback), and writes
- * an access log line per request without personal data (route pattern, not path).
+ * reading, limits the connections one address may hold, owns one arena per request (released
+ * in the completion callback), and writes an access log line per request without personal
+ * data (route pattern, not path; a method that is not a plain token is not written as sent).
  */
 #pragma once
 #include <stdbool.h>
@@ -19,7 +20,12 @@ struct kg_server_config {
     unsigned threads;     /* 0 = number of online CPUs */
     const char *tls_cert; /* PEM contents (not path), or NULL */
     const char *tls_key;
-    bool trust_proxy;        /* take the client address from X-Forwarded-For */
+    bool trust_proxy;        /* the peer is our reverse proxy: take the client address from
+                              * X-Forwarded-For, the scheme and host from X-Forwarded-Proto
+                              * and -Host; the per-address limit does not apply to it */
+    const char *public_url;  /* "https://members.example.org" for absolute links, or NULL */
+    unsigned conns_per_ip;   /* open connections one address may hold (0 = no limit); an IPv6
+                              * address counts by its /64 */
     bool access_log;         /* one line per request on stderr */
     size_t arena_budget;     /* bytes a request may allocate beyond its body */
     unsigned conn_timeout_s; /* idle keep-alive connections are closed after this */

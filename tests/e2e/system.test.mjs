@@ -3,12 +3,14 @@
  * database that is not kamgar's, and graceful shutdown with the data kept.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { BIN, Instance, assertCleanExit, cli, makeTemp, orgPath, rmTemp } from './helpers.mjs';
+import { BIN, Instance, assertCleanExit, cli, createDatabase, makeTemp, orgPath, rmTemp,
+         stopServer } from './helpers.mjs';
 
 describe('healthz and metrics', () => {
     let k;
@@ -217,6 +219,73 @@ describe('graceful shutdown', () => {
         const r = cli(['serve', '--db', k.db, '--listen', `127.0.0.1:${k.port}`, '--quiet']);
         assert.equal(r.status, 1);
         assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    });
+});
+
+describe('access log', () => {
+    /* The server with its access log on (startServer passes --quiet); {proc, port, err()}. */
+    async function serveLogged(db) {
+        const proc = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0'],
+                           { stdio: ['ignore', 'pipe', 'pipe'],
+                             env: { ...process.env, KAMGAR_DB: '', KAMGAR_LISTEN: '' } });
+        let err = '';
+        proc.stderr.setEncoding('utf8');
+        proc.stderr.on('data', (d) => { err += d; });
+        const port = await new Promise((resolve, reject) => {
+            let out = '';
+            proc.stdout.setEncoding('utf8');
+            proc.stdout.on('data', (d) => {
+                out += d;
+                const m = /kamgar listening on port (\d+)/.exec(out);
+                if (m)
+                    resolve(Number(m[1]));
+            });
+            proc.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+        });
+        return { proc, port, err: () => err };
+    }
+
+    /* Sends raw bytes on a fresh connection; resolves to the answer once the server closes. */
+    function raw(port, bytes) {
+        return new Promise((resolve) => {
+            const s = net.connect({ host: '127.0.0.1', port }, () => s.write(bytes));
+            let got = Buffer.alloc(0);
+            s.on('data', (d) => { got = Buffer.concat([got, d]); });
+            s.on('close', () => resolve(got.toString('latin1')));
+            s.on('error', () => {});
+            s.setTimeout(5000, () => s.destroy());
+        });
+    }
+
+    test('a method with control characters reaches the log only as a safe token', async () => {
+        const dir = makeTemp();
+        try {
+            const db = path.join(dir, 'kamgar.db');
+            createDatabase(dir, db, []);
+            const srv = await serveLogged(db);
+            try {
+                /* ESC clears a terminal, CR hides the real line behind a forged one. */
+                const forged = 'GET\x1b[2J\rFORGED 2026-01-01T00:00:00Z info POST /x 200';
+                await raw(srv.port, Buffer.from(`${forged} /news HTTP/1.1\r\nHost: x\r\n` +
+                                                'Connection: close\r\n\r\n', 'latin1'));
+                const long = 'A'.repeat(300);
+                await raw(srv.port, `${long} /healthz HTTP/1.1\r\nHost: x\r\n` +
+                                    'Connection: close\r\n\r\n');
+                await raw(srv.port, 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+            } finally {
+                assert.equal((await stopServer(srv.proc)).code, 0);
+            }
+            const log = srv.err();
+            assert.doesNotMatch(log, /\x1b/, 'no escape sequence in the log');
+            assert.doesNotMatch(log, /\r/, 'no carriage return in the log');
+            /* the method ends at the first space: each control byte shows as '?' */
+            assert.match(log, /^\S+ info GET\?\?2J\?FORGED - 404 /m);
+            assert.match(log, /^\S+ info AAAAAAAAAAAAAAAA\.\.\. /m);
+            assert.doesNotMatch(log, /A{17}/);
+            assert.match(log, /^\S+ info GET \/healthz 200 /m);
+        } finally {
+            rmTemp(dir);
+        }
     });
 });
 

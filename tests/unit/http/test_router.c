@@ -491,6 +491,76 @@ static void test_resp_headers(void **state)
     assert_memory_equal(resp.body, "{\"a\":1}", 7);
 }
 
+/* The public origin a request's absolute links use (kg_req_set_public, kg_req_origin). */
+static const char *origin_of(struct kg_arena *a, const struct kg_header *h, size_t n,
+                             const char *public_url, bool tls, bool from_proxy, bool *https)
+{
+    struct kg_req req = {
+        .method = "GET", .path = "/", .query = "", .headers = h, .n_headers = n, .arena = a};
+    kg_req_set_public(&req, public_url, tls, from_proxy);
+    *https = req.tls;
+    return kg_req_origin(&req);
+}
+
+static void test_public_origin(void **state)
+{
+    (void)state;
+    struct kg_arena a;
+    kg_arena_init(&a, 1 << 20);
+    bool https;
+    const struct kg_header nginx[] = {{"Host", "members.example.org"},
+                                      {"X-Forwarded-Proto", "https"},
+                                      {"X-Forwarded-For", "203.0.113.7"}};
+    /* From the trusted proxy: its scheme and the Host it passed. */
+    assert_string_equal(origin_of(&a, nginx, 3, NULL, false, true, &https),
+                        "https://members.example.org");
+    assert_true(https);
+    /* From anyone else the forwarded headers are claims: ignored. */
+    assert_string_equal(origin_of(&a, nginx, 3, NULL, false, false, &https),
+                        "http://members.example.org");
+    assert_false(https);
+    /* X-Forwarded-Host wins over Host; the right-most value is the proxy's. */
+    const struct kg_header xfh[] = {{"Host", "127.0.0.1:8080"},
+                                    {"X-Forwarded-Proto", "evil, HTTPS"},
+                                    {"X-Forwarded-Host", "evil.example, members.example.org "}};
+    assert_string_equal(origin_of(&a, xfh, 3, NULL, false, true, &https),
+                        "https://members.example.org");
+    assert_true(https);
+    assert_string_equal(origin_of(&a, xfh, 3, NULL, false, false, &https), "http://127.0.0.1:8080");
+    /* A forwarded host that is not a host gives no origin (relative links), never its text. */
+    const struct kg_header bad[] = {{"Host", "ok.example"},
+                                    {"X-Forwarded-Host", "evil.example/\"><x>"}};
+    assert_null(origin_of(&a, bad, 2, NULL, false, true, &https));
+    const struct kg_header bad_host[] = {{"Host", "a b"}};
+    assert_null(origin_of(&a, bad_host, 1, NULL, false, false, &https));
+    assert_null(origin_of(&a, NULL, 0, NULL, false, false, &https));
+    /* Plain http at the proxy stays http, even though a direct TLS connection is https. */
+    const struct kg_header plain[] = {{"Host", "m.example"}, {"X-Forwarded-Proto", "http"}};
+    assert_string_equal(origin_of(&a, plain, 2, NULL, false, true, &https), "http://m.example");
+    assert_false(https);
+    assert_string_equal(origin_of(&a, plain, 2, NULL, true, false, &https), "https://m.example");
+    assert_true(https);
+    /* The configured public URL wins over every header. */
+    assert_string_equal(origin_of(&a, xfh, 3, "https://pub.example:8443", false, true, &https),
+                        "https://pub.example:8443");
+    assert_true(https);
+    assert_string_equal(origin_of(&a, nginx, 3, "http://pub.example", false, false, &https),
+                        "http://pub.example");
+    assert_false(https);
+    kg_arena_release(&a);
+
+    const char *good[] = {"https://members.example.org", "http://10.0.0.1:8080",
+                          "https://[2001:db8::1]:8443/", "https://x.example/"};
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+        assert_true(kg_public_url_valid(good[i]));
+    const char *nope[] = {
+        "members.example.org", "ftp://x.example", "https://x.example/path", "https://",
+        "https:///",           "https://a b",     "https://u@x.example",    "https://x.example//",
+        "https://x.example?q"};
+    for (size_t i = 0; i < sizeof(nope) / sizeof(nope[0]); i++)
+        assert_false(kg_public_url_valid(nope[i]));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -508,6 +578,7 @@ int main(void)
         cmocka_unit_test(test_headers),
         cmocka_unit_test_setup_teardown(test_cookies, setup, teardown),
         cmocka_unit_test(test_resp_headers),
+        cmocka_unit_test(test_public_origin),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

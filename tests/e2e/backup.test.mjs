@@ -8,7 +8,7 @@
  * temporary file left.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -386,6 +386,45 @@ describe('restore refusals and --force', () => {
         assert.deepEqual(fs.readdirSync(rdir).sort(), ['junk.txt', 'other.db']);
         fs.rmSync(junk);
         fs.rmSync(path.join(rdir, 'other.db'));
+    });
+
+    /* A plain backup whose people table's root page has an invalid page type: it opens, and
+     * its users read fine, so restore used to accept it; the first read of people then failed
+     * with "database disk image is malformed". */
+    test('a damaged plain or encrypted backup is refused, the target untouched', () => {
+        const damaged = path.join(dir, 'damaged.db');
+        fs.copyFileSync(plain(), damaged);
+        const q = spawnSync('sqlite3', [damaged, "SELECT rootpage FROM sqlite_master WHERE " +
+                                        "name = 'people'; PRAGMA page_size;"], { encoding: 'utf8' });
+        assert.equal(q.status, 0, `sqlite3: ${q.stderr}`);
+        const [root, size] = q.stdout.trim().split('\n').map(Number);
+        assert.ok(root > 1 && size >= 512, q.stdout);
+        for (const side of ['-wal', '-shm'])
+            fs.rmSync(damaged + side, { force: true });
+        const bytes = fs.readFileSync(damaged);
+        bytes[(root - 1) * size] = 0x07;
+        fs.writeFileSync(damaged, bytes);
+
+        const db = path.join(rdir, 'target.db');
+        fs.copyFileSync(plain(), db);
+        const before = fs.readFileSync(db);
+        assertUserError(cli(['restore', damaged, '--db', db, '--force']),
+                        /damaged\.db is damaged \(SQLite's quick_check: .+\): nothing was restored$/);
+        assert.ok(fs.readFileSync(db).equals(before), 'the target is untouched');
+        assert.deepEqual(fs.readdirSync(rdir), ['target.db'], 'no temporary file was left');
+
+        /* The same damage inside an encrypted backup: it authenticates, then fails the check. */
+        const key = path.join(dir, 'damaged.key'), sealed = path.join(dir, 'damaged.kgb');
+        const b = cli(['backup', '--db', damaged, '--encrypt', key, sealed]);
+        assert.equal(b.status, 0, b.stderr);
+        assertUserError(cli(['restore', sealed, '--decrypt', key, '--db', db, '--force']),
+                        /damaged\.kgb is damaged \(SQLite's quick_check: .+\): nothing was restored$/);
+        assert.ok(fs.readFileSync(db).equals(before), 'the target is untouched');
+        assert.deepEqual(fs.readdirSync(rdir), ['target.db'], 'no temporary file was left');
+        assert.ok(!fs.readdirSync(dir).some((f) => /\.(tmp|restore|backup)-/.test(f)),
+                  fs.readdirSync(dir).join(' '));
+        for (const f of [damaged, damaged + '-wal', damaged + '-shm', key, sealed, db])
+            fs.rmSync(f, { force: true });
     });
 
     test('a WAL left without its database is neither replayed nor silently removed', () => {

@@ -61,5 +61,6 @@ const char *kg_api_web_error(const struct kg_api *api);
 
 /* True for the paths of the public pages (/p/…, /join/…, /news…, /o/…) and their assets
  * (/static/…): they answer in HTML (or CSS), errors in HTML, in the reader's language;
- * everything else answers in JSON. */
+ * everything else answers in JSON, and so does a path under them that ends in ".json"
+ * (a petition's count.json). */
 bool kg_public_path(const char *path);

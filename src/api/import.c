@@ -104,21 +104,25 @@ static enum kg_err fail_file(struct kg_import *im, const char *msg)
     return KG_EINVAL;
 }
 
-/* Maps each "COLUMN=field" of --map; KG_EINVAL for a field that does not exist. */
-static enum kg_err check_map(struct kg_import *im)
+enum kg_err kg_import_check_opts(const struct kg_import_opts *opts, char *msg, size_t msglen)
 {
-    for (size_t i = 0; i < im->opts.n_map; i++) {
-        const char *eq = strchr(im->opts.map[i], '=');
-        if (!eq || eq == im->opts.map[i]) {
-            snprintf(im->message, sizeof(im->message),
-                     "--map \"%s\" must be COLUMN=field (e.g. \"Naam=full_name\")",
-                     im->opts.map[i]);
+    if (opts->default_country && !kg_phone_known_country(opts->default_country)) {
+        snprintf(msg, msglen,
+                 "--default-country \"%s\" is not a country kamgar knows (use an ISO code such "
+                 "as PK, IN, UZ)",
+                 opts->default_country);
+        return KG_EINVAL;
+    }
+    for (size_t i = 0; i < opts->n_map; i++) {
+        const char *eq = strchr(opts->map[i], '=');
+        if (!eq || eq == opts->map[i]) {
+            snprintf(msg, msglen, "--map \"%s\" must be COLUMN=field (e.g. \"Naam=full_name\")",
+                     opts->map[i]);
             return KG_EINVAL;
         }
         if (kg_col_by_name(eq + 1) == KG_COL_NONE && strcmp(eq + 1, "ignore") != 0) {
-            snprintf(im->message, sizeof(im->message),
-                     "--map %s: \"%s\" is not a person field (see docs/import.md)", im->opts.map[i],
-                     eq + 1);
+            snprintf(msg, msglen, "--map %s: \"%s\" is not a person field (see docs/import.md)",
+                     opts->map[i], eq + 1);
             return KG_EINVAL;
         }
     }
@@ -143,16 +147,7 @@ enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
     im->errors = kg_xcalloc(KG_IMPORT_MAX_ERRORS, sizeof(*im->errors));
     im->rows = kg_xcalloc(KG_IMPORT_BATCH, sizeof(*im->rows));
     im->row_lines = kg_xcalloc(KG_IMPORT_BATCH, sizeof(*im->row_lines));
-    enum kg_err e = KG_OK;
-    if (opts->default_country && !kg_phone_known_country(opts->default_country)) {
-        snprintf(im->message, sizeof(im->message),
-                 "--default-country \"%s\" is not a country kamgar knows (use an ISO code such "
-                 "as PK, IN, UZ)",
-                 opts->default_country);
-        e = KG_EINVAL;
-    }
-    if (!e)
-        e = check_map(im);
+    enum kg_err e = kg_import_check_opts(opts, im->message, sizeof(im->message));
     if (!e)
         e = s->ops->import_begin(
             s, &im->who, &(struct kg_import_plan){opts->dry_run, opts->load, opts->expected_rows},

@@ -56,8 +56,16 @@ struct kg_import_result {
 struct kg_import;
 
 /*
+ * Checks the options alone, without a store: a malformed --map, an unknown --map field or
+ * --default-country is KG_EINVAL with msg filled (msglen bytes). The CLI calls it first, so
+ * that a mistake on the command line is told apart from a database that cannot be written.
+ */
+enum kg_err kg_import_check_opts(const struct kg_import_opts *opts, char *msg,
+                                 size_t msglen) KG_MUST_CHECK;
+/*
  * Starts an import into who's org (org gives the default phone country). Checks the options
- * (an unknown --map field or --default-country is KG_EINVAL with msg filled).
+ * as kg_import_check_opts does (KG_EINVAL with msg filled); any other error is the store's
+ * (KG_EIO when the database is busy or cannot be written), with msg its kg_err_name.
  */
 enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
                             const struct kg_org *org, const struct kg_import_opts *opts,

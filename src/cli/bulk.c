@@ -13,6 +13,7 @@
 #include "api/export.h"
 #include "api/import.h"
 #include "cli/cli.h"
+#include "util/mem.h"
 #include "util/str.h"
 
 static const char import_help[] =
@@ -176,11 +177,18 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
                        db, o2.dry_run ? "dry run" : "import");
         }
     }
-    if (kg_import_begin(s, &who, &o, &o2, &im, msg, sizeof(msg)) != KG_OK) {
+    /* The options were checked before the database was opened (kg_cmd_import): what fails
+     * here is the database, a runtime error (exit 1). SQLite gives up on a write lock that
+     * another program holds past the busy timeout, which the store reports as KG_EIO. */
+    enum kg_err be = kg_import_begin(s, &who, &o, &o2, &im, msg, sizeof(msg));
+    if (be == KG_EIO && access(db, W_OK) != 0)
+        kg_cli_err("cannot write %s: %s", db, strerror(errno));
+    else if (be == KG_EIO)
+        kg_cli_err("the database is busy: another program is writing to it; try again");
+    else if (be)
         kg_cli_err("%s", msg);
-        rc = KG_EXIT_USAGE;
+    if (be)
         goto out;
-    }
     static char buf[1 << 16];
     size_t n;
     enum kg_err e = KG_OK;
@@ -222,13 +230,11 @@ int kg_cmd_import(int argc, char **argv)
     const char *pos[2];
     size_t npos;
     /* --map may repeat: collect them before the common parser sees the rest. */
-    const char **maps = calloc((size_t)argc + 1, sizeof(*maps));
+    const char **maps = kg_xcalloc((size_t)argc + 1, sizeof(*maps));
     size_t n_map = 0;
-    char **rest = calloc((size_t)argc + 1, sizeof(*rest));
+    char **rest = kg_xcalloc((size_t)argc + 1, sizeof(*rest));
     int nrest = 0;
     int rc = KG_EXIT_USAGE;
-    if (!maps || !rest)
-        goto out;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--map") == 0 && i + 1 < argc)
             maps[n_map++] = argv[++i];
@@ -280,6 +286,11 @@ int kg_cmd_import(int argc, char **argv)
                                .default_country = country,
                                .map = maps,
                                .n_map = n_map};
+    char msg[256];
+    if (kg_import_check_opts(&o, msg, sizeof(msg)) != KG_OK) {
+        kg_cli_err("%s", msg); /* a mistake on the command line: exit 2 */
+        goto out;
+    }
     struct kg_store *s = kg_cli_open(db, false);
     if (!s) {
         rc = KG_EXIT_USER;

@@ -320,6 +320,47 @@ describe('kamgar import people', () => {
         }
     });
 
+    /* It used to say "kamgar: internal" and exit 2, as for a mistyped command line. */
+    test('a database another program is writing to: exit 1 and a clear line, not 2', async () => {
+        const dir = makeTemp();
+        try {
+            const db = path.join(dir, 'busy.db');
+            createDatabase(dir, db, [{ slug: 'busy', name: 'Busy Union', country: 'PK' }]);
+            const f = path.join(dir, 'one.csv');
+            fs.writeFileSync(f, 'name,phone\nAli,0300 1234567\n');
+            const lock = spawn('sqlite3', [db], { stdio: ['pipe', 'pipe', 'inherit'] });
+            await new Promise((resolve, reject) => {
+                lock.on('error', reject);
+                lock.stdout.on('data', (d) => { if (String(d).includes('locked')) resolve(); });
+                lock.stdin.write("BEGIN IMMEDIATE;\nSELECT 'locked';\n");
+            });
+            let busy, usage;
+            try {
+                busy = imp(db, 'busy', f, '--dry-run');
+                /* A mistake on the command line is still 2, found before the database. */
+                usage = imp(db, 'busy', f, '--map', 'Naam=nickname');
+            } finally {
+                lock.stdin.end('COMMIT;\n');
+                await new Promise((resolve) => lock.on('close', resolve));
+            }
+            assert.equal(busy.status, 1, busy.stderr);
+            assert.equal(busy.stderr.trimEnd().split('\n').at(-1),
+                         'kamgar: the database is busy: another program is writing to it; try ' +
+                         'again');
+            assert.doesNotMatch(busy.stderr, /kamgar: internal/);
+            assert.equal(busy.stdout, '');
+            assert.equal(usage.status, 2, usage.stderr);
+            assert.equal(usage.stderr, 'kamgar: --map Naam=nickname: "nickname" is not a ' +
+                                       'person field (see docs/import.md)\n');
+            /* Free again, the same import runs. */
+            const r = imp(db, 'busy', f);
+            assert.equal(r.status, 0, r.stderr);
+            assert.equal(table(r.stdout).created, 1);
+        } finally {
+            rmTemp(dir);
+        }
+    });
+
     test('bad input: each a clear error, nothing stored is lost', async () => {
         const dir = makeTemp();
         try {

@@ -959,6 +959,19 @@ static void test_map_errors(void **state)
     o.map = no_col;
     x = run_str(f, &o, csv);
     FILE_ERROR(x, "begin", "--map \"=full_name\" must be COLUMN=field (e.g. \"Naam=full_name\")");
+    /* The same checks without a store (the CLI runs them before it opens the database). */
+    char msg[256];
+    const char *bad_maps[] = {"Naam=nickname"}, *good_maps[] = {"Naam=full_name", "X=ignore"};
+    struct kg_import_opts c = {.map = bad_maps, .n_map = 1};
+    assert_int_equal(kg_import_check_opts(&c, msg, sizeof(msg)), KG_EINVAL);
+    assert_string_equal(
+        msg, "--map Naam=nickname: \"nickname\" is not a person field (see docs/import.md)");
+    c = (struct kg_import_opts){.map = good_maps, .n_map = 2, .default_country = "UZ"};
+    assert_int_equal(kg_import_check_opts(&c, msg, sizeof(msg)), KG_OK);
+    c.default_country = "India";
+    assert_int_equal(kg_import_check_opts(&c, msg, sizeof(msg)), KG_EINVAL);
+    assert_string_equal(msg, "--default-country \"India\" is not a country kamgar knows (use an "
+                             "ISO code such as PK, IN, UZ)");
     /* A column the file does not have. */
     const char *missing[] = {"Nickname=notes"};
     o.map = missing;

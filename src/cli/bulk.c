@@ -3,6 +3,7 @@
  * spreadsheets, from the shell of the machine kamgar runs on.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,30 +306,67 @@ out:
 }
 
 static const char export_help[] =
-    "usage: kamgar export people --db PATH --org SLUG [--format csv|json] [-o FILE]\n"
+    "usage: kamgar export people --db PATH --org SLUG [--format csv|json] [-o FILE] [--force]\n"
     "\n"
     "Writes every person of the org, with every field, as CSV (the default) or JSON, to FILE\n"
     "or standard output. The CSV imports back with `kamgar import people` without loss.\n"
     "Exports are written to the org's audit log.\n"
     "\n"
+    "  -o FILE   write to FILE, created with mode 0600 (it holds the whole register)\n"
+    "  --force   replace FILE when it exists (otherwise that is an error); it gets mode 0600\n"
+    "\n"
     "example:\n"
     "  kamgar export people --db kamgar.db --org hbwu -o hbwu-people.csv\n";
+
+/*
+ * Opens path for the export, mode 0600 like a backup: the file holds every member's name and
+ * phone. Without force an existing path (a symlink too) is refused. With force an existing
+ * regular file is made 0600 before it is emptied, a device or pipe is written as it is, and a
+ * symlink is refused. Returns NULL after printing one line.
+ */
+static FILE *open_export(const char *path, bool force)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (force ? 0 : O_EXCL), 0600);
+    if (fd < 0 && errno == EEXIST) {
+        kg_cli_err("%s already exists (pass --force to replace it)", path);
+        return NULL;
+    }
+    if (fd < 0 && errno == ELOOP) { /* --force never writes through a link someone placed */
+        kg_cli_err("%s is a symbolic link: name the file itself", path);
+        return NULL;
+    }
+    if (fd < 0) {
+        kg_cli_err("cannot write %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat sb;
+    if (force && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+        (fchmod(fd, 0600) != 0 || ftruncate(fd, 0) != 0)) {
+        kg_cli_err("cannot make %s private (mode 0600) and empty: %s", path, strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    FILE *f = fdopen(fd, "wb");
+    if (!f) {
+        kg_cli_err("cannot write %s: %s", path, strerror(errno));
+        close(fd);
+    }
+    return f;
+}
 
 int kg_cmd_export(int argc, char **argv)
 {
     const char *db = NULL, *org = NULL, *format = "csv", *out_path = NULL;
-    bool help;
+    bool help, force = false;
     const char *pos[1];
     size_t npos;
     /* -o is the one short option kamgar has: rewrite it for the common parser. */
     for (int i = 2; i < argc; i++)
         if (strcmp(argv[i], "-o") == 0)
             argv[i] = "--output";
-    const struct kg_opt opts[] = {{"db", &db, NULL},
-                                  {"org", &org, NULL},
-                                  {"format", &format, NULL},
-                                  {"output", &out_path, NULL},
-                                  {NULL, NULL, NULL}};
+    const struct kg_opt opts[] = {{"db", &db, NULL},         {"org", &org, NULL},
+                                  {"format", &format, NULL}, {"output", &out_path, NULL},
+                                  {"force", NULL, &force},   {NULL, NULL, NULL}};
     if (!kg_cli_parse(argc, argv, 2, opts, pos, 1, &npos, &help))
         return KG_EXIT_USAGE;
     if (help) {
@@ -361,15 +399,17 @@ int kg_cmd_export(int argc, char **argv)
     FILE *f = NULL;
     if (!kg_cli_org_actor(s, org, &a, &who, &o))
         goto out;
-    f = out_path ? fopen(out_path, "wb") : stdout;
-    if (!f) {
-        kg_cli_err("cannot write %s: %s", out_path, strerror(errno));
+    f = out_path ? open_export(out_path, force) : stdout;
+    if (!f)
         goto out;
-    }
     int64_t count = 0;
     enum kg_err e = kg_export_people(s, &who, csv ? KG_EXPORT_CSV : KG_EXPORT_JSON, f, &count);
     if (e) {
         kg_cli_err("export failed: %s", kg_err_name(e));
+        goto out;
+    }
+    if (f != stdout && (fflush(f) != 0 || ferror(f))) {
+        kg_cli_err("cannot write %s: %s", out_path, strerror(errno));
         goto out;
     }
     char now[21];
@@ -386,8 +426,16 @@ int kg_cmd_export(int argc, char **argv)
         fprintf(stderr, "exported %lld people to %s\n", (long long)count, out_path);
     rc = KG_EXIT_OK;
 out:
-    if (f && f != stdout && fclose(f) != 0)
-        rc = KG_EXIT_USER;
+    if (f && f != stdout) {
+        struct stat sb;
+        bool regular = fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode);
+        if (fclose(f) != 0 && rc == KG_EXIT_OK) {
+            kg_cli_err("cannot write %s: %s", out_path, strerror(errno));
+            rc = KG_EXIT_USER;
+        }
+        if (rc != KG_EXIT_OK && regular)
+            unlink(out_path); /* no half-written register left behind */
+    }
     kg_arena_release(&a);
     s->ops->close(s);
     return rc;

@@ -856,6 +856,63 @@ describe('export', () => {
             rmTemp(dir);
         }
     });
+
+    /* The file used to be created 0644 (with umask 022) and an existing one truncated. */
+    test('-o FILE is created 0600; an existing FILE only with --force', async () => {
+        const dir = makeTemp();
+        const umask = process.umask(0o022);
+        try {
+            const exp = (...args) => cli(['export', 'people', '--db', k.db, '--org', 'exp',
+                                          ...args]);
+            const mode = (f) => fs.lstatSync(f).mode & 0o777;
+            const fc = path.join(dir, 'out.csv');
+            let r = exp('-o', fc);
+            assert.equal(r.status, 0, r.stderr);
+            assert.equal(mode(fc), 0o600);
+            assert.equal(fs.readFileSync(fc, 'utf8'), csvHttp);
+
+            /* An existing file, without --force: refused, untouched. */
+            const old = path.join(dir, 'old.csv');
+            fs.writeFileSync(old, 'keep me\n', { mode: 0o644 });
+            r = exp('-o', old);
+            assert.equal(r.status, 1);
+            assert.equal(r.stderr, `kamgar: ${old} already exists (pass --force to replace it)\n`);
+            assert.equal(r.stdout, '');
+            assert.equal(fs.readFileSync(old, 'utf8'), 'keep me\n');
+            assert.equal(mode(old), 0o644);
+            /* With --force it is replaced, and made 0600. */
+            r = exp('--format', 'json', '-o', old, '--force');
+            assert.equal(r.status, 0, r.stderr);
+            assert.deepEqual(JSON.parse(fs.readFileSync(old, 'utf8')), jsonHttp);
+            assert.equal(mode(old), 0o600);
+
+            /* A symbolic link is not written through, with --force or without. */
+            const target = path.join(dir, 'target.txt'), link = path.join(dir, 'link.csv');
+            fs.writeFileSync(target, 'not yours\n', { mode: 0o644 });
+            fs.symlinkSync(target, link);
+            r = exp('-o', link);
+            assert.equal(r.status, 1);
+            assert.match(r.stderr, /^kamgar: .*link\.csv already exists \(pass --force/);
+            r = exp('-o', link, '--force');
+            assert.equal(r.status, 1);
+            assert.equal(r.stderr, `kamgar: ${link} is a symbolic link: name the file itself\n`);
+            assert.equal(fs.readFileSync(target, 'utf8'), 'not yours\n');
+            assert.equal(mode(target), 0o644);
+
+            /* --force on a device writes to it as it is. */
+            r = exp('-o', '/dev/null', '--force');
+            assert.equal(r.status, 0, r.stderr);
+            assert.equal(fs.readdirSync(dir).sort().join(' '), 'link.csv old.csv out.csv target.txt');
+
+            r = exp('--help');
+            assert.equal(r.status, 0);
+            assert.match(r.stdout, /\[-o FILE\] \[--force\]/);
+            assert.match(r.stdout, /^ {2}--force +replace FILE when it exists/m);
+        } finally {
+            process.umask(umask);
+            rmTemp(dir);
+        }
+    });
 });
 
 /* --- round trip ---------------------------------------------------------------------- */
@@ -1067,6 +1124,7 @@ describe('an import killed with SIGKILL', () => {
         assert.equal(r.status, 0, r.stderr);
         assertNoSanitizer(r.stderr);
         const text = fs.readFileSync(out, 'utf8');
+        fs.rmSync(out); /* the next export writes it again (-o refuses an existing file) */
         assert.ok(!text.includes('"'));
         return text.split('\r\n').slice(1, -1).map((l) => l.split(',')).map((c) => [c[1], c[3]]);
     }

@@ -9,15 +9,13 @@
  * already holds the same data, never beside the backup (which may be a USB drive).
  *
  * The copy is the store's backup op, and a restore is checked by opening it as a kamgar store,
- * which refuses anything that is not a kamgar database. The one statement here is SQLite's
- * own quick_check of the restored copy once the store has closed it (check_pages), because the
- * store has no op for it.
+ * which refuses anything that is not a kamgar database, and reading every page of it (the
+ * store's check_pages).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -429,57 +427,6 @@ static enum src_kind sniff(const char *path)
     return SRC_OTHER;
 }
 
-/*
- * SQLite's quick_check of every page of the copy at path: b-tree structure, free list, record
- * format, NOT NULL. It leaves out what integrity_check adds (that each index holds exactly its
- * table's rows), which on a 1.05 GB kamgar database took 22.6 to 30.2 s against 0.7 to 0.8 s.
- * Opened immutable (the copy is ours alone and closed by the store, its WAL checkpointed), so
- * no lock and no WAL or shm file beside it.
- * Prints one line naming src and returns false when the copy is damaged.
- */
-static bool check_pages(const char *path, const char *src)
-{
-    /* A URI: every byte but [A-Za-z0-9/._-] percent-encoded (path may hold '?', '#', '%'). */
-    char uri[3 * PATH_MAX + 32], why[200] = "";
-    size_t o = (size_t)snprintf(uri, sizeof(uri), "file:");
-    for (const unsigned char *p = (const unsigned char *)path; *p && o + 4 < sizeof(uri); p++) {
-        bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                     (*p >= '0' && *p <= '9') || strchr("/._-", *p);
-        o += (size_t)snprintf(uri + o, sizeof(uri) - o, plain ? "%c" : "%%%02X", *p);
-    }
-    snprintf(uri + o, sizeof(uri) - o, "?immutable=1");
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &st, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        const char *r = (const char *)sqlite3_column_text(st, 0);
-        static const char main_db[] = "*** in database main ***";
-        if (r && strncmp(r, main_db, strlen(main_db)) == 0)
-            for (r += strlen(main_db); *r == ' ' || *r == '\n';)
-                r++;
-        if (r && strcmp(r, "ok") != 0) {
-            /* The first problem found, on one line. */
-            size_t n = 0;
-            for (; r[n] && n + 1 < sizeof(why); n++)
-                why[n] = r[n] == '\n' || r[n] == '\r' ? ' ' : r[n];
-            why[n] = '\0';
-        }
-    } else {
-        snprintf(why, sizeof(why), "%s", sqlite3_errstr(rc));
-    }
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    if (why[0]) {
-        kg_cli_err("%s is damaged (SQLite's quick_check: %s): nothing was restored", src, why);
-        return false;
-    }
-    return true;
-}
-
 int kg_cmd_restore(int argc, char **argv)
 {
     const char *db = NULL, *keyfile = NULL, *pos[1] = {NULL};
@@ -572,12 +519,16 @@ int kg_cmd_restore(int argc, char **argv)
         kg_cli_err("%s does not hold a usable kamgar database: it cannot be read", src);
         goto out;
     }
-    s->ops->close(s);
-    s = NULL;
     /* Every page of a plain or decrypted backup: a damaged file opens, and even answers a few
      * queries (the users above), yet fails on the first read of a damaged table. */
-    if (!check_pages(tmp, src))
+    char why[200];
+    if (s->ops->check_pages(s, why, sizeof(why)) != KG_OK) {
+        kg_cli_err("%s is damaged (SQLite's quick_check: %s): nothing was restored", src,
+                   why[0] ? why : "it cannot be read");
         goto out;
+    }
+    s->ops->close(s);
+    s = NULL;
     if (!fsync_file(tmp)) {
         kg_cli_err("cannot flush %s to disk: %s", tmp, strerror(errno));
         goto out;

@@ -591,6 +591,38 @@ out:
     return err;
 }
 
+static enum kg_err check_pages(struct kg_store *s, char *why, size_t n)
+{
+    struct sqlite_conn *c = NULL;
+    why[0] = '\0';
+    enum kg_err err = kg_sqlite_acquire(s, &c);
+    if (err)
+        return err;
+    sqlite3_stmt *st = kg_sqlite_stmt(c, SQ_QUICK_CHECK);
+    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+    if (rc == SQLITE_ROW) {
+        const char *r = (const char *)sqlite3_column_text(st, 0);
+        static const char main_db[] = "*** in database main ***";
+        if (r && strncmp(r, main_db, strlen(main_db)) == 0)
+            for (r += strlen(main_db); *r == ' ' || *r == '\n';)
+                r++;
+        if (r && strcmp(r, "ok") != 0) {
+            size_t k = 0;
+            for (; r[k] && k + 1 < n; k++)
+                why[k] = r[k] == '\n' || r[k] == '\r' ? ' ' : r[k];
+            why[k] = '\0';
+        }
+        err = why[0] ? KG_EINVAL : KG_OK;
+    } else {
+        /* a damaged file may fail outright (SQLITE_CORRUPT) */
+        snprintf(why, n, "%s", sqlite3_errstr(rc));
+        err = KG_EINVAL;
+    }
+    kg_sqlite_done(st);
+    kg_sqlite_release(s, c);
+    return err;
+}
+
 static enum kg_err backup(struct kg_store *s, const char *path)
 {
     struct sqlite_conn *c = NULL;
@@ -1982,6 +2014,7 @@ static const struct kg_store_ops sqlite_ops = {
     .user_count = user_count,
     .stats = stats,
     .backup = backup,
+    .check_pages = check_pages,
     .user_create = user_create,
     .user_by_email = user_by_email,
     .user_get = user_get,

@@ -379,6 +379,7 @@
     X(SQ_COMMIT, "COMMIT")                                                                         \
     X(SQ_ROLLBACK, "ROLLBACK")                                                                     \
     /* instance */                                                                                 \
+    X(SQ_QUICK_CHECK, "PRAGMA quick_check(1)")                                                     \
     X(SQ_USER_COUNT, "SELECT count(*) FROM users")                                                 \
     X(SQ_DB_BYTES, "SELECT c.page_count * s.page_size FROM pragma_page_count() c, "                \
                    "pragma_page_size() s")                                                         \

@@ -23,8 +23,6 @@
 #include "util/str.h"
 
 #define MAX_COLUMNS 200
-_Static_assert((KG_P_CONSENT_CELLS & (KG_P_RECRUITED_BY | (KG_P_RECRUITED_BY - 1))) == 0,
-               "the import's consent cell bits overlap the KG_P_* field bits");
 #define NOT_TEXT                                                                                   \
     "the file is not CSV text (it has NUL bytes or is not UTF-8): save the spreadsheet as "        \
     "\"CSV UTF-8\" and import that"

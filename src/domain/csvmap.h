@@ -44,19 +44,6 @@ enum kg_col {
     KG_COL_COUNT
 };
 
-/*
- * Which consent cells an import row filled, set in kg_import_row.fields beside KG_P_CONSENT
- * (above model.h's KG_P_* bits). The API sets consent as one block: KG_P_CONSENT alone
- * replaces status, source and time, a NULL one included (PATCH). A row of a register says only
- * what its cells say, so with any of these bits the store's update replaces just the parts
- * named and keeps the others as stored: an empty cell never clears a field.
- */
-#define KG_P_CONSENT_STATUS_CELL (1u << 28)
-#define KG_P_CONSENT_SOURCE_CELL (1u << 29)
-#define KG_P_CONSENT_AT_CELL     (1u << 30)
-#define KG_P_CONSENT_CELLS                                                                         \
-    (KG_P_CONSENT_STATUS_CELL | KG_P_CONSENT_SOURCE_CELL | KG_P_CONSENT_AT_CELL)
-
 /* The canonical column name ("full_name", "workplace", ...), as the export writes it. */
 const char *kg_col_name(enum kg_col c);
 /*

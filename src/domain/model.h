@@ -120,6 +120,21 @@ enum kg_person_field {
     KG_P_RECRUITED_BY = 1u << 24,
 };
 
+/*
+ * Which consent cells an import row filled, set in kg_import_row.fields beside KG_P_CONSENT
+ * (above the KG_P_* bits). The API sets consent as one block: KG_P_CONSENT alone
+ * replaces status, source and time, a NULL one included (PATCH). A row of a register says only
+ * what its cells say, so with any of these bits the store's update replaces just the parts
+ * named and keeps the others as stored: an empty cell never clears a field.
+ */
+#define KG_P_CONSENT_STATUS_CELL (1u << 28)
+#define KG_P_CONSENT_SOURCE_CELL (1u << 29)
+#define KG_P_CONSENT_AT_CELL     (1u << 30)
+#define KG_P_CONSENT_CELLS                                                                         \
+    (KG_P_CONSENT_STATUS_CELL | KG_P_CONSENT_SOURCE_CELL | KG_P_CONSENT_AT_CELL)
+_Static_assert((KG_P_CONSENT_CELLS & (KG_P_RECRUITED_BY | (KG_P_RECRUITED_BY - 1))) == 0,
+               "the import's consent cell bits overlap the KG_P_* field bits");
+
 /* List filters for people (DESIGN.md §3). NULL / -1 / 0 mean "no filter". */
 struct kg_person_filter {
     const char *q;       /* words matched against names in any script (FTS5, prefix) */

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "domain/csvmap.h"
 #include "store/sqlite_int.h"
 #include "util/buf.h"
 #include "util/str.h"

@@ -83,11 +83,13 @@ static enum kg_err import_begin(struct kg_ctx *c, void **state)
     if (!u->file)
         u->file = "(http upload)";
     char msg[256];
-    enum kg_err e = kg_import_begin(c->st, &c->who, &c->org, &o, &u->im, msg, sizeof(msg));
-    if (e) {
-        const char *m = kg_arena_strdup(c->a, msg);
-        return kg_api_fail(c, e, strstr(msg, "--map") ? "map" : "default_country", m);
-    }
+    enum kg_err e = kg_import_check_opts(&o, msg, sizeof(msg));
+    if (e)
+        return kg_api_fail(c, e, strstr(msg, "--map") ? "map" : "default_country",
+                           kg_arena_strdup(c->a, msg));
+    e = kg_import_begin(c->st, &c->who, &c->org, &o, &u->im, msg, sizeof(msg));
+    if (e) /* the store's: busy, forbidden */
+        return e;
     if (kg_arena_defer(c->a, free_upload, u) != KG_OK)
         return KG_ETOOBIG; /* the import was freed by the failed defer */
     *state = u;

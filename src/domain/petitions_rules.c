@@ -19,18 +19,13 @@ const char *const kg_petition_statuses[] = {"draft", "open", "closed", NULL};
         return KG_EINVAL;                                                                          \
     } while (0)
 
-#define CONTROL_MESSAGE "must not contain control characters (line breaks and tabs are fine)"
-
-/* Multi-line text: a control character (other than a line break or a tab) and a value that
- * is too long are told apart, so that the writer knows which one to fix. */
+/* A multi-line text that is set: see kg_long_text_problem. */
 #define CHECK_LONG_TEXT(bit, val, name, max, too_long)                                             \
     do {                                                                                           \
-        if ((fields & (bit)) && (val)) {                                                           \
-            if (!kg_text_ok((val), SIZE_MAX, true))                                                \
-                FAIL(name, CONTROL_MESSAGE);                                                       \
-            if (!kg_text_ok((val), (max), true))                                                   \
-                FAIL(name, too_long);                                                              \
-        }                                                                                          \
+        const char *why_ =                                                                         \
+            (fields & (bit)) && (val) ? kg_long_text_problem(val, max, too_long) : NULL;           \
+        if (why_)                                                                                  \
+            FAIL(name, why_);                                                                      \
     } while (0)
 
 enum kg_err kg_petition_validate(const struct kg_petition *p, unsigned fields, bool create,

@@ -342,6 +342,13 @@ bool kg_text_optional(const char *s, size_t max_chars, bool multiline)
     return !s || kg_text_ok(s, max_chars, multiline);
 }
 
+const char *kg_long_text_problem(const char *s, size_t max_chars, const char *too_long)
+{
+    if (!kg_text_ok(s, SIZE_MAX, true))
+        return "must not contain control characters (line breaks and tabs are fine)";
+    return kg_text_ok(s, max_chars, true) ? NULL : too_long;
+}
+
 enum kg_err kg_verr_set(struct kg_verr *err, const char *field, const char *message)
 {
     err->field = field;

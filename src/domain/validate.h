@@ -49,6 +49,9 @@ bool kg_text_ok(const char *s, size_t max_chars, bool multiline);
 bool kg_text_required(const char *s, size_t max_chars, bool multiline);
 /* kg_text_ok, or absent (NULL). */
 bool kg_text_optional(const char *s, size_t max_chars, bool multiline);
+/* What is wrong with a multi-line text (NULL: nothing): a control character other than a line
+ * break or a tab, else too_long past max_chars, so that the writer knows which to fix. */
+const char *kg_long_text_problem(const char *s, size_t max_chars, const char *too_long);
 
 /* Fills *err and returns KG_EINVAL (for `return kg_verr_set(err, "field", "message");`). */
 enum kg_err kg_verr_set(struct kg_verr *err, const char *field, const char *message);

@@ -438,7 +438,10 @@ static void fallback(void *ctx, struct kg_req *req, struct kg_resp *resp, int st
         const char *bad_key = NULL;
         if (kg_query_parse(c.a, req->query, strlen(req->query), &c.query, &bad_key) != KG_OK)
             c.query = (struct kg_query){0};
-        kg_public_error(&c, status == 405 ? KG_EMETHOD : status == 413 ? KG_ETOOBIG : KG_ENOTFOUND);
+        kg_public_error(&c, status == 405   ? KG_EMETHOD
+                            : status == 413 ? KG_ETOOBIG
+                            : status == 429 ? KG_ERATE
+                                            : KG_ENOTFOUND);
         if (allow)
             kg_resp_header(resp, "Allow", allow);
         return;
@@ -454,6 +457,11 @@ static void fallback(void *ctx, struct kg_req *req, struct kg_resp *resp, int st
     }
     if (status == 413) {
         kg_api_error(&c, KG_ETOOBIG);
+        return;
+    }
+    if (status == 429) { /* the server's room for request bodies is full (server.c) */
+        c.err_message = "the server is busy receiving other requests; try again in a few seconds";
+        kg_api_error(&c, KG_ERATE);
         return;
     }
     c.err_message = "no such endpoint";

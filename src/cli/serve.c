@@ -19,7 +19,7 @@
 static const char serve_help[] =
     "usage: kamgar serve --db PATH [--listen HOST:PORT] [--threads N]\n"
     "                    [--tls-cert FILE --tls-key FILE] [--trust-proxy] [--quiet]\n"
-    "                    [--public-url URL] [--max-conns-per-ip N]\n"
+    "                    [--public-url URL] [--max-conns-per-ip N] [--max-body-memory-mb N]\n"
     "                    [--web-dir DIR] [--forms-per-min N]\n"
     "\n"
     "Serves the API on HOST:PORT (default 127.0.0.1:8080; KAMGAR_LISTEN may set it).\n"
@@ -34,6 +34,9 @@ static const char serve_help[] =
     "  --max-conns-per-ip N  open connections one address (an IPv6 /64) may hold (default\n"
     "                   64; 0 = no limit). Not applied with --trust-proxy: all connections\n"
     "                   then come from the proxy, which should limit clients itself\n"
+    "  --max-body-memory-mb N  memory all request bodies being received may hold together\n"
+    "                   (default 256); a body past it is answered 429 with Retry-After\n"
+    "                   (imports are streamed and do not count)\n"
     "  --quiet          no access log\n"
     "  --max-import-mb N  largest CSV accepted by POST …/imports/people (default 64; the\n"
     "                   file is streamed, so memory does not grow with it)\n"
@@ -106,7 +109,7 @@ int kg_cmd_serve(int argc, char **argv)
 {
     const char *db = NULL, *listen = NULL, *threads_s = NULL, *cert = NULL, *key = NULL;
     const char *import_mb = NULL, *web_dir = NULL, *forms_s = NULL, *public_url = NULL;
-    const char *conns_s = NULL;
+    const char *conns_s = NULL, *body_mb = NULL;
     char web_buf[PATH_MAX];
     bool trust_proxy = false, quiet = false, help;
     size_t npos;
@@ -122,6 +125,7 @@ int kg_cmd_serve(int argc, char **argv)
                                   {"forms-per-min", &forms_s, NULL},
                                   {"public-url", &public_url, NULL},
                                   {"max-conns-per-ip", &conns_s, NULL},
+                                  {"max-body-memory-mb", &body_mb, NULL},
                                   {NULL, NULL, NULL}};
     if (!kg_cli_parse(argc, argv, 2, opts, NULL, 0, &npos, &help))
         return KG_EXIT_USAGE;
@@ -153,6 +157,11 @@ int kg_cmd_serve(int argc, char **argv)
     int64_t conns = 64;
     if (conns_s && kg_parse_i64(conns_s, strlen(conns_s), 0, 4096, &conns) != KG_OK) {
         kg_cli_err("--max-conns-per-ip must be a number from 0 (no limit) to 4096");
+        return KG_EXIT_USAGE;
+    }
+    int64_t body_memory = 256;
+    if (body_mb && kg_parse_i64(body_mb, strlen(body_mb), 1, 1 << 20, &body_memory) != KG_OK) {
+        kg_cli_err("--max-body-memory-mb must be a number of megabytes from 1");
         return KG_EXIT_USAGE;
     }
     if (public_url && !kg_public_url_valid(public_url)) {
@@ -211,6 +220,7 @@ int kg_cmd_serve(int argc, char **argv)
         .trust_proxy = trust_proxy,
         .public_url = public_url,
         .conns_per_ip = (unsigned)conns,
+        .body_memory = (size_t)body_memory << 20,
         .access_log = !quiet,
         .arena_budget = 16u << 20,
         .conn_timeout_s = 30,

@@ -47,6 +47,7 @@ struct kg_server {
     struct kg_server_config cfg;
     char public_url[300]; /* cfg.public_url without a trailing '/'; "" when none */
     atomic_int in_flight;
+    atomic_size_t body_bytes; /* held by buffered request bodies, against cfg.body_memory */
     atomic_bool started;
     unsigned port;
     pthread_mutex_t peers_lock;
@@ -63,6 +64,8 @@ struct conn_state {
     bool sink_stopped;            /* its data() said it wants no more */
     size_t streamed;              /* bytes handed to the sink */
     bool too_big;
+    bool no_room;        /* buffered bodies held all of cfg.body_memory: answered 429 */
+    size_t body_counted; /* bytes of body counted in the server's body_bytes */
     uint64_t start_usec;
     const char *method;
     size_t route_index;
@@ -199,6 +202,30 @@ static enum MHD_Result send_too_big(struct kg_server *s, struct MHD_Connection *
     return send_resp(c, st, &resp);
 }
 
+/*
+ * Buffered bodies share one budget (cfg.body_memory), so that many slow clients each sending
+ * a body up to its limit cannot make the server hold gigabytes: counts n more bytes of st's
+ * body, or returns false when they do not fit.
+ */
+static bool count_body(struct kg_server *s, struct conn_state *st, size_t n)
+{
+    size_t before = atomic_fetch_add(&s->body_bytes, n);
+    if (before + n > s->cfg.body_memory || before + n < before) {
+        atomic_fetch_sub(&s->body_bytes, n);
+        return false;
+    }
+    st->body_counted += n;
+    return true;
+}
+
+/* Frees st's body and gives its bytes back to the budget. */
+static void drop_body(struct kg_server *s, struct conn_state *st)
+{
+    kg_buf_free(&st->body);
+    atomic_fetch_sub(&s->body_bytes, st->body_counted);
+    st->body_counted = 0;
+}
+
 /* Fills st->req from the connection (everything but the body). False when out of memory. */
 static bool read_request(struct kg_server *s, struct MHD_Connection *c, struct conn_state *st,
                          const char *url, const char *method)
@@ -285,9 +312,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                 st->too_big = true;
             else if (!st->route->sink->data(st->sink, upload_data, n))
                 st->sink_stopped = true;
-        } else if (!st->too_big && kg_buf_append(&st->body, upload_data, n) != KG_OK) {
-            st->too_big = true;
-            kg_buf_free(&st->body);
+        } else if (!st->too_big && !st->no_room) {
+            if (!count_body(s, st, n)) {
+                st->no_room = true;
+                drop_body(s, st);
+            } else if (kg_buf_append(&st->body, upload_data, n) != KG_OK) {
+                st->too_big = true;
+                drop_body(s, st);
+            }
         }
         return MHD_YES;
     }
@@ -300,6 +332,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (st->too_big)
         return send_too_big(s, c, st);
+    if (st->no_room) {
+        kg_resp_header(&resp, "Retry-After", "5");
+        kg_router_refuse(s->router, &st->req, &resp, 429);
+        return send_resp(c, st, &resp);
+    }
     st->req.body = st->body.p ? st->body.p : "";
     st->req.body_len = st->body.len;
     if (!st->route)
@@ -360,7 +397,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                 st->bytes, (double)usec / 1000.0);
     }
     kg_arena_release(&st->arena);
-    kg_buf_free(&st->body);
+    drop_body(s, st);
     free(st);
     *con_cls = NULL;
     atomic_fetch_sub(&s->in_flight, 1);
@@ -574,6 +611,8 @@ enum kg_err kg_server_start(const struct kg_server_config *cfg, struct kg_router
     s->router = router;
     s->metrics = metrics;
     s->cfg = *cfg;
+    if (!s->cfg.body_memory)
+        s->cfg.body_memory = (size_t)256 << 20;
     if (cfg->public_url) {
         size_t n = strlen(cfg->public_url);
         if (cfg->public_url[n - 1] == '/')

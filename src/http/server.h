@@ -26,6 +26,9 @@ struct kg_server_config {
     const char *public_url;  /* "https://members.example.org" for absolute links, or NULL */
     unsigned conns_per_ip;   /* open connections one address may hold (0 = no limit); an IPv6
                               * address counts by its /64 */
+    size_t body_memory;      /* bytes all buffered request bodies together may hold (0:
+                              * 256 MiB); a body past it is answered 429 (streamed bodies,
+                              * imports, are not buffered and do not count) */
     bool access_log;         /* one line per request on stderr */
     size_t arena_budget;     /* bytes a request may allocate beyond its body */
     unsigned conn_timeout_s; /* idle keep-alive connections are closed after this */

@@ -334,3 +334,54 @@ test('serve refuses a --max-conns-per-ip that is not 0 to 4096', () => {
         assert.match(r.stderr, /--max-conns-per-ip/);
     }
 });
+
+/* Request bodies being received share --max-body-memory-mb: one past it is answered 429. */
+test('bodies being received together cannot hold more than --max-body-memory-mb', async () => {
+    await withServer(['--max-body-memory-mb', '1'], async (port) => {
+        const big = 'x'.repeat(700000); /* under the 1 MiB body limit */
+        const slow = await new Promise((resolve, reject) => {
+            const s = net.connect({ host: '127.0.0.1', port }, () => {
+                s.write('POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\n' +
+                        'Content-Type: application/json\r\nContent-Length: 1040000\r\n\r\n' +
+                        'x'.repeat(1000000));
+                resolve(s);
+            });
+            s.on('error', () => {});
+            s.once('error', reject);
+        });
+        try {
+            await sleep(500); /* the server holds the slow client's 1,000,000 bytes */
+            const r = await rawRequest(port, 'POST', '/api/v1/auth/login',
+                                       { 'Content-Type': 'application/json' }, big);
+            assert.equal(r.status, 429, r.text);
+            assert.equal(r.headers['retry-after'], '5');
+            assert.equal(JSON.parse(r.text).error.code, 'rate_limited');
+            /* public pages answer the same in HTML */
+            const p = await rawRequest(port, 'POST', '/join/proxied',
+                                       { 'Content-Type': 'application/x-www-form-urlencoded' },
+                                       'x'.repeat(60000)); /* under the form's 64 KiB */
+            assert.equal(p.status, 429, p.text);
+            assert.match(p.headers['content-type'], /text\/html/);
+        } finally {
+            slow.destroy();
+        }
+        /* the slow client gone, its bytes are free again: the same body is read (bad JSON) */
+        let r;
+        for (let i = 0; i < 50; i++) {
+            r = await rawRequest(port, 'POST', '/api/v1/auth/login',
+                                 { 'Content-Type': 'application/json' }, big);
+            if (r.status !== 429)
+                break;
+            await sleep(100);
+        }
+        assert.equal(r.status, 400, r.text);
+    });
+});
+
+test('serve refuses a --max-body-memory-mb that is not a number of megabytes', () => {
+    for (const bad of ['0', '-1', 'lots', '']) {
+        const r = cli(['serve', '--db', '/nonexistent/kamgar.db', '--max-body-memory-mb', bad]);
+        assert.equal(r.status, 2, `${bad}: ${r.stderr}`);
+        assert.match(r.stderr, /--max-body-memory-mb/);
+    }
+});

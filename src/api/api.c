@@ -55,6 +55,7 @@ static const struct {
     {KG_EMEDIA, 415, "send the body as application/json"},
     {KG_ERATE, 429, "too many attempts; try again later"},
     {KG_EMETHOD, 405, "this method is not allowed on this path"},
+    {KG_EBUSY, 503, "the database is busy (a large import may be running); try again shortly"},
     {KG_EIO, 500, "the server could not complete the request"},
     {KG_ENOMEM, 500, "the server ran out of memory"},
     {KG_EINTERNAL, 500, "internal error"},
@@ -91,7 +92,9 @@ static const char oom_body[] =
 void kg_api_error(struct kg_ctx *c, enum kg_err e)
 {
     int status = kg_api_status(e);
-    if (status >= 500)
+    if (e == KG_EBUSY)
+        kg_resp_header(c->resp, "Retry-After", "5");
+    if (status >= 500 && e != KG_EBUSY) /* busy: the store has said so */
         kg_error("request failed: %s %s: %s", c->req->method,
                  c->req->route ? c->req->route->pattern : "-", kg_err_name(e));
     json_t *err = json_object();

@@ -179,13 +179,13 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
         }
     }
     /* The options were checked before the database was opened (kg_cmd_import): what fails
-     * here is the database, a runtime error (exit 1). SQLite gives up on a write lock that
-     * another program holds past the busy timeout, which the store reports as KG_EIO. */
+     * here is the database, a runtime error (exit 1): SQLite gave up on a write lock another
+     * program held past the busy timeout, or the file cannot be written. */
     enum kg_err be = kg_import_begin(s, &who, &o, &o2, &im, msg, sizeof(msg));
-    if (be == KG_EIO && access(db, W_OK) != 0)
-        kg_cli_err("cannot write %s: %s", db, strerror(errno));
-    else if (be == KG_EIO)
+    if (be == KG_EBUSY)
         kg_cli_err("the database is busy: another program is writing to it; try again");
+    else if (be == KG_EIO && access(db, W_OK) != 0)
+        kg_cli_err("cannot write %s: %s", db, strerror(errno));
     else if (be)
         kg_cli_err("%s", msg);
     if (be)

@@ -244,6 +244,11 @@ enum kg_err kg_sqlite_err(struct sqlite_conn *c, int rc)
         if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
             return KG_ECONFLICT;
         return KG_EINVAL;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        /* another writer held the lock past busy_timeout (a bulk import, a backup restore) */
+        kg_warn("store: the database is busy: %s", sqlite3_errstr(rc));
+        return KG_EBUSY;
     case SQLITE_NOMEM: return KG_ENOMEM;
     case SQLITE_TOOBIG: return KG_ETOOBIG;
     default:

@@ -17,6 +17,7 @@ const char *kg_err_name(enum kg_err e)
     case KG_EMEDIA: return "unsupported_media_type";
     case KG_ERATE: return "rate_limited";
     case KG_EMETHOD: return "method_not_allowed";
+    case KG_EBUSY: return "unavailable";
     case KG_EIO:
     case KG_ENOMEM:
     case KG_EINTERNAL: return "internal";

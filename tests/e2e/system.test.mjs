@@ -12,6 +12,42 @@ import { after, before, describe, test } from 'node:test';
 import { BIN, Instance, assertCleanExit, cli, createDatabase, makeTemp, orgPath, rmTemp,
          stopServer } from './helpers.mjs';
 
+describe('a database another program is writing to', () => {
+    let k;
+    before(async () => {
+        k = await Instance.start({ orgs: [{ slug: 'locked', name: 'Locked Union', users: [
+            { email: 'admin@locked.example.org', role: 'admin' }] }] });
+    });
+    after(async () => {
+        await k.stopClean();
+    });
+
+    test('writes answer 503 "unavailable" with Retry-After after the wait; reads go on',
+         async () => {
+        const s = await k.login('admin@locked.example.org');
+        const lock = spawn('sqlite3', [k.db], { stdio: ['pipe', 'pipe', 'inherit'] });
+        try {
+            await new Promise((resolve) => {
+                lock.stdout.on('data', (d) => { if (String(d).includes('locked')) resolve(); });
+                lock.stdin.write("BEGIN IMMEDIATE;\nSELECT 'locked';\n");
+            });
+            const read = await k.request('GET', orgPath('locked', '/people'), { token: s.token });
+            assert.equal(read.status, 200, read.text);
+            const r = await k.request('POST', orgPath('locked', '/people'),
+                                      { token: s.token, body: { full_name: 'Waiting Worker' } });
+            assert.equal(r.status, 503, r.text);
+            assert.equal(r.json.error.code, 'unavailable');
+            assert.equal(r.headers.get('retry-after'), '5');
+        } finally {
+            lock.stdin.end('ROLLBACK;\n');
+            await new Promise((resolve) => lock.on('close', resolve));
+        }
+        const r = await k.request('POST', orgPath('locked', '/people'),
+                                  { token: s.token, body: { full_name: 'Waiting Worker' } });
+        assert.equal(r.status, 201, r.text);
+    });
+});
+
 describe('healthz and metrics', () => {
     let k;
     before(async () => {

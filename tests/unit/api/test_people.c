@@ -472,8 +472,32 @@ static void test_idempotent_create(void **state)
         env, t, "POST", h_fmt(env, "{\"id\":\"%s\",\"full_name\":\"Changed Name\"}", cid), "%s", P);
     H_STATUS(c, 200);
     assert_string_equal(c->body, a->body);
+    /* The same UUID in upper case (as iOS writes them) is the same id, and so is a reference
+     * written that way: no second record. */
+    struct h_resp *u =
+        h_as(env, t, "POST",
+             "{\"id\":\"3F1C2A9E-7B4D-4C1E-9A2B-5D6E7F8A9B0C\",\"full_name\":\"Up\"}", "%s", P);
+    H_STATUS(u, 200);
+    assert_string_equal(u->body, a->body);
+    const char *up = "5A0B7C1D-2E3F-4A5B-8C6D-7E8F9A0B1C2D";
+    u = h_as(env, t, "POST", h_fmt(env, "{\"id\":\"%s\",\"full_name\":\"Upper Case\"}", up), "%s",
+             P);
+    H_STATUS(u, 201);
+    H_JSTR(u->json, "id", "5a0b7c1d-2e3f-4a5b-8c6d-7e8f9a0b1c2d");
+    H_STATUS(
+        h_as(env, t, "POST", h_fmt(env, "{\"id\":\"%s\",\"full_name\":\"Again\"}", up), "%s", P),
+        200);
+    char *org_up = h_xstrndup(f->w.organizer, 36);
+    for (char *q = org_up; *q; q++)
+        if (*q >= 'a' && *q <= 'f')
+            *q = (char)(*q - 'a' + 'A');
+    u = h_as(env, t, "PATCH", h_fmt(env, "{\"assigned_to\":\"%s\"}", org_up),
+             "%s/5a0b7c1d-2e3f-4a5b-8c6d-7e8f9a0b1c2d", P);
+    free(org_up);
+    H_STATUS(u, 200);
+    H_JSTR(u->json, "assigned_to", f->w.organizer);
     struct h_resp *l = h_as(env, t, "GET", NULL, "%s", P);
-    assert_int_equal(h_jint(l->json, "total"), 1);
+    assert_int_equal(h_jint(l->json, "total"), 2);
     /* The id must be a UUID. */
     H_ERROR(h_as(env, t, "POST", "{\"id\":\"my-id\",\"full_name\":\"X\"}", "%s", P), 400,
             "validation_failed", "id");

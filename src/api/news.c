@@ -12,6 +12,7 @@
 
 #include "api/public_int.h"
 #include "domain/news_rules.h"
+#include "domain/organizing_rules.h"
 #include "store/store_news.h"
 
 #define A_STR(name, field, bit)                                                                    \
@@ -60,6 +61,21 @@ static enum kg_err write_err(struct kg_ctx *c, enum kg_err e, const struct kg_co
     return kg_api_store_err(c, e, cf);
 }
 
+/* published_at as every time kamgar answers: RFC 3339 UTC, whole seconds ("…+05:00" comes
+ * back as the same moment in Z). */
+static enum kg_err utc_published(struct kg_ctx *c, struct kg_article *in)
+{
+    if (!in->published_at)
+        return KG_OK;
+    char *utc = kg_arena_alloc(c->a, 21);
+    if (!utc)
+        return KG_ETOOBIG;
+    if (!kg_time_to_utc(in->published_at, utc))
+        return kg_api_fail(c, KG_EINVAL, "published_at", "must be a time after 1970");
+    in->published_at = utc;
+    return KG_OK;
+}
+
 static enum kg_err article_create(struct kg_ctx *c)
 {
     struct kg_article in = {.status = "draft"}, out;
@@ -72,7 +88,7 @@ static enum kg_err article_create(struct kg_ctx *c)
         return e;
     if (kg_article_validate(&in, fields, true, &ve))
         return oc_invalid(c, &ve);
-    if ((e = kg_public_body_fits(c, in.body)) != KG_OK)
+    if ((e = utc_published(c, &in)) != KG_OK || (e = kg_public_body_fits(c, in.body)) != KG_OK)
         return e;
     e = c->st->ops->news->article_create(c->st, &c->who, &in, c->a, &out, &created, &cf);
     if (e)
@@ -108,6 +124,8 @@ static enum kg_err article_update(struct kg_ctx *c)
         return e;
     if (kg_article_validate(&in, fields, false, &ve))
         return oc_invalid(c, &ve);
+    if ((e = utc_published(c, &in)) != KG_OK)
+        return e;
     if ((fields & KG_AR_BODY) && (e = kg_public_body_fits(c, in.body)) != KG_OK)
         return e;
     in.id = id;

@@ -72,6 +72,11 @@ static void test_crud_roles_audit(void **state)
     r = h_as(env, f->w.t_organizer, "PATCH", "{\"status\":\"published\"}", ARTICLES "/%s", id);
     H_STATUS(r, 200);
     assert_non_null(h_jstr(r->json, "published_at"));
+    /* A time with an offset is kept as the same moment in UTC, as every time kamgar answers. */
+    r = h_as(env, f->w.t_organizer, "PATCH", "{\"published_at\":\"2026-03-08t10:00:00.5+05:00\"}",
+             ARTICLES "/%s", id);
+    H_STATUS(r, 200);
+    H_JSTR(r->json, "published_at", "2026-03-08T05:00:00Z");
     r = h_as(env, f->w.t_viewer, "GET", NULL, ARTICLES "?status=published");
     H_STATUS(r, 200);
     assert_int_equal(h_nitems(r), 1);

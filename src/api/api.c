@@ -167,6 +167,20 @@ enum kg_err kg_api_json_rec(struct kg_ctx *c, int status, const struct kg_jspec 
     return e ? e : send_buf(c, status, b);
 }
 
+enum kg_err kg_api_page_slice(struct kg_ctx *c, size_t n, struct kg_page *pg, size_t *from,
+                              size_t *to)
+{
+    enum kg_err e = kg_api_page(c, pg);
+    if (e)
+        return e;
+    pg->total = (int64_t)n;
+    /* page <= 1,000,000 and per_page <= 200 (kg_api_page): no overflow */
+    uint64_t start = (uint64_t)(pg->page - 1) * (uint64_t)pg->per_page;
+    *from = start < n ? (size_t)start : n;
+    *to = n - *from > (size_t)pg->per_page ? *from + (size_t)pg->per_page : n;
+    return KG_OK;
+}
+
 enum kg_err kg_api_list_recs(struct kg_ctx *c, const struct kg_jspec *spec, const void *recs,
                              size_t elem_size, size_t n, const struct kg_page *pg, const char *omit)
 {

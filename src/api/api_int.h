@@ -116,6 +116,11 @@ enum kg_err kg_api_json(struct kg_ctx *c, int status, json_t *v) KG_MUST_CHECK;
 /* Responds with the record at rec encoded per spec (leaving out the field `omit`). */
 enum kg_err kg_api_json_rec(struct kg_ctx *c, int status, const struct kg_jspec *spec,
                             const void *rec, const char *omit) KG_MUST_CHECK;
+/* A list the store reads whole (one project's indicators, an org's tags), answered a page at a
+ * time as every list is: page and per_page as kg_api_page reads them (a 400 when bad),
+ * pg->total = n, and [*from, *to) the records of that page. */
+enum kg_err kg_api_page_slice(struct kg_ctx *c, size_t n, struct kg_page *pg, size_t *from,
+                              size_t *to) KG_MUST_CHECK;
 /* Responds with {"items": [n records of elem_size bytes at recs], "page", "per_page", "total"}. */
 enum kg_err kg_api_list_recs(struct kg_ctx *c, const struct kg_jspec *spec, const void *recs,
                              size_t elem_size, size_t n, const struct kg_page *pg,

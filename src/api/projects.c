@@ -194,21 +194,25 @@ static enum kg_err send_one(struct kg_ctx *c, int status,
     return e ? e : oc_send(c, status, b, "application/json");
 }
 
-/* {"items": [...]} over a whole list (the lists here are small: one project's). */
+/* One page of a list read whole (the lists here are small: one project's). */
 static enum kg_err send_all(struct kg_ctx *c, enum kg_err (*w)(struct kg_buf *, const void *),
                             const void *recs, size_t elem, size_t n)
 {
+    struct kg_page pg;
+    size_t from, to;
+    enum kg_err e = kg_api_page_slice(c, n, &pg, &from, &to);
+    if (e)
+        return e;
     struct kg_buf *b = oc_buf(c);
     if (!b)
         return KG_ETOOBIG;
-    enum kg_err e = oc_list_open(b);
-    for (size_t i = 0; !e && i < n; i++) {
-        if (i)
+    e = oc_list_open(b);
+    for (size_t i = from; !e && i < to; i++) {
+        if (i > from)
             e = kg_buf_append(b, ",", 1);
         if (!e)
             e = w(b, (const char *)recs + i * elem);
     }
-    struct kg_page pg = {.page = 1, .per_page = (int64_t)(n ? n : 1), .total = (int64_t)n};
     if (!e)
         e = oc_list_close(b, &pg);
     return e ? e : oc_send(c, 200, b, "application/json");

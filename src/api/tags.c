@@ -41,10 +41,13 @@ static enum kg_err list(struct kg_ctx *c)
     enum kg_err e = c->st->ops->tag_list(c->st, &c->who, c->a, &v, &n);
     if (e)
         return e;
+    struct kg_page pg;
+    size_t from, to;
+    if ((e = kg_api_page_slice(c, n, &pg, &from, &to)) != KG_OK)
+        return e;
     json_t *items = json_array();
-    for (size_t i = 0; items && i < n; i++)
+    for (size_t i = from; items && i < to; i++)
         json_array_append_new(items, tag_json(&v[i]));
-    struct kg_page pg = {1, (int64_t)n, (int64_t)n};
     return kg_api_list(c, items, &pg);
 }
 

@@ -391,6 +391,19 @@ static void test_tags(void **state)
     assert_string_equal(h_ids(env, l), h_fmt(env, "%s,%s", steward, youth));
     assert_int_equal(h_jint(json_array_get(h_jget(l->json, "items"), 0), "people"), 2);
     assert_int_equal(h_jint(json_array_get(h_jget(l->json, "items"), 1), "people"), 1);
+    /* Paged as every list: the second page of one, and bad paging refused. */
+    l = h_as(env, t, "GET", NULL, "%s?page=2&per_page=1", TAGS);
+    H_STATUS(l, 200);
+    assert_string_equal(h_ids(env, l), youth);
+    assert_int_equal(h_jint(l->json, "total"), 2);
+    assert_int_equal(h_jint(l->json, "page"), 2);
+    assert_int_equal(h_jint(l->json, "per_page"), 1);
+    assert_int_equal(h_nitems(h_as(env, t, "GET", NULL, "%s?page=3&per_page=1", TAGS)), 0);
+    H_ERROR(h_as(env, t, "GET", NULL, "%s?per_page=abc", TAGS), 400, "validation_failed",
+            "per_page");
+    H_ERROR(h_as(env, t, "GET", NULL, "%s?per_page=201", TAGS), 400, "validation_failed",
+            "per_page");
+    H_ERROR(h_as(env, t, "GET", NULL, "%s?page=0", TAGS), 400, "validation_failed", "page");
     l = h_as(env, f->w.t_activist, "GET", NULL, "%s", TAGS);
     H_STATUS(l, 200);
     assert_int_equal(h_jint(json_array_get(h_jget(l->json, "items"), 0), "people"), 1);

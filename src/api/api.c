@@ -181,6 +181,18 @@ enum kg_err kg_api_page_slice(struct kg_ctx *c, size_t n, struct kg_page *pg, si
     return KG_OK;
 }
 
+enum kg_err kg_api_list_page(struct kg_ctx *c, const struct kg_jspec *spec, const void *recs,
+                             size_t elem_size, size_t n, const char *omit)
+{
+    struct kg_page pg;
+    size_t from, to;
+    enum kg_err e = kg_api_page_slice(c, n, &pg, &from, &to);
+    if (e)
+        return e;
+    const char *first = to > from ? (const char *)recs + from * elem_size : NULL;
+    return kg_api_list_recs(c, spec, first, elem_size, to - from, &pg, omit);
+}
+
 enum kg_err kg_api_list_recs(struct kg_ctx *c, const struct kg_jspec *spec, const void *recs,
                              size_t elem_size, size_t n, const struct kg_page *pg, const char *omit)
 {

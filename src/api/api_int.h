@@ -121,6 +121,10 @@ enum kg_err kg_api_json_rec(struct kg_ctx *c, int status, const struct kg_jspec 
  * pg->total = n, and [*from, *to) the records of that page. */
 enum kg_err kg_api_page_slice(struct kg_ctx *c, size_t n, struct kg_page *pg, size_t *from,
                               size_t *to) KG_MUST_CHECK;
+/* Responds with the page that page and per_page ask for of the n records at recs (read whole;
+ * recs may be NULL when n is 0), as kg_api_list_recs. */
+enum kg_err kg_api_list_page(struct kg_ctx *c, const struct kg_jspec *spec, const void *recs,
+                             size_t elem_size, size_t n, const char *omit) KG_MUST_CHECK;
 /* Responds with {"items": [n records of elem_size bytes at recs], "page", "per_page", "total"}. */
 enum kg_err kg_api_list_recs(struct kg_ctx *c, const struct kg_jspec *spec, const void *recs,
                              size_t elem_size, size_t n, const struct kg_page *pg,

@@ -530,11 +530,7 @@ static enum kg_err nomination_list(struct kg_ctx *c)
         e = c->st->ops->contests->nomination_list(c->st, &c->who, id, c->a, &v, &n);
     if (e)
         return e;
-    struct kg_page pg;
-    size_t from, to;
-    if ((e = kg_api_page_slice(c, n, &pg, &from, &to)) != KG_OK)
-        return e;
-    return kg_api_list_recs(c, nomination_spec, v + from, sizeof(*v), to - from, &pg, NULL);
+    return kg_api_list_page(c, nomination_spec, v, sizeof(*v), n, NULL);
 }
 
 static enum kg_err nomination_delete(struct kg_ctx *c)
@@ -605,11 +601,7 @@ static enum kg_err award_list(struct kg_ctx *c)
         e = c->st->ops->contests->award_list(c->st, &c->who, id, c->a, &v, &n);
     if (e)
         return e;
-    struct kg_page pg;
-    size_t from, to;
-    if ((e = kg_api_page_slice(c, n, &pg, &from, &to)) != KG_OK)
-        return e;
-    return kg_api_list_recs(c, award_spec, v + from, sizeof(*v), to - from, &pg, NULL);
+    return kg_api_list_page(c, award_spec, v, sizeof(*v), n, NULL);
 }
 
 static enum kg_err award_delete(struct kg_ctx *c)

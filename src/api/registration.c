@@ -580,11 +580,7 @@ static enum kg_err document_list(struct kg_ctx *c)
         return no_registration(c);
     if (e)
         return e;
-    struct kg_page pg;
-    size_t from, to;
-    if ((e = kg_api_page_slice(c, n, &pg, &from, &to)) != KG_OK)
-        return e;
-    return kg_api_list_recs(c, document_spec, v + from, sizeof(*v), to - from, &pg, NULL);
+    return kg_api_list_page(c, document_spec, v, sizeof(*v), n, NULL);
 }
 
 static enum kg_err document_delete(struct kg_ctx *c)
@@ -608,11 +604,7 @@ static enum kg_err history_list(struct kg_ctx *c)
         return no_registration(c);
     if (e)
         return e;
-    struct kg_page pg;
-    size_t from, to;
-    if ((e = kg_api_page_slice(c, n, &pg, &from, &to)) != KG_OK)
-        return e;
-    return kg_api_list_recs(c, change_spec, v + from, sizeof(*v), to - from, &pg, NULL);
+    return kg_api_list_page(c, change_spec, v, sizeof(*v), n, NULL);
 }
 
 static enum kg_err status_change(struct kg_ctx *c)

@@ -218,37 +218,19 @@ enum kg_err kg_api_no_content(struct kg_ctx *c)
     return KG_OK;
 }
 
-/* A UUID in upper or mixed case, as some platforms write them. */
-static bool upper_uuid(const char *s)
-{
-    bool upper = false;
-    for (size_t i = 0; i < 36; i++) {
-        char ch = s[i];
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (ch != '-')
-                return false;
-        } else if (ch >= 'A' && ch <= 'F') {
-            upper = true;
-        } else if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'))) {
-            return false;
-        }
-    }
-    return upper && s[36] == '\0';
-}
-
 /*
  * Ids are stored in lower case. A client that writes UUIDs in upper case (iOS does) must still
  * find its records and, retrying a create, must not make a second one: every string of a body
  * that is exactly a UUID (an id, or a reference such as assigned_to, at any depth) is
- * lower-cased before decoding.
+ * lower-cased before decoding, as the router does with a path's.
  */
 static void lower_ids(json_t *v)
 {
-    if (json_is_string(v) && json_string_length(v) == 36 && upper_uuid(json_string_value(v))) {
-        char low[37];
+    char low[37];
+    if (json_is_string(v) && json_string_length(v) == 36) {
         memcpy(low, json_string_value(v), 37);
-        kg_ascii_lower(low);
-        json_string_set(v, low);
+        if (kg_uuid_lower(low))
+            json_string_set(v, low);
     } else if (json_is_array(v)) {
         size_t i;
         json_t *x;

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "util/mem.h"
+#include "util/str.h"
 
 #define MAX_SEGS 12
 
@@ -99,9 +100,11 @@ static bool match(const struct compiled *c, const char *path, struct kg_req *req
                 if (np >= KG_MAX_PARAMS)
                     return false;
                 req->param_names[np] = c->segs[i];
-                req->param_values[np] = kg_arena_strndup(req->arena, p, len);
-                if (!req->param_values[np])
+                char *v = kg_arena_strndup(req->arena, p, len);
+                if (!v)
                     return false;
+                kg_uuid_lower(v); /* ids are stored in lower case (kg_uuid_lower) */
+                req->param_values[np] = v;
             }
             np++;
         } else if (len != c->seg_len[i] || memcmp(p, c->segs[i], len) != 0) {

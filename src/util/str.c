@@ -215,6 +215,26 @@ char *kg_ascii_lower(char *s)
     return s;
 }
 
+bool kg_uuid_lower(char *s)
+{
+    bool upper = false;
+    for (size_t i = 0; i < 36; i++) {
+        char ch = s[i];
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (ch != '-')
+                return false;
+        } else if (ch >= 'A' && ch <= 'F') {
+            upper = true;
+        } else if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'))) {
+            return false; /* also the end of a shorter string */
+        }
+    }
+    if (!upper || s[36] != '\0')
+        return false;
+    kg_ascii_lower(s);
+    return true;
+}
+
 void kg_hex_encode(const unsigned char *in, size_t n, char *out)
 {
     static const char hex[] = "0123456789abcdef";

@@ -53,6 +53,10 @@ int64_t kg_unix_now(void);
 
 /* Lower-cases ASCII letters in place (emails, keys); other bytes are left alone. Returns s. */
 char *kg_ascii_lower(char *s);
+/* When s is exactly a UUID (8-4-4-4-12 hex digits) with an upper-case digit, as some platforms
+ * write them (iOS), lower-cases it in place, the case kamgar stores ids in; returns whether it
+ * did. */
+bool kg_uuid_lower(char *s);
 
 /* Hex-encodes n bytes into out (2n + 1 bytes). */
 void kg_hex_encode(const unsigned char *in, size_t n, char *out);

@@ -484,6 +484,7 @@ static void test_idempotent_create(void **state)
              P);
     H_STATUS(u, 201);
     H_JSTR(u->json, "id", "5a0b7c1d-2e3f-4a5b-8c6d-7e8f9a0b1c2d");
+    H_STATUS(h_as(env, t, "GET", NULL, "%s/%s", P, up), 200); /* a path's too */
     H_STATUS(
         h_as(env, t, "POST", h_fmt(env, "{\"id\":\"%s\",\"full_name\":\"Again\"}", up), "%s", P),
         200);

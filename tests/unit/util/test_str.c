@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "util/str.h"
@@ -370,6 +371,31 @@ static void test_ascii_lower(void **state)
     assert_string_equal(kg_ascii_lower(e), "");
 }
 
+static void test_uuid_lower(void **state)
+{
+    (void)state;
+    char up[] = "5A0B7C1D-2E3F-4A5B-8C6D-7E8F9A0B1C2D",
+         mixed[] = "5a0b7c1d-2E3F-4a5b-8c6d-7e8f9a0b1c2d";
+    assert_true(kg_uuid_lower(up));
+    assert_string_equal(up, "5a0b7c1d-2e3f-4a5b-8c6d-7e8f9a0b1c2d");
+    assert_true(kg_uuid_lower(mixed));
+    assert_string_equal(mixed, "5a0b7c1d-2e3f-4a5b-8c6d-7e8f9a0b1c2d");
+    /* already lower, or not exactly a UUID: left as it is */
+    const char *keep[] = {"5a0b7c1d-2e3f-4a5b-8c6d-7e8f9a0b1c2d",
+                          "5A0B7C1D-2E3F-4A5B-8C6D-7E8F9A0B1C2",
+                          "5A0B7C1D-2E3F-4A5B-8C6D-7E8F9A0B1C2DX",
+                          "5A0B7C1D22E3F-4A5B-8C6D-7E8F9A0B1C2D",
+                          "GA0B7C1D-2E3F-4A5B-8C6D-7E8F9A0B1C2D",
+                          "HBWU",
+                          ""};
+    for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+        char buf[64];
+        snprintf(buf, sizeof(buf), "%s", keep[i]);
+        assert_false(kg_uuid_lower(buf));
+        assert_string_equal(buf, keep[i]);
+    }
+}
+
 static void test_hex_encode(void **state)
 {
     (void)state;
@@ -391,7 +417,7 @@ int main(void)
         cmocka_unit_test(test_url_decode),  cmocka_unit_test(test_parse_i64),
         cmocka_unit_test(test_date_valid),  cmocka_unit_test(test_time_valid),
         cmocka_unit_test(test_time_format), cmocka_unit_test(test_hex_encode),
-        cmocka_unit_test(test_ascii_lower),
+        cmocka_unit_test(test_ascii_lower), cmocka_unit_test(test_uuid_lower),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -303,7 +303,7 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
     case KG_COL_TAGS:
         r->fields |= KG_P_TAGS;
         return split_list(a, v, &p->tags) ? NULL : "is too long";
-    /* Each consent cell names its own part: an update changes only those (csvmap.h). */
+    /* Each consent cell names its own part: an update changes only those (model.h). */
     case KG_COL_CONSENT_STATUS:
         p->consent_status = v, r->fields |= KG_P_CONSENT | KG_P_CONSENT_STATUS_CELL;
         return NULL;
@@ -477,7 +477,7 @@ static enum kg_err take_header(struct kg_import *im)
     if (im->n_cells > MAX_COLUMNS || im->cells_dropped)
         return fail_file(im, "the header has more than 200 columns");
     bool seen[KG_COL_COUNT] = {false}, mapped[KG_COL_COUNT] = {false};
-    const char *names[MAX_COLUMNS];
+    const char *names[MAX_COLUMNS], *overs[MAX_COLUMNS];
     im->unknown = kg_arena_alloc(&im->keep, (im->n_cells + 1) * sizeof(*im->unknown));
     if (!im->unknown)
         return fail_file(im, "out of memory reading the header");
@@ -489,13 +489,12 @@ static enum kg_err take_header(struct kg_import *im)
         names[i] = cell_str(&im->keep, im->cells[i]);
         if (!names[i])
             return fail_file(im, "out of memory reading the header");
-        const char *over = map_override(im, names[i]);
-        if (over)
-            mapped[kg_col_by_name(over)] = true;
+        overs[i] = map_override(im, names[i]);
+        if (overs[i])
+            mapped[kg_col_by_name(overs[i])] = true;
     }
     for (size_t i = 0; i < im->n_cells; i++) {
-        const char *name = names[i];
-        const char *over = map_override(im, name);
+        const char *name = names[i], *over = overs[i];
         enum kg_col col = over ? kg_col_by_name(over) : kg_col_match(name);
         if (!over && mapped[col])
             col = KG_COL_NONE; /* --map gives this field another column */
@@ -708,9 +707,12 @@ static enum kg_err flush_cr(struct kg_import *im)
     return feed_pieces(im, "\n", 1);
 }
 
-static bool looks_binary(const char *p, size_t n)
+#define BOM "\xEF\xBB\xBF"
+
+/* The length of the UTF-8 byte order mark that p starts with: 3 or 0. */
+static size_t bom_len(const char *p, size_t n)
 {
-    return memchr(p, '\0', n) != NULL;
+    return n >= 3 && memcmp(p, BOM, 3) == 0 ? 3 : 0;
 }
 
 /*
@@ -723,12 +725,11 @@ static bool looks_binary(const char *p, size_t n)
  */
 static bool scan_header(struct kg_import *im, const char *data, size_t n, size_t *used)
 {
-    static const char bom[] = "\xEF\xBB\xBF";
     for (size_t i = 0; i < n; i++) {
         char c = data[i];
         size_t pos = im->head_scanned++;
         if (!im->head_started) {
-            if (pos < 3 && pos == im->head_line && c == bom[pos]) {
+            if (pos < 3 && pos == im->head_line && c == BOM[pos]) {
                 im->head_line = pos + 1; /* the BOM is not part of the header's line */
                 continue;
             }
@@ -775,9 +776,7 @@ static bool scan_header(struct kg_import *im, const char *data, size_t n, size_t
 static enum kg_err start_parser(struct kg_import *im)
 {
     const char *p = im->pending.p ? im->pending.p : "";
-    size_t len = im->pending.len, skip = 0;
-    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-        skip = 3;
+    size_t len = im->pending.len, skip = bom_len(p, len);
     size_t at = im->head_line < len ? im->head_line : len;
     im->delim = detect_separator(p + at, len - at);
     reset_parser(im);
@@ -797,14 +796,10 @@ enum kg_err kg_import_feed(struct kg_import *im, const char *data, size_t n)
          * in it means the file is not text. Only that much is held, whatever the push. */
         size_t head;
         bool done = scan_header(im, data, n, &head);
+        if (memchr(data, '\0', head)) /* only the bytes new to pending: it was checked */
+            return fail_file(im, NOT_TEXT);
         if (kg_buf_append(&im->pending, data, head) != KG_OK)
             return fail_file(im, "the header is longer than 1 MiB: is this a CSV file?");
-        const char *p = im->pending.p;
-        size_t len = im->pending.len;
-        if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-            p += 3, len -= 3;
-        if (looks_binary(p, len))
-            return fail_file(im, NOT_TEXT);
         if (!done)
             return KG_OK;
         enum kg_err e = start_parser(im);
@@ -824,9 +819,7 @@ enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg
         /* The header has not ended: a file of one line without a line end, only blank lines,
          * or a header with an unterminated quote (the parser says which). */
         size_t len = im->pending.len;
-        if (len >= 3 && memcmp(im->pending.p, "\xEF\xBB\xBF", 3) == 0)
-            len -= 3;
-        if (len == 0)
+        if (len == bom_len(im->pending.p, len))
             return fail_file(im, "the file is empty");
         e = start_parser(im);
     }

@@ -286,25 +286,17 @@ static enum kg_err my_invitations(struct kg_ctx *c)
 static enum kg_err answer(struct kg_ctx *c, bool accept)
 {
     const char *id = kg_req_param(c->req, "id");
-    struct kg_invitation *v;
-    size_t n;
-    enum kg_err e = c->st->ops->user_invitations(c->st, c->session.user.id, c->a, &v, &n);
-    if (e)
-        return e;
-    const struct kg_invitation *inv = NULL;
-    for (size_t i = 0; i < n && !inv; i++)
-        if (id && strcmp(v[i].id, id) == 0)
-            inv = &v[i];
-    if (!inv)
-        return kg_api_fail(c, KG_ENOTFOUND, NULL, "no such invitation of yours");
     struct kg_membership m;
-    e = c->st->ops->invite_answer(c->st, c->session.user.id, id, accept, c->a, accept ? &m : NULL);
+    enum kg_err e =
+        c->st->ops->invite_answer(c->st, c->session.user.id, id, accept, c->a, accept ? &m : NULL);
+    if (e == KG_ENOTFOUND)
+        return kg_api_fail(c, e, NULL, "no such invitation of yours");
     if (e)
         return e;
     if (!accept) /* the inviting org's log does not name someone who said no */
         return kg_api_no_content(c);
     kg_auth_cache_clear_orgs(c->api->cache);
-    c->who.org_id = inv->org_id;
+    c->who.org_id = m.org_id;
     kg_api_audit(c, "member.join", "invitation", id, -1);
     c->who.org_id = NULL;
     return kg_api_json(c, 200, member_json(&m));

@@ -367,7 +367,11 @@
                     "consent_source = ?10, consent_at = ?9, updated_at = ?9 "                      \
                     "WHERE id = ?1 AND org_id = ?2")                                               \
     X(SQ_JOIN_ADMINS, "SELECT user_id FROM memberships WHERE org_id = ?1 AND role = 'admin' "      \
-                      "ORDER BY user_id")
+                      "ORDER BY user_id")                                                          \
+    X(SQ_JOIN_TASK, "INSERT INTO tasks(id, org_id, assignee_id, person_id, title, created_at) "    \
+                    "SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS (SELECT 1 FROM tasks "         \
+                    "WHERE person_id = ?4 AND org_id = ?2 AND assignee_id = ?3 AND title = ?5 "    \
+                    "AND done_at IS NULL)")
 
 /*
  * Every fixed statement of the backend: X(name, sql). Parameters are numbered (?1, ?2 …)

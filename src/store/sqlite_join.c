@@ -2,7 +2,8 @@
  * sqlite_join.c — the public join form of an org (the public-pages issue): its settings
  * (join_forms, one row per org, absent = the defaults) and a join request, which finds or
  * creates the person (never overwriting what the org already knows), makes them an applicant
- * with consent, and gives each admin of the org a follow-up task, all in one transaction.
+ * with consent, and gives each admin of the org a follow-up task (unless one is still open),
+ * all in one transaction.
  */
 #include <string.h>
 
@@ -314,7 +315,9 @@ enum kg_err kg_sqlite_join_submit(struct kg_store *s, const char *org_id,
     }
     err = admins(c, org_id, a, &adm, &n_adm);
     for (size_t i = 0; !err && i < n_adm; i++) {
-        sqlite3_stmt *st = kg_sqlite_stmt(c, SQ_TASK_INSERT);
+        /* One open follow-up per admin and person: a joiner who sends the form again (or a
+         * script that sends it many times) does not pile up tasks. */
+        sqlite3_stmt *st = kg_sqlite_stmt(c, SQ_JOIN_TASK);
         if (!st) {
             err = KG_EIO;
             break;
@@ -324,13 +327,8 @@ enum kg_err kg_sqlite_join_submit(struct kg_store *s, const char *org_id,
         kg_sqlite_bind_text(st, 2, org_id);
         kg_sqlite_bind_text(st, 3, adm[i]);
         kg_sqlite_bind_text(st, 4, id);
-        kg_sqlite_bind_text(st, 5, NULL);
-        kg_sqlite_bind_text(st, 6, NULL);
-        kg_sqlite_bind_text(st, 7, JOIN_TASK_TITLE);
-        kg_sqlite_bind_text(st, 8, NULL);
-        kg_sqlite_bind_text(st, 9, NULL);
-        kg_sqlite_bind_text(st, 10, NULL);
-        kg_sqlite_bind_text(st, 11, now);
+        kg_sqlite_bind_text(st, 5, JOIN_TASK_TITLE);
+        kg_sqlite_bind_text(st, 6, now);
         err = kg_sqlite_exec(c, st);
     }
     if (!err)

@@ -3,8 +3,8 @@
  * /join/{org}/thanks) and its settings (/api/v1/orgs/{org}/join-form): a disabled form is
  * 404, the page shows only the configured fields, a request creates an applicant with
  * consent and a follow-up task per admin, a second request with the same phone (written
- * differently) fills only what was missing, and the honeypot, the token, the rate limit,
- * hostile strings, consent and another org's form.
+ * differently) fills only what was missing and adds no task while one is open, and the
+ * honeypot, the token, the rate limit, hostile strings, consent and another org's form.
  */
 #include "harness.h"
 
@@ -253,12 +253,23 @@ static void test_update_never_overwrites(void **state)
     H_JSTR(p, "email", "known@x.org");
     H_JSTR(p, "consent.status", "given");
     assert_int_equal(tasks_of(f, h_jstr(p, "id")), 1);
-    /* the same phone again, written another way: still one person, one more task */
+    /* the same phone again, written another way: still one person, and while the admin's
+     * follow-up is open, no second task */
     r = join(f, "acme", "full_name=K&phone=%2B92+300+1112223&consent=yes");
     assert_int_equal(r->status, 303);
     assert_int_equal(people(f), p0);
     p = person(f, "Known Worker");
-    assert_int_equal(tasks_of(f, h_jstr(p, "id")), 2);
+    const char *pid = h_jstr(p, "id");
+    assert_int_equal(tasks_of(f, pid), 1);
+    /* once it is done, a new request is a new task */
+    struct h_resp *t =
+        h_as(f->env, f->w.t_admin, "GET", NULL, "/api/v1/orgs/acme/tasks?person_id=%s", pid);
+    H_STATUS(h_as(f->env, f->w.t_admin, "PATCH", "{\"done\":true}", "/api/v1/orgs/acme/tasks/%s",
+                  h_jstr(first(t), "id")),
+             200);
+    r = join(f, "acme", "full_name=K&phone=03001112223&consent=yes");
+    assert_int_equal(r->status, 303);
+    assert_int_equal(tasks_of(f, pid), 2);
 }
 
 static void test_honeypot_and_token(void **state)

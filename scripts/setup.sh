@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 PKGS="build-essential pkg-config meson ninja-build clang clang-format
 libclang-rt-14-dev llvm
 libmicrohttpd-dev libgnutls28-dev libjansson-dev libsqlite3-dev sqlite3
-libsodium-dev libcsv-dev libcmark-dev libcmocka-dev
+libsodium-dev libcsv-dev libcmark-dev libcmocka-dev libutf8proc-dev
 nodejs wrk valgrind openssl tidy
 chromium fonts-noto-core"
 

@@ -761,6 +761,28 @@ static const char *const migrations[] = {
     "  UNIQUE (org_id, user_id)"
     ");"
     "CREATE INDEX invitations_user ON invitations(user_id, created_at);",
+
+    /* 16: names matched in every script. COLLATE NOCASE folds only ASCII, so an import that
+     * named "ФАБРИКА" and "Фабрика" made two workplaces. name_key is kg_fold(name)
+     * (util/str.h; an SQL function on every connection of the store, which sets it on each
+     * insert and rename); the NOCASE indexes stay for sorting. A stored column rather than an
+     * index on kg_fold(name): the sqlite3 shell, which lacks kg_fold, can still check and
+     * write the database. */
+    "ALTER TABLE workplaces ADD COLUMN name_key TEXT;"
+    "UPDATE workplaces SET name_key = kg_fold(name);"
+    "CREATE INDEX workplaces_key ON workplaces(org_id, name_key);"
+    "ALTER TABLE units ADD COLUMN name_key TEXT;"
+    "UPDATE units SET name_key = kg_fold(name);"
+    "CREATE INDEX units_key ON units(workplace_id, name_key);"
+    "ALTER TABLE employers ADD COLUMN name_key TEXT;"
+    "UPDATE employers SET name_key = kg_fold(name);"
+    "CREATE INDEX employers_key ON employers(org_id, name_key);"
+    "ALTER TABLE tags ADD COLUMN name_key TEXT;"
+    "UPDATE tags SET name_key = kg_fold(name);"
+    "CREATE INDEX tags_key ON tags(org_id, name_key);"
+    "ALTER TABLE issues ADD COLUMN name_key TEXT;"
+    "UPDATE issues SET name_key = kg_fold(name);"
+    "CREATE INDEX issues_key ON issues(org_id, name_key);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

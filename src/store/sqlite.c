@@ -452,6 +452,21 @@ static void conn_close(struct sqlite_conn *c)
     free(c);
 }
 
+/* kg_fold(name): kg_fold (util/str.h) for SQL; the store keeps name_key = kg_fold(name)
+ * (migration 16). */
+static void fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+        return; /* NULL */
+    const char *text = (const char *)sqlite3_value_text(argv[0]);
+    char *folded = text ? kg_fold(text, (size_t)sqlite3_value_bytes(argv[0])) : NULL;
+    if (folded)
+        sqlite3_result_text(ctx, folded, -1, free);
+    else
+        sqlite3_result_error_nomem(ctx);
+}
+
 /*
  * Opens one connection. The first one (migrate = true) also recognises the file and brings
  * its schema up to date; the later ones only set their pragmas.
@@ -472,6 +487,16 @@ static enum kg_err conn_open(const char *path, bool create, bool migrate, struct
     }
     sqlite3_extended_result_codes(c->db, 1);
     sqlite3_busy_timeout(c->db, 5000);
+    /* Before the migrations: migration 16 fills name_key with it. */
+    rc = sqlite3_create_function_v2(c->db, "kg_fold", 1,
+                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                    fold_fn, NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        err = KG_EIO;
+        if (errmsg && errlen)
+            snprintf(errmsg, errlen, "cannot register kg_fold: %s", sqlite3_errmsg(c->db));
+        goto out;
+    }
     if (migrate) {
         err = kg_sqlite_migrate(c->db, create, errmsg, errlen);
         if (err)

@@ -96,18 +96,23 @@ static void names_clear(struct names *t)
     t->cap = t->n = 0;
 }
 
-/* The key of a name: the kind, the workplace (units), and the name as COLLATE NOCASE
- * compares it (ASCII letters folded, every other byte as is). */
+/* The key of a name: the kind, the workplace (units), and the name as SQ_WORKPLACE_BY_NAME
+ * and SQ_UNIT_BY_NAME compare it (kg_fold). */
 static char *names_key(char kind, const char *workplace_id, const char *name)
 {
-    size_t wl = workplace_id ? strlen(workplace_id) : 0, nl = strlen(name);
+    size_t nl = strlen(name);
+    char *folded = kg_fold(name, nl);
+    if (!folded)
+        kg_oom(nl);
+    size_t wl = workplace_id ? strlen(workplace_id) : 0;
+    nl = strlen(folded);
     char *k = kg_xmalloc(1 + wl + 1 + nl + 1);
     k[0] = kind;
     if (wl)
         memcpy(k + 1, workplace_id, wl);
     k[1 + wl] = '\x1f';
-    memcpy(k + 2 + wl, name, nl + 1);
-    kg_ascii_lower(k + 2 + wl);
+    memcpy(k + 2 + wl, folded, nl + 1);
+    free(folded);
     return k;
 }
 

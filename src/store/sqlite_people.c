@@ -828,7 +828,7 @@ static enum kg_err build_where(struct query *q, const struct kg_actor *who,
     if (f->tag)
         q_text(q,
                " AND p.id IN (SELECT pt.person_id FROM person_tags pt JOIN tags t"
-               " ON t.id = pt.tag_id WHERE t.org_id = ?1 AND t.name = ?%d COLLATE NOCASE)",
+               " ON t.id = pt.tag_id WHERE t.org_id = ?1 AND t.name_key = kg_fold(?%d))",
                f->tag);
     const char *match = NULL, *email = NULL;
     if (f->q) {

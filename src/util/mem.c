@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void oom(size_t n)
+void kg_oom(size_t n)
 {
     fprintf(stderr, "kamgar: out of memory allocating %zu bytes\n", n);
     abort();
@@ -18,7 +18,7 @@ void *kg_xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
     if (!p)
-        oom(n);
+        kg_oom(n);
     return p;
 }
 
@@ -26,7 +26,7 @@ void *kg_xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
     if (!p)
-        oom(n * size);
+        kg_oom(n * size);
     return p;
 }
 
@@ -34,7 +34,7 @@ void *kg_xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
     if (!q)
-        oom(n);
+        kg_oom(n);
     return q;
 }
 

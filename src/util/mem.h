@@ -14,6 +14,8 @@ void *kg_xcalloc(size_t n, size_t size);
 void *kg_xrealloc(void *p, size_t n);
 char *kg_xstrdup(const char *s);
 char *kg_xstrndup(const char *s, size_t n);
+/* What the above do when malloc fails: says so on stderr and aborts. */
+_Noreturn void kg_oom(size_t n);
 
 /*
  * Fault injection for tests: after kg_mem_fail_after(n), the n-th following arena

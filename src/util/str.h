@@ -53,6 +53,15 @@ int64_t kg_unix_now(void);
 
 /* Lower-cases ASCII letters in place (emails, keys); other bytes are left alone. Returns s. */
 char *kg_ascii_lower(char *s);
+/*
+ * A name as kamgar matches names (workplaces, units, employers, tags, issues): Unicode NFC,
+ * case-folded in every script (ФАБРИКА = фабрика, MÜLLER = müller), look-alike spaces and
+ * dashes lumped together (a no-break space from a spreadsheet is a space), each run of
+ * whitespace one space and none at the ends. Bytes that are not UTF-8 come back with ASCII
+ * letters lowered. s has n bytes. Into malloc'd memory for free(); NULL only when out of
+ * memory.
+ */
+char *kg_fold(const char *s, size_t n);
 /* When s is exactly a UUID (8-4-4-4-12 hex digits) with an upper-case digit, as some platforms
  * write them (iOS), lower-cases it in place, the case kamgar stores ids in; returns whether it
  * did. */

@@ -1071,6 +1071,53 @@ static void test_workplaces_and_units(void **state)
     assert_false(has_person(f, "full_name", "D One"));
 }
 
+/* Workplace, unit and tag names are matched without regard to case in every script, in
+ * either Unicode form, and whatever the blanks (kg_fold): Uzbek, Kyrgyz and Kazakh registers
+ * are written in Cyrillic. Loaded in batches and in bulk, the same. */
+static void test_names_in_every_script(void **state)
+{
+    struct fx *f = *state;
+    const char *api_wp = h_create(f->env, f->w.t_admin, "{\"name\":\"Фабрика «Восток»\"}", 201,
+                                  "/api/v1/orgs/acme/workplaces");
+    h_create(f->env, f->w.t_admin, "{\"name\":\"Лидер\"}", 201, "/api/v1/orgs/acme/tags");
+    static const char csv[] = "name,factory,department,tags\n"
+                              "A Wahid,ФАБРИКА «ВОСТОК»,Цех №1,ЛИДЕР\n"
+                              "B Wahid,фабрика\xc2\xa0 «восток»,ЦЕХ №1,лидер\n"
+                              "C Wahid,Müller Mills,Näherei,\n"
+                              "D Wahid,MÜLLER MILLS,NÄHEREI,\n"
+                              "E Wahid,Mu\xcc\x88ller Mills,Na\xcc\x88herei,\n";
+    struct run x = run_str(f, &SKIP, csv);
+    COUNTS(x, 5, 5, 0, 0, 0, 1, 2);
+    assert_int_equal(workplaces_total(f), 2);
+    const char *cex = unit_id(f, api_wp, "Цех №1");
+    H_JSTR(person(f, "full_name", "B Wahid"), "workplace_id", api_wp);
+    H_JSTR(person(f, "full_name", "B Wahid"), "unit_id", cex);
+    const char *muller = workplace_id(f, "Müller Mills");
+    H_JSTR(person(f, "full_name", "E Wahid"), "workplace_id", muller);
+    assert_int_equal(units_total(f, muller), 1);
+    struct h_resp *r = h_as(f->env, f->w.t_admin, "GET", NULL, "/api/v1/orgs/acme/tags");
+    H_STATUS(r, 200);
+    assert_int_equal(h_jint(r->json, "total"), 1);
+    /* the tag filter and a new tag of the same name in another case */
+    r = h_as(f->env, f->w.t_admin, "GET", NULL, "/api/v1/orgs/acme/people?tag=%s",
+             h_urlenc(f->env, "лИдЕр"));
+    H_STATUS(r, 200);
+    assert_int_equal(h_jint(r->json, "total"), 2);
+    H_STATUS(h_as(f->env, f->w.t_admin, "POST", "{\"name\":\"ЛИДЕР\"}", "/api/v1/orgs/acme/tags"),
+             409);
+    /* in bulk (a fresh org's first register), the same names are one workplace again */
+    struct kg_import_opts bulk = {.load = KG_LOAD_BULK};
+    x = run_str(f, &bulk,
+                "name,factory,department\n"
+                "F Wahid,MÜLLER  MILLS ,näherei\n"
+                "G Wahid,Samarqand Ipak,Тикув\n"
+                "H Wahid,SAMARQAND IPAK,ТИКУВ\n");
+    COUNTS(x, 3, 3, 0, 0, 0, 1, 1);
+    H_JSTR(person(f, "full_name", "F Wahid"), "workplace_id", muller);
+    H_JSTR(person(f, "full_name", "F Wahid"), "unit_id", unit_id(f, muller, "Näherei"));
+    assert_int_equal(workplaces_total(f), 3);
+}
+
 /* Duplicates inside one file, by phone (any notation) and by email (any case). */
 static void test_duplicates_within_file(void **state)
 {
@@ -2485,6 +2532,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_map_missing_column_prefix_bug, setup, teardown),
         cmocka_unit_test_setup_teardown(test_default_country, setup, teardown),
         cmocka_unit_test_setup_teardown(test_workplaces_and_units, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_names_in_every_script, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicates_within_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicates_against_db, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_keeps_consent_parts, setup, teardown),

@@ -272,6 +272,36 @@ static void test_update_never_overwrites(void **state)
     assert_int_equal(tasks_of(f, pid), 2);
 }
 
+/* The employer and workplace typed in are matched to the org's by name, in any case and any
+ * script; a name that matches none goes into the notes. */
+static void test_employer_and_workplace_by_name(void **state)
+{
+    struct fx *f = *state;
+    const char *emp = h_create(f->env, f->w.t_admin, "{\"name\":\"Текстиль Групп\"}", 201,
+                               "/api/v1/orgs/acme/employers");
+    const char *wp = h_create(f->env, f->w.t_admin, "{\"name\":\"Фабрика №2\"}", 201,
+                              "/api/v1/orgs/acme/workplaces");
+    enable(f, ",\"ask_employer\":true,\"ask_workplace\":true");
+    struct h_resp *r =
+        join(f, "acme",
+             h_fmt(f->env,
+                   "full_name=Dilnoza+Yusupova&phone=%s&employer=%s&"
+                   "workplace=%s&consent=yes",
+                   h_urlenc(f->env, "+998 90 123 45 67"), h_urlenc(f->env, "ТЕКСТИЛЬ  ГРУПП"),
+                   h_urlenc(f->env, "фабрика №2")));
+    assert_int_equal(r->status, 303);
+    json_t *p = person(f, "Dilnoza");
+    H_JSTR(p, "employer_id", emp);
+    H_JSTR(p, "workplace_id", wp);
+    r = join(f, "acme",
+             h_fmt(f->env, "full_name=Aziz+Karimov&phone=%s&workplace=%s&consent=yes",
+                   h_urlenc(f->env, "+998 90 765 43 21"), h_urlenc(f->env, "Фабрика №3")));
+    assert_int_equal(r->status, 303);
+    p = person(f, "Aziz");
+    assert_true(json_is_null(h_jget(p, "workplace_id")));
+    assert_non_null(strstr(h_jstr(p, "notes"), "Фабрика №3"));
+}
+
 static void test_honeypot_and_token(void **state)
 {
     struct fx *f = *state;
@@ -375,6 +405,7 @@ int main(void)
         T(test_configured_fields),
         T(test_submit_creates_applicant),
         T(test_update_never_overwrites),
+        T(test_employer_and_workplace_by_name),
         T(test_honeypot_and_token),
         cmocka_unit_test_setup_teardown(test_min_fill_time, setup_slow, teardown),
         T(test_rate_limit),

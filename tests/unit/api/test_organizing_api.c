@@ -1241,6 +1241,12 @@ static void test_issue_catalogue(void **state)
     H_JSTR(r->json, "error.existing_id", f->I1);
     H_ERROR(h_as(env, f->w.t_organizer, "PATCH", "{\"name\":\"heat\"}", ORG "/issues/%s", f->I1),
             409, "conflict", "name");
+    /* in any script, and whatever the blanks (kg_fold) */
+    const char *pay = h_create(env, f->w.t_organizer, "{\"name\":\"Иш ҳақи\"}", 201, ORG "/issues");
+    r = h_as(env, f->w.t_organizer, "POST", "{\"name\":\" ИШ  ҲАҚИ\"}", ORG "/issues");
+    H_ERROR(r, 409, "conflict", "name");
+    H_JSTR(r->json, "error.existing_id", pay);
+    H_STATUS(h_as(env, f->w.t_organizer, "DELETE", NULL, ORG "/issues/%s", pay), 204);
     /* A PATCH changes what it names and keeps the rest. */
     r = h_as(env, f->w.t_organizer, "PATCH", "{\"name\":\"Low wages\"}", ORG "/issues/%s", f->I1);
     H_STATUS(r, 200);

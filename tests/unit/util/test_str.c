@@ -1,7 +1,8 @@
 /*
  * test_str.c — unit tests for util/str: slices, UTF-8 validation (good text in several
  * scripts, and every class of malformed sequence), code-point counting, url-decoding, integer
- * parsing, dates, RFC 3339 times, time formatting and hex encoding.
+ * parsing, dates, RFC 3339 times, time formatting, hex encoding, and the folding of names
+ * (kg_fold) in several scripts.
  */
 /* cmocka.h needs these first; the blank line keeps include sorting from moving it up. */
 #include <setjmp.h>
@@ -12,6 +13,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/str.h"
@@ -409,6 +411,51 @@ static void test_hex_encode(void **state)
     assert_string_equal(out, "6b616d676172");
 }
 
+/* kg_fold of a byte string given with its length equals want. */
+#define FOLDS_TO(lit, want) check_fold((lit), sizeof(lit) - 1, (want))
+
+static void check_fold(const char *s, size_t n, const char *want)
+{
+    char *got = kg_fold(s, n);
+    assert_non_null(got);
+    if (strcmp(got, want) != 0)
+        fail_msg("kg_fold(\"%s\") is \"%s\", not \"%s\"", s, got, want);
+    free(got);
+}
+
+static void test_fold(void **state)
+{
+    (void)state;
+    FOLDS_TO("", "");
+    FOLDS_TO("Crescent Mills", "crescent mills");
+    /* Cyrillic, Latin with diacritics, Greek: every script's case, not only ASCII */
+    FOLDS_TO("ФАБРИКА «Восток»", "фабрика «восток»");
+    FOLDS_TO("ТОШКЕНТ ТЎҚИМАЧИ", "тошкент тўқимачи"); /* Uzbek Cyrillic */
+    FOLDS_TO("MÜLLER Textil", "müller textil");
+    FOLDS_TO("ΑΘΗΝΑ", "αθηνα");
+    /* German sharp s folds to ss, as Unicode's full case folding says */
+    FOLDS_TO("Straße", "strasse");
+    /* decomposed (e + U+0301) and composed é are one name */
+    FOLDS_TO("Cafe\xcc\x81", "caf\xc3\xa9");
+    FOLDS_TO("CAF\xc3\x89", "caf\xc3\xa9");
+    /* scripts without case are kept as they are */
+    FOLDS_TO("کریسنٹ ملز", "کریسنٹ ملز");
+    FOLDS_TO("सिलाई विभाग", "सिलाई विभाग");
+    /* blanks: a spreadsheet's no-break space, runs, ends */
+    FOLDS_TO("  Block\xc2\xa0 A\t\n", "block a");
+    FOLDS_TO(" \t ", "");
+    /* an en dash is a hyphen */
+    FOLDS_TO("Unit 1\xe2\x80\x93"
+             "B",
+             "unit 1-b");
+    /* not UTF-8: as it came, ASCII letters lowered */
+    FOLDS_TO("AB\xff C", "ab\xff c");
+    /* the length given is the length used */
+    char *got = kg_fold("ABCDEF", 3);
+    assert_string_equal(got, "abc");
+    free(got);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -418,6 +465,7 @@ int main(void)
         cmocka_unit_test(test_date_valid),  cmocka_unit_test(test_time_valid),
         cmocka_unit_test(test_time_format), cmocka_unit_test(test_hex_encode),
         cmocka_unit_test(test_ascii_lower), cmocka_unit_test(test_uuid_lower),
+        cmocka_unit_test(test_fold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -223,9 +223,10 @@ static bool fold_space(unsigned char ch)
 
 char *kg_fold(const char *s, size_t n)
 {
+    n = strnlen(s, n); /* a C string: it ends at a NUL */
     bool ascii = true;
     for (size_t i = 0; ascii && i < n; i++)
-        ascii = (unsigned char)s[i] < 0x80 && s[i];
+        ascii = (unsigned char)s[i] < 0x80;
     char *p = NULL;
     utf8proc_ssize_t len = (utf8proc_ssize_t)n;
     if (!ascii) {

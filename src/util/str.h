@@ -58,8 +58,8 @@ char *kg_ascii_lower(char *s);
  * case-folded in every script (ФАБРИКА = фабрика, MÜLLER = müller), look-alike spaces and
  * dashes lumped together (a no-break space from a spreadsheet is a space), each run of
  * whitespace one space and none at the ends. Bytes that are not UTF-8 come back with ASCII
- * letters lowered. s has n bytes. Into malloc'd memory for free(); NULL only when out of
- * memory.
+ * letters lowered. s has n bytes, or ends before at a NUL. Into malloc'd memory for free();
+ * NULL only when out of memory.
  */
 char *kg_fold(const char *s, size_t n);
 /* When s is exactly a UUID (8-4-4-4-12 hex digits) with an upper-case digit, as some platforms

@@ -450,6 +450,9 @@ static void test_fold(void **state)
              "unit 1-b");
     /* not UTF-8: as it came, ASCII letters lowered */
     FOLDS_TO("AB\xff C", "ab\xff c");
+    /* a NUL ends the name, as in C */
+    FOLDS_TO("AB\0CD", "ab");
+    FOLDS_TO("\xff \0 x", "\xff");
     /* the length given is the length used */
     char *got = kg_fold("ABCDEF", 3);
     assert_string_equal(got, "abc");

@@ -156,9 +156,10 @@ static enum kg_err role_set(struct kg_ctx *c, enum kg_err e, const struct kg_mem
 
 static json_t *invitation_json(const struct kg_invitation *v)
 {
-    return json_pack("{s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:s}", "id", v->id, "org", "id", v->org_id,
-                     "slug", v->org_slug, "name", v->org_name, "email", v->email, "role",
-                     kg_role_name(v->role), "created_at", v->created_at);
+    return json_pack("{s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:s, s:s}", "id", v->id, "org", "id",
+                     v->org_id, "slug", v->org_slug, "name", v->org_name, "email", v->email, "role",
+                     kg_role_name(v->role), "created_at", v->created_at, "expires_at",
+                     v->expires_at);
 }
 
 static enum kg_err add_member(struct kg_ctx *c)

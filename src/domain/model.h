@@ -64,13 +64,17 @@ struct kg_membership {
     const char *created_at;
 };
 
-/* An invitation to an org, waiting for the invited user to accept or decline it. */
+/* An invitation to an org, waiting for the invited user to accept or decline it. It lapses
+ * KG_INVITE_DAYS after it was made (or last made again): then it is no longer listed and
+ * cannot be accepted, and inviting the same email again opens it afresh. */
+#define KG_INVITE_DAYS     30
+#define KG_INVITE_DAYS_SQL "30" /* the same, for SQL text */
 struct kg_invitation {
     const char *id;
     const char *org_id, *org_slug, *org_name;
     const char *email;
     enum kg_role role;
-    const char *created_at;
+    const char *created_at, *expires_at;
 };
 
 struct kg_person {

@@ -1753,6 +1753,22 @@ static void read_invitation(struct sqlite_row *r, void *rec)
     v->email = kg_sqlite_row_text(r);
     v->role = kg_sqlite_role_parse((const char *)sqlite3_column_text(r->st, r->i++));
     v->created_at = kg_sqlite_row_text(r);
+    v->expires_at = kg_sqlite_row_text(r);
+}
+
+/* The oldest created_at of an invitation still open now, into out[21]. */
+static void invite_cutoff(char out[21])
+{
+    kg_time_format(kg_unix_now() - (int64_t)KG_INVITE_DAYS * 86400, out);
+}
+
+/* Binds ?1 (the org or the user) and ?2 (the cutoff) of an invitation count or page. */
+static void bind_open(sqlite3_stmt *st, const char *owner, const char *cutoff)
+{
+    if (st) {
+        kg_sqlite_bind_text(st, 1, owner);
+        kg_sqlite_bind_text(st, 2, cutoff);
+    }
 }
 
 static enum kg_err member_invite(struct kg_store *s, const struct kg_actor *who, const char *email,
@@ -1826,13 +1842,13 @@ static enum kg_err invite_list(struct kg_store *s, const struct kg_actor *who, s
         err = kg_sqlite_begin(c, false);
     if (err)
         goto out;
+    char cutoff[21];
+    invite_cutoff(cutoff);
     sqlite3_stmt *count = kg_sqlite_stmt(c, SQ_INVITE_COUNT),
                  *page = kg_sqlite_stmt(c, SQ_INVITE_PAGE);
-    if (count)
-        kg_sqlite_bind_text(count, 1, who->org_id);
-    if (page)
-        kg_sqlite_bind_text(page, 1, who->org_id);
-    err = kg_sqlite_list(c, count, page, 2, pg, limit, offset, sizeof(**out), read_invitation, a,
+    bind_open(count, who->org_id, cutoff);
+    bind_open(page, who->org_id, cutoff);
+    err = kg_sqlite_list(c, count, page, 3, pg, limit, offset, sizeof(**out), read_invitation, a,
                          (void **)out, n);
     if (!err)
         err = kg_sqlite_commit(c);
@@ -1879,14 +1895,14 @@ static enum kg_err user_invitations(struct kg_store *s, const char *user_id, str
         err = kg_sqlite_begin(c, false);
     if (err)
         goto out;
+    char cutoff[21];
+    invite_cutoff(cutoff);
     sqlite3_stmt *count = kg_sqlite_stmt(c, SQ_INVITE_COUNT_USER);
     sqlite3_stmt *page = kg_sqlite_stmt(c, SQ_INVITE_USER);
-    if (count)
-        kg_sqlite_bind_text(count, 1, user_id);
-    if (page)
-        kg_sqlite_bind_text(page, 1, user_id);
+    bind_open(count, user_id, cutoff);
+    bind_open(page, user_id, cutoff);
     /* one invitation an org at most: every one, in one page */
-    err = kg_sqlite_list(c, count, page, 2, &pg, INT64_MAX, 0, sizeof(**out), read_invitation, a,
+    err = kg_sqlite_list(c, count, page, 3, &pg, INT64_MAX, 0, sizeof(**out), read_invitation, a,
                          (void **)out, n);
     if (!err)
         err = kg_sqlite_commit(c);
@@ -1913,8 +1929,11 @@ static enum kg_err invite_answer(struct kg_store *s, const char *user_id, const 
     err = KG_EIO;
     if (!st)
         goto out;
+    char cutoff[21];
+    invite_cutoff(cutoff);
     kg_sqlite_bind_text(st, 1, id);
     kg_sqlite_bind_text(st, 2, user_id);
+    kg_sqlite_bind_text(st, 3, cutoff);
     int rc = sqlite3_step(st);
     const char *org_id = NULL, *role = NULL;
     if (rc == SQLITE_ROW) {

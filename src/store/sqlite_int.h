@@ -44,7 +44,9 @@
     "o.created_at, o.updated_at"
 
 #define MEMBER_COLS "o.id, o.slug, o.name, u.id, u.email, u.display_name, m.role, m.created_at"
-#define INVITE_COLS "i.id, o.id, o.slug, o.name, u.email, i.role, i.created_at"
+#define INVITE_COLS                                                                                \
+    "i.id, o.id, o.slug, o.name, u.email, i.role, i.created_at, "                                  \
+    "strftime('%Y-%m-%dT%H:%M:%SZ', i.created_at, '+" KG_INVITE_DAYS_SQL " days')"
 
 #define EMPLOYER_COLS "id, org_id, name, parent_id, country, sector, created_at, updated_at"
 #define WORKPLACE_COLS                                                                             \
@@ -453,20 +455,23 @@
     /* invitations */                                                                              \
     X(SQ_INVITE_PUT, "INSERT INTO invitations(id, org_id, user_id, role, invited_by, created_at) " \
                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(org_id, user_id) "               \
-                     "DO UPDATE SET role = excluded.role, invited_by = excluded.invited_by")       \
+                     "DO UPDATE SET role = excluded.role, invited_by = excluded.invited_by, "      \
+                     "created_at = excluded.created_at")                                           \
     X(SQ_INVITE_GET, "SELECT " INVITE_COLS " FROM invitations i JOIN orgs o ON o.id = i.org_id "   \
                      "JOIN users u ON u.id = i.user_id WHERE i.org_id = ?1 AND i.user_id = ?2")    \
-    X(SQ_INVITE_COUNT, "SELECT count(*) FROM invitations WHERE org_id = ?1")                       \
-    X(SQ_INVITE_PAGE, "SELECT " INVITE_COLS " FROM invitations i JOIN orgs o ON o.id = i.org_id "  \
-                      "JOIN users u ON u.id = i.user_id WHERE i.org_id = ?1 "                      \
-                      "ORDER BY i.created_at DESC, i.id LIMIT ?2 OFFSET ?3")                       \
+    X(SQ_INVITE_COUNT, "SELECT count(*) FROM invitations WHERE org_id = ?1 AND created_at > ?2")   \
+    X(SQ_INVITE_PAGE,                                                                              \
+      "SELECT " INVITE_COLS " FROM invitations i JOIN orgs o ON o.id = i.org_id "                  \
+      "JOIN users u ON u.id = i.user_id WHERE i.org_id = ?1 AND i.created_at > ?2 "                \
+      "ORDER BY i.created_at DESC, i.id LIMIT ?3 OFFSET ?4")                                       \
     X(SQ_INVITE_CANCEL, "DELETE FROM invitations WHERE id = ?1 AND org_id = ?2")                   \
-    X(SQ_INVITE_COUNT_USER, "SELECT count(*) FROM invitations WHERE user_id = ?1")                 \
+    X(SQ_INVITE_COUNT_USER, "SELECT count(*) FROM invitations WHERE user_id = ?1 "                 \
+                            "AND created_at > ?2")                                                 \
     X(SQ_INVITE_USER, "SELECT " INVITE_COLS " FROM invitations i JOIN orgs o ON o.id = i.org_id "  \
                       "JOIN users u ON u.id = i.user_id WHERE i.user_id = ?1 "                     \
-                      "ORDER BY i.created_at DESC, i.id")                                          \
+                      "AND i.created_at > ?2 ORDER BY i.created_at DESC, i.id")                    \
     X(SQ_INVITE_TAKE, "DELETE FROM invitations WHERE id = ?1 AND user_id = ?2 "                    \
-                      "RETURNING org_id, role")                                                    \
+                      "AND created_at > ?3 RETURNING org_id, role")                                \
     X(SQ_MEMBER_JOIN, "INSERT INTO memberships(org_id, user_id, role, created_at) "                \
                       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(org_id, user_id) DO NOTHING")           \
     X(SQ_PEOPLE_UNASSIGN, "UPDATE people SET assigned_to = NULL, updated_at = ?3 "                 \

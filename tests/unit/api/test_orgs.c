@@ -6,7 +6,10 @@
  * without an admin; every role change is in the audit log, which names users and record
  * ids but never a person's data.
  */
+#include <sqlite3.h>
+
 #include "harness.h"
+#include "util/str.h"
 
 struct fx {
     struct h_env *env;
@@ -640,6 +643,71 @@ static void test_invitations(void **state)
     H_JSTR(r->json, "role", "organizer");
 }
 
+/* Sets an invitation's created_at from outside the store, as if it were made then. */
+static void backdate(struct fx *f, const char *id, const char *when)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f->env->db, &db), SQLITE_OK);
+    char *sql = sqlite3_mprintf("UPDATE invitations SET created_at = %Q WHERE id = %Q", when, id);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_changes(db), 1);
+    sqlite3_free(sql);
+    sqlite3_close(db);
+}
+
+/* An invitation lapses after 30 days: no longer listed, no longer accepted; inviting again
+ * opens it afresh. */
+static void test_invitations_lapse(void **state)
+{
+    struct fx *f = *state;
+    struct h_env *env = f->env;
+    const char *t = f->w.t_admin, *bob = f->w.t_bob;
+    const char *M = "/api/v1/orgs/acme/members", *I = "/api/v1/orgs/acme/invitations";
+    const char *body = "{\"email\":\"bob@other.org\",\"role\":\"organizer\"}";
+    struct h_resp *r = h_as(env, t, "POST", body, "%s", M);
+    H_STATUS(r, 201);
+    const char *inv = h_keep(env, h_jstr(r->json, "id"));
+    /* expires_at is created_at + 30 days */
+    char when[21];
+    int64_t made = kg_unix_now();
+    kg_time_format(made + 30 * 86400, when);
+    const char *exp = h_jstr(r->json, "expires_at");
+    assert_non_null(exp);
+    char after[21];
+    kg_time_format(made + 30 * 86400 + 5, after);
+    assert_true(strcmp(exp, when) >= 0 && strcmp(exp, after) <= 0);
+    assert_true(is_time(exp));
+
+    /* 29 days old: still open, listed with its expiry */
+    kg_time_format(made - 29 * 86400, when);
+    backdate(f, inv, when);
+    r = h_as(env, bob, "GET", NULL, "/api/v1/invitations");
+    assert_int_equal(h_nitems(r), 1);
+    kg_time_format(made + 86400, when);
+    H_JSTR(json_array_get(h_jget(r->json, "items"), 0), "expires_at", when);
+
+    /* 31 days old: gone from both lists, and neither accepted nor declined */
+    kg_time_format(made - 31 * 86400, when);
+    backdate(f, inv, when);
+    assert_int_equal(h_nitems(h_as(env, bob, "GET", NULL, "/api/v1/invitations")), 0);
+    r = h_as(env, t, "GET", NULL, "%s", I);
+    assert_int_equal(h_jint(r->json, "total"), 0);
+    assert_int_equal(h_nitems(r), 0);
+    H_ERROR(h_as(env, bob, "POST", NULL, "/api/v1/invitations/%s/accept", inv), 404, "not_found",
+            NULL);
+    H_ERROR(h_as(env, bob, "DELETE", NULL, "/api/v1/invitations/%s", inv), 404, "not_found", NULL);
+    H_ERROR(h_as(env, bob, "GET", NULL, "/api/v1/orgs/acme"), 404, "not_found", NULL);
+
+    /* invited again: open for another 30 days, and it can be accepted */
+    r = h_as(env, t, "POST", body, "%s", M);
+    H_STATUS(r, 201);
+    H_JSTR(r->json, "id", inv);
+    assert_int_equal(h_nitems(h_as(env, bob, "GET", NULL, "/api/v1/invitations")), 1);
+    assert_int_equal(h_jint(h_as(env, t, "GET", NULL, "%s", I)->json, "total"), 1);
+    H_STATUS(h_as(env, bob, "POST", NULL, "/api/v1/invitations/%s/accept", inv), 200);
+    H_STATUS(h_as(env, bob, "GET", NULL, "/api/v1/orgs/acme"), 200);
+}
+
 static void test_patch_unknown_member(void **state)
 {
     struct fx *f = *state;
@@ -666,6 +734,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_last_admin_and_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_patch_unknown_member, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invitations, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_invitations_lapse, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -309,29 +309,37 @@ static enum kg_err template_list(struct kg_ctx *c)
     qsort(names, n, sizeof(names[0]), cmp_str);
     const char *country = kg_query_get(&c->query, "country");
     const char *form = kg_query_get(&c->query, "form");
-    struct kg_buf *b = oc_buf(c);
-    if (!b)
+    /* The ones that match and load (a broken file is logged and left out, not the whole
+     * list), then the page asked for. */
+    struct kg_reg_template *v = kg_arena_alloc(c->a, sizeof(*v) * (n ? n : 1));
+    if (!v)
         return KG_ETOOBIG;
-    enum kg_err e = oc_list_open(b);
-    size_t shown = 0;
-    for (size_t i = 0; !e && i < n; i++) {
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
         if (country && strncmp(names[i], country, 2) != 0)
             continue;
         if (form && strcmp(names[i] + 3, form) != 0)
             continue;
-        struct kg_reg_template t;
-        enum kg_err le = load_template(c, names[i], &t);
+        enum kg_err le = load_template(c, names[i], &v[k]);
         if (le == KG_ETOOBIG)
             return le;
-        if (le)
-            continue; /* logged: a broken file is left out, not the whole list */
-        if (shown++)
+        k += !le;
+    }
+    struct kg_page pg;
+    size_t from, to;
+    enum kg_err e = kg_api_page_slice(c, k, &pg, &from, &to);
+    if (e)
+        return e;
+    struct kg_buf *b = oc_buf(c);
+    if (!b)
+        return KG_ETOOBIG;
+    e = oc_list_open(b);
+    for (size_t i = from; !e && i < to; i++) {
+        if (i > from)
             e = kg_buf_append(b, ",", 1);
         if (!e)
-            e = write_template(b, &t, false);
+            e = write_template(b, &v[i], false);
     }
-    struct kg_page pg = {
-        .page = 1, .per_page = (int64_t)(shown ? shown : 1), .total = (int64_t)shown};
     if (!e)
         e = oc_list_close(b, &pg);
     return e ? e : oc_send(c, 200, b, "application/json");

@@ -185,6 +185,26 @@ static void test_registration_api(void **state)
         h_as(e, f->w.t_viewer, "GET", NULL, "/api/v1/orgs/acme/registration/templates");
     H_STATUS(r, 200);
     assert_true(h_nitems(r) >= 9);
+    json_int_t all = h_jint(r->json, "total");
+    assert_int_equal(all, (json_int_t)h_nitems(r));
+    /* paged as every list, filters first */
+    const char *T = "/api/v1/orgs/acme/registration/templates";
+    r = h_as(e, f->w.t_viewer, "GET", NULL, "%s?per_page=2&page=2", T);
+    H_STATUS(r, 200);
+    assert_int_equal(h_nitems(r), 2);
+    assert_int_equal(h_jint(r->json, "total"), all);
+    assert_int_equal(h_jint(r->json, "page"), 2);
+    H_JSTR(json_array_get(h_jget(r->json, "items"), 0), "id", "IN-union");
+    r = h_as(e, f->w.t_viewer, "GET", NULL, "%s?country=UZ&per_page=2&page=2", T);
+    H_STATUS(r, 200);
+    assert_int_equal(h_jint(r->json, "total"), 3);
+    assert_int_equal(h_nitems(r), 1);
+    H_JSTR(json_array_get(h_jget(r->json, "items"), 0), "id", "UZ-union");
+    r = h_as(e, f->w.t_viewer, "GET", NULL, "%s?page=99", T);
+    H_STATUS(r, 200);
+    assert_int_equal(h_nitems(r), 0);
+    H_ERROR(h_as(e, f->w.t_viewer, "GET", NULL, "%s?per_page=0", T), 400, "validation_failed",
+            "per_page");
     r = h_as(e, f->w.t_admin, "POST", "{\"template\":\"PK-union\"}",
              "/api/v1/orgs/acme/registration");
     H_STATUS(r, 201);

@@ -274,6 +274,36 @@ describe('kamgar import people', () => {
         assert.equal(all.length, 5);
     });
 
+    test('workplace and unit names match in any case and any script, in batches and in bulk',
+         () => {
+        const dir = makeTemp();
+        try {
+            const f = path.join(dir, 'uz.csv');
+            fs.writeFileSync(f, 'name,phone,factory,department\n' +
+                'Dilnoza Yusupova,+998 90 123 45 67,ТОШКЕНТ ТЎҚИМАЧИ,Тикув цехи\n' +
+                'Aziz Karimov,+998 90 123 45 68,Тошкент тўқимачи,ТИКУВ ЦЕХИ\n' +
+                'Olim Rahimov,+998 90 123 45 69,  тошкент  тўқимачи ,тикув\u00a0цехи\n' +
+                'Gulnora Aliyeva,+998 90 123 45 70,Samarqand Ipak,Bo\'yoq\n' +
+                'Jasur Tursunov,+998 90 123 45 71,SAMARQAND IPAK,BO\'YOQ\n');
+            for (const load of ['batches', 'bulk']) {
+                const db = path.join(dir, `${load}.db`);
+                createDatabase(dir, db, [{ slug: 'uz', name: 'Uzbek Textile Union',
+                                           country: 'UZ' }]);
+                const r = imp(db, 'uz', f, '--load', load);
+                assert.equal(r.status, 0, r.stderr);
+                assert.deepEqual(counts(table(r.stdout)),
+                                 { rows: 5, created: 5, updated: 0, skipped: 0, failed: 0,
+                                   workplaces: 2, units: 2 }, load);
+                /* the sqlite3 shell, which lacks kamgar's kg_fold, still checks the file */
+                const check = spawnSync('sqlite3', [db, 'PRAGMA integrity_check;'],
+                                        { encoding: 'utf8' });
+                assert.equal(check.stdout.trim(), 'ok', check.stderr);
+            }
+        } finally {
+            rmTemp(dir);
+        }
+    });
+
     test('--map COLUMN=field and COLUMN=ignore, --default-country', async () => {
         const dir = makeTemp();
         try {

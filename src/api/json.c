@@ -255,28 +255,38 @@ enum kg_err kg_json_write_str(struct kg_buf *b, const char *s)
 {
     if (!s)
         return kg_buf_append(b, "null", 4);
-    static const char hex[] = "0123456789abcdef";
-    enum kg_err e = kg_buf_append(b, "\"", 1);
-    const char *run = s;
-    for (const unsigned char *p = (const unsigned char *)s; !e && *p; p++) {
-        char esc[7];
-        size_t n = 0;
-        if (*p == '"' || *p == '\\') {
-            esc[0] = '\\', esc[1] = (char)*p, n = 2;
-        } else if (*p < 0x20) {
-            esc[0] = '\\', esc[1] = 'u', esc[2] = '0', esc[3] = '0';
-            esc[4] = hex[*p >> 4], esc[5] = hex[*p & 15], n = 6;
-        } else {
-            continue;
+    /* Measure first (a quote or backslash takes 1 more byte, a control character 5: \u00XX),
+     * then write in one piece: a list page is thousands of strings, and checking the room
+     * once per string instead of once per run halved the time of kg_json_write. */
+    size_t n = 0, extra = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++)
+        extra += *p == '"' || *p == '\\' ? 1 : *p < 0x20 ? 5 : 0;
+    char *o = kg_buf_space(b, n + extra + 2);
+    if (!o)
+        return KG_ETOOBIG;
+    *o++ = '"';
+    if (!extra) {
+        memcpy(o, s, n);
+        o += n;
+    } else {
+        static const char hex[] = "0123456789abcdef";
+        for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+            if (*p == '"' || *p == '\\') {
+                *o++ = '\\';
+                *o++ = (char)*p;
+            } else if (*p < 0x20) {
+                memcpy(o, "\\u00", 4);
+                o[4] = hex[*p >> 4];
+                o[5] = hex[*p & 15];
+                o += 6;
+            } else {
+                *o++ = (char)*p;
+            }
         }
-        e = kg_buf_append(b, run, (size_t)((const char *)p - run));
-        if (!e)
-            e = kg_buf_append(b, esc, n);
-        run = (const char *)p + 1;
     }
-    if (!e)
-        e = kg_buf_puts(b, run);
-    return e ? e : kg_buf_append(b, "\"", 1);
+    *o = '"';
+    kg_buf_added(b, n + extra + 2);
+    return KG_OK;
 }
 
 /* printf is a fifth of a list response's time; integers are short. */
@@ -330,16 +340,20 @@ enum kg_err kg_json_write(struct kg_buf *b, const struct kg_jspec *spec, const v
     for (const struct kg_jspec *f = spec; !e && f->name; f++) {
         if (omit && strcmp(f->name, omit) == 0)
             continue;
+        size_t n = strlen(f->name);
+        char *o = kg_buf_space(b, n + 4); /* ,"name": */
+        if (!o)
+            return KG_ETOOBIG;
+        size_t k = 0;
         if (!first)
-            e = kg_buf_append(b, ",", 1);
-        if (!e)
-            e = kg_buf_append(b, "\"", 1);
-        if (!e)
-            e = kg_buf_puts(b, f->name);
-        if (!e)
-            e = kg_buf_append(b, "\":", 2);
-        if (!e)
-            e = write_value(b, f, rec);
+            o[k++] = ',';
+        o[k++] = '"';
+        memcpy(o + k, f->name, n);
+        k += n;
+        o[k++] = '"';
+        o[k++] = ':';
+        kg_buf_added(b, k);
+        e = write_value(b, f, rec);
         first = false;
     }
     return e ? e : kg_buf_append(b, "}", 1);

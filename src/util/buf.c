@@ -62,6 +62,19 @@ enum kg_err kg_buf_append(struct kg_buf *b, const void *data, size_t n)
     return KG_OK;
 }
 
+char *kg_buf_space(struct kg_buf *b, size_t n)
+{
+    if (!(n < b->cap - b->len && n <= b->max - b->len) && reserve(b, n) != KG_OK)
+        return NULL;
+    return b->p + b->len;
+}
+
+void kg_buf_added(struct kg_buf *b, size_t k)
+{
+    b->len += k;
+    b->p[b->len] = '\0';
+}
+
 enum kg_err kg_buf_puts(struct kg_buf *b, const char *s)
 {
     return kg_buf_append(b, s, strlen(s));

@@ -30,5 +30,11 @@ enum kg_err kg_buf_append(struct kg_buf *b, const void *data, size_t n) KG_MUST_
 enum kg_err kg_buf_puts(struct kg_buf *b, const char *s) KG_MUST_CHECK;
 enum kg_err kg_buf_printf(struct kg_buf *b, const char *fmt, ...) KG_MUST_CHECK
     __attribute__((format(printf, 2, 3)));
+/* Room for n more bytes: where they go, or NULL when they would pass the cap (the content
+ * stays as it was). Write at most n bytes there, then kg_buf_added with how many. For writers
+ * that know their size first (a JSON string): one check instead of one per piece. */
+char *kg_buf_space(struct kg_buf *b, size_t n);
+/* Counts k bytes written at kg_buf_space's pointer (k <= its n) and ends the string. */
+void kg_buf_added(struct kg_buf *b, size_t k);
 /* Hands the malloc'd string to the caller (never NULL) and empties the buffer. */
 char *kg_buf_take(struct kg_buf *b);

@@ -268,12 +268,12 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
     case KG_COL_WORKPLACE:
         if (!kg_text_ok(v, KG_MAX_NAME, false))
             return "must be a single line of at most 200 characters";
-        r->workplace_name = v;
+        r->workplace_name = kg_blank(v) ? NULL : v; /* a no-break space alone is empty */
         return NULL;
     case KG_COL_UNIT:
         if (!kg_text_ok(v, KG_MAX_NAME, false))
             return "must be a single line of at most 200 characters";
-        r->unit_name = v;
+        r->unit_name = kg_blank(v) ? NULL : v;
         return NULL;
     case KG_COL_JOB_TITLE: p->job_title = v, r->fields |= KG_P_JOB_TITLE; return NULL;
     case KG_COL_SHIFT: p->shift = v, r->fields |= KG_P_SHIFT; return NULL;

@@ -152,7 +152,7 @@ bool kg_text_ok(const char *s, size_t max_chars, bool multiline)
 
 bool kg_tag_name_valid(const char *s)
 {
-    return s && *s && kg_text_ok(s, 60, false);
+    return s && *s && !kg_blank(s) && kg_text_ok(s, 60, false);
 }
 
 #define FAIL(f, m)                                                                                 \
@@ -191,9 +191,10 @@ static bool list_ok(const struct kg_strlist *l, bool (*item_ok)(const char *))
     return true;
 }
 
+/* Names are looked up by kg_fold (util/str.h): one of blanks only would match every other. */
 static bool name_ok(const char *s)
 {
-    return *s && kg_text_ok(s, KG_MAX_NAME, false);
+    return *s && !kg_blank(s) && kg_text_ok(s, KG_MAX_NAME, false);
 }
 
 enum kg_err kg_person_validate(const struct kg_person *p, unsigned fields, bool create,
@@ -334,7 +335,7 @@ enum kg_err kg_unit_validate(const struct kg_unit *u, unsigned fields, bool crea
 
 bool kg_text_required(const char *s, size_t max_chars, bool multiline)
 {
-    return s && *s && kg_text_ok(s, max_chars, multiline);
+    return s && *s && !kg_blank(s) && kg_text_ok(s, max_chars, multiline);
 }
 
 bool kg_text_optional(const char *s, size_t max_chars, bool multiline)

@@ -468,6 +468,47 @@ static void fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 }
 
 /*
+ * Brings name_key (migration 16) up to date where it is not kg_fold(name): a row the sqlite3
+ * shell inserted or renamed, or every row after libutf8proc's Unicode tables changed. A read
+ * first, so that opening a database whose keys are right writes nothing. A failure (the
+ * database is busy) is logged, not fatal: the keys are mended at the next start.
+ */
+static void rekey_names(sqlite3 *db)
+{
+    static const char *const tables[] = {"employers", "workplaces", "units", "tags", "issues"};
+    char sql[160];
+    bool stale = false;
+    for (size_t i = 0; !stale && i < sizeof(tables) / sizeof(tables[0]); i++) {
+        snprintf(sql, sizeof(sql), "SELECT 1 FROM %s WHERE name_key IS NOT kg_fold(name)",
+                 tables[i]);
+        sqlite3_stmt *st = NULL;
+        stale = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+                sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_finalize(st);
+    }
+    if (!stale)
+        return;
+    int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    int changed = 0;
+    for (size_t i = 0; rc == SQLITE_OK && i < sizeof(tables) / sizeof(tables[0]); i++) {
+        snprintf(sql, sizeof(sql),
+                 "UPDATE %s SET name_key = kg_fold(name) WHERE name_key IS NOT kg_fold(name)",
+                 tables[i]);
+        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+        changed += sqlite3_changes(db);
+    }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        kg_error("store: cannot bring the name keys up to date (%s); next start tries again",
+                 sqlite3_errstr(rc));
+        return;
+    }
+    kg_info("store: %d name keys brought up to date", changed);
+}
+
+/*
  * Opens one connection. The first one (migrate = true) also recognises the file and brings
  * its schema up to date; the later ones only set their pragmas.
  */
@@ -501,6 +542,7 @@ static enum kg_err conn_open(const char *path, bool create, bool migrate, struct
         err = kg_sqlite_migrate(c->db, create, errmsg, errlen);
         if (err)
             goto out;
+        rekey_names(c->db);
     }
     /* 8 MiB of page cache per connection (the default is 2): a list page touches rows spread
      * over the whole people table. Measured with make bench: pread was a tenth of a list. */

@@ -59,7 +59,8 @@
  * peaked at 55, 71 and 91 MB. The issue allows 100 MB. */
 #define BULK_CACHE_KIB 32768
 
-/* A remembered name: "w" + lower-cased name, or "u" + workplace id + lower-cased name. */
+/* A remembered name: "w" + the folded name, or "u" + workplace id + the folded name
+ * (names_key). */
 struct name_slot {
     uint64_t hash;
     char *key; /* NULL: free */
@@ -409,8 +410,9 @@ static enum kg_err find_duplicate(struct kg_store_import *im, const struct kg_pe
     return err;
 }
 
-/* The org's workplace with that name (any case), or the unit of that workplace with that
- * name (workplace_id set), created when missing. Found and created ones are remembered. */
+/* The org's workplace with that name (by kg_fold: any case, any script), or the unit of that
+ * workplace with that name (workplace_id set), created when missing. Found and created ones are
+ * remembered. */
 static enum kg_err ensure_place(struct kg_store_import *im, const char *workplace_id,
                                 const char *name, struct kg_arena *a, const char **id,
                                 int64_t *created)

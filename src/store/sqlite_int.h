@@ -547,7 +547,7 @@
                   "WHERE p.id = pt.person_id AND p.assigned_to = ?3))) "                           \
                   "FROM tags t WHERE t.id = ?1 AND t.org_id = ?2")                                 \
     X(SQ_TAG_BY_NAME, "SELECT id FROM tags WHERE org_id = ?1 AND name_key = kg_fold(?2) "          \
-                      "ORDER BY name COLLATE NOCASE, id LIMIT 1")                                  \
+                      "AND id IS NOT ?3 ORDER BY name COLLATE NOCASE, id LIMIT 1")                 \
     X(SQ_TAG_INSERT, "INSERT INTO tags(id, org_id, name, name_key, created_at) "                   \
                      "VALUES (?1, ?2, ?3, kg_fold(?3), ?4)")                                       \
     X(SQ_TAG_RENAME,                                                                               \
@@ -622,16 +622,14 @@ enum sq_stmt {
         SQ_COUNT
 };
 
-/* A statement prepared from SQL built at run time (list filters), cached by
- * its text. */
+/* A statement prepared from SQL built at run time (list filters), cached by its text. */
 struct sqlite_dyn {
     char *sql;
     sqlite3_stmt *st;
     uint64_t used;
 };
 
-/* One connection: used by one thread at a time, between acquire and release.
- */
+/* One connection: used by one thread at a time, between acquire and release. */
 struct sqlite_conn {
     sqlite3 *db;
     sqlite3_stmt *st[SQ_COUNT];
@@ -655,12 +653,10 @@ struct sqlite_row;
 enum kg_err kg_sqlite_acquire(struct kg_store *s, struct sqlite_conn **out) KG_MUST_CHECK;
 /* NULL-safe. Rolls back a transaction the op left open (a bug, logged). */
 void kg_sqlite_release(struct kg_store *s, struct sqlite_conn *c);
-/* The cached statement, prepared on first use; NULL (logged) when it fails to
- * prepare. */
+/* The cached statement, prepared on first use; NULL (logged) when it fails to prepare. */
 sqlite3_stmt *kg_sqlite_stmt(struct sqlite_conn *c, enum sq_stmt id);
 /* As kg_sqlite_stmt for SQL built at run time from fixed fragments only. */
-/* Every pooled connection's page cache (8 MiB; an import restores it after
- * changing it). */
+/* Every pooled connection's page cache (8 MiB; an import restores it after changing it). */
 #define KG_SQLITE_CACHE_PRAGMA "PRAGMA cache_size=-8192;"
 
 sqlite3_stmt *kg_sqlite_dyn(struct sqlite_conn *c, const char *sql);
@@ -672,41 +668,37 @@ enum kg_err kg_sqlite_err(struct sqlite_conn *c, int rc);
 enum kg_err kg_sqlite_exec(struct sqlite_conn *c, sqlite3_stmt *st) KG_MUST_CHECK;
 enum kg_err kg_sqlite_begin(struct sqlite_conn *c, bool write) KG_MUST_CHECK;
 enum kg_err kg_sqlite_commit(struct sqlite_conn *c) KG_MUST_CHECK;
-/* Runs one bound write statement in its own IMMEDIATE transaction; *changes
- * (may be NULL) gets the number of rows it changed. */
+/* Runs one bound write statement in its own IMMEDIATE transaction; *changes (may be NULL)
+ * gets the number of rows it changed. */
 enum kg_err kg_sqlite_write_one(struct sqlite_conn *c, sqlite3_stmt *st,
                                 int *changes) KG_MUST_CHECK;
 /*
- * One page of a list inside the caller's read transaction: runs the bound
- * count statement into pg->total, then binds LIMIT/OFFSET at params
- * limit_param and limit_param + 1 of the bound page statement and reads its
- * rows with read() into an arena array of elem-sized records. Both statements
- * are reset whatever happens.
+ * One page of a list inside the caller's read transaction: runs the bound count statement
+ * into pg->total, then binds LIMIT/OFFSET at params limit_param and limit_param + 1 of the
+ * bound page statement and reads its rows with read() into an arena array of elem-sized
+ * records. Both statements are reset whatever happens.
  */
 enum kg_err kg_sqlite_list(struct sqlite_conn *c, sqlite3_stmt *count, sqlite3_stmt *page,
                            int limit_param, struct kg_page *pg, int64_t limit, int64_t offset,
                            size_t elem, void (*read)(struct sqlite_row *r, void *rec),
                            struct kg_arena *a, void **out, size_t *n) KG_MUST_CHECK;
 void kg_sqlite_rollback(struct sqlite_conn *c);
-/* Whether the bound statement returns a row: KG_OK, KG_ENOTFOUND or an error
- * (KG_EIO when st is NULL). Resets st. */
+/* Whether the bound statement returns a row: KG_OK, KG_ENOTFOUND or an error (KG_EIO when
+ * st is NULL). Resets st. */
 enum kg_err kg_sqlite_exists(struct sqlite_conn *c, sqlite3_stmt *st) KG_MUST_CHECK;
-/* Reads the one row of a bound statement with read() into rec (KG_EIO when st
- * is NULL, as kg_sqlite_stmt gives on failure); KG_ENOTFOUND when there is
- * none. Resets st. */
+/* Reads the one row of a bound statement with read() into rec (KG_EIO when st is NULL, as
+ * kg_sqlite_stmt gives on failure); KG_ENOTFOUND when there is none. Resets st. */
 enum kg_err kg_sqlite_one(struct sqlite_conn *c, sqlite3_stmt *st,
                           void (*read)(struct sqlite_row *r, void *rec), struct kg_arena *a,
                           void *rec) KG_MUST_CHECK;
 /* Runs a single-column count/integer query; *out = 0 when there is no row. */
 enum kg_err kg_sqlite_int(struct sqlite_conn *c, sqlite3_stmt *st, int64_t *out) KG_MUST_CHECK;
 
-/* Binding: NULL binds SQL NULL. Strings are borrowed until the statement is
- * reset. */
+/* Binding: NULL binds SQL NULL. Strings are borrowed until the statement is reset. */
 void kg_sqlite_bind_text(sqlite3_stmt *st, int i, const char *s);
 void kg_sqlite_bind_i64(sqlite3_stmt *st, int i, int64_t v);
 
-/* Reads the columns of the current row left to right, copying text into the
- * arena. */
+/* Reads the columns of the current row left to right, copying text into the arena. */
 struct sqlite_row {
     sqlite3_stmt *st;
     struct kg_arena *a;
@@ -721,20 +713,18 @@ int64_t kg_sqlite_row_i64_or(struct sqlite_row *r, int64_t dflt);
 /* A newline-joined column split into a list (NULL gives an empty list). */
 struct kg_strlist kg_sqlite_row_list(struct sqlite_row *r);
 
-/* Joins a list with newlines into the arena (empty list -> NULL). KG_EINVAL
- * when an item is NULL, empty or contains a newline; KG_ETOOBIG past the arena
- * budget. */
+/* Joins a list with newlines into the arena (empty list -> NULL). KG_EINVAL when an item
+ * is NULL, empty or contains a newline; KG_ETOOBIG past the arena budget. */
 enum kg_err kg_sqlite_join(const struct kg_strlist *l, struct kg_arena *a,
                            const char **out) KG_MUST_CHECK;
 
-/* Paging arithmetic: normalises pg and gives LIMIT/OFFSET; false when the page
- * lies beyond any possible row (offset overflow). */
+/* Paging arithmetic: normalises pg and gives LIMIT/OFFSET; false when the page lies beyond
+ * any possible row (offset overflow). */
 bool kg_sqlite_page(struct kg_page *pg, int64_t *limit, int64_t *offset);
 /* How many rows a page holds at most given the total. */
 size_t kg_sqlite_page_rows(int64_t total, int64_t limit, int64_t offset);
 
-/* Role helpers: KG_EFORBIDDEN when the actor's role is below min (or no org).
- */
+/* Role helpers: KG_EFORBIDDEN when the actor's role is below min (or no org). */
 enum kg_err kg_sqlite_need(const struct kg_actor *who, enum kg_role min) KG_MUST_CHECK;
 const char *kg_sqlite_role_name(enum kg_role r);
 enum kg_role kg_sqlite_role_parse(const char *s);
@@ -744,9 +734,9 @@ void kg_sqlite_conflict(struct kg_conflict *c, const char *field, const char *ex
 
 /* --- migrations.c --- */
 /*
- * Checks that the database on c is kamgar's (or empty and create is true),
- * then applies every pending migration in one transaction. KG_EINVAL with a
- * message for a foreign or a newer file.
+ * Checks that the database on c is kamgar's (or empty and create is true), then applies
+ * every pending migration in one transaction. KG_EINVAL with a message for a foreign or a
+ * newer file.
  */
 enum kg_err kg_sqlite_migrate(sqlite3 *db, bool create, char *errmsg, size_t errlen) KG_MUST_CHECK;
 /* The newest schema version this build knows. */
@@ -813,17 +803,15 @@ enum kg_err kg_sqlite_unit_list(struct kg_store *s, const struct kg_actor *who,
                                 const char *workplace_id, struct kg_arena *a, struct kg_page *pg,
                                 struct kg_unit **out, size_t *n);
 
-/* People inside the caller's write transaction (no role check, no commit): the
- * cores of person_create / person_update, shared with the bulk import.
- * *existing: the id was there. `verified`: KG_P_WORKPLACE_ID and/or
- * KG_P_UNIT_ID when the caller has itself found those ids in the org in this
- * transaction (the import, which finds or makes them by name; the unit then
- * belongs to the workplace), so they are not looked up again; to create_tx
- * also KG_P_PHONE and/or KG_P_EMAIL when the caller has just found no one of
- * the org with that phone or email (the import's duplicate search), and
- * KG_SQLITE_ID_FREE when it has just found no one at all with p->id; 0
- * otherwise. create_tx's `out` may be NULL: the stored record is then not read
- * back. */
+/* People inside the caller's write transaction (no role check, no commit): the cores of
+ * person_create / person_update, shared with the bulk import. *existing: the id was there.
+ * `verified`: KG_P_WORKPLACE_ID and/or KG_P_UNIT_ID when the caller has itself found those
+ * ids in the org in this transaction (the import, which finds or makes them by name; the
+ * unit then belongs to the workplace), so they are not looked up again; to create_tx also
+ * KG_P_PHONE and/or KG_P_EMAIL when the caller has just found no one of the org with that
+ * phone or email (the import's duplicate search), and KG_SQLITE_ID_FREE when it has just
+ * found no one at all with p->id; 0 otherwise. create_tx's `out` may be NULL: the stored
+ * record is then not read back. */
 #define KG_SQLITE_ID_FREE (1u << 31)
 enum kg_err kg_sqlite_person_create_tx(struct sqlite_conn *c, const struct kg_actor *who,
                                        const struct kg_person *p, unsigned verified,
@@ -850,8 +838,7 @@ enum kg_err kg_sqlite_person_export(struct kg_store *s, const struct kg_actor *w
                                                       const char *unit_name),
                                     void *ctx);
 
-/* Existence of a row of the org (employers, workplaces): KG_OK, KG_ENOTFOUND
- * or an error. */
+/* Existence of a row of the org (employers, workplaces): KG_OK, KG_ENOTFOUND or an error. */
 enum kg_err kg_sqlite_employer_in_org(struct sqlite_conn *c, const char *org_id,
                                       const char *id) KG_MUST_CHECK;
 enum kg_err kg_sqlite_workplace_in_org(struct sqlite_conn *c, const char *org_id,
@@ -860,68 +847,60 @@ enum kg_err kg_sqlite_workplace_in_org(struct sqlite_conn *c, const char *org_id
 enum kg_err kg_sqlite_unit_in_org(struct sqlite_conn *c, const char *org_id, const char *id,
                                   struct kg_arena *a, const char **workplace_id) KG_MUST_CHECK;
 
-/* --- the organizing core: helpers shared by its files (sqlite_organizing.c)
- * --- */
+/* --- the organizing core: helpers shared by its files (sqlite_organizing.c) --- */
 
-/* kg_sqlite_need, and an activist must carry a user id (else it would see
- * everyone). */
+/* kg_sqlite_need, and an activist must carry a user id (else it would see everyone). */
 enum kg_err kg_sqlite_need_actor(const struct kg_actor *who, enum kg_role min) KG_MUST_CHECK;
-/* The user an activist is confined to; NULL for roles that see the whole org.
- */
+/* The user an activist is confined to; NULL for roles that see the whole org. */
 const char *kg_sqlite_scope(const struct kg_actor *who);
 /* KG_EINVAL with c->field = field (existing_id NULL). */
 enum kg_err kg_sqlite_bad(struct kg_conflict *c, const char *field);
 /* A campaign of the org: KG_OK, KG_ENOTFOUND or an error. */
 enum kg_err kg_sqlite_campaign_in_org(struct sqlite_conn *c, const char *org_id,
                                       const char *id) KG_MUST_CHECK;
-/* A person of the org visible under scope (NULL = any): KG_OK with the
- * person's workplace and unit (into the arena, may be NULL), KG_ENOTFOUND, or
- * an error. a may be NULL when both out pointers are. */
+/* A person of the org visible under scope (NULL = any): KG_OK with the person's workplace
+ * and unit (into the arena, may be NULL), KG_ENOTFOUND, or an error. a may be NULL when
+ * both out pointers are. */
 enum kg_err kg_sqlite_person_in_org(struct sqlite_conn *c, const char *org_id, const char *id,
                                     const char *scope, struct kg_arena *a,
                                     const char **workplace_id, const char **unit_id) KG_MUST_CHECK;
 /* *yes when user_id is a member of the org. */
 enum kg_err kg_sqlite_member_of(struct sqlite_conn *c, const char *org_id, const char *user_id,
                                 bool *yes) KG_MUST_CHECK;
-/* Where a client-supplied id already lives: owner_sid takes ?1 = id, returns
- * the org id. */
+/* Where a client-supplied id already lives: owner_sid takes ?1 = id, returns the org id. */
 enum kg_sqlite_owner { KG_OWNER_NONE, KG_OWNER_SAME, KG_OWNER_OTHER };
 enum kg_err kg_sqlite_owner_of(struct sqlite_conn *c, enum sq_stmt owner_sid, const char *id,
                                const char *org_id, enum kg_sqlite_owner *where) KG_MUST_CHECK;
 /*
- * The client-id rule every create shares (an offline phone retries; nothing
- * twice). No client id: a fresh one goes into idbuf and *id points at it. An
- * id another org holds: KG_ECONFLICT on "id". An id of the actor's org: *mine
- * is true and the caller answers with the stored record, passing its load's
- * result through kg_sqlite_claimed.
+ * The client-id rule every create shares (an offline phone retries; nothing twice). No
+ * client id: a fresh one goes into idbuf and *id points at it. An id another org holds:
+ * KG_ECONFLICT on "id". An id of the actor's org: *mine is true and the caller answers with
+ * the stored record, passing its load's result through kg_sqlite_claimed.
  */
 enum kg_err kg_sqlite_claim_id(struct sqlite_conn *c, enum sq_stmt owner_sid, const char *org_id,
                                const char **id, char idbuf[KG_ID_LEN + 1], bool *mine,
                                struct kg_conflict *cf) KG_MUST_CHECK;
-/* A claimed id whose record the caller cannot load (another campaign's,
- * outside an activist's scope) is the id conflict too; any other result passes
- * through. */
+/* A claimed id whose record the caller cannot load (another campaign's, outside an
+ * activist's scope) is the id conflict too; any other result passes through. */
 enum kg_err kg_sqlite_claimed(enum kg_err load, struct kg_conflict *cf) KG_MUST_CHECK;
 /*
- * Steps the bound statement to the end, reading each row with read() into a
- * growing arena array of elem-sized records; resets the statement whatever
- * happens.
+ * Steps the bound statement to the end, reading each row with read() into a growing arena
+ * array of elem-sized records; resets the statement whatever happens.
  */
 enum kg_err kg_sqlite_rows(struct sqlite_conn *c, sqlite3_stmt *st, size_t elem,
                            void (*read)(struct sqlite_row *r, void *rec), struct kg_arena *a,
                            void **out, size_t *n) KG_MUST_CHECK;
 /*
- * An RFC 3339 time as a key that orders as the instant does: UTC with nine
- * fraction digits, "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ" (30 characters). false
- * when s is not RFC 3339 or falls outside the years 0001–9999 once in UTC.
+ * An RFC 3339 time as a key that orders as the instant does: UTC with nine fraction digits,
+ * "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ" (30 characters). false when s is not RFC 3339 or falls
+ * outside the years 0001–9999 once in UTC.
  */
 #define KG_TIME_KEY_LEN 30
 bool kg_sqlite_time_key(const char *s, char out[KG_TIME_KEY_LEN + 1]);
 /* Today's date (UTC), "YYYY-MM-DD", into out[11]. */
 void kg_sqlite_today(char out[11]);
 
-/* --- sqlite_organizing.c: campaigns, issues, conversations, assessments,
- * tasks --- */
+/* --- sqlite_organizing.c: campaigns, issues, conversations, assessments, tasks --- */
 enum kg_err kg_sqlite_campaign_create(struct kg_store *s, const struct kg_actor *who,
                                       const struct kg_campaign *in, struct kg_arena *a,
                                       struct kg_campaign *out, bool *created,
@@ -990,8 +969,7 @@ enum kg_err kg_sqlite_card_verify(struct kg_store *s, const struct kg_actor *who
                                   const char *campaign_id, struct kg_arena *a,
                                   struct kg_card_verify *out);
 
-/* --- sqlite_campaign_chart.c: committee, structure tests, chart and ranking
- * counts --- */
+/* --- sqlite_campaign_chart.c: committee, structure tests, chart and ranking counts --- */
 enum kg_err kg_sqlite_committee_list(struct kg_store *s, const struct kg_actor *who,
                                      const char *campaign_id, struct kg_arena *a,
                                      struct kg_committee_member **out, size_t *n);
@@ -1061,9 +1039,8 @@ enum kg_err kg_sqlite_join_submit(struct kg_store *s, const char *org_id,
                                   const char *consent_text_version, const char *now,
                                   struct kg_arena *a, const char **person_id, bool *created);
 
-/* --- the areas of later issues, one file each (sqlite_<area>.c): the
- * migration that creates their tables (listed in migrations.c) and their ops
- * table. --- */
+/* --- the areas of later issues, one file each (sqlite_<area>.c): the migration that
+ * creates their tables (listed in migrations.c) and their ops table. --- */
 extern const char kg_sqlite_migration_news[];
 extern const struct kg_store_news_ops kg_sqlite_news_ops;
 extern const char kg_sqlite_migration_learning[];

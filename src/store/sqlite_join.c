@@ -149,7 +149,7 @@ static enum kg_err by_name(struct sqlite_conn *c, enum sq_stmt sid, const char *
                            const char *name, struct kg_arena *a, const char **id)
 {
     *id = NULL;
-    if (!name || !*name)
+    if (!name || kg_blank(name))
         return KG_OK;
     sqlite3_stmt *st = kg_sqlite_stmt(c, sid);
     if (st) {

@@ -1024,9 +1024,10 @@ out:
     return err;
 }
 
-/* The id of the org's tag with that name (any case), NULL when none; into the arena. */
+/* The id of another tag of the org (not self, may be NULL) with that name (kg_fold), NULL
+ * when none; into the arena. */
 static enum kg_err tag_named(struct sqlite_conn *c, const char *org_id, const char *name,
-                             struct kg_arena *a, const char **id)
+                             const char *self, struct kg_arena *a, const char **id)
 {
     *id = NULL;
     sqlite3_stmt *st = kg_sqlite_stmt(c, SQ_TAG_BY_NAME);
@@ -1034,6 +1035,7 @@ static enum kg_err tag_named(struct sqlite_conn *c, const char *org_id, const ch
         return KG_EIO;
     kg_sqlite_bind_text(st, 1, org_id);
     kg_sqlite_bind_text(st, 2, name);
+    kg_sqlite_bind_text(st, 3, self);
     enum kg_err err = KG_OK;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -1067,7 +1069,7 @@ enum kg_err kg_sqlite_tag_create(struct kg_store *s, const struct kg_actor *who,
     err = kg_sqlite_begin(c, true);
     if (err)
         goto out;
-    err = tag_named(c, who->org_id, name, a, &other);
+    err = tag_named(c, who->org_id, name, NULL, a, &other);
     if (err)
         goto out;
     if (other) {
@@ -1116,10 +1118,10 @@ enum kg_err kg_sqlite_tag_rename(struct kg_store *s, const struct kg_actor *who,
     err = load_tag(c, who, id, a, NULL);
     if (err)
         goto out;
-    err = tag_named(c, who->org_id, name, a, &other);
+    err = tag_named(c, who->org_id, name, id, a, &other);
     if (err)
         goto out;
-    if (other && strcmp(other, id) != 0) {
+    if (other) {
         err = KG_ECONFLICT;
         kg_sqlite_conflict(cf, "name", other);
         goto out;

@@ -271,6 +271,29 @@ char *kg_fold(const char *s, size_t n)
     return p;
 }
 
+bool kg_blank(const char *s)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    while (*p) {
+        if (fold_space(*p)) {
+            p++;
+            continue;
+        }
+        if (*p < 0x80)
+            return false;
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
+        if (k <= 0)
+            return false; /* not UTF-8: a byte that is not a blank */
+        utf8proc_category_t cat = utf8proc_category(cp);
+        if (cat != UTF8PROC_CATEGORY_ZS && cat != UTF8PROC_CATEGORY_ZL &&
+            cat != UTF8PROC_CATEGORY_ZP)
+            return false;
+        p += k;
+    }
+    return true;
+}
+
 bool kg_uuid_lower(char *s)
 {
     bool upper = false;

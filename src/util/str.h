@@ -62,6 +62,9 @@ char *kg_ascii_lower(char *s);
  * NULL only when out of memory.
  */
 char *kg_fold(const char *s, size_t n);
+/* Whether s is only blanks (ASCII whitespace, and Unicode's space and line/paragraph
+ * separators such as U+00A0 and U+3000): what kg_fold turns into "". */
+bool kg_blank(const char *s);
 /* When s is exactly a UUID (8-4-4-4-12 hex digits) with an upper-case digit, as some platforms
  * write them (iOS), lower-cases it in place, the case kamgar stores ids in; returns whether it
  * did. */

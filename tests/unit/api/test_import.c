@@ -1116,6 +1116,16 @@ static void test_names_in_every_script(void **state)
     H_JSTR(person(f, "full_name", "F Wahid"), "workplace_id", muller);
     H_JSTR(person(f, "full_name", "F Wahid"), "unit_id", unit_id(f, muller, "Näherei"));
     assert_int_equal(workplaces_total(f), 3);
+    /* a workplace or unit of blanks only (a spreadsheet's no-break space) is no name: it
+     * would match every other such name */
+    x = run_str(f, &SKIP, "name,factory,department\nI Wahid,\xc2\xa0,\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    assert_true(json_is_null(h_jget(person(f, "full_name", "I Wahid"), "workplace_id")));
+    H_ERROR(h_as(f->env, f->w.t_admin, "POST", "{\"name\":\"\u3000 \"}",
+                 "/api/v1/orgs/acme/workplaces"),
+            400, "validation_failed", "name");
+    H_ERROR(h_as(f->env, f->w.t_admin, "POST", "{\"name\":\"\u00a0\"}", "/api/v1/orgs/acme/tags"),
+            400, "validation_failed", "name");
 }
 
 /* Duplicates inside one file, by phone (any notation) and by email (any case). */

@@ -459,6 +459,27 @@ static void test_fold(void **state)
     free(got);
 }
 
+static void test_blank(void **state)
+{
+    (void)state;
+    assert_true(kg_blank(""));
+    assert_true(kg_blank(" \t\r\n"));
+    assert_true(kg_blank("\xc2\xa0"));                  /* U+00A0 no-break space */
+    assert_true(kg_blank("\xe3\x80\x80 \xe2\x80\xaf")); /* U+3000, U+202F */
+    assert_true(kg_blank("\xe2\x80\xa8"));              /* U+2028 line separator */
+    assert_false(kg_blank(" a "));
+    assert_false(kg_blank("\xc2\xa0\xd0\x90")); /* NBSP then А */
+    assert_false(kg_blank("\xff"));             /* not UTF-8 */
+    assert_false(kg_blank("\xe2\x80\x8b"));     /* U+200B zero width: a format char */
+    /* blank is what folds to nothing */
+    static const char *const blanks[] = {"", " ", "\xc2\xa0", "\xe3\x80\x80\t"};
+    for (size_t i = 0; i < sizeof(blanks) / sizeof(blanks[0]); i++) {
+        char *k = kg_fold(blanks[i], strlen(blanks[i]));
+        assert_string_equal(k, "");
+        free(k);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -468,7 +489,7 @@ int main(void)
         cmocka_unit_test(test_date_valid),  cmocka_unit_test(test_time_valid),
         cmocka_unit_test(test_time_format), cmocka_unit_test(test_hex_encode),
         cmocka_unit_test(test_ascii_lower), cmocka_unit_test(test_uuid_lower),
-        cmocka_unit_test(test_fold),
+        cmocka_unit_test(test_fold),        cmocka_unit_test(test_blank),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

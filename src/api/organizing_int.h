@@ -176,6 +176,33 @@ static inline enum kg_err oc_list_close(struct kg_buf *b, const struct kg_page *
                          (long long)pg->page, (long long)pg->per_page, (long long)pg->total);
 }
 
+/* Answers the page that page and per_page ask for of n records of elem bytes at recs, read
+ * whole (small lists: one project's indicators, the registration templates), each written by
+ * w. */
+static inline enum kg_err oc_send_page(struct kg_ctx *c,
+                                       enum kg_err (*w)(struct kg_buf *, const void *),
+                                       const void *recs, size_t elem, size_t n)
+{
+    struct kg_page pg;
+    size_t from, to;
+    enum kg_err e = kg_api_page_slice(c, n, &pg, &from, &to);
+    if (e)
+        return e;
+    struct kg_buf *b = oc_buf(c);
+    if (!b)
+        return KG_ETOOBIG;
+    e = oc_list_open(b);
+    for (size_t i = from; !e && i < to; i++) {
+        if (i > from)
+            e = kg_buf_append(b, ",", 1);
+        if (!e)
+            e = w(b, (const char *)recs + i * elem);
+    }
+    if (!e)
+        e = oc_list_close(b, &pg);
+    return e ? e : oc_send(c, 200, b, "application/json");
+}
+
 /* Reads a query parameter that must be an id when present. */
 static inline enum kg_err oc_id_query(struct kg_ctx *c, const char *name, const char **out)
 {

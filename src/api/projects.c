@@ -194,30 +194,6 @@ static enum kg_err send_one(struct kg_ctx *c, int status,
     return e ? e : oc_send(c, status, b, "application/json");
 }
 
-/* One page of a list read whole (the lists here are small: one project's). */
-static enum kg_err send_all(struct kg_ctx *c, enum kg_err (*w)(struct kg_buf *, const void *),
-                            const void *recs, size_t elem, size_t n)
-{
-    struct kg_page pg;
-    size_t from, to;
-    enum kg_err e = kg_api_page_slice(c, n, &pg, &from, &to);
-    if (e)
-        return e;
-    struct kg_buf *b = oc_buf(c);
-    if (!b)
-        return KG_ETOOBIG;
-    e = oc_list_open(b);
-    for (size_t i = from; !e && i < to; i++) {
-        if (i > from)
-            e = kg_buf_append(b, ",", 1);
-        if (!e)
-            e = w(b, (const char *)recs + i * elem);
-    }
-    if (!e)
-        e = oc_list_close(b, &pg);
-    return e ? e : oc_send(c, 200, b, "application/json");
-}
-
 static enum kg_err w_project(struct kg_buf *b, const void *r)
 {
     return write_project(b, r);
@@ -506,7 +482,7 @@ static enum kg_err indicator_list(struct kg_ctx *c)
     enum kg_err e = oc_path_id(c, "id", &pid);
     if (!e)
         e = c->st->ops->projects->indicator_list(c->st, &c->who, pid, c->a, &v, &n);
-    return e ? e : send_all(c, w_indicator, v, sizeof(*v), n);
+    return e ? e : oc_send_page(c, w_indicator, v, sizeof(*v), n);
 }
 
 static enum kg_err actual_add(struct kg_ctx *c)
@@ -559,7 +535,7 @@ static enum kg_err actual_list(struct kg_ctx *c)
         e = oc_path_id(c, "iid", &iid);
     if (!e)
         e = c->st->ops->projects->actual_list(c->st, &c->who, pid, iid, c->a, &v, &n);
-    return e ? e : send_all(c, w_actual, v, sizeof(*v), n);
+    return e ? e : oc_send_page(c, w_actual, v, sizeof(*v), n);
 }
 
 /* --- stakeholder meetings --- */
@@ -643,7 +619,7 @@ static enum kg_err meeting_list(struct kg_ctx *c)
     enum kg_err e = oc_path_id(c, "id", &pid);
     if (!e)
         e = c->st->ops->projects->meeting_list(c->st, &c->who, pid, c->a, &v, &n);
-    return e ? e : send_all(c, w_meeting, v, sizeof(*v), n);
+    return e ? e : oc_send_page(c, w_meeting, v, sizeof(*v), n);
 }
 
 /* --- the report --- */

@@ -281,6 +281,12 @@ static int cmp_str(const void *x, const void *y)
     return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
+/* A template as the list shows it, without its steps. */
+static enum kg_err w_template_brief(struct kg_buf *b, const void *t)
+{
+    return write_template(b, t, false);
+}
+
 static enum kg_err template_list(struct kg_ctx *c)
 {
     char dir[1024];
@@ -325,24 +331,7 @@ static enum kg_err template_list(struct kg_ctx *c)
             return le;
         k += !le;
     }
-    struct kg_page pg;
-    size_t from, to;
-    enum kg_err e = kg_api_page_slice(c, k, &pg, &from, &to);
-    if (e)
-        return e;
-    struct kg_buf *b = oc_buf(c);
-    if (!b)
-        return KG_ETOOBIG;
-    e = oc_list_open(b);
-    for (size_t i = from; !e && i < to; i++) {
-        if (i > from)
-            e = kg_buf_append(b, ",", 1);
-        if (!e)
-            e = write_template(b, &v[i], false);
-    }
-    if (!e)
-        e = oc_list_close(b, &pg);
-    return e ? e : oc_send(c, 200, b, "application/json");
+    return oc_send_page(c, w_template_brief, v, sizeof(*v), k);
 }
 
 static enum kg_err template_get(struct kg_ctx *c)

@@ -231,11 +231,13 @@ char *kg_fold(const char *s, size_t n)
     utf8proc_ssize_t len = (utf8proc_ssize_t)n;
     if (!ascii) {
         /* utf8proc (Debian's libutf8proc) knows the Unicode tables; SQLite's NOCASE folds
-         * only ASCII. LUMP maps U+00A0 and the other spaces to ' ', dashes to '-'. */
+         * only ASCII. LUMP maps U+00A0 and the other spaces to ' ', dashes to '-'; IGNORE
+         * drops what cannot be seen (a zero-width space, a soft hyphen, a BOM, a ZWNJ), which
+         * spreadsheets carry along and nobody types on purpose. */
         utf8proc_uint8_t *out = NULL;
-        utf8proc_ssize_t m =
-            utf8proc_map((const utf8proc_uint8_t *)s, len, &out,
-                         UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_LUMP);
+        utf8proc_ssize_t m = utf8proc_map((const utf8proc_uint8_t *)s, len, &out,
+                                          UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
+                                              UTF8PROC_LUMP | UTF8PROC_IGNORE);
         if (m == UTF8PROC_ERROR_NOMEM)
             return NULL;
         if (m >= 0) {
@@ -287,7 +289,7 @@ bool kg_blank(const char *s)
             return false; /* not UTF-8: a byte that is not a blank */
         utf8proc_category_t cat = utf8proc_category(cp);
         if (cat != UTF8PROC_CATEGORY_ZS && cat != UTF8PROC_CATEGORY_ZL &&
-            cat != UTF8PROC_CATEGORY_ZP)
+            cat != UTF8PROC_CATEGORY_ZP && !utf8proc_get_property(cp)->ignorable)
             return false;
         p += k;
     }

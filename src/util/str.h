@@ -56,14 +56,16 @@ char *kg_ascii_lower(char *s);
 /*
  * A name as kamgar matches names (workplaces, units, employers, tags, issues): Unicode NFC,
  * case-folded in every script (ФАБРИКА = фабрика, MÜLLER = müller), look-alike spaces and
- * dashes lumped together (a no-break space from a spreadsheet is a space), each run of
- * whitespace one space and none at the ends. Bytes that are not UTF-8 come back with ASCII
+ * dashes lumped together (a no-break space from a spreadsheet is a space), invisible
+ * characters dropped (zero-width space, soft hyphen, BOM), each run of whitespace one space
+ * and none at the ends. Bytes that are not UTF-8 come back with ASCII
  * letters lowered. s has n bytes, or ends before at a NUL. Into malloc'd memory for free();
  * NULL only when out of memory.
  */
 char *kg_fold(const char *s, size_t n);
-/* Whether s is only blanks (ASCII whitespace, and Unicode's space and line/paragraph
- * separators such as U+00A0 and U+3000): what kg_fold turns into "". */
+/* Whether s is only blanks (ASCII whitespace, Unicode's space and line/paragraph separators
+ * such as U+00A0 and U+3000, and invisible characters such as U+200B): what kg_fold turns
+ * into "". */
 bool kg_blank(const char *s);
 /* When s is exactly a UUID (8-4-4-4-12 hex digits) with an upper-case digit, as some platforms
  * write them (iOS), lower-cases it in place, the case kamgar stores ids in; returns whether it

@@ -444,6 +444,8 @@ static void test_fold(void **state)
     /* blanks: a spreadsheet's no-break space, runs, ends */
     FOLDS_TO("  Block\xc2\xa0 A\t\n", "block a");
     FOLDS_TO(" \t ", "");
+    /* what cannot be seen is dropped: zero-width space, soft hyphen, BOM */
+    FOLDS_TO("Crescent\xe2\x80\x8b Mi\xc2\xadlls\xef\xbb\xbf", "crescent mills");
     /* an en dash is a hyphen */
     FOLDS_TO("Unit 1\xe2\x80\x93"
              "B",
@@ -468,11 +470,12 @@ static void test_blank(void **state)
     assert_true(kg_blank("\xe3\x80\x80 \xe2\x80\xaf")); /* U+3000, U+202F */
     assert_true(kg_blank("\xe2\x80\xa8"));              /* U+2028 line separator */
     assert_false(kg_blank(" a "));
-    assert_false(kg_blank("\xc2\xa0\xd0\x90")); /* NBSP then А */
-    assert_false(kg_blank("\xff"));             /* not UTF-8 */
-    assert_false(kg_blank("\xe2\x80\x8b"));     /* U+200B zero width: a format char */
+    assert_false(kg_blank("\xc2\xa0\xd0\x90"));         /* NBSP then А */
+    assert_false(kg_blank("\xff"));                     /* not UTF-8 */
+    assert_true(kg_blank("\xe2\x80\x8b \xef\xbb\xbf")); /* U+200B zero width space, BOM */
     /* blank is what folds to nothing */
-    static const char *const blanks[] = {"", " ", "\xc2\xa0", "\xe3\x80\x80\t"};
+    static const char *const blanks[] = {"", " ", "\xc2\xa0", "\xe3\x80\x80\t",
+                                         "\xe2\x80\x8b\xc2\xad"};
     for (size_t i = 0; i < sizeof(blanks) / sizeof(blanks[0]); i++) {
         char *k = kg_fold(blanks[i], strlen(blanks[i]));
         assert_string_equal(k, "");

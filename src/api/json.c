@@ -3,6 +3,7 @@
  */
 #include "api/json.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "domain/model.h"
@@ -261,6 +262,8 @@ enum kg_err kg_json_write_str(struct kg_buf *b, const char *s)
     size_t n = 0, extra = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++)
         extra += *p == '"' || *p == '\\' ? 1 : *p < 0x20 ? 5 : 0;
+    if (n > (SIZE_MAX - 2) / 6) /* n + extra + 2 must not wrap (a 32-bit size_t) */
+        return KG_ETOOBIG;
     char *o = kg_buf_space(b, n + extra + 2);
     if (!o)
         return KG_ETOOBIG;

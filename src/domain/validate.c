@@ -201,7 +201,7 @@ enum kg_err kg_person_validate(const struct kg_person *p, unsigned fields, bool 
                                struct kg_verr *err)
 {
     if (create || (fields & KG_P_FULL_NAME)) {
-        if (!p->full_name || !*p->full_name)
+        if (!p->full_name || kg_blank(p->full_name))
             FAIL("full_name", "is required");
         if (!name_ok(p->full_name))
             FAIL("full_name", "must be a single line of at most 200 characters");

@@ -468,44 +468,58 @@ static void fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 }
 
 /*
- * Brings name_key (migration 16) up to date where it is not kg_fold(name): a row the sqlite3
- * shell inserted or renamed, or every row after libutf8proc's Unicode tables changed. A read
- * first, so that opening a database whose keys are right writes nothing. A failure (the
- * database is busy) is logged, not fatal: the keys are mended at the next start.
+ * Brings name_key (migration 16) up to date. The database's user_version holds the
+ * kg_fold_version its keys were made with: when it differs (kamgar's fold or libutf8proc's
+ * Unicode tables changed), every key not equal to kg_fold(name) is made again; otherwise only
+ * keys that are missing (rows the sqlite3 shell inserted) are filled, which costs a read of
+ * the five tables and no fold. A busy database is left alone (1 s wait, logged): the next
+ * start tries again.
  */
 static void rekey_names(sqlite3 *db)
 {
     static const char *const tables[] = {"employers", "workplaces", "units", "tags", "issues"};
+    const size_t n = sizeof(tables) / sizeof(tables[0]);
+    int want = kg_fold_version(), have = 0;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        have = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    const char *stale = have == want ? "name_key IS NULL" : "name_key IS NOT kg_fold(name)";
     char sql[160];
-    bool stale = false;
-    for (size_t i = 0; !stale && i < sizeof(tables) / sizeof(tables[0]); i++) {
-        snprintf(sql, sizeof(sql), "SELECT 1 FROM %s WHERE name_key IS NOT kg_fold(name)",
-                 tables[i]);
-        sqlite3_stmt *st = NULL;
-        stale = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-                sqlite3_step(st) == SQLITE_ROW;
+    bool todo = have != want;
+    for (size_t i = 0; !todo && i < n; i++) {
+        snprintf(sql, sizeof(sql), "SELECT 1 FROM %s WHERE %s", tables[i], stale);
+        st = NULL;
+        todo = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+               sqlite3_step(st) == SQLITE_ROW;
         sqlite3_finalize(st);
     }
-    if (!stale)
+    if (!todo)
         return;
+    sqlite3_busy_timeout(db, 1000);
     int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     int changed = 0;
-    for (size_t i = 0; rc == SQLITE_OK && i < sizeof(tables) / sizeof(tables[0]); i++) {
-        snprintf(sql, sizeof(sql),
-                 "UPDATE %s SET name_key = kg_fold(name) WHERE name_key IS NOT kg_fold(name)",
-                 tables[i]);
+    for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
+        snprintf(sql, sizeof(sql), "UPDATE %s SET name_key = kg_fold(name) WHERE %s", tables[i],
+                 stale);
         rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
         changed += sqlite3_changes(db);
     }
+    snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", want);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    sqlite3_busy_timeout(db, 5000);
     if (rc != SQLITE_OK) {
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
         kg_error("store: cannot bring the name keys up to date (%s); next start tries again",
                  sqlite3_errstr(rc));
         return;
     }
-    kg_info("store: %d name keys brought up to date", changed);
+    if (changed)
+        kg_info("store: %d name keys brought up to date", changed);
 }
 
 /*

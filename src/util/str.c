@@ -287,13 +287,20 @@ bool kg_blank(const char *s)
         utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
         if (k <= 0)
             return false; /* not UTF-8: a byte that is not a blank */
-        utf8proc_category_t cat = utf8proc_category(cp);
-        if (cat != UTF8PROC_CATEGORY_ZS && cat != UTF8PROC_CATEGORY_ZL &&
-            cat != UTF8PROC_CATEGORY_ZP && !utf8proc_get_property(cp)->ignorable)
+        if (utf8proc_category(cp) != UTF8PROC_CATEGORY_ZS && !utf8proc_get_property(cp)->ignorable)
             return false;
         p += k;
     }
     return true;
+}
+
+int kg_fold_version(void)
+{
+    /* Bump KG_FOLD_REVISION when kg_fold itself changes (2: invisible characters dropped). */
+    enum { KG_FOLD_REVISION = 2 };
+    int major = 0, minor = 0, patch = 0;
+    sscanf(utf8proc_unicode_version(), "%d.%d.%d", &major, &minor, &patch);
+    return KG_FOLD_REVISION * 1000000 + major * 10000 + minor * 100 + patch;
 }
 
 bool kg_uuid_lower(char *s)

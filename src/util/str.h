@@ -63,10 +63,12 @@ char *kg_ascii_lower(char *s);
  * NULL only when out of memory.
  */
 char *kg_fold(const char *s, size_t n);
-/* Whether s is only blanks (ASCII whitespace, Unicode's space and line/paragraph separators
- * such as U+00A0 and U+3000, and invisible characters such as U+200B): what kg_fold turns
- * into "". */
+/* Whether s is only blanks (ASCII whitespace, Unicode's spaces such as U+00A0 and U+3000,
+ * and invisible characters such as U+200B): what kg_fold turns into "". */
 bool kg_blank(const char *s);
+/* Which kg_fold this is: its own revision and libutf8proc's Unicode version, as one number
+ * that changes whenever a stored key could (the store re-keys every name then). */
+int kg_fold_version(void);
 /* When s is exactly a UUID (8-4-4-4-12 hex digits) with an upper-case digit, as some platforms
  * write them (iOS), lower-cases it in place, the case kamgar stores ids in; returns whether it
  * did. */

@@ -258,6 +258,11 @@ static void test_wrong_types_and_fields(void **state)
         {"{\"full_name\":\"X\",\"tags\":[\"a\\nb\"]}", 0, 400, "validation_failed", "tags"},
         {"{\"full_name\":\"X\",\"tags\":[\"\"]}", 0, 400, "validation_failed", "tags"},
         {"{\"full_name\":\"X\",\"alt_names\":[\"\"]}", 0, 400, "validation_failed", "alt_names"},
+        /* Blanks only (no-break, ideographic and zero-width spaces) are no name. */
+        {"{\"full_name\":\"\u00a0 \u3000\u200b\"}", 0, 400, "validation_failed", "full_name"},
+        {"{\"full_name\":\"X\",\"tags\":[\"\u00a0\"]}", 0, 400, "validation_failed", "tags"},
+        {"{\"full_name\":\"X\",\"alt_names\":[\"\u3000\"]}", 0, 400, "validation_failed",
+         "alt_names"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
         check_bad(f, &cases[i], "application/json");

@@ -298,9 +298,13 @@ int kg_fold_version(void)
 {
     /* Bump KG_FOLD_REVISION when kg_fold itself changes (2: invisible characters dropped). */
     enum { KG_FOLD_REVISION = 2 };
-    int major = 0, minor = 0, patch = 0;
-    sscanf(utf8proc_unicode_version(), "%d.%d.%d", &major, &minor, &patch);
-    return KG_FOLD_REVISION * 1000000 + major * 10000 + minor * 100 + patch;
+    const char *v = utf8proc_unicode_version(); /* "15.0.0" */
+    char *end;
+    long major = strtol(v, &end, 10);
+    long minor = *end == '.' ? strtol(end + 1, &end, 10) : 0;
+    long patch = *end == '.' ? strtol(end + 1, &end, 10) : 0;
+    return (int)(KG_FOLD_REVISION * 1000000 + major % 100 * 10000 + minor % 100 * 100 +
+                 patch % 100);
 }
 
 bool kg_uuid_lower(char *s)

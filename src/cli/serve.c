@@ -32,7 +32,7 @@ static const char serve_help[] =
     "  --public-url URL the site's public address, e.g. https://members.example.org: share\n"
     "                   links and feeds use it, and https makes the session cookie Secure\n"
     "  --max-conns-per-ip N  open connections one address (an IPv6 /64) may hold (default\n"
-    "                   64; 0 = no limit). Not applied with --trust-proxy: all connections\n"
+    "                   256; 0 = no limit). Not applied with --trust-proxy: all connections\n"
     "                   then come from the proxy, which should limit clients itself\n"
     "  --max-body-memory-mb N  memory all request bodies being received may hold together\n"
     "                   (default 256); a body past it is answered 429 with Retry-After\n"
@@ -154,7 +154,10 @@ int kg_cmd_serve(int argc, char **argv)
         kg_cli_err("--forms-per-min must be a number from 1 to 100000");
         return KG_EXIT_USAGE;
     }
-    int64_t conns = 64;
+    /* 256 of the 4,096: a training hall of phones on one Wi-Fi (or a carrier's NAT), each
+     * browser opening up to 6 connections, still gets in; one client still cannot take
+     * more than a sixteenth of the slots. */
+    int64_t conns = 256;
     if (conns_s && kg_parse_i64(conns_s, strlen(conns_s), 0, 4096, &conns) != KG_OK) {
         kg_cli_err("--max-conns-per-ip must be a number from 0 (no limit) to 4096");
         return KG_EXIT_USAGE;

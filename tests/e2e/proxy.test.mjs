@@ -301,11 +301,11 @@ test('one address cannot hold more than --max-conns-per-ip connections', async (
     });
 });
 
-test('the default limit is 64 connections per address', async () => {
+test('the default limit is 256 connections per address', async () => {
     await withServer([], async (port) => {
-        const socks = await idleConnections(port, 64);
+        const socks = await idleConnections(port, 256);
         try {
-            assert.ok((await healthz(port)).error, 'the 65th connection was served');
+            assert.ok((await healthz(port)).error, 'the 257th connection was served');
             socks.pop().destroy();
             assert.equal((await servedSoon(port)).status, 200);
         } finally {

@@ -8,16 +8,10 @@
 
 #include <string.h>
 
+#include "domain/rules_int.h"
 #include "util/str.h"
 
 const char *const kg_contest_statuses[] = {"open", "judging", "closed", NULL};
-
-#define FAIL(f, m)                                                                                 \
-    do {                                                                                           \
-        err->field = (f);                                                                          \
-        err->message = (m);                                                                        \
-        return KG_EINVAL;                                                                          \
-    } while (0)
 
 static bool points_ok(int64_t v)
 {

@@ -12,26 +12,11 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "domain/rules_int.h"
 #include "util/buf.h"
 #include "util/str.h"
 
 const char *const kg_article_statuses[] = {"draft", "published", NULL};
-
-#define FAIL(f, m)                                                                                 \
-    do {                                                                                           \
-        err->field = (f);                                                                          \
-        err->message = (m);                                                                        \
-        return KG_EINVAL;                                                                          \
-    } while (0)
-
-/* A multi-line text that is set: see kg_long_text_problem. */
-#define CHECK_LONG_TEXT(bit, val, name, max, too_long)                                             \
-    do {                                                                                           \
-        const char *why_ =                                                                         \
-            (fields & (bit)) && (val) ? kg_long_text_problem(val, max, too_long) : NULL;           \
-        if (why_)                                                                                  \
-            FAIL(name, why_);                                                                      \
-    } while (0)
 
 bool kg_article_tag_valid(const char *s)
 {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/rules_int.h"
 #include "util/mem.h"
 #include "util/str.h"
 
@@ -24,13 +25,6 @@ const char *const kg_answers[] = {"yes", "no", "maybe", "none", NULL};
 const char *const kg_card_kinds[] = {"membership", "authorization", "petition", NULL};
 const char *const kg_test_kinds[] = {"petition",    "sticker_day", "photo_board", "card_drive",
                                      "strike_vote", "other",       NULL};
-
-#define FAIL(f, m)                                                                                 \
-    do {                                                                                           \
-        err->field = (f);                                                                          \
-        err->message = (m);                                                                        \
-        return KG_EINVAL;                                                                          \
-    } while (0)
 
 bool kg_sha256_hex_valid(const char *s)
 {

@@ -10,23 +10,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "domain/rules_int.h"
+
 const char *const kg_petition_statuses[] = {"draft", "open", "closed", NULL};
-
-#define FAIL(f, m)                                                                                 \
-    do {                                                                                           \
-        err->field = (f);                                                                          \
-        err->message = (m);                                                                        \
-        return KG_EINVAL;                                                                          \
-    } while (0)
-
-/* A multi-line text that is set: see kg_long_text_problem. */
-#define CHECK_LONG_TEXT(bit, val, name, max, too_long)                                             \
-    do {                                                                                           \
-        const char *why_ =                                                                         \
-            (fields & (bit)) && (val) ? kg_long_text_problem(val, max, too_long) : NULL;           \
-        if (why_)                                                                                  \
-            FAIL(name, why_);                                                                      \
-    } while (0)
 
 enum kg_err kg_petition_validate(const struct kg_petition *p, unsigned fields, bool create,
                                  struct kg_verr *err)

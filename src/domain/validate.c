@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "domain/rules_int.h"
 #include "util/str.h"
 
 const char *const kg_org_kinds[] = {"union",        "federation", "association", "cbo",
@@ -154,13 +155,6 @@ bool kg_tag_name_valid(const char *s)
 {
     return s && *s && !kg_blank(s) && kg_text_ok(s, 60, false);
 }
-
-#define FAIL(f, m)                                                                                 \
-    do {                                                                                           \
-        err->field = (f);                                                                          \
-        err->message = (m);                                                                        \
-        return KG_EINVAL;                                                                          \
-    } while (0)
 
 /* A present, optional text field: NULL is fine (clears), otherwise within limits. */
 #define CHECK_TEXT(bit, val, name, max)                                                            \

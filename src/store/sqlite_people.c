@@ -742,11 +742,6 @@ static void q_bind(const struct query *q, sqlite3_stmt *st)
     }
 }
 
-static bool is_space(char ch)
-{
-    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
-}
-
 /*
  * q as an FTS5 query: each whitespace-separated word becomes a quoted prefix phrase
  * ("wo""rd"*), all ANDed. NULL in *out when q holds no word.
@@ -757,7 +752,8 @@ static enum kg_err fts_query(const char *text, struct kg_arena *a, const char **
     size_t len = strlen(text), quotes = 0, words = 0;
     for (size_t i = 0; i < len; i++) {
         quotes += text[i] == '"';
-        words += !is_space(text[i]) && (i == 0 || is_space(text[i - 1]));
+        words += !kg_ascii_space((unsigned char)text[i]) &&
+                 (i == 0 || kg_ascii_space((unsigned char)text[i - 1]));
     }
     if (words == 0)
         return KG_OK;
@@ -768,14 +764,14 @@ static enum kg_err fts_query(const char *text, struct kg_arena *a, const char **
     size_t o = 0;
     const char *s = text;
     while (*s) {
-        while (*s && is_space(*s))
+        while (*s && kg_ascii_space((unsigned char)*s))
             s++;
         if (!*s)
             break;
         if (o)
             p[o++] = ' ';
         p[o++] = '"';
-        while (*s && !is_space(*s)) {
+        while (*s && !kg_ascii_space((unsigned char)*s)) {
             if (*s == '"')
                 p[o++] = '"';
             p[o++] = *s++;
@@ -791,10 +787,10 @@ static enum kg_err fts_query(const char *text, struct kg_arena *a, const char **
 /* q without surrounding whitespace, into the arena. */
 static const char *trimmed(const char *text, struct kg_arena *a)
 {
-    while (*text && is_space(*text))
+    while (*text && kg_ascii_space((unsigned char)*text))
         text++;
     size_t n = strlen(text);
-    while (n && is_space(text[n - 1]))
+    while (n && kg_ascii_space((unsigned char)text[n - 1]))
         n--;
     return kg_arena_strndup(a, text, n);
 }

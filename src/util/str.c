@@ -216,7 +216,7 @@ char *kg_ascii_lower(char *s)
     return s;
 }
 
-static bool fold_space(unsigned char ch)
+bool kg_ascii_space(unsigned char ch)
 {
     return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
 }
@@ -260,7 +260,7 @@ char *kg_fold(const char *s, size_t n)
     size_t o = 0;
     bool gap = false;
     for (utf8proc_ssize_t i = 0; i < len; i++) {
-        if (fold_space((unsigned char)p[i])) {
+        if (kg_ascii_space((unsigned char)p[i])) {
             gap = o > 0;
             continue;
         }
@@ -277,7 +277,7 @@ bool kg_blank(const char *s)
 {
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
     while (*p) {
-        if (fold_space(*p)) {
+        if (kg_ascii_space(*p)) {
             p++;
             continue;
         }

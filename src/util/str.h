@@ -51,6 +51,8 @@ void kg_time_format(int64_t unix_s, char out[21]);
 /* Seconds since the epoch. */
 int64_t kg_unix_now(void);
 
+/* Whether ch is ASCII whitespace: space, tab, LF, CR, FF or VT (isspace without the locale). */
+bool kg_ascii_space(unsigned char ch);
 /* Lower-cases ASCII letters in place (emails, keys); other bytes are left alone. Returns s. */
 char *kg_ascii_lower(char *s);
 /*

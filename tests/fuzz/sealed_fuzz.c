@@ -190,9 +190,7 @@ static void plan(const uint8_t *data, size_t size)
         write_file(sealed_path, sealed, slen + 1);
         check_refused(the_key);
         break;
-    default:
-        check_refused(other_key);
-        break;
+    default: check_refused(other_key); break;
     }
     free(sealed);
     free(plain);
@@ -252,15 +250,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     setup();
     switch (data[0] % 3) {
-    case 0:
-        raw(data + 1, size - 1);
-        break;
-    case 1:
-        plan(data + 1, size - 1);
-        break;
-    default:
-        key_file(data + 1, size - 1);
-        break;
+    case 0: raw(data + 1, size - 1); break;
+    case 1: plan(data + 1, size - 1); break;
+    default: key_file(data + 1, size - 1); break;
     }
     return 0;
 }

@@ -10,10 +10,12 @@
 #include "domain/news_rules.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/rules_int.h"
 #include "util/buf.h"
+#include "util/mem.h"
 #include "util/str.h"
 
 const char *const kg_article_statuses[] = {"draft", "published", NULL};
@@ -25,6 +27,23 @@ bool kg_article_tag_valid(const char *s)
     /* no blank tag and no blanks around it: "  x" and "x " would look like "x" on a page */
     size_t n = strlen(s);
     return s[0] != ' ' && s[n - 1] != ' ';
+}
+
+/* Whether two tags are one (the store's article_tags compares them folded: kg_fold). */
+static bool tags_repeat(const struct kg_strlist *tags)
+{
+    char *key[KG_MAX_ARTICLE_TAGS];
+    bool repeat = false;
+    for (size_t i = 0; i < tags->n; i++) {
+        key[i] = kg_fold(tags->v[i], strlen(tags->v[i]));
+        if (!key[i])
+            kg_oom(strlen(tags->v[i]));
+        for (size_t j = 0; j < i && !repeat; j++)
+            repeat = strcmp(key[i], key[j]) == 0;
+    }
+    for (size_t i = 0; i < tags->n; i++)
+        free(key[i]);
+    return repeat;
 }
 
 enum kg_err kg_article_validate(const struct kg_article *a, unsigned fields, bool create,
@@ -50,13 +69,11 @@ enum kg_err kg_article_validate(const struct kg_article *a, unsigned fields, boo
     if (fields & KG_AR_TAGS) {
         if (a->tags.n > KG_MAX_ARTICLE_TAGS)
             FAIL("tags", "must have at most 20 tags");
-        for (size_t i = 0; i < a->tags.n; i++) {
+        for (size_t i = 0; i < a->tags.n; i++)
             if (!kg_article_tag_valid(a->tags.v[i]))
                 FAIL("tags", "each tag must be one line of 1 to 50 characters without commas");
-            for (size_t j = 0; j < i; j++)
-                if (kg_str_ieq(kg_str_of(a->tags.v[i]), a->tags.v[j]))
-                    FAIL("tags", "must not name the same tag twice");
-        }
+        if (tags_repeat(&a->tags))
+            FAIL("tags", "must not name the same tag twice");
     }
     if ((fields & KG_AR_STATUS) && !kg_in_set(kg_article_statuses, a->status))
         FAIL("status", "is not one of draft, published");

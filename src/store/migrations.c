@@ -786,6 +786,18 @@ static const char *const migrations[] = {
     "ALTER TABLE issues ADD COLUMN name_key TEXT;"
     "UPDATE issues SET name_key = kg_fold(name);"
     "CREATE INDEX issues_key ON issues(org_id, name_key);",
+
+    /* 17: news tags and regions matched in every script, as names are (16): "Забастовка" and
+     * "забастовка" are one tag. region_key is kg_fold(region), set with it; article_tags
+     * holds kg_fold of each tag, and the facet tokens of the search index are made of the
+     * folded values. Those two are made again by rekey_names (kg_sqlite_news_rekey), which
+     * the reset user_version asks for at this start. */
+    "ALTER TABLE articles ADD COLUMN region_key TEXT;"
+    "UPDATE articles SET region_key = kg_fold(region);"
+    "DROP INDEX articles_public_region;"
+    "CREATE INDEX articles_public_region ON articles(region_key, pub_key, rid)"
+    "  WHERE status = 'published';"
+    "PRAGMA user_version = 0;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -468,28 +468,45 @@ static void fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 }
 
 /*
- * Brings name_key (migration 16) up to date. The database's user_version holds the
- * kg_fold_version its keys were made with: when it differs (kamgar's fold or libutf8proc's
- * Unicode tables changed), every key not equal to kg_fold(name) is made again; otherwise only
- * keys that are missing (rows the sqlite3 shell inserted) are filled, which costs a read of
- * the five tables and no fold. A busy database is left alone (1 s wait, logged): the next
- * start tries again.
+ * Brings the folded keys up to date: name_key (migration 16) and the articles' region_key,
+ * facets and article_tags (17). The database's user_version holds the kg_fold_version its
+ * keys were made with: when it differs (kamgar's fold or libutf8proc's Unicode tables
+ * changed, or migration 17 reset it), every key not equal to kg_fold of its text is made
+ * again and so are the articles' facets and tags; otherwise only keys that are missing (rows
+ * the sqlite3 shell inserted) are filled, which costs a read of each table and no fold. A
+ * busy database is left alone (1 s wait, logged): the next start tries again.
  */
+/* The rows of a keyed table whose key rekey_names makes: all stale ones, or only missing ones. */
+static void stale_keys(char *where, size_t n, bool all, const char *key, const char *text)
+{
+    if (all)
+        snprintf(where, n, "%s IS NOT kg_fold(%s)", key, text);
+    else
+        snprintf(where, n, "%s IS NULL AND %s IS NOT NULL", key, text);
+}
+
 static void rekey_names(sqlite3 *db)
 {
-    static const char *const tables[] = {"employers", "workplaces", "units", "tags", "issues"};
-    const size_t n = sizeof(tables) / sizeof(tables[0]);
+    static const struct {
+        const char *table, *key, *text;
+    } keyed[] = {
+        {"employers", "name_key", "name"}, {"workplaces", "name_key", "name"},
+        {"units", "name_key", "name"},     {"tags", "name_key", "name"},
+        {"issues", "name_key", "name"},    {"articles", "region_key", "region"},
+    };
+    const size_t n = sizeof(keyed) / sizeof(keyed[0]);
     int want = kg_fold_version(), have = 0;
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW)
         have = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
-    const char *stale = have == want ? "name_key IS NULL" : "name_key IS NOT kg_fold(name)";
-    char sql[160];
-    bool todo = have != want;
+    bool all = have != want;
+    char sql[200], where[80];
+    bool todo = all;
     for (size_t i = 0; !todo && i < n; i++) {
-        snprintf(sql, sizeof(sql), "SELECT 1 FROM %s WHERE %s", tables[i], stale);
+        stale_keys(where, sizeof(where), all, keyed[i].key, keyed[i].text);
+        snprintf(sql, sizeof(sql), "SELECT 1 FROM %s WHERE %s", keyed[i].table, where);
         st = NULL;
         todo = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
                sqlite3_step(st) == SQLITE_ROW;
@@ -501,11 +518,14 @@ static void rekey_names(sqlite3 *db)
     int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     int changed = 0;
     for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
-        snprintf(sql, sizeof(sql), "UPDATE %s SET name_key = kg_fold(name) WHERE %s", tables[i],
-                 stale);
+        stale_keys(where, sizeof(where), all, keyed[i].key, keyed[i].text);
+        snprintf(sql, sizeof(sql), "UPDATE %s SET %s = kg_fold(%s) WHERE %s", keyed[i].table,
+                 keyed[i].key, keyed[i].text, where);
         rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
         changed += sqlite3_changes(db);
     }
+    if (rc == SQLITE_OK && all)
+        rc = kg_sqlite_news_rekey(db, &changed);
     snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", want);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
@@ -514,12 +534,12 @@ static void rekey_names(sqlite3 *db)
     sqlite3_busy_timeout(db, 5000);
     if (rc != SQLITE_OK) {
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-        kg_error("store: cannot bring the name keys up to date (%s); next start tries again",
+        kg_error("store: cannot bring the folded name keys up to date (%s); next start tries again",
                  sqlite3_errstr(rc));
         return;
     }
     if (changed)
-        kg_info("store: %d name keys brought up to date", changed);
+        kg_info("store: %d folded name keys brought up to date", changed);
 }
 
 /*

@@ -1042,6 +1042,10 @@ enum kg_err kg_sqlite_join_submit(struct kg_store *s, const char *org_id,
 /* --- the areas of later issues, one file each (sqlite_<area>.c): the migration that
  * creates their tables (listed in migrations.c) and their ops table. --- */
 extern const char kg_sqlite_migration_news[];
+/* Makes every article's facets and article_tags again from its region and tags, folded as
+ * they are now (sqlite_news.c; rekey_names runs it inside its transaction). Returns an SQLite
+ * result code; adds the number of articles whose facets changed to *changed. */
+int kg_sqlite_news_rekey(sqlite3 *db, int *changed);
 extern const struct kg_store_news_ops kg_sqlite_news_ops;
 extern const char kg_sqlite_migration_learning[];
 extern const struct kg_store_learning_ops kg_sqlite_learning_ops;

@@ -18,12 +18,14 @@
  * Must not: splice text into SQL (the search builds its SQL from the fixed fragments below
  * and binds every value), reveal a draft on the public side, or touch another org's rows.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/news_rules.h"
 #include "store/sqlite_int.h"
 #include "store/store_news.h"
 #include "util/buf.h"
+#include "util/mem.h"
 #include "util/str.h"
 
 /* The migration that creates the tables of this area (see migrations.c). */
@@ -197,17 +199,24 @@ static enum kg_err settle(struct kg_article *m, unsigned fields, const char *now
 }
 
 /*
- * A filter value as one FTS5 token: the kind's letter and the hex of the value with ASCII
- * letters lower-cased (tags and regions compare as COLLATE NOCASE does), so that a filter is
- * a doclist intersection inside the index instead of a lookup of every match's row.
+ * A filter value as one FTS5 token: the kind's letter and the hex of the value, so that a
+ * filter is a doclist intersection inside the index instead of a lookup of every match's row.
+ * A region or tag is folded first (kg_fold: case in every script, look-alike spaces), as
+ * region_key and article_tags are; the org id is its hex digits without the dashes.
  */
 static enum kg_err facet(struct kg_buf *b, char kind, const char *v)
 {
-    enum kg_err e = kg_buf_printf(b, "%s%c", b->len ? " " : "", kind);
-    for (const unsigned char *p = (const unsigned char *)v; !e && *p; p++) {
-        unsigned char ch = *p >= 'A' && *p <= 'Z' ? (unsigned char)(*p + 32) : *p;
-        e = ch == '-' && kind == 'o' ? KG_OK : kg_buf_printf(b, "%02x", ch);
+    char *folded = NULL;
+    if (kind != 'o') {
+        folded = kg_fold(v, strlen(v));
+        if (!folded)
+            return KG_ETOOBIG;
+        v = folded;
     }
+    enum kg_err e = kg_buf_printf(b, "%s%c", b->len ? " " : "", kind);
+    for (const unsigned char *p = (const unsigned char *)v; !e && *p; p++)
+        e = *p == '-' && kind == 'o' ? KG_OK : kg_buf_printf(b, "%02x", *p);
+    free(folded);
     return e;
 }
 
@@ -227,6 +236,88 @@ static enum kg_err facets_of(const struct kg_article *m, const char *org_id, str
         e = KG_ETOOBIG;
     kg_buf_free(&b);
     return e;
+}
+
+/* The articles kg_sqlite_news_rekey reads at a time. */
+#define REKEY_PAGE 256
+
+struct rekey_row {
+    int64_t rid;
+    struct kg_article m;
+};
+
+/* Writes one article's facets and article_tags again. */
+static int rekey_one(sqlite3_stmt *facets, sqlite3_stmt *clear, sqlite3_stmt *add,
+                     const struct rekey_row *row, struct kg_arena *a, int *changed)
+{
+    const char *f = NULL;
+    if (facets_of(&row->m, row->m.org_id, a, &f) != KG_OK)
+        return SQLITE_NOMEM;
+    sqlite3_bind_int64(facets, 1, row->rid);
+    sqlite3_bind_text(facets, 2, f, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(facets);
+    sqlite3_reset(facets);
+    *changed += sqlite3_changes(sqlite3_db_handle(facets));
+    sqlite3_bind_int64(clear, 1, row->rid);
+    if (rc == SQLITE_DONE)
+        rc = sqlite3_step(clear);
+    sqlite3_reset(clear);
+    for (size_t i = 0; rc == SQLITE_DONE && i < row->m.tags.n; i++) {
+        sqlite3_bind_int64(add, 1, row->rid);
+        sqlite3_bind_text(add, 2, row->m.tags.v[i], -1, SQLITE_STATIC);
+        rc = sqlite3_step(add);
+        sqlite3_reset(add);
+    }
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int kg_sqlite_news_rekey(sqlite3 *db, int *changed)
+{
+    static const char *const sql[] = {
+        "SELECT rid, org_id, region, tags FROM articles WHERE rid > ?1 ORDER BY rid LIMIT ?2",
+        "UPDATE articles SET facets = ?2 WHERE rid = ?1 AND facets IS NOT ?2",
+        "DELETE FROM article_tags WHERE rid = ?1",
+        "INSERT OR IGNORE INTO article_tags(tag, rid) VALUES (kg_fold(?2), ?1)",
+    };
+    sqlite3_stmt *st[4] = {NULL};
+    int rc = SQLITE_OK;
+    for (int i = 0; i < 4 && rc == SQLITE_OK; i++)
+        rc = sqlite3_prepare_v2(db, sql[i], -1, &st[i], NULL);
+    struct kg_arena a;
+    kg_arena_init(&a, 16u << 20);
+    struct rekey_row *rows = kg_xcalloc(REKEY_PAGE, sizeof(*rows));
+    int64_t after = 0;
+    size_t n = REKEY_PAGE;
+    /* A page is read whole before any of it is written: no write under a running scan. */
+    while (rc == SQLITE_OK && n == REKEY_PAGE) {
+        kg_arena_release(&a);
+        sqlite3_bind_int64(st[0], 1, after);
+        sqlite3_bind_int(st[0], 2, REKEY_PAGE);
+        n = 0;
+        while ((rc = sqlite3_step(st[0])) == SQLITE_ROW) {
+            struct sqlite_row r;
+            kg_sqlite_row_init(&r, st[0], &a);
+            rows[n].rid = kg_sqlite_row_i64(&r);
+            rows[n].m.org_id = kg_sqlite_row_text(&r);
+            rows[n].m.region = kg_sqlite_row_text(&r);
+            rows[n].m.tags = kg_sqlite_row_list(&r);
+            if (r.oom) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            after = rows[n++].rid;
+        }
+        sqlite3_reset(st[0]);
+        if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+        for (size_t i = 0; rc == SQLITE_OK && i < n; i++)
+            rc = rekey_one(st[1], st[2], st[3], &rows[i], &a, changed);
+    }
+    free(rows);
+    kg_arena_release(&a);
+    for (int i = 0; i < 4; i++)
+        sqlite3_finalize(st[i]);
+    return rc;
 }
 
 /* The folded copy of the article's text, or NULL when folding changes nothing. */
@@ -648,9 +739,9 @@ static enum kg_err search_sql(struct kg_buf *b, const struct kg_news_query *q, b
     if (!e && has_org)
         e = kg_buf_puts(b, "AND a.org_id = ?2 ");
     if (!e && q->tag)
-        e = kg_buf_puts(b, "AND a.rid IN (SELECT rid FROM article_tags WHERE tag = ?3) ");
+        e = kg_buf_puts(b, "AND a.rid IN (SELECT rid FROM article_tags WHERE tag = kg_fold(?3)) ");
     if (!e && q->region)
-        e = kg_buf_puts(b, "AND a.region = ?4 ");
+        e = kg_buf_puts(b, "AND a.region_key = kg_fold(?4) ");
     return e ? e : kg_buf_puts(b, "ORDER BY a.pub_key DESC, a.rid DESC LIMIT ?5 OFFSET ?6");
 }
 
@@ -662,9 +753,9 @@ static enum kg_err list_count_sql(struct kg_buf *b, const struct kg_news_query *
     if (!e && has_org)
         e = kg_buf_puts(b, "AND a.org_id = ?2 ");
     if (!e && q->tag)
-        e = kg_buf_puts(b, "AND a.rid IN (SELECT rid FROM article_tags WHERE tag = ?3) ");
+        e = kg_buf_puts(b, "AND a.rid IN (SELECT rid FROM article_tags WHERE tag = kg_fold(?3)) ");
     if (!e && q->region)
-        e = kg_buf_puts(b, "AND a.region = ?4 ");
+        e = kg_buf_puts(b, "AND a.region_key = kg_fold(?4) ");
     return e;
 }
 

@@ -22,27 +22,28 @@
                           "AND id IS NOT ?3")                                                      \
     X(SQ_ARTICLE_INSERT, "INSERT INTO articles(id, org_id, slug, title, summary, body, "           \
                          "language, region, tags, status, published_at, pub_key, created_by, "     \
-                         "created_at, updated_at, facets, folded) VALUES (?1, ?2, ?3, ?4, ?5, "    \
-                         "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, ?16)")                \
+                         "created_at, updated_at, facets, folded, region_key) VALUES (?1, ?2, "    \
+                         "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, ?16, "    \
+                         "kg_fold(?8))")                                                           \
     X(SQ_ARTICLE_UPDATE, "UPDATE articles SET slug = ?3, title = ?4, summary = ?5, body = ?6, "    \
                          "language = ?7, region = ?8, tags = ?9, status = ?10, "                   \
                          "published_at = ?11, pub_key = ?12, updated_at = ?14, facets = ?15, "     \
-                         "folded = ?16 WHERE id = ?1 AND org_id = ?2")                             \
+                         "folded = ?16, region_key = kg_fold(?8) WHERE id = ?1 AND org_id = ?2")   \
     X(SQ_ARTICLE_DELETE, "DELETE FROM articles WHERE id = ?1 AND org_id = ?2")                     \
     X(SQ_ARTICLE_TAGS_CLEAR, "DELETE FROM article_tags WHERE rid = ?1")                            \
-    X(SQ_ARTICLE_TAG_ADD, "INSERT OR IGNORE INTO article_tags(tag, rid) VALUES (?1, ?2)")          \
+    X(SQ_ARTICLE_TAG_ADD, "INSERT OR IGNORE INTO article_tags(tag, rid) VALUES (kg_fold(?1), ?2)") \
     /* the org's own list: ?1 org, ?2 status, ?3 tag, ?4 region (NULL = any) */                    \
     X(SQ_ARTICLE_COUNT, "SELECT count(*) FROM articles a WHERE a.org_id = ?1 "                     \
                         "AND (?2 IS NULL OR a.status = ?2) AND (?3 IS NULL OR a.rid IN "           \
-                        "(SELECT rid FROM article_tags WHERE tag = ?3)) "                          \
-                        "AND (?4 IS NULL OR a.region = ?4)")                                       \
+                        "(SELECT rid FROM article_tags WHERE tag = kg_fold(?3))) "                 \
+                        "AND (?4 IS NULL OR a.region_key = kg_fold(?4))")                          \
     X(SQ_ARTICLE_PAGE,                                                                             \
       "SELECT " ARTICLE_COLS_B(                                                                    \
           "NULL") " FROM articles a JOIN orgs o "                                                  \
                   "ON o.id = a.org_id WHERE a.org_id = ?1 "                                        \
                   "AND (?2 IS NULL OR a.status = ?2) AND (?3 IS NULL OR a.rid IN "                 \
-                  "(SELECT rid FROM article_tags WHERE tag = ?3)) "                                \
-                  "AND (?4 IS NULL OR a.region = ?4) "                                             \
+                  "(SELECT rid FROM article_tags WHERE tag = kg_fold(?3))) "                       \
+                  "AND (?4 IS NULL OR a.region_key = kg_fold(?4)) "                                \
                   "ORDER BY a.created_at DESC, a.rid DESC LIMIT ?5 OFFSET ?6")                     \
     /* the public side */                                                                          \
     X(SQ_NEWS_SNIPPET, "SELECT CASE WHEN summary IS NOT NULL AND summary <> '' "                   \

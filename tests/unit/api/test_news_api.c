@@ -229,6 +229,40 @@ static void test_filters_trimmed(void **state)
     assert_int_equal(h_jint(r->json, "total"), 2);
 }
 
+/* Tags and regions match in any case of any script, in the API, the pages and the
+ * organizer's list, and one article cannot carry a tag twice in two cases. */
+static void test_filters_any_script(void **state)
+{
+    struct fx *f = *state;
+    struct h_env *env = f->env;
+    publish(f, "strike", "Strike news", "one", ",\"tags\":[\"Забастовка\"],\"region\":\"Фергана\"");
+    publish(f, "other", "Other news", "two", ",\"tags\":[\"wages\"],\"region\":\"Sindh\"");
+    const char *zab = "%D0%B7%D0%B0%D0%B1%D0%B0%D1%81%D1%82%D0%BE%D0%B2%D0%BA%D0%B0";
+    const char *fer = "%D0%A4%D0%95%D0%A0%D0%93%D0%90%D0%9D%D0%90";
+    const char *queries[] = {"tag", "region", "q=news&tag", "q=news&region"};
+    for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+        const char *v = i % 2 ? fer : zab;
+        struct h_resp *r = h_as(env, NULL, "GET", NULL, "/api/v1/news?%s=%s", queries[i], v);
+        H_STATUS(r, 200);
+        assert_int_equal(h_jint(r->json, "total"), 1);
+        json_t *it = json_array_get(h_jget(r->json, "items"), 0);
+        H_JSTR(it, "slug", "strike");
+        H_JSTR(it, "region", "Фергана"); /* as typed */
+        r = h_as(env, NULL, "GET", NULL, "/news?%s=%s", queries[i], v);
+        H_STATUS(r, 200);
+        assert_true(has(r, "href=\"/news/acme/strike\""));
+        assert_false(has(r, "href=\"/news/acme/other\""));
+    }
+    struct h_resp *r =
+        h_as(env, f->w.t_organizer, "GET", NULL, ARTICLES "?tag=%s&region=%s", zab, fer);
+    H_STATUS(r, 200);
+    assert_int_equal(h_nitems(r), 1);
+    H_ERROR(h_as(env, f->w.t_organizer, "POST",
+                 "{\"slug\":\"twice\",\"title\":\"x\",\"tags\":[\"Рабочие\",\"РАБОЧИЕ\"]}",
+                 ARTICLES),
+            400, "validation_failed", "tags");
+}
+
 /* A control character in an article's summary or body is refused for what it is, not as
  * "too long". */
 static void test_control_character_message(void **state)
@@ -337,6 +371,7 @@ int main(void)
         T(test_pages),
         T(test_atom),
         T(test_filters_trimmed),
+        T(test_filters_any_script),
         T(test_control_character_message),
 #undef T
     };

@@ -28,6 +28,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "store/store.h"
 #include "util/arena.h"
 
@@ -36,6 +38,35 @@
 
 /* A well-formed id that names nothing. */
 #define NO_ID "00000000-0000-4000-8000-000000000000"
+
+/* The first column of the first row of sql, run on a connection of the test's own (-1 when
+ * there is no row): what the file holds, seen from outside the store. */
+static inline int64_t fx_raw_int(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int64_t v = -1;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+/* Runs sql on a connection of the test's own (creating the file when missing): to make a
+ * database look older than it is, or damaged, as the store would meet it. */
+static inline void fx_raw_exec(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
+                     SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
 
 /* Sizes of the directory and database paths fx_open writes. */
 #define FX_DIR_LEN  64

@@ -13,6 +13,7 @@
 #include "domain/news_rules.h"
 #include "store/store.h"
 #include "store/store_news.h"
+#include "util/str.h"
 
 static int setup(void **state)
 {
@@ -309,6 +310,111 @@ static void test_filters_and_paging(void **state)
     assert_int_equal(search(f, NULL, "wages", NULL, NULL, &pg, &h), 0);
 }
 
+/* A published article of org A with these tags and region; its id. */
+static const char *tagged(struct fx_world *f, const char *slug, const char *region,
+                          const char **tags, size_t n)
+{
+    struct kg_article in = {.slug = slug,
+                            .title = "Report on wages",
+                            .status = "published",
+                            .region = region,
+                            .tags = {tags, n}};
+    struct kg_article out;
+    struct kg_conflict cf;
+    bool created;
+    OK(f->s->ops->news->article_create(f->s, &f->a_org, &in, &f->a, &out, &created, &cf));
+    return out.id;
+}
+
+/* How many of org A's own articles (the organizer's list) carry the tag and region. */
+static int64_t listed(struct fx_world *f, const char *tag, const char *region)
+{
+    struct kg_article_filter flt = {.tag = tag, .region = region};
+    struct kg_page pg = {.page = 1, .per_page = 10};
+    struct kg_article *v;
+    size_t n;
+    OK(f->s->ops->news->article_list(f->s, &f->a_org, &flt, &f->a, &pg, &v, &n));
+    return pg.total;
+}
+
+/* Whether the public listing (q NULL) and the public search (q given) both find exactly n. */
+static void found(struct fx_world *f, const char *tag, const char *region, int64_t n)
+{
+    struct kg_page pg = {.page = 1, .per_page = 10};
+    struct kg_news_hit *h;
+    search(f, NULL, NULL, tag, region, &pg, &h);
+    assert_int_equal(pg.total, n);
+    search(f, NULL, "wages", tag, region, &pg, &h);
+    assert_int_equal(pg.total, n);
+    assert_int_equal(listed(f, tag, region), n);
+}
+
+/* Tags and regions compare as names do (kg_fold): case in every script, look-alike spaces;
+ * each article still shows them as typed. */
+static void test_filters_in_every_script(void **state)
+{
+    struct fx_world *f = *state;
+    const char *t1[] = {"Забастовка", "Oʻzbekiston", "MÜLLER"};
+    const char *t2[] = {"забастовка"};
+    const char *t3[] = {"ЗАБАСТОВКА", "müller"};
+    tagged(f, "a-one", "Фергана", t1, 3);
+    tagged(f, "a-two", "ФЕРГАНА", t2, 1);
+    tagged(f, "a-three",
+           "Fergana\xc2\xa0"
+           "Valley",
+           t3, 2);
+    tagged(f, "a-four", "Fergana Valley", NULL, 0);
+    found(f, "забастовка", NULL, 3);
+    found(f, "ЗаБаСтОвКа", NULL, 3);
+    found(f, "Müller", NULL, 2);
+    found(f, "OʻZBEKISTON", NULL, 1);
+    found(f, NULL, "фергана", 2);
+    found(f, NULL, "FERGANA VALLEY", 2); /* one typed with a no-break space */
+    found(f, "забастовка", "Фергана", 2);
+    found(f, "Fergana", NULL, 0);
+    found(f, NULL, "Фергана Valley", 0);
+    struct kg_page pg = {.page = 1, .per_page = 10};
+    struct kg_news_hit *h;
+    assert_int_equal(search(f, NULL, NULL, "забастовка", "ферГАНА", &pg, &h), 2);
+    assert_string_equal(h[0].art.region, "ФЕРГАНА"); /* shown as typed */
+    assert_string_equal(h[0].art.tags.v[0], "забастовка");
+    assert_string_equal(h[1].art.tags.v[0], "Забастовка");
+    /* one article may not carry a tag twice in two cases */
+    const char *twice[] = {"Рабочие", "РАБОЧИЕ"};
+    struct kg_article in = {.slug = "twice", .title = "x", .tags = {twice, 2}};
+    struct kg_article out;
+    struct kg_conflict cf;
+    bool created;
+    ERR(f->s->ops->news->article_create(f->s, &f->a_org, &in, &f->a, &out, &created, &cf),
+        KG_EINVAL);
+}
+
+/* A database whose article keys were made before migration 17 (or by another fold) has them
+ * made again when it is next opened: the filters find what they did not. */
+static void test_filter_keys_mended_on_open(void **state)
+{
+    struct fx_world *f = *state;
+    const char *t1[] = {"Забастовка"};
+    tagged(f, "old-one", "Фергана", t1, 1);
+    found(f, "забастовка", "ФЕРГАНА", 1);
+    f->s->ops->close(f->s);
+    f->s = NULL;
+    /* what an older kamgar left: tags as typed, ASCII-only facets, no region key */
+    fx_raw_exec(f->path, "UPDATE article_tags SET tag = 'Забастовка';"
+                         "UPDATE articles SET region_key = NULL, facets = 'o00';"
+                         "PRAGMA user_version = 7;");
+    char err[256];
+    OK(kg_store_sqlite_open(f->path, false, &f->s, err, sizeof(err)));
+    found(f, "забастовка", "ФЕРГАНА", 1);
+    assert_int_equal(fx_raw_int(f->path, "PRAGMA user_version"), kg_fold_version());
+    /* a region key the sqlite3 shell left out is filled even when the version matches */
+    f->s->ops->close(f->s);
+    f->s = NULL;
+    fx_raw_exec(f->path, "UPDATE articles SET region_key = NULL");
+    OK(kg_store_sqlite_open(f->path, false, &f->s, err, sizeof(err)));
+    found(f, NULL, "ФЕРГАНА", 1);
+}
+
 static void test_match_builder(void **state)
 {
     struct fx_world *f = *state;
@@ -349,8 +455,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-        T(test_crud_and_roles),        T(test_tenancy_and_slugs),   T(test_public_only_published),
-        T(test_ranking_and_highlight), T(test_scripts_whole_words), T(test_filters_and_paging),
+        T(test_crud_and_roles),          T(test_tenancy_and_slugs),
+        T(test_public_only_published),   T(test_ranking_and_highlight),
+        T(test_scripts_whole_words),     T(test_filters_and_paging),
+        T(test_filters_in_every_script), T(test_filter_keys_mended_on_open),
         T(test_match_builder),
 #undef T
     };

@@ -77,30 +77,6 @@ static int teardown(void **state)
 }
 
 /* A separate connection, as someone editing the file behind kamgar's back would use. */
-static int64_t raw_int(const char *path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    int64_t v = -1;
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
-static void raw_exec(const char *path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
-}
-
 static struct kg_person person(const char *name)
 {
     struct kg_person p;
@@ -315,7 +291,7 @@ static bool has(const struct kg_strlist *l, const char *s)
 static void test_schema_migrated(void **state)
 {
     struct fx *f = *state;
-    assert_true(raw_int(f->path, "SELECT max(version) FROM schema_version") >= 2);
+    assert_true(fx_raw_int(f->path, "SELECT max(version) FROM schema_version") >= 2);
     static const char *const tables[] = {
         "campaigns",       "campaign_workplaces", "campaign_organizers", "campaign_stages",
         "issues",          "conversations",       "conversation_issues", "assessments",
@@ -327,10 +303,10 @@ static void test_schema_migrated(void **state)
                  "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
                  "AND name = '%s'",
                  tables[i]);
-        assert_int_equal(raw_int(f->path, sql), 1);
+        assert_int_equal(fx_raw_int(f->path, sql), 1);
     }
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pragma_table_info('people') "
-                                      "WHERE name = 'last_contact_at'"),
+    assert_int_equal(fx_raw_int(f->path, "SELECT count(*) FROM pragma_table_info('people') "
+                                         "WHERE name = 'last_contact_at'"),
                      1);
 }
 
@@ -489,7 +465,7 @@ static void test_campaign_crud_defaults_and_stages(void **state)
     char sql[200];
     snprintf(sql, sizeof(sql), "SELECT count(*) FROM campaign_stages WHERE campaign_id = '%s'",
              c.id);
-    assert_int_equal(raw_int(f->path, sql), 0);
+    assert_int_equal(fx_raw_int(f->path, sql), 0);
 }
 
 static void test_campaign_explicit_values(void **state)
@@ -610,7 +586,7 @@ static int64_t count_where(struct fx *f, const char *table, const char *col, con
 {
     char sql[256];
     snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE %s = '%s'", table, col, id);
-    return raw_int(f->path, sql);
+    return fx_raw_int(f->path, sql);
 }
 
 static void test_conversation_create_and_need_to_know(void **state)
@@ -807,13 +783,13 @@ static void test_conversation_bad_input_changes_nothing(void **state)
         assert_non_null(cf.field);
         assert_string_equal(cf.field, cases[i].field);
     }
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM conversations"), 0);
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM conversation_issues"), 0);
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM assessments"), 0);
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM tasks"), 0);
+    assert_int_equal(fx_raw_int(f->path, "SELECT count(*) FROM conversations"), 0);
+    assert_int_equal(fx_raw_int(f->path, "SELECT count(*) FROM conversation_issues"), 0);
+    assert_int_equal(fx_raw_int(f->path, "SELECT count(*) FROM assessments"), 0);
+    assert_int_equal(fx_raw_int(f->path, "SELECT count(*) FROM tasks"), 0);
     assert_int_equal(get_person(f, d->p[3]).assessment, 3);
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM people WHERE last_contact_at "
-                                      "IS NOT NULL"),
+    assert_int_equal(fx_raw_int(f->path, "SELECT count(*) FROM people WHERE last_contact_at "
+                                         "IS NOT NULL"),
                      0);
 }
 
@@ -865,7 +841,7 @@ static void test_assessment_latest_by_happened_at(void **state)
     char sql[200];
     snprintf(sql, sizeof(sql),
              "SELECT last_contact_at = '2025-06-01T00:00:00Z' FROM people WHERE id = '%s'", p);
-    assert_int_equal(raw_int(f->path, sql), 1);
+    assert_int_equal(fx_raw_int(f->path, sql), 1);
 }
 
 static void test_conversation_idempotent_client_id(void **state)
@@ -1139,7 +1115,7 @@ static void test_committee(void **state)
     ERR(f->s->ops->committee_remove(f->s, &f->a_act, d->camp, d->p[1]), KG_EFORBIDDEN);
     OK(f->s->ops->committee_remove(f->s, &f->a_org, d->camp, d->p[2]));
     ERR(f->s->ops->committee_remove(f->s, &f->a_org, d->camp, d->p[2]), KG_ENOTFOUND);
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM committee_covers"), 0);
+    assert_int_equal(fx_raw_int(f->path, "SELECT count(*) FROM committee_covers"), 0);
     OK(f->s->ops->committee_list(f->s, &f->a_org, d->camp, &f->a, &v, &n));
     assert_int_equal(n, 1);
 }
@@ -1308,7 +1284,7 @@ static void test_card_ledger(void **state)
     ERR(f->s->ops->card_verify(f->s, &f->b_admin, d->camp, &f->a, &ver), KG_ENOTFOUND);
     ERR(f->s->ops->card_revoke(f->s, &f->b_admin, d->camp, c2.id, NULL, &f->a, &g), KG_ENOTFOUND);
     ERR(f->s->ops->card_revoke(f->s, &f->b_admin, d->b_camp, c2.id, NULL, &f->a, &g), KG_ENOTFOUND);
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM card_ledger"), 4);
+    assert_int_equal(fx_raw_int(f->path, "SELECT count(*) FROM card_ledger"), 4);
 
     /* idempotent client id; the id is taken for another campaign or org */
     struct kg_card ci = {
@@ -1334,7 +1310,7 @@ static void edit_entry(struct fx *f, const char *card_id, const char *assignment
     char sql[512];
     snprintf(sql, sizeof(sql), "UPDATE card_ledger SET %s WHERE card_id = '%s' AND entry = 'card'",
              assignment, card_id);
-    raw_exec(f->path, sql);
+    fx_raw_exec(f->path, sql);
 }
 
 static void expect_bad(struct fx *f, const char *campaign_id, const char *first_bad)
@@ -1430,7 +1406,7 @@ static void test_card_ledger_deleted_middle_entry(void **state)
     assert_true(ver.ok);
     assert_int_equal(ver.count, 4);
     snprintf(sql, sizeof(sql), "DELETE FROM card_ledger WHERE card_id = '%s'", k2);
-    raw_exec(f->path, sql);
+    fx_raw_exec(f->path, sql);
     OK(f->s->ops->card_verify(f->s, &f->a_org, d->camp, &f->a, &ver));
     assert_false(ver.ok);
     assert_int_equal(ver.count, 3);
@@ -1442,7 +1418,7 @@ static void test_card_ledger_deleted_middle_entry(void **state)
              "person_id, created_at, prev_hash, hash FROM card_ledger WHERE seq = 1 "
              "AND campaign_id = '%s'",
              k2, d->camp);
-    raw_exec(f->path, sql);
+    fx_raw_exec(f->path, sql);
     OK(f->s->ops->card_verify(f->s, &f->a_org, d->camp, &f->a, &ver));
     assert_false(ver.ok);
     assert_int_equal(ver.count, 4);
@@ -1808,7 +1784,7 @@ static void check_tallies(struct fx *f)
          "campaign_id, person_id FROM conversations WHERE campaign_id IS NOT NULL))"),
     };
     for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++)
-        assert_int_equal(raw_int(f->path, same[i]), 0);
+        assert_int_equal(fx_raw_int(f->path, same[i]), 0);
 }
 
 /* Every write that reaches the conversations keeps the ranking's tallies exact: logging,
@@ -1832,10 +1808,10 @@ static void test_rank_tallies_follow_every_write(void **state)
     char sql[200];
     snprintf(sql, sizeof(sql), "SELECT count(*) FROM rank_people WHERE campaign_id = '%s'",
              d->camp2);
-    assert_int_equal(raw_int(f->path, sql), 5); /* p2 and p3: both issues; p6: one */
+    assert_int_equal(fx_raw_int(f->path, sql), 5); /* p2 and p3: both issues; p6: one */
     snprintf(sql, sizeof(sql), "SELECT count(*) FROM spoken_people WHERE campaign_id = '%s'",
              d->camp2);
-    assert_int_equal(raw_int(f->path, sql), 3);
+    assert_int_equal(fx_raw_int(f->path, sql), 3);
 
     struct kg_person mv = {.id = d->p[2], .unit_id = d->u2}, got;
     OK(f->s->ops->person_update(f->s, &f->a_org, &mv, KG_P_UNIT_ID, &f->a, &got, NULL));
@@ -1857,10 +1833,10 @@ static void test_rank_tallies_follow_every_write(void **state)
     talk(f, &f->a_org, d->p[5], camp3, "2024-07-02T00:00:00Z", 0, wages, 1);
     check_tallies(f);
     snprintf(sql, sizeof(sql), "SELECT count(*) FROM rank_people WHERE campaign_id = '%s'", camp3);
-    assert_int_equal(raw_int(f->path, sql), 2);
+    assert_int_equal(fx_raw_int(f->path, sql), 2);
     OK(f->s->ops->campaign_delete(f->s, &f->a_org, camp3));
     check_tallies(f);
-    assert_int_equal(raw_int(f->path, sql), 0);
+    assert_int_equal(fx_raw_int(f->path, sql), 0);
     OK(f->s->ops->person_delete(f->s, &f->a_org, d->p[1]));
     check_tallies(f);
 }
@@ -1874,21 +1850,26 @@ static void test_rank_tallies_filled_by_the_migration(void **state)
     struct ds *d = &f->d;
     struct kg_rank_counts *v;
     size_t n;
-    raw_exec(f->path, "DROP TRIGGER rank_issue_ai; DROP TRIGGER rank_issue_ad;"
-                      "DROP TRIGGER rank_issue_campaign; DROP TRIGGER rank_issue_unit;"
-                      "DROP TRIGGER spoken_ai; DROP TRIGGER spoken_ad;"
-                      "DROP TRIGGER spoken_campaign; DROP TRIGGER spoken_unit;"
-                      "DROP TABLE rank_people; DROP TABLE rank_units;"
-                      "DROP TABLE spoken_people; DROP TABLE spoken_units;"
-                      "DROP TABLE rank_issues; DROP TABLE invitations;"
-                      "DROP INDEX workplaces_key; DROP INDEX units_key; DROP INDEX employers_key;"
-                      "DROP INDEX tags_key; DROP INDEX issues_key;"
-                      "ALTER TABLE workplaces DROP COLUMN name_key;"
-                      "ALTER TABLE units DROP COLUMN name_key;"
-                      "ALTER TABLE employers DROP COLUMN name_key;"
-                      "ALTER TABLE tags DROP COLUMN name_key;"
-                      "ALTER TABLE issues DROP COLUMN name_key;"
-                      "DELETE FROM schema_version WHERE version >= 13;");
+    fx_raw_exec(f->path,
+                "DROP TRIGGER rank_issue_ai; DROP TRIGGER rank_issue_ad;"
+                "DROP TRIGGER rank_issue_campaign; DROP TRIGGER rank_issue_unit;"
+                "DROP TRIGGER spoken_ai; DROP TRIGGER spoken_ad;"
+                "DROP TRIGGER spoken_campaign; DROP TRIGGER spoken_unit;"
+                "DROP TABLE rank_people; DROP TABLE rank_units;"
+                "DROP TABLE spoken_people; DROP TABLE spoken_units;"
+                "DROP TABLE rank_issues; DROP TABLE invitations;"
+                "DROP INDEX workplaces_key; DROP INDEX units_key; DROP INDEX employers_key;"
+                "DROP INDEX tags_key; DROP INDEX issues_key;"
+                "ALTER TABLE workplaces DROP COLUMN name_key;"
+                "ALTER TABLE units DROP COLUMN name_key;"
+                "ALTER TABLE employers DROP COLUMN name_key;"
+                "ALTER TABLE tags DROP COLUMN name_key;"
+                "ALTER TABLE issues DROP COLUMN name_key;"
+                "DROP INDEX articles_public_region;"
+                "ALTER TABLE articles DROP COLUMN region_key;"
+                "CREATE INDEX articles_public_region ON articles(region, pub_key, rid)"
+                "  WHERE status = 'published';"
+                "DELETE FROM schema_version WHERE version >= 13;");
     struct kg_conv_issue two[2] = {{d->i1, 3}, {d->i2, 1}}, one[1] = {{d->i1, 1}};
     talk(f, &f->a_org, d->p[1], d->camp, "2024-06-01T00:00:00Z", 0, two, 2);
     talk(f, &f->a_org, d->p[1], d->camp, "2024-06-02T00:00:00Z", 0, one, 1);
@@ -1898,12 +1879,12 @@ static void test_rank_tallies_filled_by_the_migration(void **state)
     char err[256];
     OK(kg_store_sqlite_open(f->path, true, &f->s, err, sizeof(err)));
     /* every migration from 13 on ran again, none was skipped */
-    assert_true(raw_int(f->path, "SELECT max(version) FROM schema_version") >= 14);
-    assert_int_equal(raw_int(f->path, "SELECT max(version) FROM schema_version"),
-                     raw_int(f->path, "SELECT count(*) FROM schema_version"));
+    assert_true(fx_raw_int(f->path, "SELECT max(version) FROM schema_version") >= 14);
+    assert_int_equal(fx_raw_int(f->path, "SELECT max(version) FROM schema_version"),
+                     fx_raw_int(f->path, "SELECT count(*) FROM schema_version"));
     /* migration 16 keyed the names already there */
-    assert_true(raw_int(f->path, "SELECT count(*) FROM issues") > 0);
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM issues WHERE name_key IS NULL"), 0);
+    assert_true(fx_raw_int(f->path, "SELECT count(*) FROM issues") > 0);
+    assert_int_equal(fx_raw_int(f->path, "SELECT count(*) FROM issues WHERE name_key IS NULL"), 0);
     check_tallies(f);
     OK(f->s->ops->ranking_counts(f->s, &f->a_org, d->camp, 1000000, &f->a, &v, &n));
     expect_rank(rank_row(v, n, d->i1, NULL), 2, 3, 5, 3);
@@ -1993,7 +1974,7 @@ static void test_chart_follows_changes(void **state)
     char sql[200];
     snprintf(sql, sizeof(sql), "SELECT count(*) FROM card_ledger WHERE campaign_id = '%s'",
              d->camp);
-    assert_true(raw_int(f->path, sql) > 0);
+    assert_true(fx_raw_int(f->path, sql) > 0);
     OK(f->s->ops->card_verify(f->s, &f->a_org, d->camp, &f->a, &ver));
     assert_true(ver.ok);
     /* another org cannot learn that by trying: it is simply not found */

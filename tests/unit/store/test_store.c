@@ -130,29 +130,6 @@ static bool list_has(const struct kg_strlist *l, const char *s)
 /* ------------------------------------------------------------------------------------ */
 /* opening and migrations                                                               */
 
-static int64_t raw_int(const char *path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    int64_t v = -1;
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
-static void raw_exec(const char *path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
-}
-
 /* kg_fold for a connection of the test's own: EXPLAIN only needs the function to exist. */
 static void stub_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -178,9 +155,9 @@ static void test_migrations_idempotent_on_reopen(void **state)
     int64_t users = 0;
     f->s->ops->close(f->s);
     f->s = NULL;
-    int64_t versions = raw_int(f->path, "SELECT count(*) FROM schema_version");
+    int64_t versions = fx_raw_int(f->path, "SELECT count(*) FROM schema_version");
     assert_true(versions >= 1);
-    assert_int_equal(raw_int(f->path, "PRAGMA application_id"), 0x4B4D4752);
+    assert_int_equal(fx_raw_int(f->path, "PRAGMA application_id"), 0x4B4D4752);
     for (int i = 0; i < 3; i++) {
         OK(kg_store_sqlite_open(f->path, i == 0, &f->s, err, sizeof(err)));
         OK(f->s->ops->user_count(f->s, &users));
@@ -189,9 +166,10 @@ static void test_migrations_idempotent_on_reopen(void **state)
         f->s = NULL;
     }
     /* reopening applied nothing twice */
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM schema_version"), versions);
-    assert_int_equal(raw_int(f->path, "SELECT max(version) FROM schema_version"), versions);
-    assert_int_equal(raw_int(f->path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+    assert_int_equal(fx_raw_int(f->path, "SELECT count(*) FROM schema_version"), versions);
+    assert_int_equal(fx_raw_int(f->path, "SELECT max(version) FROM schema_version"), versions);
+    assert_int_equal(fx_raw_int(f->path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"),
+                     1);
     OK(kg_store_sqlite_open(f->path, false, &f->s, err, sizeof(err)));
 }
 
@@ -203,27 +181,28 @@ static void test_name_keys_mended_on_open(void **state)
     struct fx *f = *state;
     char err[256];
     const char *wp = mkworkplace(f, &f->a_admin, "Фабрика Восток");
-    assert_int_equal(raw_int(f->path, "PRAGMA user_version"), kg_fold_version());
+    assert_int_equal(fx_raw_int(f->path, "PRAGMA user_version"), kg_fold_version());
     f->s->ops->close(f->s);
     f->s = NULL;
-    raw_exec(f->path, fmt_sql("UPDATE workplaces SET name = 'ТИКУВ  Цехи' WHERE id = '%s';"
-                              "INSERT INTO tags(id, org_id, name, created_at) VALUES "
-                              "('00000000-0000-4000-8000-0000000000aa', '%s', 'ЛИДЕР', "
-                              "'2026-01-01T00:00:00Z');",
-                              wp, f->org_a));
+    fx_raw_exec(f->path, fmt_sql("UPDATE workplaces SET name = 'ТИКУВ  Цехи' WHERE id = '%s';"
+                                 "INSERT INTO tags(id, org_id, name, created_at) VALUES "
+                                 "('00000000-0000-4000-8000-0000000000aa', '%s', 'ЛИДЕР', "
+                                 "'2026-01-01T00:00:00Z');",
+                                 wp, f->org_a));
     OK(kg_store_sqlite_open(f->path, false, &f->s, err, sizeof(err)));
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM tags WHERE name_key = 'лидер'"), 1);
+    assert_int_equal(fx_raw_int(f->path, "SELECT count(*) FROM tags WHERE name_key = 'лидер'"), 1);
     /* a rename in the shell keeps its old key while the fold is the same ... */
     assert_int_equal(
-        raw_int(f->path, "SELECT count(*) FROM workplaces WHERE name_key = 'фабрика восток'"), 1);
+        fx_raw_int(f->path, "SELECT count(*) FROM workplaces WHERE name_key = 'фабрика восток'"),
+        1);
     f->s->ops->close(f->s);
     f->s = NULL;
     /* ... and is made again with every key when the fold changes */
-    raw_exec(f->path, "PRAGMA user_version = 1;");
+    fx_raw_exec(f->path, "PRAGMA user_version = 1;");
     OK(kg_store_sqlite_open(f->path, false, &f->s, err, sizeof(err)));
     assert_int_equal(
-        raw_int(f->path, "SELECT count(*) FROM workplaces WHERE name_key = 'тикув цехи'"), 1);
-    assert_int_equal(raw_int(f->path, "PRAGMA user_version"), kg_fold_version());
+        fx_raw_int(f->path, "SELECT count(*) FROM workplaces WHERE name_key = 'тикув цехи'"), 1);
+    assert_int_equal(fx_raw_int(f->path, "PRAGMA user_version"), kg_fold_version());
     /* the tag is found by name again: a new one of that name in another case is a conflict */
     struct kg_tag t;
     struct kg_conflict cf = {0};
@@ -297,17 +276,17 @@ static void test_foreign_sqlite_is_not_kamgar(void **state)
     char path[128], err[256] = "";
     struct kg_store *s = NULL;
     snprintf(path, sizeof(path), "%s/other.db", f->dir);
-    raw_exec(path, "CREATE TABLE invoices(id INTEGER PRIMARY KEY, total REAL);"
-                   "INSERT INTO invoices(total) VALUES (9.5);");
+    fx_raw_exec(path, "CREATE TABLE invoices(id INTEGER PRIMARY KEY, total REAL);"
+                      "INSERT INTO invoices(total) VALUES (9.5);");
     ERR(kg_store_sqlite_open(path, true, &s, err, sizeof(err)), KG_EINVAL);
     assert_null(s);
     assert_non_null(strstr(err, "not a kamgar database"));
     /* the foreign file was left alone: no kamgar tables, journal mode unchanged */
-    assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_master"), 1);
-    assert_int_equal(raw_int(path, "PRAGMA application_id"), 0);
+    assert_int_equal(fx_raw_int(path, "SELECT count(*) FROM sqlite_master"), 1);
+    assert_int_equal(fx_raw_int(path, "PRAGMA application_id"), 0);
     fx_rm_db(path);
     /* another application's id is refused too, even with no tables */
-    raw_exec(path, "PRAGMA application_id = 12345; CREATE TABLE t(x); DROP TABLE t;");
+    fx_raw_exec(path, "PRAGMA application_id = 12345; CREATE TABLE t(x); DROP TABLE t;");
     ERR(kg_store_sqlite_open(path, true, &s, err, sizeof(err)), KG_EINVAL);
     assert_non_null(strstr(err, "not a kamgar database"));
 }
@@ -318,8 +297,8 @@ static void test_newer_schema_is_refused(void **state)
     char err[256] = "";
     f->s->ops->close(f->s);
     f->s = NULL;
-    raw_exec(f->path, "INSERT INTO schema_version(version, applied_at) "
-                      "VALUES (9999, '2030-01-01T00:00:00Z')");
+    fx_raw_exec(f->path, "INSERT INTO schema_version(version, applied_at) "
+                         "VALUES (9999, '2030-01-01T00:00:00Z')");
     ERR(kg_store_sqlite_open(f->path, false, &f->s, err, sizeof(err)), KG_EINVAL);
     assert_null(f->s);
     assert_non_null(strstr(err, "newer"));

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fuzz_check.h"
 #include "html/html.h"
 #include "http/query.h"
 #include "util/arena.h"
@@ -22,14 +23,6 @@
 #include "util/str.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "form_fuzz: %s:%d: %s\n", __FILE__, __LINE__, #cond);                  \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 static void check_text_out(const char *p, size_t n)
 {

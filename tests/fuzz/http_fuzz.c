@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "fuzz_check.h"
 #include "http/router.h"
 #include "store/store.h"
 #include "util/arena.h"
@@ -46,15 +47,6 @@
 #include "util/str.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* abort() rather than assert(): the invariants must hold in an NDEBUG build too. */
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "http_fuzz: %s:%d: %s\n", __FILE__, __LINE__, #cond);                  \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 #define MAX_BODY       (64u << 10)
 #define MAX_IN_HEADERS 8

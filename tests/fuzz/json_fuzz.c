@@ -23,20 +23,12 @@
 #include "domain/model.h"
 #include "domain/organizing.h"
 #include "domain/validate.h"
+#include "fuzz_check.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/str.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* abort() rather than assert(): the invariants must hold in an NDEBUG build too. */
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "json_fuzz: %s:%d: %s\n", __FILE__, __LINE__, #cond);                  \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 /* Room for any record; decoding writes only inside the spec's own struct. */
 union record {

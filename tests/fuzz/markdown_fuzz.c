@@ -13,19 +13,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fuzz_check.h"
 #include "html/md.h"
 #include "util/buf.h"
 #include "util/str.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "markdown_fuzz: %s:%d: %s\n", __FILE__, __LINE__, #cond);              \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 static void check_html(const char *p, size_t n)
 {

@@ -19,18 +19,11 @@
 #include <string.h>
 
 #include "domain/news_rules.h"
+#include "fuzz_check.h"
 #include "util/arena.h"
 #include "util/str.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "news_query_fuzz: %s:%d: %s\n", __FILE__, __LINE__, #cond);            \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 /* Reads one FTS5 string ("…", inner quotes doubled) and an optional " *" at m[*i]. */
 static bool string_at(const char *m, size_t len, size_t *i)

@@ -12,20 +12,12 @@
 #include <string.h>
 
 #include "domain/phone.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const defaults[] = {NULL, "XX", "pk", "PK", "IN", "BD", "NP", "LK", "UZ",
                                        "KG", "KZ", "RU", "ID", "PH", "KH", "TH", "MY"};
-
-/* abort() rather than assert(): the invariants must hold in an NDEBUG build too. */
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "phone_fuzz: %s:%d: %s\n", __FILE__, __LINE__, #cond);                 \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 static void check_e164(const char *out)
 {

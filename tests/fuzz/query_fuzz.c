@@ -14,20 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "http/query.h"
 #include "util/arena.h"
 #include "util/str.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* abort() rather than assert(): the invariants must hold in an NDEBUG build too. */
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "query_fuzz: %s:%d: %s\n", __FILE__, __LINE__, #cond);                 \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 static int ref_hex(unsigned char c)
 {

@@ -27,19 +27,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_check.h"
 #include "util/err.h"
 #include "util/sealed.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* abort() rather than assert(): the invariants must hold in an NDEBUG build too. */
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "sealed_fuzz: %s:%d: %s\n", __FILE__, __LINE__, #cond);                \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 #define MAX_REPEAT 40
 

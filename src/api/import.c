@@ -57,6 +57,8 @@ struct kg_import {
     bool in_record;      /* a record has started and not yet ended */
     bool skip_line;      /* skipping the rest of a malformed line */
     bool pending_cr;     /* the last byte fed was a CR: a CR-only line end, or CRLF split */
+    bool cr_lines;       /* the header ended with a lone CR: so do the file's lines */
+    bool cr_undecided;   /* the header's CR ended a push: the next byte tells */
     size_t record_bytes; /* bytes of the record in progress */
     int64_t bytes;
 
@@ -667,10 +669,12 @@ static enum kg_err feed_pieces(struct kg_import *im, const char *data, size_t n)
 }
 
 /*
- * Old spreadsheets end lines with a lone CR, which libcsv takes as the end of a record: such
- * CRs become LF here, so that lines are counted the same whatever the line ends. (A lone CR
- * inside a quoted cell becomes a newline too.) A CR at the end of a push waits to see whether
- * LF follows.
+ * Old spreadsheets end lines with a lone CR, which libcsv takes as the end of a record. In a
+ * file whose header ends so (cr_lines), lone CRs become LF here, so that lines are counted the
+ * same whatever the line ends (a lone CR inside a quoted cell is a line break there too). In
+ * any other file a lone CR is kept: inside a quoted cell it is part of the value (a note
+ * typed on an old Mac, exported by kamgar), so the round trip loses nothing. A CR at the end
+ * of a push waits to see whether LF follows.
  */
 static enum kg_err feed_lines(struct kg_import *im, const char *data, size_t n)
 {
@@ -681,7 +685,7 @@ static enum kg_err feed_lines(struct kg_import *im, const char *data, size_t n)
         char ch = data[i];
         if (im->pending_cr) {
             im->pending_cr = false;
-            buf[o++] = ch == '\n' ? '\r' : '\n';
+            buf[o++] = ch == '\n' || !im->cr_lines ? '\r' : '\n';
         }
         if (ch == '\r') {
             im->pending_cr = true;
@@ -758,7 +762,11 @@ static bool scan_header(struct kg_import *im, const char *data, size_t n, size_t
         if (im->head_quoted)
             continue;
         if (c == '\n' || c == '\r') {
-            if (c == '\r' && i + 1 < n && data[i + 1] == '\n')
+            if (c == '\r' && i + 1 == n)
+                im->cr_undecided = true;
+            else if (c == '\r')
+                im->cr_lines = data[i + 1] != '\n';
+            if (c == '\r' && !im->cr_undecided && !im->cr_lines)
                 i++, im->head_scanned++;
             *used = i + 1;
             return true;
@@ -791,6 +799,15 @@ enum kg_err kg_import_feed(struct kg_import *im, const char *data, size_t n)
     if (im->failed)
         return KG_EINVAL;
     im->bytes += (int64_t)n;
+    if (im->cr_undecided && n) {
+        /* The header is held, ended by a CR: this byte says what the line ends are, and so
+         * how the lines held (blank ones above the header too) are to be read. */
+        im->cr_undecided = false;
+        im->cr_lines = data[0] != '\n';
+        enum kg_err e = start_parser(im);
+        if (e)
+            return e;
+    }
     if (!im->csv_ready) {
         /* Hold everything up to the end of the header: it decides the separator, and a NUL
          * in it means the file is not text. Only that much is held, whatever the push. */
@@ -800,7 +817,7 @@ enum kg_err kg_import_feed(struct kg_import *im, const char *data, size_t n)
             return fail_file(im, NOT_TEXT);
         if (kg_buf_append(&im->pending, data, head) != KG_OK)
             return fail_file(im, "the header is longer than 1 MiB: is this a CSV file?");
-        if (!done)
+        if (!done || im->cr_undecided)
             return KG_OK;
         enum kg_err e = start_parser(im);
         if (e || head == n)

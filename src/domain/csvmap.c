@@ -116,9 +116,11 @@ static const struct {
     {"note", KG_COL_NOTES},
 };
 
+/* What a spreadsheet may take as the start of a formula (OWASP's list: a tab or carriage
+ * return first also makes some of them read on). */
 static bool formula_char(char c)
 {
-    return c == '=' || c == '+' || c == '-' || c == '@';
+    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
 }
 
 bool kg_csv_needs_guard(const char *v)
@@ -128,7 +130,7 @@ bool kg_csv_needs_guard(const char *v)
         p++;
     if (!formula_char(*p))
         return false;
-    if (p != v || *p == '=' || *p == '@')
+    if (p != v || (*p != '+' && *p != '-'))
         return true;
     /* + or - then only digits, spaces, dashes, dots and parentheses: a number, not a formula */
     for (const char *q = p + 1; *q; q++)

@@ -66,9 +66,10 @@ int kg_csv_bool(const char *v);
 
 /*
  * The guard against spreadsheet formulas. A cell a spreadsheet would run (starting with
- * = + - @, after any apostrophes) is exported with one more leading apostrophe, unless it is
- * a plain number such as a phone ("+92 300 1234567"); the import takes one apostrophe off a
- * cell that is apostrophes followed by = + - @. So every value survives the round trip, and
+ * = + - @, a tab or a carriage return, after any apostrophes) is exported with one more
+ * leading apostrophe, unless it is a plain number such as a phone ("+92 300 1234567"); the
+ * import takes one apostrophe off a cell that is apostrophes followed by one of those six. So
+ * every value survives the round trip, and
  * "'+92..." typed in a spreadsheet to keep its plus reads as "+92...".
  */
 bool kg_csv_needs_guard(const char *v);

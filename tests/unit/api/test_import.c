@@ -2487,6 +2487,36 @@ static void test_round_trip_leading_apostrophe_bug(void **state)
     H_JSTR(p, "notes", "'=not a formula");
 }
 
+/* A note that begins with a tab or a carriage return before a formula is guarded too (OWASP:
+ * some spreadsheets skip them), and comes back as it was. */
+static void round_trip_note(struct fx *f, const char *notes_json, const char *notes,
+                            const char *in_file)
+{
+    const char *csv;
+    json_t *p = round_trip_one(
+        f, h_fmt(f->env, "{\"full_name\":\"Guarded\",\"notes\":\"%s\"}", notes_json), &csv);
+    assert_non_null(strstr(csv, in_file));
+    H_JSTR(p, "notes", notes);
+}
+
+static void test_round_trip_tab_before_formula(void **state)
+{
+    round_trip_note(*state, "\\t=1+1", "\t=1+1", "\"'\t=1+1\"");
+}
+
+static void test_round_trip_cr_before_formula(void **state)
+{
+    round_trip_note(*state, "\\r=2+2", "\r=2+2", "\"'\r=2+2\"");
+}
+
+/* A lone CR in a note (typed on an old Mac) is kept: only a file whose lines end in lone CRs
+ * reads them as line ends. */
+static void test_round_trip_lone_cr(void **state)
+{
+    round_trip_note(*state, "line 1\\rline 2\\r\\nline 3", "line 1\rline 2\r\nline 3",
+                    "\"line 1\rline 2\r\nline 3\"");
+}
+
 /*
  * BUG (src/api/export.c, write_list): list cells are built in an 8 KiB buffer and silently cut
  * there; 50 alt names of 100 Devanagari letters (about 15 KiB) come back as 27.
@@ -2575,6 +2605,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_export_into_another_org, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_surrounding_spaces_bug, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_leading_apostrophe_bug, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_round_trip_tab_before_formula, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_round_trip_cr_before_formula, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_round_trip_lone_cr, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_long_list_bug, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_pipe_in_list_bug, setup, teardown),
     };

@@ -81,6 +81,15 @@ enum kg_err kg_api_fail(struct kg_ctx *c, enum kg_err e, const char *field, cons
 {
     c->err_field = field;
     c->err_message = message;
+    c->err_sentence = false;
+    return e;
+}
+
+enum kg_err kg_api_fail_sentence(struct kg_ctx *c, enum kg_err e, const char *field,
+                                 const char *sentence)
+{
+    kg_api_fail(c, e, field, sentence);
+    c->err_sentence = true;
     return e;
 }
 
@@ -102,11 +111,13 @@ void kg_api_error(struct kg_ctx *c, enum kg_err e)
     if (err && body) {
         json_object_set_new(err, "code", json_string(kg_err_name(e)));
         const char *msg = c->err_message ? c->err_message : default_message(e);
-        if (status >= 500)
-            msg = default_message(e); /* never leak internals */
+        if (status >= 500 && !(e == KG_EBUSY && c->err_message))
+            msg = default_message(e); /* never leak internals (busy: what to wait for) */
         if (c->err_field && status < 500) {
             json_t *f = json_string(c->err_field);
             json_object_set_new(err, "field", f ? f : json_string("(not text)"));
+        }
+        if (c->err_field && status < 500 && !c->err_sentence) {
             const char *full = kg_arena_printf(c->a, "%s %s", c->err_field, msg);
             json_t *m = json_string(full ? full : msg);
             json_object_set_new(err, "message", m ? m : json_string(default_message(e)));

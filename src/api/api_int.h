@@ -4,6 +4,7 @@
  */
 #pragma once
 #include <jansson.h>
+#include <stdatomic.h>
 
 #include "api/api.h"
 #include "api/cache.h"
@@ -48,7 +49,12 @@ struct kg_api {
     struct kg_auth_cache *cache;
     char dummy_hash[128];  /* argon2id of a random password: see auth.c */
     struct kg_public *pub; /* public pages' state: public_int.h */
+    /* HTTP imports: uploads being spooled, and whether one is being applied (imports.c) */
+    atomic_int import_uploads, import_running;
 };
+
+/* How many HTTP imports may be uploading at once on a server (imports.c). */
+#define KG_API_IMPORT_UPLOADS 8
 
 struct kg_ctx {
     struct kg_api *api;
@@ -67,6 +73,7 @@ struct kg_ctx {
     const char *err_field;
     const char *err_message;
     const char *err_existing_id;
+    bool err_sentence; /* err_message is whole: kg_api_fail_sentence */
 };
 
 /* Registers an API route. */
@@ -133,6 +140,10 @@ enum kg_err kg_api_list_recs(struct kg_ctx *c, const struct kg_jspec *spec, cons
 enum kg_err kg_api_no_content(struct kg_ctx *c);
 /* Fills the error detail and returns e (for `return kg_api_fail(c, KG_EINVAL, "f", "m");`). */
 enum kg_err kg_api_fail(struct kg_ctx *c, enum kg_err e, const char *field, const char *message);
+/* As kg_api_fail, for a message that is a whole sentence ("the file is empty"): the answer's
+ * message is not the field's name followed by it. */
+enum kg_err kg_api_fail_sentence(struct kg_ctx *c, enum kg_err e, const char *field,
+                                 const char *sentence);
 /* Renders the error response for e (the one kg_err -> status table). */
 void kg_api_error(struct kg_ctx *c, enum kg_err e);
 /* HTTP status for an error code. */

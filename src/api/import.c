@@ -38,6 +38,7 @@ struct kg_import {
     struct kg_actor who;
     struct kg_import_opts opts;
     const char *country;
+    char default_cc[3]; /* --default-country in capitals */
     char org_id[KG_ID_LEN + 1];
     struct kg_store_import *tx;
     enum kg_import_load load; /* as the store chose */
@@ -104,9 +105,23 @@ static enum kg_err fail_file(struct kg_import *im, const char *msg)
     return KG_EINVAL;
 }
 
+/* An ISO country code in capitals ("pk" is PK); false when it is not two ASCII letters. */
+static bool country_code(const char *in, char out[3])
+{
+    for (int i = 0; i < 2; i++) {
+        if (!((in[i] >= 'a' && in[i] <= 'z') || (in[i] >= 'A' && in[i] <= 'Z')))
+            return false;
+        out[i] = (char)(in[i] & ~0x20);
+    }
+    out[2] = '\0';
+    return in[2] == '\0';
+}
+
 enum kg_err kg_import_check_opts(const struct kg_import_opts *opts, char *msg, size_t msglen)
 {
-    if (opts->default_country && !kg_phone_known_country(opts->default_country)) {
+    char cc[3];
+    if (opts->default_country &&
+        (!country_code(opts->default_country, cc) || !kg_phone_known_country(cc))) {
         snprintf(msg, msglen,
                  "--default-country \"%s\" is not a country kamgar knows (use an ISO code such "
                  "as PK, IN, UZ)",
@@ -139,7 +154,9 @@ enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
     im->opts = *opts;
     snprintf(im->org_id, sizeof(im->org_id), "%s", org->id);
     im->who.org_id = im->org_id;
-    im->country = opts->default_country ? opts->default_country : org->country;
+    im->country = org->country;
+    if (opts->default_country && country_code(opts->default_country, im->default_cc))
+        im->country = im->default_cc;
     im->line = 1;
     kg_buf_init(&im->pending, MAX_RECORD);
     kg_arena_init(&im->keep, 0);

@@ -4,13 +4,17 @@
  */
 #include "api/api_int.h"
 
+#include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
 #include "api/export.h"
 #include "api/import.h"
+#include "util/mem.h"
 
 static json_t *result_json(const struct kg_import_result *r, bool dry_run)
 {
@@ -30,42 +34,96 @@ static json_t *result_json(const struct kg_import_result *r, bool dry_run)
                      unknown, "separator", r->separator);
 }
 
+/* What browsers and tools call a CSV file: a browser on Windows sends the type the registry
+ * gives .csv, which is Excel's. */
 static bool csv_type(const char *ct)
 {
+    static const char *const types[] = {
+        "text/csv",
+        "text/plain",
+        "application/octet-stream",
+        "application/csv",
+        "text/x-csv",
+        "text/comma-separated-values",
+        "application/vnd.ms-excel",
+    };
     if (!ct)
         return false;
     size_t n = strcspn(ct, ";");
     while (n && ct[n - 1] == ' ')
         n--;
-    return (n == 8 && strncasecmp(ct, "text/csv", 8) == 0) ||
-           (n == 10 && strncasecmp(ct, "text/plain", 10) == 0) ||
-           (n == 24 && strncasecmp(ct, "application/octet-stream", 24) == 0);
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+        if (strlen(types[i]) == n && strncasecmp(ct, types[i], n) == 0)
+            return true;
+    return false;
 }
 
-/* An import in progress: the body is fed to the engine as it arrives (streamed). */
+/* A boolean query parameter: true/false/1/0 in any case; -1 when it is something else. */
+static int query_bool(const char *v)
+{
+    if (strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0)
+        return 1;
+    if (strcasecmp(v, "false") == 0 || strcmp(v, "0") == 0)
+        return 0;
+    return -1;
+}
+
+/*
+ * An upload is spooled into an unlinked temporary file as it arrives, and imported only once
+ * it is whole. So a slow upload holds no database connection and no lock (a dry run is one
+ * write transaction: fed while uploading, it kept every other writer out for as long as the
+ * client took), a file over the limit is refused before any row of it is written, and memory
+ * stays flat. KG_API_IMPORT_UPLOADS uploads may be in flight at once, and one import is
+ * applied at a time on a server: the others are told to try again (503), never made to wait
+ * on a worker thread, which could leave none to serve anyone else.
+ */
 struct upload {
-    struct kg_import *im;
-    bool dry_run;
+    struct kg_api *api;
+    struct kg_import_opts opts;
     const char *file;
-    enum kg_err err; /* the first error from feeding */
+    FILE *spool;
+    int err_no; /* errno of the first failed write to the spool, 0 when none */
 };
 
-static void free_upload(void *u)
+static void free_upload(void *p)
 {
-    kg_import_free(((struct upload *)u)->im);
+    struct upload *u = p;
+    if (u->spool)
+        fclose(u->spool);
+    atomic_fetch_sub(&u->api->import_uploads, 1);
+}
+
+/* The engine words a problem with an option as the CLI's flag; a client sent a query
+ * parameter ("--map Foo=bar: ..." is "map=Foo=bar: ..." here). A copy in the arena. */
+static const char *as_query(struct kg_ctx *c, const char *msg)
+{
+    static const struct {
+        const char *flag, *param;
+    } words[] = {{"--map ", "map="}, {"--default-country ", "default_country="}};
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        size_t n = strlen(words[i].flag);
+        if (strncmp(msg, words[i].flag, n) == 0)
+            return kg_arena_printf(c->a, "%s%s", words[i].param, msg + n);
+    }
+    return kg_arena_strdup(c->a, msg);
+}
+
+static enum kg_err busy(struct kg_ctx *c, const char *what)
+{
+    return kg_api_fail(c, KG_EBUSY, NULL, what);
 }
 
 static enum kg_err import_begin(struct kg_ctx *c, void **state)
 {
     if (!csv_type(kg_req_header(c->req, "Content-Type")))
         return kg_api_fail(c, KG_EMEDIA, NULL, "send the file as text/csv");
-    /* In batches: a server keeps answering other writers while a register uploads. */
+    /* In batches: a server keeps answering other writers while a register is imported. */
     struct kg_import_opts o = {.load = KG_LOAD_BATCHES};
     const char *dry = kg_query_get(&c->query, "dry_run");
     const char *dup = kg_query_get(&c->query, "on_duplicate");
-    if (dry && strcmp(dry, "true") && strcmp(dry, "false") && strcmp(dry, "1") && strcmp(dry, "0"))
+    if (dry && query_bool(dry) < 0)
         return kg_api_fail(c, KG_EINVAL, "dry_run", "must be true or false");
-    o.dry_run = dry && (strcmp(dry, "true") == 0 || strcmp(dry, "1") == 0);
+    o.dry_run = dry && query_bool(dry) == 1;
     if (dup && strcmp(dup, "update") && strcmp(dup, "skip"))
         return kg_api_fail(c, KG_EINVAL, "on_duplicate", "must be update or skip");
     o.update_duplicates = dup && strcmp(dup, "update") == 0;
@@ -78,20 +136,25 @@ static enum kg_err import_begin(struct kg_ctx *c, void **state)
         if (strcmp(c->query.pairs[i].key, "map") == 0)
             maps[o.n_map++] = c->query.pairs[i].value;
     o.map = maps;
-    u->dry_run = o.dry_run;
     u->file = kg_query_get(&c->query, "file_name");
     if (!u->file)
         u->file = "(http upload)";
     char msg[256];
     enum kg_err e = kg_import_check_opts(&o, msg, sizeof(msg));
     if (e)
-        return kg_api_fail(c, e, strstr(msg, "--map") ? "map" : "default_country",
-                           kg_arena_strdup(c->a, msg));
-    e = kg_import_begin(c->st, &c->who, &c->org, &o, &u->im, msg, sizeof(msg));
-    if (e) /* the store's: busy, forbidden */
-        return e;
+        return kg_api_fail_sentence(c, e, strstr(msg, "--map") ? "map" : "default_country",
+                                    as_query(c, msg));
+    u->opts = o;
+    u->api = c->api;
+    if (atomic_fetch_add(&c->api->import_uploads, 1) >= KG_API_IMPORT_UPLOADS) {
+        atomic_fetch_sub(&c->api->import_uploads, 1);
+        return busy(c, "too many imports are uploading to this server; try again in a minute");
+    }
     if (kg_arena_defer(c->a, free_upload, u) != KG_OK)
-        return KG_ETOOBIG; /* the import was freed by the failed defer */
+        return KG_ETOOBIG; /* free_upload has run */
+    u->spool = tmpfile();
+    if (!u->spool)
+        return kg_api_fail(c, KG_EIO, NULL, "the server cannot make room for the upload");
     *state = u;
     return KG_OK;
 }
@@ -99,36 +162,61 @@ static enum kg_err import_begin(struct kg_ctx *c, void **state)
 static bool import_data(void *state, const char *p, size_t n)
 {
     struct upload *u = state;
-    u->err = kg_import_feed(u->im, p, n);
-    return u->err == KG_OK;
+    if (!u->err_no && fwrite(p, 1, n, u->spool) != n)
+        u->err_no = errno ? errno : EIO;
+    return !u->err_no;
+}
+
+/* Imports the whole spooled file: kg_import_* as the CLI does. */
+static enum kg_err import_spool(struct kg_ctx *c, struct upload *u, struct kg_import **im,
+                                struct kg_import_result *r)
+{
+    char msg[256];
+    enum kg_err e = kg_import_begin(c->st, &c->who, &c->org, &u->opts, im, msg, sizeof(msg));
+    if (e) /* the store's: busy, forbidden */
+        return e;
+    char *buf = kg_xmalloc(64u << 10);
+    size_t n;
+    while (!e && (n = fread(buf, 1, 64u << 10, u->spool)) > 0)
+        e = kg_import_feed(*im, buf, n);
+    free(buf);
+    if (!e && ferror(u->spool))
+        e = kg_api_fail(c, KG_EIO, NULL, "the server could not read the upload back");
+    return e ? e : kg_import_finish(*im, c->a, r);
 }
 
 static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
 {
     struct upload *u = state;
+    if (too_big) /* nothing of it was imported */
+        return kg_api_fail(c, KG_ETOOBIG, NULL,
+                           "the file is larger than this server accepts (kamgar serve "
+                           "--max-import-mb); nothing was imported");
+    if (u->err_no || fflush(u->spool) != 0 || fseek(u->spool, 0, SEEK_SET) != 0)
+        return kg_api_fail(c, KG_EIO, NULL,
+                           kg_arena_printf(c->a, "the server could not keep the upload: %s",
+                                           strerror(u->err_no ? u->err_no : errno)));
+    if (atomic_exchange(&c->api->import_running, 1))
+        return busy(c, "another import is being applied on this server; send the file again "
+                       "in a minute");
+    struct kg_import *im = NULL;
     struct kg_import_result r;
-    enum kg_err e = too_big ? KG_ETOOBIG : u->err;
+    enum kg_err e = import_spool(c, u, &im, &r);
+    int64_t applied = im ? kg_import_applied(im) : 0;
+    const char *why = im && e == KG_EINVAL ? kg_import_message(im) : NULL;
+    if (why)
+        why = as_query(c, why);
     if (!e)
-        e = kg_import_finish(u->im, c->a, &r);
-    if (e) {
-        /* Batches committed before the failure stay: the audit log says so. */
-        int64_t applied = kg_import_applied(u->im);
-        if (applied)
-            kg_api_audit(c, "people.import", "import.stopped", u->file, applied);
-        if (e == KG_EINVAL)
-            return kg_api_fail(c, e, "file", kg_arena_strdup(c->a, kg_import_message(u->im)));
-        if (e == KG_ETOOBIG)
-            return kg_api_fail(c, e, NULL,
-                               kg_arena_printf(c->a,
-                                               "the file is larger than this server accepts "
-                                               "(kamgar serve --max-import-mb); people imported "
-                                               "before it stopped: %lld",
-                                               (long long)applied));
-        return e;
-    }
-    if (!u->dry_run)
+        e = kg_api_json(c, 200, result_json(&r, u->opts.dry_run));
+    kg_import_free(im);
+    atomic_store(&c->api->import_running, 0);
+    if (e && applied) /* batches committed before the failure stay: the audit log says so */
+        kg_api_audit(c, "people.import", "import.stopped", u->file, applied);
+    else if (!e && !u->opts.dry_run)
         kg_api_audit(c, "people.import", "import", u->file, r.created + r.updated);
-    return kg_api_json(c, 200, result_json(&r, u->dry_run));
+    if (e == KG_EINVAL && why)
+        return kg_api_fail_sentence(c, e, strncmp(why, "map=", 4) == 0 ? "map" : "file", why);
+    return e;
 }
 
 static const struct api_sink import_sink = {import_begin, import_data, import_end};

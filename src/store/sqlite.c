@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/sqlite_int.h"
@@ -603,9 +604,16 @@ enum kg_err kg_sqlite_acquire(struct kg_store *s, struct sqlite_conn **out)
     struct store_sqlite *ss = (struct store_sqlite *)s;
     struct sqlite_conn *c = NULL;
     *out = NULL;
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += POOL_WAIT_S;
     pthread_mutex_lock(&ss->mu);
     while (!ss->free_list && ss->nopen >= ss->max)
-        pthread_cond_wait(&ss->cv, &ss->mu);
+        if (pthread_cond_timedwait(&ss->cv, &ss->mu, &until) == ETIMEDOUT) {
+            pthread_mutex_unlock(&ss->mu);
+            kg_warn("store: every database connection stayed taken for %d s", POOL_WAIT_S);
+            return KG_EBUSY;
+        }
     if (ss->free_list) {
         c = ss->free_list;
         ss->free_list = c->next;
@@ -2293,7 +2301,11 @@ enum kg_err kg_store_sqlite_open(const char *path, bool create, struct kg_store 
     ss->super.ops = &sqlite_ops;
     ss->path = kg_xstrdup(path);
     pthread_mutex_init(&ss->mu, NULL);
-    pthread_cond_init(&ss->cv, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* POOL_WAIT_S whatever the wall clock does */
+    pthread_cond_init(&ss->cv, &ca);
+    pthread_condattr_destroy(&ca);
     ss->max = SQLITE_POOL_MAX;
     ss->nopen = 1;
     ss->free_list = c;

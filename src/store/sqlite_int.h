@@ -24,7 +24,10 @@
 /* "KMGR": written to PRAGMA application_id so that kamgar knows its own files. */
 #define KG_SQLITE_APP_ID 0x4B4D4752
 #define SQLITE_POOL_MAX  16
-#define SQLITE_DYN_MAX   32
+/* How long kg_sqlite_acquire waits for a free connection before KG_EBUSY (503): a wait with
+ * no end could hold every worker thread, and then nobody frees one. */
+#define POOL_WAIT_S    10
+#define SQLITE_DYN_MAX 32
 
 /* Columns of a person row in the order read_person() reads them. */
 #define PERSON_COLS                                                                                \

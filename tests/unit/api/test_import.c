@@ -13,6 +13,7 @@
  */
 #include "harness.h"
 
+#include "api/api_int.h"
 #include "api/export.h"
 #include "api/import.h"
 #include "util/buf.h"
@@ -1008,7 +1009,10 @@ static void test_default_country(void **state)
     ROW_ERROR(x, 0, 4, "phone", "is not a phone number we can read"); /* 0300 ... in IN */
     H_JSTR(person(f, "phone", "+919876543210"), "full_name", "Priya Sharma");
     H_JSTR(person(f, "phone", "+919123456789"), "full_name", "Arjun Singh");
-    static const char *const bad[] = {"XX", "in", "", "IND", "Pakistan"};
+    o.default_country = "in"; /* a code in small letters is the same country */
+    x = run_fixture(f, &o, "in_numbers.csv");
+    COUNTS(x, 3, 0, 0, 2, 1, 0, 0);
+    static const char *const bad[] = {"XX", "xx", "i", "i1", "", "IND", "Pakistan"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         o.default_country = bad[i];
         x = run_fixture(f, &o, "in_numbers.csv");
@@ -1887,6 +1891,31 @@ static void test_http_import(void **state)
     assert_int_equal(people_total(f), 8);
 }
 
+/* One import is applied at a time and at most KG_API_IMPORT_UPLOADS upload at once: the
+ * others are a 503 to try again, never a wait on a worker thread. */
+static void test_http_imports_at_once(void **state)
+{
+    struct fx *f = *state;
+    static const char csv[] = "name,phone\nAli Khan,0300 1234567\n";
+    struct kg_api *api = f->env->api;
+    atomic_store(&api->import_running, 1);
+    struct h_resp *r = post_import(f, f->w.t_organizer, "text/csv", NULL, csv, sizeof(csv) - 1);
+    H_ERROR(r, 503, "unavailable", NULL);
+    assert_non_null(strstr(r->body, "another import is being applied"));
+    atomic_store(&api->import_running, 0);
+    atomic_store(&api->import_uploads, KG_API_IMPORT_UPLOADS);
+    r = post_import(f, f->w.t_organizer, "text/csv", NULL, csv, sizeof(csv) - 1);
+    H_ERROR(r, 503, "unavailable", NULL);
+    assert_non_null(strstr(r->body, "too many imports are uploading"));
+    atomic_store(&api->import_uploads, 0);
+    r = post_import(f, f->w.t_organizer, "text/csv", NULL, csv, sizeof(csv) - 1);
+    H_STATUS(r, 200);
+    assert_int_equal(h_jint(r->json, "created"), 1);
+    /* what the refused ones took is given back */
+    assert_int_equal(atomic_load(&api->import_uploads), 0);
+    assert_int_equal(atomic_load(&api->import_running), 0);
+}
+
 static void test_http_roles(void **state)
 {
     struct fx *f = *state;
@@ -1929,18 +1958,31 @@ static void test_http_media_type_and_params(void **state)
             "default_country");
     H_ERROR(post_import(f, t, "text/csv", "map=Naam%3Dnickname", csv, len), 400,
             "validation_failed", "map");
-    H_ERROR(post_import(f, t, "text/csv", "map=Naam%3Dfull_name", csv, len), 400,
-            "validation_failed", "file");
+    struct h_resp *r = post_import(f, t, "text/csv", "map=Naam%3Dfull_name", csv, len);
+    H_ERROR(r, 400, "validation_failed", "map");
+    /* the engine's sentences, worded for query parameters and not after the field's name */
+    H_JSTR(h_jget(r->json, "error"), "message",
+           "map=Naam=full_name: the file has no column \"Naam\"");
+    r = post_import(f, t, "text/csv", "default_country=XX", csv, len);
+    assert_non_null(strstr(json_string_value(h_jget(h_jget(r->json, "error"), "message")),
+                           "default_country=\"XX\" is not a country"));
+    r = post_import(f, t, "text/csv", NULL, "", 0);
+    H_ERROR(r, 400, "validation_failed", "file");
+    H_JSTR(h_jget(r->json, "error"), "message", "the file is empty");
     assert_int_equal(people_total(f), 0);
 
     /* dry_run=true|1 change nothing; =false|0 do. */
-    struct h_resp *r = post_import(f, t, "TEXT/CSV", "dry_run=true", csv, len);
+    r = post_import(f, t, "TEXT/CSV", "dry_run=true", csv, len);
     H_STATUS(r, 200);
     assert_true(json_is_true(h_jget(r->json, "dry_run")));
     assert_int_equal(h_jint(r->json, "created"), 1);
     r = post_import(f, t, "text/csv", "dry_run=1", csv, len);
     H_STATUS(r, 200);
     assert_int_equal(h_jint(r->json, "created"), 1);
+    /* Windows browsers send a .csv as Excel's type; booleans in any case */
+    r = post_import(f, t, "application/vnd.ms-excel", "dry_run=TRUE", csv, len);
+    H_STATUS(r, 200);
+    assert_true(json_is_true(h_jget(r->json, "dry_run")));
     assert_int_equal(people_total(f), 0);
     r = post_import(f, t, "text/csv", "dry_run=0", csv, len);
     H_STATUS(r, 200);
@@ -1953,7 +1995,10 @@ static void test_http_media_type_and_params(void **state)
     /* default_country and repeated map parameters. */
     size_t in_len;
     const char *in = fixture(f, "in_numbers.csv", &in_len);
-    r = post_import(f, t, "text/csv", "default_country=IN", in, in_len);
+    r = post_import(f, t, "text/csv", "default_country=IN&dry_run=true", in, in_len);
+    H_STATUS(r, 200);
+    assert_int_equal(h_jint(r->json, "created"), 2);
+    r = post_import(f, t, "text/csv", "default_country=in", in, in_len); /* any case */
     H_STATUS(r, 200);
     assert_int_equal(h_jint(r->json, "created"), 2);
     assert_int_equal(h_jint(json_array_get(h_jget(r->json, "errors"), 0), "line"), 4);
@@ -2593,6 +2638,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_errors_capped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_engine_roles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_import, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_http_imports_at_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_roles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_media_type_and_params, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_bad_files, setup, teardown),

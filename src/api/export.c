@@ -51,7 +51,7 @@ static void write_list(FILE *f, const struct kg_strlist *l)
     kg_buf_free(&b);
 }
 
-static void write_csv_row(FILE *f, const struct kg_person *p, const char *wp, const char *unit)
+static void write_csv_row(FILE *f, const struct kg_person *p, const struct kg_person_refs *refs)
 {
     char assessment[4] = "";
     if (p->assessment)
@@ -73,8 +73,11 @@ static void write_csv_row(FILE *f, const struct kg_person *p, const char *wp, co
         case KG_COL_SECTOR: kg_csv_write_cell(f, p->sector); break;
         case KG_COL_EMPLOYMENT_TYPE: kg_csv_write_cell(f, p->employment_type); break;
         case KG_COL_EMPLOYER_ID: kg_csv_write_cell(f, p->employer_id); break;
-        case KG_COL_WORKPLACE: kg_csv_write_cell(f, wp); break;
-        case KG_COL_UNIT: kg_csv_write_cell(f, unit); break;
+        case KG_COL_EMPLOYER: kg_csv_write_cell(f, refs->employer); break;
+        case KG_COL_WORKPLACE_ID: kg_csv_write_cell(f, p->workplace_id); break;
+        case KG_COL_WORKPLACE: kg_csv_write_cell(f, refs->workplace); break;
+        case KG_COL_UNIT_ID: kg_csv_write_cell(f, p->unit_id); break;
+        case KG_COL_UNIT: kg_csv_write_cell(f, refs->unit); break;
         case KG_COL_JOB_TITLE: kg_csv_write_cell(f, p->job_title); break;
         case KG_COL_SHIFT: kg_csv_write_cell(f, p->shift); break;
         case KG_COL_MEMBERSHIP: kg_csv_write_cell(f, p->membership); break;
@@ -82,6 +85,7 @@ static void write_csv_row(FILE *f, const struct kg_person *p, const char *wp, co
         case KG_COL_ASSESSMENT: kg_csv_write_cell(f, assessment); break;
         case KG_COL_IS_LEADER: kg_csv_write_cell(f, p->is_leader ? "yes" : "no"); break;
         case KG_COL_ASSIGNED_TO: kg_csv_write_cell(f, p->assigned_to); break;
+        case KG_COL_ASSIGNED_TO_EMAIL: kg_csv_write_cell(f, refs->assignee_email); break;
         case KG_COL_RECRUITED_BY: kg_csv_write_cell(f, p->recruited_by); break;
         case KG_COL_TAGS: write_list(f, &p->tags); break;
         case KG_COL_CONSENT_STATUS: kg_csv_write_cell(f, p->consent_status); break;
@@ -95,17 +99,26 @@ static void write_csv_row(FILE *f, const struct kg_person *p, const char *wp, co
     fputs("\r\n", f);
 }
 
-static enum kg_err write_one(void *ctx, const struct kg_person *p, const char *wp, const char *unit)
+/* A name beside an id in the JSON export: null when unset. */
+static void set_name(json_t *o, const char *key, const char *name)
+{
+    json_object_set_new(o, key, name ? json_string(name) : json_null());
+}
+
+static enum kg_err write_one(void *ctx, const struct kg_person *p,
+                             const struct kg_person_refs *refs)
 {
     struct walk *w = ctx;
     if (w->fmt == KG_EXPORT_CSV) {
-        write_csv_row(w->f, p, wp, unit);
+        write_csv_row(w->f, p, refs);
     } else {
         json_t *o = kg_json_encode(kg_person_spec, p);
         if (!o)
             return KG_ENOMEM;
-        json_object_set_new(o, "workplace", wp ? json_string(wp) : json_null());
-        json_object_set_new(o, "unit", unit ? json_string(unit) : json_null());
+        set_name(o, "employer", refs->employer);
+        set_name(o, "workplace", refs->workplace);
+        set_name(o, "unit", refs->unit);
+        set_name(o, "assigned_to_email", refs->assignee_email);
         fputs(w->count ? ",\n" : "\n", w->f);
         int rc = json_dumpf(o, w->f, JSON_COMPACT);
         json_decref(o);

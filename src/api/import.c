@@ -60,6 +60,7 @@ struct kg_import {
     bool pending_cr;     /* the last byte fed was a CR: a CR-only line end, or CRLF split */
     bool cr_lines;       /* the header ended with a lone CR: so do the file's lines */
     bool cr_undecided;   /* the header's CR ended a push: the next byte tells */
+    bool in_quotes;      /* feed_lines is inside a quoted cell (an odd number of quotes) */
     size_t record_bytes; /* bytes of the record in progress */
     int64_t bytes;
 
@@ -80,7 +81,15 @@ struct kg_import {
     struct kg_arena batch;
     struct kg_import_row *rows;
     int64_t *row_lines;
+    struct cell **row_cells; /* each row's record, to set it aside (KG_IMPORT_DEFERRED) */
+    size_t *row_ncells;
     size_t n_rows;
+
+    /* Rows whose recruiter was not in the database yet, set aside in a temporary file (line,
+     * cells) to be applied again after the rest: see apply_deferred. */
+    FILE *deferred;
+    int64_t n_deferred;
+    bool replaying; /* take_record is reading a row set aside, already counted in res.rows */
 
     struct kg_import_result res;
     struct kg_import_error *errors;
@@ -164,6 +173,8 @@ enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
     im->errors = kg_xcalloc(KG_IMPORT_MAX_ERRORS, sizeof(*im->errors));
     im->rows = kg_xcalloc(KG_IMPORT_BATCH, sizeof(*im->rows));
     im->row_lines = kg_xcalloc(KG_IMPORT_BATCH, sizeof(*im->row_lines));
+    im->row_cells = kg_xcalloc(KG_IMPORT_BATCH, sizeof(*im->row_cells));
+    im->row_ncells = kg_xcalloc(KG_IMPORT_BATCH, sizeof(*im->row_ncells));
     enum kg_err e = kg_import_check_opts(opts, im->message, sizeof(im->message));
     if (!e)
         e = s->ops->import_begin(
@@ -242,6 +253,8 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
 {
     struct kg_person *p = &r->p;
     struct kg_arena *a = &im->batch;
+    if (kg_col_is_id(col))
+        kg_ascii_lower(v); /* the API lower-cases ids: so must the import, or A… is not a… */
     switch (col) {
     case KG_COL_NONE: return NULL;
     case KG_COL_ID:
@@ -284,6 +297,13 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
         p->employment_type = v, r->fields |= KG_P_EMPLOYMENT_TYPE;
         return NULL;
     case KG_COL_EMPLOYER_ID: p->employer_id = v, r->fields |= KG_P_EMPLOYER_ID; return NULL;
+    case KG_COL_EMPLOYER:
+        if (!kg_text_ok(v, KG_MAX_NAME, false))
+            return "must be a single line of at most 200 characters";
+        r->employer_name = kg_blank(v) ? NULL : v;
+        return NULL;
+    case KG_COL_WORKPLACE_ID: p->workplace_id = v, r->fields |= KG_P_WORKPLACE_ID; return NULL;
+    case KG_COL_UNIT_ID: p->unit_id = v, r->fields |= KG_P_UNIT_ID; return NULL;
     case KG_COL_WORKPLACE:
         if (!kg_text_ok(v, KG_MAX_NAME, false))
             return "must be a single line of at most 200 characters";
@@ -318,6 +338,10 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
         return NULL;
     }
     case KG_COL_ASSIGNED_TO: p->assigned_to = v, r->fields |= KG_P_ASSIGNED_TO; return NULL;
+    case KG_COL_ASSIGNED_TO_EMAIL:
+        kg_ascii_lower(v);
+        r->assignee_email = v;
+        return NULL;
     case KG_COL_RECRUITED_BY: p->recruited_by = v, r->fields |= KG_P_RECRUITED_BY; return NULL;
     case KG_COL_TAGS:
         r->fields |= KG_P_TAGS;
@@ -362,6 +386,45 @@ static const char *derive_id(struct kg_import *im, size_t n)
                            hex + 16, hex + 20);
 }
 
+/* Writes row i's line and record to im->deferred (a temporary file, made when first
+ * needed): a length-prefixed list of cells. False when it cannot be written. */
+static bool set_aside(struct kg_import *im, size_t i)
+{
+    if (!im->deferred && !(im->deferred = tmpfile()))
+        return false;
+    uint64_t head[2] = {(uint64_t)im->row_lines[i], im->row_ncells[i]};
+    bool ok = fwrite(head, sizeof(head), 1, im->deferred) == 1;
+    for (size_t k = 0; ok && k < im->row_ncells[i]; k++) {
+        const struct cell *c = &im->row_cells[i][k];
+        uint64_t len = c->len;
+        ok = fwrite(&len, sizeof(len), 1, im->deferred) == 1 &&
+             (!len || fwrite(c->p, 1, c->len, im->deferred) == c->len);
+    }
+    im->n_deferred += ok;
+    return ok;
+}
+
+/* Reads the next record set aside from f into im->cells (in the batch arena). */
+static bool read_aside(struct kg_import *im, FILE *f, int64_t *line)
+{
+    uint64_t head[2];
+    if (fread(head, sizeof(head), 1, f) != 1 || head[1] > MAX_COLUMNS)
+        return false;
+    *line = (int64_t)head[0];
+    im->n_cells = (size_t)head[1];
+    for (size_t k = 0; k < im->n_cells; k++) {
+        uint64_t len;
+        if (fread(&len, sizeof(len), 1, f) != 1 || len > MAX_RECORD)
+            return false;
+        char *p = kg_arena_alloc(&im->batch, (size_t)len + 1);
+        if (!p || (len && fread(p, 1, (size_t)len, f) != len))
+            return false;
+        p[len] = '\0';
+        im->cells[k] = (struct cell){p, (size_t)len};
+    }
+    return true;
+}
+
 static enum kg_err flush(struct kg_import *im)
 {
     if (im->n_rows == 0)
@@ -380,6 +443,11 @@ static enum kg_err flush(struct kg_import *im)
         case KG_IMPORT_CREATED: im->res.created++; break;
         case KG_IMPORT_UPDATED: im->res.updated++; break;
         case KG_IMPORT_SKIPPED: im->res.skipped++; break;
+        case KG_IMPORT_DEFERRED:
+            if (!set_aside(im, i))
+                add_error(im, im->row_lines[i], NULL,
+                          "could not be set aside until its recruiter is in (no disk space?)");
+            break;
         case KG_IMPORT_FAILED:
         default:
             add_error(im, im->row_lines[i], r->err_field,
@@ -388,6 +456,8 @@ static enum kg_err flush(struct kg_import *im)
         }
     }
     memset(im->rows, 0, im->n_rows * sizeof(*im->rows));
+    memset(im->row_cells, 0, im->n_rows * sizeof(*im->row_cells));
+    memset(im->row_ncells, 0, im->n_rows * sizeof(*im->row_ncells));
     im->n_rows = 0;
     kg_arena_release(&im->batch);
     if (im->opts.progress)
@@ -408,7 +478,8 @@ static bool blank_record(const struct kg_import *im)
 static void take_record(struct kg_import *im)
 {
     int64_t line = im->record_line;
-    im->res.rows++;
+    if (!im->replaying)
+        im->res.rows++;
     if (im->too_many_cells) {
         add_error(im, line, NULL, "has more than 200 fields");
         return;
@@ -460,7 +531,7 @@ static void take_record(struct kg_import *im)
      * keeps the stored status (no KG_P_CONSENT_STATUS_CELL), and so keeps a withdrawal. */
     if ((r->fields & KG_P_CONSENT) && !r->p.consent_status)
         r->p.consent_status = "unknown";
-    if (r->unit_name && !r->workplace_name) {
+    if (r->unit_name && !r->workplace_name && !r->p.workplace_id) {
         add_error(im, line, "unit", "needs a workplace in the same row");
         return;
     }
@@ -475,6 +546,17 @@ static void take_record(struct kg_import *im)
         r->p.membership = "none";
     if (!r->p.consent_status)
         r->p.consent_status = "unknown";
+    if ((r->fields & KG_P_RECRUITED_BY) && r->p.recruited_by) {
+        /* the record, in case the recruiter is further down the file */
+        struct cell *cells = kg_arena_alloc(&im->batch, im->n_cells * sizeof(*cells));
+        if (!cells) {
+            add_error(im, line, NULL, "could not be read (out of memory)");
+            return;
+        }
+        memcpy(cells, im->cells, im->n_cells * sizeof(*cells));
+        im->row_cells[im->n_rows] = cells;
+        im->row_ncells[im->n_rows] = im->n_cells;
+    }
     im->row_lines[im->n_rows++] = line;
 }
 
@@ -580,6 +662,9 @@ static void on_record(int ch, void *data)
     }
     im->n_cells = 0;
     im->too_many_cells = im->cells_dropped = false;
+    /* A record that ends at a lone CR may be followed by another on the same line, in this
+     * piece or in the next (parse_piece sets the line again when that one is blank). */
+    im->record_line = im->line;
 }
 
 /* --- feeding --- */
@@ -686,12 +771,16 @@ static enum kg_err feed_pieces(struct kg_import *im, const char *data, size_t n)
 }
 
 /*
- * Old spreadsheets end lines with a lone CR, which libcsv takes as the end of a record. In a
- * file whose header ends so (cr_lines), lone CRs become LF here, so that lines are counted the
- * same whatever the line ends (a lone CR inside a quoted cell is a line break there too). In
- * any other file a lone CR is kept: inside a quoted cell it is part of the value (a note
- * typed on an old Mac, exported by kamgar), so the round trip loses nothing. A CR at the end
- * of a push waits to see whether LF follows.
+ * Old spreadsheets end lines with a lone CR, which libcsv takes as the end of a record: such
+ * CRs become LF here, so that lines are counted the same whatever the line ends and however
+ * the bytes arrive. Except one inside a quoted cell of a file whose lines do not end so (its
+ * header's line end says: cr_lines): that one is part of the value (a note typed on an old
+ * Mac, exported by kamgar), and kept, so the round trip loses nothing. Quotes are counted to
+ * know (in_quotes: doubled ones count twice, as they should). The count depends on the bytes
+ * alone, never on where pushes end or what the parser made of them, so neither does what a
+ * CR becomes (after a malformed line with an odd number of quotes, lone CRs are kept until
+ * the next quote: libcsv ends a record at them all the same). A CR at the end of a push
+ * waits to see what follows.
  */
 static enum kg_err feed_lines(struct kg_import *im, const char *data, size_t n)
 {
@@ -702,12 +791,14 @@ static enum kg_err feed_lines(struct kg_import *im, const char *data, size_t n)
         char ch = data[i];
         if (im->pending_cr) {
             im->pending_cr = false;
-            buf[o++] = ch == '\n' || !im->cr_lines ? '\r' : '\n';
+            bool kept = ch == '\n' || (im->in_quotes && !im->cr_lines);
+            buf[o++] = kept ? '\r' : '\n';
         }
         if (ch == '\r') {
             im->pending_cr = true;
             continue;
         }
+        im->in_quotes ^= ch == '"';
         buf[o++] = ch;
         if (o >= sizeof(buf) - 2) {
             e = feed_pieces(im, buf, o);
@@ -846,6 +937,75 @@ enum kg_err kg_import_feed(struct kg_import *im, const char *data, size_t n)
     return feed_lines(im, data, n);
 }
 
+/* The passes apply_deferred makes at most: a chain of recruiters listed recruit first takes
+ * one pass a link. */
+#define DEFERRED_PASSES 16
+
+/* Refuses every row set aside in im->deferred on recruited_by, saying why. */
+static enum kg_err refuse_aside(struct kg_import *im, const char *why)
+{
+    int64_t line;
+    rewind(im->deferred);
+    for (int64_t k = 0; k < im->n_deferred; k++) {
+        if (!read_aside(im, im->deferred, &line))
+            return fail_file(im, "the rows set aside for their recruiter could not be read back");
+        add_error(im, line, "recruited_by", why);
+        kg_arena_release(&im->batch);
+    }
+    fclose(im->deferred);
+    im->deferred = NULL;
+    im->n_deferred = 0;
+    return KG_OK;
+}
+
+/*
+ * Applies again the rows set aside because their recruiter was not in the database yet (a
+ * later row of the file may be the recruiter: an export is in name order), now that the rest
+ * of the file is in. In passes, each in file order: a pass brings in the rows whose recruiter
+ * came in before. Rows left after a pass that brought none in name no one there is; rows left
+ * after DEFERRED_PASSES are the end of a longer chain, which a second run takes in.
+ */
+static enum kg_err apply_deferred(struct kg_import *im)
+{
+    enum kg_err e = KG_OK;
+    for (int pass = 1; !e && im->n_deferred; pass++) {
+        FILE *f = im->deferred;
+        int64_t n = im->n_deferred, line;
+        im->deferred = NULL;
+        im->n_deferred = 0;
+        rewind(f);
+        im->replaying = true;
+        for (int64_t k = 0; !e && k < n; k++) {
+            if (!read_aside(im, f, &line)) {
+                e = fail_file(im, "the rows set aside for their recruiter could not be read back");
+                break;
+            }
+            im->record_line = line;
+            take_record(im);
+            im->n_cells = 0;
+            if (im->n_rows >= KG_IMPORT_BATCH - 1)
+                e = flush(im);
+        }
+        im->replaying = false;
+        fclose(f);
+        if (!e)
+            e = flush(im);
+        if (!e && im->n_deferred == n)
+            e = refuse_aside(im, "names no person of this org, nor of this file");
+        else if (!e && im->n_deferred && pass == DEFERRED_PASSES)
+            e = refuse_aside(im, "names a person who comes in only after a chain of more than "
+                                 "16 recruiters in this file: import the file again");
+    }
+    return e;
+}
+
+static int by_line(const void *a, const void *b)
+{
+    int64_t x = ((const struct kg_import_error *)a)->line;
+    int64_t y = ((const struct kg_import_error *)b)->line;
+    return (x > y) - (x < y);
+}
+
 enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg_import_result *out)
 {
     enum kg_err e = KG_OK;
@@ -877,8 +1037,12 @@ enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg
         e = KG_EINVAL;
     if (!e)
         e = flush(im);
+    if (!e)
+        e = apply_deferred(im);
     if (e)
         return e;
+    /* the rows set aside were refused last: the report lists them in the file's order */
+    qsort(im->errors, im->res.n_errors, sizeof(*im->errors), by_line);
     struct kg_import_counts counts = {0};
     struct kg_store_import *tx = im->tx;
     im->tx = NULL;
@@ -889,6 +1053,7 @@ enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg
         return e;
     im->ended = true;
     *out = im->res;
+    out->employers_created = counts.employers_created;
     out->workplaces_created = counts.workplaces_created;
     out->units_created = counts.units_created;
     out->separator = im->delim == '\t' ? "tab" : im->delim == ';' ? ";" : ",";
@@ -922,5 +1087,9 @@ void kg_import_free(struct kg_import *im)
     free(im->errors);
     free(im->rows);
     free(im->row_lines);
+    free(im->row_cells);
+    free(im->row_ncells);
+    if (im->deferred)
+        fclose(im->deferred);
     free(im);
 }

@@ -82,8 +82,10 @@ static void print_result(const struct kg_import_result *r, bool dry_run, double 
     printf("%-20s %10lld\n%-20s %10lld\n%-20s %10lld\n%-20s %10lld\n", "created",
            (long long)r->created, "updated", (long long)r->updated, "skipped (duplicates)",
            (long long)r->skipped, "failed", (long long)r->failed);
-    printf("%-20s %10lld\n%-20s %10lld\n", "workplaces created", (long long)r->workplaces_created,
+    printf("%-20s %10lld\n%-20s %10lld\n%-20s %10lld\n", "employers created",
+           (long long)r->employers_created, "workplaces created", (long long)r->workplaces_created,
            "units created", (long long)r->units_created);
+    printf("%-20s %10s\n", "separator", r->separator);
     printf("%-20s %10.2f s (%.0f rows/s)\n", "time", secs, secs > 0 ? (double)r->rows / secs : 0);
     if (r->n_unknown) {
         printf("columns not imported:");

@@ -23,7 +23,10 @@ static const char *const names[KG_COL_COUNT] = {
     [KG_COL_SECTOR] = "sector",
     [KG_COL_EMPLOYMENT_TYPE] = "employment_type",
     [KG_COL_EMPLOYER_ID] = "employer_id",
+    [KG_COL_EMPLOYER] = "employer",
+    [KG_COL_WORKPLACE_ID] = "workplace_id",
     [KG_COL_WORKPLACE] = "workplace",
+    [KG_COL_UNIT_ID] = "unit_id",
     [KG_COL_UNIT] = "unit",
     [KG_COL_JOB_TITLE] = "job_title",
     [KG_COL_SHIFT] = "shift",
@@ -32,6 +35,7 @@ static const char *const names[KG_COL_COUNT] = {
     [KG_COL_ASSESSMENT] = "assessment",
     [KG_COL_IS_LEADER] = "is_leader",
     [KG_COL_ASSIGNED_TO] = "assigned_to",
+    [KG_COL_ASSIGNED_TO_EMAIL] = "assigned_to_email",
     [KG_COL_RECRUITED_BY] = "recruited_by",
     [KG_COL_TAGS] = "tags",
     [KG_COL_CONSENT_STATUS] = "consent_status",
@@ -81,6 +85,8 @@ static const struct {
     {"industry", KG_COL_SECTOR},
     {"employment type", KG_COL_EMPLOYMENT_TYPE},
     {"employment", KG_COL_EMPLOYMENT_TYPE},
+    {"employer name", KG_COL_EMPLOYER},
+    {"company", KG_COL_EMPLOYER},
     {"factory", KG_COL_WORKPLACE},
     {"site", KG_COL_WORKPLACE},
     {"workplace name", KG_COL_WORKPLACE},
@@ -102,6 +108,7 @@ static const struct {
     {"rating", KG_COL_ASSESSMENT},
     {"leader", KG_COL_IS_LEADER},
     {"is leader", KG_COL_IS_LEADER},
+    {"assigned to email", KG_COL_ASSIGNED_TO_EMAIL},
     {"recruited by", KG_COL_RECRUITED_BY},
     {"recruiter", KG_COL_RECRUITED_BY},
     {"labels", KG_COL_TAGS},
@@ -151,6 +158,12 @@ const char *kg_csv_unguard(const char *v)
 const char *kg_col_name(enum kg_col c)
 {
     return c > KG_COL_NONE && c < KG_COL_COUNT ? names[c] : "";
+}
+
+bool kg_col_is_id(enum kg_col c)
+{
+    return c == KG_COL_ID || c == KG_COL_EMPLOYER_ID || c == KG_COL_WORKPLACE_ID ||
+           c == KG_COL_UNIT_ID || c == KG_COL_ASSIGNED_TO || c == KG_COL_RECRUITED_BY;
 }
 
 /* Line breaks too: Excel wraps a long header ("Worker<Alt+Enter>Name") into a quoted cell. */

@@ -26,8 +26,11 @@ enum kg_col {
     KG_COL_SECTOR,
     KG_COL_EMPLOYMENT_TYPE,
     KG_COL_EMPLOYER_ID,
-    KG_COL_WORKPLACE, /* by name: created when missing */
-    KG_COL_UNIT,      /* by name, within the row's workplace */
+    KG_COL_EMPLOYER,     /* by name: created when missing (and employer_id is not the org's) */
+    KG_COL_WORKPLACE_ID, /* the org's workplace, else by the name in `workplace` */
+    KG_COL_WORKPLACE,    /* by name: created when missing */
+    KG_COL_UNIT_ID,      /* the workplace's unit, else by the name in `unit` */
+    KG_COL_UNIT,         /* by name, within the row's workplace */
     KG_COL_JOB_TITLE,
     KG_COL_SHIFT,
     KG_COL_MEMBERSHIP,
@@ -35,6 +38,7 @@ enum kg_col {
     KG_COL_ASSESSMENT,
     KG_COL_IS_LEADER,
     KG_COL_ASSIGNED_TO,
+    KG_COL_ASSIGNED_TO_EMAIL, /* a member's email, when assigned_to is not the org's */
     KG_COL_RECRUITED_BY,
     KG_COL_TAGS,
     KG_COL_CONSENT_STATUS,
@@ -46,6 +50,8 @@ enum kg_col {
 
 /* The canonical column name ("full_name", "workplace", ...), as the export writes it. */
 const char *kg_col_name(enum kg_col c);
+/* Whether the column holds an id (a UUID, lower-cased as the API does). */
+bool kg_col_is_id(enum kg_col c);
 /*
  * Matches a header cell to a column: case-insensitive, ignoring surrounding spaces and
  * treating runs of spaces, tabs, line breaks, '_', '-', '.', '/', '(' and ')' alike, against the

@@ -59,8 +59,8 @@
  * peaked at 55, 71 and 91 MB. The issue allows 100 MB. */
 #define BULK_CACHE_KIB 32768
 
-/* A remembered name: "w" + the folded name, or "u" + workplace id + the folded name
- * (names_key). */
+/* A remembered name: "e" (employer) or "w" (workplace) + the folded name, or "u" + workplace
+ * id + the folded name (names_key). */
 struct name_slot {
     uint64_t hash;
     char *key; /* NULL: free */
@@ -97,8 +97,8 @@ static void names_clear(struct names *t)
     t->cap = t->n = 0;
 }
 
-/* The key of a name: the kind, the workplace (units), and the name as SQ_WORKPLACE_BY_NAME
- * and SQ_UNIT_BY_NAME compare it (kg_fold). */
+/* The key of a name: the kind, the workplace (units), and the name as the SQ_*_BY_NAME
+ * statements compare it (kg_fold). */
 static char *names_key(char kind, const char *workplace_id, const char *name)
 {
     size_t nl = strlen(name);
@@ -138,11 +138,12 @@ static struct name_slot *names_find(const struct names *t, const char *key, uint
     }
 }
 
-/* The remembered workplace (workplace_id NULL) or unit of that name, or NULL. */
-static const struct name_slot *names_lookup(const struct names *t, const char *workplace_id,
-                                            const char *name)
+/* The remembered employer ('e'), workplace ('w') or unit of the workplace ('u') of that
+ * name, or NULL. */
+static const struct name_slot *names_lookup(const struct names *t, char kind,
+                                            const char *workplace_id, const char *name)
 {
-    char *key = names_key(workplace_id ? 'u' : 'w', workplace_id, name);
+    char *key = names_key(kind, workplace_id, name);
     const struct name_slot *sl = names_find(t, key, names_hash(key));
     free(key);
     return sl;
@@ -410,14 +411,49 @@ static enum kg_err find_duplicate(struct kg_store_import *im, const struct kg_pe
     return err;
 }
 
-/* The org's workplace with that name (by kg_fold: any case, any script), or the unit of that
- * workplace with that name (workplace_id set), created when missing. Found and created ones are
- * remembered. */
-static enum kg_err ensure_place(struct kg_store_import *im, const char *workplace_id,
-                                const char *name, struct kg_arena *a, const char **id,
-                                int64_t *created)
+/* What ensure_named finds or makes: its kind letter (names_key), the lookup, the insert. */
+static const struct named {
+    char kind;
+    enum sq_stmt by_name, insert;
+} employer_kind = {'e', SQ_JOIN_EMPLOYER_BY_NAME, SQ_EMPLOYER_INSERT},
+  workplace_kind = {'w', SQ_WORKPLACE_BY_NAME, SQ_WORKPLACE_INSERT},
+  unit_kind = {'u', SQ_UNIT_BY_NAME, SQ_UNIT_INSERT};
+
+/* Inserts a new employer, workplace or unit (of workplace_id) called name, as the file says
+ * nothing more of it. */
+static enum kg_err insert_named(struct kg_store_import *im, const struct named *k,
+                                const char *workplace_id, const char *name, const char *id)
 {
-    char *key = names_key(workplace_id ? 'u' : 'w', workplace_id, name);
+    char now[21];
+    kg_time_now(now);
+    sqlite3_stmt *st = kg_sqlite_stmt(im->c, k->insert);
+    if (!st)
+        return KG_EIO;
+    kg_sqlite_bind_text(st, 1, id);
+    kg_sqlite_bind_text(st, 2, im->org_id);
+    if (k == &unit_kind) {
+        kg_sqlite_bind_text(st, 3, workplace_id);
+        kg_sqlite_bind_text(st, 4, name);
+        kg_sqlite_bind_text(st, 5, "other"); /* the file says nothing of its kind */
+        kg_sqlite_bind_text(st, 7, now);
+    } else if (k == &workplace_kind) {
+        kg_sqlite_bind_text(st, 4, name);
+        kg_sqlite_bind_text(st, 10, now);
+    } else {
+        kg_sqlite_bind_text(st, 3, name);
+        kg_sqlite_bind_text(st, 7, now);
+    }
+    return kg_sqlite_exec(im->c, st);
+}
+
+/* The org's employer or workplace with that name (by kg_fold: any case, any script), or the
+ * unit of workplace_id with that name, created when missing. Found and created ones are
+ * remembered. */
+static enum kg_err ensure_named(struct kg_store_import *im, const struct named *k,
+                                const char *workplace_id, const char *name, struct kg_arena *a,
+                                const char **id, int64_t *created)
+{
+    char *key = names_key(k->kind, workplace_id, name);
     uint64_t h = names_hash(key);
     const struct name_slot *hit = names_find(&im->names, key, h);
     enum kg_err err = KG_OK;
@@ -426,37 +462,19 @@ static enum kg_err ensure_place(struct kg_store_import *im, const char *workplac
         err = *id ? KG_OK : KG_ETOOBIG;
         goto out;
     }
-    if (workplace_id)
-        err = find_one(im->c, SQ_UNIT_BY_NAME, im->org_id, workplace_id, name, a, id);
+    if (k == &unit_kind)
+        err = find_one(im->c, k->by_name, im->org_id, workplace_id, name, a, id);
     else
-        err = find_one(im->c, SQ_WORKPLACE_BY_NAME, im->org_id, name, NULL, a, id);
+        err = find_one(im->c, k->by_name, im->org_id, name, NULL, a, id);
     if (err)
         goto out;
     if (!*id) {
         char *nid = kg_arena_alloc(a, KG_ID_LEN + 1);
-        char now[21];
         err = KG_ETOOBIG;
         if (!nid)
             goto out;
         kg_store_new_id(nid);
-        kg_time_now(now);
-        sqlite3_stmt *st =
-            kg_sqlite_stmt(im->c, workplace_id ? SQ_UNIT_INSERT : SQ_WORKPLACE_INSERT);
-        err = KG_EIO;
-        if (!st)
-            goto out;
-        kg_sqlite_bind_text(st, 1, nid);
-        kg_sqlite_bind_text(st, 2, im->org_id);
-        if (workplace_id) {
-            kg_sqlite_bind_text(st, 3, workplace_id);
-            kg_sqlite_bind_text(st, 4, name);
-            kg_sqlite_bind_text(st, 5, "other"); /* the file says nothing of its kind */
-            kg_sqlite_bind_text(st, 7, now);
-        } else {
-            kg_sqlite_bind_text(st, 4, name);
-            kg_sqlite_bind_text(st, 10, now);
-        }
-        err = kg_sqlite_exec(im->c, st);
+        err = insert_named(im, k, workplace_id, name, nid);
         if (err)
             goto out;
         *id = nid;
@@ -467,6 +485,32 @@ static enum kg_err ensure_place(struct kg_store_import *im, const char *workplac
 out:
     free(key);
     return err;
+}
+
+/*
+ * A reference of the row that may come as an id, a name or both (store.h, struct
+ * kg_import_row): keeps *id when in_org says it is the org's; else, with a name, drops the id
+ * so that the caller goes by the name; else refuses the row on `field`.
+ */
+static enum kg_err id_or_name(enum kg_err in_org, const char **id, const char *name,
+                              const char *field, struct kg_conflict *cf)
+{
+    if (in_org != KG_ENOTFOUND)
+        return in_org;
+    if (name) {
+        *id = NULL;
+        return KG_OK;
+    }
+    kg_sqlite_conflict(cf, field, NULL);
+    return KG_EINVAL;
+}
+
+/* The member of the org with that email, into the arena; KG_ENOTFOUND when none. */
+static enum kg_err member_by_email(struct kg_store_import *im, const char *email,
+                                   struct kg_arena *a, const char **id)
+{
+    enum kg_err err = find_one(im->c, SQ_MEMBER_BY_EMAIL, im->org_id, email, NULL, a, id);
+    return err ? err : *id ? KG_OK : KG_ENOTFOUND;
 }
 
 /* A sentence for a refused row (static English, as the import's other messages). */
@@ -482,6 +526,8 @@ static const char *reason(enum kg_err e, const char *field)
         {"workplace_id", "is not a workplace of this org"},
         {"unit_id", "is not a unit of the row's workplace"},
         {"assigned_to", "is not a member of this org"},
+        {"assigned_to_email", "is not the email of a member of this org"},
+        {"recruited_by", "names no person of this org, nor of this file"},
         {"tags", "holds an empty or multi-line tag"},
         {"full_name", "is required"},
         {"alt_names", "holds an empty or multi-line name"},
@@ -508,12 +554,86 @@ static bool may_write_first(const struct kg_store_import *im, const struct kg_im
 {
     if (r->p.tags.n)
         return true;
+    if (r->employer_name && !names_lookup(&im->names, 'e', NULL, r->employer_name))
+        return true;
     if (!r->workplace_name)
         return false;
-    const struct name_slot *w = names_lookup(&im->names, NULL, r->workplace_name);
+    const struct name_slot *w = names_lookup(&im->names, 'w', NULL, r->workplace_name);
     if (!w || !r->unit_name)
         return !w;
-    return !names_lookup(&im->names, w->id, r->unit_name);
+    return !names_lookup(&im->names, 'u', w->id, r->unit_name);
+}
+
+/*
+ * The row's employer, workplace, unit and assignee, each by id or by name (store.h, struct
+ * kg_import_row), into p; employers, workplaces and units named but missing are created
+ * (counted in *add). The ones found here are added to *verified.
+ */
+static enum kg_err resolve_refs(struct kg_store_import *im, struct kg_import_row *r,
+                                struct kg_person *p, unsigned *fields, unsigned *verified,
+                                struct kg_arena *a, struct kg_import_counts *add,
+                                struct kg_conflict *cf)
+{
+    struct sqlite_conn *c = im->c;
+    enum kg_err err = KG_OK;
+    if ((*fields & KG_P_EMPLOYER_ID) && p->employer_id)
+        err = id_or_name(kg_sqlite_employer_in_org(c, im->org_id, p->employer_id), &p->employer_id,
+                         r->employer_name, "employer_id", cf);
+    if (!err && !p->employer_id && r->employer_name) {
+        err = ensure_named(im, &employer_kind, NULL, r->employer_name, a, &p->employer_id,
+                           &add->employers_created);
+        *fields |= KG_P_EMPLOYER_ID;
+    }
+    if (!err && (*fields & KG_P_WORKPLACE_ID) && p->workplace_id) {
+        err = id_or_name(kg_sqlite_workplace_in_org(c, im->org_id, p->workplace_id),
+                         &p->workplace_id, r->workplace_name, "workplace_id", cf);
+        if (!err && p->workplace_id)
+            *verified |= KG_P_WORKPLACE_ID;
+    }
+    if (!err && !p->workplace_id && r->workplace_name) {
+        err = ensure_named(im, &workplace_kind, NULL, r->workplace_name, a, &p->workplace_id,
+                           &add->workplaces_created);
+        *fields |= KG_P_WORKPLACE_ID;
+        *verified |= KG_P_WORKPLACE_ID;
+    }
+    if (!err && (*fields & KG_P_UNIT_ID) && p->unit_id) {
+        /* the row's workplace's unit; with no workplace in the row, any unit of the org
+         * (the person's workplace is then the unit's) */
+        const char *wp = NULL;
+        enum kg_err in_org = kg_sqlite_unit_in_org(c, im->org_id, p->unit_id, a, &wp);
+        if (!in_org && p->workplace_id && strcmp(wp, p->workplace_id) != 0)
+            in_org = KG_ENOTFOUND;
+        err = id_or_name(in_org, &p->unit_id, r->unit_name, "unit_id", cf);
+        if (!err && p->unit_id && p->workplace_id)
+            *verified |= KG_P_UNIT_ID;
+    }
+    if (!err && !p->unit_id && r->unit_name) {
+        if (!p->workplace_id) {
+            kg_sqlite_conflict(cf, "unit", NULL);
+            r->err_message = "needs a workplace in the same row";
+            return KG_EINVAL;
+        }
+        err = ensure_named(im, &unit_kind, p->workplace_id, r->unit_name, a, &p->unit_id,
+                           &add->units_created);
+        *fields |= KG_P_UNIT_ID;
+        *verified |= KG_P_UNIT_ID;
+    }
+    if (!err && (*fields & KG_P_ASSIGNED_TO) && p->assigned_to) {
+        const char *role = NULL;
+        err = find_one(c, SQ_MEMBER_ROLE, im->org_id, p->assigned_to, NULL, a, &role);
+        if (!err)
+            err = id_or_name(role ? KG_OK : KG_ENOTFOUND, &p->assigned_to, r->assignee_email,
+                             "assigned_to", cf);
+    }
+    if (!err && !p->assigned_to && r->assignee_email) {
+        err = member_by_email(im, r->assignee_email, a, &p->assigned_to);
+        if (err == KG_ENOTFOUND) {
+            kg_sqlite_conflict(cf, "assigned_to_email", NULL);
+            return KG_EINVAL;
+        }
+        *fields |= KG_P_ASSIGNED_TO;
+    }
+    return err;
 }
 
 /*
@@ -528,7 +648,7 @@ static enum kg_err apply_row(struct kg_store_import *im, struct kg_import_row *r
                              bool savepoint, struct kg_arena *a, struct kg_import_counts *batch,
                              bool *redo)
 {
-    struct kg_import_counts add = {0, 0};
+    struct kg_import_counts add = {0, 0, 0};
     struct kg_person p = r->p, out;
     struct kg_conflict cf = {NULL, NULL};
     unsigned fields = r->fields, verified = 0; /* found or made by name in this transaction */
@@ -552,27 +672,21 @@ static enum kg_err apply_row(struct kg_store_import *im, struct kg_import_row *r
         r->existing_id = dup;
         goto release;
     }
-    if (r->unit_name && !r->workplace_name) {
-        err = KG_EINVAL;
-        cf.field = "unit";
-        r->err_message = "needs a workplace in the same row";
+    if ((fields & KG_P_RECRUITED_BY) && p.recruited_by &&
+        strcmp(p.recruited_by, dup    ? dup
+                               : p.id ? p.id
+                                      : "") != 0) {
+        err = kg_sqlite_person_in_org(im->c, im->org_id, p.recruited_by, NULL, NULL, NULL, NULL);
+        if (err == KG_ENOTFOUND) { /* nothing written: the caller tries it again later */
+            r->outcome = KG_IMPORT_DEFERRED;
+            goto release;
+        }
+        if (err)
+            goto undo;
+    }
+    err = resolve_refs(im, r, &p, &fields, &verified, a, &add, &cf);
+    if (err)
         goto undo;
-    }
-    if (r->workplace_name) {
-        err =
-            ensure_place(im, NULL, r->workplace_name, a, &p.workplace_id, &add.workplaces_created);
-        if (err)
-            goto undo;
-        fields |= KG_P_WORKPLACE_ID;
-        verified |= KG_P_WORKPLACE_ID;
-    }
-    if (r->unit_name) {
-        err = ensure_place(im, p.workplace_id, r->unit_name, a, &p.unit_id, &add.units_created);
-        if (err)
-            goto undo;
-        fields |= KG_P_UNIT_ID;
-        verified |= KG_P_UNIT_ID;
-    }
     if (dup) {
         p.id = dup;
         err = kg_sqlite_person_update_tx(im->c, &im->who, &p, fields, verified, a, &out, &cf);
@@ -596,6 +710,7 @@ release:
         if (err)
             return err;
     }
+    batch->employers_created += add.employers_created;
     batch->workplaces_created += add.workplaces_created;
     batch->units_created += add.units_created;
     return KG_OK;
@@ -608,7 +723,7 @@ undo:
             undo = kg_sqlite_exec(im->c, kg_sqlite_stmt(im->c, SQ_SAVEPOINT_RELEASE));
         if (undo)
             return undo;
-        if (add.workplaces_created || add.units_created)
+        if (add.employers_created || add.workplaces_created || add.units_created)
             names_clear(&im->names); /* they are gone with the savepoint */
     } else if (sqlite3_total_changes64(im->c->db) != changes) {
         *redo = true;
@@ -627,7 +742,7 @@ static enum kg_err apply_rows(struct kg_store_import *im, struct kg_import_row *
                               struct kg_import_counts *batch, bool *redo)
 {
     enum kg_err err = KG_OK;
-    *batch = (struct kg_import_counts){0, 0};
+    *batch = (struct kg_import_counts){0, 0, 0};
     *redo = false;
     for (size_t i = 0; i < n && !err && !*redo; i++)
         err = apply_row(im, &rows[i], update, savepoint, a, batch, redo);
@@ -646,7 +761,7 @@ static enum kg_err batch_begin(struct kg_store_import *im)
 enum kg_err kg_sqlite_import_rows(struct kg_store_import *im, struct kg_import_row *rows, size_t n,
                                   bool update_duplicates, struct kg_arena *a)
 {
-    struct kg_import_counts batch = {0, 0};
+    struct kg_import_counts batch = {0, 0, 0};
     bool redo = false;
     enum kg_err err = KG_EINVAL;
     if (!im || !im->c)
@@ -680,6 +795,7 @@ enum kg_err kg_sqlite_import_rows(struct kg_store_import *im, struct kg_import_r
     }
 out:
     if (!err) {
+        im->counts.employers_created += batch.employers_created;
         im->counts.workplaces_created += batch.workplaces_created;
         im->counts.units_created += batch.units_created;
     }
@@ -716,8 +832,7 @@ enum kg_err kg_sqlite_import_end(struct kg_store_import *im, bool commit,
 
 enum kg_err kg_sqlite_person_export(struct kg_store *s, const struct kg_actor *who,
                                     enum kg_err (*fn)(void *ctx, const struct kg_person *p,
-                                                      const char *workplace_name,
-                                                      const char *unit_name),
+                                                      const struct kg_person_refs *refs),
                                     void *ctx)
 {
     struct sqlite_conn *c = NULL;
@@ -746,9 +861,12 @@ enum kg_err kg_sqlite_person_export(struct kg_store *s, const struct kg_actor *w
         struct kg_person p;
         kg_sqlite_row_init(&r, st, &row);
         kg_sqlite_read_person(&r, &p);
-        const char *wp = kg_sqlite_row_text(&r);
-        const char *unit = kg_sqlite_row_text(&r);
-        err = r.oom ? KG_ETOOBIG : fn(ctx, &p, wp, unit);
+        struct kg_person_refs refs;
+        refs.employer = kg_sqlite_row_text(&r);
+        refs.workplace = kg_sqlite_row_text(&r);
+        refs.unit = kg_sqlite_row_text(&r);
+        refs.assignee_email = kg_sqlite_row_text(&r);
+        err = r.oom ? KG_ETOOBIG : fn(ctx, &p, &refs);
         kg_arena_release(&row);
     }
     if (!err && rc != SQLITE_DONE)

@@ -443,6 +443,8 @@
                         "LIMIT ?2 OFFSET ?3")                                                      \
     /* members */                                                                                  \
     X(SQ_MEMBER_ROLE, "SELECT role FROM memberships WHERE org_id = ?1 AND user_id = ?2")           \
+    X(SQ_MEMBER_BY_EMAIL, "SELECT m.user_id FROM memberships m JOIN users u ON u.id = m.user_id "  \
+                          "WHERE m.org_id = ?1 AND u.email = ?2")                                  \
     X(SQ_MEMBER_PUT, "INSERT INTO memberships(org_id, user_id, role, created_at) "                 \
                      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(org_id, user_id) "                       \
                      "DO UPDATE SET role = excluded.role")                                         \
@@ -601,9 +603,11 @@
     X(SQ_UNIT_BY_NAME, "SELECT id FROM units WHERE workplace_id = ?2 AND org_id = ?1 "             \
                        "AND name_key = kg_fold(?3) ORDER BY name COLLATE NOCASE, id "              \
                        "LIMIT 1")                                                                  \
-    X(SQ_PERSON_EXPORT, "SELECT " PERSON_COLS ", w.name, u.name FROM people p "                    \
+    X(SQ_PERSON_EXPORT, "SELECT " PERSON_COLS ", e.name, w.name, u.name, us.email "                \
+                        "FROM people p LEFT JOIN employers e ON e.id = p.employer_id "             \
                         "LEFT JOIN workplaces w ON w.id = p.workplace_id "                         \
-                        "LEFT JOIN units u ON u.id = p.unit_id WHERE p.org_id = ?1 "               \
+                        "LEFT JOIN units u ON u.id = p.unit_id "                                   \
+                        "LEFT JOIN users us ON us.id = p.assigned_to WHERE p.org_id = ?1 "         \
                         "AND (?2 IS NULL OR p.assigned_to = ?2) "                                  \
                         "ORDER BY p.full_name COLLATE NOCASE, p.id")                               \
     X(SQ_PTAG_CLEAR, "DELETE FROM person_tags WHERE person_id = ?1")                               \
@@ -837,8 +841,7 @@ enum kg_err kg_sqlite_import_end(struct kg_store_import *im, bool commit,
                                  struct kg_import_counts *counts);
 enum kg_err kg_sqlite_person_export(struct kg_store *s, const struct kg_actor *who,
                                     enum kg_err (*fn)(void *ctx, const struct kg_person *p,
-                                                      const char *workplace_name,
-                                                      const char *unit_name),
+                                                      const struct kg_person_refs *refs),
                                     void *ctx);
 
 /* Existence of a row of the org (employers, workplaces): KG_OK, KG_ENOTFOUND or an error. */

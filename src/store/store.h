@@ -61,27 +61,42 @@ enum kg_import_outcome {
     KG_IMPORT_UPDATED,
     KG_IMPORT_SKIPPED,
     KG_IMPORT_FAILED,
+    /* Nothing written: recruited_by names no person of the org yet (a later row of the file
+     * may be the recruiter). The caller applies the row again once the others are in. */
+    KG_IMPORT_DEFERRED,
 };
 
 /*
  * One validated row. p holds normalised values (phone E.164, email lower-case) and `fields`
  * the KG_P_* bits of the cells that were non-empty. p.id is a deterministic id derived from
  * the row, so that re-running an interrupted import finds the rows it already stored.
- * workplace_name / unit_name (may be NULL) name the workplace and unit; the store finds
- * them case-insensitively within the org or creates them. On return `outcome` is set, and
- * for KG_IMPORT_FAILED err_field / err_message say why (e.g. a unit name without workplace).
+ *
+ * A reference may come as an id, a name, or both (an export writes both, so that it imports
+ * back into the same database exactly and into another one by name): p.employer_id /
+ * employer_name, p.workplace_id / workplace_name, p.unit_id / unit_name, p.assigned_to /
+ * assignee_email. An id that is the org's wins. An id that is not is refused, unless a name
+ * is given too: then the name is used, as when there is no id. The store finds employers,
+ * workplaces and units by name (kg_fold: any case, any script) within the org, or creates
+ * them; assignee_email must be a member's. On return `outcome` is set, and for
+ * KG_IMPORT_FAILED err_field / err_message say why (e.g. a unit name without workplace).
  */
 struct kg_import_row {
     struct kg_person p;
     unsigned fields;
-    const char *workplace_name, *unit_name;
+    const char *employer_name, *workplace_name, *unit_name, *assignee_email;
     enum kg_import_outcome outcome;
     const char *err_field, *err_message;
     const char *existing_id; /* the person a duplicate was merged into */
 };
 
+/* What a person's ids refer to, by name (person_export): NULL where the id is unset. The
+ * assignee is a user: their email. */
+struct kg_person_refs {
+    const char *employer, *workplace, *unit, *assignee_email;
+};
+
 struct kg_import_counts {
-    int64_t workplaces_created, units_created;
+    int64_t employers_created, workplaces_created, units_created;
 };
 
 /* How a real import writes (a dry run is always one transaction that is rolled back). */
@@ -315,14 +330,13 @@ struct kg_store_ops {
                               struct kg_import_counts *counts);
     /*
      * Calls fn for every person of who's org that who may see, in name order, inside one
-     * read transaction (a consistent snapshot). p and its strings are valid during the call
-     * only. A non-OK return from fn stops the walk and is returned. Admins only.
-     * workplace_name/unit_name give the names of the person's workplace and unit.
+     * read transaction (a consistent snapshot). p, refs and their strings are valid during
+     * the call only. A non-OK return from fn stops the walk and is returned. Admins only.
+     * refs names what p's ids refer to.
      */
     enum kg_err (*person_export)(struct kg_store *s, const struct kg_actor *who,
                                  enum kg_err (*fn)(void *ctx, const struct kg_person *p,
-                                                   const char *workplace_name,
-                                                   const char *unit_name),
+                                                   const struct kg_person_refs *refs),
                                  void *ctx);
 
     /* --- the organizing core (campaign issue) ---

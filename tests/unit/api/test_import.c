@@ -1843,7 +1843,7 @@ static void test_http_import(void **state)
     H_STATUS(r, 200);
     json_t *want = json_loads(
         "{\"dry_run\":false,\"rows\":12,\"created\":8,\"updated\":0,\"skipped\":2,\"failed\":2,"
-        "\"workplaces_created\":3,\"units_created\":4,\"errors\":["
+        "\"employers_created\":0,\"workplaces_created\":3,\"units_created\":4,\"errors\":["
         "{\"line\":10,\"field\":\"full_name\",\"message\":\"is required\"},"
         "{\"line\":11,\"field\":\"phone\",\"message\":\"is not a phone number we can read\"}],"
         "\"errors_truncated\":false,\"unknown_columns\":[\"S.No\",\"ID Card No.\",\"Contractor\"],"
@@ -2105,14 +2105,132 @@ static void test_http_refused_file_after_batches_is_audited_bug(void **state)
 }
 
 /* ====================================================================================== */
+/* References by id and by name; recruiters further down the file                          */
+/* ====================================================================================== */
+
+#define ORG_PATH "/api/v1/orgs/acme"
+#define NO_ID    "00000000-0000-4000-8000-000000000000" /* well-formed, no one's */
+
+/*
+ * An id of the org wins over the name beside it; an id that is not the org's gives way to
+ * the name (an export moved to another database), and is refused with no name. Two
+ * workplaces of one name are told apart by id: an exported and re-imported register keeps
+ * everyone where they were.
+ */
+static void test_refs_by_id_or_name(void **state)
+{
+    struct fx *f = *state;
+    const char *t = f->w.t_admin;
+    const char *e1 = h_create(f->env, t, "{\"name\":\"Gul Ahmed\"}", 201, ORG_PATH "/employers");
+    const char *e2 = h_create(f->env, t, "{\"name\":\"Sapphire\"}", 201, ORG_PATH "/employers");
+    const char *w1 =
+        h_create(f->env, t, h_fmt(f->env, "{\"name\":\"Main Factory\",\"employer_id\":\"%s\"}", e1),
+                 201, ORG_PATH "/workplaces");
+    const char *w2 =
+        h_create(f->env, t, h_fmt(f->env, "{\"name\":\"main factory\",\"employer_id\":\"%s\"}", e2),
+                 201, ORG_PATH "/workplaces");
+    const char *u2 =
+        h_create(f->env, t, "{\"name\":\"Line 1\"}", 201, ORG_PATH "/workplaces/%s/units", w2);
+    /* w2 and u2 by id although the names would find w1; upper-case ids read as the API's */
+    char *up = (char *)h_keep(f->env, w2);
+    for (char *c = up; *c; c++)
+        *c = (char)(*c >= 'a' && *c <= 'f' ? *c - 32 : *c);
+    struct run x =
+        run_str(f, &SKIP,
+                h_fmt(f->env,
+                      "name,phone,employer_id,employer,workplace_id,workplace,unit_id,unit,"
+                      "assigned_to,assigned_to_email\n"
+                      "By Id,0300 1000001,%s,Gul Ahmed,%s,Main Factory,%s,Other line,,\n"
+                      "Moved,0300 1000002," NO_ID ",New Employer," NO_ID ",Far Mill," NO_ID
+                      ",Bay 9," NO_ID ",organizer@acme.org\n"
+                      "No Name,0300 1000003,,," NO_ID ",,,,,\n"
+                      "No Member,0300 1000004,,,,,,,,nobody@acme.org\n"
+                      "Email Case,0300 1000005,,,,,,,,ORGANIZER@ACME.ORG\n",
+                      e2, up, u2));
+    COUNTS(x, 5, 3, 0, 0, 2, 1, 1);
+    assert_int_equal(x.r.employers_created, 1);
+    ROW_ERROR(x, 0, 4, "workplace_id", "is not a workplace of this org");
+    ROW_ERROR(x, 1, 5, "assigned_to_email", "is not the email of a member of this org");
+    json_t *p = person(f, "full_name", "By Id");
+    H_JSTR(p, "employer_id", e2);
+    H_JSTR(p, "workplace_id", w2);
+    assert_string_not_equal(w1, w2);
+    H_JSTR(p, "unit_id", u2);
+    p = person(f, "full_name", "Moved");
+    assert_string_not_equal(h_jstr(p, "workplace_id"), NO_ID);
+    H_JSTR(p, "assigned_to", f->w.organizer);
+    H_JSTR(person(f, "full_name", "Email Case"), "assigned_to", f->w.organizer);
+
+    /* A re-import of the export puts no one anywhere else. */
+    struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    const char *csv = export_text(f->env, &who, KG_EXPORT_CSV, NULL);
+    x = run_buf(f, &UPDATE, csv, strlen(csv));
+    COUNTS(x, 3, 0, 3, 0, 0, 0, 0);
+    assert_int_equal(x.r.employers_created, 0);
+    assert_string_equal(export_text(f->env, &who, KG_EXPORT_CSV, NULL), csv);
+    H_JSTR(person(f, "full_name", "By Id"), "workplace_id", w2);
+}
+
+/*
+ * A row whose recruiter comes later in the file waits for them (an export is in name order):
+ * chains in any order come in, in one run and in a dry run alike, across batches; a recruiter
+ * that is nowhere, or a circle of two, is refused on recruited_by, in the file's order.
+ */
+static void test_recruiters_later_in_the_file(void **state)
+{
+    struct fx *f = *state;
+    static const char ids[][37] = {
+        "11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222",
+        "33333333-3333-4333-8333-333333333333", "44444444-4444-4444-8444-444444444444",
+        "55555555-5555-4555-8555-555555555555", "66666666-6666-4666-8666-666666666666"};
+    struct kg_buf b;
+    kg_buf_init(&b, 1u << 24);
+    assert_int_equal(kg_buf_puts(&b, "id,name,membership,recruited_by\n"), KG_OK);
+    /* D <- C <- B <- A, listed D, C, B, A; then 2,500 fillers (past a batch); then a
+     * recruit of someone nowhere; then E and F, each the other's recruiter. */
+    assert_int_equal(kg_buf_printf(&b,
+                                   "%s,Dilshad,member,%s\n%s,Chand,member,%s\n"
+                                   "%s,Bano,member,%s\n%s,Aasia,member,\n",
+                                   ids[3], ids[2], ids[2], ids[1], ids[1], ids[0], ids[0]),
+                     KG_OK);
+    for (int i = 0; i < 2500; i++)
+        assert_int_equal(kg_buf_printf(&b, ",Filler %04d,member,\n", i), KG_OK);
+    assert_int_equal(kg_buf_printf(&b,
+                                   ",Nobody's recruit,member," NO_ID "\n"
+                                   "%s,Ehsan,member,%s\n%s,Farah,member,%s\n",
+                                   ids[4], ids[5], ids[5], ids[4]),
+                     KG_OK);
+    const char *csv = h_keep(f->env, b.p);
+    kg_buf_free(&b);
+    int64_t lines[] = {2506, 2507, 2508};
+    struct run x = run_str(f, &DRY, csv);
+    COUNTS(x, 2507, 2504, 0, 0, 3, 0, 0);
+    for (int i = 0; i < 3; i++)
+        ROW_ERROR(x, i, lines[i], "recruited_by", "names no person of this org, nor of this file");
+    assert_int_equal(people_total(f), 0);
+    static const struct kg_import_opts bulk = {.load = KG_LOAD_BULK}; /* one transaction */
+    x = run_str(f, &bulk, csv);
+    assert_true(x.r.bulk);
+    COUNTS(x, 2507, 2504, 0, 0, 3, 0, 0);
+    for (int i = 0; i < 3; i++)
+        ROW_ERROR(x, i, lines[i], "recruited_by", "names no person of this org, nor of this file");
+    H_JSTR(person(f, "full_name", "Dilshad"), "recruited_by", ids[2]);
+    H_JSTR(person(f, "full_name", "Chand"), "recruited_by", ids[1]);
+    H_JSTR(person(f, "full_name", "Bano"), "recruited_by", ids[0]);
+    /* again, in batches: everyone is there, the same three refused */
+    x = run_str(f, &SKIP, csv);
+    COUNTS(x, 2507, 0, 0, 2504, 3, 0, 0);
+}
+
+/* ====================================================================================== */
 /* Export                                                                                  */
 /* ====================================================================================== */
 
 static const char EXPORT_HEADER[] =
     "id,full_name,alt_names,phone,email,gender,languages,city,province,country,sector,"
-    "employment_type,employer_id,workplace,unit,job_title,shift,membership,member_since,"
-    "assessment,is_leader,assigned_to,recruited_by,tags,consent_status,consent_source,consent_at,"
-    "notes\r\n";
+    "employment_type,employer_id,employer,workplace_id,workplace,unit_id,unit,job_title,shift,"
+    "membership,member_since,assessment,is_leader,assigned_to,assigned_to_email,recruited_by,"
+    "tags,consent_status,consent_source,consent_at,notes\r\n";
 
 static void test_http_export(void **state)
 {
@@ -2128,7 +2246,8 @@ static void test_http_export(void **state)
     assert_true(r->body_len > sizeof(EXPORT_HEADER));
     assert_memory_equal(r->body, EXPORT_HEADER, sizeof(EXPORT_HEADER) - 1);
     assert_non_null(strstr(r->body, ",Ayesha Bibi,,+923001234567,"));
-    assert_non_null(strstr(r->body, ",Sapphire Mills,Stitching,"));
+    assert_non_null(strstr(r->body, ",Sapphire Mills,"));
+    assert_non_null(strstr(r->body, ",Stitching,"));
     assert_non_null(strstr(r->body, "\"Shift lead; wants \"\"double\"\" overtime paid\""));
     const char *csv = h_keep(f->env, r->body);
 
@@ -2142,8 +2261,10 @@ static void test_http_export(void **state)
     bool found = false;
     json_array_foreach(r->json, i, it)
     {
+        assert_non_null(json_object_get(it, "employer"));
         assert_non_null(json_object_get(it, "workplace"));
         assert_non_null(json_object_get(it, "unit"));
+        assert_non_null(json_object_get(it, "assigned_to_email"));
         assert_non_null(json_object_get(it, "notes"));
         if (strcmp(h_jstr(it, "full_name"), "Ayesha Bibi") == 0) {
             found = true;
@@ -2355,8 +2476,8 @@ static json_t *comparable(struct h_env *env, const char *token, const char *id,
     H_STATUS(r, 200);
     json_t *p = json_deep_copy(r->json);
     assert_non_null(p);
-    static const char *const drop[] = {"created_at", "updated_at", "org_id", "workplace_id",
-                                       "unit_id"};
+    static const char *const drop[] = {"created_at",  "updated_at",   "org_id",
+                                       "employer_id", "workplace_id", "unit_id"};
     for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
         json_object_del(p, drop[i]);
     const char *a = h_jstr(p, "assigned_to");
@@ -2385,6 +2506,24 @@ static const char *placement(struct h_env *env, const char *token, const char *i
     return h_fmt(env, "%s / %s", wname, uname);
 }
 
+/* csv with the ids person id refers to in f's instance (employer, workplace, unit,
+ * assignee) replaced by those it refers to in e2's. */
+static const char *map_refs(struct fx *f, struct h_env *e2, const char *csv, const char *id)
+{
+    static const char *const refs[] = {"employer_id", "workplace_id", "unit_id", "assigned_to"};
+    struct h_resp *a = h_as(f->env, f->w.t_admin, "GET", NULL, "/api/v1/orgs/acme/people/%s", id);
+    struct h_resp *b = h_as(e2, f->w2.t_admin, "GET", NULL, "/api/v1/orgs/acme/people/%s", id);
+    H_STATUS(a, 200);
+    H_STATUS(b, 200);
+    for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
+        const char *from = h_jstr(a->json, refs[i]), *to = h_jstr(b->json, refs[i]);
+        assert_true((from == NULL) == (to == NULL));
+        if (from)
+            csv = replace_all(f->env, csv, from, to);
+    }
+    return csv;
+}
+
 static void test_round_trip(void **state)
 {
     struct fx *f = *state;
@@ -2406,26 +2545,28 @@ static void test_round_trip(void **state)
     H_STATUS(r, 200);
     assert_string_equal(r->body, csv1);
 
-    /* Into a fresh instance: its employer made with the same id, its organizer a new id. */
+    /* Into a fresh instance, as it is: its ids of employers, workplaces, units and users are
+     * not there, so each is found (or made) by the name (the email) beside it. */
     struct h_env *e2 = env2(f);
-    h_create(e2, f->w2.t_admin,
-             "{\"id\":\"6f1c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f\",\"name\":\"Sapphire Textiles\"}",
-             201, "/api/v1/orgs/acme/employers");
-    const char *moved = replace_all(f->env, csv1, f->w.organizer, f->w2.organizer);
     struct kg_actor who2 = actor(f->w2.admin, f->w2.acme, KG_ROLE_ADMIN);
     struct kg_import_opts upd = {.update_duplicates = true};
     struct run x = {0};
     struct kg_import *im = NULL;
     char msg[256];
     assert_int_equal(kg_import_begin(e2->st, &who2, &f->acme2, &upd, &im, msg, sizeof(msg)), KG_OK);
-    x.err = kg_import_feed(im, moved, strlen(moved));
+    x.err = kg_import_feed(im, csv1, strlen(csv1));
     if (!x.err)
         x.err = kg_import_finish(im, &f->a, &x.r);
     kg_import_free(im);
     COUNTS(x, 4, 4, 0, 0, 0, 2, 3);
+    assert_int_equal(x.r.employers_created, 1);
     assert_int_equal(x.r.n_unknown, 0);
 
-    /* The second export is the first, byte for byte (the organizer's id mapped). */
+    /* The second export is the first, byte for byte, once the ids of what was made anew are
+     * mapped. */
+    const char *moved = csv1;
+    for (int i = 0; i < 4; i++)
+        moved = map_refs(f, e2, moved, t.ids[i]);
     const char *csv2 = export_text(e2, &who2, KG_EXPORT_CSV, &count);
     assert_int_equal(count, 4);
     if (strcmp(csv2, moved) != 0) {
@@ -2639,6 +2780,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_engine_roles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_import, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_imports_at_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refs_by_id_or_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_recruiters_later_in_the_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_roles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_media_type_and_params, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_bad_files, setup, teardown),

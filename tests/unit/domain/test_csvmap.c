@@ -57,7 +57,10 @@ static void test_canonical_names(void **state)
         "sector",
         "employment_type",
         "employer_id",
+        "employer",
+        "workplace_id",
         "workplace",
+        "unit_id",
         "unit",
         "job_title",
         "shift",
@@ -66,6 +69,7 @@ static void test_canonical_names(void **state)
         "assessment",
         "is_leader",
         "assigned_to",
+        "assigned_to_email",
         "recruited_by",
         "tags",
         "consent_status",
@@ -146,6 +150,10 @@ static void test_aliases(void **state)
         {"Industry", KG_COL_SECTOR},
         {"Employment Type", KG_COL_EMPLOYMENT_TYPE},
         /* workplace and unit */
+        {"Employer Name", KG_COL_EMPLOYER},
+        {"COMPANY", KG_COL_EMPLOYER},
+        {"Assigned To (Email)", KG_COL_ASSIGNED_TO_EMAIL},
+        {"workplace id", KG_COL_WORKPLACE_ID},
         {"factory", KG_COL_WORKPLACE},
         {"site", KG_COL_WORKPLACE},
         {"Work Place", KG_COL_WORKPLACE},
@@ -211,17 +219,15 @@ static void test_unknown_headers(void **state)
 {
     (void)state;
     static const struct hdr v[] = {
-        {"S.No", KG_COL_NONE},         {"Sr. No.", KG_COL_NONE},
-        {"ID Card No.", KG_COL_NONE},  {"CNIC", KG_COL_NONE},
-        {"Contractor", KG_COL_NONE},   {"", KG_COL_NONE},
-        {"   ", KG_COL_NONE},          {"___", KG_COL_NONE},
+        {"S.No", KG_COL_NONE},        {"Sr. No.", KG_COL_NONE},
+        {"ID Card No.", KG_COL_NONE}, {"CNIC", KG_COL_NONE},
+        {"Contractor", KG_COL_NONE},  {"", KG_COL_NONE},
+        {"   ", KG_COL_NONE},         {"___", KG_COL_NONE},
         {"نام", KG_COL_NONE},   /* "name" in Urdu: not an alias */
         {"नाम", KG_COL_NONE},   /* and in Hindi */
         {"names", KG_COL_NONE}, /* near misses are not guessed */
-        {"phonenumber", KG_COL_NONE},  {"full name 2", KG_COL_NONE},
-        {"workplace_id", KG_COL_NONE}, /* the import takes workplaces by name */
-        {"unit_id", KG_COL_NONE},      {"created_at", KG_COL_NONE},
-        {"org_id", KG_COL_NONE},
+        {"phonenumber", KG_COL_NONE}, {"full name 2", KG_COL_NONE},
+        {"created_at", KG_COL_NONE},  {"org_id", KG_COL_NONE},
     };
     check_headers(v, sizeof(v) / sizeof(v[0]));
     assert_int_equal(kg_col_match(NULL), KG_COL_NONE);

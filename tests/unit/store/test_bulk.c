@@ -99,7 +99,7 @@ static void test_refusal_after_a_write_redoes_the_batch(void **state)
 {
     struct fx *f = *state;
     struct kg_store_import *im = begin(f, false);
-    struct kg_import_counts counts = {-1, -1};
+    struct kg_import_counts counts = {-1, -1, -1};
     struct kg_import_row b[5] = {
         fx_import_row(ID(1), "Asif", "+923004000001", "Mill A", NULL),
         fx_import_row(ID(2), "Ghost", "+923004000002", "Ghost site", "Ghost line"),

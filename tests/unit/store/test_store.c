@@ -1515,7 +1515,7 @@ static void test_import_dry_run_changes_nothing(void **state)
 {
     struct fx *f = *state;
     struct kg_store_import *im = NULL;
-    struct kg_import_counts counts = {-1, -1};
+    struct kg_import_counts counts = {-1, -1, -1};
     ERR(f->s->ops->import_begin(f->s, &f->a_act, &DRY_PLAN, &im, NULL), KG_EFORBIDDEN);
     assert_null(im);
     OK(f->s->ops->import_begin(f->s, &f->a_org, &DRY_PLAN, &im, NULL));
@@ -1613,11 +1613,11 @@ struct walk {
     bool notes_seen;
 };
 
-static enum kg_err on_person(void *ctx, const struct kg_person *p, const char *workplace_name,
-                             const char *unit_name)
+static enum kg_err on_person(void *ctx, const struct kg_person *p,
+                             const struct kg_person_refs *refs)
 {
     struct walk *w = ctx;
-    (void)unit_name;
+    const char *workplace_name = refs->workplace;
     if (w->stop_after && w->n == w->stop_after)
         return KG_ETOOBIG;
     if (w->n < 8) {

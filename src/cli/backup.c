@@ -238,6 +238,36 @@ static long long file_size(const char *path)
     return stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
 }
 
+/*
+ * Copies the WAL or rollback journal lying beside a plain backup src to beside dst, so that
+ * opening dst replays it as opening src would have: a copy taken with `cp` of a database and
+ * its -wal (or a server's file after a crash) holds committed changes only in the -wal.
+ * *copied says whether there was one. False (said) when one could not be copied.
+ */
+static bool copy_side_files(const char *src, const char *dst, bool *copied)
+{
+    static const char *const suffixes[] = {"-wal", "-journal"};
+    char from[PATH_MAX], to[PATH_MAX];
+    *copied = false;
+    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        int n = snprintf(from, sizeof(from), "%s%s", src, suffixes[i]);
+        int m = snprintf(to, sizeof(to), "%s%s", dst, suffixes[i]);
+        if (n < 0 || (size_t)n >= sizeof(from) || m < 0 || (size_t)m >= sizeof(to) ||
+            file_size(from) <= 0)
+            continue;
+        int fd = open(to, O_WRONLY | O_CREAT | O_EXCL, 0600);
+        if (fd < 0) {
+            kg_cli_err("cannot write %s: %s", to, strerror(errno));
+            return false;
+        }
+        close(fd);
+        if (!copy_file(from, to))
+            return false;
+        *copied = true;
+    }
+    return true;
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* kamgar backup                                                                        */
 
@@ -457,6 +487,7 @@ int kg_cmd_restore(int argc, char **argv)
     unsigned char key[KG_SEALED_KEYBYTES];
     char tmp[PATH_MAX] = "", msg[PATH_MAX + 256];
     struct kg_store *s = NULL;
+    bool replayed = false; /* a -wal or -journal beside src was copied and replayed */
 
     enum src_kind kind = sniff(src);
     if (kind == SRC_UNREADABLE)
@@ -475,6 +506,11 @@ int kg_cmd_restore(int argc, char **argv)
     }
     if (same_file(src, db)) {
         kg_cli_err("%s is the database itself: nothing to restore", src);
+        goto out;
+    }
+    if (kind == SRC_SQLITE && kg_cli_served(src)) {
+        kg_cli_err("a server is using %s: take a copy with `kamgar backup` and restore that",
+                   src);
         goto out;
     }
     if (kg_cli_served(db)) {
@@ -503,7 +539,7 @@ int kg_cmd_restore(int argc, char **argv)
             kg_cli_err("%s", msg);
             goto out;
         }
-    } else if (!copy_file(src, tmp)) {
+    } else if (!copy_file(src, tmp) || !copy_side_files(src, tmp, &replayed)) {
         goto out;
     }
 
@@ -540,8 +576,9 @@ int kg_cmd_restore(int argc, char **argv)
         goto out;
     char size[32];
     human_size(file_size(db), size, sizeof(size));
-    printf("restored %s into %s (%s, %lld user%s%s)\n", src, db, size, (long long)users,
-           users == 1 ? "" : "s", keyfile ? ", decrypted" : "");
+    printf("restored %s into %s (%s, %lld user%s%s%s)\n", src, db, size, (long long)users,
+           users == 1 ? "" : "s", keyfile ? ", decrypted" : "",
+           replayed ? ", with the changes in its -wal" : "");
     rc = KG_EXIT_OK;
 out:
     if (s)

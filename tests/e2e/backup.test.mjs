@@ -231,6 +231,52 @@ describe('plain backup', () => {
     });
 });
 
+describe('restoring a copy made with cp', () => {
+    test('a database copied with its -wal comes back with the changes only the -wal holds',
+         async () => {
+        /* What docs/backup.md says to do when `kamgar backup` cannot run: a server that died
+         * (kill -9) leaves its last changes in the -wal; `cp -a` the file and its -wal. */
+        const d = makeTemp('kamgar-walcopy-');
+        try {
+            const db = path.join(d, 'crashed.db');
+            assert.equal(cli(['demo', '--db', db]).status, 0);
+            const srv = await startServer(db);
+            const b = `http://127.0.0.1:${srv.port}`;
+            const t = await login(b);
+            const id = uuid();
+            const c = await request(b, 'POST', `/api/v1/orgs/${ORG}/people`,
+                                    { token: t, body: { id, full_name: 'Only In The WAL' } });
+            assert.equal(c.status, 201, c.text);
+            srv.proc.kill('SIGKILL');
+            await new Promise((r) => srv.proc.once('exit', r));
+            assert.ok(fs.statSync(`${db}-wal`).size > 0, 'the change sits in the -wal');
+            const keep = path.join(d, 'keep');
+            fs.mkdirSync(keep);
+            fs.copyFileSync(db, path.join(keep, 'crashed.db'));
+            fs.copyFileSync(`${db}-wal`, path.join(keep, 'crashed.db-wal'));
+            const target = path.join(d, 'restored.db');
+            const r = cli(['restore', path.join(keep, 'crashed.db'), '--db', target]);
+            assert.equal(r.status, 0, r.stderr);
+            assert.match(r.stdout, /with the changes in its -wal\)\n$/);
+            /* the copy is left as it was; the restored database stands alone */
+            assert.deepEqual(fs.readdirSync(keep).sort(), ['crashed.db', 'crashed.db-wal']);
+            assert.equal(fs.existsSync(`${target}-wal`), false);
+            const out = cli(['export', 'people', '--db', target, '--org', ORG, '--format',
+                             'json']);
+            assert.equal(out.status, 0, out.stderr);
+            assert.ok(JSON.parse(out.stdout).some((p) => p.id === id), 'the change came back');
+        } finally {
+            rmTemp(d);
+        }
+    });
+
+    test('a database a server is serving is not restored from; a backup of it is', () => {
+        const target = path.join(dir, 'from-live.db');
+        assertUserError(cli(['restore', live, '--db', target]), /server is using .*kamgar backup/);
+        assert.equal(fs.existsSync(target), false);
+    });
+});
+
 describe('encrypted backup', () => {
     const key = () => path.join(dir, 'keys', 'backup.key');
     const sealed = () => path.join(dir, 'sealed.kgb');

@@ -509,8 +509,7 @@ int kg_cmd_restore(int argc, char **argv)
         goto out;
     }
     if (kind == SRC_SQLITE && kg_cli_served(src)) {
-        kg_cli_err("a server is using %s: take a copy with `kamgar backup` and restore that",
-                   src);
+        kg_cli_err("a server is using %s: take a copy with `kamgar backup` and restore that", src);
         goto out;
     }
     if (kg_cli_served(db)) {

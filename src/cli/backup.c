@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "util/cleanup.h"
 #include "util/mem.h"
 #include "util/sealed.h"
 
@@ -46,6 +47,23 @@ static bool same_file(const char *a, const char *b)
            sa.st_ino == sb.st_ino;
 }
 
+/* Names a temporary database (and the files SQLite keeps beside one) for removal if the
+ * command is stopped by a signal (on), or forgets them (!on). */
+static void track(const char *tmp, bool on)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+    char p[PATH_MAX];
+    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        int n = snprintf(p, sizeof(p), "%s%s", tmp, suffixes[i]);
+        if (n < 0 || (size_t)n >= sizeof(p))
+            continue;
+        if (on)
+            (void)kg_cleanup_add(p);
+        else
+            kg_cleanup_forget(p);
+    }
+}
+
 /* Creates an empty file "<beside>.<what>-XXXXXX" (mode 0600) and puts its name in out. */
 static bool reserve_temp(const char *beside, const char *what, char *out, size_t cap)
 {
@@ -63,6 +81,7 @@ static bool reserve_temp(const char *beside, const char *what, char *out, size_t
         return false;
     }
     close(fd);
+    track(out, true);
     return true;
 }
 
@@ -98,6 +117,7 @@ static void drop_temp(char *tmp)
         return;
     unlink(tmp);
     unlink_side_files(tmp);
+    track(tmp, false);
     tmp[0] = '\0';
 }
 
@@ -139,6 +159,7 @@ static bool publish(char *tmp, const char *dest, bool force)
     if (!force) {
         if (link(tmp, dest) == 0) {
             unlink(tmp);
+            track(tmp, false);
             tmp[0] = '\0';
             fsync_dir_of(dest);
             return true;
@@ -156,6 +177,7 @@ static bool publish(char *tmp, const char *dest, bool force)
         kg_cli_err("cannot move the new file into %s: %s", dest, strerror(errno));
         return false;
     }
+    track(tmp, false);
     tmp[0] = '\0';
     fsync_dir_of(dest);
     return true;
@@ -268,6 +290,17 @@ static bool copy_side_files(const char *src, const char *dst, bool *copied)
     return true;
 }
 
+/* Warns when others than its owner may read the key file (ssh refuses such a key; a
+ * FAT-formatted drive has no modes at all, so this only warns). */
+static void warn_key_mode(const char *keyfile)
+{
+    struct stat sb;
+    if (stat(keyfile, &sb) == 0 && (sb.st_mode & 077))
+        kg_cli_err("warning: others on this machine can read the key file %s (mode %03o): "
+                   "chmod 600 %s",
+                   keyfile, (unsigned)(sb.st_mode & 0777), keyfile);
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* kamgar backup                                                                        */
 
@@ -319,6 +352,7 @@ int kg_cmd_backup(int argc, char **argv)
     }
     const char *dest = pos[0];
     int rc = KG_EXIT_USER;
+    kg_cleanup_on_signals();
     struct kg_store *s = NULL;
     unsigned char key[KG_SEALED_KEYBYTES];
     char dest_tmp[PATH_MAX] = "", plain_tmp[PATH_MAX] = "", msg[PATH_MAX + 256];
@@ -354,6 +388,15 @@ int kg_cmd_backup(int argc, char **argv)
         kg_cli_err("%s: no such database", db);
         goto out;
     }
+    if (!(s = kg_cli_open(db, false)))
+        goto out;
+    if (!reserve_temp(dest, "tmp", dest_tmp, sizeof(dest_tmp)))
+        goto out;
+    /* The plaintext snapshot of an encrypted backup stays beside the database. */
+    if (keyfile && !reserve_temp(db, "backup", plain_tmp, sizeof(plain_tmp)))
+        goto out;
+    /* Only now, with the database and the destination known good: a first run with the
+     * drive not mounted must not leave a new key nobody meant to make. */
     if (keyfile) {
         if (kg_sealed_load_key(keyfile, true, key, &created, msg, sizeof(msg)) != KG_OK) {
             kg_cli_err("%s", msg);
@@ -364,13 +407,6 @@ int kg_cmd_backup(int argc, char **argv)
                    "backups; without it they cannot be restored\n",
                    keyfile);
     }
-    if (!(s = kg_cli_open(db, false)))
-        goto out;
-    if (!reserve_temp(dest, "tmp", dest_tmp, sizeof(dest_tmp)))
-        goto out;
-    /* The plaintext snapshot of an encrypted backup stays beside the database. */
-    if (keyfile && !reserve_temp(db, "backup", plain_tmp, sizeof(plain_tmp)))
-        goto out;
     if (s->ops->backup(s, keyfile ? plain_tmp : dest_tmp) != KG_OK) {
         kg_cli_err("could not copy %s (see the line above)", db);
         goto out;
@@ -395,6 +431,8 @@ int kg_cmd_backup(int argc, char **argv)
     char size[32];
     human_size(file_size(dest), size, sizeof(size));
     printf("backed up %s to %s (%s%s)\n", db, dest, size, keyfile ? ", encrypted" : "");
+    if (keyfile && !created)
+        warn_key_mode(keyfile);
     rc = KG_EXIT_OK;
 out:
     if (s)
@@ -484,6 +522,7 @@ int kg_cmd_restore(int argc, char **argv)
     }
     const char *src = pos[0];
     int rc = KG_EXIT_USER;
+    kg_cleanup_on_signals();
     unsigned char key[KG_SEALED_KEYBYTES];
     char tmp[PATH_MAX] = "", msg[PATH_MAX + 256];
     struct kg_store *s = NULL;
@@ -578,6 +617,8 @@ int kg_cmd_restore(int argc, char **argv)
     printf("restored %s into %s (%s, %lld user%s%s%s)\n", src, db, size, (long long)users,
            users == 1 ? "" : "s", keyfile ? ", decrypted" : "",
            replayed ? ", with the changes in its -wal" : "");
+    if (keyfile)
+        warn_key_mode(keyfile);
     rc = KG_EXIT_OK;
 out:
     if (s)

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "api/export.h"
 #include "api/import.h"
 #include "cli/cli.h"
+#include "util/cleanup.h"
 #include "util/mem.h"
 #include "util/str.h"
 
@@ -404,16 +406,18 @@ int kg_cmd_export(int argc, char **argv)
     f = out_path ? open_export(out_path, force) : stdout;
     if (!f)
         goto out;
+    if (out_path) {
+        kg_cleanup_on_signals(); /* Ctrl-C leaves no half of a register behind */
+        (void)kg_cleanup_add(out_path);
+    }
+    /* A reader that stops early (`| head`) is a write error here, not a silent death: the
+     * people written so far still go in the audit log. */
+    signal(SIGPIPE, SIG_IGN);
     int64_t count = 0;
     enum kg_err e = kg_export_people(s, &who, csv ? KG_EXPORT_CSV : KG_EXPORT_JSON, f, &count);
-    if (e) {
-        kg_cli_err("export failed: %s", kg_err_name(e));
-        goto out;
-    }
-    if (f != stdout && (fflush(f) != 0 || ferror(f))) {
-        kg_cli_err("cannot write %s: %s", out_path, strerror(errno));
-        goto out;
-    }
+    int write_errno = errno;
+    if (!e && (fflush(f) != 0 || ferror(f)))
+        e = KG_EIO, write_errno = errno;
     char now[21];
     kg_time_now(now);
     struct kg_audit_entry ae = {.org_id = o.id,
@@ -422,8 +426,18 @@ int kg_cmd_export(int argc, char **argv)
                                 .count = count,
                                 .ip = "cli",
                                 .at = now};
-    if (s->ops->audit_add(s, &ae) != KG_OK)
+    if ((!e || count) && s->ops->audit_add(s, &ae) != KG_OK)
         kg_cli_err("warning: could not write the audit entry");
+    if (e == KG_EIO && ferror(f)) {
+        kg_cli_err("cannot write %s: %s (%lld people written before it stopped)",
+                   out_path ? out_path : "to the standard output", strerror(write_errno),
+                   (long long)count);
+        goto out;
+    }
+    if (e) {
+        kg_cli_err("export failed: %s", kg_err_name(e));
+        goto out;
+    }
     if (out_path)
         fprintf(stderr, "exported %lld people to %s\n", (long long)count, out_path);
     rc = KG_EXIT_OK;
@@ -438,6 +452,8 @@ out:
         if (rc != KG_EXIT_OK && regular)
             unlink(out_path); /* no half-written register left behind */
     }
+    if (out_path)
+        kg_cleanup_forget(out_path);
     kg_arena_release(&a);
     s->ops->close(s);
     return rc;

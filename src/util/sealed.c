@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/cleanup.h"
 #include "util/mem.h"
 
 #define VERSION 1
@@ -119,6 +120,7 @@ static enum kg_err out_open(struct outfile *o, const char *path, char *msg, size
     if (o->fd < 0)
         return fail(msg, msglen, KG_EIO, "cannot create a file beside %s: %s", path,
                     strerror(errno));
+    (void)kg_cleanup_add(o->tmp); /* a decrypted copy is not left behind by Ctrl-C */
     return KG_OK;
 }
 
@@ -135,10 +137,11 @@ static enum kg_err out_finish(struct outfile *o, bool ok, char *msg, size_t msgl
     o->fd = -1;
     if (ok && !err && rename(o->tmp, o->path) != 0)
         err = fail(msg, msglen, KG_EIO, "cannot rename into %s: %s", o->path, strerror(errno));
-    if (!ok || err) {
+    if (!ok || err)
         unlink(o->tmp);
+    kg_cleanup_forget(o->tmp);
+    if (!ok || err)
         return err;
-    }
     fsync_dir_of(o->path);
     return KG_OK;
 }

@@ -338,6 +338,28 @@ describe('encrypted backup', () => {
         fs.rmSync(dest);
     });
 
+    test('no key is made when the backup cannot be written; a readable key gets a warning',
+         () => {
+        /* A first run with the drive not mounted must not leave a key nobody meant to make. */
+        const fresh = path.join(dir, 'keys', 'not-yet.key');
+        assertUserError(cli(['backup', '--db', live, '--encrypt', fresh,
+                             path.join(dir, 'no', 'drive', 'x.kgb')]));
+        assert.equal(fs.existsSync(fresh), false);
+        /* A key others on the machine can read works, but is pointed out. */
+        const open = path.join(dir, 'keys', 'open.key');
+        fs.copyFileSync(key(), open);
+        fs.chmodSync(open, 0o644);
+        const dest = path.join(dir, 'open.kgb');
+        const r = cli(['backup', '--db', live, '--encrypt', open, dest]);
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stderr, /^kamgar: warning: others on this machine can read the key file .*open\.key \(mode 644\): chmod 600 /);
+        const rr = cli(['restore', dest, '--decrypt', open, '--db', path.join(dir, 'open.db')]);
+        assert.equal(rr.status, 0, rr.stderr);
+        assert.match(rr.stderr, /warning: others on this machine can read the key file/);
+        for (const f of [open, dest, path.join(dir, 'open.db')])
+            fs.rmSync(f);
+    });
+
     test('a key file that holds no key is refused before anything is written', () => {
         const bad = path.join(dir, 'keys', 'short.key');
         fs.writeFileSync(bad, 'a'.repeat(63) + '\n');

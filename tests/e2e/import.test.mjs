@@ -939,6 +939,37 @@ describe('export', () => {
     });
 
     /* The file used to be created 0644 (with umask 022) and an existing one truncated. */
+    test('an export its reader stops early is still audited, and says so', () => {
+        const dir = makeTemp();
+        try {
+            /* More than a pipe holds, so that the reader's going away is felt. */
+            const db = path.join(dir, 'cut.db');
+            createDatabase(dir, db, [{ slug: 'cut', name: 'Cut Union', country: 'PK',
+                                       users: [] }]);
+            const file = path.join(dir, 'cut.csv');
+            fs.writeFileSync(file, 'name,phone\n' + Array.from({ length: 3000 }, (_, i) =>
+                `Worker ${i},0300 ${String(i).padStart(7, '0')}\n`).join(''));
+            assert.equal(imp(db, 'cut', file).status, 0);
+            const audited = () => spawnSync('sqlite3', [db, "SELECT group_concat(count) FROM " +
+                                                        "audit WHERE action = 'people.export.csv'"],
+                                            { encoding: 'utf8' }).stdout.trim();
+            const run = (sink) => spawnSync('sh', ['-c', `"${BIN}" export people --db "${db}" ` +
+                                                   `--org cut ${sink}`],
+                                            { encoding: 'utf8', env: { ...process.env,
+                                                                       KAMGAR_DB: '' } });
+            const sh = run('| head -c 300 >/dev/null');
+            assert.match(sh.stderr, /^kamgar: cannot write to the standard output: Broken pipe \((\d+) people written before it stopped\)\n$/);
+            const written = Number(/\((\d+) people/.exec(sh.stderr)[1]);
+            assert.ok(written > 0 && written < 3000, sh.stderr);
+            assert.equal(audited(), String(written)); /* audited, with what got out */
+            const disk = run('>/dev/full');
+            assert.equal(disk.status, 1);
+            assert.match(disk.stderr, /^kamgar: cannot write to the standard output: No space left on device/);
+        } finally {
+            rmTemp(dir);
+        }
+    });
+
     test('-o FILE is created 0600; an existing FILE only with --force', async () => {
         const dir = makeTemp();
         const umask = process.umask(0o022);

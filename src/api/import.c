@@ -348,8 +348,9 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
         return split_list(a, v, &p->tags) ? NULL : "is too long";
     /* Each consent cell names its own part: an update changes only those (model.h). */
     case KG_COL_CONSENT_STATUS:
-        p->consent_status = v, r->fields |= KG_P_CONSENT | KG_P_CONSENT_STATUS_CELL;
-        return NULL;
+        p->consent_status = kg_csv_consent(v);
+        r->fields |= KG_P_CONSENT | KG_P_CONSENT_STATUS_CELL;
+        return p->consent_status ? NULL : "is not one of given, withdrawn, unknown, yes, no";
     case KG_COL_CONSENT_SOURCE:
         p->consent_source = v, r->fields |= KG_P_CONSENT | KG_P_CONSENT_SOURCE_CELL;
         return NULL;
@@ -474,6 +475,20 @@ static bool blank_record(const struct kg_import *im)
     return true;
 }
 
+/* The column of a field the API names by its JSON path ("consent.at" is consent_at). */
+static const char *column_of(const char *field)
+{
+    static const struct {
+        const char *field, *column;
+    } paths[] = {{"consent.status", "consent_status"},
+                 {"consent.source", "consent_source"},
+                 {"consent.at", "consent_at"}};
+    for (size_t i = 0; field && i < sizeof(paths) / sizeof(paths[0]); i++)
+        if (strcmp(field, paths[i].field) == 0)
+            return paths[i].column;
+    return field;
+}
+
 /* Builds and validates the row of the current record; on success appends it to the batch. */
 static void take_record(struct kg_import *im)
 {
@@ -537,7 +552,7 @@ static void take_record(struct kg_import *im)
     }
     struct kg_verr ve;
     if (kg_person_validate(&r->p, r->fields, true, &ve) != KG_OK) {
-        add_error(im, line, ve.field, ve.message);
+        add_error(im, line, column_of(ve.field), ve.message);
         return;
     }
     if (!r->p.id)

@@ -208,6 +208,16 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
         e = kg_import_finish(im, &a, &r);
     if (prog.tty)
         printf("\r\033[K");
+    if (e == KG_EBUSY) {
+        /* a batch waited past the busy timeout for another program's write lock */
+        int64_t applied = kg_import_applied(im);
+        kg_cli_err("the database is busy: another program is writing to it; try again%s",
+                   applied ? " (the rows imported before it stopped stay: running the same "
+                             "import again completes it)"
+                           : "");
+        audit_import(s, o.id, "import.stopped", path, applied);
+        goto out;
+    }
     if (e) {
         const char *why = kg_import_message(im);
         kg_cli_err("%s: %s", path, *why ? why : kg_err_name(e));

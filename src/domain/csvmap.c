@@ -240,17 +240,31 @@ int kg_csv_bool(const char *v)
     return -1;
 }
 
-const char *kg_csv_membership(const char *v)
+/* One of own (any case), else if_yes for a yes-like cell and if_no for a no-like one, else
+ * NULL. */
+static const char *own_or_bool(const char *v, const char *const *own, const char *if_yes,
+                               const char *if_no)
 {
-    static const char *const own[] = {"none", "applicant", "member", "lapsed", "former", NULL};
     if (!v)
         return NULL;
     for (const char *const *p = own; *p; p++)
         if (strcasecmp(v, *p) == 0)
             return *p;
     switch (kg_csv_bool(v)) {
-    case 1: return "member";
-    case 0: return "none";
+    case 1: return if_yes;
+    case 0: return if_no;
     default: return NULL;
     }
+}
+
+const char *kg_csv_membership(const char *v)
+{
+    static const char *const own[] = {"none", "applicant", "member", "lapsed", "former", NULL};
+    return own_or_bool(v, own, "member", "none");
+}
+
+const char *kg_csv_consent(const char *v)
+{
+    static const char *const own[] = {"given", "withdrawn", "unknown", NULL};
+    return own_or_bool(v, own, "given", "withdrawn");
 }

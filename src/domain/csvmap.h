@@ -67,6 +67,10 @@ enum kg_col kg_col_by_name(const char *field);
  * "N", "no", "0", "false" -> "none"; kamgar's own values pass through. NULL when unknown.
  */
 const char *kg_csv_membership(const char *v);
+/* A consent cell: given/withdrawn/unknown in any case; a yes-like answer ("Yes", "Y", "✓"
+ * as kg_csv_bool reads them) is given, a no-like one withdrawn (the worker said no: kamgar
+ * must not contact them as if they had agreed). NULL otherwise. */
+const char *kg_csv_consent(const char *v);
 /* "yes"/"y"/"true"/"1"/"x" -> 1, "no"/"n"/"false"/"0" -> 0, otherwise -1. */
 int kg_csv_bool(const char *v);
 

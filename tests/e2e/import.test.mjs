@@ -370,9 +370,12 @@ describe('kamgar import people', () => {
                 lock.stdout.on('data', (d) => { if (String(d).includes('locked')) resolve(); });
                 lock.stdin.write("BEGIN IMMEDIATE;\nSELECT 'locked';\n");
             });
-            let busy, usage;
+            let busy, batches, usage;
             try {
                 busy = imp(db, 'busy', f, '--dry-run');
+                /* A real import in batches meets the lock at its first batch, not at its
+                 * start: the same line. */
+                batches = imp(db, 'busy', f, '--load', 'batches');
                 /* A mistake on the command line is still 2, found before the database. */
                 usage = imp(db, 'busy', f, '--map', 'Naam=nickname');
             } finally {
@@ -385,6 +388,10 @@ describe('kamgar import people', () => {
                          'again');
             assert.doesNotMatch(busy.stderr, /kamgar: internal/);
             assert.equal(busy.stdout, '');
+            assert.equal(batches.status, 1, batches.stderr);
+            assert.equal(batches.stderr.trimEnd().split('\n').at(-1),
+                         'kamgar: the database is busy: another program is writing to it; try ' +
+                         'again');
             assert.equal(usage.status, 2, usage.stderr);
             assert.equal(usage.stderr, 'kamgar: --map Naam=nickname: "nickname" is not a ' +
                                        'person field (see docs/import.md)\n');

@@ -1498,9 +1498,31 @@ static void test_nul_in_row_bug(void **state)
     ROW_ERROR(x, 0, 2, "full_name", "is not valid UTF-8 text");
 }
 
+/* Consent as registers write it: yes/no in any form, kamgar's words in any case. A "no" is
+ * withdrawn: such a worker is not contacted as if they had agreed. */
+static void test_consent_cells(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_str(f, &SKIP,
+                           "name,phone,consent,consent at\n"
+                           "A,0300 1000001,Yes,\n"
+                           "B,0300 1000002,GIVEN,2024-05-01T00:00:00Z\n"
+                           "C,0300 1000003,no,\n"
+                           "D,0300 1000004,Withdrawn,\n"
+                           "E,0300 1000005,unknown,2024-05-01\n");
+    COUNTS(x, 5, 4, 0, 0, 1, 0, 0);
+    ROW_ERROR(x, 0, 6, "consent_at", "must be an RFC 3339 time");
+    H_JSTR(person(f, "full_name", "A"), "consent.status", "given");
+    H_JSTR(person(f, "full_name", "B"), "consent.status", "given");
+    H_JSTR(person(f, "full_name", "C"), "consent.status", "withdrawn");
+    H_JSTR(person(f, "full_name", "D"), "consent.status", "withdrawn");
+}
+
 /*
  * Each row is held to the API's rules: the same bad value is refused by the import (naming
- * the field) and by POST /people (naming the same field).
+ * the field, as its column: consent_status for the API's consent.status) and by POST /people
+ * (naming the field). The import reads consent cells more loosely (yes/no, any case): its
+ * message says so.
  */
 static void test_rows_validated_like_the_api(void **state)
 {
@@ -1544,9 +1566,13 @@ static void test_rows_validated_like_the_api(void **state)
         if (strcmp(v[i].column, "tags") == 0)
             csv = h_fmt(f->env, "name,tags\nRow %zu,\"ok|bad\ntag\"\n", i);
         struct run x = run_str(f, &SKIP, csv);
+        const char *column = strncmp(v[i].field, "consent.", 8) == 0 ? v[i].column : v[i].field;
+        const char *message = strcmp(v[i].column, "consent_status") == 0
+                                  ? "is not one of given, withdrawn, unknown, yes, no"
+                                  : v[i].message;
         if (x.err || x.r.failed != 1 || x.r.n_errors != 1 ||
-            strcmp(x.r.errors[0].field ? x.r.errors[0].field : "", v[i].field) != 0 ||
-            strcmp(x.r.errors[0].message, v[i].message) != 0 || x.r.errors[0].line != 2) {
+            strcmp(x.r.errors[0].field ? x.r.errors[0].field : "", column) != 0 ||
+            strcmp(x.r.errors[0].message, message) != 0 || x.r.errors[0].line != 2) {
             print_error("%s=%s: import gave %s, failed %lld\n", v[i].column, v[i].cell,
                         kg_err_name(x.err), (long long)x.r.failed);
             dump_errors(&x.r);
@@ -2769,6 +2795,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nul_in_row_bug, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rows_validated_like_the_api, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_consent_cells, setup, teardown),
         cmocka_unit_test_setup_teardown(test_line_numbers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_line_number_multiline_first_cell_bug, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unterminated_quote_line_bug, setup, teardown),

@@ -33,6 +33,16 @@ struct cell {
     size_t len;
 };
 
+/* Rows without phone or email seen so far, by content (derive_id): open addressing. */
+struct seen_slot {
+    uint64_t key;
+    uint32_t count; /* 0: free */
+};
+struct seen {
+    struct seen_slot *v;
+    size_t cap, n;
+};
+
 struct kg_import {
     struct kg_store *s;
     struct kg_actor who;
@@ -89,7 +99,9 @@ struct kg_import {
      * cells) to be applied again after the rest: see apply_deferred. */
     FILE *deferred;
     int64_t n_deferred;
-    bool replaying; /* take_record is reading a row set aside, already counted in res.rows */
+    bool replaying;        /* take_record is reading a row set aside, counted in res.rows */
+    const char *replay_id; /* the id it had, when it had none of its own (derive_id) */
+    struct seen seen;
 
     struct kg_import_result res;
     struct kg_import_error *errors;
@@ -363,9 +375,50 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
     return NULL;
 }
 
-/* A deterministic id for a row without one: the same row always gets the same id, so a
- * re-run of an interrupted import recognises what it already stored. */
-static const char *derive_id(struct kg_import *im, size_t n)
+/* How many rows without phone or email are counted for derive_id: 16 bytes each. Past it,
+ * identical rows are one person again, as before there was a count (docs/import.md). */
+#define SEEN_MAX (1u << 21)
+
+/* The times a row of this content (its hash's first 8 bytes) was seen before; counts it. */
+static uint32_t seen_before(struct kg_import *im, uint64_t key)
+{
+    struct seen *t = &im->seen;
+    if (t->n >= SEEN_MAX)
+        return 0;
+    if ((t->n + 1) * 2 > t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 1024;
+        struct seen_slot *v = kg_xcalloc(cap, sizeof(*v));
+        for (size_t i = 0; i < t->cap; i++) {
+            if (!t->v[i].count)
+                continue;
+            size_t k = (size_t)t->v[i].key & (cap - 1);
+            while (v[k].count)
+                k = (k + 1) & (cap - 1);
+            v[k] = t->v[i];
+        }
+        free(t->v);
+        t->v = v;
+        t->cap = cap;
+    }
+    size_t i = (size_t)key & (t->cap - 1);
+    while (t->v[i].count && t->v[i].key != key)
+        i = (i + 1) & (t->cap - 1);
+    if (!t->v[i].count) {
+        t->v[i].key = key;
+        t->n++;
+    }
+    return t->v[i].count++;
+}
+
+/*
+ * A deterministic id for a row without one: the same row of the same file always gets the
+ * same id, so a re-run of an interrupted import recognises what it already stored. A hash of
+ * the org and the row's imported cells; for a row without phone or email (nothing else tells
+ * two people apart) the second, third... row of exactly the same cells also hashes its
+ * number, so two workers called Muhammad Ali at one factory stay two people (and the first
+ * one keeps the id it had before the count existed).
+ */
+static const char *derive_id(struct kg_import *im, const struct kg_person *p, size_t n)
 {
     crypto_generichash_state st;
     unsigned char h[16];
@@ -378,7 +431,17 @@ static const char *derive_id(struct kg_import *im, size_t n)
         crypto_generichash_update(&st, tag, sizeof(tag));
         crypto_generichash_update(&st, (const unsigned char *)im->cells[i].p, im->cells[i].len);
     }
-    crypto_generichash_final(&st, h, sizeof(h));
+    crypto_generichash_state base = st;
+    crypto_generichash_final(&base, h, sizeof(h));
+    uint64_t key;
+    memcpy(&key, h, sizeof(key));
+    uint32_t before = p->phone || p->email ? 0 : seen_before(im, key);
+    if (before) {
+        unsigned char nth[5] = {0x1e, (unsigned char)before, (unsigned char)(before >> 8),
+                                (unsigned char)(before >> 16), (unsigned char)(before >> 24)};
+        crypto_generichash_update(&st, nth, sizeof(nth));
+        crypto_generichash_final(&st, h, sizeof(h));
+    }
     h[6] = (unsigned char)((h[6] & 0x0f) | 0x80); /* RFC 9562 UUIDv8: custom */
     h[8] = (unsigned char)((h[8] & 0x3f) | 0x80);
     char hex[33];
@@ -387,14 +450,15 @@ static const char *derive_id(struct kg_import *im, size_t n)
                            hex + 16, hex + 20);
 }
 
-/* Writes row i's line and record to im->deferred (a temporary file, made when first
+/* Writes row i's line, id and record to im->deferred (a temporary file, made when first
  * needed): a length-prefixed list of cells. False when it cannot be written. */
 static bool set_aside(struct kg_import *im, size_t i)
 {
     if (!im->deferred && !(im->deferred = tmpfile()))
         return false;
     uint64_t head[2] = {(uint64_t)im->row_lines[i], im->row_ncells[i]};
-    bool ok = fwrite(head, sizeof(head), 1, im->deferred) == 1;
+    bool ok = fwrite(head, sizeof(head), 1, im->deferred) == 1 &&
+              fwrite(im->rows[i].p.id, KG_ID_LEN, 1, im->deferred) == 1;
     for (size_t k = 0; ok && k < im->row_ncells[i]; k++) {
         const struct cell *c = &im->row_cells[i][k];
         uint64_t len = c->len;
@@ -409,8 +473,12 @@ static bool set_aside(struct kg_import *im, size_t i)
 static bool read_aside(struct kg_import *im, FILE *f, int64_t *line)
 {
     uint64_t head[2];
-    if (fread(head, sizeof(head), 1, f) != 1 || head[1] > MAX_COLUMNS)
+    char *id = kg_arena_alloc(&im->batch, KG_ID_LEN + 1);
+    if (!id || fread(head, sizeof(head), 1, f) != 1 || head[1] > MAX_COLUMNS ||
+        fread(id, KG_ID_LEN, 1, f) != 1)
         return false;
+    id[KG_ID_LEN] = '\0';
+    im->replay_id = id;
     *line = (int64_t)head[0];
     im->n_cells = (size_t)head[1];
     for (size_t k = 0; k < im->n_cells; k++) {
@@ -556,7 +624,7 @@ static void take_record(struct kg_import *im)
         return;
     }
     if (!r->p.id)
-        r->p.id = derive_id(im, im->n_cells);
+        r->p.id = im->replaying ? im->replay_id : derive_id(im, &r->p, im->n_cells);
     if (!r->p.membership)
         r->p.membership = "none";
     if (!r->p.consent_status)
@@ -1104,6 +1172,7 @@ void kg_import_free(struct kg_import *im)
     free(im->row_lines);
     free(im->row_cells);
     free(im->row_ncells);
+    free(im->seen.v);
     if (im->deferred)
         fclose(im->deferred);
     free(im);

@@ -1498,6 +1498,31 @@ static void test_nul_in_row_bug(void **state)
     ROW_ERROR(x, 0, 2, "full_name", "is not valid UTF-8 text");
 }
 
+/* Two rows of the same cells and no phone or email are two people (two Muhammad Alis at one
+ * factory, the S.No column apart): the second gets an id of its own. Run again, both are
+ * recognised; a phone still makes two rows one person. */
+static void test_same_cells_no_phone(void **state)
+{
+    struct fx *f = *state;
+    static const char csv[] = "S.No,Name,Factory\n"
+                              "1,Muhammad Ali,Gul Textiles\n"
+                              "2,Muhammad Ali,Gul Textiles\n"
+                              "3,Muhammad Ali,Gul Textiles\n"
+                              "4,Bashir,Gul Textiles\n";
+    struct run x = run_str(f, &DRY, csv);
+    COUNTS(x, 4, 4, 0, 0, 0, 1, 0);
+    x = run_str(f, &SKIP, csv);
+    COUNTS(x, 4, 4, 0, 0, 0, 1, 0);
+    assert_int_equal(people_total(f), 4);
+    x = run_str(f, &SKIP, csv);
+    COUNTS(x, 4, 0, 0, 4, 0, 0, 0);
+    assert_int_equal(people_total(f), 4);
+    x = run_str(f, &SKIP,
+                "Name,Factory,Mobile\nAkbar,Gul Textiles,0300 7000001\n"
+                "Akbar,Gul Textiles,0300 7000001\n");
+    COUNTS(x, 2, 1, 0, 1, 0, 0, 0);
+}
+
 /* Consent as registers write it: yes/no in any form, kamgar's words in any case. A "no" is
  * withdrawn: such a worker is not contacted as if they had agreed. */
 static void test_consent_cells(void **state)
@@ -2796,6 +2821,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_nul_in_row_bug, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rows_validated_like_the_api, setup, teardown),
         cmocka_unit_test_setup_teardown(test_consent_cells, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_same_cells_no_phone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_line_numbers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_line_number_multiline_first_cell_bug, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unterminated_quote_line_bug, setup, teardown),

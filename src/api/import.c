@@ -704,9 +704,18 @@ static enum kg_err take_header(struct kg_import *im)
             return KG_EINVAL;
         }
     }
-    if (!seen[KG_COL_FULL_NAME])
+    if (!seen[KG_COL_FULL_NAME]) {
+        /* One cell and the rest empty: a title above the column names ("ABC Union register,,,"
+         * from Excel), which the file's first line must be. */
+        size_t filled = 0;
+        for (size_t i = 0; i < im->n_cells; i++)
+            filled += !kg_blank(names[i]);
+        if (filled == 1 && im->n_cells > 1)
+            return fail_file(im, "the first line looks like a title, not the column names: "
+                                 "delete the lines above the column names");
         return fail_file(im, "no column holds the name (call it \"name\" or \"full_name\", or "
                              "use --map COLUMN=full_name)");
+    }
     im->header_done = true;
     return KG_OK;
 }

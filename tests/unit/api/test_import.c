@@ -1523,6 +1523,23 @@ static void test_same_cells_no_phone(void **state)
     COUNTS(x, 2, 1, 0, 1, 0, 0, 0);
 }
 
+/* A title row above the column names (one cell filled, as Excel saves it) is named as such. */
+static void test_title_row(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_str(f, &DRY,
+                           "Home-Based Workers Union register 2024,,,\n"
+                           "Name,Mobile,Factory,Dept\nAli,0300 1234567,Mill,Line\n");
+    FILE_ERROR(x, "feed",
+               "the first line looks like a title, not the column names: delete the lines "
+               "above the column names");
+    /* a file of one column has no title to speak of */
+    x = run_str(f, &DRY, "Mobile\n0300 1234567\n");
+    FILE_ERROR(x, "feed",
+               "no column holds the name (call it \"name\" or \"full_name\", or use --map "
+               "COLUMN=full_name)");
+}
+
 /* Consent as registers write it: yes/no in any form, kamgar's words in any case. A "no" is
  * withdrawn: such a worker is not contacted as if they had agreed. */
 static void test_consent_cells(void **state)
@@ -2821,6 +2838,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_nul_in_row_bug, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rows_validated_like_the_api, setup, teardown),
         cmocka_unit_test_setup_teardown(test_consent_cells, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_title_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_same_cells_no_phone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_line_numbers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_line_number_multiline_first_cell_bug, setup, teardown),

@@ -772,6 +772,12 @@ static enum kg_err backup(struct kg_store *s, const char *path)
         if (rc == SQLITE_DONE && frc != SQLITE_OK)
             rc = frc;
     }
+    /* A copy is a file to keep or carry, not a database in use: in rollback-journal mode it
+     * stands alone, and opening it (the sqlite3 shell, a restore test) leaves no -wal or -shm
+     * beside it on the drive. kamgar turns WAL on again when it serves it. */
+    if (rc == SQLITE_DONE &&
+        sqlite3_exec(dest, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK)
+        rc = sqlite3_errcode(dest);
     if (rc != SQLITE_DONE) {
         kg_error("store: backup failed: %s", dest ? sqlite3_errmsg(dest) : "cannot open");
         err = KG_EIO;

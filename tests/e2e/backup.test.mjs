@@ -173,6 +173,8 @@ describe('plain backup', () => {
         assert.equal(mode(plain()), 0o600);
         const head = fs.readFileSync(plain()).subarray(0, 16).toString('latin1');
         assert.equal(head, 'SQLite format 3\0');
+        /* a file that stands alone: rollback-journal mode, so opening it leaves no -wal */
+        assert.deepEqual([...fs.readFileSync(plain()).subarray(18, 20)], [1, 1]);
         assert.deepEqual(extraFiles(dir, ['live.db', 'live.db-wal', 'live.db-shm', 'plain.db']),
                          []);
     });

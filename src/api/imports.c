@@ -224,6 +224,13 @@ static const struct api_sink import_sink = {import_begin, import_data, import_en
 
 static enum kg_err export_people(struct kg_ctx *c, enum kg_export_format fmt)
 {
+    /* A GET carries the session cookie from a link on another site too (SameSite=Lax): such a
+     * link must not drop the whole register into an officer's downloads unasked. Browsers say
+     * where a request comes from (Sec-Fetch-Site); scripts use a bearer token. */
+    const char *site = kg_req_header(c->req, "Sec-Fetch-Site");
+    if (c->via_cookie && site && strcmp(site, "cross-site") == 0)
+        return kg_api_fail(c, KG_EFORBIDDEN, NULL,
+                           "an export opened from another site is refused: open it from kamgar");
     FILE *f = tmpfile();
     if (!f)
         return KG_EIO;

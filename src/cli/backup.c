@@ -374,6 +374,13 @@ int kg_cmd_backup(int argc, char **argv)
         kg_cli_err("a server is using %s: it cannot be replaced while it serves", dest);
         goto out;
     }
+    struct stat dsb;
+    if (stat(dest, &dsb) == 0 && S_ISDIR(dsb.st_mode)) {
+        kg_cli_err("%s is a directory: name the backup file in it, such as "
+                   "%s/kamgar-2026-03-01.kgb",
+                   dest, dest);
+        goto out;
+    }
     if (!force && exists(dest)) {
         kg_cli_err("%s already exists (pass --force to replace it)", dest);
         goto out;

@@ -195,6 +195,16 @@ describe('plain backup', () => {
         fs.rmSync(other);
     });
 
+    test('a directory as DEST is named as such, with or without --force', () => {
+        const d = path.join(dir, 'a-drive');
+        fs.mkdirSync(d);
+        for (const extra of [[], ['--force']])
+            assertUserError(cli(['backup', '--db', live, ...extra, d]),
+                            /a-drive is a directory: name the backup file in it/);
+        assert.deepEqual(fs.readdirSync(d), []);
+        fs.rmdirSync(d);
+    });
+
     test('KAMGAR_DB replaces --db', () => {
         const dest = path.join(dir, 'env.db');
         const r = cli(['backup', dest], { env: { KAMGAR_DB: live } });

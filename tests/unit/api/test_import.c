@@ -2300,6 +2300,31 @@ static const char EXPORT_HEADER[] =
     "membership,member_since,assessment,is_leader,assigned_to,assigned_to_email,recruited_by,"
     "tags,consent_status,consent_source,consent_at,notes\r\n";
 
+/* A cookie-authenticated export opened from a link on another site is refused (the cookie
+ * rides along on a top-level GET); from kamgar's own pages, or typed in, it goes. */
+static void test_http_export_cross_site(void **state)
+{
+    struct fx *f = *state;
+    const char *cookie = h_fmt(f->env, "kg_session=%s", f->w.t_admin);
+    static const char *const sites[] = {"cross-site", "same-origin", "none", NULL};
+    static const int want[] = {403, 200, 200, 200};
+    for (int i = 0; i < 4; i++) {
+        struct kg_header hdrs[2] = {{"Cookie", cookie}, {"Sec-Fetch-Site", sites[i]}};
+        struct h_resp *r = h_request(f->env, "GET", "/api/v1/orgs/acme/people.csv", hdrs,
+                                     sites[i] ? 2 : 1, NULL, 0);
+        assert_int_equal(r->status, want[i]);
+    }
+    /* a script with a bearer token says nothing of sites */
+    struct kg_header hdrs[2] = {{"Authorization", h_fmt(f->env, "Bearer %s", f->w.t_admin)},
+                                {"Sec-Fetch-Site", "cross-site"}};
+    assert_int_equal(
+        h_request(f->env, "GET", "/api/v1/orgs/acme/people.json", hdrs, 2, NULL, 0)->status, 200);
+    /* only the exports that went out are in the audit log */
+    size_t n;
+    audit_entry(f, "people.export.csv", &n, NULL);
+    assert_int_equal(n, 3);
+}
+
 static void test_http_export(void **state)
 {
     struct fx *f = *state;
@@ -2860,6 +2885,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_http_refused_file_after_batches_is_audited_bug, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_http_export, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_http_export_cross_site, setup, teardown),
         cmocka_unit_test(test_csv_write_cell),
         cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_into_another_org, setup, teardown),

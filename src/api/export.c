@@ -3,6 +3,7 @@
  */
 #include "api/export.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "api/json.h"
@@ -14,6 +15,7 @@ struct walk {
     FILE *f;
     enum kg_export_format fmt;
     int64_t count;
+    int write_errno; /* errno of the first failed write, given back to the caller */
 };
 
 void kg_csv_write_cell(FILE *f, const char *v)
@@ -126,13 +128,16 @@ static enum kg_err write_one(void *ctx, const struct kg_person *p,
             return KG_EIO;
     }
     w->count++;
-    return ferror(w->f) ? KG_EIO : KG_OK;
+    if (!ferror(w->f))
+        return KG_OK;
+    w->write_errno = errno;
+    return KG_EIO;
 }
 
 enum kg_err kg_export_people(struct kg_store *s, const struct kg_actor *who,
                              enum kg_export_format fmt, FILE *f, int64_t *count)
 {
-    struct walk w = {f, fmt, 0};
+    struct walk w = {f, fmt, 0, 0};
     if (fmt == KG_EXPORT_CSV) {
         for (int c = KG_COL_NONE + 1; c < KG_COL_COUNT; c++)
             fprintf(f, "%s%s", c > KG_COL_NONE + 1 ? "," : "", kg_col_name((enum kg_col)c));
@@ -144,7 +149,9 @@ enum kg_err kg_export_people(struct kg_store *s, const struct kg_actor *who,
     if (!e && fmt == KG_EXPORT_JSON)
         fputs("\n]\n", f);
     if (!e && (fflush(f) != 0 || ferror(f)))
-        e = KG_EIO;
+        e = KG_EIO, w.write_errno = errno;
     *count = w.count;
+    if (w.write_errno)
+        errno = w.write_errno; /* what the write said, not what the walk's cleanup did */
     return e;
 }

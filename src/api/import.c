@@ -28,6 +28,9 @@
     "\"CSV UTF-8\" and import that"
 #define MAX_RECORD (1u << 20) /* a longer record is an unterminated quote, not a person */
 
+/* A batch is applied when its arena holds this much (or KG_IMPORT_BATCH rows). */
+#define BATCH_BYTES (64u << 20)
+
 struct cell {
     const char *p;
     size_t len;
@@ -70,7 +73,9 @@ struct kg_import {
     bool pending_cr;     /* the last byte fed was a CR: a CR-only line end, or CRLF split */
     bool cr_lines;       /* the header ended with a lone CR: so do the file's lines */
     bool cr_undecided;   /* the header's CR ended a push: the next byte tells */
-    bool in_quotes;      /* feed_lines is inside a quoted cell (an odd number of quotes) */
+    bool in_quotes;      /* feed_lines is inside a quoted cell (quote_state) */
+    bool q_cell_start;   /* ... at the start of a cell (a quote here opens one) */
+    bool q_closed;       /* ... right after a closing quote (a quote here is a doubled one) */
     size_t record_bytes; /* bytes of the record in progress */
     int64_t bytes;
 
@@ -179,6 +184,7 @@ enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
     if (opts->default_country && country_code(opts->default_country, im->default_cc))
         im->country = im->default_cc;
     im->line = 1;
+    im->q_cell_start = true;
     kg_buf_init(&im->pending, MAX_RECORD);
     kg_arena_init(&im->keep, 0);
     kg_arena_init(&im->batch, 0);
@@ -841,7 +847,7 @@ static enum kg_err parse_piece(struct kg_import *im, const char *p, size_t n)
     }
     /* Flush only between records: the cells of a record in progress live in the batch arena. */
     if (im->n_cells == 0 &&
-        (im->n_rows >= KG_IMPORT_BATCH - 1 || (im->n_rows && im->batch.used > (64u << 20))))
+        (im->n_rows >= KG_IMPORT_BATCH - 1 || (im->n_rows && im->batch.used > BATCH_BYTES)))
         return flush(im);
     return KG_OK;
 }
@@ -867,13 +873,36 @@ static enum kg_err feed_pieces(struct kg_import *im, const char *data, size_t n)
  * CRs become LF here, so that lines are counted the same whatever the line ends and however
  * the bytes arrive. Except one inside a quoted cell of a file whose lines do not end so (its
  * header's line end says: cr_lines): that one is part of the value (a note typed on an old
- * Mac, exported by kamgar), and kept, so the round trip loses nothing. Quotes are counted to
- * know (in_quotes: doubled ones count twice, as they should). The count depends on the bytes
- * alone, never on where pushes end or what the parser made of them, so neither does what a
- * CR becomes (after a malformed line with an odd number of quotes, lone CRs are kept until
- * the next quote: libcsv ends a record at them all the same). A CR at the end of a push
- * waits to see what follows.
+ * Mac, exported by kamgar), and kept, so the round trip loses nothing. Whether a byte is in
+ * a quoted cell is read as libcsv reads it (quote_state): a quote opens a cell only where one
+ * starts, so a stray one (C 5"7, a height) changes nothing, and a doubled one inside stays
+ * inside. That depends on the bytes alone, never on where pushes end or on what the parser
+ * made of them, so neither does what a CR becomes. A CR at the end of a push waits to see
+ * what follows.
  */
+/* Follows quoting through one byte c outside a CR (see feed_lines), as scan_header does. */
+static void quote_state(struct kg_import *im, char c)
+{
+    if (c == '"') {
+        if (im->in_quotes) {
+            im->in_quotes = false;
+            im->q_closed = true; /* a quote right after is a doubled one */
+        } else {
+            im->in_quotes = im->q_closed || im->q_cell_start;
+            im->q_closed = false;
+        }
+        im->q_cell_start = false;
+        return;
+    }
+    im->q_closed = false;
+    if (im->in_quotes)
+        return;
+    if (c == '\n' || c == im->delim)
+        im->q_cell_start = true;
+    else if (c != ' ')
+        im->q_cell_start = false;
+}
+
 static enum kg_err feed_lines(struct kg_import *im, const char *data, size_t n)
 {
     char buf[8192];
@@ -885,12 +914,14 @@ static enum kg_err feed_lines(struct kg_import *im, const char *data, size_t n)
             im->pending_cr = false;
             bool kept = ch == '\n' || (im->in_quotes && !im->cr_lines);
             buf[o++] = kept ? '\r' : '\n';
+            if (!kept)
+                quote_state(im, '\n');
         }
         if (ch == '\r') {
             im->pending_cr = true;
             continue;
         }
-        im->in_quotes ^= ch == '"';
+        quote_state(im, ch);
         buf[o++] = ch;
         if (o >= sizeof(buf) - 2) {
             e = feed_pieces(im, buf, o);
@@ -1075,7 +1106,7 @@ static enum kg_err apply_deferred(struct kg_import *im)
             im->record_line = line;
             take_record(im);
             im->n_cells = 0;
-            if (im->n_rows >= KG_IMPORT_BATCH - 1)
+            if (im->n_rows >= KG_IMPORT_BATCH - 1 || im->batch.used > BATCH_BYTES)
                 e = flush(im);
         }
         im->replaying = false;

@@ -416,7 +416,8 @@ int kg_cmd_export(int argc, char **argv)
     f = out_path ? open_export(out_path, force) : stdout;
     if (!f)
         goto out;
-    if (out_path) {
+    struct stat osb;
+    if (out_path && fstat(fileno(f), &osb) == 0 && S_ISREG(osb.st_mode)) {
         kg_cleanup_on_signals(); /* Ctrl-C leaves no half of a register behind */
         (void)kg_cleanup_add(out_path);
     }

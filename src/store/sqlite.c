@@ -775,9 +775,16 @@ static enum kg_err backup(struct kg_store *s, const char *path)
     /* A copy is a file to keep or carry, not a database in use: in rollback-journal mode it
      * stands alone, and opening it (the sqlite3 shell, a restore test) leaves no -wal or -shm
      * beside it on the drive. kamgar turns WAL on again when it serves it. */
-    if (rc == SQLITE_DONE &&
-        sqlite3_exec(dest, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK)
-        rc = sqlite3_errcode(dest);
+    if (rc == SQLITE_DONE) {
+        sqlite3_stmt *jm = NULL;
+        bool rollback =
+            sqlite3_prepare_v2(dest, "PRAGMA journal_mode=DELETE", -1, &jm, NULL) == SQLITE_OK &&
+            sqlite3_step(jm) == SQLITE_ROW &&
+            sqlite3_stricmp((const char *)sqlite3_column_text(jm, 0), "delete") == 0;
+        sqlite3_finalize(jm);
+        if (!rollback) /* the copy is whole all the same: a -wal may appear beside it */
+            kg_warn("store: backup: the copy stays in WAL mode: %s", sqlite3_errmsg(dest));
+    }
     if (rc != SQLITE_DONE) {
         kg_error("store: backup failed: %s", dest ? sqlite3_errmsg(dest) : "cannot open");
         err = KG_EIO;

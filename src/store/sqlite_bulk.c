@@ -556,12 +556,17 @@ static bool may_write_first(const struct kg_store_import *im, const struct kg_im
         return true;
     if (r->employer_name && !names_lookup(&im->names, 'e', NULL, r->employer_name))
         return true;
-    if (!r->workplace_name)
+    const struct name_slot *w =
+        r->workplace_name ? names_lookup(&im->names, 'w', NULL, r->workplace_name) : NULL;
+    if (r->workplace_name && !w)
+        return true;
+    if (!r->unit_name)
         return false;
-    const struct name_slot *w = names_lookup(&im->names, 'w', NULL, r->workplace_name);
-    if (!w || !r->unit_name)
-        return !w;
-    return !names_lookup(&im->names, 'u', w->id, r->unit_name);
+    /* the unit goes under the row's workplace_id when that is the org's, else under the
+     * workplace named: unless it is known under both, it may be made */
+    if (r->p.workplace_id && !names_lookup(&im->names, 'u', r->p.workplace_id, r->unit_name))
+        return true;
+    return w && !names_lookup(&im->names, 'u', w->id, r->unit_name);
 }
 
 /*

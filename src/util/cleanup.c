@@ -39,8 +39,13 @@ void kg_cleanup_on_signals(void)
     static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
     for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
         sigaddset(&sa.sa_mask, sigs[i]); /* one handler at a time */
-    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+    /* A signal the command was started to ignore (nohup, a background job) stays ignored. */
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        struct sigaction old;
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
         sigaction(sigs[i], &sa, NULL);
+    }
 }
 
 bool kg_cleanup_add(const char *path)

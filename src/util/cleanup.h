@@ -16,7 +16,7 @@
 /* How many paths may be named at once. */
 #define KG_CLEANUP_MAX 16
 
-/* Installs the handlers (once). */
+/* Installs the handlers (once), for the signals that are not ignored (nohup). */
 void kg_cleanup_on_signals(void);
 /* Names path for removal on a signal; false when it is too long or every slot is taken. */
 bool kg_cleanup_add(const char *path);

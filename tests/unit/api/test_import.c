@@ -2796,6 +2796,43 @@ static void test_round_trip_lone_cr(void **state)
                     "\"line 1\rline 2\r\nline 3\"");
 }
 
+/* A stray quote in an unquoted cell (a height, 5"7) does not make kamgar think the rest of
+ * the file is quoted: a later note's lone CR is still kept. */
+static void test_lone_cr_after_a_stray_quote(void **state)
+{
+    struct fx *f = *state;
+    static const char csv[] = "name,notes\r\nA,\"line1\rline2\"\r\nC 5\"7,bad\r\n"
+                              "D,\"n1\rn2\"\r\n";
+    for (size_t chunk = 0; chunk < 8; chunk += 7) {
+        struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+        struct run x = run_as(f, &who, &f->acme, &SKIP, csv, sizeof(csv) - 1, chunk);
+        COUNTS(x, 3, chunk ? 0 : 2, 0, chunk ? 2 : 0, 1, 0, 0);
+        ROW_ERROR(x, 0, 3, NULL,
+                  "has malformed quotes (a quote inside an unquoted field, or text after a "
+                  "closing quote)");
+    }
+    H_JSTR(person(f, "full_name", "A"), "notes", "line1\rline2");
+    H_JSTR(person(f, "full_name", "D"), "notes", "n1\rn2");
+}
+
+/* In bulk, a row that may create a unit under the workplace its id names, and is then
+ * refused, runs under a savepoint: the rest of the import goes in. */
+static void test_bulk_unit_under_workplace_id_then_refused(void **state)
+{
+    struct fx *f = *state;
+    const char *w =
+        h_create(f->env, f->w.t_admin, "{\"name\":\"Mill\"}", 201, "/api/v1/orgs/acme/workplaces");
+    static const struct kg_import_opts bulk = {.load = KG_LOAD_BULK};
+    struct run x = run_str(f, &bulk,
+                           h_fmt(f->env,
+                                 "full_name,workplace_id,unit,assigned_to_email\n"
+                                 "B,%s,Line 9,nobody@acme.org\nC,%s,Line 9,\n",
+                                 w, w));
+    assert_true(x.r.bulk);
+    COUNTS(x, 2, 1, 0, 0, 1, 0, 1);
+    ROW_ERROR(x, 0, 2, "assigned_to_email", "is not the email of a member of this org");
+}
+
 /*
  * BUG (src/api/export.c, write_list): list cells are built in an 8 KiB buffer and silently cut
  * there; 50 alt names of 100 Devanagari letters (about 15 KiB) come back as 27.
@@ -2894,6 +2931,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_round_trip_tab_before_formula, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_cr_before_formula, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_lone_cr, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lone_cr_after_a_stray_quote, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_unit_under_workplace_id_then_refused, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_long_list_bug, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_pipe_in_list_bug, setup, teardown),
     };

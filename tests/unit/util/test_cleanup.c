@@ -101,6 +101,29 @@ static void test_sighup(void **state)
     stopped_by(SIGHUP);
 }
 
+/* A signal ignored when the command started (nohup: SIGHUP) stays ignored. */
+static void test_ignored_stays_ignored(void **state)
+{
+    (void)state;
+    const char *kept = in_dir("kept");
+    touch(kept);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        signal(SIGHUP, SIG_IGN);
+        kg_cleanup_on_signals();
+        if (!kg_cleanup_add(kept))
+            _exit(2);
+        raise(SIGHUP);
+        _exit(0); /* still alive: the signal was ignored */
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(access(kept, F_OK), 0);
+}
+
 /* Past KG_CLEANUP_MAX names, add says no; a forgotten slot is taken again. A path too long
  * for a slot is refused. */
 static void test_slots(void **state)
@@ -130,6 +153,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sigint, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sigterm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sighup, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ignored_stays_ignored, setup, teardown),
         cmocka_unit_test(test_slots),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,6 +28,13 @@
     "\"CSV UTF-8\" and import that"
 #define MAX_RECORD (1u << 20) /* a longer record is an unterminated quote, not a person */
 
+/* Where a reader of the file is, quoting-wise (quoting_step). */
+struct quoting {
+    bool in;         /* inside a quoted cell */
+    bool cell_start; /* at the start of a cell: a quote here opens one */
+    bool closed;     /* right after a closing quote: a quote here is a doubled one */
+};
+
 /* A batch is applied when its arena holds this much (or KG_IMPORT_BATCH rows). */
 #define BATCH_BYTES (64u << 20)
 
@@ -65,7 +72,8 @@ struct kg_import {
      * which may span lines inside quotes (scan_header). */
     size_t head_scanned; /* bytes of pending looked at */
     size_t head_line;    /* offset in pending of the line the header starts on */
-    bool head_started, head_quoted, head_closed, head_field_start;
+    bool head_started;
+    struct quoting head_q;
     int64_t line;        /* physical line being fed (1-based) */
     int64_t record_line; /* line where the current record started */
     bool in_record;      /* a record has started and not yet ended */
@@ -73,9 +81,7 @@ struct kg_import {
     bool pending_cr;     /* the last byte fed was a CR: a CR-only line end, or CRLF split */
     bool cr_lines;       /* the header ended with a lone CR: so do the file's lines */
     bool cr_undecided;   /* the header's CR ended a push: the next byte tells */
-    bool in_quotes;      /* feed_lines is inside a quoted cell (quote_state) */
-    bool q_cell_start;   /* ... at the start of a cell (a quote here opens one) */
-    bool q_closed;       /* ... right after a closing quote (a quote here is a doubled one) */
+    struct quoting q;    /* where feed_lines is: in a quoted cell or not */
     size_t record_bytes; /* bytes of the record in progress */
     int64_t bytes;
 
@@ -184,7 +190,7 @@ enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
     if (opts->default_country && country_code(opts->default_country, im->default_cc))
         im->country = im->default_cc;
     im->line = 1;
-    im->q_cell_start = true;
+    im->q.cell_start = true;
     kg_buf_init(&im->pending, MAX_RECORD);
     kg_arena_init(&im->keep, 0);
     kg_arena_init(&im->batch, 0);
@@ -874,33 +880,37 @@ static enum kg_err feed_pieces(struct kg_import *im, const char *data, size_t n)
  * the bytes arrive. Except one inside a quoted cell of a file whose lines do not end so (its
  * header's line end says: cr_lines): that one is part of the value (a note typed on an old
  * Mac, exported by kamgar), and kept, so the round trip loses nothing. Whether a byte is in
- * a quoted cell is read as libcsv reads it (quote_state): a quote opens a cell only where one
- * starts, so a stray one (C 5"7, a height) changes nothing, and a doubled one inside stays
- * inside. That depends on the bytes alone, never on where pushes end or on what the parser
+ * a quoted cell is read as libcsv reads it (quoting_step): a stray quote (C 5"7, a height)
+ * changes nothing. That depends on the bytes alone, never on where pushes end or on what the parser
  * made of them, so neither does what a CR becomes. A CR at the end of a push waits to see
  * what follows.
  */
-/* Follows quoting through one byte c outside a CR (see feed_lines), as scan_header does. */
-static void quote_state(struct kg_import *im, char c)
+/*
+ * Follows quoting through one byte c as libcsv reads it: a quote opens a cell only at its
+ * start (after a line start or a separator, and spaces), a quote right after a closing one is
+ * a doubled quote inside, and a stray one elsewhere changes nothing. boundary: c, outside
+ * quotes, ends a cell (a separator or a line end).
+ */
+static void quoting_step(struct quoting *q, char c, bool boundary)
 {
     if (c == '"') {
-        if (im->in_quotes) {
-            im->in_quotes = false;
-            im->q_closed = true; /* a quote right after is a doubled one */
+        if (q->in) {
+            q->in = false;
+            q->closed = true;
         } else {
-            im->in_quotes = im->q_closed || im->q_cell_start;
-            im->q_closed = false;
+            q->in = q->closed || q->cell_start;
+            q->closed = false;
         }
-        im->q_cell_start = false;
+        q->cell_start = false;
         return;
     }
-    im->q_closed = false;
-    if (im->in_quotes)
+    q->closed = false;
+    if (q->in)
         return;
-    if (c == '\n' || c == im->delim)
-        im->q_cell_start = true;
+    if (boundary)
+        q->cell_start = true;
     else if (c != ' ')
-        im->q_cell_start = false;
+        q->cell_start = false;
 }
 
 static enum kg_err feed_lines(struct kg_import *im, const char *data, size_t n)
@@ -912,16 +922,16 @@ static enum kg_err feed_lines(struct kg_import *im, const char *data, size_t n)
         char ch = data[i];
         if (im->pending_cr) {
             im->pending_cr = false;
-            bool kept = ch == '\n' || (im->in_quotes && !im->cr_lines);
+            bool kept = ch == '\n' || (im->q.in && !im->cr_lines);
             buf[o++] = kept ? '\r' : '\n';
             if (!kept)
-                quote_state(im, '\n');
+                quoting_step(&im->q, '\n', true);
         }
         if (ch == '\r') {
             im->pending_cr = true;
             continue;
         }
-        quote_state(im, ch);
+        quoting_step(&im->q, ch, ch == '\n' || ch == im->delim);
         buf[o++] = ch;
         if (o >= sizeof(buf) - 2) {
             e = feed_pieces(im, buf, o);
@@ -976,21 +986,11 @@ static bool scan_header(struct kg_import *im, const char *data, size_t n, size_t
                 continue;
             /* The header's line starts at head_line: spaces and tabs before this byte are
              * part of it (a tab may be the separator). */
-            im->head_started = im->head_field_start = true;
+            im->head_started = im->head_q.cell_start = true;
         }
-        if (c == '"') {
-            if (im->head_quoted) {
-                im->head_quoted = false;
-                im->head_closed = true; /* a quote right after is a doubled one */
-            } else {
-                im->head_quoted = im->head_closed || im->head_field_start;
-                im->head_closed = false;
-            }
-            im->head_field_start = false;
-            continue;
-        }
-        im->head_closed = false;
-        if (im->head_quoted)
+        /* The separator is not known yet: any of the three ends a cell. */
+        quoting_step(&im->head_q, c, c == ',' || c == ';' || c == '\t');
+        if (c == '"' || im->head_q.in)
             continue;
         if (c == '\n' || c == '\r') {
             if (c == '\r' && i + 1 == n)
@@ -1002,10 +1002,6 @@ static bool scan_header(struct kg_import *im, const char *data, size_t n, size_t
             *used = i + 1;
             return true;
         }
-        if (c == ',' || c == ';' || c == '\t')
-            im->head_field_start = true;
-        else if (c != ' ')
-            im->head_field_start = false;
     }
     *used = n;
     return false;

@@ -798,6 +798,11 @@ static const char *const migrations[] = {
     "CREATE INDEX articles_public_region ON articles(region_key, pub_key, rid)"
     "  WHERE status = 'published';"
     "PRAGMA user_version = 0;",
+
+    /* 18: every person has a consent status. The API always gave one, but people made by
+     * the store's other callers (the demo's contest recruits) had none, which an export and
+     * import turned into "unknown": now they are "unknown" from the start. */
+    "UPDATE people SET consent_status = 'unknown' WHERE consent_status IS NULL;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -366,6 +366,8 @@ enum kg_err kg_sqlite_person_create_tx(struct sqlite_conn *c, const struct kg_ac
     *existing = false;
     kg_sqlite_conflict(cf, NULL, NULL);
     enum kg_err err = KG_OK;
+    if (!m.consent_status) /* every person has a consent status: not asked is unknown */
+        m.consent_status = "unknown";
     if (id && !kg_sqlite_is_uuid(id)) {
         err = bad(cf, "id");
         goto out;

@@ -173,6 +173,26 @@ static void test_migrations_idempotent_on_reopen(void **state)
     OK(kg_store_sqlite_open(f->path, false, &f->s, err, sizeof(err)));
 }
 
+/* Every person has a consent status: a store caller that gives none gets "unknown", and
+ * migration 18 gives it to the people stored without one. */
+static void test_consent_status_always_set(void **state)
+{
+    struct fx *f = *state;
+    const char *id = mkperson(f, &f->a_admin, person("No Consent Given"));
+    struct kg_person got;
+    OK(f->s->ops->person_get(f->s, &f->a_admin, id, &f->a, &got));
+    assert_string_equal(got.consent_status, "unknown");
+    f->s->ops->close(f->s);
+    f->s = NULL;
+    fx_raw_exec(f->path, "UPDATE people SET consent_status = NULL;"
+                         "DELETE FROM schema_version WHERE version = 18;");
+    char err[256];
+    OK(kg_store_sqlite_open(f->path, false, &f->s, err, sizeof(err)));
+    assert_int_equal(fx_raw_int(f->path, "SELECT count(*) FROM people WHERE consent_status IS "
+                                         "NULL"),
+                     0);
+}
+
 /* Keys kamgar did not make are mended when it next opens the database: a row the sqlite3
  * shell inserted (no key) at once; every stale key when the fold's version differs from the
  * one the database records (user_version), as after an upgrade of libutf8proc. */
@@ -1677,6 +1697,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
         T(test_migrations_idempotent_on_reopen),
         T(test_name_keys_mended_on_open),
+        T(test_consent_status_always_set),
         T(test_name_lookups_use_the_key_indexes),
         T(test_text_file_is_not_kamgar),
         T(test_foreign_sqlite_is_not_kamgar),

@@ -396,6 +396,13 @@ static enum kg_err entrant_add(struct kg_ctx *c)
     return e ? e : oc_send(c, added ? 201 : 200, b, "application/json");
 }
 
+static enum kg_err w_entrant(struct kg_buf *b, const void *r)
+{
+    const struct kg_contest_entrant *v = r;
+    enum kg_err e = oc_rec_open(b, entrant_spec, v, NULL);
+    return e ? e : kg_buf_printf(b, ",\"pseudonym\":\"Activist %lld\"}", (long long)v->seq);
+}
+
 static enum kg_err entrant_list(struct kg_ctx *c)
 {
     struct kg_page pg;
@@ -409,21 +416,7 @@ static enum kg_err entrant_list(struct kg_ctx *c)
         e = c->st->ops->contests->entrant_list(c->st, &c->who, id, c->a, &pg, &v, &n);
     if (e)
         return e;
-    struct kg_buf *b = oc_buf(c);
-    if (!b)
-        return KG_ETOOBIG;
-    e = oc_list_open(b);
-    for (size_t i = 0; !e && i < n; i++) {
-        if (i)
-            e = kg_buf_append(b, ",", 1);
-        if (!e)
-            e = oc_rec_open(b, entrant_spec, &v[i], NULL);
-        if (!e)
-            e = kg_buf_printf(b, ",\"pseudonym\":\"Activist %lld\"}", (long long)v[i].seq);
-    }
-    if (!e)
-        e = oc_list_close(b, &pg);
-    return e ? e : oc_send(c, 200, b, "application/json");
+    return oc_send_list(c, &pg, w_entrant, v, sizeof(*v), n);
 }
 
 static enum kg_err entrant_remove(struct kg_ctx *c)

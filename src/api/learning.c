@@ -415,6 +415,11 @@ static enum kg_err time_query(struct kg_ctx *c, const char *name, const char **o
     return KG_OK;
 }
 
+static enum kg_err w_event(struct kg_buf *b, const void *r)
+{
+    return kg_le_write_event(b, r);
+}
+
 static enum kg_err event_list(struct kg_ctx *c)
 {
     struct kg_page pg;
@@ -442,19 +447,7 @@ static enum kg_err event_list(struct kg_ctx *c)
         e = le_ops(c)->event_list(c->st, &c->who, &f, c->a, &pg, &v, &n);
     if (e)
         return e;
-    struct kg_buf *b = oc_buf(c);
-    if (!b)
-        return KG_ETOOBIG;
-    e = oc_list_open(b);
-    for (size_t i = 0; !e && i < n; i++) {
-        if (i)
-            e = kg_buf_append(b, ",", 1);
-        if (!e)
-            e = kg_le_write_event(b, &v[i]);
-    }
-    if (!e)
-        e = oc_list_close(b, &pg);
-    return e ? e : oc_send(c, 200, b, "application/json");
+    return oc_send_list(c, &pg, w_event, v, sizeof(*v), n);
 }
 
 /* --- sessions --- */

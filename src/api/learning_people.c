@@ -291,6 +291,11 @@ static enum kg_err evaluation_delete(struct kg_ctx *c)
     return kg_api_no_content(c);
 }
 
+static enum kg_err w_evaluation(struct kg_buf *b, const void *r)
+{
+    return kg_le_write_evaluation(b, r);
+}
+
 static enum kg_err evaluation_list(struct kg_ctx *c)
 {
     struct kg_page pg;
@@ -304,19 +309,7 @@ static enum kg_err evaluation_list(struct kg_ctx *c)
         e = le_ops(c)->evaluation_list(c->st, &c->who, eid, c->a, &pg, &v, &n);
     if (e)
         return e;
-    struct kg_buf *b = oc_buf(c);
-    if (!b)
-        return KG_ETOOBIG;
-    e = oc_list_open(b);
-    for (size_t i = 0; !e && i < n; i++) {
-        if (i)
-            e = kg_buf_append(b, ",", 1);
-        if (!e)
-            e = kg_le_write_evaluation(b, &v[i]);
-    }
-    if (!e)
-        e = oc_list_close(b, &pg);
-    return e ? e : oc_send(c, 200, b, "application/json");
+    return oc_send_list(c, &pg, w_evaluation, v, sizeof(*v), n);
 }
 
 /* --- action plans --- */

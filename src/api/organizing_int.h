@@ -176,6 +176,27 @@ static inline enum kg_err oc_list_close(struct kg_buf *b, const struct kg_page *
                          (long long)pg->page, (long long)pg->per_page, (long long)pg->total);
 }
 
+/* Answers a page the store has already cut (pg as it filled it in): the n records of elem
+ * bytes at recs, each written by w. */
+static inline enum kg_err oc_send_list(struct kg_ctx *c, const struct kg_page *pg,
+                                       enum kg_err (*w)(struct kg_buf *, const void *),
+                                       const void *recs, size_t elem, size_t n)
+{
+    struct kg_buf *b = oc_buf(c);
+    if (!b)
+        return KG_ETOOBIG;
+    enum kg_err e = oc_list_open(b);
+    for (size_t i = 0; !e && i < n; i++) {
+        if (i)
+            e = kg_buf_append(b, ",", 1);
+        if (!e)
+            e = w(b, (const char *)recs + i * elem);
+    }
+    if (!e)
+        e = oc_list_close(b, pg);
+    return e ? e : oc_send(c, 200, b, "application/json");
+}
+
 /* Answers the page that page and per_page ask for of n records of elem bytes at recs, read
  * whole (small lists: one project's indicators, the registration templates), each written by
  * w. */
@@ -188,19 +209,8 @@ static inline enum kg_err oc_send_page(struct kg_ctx *c,
     enum kg_err e = kg_api_page_slice(c, n, &pg, &from, &to);
     if (e)
         return e;
-    struct kg_buf *b = oc_buf(c);
-    if (!b)
-        return KG_ETOOBIG;
-    e = oc_list_open(b);
-    for (size_t i = from; !e && i < to; i++) {
-        if (i > from)
-            e = kg_buf_append(b, ",", 1);
-        if (!e)
-            e = w(b, (const char *)recs + i * elem);
-    }
-    if (!e)
-        e = oc_list_close(b, &pg);
-    return e ? e : oc_send(c, 200, b, "application/json");
+    return oc_send_list(c, &pg, w, to > from ? (const char *)recs + from * elem : recs, elem,
+                        to - from);
 }
 
 /* Reads a query parameter that must be an id when present. */

@@ -353,19 +353,7 @@ static enum kg_err project_list(struct kg_ctx *c)
         e = c->st->ops->projects->project_list(c->st, &c->who, c->a, &pg, &v, &n);
     if (e)
         return e;
-    struct kg_buf *b = oc_buf(c);
-    if (!b)
-        return KG_ETOOBIG;
-    e = oc_list_open(b);
-    for (size_t i = 0; !e && i < n; i++) {
-        if (i)
-            e = kg_buf_append(b, ",", 1);
-        if (!e)
-            e = write_project(b, &v[i]);
-    }
-    if (!e)
-        e = oc_list_close(b, &pg);
-    return e ? e : oc_send(c, 200, b, "application/json");
+    return oc_send_list(c, &pg, w_project, v, sizeof(*v), n);
 }
 
 /* --- indicators --- */

@@ -129,6 +129,13 @@ static enum kg_err task_delete(struct kg_ctx *c)
     return e ? e : kg_api_no_content(c);
 }
 
+static enum kg_err w_task(struct kg_buf *b, const void *r)
+{
+    const struct kg_task *v = r;
+    enum kg_err e = oc_rec_open(b, kg_task_spec, v, NULL);
+    return e ? e : kg_buf_printf(b, ",\"done\":%s}", v->done_at ? "true" : "false");
+}
+
 static enum kg_err task_list(struct kg_ctx *c)
 {
     struct kg_task_filter f = {.done = -1};
@@ -163,21 +170,7 @@ static enum kg_err task_list(struct kg_ctx *c)
     e = c->st->ops->task_list(c->st, &c->who, &f, c->a, &pg, &v, &n);
     if (e)
         return e;
-    struct kg_buf *b = oc_buf(c);
-    if (!b)
-        return KG_ETOOBIG;
-    e = oc_list_open(b);
-    for (size_t i = 0; !e && i < n; i++) {
-        if (i)
-            e = kg_buf_append(b, ",", 1);
-        if (!e)
-            e = oc_rec_open(b, kg_task_spec, &v[i], NULL);
-        if (!e)
-            e = kg_buf_printf(b, ",\"done\":%s}", v[i].done_at ? "true" : "false");
-    }
-    if (!e)
-        e = oc_list_close(b, &pg);
-    return e ? e : oc_send(c, 200, b, "application/json");
+    return oc_send_list(c, &pg, w_task, v, sizeof(*v), n);
 }
 
 void kg_api_task_routes(struct kg_api *api)

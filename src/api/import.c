@@ -875,17 +875,6 @@ static enum kg_err feed_pieces(struct kg_import *im, const char *data, size_t n)
 }
 
 /*
- * Old spreadsheets end lines with a lone CR, which libcsv takes as the end of a record: such
- * CRs become LF here, so that lines are counted the same whatever the line ends and however
- * the bytes arrive. Except one inside a quoted cell of a file whose lines do not end so (its
- * header's line end says: cr_lines): that one is part of the value (a note typed on an old
- * Mac, exported by kamgar), and kept, so the round trip loses nothing. Whether a byte is in
- * a quoted cell is read as libcsv reads it (quoting_step): a stray quote (C 5"7, a height)
- * changes nothing. That depends on the bytes alone, never on where pushes end or on what the parser
- * made of them, so neither does what a CR becomes. A CR at the end of a push waits to see
- * what follows.
- */
-/*
  * Follows quoting through one byte c as libcsv reads it: a quote opens a cell only at its
  * start (after a line start or a separator, and spaces), a quote right after a closing one is
  * a doubled quote inside, and a stray one elsewhere changes nothing. boundary: c, outside
@@ -913,6 +902,17 @@ static void quoting_step(struct quoting *q, char c, bool boundary)
         q->cell_start = false;
 }
 
+/*
+ * Old spreadsheets end lines with a lone CR, which libcsv takes as the end of a record: such
+ * CRs become LF here, so that lines are counted the same whatever the line ends and however
+ * the bytes arrive. Except one inside a quoted cell of a file whose lines do not end so (its
+ * header's line end says: cr_lines): that one is part of the value (a note typed on an old
+ * Mac, exported by kamgar), and kept, so the round trip loses nothing. Whether a byte is in
+ * a quoted cell is read as libcsv reads it (quoting_step): a stray quote (C 5"7, a height)
+ * changes nothing. That depends on the bytes alone, never on where pushes end or on what the
+ * parser made of them, so neither does what a CR becomes. A CR at the end of a push waits to
+ * see what follows.
+ */
 static enum kg_err feed_lines(struct kg_import *im, const char *data, size_t n)
 {
     char buf[8192];

@@ -527,7 +527,7 @@ static const char *reason(enum kg_err e, const char *field)
         {"unit_id", "is not a unit of the row's workplace"},
         {"assigned_to", "is not a member of this org"},
         {"assigned_to_email", "is not the email of a member of this org"},
-        {"recruited_by", "names no person of this org, nor of this file"},
+        {"recruited_by", "must name another person of this org"},
         {"tags", "holds an empty or multi-line tag"},
         {"full_name", "is required"},
         {"alt_names", "holds an empty or multi-line name"},
@@ -589,6 +589,8 @@ static enum kg_err resolve_refs(struct kg_store_import *im, struct kg_import_row
                            &add->employers_created);
         *fields |= KG_P_EMPLOYER_ID;
     }
+    if (!err && p->employer_id)
+        *verified |= KG_P_EMPLOYER_ID;
     if (!err && (*fields & KG_P_WORKPLACE_ID) && p->workplace_id) {
         err = id_or_name(kg_sqlite_workplace_in_org(c, im->org_id, p->workplace_id),
                          &p->workplace_id, r->workplace_name, "workplace_id", cf);
@@ -638,6 +640,8 @@ static enum kg_err resolve_refs(struct kg_store_import *im, struct kg_import_row
         }
         *fields |= KG_P_ASSIGNED_TO;
     }
+    if (!err && p->assigned_to)
+        *verified |= KG_P_ASSIGNED_TO;
     return err;
 }
 
@@ -656,7 +660,7 @@ static enum kg_err apply_row(struct kg_store_import *im, struct kg_import_row *r
     struct kg_import_counts add = {0, 0, 0};
     struct kg_person p = r->p, out;
     struct kg_conflict cf = {NULL, NULL};
-    unsigned fields = r->fields, verified = 0; /* found or made by name in this transaction */
+    unsigned fields = r->fields, verified = 0; /* found or made in this transaction */
     const char *dup = NULL;
     bool existing = false;
     sqlite3_int64 changes = sqlite3_total_changes64(im->c->db);
@@ -688,6 +692,7 @@ static enum kg_err apply_row(struct kg_store_import *im, struct kg_import_row *r
         }
         if (err)
             goto undo;
+        verified |= KG_P_RECRUITED_BY;
     }
     err = resolve_refs(im, r, &p, &fields, &verified, a, &add, &cf);
     if (err)

@@ -812,9 +812,10 @@ enum kg_err kg_sqlite_unit_list(struct kg_store *s, const struct kg_actor *who,
 
 /* People inside the caller's write transaction (no role check, no commit): the cores of
  * person_create / person_update, shared with the bulk import. *existing: the id was there.
- * `verified`: KG_P_WORKPLACE_ID and/or KG_P_UNIT_ID when the caller has itself found those
- * ids in the org in this transaction (the import, which finds or makes them by name; the
- * unit then belongs to the workplace), so they are not looked up again; to create_tx also
+ * `verified`: KG_P_WORKPLACE_ID, KG_P_UNIT_ID, KG_P_EMPLOYER_ID, KG_P_ASSIGNED_TO and/or
+ * KG_P_RECRUITED_BY when the caller has itself found those ids in the org in this
+ * transaction (the import, which finds them by id or by name; the unit then belongs to the
+ * workplace), so they are not looked up again; to create_tx also
  * KG_P_PHONE and/or KG_P_EMAIL when the caller has just found no one of the org with that
  * phone or email (the import's duplicate search), and KG_SQLITE_ID_FREE when it has just
  * found no one at all with p->id; 0 otherwise. create_tx's `out` may be NULL: the stored

@@ -147,7 +147,7 @@ static enum kg_err check_refs(struct sqlite_conn *c, const struct kg_actor *who,
 {
     enum kg_err err;
     const char *wp = NULL;
-    if ((fields & KG_P_EMPLOYER_ID) && m->employer_id) {
+    if ((fields & KG_P_EMPLOYER_ID) && m->employer_id && !(verified & KG_P_EMPLOYER_ID)) {
         err = kg_sqlite_employer_in_org(c, who->org_id, m->employer_id);
         if (err)
             return err == KG_ENOTFOUND ? bad(cf, "employer_id") : err;
@@ -178,11 +178,14 @@ static enum kg_err check_refs(struct sqlite_conn *c, const struct kg_actor *who,
     if ((fields & KG_P_RECRUITED_BY) && m->recruited_by) {
         if (m->id && strcmp(m->id, m->recruited_by) == 0)
             return bad(cf, "recruited_by");
-        err = kg_sqlite_person_in_org(c, who->org_id, m->recruited_by, NULL, NULL, NULL, NULL);
+        err =
+            (verified & KG_P_RECRUITED_BY)
+                ? KG_OK
+                : kg_sqlite_person_in_org(c, who->org_id, m->recruited_by, NULL, NULL, NULL, NULL);
         if (err)
             return err == KG_ENOTFOUND ? bad(cf, "recruited_by") : err;
     }
-    if ((fields & KG_P_ASSIGNED_TO) && m->assigned_to) {
+    if ((fields & KG_P_ASSIGNED_TO) && m->assigned_to && !(verified & KG_P_ASSIGNED_TO)) {
         bool member = false;
         err = is_member(c, who->org_id, m->assigned_to, &member);
         if (err)

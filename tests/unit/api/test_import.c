@@ -2290,6 +2290,18 @@ static void test_recruiters_later_in_the_file(void **state)
     COUNTS(x, 2507, 0, 0, 2504, 3, 0, 0);
 }
 
+/* A person who names themself as their recruiter is refused for that, not set aside. */
+static void test_recruiter_self(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_str(f, &SKIP,
+                           "id,name,recruited_by\n"
+                           "11111111-1111-4111-8111-111111111111,Self,"
+                           "11111111-1111-4111-8111-111111111111\n");
+    COUNTS(x, 1, 0, 0, 0, 1, 0, 0);
+    ROW_ERROR(x, 0, 2, "recruited_by", "must name another person of this org");
+}
+
 /* ====================================================================================== */
 /* Export                                                                                  */
 /* ====================================================================================== */
@@ -2915,6 +2927,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_http_imports_at_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refs_by_id_or_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recruiters_later_in_the_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_recruiter_self, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_roles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_media_type_and_params, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_bad_files, setup, teardown),

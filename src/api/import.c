@@ -523,6 +523,7 @@ static enum kg_err flush(struct kg_import *im)
         switch (r->outcome) {
         case KG_IMPORT_CREATED: im->res.created++; break;
         case KG_IMPORT_UPDATED: im->res.updated++; break;
+        case KG_IMPORT_UNCHANGED: im->res.unchanged++; break;
         case KG_IMPORT_SKIPPED: im->res.skipped++; break;
         case KG_IMPORT_DEFERRED:
             if (!set_aside(im, i))

@@ -44,6 +44,7 @@ struct kg_import_error {
 struct kg_import_result {
     int64_t rows; /* data rows seen (blank lines not counted) */
     int64_t created, updated, skipped, failed;
+    int64_t unchanged; /* duplicates to update that already held every value of their row */
     int64_t employers_created, workplaces_created, units_created;
     struct kg_import_error *errors; /* the first KG_IMPORT_MAX_ERRORS */
     size_t n_errors;

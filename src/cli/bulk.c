@@ -81,9 +81,10 @@ static void print_result(const struct kg_import_result *r, bool dry_run, double 
            (long long)r->rows);
     if (!dry_run)
         printf("%-20s %10s\n", "load", r->bulk ? "bulk" : "batches");
-    printf("%-20s %10lld\n%-20s %10lld\n%-20s %10lld\n%-20s %10lld\n", "created",
-           (long long)r->created, "updated", (long long)r->updated, "skipped (duplicates)",
-           (long long)r->skipped, "failed", (long long)r->failed);
+    printf("%-20s %10lld\n%-20s %10lld\n%-20s %10lld\n%-20s %10lld\n%-20s %10lld\n", "created",
+           (long long)r->created, "updated", (long long)r->updated, "unchanged",
+           (long long)r->unchanged, "skipped (duplicates)", (long long)r->skipped, "failed",
+           (long long)r->failed);
     printf("%-20s %10lld\n%-20s %10lld\n%-20s %10lld\n", "employers created",
            (long long)r->employers_created, "workplaces created", (long long)r->workplaces_created,
            "units created", (long long)r->units_created);

@@ -699,10 +699,12 @@ static enum kg_err apply_row(struct kg_store_import *im, struct kg_import_row *r
         goto undo;
     if (dup) {
         p.id = dup;
-        err = kg_sqlite_person_update_tx(im->c, &im->who, &p, fields, verified, a, &out, &cf);
+        bool changed = false;
+        err = kg_sqlite_person_update_tx(im->c, &im->who, &p, fields, verified, a, &out, &changed,
+                                         &cf);
         if (err)
             goto undo;
-        r->outcome = KG_IMPORT_UPDATED;
+        r->outcome = changed ? KG_IMPORT_UPDATED : KG_IMPORT_UNCHANGED;
         r->existing_id = dup;
     } else {
         /* find_duplicate has just looked for the id, the phone and the email */

@@ -819,7 +819,8 @@ enum kg_err kg_sqlite_unit_list(struct kg_store *s, const struct kg_actor *who,
  * KG_P_PHONE and/or KG_P_EMAIL when the caller has just found no one of the org with that
  * phone or email (the import's duplicate search), and KG_SQLITE_ID_FREE when it has just
  * found no one at all with p->id; 0 otherwise. create_tx's `out` may be NULL: the stored
- * record is then not read back. */
+ * record is then not read back. update_tx writes nothing when p changes none of the stored
+ * values; *changed (when not NULL) says whether it wrote. */
 #define KG_SQLITE_ID_FREE (1u << 31)
 enum kg_err kg_sqlite_person_create_tx(struct sqlite_conn *c, const struct kg_actor *who,
                                        const struct kg_person *p, unsigned verified,
@@ -828,7 +829,7 @@ enum kg_err kg_sqlite_person_create_tx(struct sqlite_conn *c, const struct kg_ac
 enum kg_err kg_sqlite_person_update_tx(struct sqlite_conn *c, const struct kg_actor *who,
                                        const struct kg_person *p, unsigned fields,
                                        unsigned verified, struct kg_arena *a, struct kg_person *out,
-                                       struct kg_conflict *cf) KG_MUST_CHECK;
+                                       bool *changed, struct kg_conflict *cf) KG_MUST_CHECK;
 /* Reads PERSON_COLS (notes included: the caller decides who may see them). */
 void kg_sqlite_read_person(struct sqlite_row *r, void *rec);
 

@@ -10,6 +10,7 @@
  * numbered parameters only), return notes to a viewer, or touch another org's rows.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/sqlite_int.h"
@@ -317,6 +318,9 @@ static enum kg_err check_fields(const struct kg_person *p, unsigned fields, stru
         if (err)
             return err == KG_EINVAL ? bad(cf, "languages") : err;
     }
+    for (size_t i = 0; (fields & KG_P_TAGS) && i < p->tags.n; i++)
+        if (!tag_name_ok(p->tags.v[i]))
+            return bad(cf, "tags");
     return KG_OK;
 }
 
@@ -493,14 +497,55 @@ out:
     return err;
 }
 
+/* Whether a tag in l has the same name as t, as tags are matched (kg_fold). */
+static bool tag_listed(const char *t, const struct kg_strlist *l)
+{
+    char *key = kg_fold(t, strlen(t));
+    bool found = false;
+    for (size_t i = 0; key && !found && i < l->n; i++) {
+        char *k = kg_fold(l->v[i], strlen(l->v[i]));
+        found = k && strcmp(k, key) == 0;
+        free(k);
+    }
+    free(key);
+    return found;
+}
+
+static bool same_tags(const struct kg_strlist *x, const struct kg_strlist *y)
+{
+    for (size_t i = 0; i < x->n; i++)
+        if (!tag_listed(x->v[i], y))
+            return false;
+    for (size_t i = 0; i < y->n; i++)
+        if (!tag_listed(y->v[i], x))
+            return false;
+    return true;
+}
+
+/* Whether the columns of m are those of was (lists as joined by kg_sqlite_join): a field
+ * added to struct kg_person is added here too, or an update of it alone would be dropped. */
+static bool same_columns(const struct kg_person *was, const char *was_alt, const char *was_langs,
+                         const struct kg_person *m, const char *alt, const char *langs)
+{
+#define SAME(f) same_text(was->f, m->f)
+    return SAME(full_name) && same_text(was_alt, alt) && SAME(phone) && SAME(email) &&
+           SAME(gender) && same_text(was_langs, langs) && SAME(city) && SAME(province) &&
+           SAME(country) && SAME(sector) && SAME(employment_type) && SAME(employer_id) &&
+           SAME(workplace_id) && SAME(unit_id) && SAME(job_title) && SAME(shift) &&
+           SAME(membership) && SAME(member_since) && was->assessment == m->assessment &&
+           was->is_leader == m->is_leader && SAME(assigned_to) && SAME(recruited_by) &&
+           SAME(consent_status) && SAME(consent_source) && SAME(consent_at) && SAME(notes);
+#undef SAME
+}
+
 enum kg_err kg_sqlite_person_update_tx(struct sqlite_conn *c, const struct kg_actor *who,
                                        const struct kg_person *p, unsigned fields,
                                        unsigned verified, struct kg_arena *a, struct kg_person *out,
-                                       struct kg_conflict *cf)
+                                       bool *changed, struct kg_conflict *cf)
 {
     char now[21];
-    const char *alt = NULL, *langs = NULL;
-    struct kg_person m;
+    const char *alt = NULL, *langs = NULL, *was_alt = NULL, *was_langs = NULL;
+    struct kg_person m, was;
     kg_sqlite_conflict(cf, NULL, NULL);
     enum kg_err err = KG_ENOTFOUND;
     if (!p->id)
@@ -511,6 +556,7 @@ enum kg_err kg_sqlite_person_update_tx(struct sqlite_conn *c, const struct kg_ac
     err = load_person(c, who, p->id, a, &m);
     if (err)
         goto out;
+    was = m;
     /* An activist cannot hand a person to someone else (nor to no one). */
     if ((fields & KG_P_ASSIGNED_TO) && who->role == KG_ROLE_ACTIVIST &&
         (!p->assigned_to || strcmp(p->assigned_to, who->user_id) != 0)) {
@@ -582,17 +628,16 @@ enum kg_err kg_sqlite_person_update_tx(struct sqlite_conn *c, const struct kg_ac
     }
     if (fields & KG_P_NOTES)
         m.notes = p->notes;
+    err = kg_sqlite_join(&was.alt_names, a, &was_alt);
+    if (!err)
+        err = kg_sqlite_join(&was.languages, a, &was_langs);
+    if (err)
+        goto out;
     /* Lists not being changed keep their stored form. */
-    if (!(fields & KG_P_ALT_NAMES)) {
-        err = kg_sqlite_join(&m.alt_names, a, &alt);
-        if (err)
-            goto out;
-    }
-    if (!(fields & KG_P_LANGUAGES)) {
-        err = kg_sqlite_join(&m.languages, a, &langs);
-        if (err)
-            goto out;
-    }
+    if (!(fields & KG_P_ALT_NAMES))
+        alt = was_alt;
+    if (!(fields & KG_P_LANGUAGES))
+        langs = was_langs;
     err = check_refs(c, who, &m, fields, verified, a, cf);
     if (err)
         goto out;
@@ -605,6 +650,16 @@ enum kg_err kg_sqlite_person_update_tx(struct sqlite_conn *c, const struct kg_ac
         err = check_dup(c, who, SQ_PERSON_BY_EMAIL, "email", m.email, m.id, a, cf);
         if (err)
             goto out;
+    }
+    /* Nothing to change (a file imported again, a form saved as it was): no write, and
+     * updated_at keeps saying when the person last changed. */
+    bool same = same_columns(&was, was_alt, was_langs, &m, alt, langs) &&
+                (!(fields & KG_P_TAGS) || same_tags(&p->tags, &was.tags));
+    if (changed)
+        *changed = !same;
+    if (same) {
+        *out = was;
+        goto out;
     }
     kg_time_now(now);
     sqlite3_stmt *st = kg_sqlite_stmt(c, SQ_PERSON_UPDATE);
@@ -641,7 +696,7 @@ enum kg_err kg_sqlite_person_update(struct kg_store *s, const struct kg_actor *w
     err = kg_sqlite_begin(c, true);
     if (err)
         goto out;
-    err = kg_sqlite_person_update_tx(c, who, p, fields, 0, a, &rec, cf);
+    err = kg_sqlite_person_update_tx(c, who, p, fields, 0, a, &rec, NULL, cf);
     if (err)
         goto out;
     err = kg_sqlite_commit(c);

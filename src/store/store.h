@@ -59,6 +59,7 @@ struct kg_session {
 enum kg_import_outcome {
     KG_IMPORT_CREATED = 1,
     KG_IMPORT_UPDATED,
+    KG_IMPORT_UNCHANGED, /* a duplicate to update that already holds every value of the row */
     KG_IMPORT_SKIPPED,
     KG_IMPORT_FAILED,
     /* Nothing written: recruited_by names no person of the org yet (a later row of the file

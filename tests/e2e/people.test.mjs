@@ -292,6 +292,21 @@ describe('PATCH and DELETE', () => {
         assert.deepEqual(rest, rest0);
     });
 
+    test('a PATCH of the stored values writes nothing: updated_at stays', async () => {
+        const now = (await req('GET', P(`/people/${p.id}`))).json;
+        const same = { full_name: now.full_name, city: now.city, tags: [...now.tags].reverse(),
+                       consent: now.consent, assessment: now.assessment };
+        await new Promise((done) => setTimeout(done, 1100)); /* updated_at is in seconds */
+        let r = await req('PATCH', P(`/people/${p.id}`), same);
+        assert.equal(r.status, 200, r.text);
+        assert.deepEqual(r.json, now);
+        r = await req('PATCH', P(`/people/${p.id}`), { ...same, city: `${now.city ?? ''}x` });
+        assert.equal(r.status, 200, r.text);
+        assert.notEqual(r.json.updated_at, now.updated_at);
+        r = await req('PATCH', P(`/people/${p.id}`), { city: now.city });
+        assert.equal(r.json.city, now.city);
+    });
+
     test('PATCH of an unknown id is 404', async () => {
         const r = await req('PATCH', P(`/people/${NO_SUCH_ID}`), { city: 'Nowhere' });
         assert.equal(r.status, 404);

@@ -178,12 +178,15 @@ static void dump_errors(const struct kg_import_result *r)
                     r->errors[i].field ? r->errors[i].field : "(none)", r->errors[i].message);
 }
 
+/* The counts of an import; COUNTS for one in which no duplicate was found unchanged. */
 #define COUNTS(x, rows, cr, up, sk, fa, wp, un)                                                    \
-    check_counts(&(x), __LINE__, rows, cr, up, sk, fa, wp, un)
+    check_counts(&(x), __LINE__, rows, cr, up, 0, sk, fa, wp, un)
+#define COUNTS_U(x, rows, cr, up, same, sk, fa, wp, un)                                            \
+    check_counts(&(x), __LINE__, rows, cr, up, same, sk, fa, wp, un)
 
 static void check_counts(const struct run *x, int line, int64_t rows, int64_t created,
-                         int64_t updated, int64_t skipped, int64_t failed, int64_t wp,
-                         int64_t units)
+                         int64_t updated, int64_t unchanged, int64_t skipped, int64_t failed,
+                         int64_t wp, int64_t units)
 {
     if (x->err) {
         print_error("line %d: the import failed in %s: %s (%s)\n", line, x->stage,
@@ -192,15 +195,16 @@ static void check_counts(const struct run *x, int line, int64_t rows, int64_t cr
     }
     const struct kg_import_result *r = &x->r;
     if (r->rows != rows || r->created != created || r->updated != updated ||
-        r->skipped != skipped || r->failed != failed || r->workplaces_created != wp ||
-        r->units_created != units) {
-        print_error("line %d: rows %lld created %lld updated %lld skipped %lld failed %lld "
-                    "workplaces %lld units %lld; want %lld %lld %lld %lld %lld %lld %lld\n",
+        r->unchanged != unchanged || r->skipped != skipped || r->failed != failed ||
+        r->workplaces_created != wp || r->units_created != units) {
+        print_error("line %d: rows %lld created %lld updated %lld unchanged %lld skipped %lld "
+                    "failed %lld workplaces %lld units %lld; want %lld %lld %lld %lld %lld %lld "
+                    "%lld %lld\n",
                     line, (long long)r->rows, (long long)r->created, (long long)r->updated,
-                    (long long)r->skipped, (long long)r->failed, (long long)r->workplaces_created,
-                    (long long)r->units_created, (long long)rows, (long long)created,
-                    (long long)updated, (long long)skipped, (long long)failed, (long long)wp,
-                    (long long)units);
+                    (long long)r->unchanged, (long long)r->skipped, (long long)r->failed,
+                    (long long)r->workplaces_created, (long long)r->units_created, (long long)rows,
+                    (long long)created, (long long)updated, (long long)unchanged,
+                    (long long)skipped, (long long)failed, (long long)wp, (long long)units);
         dump_errors(r);
         fail();
     }
@@ -560,9 +564,9 @@ static const char *replace_all(struct h_env *env, const char *s, const char *fro
  * row whose phone is not a phone (line 11), a row of empty cells (line 12), blank lines.
  */
 static void check_messy(const struct run *x, int line, int64_t created, int64_t updated,
-                        int64_t skipped, int64_t wp, int64_t units)
+                        int64_t unchanged, int64_t skipped, int64_t wp, int64_t units)
 {
-    check_counts(x, line, 12, created, updated, skipped, 2, wp, units);
+    check_counts(x, line, 12, created, updated, unchanged, skipped, 2, wp, units);
     check_row_error(x, line, 0, 10, "full_name", "is required");
     check_row_error(x, line, 1, 11, "phone", "is not a phone number we can read");
     check_unknown(x, line, (const char *const[]){"S.No", "ID Card No.", "Contractor", NULL});
@@ -573,7 +577,7 @@ static void test_messy_register_skip(void **state)
 {
     struct fx *f = *state;
     struct run x = run_fixture(f, &SKIP, "register_messy.csv");
-    check_messy(&x, __LINE__, 8, 0, 2, 3, 4);
+    check_messy(&x, __LINE__, 8, 0, 0, 2, 3, 4);
     assert_int_equal(people_total(f), 8);
     assert_int_equal(workplaces_total(f), 3);
     const char *sap = workplace_id(f, "Sapphire Mills");
@@ -651,7 +655,7 @@ static void test_messy_register_update(void **state)
 {
     struct fx *f = *state;
     struct run x = run_fixture(f, &UPDATE, "register_messy.csv");
-    check_messy(&x, __LINE__, 8, 2, 0, 3, 4);
+    check_messy(&x, __LINE__, 8, 2, 0, 0, 3, 4);
     assert_int_equal(people_total(f), 8);
     const char *sap = workplace_id(f, "Sapphire Mills");
     const char *koh = workplace_id(f, "Kohinoor Textiles");
@@ -681,7 +685,7 @@ static void test_feeding_in_pieces(void **state)
     struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
     for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
         struct run x = run_as(f, &who, &f->acme, &DRY, data, len, chunks[i]);
-        check_messy(&x, __LINE__, 8, 0, 2, 3, 4);
+        check_messy(&x, __LINE__, 8, 0, 0, 2, 3, 4);
     }
     assert_int_equal(people_total(f), 0);
 }
@@ -696,10 +700,10 @@ static void test_crlf_lf_bom(void **state)
     const char *lf = replace_all(f->env, data + 3, "\r\n", "\n");
     assert_null(strchr(lf, '\r'));
     struct run x = run_str(f, &DRY, lf);
-    check_messy(&x, __LINE__, 8, 0, 2, 3, 4);
+    check_messy(&x, __LINE__, 8, 0, 0, 2, 3, 4);
     /* A BOM in front of the LF version. */
     x = run_str(f, &DRY, h_fmt(f->env, "\xEF\xBB\xBF%s", lf));
-    check_messy(&x, __LINE__, 8, 0, 2, 3, 4);
+    check_messy(&x, __LINE__, 8, 0, 0, 2, 3, 4);
     /* Old Mac-less but mixed: CRLF header, LF rows. */
     x = run_str(f, &SKIP, "name,phone\r\nA Mixed,0300 1234567\nB Mixed,0301 2345678\r\n");
     COUNTS(x, 2, 2, 0, 0, 0, 0, 0);
@@ -1243,7 +1247,7 @@ static void test_update_keeps_consent_parts(void **state)
                       "Dina,0303 3333333,given,meeting,2026-05-05T00:00:00Z\n"
                       "Eve,0304 4444444,,walk-in,\n",
                       head));
-    COUNTS(x, 5, 1, 4, 0, 0, 0, 0);
+    COUNTS_U(x, 5, 1, 2, 2, 0, 0, 0, 0); /* Ali and Chand: no cell changes them */
     assert_string_equal(consent_of(f, person(f, "phone", "+923001234567")),
                         "given|paper form|2026-01-02T03:04:05Z");
     assert_string_equal(consent_of(f, person(f, "phone", "+923011111111")),
@@ -1272,15 +1276,21 @@ static void test_rerun_creates_nothing(void **state)
 {
     struct fx *f = *state;
     struct run x = run_fixture(f, &SKIP, "register_messy.csv");
-    check_messy(&x, __LINE__, 8, 0, 2, 3, 4);
-    const char *fatima = h_keep(f->env, h_jstr(person(f, "full_name", "Fatima Noor"), "id"));
+    check_messy(&x, __LINE__, 8, 0, 0, 2, 3, 4);
+    json_t *was = person(f, "full_name", "Fatima Noor");
+    const char *fatima = h_keep(f->env, h_jstr(was, "id"));
+    const char *fatima_at = h_keep(f->env, h_jstr(was, "updated_at"));
     x = run_fixture(f, &SKIP, "register_messy.csv");
-    check_messy(&x, __LINE__, 0, 0, 10, 0, 0);
+    check_messy(&x, __LINE__, 0, 0, 0, 10, 0, 0);
+    /* Updating from the same file changes only the two people whose duplicate rows differ
+     * (each run the later row wins, then the earlier); the other eight are left as they were,
+     * updated_at included. */
     x = run_fixture(f, &UPDATE, "register_messy.csv");
-    check_messy(&x, __LINE__, 0, 10, 0, 0, 0);
+    check_messy(&x, __LINE__, 0, 2, 8, 0, 0, 0);
     assert_int_equal(people_total(f), 8);
     assert_int_equal(workplaces_total(f), 3);
     H_JSTR(person(f, "full_name", "Fatima Noor"), "id", fatima);
+    H_JSTR(person(f, "full_name", "Fatima Noor"), "updated_at", fatima_at);
 
     const char *no_contact = "name,city\nNo Contact One,Lahore\nNo Contact Two,Karachi\n";
     x = run_str(f, &SKIP, no_contact);
@@ -1289,7 +1299,7 @@ static void test_rerun_creates_nothing(void **state)
     x = run_str(f, &SKIP, no_contact);
     COUNTS(x, 2, 0, 0, 2, 0, 0, 0);
     x = run_str(f, &UPDATE, no_contact);
-    COUNTS(x, 2, 0, 2, 0, 0, 0, 0);
+    COUNTS_U(x, 2, 0, 0, 2, 0, 0, 0, 0);
     assert_int_equal(people_total(f), 10);
     /* The derived id is a UUID, and another org gets other ids for the same rows. */
     assert_int_equal(strlen(one), 36);
@@ -1309,21 +1319,21 @@ static void test_dry_run(void **state)
 {
     struct fx *f = *state;
     struct run x = run_fixture(f, &DRY, "register_messy.csv");
-    check_messy(&x, __LINE__, 8, 0, 2, 3, 4);
+    check_messy(&x, __LINE__, 8, 0, 0, 2, 3, 4);
     assert_int_equal(people_total(f), 0);
     assert_int_equal(workplaces_total(f), 0);
     x = run_fixture(f, &DRY_UPDATE, "register_messy.csv");
-    check_messy(&x, __LINE__, 8, 2, 0, 3, 4);
+    check_messy(&x, __LINE__, 8, 2, 0, 0, 3, 4);
     assert_int_equal(people_total(f), 0);
 
     x = run_fixture(f, &SKIP, "register_messy.csv");
-    check_messy(&x, __LINE__, 8, 0, 2, 3, 4);
+    check_messy(&x, __LINE__, 8, 0, 0, 2, 3, 4);
     assert_int_equal(people_total(f), 8);
 
     x = run_fixture(f, &DRY, "register_messy.csv");
-    check_messy(&x, __LINE__, 0, 0, 10, 0, 0);
+    check_messy(&x, __LINE__, 0, 0, 0, 10, 0, 0);
     x = run_fixture(f, &DRY_UPDATE, "register_messy.csv");
-    check_messy(&x, __LINE__, 0, 10, 0, 0, 0);
+    check_messy(&x, __LINE__, 0, 2, 8, 0, 0, 0);
     /* The dry update did not rename anyone. */
     H_JSTR(person(f, "phone", "+923001234567"), "full_name", "Ayesha Bibi");
     H_JSTR(person(f, "phone", "+923034567890"), "full_name", "Иван Петров");
@@ -1910,7 +1920,8 @@ static void test_http_import(void **state)
         post_import(f, f->w.t_organizer, "text/csv", "file_name=register_messy.csv", csv, len);
     H_STATUS(r, 200);
     json_t *want = json_loads(
-        "{\"dry_run\":false,\"rows\":12,\"created\":8,\"updated\":0,\"skipped\":2,\"failed\":2,"
+        "{\"dry_run\":false,\"rows\":12,\"created\":8,\"updated\":0,\"unchanged\":0,\"skipped\":2,"
+        "\"failed\":2,"
         "\"employers_created\":0,\"workplaces_created\":3,\"units_created\":4,\"errors\":["
         "{\"line\":10,\"field\":\"full_name\",\"message\":\"is required\"},"
         "{\"line\":11,\"field\":\"phone\",\"message\":\"is not a phone number we can read\"}],"
@@ -1943,13 +1954,14 @@ static void test_http_import(void **state)
     r = post_import(f, f->w.t_admin, "text/csv; charset=utf-8", "on_duplicate=update", csv, len);
     H_STATUS(r, 200);
     assert_int_equal(h_jint(r->json, "created"), 0);
-    assert_int_equal(h_jint(r->json, "updated"), 10);
+    assert_int_equal(h_jint(r->json, "updated"), 2); /* the rows of the file's duplicates */
+    assert_int_equal(h_jint(r->json, "unchanged"), 8);
     assert_int_equal(h_jint(r->json, "skipped"), 0);
     e = audit_entry(f, "people.import", &n, NULL);
     assert_int_equal(n, 2);
     H_JSTR(e, "user_id", f->w.admin);
     H_JSTR(e, "resource_id", "(http upload)");
-    assert_int_equal(h_jint(e, "count"), 10);
+    assert_int_equal(h_jint(e, "count"), 2); /* the people it changed */
     H_JSTR(person(f, "phone", "+923001234567"), "full_name", "Ayesha B.");
 
     /* on_duplicate=skip, explicitly. */
@@ -2058,7 +2070,8 @@ static void test_http_media_type_and_params(void **state)
     assert_int_equal(people_total(f), 1);
     r = post_import(f, t, "text/csv", "dry_run=false&on_duplicate=update", csv, len);
     H_STATUS(r, 200);
-    assert_int_equal(h_jint(r->json, "updated"), 1);
+    assert_int_equal(h_jint(r->json, "updated"), 0);
+    assert_int_equal(h_jint(r->json, "unchanged"), 1);
 
     /* default_country and repeated map parameters. */
     size_t in_len;
@@ -2233,7 +2246,7 @@ static void test_refs_by_id_or_name(void **state)
     struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
     const char *csv = export_text(f->env, &who, KG_EXPORT_CSV, NULL);
     x = run_buf(f, &UPDATE, csv, strlen(csv));
-    COUNTS(x, 3, 0, 3, 0, 0, 0, 0);
+    COUNTS_U(x, 3, 0, 0, 3, 0, 0, 0, 0);
     assert_int_equal(x.r.employers_created, 0);
     assert_string_equal(export_text(f->env, &who, KG_EXPORT_CSV, NULL), csv);
     H_JSTR(person(f, "full_name", "By Id"), "workplace_id", w2);
@@ -2341,7 +2354,7 @@ static void test_http_export(void **state)
 {
     struct fx *f = *state;
     struct run x = run_fixture(f, &SKIP, "register_messy.csv");
-    check_messy(&x, __LINE__, 8, 0, 2, 3, 4);
+    check_messy(&x, __LINE__, 8, 0, 0, 2, 3, 4);
 
     struct h_resp *r = get_file(f->env, f->w.t_admin, "/api/v1/orgs/acme/people.csv");
     H_STATUS(r, 200);
@@ -2406,7 +2419,7 @@ static void test_http_export(void **state)
 
     /* The export imports back into the same org without a change. */
     x = run_buf(f, &UPDATE, csv, strlen(csv));
-    COUNTS(x, 8, 0, 8, 0, 0, 0, 0);
+    COUNTS_U(x, 8, 0, 0, 8, 0, 0, 0, 0);
     int64_t count;
     struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
     assert_string_equal(export_text(f->env, &who, KG_EXPORT_CSV, &count), csv);
@@ -2702,7 +2715,7 @@ static void test_round_trip(void **state)
 
     /* And back into the same org: nothing changes. */
     x = run_buf(f, &UPDATE, csv1, strlen(csv1));
-    COUNTS(x, 4, 0, 4, 0, 0, 0, 0);
+    COUNTS_U(x, 4, 0, 0, 4, 0, 0, 0, 0);
     assert_string_equal(export_text(f->env, &who, KG_EXPORT_CSV, NULL), csv1);
 }
 
@@ -2711,7 +2724,7 @@ static void test_export_into_another_org(void **state)
 {
     struct fx *f = *state;
     struct run x = run_fixture(f, &SKIP, "register_messy.csv");
-    check_messy(&x, __LINE__, 8, 0, 2, 3, 4);
+    check_messy(&x, __LINE__, 8, 0, 0, 2, 3, 4);
     struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
     const char *csv = export_text(f->env, &who, KG_EXPORT_CSV, NULL);
     const char *maps[] = {"id=ignore"};

@@ -687,6 +687,128 @@ static void test_person_crud(void **state)
     assert_string_equal(c.field, "full_name");
 }
 
+/* Sets every person's updated_at to a time long past, so that a write shows. */
+static const char *age_people(struct fx *f)
+{
+    fx_raw_exec(f->path, "UPDATE people SET updated_at = '2001-01-01T00:00:00Z'");
+    return "2001-01-01T00:00:00Z";
+}
+
+/*
+ * An update that changes nothing writes nothing (updated_at stays, and the import counts the
+ * row unchanged); an update of any one field, however small, is written. Tags are compared as
+ * tags are matched: as a set, in any case.
+ */
+static void test_person_update_without_change(void **state)
+{
+    struct fx *f = *state;
+    const struct kg_actor *who = &f->a_admin; /* may change recruited_by */
+    const char *alts[] = {"غلام رسول"}, *langs[] = {"ur"}, *tags[] = {"night-shift", "Committee"};
+    const char *wp = mkworkplace(f, who, "Korangi mill"), *wp2 = mkworkplace(f, who, "Site 2");
+    const char *unit = mkunit(f, who, wp, "Weaving"), *unit2 = mkunit(f, who, wp, "Dyeing");
+    struct kg_employer e1 = {.name = "Lucky Textiles"}, e2 = {.name = "Gul Ahmed"}, eg;
+    OK(f->s->ops->employer_create(f->s, who, &e1, &f->a, &eg, NULL));
+    const char *emp = eg.id;
+    OK(f->s->ops->employer_create(f->s, who, &e2, &f->a, &eg, NULL));
+    const char *emp2 = eg.id;
+    const char *rec = mkperson(f, who, person("Recruiter One"));
+    const char *rec2 = mkperson(f, who, person("Recruiter Two"));
+    struct kg_person p = person("Ghulam Rasool"), base, got;
+    p.alt_names = (struct kg_strlist){alts, 1};
+    p.phone = "+923001234567";
+    p.email = "ghulam@example.org";
+    p.gender = "male";
+    p.languages = (struct kg_strlist){langs, 1};
+    p.city = "Karachi";
+    p.province = "Sindh";
+    p.country = "PK";
+    p.sector = "textiles";
+    p.employment_type = "formal";
+    p.employer_id = emp;
+    p.workplace_id = wp;
+    p.unit_id = unit;
+    p.job_title = "weaver";
+    p.shift = "night";
+    p.membership = "member";
+    p.member_since = "2021-05-01";
+    p.assessment = 2;
+    p.is_leader = true;
+    p.assigned_to = f->act;
+    p.recruited_by = rec;
+    p.tags = (struct kg_strlist){tags, 2};
+    p.consent_status = "given";
+    p.consent_source = "paper form";
+    p.consent_at = "2024-01-02T03:04:05Z";
+    p.notes = "Spoke about overtime pay.";
+    OK(f->s->ops->person_get(f->s, who, mkperson(f, who, p), &f->a, &base));
+    const unsigned all = (KG_P_RECRUITED_BY << 1) - 1;
+
+    /* Every field given as it is stored; tags in another order and case. */
+    const char *old = age_people(f);
+    struct kg_person same = base;
+    const char *tags_again[] = {"COMMITTEE", "Night-Shift", "committee"};
+    same.tags = (struct kg_strlist){tags_again, 3};
+    OK(f->s->ops->person_update(f->s, who, &same, all, &f->a, &got, NULL));
+    assert_string_equal(got.updated_at, old);
+    assert_string_equal(got.tags.v[0], "Committee");
+    /* A tag that could not be stored is still refused, even one that folds to a stored one. */
+    const char *bad_tags[] = {"night\nshift"};
+    same.tags = (struct kg_strlist){bad_tags, 1};
+    struct kg_conflict c;
+    ERR(f->s->ops->person_update(f->s, who, &same, KG_P_TAGS, &f->a, &got, &c), KG_EINVAL);
+    assert_string_equal(c.field, "tags");
+
+    /* Each field alone, changed, is written. */
+    const char *alts2[] = {"Gulam Rasul"}, *langs2[] = {"pa"}, *tags2[] = {"Committee"};
+    for (unsigned bit = KG_P_FULL_NAME; bit & all; bit <<= 1) {
+        struct kg_person q = base;
+        unsigned fields = bit;
+        switch ((enum kg_person_field)bit) {
+        case KG_P_FULL_NAME: q.full_name = "Ghulam Rasool Khan"; break;
+        case KG_P_ALT_NAMES: q.alt_names = (struct kg_strlist){alts2, 1}; break;
+        case KG_P_PHONE: q.phone = "+923001234568"; break;
+        case KG_P_EMAIL: q.email = NULL; break;
+        case KG_P_GENDER: q.gender = "female"; break;
+        case KG_P_LANGUAGES: q.languages = (struct kg_strlist){langs2, 1}; break;
+        case KG_P_CITY: q.city = "Hyderabad"; break;
+        case KG_P_PROVINCE: q.province = "Punjab"; break;
+        case KG_P_COUNTRY: q.country = "IN"; break;
+        case KG_P_SECTOR: q.sector = "garments"; break;
+        case KG_P_EMPLOYMENT_TYPE: q.employment_type = "informal"; break;
+        case KG_P_EMPLOYER_ID: q.employer_id = emp2; break;
+        case KG_P_WORKPLACE_ID:
+            q.workplace_id = wp2;
+            q.unit_id = NULL;
+            fields |= KG_P_UNIT_ID;
+            break;
+        case KG_P_UNIT_ID: q.unit_id = unit2; break;
+        case KG_P_JOB_TITLE: q.job_title = "Weaver"; break;
+        case KG_P_SHIFT: q.shift = "day"; break;
+        case KG_P_MEMBERSHIP: q.membership = "lapsed"; break;
+        case KG_P_MEMBER_SINCE: q.member_since = "2021-05-02"; break;
+        case KG_P_ASSESSMENT: q.assessment = 3; break;
+        case KG_P_IS_LEADER: q.is_leader = false; break;
+        case KG_P_ASSIGNED_TO: q.assigned_to = f->act2; break;
+        case KG_P_TAGS: q.tags = (struct kg_strlist){tags2, 1}; break;
+        case KG_P_CONSENT: q.consent_at = "2024-01-02T03:04:06Z"; break;
+        case KG_P_NOTES: q.notes = "Spoke about overtime pay!"; break;
+        case KG_P_RECRUITED_BY: q.recruited_by = rec2; break;
+        }
+        old = age_people(f);
+        OK(f->s->ops->person_update(f->s, who, &q, fields, &f->a, &got, NULL));
+        if (strcmp(got.updated_at, old) == 0) {
+            print_error("a change of field bit %#x alone was not written\n", bit);
+            fail();
+        }
+        /* and back, so that the next field starts from base */
+        q = base;
+        OK(f->s->ops->person_update(f->s, who, &q, fields, &f->a, &got, NULL));
+    }
+    OK(f->s->ops->person_get(f->s, who, base.id, &f->a, &got));
+    assert_string_equal(got.full_name, base.full_name);
+    assert_int_equal(got.tags.n, 2);
+}
+
 static void test_person_client_id_idempotent(void **state)
 {
     struct fx *f = *state;
@@ -1710,6 +1832,7 @@ int main(void)
         T(test_members),
         T(test_member_removal_unassigns),
         T(test_person_crud),
+        T(test_person_update_without_change),
         T(test_person_client_id_idempotent),
         T(test_person_duplicates),
         T(test_person_references),

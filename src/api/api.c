@@ -310,7 +310,11 @@ enum kg_err kg_api_store_err(struct kg_ctx *c, enum kg_err e, const struct kg_co
 {
     if (e == KG_ECONFLICT && cf && cf->field) {
         c->err_existing_id = cf->existing_id;
-        return kg_api_fail(c, e, cf->field, "is already used by another record of this org");
+        /* an id may be another org's record, which is none of this org's business */
+        return kg_api_fail(c, e, cf->field,
+                           strcmp(cf->field, "id") == 0
+                               ? "is already used by another record"
+                               : "is already used by another record of this org");
     }
     if (e == KG_EINVAL && cf && cf->field)
         return kg_api_fail(c, e, cf->field, "does not name a record of this org");

@@ -60,6 +60,7 @@ struct kg_import {
     const char *country;
     char default_cc[3]; /* --default-country in capitals */
     char org_id[KG_ID_LEN + 1];
+    unsigned char id_key[KG_IMPORT_ID_KEY_LEN]; /* derive_id's */
     struct kg_store_import *tx;
     enum kg_import_load load; /* as the store chose */
     bool ended;               /* import_end committed */
@@ -204,6 +205,8 @@ enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
         e = s->ops->import_begin(
             s, &im->who, &(struct kg_import_plan){opts->dry_run, opts->load, opts->expected_rows},
             &im->tx, &im->load);
+    if (!e)
+        e = s->ops->import_id_key(im->tx, im->id_key);
     if (e) {
         snprintf(msg, msglen, "%s", im->message[0] ? im->message : kg_err_name(e));
         kg_import_free(im);
@@ -425,7 +428,9 @@ static uint32_t seen_before(struct kg_import *im, uint64_t key)
 /*
  * A deterministic id for a row without one: the same row of the same file always gets the
  * same id, so a re-run of an interrupted import recognises what it already stored. A hash of
- * the org and the row's imported cells; for a row without phone or email (nothing else tells
+ * the org and the row's imported cells, keyed with the database's secret (import_id_key) so
+ * that nobody can compute the id of a row they guess and ask the API whether it is taken;
+ * for a row without phone or email (nothing else tells
  * two people apart) the second, third... row of exactly the same cells also hashes its
  * number, so two workers called Muhammad Ali at one factory stay two people (and the first
  * one keeps the id it had before the count existed).
@@ -434,7 +439,7 @@ static const char *derive_id(struct kg_import *im, const struct kg_person *p, si
 {
     crypto_generichash_state st;
     unsigned char h[16];
-    crypto_generichash_init(&st, NULL, 0, sizeof(h));
+    crypto_generichash_init(&st, im->id_key, sizeof(im->id_key), sizeof(h));
     crypto_generichash_update(&st, (const unsigned char *)im->org_id, strlen(im->org_id));
     for (size_t i = 0; i < n && i < im->n_cols; i++) {
         if (im->cols[i] == KG_COL_NONE)

@@ -803,6 +803,17 @@ static const char *const migrations[] = {
      * the store's other callers (the demo's contest recruits) had none, which an export and
      * import turned into "unknown": now they are "unknown" from the start. */
     "UPDATE people SET consent_status = 'unknown' WHERE consent_status IS NULL;",
+
+    /* 19: the key of the ids an import derives from a row's cells. Unkeyed, anyone who could
+     * guess a row (a name and a phone) could compute the id another org's import gave it and
+     * ask the API whether it is taken. randomblob is SQLite's ChaCha20 generator, seeded
+     * from the operating system's. It travels with backups, so that an import interrupted
+     * before a restore still completes without duplicates. */
+    "CREATE TABLE instance_keys ("
+    "  name TEXT PRIMARY KEY,"
+    "  secret BLOB NOT NULL CHECK (length(secret) = 32)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO instance_keys(name, secret) VALUES ('import_ids', randomblob(32));",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

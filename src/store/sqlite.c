@@ -2211,6 +2211,7 @@ static const struct kg_store_ops sqlite_ops = {
     .import_begin = kg_sqlite_import_begin,
     .import_rows = kg_sqlite_import_rows,
     .import_end = kg_sqlite_import_end,
+    .import_id_key = kg_sqlite_import_id_key,
     .person_export = kg_sqlite_person_export,
     .campaign_create = kg_sqlite_campaign_create,
     .campaign_get = kg_sqlite_campaign_get,

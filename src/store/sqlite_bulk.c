@@ -814,6 +814,24 @@ out:
     return err;
 }
 
+enum kg_err kg_sqlite_import_id_key(struct kg_store_import *im,
+                                    unsigned char key[KG_IMPORT_ID_KEY_LEN])
+{
+    sqlite3_stmt *st = kg_sqlite_stmt(im->c, SQ_IMPORT_ID_KEY);
+    if (!st)
+        return KG_EIO;
+    int rc = sqlite3_step(st);
+    enum kg_err err = KG_EIO; /* no key, or not 32 bytes: migration 19 makes one */
+    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == KG_IMPORT_ID_KEY_LEN) {
+        memcpy(key, sqlite3_column_blob(st, 0), KG_IMPORT_ID_KEY_LEN);
+        err = KG_OK;
+    } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        err = kg_sqlite_err(im->c, rc);
+    }
+    kg_sqlite_done(st);
+    return err;
+}
+
 enum kg_err kg_sqlite_import_end(struct kg_store_import *im, bool commit,
                                  struct kg_import_counts *counts)
 {

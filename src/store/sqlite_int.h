@@ -596,6 +596,7 @@
       "AND sql IS NOT NULL AND ((type = 'index' AND sql NOT LIKE 'CREATE UNIQUE%') "               \
       "OR (type = 'trigger' AND name LIKE 'people\\_fts\\_%' ESCAPE '\\'))")                       \
     X(SQ_BULK_FTS_REBUILD, "INSERT INTO people_fts(people_fts) VALUES ('rebuild')")                \
+    X(SQ_IMPORT_ID_KEY, "SELECT secret FROM instance_keys WHERE name = 'import_ids'")              \
     X(SQ_PERSON_HELD, "SELECT 1 + (org_id IS NOT ?2) FROM people WHERE id = ?1")                   \
     X(SQ_WORKPLACE_BY_NAME, "SELECT id FROM workplaces WHERE org_id = ?1 "                         \
                             "AND name_key = kg_fold(?2) ORDER BY name COLLATE NOCASE, id "         \
@@ -841,6 +842,8 @@ enum kg_err kg_sqlite_import_rows(struct kg_store_import *im, struct kg_import_r
                                   bool update_duplicates, struct kg_arena *a);
 enum kg_err kg_sqlite_import_end(struct kg_store_import *im, bool commit,
                                  struct kg_import_counts *counts);
+enum kg_err kg_sqlite_import_id_key(struct kg_store_import *im,
+                                    unsigned char key[KG_IMPORT_ID_KEY_LEN]);
 enum kg_err kg_sqlite_person_export(struct kg_store *s, const struct kg_actor *who,
                                     enum kg_err (*fn)(void *ctx, const struct kg_person *p,
                                                       const struct kg_person_refs *refs),

@@ -119,6 +119,8 @@ struct kg_import_plan {
 
 struct kg_store_import; /* an import in progress: holds one connection */
 
+#define KG_IMPORT_ID_KEY_LEN 32
+
 /* The public join form of an org (GET/POST /join/{org}): which fields it asks for. */
 struct kg_join_form {
     const char *org_id, *org_slug, *org_name, *org_country;
@@ -329,6 +331,10 @@ struct kg_store_ops {
     /* Ends the import (rolls back a dry run) and frees im. counts may be NULL. */
     enum kg_err (*import_end)(struct kg_store_import *im, bool commit,
                               struct kg_import_counts *counts);
+    /* The instance's secret key for the ids an import derives from rows (the same for every
+     * import into this database, so that a rerun finds the rows it stored). */
+    enum kg_err (*import_id_key)(struct kg_store_import *im,
+                                 unsigned char key[KG_IMPORT_ID_KEY_LEN]);
     /*
      * Calls fn for every person of who's org that who may see, in name order, inside one
      * read transaction (a consistent snapshot). p, refs and their strings are valid during

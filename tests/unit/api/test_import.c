@@ -11,6 +11,8 @@
  *
  * Must not: read /work/shared, depend on test order, or leave temporary files behind.
  */
+#include <sqlite3.h>
+
 #include "harness.h"
 
 #include "api/api_int.h"
@@ -1312,6 +1314,18 @@ static void test_rerun_creates_nothing(void **state)
     /* A row that differs in any mapped cell is another person. */
     x = run_str(f, &SKIP, "name,city\nNo Contact One,Multan\n");
     COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+
+    /* The ids are keyed with the database's secret, which nobody outside can read: under
+     * another key the same rows get other ids, so they are taken for other people. */
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f->env->db, &db), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db, "UPDATE instance_keys SET secret = randomblob(32)", NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(db);
+    x = run_str(f, &SKIP, no_contact);
+    COUNTS(x, 2, 2, 0, 0, 0, 0, 0);
+    assert_int_equal(people_total(f), 13);
 }
 
 /* --dry-run reports what the real run then does, and changes nothing. */

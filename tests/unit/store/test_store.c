@@ -184,8 +184,8 @@ static void test_consent_status_always_set(void **state)
     assert_string_equal(got.consent_status, "unknown");
     f->s->ops->close(f->s);
     f->s = NULL;
-    fx_raw_exec(f->path, "UPDATE people SET consent_status = NULL;"
-                         "DELETE FROM schema_version WHERE version = 18;");
+    fx_raw_exec(f->path, "UPDATE people SET consent_status = NULL; DROP TABLE instance_keys;"
+                         "DELETE FROM schema_version WHERE version >= 18;");
     char err[256];
     OK(kg_store_sqlite_open(f->path, false, &f->s, err, sizeof(err)));
     assert_int_equal(fx_raw_int(f->path, "SELECT count(*) FROM people WHERE consent_status IS "
@@ -1653,6 +1653,37 @@ static void test_threads_share_the_pool(void **state)
 static const struct kg_import_plan DRY_PLAN = {.dry_run = true};
 static const struct kg_import_plan REAL_PLAN = {.load = KG_LOAD_BATCHES};
 
+/* The import's id key: 32 bytes of this database, the same at every import, another in
+ * another database. */
+static void test_import_id_key(void **state)
+{
+    struct fx *f = *state;
+    unsigned char k1[KG_IMPORT_ID_KEY_LEN], k2[KG_IMPORT_ID_KEY_LEN], k3[KG_IMPORT_ID_KEY_LEN];
+    const unsigned char zero[KG_IMPORT_ID_KEY_LEN] = {0};
+    struct kg_store_import *im = NULL;
+    for (int i = 0; i < 2; i++) {
+        OK(f->s->ops->import_begin(f->s, &f->a_org, &DRY_PLAN, &im, NULL));
+        OK(f->s->ops->import_id_key(im, i ? k2 : k1));
+        OK(f->s->ops->import_end(im, false, NULL));
+    }
+    assert_memory_equal(k1, k2, sizeof(k1));
+    assert_memory_not_equal(k1, zero, sizeof(k1));
+
+    char path[128], err[256] = "";
+    struct kg_store *s = NULL;
+    snprintf(path, sizeof(path), "%s/other.db", f->dir);
+    OK(kg_store_sqlite_open(path, true, &s, err, sizeof(err)));
+    char user[KG_ID_LEN + 1], org[KG_ID_LEN + 1];
+    fx_user(s, &f->a, "admin@other.example", user);
+    fx_org(s, &f->a, "union-c", "union", "PK", user, org);
+    struct kg_actor admin = fx_actor(user, org, KG_ROLE_ADMIN);
+    OK(s->ops->import_begin(s, &admin, &DRY_PLAN, &im, NULL));
+    OK(s->ops->import_id_key(im, k3));
+    OK(s->ops->import_end(im, false, NULL));
+    s->ops->close(s);
+    assert_memory_not_equal(k1, k3, sizeof(k1));
+}
+
 static void test_import_dry_run_changes_nothing(void **state)
 {
     struct fx *f = *state;
@@ -1849,6 +1880,7 @@ int main(void)
         T(test_backup),
         T(test_arena_budget),
         T(test_threads_share_the_pool),
+        T(test_import_id_key),
         T(test_import_dry_run_changes_nothing),
         T(test_import_batches_duplicates_and_refusals),
         T(test_person_export),

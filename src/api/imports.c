@@ -114,10 +114,31 @@ static enum kg_err busy(struct kg_ctx *c, const char *what)
     return kg_api_fail(c, KG_EBUSY, NULL, what);
 }
 
+/* The query parameter an import does not know, NULL when there is none: a misspelt
+ * dry_run would otherwise import for real. */
+static const char *unknown_param(const struct kg_query *q)
+{
+    static const char *const known[] = {"dry_run", "on_duplicate", "default_country", "map",
+                                        "file_name"};
+    for (size_t i = 0; i < q->n; i++) {
+        size_t k = 0;
+        while (k < sizeof(known) / sizeof(known[0]) && strcmp(q->pairs[i].key, known[k]) != 0)
+            k++;
+        if (k == sizeof(known) / sizeof(known[0]))
+            return q->pairs[i].key;
+    }
+    return NULL;
+}
+
 static enum kg_err import_begin(struct kg_ctx *c, void **state)
 {
     if (!csv_type(kg_req_header(c->req, "Content-Type")))
         return kg_api_fail(c, KG_EMEDIA, NULL, "send the file as text/csv");
+    const char *unknown = unknown_param(&c->query);
+    if (unknown)
+        return kg_api_fail(c, KG_EINVAL, unknown,
+                           "is not a parameter of an import (dry_run, on_duplicate, "
+                           "default_country, map, file_name)");
     /* In batches: a server keeps answering other writers while a register is imported. */
     struct kg_import_opts o = {.load = KG_LOAD_BATCHES};
     const char *dry = kg_query_get(&c->query, "dry_run");

@@ -2046,6 +2046,12 @@ static void test_http_media_type_and_params(void **state)
             "dry_run");
     H_ERROR(post_import(f, t, "text/csv", "on_duplicate=merge", csv, len), 400, "validation_failed",
             "on_duplicate");
+    /* A misspelt parameter is refused, not ignored: this one would have imported for real. */
+    H_ERROR(post_import(f, t, "text/csv", "dryrun=true", csv, len), 400, "validation_failed",
+            "dryrun");
+    H_ERROR(post_import(f, t, "text/csv", "dry_run=true&On_Duplicate=update", csv, len), 400,
+            "validation_failed", "On_Duplicate");
+    assert_int_equal(people_total(f), 0);
     H_ERROR(post_import(f, t, "text/csv", "on_duplicate=UPDATE", csv, len), 400,
             "validation_failed", "on_duplicate");
     H_ERROR(post_import(f, t, "text/csv", "default_country=XX", csv, len), 400, "validation_failed",

@@ -118,6 +118,7 @@ struct kg_import {
     struct kg_import_result res;
     struct kg_import_error *errors;
     char message[256];
+    char told[512]; /* kg_import_message: message and what stays */
 };
 
 static void add_error(struct kg_import *im, int64_t line, const char *field, const char *msg)
@@ -216,9 +217,16 @@ enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
     return KG_OK;
 }
 
-const char *kg_import_message(const struct kg_import *im)
+const char *kg_import_message(struct kg_import *im)
 {
-    return im->message;
+    int64_t applied = kg_import_applied(im);
+    if (!applied || !im->message[0])
+        return im->message;
+    snprintf(im->told, sizeof(im->told),
+             "%s; the %lld people stored by the batches before it stay (import the mended file "
+             "again: they are recognised, not made twice)",
+             im->message, (long long)applied);
+    return im->told;
 }
 
 int64_t kg_import_applied(const struct kg_import *im)

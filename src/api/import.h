@@ -81,8 +81,9 @@ enum kg_err kg_import_feed(struct kg_import *im, const char *data, size_t n) KG_
  * into a. After an error from feed or finish nothing more is applied. */
 enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a,
                              struct kg_import_result *out) KG_MUST_CHECK;
-/* Why the file as a whole was refused (valid after an error). */
-const char *kg_import_message(const struct kg_import *im);
+/* Why the file as a whole was refused (valid after an error), followed by how many people the
+ * batches committed before it stored, when there are any: they stay. */
+const char *kg_import_message(struct kg_import *im);
 /* People created or updated so far in committed batches (0 for a dry run or an unfinished
  * bulk load): what an import that failed part-way has changed, for the audit log. */
 int64_t kg_import_applied(const struct kg_import *im);

@@ -2203,6 +2203,16 @@ static void test_http_refused_file_after_batches_is_audited_bug(void **state)
     }
     H_JSTR(e, "resource_id", "broken.csv");
     assert_int_equal(h_jint(e, "count"), stored);
+    /* and the answer says that those people stay, lest the 400 read as "nothing changed" */
+    const char *want = h_fmt(f->env,
+                             "; the %lld people stored by the batches before it stay (import "
+                             "the mended file again: they are recognised, not made twice)",
+                             (long long)stored);
+    const char *msg = h_jstr(h_jget(r->json, "error"), "message");
+    if (!strstr(msg, want)) {
+        print_error("the message does not say what stays: %s\n", msg);
+        fail();
+    }
 }
 
 /* ====================================================================================== */

@@ -1857,7 +1857,7 @@ static void test_rank_tallies_filled_by_the_migration(void **state)
                 "DROP TRIGGER spoken_campaign; DROP TRIGGER spoken_unit;"
                 "DROP TABLE rank_people; DROP TABLE rank_units;"
                 "DROP TABLE spoken_people; DROP TABLE spoken_units;"
-                "DROP TABLE rank_issues; DROP TABLE invitations;"
+                "DROP TABLE rank_issues; DROP TABLE invitations; DROP TABLE instance_keys;"
                 "DROP INDEX workplaces_key; DROP INDEX units_key; DROP INDEX employers_key;"
                 "DROP INDEX tags_key; DROP INDEX issues_key;"
                 "ALTER TABLE workplaces DROP COLUMN name_key;"

@@ -151,6 +151,17 @@ static bool country_code(const char *in, char out[3])
     return in[2] == '\0';
 }
 
+/* Whether --map's COLUMN (n bytes) names this header: as headers are matched, in any case
+ * and any script ("ф.и.о." is "Ф.И.О."). */
+static bool names_column(const char *column, size_t n, const char *header, size_t header_len)
+{
+    char *a = kg_csv_header_key(column, n), *b = kg_csv_header_key(header, header_len);
+    bool same = a && b && strcmp(a, b) == 0;
+    free(a);
+    free(b);
+    return same;
+}
+
 enum kg_err kg_import_check_opts(const struct kg_import_opts *opts, char *msg, size_t msglen)
 {
     char cc[3];
@@ -173,6 +184,24 @@ enum kg_err kg_import_check_opts(const struct kg_import_opts *opts, char *msg, s
             snprintf(msg, msglen, "--map %s: \"%s\" is not a person field (see docs/import.md)",
                      opts->map[i], eq + 1);
             return KG_EINVAL;
+        }
+        /* Against the earlier ones: one column read two ways, or one field from two columns
+         * (the second used to be dropped, with its values, when the first was empty). */
+        for (size_t k = 0; k < i; k++) {
+            const char *eq2 = strchr(opts->map[k], '=');
+            if (names_column(opts->map[k], (size_t)(eq2 - opts->map[k]), opts->map[i],
+                             (size_t)(eq - opts->map[i]))) {
+                snprintf(msg, msglen, "--map %.*s is given twice (%s and %s)",
+                         (int)(eq - opts->map[i]), opts->map[i], opts->map[k], opts->map[i]);
+                return KG_EINVAL;
+            }
+            if (strcmp(eq + 1, "ignore") != 0 && strcmp(eq + 1, eq2 + 1) == 0) {
+                snprintf(msg, msglen,
+                         "--map gives %s two columns (%s and %s): a person has one; map the "
+                         "other to ignore",
+                         eq + 1, opts->map[k], opts->map[i]);
+                return KG_EINVAL;
+            }
         }
     }
     return KG_OK;
@@ -675,8 +704,7 @@ static const char *map_override(const struct kg_import *im, const char *header)
 {
     for (size_t i = 0; i < im->opts.n_map; i++) {
         const char *eq = strchr(im->opts.map[i], '=');
-        size_t n = (size_t)(eq - im->opts.map[i]);
-        if (strlen(header) == n && strncasecmp(header, im->opts.map[i], n) == 0)
+        if (names_column(im->opts.map[i], (size_t)(eq - im->opts.map[i]), header, strlen(header)))
             return eq + 1;
     }
     return NULL;
@@ -722,7 +750,7 @@ static enum kg_err take_header(struct kg_import *im)
         bool found = false;
         size_t n = (size_t)(eq - im->opts.map[i]);
         for (size_t k = 0; k < im->n_cells && !found; k++)
-            found = im->cells[k].len == n && strncasecmp(im->cells[k].p, im->opts.map[i], n) == 0;
+            found = names_column(im->opts.map[i], n, im->cells[k].p, im->cells[k].len);
         if (!found) {
             snprintf(im->message, sizeof(im->message), "--map %s: the file has no column \"%.*s\"",
                      im->opts.map[i], (int)(eq - im->opts.map[i]), im->opts.map[i]);

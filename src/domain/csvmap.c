@@ -5,8 +5,11 @@
  */
 #include "domain/csvmap.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "util/str.h"
 
 static const char *const names[KG_COL_COUNT] = {
     [KG_COL_NONE] = "",
@@ -44,7 +47,9 @@ static const char *const names[KG_COL_COUNT] = {
     [KG_COL_NOTES] = "notes",
 };
 
-/* Aliases in normalised form (lower case, single spaces). */
+/* Aliases in normalised form (kg_csv_header_key: folded, single spaces; a test checks). Registers
+ * are kept in the organizers' own languages: Urdu, Hindi, Bengali, Russian and Uzbek (Latin and
+ * Cyrillic) headers are matched as well as English ones. */
 static const struct {
     const char *alias;
     enum kg_col col;
@@ -57,6 +62,22 @@ static const struct {
     {"member name", KG_COL_FULL_NAME},
     {"worker", KG_COL_FULL_NAME},
     {"naam", KG_COL_FULL_NAME},
+    {"نام", KG_COL_FULL_NAME},
+    {"پورا نام", KG_COL_FULL_NAME},
+    {"کارکن کا نام", KG_COL_FULL_NAME},
+    {"नाम", KG_COL_FULL_NAME},
+    {"पूरा नाम", KG_COL_FULL_NAME},
+    {"নাম", KG_COL_FULL_NAME},
+    {"имя", KG_COL_FULL_NAME},
+    {"фио", KG_COL_FULL_NAME},
+    {"ф и о", KG_COL_FULL_NAME},
+    {"фамилия имя", KG_COL_FULL_NAME},
+    {"фамилия имя отчество", KG_COL_FULL_NAME},
+    {"ism", KG_COL_FULL_NAME},
+    {"исм", KG_COL_FULL_NAME},
+    {"ism familiya", KG_COL_FULL_NAME},
+    {"f i sh", KG_COL_FULL_NAME},
+    {"ф и ш", KG_COL_FULL_NAME},
     {"alt names", KG_COL_ALT_NAMES},
     {"other names", KG_COL_ALT_NAMES},
     {"alternative names", KG_COL_ALT_NAMES},
@@ -74,11 +95,41 @@ static const struct {
     {"whatsapp", KG_COL_PHONE},
     {"telephone", KG_COL_PHONE},
     {"tel", KG_COL_PHONE},
+    {"فون", KG_COL_PHONE},
+    {"فون نمبر", KG_COL_PHONE},
+    {"موبائل", KG_COL_PHONE},
+    {"موبائل نمبر", KG_COL_PHONE},
+    {"फ़ोन", KG_COL_PHONE},
+    {"फोन", KG_COL_PHONE},
+    {"फ़ोन नंबर", KG_COL_PHONE},
+    {"फोन नंबर", KG_COL_PHONE},
+    {"मोबाइल", KG_COL_PHONE},
+    {"मोबाइल नंबर", KG_COL_PHONE},
+    {"ফোন", KG_COL_PHONE},
+    {"মোবাইল", KG_COL_PHONE},
+    {"телефон", KG_COL_PHONE},
+    {"тел", KG_COL_PHONE},
+    {"номер телефона", KG_COL_PHONE},
+    {"мобильный", KG_COL_PHONE},
+    {"telefon", KG_COL_PHONE},
+    {"telefon raqami", KG_COL_PHONE},
+    {"телефон рақами", KG_COL_PHONE},
     {"e mail", KG_COL_EMAIL},
     {"email address", KG_COL_EMAIL},
     {"sex", KG_COL_GENDER},
+    {"جنس", KG_COL_GENDER},
+    {"लिंग", KG_COL_GENDER},
+    {"пол", KG_COL_GENDER},
+    {"jinsi", KG_COL_GENDER},
+    {"жинси", KG_COL_GENDER},
     {"language", KG_COL_LANGUAGES},
     {"town", KG_COL_CITY},
+    {"شہر", KG_COL_CITY},
+    {"शहर", KG_COL_CITY},
+    {"শহর", KG_COL_CITY},
+    {"город", KG_COL_CITY},
+    {"shahar", KG_COL_CITY},
+    {"шаҳар", KG_COL_CITY},
     {"state", KG_COL_PROVINCE},
     {"region", KG_COL_PROVINCE},
     {"trade", KG_COL_SECTOR},
@@ -92,13 +143,33 @@ static const struct {
     {"workplace name", KG_COL_WORKPLACE},
     {"work place", KG_COL_WORKPLACE},
     {"establishment", KG_COL_WORKPLACE},
+    {"فیکٹری", KG_COL_WORKPLACE},
+    {"کارخانہ", KG_COL_WORKPLACE},
+    {"कारखाना", KG_COL_WORKPLACE},
+    {"फैक्ट्री", KG_COL_WORKPLACE},
+    {"завод", KG_COL_WORKPLACE},
+    {"фабрика", KG_COL_WORKPLACE},
+    {"предприятие", KG_COL_WORKPLACE},
+    {"korxona", KG_COL_WORKPLACE},
+    {"корхона", KG_COL_WORKPLACE},
     {"department", KG_COL_UNIT},
     {"dept", KG_COL_UNIT},
     {"section", KG_COL_UNIT},
     {"line", KG_COL_UNIT},
+    {"شعبہ", KG_COL_UNIT},
+    {"विभाग", KG_COL_UNIT},
+    {"отдел", KG_COL_UNIT},
+    {"цех", KG_COL_UNIT},
+    {"bo'lim", KG_COL_UNIT},
+    {"бўлим", KG_COL_UNIT},
     {"job title", KG_COL_JOB_TITLE},
     {"designation", KG_COL_JOB_TITLE},
     {"position", KG_COL_JOB_TITLE},
+    {"عہدہ", KG_COL_JOB_TITLE},
+    {"पद", KG_COL_JOB_TITLE},
+    {"должность", KG_COL_JOB_TITLE},
+    {"lavozim", KG_COL_JOB_TITLE},
+    {"лавозим", KG_COL_JOB_TITLE},
     {"member", KG_COL_MEMBERSHIP},
     {"member y n", KG_COL_MEMBERSHIP},
     {"membership status", KG_COL_MEMBERSHIP},
@@ -173,25 +244,25 @@ static bool is_sep(char c)
            c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Lower-cases ASCII and collapses separators into single spaces; false when too long. */
-static bool normalise(const char *in, char *out, size_t cap)
+char *kg_csv_header_key(const char *in, size_t n)
 {
+    char *key = kg_fold(in, n);
+    if (!key)
+        return NULL;
     size_t o = 0;
     bool pending_space = false;
-    for (const char *p = in; *p; p++) {
+    for (const char *p = key; *p; p++) { /* in place: the key only shrinks */
         if (is_sep(*p)) {
             pending_space = o > 0;
             continue;
         }
-        if (o + 2 >= cap)
-            return false;
         if (pending_space)
-            out[o++] = ' ';
+            key[o++] = ' ';
         pending_space = false;
-        out[o++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
+        key[o++] = *p;
     }
-    out[o] = '\0';
-    return true;
+    key[o] = '\0';
+    return key;
 }
 
 enum kg_col kg_col_by_name(const char *field)
@@ -204,18 +275,24 @@ enum kg_col kg_col_by_name(const char *field)
 
 enum kg_col kg_col_match(const char *header)
 {
-    char norm[64];
-    if (!header || !normalise(header, norm, sizeof(norm)))
-        return KG_COL_NONE;
-    for (int c = KG_COL_NONE + 1; c < KG_COL_COUNT; c++) {
-        char canon[64];
-        if (normalise(names[c], canon, sizeof(canon)) && strcmp(norm, canon) == 0)
-            return (enum kg_col)c;
+    char *key = header ? kg_csv_header_key(header, strlen(header)) : NULL;
+    enum kg_col col = KG_COL_NONE;
+    for (int c = KG_COL_NONE + 1; key && !col && c < KG_COL_COUNT; c++) {
+        char *canon = kg_csv_header_key(names[c], strlen(names[c]));
+        if (canon && strcmp(key, canon) == 0)
+            col = (enum kg_col)c;
+        free(canon);
     }
-    for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
-        if (strcmp(norm, aliases[i].alias) == 0)
-            return aliases[i].col;
-    return KG_COL_NONE;
+    for (size_t i = 0; key && !col && i < sizeof(aliases) / sizeof(aliases[0]); i++)
+        if (strcmp(key, aliases[i].alias) == 0)
+            col = aliases[i].col;
+    free(key);
+    return col;
+}
+
+const char *kg_col_alias(size_t i)
+{
+    return i < sizeof(aliases) / sizeof(aliases[0]) ? aliases[i].alias : NULL;
 }
 
 static bool any_of(const char *v, const char *const *set)

@@ -59,6 +59,13 @@ bool kg_col_is_id(enum kg_col c);
  * "phone no" -> phone; "department" -> unit; "factory", "site" -> workplace; ...).
  */
 enum kg_col kg_col_match(const char *header);
+/* What a header is matched by: kg_fold (case in every script, look-alike spaces and dashes)
+ * with the separators above as single spaces, none at the ends. The n bytes of in (or up to a
+ * NUL); malloc'd, NULL when out of memory. Two headers are the same column when their keys
+ * are equal (--map COLUMN finds its column so). */
+char *kg_csv_header_key(const char *in, size_t n);
+/* The i-th alias as stored (for the test that each is its own key); NULL past the last. */
+const char *kg_col_alias(size_t i);
 /* Like kg_col_match but for the target of --map COLUMN=field: canonical names only. */
 enum kg_col kg_col_by_name(const char *field);
 

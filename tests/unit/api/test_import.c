@@ -985,6 +985,35 @@ static void test_map_errors(void **state)
     x = run_str(f, &o, csv);
     FILE_ERROR(x, "feed", "--map Nickname=notes: the file has no column \"Nickname\"");
     assert_int_equal(people_total(f), 0);
+
+    /* One field from two columns: the second used to be dropped, values and all, whenever the
+     * first was empty. One column mapped twice. */
+    const char *two_phones[] = {"Mobile=phone", "Mobile 2=phone"};
+    o = (struct kg_import_opts){.map = two_phones, .n_map = 2};
+    x = run_str(f, &o, "name,Mobile,Mobile 2\nBano,,0300 1234567\n");
+    FILE_ERROR(x, "begin",
+               "--map gives phone two columns (Mobile=phone and Mobile 2=phone): a person has "
+               "one; map the other to ignore");
+    const char *twice[] = {"name=full_name", "NAME=ignore"};
+    o = (struct kg_import_opts){.map = twice, .n_map = 2};
+    x = run_str(f, &o, csv);
+    FILE_ERROR(x, "begin", "--map NAME is given twice (name=full_name and NAME=ignore)");
+    const char *two_ignored[] = {"Mobile=ignore", "Naam=full_name", "Mobile 2=ignore"};
+    o = (struct kg_import_opts){.map = two_ignored, .n_map = 3};
+    x = run_str(f, &o, "Naam,Mobile,Mobile 2\nBano,0300 1234567,0300 7654321\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+}
+
+/* --map COLUMN finds its column as headers are matched: in any case, in any script. */
+static void test_map_column_in_any_script(void **state)
+{
+    struct fx *f = *state;
+    const char *maps[] = {"ИСМ ШАРИФИ=full_name", "bo'lim nomi=ignore"};
+    struct kg_import_opts o = {.map = maps, .n_map = 2};
+    struct run x = run_str(f, &o, "Исм шарифи,Телефон,Bo'lim nomi\nАзиз,0300 1234567,Тикув\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    assert_int_equal(x.r.n_unknown, 0);
+    H_JSTR(person(f, "phone", "+923001234567"), "full_name", "Азиз");
 }
 
 /*
@@ -2940,6 +2969,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_map, setup, teardown),
         cmocka_unit_test_setup_teardown(test_map_wins_over_alias, setup, teardown),
         cmocka_unit_test_setup_teardown(test_map_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_map_column_in_any_script, setup, teardown),
         cmocka_unit_test_setup_teardown(test_map_missing_column_prefix_bug, setup, teardown),
         cmocka_unit_test_setup_teardown(test_default_country, setup, teardown),
         cmocka_unit_test_setup_teardown(test_workplaces_and_units, setup, teardown),

@@ -223,14 +223,61 @@ static void test_unknown_headers(void **state)
         {"ID Card No.", KG_COL_NONE}, {"CNIC", KG_COL_NONE},
         {"Contractor", KG_COL_NONE},  {"", KG_COL_NONE},
         {"   ", KG_COL_NONE},         {"___", KG_COL_NONE},
-        {"نام", KG_COL_NONE},   /* "name" in Urdu: not an alias */
-        {"नाम", KG_COL_NONE},   /* and in Hindi */
-        {"names", KG_COL_NONE}, /* near misses are not guessed */
-        {"phonenumber", KG_COL_NONE}, {"full name 2", KG_COL_NONE},
-        {"created_at", KG_COL_NONE},  {"org_id", KG_COL_NONE},
+        {"نام پتہ", KG_COL_NONE}, /* "name address" in Urdu: not a name column */
+        {"имена", KG_COL_NONE},   /* near misses are not guessed, in any script */
+        {"names", KG_COL_NONE},       {"phonenumber", KG_COL_NONE},
+        {"full name 2", KG_COL_NONE}, {"created_at", KG_COL_NONE},
+        {"org_id", KG_COL_NONE},
     };
     check_headers(v, sizeof(v) / sizeof(v[0]));
     assert_int_equal(kg_col_match(NULL), KG_COL_NONE);
+}
+
+/* Registers kept in the organizers' languages: headers in Urdu, Hindi, Bengali, Russian and
+ * Uzbek, in any case (Cyrillic too) and with their punctuation, match like English ones. */
+static void test_headers_in_many_scripts(void **state)
+{
+    (void)state;
+    static const struct hdr v[] = {
+        {"نام", KG_COL_FULL_NAME},
+        {"नाम", KG_COL_FULL_NAME},
+        {"নাম", KG_COL_FULL_NAME},
+        {"Ф.И.О.", KG_COL_FULL_NAME},
+        {"ФИО", KG_COL_FULL_NAME},
+        {"Имя", KG_COL_FULL_NAME},
+        {"F.I.Sh.", KG_COL_FULL_NAME},
+        {"Ism-familiya", KG_COL_FULL_NAME},
+        {"موبائل نمبر", KG_COL_PHONE},
+        {"\xe0\xa5\x9e\xe0\xa5\x8b\xe0\xa4\xa8", KG_COL_PHONE}, /* फ़ोन with the precomposed फ़ */
+        {"Телефон", KG_COL_PHONE},
+        {"ТЕЛЕФОН РАҚАМИ", KG_COL_PHONE},
+        {"Telefon raqami", KG_COL_PHONE},
+        {"Город", KG_COL_CITY},
+        {"शहर", KG_COL_CITY},
+        {"Пол", KG_COL_GENDER},
+        {"ЗАВОД", KG_COL_WORKPLACE},
+        {"Korxona", KG_COL_WORKPLACE},
+        {"Цех", KG_COL_UNIT},
+        {"Bo'lim", KG_COL_UNIT},
+        {"Должность", KG_COL_JOB_TITLE},
+    };
+    check_headers(v, sizeof(v) / sizeof(v[0]));
+}
+
+/* Each alias is stored as its own key, or it could never match. */
+static void test_aliases_are_keys(void **state)
+{
+    (void)state;
+    for (size_t i = 0; kg_col_alias(i); i++) {
+        const char *alias = kg_col_alias(i);
+        char *key = kg_csv_header_key(alias, strlen(alias));
+        assert_non_null(key);
+        if (strcmp(key, alias) != 0) {
+            print_error("alias \"%s\" is matched as \"%s\"\n", alias, key);
+            fail();
+        }
+        free(key);
+    }
 }
 
 /* A header cell Excel wrapped onto two lines (Alt+Enter, a quoted cell with a line break)
@@ -371,6 +418,8 @@ int main(void)
         cmocka_unit_test(test_aliases),
         cmocka_unit_test(test_case_and_punctuation),
         cmocka_unit_test(test_unknown_headers),
+        cmocka_unit_test(test_headers_in_many_scripts),
+        cmocka_unit_test(test_aliases_are_keys),
         cmocka_unit_test(test_header_with_line_break),
         cmocka_unit_test(test_long_header),
         cmocka_unit_test(test_by_name),

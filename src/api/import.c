@@ -14,8 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "domain/csvmap.h"
+#include "domain/organizing_rules.h"
 #include "domain/phone.h"
 #include "domain/validate.h"
 #include "util/buf.h"
@@ -61,6 +63,7 @@ struct kg_import {
     char default_cc[3]; /* --default-country in capitals */
     char org_id[KG_ID_LEN + 1];
     unsigned char id_key[KG_IMPORT_ID_KEY_LEN]; /* derive_id's */
+    int this_year;                              /* for two-digit years (kg_csv_date) */
     struct kg_store_import *tx;
     enum kg_import_load load; /* as the store chose */
     bool ended;               /* import_end committed */
@@ -222,6 +225,9 @@ enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
         im->country = im->default_cc;
     im->line = 1;
     im->q.cell_start = true;
+    time_t now = time(NULL);
+    struct tm tm;
+    im->this_year = gmtime_r(&now, &tm) ? tm.tm_year + 1900 : 2026;
     kg_buf_init(&im->pending, MAX_RECORD);
     kg_arena_init(&im->keep, 0);
     kg_arena_init(&im->batch, 0);
@@ -331,6 +337,8 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
         r->fields |= KG_P_ALT_NAMES;
         return split_list(a, v, &p->alt_names) ? NULL : "is too long";
     case KG_COL_PHONE: {
+        while (*v == '\'') /* typed in Excel to keep the leading zero: '03001234567 */
+            v++;
         char *e164 = kg_arena_alloc(a, KG_PHONE_MAX);
         if (!e164 || kg_phone_normalize(v, strlen(v), im->country, e164) != KG_OK)
             return "is not a phone number we can read";
@@ -386,7 +394,14 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
         return p->membership ? NULL
                              : "is not one of yes, no, none, applicant, member, lapsed, "
                                "former";
-    case KG_COL_MEMBER_SINCE: p->member_since = v, r->fields |= KG_P_MEMBER_SINCE; return NULL;
+    case KG_COL_MEMBER_SINCE: {
+        char *date = kg_arena_alloc(a, 11);
+        if (!date || !kg_csv_date(v, im->this_year, date))
+            return "is not a date kamgar can read (2021-03-12, 12/03/2021 day first, "
+                   "12-Mar-2021)";
+        p->member_since = date, r->fields |= KG_P_MEMBER_SINCE;
+        return NULL;
+    }
     case KG_COL_ASSESSMENT: {
         int64_t x;
         if (kg_parse_i64(v, strlen(v), 1, 5, &x) != KG_OK)
@@ -418,9 +433,19 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
     case KG_COL_CONSENT_SOURCE:
         p->consent_source = v, r->fields |= KG_P_CONSENT | KG_P_CONSENT_SOURCE_CELL;
         return NULL;
-    case KG_COL_CONSENT_AT:
-        p->consent_at = v, r->fields |= KG_P_CONSENT | KG_P_CONSENT_AT_CELL;
+    case KG_COL_CONSENT_AT: {
+        /* Stored in UTC, as the API stores it; a date alone is its midnight, UTC. */
+        char *utc = kg_arena_alloc(a, 21);
+        if (!utc)
+            return "could not be read (out of memory)";
+        if (kg_csv_date(v, im->this_year, utc))
+            memcpy(utc + 10, "T00:00:00Z", 11);
+        else if (!kg_time_to_utc(v, utc))
+            return "is not a time kamgar can read (2024-01-02T10:30:00Z, "
+                   "2024-01-02T15:30:00+05:00, or a date)";
+        p->consent_at = utc, r->fields |= KG_P_CONSENT | KG_P_CONSENT_AT_CELL;
         return NULL;
+    }
     case KG_COL_NOTES: p->notes = v, r->fields |= KG_P_NOTES; return NULL;
     case KG_COL_COUNT: return NULL;
     }
@@ -671,6 +696,13 @@ static void take_record(struct kg_import *im)
         r->p.consent_status = "unknown";
     if (r->unit_name && !r->workplace_name && !r->p.workplace_id) {
         add_error(im, line, "unit", "needs a workplace in the same row");
+        return;
+    }
+    /* A sheet's last row, "Total,,,312", is not a member. Only without phone and email: a
+     * worker whose name is a word for total ("Jami") is imported when the row reaches them. */
+    if (r->p.full_name && !r->p.phone && !r->p.email && kg_csv_is_total(r->p.full_name)) {
+        add_error(im, line, "full_name",
+                  "looks like the label of a totals row, not a person's name (delete that row)");
         return;
     }
     struct kg_verr ve;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "api/specs.h"
+#include "domain/organizing_rules.h"
 #include "domain/phone.h"
 #include "domain/validate.h"
 #include "util/str.h"
@@ -50,6 +51,12 @@ static enum kg_err check(struct kg_ctx *c, struct kg_person *p, unsigned fields,
         p->consent_status = "unknown";
     if (kg_person_validate(p, fields, create, &ve) != KG_OK)
         return kg_api_fail(c, KG_EINVAL, ve.field, ve.message);
+    if ((fields & KG_P_CONSENT) && p->consent_at) { /* in UTC, as kamgar keeps every time */
+        char *utc = kg_arena_alloc(c->a, 21);
+        if (!utc || !kg_time_to_utc(p->consent_at, utc))
+            return KG_ETOOBIG; /* validated above: only memory can fail */
+        p->consent_at = utc;
+    }
     if (c->who.role == KG_ROLE_ACTIVIST && (fields & KG_P_ASSIGNED_TO) &&
         (!p->assigned_to || strcmp(p->assigned_to, c->who.user_id) != 0))
         return kg_api_fail(c, KG_EFORBIDDEN, "assigned_to", "can only be yourself for an activist");

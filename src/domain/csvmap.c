@@ -5,6 +5,7 @@
  */
 #include "domain/csvmap.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -315,6 +316,99 @@ int kg_csv_bool(const char *v)
     if (any_of(v, no))
         return 0;
     return -1;
+}
+
+/* The value of n (at most 4) decimal digits. */
+static int decimal(const char *p, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (p[i] - '0');
+    return v;
+}
+
+/* A month's number from its English name or first three letters (any case), 0 when none. */
+static int month_named(const char *p, size_t n)
+{
+    static const char *const months[] = {"january",   "february", "march",    "april",
+                                         "may",       "june",     "july",     "august",
+                                         "september", "october",  "november", "december"};
+    for (int m = 0; n >= 3 && m < 12; m++)
+        if (n <= strlen(months[m]) && strncasecmp(p, months[m], n) == 0)
+            return m + 1;
+    return 0;
+}
+
+bool kg_csv_date(const char *v, int this_year, char out[11])
+{
+    /* Up to three parts, each digits or letters, between separators. */
+    struct {
+        const char *p;
+        size_t n;
+        bool digits;
+    } part[3];
+    size_t k = 0;
+    for (const char *p = v; *p;) {
+        if (*p == '/' || *p == '-' || *p == '.' || *p == ' ' || *p == ',') {
+            p++;
+            continue;
+        }
+        if (k == 3)
+            return false;
+        const char *s = p;
+        bool digits = *p >= '0' && *p <= '9';
+        while ((digits && *p >= '0' && *p <= '9') ||
+               (!digits && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))))
+            p++;
+        if (p == s)
+            return false; /* neither: a character no date has */
+        part[k].p = s, part[k].n = (size_t)(p - s), part[k].digits = digits, k++;
+    }
+    if (k != 3)
+        return false;
+    int y, m, d;
+    size_t yi, mi, di;
+    if (part[0].digits && part[0].n == 4) /* year first: 2021/03/12 */
+        yi = 0, mi = 1, di = 2;
+    else if (!part[0].digits) /* March 12, 2021 */
+        mi = 0, di = 1, yi = 2;
+    else /* day first */
+        di = 0, mi = 1, yi = 2;
+    if (!part[yi].digits || !part[di].digits || part[di].n > 2 ||
+        (part[yi].n != 4 && part[yi].n != 2))
+        return false;
+    m = part[mi].digits ? (part[mi].n <= 2 ? decimal(part[mi].p, part[mi].n) : 0)
+                        : month_named(part[mi].p, part[mi].n);
+    d = decimal(part[di].p, part[di].n);
+    y = decimal(part[yi].p, part[yi].n);
+    if (part[yi].n == 2)
+        y += (2000 + y > this_year) ? 1900 : 2000;
+    char buf[40]; /* each at most 4 digits (decimal): 14 bytes at most */
+    snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y, m, d);
+    if (!kg_date_valid(buf))
+        return false;
+    memcpy(out, buf, 11);
+    return true;
+}
+
+bool kg_csv_is_total(const char *name)
+{
+    static const char *const totals[] = {
+        "total", "totals",   "grand total", "sub total", "subtotal",  "sum",  "کل",  "ٹوٹل",
+        "میزان", "کل تعداد", "कुल",          "योग",       "कुल योग",    "जम्मा", "মোট", "সর্বমোট",
+        "итого", "всего",    "jami",        "жами",      "jami soni", NULL,
+    };
+    char *key = kg_csv_header_key(name, strlen(name));
+    if (!key)
+        return false;
+    size_t n = strlen(key);
+    while (n && (key[n - 1] == ':' || key[n - 1] == ' ')) /* "Total:" */
+        key[--n] = '\0';
+    bool total = false;
+    for (const char *const *t = totals; *t && !total; t++)
+        total = strcmp(key, *t) == 0;
+    free(key);
+    return total;
 }
 
 /* One of own (any case), else if_yes for a yes-like cell and if_no for a no-like one, else

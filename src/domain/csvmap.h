@@ -80,6 +80,17 @@ const char *kg_csv_membership(const char *v);
 const char *kg_csv_consent(const char *v);
 /* "yes"/"y"/"true"/"1"/"x" -> 1, "no"/"n"/"false"/"0" -> 0, otherwise -1. */
 int kg_csv_bool(const char *v);
+/*
+ * A date as registers write it, into out[11] as YYYY-MM-DD: 2021-03-12, 2021/03/12, and day
+ * first as South and Central Asia write it: 12/03/2021, 12-03-2021, 12.03.2021, 12/3/21,
+ * 12-Mar-21, 12 March 2021, and March 12, 2021. A two-digit year is in this century unless
+ * that is later than this_year (then the last). False (out untouched) when it is none of
+ * these or no such day (31/04/2021, 29/02/2023).
+ */
+bool kg_csv_date(const char *v, int this_year, char out[11]);
+/* Whether a name cell is the label of a sheet's totals row ("Total", "Grand total:", "کل",
+ * "कुल", "Итого", "Jami"): a row that counts people, not a person. */
+bool kg_csv_is_total(const char *name);
 
 /*
  * The guard against spreadsheet formulas. A cell a spreadsheet would run (starting with

@@ -1392,6 +1392,53 @@ static void test_dry_run(void **state)
 /* ====================================================================================== */
 
 /* Problems with the file as a whole: a clear message, and nothing already stored is lost. */
+/* The totals row at the foot of a register is refused with its reason, not made a member;
+ * a worker whose name is such a word, with a phone, is imported. */
+static void test_totals_row(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_str(f, &SKIP,
+                           "S.No,Name,Mobile,Dues\n"
+                           "1,Ayesha Bibi,0300 1234567,100\n"
+                           "2,Jami,0301 1111111,100\n"
+                           ",Total,,200\n"
+                           ",ИТОГО:,,200\n");
+    COUNTS(x, 4, 2, 0, 0, 2, 0, 0);
+    const char *why = "looks like the label of a totals row, not a person's name (delete that row)";
+    ROW_ERROR(x, 0, 4, "full_name", why);
+    ROW_ERROR(x, 1, 5, "full_name", why);
+    assert_false(has_person(f, "full_name", "Total"));
+    H_JSTR(person(f, "phone", "+923011111111"), "full_name", "Jami");
+}
+
+/* What Excel and its users do to cells: an apostrophe before a phone to keep its zero, and
+ * dates re-saved in the local, day-first format. */
+static void test_excel_habits(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_str(f, &SKIP,
+                           "name,phone,date joined\n"
+                           "A,'03001230001,12/03/2021\n"
+                           "B,'+92 300 1230002,12-Mar-21\n"
+                           "C,0300 1230003,\"March 5, 2021\"\n"
+                           "D,0300 1230004,05.11.2019\n"
+                           "E,0300 1230005,2021/3/7\n"
+                           "F,0300 1230006,31/04/2021\n"
+                           "G,0300 1230007,03/15/2021\n");
+    COUNTS(x, 7, 5, 0, 0, 2, 0, 0);
+    const char *why =
+        "is not a date kamgar can read (2021-03-12, 12/03/2021 day first, 12-Mar-2021)";
+    ROW_ERROR(x, 0, 7, "member_since", why); /* no 31 April */
+    ROW_ERROR(x, 1, 8, "member_since", why); /* month first is not read: 15 is no month */
+    H_JSTR(person(f, "full_name", "A"), "phone", "+923001230001");
+    H_JSTR(person(f, "full_name", "A"), "member_since", "2021-03-12");
+    H_JSTR(person(f, "full_name", "B"), "phone", "+923001230002");
+    H_JSTR(person(f, "full_name", "B"), "member_since", "2021-03-12");
+    H_JSTR(person(f, "full_name", "C"), "member_since", "2021-03-05");
+    H_JSTR(person(f, "full_name", "D"), "member_since", "2019-11-05");
+    H_JSTR(person(f, "full_name", "E"), "member_since", "2021-03-07");
+}
+
 static void test_bad_files(void **state)
 {
     struct fx *f = *state;
@@ -1604,9 +1651,16 @@ static void test_consent_cells(void **state)
                            "B,0300 1000002,GIVEN,2024-05-01T00:00:00Z\n"
                            "C,0300 1000003,no,\n"
                            "D,0300 1000004,Withdrawn,\n"
-                           "E,0300 1000005,unknown,2024-05-01\n");
-    COUNTS(x, 5, 4, 0, 0, 1, 0, 0);
-    ROW_ERROR(x, 0, 6, "consent_at", "must be an RFC 3339 time");
+                           "E,0300 1000005,unknown,01/05/2024\n"
+                           "F,0300 1000006,given,2024-05-01T10:30:00+05:00\n"
+                           "G,0300 1000007,given,yesterday\n");
+    COUNTS(x, 7, 6, 0, 0, 1, 0, 0);
+    ROW_ERROR(x, 0, 8, "consent_at",
+              "is not a time kamgar can read (2024-01-02T10:30:00Z, 2024-01-02T15:30:00+05:00, "
+              "or a date)");
+    /* stored in UTC as the API stores it; a date alone is its midnight */
+    H_JSTR(person(f, "full_name", "E"), "consent.at", "2024-05-01T00:00:00Z");
+    H_JSTR(person(f, "full_name", "F"), "consent.at", "2024-05-01T05:30:00Z");
     H_JSTR(person(f, "full_name", "A"), "consent.status", "given");
     H_JSTR(person(f, "full_name", "B"), "consent.status", "given");
     H_JSTR(person(f, "full_name", "C"), "consent.status", "withdrawn");
@@ -1633,7 +1687,7 @@ static void test_rows_validated_like_the_api(void **state)
          "must be an ISO 3166-1 alpha-2 code such as \"PK\""},
         {"employment_type", "permanent", "\"employment_type\":\"permanent\"", "employment_type",
          "is not one of the allowed values"},
-        {"member_since", "01/02/2024", "\"member_since\":\"01/02/2024\"", "member_since",
+        {"member_since", "2024-02-30", "\"member_since\":\"2024-02-30\"", "member_since",
          "must be a date YYYY-MM-DD"},
         {"member_since", "2023-02-29", "\"member_since\":\"2023-02-29\"", "member_since",
          "must be a date YYYY-MM-DD"},
@@ -1662,9 +1716,16 @@ static void test_rows_validated_like_the_api(void **state)
             csv = h_fmt(f->env, "name,tags\nRow %zu,\"ok|bad\ntag\"\n", i);
         struct run x = run_str(f, &SKIP, csv);
         const char *column = strncmp(v[i].field, "consent.", 8) == 0 ? v[i].column : v[i].field;
-        const char *message = strcmp(v[i].column, "consent_status") == 0
-                                  ? "is not one of given, withdrawn, unknown, yes, no"
-                                  : v[i].message;
+        /* The import reads consent, dates and times more loosely: its messages say so. */
+        const char *message = v[i].message;
+        if (strcmp(v[i].column, "consent_status") == 0)
+            message = "is not one of given, withdrawn, unknown, yes, no";
+        else if (strcmp(v[i].column, "member_since") == 0)
+            message = "is not a date kamgar can read (2021-03-12, 12/03/2021 day first, "
+                      "12-Mar-2021)";
+        else if (strcmp(v[i].column, "consent_at") == 0)
+            message = "is not a time kamgar can read (2024-01-02T10:30:00Z, "
+                      "2024-01-02T15:30:00+05:00, or a date)";
         if (x.err || x.r.failed != 1 || x.r.n_errors != 1 ||
             strcmp(x.r.errors[0].field ? x.r.errors[0].field : "", column) != 0 ||
             strcmp(x.r.errors[0].message, message) != 0 || x.r.errors[0].line != 2) {
@@ -2979,6 +3040,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_update_keeps_consent_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rerun_creates_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_totals_row, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_excel_habits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wide_row_trailing_empty_cells, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_rows, setup, teardown),

@@ -248,6 +248,14 @@ static void test_patch_semantics(void **state)
     struct h_resp *after = h_as(env, t, "GET", NULL, "%s/%s", P, id);
     assert_string_equal(after->body, before->body);
 
+    /* A consent time with an offset is kept in UTC, as every time is (and sorts as text). */
+    struct h_resp *r2 = h_as(env, t, "PATCH",
+                             "{\"consent\":{\"status\":\"given\",\"at\":"
+                             "\"2026-11-01T10:00:00.250+05:30\"}}",
+                             "%s/%s", P, id);
+    H_STATUS(r2, 200);
+    H_JSTR(r2->json, "consent.at", "2026-11-01T04:30:00Z");
+
     /* Unknown ids. */
     H_ERROR(h_as(env, t, "PATCH", "{\"city\":\"x\"}", "%s/%s", P, f->W), 404, "not_found", NULL);
     H_ERROR(h_as(env, t, "PATCH", "{\"city\":\"x\"}", "%s/not-an-id", P), 404, "not_found", NULL);

@@ -264,6 +264,72 @@ static void test_headers_in_many_scripts(void **state)
     check_headers(v, sizeof(v) / sizeof(v[0]));
 }
 
+/* Dates as registers write them: year first, or day first; two-digit years. */
+static void test_dates(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *want; /* want NULL: refused */
+    } v[] = {
+        {"2021-03-12", "2021-03-12"},
+        {"2021/3/7", "2021-03-07"},
+        {"12/03/2021", "2021-03-12"},
+        {"12-03-2021", "2021-03-12"},
+        {"12.03.2021", "2021-03-12"},
+        {"1/2/21", "2021-02-01"},
+        {"12-Mar-21", "2021-03-12"},
+        {"12 March 2021", "2021-03-12"},
+        {"March 12, 2021", "2021-03-12"},
+        {"sept 1 2020", "2020-09-01"},
+        {"29/02/2024", "2024-02-29"},
+        {"12/03/26", "2026-03-12"},
+        {"12/03/27", "1927-03-12"},
+        {"29/02/2023", NULL},
+        {"31/04/2021", NULL},
+        {"03/15/2021", NULL},
+        {"12/03", NULL},
+        {"1/2/3/4", NULL},
+        {"12/03/021", NULL},
+        {"2021-03-12T10:00:00Z", NULL},
+        {"Smarch 12 2021", NULL},
+        {"12 Ma 2021", NULL},
+        {"", NULL},
+        {"yesterday", NULL},
+        {"123/03/2021", NULL},
+        {"12/003/2021", NULL},
+        {"٢٠٢١-٠٣-١٢", NULL},
+    };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        char out[11] = "untouched";
+        bool ok = kg_csv_date(v[i].in, 2026, out);
+        if (ok != (v[i].want != NULL) || (ok && strcmp(out, v[i].want) != 0) ||
+            (!ok && strcmp(out, "untouched") != 0)) {
+            print_error("kg_csv_date(\"%s\") = %s \"%s\", want %s\n", v[i].in,
+                        ok ? "true" : "false", out, v[i].want ? v[i].want : "false");
+            fail();
+        }
+    }
+}
+
+/* The label of a sheet's totals row, in the registers' languages; names are not. */
+static void test_totals_label(void **state)
+{
+    (void)state;
+    static const char *const totals[] = {"Total", "TOTAL:", " Grand Total ", "Sub-Total", "کل",
+                                         "कुल",    "Итого:", "ВСЕГО",         "Jami",      "মোট"};
+    for (size_t i = 0; i < sizeof(totals) / sizeof(totals[0]); i++)
+        if (!kg_csv_is_total(totals[i])) {
+            print_error("\"%s\" is not taken for a totals row\n", totals[i]);
+            fail();
+        }
+    static const char *const names[] = {"Totaram", "Kulsoom", "Jamila", "Total Khan", "", ":"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (kg_csv_is_total(names[i])) {
+            print_error("\"%s\" is taken for a totals row\n", names[i]);
+            fail();
+        }
+}
+
 /* Each alias is stored as its own key, or it could never match. */
 static void test_aliases_are_keys(void **state)
 {
@@ -420,6 +486,8 @@ int main(void)
         cmocka_unit_test(test_unknown_headers),
         cmocka_unit_test(test_headers_in_many_scripts),
         cmocka_unit_test(test_aliases_are_keys),
+        cmocka_unit_test(test_totals_label),
+        cmocka_unit_test(test_dates),
         cmocka_unit_test(test_header_with_line_break),
         cmocka_unit_test(test_long_header),
         cmocka_unit_test(test_by_name),

@@ -194,13 +194,13 @@ enum kg_err kg_import_check_opts(const struct kg_import_opts *opts, char *msg, s
             const char *eq2 = strchr(opts->map[k], '=');
             if (names_column(opts->map[k], (size_t)(eq2 - opts->map[k]), opts->map[i],
                              (size_t)(eq - opts->map[i]))) {
-                snprintf(msg, msglen, "--map %.*s is given twice (%s and %s)",
+                snprintf(msg, msglen, "the map names column %.*s twice (%s and %s)",
                          (int)(eq - opts->map[i]), opts->map[i], opts->map[k], opts->map[i]);
                 return KG_EINVAL;
             }
             if (strcmp(eq + 1, "ignore") != 0 && strcmp(eq + 1, eq2 + 1) == 0) {
                 snprintf(msg, msglen,
-                         "--map gives %s two columns (%s and %s): a person has one; map the "
+                         "the map gives %s two columns (%s and %s): a person has one; map the "
                          "other to ignore",
                          eq + 1, opts->map[k], opts->map[i]);
                 return KG_EINVAL;
@@ -1135,16 +1135,60 @@ enum kg_err kg_import_feed(struct kg_import *im, const char *data, size_t n)
 #define DEFERRED_PASSES 16
 
 /* Refuses every row set aside in im->deferred on recruited_by, saying why. */
-static enum kg_err refuse_aside(struct kg_import *im, const char *why)
+/* An id as the rows set aside are compared by (FNV-1a, ASCII case folded as ids are): a
+ * collision only words a refusal as the other one. */
+static uint64_t id_hash(const char *s, size_t n)
 {
-    int64_t line;
+    uint64_t h = 0xcbf29ce484222325u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i])) * 0x100000001b3u;
+    return h;
+}
+
+static int by_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The hash of the recruited_by cell of the record in im->cells; 0 when there is none. */
+static uint64_t recruiter_hash(const struct kg_import *im)
+{
+    for (size_t i = 0; i < im->n_cols && i < im->n_cells; i++)
+        if (im->cols[i] == KG_COL_RECRUITED_BY)
+            return id_hash(im->cells[i].p, im->cells[i].len);
+    return 0;
+}
+
+/* Refuses every row still set aside with `why`; with loop_why (which needs memory for the
+ * ids: up to 4 million rows), those whose recruiter is another row set aside with that. */
+static enum kg_err refuse_aside(struct kg_import *im, const char *why, const char *loop_why)
+{
+    int64_t line, n = im->n_deferred;
+    uint64_t *ids = loop_why && n <= (4 << 20) ? malloc((size_t)n * sizeof(*ids)) : NULL;
     rewind(im->deferred);
-    for (int64_t k = 0; k < im->n_deferred; k++) {
-        if (!read_aside(im, im->deferred, &line))
+    for (int64_t k = 0; ids && k < n; k++) {
+        if (!read_aside(im, im->deferred, &line)) {
+            free(ids);
             return fail_file(im, "the rows set aside for their recruiter could not be read back");
-        add_error(im, line, "recruited_by", why);
+        }
+        ids[k] = id_hash(im->replay_id, strlen(im->replay_id));
         kg_arena_release(&im->batch);
     }
+    if (ids)
+        qsort(ids, (size_t)n, sizeof(*ids), by_u64);
+    rewind(im->deferred);
+    for (int64_t k = 0; k < n; k++) {
+        if (!read_aside(im, im->deferred, &line)) {
+            free(ids);
+            return fail_file(im, "the rows set aside for their recruiter could not be read back");
+        }
+        uint64_t r = recruiter_hash(im);
+        bool loop = ids && bsearch(&r, ids, (size_t)n, sizeof(*ids), by_u64);
+        add_error(im, line, "recruited_by", loop ? loop_why : why);
+        kg_arena_release(&im->batch);
+    }
+    free(ids);
     fclose(im->deferred);
     im->deferred = NULL;
     im->n_deferred = 0;
@@ -1184,10 +1228,15 @@ static enum kg_err apply_deferred(struct kg_import *im)
         if (!e)
             e = flush(im);
         if (!e && im->n_deferred == n)
-            e = refuse_aside(im, "names no person of this org, nor of this file");
+            e = refuse_aside(im, "names no person of this org, nor of this file",
+                             "names a person of this file who could not be imported either "
+                             "(see their row; two people named as each other's recruiter cannot "
+                             "both come in)");
         else if (!e && im->n_deferred && pass == DEFERRED_PASSES)
-            e = refuse_aside(im, "names a person who comes in only after a chain of more than "
-                                 "16 recruiters in this file: import the file again");
+            e = refuse_aside(im,
+                             "names a person who comes in only after a chain of more than 16 "
+                             "recruiters in this file: import the file again",
+                             NULL);
     }
     return e;
 }

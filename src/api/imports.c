@@ -95,7 +95,8 @@ static void free_upload(void *p)
 }
 
 /* The engine words a problem with an option as the CLI's flag; a client sent a query
- * parameter ("--map Foo=bar: ..." is "map=Foo=bar: ..." here). A copy in the arena. */
+ * parameter ("--map Foo=bar: ..." is "map=Foo=bar: ..." here, and "use --map COLUMN=full_name"
+ * is "use map=COLUMN=full_name"). A copy in the arena. */
 static const char *as_query(struct kg_ctx *c, const char *msg)
 {
     static const struct {
@@ -106,6 +107,9 @@ static const char *as_query(struct kg_ctx *c, const char *msg)
         if (strncmp(msg, words[i].flag, n) == 0)
             return kg_arena_printf(c->a, "%s%s", words[i].param, msg + n);
     }
+    const char *hint = strstr(msg, "--map COLUMN=");
+    if (hint)
+        return kg_arena_printf(c->a, "%.*smap=%s", (int)(hint - msg), msg, hint + 6);
     return kg_arena_strdup(c->a, msg);
 }
 
@@ -170,7 +174,8 @@ static enum kg_err import_begin(struct kg_ctx *c, void **state)
     u->api = c->api;
     if (atomic_fetch_add(&c->api->import_uploads, 1) >= KG_API_IMPORT_UPLOADS) {
         atomic_fetch_sub(&c->api->import_uploads, 1);
-        return busy(c, "too many imports are uploading to this server; try again in a minute");
+        return busy(c, "too many imports are uploading to this server; try again in a few "
+                       "seconds");
     }
     if (kg_arena_defer(c->a, free_upload, u) != KG_OK)
         return KG_ETOOBIG; /* free_upload has run */
@@ -220,7 +225,7 @@ static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
                                            strerror(u->err_no ? u->err_no : errno)));
     if (atomic_exchange(&c->api->import_running, 1))
         return busy(c, "another import is being applied on this server; send the file again "
-                       "in a minute");
+                       "in a few seconds");
     struct kg_import *im = NULL;
     struct kg_import_result r;
     enum kg_err e = import_spool(c, u, &im, &r);

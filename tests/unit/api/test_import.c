@@ -992,12 +992,12 @@ static void test_map_errors(void **state)
     o = (struct kg_import_opts){.map = two_phones, .n_map = 2};
     x = run_str(f, &o, "name,Mobile,Mobile 2\nBano,,0300 1234567\n");
     FILE_ERROR(x, "begin",
-               "--map gives phone two columns (Mobile=phone and Mobile 2=phone): a person has "
-               "one; map the other to ignore");
+               "the map gives phone two columns (Mobile=phone and Mobile 2=phone): a person "
+               "has one; map the other to ignore");
     const char *twice[] = {"name=full_name", "NAME=ignore"};
     o = (struct kg_import_opts){.map = twice, .n_map = 2};
     x = run_str(f, &o, csv);
-    FILE_ERROR(x, "begin", "--map NAME is given twice (name=full_name and NAME=ignore)");
+    FILE_ERROR(x, "begin", "the map names column NAME twice (name=full_name and NAME=ignore)");
     const char *two_ignored[] = {"Mobile=ignore", "Naam=full_name", "Mobile 2=ignore"};
     o = (struct kg_import_opts){.map = two_ignored, .n_map = 3};
     x = run_str(f, &o, "Naam,Mobile,Mobile 2\nBano,0300 1234567,0300 7654321\n");
@@ -2227,6 +2227,13 @@ static void test_http_bad_files(void **state)
     }
     struct h_resp *r = post_import(f, f->w.t_admin, "text/csv", NULL, NULL, 0);
     H_ERROR(r, 400, "validation_failed", "file");
+    /* The hint names the query parameter, not the CLI's flag. */
+    const char *nameless = "Mazdoor,Mobile\nRavi,0300 1234567\n";
+    r = post_import(f, f->w.t_admin, "text/csv", NULL, nameless, strlen(nameless));
+    H_ERROR(r, 400, "validation_failed", "file");
+    H_JSTR(r->json, "error.message",
+           "no column holds the name (call it \"name\" or \"full_name\", or use "
+           "map=COLUMN=full_name)");
     /* Row problems are a 200 with the rows listed. */
     size_t len;
     const char *body = fixture(f, "field_count.csv", &len);
@@ -2404,17 +2411,23 @@ static void test_recruiters_later_in_the_file(void **state)
     const char *csv = h_keep(f->env, b.p);
     kg_buf_free(&b);
     int64_t lines[] = {2506, 2507, 2508};
+    const char *why[] = {"names no person of this org, nor of this file",
+                         "names a person of this file who could not be imported either (see "
+                         "their row; two people named as each other's recruiter cannot both "
+                         "come in)",
+                         NULL};
+    why[2] = why[1];
     struct run x = run_str(f, &DRY, csv);
     COUNTS(x, 2507, 2504, 0, 0, 3, 0, 0);
     for (int i = 0; i < 3; i++)
-        ROW_ERROR(x, i, lines[i], "recruited_by", "names no person of this org, nor of this file");
+        ROW_ERROR(x, i, lines[i], "recruited_by", why[i]);
     assert_int_equal(people_total(f), 0);
     static const struct kg_import_opts bulk = {.load = KG_LOAD_BULK}; /* one transaction */
     x = run_str(f, &bulk, csv);
     assert_true(x.r.bulk);
     COUNTS(x, 2507, 2504, 0, 0, 3, 0, 0);
     for (int i = 0; i < 3; i++)
-        ROW_ERROR(x, i, lines[i], "recruited_by", "names no person of this org, nor of this file");
+        ROW_ERROR(x, i, lines[i], "recruited_by", why[i]);
     H_JSTR(person(f, "full_name", "Dilshad"), "recruited_by", ids[2]);
     H_JSTR(person(f, "full_name", "Chand"), "recruited_by", ids[1]);
     H_JSTR(person(f, "full_name", "Bano"), "recruited_by", ids[0]);

@@ -104,13 +104,20 @@ int kg_cli_mark_served(const char *db)
     return fd;
 }
 
+/* The probe's descriptor is never closed: closing any descriptor of a file drops every fcntl
+ * lock the process holds on it, SQLite's included, when the caller has the database open (an
+ * import asks after opening it). Another process could then take SQLite's exclusive lock,
+ * checkpoint and delete the -wal in use under it, and two writers corrupted the database. Only
+ * the probe's flock is dropped (LOCK_UN leaves fcntl locks alone); the descriptor lives until
+ * the command exits, a few of them at most. */
 bool kg_cli_served(const char *db)
 {
     int fd = open(db, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return false; /* no database, no server on it */
     bool served = flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
-    close(fd); /* drops the probe's lock */
+    if (!served)
+        flock(fd, LOCK_UN);
     return served;
 }
 

@@ -111,8 +111,10 @@ void kg_api_error(struct kg_ctx *c, enum kg_err e)
     if (err && body) {
         json_object_set_new(err, "code", json_string(kg_err_name(e)));
         const char *msg = c->err_message ? c->err_message : default_message(e);
-        if (status >= 500 && !(e == KG_EBUSY && c->err_message))
-            msg = default_message(e); /* never leak internals (busy: what to wait for) */
+        /* never leak internals; busy says what to wait for, and a handler's whole sentence
+         * (kg_api_fail_sentence) is written for the client */
+        if (status >= 500 && !(e == KG_EBUSY && c->err_message) && !c->err_sentence)
+            msg = default_message(e);
         if (c->err_field && status < 500) {
             json_t *f = json_string(c->err_field);
             json_object_set_new(err, "field", f ? f : json_string("(not text)"));

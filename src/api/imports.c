@@ -243,6 +243,15 @@ static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
         kg_api_audit(c, "people.import", "import", u->file, r.created + r.updated);
     if (e == KG_EINVAL && why)
         return kg_api_fail_sentence(c, e, strncmp(why, "map=", 4) == 0 ? "map" : "file", why);
+    if (e && applied) /* a 503 or 500 must not read as "nothing changed" */
+        return kg_api_fail_sentence(
+            c, e, NULL,
+            kg_arena_printf(c->a,
+                            "%s; the %lld people stored by the batches before it stay (send the "
+                            "file again: they are recognised, not made twice)",
+                            e == KG_EBUSY ? "another program held the database for too long"
+                                          : "the server could not write the database",
+                            (long long)applied));
     return e;
 }
 

@@ -29,6 +29,11 @@
 
 /* The first 16 bytes of every SQLite database file. */
 static const char sqlite_magic[16] = "SQLite format 3";
+/* Where a database header keeps PRAGMA application_id (4 bytes, big-endian), and what a
+ * kamgar database holds there: "KMGR", KG_SQLITE_APP_ID in store/sqlite_int.h, which the
+ * store sets when it creates a database and checks when it opens one. */
+#define APP_ID_OFFSET 68
+static const unsigned char kamgar_app_id[4] = {'K', 'M', 'G', 'R'};
 
 /* ------------------------------------------------------------------------------------ */
 /* files                                                                                */
@@ -502,6 +507,24 @@ static enum src_kind sniff(const char *path)
     return SRC_OTHER;
 }
 
+/*
+ * True when path begins with the header of a kamgar database: SQLite's magic and kamgar's
+ * application id. Such a file that SQLite then cannot read is damaged, not some other file:
+ * the store's own verdict on it ("not an SQLite database") names the first thing that
+ * failed, which for a damaged page of its schema is the kind check.
+ */
+static bool kamgar_header(const char *path)
+{
+    unsigned char head[APP_ID_OFFSET + sizeof(kamgar_app_id)];
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, head, sizeof(head));
+    close(fd);
+    return n == (ssize_t)sizeof(head) && memcmp(head, sqlite_magic, sizeof(sqlite_magic)) == 0 &&
+           memcmp(head + APP_ID_OFFSET, kamgar_app_id, sizeof(kamgar_app_id)) == 0;
+}
+
 int kg_cmd_restore(int argc, char **argv)
 {
     const char *db = NULL, *keyfile = NULL, *pos[1] = {NULL};
@@ -589,23 +612,32 @@ int kg_cmd_restore(int argc, char **argv)
     }
 
     /* Opening it as a store refuses anything that is not a kamgar database (and brings an
-     * older one up to this version's schema). */
+     * older one up to this version's schema). A kamgar database damaged in its schema fails
+     * here too: its header tells the two apart. */
     int64_t users = 0;
-    if (kg_store_sqlite_open(tmp, false, &s, msg, sizeof(msg)) != KG_OK) {
+    enum kg_err oe = kg_store_sqlite_open(tmp, false, &s, msg, sizeof(msg));
+    if (oe != KG_OK && kamgar_header(tmp)) {
+        /* KG_EINVAL is the store's "not a kamgar database", which the header contradicts. */
+        kg_cli_err("%s is damaged (SQLite cannot read it%s%s): nothing was restored", src,
+                   oe != KG_EINVAL && msg[0] ? ": " : "", oe != KG_EINVAL ? msg : "");
+        goto out;
+    }
+    if (oe != KG_OK) {
         kg_cli_err("%s does not hold a usable kamgar database: %s", src,
                    msg[0] ? msg : "it cannot be opened");
         goto out;
     }
-    if (s->ops->user_count(s, &users) != KG_OK) {
-        kg_cli_err("%s does not hold a usable kamgar database: it cannot be read", src);
-        goto out;
-    }
-    /* Every page of a plain or decrypted backup: a damaged file opens, and even answers a few
-     * queries (the users above), yet fails on the first read of a damaged table. */
+    /* Every page of a plain or decrypted backup: a damaged file opens, and may even answer a
+     * few queries, yet fails on the first read of a damaged table. Checked before anything
+     * is read from it, so that the damage is named (SQLite's quick_check) rather than met. */
     char why[200];
     if (s->ops->check_pages(s, why, sizeof(why)) != KG_OK) {
         kg_cli_err("%s is damaged (SQLite's quick_check: %s): nothing was restored", src,
                    why[0] ? why : "it cannot be read");
+        goto out;
+    }
+    if (s->ops->user_count(s, &users) != KG_OK) {
+        kg_cli_err("%s is damaged (SQLite cannot read it): nothing was restored", src);
         goto out;
     }
     s->ops->close(s);

@@ -242,6 +242,44 @@ out:
     return err;
 }
 
+/*
+ * Where the file really ends when its last read, n bytes that reached the end of the file,
+ * failed authentication: the length of the longest prefix of cbuf that authenticates as the
+ * FINAL chunk, or 0 when none does. A final chunk that is not a full 64 KiB reads together
+ * with whatever was appended to the file, and fails as a chunk cut short would; this tells
+ * the two apart. A try that fails costs one Poly1305 pass (pull checks the tag before it
+ * decrypts), so at worst half a second, and only for a file that is refused anyway. Each try
+ * starts from a copy of st, which a successful pull advances.
+ */
+static size_t final_prefix(const crypto_secretstream_xchacha20poly1305_state *st,
+                           unsigned char *pbuf, const unsigned char *cbuf, size_t n,
+                           const unsigned char *ad)
+{
+    size_t found = 0;
+    crypto_secretstream_xchacha20poly1305_state t;
+    for (size_t len = n; !found && len-- > ABYTES;) {
+        unsigned long long plen = 0;
+        unsigned char tag = 0;
+        t = *st;
+        if (crypto_secretstream_xchacha20poly1305_pull(&t, pbuf, &plen, &tag, cbuf, len, ad,
+                                                       PREFIX_LEN) == 0 &&
+            tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL)
+            found = len;
+    }
+    sodium_memzero(&t, sizeof(t));
+    return found;
+}
+
+/* The message for a sealed file whose FINAL chunk authenticated and that goes on after it:
+ * nothing in the format may follow, so the file was appended to or damaged. */
+static enum kg_err trailing(char *msg, size_t msglen, const char *in, long long extra)
+{
+    return fail(msg, msglen, KG_EINVAL,
+                "%s has data after its end (%lld byte%s after the final chunk): it was changed "
+                "or damaged",
+                in, extra, extra == 1 ? "" : "s");
+}
+
 enum kg_err kg_sealed_decrypt_file(const char *in, const char *out,
                                    const unsigned char key[KG_SEALED_KEYBYTES], char *msg,
                                    size_t msglen)
@@ -318,6 +356,12 @@ enum kg_err kg_sealed_decrypt_file(const char *in, const char *out,
         if (n < (ssize_t)ABYTES ||
             crypto_secretstream_xchacha20poly1305_pull(
                 &st, pbuf, &plen, &tag, cbuf, (unsigned long long)n, header, PREFIX_LEN) != 0) {
+            size_t end =
+                (size_t)n < CIPHER_LEN ? final_prefix(&st, pbuf, cbuf, (size_t)n, header) : 0;
+            if (end) {
+                err = trailing(msg, msglen, in, (long long)((size_t)n - end));
+                goto out;
+            }
             err = fail(msg, msglen, KG_EINVAL,
                        (size_t)n < CIPHER_LEN
                            ? "%s is cut short or damaged (chunk %lu fails authentication)"
@@ -346,9 +390,13 @@ enum kg_err kg_sealed_decrypt_file(const char *in, const char *out,
     unsigned char extra;
     n = read_full(ifd, &extra, 1);
     if (n != 0) {
+        struct stat sb;
+        off_t at = lseek(ifd, 0, SEEK_CUR);
+        long long more = fstat(ifd, &sb) == 0 && at > 0 && sb.st_size >= at
+                             ? (long long)(sb.st_size - at) + 1
+                             : 1;
         err = n < 0 ? fail(msg, msglen, KG_EIO, "cannot read %s: %s", in, strerror(errno))
-                    : fail(msg, msglen, KG_EINVAL,
-                           "%s has data after its final chunk (appended to or damaged)", in);
+                    : trailing(msg, msglen, in, more);
         goto out;
     }
     ok = true;

@@ -428,7 +428,13 @@ describe('encrypted backup', () => {
                 /truncated.*before its final chunk/],
             ['one byte short', (b) => b.subarray(0, b.length - 1), /cut short/],
             ['only the header', (b) => b.subarray(0, HEADER), /truncated/],
-            ['trailing garbage', (b) => Buffer.concat([b, Buffer.from('\n')]), /chunk|final/],
+            /* Appended data used to be called "cut short or damaged". */
+            ['trailing garbage', (b) => Buffer.concat([b, Buffer.from('\n')]),
+                /has data after its end \(1 byte after the final chunk\): it was changed or damaged/],
+            /* 1 KiB: the database is whole 4 KiB pages, so its last chunk holds at most
+             * 60 KiB and the read of it with what follows stays short of a full chunk. */
+            ['a kilobyte appended', (b) => Buffer.concat([b, Buffer.alloc(1024)]),
+                /has data after its end \(1024 bytes after/],
         ];
         for (const [what, mutate, pattern] of variants) {
             fs.writeFileSync(bad, mutate(Buffer.from(good)));
@@ -505,6 +511,39 @@ describe('restore refusals and --force', () => {
                   fs.readdirSync(dir).join(' '));
         for (const f of [damaged, damaged + '-wal', damaged + '-shm', key, sealed, db])
             fs.rmSync(f, { force: true });
+    });
+
+    /* A kamgar database whose schema pages are damaged used to be called "not a kamgar
+     * database: the file is not an SQLite database", and one whose users table was damaged
+     * "it cannot be read" after a logged SQLite error. */
+    test('a plain backup damaged in its schema or its users is called damaged', () => {
+        const damaged = path.join(rdir, 'mid.db');
+        const q = spawnSync('sqlite3', [plain(), "SELECT min(pageno) FROM dbstat WHERE name IN " +
+                                        "('sqlite_schema', 'sqlite_master') AND pageno > 1; " +
+                                        "SELECT rootpage FROM sqlite_master WHERE name = " +
+                                        "'users'; PRAGMA page_size;"], { encoding: 'utf8' });
+        assert.equal(q.status, 0, `sqlite3: ${q.stderr}`);
+        const [schemaPage, usersPage, size] = q.stdout.trim().split('\n').map(Number);
+        assert.ok(schemaPage > 1 && usersPage > 1 && size >= 512, q.stdout);
+        const cases = [
+            ['a page of the schema', schemaPage,
+             /mid\.db is damaged \(SQLite cannot read it(: [^)]+)?\): nothing was restored$/],
+            ['page 31, as a reviewer found it', 31, /mid\.db is damaged \(SQLite/],
+            ['the users table', usersPage,
+             /mid\.db is damaged \(SQLite's quick_check: .+\): nothing was restored$/],
+        ];
+        const db = path.join(rdir, 'target.db');
+        for (const [what, page, pattern] of cases) {
+            /* As `dd conv=notrunc` would: one page overwritten in place, 200 bytes in. */
+            const bytes = fs.readFileSync(plain());
+            bytes.fill(0x5a, (page - 1) * size + 8, (page - 1) * size + 208);
+            fs.writeFileSync(damaged, bytes);
+            const r = cli(['restore', damaged, '--db', db]);
+            assertUserError(r, pattern);
+            assert.doesNotMatch(r.stderr, /not an SQLite database|not a kamgar/, what);
+            assert.deepEqual(fs.readdirSync(rdir), ['mid.db'], `${what}: nothing left behind`);
+        }
+        fs.rmSync(damaged);
     });
 
     test('a WAL left without its database is neither replayed nor silently removed', () => {

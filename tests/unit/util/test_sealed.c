@@ -442,20 +442,32 @@ static void test_trailing_garbage(void **state)
     struct fixture *f = *state;
     /* A full final chunk: the garbage is seen after FINAL. */
     free(make_sealed(f, 2 * CHUNK));
-    append_and_refuse(f, "\n", 1, "after its final chunk", "one byte after a full final chunk");
+    append_and_refuse(f, "\n", 1, "has data after its end (1 byte after the final chunk)",
+                      "one byte after a full final chunk");
     unsigned char more[300];
     memset(more, 0, sizeof(more));
-    append_and_refuse(f, more, sizeof(more), "after its final chunk", "300 zero bytes");
+    append_and_refuse(f, more, sizeof(more), "(300 bytes after the final chunk): it was changed",
+                      "300 zero bytes");
     /* A copy of the file's own first chunk appended. */
     size_t n;
     unsigned char *s = read_file(f->sealed, &n);
-    append_and_refuse(f, s + HEADER, CIPHERC, "after its final chunk", "a chunk appended");
+    append_and_refuse(f, s + HEADER, CIPHERC, "after its end", "a chunk appended");
     free(s);
-    /* A short final chunk: the garbage becomes part of the last read and fails its tag. */
+    /* A short final chunk: the garbage is read with it and fails its tag, yet it is told
+     * apart from a chunk cut short (which used to be the message). */
     free(make_sealed(f, CHUNK + 10));
-    append_and_refuse(f, "x", 1, "chunk 2", "one byte after a short final chunk");
+    append_and_refuse(f, "x", 1, "has data after its end (1 byte after the final chunk)",
+                      "one byte after a short final chunk");
+    append_and_refuse(f, more, sizeof(more), "(300 bytes after the final chunk)",
+                      "300 bytes after a short final chunk");
     free(make_sealed(f, 0));
-    append_and_refuse(f, "xyz", 3, "chunk 1", "bytes after an empty file's chunk");
+    append_and_refuse(f, "xyz", 3, "(3 bytes after the final chunk)",
+                      "bytes after an empty file's chunk");
+    /* Cut short, or changed, the same short chunk is still said to be so. */
+    size_t total = sealed_size(CHUNK + 10);
+    free(make_sealed(f, CHUNK + 10));
+    truncate_and_refuse(f, total - 1, "is cut short or damaged (chunk 2", "last byte missing");
+    flip_and_refuse(f, total - 1, "is cut short or damaged (chunk 2", "last byte changed");
 }
 
 static void test_failure_keeps_existing_output(void **state)

@@ -13,7 +13,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { BIN, cli, makeTemp, request, rmTemp, startServer, stopServer, uuid } from './helpers.mjs';
+import { BIN, REPO_ROOT, cli, makeTemp, request, rmTemp, startServer, stopServer, uuid }
+    from './helpers.mjs';
 
 const ORG = 'hbwu';
 const DEMO_EMAIL = 'admin@demo.kamgar.org';
@@ -601,5 +602,94 @@ describe('restore refusals and --force', () => {
         assert.equal(await peopleTotal(base, token), before);
         assert.ok(!fs.readdirSync(dir).some((f) => /\.(tmp|restore|backup)-/.test(f)),
                   fs.readdirSync(dir).join(' '));
+    });
+});
+
+/* The commands the documentation gives, run as written (paths swapped for temporary ones):
+ * an example that is always refused, or a cron job that cannot find kamgar, fails every
+ * time someone follows it. */
+describe('the documented commands work as written', () => {
+    let ddir;
+    const doc = (name) => fs.readFileSync(path.join(REPO_ROOT, name), 'utf8');
+    before(() => { ddir = makeTemp('kamgar-docs-'); });
+    after(() => rmTemp(ddir));
+
+    /* A sealed backup of the plain one, and its key. */
+    function sealedBackup() {
+        const key = path.join(ddir, 'backup.key'), sealed = path.join(ddir, 'night.kgb');
+        if (!fs.existsSync(sealed)) {
+            const b = cli(['backup', '--db', path.join(dir, 'plain.db'), '--encrypt', key,
+                           sealed]);
+            assert.equal(b.status, 0, b.stderr);
+        }
+        return { key, sealed };
+    }
+
+    test('every `kamgar restore` example in README.md and docs/backup.md restores', () => {
+        const { key, sealed } = sealedBackup();
+        const lines = [];
+        for (const name of ['README.md', 'docs/backup.md'])
+            for (const m of doc(name).replace(/\\\n\s*/g, ' ')
+                .matchAll(/kamgar restore ([^`|#\n]+)/g))
+                lines.push([name, m[1].replace(/\$\([^)]*\)/g, 'DATE').trim().split(/\s+/)]);
+        /* the synopsis lines (SRC, [--force]) are not examples */
+        const examples = lines.filter(([, t]) => !t.includes('SRC') && !t.some((w) =>
+            w.startsWith('[')));
+        assert.ok(examples.length >= 4, JSON.stringify(lines));
+        for (const [name, words] of examples) {
+            /* The live database exists (the server is stopped, as the docs say first). */
+            const live = path.join(ddir, 'live.db'), fresh = path.join(ddir, 'fresh.db');
+            fs.copyFileSync(path.join(dir, 'plain.db'), live);
+            fs.rmSync(fresh, { force: true });
+            const args = ['restore'];
+            for (let i = 0; i < words.length; i++) {
+                if (words[i] === '--db')
+                    args.push('--db', words[++i] === '/var/lib/kamgar/kamgar.db' ? live : fresh);
+                else if (words[i] === '--decrypt')
+                    args.push('--decrypt', (i++, key));
+                else if (words[i].startsWith('--'))
+                    args.push(words[i]);
+                else /* SRC */
+                    args.push(words.includes('--decrypt') ? sealed : path.join(dir, 'plain.db'));
+            }
+            const r = cli(args);
+            assert.equal(r.status, 0, `${name}: kamgar restore ${words.join(' ')}: ${r.stderr}`);
+        }
+    });
+
+    test('the nightly script runs with cron\'s PATH and names kamgar as the systemd unit does',
+         () => {
+        const text = doc('docs/backup.md');
+        const m = /```sh\n(#!\/bin\/sh\n# Nightly[^]*?)```/.exec(text);
+        assert.ok(m, 'the nightly script is in docs/backup.md');
+        const unit = /^ExecStart=(\S+) serve /m.exec(doc('README.md'));
+        assert.ok(unit, 'the README has a systemd unit');
+        const named = /^KAMGAR=(\S+)/m.exec(m[1]);
+        assert.ok(named, 'the script names kamgar by its path (KAMGAR=...)');
+        assert.equal(named[1], unit[1], 'the script and the unit name the same kamgar');
+
+        const { key } = sealedBackup();
+        const out = path.join(ddir, 'drive');
+        fs.mkdirSync(out, { recursive: true });
+        const db = path.join(ddir, 'served.db');
+        fs.copyFileSync(path.join(dir, 'plain.db'), db);
+        const script = m[1]
+            .replace(/^KAMGAR=\S+/m, `KAMGAR='${BIN}'`)
+            .replace(/^DB=\S+/m, `DB='${db}'`)
+            .replace(/^KEY=\S+/m, `KEY='${key}'`)
+            .replace(/^DIR=\S+/m, `DIR='${out}'`)
+            .replace(/^SECOND=\S+/m, 'SECOND=')
+            .replace('mountpoint -q "$DIR"', 'test -d "$DIR"'); /* no drive in a test */
+        const file = path.join(ddir, 'kamgar-backup');
+        fs.writeFileSync(file, script, { mode: 0o755 });
+        /* What cron gives a job on Debian: PATH=/usr/bin:/bin and little else. */
+        const r = spawnSync('/bin/sh', [file], { encoding: 'utf8',
+                                                 env: { PATH: '/usr/bin:/bin', SHELL: '/bin/sh',
+                                                        HOME: ddir, LOGNAME: 'kamgar' } });
+        assert.equal(r.status, 0, r.stdout + r.stderr);
+        assert.match(r.stdout, /^backed up .* \(.*, encrypted\)\n$/);
+        const made = fs.readdirSync(out);
+        assert.equal(made.length, 1, made.join(' '));
+        assert.match(made[0], /^kamgar-\d{4}-\d\d-\d\d\.kgb$/);
     });
 });

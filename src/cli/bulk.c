@@ -2,6 +2,8 @@
  * bulk.c — `kamgar import people` and `kamgar export people`: registers in and out of
  * spreadsheets, from the shell of the machine kamgar runs on.
  */
+/* fopencookie (glibc, musl): the export's output, through which a stop request is felt. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -39,6 +41,11 @@ static const char import_help[] =
     "(a stopped import keeps nothing). auto, the default, loads in bulk a file of 10,000\n"
     "lines or more that holds at least as many rows as there are people in the database,\n"
     "unless `kamgar serve` is using the database.\n"
+    "Stopped by Ctrl-C, SIGTERM or SIGHUP, the import stops between two batches and rolls\n"
+    "back the one in progress; it says how many people the batches before stored (a bulk\n"
+    "load or a dry run stores none), logs them as import.stopped, and dies of the signal\n"
+    "(exit status 128+N in a shell). A second signal ends it at once. Running the same\n"
+    "import again completes it.\n"
     "\n"
     "examples:\n"
     "  kamgar import people --db kamgar.db --org hbwu register.csv --dry-run\n"
@@ -124,6 +131,38 @@ static void audit_import(struct kg_store *s, const char *org_id, const char *rty
         kg_cli_err("warning: could not write the audit entry");
 }
 
+/* "SIGTERM" for the stderr line of a stopped command. */
+static const char *signal_name(int sig)
+{
+    return sig == SIGINT ? "SIGINT (Ctrl-C)" : sig == SIGHUP ? "SIGHUP" : "SIGTERM";
+}
+
+/*
+ * An import stopped by a signal between two batches (kg_cleanup_stop_on_signals): the batch
+ * in progress is rolled back (kg_import_free), the committed ones stay and are logged as
+ * import.stopped, as a failure part-way is. Frees im. A bulk load has committed nothing, and
+ * a dry run changes nothing: neither is logged (audit_import leaves out a count of 0).
+ */
+static void import_stopped(struct kg_store *s, const char *org_id, const char *path,
+                           struct kg_import *im, bool dry_run, int sig)
+{
+    int64_t applied = kg_import_applied(im);
+    kg_import_free(im); /* rolls back the unfinished batch before the audit entry is written */
+    if (dry_run)
+        kg_cli_err("stopped by a signal (%s): the dry run ended early; nothing was changed",
+                   signal_name(sig));
+    else if (applied)
+        kg_cli_err("stopped by a signal (%s): %lld people were stored by earlier batches; run "
+                   "the same import again to complete it",
+                   signal_name(sig), (long long)applied);
+    else
+        kg_cli_err("stopped by a signal (%s): nothing was stored (the import in progress was "
+                   "rolled back); run it again to import the file",
+                   signal_name(sig));
+    if (!dry_run)
+        audit_import(s, org_id, "import.stopped", path, applied);
+}
+
 /* The lines of a regular file (a few milliseconds a hundred MB, and the file is then in the
  * page cache for the import); 0 for a pipe or a file that cannot be read. */
 static int64_t count_lines(FILE *f)
@@ -162,6 +201,9 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
 
     if (!kg_cli_org_actor(s, org, &a, &who, &o))
         goto out;
+    /* Ctrl-C or a shutdown ends the import between two batches, with an audit entry for
+     * what the batches before stored, rather than in the middle of one without. */
+    kg_cleanup_stop_on_signals();
     f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f) {
         kg_cli_err("cannot read %s: %s", path, strerror(errno));
@@ -198,8 +240,19 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
     static char buf[1 << 16];
     size_t n;
     enum kg_err e = KG_OK;
-    while (!e && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+    /* A feed of 64 KiB commits a batch of 2,000 rows at most about once: the stop request is
+     * looked at between batches. A read from a pipe that a signal interrupts ends the loop
+     * (EINTR, the handler has no SA_RESTART). */
+    while (!e && !kg_cleanup_stop_requested() && (n = fread(buf, 1, sizeof(buf), f)) > 0)
         e = kg_import_feed(im, buf, n);
+    int sig = kg_cleanup_stop_requested();
+    if (sig) {
+        if (prog.tty)
+            printf("\r\033[K");
+        import_stopped(s, o.id, path, im, o2.dry_run, sig);
+        im = NULL;
+        goto out;
+    }
     if (!e && ferror(f)) {
         kg_cli_err("error reading %s", path);
         goto out;
@@ -317,6 +370,10 @@ int kg_cmd_import(int argc, char **argv)
 out:
     free(maps);
     free(rest);
+    /* Stopped by a signal: everything is closed and logged; now die of it. A signal that came
+     * only while the last batch was committed found a finished import, reported as one. */
+    if (rc != KG_EXIT_OK && kg_cleanup_stop_requested())
+        kg_cleanup_die_of(kg_cleanup_stop_requested());
     return rc;
 }
 
@@ -329,6 +386,9 @@ static const char export_help[] =
     "\n"
     "  -o FILE   write to FILE, created with mode 0600 (it holds the whole register)\n"
     "  --force   replace FILE when it exists (otherwise that is an error); it gets mode 0600\n"
+    "\n"
+    "Stopped by Ctrl-C, SIGTERM or SIGHUP, the export stops writing, logs the people written\n"
+    "so far, removes FILE, and dies of the signal (exit status 128+N in a shell).\n"
     "\n"
     "example:\n"
     "  kamgar export people --db kamgar.db --org hbwu -o hbwu-people.csv\n";
@@ -367,6 +427,32 @@ static FILE *open_export(const char *path, bool force)
         close(fd);
     }
     return f;
+}
+
+/*
+ * The export writes through this FILE onto the output's descriptor, so that a stop request
+ * is felt between two rows: from then on every write fails (EINTR), export.c sees the error
+ * flag after its next row and stops. A write blocked on a pipe whose reader does not read
+ * is interrupted by the signal and fails the same way. Other errors keep their errno (EPIPE
+ * from `| head`, ENOSPC). A partial write is retried; glibc takes -1 as the error.
+ */
+static ssize_t stoppable_write(void *cookie, const char *buf, size_t n)
+{
+    int fd = *(const int *)cookie;
+    size_t done = 0;
+    while (done < n) {
+        if (kg_cleanup_stop_requested()) {
+            errno = EINTR;
+            return -1;
+        }
+        ssize_t w = write(fd, buf + done, n - done);
+        if (w < 0 && errno == EINTR)
+            continue; /* the loop looks at the stop request again */
+        if (w < 0)
+            return -1;
+        done += (size_t)w;
+    }
+    return (ssize_t)done;
 }
 
 int kg_cmd_export(int argc, char **argv)
@@ -411,25 +497,32 @@ int kg_cmd_export(int argc, char **argv)
     struct kg_actor who;
     struct kg_org o;
     int rc = KG_EXIT_USER;
-    FILE *f = NULL;
+    FILE *f = NULL, *w = NULL;
     if (!kg_cli_org_actor(s, org, &a, &who, &o))
         goto out;
     f = out_path ? open_export(out_path, force) : stdout;
     if (!f)
         goto out;
+    /* Ctrl-C or a shutdown stops the export between two rows, audited; FILE is then removed
+     * (below), or by the handler on a second signal. */
+    kg_cleanup_stop_on_signals();
     struct stat osb;
-    if (out_path && fstat(fileno(f), &osb) == 0 && S_ISREG(osb.st_mode)) {
-        kg_cleanup_on_signals(); /* Ctrl-C leaves no half of a register behind */
+    if (out_path && fstat(fileno(f), &osb) == 0 && S_ISREG(osb.st_mode))
         (void)kg_cleanup_add(out_path);
-    }
     /* A reader that stops early (`| head`) is a write error here, not a silent death: the
      * people written so far still go in the audit log. */
     signal(SIGPIPE, SIG_IGN);
+    int fd = fileno(f);
+    w = fopencookie(&fd, "w", (cookie_io_functions_t){.write = stoppable_write});
+    if (!w)
+        w = f; /* out of memory: a signal then ends the export as it did before */
     int64_t count = 0;
-    enum kg_err e = kg_export_people(s, &who, csv ? KG_EXPORT_CSV : KG_EXPORT_JSON, f, &count);
+    enum kg_err e = kg_export_people(s, &who, csv ? KG_EXPORT_CSV : KG_EXPORT_JSON, w, &count);
     int write_errno = errno;
-    if (!e && (fflush(f) != 0 || ferror(f)))
+    if (!e && (fflush(w) != 0 || ferror(w)))
         e = KG_EIO, write_errno = errno;
+    /* A signal that came once every row was out stopped nothing. */
+    int sig = e ? kg_cleanup_stop_requested() : 0;
     char now[21];
     kg_time_now(now);
     struct kg_audit_entry ae = {.org_id = o.id,
@@ -440,7 +533,15 @@ int kg_cmd_export(int argc, char **argv)
                                 .at = now};
     if ((!e || count) && s->ops->audit_add(s, &ae) != KG_OK)
         kg_cli_err("warning: could not write the audit entry");
-    if (e == KG_EIO && ferror(f)) {
+    if (sig) {
+        /* The rows in the output's buffer when it stopped are counted, as with `| head`. */
+        kg_cli_err("stopped by a signal (%s): %lld people written before it stopped; the export "
+                   "is incomplete%s%s%s",
+                   signal_name(sig), (long long)count, out_path ? " and " : "",
+                   out_path ? out_path : "", out_path ? " was removed" : "");
+        goto out;
+    }
+    if (e == KG_EIO && ferror(w)) {
         kg_cli_err("cannot write %s: %s (%lld people written before it stopped)",
                    out_path ? out_path : "to the standard output", strerror(write_errno),
                    (long long)count);
@@ -454,6 +555,8 @@ int kg_cmd_export(int argc, char **argv)
         fprintf(stderr, "exported %lld people to %s\n", (long long)count, out_path);
     rc = KG_EXIT_OK;
 out:
+    if (w && w != f)
+        fclose(w); /* flushes nothing after a stop or an error: its writes fail */
     if (f && f != stdout) {
         struct stat sb;
         bool regular = fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode);
@@ -468,5 +571,7 @@ out:
         kg_cleanup_forget(out_path);
     kg_arena_release(&a);
     s->ops->close(s);
+    if (rc != KG_EXIT_OK && kg_cleanup_stop_requested())
+        kg_cleanup_die_of(kg_cleanup_stop_requested());
     return rc;
 }

@@ -3,12 +3,14 @@
  *
  * Each slot holds a path and a flag that publishes it to the handler: the path is written
  * first and the flag set after, so the handler never reads a half-written path; forgetting
- * clears the flag before the slot is reused.
+ * clears the flag before the slot is reused. In graceful mode the first signal only sets
+ * stop_sig, a sig_atomic_t, which is all a handler may safely do to tell the program.
  */
 #include "util/cleanup.h"
 
 #include <limits.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -17,8 +19,15 @@ static struct {
     volatile sig_atomic_t used;
 } slots[KG_CLEANUP_MAX];
 
+/* Set by kg_cleanup_stop_on_signals; stop_sig is the first signal that came meanwhile. */
+static volatile sig_atomic_t graceful, stop_sig;
+
 static void on_signal(int sig)
 {
+    if (graceful && !stop_sig) {
+        stop_sig = sig;
+        return;
+    }
     for (int i = 0; i < KG_CLEANUP_MAX; i++)
         if (slots[i].used)
             unlink(slots[i].path);
@@ -33,7 +42,7 @@ void kg_cleanup_on_signals(void)
         return;
     installed = true;
     struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
+    memset(&sa, 0, sizeof(sa)); /* no SA_RESTART: a blocked read or write returns EINTR */
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
@@ -46,6 +55,30 @@ void kg_cleanup_on_signals(void)
             continue;
         sigaction(sigs[i], &sa, NULL);
     }
+}
+
+void kg_cleanup_stop_on_signals(void)
+{
+    graceful = 1;
+    kg_cleanup_on_signals();
+}
+
+int kg_cleanup_stop_requested(void)
+{
+    return stop_sig;
+}
+
+void kg_cleanup_die_of(int sig)
+{
+    fflush(stdout);
+    fflush(stderr);
+    signal(sig, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    raise(sig);
+    _exit(128 + sig); /* not reached, unless sig was ignored by the time it came */
 }
 
 bool kg_cleanup_add(const char *path)

@@ -57,6 +57,7 @@ static const struct {
     {KG_EMETHOD, 405, "this method is not allowed on this path"},
     {KG_EBUSY, 503, "the database is busy (a large import may be running); try again shortly"},
     {KG_EIO, 500, "the server could not complete the request"},
+    {KG_EFULL, 507, "the server's disk is full: nothing of this request was stored"},
     {KG_ENOMEM, 500, "the server ran out of memory"},
     {KG_EINTERNAL, 500, "internal error"},
 };

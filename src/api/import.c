@@ -258,8 +258,8 @@ const char *kg_import_message(struct kg_import *im)
     if (!applied || !im->message[0])
         return im->message;
     snprintf(im->told, sizeof(im->told),
-             "%s; the %lld people stored by the batches before it stay (import the mended file "
-             "again: they are recognised, not made twice)",
+             "%s; the %lld people stored by the batches before it stay (import the file again "
+             "once that is mended: they are recognised, not made twice)",
              im->message, (long long)applied);
     return im->told;
 }
@@ -573,18 +573,23 @@ static bool read_aside(struct kg_import *im, FILE *f, int64_t *line)
     return true;
 }
 
+/* A store failure in the words of the CLI's line (kg_import_message). */
+static enum kg_err store_failed(struct kg_import *im, enum kg_err e, const char *what)
+{
+    im->failed = true;
+    snprintf(im->message, sizeof(im->message), "%s: %s", what,
+             e == KG_EFULL ? "the disk holding the database is full" : kg_err_name(e));
+    return e;
+}
+
 static enum kg_err flush(struct kg_import *im)
 {
     if (im->n_rows == 0)
         return KG_OK;
     enum kg_err e = im->s->ops->import_rows(im->tx, im->rows, im->n_rows,
                                             im->opts.update_duplicates, &im->batch);
-    if (e) {
-        im->failed = true;
-        snprintf(im->message, sizeof(im->message), "the database refused the batch: %s",
-                 kg_err_name(e));
-        return e;
-    }
+    if (e)
+        return store_failed(im, e, "the database refused the batch");
     for (size_t i = 0; i < im->n_rows; i++) {
         struct kg_import_row *r = &im->rows[i];
         switch (r->outcome) {
@@ -1292,7 +1297,7 @@ enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg
         im->opts.building(im->opts.progress_ctx);
     e = im->s->ops->import_end(tx, !im->opts.dry_run, &counts);
     if (e)
-        return e;
+        return store_failed(im, e, "the import could not be committed");
     im->ended = true;
     *out = im->res;
     out->employers_created = counts.employers_created;

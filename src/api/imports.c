@@ -249,8 +249,9 @@ static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
             kg_arena_printf(c->a,
                             "%s; the %lld people stored by the batches before it stay (send the "
                             "file again: they are recognised, not made twice)",
-                            e == KG_EBUSY ? "another program held the database for too long"
-                                          : "the server could not write the database",
+                            e == KG_EBUSY   ? "another program held the database for too long"
+                            : e == KG_EFULL ? "the server's disk is full"
+                                            : "the server could not write the database",
                             (long long)applied));
     return e;
 }

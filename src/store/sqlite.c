@@ -251,6 +251,7 @@ enum kg_err kg_sqlite_err(struct sqlite_conn *c, int rc)
         kg_warn("store: the database is busy: %s", sqlite3_errstr(rc));
         return KG_EBUSY;
     case SQLITE_NOMEM: return KG_ENOMEM;
+    case SQLITE_FULL: kg_error("store: the disk holding the database is full"); return KG_EFULL;
     case SQLITE_TOOBIG: return KG_ETOOBIG;
     default:
         /* errstr, not errmsg: a message can quote the statement's values (search text). */

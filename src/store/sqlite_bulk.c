@@ -198,14 +198,17 @@ static enum kg_err names_check(struct kg_store_import *im)
     return KG_OK;
 }
 
-/* Gives the connection back its pool settings (after import_begin changed them). */
+/* Gives the connection back its pool settings (after import_begin changed them), then
+ * checkpoints what the import wrote if it can: a checkpoint that fails (a full disk) is
+ * retried by the next one and is no settings problem. */
 static void restore_settings(struct sqlite_conn *c)
 {
     if (sqlite3_exec(c->db,
                      "PRAGMA wal_autocheckpoint=1000; PRAGMA temp_store=DEFAULT; "
-                     "PRAGMA threads=0; " KG_SQLITE_CACHE_PRAGMA " PRAGMA wal_checkpoint(PASSIVE);",
+                     "PRAGMA threads=0; " KG_SQLITE_CACHE_PRAGMA,
                      NULL, NULL, NULL) != SQLITE_OK)
         kg_warn("store: could not restore the connection's settings after an import");
+    (void)sqlite3_exec(c->db, "PRAGMA wal_checkpoint(PASSIVE)", NULL, NULL, NULL);
 }
 
 /* Whether a real import loads in bulk (store.h, KG_LOAD_AUTO). */
@@ -277,12 +280,14 @@ static enum kg_err bulk_remake(struct kg_store_import *im)
     snprintf(pragma, sizeof(pragma), "PRAGMA threads=%ld; " KG_SQLITE_CACHE_PRAGMA, helpers);
     if (sqlite3_exec(im->c->db, pragma, NULL, NULL, NULL) != SQLITE_OK)
         return KG_EIO;
-    for (size_t i = 0; i < im->n_remake; i++)
-        if (sqlite3_exec(im->c->db, im->remake[i], NULL, NULL, NULL) != SQLITE_OK) {
+    for (size_t i = 0; i < im->n_remake; i++) {
+        int rc = sqlite3_exec(im->c->db, im->remake[i], NULL, NULL, NULL);
+        if (rc != SQLITE_OK) {
             kg_error("store: a bulk import could not make its indexes again: %s",
                      sqlite3_errmsg(im->c->db));
-            return KG_EIO;
+            return rc == SQLITE_FULL ? KG_EFULL : KG_EIO; /* a full disk is told as such */
         }
+    }
     return kg_sqlite_exec(im->c, kg_sqlite_stmt(im->c, SQ_BULK_FTS_REBUILD));
 }
 

@@ -18,6 +18,7 @@ const char *kg_err_name(enum kg_err e)
     case KG_ERATE: return "rate_limited";
     case KG_EMETHOD: return "method_not_allowed";
     case KG_EBUSY: return "unavailable";
+    case KG_EFULL: return "storage_full";
     case KG_EIO:
     case KG_ENOMEM:
     case KG_EINTERNAL: return "internal";

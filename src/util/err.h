@@ -21,6 +21,7 @@ enum kg_err {
     KG_EMETHOD,    /* the path exists but not with this method (405) */
     KG_EBUSY,      /* the database stayed locked by another writer past the wait (503) */
     KG_EIO,        /* database or file error (500) */
+    KG_EFULL,      /* the disk holding the database is full (507) */
     KG_ENOMEM,     /* allocation failed outside a cap (500) */
     KG_EINTERNAL,  /* a bug (500) */
 };

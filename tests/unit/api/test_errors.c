@@ -9,6 +9,8 @@
  */
 #include "harness.h"
 
+#include "api/api_int.h"
+
 struct fx {
     struct h_env *env;
     struct h_world w;
@@ -508,6 +510,16 @@ static void small_budget(struct h_env *env)
 }
 
 /* A body that decodes past the request's memory budget is a 413, never a crash. */
+/* Each error code has its status; a full disk is 507, not a bare 500. */
+static void test_statuses(void **state)
+{
+    (void)state;
+    assert_int_equal(kg_api_status(KG_EFULL), 507);
+    assert_int_equal(kg_api_status(KG_EBUSY), 503);
+    assert_int_equal(kg_api_status(KG_EIO), 500);
+    assert_int_equal(kg_api_status(KG_ECONFLICT), 409);
+}
+
 static void test_arena_budget(void **state)
 {
     struct fx *f = *state;
@@ -539,6 +551,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_routes_and_methods, setup, teardown),
         cmocka_unit_test_setup_teardown(test_public_405_allow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_arena_budget, setup, teardown),
+        cmocka_unit_test(test_statuses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

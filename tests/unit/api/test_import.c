@@ -2303,7 +2303,8 @@ static void test_http_refused_file_after_batches_is_audited_bug(void **state)
     /* and the answer says that those people stay, lest the 400 read as "nothing changed" */
     const char *want = h_fmt(f->env,
                              "; the %lld people stored by the batches before it stay (import "
-                             "the mended file again: they are recognised, not made twice)",
+                             "the file again once that is mended: they are recognised, not made "
+                             "twice)",
                              (long long)stored);
     const char *msg = h_jstr(h_jget(r->json, "error"), "message");
     if (!strstr(msg, want)) {

@@ -274,6 +274,19 @@ static void test_name_lookups_use_the_key_indexes(void **state)
     sqlite3_close(db);
 }
 
+/* SQLite's result codes as the callers see them: a full disk is told apart from other
+ * failures (the CLI and the API say "the disk is full", 507), a lock held too long is busy. */
+static void test_sqlite_codes(void **state)
+{
+    (void)state;
+    assert_int_equal(kg_sqlite_err(NULL, SQLITE_FULL), KG_EFULL);
+    assert_string_equal(kg_err_name(KG_EFULL), "storage_full");
+    assert_int_equal(kg_sqlite_err(NULL, SQLITE_BUSY), KG_EBUSY);
+    assert_int_equal(kg_sqlite_err(NULL, SQLITE_IOERR_WRITE), KG_EIO);
+    assert_int_equal(kg_sqlite_err(NULL, SQLITE_CONSTRAINT_UNIQUE), KG_ECONFLICT);
+    assert_int_equal(kg_sqlite_err(NULL, SQLITE_DONE), KG_OK);
+}
+
 static void test_text_file_is_not_kamgar(void **state)
 {
     struct fx *f = *state;
@@ -1852,6 +1865,7 @@ int main(void)
         T(test_name_keys_mended_on_open),
         T(test_consent_status_always_set),
         T(test_name_lookups_use_the_key_indexes),
+        T(test_sqlite_codes),
         T(test_text_file_is_not_kamgar),
         T(test_foreign_sqlite_is_not_kamgar),
         T(test_newer_schema_is_refused),

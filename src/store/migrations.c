@@ -12,6 +12,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/sqlite_int.h"
 #include "util/str.h"
@@ -850,6 +851,22 @@ static int query_int(sqlite3 *db, const char *sql, int64_t *out)
     return rc;
 }
 
+/* Whether the directory of path may be written (true when that cannot be told). */
+static bool dir_writable(const char *path)
+{
+    if (!path || !*path)
+        return true;
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, sizeof(dir), ".");
+    else if ((size_t)(slash - path) >= sizeof(dir))
+        return true;
+    else
+        snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    return access(dir, W_OK) == 0;
+}
+
 /* Reads what the file is: *app the application id, *tables the number of schema objects. */
 static enum kg_err inspect(sqlite3 *db, int64_t *app, int64_t *tables, char *errmsg, size_t errlen)
 {
@@ -859,6 +876,11 @@ static enum kg_err inspect(sqlite3 *db, int64_t *app, int64_t *tables, char *err
     if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
         return fail(errmsg, errlen, KG_EINVAL, "not a kamgar database",
                     "the file is not an SQLite database");
+    if (rc != SQLITE_OK && !dir_writable(sqlite3_db_filename(db, "main")))
+        return fail(errmsg, errlen, KG_EIO, "cannot open the database",
+                    "kamgar writes its -wal and -shm files beside it, even to read, and its "
+                    "directory is read-only (a read-only disk, or a folder you may not write "
+                    "in?)");
     if (rc != SQLITE_OK)
         return fail(errmsg, errlen, KG_EIO, "cannot read the database", sqlite3_errmsg(db));
     return KG_OK;

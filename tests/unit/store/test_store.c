@@ -10,6 +10,8 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "store/sqlite_int.h"
 #include "store/store.h"
@@ -285,6 +287,26 @@ static void test_sqlite_codes(void **state)
     assert_int_equal(kg_sqlite_err(NULL, SQLITE_IOERR_WRITE), KG_EIO);
     assert_int_equal(kg_sqlite_err(NULL, SQLITE_CONSTRAINT_UNIQUE), KG_ECONFLICT);
     assert_int_equal(kg_sqlite_err(NULL, SQLITE_DONE), KG_OK);
+}
+
+/* A database in a directory kamgar may not write: SQLite cannot make the -wal and -shm, and
+ * the message says so rather than "attempt to write a readonly database". (Root may write
+ * anywhere: the test cannot run as root.) */
+static void test_read_only_directory(void **state)
+{
+    struct fx *f = *state;
+    if (geteuid() == 0)
+        skip();
+    f->s->ops->close(f->s);
+    f->s = NULL;
+    char err[256] = "";
+    assert_int_equal(chmod(f->dir, 0555), 0);
+    enum kg_err e = kg_store_sqlite_open(f->path, false, &f->s, err, sizeof(err));
+    assert_int_equal(chmod(f->dir, 0700), 0);
+    assert_int_equal(e, KG_EIO);
+    assert_null(f->s);
+    assert_non_null(strstr(err, "its directory is read-only"));
+    OK(kg_store_sqlite_open(f->path, false, &f->s, err, sizeof(err)));
 }
 
 static void test_text_file_is_not_kamgar(void **state)
@@ -1866,6 +1888,7 @@ int main(void)
         T(test_consent_status_always_set),
         T(test_name_lookups_use_the_key_indexes),
         T(test_sqlite_codes),
+        T(test_read_only_directory),
         T(test_text_file_is_not_kamgar),
         T(test_foreign_sqlite_is_not_kamgar),
         T(test_newer_schema_is_refused),

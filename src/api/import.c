@@ -238,9 +238,14 @@ enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
     im->row_ncells = kg_xcalloc(KG_IMPORT_BATCH, sizeof(*im->row_ncells));
     enum kg_err e = kg_import_check_opts(opts, im->message, sizeof(im->message));
     if (!e)
-        e = s->ops->import_begin(
-            s, &im->who, &(struct kg_import_plan){opts->dry_run, opts->load, opts->expected_rows},
-            &im->tx, &im->load);
+        e = s->ops->import_begin(s, &im->who,
+                                 &(struct kg_import_plan){.dry_run = opts->dry_run,
+                                                          .load = opts->load,
+                                                          .expected_rows = opts->expected_rows,
+                                                          .audit = opts->audit_file != NULL,
+                                                          .audit_file = opts->audit_file,
+                                                          .audit_ip = opts->audit_ip},
+                                 &im->tx, &im->load);
     if (!e)
         e = s->ops->import_id_key(im->tx, im->id_key);
     if (e) {

@@ -28,6 +28,10 @@ struct kg_import_opts {
      * the HTTP import always loads in batches. Zero: AUTO with nothing expected = batches. */
     enum kg_import_load load;
     int64_t expected_rows;
+    /* The audit entry a real import writes with its rows (store.h, kg_import_plan.audit):
+     * the file's name and where the import came from ("cli", or the client's address).
+     * Without audit_file the import writes none (tests). */
+    const char *audit_file, *audit_ip;
     /* Called after each batch, and (building) when a bulk load has read every row and
      * starts to build its indexes, which takes a while (each may be NULL). */
     void (*progress)(void *ctx, int64_t rows, int64_t bytes);

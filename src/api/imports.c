@@ -165,6 +165,9 @@ static enum kg_err import_begin(struct kg_ctx *c, void **state)
     u->file = kg_query_get(&c->query, "file_name");
     if (!u->file)
         u->file = "(http upload)";
+    /* the store writes the audit entry with the rows, so a killed server leaves one too */
+    o.audit_file = u->file;
+    o.audit_ip = c->req->client_ip;
     char msg[256];
     enum kg_err e = kg_import_check_opts(&o, msg, sizeof(msg));
     if (e)
@@ -237,10 +240,6 @@ static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
         e = kg_api_json(c, 200, result_json(&r, u->opts.dry_run));
     kg_import_free(im);
     atomic_store(&c->api->import_running, 0);
-    if (e && applied) /* batches committed before the failure stay: the audit log says so */
-        kg_api_audit(c, "people.import", "import.stopped", u->file, applied);
-    else if (!e && !u->opts.dry_run)
-        kg_api_audit(c, "people.import", "import", u->file, r.created + r.updated);
     if (e == KG_EINVAL && why)
         return kg_api_fail_sentence(c, e, strncmp(why, "map=", 4) == 0 ? "map" : "file", why);
     if (e && applied) /* a 503 or 500 must not read as "nothing changed" */

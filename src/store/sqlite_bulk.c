@@ -84,6 +84,11 @@ struct kg_store_import {
     size_t n_remake;
     struct names names;
     int64_t data_version; /* PRAGMA data_version when the names were last known good */
+    /* The import's own audit entry (store.h, kg_import_plan.audit): its id once written. */
+    bool audit;
+    char *audit_file, *audit_ip;
+    char audit_id[KG_ID_LEN + 1];
+    int64_t changed; /* people created or updated in the batches applied so far */
 };
 
 /* --- remembered names --- */
@@ -308,6 +313,9 @@ enum kg_err kg_sqlite_import_begin(struct kg_store *s, const struct kg_actor *wh
     im->who.org_id = im->org_id;
     im->who.user_id = im->user_id;
     im->dry_run = plan->dry_run;
+    im->audit = plan->audit && !plan->dry_run;
+    im->audit_file = plan->audit_file ? kg_xstrdup(plan->audit_file) : NULL;
+    im->audit_ip = plan->audit_ip ? kg_xstrdup(plan->audit_ip) : NULL;
     err = kg_sqlite_acquire(s, &im->c);
     if (err)
         goto out;
@@ -357,6 +365,8 @@ out:
         remake_free(im);
         free(im->org_id);
         free(im->user_id);
+        free(im->audit_file);
+        free(im->audit_ip);
         free(im);
     }
     return err;
@@ -767,6 +777,52 @@ static enum kg_err apply_rows(struct kg_store_import *im, struct kg_import_row *
 }
 
 /* A batch of a real import: its own transaction, or part of a bulk import's. */
+/* People a batch created or updated. */
+static int64_t changed_by(const struct kg_import_row *rows, size_t n)
+{
+    int64_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += rows[i].outcome == KG_IMPORT_CREATED || rows[i].outcome == KG_IMPORT_UPDATED;
+    return k;
+}
+
+/* Writes the import's audit entry as resource_type rtype with the count so far, in the open
+ * transaction: inserted the first time (not at all while the count is 0, unless `always`),
+ * updated after. */
+static enum kg_err audit_note(struct kg_store_import *im, const char *rtype, bool always)
+{
+    if (!im->audit || im->dry_run || (!im->audit_id[0] && !im->changed && !always))
+        return KG_OK;
+    if (im->audit_id[0]) {
+        sqlite3_stmt *st = kg_sqlite_stmt(im->c, SQ_AUDIT_IMPORT_SET);
+        if (st) {
+            kg_sqlite_bind_text(st, 1, im->audit_id);
+            kg_sqlite_bind_text(st, 2, rtype);
+            kg_sqlite_bind_i64(st, 3, im->changed);
+        }
+        return kg_sqlite_exec(im->c, st);
+    }
+    char id[KG_ID_LEN + 1], now[21];
+    kg_store_new_id(id);
+    kg_time_now(now);
+    sqlite3_stmt *st = kg_sqlite_stmt(im->c, SQ_AUDIT_INSERT);
+    if (st) {
+        kg_sqlite_bind_text(st, 1, id);
+        kg_sqlite_bind_text(st, 2, im->org_id);
+        kg_sqlite_bind_text(st, 3, im->user_id);
+        kg_sqlite_bind_text(st, 4, "people.import");
+        kg_sqlite_bind_text(st, 5, rtype);
+        kg_sqlite_bind_text(st, 6, im->audit_file);
+        kg_sqlite_bind_i64(st, 7, im->changed);
+        kg_sqlite_bind_text(st, 8, im->audit_ip);
+        kg_sqlite_bind_text(st, 9, now);
+    }
+    enum kg_err err = kg_sqlite_exec(im->c, st);
+    if (!err)
+        memcpy(im->audit_id, id, sizeof(id)); /* a rollback of this batch forgets it below */
+    return err;
+}
+
 static enum kg_err batch_begin(struct kg_store_import *im)
 {
     if (im->bulk)
@@ -804,11 +860,21 @@ enum kg_err kg_sqlite_import_rows(struct kg_store_import *im, struct kg_import_r
         if (!err)
             err = apply_rows(im, rows, n, update_duplicates, true, a, &batch, &redo);
     }
-    if (!err && !im->bulk)
-        err = kg_sqlite_commit(im->c);
+    /* The audit entry goes with the rows (a bulk load writes it at the end, in import_end). */
+    bool had_entry = im->audit_id[0] != '\0';
+    int64_t k = err ? 0 : changed_by(rows, n);
+    im->changed += k;
+    if (!err && !im->bulk) {
+        err = audit_note(im, "import.stopped", false);
+        if (!err)
+            err = kg_sqlite_commit(im->c);
+    }
     if (err && !im->bulk) {
         kg_sqlite_rollback(im->c);
         names_clear(&im->names);
+        im->changed -= k;
+        if (!had_entry)
+            im->audit_id[0] = '\0'; /* rolled back with the batch */
     }
 out:
     if (!err) {
@@ -849,8 +915,19 @@ enum kg_err kg_sqlite_import_end(struct kg_store_import *im, bool commit,
         if (keep)
             err = bulk_remake(im);
         if (keep && !err)
+            err = audit_note(im, "import", true);
+        if (keep && !err)
             err = kg_sqlite_commit(im->c);
         else
+            kg_sqlite_rollback(im->c);
+    } else if (commit && !im->dry_run && im->audit) {
+        /* batches: every one is in; the entry says the import ended */
+        err = kg_sqlite_begin(im->c, true);
+        if (!err)
+            err = audit_note(im, "import", true);
+        if (!err)
+            err = kg_sqlite_commit(im->c);
+        if (err)
             kg_sqlite_rollback(im->c);
     }
     if (counts)
@@ -861,6 +938,8 @@ enum kg_err kg_sqlite_import_end(struct kg_store_import *im, bool commit,
     kg_sqlite_release(im->s, im->c);
     free(im->org_id);
     free(im->user_id);
+    free(im->audit_file);
+    free(im->audit_ip);
     free(im);
     return err;
 }

@@ -485,6 +485,7 @@
     X(SQ_AUDIT_INSERT, "INSERT INTO audit(id, org_id, user_id, action, resource_type, "            \
                        "resource_id, count, ip, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")  \
     X(SQ_AUDIT_COUNT, "SELECT count(*) FROM audit WHERE org_id = ?1")                              \
+    X(SQ_AUDIT_IMPORT_SET, "UPDATE audit SET resource_type = ?2, count = ?3 WHERE id = ?1")        \
     X(SQ_AUDIT_PAGE, "SELECT " AUDIT_COLS " FROM audit a LEFT JOIN users u "                       \
                      "ON u.id = a.user_id WHERE a.org_id = ?1 "                                    \
                      "ORDER BY a.at DESC, a.rid DESC LIMIT ?2 OFFSET ?3")                          \

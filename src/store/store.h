@@ -115,6 +115,18 @@ struct kg_import_plan {
     bool dry_run;
     enum kg_import_load load;
     int64_t expected_rows; /* about how many rows the file holds; 0 when unknown */
+    /*
+     * A real import with `audit` set writes its own audit entry ("people.import", resource_id
+     * audit_file, ip audit_ip, the actor's user) in the transactions that store its rows, so
+     * that no kill, kill -9 included, leaves people stored without one. The first batch that
+     * creates or updates someone inserts it as resource_type "import.stopped" with the count
+     * of people created or updated; each later batch adds to the count; import_end(commit)
+     * makes it "import" with the total (writing it, count 0, when nothing changed). An import
+     * that stops part way therefore leaves "import.stopped" and what its batches stored; a
+     * bulk load, one transaction, leaves nothing or "import".
+     */
+    bool audit;
+    const char *audit_file, *audit_ip;
 };
 
 struct kg_store_import; /* an import in progress: holds one connection */

@@ -2313,6 +2313,59 @@ static void test_http_refused_file_after_batches_is_audited_bug(void **state)
     }
 }
 
+/*
+ * The audit entry is written with the rows: an import that never ends (its process killed
+ * after some batches) leaves "import.stopped" with what those batches stored, and the same
+ * import run again to its end is logged "import". A bulk load leaves one entry or none.
+ */
+static void test_audit_written_with_the_rows(void **state)
+{
+    struct fx *f = *state;
+    size_t len;
+    const char *rows = generated(f, 1, 4500, &len);
+    struct kg_actor who = actor(f->w.organizer, f->w.acme, KG_ROLE_ORGANIZER);
+    struct kg_import_opts o = {.load = KG_LOAD_BATCHES, .audit_file = "reg.csv", .audit_ip = "cli"};
+    struct kg_import *im = NULL;
+    char msg[256];
+    assert_int_equal(kg_import_begin(f->env->st, &who, &f->acme, &o, &im, msg, sizeof(msg)), KG_OK);
+    assert_int_equal(kg_import_feed(im, rows, len / 2),
+                     KG_OK); /* a batch or more; then it "dies" */
+    kg_import_free(im);
+    json_int_t stored = people_total(f);
+    assert_true(stored > 0); /* the first batch */
+    size_t n;
+    json_t *e = audit_entry(f, "people.import", &n, NULL);
+    assert_int_equal(n, 1);
+    H_JSTR(e, "resource_type", "import.stopped");
+    H_JSTR(e, "resource_id", "reg.csv");
+    H_JSTR(e, "user_id", f->w.organizer);
+    H_JSTR(e, "ip", "cli");
+    assert_int_equal(h_jint(e, "count"), stored);
+
+    struct run x = run_as(f, &who, &f->acme, &o, rows, len, 0);
+    COUNTS(x, 4500, 4500 - stored, 0, stored, 0, 0, 0);
+    e = audit_entry(f, "people.import", &n, NULL);
+    assert_int_equal(n, 2);
+    H_JSTR(e, "resource_type", "import");
+    assert_int_equal(h_jint(e, "count"), 4500 - stored);
+
+    /* A dry run writes none; a bulk load one, with its rows. */
+    struct kg_import_opts dry = o, bulk = o;
+    dry.dry_run = true;
+    bulk.load = KG_LOAD_BULK;
+    x = run_as(f, &who, &f->acme, &dry, rows, len, 0);
+    assert_int_equal(x.err, KG_OK);
+    audit_entry(f, "people.import", &n, NULL);
+    assert_int_equal(n, 2);
+    const char *more = generated(f, 5001, 100, &len);
+    x = run_as(f, &who, &f->acme, &bulk, more, len, 0);
+    assert_true(x.r.bulk);
+    e = audit_entry(f, "people.import", &n, NULL);
+    assert_int_equal(n, 3);
+    H_JSTR(e, "resource_type", "import");
+    assert_int_equal(h_jint(e, "count"), 100);
+}
+
 /* ====================================================================================== */
 /* References by id and by name; recruiters further down the file                          */
 /* ====================================================================================== */
@@ -3084,6 +3137,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_http_body_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_refused_file_after_batches_is_audited_bug, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_audit_written_with_the_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_export, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_export_cross_site, setup, teardown),
         cmocka_unit_test(test_csv_write_cell),

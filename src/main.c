@@ -24,7 +24,8 @@ static const char usage[] =
     "  restore    bring a backup back\n"
     "\n"
     "`kamgar COMMAND --help` explains each. KAMGAR_DB and KAMGAR_LISTEN may replace --db and\n"
-    "--listen. Exit status: 0 success, 1 error, 2 usage error.\n";
+    "--listen. Exit status: 0 success, 1 error, 2 usage error; an import or export stopped by\n"
+    "Ctrl-C, SIGTERM or SIGHUP stops cleanly and then dies of the signal (128+N in a shell).\n";
 
 int main(int argc, char **argv)
 {

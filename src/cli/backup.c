@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sodium.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,55 +137,13 @@ static bool fsync_file(const char *path)
     return ok;
 }
 
-static void fsync_dir_of(const char *path)
-{
-    char dir[PATH_MAX];
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(dir, sizeof(dir), ".");
-    else if (slash == path)
-        snprintf(dir, sizeof(dir), "/");
-    else
-        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (fd >= 0) {
-        (void)fsync(fd);
-        close(fd);
-    }
-}
-
-/*
- * Moves the finished temporary file tmp (same directory) to dest. Without force an existing
- * dest is never replaced, not even one that appeared a moment ago: link() fails when the
- * name is taken. File systems without hard links (FAT on a USB drive) get a check and a
- * rename instead. Clears tmp on success.
- */
+/* Moves the finished temporary file tmp to dest (kg_cli_publish) and clears tmp. */
 static bool publish(char *tmp, const char *dest, bool force)
 {
-    if (!force) {
-        if (link(tmp, dest) == 0) {
-            unlink(tmp);
-            track(tmp, false);
-            tmp[0] = '\0';
-            fsync_dir_of(dest);
-            return true;
-        }
-        if (errno == EEXIST) {
-            kg_cli_err("%s already exists (pass --force to replace it)", dest);
-            return false;
-        }
-        if (exists(dest)) {
-            kg_cli_err("%s already exists (pass --force to replace it)", dest);
-            return false;
-        }
-    }
-    if (rename(tmp, dest) != 0) {
-        kg_cli_err("cannot move the new file into %s: %s", dest, strerror(errno));
+    if (!kg_cli_publish(tmp, dest, force))
         return false;
-    }
     track(tmp, false);
     tmp[0] = '\0';
-    fsync_dir_of(dest);
     return true;
 }
 
@@ -376,7 +335,9 @@ int kg_cmd_backup(int argc, char **argv)
         goto out;
     }
     if (force && kg_cli_served(dest)) {
-        kg_cli_err("a server is using %s: it cannot be replaced while it serves", dest);
+        kg_cli_err("%s is in use by kamgar serve or another kamgar command: it cannot be "
+                   "replaced while in use",
+                   dest);
         goto out;
     }
     struct stat dsb;
@@ -434,10 +395,18 @@ int kg_cmd_backup(int argc, char **argv)
     } else if (!fsync_file(dest_tmp)) {
         kg_cli_err("cannot flush %s to disk: %s", dest_tmp, strerror(errno));
         goto out;
-    } else if (force) {
-        /* A stale WAL beside an old copy would be replayed into the new one. */
-        unlink_side_files(dest);
     }
+    /* Checked again, and held until the command exits: a kamgar program that opened dest
+     * since the check would write on into the replaced file and lose its work. */
+    if (force && exists(dest) && kg_cli_lock_alone(dest) < 0 && errno == EWOULDBLOCK) {
+        kg_cli_err("%s is in use by kamgar serve or another kamgar command: it cannot be "
+                   "replaced while in use",
+                   dest);
+        goto out;
+    }
+    /* A stale WAL beside an old copy would be replayed into the new one. */
+    if (!keyfile && force)
+        unlink_side_files(dest);
     if (!publish(dest_tmp, dest, force))
         goto out;
     char size[32];
@@ -468,7 +437,10 @@ static const char restore_help[] =
     "\n"
     "  --decrypt KEYFILE  the key the backup was encrypted with (kamgar backup --encrypt)\n"
     "  --force            replace PATH when it exists (otherwise that is an error); stop\n"
-    "                     `kamgar serve` on PATH first\n"
+    "                     `kamgar serve` and other kamgar commands on PATH first (restore\n"
+    "                     refuses while one is using it). The changes the old database\n"
+    "                     holds in PATH-wal are first copied into PATH, so a restore stopped\n"
+    "                     at any point leaves the old database or the new one, whole\n"
     "\n"
     "KAMGAR_DB may replace --db.\n"
     "\n"
@@ -525,6 +497,72 @@ static bool kamgar_header(const char *path)
            memcmp(head + APP_ID_OFFSET, kamgar_app_id, sizeof(kamgar_app_id)) == 0;
 }
 
+/*
+ * Brings every change committed to the old database db into its main file, before restore
+ * removes db-wal: a server killed with SIGKILL, or one that never got to checkpoint, leaves
+ * committed changes only in db-wal, and a restore stopped between removing it and renaming
+ * the new file into place left the old database without them. After this the main file alone
+ * is the whole old database, so at every moment either it or the new one is complete on disk.
+ *
+ * A wal_checkpoint(TRUNCATE) copied every frame when it says busy 0 and as many frames
+ * checkpointed as logged (-1 and -1 for a database not in WAL mode). A hot -journal is
+ * rolled back by a read first: it holds the pages of a transaction cut short, which the main
+ * file needs back. Called under kg_cli_lock_alone, so no kamgar program writes meanwhile; a
+ * reader in another program (a sqlite3 shell) makes it busy, and then nothing is replaced.
+ *
+ * SQLite itself, not the store: the old file need not be a usable kamgar database (it may be
+ * why one restores), and opening it as a store would first bring its schema up to date.
+ * False after printing one line.
+ */
+static bool bring_in_wal(const char *db)
+{
+    char wal[PATH_MAX], journal[PATH_MAX];
+    int n = snprintf(wal, sizeof(wal), "%s-wal", db);
+    int m = snprintf(journal, sizeof(journal), "%s-journal", db);
+    if (n < 0 || (size_t)n >= sizeof(wal) || m < 0 || (size_t)m >= sizeof(journal)) {
+        kg_cli_err("the path %s is too long", db);
+        return false;
+    }
+    bool has_journal = exists(journal);
+    if (file_size(wal) <= 0 && !has_journal)
+        return true; /* nothing beside it holds a change */
+    sqlite3 *c = NULL;
+    sqlite3_stmt *st = NULL;
+    int busy = -1, logged = 0, done = 0;
+    int rc = sqlite3_open_v2(db, &c, SQLITE_OPEN_READWRITE, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_busy_timeout(c, 5000);
+    if (rc == SQLITE_OK && has_journal)
+        rc = sqlite3_exec(c, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(c, "PRAGMA wal_checkpoint(TRUNCATE)", -1, &st, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        busy = sqlite3_column_int(st, 0);
+        logged = sqlite3_column_int(st, 1);
+        done = sqlite3_column_int(st, 2);
+        rc = SQLITE_OK;
+    }
+    char why[160];
+    snprintf(why, sizeof(why), "%s", rc == SQLITE_OK ? "" : sqlite3_errstr(rc));
+    sqlite3_finalize(st);
+    /* As the last connection, this also removes the (now empty) -wal. */
+    if (sqlite3_close(c) != SQLITE_OK && rc == SQLITE_OK)
+        snprintf(why, sizeof(why), "it could not be closed");
+    if (rc == SQLITE_OK && busy == 0 && logged == done && !why[0])
+        return true;
+    if (rc == SQLITE_OK && !why[0])
+        kg_cli_err("another program is reading %s, so the changes in %s could not be brought "
+                   "into it: close it (a sqlite3 shell?) and try again; nothing was restored",
+                   db, file_size(wal) > 0 ? wal : journal);
+    else
+        kg_cli_err("the changes in %s could not be brought into %s (SQLite: %s), and removing "
+                   "it would lose them: nothing was restored. If the old database is not wanted, "
+                   "move %s and %s aside together and run the restore again",
+                   has_journal ? journal : wal, db, why[0] ? why : "busy", db,
+                   has_journal ? journal : wal);
+    return false;
+}
+
 int kg_cmd_restore(int argc, char **argv)
 {
     const char *db = NULL, *keyfile = NULL, *pos[1] = {NULL};
@@ -578,11 +616,16 @@ int kg_cmd_restore(int argc, char **argv)
         goto out;
     }
     if (kind == SRC_SQLITE && kg_cli_served(src)) {
-        kg_cli_err("a server is using %s: take a copy with `kamgar backup` and restore that", src);
+        kg_cli_err("%s is in use by kamgar serve or another kamgar command: take a copy with "
+                   "`kamgar backup` and restore that",
+                   src);
         goto out;
     }
+    /* Checked here to fail before the work, and again before the swap. */
     if (kg_cli_served(db)) {
-        kg_cli_err("a server is using %s: stop `kamgar serve` first", db);
+        kg_cli_err("%s is in use by kamgar serve or another kamgar command: stop it first; "
+                   "nothing was restored",
+                   db);
         goto out;
     }
     /* Checked here to fail early, and again when moving into place. */
@@ -646,7 +689,21 @@ int kg_cmd_restore(int argc, char **argv)
         kg_cli_err("cannot flush %s to disk: %s", tmp, strerror(errno));
         goto out;
     }
-    /* A stale WAL or journal beside the old database would be replayed into the new one. */
+    /* From the lock to the exit no kamgar program can open db: one that opened it since the
+     * check above would write on into the replaced file, and report success for work that
+     * is gone. One starting now waits in kg_cli_open and then opens the new file. */
+    if (force && exists(db)) {
+        if (kg_cli_lock_alone(db) < 0 && errno == EWOULDBLOCK) {
+            kg_cli_err("%s is in use by kamgar serve or another kamgar command: stop it first; "
+                       "nothing was restored",
+                       db);
+            goto out;
+        }
+        if (!bring_in_wal(db))
+            goto out;
+    }
+    /* A stale WAL or journal beside the old database would be replayed into the new one;
+     * what the old one's held is in its main file now. */
     if (force)
         unlink_side_files(db);
     if (!publish(tmp, db, force))

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "api/import.h"
 #include "cli/cli.h"
 #include "util/cleanup.h"
+#include "util/log.h"
 #include "util/mem.h"
 #include "util/str.h"
 
@@ -40,7 +42,7 @@ static const char import_help[] =
     "and builds the indexes once at the end, many times faster, while other writers wait\n"
     "(a stopped import keeps nothing). auto, the default, loads in bulk a file of 10,000\n"
     "lines or more that holds at least as many rows as there are people in the database,\n"
-    "unless `kamgar serve` is using the database.\n"
+    "unless `kamgar serve` or another kamgar command is using the database.\n"
     "Stopped by Ctrl-C, SIGTERM or SIGHUP, the import stops between two batches and rolls\n"
     "back the one in progress; it says how many people the batches before stored (a bulk\n"
     "load or a dry run stores none), logs them as import.stopped, and dies of the signal\n"
@@ -181,6 +183,18 @@ static int64_t count_lines(FILE *f)
     return ok ? lines : 0;
 }
 
+/*
+ * An import or an export says in one line of its own what went wrong: the store's warnings
+ * and notes would only repeat it ("the database is busy" before the command's sentence) or
+ * puzzle (name keys brought up to date as the database opens). Its error lines stay: they
+ * name what the command's sentence cannot, such as a disk I/O error. For the command's
+ * whole run; nothing the store warns of needs the user of these two.
+ */
+static void quiet_store(void)
+{
+    kg_log_set_level(KG_LOG_ERROR);
+}
+
 static int run_import(struct kg_store *s, const char *db, const char *org, const char *path,
                       const struct kg_import_opts *opts)
 {
@@ -211,17 +225,20 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
     }
     if (o2.load != KG_LOAD_BATCHES || o2.dry_run)
         o2.expected_rows = count_lines(f);
-    /* A bulk load or a dry run holds the write lock from start to end: a server's writers
-     * wait for it, and give up after a few seconds. */
-    if (o2.expected_rows >= KG_IMPORT_BULK_MIN_ROWS && kg_cli_served(db)) {
+    /* A bulk load or a dry run holds the write lock from start to end: a server's writers,
+     * or another import's batches, wait for it, and give up after a few seconds.
+     * kg_cli_open looked for others when it marked the database (this process's own mark
+     * would answer a probe now). */
+    if (o2.expected_rows >= KG_IMPORT_BULK_MIN_ROWS && kg_cli_others_seen()) {
         if (o2.load == KG_LOAD_AUTO && !o2.dry_run) {
             o2.load = KG_LOAD_BATCHES;
-            kg_cli_err("a server is using %s: loading in batches, so that its users can "
-                       "write between them (--load bulk to load in one go)",
+            kg_cli_err("another kamgar program (kamgar serve or another command) is using %s: "
+                       "loading in batches, so that it can write between them (--load bulk to "
+                       "load in one go)",
                        db);
         } else {
-            kg_cli_err("warning: a server is using %s: its users cannot write until the %s "
-                       "ends",
+            kg_cli_err("warning: another kamgar program (kamgar serve or another command) is "
+                       "using %s: it cannot write until the %s ends",
                        db, o2.dry_run ? "dry run" : "import");
         }
     }
@@ -360,6 +377,7 @@ int kg_cmd_import(int argc, char **argv)
         kg_cli_err("%s", msg); /* a mistake on the command line: exit 2 */
         goto out;
     }
+    quiet_store();
     struct kg_store *s = kg_cli_open(db, false);
     if (!s) {
         rc = KG_EXIT_USER;
@@ -384,41 +402,65 @@ static const char export_help[] =
     "or standard output. The CSV imports back with `kamgar import people` without loss.\n"
     "Exports are written to the org's audit log.\n"
     "\n"
-    "  -o FILE   write to FILE, created with mode 0600 (it holds the whole register)\n"
-    "  --force   replace FILE when it exists (otherwise that is an error); it gets mode 0600\n"
+    "  -o FILE   write to FILE, created with mode 0600 (it holds the whole register). The\n"
+    "            export is written to FILE.tmp-XXXXXX beside it and renamed to FILE only once\n"
+    "            complete and on disk: FILE is never left half-written, even by kill -9 or a\n"
+    "            power cut (which may leave that temporary file: delete it)\n"
+    "  --force   replace FILE when it exists (otherwise that is an error); a symbolic link is\n"
+    "            refused, a device or a pipe is written as it is\n"
     "\n"
     "Stopped by Ctrl-C, SIGTERM or SIGHUP, the export stops writing, logs the people written\n"
-    "so far, removes FILE, and dies of the signal (exit status 128+N in a shell).\n"
+    "so far, removes its temporary file (FILE is not written, or stays as it was), and dies\n"
+    "of the signal (exit status 128+N in a shell).\n"
     "\n"
     "example:\n"
     "  kamgar export people --db kamgar.db --org hbwu -o hbwu-people.csv\n";
 
 /*
- * Opens path for the export, mode 0600 like a backup: the file holds every member's name and
- * phone. Without force an existing path (a symlink too) is refused. With force an existing
- * regular file is made 0600 before it is emptied, a device or pipe is written as it is, and a
- * symlink is refused. Returns NULL after printing one line.
+ * Opens the output of `export -o path`. The register is written to a temporary file beside
+ * path, "path.tmp-XXXXXX", created with mode 0600 (mkostemp: O_EXCL, so never through a link
+ * someone placed) and named for removal on a signal, and kg_cli_publish moves it onto path
+ * only once it is complete and on disk (finish_export): a kill -9, a full disk or a power cut
+ * leaves at most that temporary file, never half a register under the name asked for.
+ *
+ * The file holds every member's name and phone. Without force an existing path (a symlink
+ * too) is refused, here and again when the export takes the name. With force a symlink is
+ * refused (it is neither followed nor replaced), a regular file is replaced by the new one,
+ * and a device or a pipe (/dev/stdout, a fifo) is written as it is, as it cannot be renamed
+ * onto and keeps nothing. *tmp gets the temporary file's name, or "" when path itself is
+ * written. Returns NULL after printing one line.
  */
-static FILE *open_export(const char *path, bool force)
+static FILE *open_export(const char *path, bool force, char *tmp, size_t cap)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (force ? 0 : O_EXCL), 0600);
-    if (fd < 0 && errno == EEXIST) {
+    tmp[0] = '\0';
+    struct stat sb;
+    int fd = -1;
+    bool there = lstat(path, &sb) == 0;
+    if (there && !force) {
         kg_cli_err("%s already exists (pass --force to replace it)", path);
         return NULL;
     }
-    if (fd < 0 && errno == ELOOP) { /* --force never writes through a link someone placed */
+    if (there && S_ISLNK(sb.st_mode)) {
         kg_cli_err("%s is a symbolic link: name the file itself", path);
         return NULL;
     }
+    if (there && !S_ISREG(sb.st_mode)) {
+        fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    } else {
+        int n = snprintf(tmp, cap, "%s.tmp-XXXXXX", path);
+        if (n < 0 || (size_t)n >= cap) {
+            kg_cli_err("the path %s is too long", path);
+            tmp[0] = '\0';
+            return NULL;
+        }
+        fd = mkostemp(tmp, O_CLOEXEC);
+        if (fd < 0)
+            tmp[0] = '\0';
+        else
+            (void)kg_cleanup_add(tmp); /* too long a name: a second signal leaves it */
+    }
     if (fd < 0) {
         kg_cli_err("cannot write %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    struct stat sb;
-    if (force && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
-        (fchmod(fd, 0600) != 0 || ftruncate(fd, 0) != 0)) {
-        kg_cli_err("cannot make %s private (mode 0600) and empty: %s", path, strerror(errno));
-        close(fd);
         return NULL;
     }
     FILE *f = fdopen(fd, "wb");
@@ -427,6 +469,23 @@ static FILE *open_export(const char *path, bool force)
         close(fd);
     }
     return f;
+}
+
+/*
+ * Brings a complete export to disk and then to its name: fsync, close, kg_cli_publish. Frees
+ * f. False after printing one line; the temporary file is left for the caller to remove.
+ */
+static bool finish_export(FILE *f, const char *tmp, const char *path, bool force)
+{
+    bool ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
+    int err = errno;
+    if (fclose(f) != 0 && ok)
+        ok = false, err = errno;
+    if (!ok) {
+        kg_cli_err("cannot write %s: %s", path, strerror(err));
+        return false;
+    }
+    return kg_cli_publish(tmp, path, force);
 }
 
 /*
@@ -489,6 +548,7 @@ int kg_cmd_export(int argc, char **argv)
         kg_cli_err("export needs --org SLUG");
         return KG_EXIT_USAGE;
     }
+    quiet_store();
     struct kg_store *s = kg_cli_open(db, false);
     if (!s)
         return KG_EXIT_USER;
@@ -498,17 +558,15 @@ int kg_cmd_export(int argc, char **argv)
     struct kg_org o;
     int rc = KG_EXIT_USER;
     FILE *f = NULL, *w = NULL;
+    char tmp[PATH_MAX] = ""; /* the file being written, until it takes out_path's name */
     if (!kg_cli_org_actor(s, org, &a, &who, &o))
         goto out;
-    f = out_path ? open_export(out_path, force) : stdout;
+    f = out_path ? open_export(out_path, force, tmp, sizeof(tmp)) : stdout;
     if (!f)
         goto out;
-    /* Ctrl-C or a shutdown stops the export between two rows, audited; FILE is then removed
-     * (below), or by the handler on a second signal. */
+    /* Ctrl-C or a shutdown stops the export between two rows, audited; the temporary file is
+     * then removed (below), or by the handler on a second signal. */
     kg_cleanup_stop_on_signals();
-    struct stat osb;
-    if (out_path && fstat(fileno(f), &osb) == 0 && S_ISREG(osb.st_mode))
-        (void)kg_cleanup_add(out_path);
     /* A reader that stops early (`| head`) is a write error here, not a silent death: the
      * people written so far still go in the audit log. */
     signal(SIGPIPE, SIG_IGN);
@@ -537,8 +595,8 @@ int kg_cmd_export(int argc, char **argv)
         /* The rows in the output's buffer when it stopped are counted, as with `| head`. */
         kg_cli_err("stopped by a signal (%s): %lld people written before it stopped; the export "
                    "is incomplete%s%s%s",
-                   signal_name(sig), (long long)count, out_path ? " and " : "",
-                   out_path ? out_path : "", out_path ? " was removed" : "");
+                   signal_name(sig), (long long)count, tmp[0] ? " and was not written to " : "",
+                   tmp[0] ? out_path : "", tmp[0] ? " (its temporary file was removed)" : "");
         goto out;
     }
     if (e == KG_EIO && ferror(w)) {
@@ -551,24 +609,31 @@ int kg_cmd_export(int argc, char **argv)
         kg_cli_err("export failed: %s", kg_err_name(e));
         goto out;
     }
+    if (w != f)
+        fclose(w); /* flushed above: writes nothing */
+    w = NULL;
+    if (tmp[0]) {
+        FILE *done = f;
+        f = NULL;
+        if (!finish_export(done, tmp, out_path, force))
+            goto out;
+        kg_cleanup_forget(tmp);
+        tmp[0] = '\0';
+    }
     if (out_path)
         fprintf(stderr, "exported %lld people to %s\n", (long long)count, out_path);
     rc = KG_EXIT_OK;
 out:
     if (w && w != f)
         fclose(w); /* flushes nothing after a stop or an error: its writes fail */
-    if (f && f != stdout) {
-        struct stat sb;
-        bool regular = fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode);
-        if (fclose(f) != 0 && rc == KG_EXIT_OK) {
-            kg_cli_err("cannot write %s: %s", out_path, strerror(errno));
-            rc = KG_EXIT_USER;
-        }
-        if (rc != KG_EXIT_OK && regular)
-            unlink(out_path); /* no half-written register left behind */
+    if (f && f != stdout && fclose(f) != 0 && rc == KG_EXIT_OK) {
+        kg_cli_err("cannot write %s: %s", out_path, strerror(errno)); /* a device or a pipe */
+        rc = KG_EXIT_USER;
     }
-    if (out_path)
-        kg_cleanup_forget(out_path);
+    if (tmp[0]) {
+        unlink(tmp); /* no half-written register left behind */
+        kg_cleanup_forget(tmp);
+    }
     kg_arena_release(&a);
     s->ops->close(s);
     if (rc != KG_EXIT_OK && kg_cleanup_stop_requested())

@@ -2,7 +2,8 @@
  * cli.h — the kamgar commands (DESIGN.md §4). main.c only dispatches to these.
  *
  * Each command returns its exit status: 0 success, 1 a user error (one clear line on
- * stderr), 2 a usage error.
+ * stderr), 2 a usage error. An import or an export stopped by SIGINT, SIGTERM or SIGHUP does
+ * not return: it dies of the signal once it has stopped cleanly (128+N in a shell).
  */
 #pragma once
 #include <stdbool.h>
@@ -28,16 +29,37 @@ bool kg_cli_parse(int argc, char **argv, int start, const struct kg_opt *opts, c
                   size_t max_pos, size_t *n_pos, bool *help);
 /* --db or $KAMGAR_DB; prints an error and returns NULL when neither is set. */
 const char *kg_cli_db(const char *db);
-/* Opens the store; prints the reason and returns NULL on failure. */
-struct kg_store *kg_cli_open(const char *db, bool create);
 /*
- * The mark of a running server: `kamgar serve` holds a shared flock(2) on its database file
- * (kg_cli_mark_served: the descriptor, closed only after the store; -1 when the file cannot
- * be opened), and a command that must not run beside a server, or should run differently,
- * asks kg_cli_served. A server on another machine (a network file system) is not seen.
+ * Opens the store; prints the reason and returns NULL on failure. Every command that opens
+ * a database does so here, and so marks it in use until the process exits (a shared
+ * flock(2) on a descriptor that is never closed), `kamgar serve` as much as an import: a
+ * restore or `backup --force` refuses to replace a database someone is using
+ * (kg_cli_lock_alone). A program on another machine (a network file system) is not seen.
  */
-int kg_cli_mark_served(const char *db);
+struct kg_store *kg_cli_open(const char *db, bool create);
+/* Whether another kamgar program (a server, an import, a backup...) was using the database
+ * that kg_cli_open opened, as it found when it marked it. False before kg_cli_open. */
+bool kg_cli_others_seen(void);
+/*
+ * Whether a kamgar program holds its mark on db; false when there is no such file. For a
+ * file this process has not marked: a process's own mark is seen too (flock locks of two
+ * open files conflict even within one process), so after kg_cli_open ask kg_cli_others_seen.
+ */
 bool kg_cli_served(const char *db);
+/*
+ * For a command about to replace path (restore, backup --force): an exclusive flock on it,
+ * held until the process exits, so that no kamgar program uses it meanwhile (one starting
+ * waits in kg_cli_open, then opens the new file). Returns the descriptor, or -1 with errno
+ * EWOULDBLOCK when a kamgar program is using it (or another errno when it cannot be opened).
+ */
+int kg_cli_lock_alone(const char *path);
+/*
+ * Moves the finished temporary file tmp (in dest's directory) to dest, and makes that last
+ * through a power cut (the directory is flushed). Without force an existing dest is refused
+ * ("already exists", one line); with force it is replaced in one step, and a symbolic link
+ * there is replaced, never followed. False after printing one line; tmp is then still there.
+ */
+bool kg_cli_publish(const char *tmp, const char *dest, bool force);
 /* Reads a password from the first line of a file; prints an error and returns false. */
 bool kg_cli_read_password(const char *path, char *out, size_t cap);
 /* Prints "kamgar: " and the message to stderr. */

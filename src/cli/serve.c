@@ -188,7 +188,8 @@ int kg_cmd_serve(int argc, char **argv)
         free(key_pem);
         return KG_EXIT_USER;
     }
-    int mark = kg_cli_mark_served(db); /* closed after the store */
+    /* kg_cli_open marked the database in use until the process exits: a restore or
+     * `backup --force` refuses to replace it while this serves. */
     struct kg_api_config acfg;
     kg_api_config_defaults(&acfg);
     acfg.tls = cert != NULL;
@@ -200,8 +201,6 @@ int kg_cmd_serve(int argc, char **argv)
         kg_cli_err("%s", kg_api_web_error(api));
         kg_api_free(api);
         s->ops->close(s);
-        if (mark >= 0)
-            close(mark);
         free(cert_pem);
         free(key_pem);
         return KG_EXIT_USER;
@@ -251,8 +250,6 @@ int kg_cmd_serve(int argc, char **argv)
     }
     kg_api_free(api);
     s->ops->close(s);
-    if (mark >= 0)
-        close(mark);
     free(cert_pem);
     free(key_pem);
     return rc;

@@ -4,8 +4,9 @@
  * served again with every person and the latest write present; and the refusals: an encrypted
  * backup without its key or with the wrong one, a tampered, truncated or appended-to file, a
  * file that is no kamgar backup, an existing file without --force, the database of a running
- * server even with --force — each exit 1 with one "kamgar: " line and nothing written, no
- * temporary file left.
+ * server or of another kamgar command (an import, an export) even with --force — each exit 1
+ * with one "kamgar: " line and nothing written, no temporary file left. A restore --force
+ * killed at its rename leaves the old database with the changes its -wal held.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -285,7 +286,9 @@ describe('restoring a copy made with cp', () => {
 
     test('a database a server is serving is not restored from; a backup of it is', () => {
         const target = path.join(dir, 'from-live.db');
-        assertUserError(cli(['restore', live, '--db', target]), /server is using .*kamgar backup/);
+        assertUserError(cli(['restore', live, '--db', target]),
+                        new RegExp('live\\.db is in use by kamgar serve or another kamgar ' +
+                                   'command: take a copy with `kamgar backup`'));
         assert.equal(fs.existsSync(target), false);
     });
 });
@@ -596,12 +599,165 @@ describe('restore refusals and --force', () => {
     test('never replaces a database a server is serving, even with --force', async () => {
         const before = await peopleTotal(base, token);
         const r = cli(['restore', plain(), '--db', live, '--force']);
-        assertUserError(r, /a server is using .*live\.db: stop `kamgar serve` first/);
+        const inUse = 'live\\.db is in use by kamgar serve or another kamgar command: ';
+        assertUserError(r, new RegExp(inUse + 'stop it first; nothing was restored$'));
         const b = cli(['backup', '--db', plain(), '--force', live]);
-        assertUserError(b, /a server is using .*live\.db: it cannot be replaced/);
+        assertUserError(b, new RegExp(inUse + 'it cannot be replaced'));
         assert.equal(await peopleTotal(base, token), before);
         assert.ok(!fs.readdirSync(dir).some((f) => /\.(tmp|restore|backup)-/.test(f)),
                   fs.readdirSync(dir).join(' '));
+    });
+});
+
+/*
+ * Replacing a database safely: a restore stopped between removing the old database's -wal
+ * and renaming the new file into place used to leave the old main file without the changes
+ * only its -wal held; and a restore replaced a database that a CLI import was writing, which
+ * then reported success into the replaced file. Now the -wal is copied into the main file
+ * first (and refused when that cannot be complete), and every kamgar command marks the
+ * database it opens, which restore and backup --force respect.
+ */
+describe('replacing a database that holds changes or is in use', () => {
+    let wdir, backup;
+    before(() => {
+        wdir = makeTemp('kamgar-replace-');
+        backup = path.join(wdir, 'night.db');
+        const b = cli(['backup', '--db', live, backup]);
+        assert.equal(b.status, 0, b.stderr);
+    });
+    after(() => rmTemp(wdir));
+
+    const sql = (db, q) => {
+        const r = spawnSync('sqlite3', [db, q], { encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+        return r.stdout.trim();
+    };
+
+    /* A database whose last change (a person) a server committed only to its -wal before it
+     * was killed with SIGKILL. Resolves to that person's id. */
+    async function crashedWithChange(db) {
+        assert.equal(cli(['demo', '--db', db]).status, 0);
+        const srv = await startServer(db);
+        const b = `http://127.0.0.1:${srv.port}`;
+        const id = uuid();
+        const c = await request(b, 'POST', `/api/v1/orgs/${ORG}/people`,
+                                { token: await login(b), body: { id, full_name: 'Last Change' } });
+        assert.equal(c.status, 201, c.text);
+        srv.proc.kill('SIGKILL');
+        await new Promise((r) => srv.proc.once('exit', r));
+        assert.ok(fs.statSync(`${db}-wal`).size > 0, 'the change sits in the -wal');
+        return id;
+    }
+
+    const holds = (db, id) => {
+        const out = cli(['export', 'people', '--db', db, '--org', ORG, '--format', 'json']);
+        assert.equal(out.status, 0, out.stderr);
+        return JSON.parse(out.stdout).some((p) => p.id === id);
+    };
+
+    test('a restore --force killed at its rename leaves the old database with every change',
+         async (t) => {
+        if (spawnSync('gdb', ['--version']).status !== 0) {
+            t.skip('needs gdb to stop the restore at rename(2)');
+            return;
+        }
+        const db = path.join(wdir, 'killed.db');
+        const id = await crashedWithChange(db);
+        /* Stopped at the rename, after everything before it, and killed there. */
+        const g = spawnSync('gdb', ['-q', '-batch', '-ex', 'catch syscall rename', '-ex', 'run',
+                                    '-ex', 'kill', '--args', BIN, 'restore', backup, '--db', db,
+                                    '--force'],
+                            { encoding: 'utf8', timeout: 120000,
+                              env: { ...process.env, KAMGAR_DB: '' } });
+        if (/ptrace|Operation not permitted/.test(g.stdout + g.stderr)) {
+            t.skip('gdb cannot trace here');
+            return;
+        }
+        assert.match(g.stdout, /Catchpoint 1 \(call to syscall rename\)/, g.stdout + g.stderr);
+        assert.ok(holds(db, id), 'the old database lost the change its -wal held');
+        assert.equal(sql(db, 'PRAGMA integrity_check'), 'ok');
+        for (const f of fs.readdirSync(wdir).filter((n) => n.startsWith('killed.db.restore-')))
+            fs.rmSync(path.join(wdir, f)); /* what kill -9 leaves, as docs/backup.md says */
+    });
+
+    test('a restore --force that cannot copy the -wal in (another program reads) replaces ' +
+         'nothing', async () => {
+        const db = path.join(wdir, 'read.db');
+        const id = await crashedWithChange(db);
+        const reader = spawn('sqlite3', [db], { stdio: ['pipe', 'pipe', 'inherit'] });
+        await new Promise((resolve, reject) => {
+            reader.on('error', reject);
+            reader.stdout.on('data', (d) => { if (String(d).includes('reading')) resolve(); });
+            reader.stdin.write("BEGIN;\nSELECT count(*) FROM people;\nSELECT 'reading';\n");
+        });
+        let r;
+        try {
+            r = await cliAsync(['restore', backup, '--db', db, '--force']);
+        } finally {
+            reader.stdin.end('COMMIT;\n');
+            await new Promise((resolve) => reader.on('close', resolve));
+        }
+        assertUserError(r, new RegExp('^kamgar: another program is reading .*read\\.db, so ' +
+                                      'the changes in .*read\\.db-wal could not be brought ' +
+                                      'into it: .*nothing was restored$'));
+        assert.ok(holds(db, id), 'the refused restore lost the change');
+        assert.deepEqual(extraFiles(wdir, ['night.db', 'read.db', 'read.db-wal', 'read.db-shm',
+                                           'killed.db']), []);
+        /* With the reader gone, the same restore runs. */
+        const again = cli(['restore', backup, '--db', db, '--force']);
+        assert.equal(again.status, 0, again.stderr);
+        assert.equal(holds(db, id), false);
+    });
+
+    test('restore --force and backup --force refuse a database an import is writing; the ' +
+         'import completes into it', async () => {
+        const db = path.join(wdir, 'busy.db');
+        assert.equal(cli(['demo', '--db', db]).status, 0);
+        const demo = Number(sql(db, 'SELECT count(*) FROM people'));
+        const rows = (from, to) => Array.from({ length: to - from }, (_, i) =>
+            `Import ${from + i},0304 ${String(from + i).padStart(7, '0')}\n`).join('');
+        const imp = spawn(BIN, ['import', 'people', '--db', db, '--org', ORG, '--load',
+                                'batches', '-'], { env: { ...process.env, KAMGAR_DB: '' } });
+        let out = '', err = '';
+        imp.stdout.on('data', (d) => { out += d; });
+        imp.stderr.on('data', (d) => { err += d; });
+        const done = new Promise((resolve) => imp.on('close', (code) => resolve(code)));
+        /* 2,900 rows: one batch is committed, and the import waits for more (stdin open). */
+        imp.stdin.write('name,phone\n' + rows(0, 2900));
+        for (const t0 = Date.now(); Number(sql(db, 'SELECT count(*) FROM people')) === demo;) {
+            assert.ok(Date.now() - t0 < 60000, 'the import committed no batch');
+            await new Promise((r) => setTimeout(r, 50));
+        }
+        const inUse = /busy\.db is in use by kamgar serve or another kamgar command/;
+        let r, b;
+        try {
+            r = cli(['restore', backup, '--db', db, '--force']);
+            b = cli(['backup', '--db', backup, '--force', db]);
+        } finally {
+            imp.stdin.end(rows(2900, 4000));
+        }
+        assertUserError(r, inUse);
+        assert.match(r.stderr, /nothing was restored\n$/);
+        assertUserError(b, inUse);
+        assert.equal(await done, 0, err);
+        assert.match(out, /^created\s+4000$/m);
+        assert.equal(Number(sql(db, 'SELECT count(*) FROM people')), demo + 4000);
+        /* An export (paused on a full pipe) is a user of the database as well. */
+        const exp = spawn(BIN, ['export', 'people', '--db', db, '--org', ORG],
+                          { env: { ...process.env, KAMGAR_DB: '' } });
+        const gone = new Promise((resolve) => exp.on('close', resolve));
+        await new Promise((resolve) => exp.stdout.once('data', resolve));
+        exp.stdout.pause();
+        try {
+            assertUserError(cli(['restore', backup, '--db', db, '--force']), inUse);
+        } finally {
+            exp.kill('SIGKILL');
+            await gone;
+        }
+        /* Nobody left: it is replaced. */
+        const free = cli(['restore', backup, '--db', db, '--force']);
+        assert.equal(free.status, 0, free.stderr);
+        assert.equal(Number(sql(db, 'SELECT count(*) FROM people')), liveTotal);
     });
 });
 

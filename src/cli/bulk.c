@@ -113,26 +113,6 @@ static void print_result(const struct kg_import_result *r, bool dry_run, double 
         printf("(%lld more errors not shown)\n", (long long)(r->failed - (int64_t)r->n_errors));
 }
 
-/* An audit entry for an import run from the shell (file name, people written). */
-static void audit_import(struct kg_store *s, const char *org_id, const char *rtype,
-                         const char *path, int64_t count)
-{
-    if (strcmp(rtype, "import.stopped") == 0 && count == 0)
-        return;
-    char now[21];
-    kg_time_now(now);
-    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-    struct kg_audit_entry ae = {.org_id = org_id,
-                                .action = "people.import",
-                                .resource_type = rtype,
-                                .resource_id = base,
-                                .count = count,
-                                .ip = "cli",
-                                .at = now};
-    if (s->ops->audit_add(s, &ae) != KG_OK)
-        kg_cli_err("warning: could not write the audit entry");
-}
-
 /* "SIGTERM" for the stderr line of a stopped command. */
 static const char *signal_name(int sig)
 {
@@ -141,12 +121,11 @@ static const char *signal_name(int sig)
 
 /*
  * An import stopped by a signal between two batches (kg_cleanup_stop_on_signals): the batch
- * in progress is rolled back (kg_import_free), the committed ones stay and are logged as
- * import.stopped, as a failure part-way is. Frees im. A bulk load has committed nothing, and
- * a dry run changes nothing: neither is logged (audit_import leaves out a count of 0).
+ * in progress is rolled back (kg_import_free), the committed ones stay, and their audit entry
+ * (written by the store with them) says import.stopped. Frees im. A bulk load has committed
+ * nothing, and a dry run changes nothing: neither has an entry.
  */
-static void import_stopped(struct kg_store *s, const char *org_id, const char *path,
-                           struct kg_import *im, bool dry_run, int sig)
+static void import_stopped(struct kg_import *im, bool dry_run, int sig)
 {
     int64_t applied = kg_import_applied(im);
     kg_import_free(im); /* rolls back the unfinished batch before the audit entry is written */
@@ -161,8 +140,6 @@ static void import_stopped(struct kg_store *s, const char *org_id, const char *p
         kg_cli_err("stopped by a signal (%s): nothing was stored (the import in progress was "
                    "rolled back); run it again to import the file",
                    signal_name(sig));
-    if (!dry_run)
-        audit_import(s, org_id, "import.stopped", path, applied);
 }
 
 /* The lines of a regular file (a few milliseconds a hundred MB, and the file is then in the
@@ -212,6 +189,9 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
     o2.progress = show_progress;
     o2.building = show_building;
     o2.progress_ctx = &prog;
+    /* The store writes the audit entry with the rows: a kill -9 leaves one too. */
+    o2.audit_file = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    o2.audit_ip = "cli";
 
     if (!kg_cli_org_actor(s, org, &a, &who, &o))
         goto out;
@@ -266,7 +246,7 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
     if (sig) {
         if (prog.tty)
             printf("\r\033[K");
-        import_stopped(s, o.id, path, im, o2.dry_run, sig);
+        import_stopped(im, o2.dry_run, sig);
         im = NULL;
         goto out;
     }
@@ -286,19 +266,14 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
                    applied ? " (the rows imported before it stopped stay: running the same "
                              "import again completes it)"
                            : "");
-        audit_import(s, o.id, "import.stopped", path, applied);
         goto out;
     }
     if (e) {
         const char *why = kg_import_message(im);
         kg_cli_err("%s: %s", path, *why ? why : kg_err_name(e));
-        /* Batches committed before the failure stay: the audit log says so. */
-        audit_import(s, o.id, "import.stopped", path, kg_import_applied(im));
-        goto out;
+        goto out; /* batches committed before the failure stay, and their audit entry */
     }
     print_result(&r, opts->dry_run, elapsed(&prog.start));
-    if (!opts->dry_run)
-        audit_import(s, o.id, "import", path, r.created + r.updated);
     rc = KG_EXIT_OK;
 out:
     kg_import_free(im);

@@ -1366,7 +1366,7 @@ describe('an import or export stopped by a signal', () => {
     before(() => {
         dir = makeTemp();
         db = path.join(dir, 'sig.db');
-        createDatabase(dir, db, ['sig', 'sigbulk', 'sigdry', 'signohup'].map((slug) =>
+        createDatabase(dir, db, ['sig', 'sigbulk', 'sigdry', 'signohup', 'sigkill'].map((slug) =>
             ({ slug, name: `Union ${slug}`, country: 'PK', users: [] })));
     });
     after(() => rmTemp(dir));
@@ -1431,6 +1431,20 @@ describe('an import or export stopped by a signal', () => {
                                 orgId('sig'))), N);
         assert.equal(audit('sig', 'people.import'),
                      `import.stopped - ${kept}\nimport sig.csv ${N - kept}`);
+    });
+
+    test('an import killed with kill -9 leaves the audit entry of the batches it stored',
+         async () => {
+        /* The store writes the entry in the transactions that store the rows: no handler
+         * runs on SIGKILL, and the entry is there all the same. */
+        const { child, exit } = start(importArgs('sigkill', '--load', 'batches'));
+        child.stdin.write('name,phone\n' + rows(0, PART, 'Killed'));
+        await until('a committed batch', () => stored('sigkill') > 0);
+        child.kill('SIGKILL');
+        const r = await exit;
+        assert.equal(r.signal, 'SIGKILL');
+        const kept = stored('sigkill');
+        assert.equal(audit('sigkill', 'people.import'), `import.stopped - ${kept}`);
     });
 
     test('a bulk load stopped by Ctrl-C stores nothing, logs nothing, and says so', async () => {

@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,8 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "util/fs.h"
 
 void kg_cli_err(const char *fmt, ...)
 {
@@ -181,24 +182,6 @@ static bool exists(const char *path)
     return lstat(path, &sb) == 0;
 }
 
-/* Makes a rename or link in path's directory last through a power cut. */
-static void fsync_dir_of(const char *path)
-{
-    char dir[PATH_MAX];
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(dir, sizeof(dir), ".");
-    else if (slash == path)
-        snprintf(dir, sizeof(dir), "/");
-    else
-        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (fd >= 0) {
-        (void)fsync(fd);
-        close(fd);
-    }
-}
-
 /* The name is taken by link(), which fails when it exists, so that without force an existing
  * dest is never replaced, not even one that appeared a moment ago. File systems without hard
  * links (FAT on a USB drive) get a check and a rename instead. */
@@ -207,7 +190,7 @@ bool kg_cli_publish(const char *tmp, const char *dest, bool force)
     if (!force) {
         if (link(tmp, dest) == 0) {
             unlink(tmp);
-            fsync_dir_of(dest);
+            kg_fsync_dir_of(dest);
             return true;
         }
         if (errno == EEXIST || exists(dest)) {
@@ -219,7 +202,7 @@ bool kg_cli_publish(const char *tmp, const char *dest, bool force)
         kg_cli_err("cannot move the new file into %s: %s", dest, strerror(errno));
         return false;
     }
-    fsync_dir_of(dest);
+    kg_fsync_dir_of(dest);
     return true;
 }
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "store/sqlite_int.h"
+#include "util/fs.h"
 #include "util/str.h"
 
 /*
@@ -854,17 +855,8 @@ static int query_int(sqlite3 *db, const char *sql, int64_t *out)
 /* Whether the directory of path may be written (true when that cannot be told). */
 static bool dir_writable(const char *path)
 {
-    if (!path || !*path)
-        return true;
     char dir[4096];
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(dir, sizeof(dir), ".");
-    else if ((size_t)(slash - path) >= sizeof(dir))
-        return true;
-    else
-        snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
-    return access(dir, W_OK) == 0;
+    return !path || !*path || !kg_dir_of(path, dir, sizeof(dir)) || access(dir, W_OK) == 0;
 }
 
 /* Reads what the file is: *app the application id, *tables the number of schema objects. */

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/mem.h"
 
 #define VERSION 1
@@ -82,24 +83,6 @@ static bool write_all(int fd, const unsigned char *buf, size_t n)
     return true;
 }
 
-/* fsyncs the directory holding path, so that a rename into it survives a power cut. */
-static void fsync_dir_of(const char *path)
-{
-    char dir[PATH_MAX];
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(dir, sizeof(dir), ".");
-    else if (slash == path)
-        snprintf(dir, sizeof(dir), "/");
-    else
-        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (fd >= 0) {
-        (void)fsync(fd);
-        close(fd);
-    }
-}
-
 /* An output in progress: the temporary file beside the final path. */
 struct outfile {
     const char *path;
@@ -142,7 +125,7 @@ static enum kg_err out_finish(struct outfile *o, bool ok, char *msg, size_t msgl
     kg_cleanup_forget(o->tmp);
     if (!ok || err)
         return err;
-    fsync_dir_of(o->path);
+    kg_fsync_dir_of(o->path);
     return KG_OK;
 }
 
@@ -466,7 +449,7 @@ static enum kg_err create_key(const char *path, unsigned char key[KG_SEALED_KEYB
         sodium_memzero(key, KG_SEALED_KEYBYTES);
         return fail(msg, msglen, KG_EIO, "cannot write the key file %s: %s", path, strerror(e));
     }
-    fsync_dir_of(path);
+    kg_fsync_dir_of(path);
     return KG_OK;
 }
 

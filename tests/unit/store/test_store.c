@@ -607,21 +607,14 @@ static void test_member_removal_unassigns(void **state)
 /* ------------------------------------------------------------------------------------ */
 /* people                                                                               */
 
-static void test_person_crud(void **state)
+/* Ghulam Rasool with every field but recruited_by set, at the employer, workplace and unit
+ * given, assigned to the first activist. */
+static struct kg_person full_person(struct fx *f, const char *emp, const char *wp, const char *unit)
 {
-    struct fx *f = *state;
-    struct kg_person p = person("Ghulam Rasool"), got;
-    struct kg_conflict c;
-    bool created = false;
-    const char *alts[] = {"غلام رسول", "Gulam Rasul"};
-    const char *langs[] = {"ur", "pa"};
-    const char *tags[] = {"night-shift", "Committee"};
-    const char *emp = NULL;
-    struct kg_employer e = {.name = "Lucky Textiles"}, eg;
-    OK(f->s->ops->employer_create(f->s, &f->a_org, &e, &f->a, &eg, NULL));
-    emp = eg.id;
-    const char *wp = mkworkplace(f, &f->a_org, "Korangi mill");
-    const char *unit = mkunit(f, &f->a_org, wp, "Weaving");
+    static const char *alts[] = {"غلام رسول", "Gulam Rasul"};
+    static const char *langs[] = {"ur", "pa"};
+    static const char *tags[] = {"night-shift", "Committee"};
+    struct kg_person p = person("Ghulam Rasool");
     p.alt_names = (struct kg_strlist){alts, 2};
     p.phone = "+923001234567";
     p.email = "ghulam@example.org";
@@ -647,6 +640,21 @@ static void test_person_crud(void **state)
     p.consent_source = "paper form";
     p.consent_at = "2024-01-02T03:04:05Z";
     p.notes = "Spoke about overtime pay.\nFollow up Friday.";
+    return p;
+}
+
+static void test_person_crud(void **state)
+{
+    struct fx *f = *state;
+    struct kg_person got;
+    struct kg_conflict c;
+    bool created = false;
+    struct kg_employer e = {.name = "Lucky Textiles"}, eg;
+    OK(f->s->ops->employer_create(f->s, &f->a_org, &e, &f->a, &eg, NULL));
+    const char *emp = eg.id;
+    const char *wp = mkworkplace(f, &f->a_org, "Korangi mill");
+    const char *unit = mkunit(f, &f->a_org, wp, "Weaving");
+    struct kg_person p = full_person(f, emp, wp, unit);
     OK(f->s->ops->person_create(f->s, &f->a_org, &p, &f->a, &got, &created, &c));
     assert_true(created);
     assert_int_equal(strlen(got.id), KG_ID_LEN);
@@ -738,7 +746,6 @@ static void test_person_update_without_change(void **state)
 {
     struct fx *f = *state;
     const struct kg_actor *who = &f->a_admin; /* may change recruited_by */
-    const char *alts[] = {"غلام رسول"}, *langs[] = {"ur"}, *tags[] = {"night-shift", "Committee"};
     const char *wp = mkworkplace(f, who, "Korangi mill"), *wp2 = mkworkplace(f, who, "Site 2");
     const char *unit = mkunit(f, who, wp, "Weaving"), *unit2 = mkunit(f, who, wp, "Dyeing");
     struct kg_employer e1 = {.name = "Lucky Textiles"}, e2 = {.name = "Gul Ahmed"}, eg;
@@ -748,33 +755,8 @@ static void test_person_update_without_change(void **state)
     const char *emp2 = eg.id;
     const char *rec = mkperson(f, who, person("Recruiter One"));
     const char *rec2 = mkperson(f, who, person("Recruiter Two"));
-    struct kg_person p = person("Ghulam Rasool"), base, got;
-    p.alt_names = (struct kg_strlist){alts, 1};
-    p.phone = "+923001234567";
-    p.email = "ghulam@example.org";
-    p.gender = "male";
-    p.languages = (struct kg_strlist){langs, 1};
-    p.city = "Karachi";
-    p.province = "Sindh";
-    p.country = "PK";
-    p.sector = "textiles";
-    p.employment_type = "formal";
-    p.employer_id = emp;
-    p.workplace_id = wp;
-    p.unit_id = unit;
-    p.job_title = "weaver";
-    p.shift = "night";
-    p.membership = "member";
-    p.member_since = "2021-05-01";
-    p.assessment = 2;
-    p.is_leader = true;
-    p.assigned_to = f->act;
+    struct kg_person p = full_person(f, emp, wp, unit), base, got;
     p.recruited_by = rec;
-    p.tags = (struct kg_strlist){tags, 2};
-    p.consent_status = "given";
-    p.consent_source = "paper form";
-    p.consent_at = "2024-01-02T03:04:05Z";
-    p.notes = "Spoke about overtime pay.";
     OK(f->s->ops->person_get(f->s, who, mkperson(f, who, p), &f->a, &base));
     const unsigned all = (KG_P_RECRUITED_BY << 1) - 1;
 

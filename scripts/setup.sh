@@ -8,12 +8,14 @@ set -eu
 cd "$(dirname "$0")/.."
 
 # chromium and fonts-noto-core (Urdu Nastaliq, Devanagari, Arabic script) are for the browser
-# tests (tests/browser/): about 95 MB to download.
+# tests (tests/browser/): about 95 MB to download. gdb stops a restore at rename(2) in the
+# end-to-end test of an interrupted restore (tests/e2e/backup.test.mjs); without it that test
+# would only skip.
 PKGS="build-essential pkg-config meson ninja-build clang clang-format
 libclang-rt-14-dev llvm
 libmicrohttpd-dev libgnutls28-dev libjansson-dev libsqlite3-dev sqlite3
 libsodium-dev libcsv-dev libcmark-dev libcmocka-dev libutf8proc-dev
-nodejs wrk valgrind openssl tidy
+nodejs wrk valgrind gdb openssl tidy
 chromium fonts-noto-core"
 
 missing=""

@@ -2068,20 +2068,13 @@ out:
 /* ------------------------------------------------------------------------------------ */
 /* audit                                                                                */
 
-static enum kg_err audit_add(struct kg_store *s, const struct kg_audit_entry *e)
+enum kg_err kg_sqlite_audit_insert(struct sqlite_conn *c, const struct kg_audit_entry *e,
+                                   char id[KG_ID_LEN + 1])
 {
-    struct sqlite_conn *c = NULL;
-    char id[KG_ID_LEN + 1], now[21];
-    enum kg_err err = KG_EINVAL;
-    if (!e || !e->action)
-        goto out;
-    err = kg_sqlite_acquire(s, &c);
-    if (err)
-        goto out;
+    char now[21];
     sqlite3_stmt *st = kg_sqlite_stmt(c, SQ_AUDIT_INSERT);
-    err = KG_EIO;
     if (!st)
-        goto out;
+        return KG_EIO;
     kg_store_new_id(id);
     kg_time_now(now);
     kg_sqlite_bind_text(st, 1, id);
@@ -2094,7 +2087,19 @@ static enum kg_err audit_add(struct kg_store *s, const struct kg_audit_entry *e)
         kg_sqlite_bind_i64(st, 7, e->count);
     kg_sqlite_bind_text(st, 8, e->ip);
     kg_sqlite_bind_text(st, 9, e->at ? e->at : now);
-    err = kg_sqlite_write_one(c, st, NULL);
+    return kg_sqlite_exec(c, st); /* one statement: atomic on its own, or in c's transaction */
+}
+
+static enum kg_err audit_add(struct kg_store *s, const struct kg_audit_entry *e)
+{
+    struct sqlite_conn *c = NULL;
+    char id[KG_ID_LEN + 1];
+    enum kg_err err = KG_EINVAL;
+    if (!e || !e->action)
+        goto out;
+    err = kg_sqlite_acquire(s, &c);
+    if (!err)
+        err = kg_sqlite_audit_insert(c, e, id);
 out:
     kg_sqlite_release(s, c);
     return err;

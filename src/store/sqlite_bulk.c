@@ -791,7 +791,7 @@ static int64_t changed_by(const struct kg_import_row *rows, size_t n)
  * updated after. */
 static enum kg_err audit_note(struct kg_store_import *im, const char *rtype, bool always)
 {
-    if (!im->audit || im->dry_run || (!im->audit_id[0] && !im->changed && !always))
+    if (!im->audit || (!im->audit_id[0] && !im->changed && !always))
         return KG_OK;
     if (im->audit_id[0]) {
         sqlite3_stmt *st = kg_sqlite_stmt(im->c, SQ_AUDIT_IMPORT_SET);
@@ -802,25 +802,15 @@ static enum kg_err audit_note(struct kg_store_import *im, const char *rtype, boo
         }
         return kg_sqlite_exec(im->c, st);
     }
-    char id[KG_ID_LEN + 1], now[21];
-    kg_store_new_id(id);
-    kg_time_now(now);
-    sqlite3_stmt *st = kg_sqlite_stmt(im->c, SQ_AUDIT_INSERT);
-    if (st) {
-        kg_sqlite_bind_text(st, 1, id);
-        kg_sqlite_bind_text(st, 2, im->org_id);
-        kg_sqlite_bind_text(st, 3, im->user_id);
-        kg_sqlite_bind_text(st, 4, "people.import");
-        kg_sqlite_bind_text(st, 5, rtype);
-        kg_sqlite_bind_text(st, 6, im->audit_file);
-        kg_sqlite_bind_i64(st, 7, im->changed);
-        kg_sqlite_bind_text(st, 8, im->audit_ip);
-        kg_sqlite_bind_text(st, 9, now);
-    }
-    enum kg_err err = kg_sqlite_exec(im->c, st);
-    if (!err)
-        memcpy(im->audit_id, id, sizeof(id)); /* a rollback of this batch forgets it below */
-    return err;
+    struct kg_audit_entry e = {.org_id = im->org_id,
+                               .user_id = im->user_id,
+                               .action = "people.import",
+                               .resource_type = rtype,
+                               .resource_id = im->audit_file,
+                               .count = im->changed,
+                               .ip = im->audit_ip};
+    /* the id is kept only once the batch commits (kg_sqlite_import_rows forgets it) */
+    return kg_sqlite_audit_insert(im->c, &e, im->audit_id);
 }
 
 static enum kg_err batch_begin(struct kg_store_import *im)
@@ -920,7 +910,7 @@ enum kg_err kg_sqlite_import_end(struct kg_store_import *im, bool commit,
             err = kg_sqlite_commit(im->c);
         else
             kg_sqlite_rollback(im->c);
-    } else if (commit && !im->dry_run && im->audit) {
+    } else if (commit && im->audit) {
         /* batches: every one is in; the entry says the import ended */
         err = kg_sqlite_begin(im->c, true);
         if (!err)

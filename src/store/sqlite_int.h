@@ -843,6 +843,9 @@ enum kg_err kg_sqlite_import_rows(struct kg_store_import *im, struct kg_import_r
                                   bool update_duplicates, struct kg_arena *a);
 enum kg_err kg_sqlite_import_end(struct kg_store_import *im, bool commit,
                                  struct kg_import_counts *counts);
+/* Writes one audit entry on c (in its transaction, if one is open); its new id into id. */
+enum kg_err kg_sqlite_audit_insert(struct sqlite_conn *c, const struct kg_audit_entry *e,
+                                   char id[KG_ID_LEN + 1]);
 enum kg_err kg_sqlite_import_id_key(struct kg_store_import *im,
                                     unsigned char key[KG_IMPORT_ID_KEY_LEN]);
 enum kg_err kg_sqlite_person_export(struct kg_store *s, const struct kg_actor *who,

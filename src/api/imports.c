@@ -81,7 +81,6 @@ static int query_bool(const char *v)
 struct upload {
     struct kg_api *api;
     struct kg_import_opts opts;
-    const char *file;
     FILE *spool;
     int err_no; /* errno of the first failed write to the spool, 0 when none */
 };
@@ -162,11 +161,10 @@ static enum kg_err import_begin(struct kg_ctx *c, void **state)
         if (strcmp(c->query.pairs[i].key, "map") == 0)
             maps[o.n_map++] = c->query.pairs[i].value;
     o.map = maps;
-    u->file = kg_query_get(&c->query, "file_name");
-    if (!u->file)
-        u->file = "(http upload)";
     /* the store writes the audit entry with the rows, so a killed server leaves one too */
-    o.audit_file = u->file;
+    o.audit_file = kg_query_get(&c->query, "file_name");
+    if (!o.audit_file)
+        o.audit_file = "(http upload)";
     o.audit_ip = c->req->client_ip;
     char msg[256];
     enum kg_err e = kg_import_check_opts(&o, msg, sizeof(msg));

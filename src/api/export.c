@@ -37,7 +37,8 @@ void kg_csv_write_cell(FILE *f, const char *v)
         fputc('"', f);
 }
 
-/* A list as one cell: items joined by '|', with '|' and '\\' inside items escaped. */
+/* A list as one cell: items joined by '|', with '|' and '\\' inside items escaped, and the
+ * spaces that begin or end an item too (the import trims the others, csvmap.h). */
 static void write_list(FILE *f, const struct kg_strlist *l)
 {
     struct kg_buf b;
@@ -46,8 +47,16 @@ static void write_list(FILE *f, const struct kg_strlist *l)
     for (size_t i = 0; i < l->n && !e; i++) {
         if (i)
             e = kg_buf_append(&b, "|", 1);
-        for (const char *p = l->v[i]; *p && !e; p++)
-            e = (*p == '|' || *p == '\\') ? kg_buf_printf(&b, "\\%c", *p) : kg_buf_append(&b, p, 1);
+        const char *p = l->v[i], *end = p + strlen(p);
+        const char *body = p, *tail = end;
+        while (*body == ' ')
+            body++;
+        while (tail > body && tail[-1] == ' ')
+            tail--;
+        for (; p < end && !e; p++) {
+            bool esc = *p == '|' || *p == '\\' || p < body || p >= tail;
+            e = esc ? kg_buf_printf(&b, "\\%c", *p) : kg_buf_append(&b, p, 1);
+        }
     }
     kg_csv_write_cell(f, b.p);
     kg_buf_free(&b);

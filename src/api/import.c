@@ -285,8 +285,9 @@ static char *cell_str(struct kg_arena *a, struct cell c)
     return kg_arena_strndup(a, c.p, c.len);
 }
 
-/* Splits a list cell at unescaped '|' (export.c writes "\\|" and "\\\\" inside items), in
- * place; items are trimmed of spaces and empty ones dropped. */
+/* Splits a list cell at unescaped '|' (export.c writes "\\|" and "\\\\" inside items, and
+ * "\\ " for a space that begins or ends one), in place; items are trimmed of their unescaped
+ * spaces and empty ones dropped. */
 static bool split_list(struct kg_arena *a, char *v, struct kg_strlist *out)
 {
     size_t n = 1;
@@ -296,28 +297,30 @@ static bool split_list(struct kg_arena *a, char *v, struct kg_strlist *out)
     out->n = 0;
     if (!out->v)
         return false;
-    char *item = v, *w = v;
+    /* The item is written from w on; first and last_end bound what is not trimmed. */
+    char *w = v, *first = NULL, *last_end = NULL;
     for (char *p = v;; p++) {
-        if (*p == '\\' && (p[1] == KG_CSV_LIST_SEP || p[1] == '\\')) {
-            *w++ = *++p;
-            continue;
-        }
-        if (*p != KG_CSV_LIST_SEP && *p != '\0') {
+        bool escaped = *p == '\\' && (p[1] == KG_CSV_LIST_SEP || p[1] == '\\' || p[1] == ' ');
+        if (escaped || (*p != KG_CSV_LIST_SEP && *p != '\0')) {
+            if (escaped)
+                p++;
+            if (escaped || *p != ' ') {
+                if (!first)
+                    first = w;
+                last_end = w + 1;
+            }
             *w++ = *p;
             continue;
         }
         bool end = *p == '\0';
-        *w = '\0';
-        while (*item == ' ')
-            item++;
-        size_t len = strlen(item);
-        while (len && item[len - 1] == ' ')
-            item[--len] = '\0';
-        if (len)
-            out->v[out->n++] = item;
+        if (first) {
+            *last_end = '\0'; /* may be *p */
+            out->v[out->n++] = first;
+        }
         if (end)
             break;
-        item = w = p + 1;
+        w = p + 1;
+        first = NULL;
     }
     return true;
 }

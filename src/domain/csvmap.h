@@ -104,5 +104,6 @@ bool kg_csv_needs_guard(const char *v);
 const char *kg_csv_unguard(const char *v);
 
 /* The separator lists use in a CSV cell (alt_names, languages, tags): "|". Inside an item,
- * '|' and '\\' are written "\\|" and "\\\\". */
+ * '|' and '\\' are written "\\|" and "\\\\", and a space that begins or ends an item "\\ " (the
+ * import trims the unescaped ones). */
 #define KG_CSV_LIST_SEP '|'

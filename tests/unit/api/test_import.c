@@ -2978,6 +2978,24 @@ static void test_round_trip_leading_apostrophe_bug(void **state)
     H_JSTR(p, "notes", "'=not a formula");
 }
 
+/* List items keep the spaces that begin or end them, and their '|' and '\\': the export
+ * escapes them ("\\ "), since the import trims the spaces typed around a '|'. */
+static void test_round_trip_list_items(void **state)
+{
+    struct fx *f = *state;
+    const char *csv;
+    json_t *p = round_trip_one(f,
+                               "{\"full_name\":\"List Person\",\"alt_names\":"
+                               "[\" Ali \",\"a|b\",\"c\\\\ \",\"  two  lead\",\"\\\\\"]}",
+                               &csv);
+    assert_non_null(strstr(csv, "\\ Ali\\ |a\\|b|c\\\\\\ |\\ \\ two  lead|\\\\,"));
+    json_t *alt = json_object_get(p, "alt_names");
+    assert_int_equal(json_array_size(alt), 5);
+    const char *want[] = {" Ali ", "a|b", "c\\ ", "  two  lead", "\\"};
+    for (size_t i = 0; i < 5; i++)
+        assert_string_equal(json_string_value(json_array_get(alt, i)), want[i]);
+}
+
 /* A note that begins with a tab or a carriage return before a formula is guarded too (OWASP:
  * some spreadsheets skip them), and comes back as it was. */
 static void round_trip_note(struct fx *f, const char *notes_json, const char *notes,
@@ -3144,6 +3162,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_into_another_org, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_surrounding_spaces_bug, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_round_trip_list_items, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_leading_apostrophe_bug, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_tab_before_formula, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_cr_before_formula, setup, teardown),

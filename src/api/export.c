@@ -103,6 +103,8 @@ static void write_csv_row(FILE *f, const struct kg_person *p, const struct kg_pe
         case KG_COL_CONSENT_SOURCE: kg_csv_write_cell(f, p->consent_source); break;
         case KG_COL_CONSENT_AT: kg_csv_write_cell(f, p->consent_at); break;
         case KG_COL_NOTES: kg_csv_write_cell(f, p->notes); break;
+        case KG_COL_CREATED_AT: kg_csv_write_cell(f, p->created_at); break;
+        case KG_COL_UPDATED_AT: kg_csv_write_cell(f, p->updated_at); break;
         case KG_COL_NONE:
         case KG_COL_COUNT: break;
         }

@@ -325,6 +325,23 @@ static bool split_list(struct kg_arena *a, char *v, struct kg_strlist *out)
     return true;
 }
 
+/* A time cell in UTC, as the API stores times (a date alone is its midnight, UTC), in the
+ * batch's arena; NULL when it is not a time. */
+static char *utc_time(struct kg_import *im, const char *v)
+{
+    char *utc = kg_arena_alloc(&im->batch, 21);
+    if (!utc)
+        return NULL;
+    if (kg_csv_date(v, im->this_year, utc))
+        memcpy(utc + 10, "T00:00:00Z", 11);
+    else if (!kg_time_to_utc(v, utc))
+        return NULL;
+    return utc;
+}
+
+#define TIME_FORMS                                                                                 \
+    "is not a time kamgar can read (2024-01-02T10:30:00Z, 2024-01-02T15:30:00+05:00, or a date)"
+
 /* Sets one field of r from the cell value v; returns an error message or NULL. */
 static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum kg_col col,
                              char *v)
@@ -441,20 +458,20 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
     case KG_COL_CONSENT_SOURCE:
         p->consent_source = v, r->fields |= KG_P_CONSENT | KG_P_CONSENT_SOURCE_CELL;
         return NULL;
-    case KG_COL_CONSENT_AT: {
-        /* Stored in UTC, as the API stores it; a date alone is its midnight, UTC. */
-        char *utc = kg_arena_alloc(a, 21);
-        if (!utc)
-            return "could not be read (out of memory)";
-        if (kg_csv_date(v, im->this_year, utc))
-            memcpy(utc + 10, "T00:00:00Z", 11);
-        else if (!kg_time_to_utc(v, utc))
-            return "is not a time kamgar can read (2024-01-02T10:30:00Z, "
-                   "2024-01-02T15:30:00+05:00, or a date)";
-        p->consent_at = utc, r->fields |= KG_P_CONSENT | KG_P_CONSENT_AT_CELL;
-        return NULL;
-    }
+    case KG_COL_CONSENT_AT:
+        p->consent_at = utc_time(im, v);
+        r->fields |= KG_P_CONSENT | KG_P_CONSENT_AT_CELL;
+        return p->consent_at ? NULL : TIME_FORMS;
     case KG_COL_NOTES: p->notes = v, r->fields |= KG_P_NOTES; return NULL;
+    case KG_COL_CREATED_AT: {
+        char now[21];
+        kg_time_now(now);
+        p->created_at = utc_time(im, v);
+        if (!p->created_at)
+            return TIME_FORMS;
+        return strcmp(p->created_at, now) > 0 ? "is in the future" : NULL;
+    }
+    case KG_COL_UPDATED_AT: /* fall through: writing the person sets it */
     case KG_COL_COUNT: return NULL;
     }
     return NULL;

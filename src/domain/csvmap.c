@@ -46,6 +46,8 @@ static const char *const names[KG_COL_COUNT] = {
     [KG_COL_CONSENT_SOURCE] = "consent_source",
     [KG_COL_CONSENT_AT] = "consent_at",
     [KG_COL_NOTES] = "notes",
+    [KG_COL_CREATED_AT] = "created_at",
+    [KG_COL_UPDATED_AT] = "updated_at",
 };
 
 /* Aliases in normalised form (kg_csv_header_key: folded, single spaces; a test checks). Registers

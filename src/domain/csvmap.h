@@ -45,6 +45,8 @@ enum kg_col {
     KG_COL_CONSENT_SOURCE,
     KG_COL_CONSENT_AT,
     KG_COL_NOTES,
+    KG_COL_CREATED_AT, /* kept for a person the import creates (a register from another kamgar) */
+    KG_COL_UPDATED_AT, /* exported; an import reads nothing from it: writing sets it */
     KG_COL_COUNT
 };
 

@@ -570,7 +570,8 @@
       "workplace_id, unit_id, job_title, shift, membership, member_since, assessment, "            \
       "is_leader, assigned_to, consent_status, consent_source, consent_at, notes, recruited_by, "  \
       "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "        \
-      "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?29, ?28, ?28)") \
+      "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?29, "           \
+      "coalesce(?30, ?28), ?28)")                                                                  \
     X(SQ_PERSON_UPDATE,                                                                            \
       "UPDATE people SET full_name = ?3, alt_names = ?4, phone = ?5, email = ?6, "                 \
       "gender = ?7, languages = ?8, city = ?9, province = ?10, country = ?11, sector = ?12, "      \

@@ -379,6 +379,14 @@ enum kg_err kg_sqlite_person_create_tx(struct sqlite_conn *c, const struct kg_ac
         err = bad(cf, "id");
         goto out;
     }
+    kg_time_now(now);
+    /* Only an import sets created_at (a register moved from another kamgar keeps its own):
+     * a past time in UTC, as kamgar writes it. */
+    if (m.created_at && (strlen(m.created_at) != 20 || !kg_time_valid(m.created_at) ||
+                         strcmp(m.created_at, now) > 0)) {
+        err = bad(cf, "created_at");
+        goto out;
+    }
     err = check_fields(p, ALL_FIELDS, a, &alt, &langs, cf);
     if (err)
         goto out;
@@ -419,12 +427,12 @@ enum kg_err kg_sqlite_person_create_tx(struct sqlite_conn *c, const struct kg_ac
         err = check_dup(c, who, SQ_PERSON_BY_EMAIL, "email", m.email, NULL, a, cf);
     if (err)
         goto out;
-    kg_time_now(now);
     sqlite3_stmt *st = kg_sqlite_stmt(c, SQ_PERSON_INSERT);
     err = KG_EIO;
     if (!st)
         goto out;
     bind_person(st, &m, id, who->org_id, alt, langs, now);
+    kg_sqlite_bind_text(st, 30, m.created_at);
     err = kg_sqlite_exec(c, st);
     if (err == KG_ECONFLICT && cf && !cf->field)
         kg_sqlite_conflict(cf, "id", NULL); /* the unique indexes back the checks above */

@@ -76,6 +76,8 @@ static void test_canonical_names(void **state)
         "consent_source",
         "consent_at",
         "notes",
+        "created_at",
+        "updated_at",
     };
     for (int c = 0; c < KG_COL_COUNT; c++)
         assert_string_equal(kg_col_name((enum kg_col)c), want[c]);
@@ -226,7 +228,7 @@ static void test_unknown_headers(void **state)
         {"نام پتہ", KG_COL_NONE}, /* "name address" in Urdu: not a name column */
         {"имена", KG_COL_NONE},   /* near misses are not guessed, in any script */
         {"names", KG_COL_NONE},       {"phonenumber", KG_COL_NONE},
-        {"full name 2", KG_COL_NONE}, {"created_at", KG_COL_NONE},
+        {"full name 2", KG_COL_NONE}, {"created", KG_COL_NONE},
         {"org_id", KG_COL_NONE},
     };
     check_headers(v, sizeof(v) / sizeof(v[0]));

@@ -745,6 +745,30 @@ static void test_person_crud(void **state)
     assert_string_equal(c.field, "full_name");
 }
 
+/* A created_at given to a create (only the import gives one) is kept when it is a past UTC time
+ * as kamgar writes it, and refused otherwise; updated_at is the time of the write. */
+static void test_person_created_at(void **state)
+{
+    struct fx *f = *state;
+    struct kg_person got, p = person("Moved Over");
+    bool created;
+    struct kg_conflict c;
+    static const char *const bad[] = {"2019-04-01", "2019-04-01T10:00:00+05:00",
+                                      "2999-01-01T00:00:00Z", "yesterday", ""};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        p.created_at = bad[i];
+        ERR(f->s->ops->person_create(f->s, &f->a_org, &p, &f->a, &got, &created, &c), KG_EINVAL);
+        assert_string_equal(c.field, "created_at");
+    }
+    assert_int_equal(search(f, &f->a_org, NULL, NULL, NULL), 0);
+    p.created_at = "2019-04-01T05:00:00Z";
+    OK(f->s->ops->person_create(f->s, &f->a_org, &p, &f->a, &got, &created, &c));
+    assert_string_equal(got.created_at, "2019-04-01T05:00:00Z");
+    char now[21];
+    kg_time_now(now);
+    assert_memory_equal(got.updated_at, now, 10);
+}
+
 /* Sets every person's updated_at to a time long past, so that a write shows. */
 static const char *age_people(struct fx *f)
 {
@@ -1883,6 +1907,7 @@ int main(void)
         T(test_migrations_idempotent_on_reopen),
         T(test_name_keys_mended_on_open),
         T(test_consent_status_always_set),
+        T(test_person_created_at),
         T(test_name_lookups_use_the_key_indexes),
         T(test_sqlite_codes),
         T(test_read_only_directory),

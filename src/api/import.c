@@ -728,9 +728,11 @@ static void take_record(struct kg_import *im)
         add_error(im, line, "unit", "needs a workplace in the same row");
         return;
     }
-    /* A sheet's last row, "Total,,,312", is not a member. Only without phone and email: a
-     * worker whose name is a word for total ("Jami") is imported when the row reaches them. */
-    if (r->p.full_name && !r->p.phone && !r->p.email && kg_csv_is_total(r->p.full_name)) {
+    /* A sheet's last row, "Total,,,312", is not a member. Only without id, phone and email: a
+     * worker whose name is a word for total ("Jami") is imported when the row reaches them,
+     * and so is a person kamgar exported (the API takes any name). */
+    if (r->p.full_name && !r->p.id && !r->p.phone && !r->p.email &&
+        kg_csv_is_total(r->p.full_name)) {
         add_error(im, line, "full_name",
                   "looks like the label of a totals row, not a person's name (delete that row)");
         return;

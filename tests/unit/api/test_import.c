@@ -1410,6 +1410,16 @@ static void test_totals_row(void **state)
     ROW_ERROR(x, 1, 5, "full_name", why);
     assert_false(has_person(f, "full_name", "Total"));
     H_JSTR(person(f, "phone", "+923011111111"), "full_name", "Jami");
+
+    /* A person named so through the API, with nothing else, is exported and imported back:
+     * a row with an id is a record, never a sheet's totals. */
+    const char *id = h_create(f->env, f->w.t_admin, "{\"full_name\":\"Итого\"}", 201,
+                              "/api/v1/orgs/acme/people");
+    struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    const char *csv = export_text(f->env, &who, KG_EXPORT_CSV, NULL);
+    x = run_str(f, &UPDATE, csv);
+    COUNTS_U(x, 3, 0, 0, 3, 0, 0, 0, 0);
+    H_JSTR(person(f, "full_name", "Итого"), "id", id);
 }
 
 /* What Excel and its users do to cells: an apostrophe before a phone to keep its zero, and

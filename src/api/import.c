@@ -1162,11 +1162,6 @@ enum kg_err kg_import_feed(struct kg_import *im, const char *data, size_t n)
     return feed_lines(im, data, n);
 }
 
-/* The passes apply_deferred makes at most: a chain of recruiters listed recruit first takes
- * one pass a link. */
-#define DEFERRED_PASSES 16
-
-/* Refuses every row set aside in im->deferred on recruited_by, saying why. */
 /* An id as the rows set aside are compared by (FNV-1a, ASCII case folded as ids are): a
  * collision only words a refusal as the other one. */
 static uint64_t id_hash(const char *s, size_t n)
@@ -1175,12 +1170,6 @@ static uint64_t id_hash(const char *s, size_t n)
     for (size_t i = 0; i < n; i++)
         h = (h ^ (unsigned char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i])) * 0x100000001b3u;
     return h;
-}
-
-static int by_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
 }
 
 /* The hash of the recruited_by cell of the record in im->cells; 0 when there is none. */
@@ -1192,83 +1181,234 @@ static uint64_t recruiter_hash(const struct kg_import *im)
     return 0;
 }
 
-/* Refuses every row still set aside with `why`; with loop_why (which needs memory for the
- * ids: up to 4 million rows), those whose recruiter is another row set aside with that. */
-static enum kg_err refuse_aside(struct kg_import *im, const char *why, const char *loop_why)
+#define ASIDE_UNREAD  "the rows set aside for their recruiter could not be read back"
+#define ASIDE_NOWHERE "names no person of this org, nor one of this file that could be imported"
+#define ASIDE_REFUSED "names a person of this file who could not be imported either (see their row)"
+#define ASIDE_LOOP                                                                                 \
+    "names a person who, through their own recruiters, names this one: a loop, so none of them "   \
+    "can come in (leave recruited_by empty on one of them)"
+
+/*
+ * The rows set aside, in the order that brings each in after its recruiter (struct aside).
+ * Rows past ASIDE_MAX are applied in passes instead, each in file order: a pass brings in
+ * the rows whose recruiter came in before, so a chain listed recruit first takes a pass a
+ * link, and after DEFERRED_PASSES the rest is refused as the end of a longer chain.
+ */
+#define ASIDE_MAX       (1u << 20)
+#define DEFERRED_PASSES 16
+
+/* A row set aside: where its record starts in the file, the hashes of its id and of its
+ * recruited_by cell, and its depth, the number of its recruiters among the rows set aside
+ * (DEPTH_LOOP when it is in a loop of them). 32 bytes a row. */
+struct aside {
+    int64_t off;
+    uint64_t id, recruiter;
+    uint32_t depth, i;
+};
+#define DEPTH_UNKNOWN UINT32_MAX
+#define DEPTH_WALKING (UINT32_MAX - 1)
+#define DEPTH_LOOP    (UINT32_MAX - 2)
+
+static int by_id(const void *a, const void *b)
 {
-    int64_t line, n = im->n_deferred;
-    uint64_t *ids = loop_why && n <= (4 << 20) ? malloc((size_t)n * sizeof(*ids)) : NULL;
-    rewind(im->deferred);
-    for (int64_t k = 0; ids && k < n; k++) {
-        if (!read_aside(im, im->deferred, &line)) {
-            free(ids);
-            return fail_file(im, "the rows set aside for their recruiter could not be read back");
+    uint64_t x = ((const struct aside *)a)->id, y = ((const struct aside *)b)->id;
+    return (x > y) - (x < y);
+}
+
+static int by_depth(const void *a, const void *b)
+{
+    const struct aside *x = a, *y = b;
+    if (x->depth != y->depth)
+        return (x->depth > y->depth) - (x->depth < y->depth);
+    return (x->off > y->off) - (x->off < y->off);
+}
+
+/* The row set aside (its index in v) whose id hashes to id, in keys sorted by_id; -1 when
+ * none. */
+static int64_t aside_find(const struct aside *keys, size_t n, uint64_t id)
+{
+    struct aside k = {.id = id};
+    const struct aside *hit = id ? bsearch(&k, keys, n, sizeof(k), by_id) : NULL;
+    return hit ? (int64_t)hit->i : -1;
+}
+
+/* Sets the depth of every row of v: walks up each row's recruiters until a row of known
+ * depth, or one whose recruiter is not set aside (depth 0), or the walk itself (a loop). */
+static void aside_depths(struct aside *v, const struct aside *keys, size_t n, uint32_t *walk)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t top = 0;
+        uint32_t at = (uint32_t)i, base = 0;
+        while (v[at].depth == DEPTH_UNKNOWN) {
+            v[at].depth = DEPTH_WALKING;
+            walk[top++] = at;
+            int64_t up = aside_find(keys, n, v[at].recruiter);
+            if (up < 0)
+                break;
+            at = (uint32_t)up;
         }
-        ids[k] = id_hash(im->replay_id, strlen(im->replay_id));
+        if (v[at].depth == DEPTH_WALKING && top && walk[top - 1] != at) {
+            /* at is on this walk: it and the rows after it on the walk are a loop */
+            while (top && walk[top - 1] != at)
+                v[walk[--top]].depth = DEPTH_LOOP;
+            v[walk[--top]].depth = DEPTH_LOOP;
+        } else if (v[at].depth != DEPTH_WALKING) {
+            /* a row met before; a row whose recruiter is in a loop waits on it for nothing,
+             * and is refused after the pass */
+            base = v[at].depth == DEPTH_LOOP ? 0 : v[at].depth + 1;
+        }
+        while (top) {
+            uint32_t k = walk[--top];
+            v[k].depth = base++;
+        }
+    }
+}
+
+/* Reads the index of the rows set aside in f (n of them); NULL when there are more than
+ * ASIDE_MAX (opts.aside_max) or no memory for it (the passes then do), *bad when f could not
+ * be read. */
+static struct aside *aside_index(struct kg_import *im, FILE *f, size_t n, struct aside **keys,
+                                 bool *bad)
+{
+    *bad = false;
+    size_t max = im->opts.aside_max ? im->opts.aside_max : ASIDE_MAX;
+    struct aside *v = n <= max ? calloc(n, sizeof(*v)) : NULL;
+    *keys = v ? malloc(n * sizeof(**keys)) : NULL;
+    uint32_t *walk = *keys ? malloc(n * sizeof(*walk)) : NULL;
+    if (!walk)
+        goto fail;
+    rewind(f);
+    for (size_t k = 0; k < n; k++) {
+        int64_t line;
+        v[k].off = ftello(f);
+        if (v[k].off < 0 || !read_aside(im, f, &line)) {
+            *bad = true;
+            goto fail;
+        }
+        v[k].id = id_hash(im->replay_id, strlen(im->replay_id));
+        v[k].recruiter = recruiter_hash(im);
+        v[k].depth = DEPTH_UNKNOWN;
+        v[k].i = (uint32_t)k;
         kg_arena_release(&im->batch);
     }
-    if (ids)
-        qsort(ids, (size_t)n, sizeof(*ids), by_u64);
+    memcpy(*keys, v, n * sizeof(*v));
+    qsort(*keys, n, sizeof(**keys), by_id);
+    aside_depths(v, *keys, n, walk);
+    free(walk);
+    return v;
+fail:
+    free(walk);
+    free(*keys);
+    free(v);
+    *keys = NULL;
+    return NULL;
+}
+
+/* Refuses every row still set aside on recruited_by: with keys (the index of all the rows
+ * that were set aside), a row whose recruiter was one of them with ASIDE_REFUSED, else with
+ * why. */
+static enum kg_err refuse_aside(struct kg_import *im, const char *why, const struct aside *keys,
+                                size_t n_keys)
+{
+    int64_t line;
     rewind(im->deferred);
-    for (int64_t k = 0; k < n; k++) {
-        if (!read_aside(im, im->deferred, &line)) {
-            free(ids);
-            return fail_file(im, "the rows set aside for their recruiter could not be read back");
-        }
-        uint64_t r = recruiter_hash(im);
-        bool loop = ids && bsearch(&r, ids, (size_t)n, sizeof(*ids), by_u64);
-        add_error(im, line, "recruited_by", loop ? loop_why : why);
+    for (int64_t k = 0; k < im->n_deferred; k++) {
+        if (!read_aside(im, im->deferred, &line))
+            return fail_file(im, ASIDE_UNREAD);
+        bool refused = keys && aside_find(keys, n_keys, recruiter_hash(im)) >= 0;
+        add_error(im, line, "recruited_by", refused ? ASIDE_REFUSED : why);
         kg_arena_release(&im->batch);
     }
-    free(ids);
     fclose(im->deferred);
     im->deferred = NULL;
     im->n_deferred = 0;
     return KG_OK;
 }
 
+/* Applies the record that starts at off in f, as take_record does a line of the file. */
+static enum kg_err replay(struct kg_import *im, FILE *f, int64_t off)
+{
+    int64_t line;
+    if ((off >= 0 && fseeko(f, off, SEEK_SET) != 0) || !read_aside(im, f, &line))
+        return fail_file(im, ASIDE_UNREAD);
+    im->record_line = line;
+    im->replaying = true;
+    take_record(im);
+    im->replaying = false;
+    im->n_cells = 0;
+    if (im->n_rows >= KG_IMPORT_BATCH - 1 || im->batch.used > BATCH_BYTES)
+        return flush(im);
+    return KG_OK;
+}
+
 /*
  * Applies again the rows set aside because their recruiter was not in the database yet (a
  * later row of the file may be the recruiter: an export is in name order), now that the rest
- * of the file is in. In passes, each in file order: a pass brings in the rows whose recruiter
- * came in before. Rows left after a pass that brought none in name no one there is; rows left
- * after DEFERRED_PASSES are the end of a longer chain, which a second run takes in.
+ * of the file is in: recruiters before their recruits, however long the chain, and in file
+ * order otherwise. A row in a loop of recruiters is refused as such; a row left waiting after
+ * that (its recruiter is nowhere, or was refused) is refused too.
  */
 static enum kg_err apply_deferred(struct kg_import *im)
 {
+    if (!im->n_deferred)
+        return KG_OK;
+    FILE *f = im->deferred;
+    size_t n = (size_t)im->n_deferred;
+    struct aside *keys = NULL;
+    bool bad;
+    struct aside *v = aside_index(im, f, n, &keys, &bad);
+    if (bad)
+        return fail_file(im, ASIDE_UNREAD);
+    im->deferred = NULL;
+    im->n_deferred = 0;
     enum kg_err e = KG_OK;
-    for (int pass = 1; !e && im->n_deferred; pass++) {
-        FILE *f = im->deferred;
-        int64_t n = im->n_deferred, line;
-        im->deferred = NULL;
-        im->n_deferred = 0;
-        rewind(f);
-        im->replaying = true;
-        for (int64_t k = 0; !e && k < n; k++) {
-            if (!read_aside(im, f, &line)) {
-                e = fail_file(im, "the rows set aside for their recruiter could not be read back");
-                break;
+    if (v) {
+        qsort(v, n, sizeof(*v), by_depth);
+        for (size_t k = 0; !e && k < n; k++) {
+            if (v[k].depth != DEPTH_LOOP) {
+                e = replay(im, f, v[k].off);
+                continue;
             }
-            im->record_line = line;
-            take_record(im);
-            im->n_cells = 0;
-            if (im->n_rows >= KG_IMPORT_BATCH - 1 || im->batch.used > BATCH_BYTES)
-                e = flush(im);
+            /* the loops sort last: the batch before them is flushed, and each is read into
+             * an arena released after it */
+            int64_t line;
+            e = flush(im);
+            if (!e && (fseeko(f, v[k].off, SEEK_SET) != 0 || !read_aside(im, f, &line)))
+                e = fail_file(im, ASIDE_UNREAD);
+            if (!e)
+                add_error(im, line, "recruited_by", ASIDE_LOOP);
+            kg_arena_release(&im->batch);
         }
-        im->replaying = false;
         fclose(f);
         if (!e)
             e = flush(im);
-        if (!e && im->n_deferred == n)
-            e = refuse_aside(im, "names no person of this org, nor of this file",
-                             "names a person of this file who could not be imported either "
-                             "(see their row; two people named as each other's recruiter cannot "
-                             "both come in)");
-        else if (!e && im->n_deferred && pass == DEFERRED_PASSES)
-            e = refuse_aside(im,
-                             "names a person who comes in only after a chain of more than 16 "
-                             "recruiters in this file: import the file again",
-                             NULL);
+        if (!e && im->n_deferred)
+            e = refuse_aside(im, ASIDE_NOWHERE, keys, n);
+        free(keys);
+        free(v);
+        return e;
+    }
+    /* More rows set aside than ASIDE_MAX: passes. */
+    for (int pass = 1; !e; pass++) {
+        rewind(f);
+        for (size_t k = 0; !e && k < n; k++)
+            e = replay(im, f, -1);
+        fclose(f);
+        if (!e)
+            e = flush(im);
+        if (e || !im->n_deferred)
+            break;
+        if ((size_t)im->n_deferred == n)
+            return refuse_aside(im, ASIDE_NOWHERE, NULL, 0);
+        if (pass == DEFERRED_PASSES)
+            return refuse_aside(im,
+                                "names a person who comes in only after a chain of more than 16 "
+                                "recruiters in this file: import the file again",
+                                NULL, 0);
+        f = im->deferred;
+        n = (size_t)im->n_deferred;
+        im->deferred = NULL;
+        im->n_deferred = 0;
     }
     return e;
 }

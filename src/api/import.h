@@ -37,6 +37,9 @@ struct kg_import_opts {
     void (*progress)(void *ctx, int64_t rows, int64_t bytes);
     void (*building)(void *ctx);
     void *progress_ctx;
+    /* Rows waiting for their recruiter that are ordered in memory (import.c, ASIDE_MAX);
+     * past it they are applied in passes. Zero: ASIDE_MAX (tests set it lower). */
+    size_t aside_max;
 };
 
 struct kg_import_error {

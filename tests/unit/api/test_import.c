@@ -2481,10 +2481,14 @@ static void test_refs_by_id_or_name(void **state)
     H_JSTR(person(f, "full_name", "By Id"), "workplace_id", w2);
 }
 
+/* The id of link i of a chain of recruiters, as printf arguments. */
+#define CHAIN_ID(i) "00000000-0000-4000-8000-0000000002%02d", i
+
 /*
  * A row whose recruiter comes later in the file waits for them (an export is in name order):
- * chains in any order come in, in one run and in a dry run alike, across batches; a recruiter
- * that is nowhere, or a circle of two, is refused on recruited_by, in the file's order.
+ * chains in any order and of any length come in, in one run and in a dry run alike, across
+ * batches; a recruiter that is nowhere, a loop (of two, of three) and a recruit of someone in
+ * a loop are refused on recruited_by, each with its reason, in the file's order.
  */
 static void test_recruiters_later_in_the_file(void **state)
 {
@@ -2510,33 +2514,99 @@ static void test_recruiters_later_in_the_file(void **state)
                                    "%s,Ehsan,member,%s\n%s,Farah,member,%s\n",
                                    ids[4], ids[5], ids[5], ids[4]),
                      KG_OK);
+    /* a chain of 40, listed recruit first (line 2509 on); the last one has no recruiter */
+    for (int i = 0; i < 40; i++) {
+        assert_int_equal(kg_buf_printf(&b, CHAIN_ID(i)), KG_OK);
+        assert_int_equal(kg_buf_printf(&b, ",Chain %02d,member,", i), KG_OK);
+        if (i < 39)
+            assert_int_equal(kg_buf_printf(&b, CHAIN_ID(i + 1)), KG_OK);
+        assert_int_equal(kg_buf_puts(&b, "\n"), KG_OK);
+    }
+    /* a loop of three (lines 2549-2551), and a recruit of one of them (2552) */
+    assert_int_equal(kg_buf_puts(&b, "00000000-0000-4000-8000-000000000101,Loop 1,member,"
+                                     "00000000-0000-4000-8000-000000000102\n"
+                                     "00000000-0000-4000-8000-000000000102,Loop 2,member,"
+                                     "00000000-0000-4000-8000-000000000103\n"
+                                     "00000000-0000-4000-8000-000000000103,Loop 3,member,"
+                                     "00000000-0000-4000-8000-000000000101\n"
+                                     ",Loop's recruit,member,"
+                                     "00000000-0000-4000-8000-000000000102\n"),
+                     KG_OK);
     const char *csv = h_keep(f->env, b.p);
     kg_buf_free(&b);
-    int64_t lines[] = {2506, 2507, 2508};
-    const char *why[] = {"names no person of this org, nor of this file",
-                         "names a person of this file who could not be imported either (see "
-                         "their row; two people named as each other's recruiter cannot both "
-                         "come in)",
-                         NULL};
-    why[2] = why[1];
+    const char *nowhere = "names no person of this org, nor one of this file that could be "
+                          "imported";
+    const char *loop = "names a person who, through their own recruiters, names this one: a "
+                       "loop, so none of them can come in (leave recruited_by empty on one of "
+                       "them)";
+    const char *refused = "names a person of this file who could not be imported either (see "
+                          "their row)";
+    const struct {
+        int64_t line;
+        const char *why;
+    } want[] = {{2506, nowhere}, {2507, loop}, {2508, loop},   {2549, loop},
+                {2550, loop},    {2551, loop}, {2552, refused}};
+    const size_t n_want = sizeof(want) / sizeof(want[0]);
     struct run x = run_str(f, &DRY, csv);
-    COUNTS(x, 2507, 2504, 0, 0, 3, 0, 0);
-    for (int i = 0; i < 3; i++)
-        ROW_ERROR(x, i, lines[i], "recruited_by", why[i]);
+    COUNTS(x, 2551, 2544, 0, 0, 7, 0, 0);
+    for (size_t i = 0; i < n_want; i++)
+        ROW_ERROR(x, i, want[i].line, "recruited_by", want[i].why);
     assert_int_equal(people_total(f), 0);
     static const struct kg_import_opts bulk = {.load = KG_LOAD_BULK}; /* one transaction */
     x = run_str(f, &bulk, csv);
     assert_true(x.r.bulk);
-    COUNTS(x, 2507, 2504, 0, 0, 3, 0, 0);
-    for (int i = 0; i < 3; i++)
-        ROW_ERROR(x, i, lines[i], "recruited_by", why[i]);
+    COUNTS(x, 2551, 2544, 0, 0, 7, 0, 0);
+    for (size_t i = 0; i < n_want; i++)
+        ROW_ERROR(x, i, want[i].line, "recruited_by", want[i].why);
     H_JSTR(person(f, "full_name", "Dilshad"), "recruited_by", ids[2]);
     H_JSTR(person(f, "full_name", "Chand"), "recruited_by", ids[1]);
     H_JSTR(person(f, "full_name", "Bano"), "recruited_by", ids[0]);
-    /* again, in batches: everyone is there, the same three refused */
+    H_JSTR(person(f, "full_name", "Chain 00"), "recruited_by",
+           "00000000-0000-4000-8000-000000000201");
+    H_JSTR(person(f, "full_name", "Chain 38"), "recruited_by",
+           "00000000-0000-4000-8000-000000000239");
+    /* again, in batches: everyone is there, the same seven refused */
     x = run_str(f, &SKIP, csv);
-    COUNTS(x, 2507, 0, 0, 2504, 3, 0, 0);
+    COUNTS(x, 2551, 0, 0, 2544, 7, 0, 0);
+    for (size_t i = 0; i < n_want; i++)
+        ROW_ERROR(x, i, want[i].line, "recruited_by", want[i].why);
 }
+
+/* More rows waiting for their recruiter than are ordered in memory (opts.aside_max): passes
+ * in file order, a link of a chain each; after 16 the rest of a longer chain is refused, and
+ * a second run takes it in. */
+static void test_recruiters_in_passes(void **state)
+{
+    struct fx *f = *state;
+    struct kg_buf b;
+    kg_buf_init(&b, 1u << 20);
+    assert_int_equal(kg_buf_puts(&b, "id,name,recruited_by\n"), KG_OK);
+    for (int i = 0; i < 20; i++) { /* Chain 00 <- Chain 01 <- ... <- Chain 19, listed so */
+        assert_int_equal(kg_buf_printf(&b, CHAIN_ID(i)), KG_OK);
+        assert_int_equal(kg_buf_printf(&b, ",Chain %02d,", i), KG_OK);
+        if (i < 19)
+            assert_int_equal(kg_buf_printf(&b, CHAIN_ID(i + 1)), KG_OK);
+        assert_int_equal(kg_buf_puts(&b, "\n"), KG_OK);
+    }
+    assert_int_equal(kg_buf_puts(&b, ",Nobody's recruit," NO_ID "\n"), KG_OK);
+    const char *csv = h_keep(f->env, b.p);
+    kg_buf_free(&b);
+    const char *longer = "names a person who comes in only after a chain of more than 16 "
+                         "recruiters in this file: import the file again";
+    struct kg_import_opts o = {.aside_max = 2};
+    struct run x = run_str(f, &o, csv);
+    COUNTS(x, 21, 17, 0, 0, 4, 0, 0);
+    for (int i = 0; i < 3; i++)
+        ROW_ERROR(x, (size_t)i, 2 + i, "recruited_by", longer);
+    ROW_ERROR(x, 3, 22, "recruited_by", longer);
+    x = run_str(f, &o, csv);
+    COUNTS(x, 21, 3, 0, 17, 1, 0, 0);
+    ROW_ERROR(x, 0, 22, "recruited_by",
+              "names no person of this org, nor one of this file that could be imported");
+    H_JSTR(person(f, "full_name", "Chain 00"), "recruited_by",
+           "00000000-0000-4000-8000-000000000201");
+}
+#undef CHAIN_ID
 
 /* A person who names themself as their recruiter is refused for that, not set aside. */
 static void test_recruiter_self(void **state)
@@ -3217,6 +3287,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_http_imports_at_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refs_by_id_or_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recruiters_later_in_the_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_recruiters_in_passes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recruiter_self, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_roles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_media_type_and_params, setup, teardown),

@@ -320,7 +320,8 @@ enum kg_err kg_api_store_err(struct kg_ctx *c, enum kg_err e, const struct kg_co
                                : "is already used by another record of this org");
     }
     if (e == KG_EINVAL && cf && cf->field)
-        return kg_api_fail(c, e, cf->field, "does not name a record of this org");
+        return kg_api_fail(c, e, cf->field,
+                           cf->message ? cf->message : "does not name a record of this org");
     if (e == KG_EFORBIDDEN && cf && cf->field)
         return kg_api_fail(c, e, cf->field, "your role may not change this");
     return e;

@@ -20,7 +20,7 @@ static enum kg_err invalid(struct kg_ctx *c, const struct kg_verr *ve)
  */
 static enum kg_err ref_err(struct kg_ctx *c, enum kg_err e, const char *field)
 {
-    struct kg_conflict cf = {e == KG_ECONFLICT ? "id" : field, NULL};
+    struct kg_conflict cf = {e == KG_ECONFLICT ? "id" : field, NULL, NULL};
     return kg_api_store_err(c, e, &cf);
 }
 

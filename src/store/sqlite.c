@@ -96,6 +96,7 @@ void kg_sqlite_conflict(struct kg_conflict *c, const char *field, const char *ex
     if (c) {
         c->field = field;
         c->existing_id = existing_id;
+        c->message = NULL;
     }
 }
 

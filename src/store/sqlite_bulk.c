@@ -674,7 +674,7 @@ static enum kg_err apply_row(struct kg_store_import *im, struct kg_import_row *r
 {
     struct kg_import_counts add = {0, 0, 0};
     struct kg_person p = r->p, out;
-    struct kg_conflict cf = {NULL, NULL};
+    struct kg_conflict cf = {0};
     unsigned fields = r->fields, verified = 0; /* found or made in this transaction */
     const char *dup = NULL;
     bool existing = false;

@@ -600,6 +600,10 @@
     X(SQ_BULK_FTS_REBUILD, "INSERT INTO people_fts(people_fts) VALUES ('rebuild')")                \
     X(SQ_IMPORT_ID_KEY, "SELECT secret FROM instance_keys WHERE name = 'import_ids'")              \
     X(SQ_PERSON_HELD, "SELECT 1 + (org_id IS NOT ?2) FROM people WHERE id = ?1")                   \
+    /* whether ?3 is ?1 or among ?1's recruiters, and their recruiters' (UNION ends a loop) */     \
+    X(SQ_PERSON_RECRUITS_UP, "WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT p.recruited_by "    \
+                             "FROM people p JOIN up ON p.id = up.id WHERE p.org_id = ?2 AND "      \
+                             "p.recruited_by IS NOT NULL) SELECT count(*) FROM up WHERE id = ?3")  \
     X(SQ_WORKPLACE_BY_NAME, "SELECT id FROM workplaces WHERE org_id = ?1 "                         \
                             "AND name_key = kg_fold(?2) ORDER BY name COLLATE NOCASE, id "         \
                             "LIMIT 1")                                                             \

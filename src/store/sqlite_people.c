@@ -118,6 +118,15 @@ static enum kg_err bad(struct kg_conflict *cf, const char *field)
     return KG_EINVAL;
 }
 
+/* bad, saying why. */
+static enum kg_err bad_because(struct kg_conflict *cf, const char *field, const char *message)
+{
+    kg_sqlite_conflict(cf, field, NULL);
+    if (cf)
+        cf->message = message;
+    return KG_EINVAL;
+}
+
 static enum kg_err is_member(struct sqlite_conn *c, const char *org_id, const char *user_id,
                              bool *yes)
 {
@@ -167,7 +176,7 @@ static enum kg_err check_refs(struct sqlite_conn *c, const struct kg_actor *who,
         if (!(fields & KG_P_WORKPLACE_ID) || !m->workplace_id)
             m->workplace_id = wp;
         else if (strcmp(wp, m->workplace_id) != 0)
-            return bad(cf, "unit_id");
+            return bad_because(cf, "unit_id", "is a unit of another workplace than workplace_id");
     } else if ((fields & KG_P_WORKPLACE_ID) && !(fields & KG_P_UNIT_ID) && m->unit_id) {
         err = kg_sqlite_unit_in_org(c, who->org_id, m->unit_id, a, &wp);
         if (err && err != KG_ENOTFOUND)
@@ -178,7 +187,7 @@ static enum kg_err check_refs(struct sqlite_conn *c, const struct kg_actor *who,
     /* Who recruited them: another person of the org (whoever the actor may see). */
     if ((fields & KG_P_RECRUITED_BY) && m->recruited_by) {
         if (m->id && strcmp(m->id, m->recruited_by) == 0)
-            return bad(cf, "recruited_by");
+            return bad_because(cf, "recruited_by", "must name another person of this org");
         err =
             (verified & KG_P_RECRUITED_BY)
                 ? KG_OK
@@ -578,6 +587,25 @@ enum kg_err kg_sqlite_person_update_tx(struct sqlite_conn *c, const struct kg_ac
         err = KG_EFORBIDDEN;
         kg_sqlite_conflict(cf, "recruited_by", NULL);
         goto out;
+    }
+    if ((fields & KG_P_RECRUITED_BY) && p->recruited_by && strcmp(p->recruited_by, p->id) != 0 &&
+        !same_text(m.recruited_by, p->recruited_by)) {
+        /* A ring of recruiters would have no first recruit: contests could not count it,
+         * and an import of the export could bring none of them in. */
+        sqlite3_stmt *st = kg_sqlite_stmt(c, SQ_PERSON_RECRUITS_UP);
+        int64_t loop = 0;
+        if (st) {
+            kg_sqlite_bind_text(st, 1, p->recruited_by);
+            kg_sqlite_bind_text(st, 2, who->org_id);
+            kg_sqlite_bind_text(st, 3, p->id);
+        }
+        err = kg_sqlite_int(c, st, &loop);
+        if (!err && loop)
+            err = bad_because(cf, "recruited_by",
+                              "would make a loop: this person is among the recruiters of the "
+                              "one named");
+        if (err)
+            goto out;
     }
     if (fields & KG_P_FULL_NAME)
         m.full_name = p->full_name;

@@ -43,6 +43,8 @@ struct kg_store_registration_ops;
 struct kg_conflict {
     const char *field;
     const char *existing_id;
+    const char *message; /* why the field is refused, where the store says more than "not
+                            this org's" (static English; NULL otherwise) */
 };
 
 /* A login session as the store keeps it (the token itself is never stored, only its hash). */

@@ -276,13 +276,14 @@ static void test_references(void **state)
     H_STATUS(r, 201);
     H_JSTR(r->json, "unit_id", f->U);
     H_JSTR(r->json, "workplace_id", f->W);
-    /* A unit of another workplace than the one given. */
-    H_ERROR(
+    /* A unit of another workplace than the one given, said so. */
+    struct h_resp *mis =
         h_as(env, t, "POST",
              h_fmt(env, "{\"full_name\":\"Mismatch\",\"workplace_id\":\"%s\",\"unit_id\":\"%s\"}",
                    f->W, f->U2),
-             "%s", P),
-        400, "validation_failed", "unit_id");
+             "%s", P);
+    H_ERROR(mis, 400, "validation_failed", "unit_id");
+    H_JSTR(mis->json, "error.message", "unit_id is a unit of another workplace than workplace_id");
     /* Ids that name nothing. */
     const char *nothing = "00000000-0000-4000-8000-000000000000";
     const char *fields[] = {"employer_id", "workplace_id", "unit_id", "assigned_to"};
@@ -947,10 +948,27 @@ static void test_recruited_by(void **state)
                      h_fmt(env, "{\"full_name\":\"Dangling\",\"recruited_by\":\"%s\"}", bad[i]),
                      "%s", P),
                 400, "validation_failed", "recruited_by");
-    /* Nobody recruits themself. */
-    H_ERROR(h_as(env, f->w.t_admin, "PATCH", h_fmt(env, "{\"recruited_by\":\"%s\"}", recruit),
-                 "%s/%s", P, recruit),
-            400, "validation_failed", "recruited_by");
+    /* Nobody recruits themself, nor their own recruiter (a loop of two or of three): the
+     * message says which. */
+    r = h_as(env, f->w.t_admin, "PATCH", h_fmt(env, "{\"recruited_by\":\"%s\"}", recruit), "%s/%s",
+             P, recruit);
+    H_ERROR(r, 400, "validation_failed", "recruited_by");
+    H_JSTR(r->json, "error.message", "recruited_by must name another person of this org");
+    const char *third =
+        h_create(env, org, h_fmt(env, "{\"full_name\":\"Third\",\"recruited_by\":\"%s\"}", recruit),
+                 201, "%s", P);
+    const char *loop[] = {recruit, third};
+    for (size_t i = 0; i < 2; i++) {
+        r = h_as(env, f->w.t_admin, "PATCH", h_fmt(env, "{\"recruited_by\":\"%s\"}", loop[i]),
+                 "%s/%s", P, asma);
+        H_ERROR(r, 400, "validation_failed", "recruited_by");
+        H_JSTR(r->json, "error.message",
+               "recruited_by would make a loop: this person is among the recruiters of the one "
+               "named");
+    }
+    assert_true(json_is_null(
+        json_object_get(h_as(env, org, "GET", NULL, "%s/%s", P, asma)->json, "recruited_by")));
+    H_STATUS(h_as(env, f->w.t_admin, "DELETE", NULL, "%s/%s", P, third), 204);
     /* An organizer may not move the credit, nor clear it; repeating it is harmless. */
     H_ERROR(h_as(env, org, "PATCH", h_fmt(env, "{\"recruited_by\":\"%s\"}", nadia), "%s/%s", P,
                  recruit),

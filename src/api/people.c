@@ -43,9 +43,21 @@ static enum kg_err normalise_contact(struct kg_ctx *c, struct kg_person *p, unsi
     return KG_OK;
 }
 
+/* An empty free text says nothing, as an empty cell of an import does: it is stored as null,
+ * so that an export imports back the same. (An empty enum or date is still refused.) */
+static void empty_is_null(struct kg_person *p)
+{
+    const char **text[] = {&p->city,  &p->province, &p->sector,        &p->job_title,
+                           &p->shift, &p->notes,    &p->consent_source};
+    for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++)
+        if (*text[i] && !**text[i])
+            *text[i] = NULL;
+}
+
 static enum kg_err check(struct kg_ctx *c, struct kg_person *p, unsigned fields, bool create)
 {
     struct kg_verr ve;
+    empty_is_null(p);
     /* "consent": null clears what is known: the status goes back to unknown. */
     if ((fields & KG_P_CONSENT) && !p->consent_status && !p->consent_source && !p->consent_at)
         p->consent_status = "unknown";
@@ -53,8 +65,10 @@ static enum kg_err check(struct kg_ctx *c, struct kg_person *p, unsigned fields,
         return kg_api_fail(c, KG_EINVAL, ve.field, ve.message);
     if ((fields & KG_P_CONSENT) && p->consent_at) { /* in UTC, as kamgar keeps every time */
         char *utc = kg_arena_alloc(c->a, 21);
-        if (!utc || !kg_time_to_utc(p->consent_at, utc))
-            return KG_ETOOBIG; /* validated above: only memory can fail */
+        if (!utc)
+            return KG_ETOOBIG;
+        if (!kg_time_to_utc(p->consent_at, utc)) /* 9999-12-31T23:59:59-01:00 */
+            return kg_api_fail(c, KG_EINVAL, "consent.at", "is past the year 9999 in UTC");
         p->consent_at = utc;
     }
     if (c->who.role == KG_ROLE_ACTIVIST && (fields & KG_P_ASSIGNED_TO) &&

@@ -239,7 +239,8 @@ enum kg_err kg_person_validate(const struct kg_person *p, unsigned fields, bool 
             FAIL("consent.at", "must be an RFC 3339 time");
     }
     if ((fields & KG_P_NOTES) && p->notes && !kg_text_ok(p->notes, KG_MAX_NOTES, true))
-        FAIL("notes", "must be at most 20000 characters");
+        FAIL("notes", "must be at most 20000 characters, with no control characters other "
+                      "than line breaks and tabs");
     return KG_OK;
 }
 

@@ -992,6 +992,45 @@ static void test_recruited_by(void **state)
     assert_true(json_is_null(json_object_get(r->json, "recruited_by")));
 }
 
+/* An empty free text is null, as an empty cell of an import is (an export then imports back
+ * the same); an empty enum is still refused. A time past 9999 in UTC and a control character
+ * in the notes are refused with their reasons, not as too large or too long. */
+static void test_empty_text_and_odd_values(void **state)
+{
+    struct fx *f = *state;
+    struct h_env *env = f->env;
+    const char *t = f->w.t_admin;
+    struct h_resp *r = h_as(env, t, "POST",
+                            "{\"full_name\":\"Empty Strings\",\"city\":\"\",\"province\":\"\","
+                            "\"sector\":\"\",\"job_title\":\"\",\"shift\":\"\",\"notes\":\"\","
+                            "\"consent\":{\"status\":\"given\",\"source\":\"\"}}",
+                            "%s", P);
+    H_STATUS(r, 201);
+    const char *nulls[] = {"city", "province", "sector", "job_title", "shift", "notes"};
+    for (size_t i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
+        assert_true(json_is_null(json_object_get(r->json, nulls[i])));
+    assert_true(json_is_null(json_object_get(json_object_get(r->json, "consent"), "source")));
+    const char *id = h_keep(env, h_jstr(r->json, "id"));
+    H_STATUS(h_as(env, t, "PATCH", "{\"city\":\"Lahore\"}", "%s/%s", P, id), 200);
+    r = h_as(env, t, "PATCH", "{\"city\":\"\"}", "%s/%s", P, id);
+    H_STATUS(r, 200);
+    assert_true(json_is_null(json_object_get(r->json, "city")));
+    H_ERROR(h_as(env, t, "PATCH", "{\"gender\":\"\"}", "%s/%s", P, id), 400, "validation_failed",
+            "gender");
+
+    r = h_as(env, t, "POST",
+             "{\"full_name\":\"Y10K\",\"consent\":{\"status\":\"given\","
+             "\"at\":\"9999-12-31T23:59:59-01:00\"}}",
+             "%s", P);
+    H_ERROR(r, 400, "validation_failed", "consent.at");
+    H_JSTR(r->json, "error.message", "consent.at is past the year 9999 in UTC");
+    r = h_as(env, t, "POST", "{\"full_name\":\"Tab Ok\",\"notes\":\"a\\tb\\u000bc\"}", "%s", P);
+    H_ERROR(r, 400, "validation_failed", "notes");
+    H_JSTR(r->json, "error.message",
+           "notes must be at most 20000 characters, with no control characters other than line "
+           "breaks and tabs");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1000,6 +1039,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_patch_semantics, setup, teardown),
         cmocka_unit_test_setup_teardown(test_references, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recruited_by, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_empty_text_and_odd_values, setup, teardown),
         cmocka_unit_test_setup_teardown(test_viewer_sees_no_notes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_activist_need_to_know, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),

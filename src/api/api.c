@@ -472,11 +472,16 @@ static enum kg_err prepare(struct kg_ctx *c, const struct api_route *r)
         return kg_api_fail(c, e, NULL, e == KG_ENOTFOUND ? "no such org" : NULL);
     c->who.org_id = c->org.id;
     c->who.role = role;
-    if (role < r->min_role)
-        return kg_api_fail(c, KG_EFORBIDDEN, NULL,
-                           kg_arena_printf(c->a, "this needs the %s role or higher; you are %s",
-                                           kg_role_name(r->min_role), kg_role_name(role)));
-    return KG_OK;
+    return kg_api_need_role(c, r->min_role);
+}
+
+enum kg_err kg_api_need_role(struct kg_ctx *c, enum kg_role min_role)
+{
+    if (c->who.role >= min_role)
+        return KG_OK;
+    return kg_api_fail(c, KG_EFORBIDDEN, NULL,
+                       kg_arena_printf(c->a, "this needs the %s role or higher; you are %s",
+                                       kg_role_name(min_role), kg_role_name(c->who.role)));
 }
 
 static void entry(void *ctx, struct kg_req *req, struct kg_resp *resp)

@@ -161,6 +161,9 @@ enum kg_err kg_api_list(struct kg_ctx *c, json_t *items, const struct kg_page *p
 /* Maps a store conflict or reference error into the context's error detail. */
 enum kg_err kg_api_store_err(struct kg_ctx *c, enum kg_err e, const struct kg_conflict *cf);
 /* Appends an audit entry for the current user and org (errors are logged, not returned). */
+/* KG_OK when the actor's role in the org is min_role or higher, else a 403 saying so (the
+ * router's check, for a handler that must see the refusal: an export audits it). */
+enum kg_err kg_api_need_role(struct kg_ctx *c, enum kg_role min_role);
 void kg_api_audit(struct kg_ctx *c, const char *action, const char *rtype, const char *rid,
                   int64_t count);
 

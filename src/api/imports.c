@@ -257,18 +257,26 @@ static const struct api_sink import_sink = {import_begin, import_data, import_en
 
 static enum kg_err export_people(struct kg_ctx *c, enum kg_export_format fmt)
 {
-    /* A GET carries the session cookie from a link on another site too (SameSite=Lax): such a
-     * link must not drop the whole register into an officer's downloads unasked. Browsers say
-     * where a request comes from (Sec-Fetch-Site); scripts use a bearer token. */
+    /* Only admins take the whole register (the store checks again). A member who tries, and
+     * a link on another site that tries with an admin's cookie, are in the audit log too:
+     * both are worth an admin's attention. A GET carries the session cookie from a link on
+     * another site (SameSite=Lax): it must not drop the register into an officer's downloads
+     * unasked. Browsers say where a request comes from (Sec-Fetch-Site); scripts use a bearer
+     * token. */
     const char *site = kg_req_header(c->req, "Sec-Fetch-Site");
-    if (c->via_cookie && site && strcmp(site, "cross-site") == 0)
-        return kg_api_fail(c, KG_EFORBIDDEN, NULL,
-                           "an export opened from another site is refused: open it from kamgar");
+    enum kg_err e = kg_api_need_role(c, KG_ROLE_ADMIN);
+    if (!e && c->via_cookie && site && strcmp(site, "cross-site") == 0)
+        e = kg_api_fail(c, KG_EFORBIDDEN, NULL,
+                        "an export opened from another site is refused: open it from kamgar");
+    if (e) {
+        kg_api_audit(c, "people.export.refused", "person", NULL, 0);
+        return e;
+    }
     FILE *f = tmpfile();
     if (!f)
         return KG_EIO;
     int64_t count = 0;
-    enum kg_err e = kg_export_people(c->st, &c->who, fmt, f, &count);
+    e = kg_export_people(c->st, &c->who, fmt, f, &count);
     long size = e ? -1 : ftell(f);
     int fd = size < 0 ? -1 : dup(fileno(f));
     fclose(f);
@@ -302,7 +310,8 @@ void kg_api_import_routes(struct kg_api *api)
 {
     kg_api_route_sink(api, "POST", "/api/v1/orgs/{org}/imports/people", &import_sink, R_ORG,
                       KG_ROLE_ORGANIZER, api->cfg.max_import_body);
-    kg_api_route(api, "GET", "/api/v1/orgs/{org}/people.csv", export_csv, R_ORG, KG_ROLE_ADMIN, 0);
-    kg_api_route(api, "GET", "/api/v1/orgs/{org}/people.json", export_json, R_ORG, KG_ROLE_ADMIN,
+    /* any member reaches the handler, which refuses all but admins and audits it */
+    kg_api_route(api, "GET", "/api/v1/orgs/{org}/people.csv", export_csv, R_ORG, KG_ROLE_VIEWER, 0);
+    kg_api_route(api, "GET", "/api/v1/orgs/{org}/people.json", export_json, R_ORG, KG_ROLE_VIEWER,
                  0);
 }

@@ -1139,7 +1139,7 @@ describe('recruited_by in a register', () => {
             let t = table(r.stdout);
             assert.deepEqual([t.rows, t.created, t.failed], [4, 3, 1]);
             assert.deepEqual(t.errors, ['line 5: recruited_by names no person of this org, nor ' +
-                                        'of this file']);
+                                        'one of this file that could be imported']);
             r = imp(db, 'rec', file, '--dry-run'); /* a dry run says the same */
             t = table(r.stdout);
             assert.deepEqual([t.created, t.skipped, t.failed], [0, 3, 1]);

@@ -2649,10 +2649,13 @@ static void test_http_export_cross_site(void **state)
                                 {"Sec-Fetch-Site", "cross-site"}};
     assert_int_equal(
         h_request(f->env, "GET", "/api/v1/orgs/acme/people.json", hdrs, 2, NULL, 0)->status, 200);
-    /* only the exports that went out are in the audit log */
+    /* the exports that went out are in the audit log, and the one refused */
     size_t n;
     audit_entry(f, "people.export.csv", &n, NULL);
     assert_int_equal(n, 3);
+    json_t *e = audit_entry(f, "people.export.refused", &n, NULL);
+    assert_int_equal(n, 1);
+    H_JSTR(e, "user_id", f->w.admin);
 }
 
 static void test_http_export(void **state)
@@ -2721,6 +2724,23 @@ static void test_http_export(void **state)
     }
     audit_entry(f, "people.export.csv", &n, NULL);
     assert_int_equal(n, 1);
+    /* Each member's try is in the audit log, by whom; outsiders' are not (the org is none of
+     * theirs to log in). */
+    e = audit_entry(f, "people.export.refused", &n, NULL);
+    assert_int_equal(n, 6);
+    assert_int_equal(h_jint(e, "count"), 0);
+    const char *tried[] = {f->w.organizer, f->w.activist, f->w.viewer};
+    struct h_resp *log;
+    audit_entry(f, "people.export.refused", &n, &log);
+    for (size_t k = 0; k < 3; k++) {
+        size_t by = 0;
+        json_array_foreach(h_jget(log->json, "items"), i, it)
+        {
+            by += strcmp(h_jstr(it, "action"), "people.export.refused") == 0 &&
+                  h_jstr(it, "user_id") && strcmp(h_jstr(it, "user_id"), tried[k]) == 0;
+        }
+        assert_int_equal(by, 2);
+    }
 
     /* The export imports back into the same org without a change. */
     x = run_buf(f, &UPDATE, csv, strlen(csv));

@@ -92,7 +92,9 @@ struct kg_import {
     /* The header. */
     enum kg_col cols[MAX_COLUMNS];
     size_t n_cols;
-    struct kg_arena keep; /* header names, unknown columns and errors: bounded */
+    const char *col_header[KG_COL_COUNT]; /* each field's column as the file names it */
+    size_t col_index[KG_COL_COUNT];       /* and where it is in a record, + 1 (0: none) */
+    struct kg_arena keep;                 /* header names, unknown columns and errors: bounded */
     const char **unknown;
     size_t n_unknown;
 
@@ -124,15 +126,54 @@ struct kg_import {
     char told[512]; /* kg_import_message: message and what stays */
 };
 
-static void add_error(struct kg_import *im, int64_t line, const char *field, const char *msg)
+/* The first KG_IMPORT_VALUE_MAX characters of a cell (valid UTF-8), "…" after them when
+ * there were more; in the keep arena. */
+static const char *preview(struct kg_import *im, const struct cell *c)
+{
+    size_t n = 0, chars = 0;
+    while (n < c->len && chars < KG_IMPORT_VALUE_MAX) {
+        n++;
+        while (n < c->len && ((unsigned char)c->p[n] & 0xC0) == 0x80)
+            n++;
+        chars++;
+    }
+    return kg_arena_printf(&im->keep, "%.*s%s", (int)n, c->p, n < c->len ? "…" : "");
+}
+
+/* Counts a refused row and, up to KG_IMPORT_MAX_ERRORS, reports it: on `field` (NULL: the
+ * row as a whole), with its column's header, and with the cell when `cells` holds the row
+ * (take_record; rows the store refused are not at hand any more). */
+static void report(struct kg_import *im, int64_t line, const char *field, const char *msg,
+                   bool cells)
 {
     im->res.failed++;
     if (im->res.n_errors >= KG_IMPORT_MAX_ERRORS)
         return;
     struct kg_import_error *e = &im->errors[im->res.n_errors++];
+    memset(e, 0, sizeof(*e));
     e->line = line;
     e->field = field ? kg_arena_strdup(&im->keep, field) : NULL;
     e->message = kg_arena_strdup(&im->keep, msg);
+    enum kg_col col = kg_col_by_name(field);
+    if (col == KG_COL_NONE)
+        return;
+    e->column = im->col_header[col];
+    size_t at = im->col_index[col];
+    const struct cell *c = at && at <= im->n_cells ? &im->cells[at - 1] : NULL;
+    if (cells && c && c->len && kg_utf8_valid(c->p, c->len))
+        e->value = preview(im, c);
+}
+
+/* A refusal that the row's cells do not explain, or that comes when they are gone. */
+static void add_error(struct kg_import *im, int64_t line, const char *field, const char *msg)
+{
+    report(im, line, field, msg, false);
+}
+
+/* A refusal of the record in im->cells: the report shows the cell. */
+static void cell_error(struct kg_import *im, int64_t line, const char *field, const char *msg)
+{
+    report(im, line, field, msg, true);
 }
 
 static enum kg_err fail_file(struct kg_import *im, const char *msg)
@@ -703,7 +744,7 @@ static void take_record(struct kg_import *im)
         if (col == KG_COL_NONE)
             continue;
         if (!kg_utf8_valid(im->cells[i].p, im->cells[i].len)) {
-            add_error(im, line, kg_col_name(col), "is not valid UTF-8 text");
+            cell_error(im, line, kg_col_name(col), "is not valid UTF-8 text");
             return;
         }
         char *v = cell_str(&im->batch, im->cells[i]);
@@ -716,7 +757,7 @@ static void take_record(struct kg_import *im)
         v = (char *)kg_csv_unguard(v); /* the export's guard against spreadsheet formulas */
         const char *why = set_field(im, r, col, v);
         if (why) {
-            add_error(im, line, kg_col_name(col), why);
+            cell_error(im, line, kg_col_name(col), why);
             return;
         }
     }
@@ -725,7 +766,7 @@ static void take_record(struct kg_import *im)
     if ((r->fields & KG_P_CONSENT) && !r->p.consent_status)
         r->p.consent_status = "unknown";
     if (r->unit_name && !r->workplace_name && !r->p.workplace_id) {
-        add_error(im, line, "unit", "needs a workplace in the same row");
+        cell_error(im, line, "unit", "needs a workplace in the same row");
         return;
     }
     /* A sheet's last row, "Total,,,312", is not a member. Only without id, phone and email: a
@@ -733,13 +774,13 @@ static void take_record(struct kg_import *im)
      * and so is a person kamgar exported (the API takes any name). */
     if (r->p.full_name && !r->p.id && !r->p.phone && !r->p.email &&
         kg_csv_is_total(r->p.full_name)) {
-        add_error(im, line, "full_name",
-                  "looks like the label of a totals row, not a person's name (delete that row)");
+        cell_error(im, line, "full_name",
+                   "looks like the label of a totals row, not a person's name (delete that row)");
         return;
     }
     struct kg_verr ve;
     if (kg_person_validate(&r->p, r->fields, true, &ve) != KG_OK) {
-        add_error(im, line, column_of(ve.field), ve.message);
+        cell_error(im, line, column_of(ve.field), ve.message);
         return;
     }
     if (!r->p.id)
@@ -807,6 +848,10 @@ static enum kg_err take_header(struct kg_import *im)
                 *name ? name : kg_arena_printf(&im->keep, "(column %zu)", i + 1);
         seen[col] = true;
         im->cols[i] = col;
+        if (col != KG_COL_NONE) {
+            im->col_header[col] = *name ? name : kg_arena_printf(&im->keep, "(column %zu)", i + 1);
+            im->col_index[col] = i + 1;
+        }
     }
     im->n_cols = im->n_cells;
     for (size_t i = 0; i < im->opts.n_map; i++) {
@@ -1479,6 +1524,8 @@ enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg
     for (size_t i = 0; i < im->res.n_errors; i++) {
         out->errors[i].line = im->errors[i].line;
         out->errors[i].field = kg_arena_strdup(a, im->errors[i].field);
+        out->errors[i].column = kg_arena_strdup(a, im->errors[i].column);
+        out->errors[i].value = kg_arena_strdup(a, im->errors[i].value);
         out->errors[i].message = kg_arena_strdup(a, im->errors[i].message);
     }
     for (size_t i = 0; i < im->n_unknown; i++)

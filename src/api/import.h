@@ -16,7 +16,9 @@
 #include "util/arena.h"
 
 #define KG_IMPORT_MAX_ERRORS 1000
-#define KG_IMPORT_BATCH      2000
+/* The characters of a refused cell an error shows (struct kg_import_error). */
+#define KG_IMPORT_VALUE_MAX 60
+#define KG_IMPORT_BATCH     2000
 
 struct kg_import_opts {
     bool dry_run;
@@ -45,6 +47,10 @@ struct kg_import_opts {
 struct kg_import_error {
     int64_t line; /* physical line of the file where the row starts (1 = header) */
     const char *field;
+    /* The file's own header of that field's column, and the cell as it was written (at most
+     * KG_IMPORT_VALUE_MAX characters, then "…"), when the row's cells say what was wrong;
+     * NULL otherwise. The value may hold any character but NUL: escape it for a terminal. */
+    const char *column, *value;
     const char *message;
 };
 

@@ -21,8 +21,9 @@ static json_t *result_json(const struct kg_import_result *r, bool dry_run)
     json_t *errors = json_array(), *unknown = json_array();
     for (size_t i = 0; errors && i < r->n_errors; i++)
         json_array_append_new(
-            errors, json_pack("{s:I, s:s?, s:s}", "line", (json_int_t)r->errors[i].line, "field",
-                              r->errors[i].field, "message", r->errors[i].message));
+            errors, json_pack("{s:I, s:s?, s:s?, s:s?, s:s}", "line", (json_int_t)r->errors[i].line,
+                              "field", r->errors[i].field, "column", r->errors[i].column, "value",
+                              r->errors[i].value, "message", r->errors[i].message));
     for (size_t i = 0; unknown && i < r->n_unknown; i++)
         json_array_append_new(unknown, json_string(r->unknown_columns[i]));
     return json_pack(

@@ -84,6 +84,31 @@ static void show_building(void *ctx)
     fflush(stdout);
 }
 
+/*
+ * Prints text from the file (a header, a cell) in quotes, as a terminal shows it harmlessly:
+ * control characters (C0, DEL, C1: escape sequences could rewrite the screen) and the bidi
+ * controls that would reorder what follows are printed as spaces.
+ */
+static void print_quoted(const char *s)
+{
+    putchar('"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7F) {
+            putchar(' ');
+        } else if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) { /* U+0080..U+009F */
+            putchar(' ');
+            p++;
+        } else if (p[0] == 0xE2 && ((p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) ||
+                                    (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9))) {
+            putchar(' '); /* U+202A..U+202E, U+2066..U+2069 */
+            p += 2;
+        } else {
+            putchar(*p);
+        }
+    }
+    putchar('"');
+}
+
 static void print_result(const struct kg_import_result *r, bool dry_run, double secs)
 {
     printf("%s%-20s %10lld\n", dry_run ? "DRY RUN: nothing was changed\n" : "", "rows",
@@ -101,14 +126,33 @@ static void print_result(const struct kg_import_result *r, bool dry_run, double 
     printf("%-20s %10.2f s (%.0f rows/s)\n", "time", secs, secs > 0 ? (double)r->rows / secs : 0);
     if (r->n_unknown) {
         printf("columns not imported:");
-        for (size_t i = 0; i < r->n_unknown; i++)
-            printf("%s \"%s\"", i ? "," : "", r->unknown_columns[i]);
+        for (size_t i = 0; i < r->n_unknown; i++) {
+            printf("%s ", i ? "," : "");
+            print_quoted(r->unknown_columns[i]);
+        }
         printf("\n");
     }
-    for (size_t i = 0; i < r->n_errors; i++)
-        printf("line %lld: %s%s%s\n", (long long)r->errors[i].line,
-               r->errors[i].field ? r->errors[i].field : "", r->errors[i].field ? " " : "",
-               r->errors[i].message);
+    /* line 298: phone is not a phone number we can read (column "Cell No": "ask neighbour"),
+     * the column left out where it is the field's own name (an export's) */
+    for (size_t i = 0; i < r->n_errors; i++) {
+        const struct kg_import_error *e = &r->errors[i];
+        printf("line %lld: %s%s%s", (long long)e->line, e->field ? e->field : "",
+               e->field ? " " : "", e->message);
+        bool named = e->column && !(e->field && strcmp(e->column, e->field) == 0);
+        if (named || e->value)
+            printf(" (");
+        if (named) {
+            printf("column ");
+            print_quoted(e->column);
+        }
+        if (named && e->value)
+            printf(": ");
+        if (e->value)
+            print_quoted(e->value);
+        if (named || e->value)
+            printf(")");
+        printf("\n");
+    }
     if ((int64_t)r->n_errors < r->failed)
         printf("(%lld more errors not shown)\n", (long long)(r->failed - (int64_t)r->n_errors));
 }

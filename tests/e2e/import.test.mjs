@@ -162,8 +162,9 @@ function parseCsv(text) {
 /* The messy register's result, as the issue's example describes it. */
 const MESSY = { rows: 12, created: 8, updated: 0, unchanged: 0, skipped: 2, failed: 2,
                 workplaces: 3, units: 4 };
-const MESSY_ERRORS = ['line 10: full_name is required',
-                      'line 11: phone is not a phone number we can read'];
+const MESSY_ERRORS = ['line 10: full_name is required (column "Worker Name")',
+                      'line 11: phone is not a phone number we can read ' +
+                      '(column "Mobile No.": "12345")'];
 const MESSY_UNKNOWN = ['S.No', 'ID Card No.', 'Contractor'];
 
 /* --- the command line ---------------------------------------------------------------- */
@@ -264,7 +265,7 @@ describe('kamgar import people', () => {
         const t = table(r.stdout);
         assert.deepEqual(counts(t), { rows: 3, created: 2, updated: 0, unchanged: 0, skipped: 0,
                                       failed: 1, workplaces: 0, units: 0 });
-        assert.deepEqual(t.errors, ['line 5: assessment must be 1 to 5']);
+        assert.deepEqual(t.errors, ['line 5: assessment must be 1 to 5 (column "Rating": "7")']);
         assert.deepEqual(t.unknown, []);
         const all = await people('seps');
         const imran = all.find((p) => p.email === 'imran@example.org');
@@ -338,7 +339,8 @@ describe('kamgar import people', () => {
             assert.equal(r.status, 0, r.stderr);
             assert.equal(table(r.stdout).created, 2);
             assert.deepEqual(table(r.stdout).errors,
-                             ['line 4: phone is not a phone number we can read']);
+                             ['line 4: phone is not a phone number we can read ' +
+                              '(column "mobile": "0300 1234567")']);
             const all = await people('maps');
             assert.deepEqual(all.map((p) => p.phone).filter(Boolean).sort(),
                              ['+919123456789', '+919876543210', '+923007654321']);
@@ -406,6 +408,27 @@ describe('kamgar import people', () => {
         }
     });
 
+    test('a hostile cell or header is shown harmlessly in the terminal', () => {
+        const dir = makeTemp();
+        try {
+            /* an escape sequence that would retitle the terminal, a right-to-left override,
+             * a C1 control (U+009B, CSI on some terminals) and a bell */
+            const evil = '\x1b]0;pwned\x07\u202e\u009b31m0300';
+            const file = path.join(dir, 'evil.csv');
+            fs.writeFileSync(file, `name,phone,x\x1b[2Jy\nEvil,${evil},\n`);
+            const r = imp(k.db, 'bad', file, '--dry-run');
+            assert.equal(r.status, 0, r.stderr);
+            const unsafe = /[\x00-\x09\x0b-\x1f\x7f\u0080-\u009f\u202a-\u202e\u2066-\u2069]/;
+            assert.ok(!unsafe.test(r.stdout), JSON.stringify(r.stdout));
+            assert.deepEqual(table(r.stdout).errors,
+                             ['line 2: phone is not a phone number we can read ' +
+                              '(" ]0;pwned   31m0300")']);
+            assert.deepEqual(table(r.stdout).unknown, ['x [2Jy']);
+        } finally {
+            rmTemp(dir);
+        }
+    });
+
     test('bad input: each a clear error, nothing stored is lost', async () => {
         const dir = makeTemp();
         try {
@@ -426,8 +449,8 @@ describe('kamgar import people', () => {
             let r = imp(k.db, 'bad', fixture('invalid_utf8.csv'));
             assert.equal(r.status, 0, r.stderr);
             assert.deepEqual(table(r.stdout).errors,
-                             ['line 3: full_name is not valid UTF-8 text',
-                              'line 4: notes is not valid UTF-8 text']);
+                             ['line 3: full_name is not valid UTF-8 text (column "name")',
+                              'line 4: notes is not valid UTF-8 text (column "remarks")']);
             assert.equal(table(r.stdout).created, 2);
             r = imp(k.db, 'bad', fixture('field_count.csv'));
             assert.equal(r.status, 0, r.stderr);
@@ -672,8 +695,10 @@ describe('POST /imports/people', () => {
         assert.deepEqual(r.json, {
             dry_run: false, rows: 12, created: 8, updated: 0, unchanged: 0, skipped: 2, failed: 2,
             employers_created: 0, workplaces_created: 3, units_created: 4,
-            errors: [{ line: 10, field: 'full_name', message: 'is required' },
-                     { line: 11, field: 'phone', message: 'is not a phone number we can read' }],
+            errors: [{ line: 10, field: 'full_name', column: 'Worker Name', value: null,
+                       message: 'is required' },
+                     { line: 11, field: 'phone', column: 'Mobile No.', value: '12345',
+                       message: 'is not a phone number we can read' }],
             errors_truncated: false, unknown_columns: MESSY_UNKNOWN, separator: ';',
         });
         assert.equal(await total('http'), 8);

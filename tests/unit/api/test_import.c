@@ -1393,6 +1393,62 @@ static void test_dry_run(void **state)
 /* ====================================================================================== */
 
 /* Problems with the file as a whole: a clear message, and nothing already stored is lost. */
+/* An error names the file's own column of the field and shows the cell as written (its first
+ * 60 characters), so that the sheet can be mended; a row the store refused names the column
+ * only, and a cell that is not UTF-8 is not shown. */
+static void test_error_column_and_value(void **state)
+{
+    struct fx *f = *state;
+    char long_name[400];
+    memset(long_name, 'x', sizeof(long_name) - 1);
+    long_name[sizeof(long_name) - 1] = '\0';
+    const char *maps[] = {"Mazdoor=full_name"};
+    struct kg_import_opts o = {.map = maps, .n_map = 1};
+    struct run x = run_str(f, &o,
+                           h_fmt(f->env,
+                                 "Mazdoor;Cell No;Date joined;E-mail\n"
+                                 "Ayesha;ask neighbour;;\n"
+                                 "Bilal;0300 1234567;31/04/2021;\n"
+                                 "%s;;;\n"
+                                 "Chand;0301 1234567;;not-an-email\n"
+                                 "Dilshad;0300 1234567;;\n"
+                                 "Ehsan \xff;;;\n",
+                                 long_name));
+    COUNTS(x, 6, 1, 0, 0, 5, 0, 0);
+    const struct {
+        int64_t line;
+        const char *field, *column, *value;
+    } want[] = {
+        {2, "phone", "Cell No", "ask neighbour"},
+        {3, "member_since", "Date joined", "31/04/2021"},
+        {4, "full_name", "Mazdoor",
+         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…"},
+        {5, "email", "E-mail", "not-an-email"},
+        {7, "full_name", "Mazdoor", NULL},
+    };
+    assert_int_equal(x.r.n_errors, 5);
+    for (size_t i = 0; i < 5; i++) {
+        const struct kg_import_error *e = &x.r.errors[i];
+        assert_int_equal(e->line, want[i].line);
+        assert_string_equal(e->field, want[i].field);
+        assert_string_equal(e->column, want[i].column);
+        if (want[i].value)
+            assert_string_equal(e->value, want[i].value);
+        else
+            assert_null(e->value);
+    }
+    /* a row the store refuses (Dilshad, found by phone, would take Gul's email): the column,
+     * not the cell, which the store no longer has */
+    x = run_str(f, &o, "Mazdoor;Cell No;E-mail\nGul;0302 1111111;gul@example.org\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    struct kg_import_opts upd = {.map = maps, .n_map = 1, .update_duplicates = true};
+    x = run_str(f, &upd, "Mazdoor;Cell No;E-mail\nDilshad;0300 1234567;gul@example.org\n");
+    COUNTS(x, 1, 0, 0, 0, 1, 0, 0);
+    ROW_ERROR(x, 0, 2, "email", "belongs to another person in this org");
+    assert_string_equal(x.r.errors[0].column, "E-mail");
+    assert_null(x.r.errors[0].value);
+}
+
 /* The totals row at the foot of a register is refused with its reason, not made a member;
  * a worker whose name is such a word, with a phone, is imported. */
 static void test_totals_row(void **state)
@@ -2075,8 +2131,10 @@ static void test_http_import(void **state)
         "{\"dry_run\":false,\"rows\":12,\"created\":8,\"updated\":0,\"unchanged\":0,\"skipped\":2,"
         "\"failed\":2,"
         "\"employers_created\":0,\"workplaces_created\":3,\"units_created\":4,\"errors\":["
-        "{\"line\":10,\"field\":\"full_name\",\"message\":\"is required\"},"
-        "{\"line\":11,\"field\":\"phone\",\"message\":\"is not a phone number we can read\"}],"
+        "{\"line\":10,\"field\":\"full_name\",\"column\":\"Worker Name\",\"value\":null,"
+        "\"message\":\"is required\"},"
+        "{\"line\":11,\"field\":\"phone\",\"column\":\"Mobile No.\",\"value\":\"12345\","
+        "\"message\":\"is not a phone number we can read\"}],"
         "\"errors_truncated\":false,\"unknown_columns\":[\"S.No\",\"ID Card No.\",\"Contractor\"],"
         "\"separator\":\";\"}",
         0, NULL);
@@ -3284,6 +3342,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rerun_creates_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_totals_row, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_error_column_and_value, setup, teardown),
         cmocka_unit_test_setup_teardown(test_excel_habits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wide_row_trailing_empty_cells, setup, teardown),

@@ -17,6 +17,12 @@
  * that memory is forgotten whenever another connection commits (PRAGMA data_version) or a
  * rollback could have taken one of them away, and it is capped.
  *
+ * An employer, workplace or unit id of the file that is not the org's (an export from
+ * elsewhere) gets a record of its own (ensure_sourced): the org's oldest of that name if no
+ * other such id has taken it in this import, else a new one with an id derived from the org
+ * and the file's id. What was taken is remembered until import_end (capped), not forgotten
+ * with the names, so that two of the file's ids are never merged.
+ *
  * A bulk import (KG_LOAD_BULK, docs/import.md "Bulk") is one write transaction from
  * import_begin to import_end. It begins by dropping the people indexes that only serve reads
  * and the triggers that keep the name search (people_fts) current; the unique indexes stay,
@@ -39,6 +45,7 @@
  * import, trust a remembered id after another connection wrote, let the import's memory
  * grow with the file, or hand the export callback strings that outlive the row.
  */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +60,10 @@
 /* Remembered workplace and unit names: past this many the memory starts afresh. */
 #define NAMES_MAX 32768
 
+/* Employers, workplaces and units an import has claimed or made for the file's ids (struct
+ * kg_store_import, claims): past this many, new ones are no longer remembered. */
+#define CLAIMS_MAX 65536
+
 /* The page cache of a bulk import while it loads the rows, in KiB (the pool's is 8 MiB,
  * which bulk_remake goes back to). The rows land at random places in the unique indexes;
  * a million rows loaded in 20.4, 17.8 and 16.8 s with 16, 32 and 48 MiB, and the import
@@ -60,7 +71,8 @@
 #define BULK_CACHE_KIB 32768
 
 /* A remembered name: "e" (employer) or "w" (workplace) + the folded name, or "u" + workplace
- * id + the folded name (names_key). */
+ * id + the folded name (names_key). Or a file's id of an employer, workplace or unit and the
+ * record it stands for here: "E" or "W" + the id, "U" + workplace id + the id (ids_key). */
 struct name_slot {
     uint64_t hash;
     char *key; /* NULL: free */
@@ -84,6 +96,16 @@ struct kg_store_import {
     size_t n_remake;
     struct names names;
     int64_t data_version; /* PRAGMA data_version when the names were last known good */
+    /*
+     * The employers, workplaces and units taken or made for the file's ids that are not the
+     * org's (ensure_sourced): "e", "w" or "u" + the record's id -> the file's id. Unlike the
+     * names this is never forgotten while the import runs (a record's id is never another
+     * record's, and a claim on a record since deleted claims nothing), so that two of the
+     * file's ids never end up in one record; it stops growing at CLAIMS_MAX.
+     */
+    struct names claims;
+    unsigned char id_key[KG_IMPORT_ID_KEY_LEN]; /* import_id_key's, once have_key */
+    bool have_key;
     /* The import's own audit entry (store.h, kg_import_plan.audit): its id once written. */
     bool audit;
     char *audit_file, *audit_ip;
@@ -122,6 +144,20 @@ static char *names_key(char kind, const char *workplace_id, const char *name)
     return k;
 }
 
+/* The key of one of the file's ids (kind 'E', 'W' or 'U' with its workplace), or of a claimed
+ * record (kind 'e', 'w' or 'u' and no workplace): ids are compared as they are. */
+static char *ids_key(char kind, const char *workplace_id, const char *id)
+{
+    size_t wl = workplace_id ? strlen(workplace_id) : 0, il = strlen(id);
+    char *k = kg_xmalloc(1 + wl + 1 + il + 1);
+    k[0] = kind;
+    if (wl)
+        memcpy(k + 1, workplace_id, wl);
+    k[1 + wl] = '\x1f';
+    memcpy(k + 2 + wl, id, il + 1);
+    return k;
+}
+
 static uint64_t names_hash(const char *k)
 {
     uint64_t h = 1469598103934665603ULL; /* FNV-1a */
@@ -154,11 +190,19 @@ static const struct name_slot *names_lookup(const struct names *t, char kind,
     return sl;
 }
 
-/* Takes key (malloc'd). */
-static void names_put(struct names *t, char *key, uint64_t h, const char *id)
+/* The remembered record of one of the file's ids (ids_key), or NULL. */
+static const struct name_slot *ids_lookup(const struct names *t, char kind,
+                                          const char *workplace_id, const char *id)
 {
-    if (t->n >= NAMES_MAX)
-        names_clear(t); /* a capped memory, not a growing one */
+    char *key = ids_key(kind, workplace_id, id);
+    const struct name_slot *sl = names_find(t, key, names_hash(key));
+    free(key);
+    return sl;
+}
+
+/* Takes key (malloc'd), which must not be in t yet. */
+static void names_insert(struct names *t, char *key, uint64_t h, const char *id)
+{
     if ((t->n + 1) * 2 > t->cap) {
         struct names g = {kg_xcalloc(t->cap ? t->cap * 2 : 256, sizeof(*g.v)), 0, 0};
         g.cap = t->cap ? t->cap * 2 : 256;
@@ -181,6 +225,27 @@ static void names_put(struct names *t, char *key, uint64_t h, const char *id)
     t->v[i].hash = h;
     snprintf(t->v[i].id, sizeof(t->v[i].id), "%s", id);
     t->n++;
+}
+
+/* Takes key (malloc'd). */
+static void names_put(struct names *t, char *key, uint64_t h, const char *id)
+{
+    if (t->n >= NAMES_MAX)
+        names_clear(t); /* a capped memory, not a growing one */
+    names_insert(t, key, h, id);
+}
+
+/* Notes that record `id` of kind ('e', 'w', 'u') was claimed or made for the file's id
+ * `source`, unless already noted or CLAIMS_MAX are. */
+static void claims_put(struct names *t, char kind, const char *id, const char *source)
+{
+    char *key = ids_key(kind, NULL, id);
+    uint64_t h = names_hash(key);
+    if (t->n >= CLAIMS_MAX || names_find(t, key, h)) {
+        free(key);
+        return;
+    }
+    names_insert(t, key, h, source);
 }
 
 /* One integer from a PRAGMA (or another one-row statement). */
@@ -426,13 +491,14 @@ static enum kg_err find_duplicate(struct kg_store_import *im, const struct kg_pe
     return err;
 }
 
-/* What ensure_named finds or makes: its kind letter (names_key), the lookup, the insert. */
+/* What ensure_named and ensure_sourced find or make: its kind letter (names_key; in capitals,
+ * ids_key), the lookups by name, the insert. */
 static const struct named {
-    char kind;
-    enum sq_stmt by_name, insert;
-} employer_kind = {'e', SQ_JOIN_EMPLOYER_BY_NAME, SQ_EMPLOYER_INSERT},
-  workplace_kind = {'w', SQ_WORKPLACE_BY_NAME, SQ_WORKPLACE_INSERT},
-  unit_kind = {'u', SQ_UNIT_BY_NAME, SQ_UNIT_INSERT};
+    char kind, id_kind;
+    enum sq_stmt by_name, oldest, insert;
+} employer_kind = {'e', 'E', SQ_JOIN_EMPLOYER_BY_NAME, SQ_EMPLOYER_OLDEST, SQ_EMPLOYER_INSERT},
+  workplace_kind = {'w', 'W', SQ_WORKPLACE_BY_NAME, SQ_WORKPLACE_OLDEST, SQ_WORKPLACE_INSERT},
+  unit_kind = {'u', 'U', SQ_UNIT_BY_NAME, SQ_UNIT_OLDEST, SQ_UNIT_INSERT};
 
 /* Inserts a new employer, workplace or unit (of workplace_id) called name, as the file says
  * nothing more of it. */
@@ -503,6 +569,156 @@ out:
 }
 
 /*
+ * The id this org gives to the file's id `source` (of kind 'e', 'w' or 'u' with workplace_id,
+ * or 'p', a person) when `source` itself cannot be used: a hash of the org, the kind and
+ * source, keyed with the database's secret (import_id_key) so that nobody outside can
+ * compute it. The same file imported again gets the same ids. Into out (KG_ID_LEN + 1).
+ */
+static enum kg_err derive_id(struct kg_store_import *im, char kind, const char *workplace_id,
+                             const char *source, char *out)
+{
+    if (!im->have_key) {
+        enum kg_err err = kg_sqlite_import_id_key(im, im->id_key);
+        if (err)
+            return err;
+        im->have_key = true;
+    }
+    crypto_generichash_state st;
+    unsigned char h[16];
+    const unsigned char sep = 0x1f;
+    crypto_generichash_init(&st, im->id_key, sizeof(im->id_key), sizeof(h));
+    crypto_generichash_update(&st, (const unsigned char *)"ref", 3); /* not a row's hash */
+    crypto_generichash_update(&st, &sep, 1);
+    crypto_generichash_update(&st, (const unsigned char *)im->org_id, strlen(im->org_id));
+    crypto_generichash_update(&st, &sep, 1);
+    crypto_generichash_update(&st, (const unsigned char *)&kind, 1);
+    crypto_generichash_update(&st, &sep, 1);
+    if (workplace_id)
+        crypto_generichash_update(&st, (const unsigned char *)workplace_id, strlen(workplace_id));
+    crypto_generichash_update(&st, &sep, 1);
+    crypto_generichash_update(&st, (const unsigned char *)source, strlen(source));
+    crypto_generichash_final(&st, h, sizeof(h));
+    h[6] = (unsigned char)((h[6] & 0x0f) | 0x80); /* RFC 9562 UUIDv8: custom */
+    h[8] = (unsigned char)((h[8] & 0x3f) | 0x80);
+    char hex[33];
+    kg_hex_encode(h, sizeof(h), hex);
+    snprintf(out, KG_ID_LEN + 1, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16,
+             hex + 20);
+    return KG_OK;
+}
+
+/* KG_OK when id is the org's record of kind k (a unit: of workplace_id), else KG_ENOTFOUND. */
+static enum kg_err kind_in_org(struct kg_store_import *im, const struct named *k,
+                               const char *workplace_id, const char *id, struct kg_arena *a)
+{
+    if (k == &employer_kind)
+        return kg_sqlite_employer_in_org(im->c, im->org_id, id);
+    if (k == &workplace_kind)
+        return kg_sqlite_workplace_in_org(im->c, im->org_id, id);
+    const char *wp = NULL;
+    enum kg_err err = kg_sqlite_unit_in_org(im->c, im->org_id, id, a, &wp);
+    return !err && strcmp(wp, workplace_id) != 0 ? KG_ENOTFOUND : err;
+}
+
+/*
+ * The record of kind k (a unit: of workplace_id) that stands here for the file's id `source`,
+ * which is not the org's, with `name` beside it (docs/import.md, "Ids and names"): one made
+ * for it by an earlier import (under the id derive_id gives it); else the org's oldest record
+ * of that name, unless this import has already claimed or made that one for another of the
+ * file's ids; else a new record called name, with the derived id. So two of the file's ids
+ * are never one record, and the same file imported again makes nothing new. (Not `source`
+ * itself even where it is free: whether it is would tell the importer that another org has
+ * a record of that id.)
+ */
+static enum kg_err ensure_sourced(struct kg_store_import *im, const struct named *k,
+                                  const char *workplace_id, const char *source, const char *name,
+                                  struct kg_arena *a, const char **id, int64_t *created)
+{
+    char *key = ids_key(k->id_kind, workplace_id, source);
+    uint64_t h = names_hash(key);
+    const struct name_slot *hit = names_find(&im->names, key, h);
+    char derived[KG_ID_LEN + 1];
+    enum kg_err err = KG_OK;
+    if (hit) {
+        *id = kg_arena_strdup(a, hit->id);
+        err = *id ? KG_OK : KG_ETOOBIG;
+        goto out;
+    }
+    err = derive_id(im, k->kind, workplace_id, source, derived);
+    if (!err)
+        err = kind_in_org(im, k, workplace_id, derived, a);
+    if (!err) {
+        *id = kg_arena_strdup(a, derived);
+        err = *id ? KG_OK : KG_ETOOBIG;
+        goto remember;
+    }
+    if (err != KG_ENOTFOUND)
+        goto out;
+    if (k == &unit_kind)
+        err = find_one(im->c, k->oldest, im->org_id, workplace_id, name, a, id);
+    else
+        err = find_one(im->c, k->oldest, im->org_id, name, NULL, a, id);
+    if (err)
+        goto out;
+    if (*id) {
+        char *ck = ids_key(k->kind, NULL, *id);
+        const struct name_slot *claim = names_find(&im->claims, ck, names_hash(ck));
+        free(ck);
+        if (!claim || strcmp(claim->id, source) == 0) {
+            claims_put(&im->claims, k->kind, *id, source);
+            goto remember;
+        }
+    }
+    *id = kg_arena_strdup(a, derived);
+    err = KG_ETOOBIG;
+    if (!*id)
+        goto out;
+    err = insert_named(im, k, workplace_id, name, *id);
+    if (err)
+        goto out;
+    (*created)++;
+    claims_put(&im->claims, k->kind, *id, source);
+remember:
+    names_put(&im->names, key, h, *id);
+    key = NULL;
+out:
+    free(key);
+    return err;
+}
+
+/* Remembers that the file's id of kind k is the org's record of that id (may_write_first). */
+static void remember_own(struct kg_store_import *im, const struct named *k,
+                         const char *workplace_id, const char *id)
+{
+    char *key = ids_key(k->id_kind, workplace_id, id);
+    uint64_t h = names_hash(key);
+    if (names_find(&im->names, key, h))
+        free(key);
+    else
+        names_put(&im->names, key, h, id);
+}
+
+/*
+ * A reference of the row given by id (store.h, struct kg_import_row), in_org saying whether
+ * the id is the org's record of kind k: kept when it is; else, with a name beside it, the
+ * record ensure_sourced finds or makes for it; else the row is refused on `field`.
+ */
+static enum kg_err by_id(struct kg_store_import *im, const struct named *k, enum kg_err in_org,
+                         const char *workplace_id, const char **id, const char *name,
+                         const char *field, struct kg_arena *a, int64_t *created,
+                         struct kg_conflict *cf)
+{
+    if (in_org == KG_OK)
+        remember_own(im, k, workplace_id, *id);
+    if (in_org != KG_ENOTFOUND)
+        return in_org;
+    if (name)
+        return ensure_sourced(im, k, workplace_id, *id, name, a, id, created);
+    kg_sqlite_conflict(cf, field, NULL);
+    return KG_EINVAL;
+}
+
+/*
  * A reference of the row that may come as an id, a name or both (store.h, struct
  * kg_import_row): keeps *id when in_org says it is the org's; else, with a name, drops the id
  * so that the caller goes by the name; else refuses the row on `field`.
@@ -569,19 +785,26 @@ static bool may_write_first(const struct kg_store_import *im, const struct kg_im
 {
     if (r->p.tags.n)
         return true;
-    if (r->employer_name && !names_lookup(&im->names, 'e', NULL, r->employer_name))
+    /* a reference by id is known once this import has met that id (the org's, or a record
+     * found or made for it: ensure_sourced); one by name alone once it has met the name */
+    const char *e = r->fields & KG_P_EMPLOYER_ID ? r->p.employer_id : NULL;
+    if (e ? !ids_lookup(&im->names, 'E', NULL, e)
+          : r->employer_name && !names_lookup(&im->names, 'e', NULL, r->employer_name))
         return true;
-    const struct name_slot *w =
-        r->workplace_name ? names_lookup(&im->names, 'w', NULL, r->workplace_name) : NULL;
-    if (r->workplace_name && !w)
+    const char *wid = r->fields & KG_P_WORKPLACE_ID ? r->p.workplace_id : NULL;
+    const struct name_slot *w = NULL;
+    if (wid)
+        w = ids_lookup(&im->names, 'W', NULL, wid);
+    else if (r->workplace_name)
+        w = names_lookup(&im->names, 'w', NULL, r->workplace_name);
+    if ((wid || r->workplace_name) && !w)
         return true;
-    if (!r->unit_name)
+    const char *uid = r->fields & KG_P_UNIT_ID ? r->p.unit_id : NULL;
+    if (!w) /* a unit with no workplace is the org's, or refused before it writes */
         return false;
-    /* the unit goes under the row's workplace_id when that is the org's, else under the
-     * workplace named: unless it is known under both, it may be made */
-    if (r->p.workplace_id && !names_lookup(&im->names, 'u', r->p.workplace_id, r->unit_name))
-        return true;
-    return w && !names_lookup(&im->names, 'u', w->id, r->unit_name);
+    if (uid)
+        return !ids_lookup(&im->names, 'U', w->id, uid);
+    return r->unit_name && !names_lookup(&im->names, 'u', w->id, r->unit_name);
 }
 
 /*
@@ -597,8 +820,9 @@ static enum kg_err resolve_refs(struct kg_store_import *im, struct kg_import_row
     struct sqlite_conn *c = im->c;
     enum kg_err err = KG_OK;
     if ((*fields & KG_P_EMPLOYER_ID) && p->employer_id)
-        err = id_or_name(kg_sqlite_employer_in_org(c, im->org_id, p->employer_id), &p->employer_id,
-                         r->employer_name, "employer_id", cf);
+        err = by_id(im, &employer_kind, kg_sqlite_employer_in_org(c, im->org_id, p->employer_id),
+                    NULL, &p->employer_id, r->employer_name, "employer_id", a,
+                    &add->employers_created, cf);
     if (!err && !p->employer_id && r->employer_name) {
         err = ensure_named(im, &employer_kind, NULL, r->employer_name, a, &p->employer_id,
                            &add->employers_created);
@@ -607,8 +831,9 @@ static enum kg_err resolve_refs(struct kg_store_import *im, struct kg_import_row
     if (!err && p->employer_id)
         *verified |= KG_P_EMPLOYER_ID;
     if (!err && (*fields & KG_P_WORKPLACE_ID) && p->workplace_id) {
-        err = id_or_name(kg_sqlite_workplace_in_org(c, im->org_id, p->workplace_id),
-                         &p->workplace_id, r->workplace_name, "workplace_id", cf);
+        err = by_id(im, &workplace_kind, kg_sqlite_workplace_in_org(c, im->org_id, p->workplace_id),
+                    NULL, &p->workplace_id, r->workplace_name, "workplace_id", a,
+                    &add->workplaces_created, cf);
         if (!err && p->workplace_id)
             *verified |= KG_P_WORKPLACE_ID;
     }
@@ -625,7 +850,11 @@ static enum kg_err resolve_refs(struct kg_store_import *im, struct kg_import_row
         enum kg_err in_org = kg_sqlite_unit_in_org(c, im->org_id, p->unit_id, a, &wp);
         if (!in_org && p->workplace_id && strcmp(wp, p->workplace_id) != 0)
             in_org = KG_ENOTFOUND;
-        err = id_or_name(in_org, &p->unit_id, r->unit_name, "unit_id", cf);
+        if (p->workplace_id) /* else a unit named needs a workplace: refused below */
+            err = by_id(im, &unit_kind, in_org, p->workplace_id, &p->unit_id, r->unit_name,
+                        "unit_id", a, &add->units_created, cf);
+        else
+            err = id_or_name(in_org, &p->unit_id, r->unit_name, "unit_id", cf);
         if (!err && p->unit_id && p->workplace_id)
             *verified |= KG_P_UNIT_ID;
     }
@@ -924,6 +1153,8 @@ enum kg_err kg_sqlite_import_end(struct kg_store_import *im, bool commit,
         *counts = im->counts;
     restore_settings(im->c);
     names_clear(&im->names);
+    names_clear(&im->claims);
+    sodium_memzero(im->id_key, sizeof(im->id_key));
     remake_free(im);
     kg_sqlite_release(im->s, im->c);
     free(im->org_id);

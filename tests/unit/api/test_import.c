@@ -3317,6 +3317,120 @@ static void test_round_trip_pipe_in_list_bug(void **state)
     assert_string_equal(json_string_value(json_array_get(alt, 0)), "Khan | Imran");
 }
 
+/* --- a register moved: the file's ids of employers, workplaces and units (refs-fix) --- */
+
+/* Imports csv into acme of the second instance, as its admin. */
+static struct run run_in2(struct fx *f, const struct kg_import_opts *o, const char *csv)
+{
+    struct h_env *e2 = env2(f);
+    struct kg_actor who2 = actor(f->w2.admin, f->w2.acme, KG_ROLE_ADMIN);
+    struct run x = {0};
+    struct kg_import *im = NULL;
+    char msg[256];
+    assert_int_equal(kg_import_begin(e2->st, &who2, &f->acme2, o, &im, msg, sizeof(msg)), KG_OK);
+    x.err = kg_import_feed(im, csv, strlen(csv));
+    if (!x.err)
+        x.err = kg_import_finish(im, &f->a, &x.r);
+    kg_import_free(im);
+    assert_int_equal(x.err, KG_OK);
+    return x;
+}
+
+/* The name of what `field` of the person called full_name refers to in the second instance
+ * (kind: "employers", "workplaces" or "units"); its id into *id. */
+static const char *ref_name2(struct fx *f, const char *full_name, const char *field,
+                             const char *kind, const char **id)
+{
+    json_t *p = person_in(f->env2, f->w2.t_admin, "acme", "full_name", full_name);
+    *id = h_keep(f->env2, h_jstr(p, field));
+    assert_non_null(*id);
+    struct h_resp *r =
+        h_as(f->env2, f->w2.t_admin, "GET", NULL, "/api/v1/orgs/acme/%s/%s", kind, *id);
+    H_STATUS(r, 200);
+    return h_keep(f->env2, h_jstr(r->json, "name"));
+}
+
+/*
+ * A register moved to another kamgar keeps apart the employers, workplaces and units that
+ * were apart, even where their names are one once folded (case; NFC and NFD), and keeps their
+ * names as they were written. A dry run counts what the import does, and the same file
+ * imported again makes nothing new.
+ */
+static void test_moved_register_keeps_records_apart(void **state)
+{
+    struct fx *f = *state;
+    const char *t = f->w.t_admin;
+    const char *e1 = h_create(f->env, t, "{\"name\":\"Gul Textiles\"}", 201, ORG_PATH "/employers");
+    const char *e2 = h_create(f->env, t, "{\"name\":\"GUL TEXTILES\"}", 201, ORG_PATH "/employers");
+    const char *w1 =
+        h_create(f->env, t, h_fmt(f->env, "{\"name\":\"Main Factory\",\"employer_id\":\"%s\"}", e1),
+                 201, ORG_PATH "/workplaces");
+    const char *w2 =
+        h_create(f->env, t, h_fmt(f->env, "{\"name\":\"Main Factory\",\"employer_id\":\"%s\"}", e2),
+                 201, ORG_PATH "/workplaces");
+    const char *w3 = h_create(f->env, t, "{\"name\":\"Caf\xc3\xa9\"}", 201, ORG_PATH "/workplaces");
+    const char *w4 = h_create(f->env, t, "{\"name\":\"Cafe\\u0301\"}", 201, ORG_PATH "/workplaces");
+    const char *u1 =
+        h_create(f->env, t, "{\"name\":\"Stitching\"}", 201, ORG_PATH "/workplaces/%s/units", w1);
+    const char *u2 =
+        h_create(f->env, t, "{\"name\":\"STITCHING\"}", 201, ORG_PATH "/workplaces/%s/units", w1);
+    static const char *const who[] = {"Asma", "Bushra", "Chanda", "Durdana", "Erum"};
+    const char *body[] = {
+        h_fmt(f->env, "\"employer_id\":\"%s\",\"workplace_id\":\"%s\",\"unit_id\":\"%s\"", e1, w1,
+              u1),
+        h_fmt(f->env, "\"employer_id\":\"%s\",\"workplace_id\":\"%s\",\"unit_id\":\"%s\"", e2, w1,
+              u2),
+        h_fmt(f->env, "\"employer_id\":\"%s\",\"workplace_id\":\"%s\"", e2, w2),
+        h_fmt(f->env, "\"workplace_id\":\"%s\"", w3),
+        h_fmt(f->env, "\"workplace_id\":\"%s\"", w4),
+    };
+    for (int i = 0; i < 5; i++)
+        h_create(f->env, t, h_fmt(f->env, "{\"full_name\":\"%s\",%s}", who[i], body[i]), 201,
+                 ORG_PATH "/people");
+    struct kg_actor admin = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    const char *csv = export_text(f->env, &admin, KG_EXPORT_CSV, NULL);
+
+    struct run dry = run_in2(f, &DRY, csv);
+    COUNTS(dry, 5, 5, 0, 0, 0, 4, 2);
+    assert_int_equal(dry.r.employers_created, 2);
+    struct run x = run_in2(f, &SKIP, csv);
+    COUNTS(x, 5, 5, 0, 0, 0, 4, 2);
+    assert_int_equal(x.r.employers_created, 2);
+
+    const char *id[5][3];
+    assert_string_equal(ref_name2(f, "Asma", "employer_id", "employers", &id[0][0]),
+                        "Gul Textiles");
+    assert_string_equal(ref_name2(f, "Bushra", "employer_id", "employers", &id[1][0]),
+                        "GUL TEXTILES");
+    assert_string_not_equal(id[0][0], id[1][0]);
+    assert_string_equal(ref_name2(f, "Chanda", "employer_id", "employers", &id[2][0]),
+                        "GUL TEXTILES");
+    assert_string_equal(id[2][0], id[1][0]);
+    for (int i = 0; i < 5; i++)
+        assert_non_null(ref_name2(f, who[i], "workplace_id", "workplaces", &id[i][1]));
+    assert_string_equal(id[0][1], id[1][1]);     /* both at w1 */
+    assert_string_not_equal(id[0][1], id[2][1]); /* two Main Factories */
+    assert_string_equal(ref_name2(f, "Durdana", "workplace_id", "workplaces", &id[3][1]),
+                        "Caf\xc3\xa9");
+    assert_string_equal(ref_name2(f, "Erum", "workplace_id", "workplaces", &id[4][1]),
+                        "Cafe\xcc\x81");
+    assert_string_not_equal(id[3][1], id[4][1]);
+    assert_string_equal(ref_name2(f, "Asma", "unit_id", "units", &id[0][2]), "Stitching");
+    assert_string_equal(ref_name2(f, "Bushra", "unit_id", "units", &id[1][2]), "STITCHING");
+    assert_string_not_equal(id[0][2], id[1][2]);
+
+    /* Again, updating: nothing new, no one moved; and a dry run of it says so too. */
+    struct h_env *e2env = env2(f);
+    struct kg_actor admin2 = actor(f->w2.admin, f->w2.acme, KG_ROLE_ADMIN);
+    const char *before = export_text(e2env, &admin2, KG_EXPORT_CSV, NULL);
+    dry = run_in2(f, &DRY_UPDATE, csv);
+    COUNTS_U(dry, 5, 0, 0, 5, 0, 0, 0, 0);
+    x = run_in2(f, &UPDATE, csv);
+    COUNTS_U(x, 5, 0, 0, 5, 0, 0, 0, 0);
+    assert_int_equal(x.r.employers_created, 0);
+    assert_string_equal(export_text(e2env, &admin2, KG_EXPORT_CSV, NULL), before);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -3391,6 +3505,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_long_list_bug, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_pipe_in_list_bug, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_moved_register_keeps_records_apart, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -520,6 +520,168 @@ static void test_auto_choice(void **state)
     assert_string_equal(names(f, NULL, NULL), "");
 }
 
+/* --- the file's ids of employers, workplaces and units that are not the org's --- */
+
+#define SRC(n) "5e000000-0000-4000-8000-00000000000" #n
+
+/* A row as an export from another org writes it: each reference by an id (not this org's)
+ * and the name beside it; NULL leaves one out. */
+static struct kg_import_row ref_row(const char *id, const char *name, const char *e_id,
+                                    const char *e, const char *w_id, const char *w,
+                                    const char *u_id, const char *u)
+{
+    struct kg_import_row r = fx_import_row(id, name, NULL, w, u);
+    r.employer_name = e;
+    r.p.employer_id = e_id;
+    r.p.workplace_id = w_id;
+    r.p.unit_id = u_id;
+    r.fields |= KG_P_EMPLOYER_ID | KG_P_WORKPLACE_ID | KG_P_UNIT_ID;
+    return r;
+}
+
+static const char *employer_name(struct fx *f, const char *id)
+{
+    struct kg_employer e;
+    OK(f->s->ops->employer_get(f->s, &f->a_org, id, &f->a, &e));
+    return e.name;
+}
+
+static const char *workplace_name(struct fx *f, const char *id)
+{
+    struct kg_workplace w;
+    OK(f->s->ops->workplace_get(f->s, &f->a_org, id, &f->a, &w));
+    return w.name;
+}
+
+static const char *unit_name(struct fx *f, const char *id)
+{
+    struct kg_unit u;
+    OK(f->s->ops->unit_get(f->s, &f->a_org, id, &f->a, &u));
+    return u.name;
+}
+
+static int64_t employers(struct fx *f)
+{
+    struct kg_page pg = {.page = 1, .per_page = 50};
+    struct kg_employer *v;
+    size_t n;
+    OK(f->s->ops->employer_list(f->s, &f->a_org, &f->a, &pg, &v, &n));
+    return pg.total;
+}
+
+/* The rows of test_file_ids_stay_apart (people ID(1) to ID(8)). */
+static void file_ids_rows(struct kg_import_row *b)
+{
+    b[0] =
+        ref_row(ID(1), "Asma", SRC(1), "Gul Textiles", SRC(3), "Main Factory", SRC(5), "Stitching");
+    b[1] = ref_row(ID(2), "Bushra", SRC(2), "GUL TEXTILES", SRC(4), "Main Factory", SRC(6),
+                   "STITCHING");
+    b[2] = ref_row(ID(3), "Chanda", NULL, NULL, SRC(7), "Caf\xc3\xa9", NULL, NULL);
+    b[3] = ref_row(ID(4), "Durdana", NULL, NULL, SRC(8), "Cafe\xcc\x81", NULL, NULL);
+    b[4] = ref_row(ID(5), "Erum", SRC(9), "sapphire MILLS", NULL, NULL, NULL, NULL);
+    b[5] = ref_row(ID(6), "Fozia", SRC(2), "GUL TEXTILES", SRC(4), "Main Factory", SRC(6),
+                   "STITCHING");
+    b[6] = ref_row(ID(7), "Ghazala", SRC(0), "Sapphire Mills", NULL, NULL, NULL, NULL);
+    b[7] = ref_row(ID(8), "Huma", NULL, "Gul Textiles", NULL, NULL, NULL, NULL);
+}
+
+/*
+ * An export of another org (or kamgar) names employers, workplaces and units by ids that are
+ * not this org's and the names beside them. Each of those ids gets its own record, even where
+ * the names are one once folded (case, NFC/NFD): the first id met for a name takes the org's
+ * record of that name, one made before the import ("Sapphire Mills"), and a second id of the
+ * same name gets a new one, under its own spelling. A dry run counts the same; the same file
+ * again makes nothing and moves no one.
+ */
+static void test_file_ids_stay_apart(void **state)
+{
+    struct fx *f = *state;
+    struct kg_employer mills = {.name = "Sapphire Mills"}, made;
+    OK(f->s->ops->employer_create(f->s, &f->a_admin, &mills, &f->a, &made, NULL));
+    struct kg_import_counts counts[3];
+    for (int pass = 0; pass < 3; pass++) { /* a dry run, the import, the import again */
+        struct kg_store_import *im = begin(f, pass == 0);
+        struct kg_import_row b[8];
+        file_ids_rows(b);
+        OK(f->s->ops->import_rows(im, b, 8, pass == 2, &f->a));
+        for (int i = 0; i < 8; i++) {
+            if (b[i].outcome == KG_IMPORT_FAILED)
+                print_error("row %d: %s %s\n", i, b[i].err_field, b[i].err_message);
+            assert_int_equal(b[i].outcome, pass < 2 ? KG_IMPORT_CREATED : KG_IMPORT_UNCHANGED);
+        }
+        OK(f->s->ops->import_end(im, pass > 0, &counts[pass]));
+    }
+    assert_int_equal(counts[0].employers_created, 3);
+    assert_int_equal(counts[0].workplaces_created, 4);
+    assert_int_equal(counts[0].units_created, 2);
+    assert_memory_equal(&counts[1], &counts[0], sizeof(counts[0]));
+    assert_int_equal(counts[2].employers_created, 0);
+    assert_int_equal(counts[2].workplaces_created, 0);
+    assert_int_equal(counts[2].units_created, 0);
+    assert_int_equal(employers(f), 4);
+    assert_int_equal(workplaces(f), 4);
+    assert_int_equal(units(f), 2);
+
+    struct kg_person p[8];
+    for (int i = 0; i < 8; i++)
+        p[i] = get(f, (const char *[]){ID(1), ID(2), ID(3), ID(4), ID(5), ID(6), ID(7), ID(8)}[i]);
+    assert_string_not_equal(p[0].employer_id, p[1].employer_id);
+    assert_string_equal(employer_name(f, p[0].employer_id), "Gul Textiles");
+    assert_string_equal(employer_name(f, p[1].employer_id), "GUL TEXTILES");
+    assert_string_not_equal(p[0].workplace_id, p[1].workplace_id);
+    assert_string_equal(workplace_name(f, p[1].workplace_id), "Main Factory");
+    assert_string_not_equal(p[0].unit_id, p[1].unit_id);
+    assert_string_equal(unit_name(f, p[0].unit_id), "Stitching");
+    assert_string_equal(unit_name(f, p[1].unit_id), "STITCHING");
+    assert_string_not_equal(p[2].workplace_id, p[3].workplace_id);
+    assert_string_equal(workplace_name(f, p[2].workplace_id), "Caf\xc3\xa9");
+    assert_string_equal(workplace_name(f, p[3].workplace_id), "Cafe\xcc\x81");
+    /* the same file id, the same record */
+    assert_string_equal(p[5].employer_id, p[1].employer_id);
+    assert_string_equal(p[5].workplace_id, p[1].workplace_id);
+    assert_string_equal(p[5].unit_id, p[1].unit_id);
+    /* the first id of that name took the org's record; a second made its own */
+    assert_string_equal(p[4].employer_id, made.id);
+    assert_string_not_equal(p[6].employer_id, made.id);
+    assert_string_equal(employer_name(f, p[6].employer_id), "Sapphire Mills");
+    /* a name alone is found by name, as before: one of the two */
+    assert_non_null(p[7].employer_id);
+    assert_true(strcmp(p[7].employer_id, p[0].employer_id) == 0 ||
+                strcmp(p[7].employer_id, p[1].employer_id) == 0);
+    check_integrity(f);
+}
+
+/*
+ * The import forgets the names it remembers whenever another connection writes; what it
+ * claimed for the file's ids it does not forget: after such a write, a second id of the same
+ * name still does not take the record the first one took.
+ */
+static void test_claims_outlive_another_write(void **state)
+{
+    struct fx *f = *state;
+    struct kg_employer mills = {.name = "Sapphire Mills"}, made, other = {.name = "Elsewhere"};
+    OK(f->s->ops->employer_create(f->s, &f->a_admin, &mills, &f->a, &made, NULL));
+    struct kg_store_import *im = begin(f, false);
+    struct kg_import_row b1[1] = {
+        ref_row(ID(1), "Asma", SRC(1), "Sapphire Mills", NULL, NULL, NULL, NULL)};
+    OK(f->s->ops->import_rows(im, b1, 1, false, &f->a));
+    assert_int_equal(b1[0].outcome, KG_IMPORT_CREATED);
+    OK(f->s->ops->employer_create(f->s, &f->a_admin, &other, &f->a, NULL, NULL));
+    struct kg_import_row b2[2] = {
+        ref_row(ID(2), "Bushra", SRC(2), "SAPPHIRE MILLS", NULL, NULL, NULL, NULL),
+        ref_row(ID(3), "Chanda", SRC(1), "Sapphire Mills", NULL, NULL, NULL, NULL),
+    };
+    OK(f->s->ops->import_rows(im, b2, 2, false, &f->a));
+    struct kg_import_counts counts;
+    OK(f->s->ops->import_end(im, true, &counts));
+    assert_int_equal(counts.employers_created, 1);
+    assert_string_equal(get(f, ID(1)).employer_id, made.id);
+    assert_string_equal(get(f, ID(3)).employer_id, made.id);
+    const char *second = get(f, ID(2)).employer_id;
+    assert_string_not_equal(second, made.id);
+    assert_string_equal(employer_name(f, second), "SAPPHIRE MILLS");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -542,6 +704,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bulk_makes_the_indexes_again, setup_bulk, teardown),
         cmocka_unit_test_setup_teardown(test_bulk_rolled_back_keeps_nothing, setup_bulk, teardown),
         cmocka_unit_test_setup_teardown(test_auto_choice, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_file_ids_stay_apart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_file_ids_stay_apart, setup_bulk, teardown),
+        cmocka_unit_test_setup_teardown(test_claims_outlive_another_write, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -462,25 +462,60 @@ static enum kg_err find_one(struct sqlite_conn *c, enum sq_stmt sid, const char 
     return err;
 }
 
+static enum kg_err derive_id(struct kg_store_import *im, char kind, const char *workplace_id,
+                             const char *source, char *out);
+
+/* Whose person id is: 0 no one's, 1 this org's, 2 another org's. */
+static enum kg_err person_held(struct kg_store_import *im, const char *id, int64_t *held)
+{
+    *held = 0;
+    sqlite3_stmt *st = kg_sqlite_stmt(im->c, SQ_PERSON_HELD);
+    if (st) {
+        kg_sqlite_bind_text(st, 1, id);
+        kg_sqlite_bind_text(st, 2, im->org_id);
+    }
+    return kg_sqlite_int(im->c, st, held);
+}
+
+/*
+ * The id a person of the file goes by here (docs/import.md, "Duplicates"): *id itself, unless
+ * another org's person holds it; then, into *id (in the arena), the one derive_id gives it,
+ * as if the id were unknown here. So nothing of the reply tells the importer that the id is
+ * held elsewhere, and the same file imported again finds the same person. *held says whose
+ * the id (the derived one, when derived) is, as person_held.
+ */
+static enum kg_err person_here(struct kg_store_import *im, const char **id, struct kg_arena *a,
+                               int64_t *held)
+{
+    enum kg_err err = person_held(im, *id, held);
+    if (err || *held != 2)
+        return err;
+    char derived[KG_ID_LEN + 1];
+    err = derive_id(im, 'p', NULL, *id, derived);
+    if (!err)
+        err = person_held(im, derived, held);
+    if (err)
+        return err;
+    *id = kg_arena_strdup(a, derived);
+    return *id ? KG_OK : KG_ETOOBIG;
+}
+
 /* Another person of the org that the row repeats: same id, else phone, else email. An id
- * that another org's person holds is refused (KG_ECONFLICT on "id"). */
-static enum kg_err find_duplicate(struct kg_store_import *im, const struct kg_person *p,
+ * that another org's person holds is taken for the id person_here derives from it (into
+ * p->id, which a new person is then created with). */
+static enum kg_err find_duplicate(struct kg_store_import *im, struct kg_person *p,
                                   struct kg_arena *a, const char **dup, struct kg_conflict *cf)
 {
     enum kg_err err = KG_OK;
     *dup = NULL;
     if (p->id) {
-        int64_t held = 0; /* 0: no one's id, 1: this org's person's, 2: another org's */
-        sqlite3_stmt *st = kg_sqlite_stmt(im->c, SQ_PERSON_HELD);
-        if (st) {
-            kg_sqlite_bind_text(st, 1, p->id);
-            kg_sqlite_bind_text(st, 2, im->org_id);
-        }
-        err = kg_sqlite_int(im->c, st, &held);
+        int64_t held = 0; /* as person_held */
+        err = person_here(im, &p->id, a, &held);
         if (!err && held == 1)
             *dup = p->id;
         if (!err && held == 2) {
-            err = KG_ECONFLICT; /* say nothing more of it, as person_create */
+            /* the derived id is another org's too: only made so on purpose */
+            err = KG_ECONFLICT;
             kg_sqlite_conflict(cf, "id", NULL);
         }
     }
@@ -924,6 +959,13 @@ static enum kg_err apply_row(struct kg_store_import *im, struct kg_import_row *r
         r->outcome = KG_IMPORT_SKIPPED;
         r->existing_id = dup;
         goto release;
+    }
+    if ((fields & KG_P_RECRUITED_BY) && p.recruited_by) {
+        /* the file's id of a recruiter whose id is derived here (person_here) */
+        int64_t held = 0;
+        err = person_here(im, &p.recruited_by, a, &held);
+        if (err)
+            goto undo;
     }
     if ((fields & KG_P_RECRUITED_BY) && p.recruited_by &&
         strcmp(p.recruited_by, dup    ? dup

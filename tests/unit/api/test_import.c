@@ -3431,6 +3431,40 @@ static void test_moved_register_keeps_records_apart(void **state)
     assert_string_equal(export_text(e2env, &admin2, KG_EXPORT_CSV, NULL), before);
 }
 
+/*
+ * An export imported into another org of the same instance, ids and all (no --map
+ * id=ignore): the ids are the first org's, so each person is made under an id of the second
+ * org's own, and the reply says nothing of the first org's. A dry run counts the same, a
+ * recruit listed before their recruiter finds them, and the same file again makes no one.
+ */
+static void test_export_into_another_org_with_ids(void **state)
+{
+    struct fx *f = *state;
+    const char *t = f->w.t_admin;
+    const char *z = h_create(f->env, t, "{\"full_name\":\"Zainab\",\"phone\":\"0300 5550001\"}",
+                             201, ORG_PATH "/people");
+    h_create(f->env, t, h_fmt(f->env, "{\"full_name\":\"Aasia\",\"recruited_by\":\"%s\"}", z), 201,
+             ORG_PATH "/people");
+    h_create(f->env, t, "{\"full_name\":\"Mehwish\"}", 201, ORG_PATH "/people");
+    struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    const char *csv = export_text(f->env, &who, KG_EXPORT_CSV, NULL);
+    struct kg_actor bob = actor(f->w.bob, f->w.other, KG_ROLE_ADMIN);
+    int64_t before = people_total_in(f->env, f->w.t_bob, "other");
+    struct run x = run_as(f, &bob, &f->other, &DRY, csv, strlen(csv), 0);
+    COUNTS(x, 3, 3, 0, 0, 0, 0, 0);
+    x = run_as(f, &bob, &f->other, &SKIP, csv, strlen(csv), 0);
+    COUNTS(x, 3, 3, 0, 0, 0, 0, 0);
+    assert_int_equal(people_total_in(f->env, f->w.t_bob, "other"), before + 3);
+    json_t *a = person_in(f->env, f->w.t_bob, "other", "full_name", "Aasia");
+    json_t *zz = person_in(f->env, f->w.t_bob, "other", "full_name", "Zainab");
+    assert_string_not_equal(h_jstr(zz, "id"), z);
+    H_JSTR(a, "recruited_by", h_jstr(zz, "id"));
+    x = run_as(f, &bob, &f->other, &SKIP, csv, strlen(csv), 0);
+    COUNTS(x, 3, 0, 0, 3, 0, 0, 0);
+    assert_int_equal(people_total_in(f->env, f->w.t_bob, "other"), before + 3);
+    assert_int_equal(people_total(f), 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -3506,6 +3540,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_round_trip_long_list_bug, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_pipe_in_list_bug, setup, teardown),
         cmocka_unit_test_setup_teardown(test_moved_register_keeps_records_apart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_export_into_another_org_with_ids, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -374,9 +374,10 @@ static void test_refused_tag_leaves_nothing(void **state)
 }
 
 /* The import looks for a row's id, phone and email once, before it writes, and the person
- * is then created without looking again: an id of another org's person is refused (and
- * nothing said of it), this org's id, phone or email (any case) is a duplicate, in the
- * database or earlier in the same batch, and a created person reads back whole. */
+ * is then created without looking again: an id of another org's person is as an unknown one
+ * (the person is made under an id derived from it, test_id_of_another_org), this org's id,
+ * phone or email (any case) is a duplicate, in the database or earlier in the same batch,
+ * and a created person reads back whole. */
 static void test_ids_phones_and_emails_taken(void **state)
 {
     struct fx *f = *state;
@@ -398,9 +399,7 @@ static void test_ids_phones_and_emails_taken(void **state)
     b[2].p.email = "JAMIL@A.example";
     b[2].fields |= KG_P_EMAIL;
     OK(f->s->ops->import_rows(im, b, 5, false, &f->a));
-    assert_int_equal(b[0].outcome, KG_IMPORT_FAILED);
-    assert_string_equal(b[0].err_field, "id");
-    assert_string_equal(b[0].err_message, "is already used by another record");
+    assert_int_equal(b[0].outcome, KG_IMPORT_CREATED);
     assert_int_equal(b[1].outcome, KG_IMPORT_CREATED); /* phones are unique per org */
     assert_int_equal(b[2].outcome, KG_IMPORT_SKIPPED);
     assert_string_equal(b[2].existing_id, ours.id);
@@ -413,7 +412,7 @@ static void test_ids_phones_and_emails_taken(void **state)
     assert_string_equal(p.phone, "+923009200009");
     assert_non_null(p.workplace_id);
     assert_string_equal(p.org_id, f->org);
-    assert_string_equal(names(f, NULL, NULL), "Jamil|Kiran|Same Phone As Other Org");
+    assert_string_equal(names(f, NULL, NULL), "Jamil|Kiran|Same Phone As Other Org|Taken Id");
     OK(f->s->ops->person_get(f->s, &b_admin, ID(9), &f->a, &p));
     assert_string_equal(p.full_name, "Other Org");
     check_integrity(f);
@@ -682,6 +681,86 @@ static void test_claims_outlive_another_write(void **state)
     assert_string_equal(employer_name(f, second), "SAPPHIRE MILLS");
 }
 
+/*
+ * An export of one org imported into another org of the same database: the file's person ids
+ * are the first org's. Each is taken as an id unknown here: the row is matched by phone or
+ * email, and a new person gets an id derived from this org and that id, which the same file
+ * imported again finds (nothing twice). The reply is that of a free id (nothing says the id
+ * is held elsewhere), a dry run counts the same, and a recruited_by naming the file's id of a
+ * person made so finds them, also when the recruiter comes later in the file.
+ */
+static void test_id_of_another_org(void **state)
+{
+    struct fx *f = *state;
+    char other[KG_ID_LEN + 1];
+    fx_org(f->s, &f->a, "union-b", "union", "PK", f->admin, other);
+    struct kg_actor b_admin = fx_actor(f->admin, other, KG_ROLE_ADMIN);
+    struct kg_person theirs[3] = {
+        {.id = ID(7), .full_name = "Zainab", .phone = "+923009300007"},
+        {.id = ID(8), .full_name = "Yasmin", .phone = "+923009300008"},
+        {.id = ID(9), .full_name = "Xari"},
+    };
+    for (int i = 0; i < 3; i++)
+        OK(f->s->ops->person_create(f->s, &b_admin, &theirs[i], &f->a, NULL, NULL, NULL));
+    struct kg_person ours = {.full_name = "Yasmin Here", .phone = "+923009300008"};
+    OK(f->s->ops->person_create(f->s, &f->a_org, &ours, &f->a, &ours, NULL, NULL));
+    const char *made[3] = {NULL, NULL, NULL};
+    for (int pass = 0; pass < 3; pass++) { /* a dry run, the import, the import again */
+        struct kg_store_import *im = begin(f, pass == 0);
+        struct kg_import_row b[4] = {
+            fx_import_row(ID(1), "Recruit", NULL, NULL, NULL), /* before the recruiter */
+            fx_import_row(ID(7), "Zainab", "+923009300007", NULL, NULL),
+            fx_import_row(ID(8), "Yasmin", "+923009300008", NULL, NULL),
+            fx_import_row(ID(9), "Xari", NULL, NULL, NULL),
+        };
+        b[0].p.recruited_by = ID(9);
+        b[0].fields |= KG_P_RECRUITED_BY;
+        OK(f->s->ops->import_rows(im, b, 4, false, &f->a));
+        enum kg_import_outcome want[4] = {KG_IMPORT_DEFERRED, KG_IMPORT_CREATED, KG_IMPORT_SKIPPED,
+                                          KG_IMPORT_CREATED};
+        if (pass == 2)
+            want[0] = want[1] = want[3] = KG_IMPORT_SKIPPED;
+        for (int i = 0; i < 4; i++) {
+            if (b[i].outcome == KG_IMPORT_FAILED)
+                print_error("row %d: %s %s\n", i, b[i].err_field, b[i].err_message);
+            assert_int_equal(b[i].outcome, want[i]);
+        }
+        assert_string_equal(b[2].existing_id, ours.id); /* by phone, as without an id */
+        if (pass < 2) { /* the recruit again, as api/import.c does with a row set aside */
+            struct kg_import_row again[1] = {fx_import_row(ID(1), "Recruit", NULL, NULL, NULL)};
+            again[0].p.recruited_by = ID(9);
+            again[0].fields |= KG_P_RECRUITED_BY;
+            OK(f->s->ops->import_rows(im, again, 1, false, &f->a));
+            assert_int_equal(again[0].outcome, KG_IMPORT_CREATED);
+        } else {
+            assert_string_equal(b[1].existing_id, made[1]);
+            assert_string_equal(b[3].existing_id, made[2]);
+        }
+        OK(f->s->ops->import_end(im, pass > 0, NULL));
+        if (pass == 1) {
+            made[0] = get(f, ID(1)).recruited_by;
+            assert_non_null(made[0]);
+            struct kg_person_filter flt = {
+                .q = "Zainab", .is_leader = -1, .page = 1, .per_page = 5};
+            struct kg_page pg = {.page = 1, .per_page = 5};
+            struct kg_person *v = NULL;
+            size_t n = 0;
+            OK(f->s->ops->person_list(f->s, &f->a_org, &flt, &f->a, &pg, &v, &n));
+            assert_int_equal(n, 1);
+            made[1] = v[0].id;
+            made[2] = made[0];
+            assert_string_not_equal(made[1], ID(7));
+            assert_string_not_equal(made[2], ID(9));
+            assert_string_equal(get(f, made[2]).full_name, "Xari");
+        }
+    }
+    assert_string_equal(names(f, NULL, NULL), "Recruit|Xari|Yasmin Here|Zainab");
+    struct kg_person p;
+    OK(f->s->ops->person_get(f->s, &b_admin, ID(7), &f->a, &p));
+    assert_string_equal(p.org_id, other);
+    check_integrity(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -707,6 +786,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_file_ids_stay_apart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_file_ids_stay_apart, setup_bulk, teardown),
         cmocka_unit_test_setup_teardown(test_claims_outlive_another_write, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_id_of_another_org, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_id_of_another_org, setup_bulk, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

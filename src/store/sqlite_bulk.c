@@ -1030,7 +1030,7 @@ undo:
     r->outcome = KG_IMPORT_FAILED;
     r->err_field = cf.field;
     if (!r->err_message)
-        r->err_message = reason(err, cf.field);
+        r->err_message = cf.message ? cf.message : reason(err, cf.field);
     return KG_OK;
 }
 

@@ -2676,6 +2676,18 @@ static void test_recruiter_self(void **state)
                            "11111111-1111-4111-8111-111111111111\n");
     COUNTS(x, 1, 0, 0, 0, 1, 0, 0);
     ROW_ERROR(x, 0, 2, "recruited_by", "must name another person of this org");
+    /* nor a loop, made by an update: the store's reason is the report's */
+    x = run_str(f, &SKIP,
+                "id,name,recruited_by\n"
+                "11111111-1111-4111-8111-111111111111,Asma,\n"
+                "22222222-2222-4222-8222-222222222222,Bano,11111111-1111-4111-8111-111111111111\n");
+    COUNTS(x, 2, 2, 0, 0, 0, 0, 0);
+    x = run_str(f, &UPDATE,
+                "id,name,recruited_by\n"
+                "11111111-1111-4111-8111-111111111111,Asma,22222222-2222-4222-8222-222222222222\n");
+    COUNTS(x, 1, 0, 0, 0, 1, 0, 0);
+    ROW_ERROR(x, 0, 2, "recruited_by",
+              "would make a loop: this person is among the recruiters of the one named");
 }
 
 /* ====================================================================================== */

@@ -587,12 +587,9 @@ static const char *derive_id(struct kg_import *im, const struct kg_person *p, si
         crypto_generichash_update(&st, nth, sizeof(nth));
         crypto_generichash_final(&st, h, sizeof(h));
     }
-    h[6] = (unsigned char)((h[6] & 0x0f) | 0x80); /* RFC 9562 UUIDv8: custom */
-    h[8] = (unsigned char)((h[8] & 0x3f) | 0x80);
-    char hex[33];
-    kg_hex_encode(h, sizeof(h), hex);
-    return kg_arena_printf(&im->batch, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12,
-                           hex + 16, hex + 20);
+    char id[KG_ID_LEN + 1];
+    kg_store_hash_id(h, id);
+    return kg_arena_strdup(&im->batch, id);
 }
 
 /* Writes row i's line, id and record to im->deferred (a temporary file, made when first

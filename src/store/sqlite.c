@@ -35,12 +35,11 @@ static const char *const role_names[] = {"none", "viewer", "activist", "organize
 /* ------------------------------------------------------------------------------------ */
 /* ids, roles, small helpers                                                            */
 
-void kg_store_new_id(char out[KG_ID_LEN + 1])
+/* b as a UUID of that version (4 or 8) into out[37]. */
+static void uuid_text(unsigned char b[16], unsigned version, char out[KG_ID_LEN + 1])
 {
     static const char hex[] = "0123456789abcdef";
-    unsigned char b[16];
-    randombytes_buf(b, sizeof(b));
-    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+    b[6] = (unsigned char)((b[6] & 0x0f) | (version << 4));
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
     size_t o = 0;
     for (int i = 0; i < 16; i++) {
@@ -50,6 +49,18 @@ void kg_store_new_id(char out[KG_ID_LEN + 1])
         out[o++] = hex[b[i] & 15];
     }
     out[o] = '\0';
+}
+
+void kg_store_new_id(char out[KG_ID_LEN + 1])
+{
+    unsigned char b[16];
+    randombytes_buf(b, sizeof(b));
+    uuid_text(b, 4, out);
+}
+
+void kg_store_hash_id(unsigned char h[16], char out[KG_ID_LEN + 1])
+{
+    uuid_text(h, 8, out);
 }
 
 bool kg_sqlite_is_uuid(const char *s)

@@ -179,25 +179,27 @@ static struct name_slot *names_find(const struct names *t, const char *key, uint
     }
 }
 
+/* The slot of key in t, or NULL; frees key. */
+static const struct name_slot *slot_of(const struct names *t, char *key)
+{
+    const struct name_slot *sl = names_find(t, key, names_hash(key));
+    free(key);
+    return sl;
+}
+
 /* The remembered employer ('e'), workplace ('w') or unit of the workplace ('u') of that
  * name, or NULL. */
 static const struct name_slot *names_lookup(const struct names *t, char kind,
                                             const char *workplace_id, const char *name)
 {
-    char *key = names_key(kind, workplace_id, name);
-    const struct name_slot *sl = names_find(t, key, names_hash(key));
-    free(key);
-    return sl;
+    return slot_of(t, names_key(kind, workplace_id, name));
 }
 
 /* The remembered record of one of the file's ids (ids_key), or NULL. */
 static const struct name_slot *ids_lookup(const struct names *t, char kind,
                                           const char *workplace_id, const char *id)
 {
-    char *key = ids_key(kind, workplace_id, id);
-    const struct name_slot *sl = names_find(t, key, names_hash(key));
-    free(key);
-    return sl;
+    return slot_of(t, ids_key(kind, workplace_id, id));
 }
 
 /* Takes key (malloc'd), which must not be in t yet. */
@@ -633,12 +635,7 @@ static enum kg_err derive_id(struct kg_store_import *im, char kind, const char *
     crypto_generichash_update(&st, &sep, 1);
     crypto_generichash_update(&st, (const unsigned char *)source, strlen(source));
     crypto_generichash_final(&st, h, sizeof(h));
-    h[6] = (unsigned char)((h[6] & 0x0f) | 0x80); /* RFC 9562 UUIDv8: custom */
-    h[8] = (unsigned char)((h[8] & 0x3f) | 0x80);
-    char hex[33];
-    kg_hex_encode(h, sizeof(h), hex);
-    snprintf(out, KG_ID_LEN + 1, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16,
-             hex + 20);
+    kg_store_hash_id(h, out);
     return KG_OK;
 }
 

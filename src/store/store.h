@@ -598,3 +598,6 @@ enum kg_err kg_store_sqlite_open(const char *path, bool create, struct kg_store 
 
 /* A fresh random UUID v4 (libsodium randombytes) into out[37]. */
 void kg_store_new_id(char out[KG_ID_LEN + 1]);
+/* The UUID v8 ("custom", RFC 9562) that 16 bytes of a hash make (h is changed: the version
+ * and variant bits), into out[37]: the ids an import derives. */
+void kg_store_hash_id(unsigned char h[16], char out[KG_ID_LEN + 1]);

@@ -18,23 +18,36 @@ struct walk {
     int write_errno; /* errno of the first failed write, given back to the caller */
 };
 
-void kg_csv_write_cell(FILE *f, const char *v)
+/* v[0..n) as a cell, guarded (one more leading apostrophe) or not. */
+static void write_cell(FILE *f, const char *v, size_t n, bool guard)
 {
-    if (!v || !*v)
+    if (!n)
         return;
-    bool quote =
-        strpbrk(v, ",;\t\"\r\n") != NULL || v[0] == ' ' || v[strlen(v) - 1] == ' ' || v[0] == '\'';
+    bool quote = v[0] == ' ' || v[n - 1] == ' ' || v[0] == '\'';
+    for (size_t i = 0; i < n && !quote; i++)
+        quote = strchr(",;\t\"\r\n", v[i]) && v[i];
     if (quote)
         fputc('"', f);
-    if (kg_csv_needs_guard(v))
+    if (guard)
         fputc('\'', f);
-    for (const char *p = v; *p; p++) {
-        if (*p == '"')
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] == '"')
             fputc('"', f);
-        fputc(*p, f);
+        fputc(v[i], f);
     }
     if (quote)
         fputc('"', f);
+}
+
+void kg_csv_write_cell(FILE *f, const char *v)
+{
+    if (v)
+        write_cell(f, v, strlen(v), kg_csv_needs_guard(v));
+}
+
+void kg_csv_write_text(FILE *f, const char *p, size_t n)
+{
+    write_cell(f, p, n, false);
 }
 
 /* A list as one cell: items joined by '|', with '|' and '\\' inside items escaped, and the

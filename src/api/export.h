@@ -26,3 +26,6 @@ enum kg_err kg_export_people(struct kg_store *s, const struct kg_actor *who,
  * (kg_csv_needs_guard), which the import takes off again.
  */
 void kg_csv_write_cell(FILE *f, const char *v);
+/* n bytes as one CSV cell exactly as they are (quoted where a separator, quote, line break or
+ * a space at either end needs it; no formula guard): a cell of a file written back. */
+void kg_csv_write_text(FILE *f, const char *p, size_t n);

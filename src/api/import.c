@@ -40,11 +40,6 @@ struct quoting {
 /* A batch is applied when its arena holds this much (or KG_IMPORT_BATCH rows). */
 #define BATCH_BYTES (64u << 20)
 
-struct cell {
-    const char *p;
-    size_t len;
-};
-
 /* Rows without phone or email seen so far, by content (derive_id): open addressing. */
 struct seen_slot {
     uint64_t key;
@@ -93,13 +88,15 @@ struct kg_import {
     enum kg_col cols[MAX_COLUMNS];
     size_t n_cols;
     const char *col_header[KG_COL_COUNT]; /* each field's column as the file names it */
+    struct kg_import_cell *header;        /* the header's cells (keep arena) */
+    bool bom;                             /* the file began with a byte-order mark */
     size_t col_index[KG_COL_COUNT];       /* and where it is in a record, + 1 (0: none) */
     struct kg_arena keep;                 /* header names, unknown columns and errors: bounded */
     const char **unknown;
     size_t n_unknown;
 
     /* The current record's cells (in the batch arena). */
-    struct cell cells[MAX_COLUMNS];
+    struct kg_import_cell cells[MAX_COLUMNS];
     size_t n_cells;
     bool too_many_cells; /* a cell past MAX_COLUMNS holds something */
     bool cells_dropped;  /* there were cells past MAX_COLUMNS, empty or not */
@@ -108,7 +105,7 @@ struct kg_import {
     struct kg_arena batch;
     struct kg_import_row *rows;
     int64_t *row_lines;
-    struct cell **row_cells; /* each row's record, to set it aside (KG_IMPORT_DEFERRED) */
+    struct kg_import_cell **row_cells; /* each row's record, to set it aside (KG_IMPORT_DEFERRED) */
     size_t *row_ncells;
     size_t n_rows;
 
@@ -127,8 +124,8 @@ struct kg_import {
 };
 
 /* The first KG_IMPORT_VALUE_MAX characters of a cell (valid UTF-8), "…" after them when
- * there were more; in the keep arena. */
-static const char *preview(struct kg_import *im, const struct cell *c)
+ * there were more; in the batch arena. */
+static const char *preview(struct kg_import *im, const struct kg_import_cell *c)
 {
     size_t n = 0, chars = 0;
     while (n < c->len && chars < KG_IMPORT_VALUE_MAX) {
@@ -137,43 +134,48 @@ static const char *preview(struct kg_import *im, const struct cell *c)
             n++;
         chars++;
     }
-    return kg_arena_printf(&im->keep, "%.*s%s", (int)n, c->p, n < c->len ? "…" : "");
+    return kg_arena_printf(&im->batch, "%.*s%s", (int)n, c->p, n < c->len ? "…" : "");
 }
 
-/* Counts a refused row and, up to KG_IMPORT_MAX_ERRORS, reports it: on `field` (NULL: the
- * row as a whole), with its column's header, and with the cell when `cells` holds the row
- * (take_record; rows the store refused are not at hand any more). */
+/*
+ * Counts a refused row, hands it to opts.rejected and, up to KG_IMPORT_MAX_ERRORS, keeps its
+ * error: on `field` (NULL: the row as a whole), with its column's header, and with the cell
+ * when the row's n cells are at hand (NULL: a row that could not be read whole).
+ */
 static void report(struct kg_import *im, int64_t line, const char *field, const char *msg,
-                   bool cells)
+                   const struct kg_import_cell *cells, size_t n)
 {
     im->res.failed++;
+    struct kg_import_error e = {.line = line, .field = field, .message = msg};
+    enum kg_col col = kg_col_by_name(field);
+    size_t at = col != KG_COL_NONE ? im->col_index[col] : 0;
+    const struct kg_import_cell *c = cells && at && at <= n ? &cells[at - 1] : NULL;
+    if (col != KG_COL_NONE)
+        e.column = im->col_header[col];
+    if (c && c->len && kg_utf8_valid(c->p, c->len))
+        e.value = preview(im, c);
+    if (im->opts.rejected)
+        im->opts.rejected(im->opts.progress_ctx,
+                          &(struct kg_import_reject){cells, cells ? n : 0, &e});
     if (im->res.n_errors >= KG_IMPORT_MAX_ERRORS)
         return;
-    struct kg_import_error *e = &im->errors[im->res.n_errors++];
-    memset(e, 0, sizeof(*e));
-    e->line = line;
-    e->field = field ? kg_arena_strdup(&im->keep, field) : NULL;
-    e->message = kg_arena_strdup(&im->keep, msg);
-    enum kg_col col = kg_col_by_name(field);
-    if (col == KG_COL_NONE)
-        return;
-    e->column = im->col_header[col];
-    size_t at = im->col_index[col];
-    const struct cell *c = at && at <= im->n_cells ? &im->cells[at - 1] : NULL;
-    if (cells && c && c->len && kg_utf8_valid(c->p, c->len))
-        e->value = preview(im, c);
+    struct kg_import_error *kept = &im->errors[im->res.n_errors++];
+    *kept = e;
+    kept->field = kg_arena_strdup(&im->keep, field);
+    kept->value = kg_arena_strdup(&im->keep, e.value);
+    kept->message = kg_arena_strdup(&im->keep, msg);
 }
 
-/* A refusal that the row's cells do not explain, or that comes when they are gone. */
+/* A refusal of a row that could not be read whole. */
 static void add_error(struct kg_import *im, int64_t line, const char *field, const char *msg)
 {
-    report(im, line, field, msg, false);
+    report(im, line, field, msg, NULL, 0);
 }
 
-/* A refusal of the record in im->cells: the report shows the cell. */
+/* A refusal of the record in im->cells. */
 static void cell_error(struct kg_import *im, int64_t line, const char *field, const char *msg)
 {
-    report(im, line, field, msg, true);
+    report(im, line, field, msg, im->cells, im->n_cells);
 }
 
 static enum kg_err fail_file(struct kg_import *im, const char *msg)
@@ -321,7 +323,7 @@ int64_t kg_import_applied(const struct kg_import *im)
 
 /* The cell as a string. libcsv already drops the spaces around an unquoted field; spaces
  * inside quotes are kept, as the export writes them. */
-static char *cell_str(struct kg_arena *a, struct cell c)
+static char *cell_str(struct kg_arena *a, struct kg_import_cell c)
 {
     return kg_arena_strndup(a, c.p, c.len);
 }
@@ -602,7 +604,7 @@ static bool set_aside(struct kg_import *im, size_t i)
     bool ok = fwrite(head, sizeof(head), 1, im->deferred) == 1 &&
               fwrite(im->rows[i].p.id, KG_ID_LEN, 1, im->deferred) == 1;
     for (size_t k = 0; ok && k < im->row_ncells[i]; k++) {
-        const struct cell *c = &im->row_cells[i][k];
+        const struct kg_import_cell *c = &im->row_cells[i][k];
         uint64_t len = c->len;
         ok = fwrite(&len, sizeof(len), 1, im->deferred) == 1 &&
              (!len || fwrite(c->p, 1, c->len, im->deferred) == c->len);
@@ -631,7 +633,7 @@ static bool read_aside(struct kg_import *im, FILE *f, int64_t *line)
         if (!p || (len && fread(p, 1, (size_t)len, f) != len))
             return false;
         p[len] = '\0';
-        im->cells[k] = (struct cell){p, (size_t)len};
+        im->cells[k] = (struct kg_import_cell){p, (size_t)len};
     }
     return true;
 }
@@ -662,13 +664,15 @@ static enum kg_err flush(struct kg_import *im)
         case KG_IMPORT_SKIPPED: im->res.skipped++; break;
         case KG_IMPORT_DEFERRED:
             if (!set_aside(im, i))
-                add_error(im, im->row_lines[i], NULL,
-                          "could not be set aside until its recruiter is in (no disk space?)");
+                report(im, im->row_lines[i], NULL,
+                       "could not be set aside until its recruiter is in (no disk space?)",
+                       im->row_cells[i], im->row_ncells[i]);
             break;
         case KG_IMPORT_FAILED:
         default:
-            add_error(im, im->row_lines[i], r->err_field,
-                      r->err_message ? r->err_message : "was refused by the database");
+            report(im, im->row_lines[i], r->err_field,
+                   r->err_message ? r->err_message : "was refused by the database",
+                   im->row_cells[i], im->row_ncells[i]);
             break;
         }
     }
@@ -712,26 +716,26 @@ static void take_record(struct kg_import *im)
     if (!im->replaying)
         im->res.rows++;
     if (im->too_many_cells) {
-        add_error(im, line, NULL, "has more than 200 fields");
+        cell_error(im, line, NULL, "has more than 200 fields");
         return;
     }
     if (im->n_cells > im->n_cols) {
         for (size_t i = im->n_cols; i < im->n_cells; i++)
             if (im->cells[i].len) {
-                add_error(im, line, NULL,
-                          kg_arena_printf(&im->batch,
-                                          "has more fields than the header (%zu columns)",
-                                          im->n_cols));
+                cell_error(im, line, NULL,
+                           kg_arena_printf(&im->batch,
+                                           "has more fields than the header (%zu columns)",
+                                           im->n_cols));
                 return;
             }
     } else if (im->n_cells < im->n_cols) {
-        add_error(im, line, NULL,
-                  kg_arena_printf(&im->batch, "has %zu fields, the header has %zu", im->n_cells,
-                                  im->n_cols));
+        cell_error(im, line, NULL,
+                   kg_arena_printf(&im->batch, "has %zu fields, the header has %zu", im->n_cells,
+                                   im->n_cols));
         return;
     }
     if (im->n_rows >= KG_IMPORT_BATCH) { /* cannot happen: parse_piece flushes first */
-        add_error(im, line, NULL, "could not be queued (internal error)");
+        cell_error(im, line, NULL, "could not be queued (internal error)");
         return;
     }
     struct kg_import_row *r = &im->rows[im->n_rows];
@@ -746,7 +750,7 @@ static void take_record(struct kg_import *im)
         }
         char *v = cell_str(&im->batch, im->cells[i]);
         if (!v) {
-            add_error(im, line, NULL, "could not be read (out of memory)");
+            cell_error(im, line, NULL, "could not be read (out of memory)");
             return;
         }
         if (!*v)
@@ -786,17 +790,16 @@ static void take_record(struct kg_import *im)
         r->p.membership = "none";
     if (!r->p.consent_status)
         r->p.consent_status = "unknown";
-    if ((r->fields & KG_P_RECRUITED_BY) && r->p.recruited_by) {
-        /* the record, in case the recruiter is further down the file */
-        struct cell *cells = kg_arena_alloc(&im->batch, im->n_cells * sizeof(*cells));
-        if (!cells) {
-            add_error(im, line, NULL, "could not be read (out of memory)");
-            return;
-        }
-        memcpy(cells, im->cells, im->n_cells * sizeof(*cells));
-        im->row_cells[im->n_rows] = cells;
-        im->row_ncells[im->n_rows] = im->n_cells;
+    /* The record, for the report of a row the store refuses and in case the recruiter is
+     * further down the file (the cells' text is in the batch arena already). */
+    struct kg_import_cell *cells = kg_arena_alloc(&im->batch, im->n_cells * sizeof(*cells));
+    if (!cells) {
+        cell_error(im, line, NULL, "could not be read (out of memory)");
+        return;
     }
+    memcpy(cells, im->cells, im->n_cells * sizeof(*cells));
+    im->row_cells[im->n_rows] = cells;
+    im->row_ncells[im->n_rows] = im->n_cells;
     im->row_lines[im->n_rows++] = line;
 }
 
@@ -823,12 +826,16 @@ static enum kg_err take_header(struct kg_import *im)
         return fail_file(im, "out of memory reading the header");
     /* First the fields --map gives: a column named on purpose wins over one matched by alias,
      * wherever it stands. */
+    im->header = kg_arena_alloc(&im->keep, (im->n_cells + 1) * sizeof(*im->header));
+    if (!im->header)
+        return fail_file(im, "out of memory reading the header");
     for (size_t i = 0; i < im->n_cells; i++) {
         if (!kg_utf8_valid(im->cells[i].p, im->cells[i].len))
             return fail_file(im, NOT_TEXT);
         names[i] = cell_str(&im->keep, im->cells[i]);
         if (!names[i])
             return fail_file(im, "out of memory reading the header");
+        im->header[i] = (struct kg_import_cell){names[i], im->cells[i].len};
         overs[i] = map_override(im, names[i]);
         if (overs[i])
             mapped[kg_col_by_name(overs[i])] = true;
@@ -840,7 +847,9 @@ static enum kg_err take_header(struct kg_import *im)
             col = KG_COL_NONE; /* --map gives this field another column */
         if (col != KG_COL_NONE && seen[col])
             col = KG_COL_NONE; /* a second column for the same field is reported, not used */
-        if (col == KG_COL_NONE && !(over && strcmp(over, "ignore") == 0))
+        /* the reason column of a file of rejects (the CLI's --rejects) is kamgar's own */
+        bool own = strcmp(name, KG_IMPORT_REJECTS_COLUMN) == 0;
+        if (col == KG_COL_NONE && !own && !(over && strcmp(over, "ignore") == 0))
             im->unknown[im->n_unknown++] =
                 *name ? name : kg_arena_printf(&im->keep, "(column %zu)", i + 1);
         seen[col] = true;
@@ -891,7 +900,7 @@ static void on_field(void *s, size_t len, void *data)
         im->too_many_cells |= len > 0;
         return;
     }
-    struct cell *c = &im->cells[im->n_cells++];
+    struct kg_import_cell *c = &im->cells[im->n_cells++];
     c->p = len ? kg_arena_strndup(&im->batch, s, len) : "";
     c->len = c->p ? len : 0;
     if (!c->p)
@@ -1160,6 +1169,7 @@ static enum kg_err start_parser(struct kg_import *im)
 {
     const char *p = im->pending.p ? im->pending.p : "";
     size_t len = im->pending.len, skip = bom_len(p, len);
+    im->bom = skip > 0;
     size_t at = im->head_line < len ? im->head_line : len;
     im->delim = detect_separator(p + at, len - at);
     reset_parser(im);
@@ -1358,7 +1368,7 @@ static enum kg_err refuse_aside(struct kg_import *im, const char *why, const str
         if (!read_aside(im, im->deferred, &line))
             return fail_file(im, ASIDE_UNREAD);
         bool refused = keys && aside_find(keys, n_keys, recruiter_hash(im)) >= 0;
-        add_error(im, line, "recruited_by", refused ? ASIDE_REFUSED : why);
+        cell_error(im, line, "recruited_by", refused ? ASIDE_REFUSED : why);
         kg_arena_release(&im->batch);
     }
     fclose(im->deferred);
@@ -1418,7 +1428,7 @@ static enum kg_err apply_deferred(struct kg_import *im)
             if (!e && (fseeko(f, v[k].off, SEEK_SET) != 0 || !read_aside(im, f, &line)))
                 e = fail_file(im, ASIDE_UNREAD);
             if (!e)
-                add_error(im, line, "recruited_by", ASIDE_LOOP);
+                cell_error(im, line, "recruited_by", ASIDE_LOOP);
             kg_arena_release(&im->batch);
         }
         fclose(f);
@@ -1453,6 +1463,18 @@ static enum kg_err apply_deferred(struct kg_import *im)
         im->n_deferred = 0;
     }
     return e;
+}
+
+bool kg_import_header(const struct kg_import *im, const struct kg_import_cell **cells, size_t *n,
+                      char *separator, bool *bom)
+{
+    if (!im->header_done)
+        return false;
+    *cells = im->header;
+    *n = im->n_cols;
+    *separator = im->delim;
+    *bom = im->bom;
+    return true;
 }
 
 static int by_line(const void *a, const void *b)

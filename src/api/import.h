@@ -16,9 +16,13 @@
 #include "util/arena.h"
 
 #define KG_IMPORT_MAX_ERRORS 1000
+/* The last column of a file of rejects, which an import of that file reads past unreported. */
+#define KG_IMPORT_REJECTS_COLUMN "kamgar_error"
 /* The characters of a refused cell an error shows (struct kg_import_error). */
 #define KG_IMPORT_VALUE_MAX 60
 #define KG_IMPORT_BATCH     2000
+
+struct kg_import_reject;
 
 struct kg_import_opts {
     bool dry_run;
@@ -38,10 +42,31 @@ struct kg_import_opts {
      * starts to build its indexes, which takes a while (each may be NULL). */
     void (*progress)(void *ctx, int64_t rows, int64_t bytes);
     void (*building)(void *ctx);
+    /* Called with each refused row as it is refused (not in line order: rows waiting for
+     * their recruiter come last). May be NULL. */
+    void (*rejected)(void *ctx, const struct kg_import_reject *r);
     void *progress_ctx;
     /* Rows waiting for their recruiter that are ordered in memory (import.c, ASIDE_MAX);
      * past it they are applied in passes. Zero: ASIDE_MAX (tests set it lower). */
     size_t aside_max;
+};
+
+/* A cell as the file has it (quotes undone; it may hold a NUL). */
+struct kg_import_cell {
+    const char *p;
+    size_t len;
+};
+
+struct kg_import_error;
+
+/* A refused row, for a file of the rows to mend (the CLI's --rejects): its cells as the file
+ * has them (none when the row could not be read whole: malformed quotes) and its error. Every
+ * refused row is handed over, past KG_IMPORT_MAX_ERRORS too; the strings live only for the
+ * call. */
+struct kg_import_reject {
+    const struct kg_import_cell *cells;
+    size_t n_cells;
+    const struct kg_import_error *error;
 };
 
 struct kg_import_error {
@@ -68,6 +93,11 @@ struct kg_import_result {
 };
 
 struct kg_import;
+
+/* The header as the file has it, its separator and whether the file began with a byte-order
+ * mark: for a file of rejects written like the one read. False before the header is read. */
+bool kg_import_header(const struct kg_import *im, const struct kg_import_cell **cells, size_t *n,
+                      char *separator, bool *bom);
 
 /*
  * Checks the options alone, without a store: a malformed --map, an unknown --map field or

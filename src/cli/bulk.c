@@ -26,7 +26,7 @@
 static const char import_help[] =
     "usage: kamgar import people --db PATH --org SLUG FILE.csv [--on-duplicate update|skip]\n"
     "                            [--dry-run] [--map COLUMN=field ...] [--default-country CC]\n"
-    "                            [--load auto|batches|bulk]\n"
+    "                            [--load auto|batches|bulk] [--rejects FILE [--force]]\n"
     "\n"
     "Imports a register of people from CSV as spreadsheets save it: UTF-8 with or without a\n"
     "BOM, comma, semicolon or tab separated, quoted fields, CRLF or LF. Columns are matched to\n"
@@ -37,6 +37,9 @@ static const char import_help[] =
     "others are imported. A person already in the org (same phone, email or id) is skipped,\n"
     "or updated with --on-duplicate update. --dry-run reports the same and changes nothing.\n"
     "Phones without a country code are read as the org's country, or --default-country.\n"
+    "--rejects FILE writes the refused rows to FILE as the file has them, with the same\n"
+    "header and a last column kamgar_error saying why (mode 0600; an existing FILE only\n"
+    "with --force): mend them there and import FILE.\n"
     "--load batches commits every 2,000 rows (other writers go between them; a stopped\n"
     "import keeps the batches it finished); --load bulk writes the file in one transaction\n"
     "and builds the indexes once at the end, many times faster, while other writers wait\n"
@@ -51,11 +54,23 @@ static const char import_help[] =
     "\n"
     "examples:\n"
     "  kamgar import people --db kamgar.db --org hbwu register.csv --dry-run\n"
-    "  kamgar import people --db kamgar.db --org hbwu register.csv --on-duplicate update\n";
+    "  kamgar import people --db kamgar.db --org hbwu register.csv --on-duplicate update\n"
+    "  kamgar import people --db kamgar.db --org hbwu register.csv --rejects to-mend.csv\n";
+
+/* The file of refused rows (--rejects): written beside its name, moved onto it at the end. */
+struct rejects {
+    const char *path;
+    bool force;
+    char tmp[PATH_MAX];
+    FILE *f;
+    const struct kg_import *im;
+    int64_t rows;
+};
 
 struct progress {
     bool tty;
     struct timespec start;
+    struct rejects *rejects; /* NULL without --rejects */
 };
 
 static double elapsed(const struct timespec *start)
@@ -109,6 +124,81 @@ static void print_quoted(const char *s)
     putchar('"');
 }
 
+/*
+ * Writes an error as the report has it after "line N: ": the field and what is wrong, then
+ * the column and the cell, where the column is not the field's own name (an export's). For
+ * the terminal (out is stdout) text from the file goes through print_quoted.
+ */
+static void write_error(FILE *out, const struct kg_import_error *e, bool with_value)
+{
+    fprintf(out, "%s%s%s", e->field ? e->field : "", e->field ? " " : "", e->message);
+    bool named = e->column && !(e->field && strcmp(e->column, e->field) == 0);
+    const char *value = with_value ? e->value : NULL;
+    if (!named && !value)
+        return;
+    fputs(" (", out);
+    if (named) {
+        fputs("column ", out);
+        if (out == stdout)
+            print_quoted(e->column);
+        else
+            fprintf(out, "\"%s\"", e->column);
+    }
+    if (named && value)
+        fputs(": ", out);
+    if (value)
+        print_quoted(value); /* only ever to the terminal */
+    fputc(')', out);
+}
+
+/* The rejects file's record separator and how a record is put: the file's separator,
+ * CRLF (as spreadsheets write), each cell as it was (kg_csv_write_text: no formula guard,
+ * since the cells are the file's own and an import reads them the same again). */
+static void write_record(FILE *f, char sep, const struct kg_import_cell *cells, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            fputc(sep, f);
+        kg_csv_write_text(f, cells[i].p, cells[i].len);
+    }
+}
+
+static void reject_row(void *ctx, const struct kg_import_reject *r)
+{
+    struct rejects *rj = ((struct progress *)ctx)->rejects;
+    if (!rj || !rj->f)
+        return;
+    const struct kg_import_cell *head;
+    size_t n_head;
+    char sep;
+    bool bom;
+    if (!kg_import_header(rj->im, &head, &n_head, &sep, &bom))
+        return;
+    if (rj->rows == 0) {
+        if (bom)
+            fputs("\xef\xbb\xbf", rj->f);
+        write_record(rj->f, sep, head, n_head);
+        fprintf(rj->f, "%c%s\r\n", sep, KG_IMPORT_REJECTS_COLUMN);
+    }
+    rj->rows++;
+    write_record(rj->f, sep, r->cells, r->n_cells);
+    /* short rows are padded, so that the error stays in its column */
+    for (size_t i = r->n_cells; i < n_head; i++)
+        fputc(sep, rj->f);
+    fputc(sep, rj->f);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (m) {
+        fprintf(m, "line %lld: ", (long long)r->error->line);
+        write_error(m, r->error, false);
+        if (fclose(m) == 0)
+            kg_csv_write_text(rj->f, text, len);
+    }
+    free(text);
+    fputs("\r\n", rj->f);
+}
+
 static void print_result(const struct kg_import_result *r, bool dry_run, double secs)
 {
     printf("%s%-20s %10lld\n", dry_run ? "DRY RUN: nothing was changed\n" : "", "rows",
@@ -132,25 +222,10 @@ static void print_result(const struct kg_import_result *r, bool dry_run, double 
         }
         printf("\n");
     }
-    /* line 298: phone is not a phone number we can read (column "Cell No": "ask neighbour"),
-     * the column left out where it is the field's own name (an export's) */
+    /* line 298: phone is not a phone number we can read (column "Cell No": "ask neighbour") */
     for (size_t i = 0; i < r->n_errors; i++) {
-        const struct kg_import_error *e = &r->errors[i];
-        printf("line %lld: %s%s%s", (long long)e->line, e->field ? e->field : "",
-               e->field ? " " : "", e->message);
-        bool named = e->column && !(e->field && strcmp(e->column, e->field) == 0);
-        if (named || e->value)
-            printf(" (");
-        if (named) {
-            printf("column ");
-            print_quoted(e->column);
-        }
-        if (named && e->value)
-            printf(": ");
-        if (e->value)
-            print_quoted(e->value);
-        if (named || e->value)
-            printf(")");
+        printf("line %lld: ", (long long)r->errors[i].line);
+        write_error(stdout, &r->errors[i], true);
         printf("\n");
     }
     if ((int64_t)r->n_errors < r->failed)
@@ -216,8 +291,34 @@ static void quiet_store(void)
     kg_log_set_level(KG_LOG_ERROR);
 }
 
+static FILE *open_export(const char *path, bool force, char *tmp, size_t cap);
+static bool finish_export(FILE *f, const char *tmp, const char *path, bool force);
+
+/* Ends the rejects file: moved onto its name when it holds rows (true), else removed, as is
+ * a file the import did not finish (done false). */
+static bool close_rejects(struct rejects *rj, bool done)
+{
+    if (!rj || !rj->f)
+        return true;
+    FILE *f = rj->f;
+    rj->f = NULL;
+    bool ok = true;
+    if (done && rj->rows) {
+        ok = finish_export(f, rj->tmp, rj->path, rj->force);
+        if (ok)
+            rj->tmp[0] = '\0';
+    } else {
+        fclose(f);
+    }
+    if (rj->tmp[0]) {
+        unlink(rj->tmp);
+        kg_cleanup_forget(rj->tmp);
+    }
+    return ok;
+}
+
 static int run_import(struct kg_store *s, const char *db, const char *org, const char *path,
-                      const struct kg_import_opts *opts)
+                      const struct kg_import_opts *opts, struct rejects *rj)
 {
     struct kg_arena a;
     kg_arena_init(&a, 0);
@@ -227,11 +328,12 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
     struct kg_import *im = NULL;
     FILE *f = NULL;
     char msg[256];
-    struct progress prog = {.tty = isatty(STDOUT_FILENO) != 0};
+    struct progress prog = {.tty = isatty(STDOUT_FILENO) != 0, .rejects = rj};
     clock_gettime(CLOCK_MONOTONIC, &prog.start);
     struct kg_import_opts o2 = *opts;
     o2.progress = show_progress;
     o2.building = show_building;
+    o2.rejected = rj ? reject_row : NULL;
     o2.progress_ctx = &prog;
     /* The store writes the audit entry with the rows: a kill -9 leaves one too. */
     o2.audit_file = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
@@ -242,6 +344,8 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
     /* Ctrl-C or a shutdown ends the import between two batches, with an audit entry for
      * what the batches before stored, rather than in the middle of one without. */
     kg_cleanup_stop_on_signals();
+    if (rj && !(rj->f = open_export(rj->path, rj->force, rj->tmp, sizeof(rj->tmp))))
+        goto out;
     f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f) {
         kg_cli_err("cannot read %s: %s", path, strerror(errno));
@@ -278,6 +382,8 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
         kg_cli_err("%s", msg);
     if (be)
         goto out;
+    if (rj)
+        rj->im = im;
     static char buf[1 << 16];
     size_t n;
     enum kg_err e = KG_OK;
@@ -319,7 +425,12 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
     }
     print_result(&r, opts->dry_run, elapsed(&prog.start));
     rc = KG_EXIT_OK;
+    if (rj && !close_rejects(rj, true))
+        rc = KG_EXIT_USER;
+    else if (rj && rj->rows)
+        printf("rejected rows written to %s (%lld)\n", rj->path, (long long)rj->rows);
 out:
+    close_rejects(rj, false);
     kg_import_free(im);
     if (f && f != stdin)
         fclose(f);
@@ -330,8 +441,8 @@ out:
 int kg_cmd_import(int argc, char **argv)
 {
     const char *db = NULL, *org = NULL, *dup = NULL, *country = NULL, *map_one = NULL,
-               *load = "auto";
-    bool dry = false, help = false;
+               *load = "auto", *rejects = NULL;
+    bool dry = false, help = false, force = false;
     const char *pos[2];
     size_t npos;
     /* --map may repeat: collect them before the common parser sees the rest. */
@@ -355,6 +466,8 @@ int kg_cmd_import(int argc, char **argv)
                                   {"dry-run", NULL, &dry},
                                   {"load", &load, NULL},
                                   {"map", &map_one, NULL},
+                                  {"rejects", &rejects, NULL},
+                                  {"force", NULL, &force},
                                   {NULL, NULL, NULL}};
     if (!kg_cli_parse(nrest, rest, 2, opts, pos, 2, &npos, &help))
         goto out;
@@ -375,6 +488,10 @@ int kg_cmd_import(int argc, char **argv)
     }
     if (dup && strcmp(dup, "update") != 0 && strcmp(dup, "skip") != 0) {
         kg_cli_err("--on-duplicate must be update or skip");
+        goto out;
+    }
+    if (force && !rejects) {
+        kg_cli_err("--force goes with --rejects FILE (it lets FILE be replaced)");
         goto out;
     }
     static const char *const loads[] = {"auto", "batches", "bulk"};
@@ -402,7 +519,8 @@ int kg_cmd_import(int argc, char **argv)
         rc = KG_EXIT_USER;
         goto out;
     }
-    rc = run_import(s, db, org, pos[1], &o);
+    struct rejects rj = {.path = rejects, .force = force};
+    rc = run_import(s, db, org, pos[1], &o, rejects ? &rj : NULL);
     s->ops->close(s);
 out:
     free(maps);

@@ -1142,6 +1142,56 @@ function fullPeople(ids, assignee) {
     ];
 }
 
+describe('--rejects FILE: the refused rows, to mend and import', () => {
+    test('written as the file has them, with the reason; mended, they come in', () => {
+        const dir = makeTemp();
+        try {
+            const db = path.join(dir, 'rj.db');
+            createDatabase(dir, db, [{ slug: 'rj', name: 'Rejects Union', country: 'PK',
+                                       users: [] }]);
+            const rej = path.join(dir, 'to-mend.csv');
+            /* the messy register: ';' separated, a BOM, CRLF; two rows refused */
+            let r = imp(db, 'rj', fixture('register_messy.csv'), '--rejects', rej, '--dry-run');
+            assert.equal(r.status, 0, r.stderr);
+            assert.match(r.stdout, /^rejected rows written to .*to-mend\.csv \(2\)$/m);
+            assert.equal(fs.statSync(rej).mode & 0o777, 0o600);
+            const text = fs.readFileSync(rej, 'utf8');
+            const lines = text.split('\r\n');
+            assert.ok(lines[0].startsWith('\ufeffS.No;'), lines[0]);
+            assert.ok(lines[0].endsWith(';kamgar_error'), lines[0]);
+            assert.equal(lines.length, 4, text); /* header, two rows, the end */
+            const why = 'line 11: phone is not a phone number we can read (column ""Mobile No."")';
+            assert.ok(lines[2].endsWith(`;"${why}"`), lines[2]);
+            assert.ok(lines[2].includes(';12345;'), lines[2]);
+            /* an existing FILE only with --force; --force alone is a usage error */
+            r = imp(db, 'rj', fixture('register_messy.csv'), '--rejects', rej);
+            assert.equal(r.status, 1);
+            assert.match(r.stderr, /to-mend\.csv already exists \(pass --force to replace it\)/);
+            assert.equal(fs.readFileSync(rej, 'utf8'), text);
+            r = imp(db, 'rj', fixture('register_messy.csv'), '--force');
+            assert.equal(r.status, 2);
+            r = imp(db, 'rj', fixture('register_messy.csv'), '--rejects', rej, '--force');
+            assert.equal(r.status, 0, r.stderr);
+            assert.equal(table(r.stdout).created, 8);
+            /* mended (a name, a phone), the file comes in whole, its reason column unreported */
+            const mended = text.replace(/^([^;]*);;/m, '$1;Rashida Begum;')
+                .replace(';12345;', ';0300 7654321;');
+            fs.writeFileSync(path.join(dir, 'mended.csv'), mended);
+            r = imp(db, 'rj', path.join(dir, 'mended.csv'), '--rejects',
+                    path.join(dir, 'again.csv'));
+            assert.equal(r.status, 0, r.stderr);
+            const t = table(r.stdout);
+            assert.deepEqual([t.rows, t.created, t.failed], [2, 2, 0], r.stdout);
+            assert.deepEqual(t.unknown, MESSY_UNKNOWN);
+            /* nothing refused: no file */
+            assert.ok(!fs.existsSync(path.join(dir, 'again.csv')));
+            assert.deepEqual(fs.readdirSync(dir).filter((f) => f.includes('.tmp-')), []);
+        } finally {
+            rmTemp(dir);
+        }
+    });
+});
+
 describe('recruited_by in a register', () => {
     test('a recruit listed before the recruiter waits for them; one naming no one is refused',
          () => {
@@ -1164,7 +1214,8 @@ describe('recruited_by in a register', () => {
             let t = table(r.stdout);
             assert.deepEqual([t.rows, t.created, t.failed], [4, 3, 1]);
             assert.deepEqual(t.errors, ['line 5: recruited_by names no person of this org, nor ' +
-                                        'one of this file that could be imported']);
+                                        'one of this file that could be imported ' +
+                                        '("44444444-4444-4444-8444-444444444444")']);
             r = imp(db, 'rec', file, '--dry-run'); /* a dry run says the same */
             t = table(r.stdout);
             assert.deepEqual([t.created, t.skipped, t.failed], [0, 3, 1]);

@@ -1394,8 +1394,8 @@ static void test_dry_run(void **state)
 
 /* Problems with the file as a whole: a clear message, and nothing already stored is lost. */
 /* An error names the file's own column of the field and shows the cell as written (its first
- * 60 characters), so that the sheet can be mended; a row the store refused names the column
- * only, and a cell that is not UTF-8 is not shown. */
+ * 60 characters), so that the sheet can be mended, also for a row the store refused; a cell
+ * that is not UTF-8 is not shown. */
 static void test_error_column_and_value(void **state)
 {
     struct fx *f = *state;
@@ -1437,8 +1437,7 @@ static void test_error_column_and_value(void **state)
         else
             assert_null(e->value);
     }
-    /* a row the store refuses (Dilshad, found by phone, would take Gul's email): the column,
-     * not the cell, which the store no longer has */
+    /* a row the store refuses (Dilshad, found by phone, would take Gul's email) */
     x = run_str(f, &o, "Mazdoor;Cell No;E-mail\nGul;0302 1111111;gul@example.org\n");
     COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
     struct kg_import_opts upd = {.map = maps, .n_map = 1, .update_duplicates = true};
@@ -1446,7 +1445,87 @@ static void test_error_column_and_value(void **state)
     COUNTS(x, 1, 0, 0, 0, 1, 0, 0);
     ROW_ERROR(x, 0, 2, "email", "belongs to another person in this org");
     assert_string_equal(x.r.errors[0].column, "E-mail");
-    assert_null(x.r.errors[0].value);
+    assert_string_equal(x.r.errors[0].value, "gul@example.org");
+}
+
+/* What opts.rejected is handed, one line per refused row: "line|cell;cell;...|field". */
+static void collect_reject(void *ctx, const struct kg_import_reject *r)
+{
+    struct kg_buf *b = ctx;
+    assert_int_equal(kg_buf_printf(b, "%lld|", (long long)r->error->line), KG_OK);
+    for (size_t i = 0; i < r->n_cells; i++)
+        assert_int_equal(
+            kg_buf_printf(b, "%s%.*s", i ? ";" : "", (int)r->cells[i].len, r->cells[i].p), KG_OK);
+    assert_int_equal(kg_buf_printf(b, "|%s\n", r->error->field ? r->error->field : "-"), KG_OK);
+}
+
+/* Every refused row is handed over with its cells as the file has them, whoever refused it
+ * (the reading, the store, the wait for a recruiter), also past the 1,000 errors kept; a row
+ * that could not be read whole comes without cells. */
+static void test_rejected_rows(void **state)
+{
+    struct fx *f = *state;
+    struct kg_buf got, csv;
+    kg_buf_init(&got, 1u << 20);
+    kg_buf_init(&csv, 1u << 20);
+    assert_int_equal(kg_buf_puts(&csv, "id,Name,Cell,E-mail,recruited_by\n"
+                                       ",Gul,0302 1111111,gul@example.org,\n"
+                                       ",Hina,0302 2222222,hina@example.org,\n"
+                                       ",Ayesha,ask neighbour,,\n"
+                                       ",Extra,,,,surplus\n"
+                                       ",Bad \"quote,,,\n"
+                                       ",Dilshad,0302 1111111,hina@example.org,\n"
+                                       ",Waits,,,00000000-0000-4000-8000-000000000000\n"),
+                     KG_OK);
+    for (int i = 0; i < 1002; i++)
+        assert_int_equal(kg_buf_printf(&csv, ",Row %d,12345,,\n", i), KG_OK);
+    struct kg_import_opts o = {
+        .update_duplicates = true, .rejected = collect_reject, .progress_ctx = &got};
+    struct run x = run_str(f, &o, csv.p);
+    COUNTS(x, 1009, 2, 0, 0, 1007, 0, 0);
+    assert_int_equal(x.r.n_errors, KG_IMPORT_MAX_ERRORS);
+    /* in the order they were refused: the reading's at once, the store's after its batch */
+    const char *want[] = {"\n4|;Ayesha;ask neighbour;;|phone\n",
+                          "\n5|;Extra;;;;surplus|-\n",
+                          "\n6||-\n",
+                          "\n7|;Dilshad;0302 1111111;hina@example.org;|email\n",
+                          "\n9|;Row 0;12345;;|phone\n",
+                          "\n1010|;Row 1001;12345;;|phone\n"};
+    const char *all = h_fmt(f->env, "\n%s", got.p);
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+        if (!strstr(all, want[i])) {
+            print_error("%s not among the rejects:\n%.300s\n", want[i] + 1, got.p);
+            fail();
+        }
+    /* the last one, refused after the rest: the row that waited for its recruiter */
+    const char *last = "8|;Waits;;;00000000-0000-4000-8000-000000000000|recruited_by\n";
+    assert_true(got.len > strlen(last));
+    assert_string_equal(got.p + got.len - strlen(last), last);
+    size_t lines = 0;
+    for (size_t i = 0; i < got.len; i++)
+        lines += got.p[i] == '\n';
+    assert_int_equal(lines, 1007);
+    /* the header as read, for a file of rejects */
+    struct kg_import *im = NULL;
+    char msg[256];
+    struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    assert_int_equal(kg_import_begin(f->env->st, &who, &f->acme, &DRY, &im, msg, sizeof(msg)),
+                     KG_OK);
+    const struct kg_import_cell *h;
+    size_t n;
+    char sep;
+    bool bom;
+    assert_false(kg_import_header(im, &h, &n, &sep, &bom));
+    const char *semi = "\xef\xbb\xbfName;Cell\r\nA;0300 1234567\r\n";
+    assert_int_equal(kg_import_feed(im, semi, strlen(semi)), KG_OK);
+    assert_true(kg_import_header(im, &h, &n, &sep, &bom));
+    assert_int_equal(n, 2);
+    assert_memory_equal(h[1].p, "Cell", 4);
+    assert_int_equal(sep, ';');
+    assert_true(bom);
+    kg_import_free(im);
+    kg_buf_free(&got);
+    kg_buf_free(&csv);
 }
 
 /* The totals row at the foot of a register is refused with its reason, not made a member;
@@ -3503,6 +3582,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_totals_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_error_column_and_value, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rejected_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_excel_habits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wide_row_trailing_empty_cells, setup, teardown),

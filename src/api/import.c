@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "domain/csvmap.h"
@@ -368,22 +369,77 @@ static bool split_list(struct kg_arena *a, char *v, struct kg_strlist *out)
     return true;
 }
 
-/* A time cell in UTC, as the API stores times (a date alone is its midnight, UTC), in the
- * batch's arena; NULL when it is not a time. */
+/* "H:MM", "HH:MM" or "HH:MM:SS", then an optional " AM" or " PM" (in any case) or "Z", as a
+ * time of day into *secs; false otherwise. */
+static bool clock_time(const char *s, int64_t *secs)
+{
+    int64_t part[3] = {0, 0, 0};
+    int n = 0;
+    while (n < 3) {
+        const char *start = s;
+        int64_t x = 0;
+        while (*s >= '0' && *s <= '9' && s - start < 2)
+            x = x * 10 + (*s++ - '0');
+        if (s == start || (n > 0 && s - start != 2))
+            return false;
+        part[n++] = x;
+        if (*s != ':')
+            break;
+        s++;
+    }
+    bool am = strcasecmp(s, " am") == 0, pm = strcasecmp(s, " pm") == 0;
+    if (n < 2 || (*s && !am && !pm && strcmp(s, "Z") != 0))
+        return false;
+    if ((am || pm) && (part[0] < 1 || part[0] > 12))
+        return false;
+    if (am || pm)
+        part[0] = part[0] % 12 + (pm ? 12 : 0);
+    if (part[0] > 23 || part[1] > 59 || part[2] > 59)
+        return false;
+    *secs = part[0] * 3600 + part[1] * 60 + part[2];
+    return true;
+}
+
+/*
+ * A time cell in UTC, as the API stores times, in the batch's arena; NULL when it is not a
+ * time. An RFC 3339 time; a date alone (as member_since takes it) is its midnight, UTC; and
+ * a date with a clock after it ("2026-11-23 06:15:06", "23/11/2026 6:15 PM": how spreadsheets
+ * show kamgar's times once they have read them) is that time, UTC, as kamgar wrote it.
+ */
 static char *utc_time(struct kg_import *im, const char *v)
 {
     char *utc = kg_arena_alloc(&im->batch, 21);
     if (!utc)
         return NULL;
-    if (kg_csv_date(v, im->this_year, utc))
+    if (kg_csv_date(v, im->this_year, utc)) {
         memcpy(utc + 10, "T00:00:00Z", 11);
-    else if (!kg_time_to_utc(v, utc))
+        return utc;
+    }
+    if (kg_time_to_utc(v, utc))
+        return utc;
+    /* the clock is the last word, or the last two with AM or PM; the date all before it */
+    size_t len = strlen(v);
+    bool ampm = len > 3 && v[len - 3] == ' ' && (v[len - 1] == 'm' || v[len - 1] == 'M');
+    const char *cut = NULL;
+    for (const char *p = v; *p; p++)
+        if ((*p == ' ' || *p == 'T') && (!ampm || p < v + len - 3))
+            cut = p;
+    int64_t secs;
+    char date[64];
+    if (!cut || (size_t)(cut - v) >= sizeof(date) || !clock_time(cut + 1, &secs))
         return NULL;
+    memcpy(date, v, (size_t)(cut - v));
+    date[cut - v] = '\0';
+    if (!kg_csv_date(date, im->this_year, utc))
+        return NULL;
+    unsigned t = (unsigned)secs % 86400u;
+    snprintf(utc + 10, 11, "T%02u:%02u:%02uZ", t / 3600u % 24u, t / 60u % 60u, t % 60u);
     return utc;
 }
 
 #define TIME_FORMS                                                                                 \
-    "is not a time kamgar can read (2024-01-02T10:30:00Z, 2024-01-02T15:30:00+05:00, or a date)"
+    "is not a time kamgar can read (2024-01-02T10:30:00Z, 2024-01-02T15:30:00+05:00, "             \
+    "02/01/2024 10:30, or a date)"
 
 /* Sets one field of r from the cell value v; returns an error message or NULL. */
 static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum kg_col col,
@@ -507,12 +563,19 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
         return p->consent_at ? NULL : TIME_FORMS;
     case KG_COL_NOTES: p->notes = v, r->fields |= KG_P_NOTES; return NULL;
     case KG_COL_CREATED_AT: {
-        char now[21];
+        /* Only a new person takes it: for one already stored the cell does not matter, and
+         * so cannot refuse the row (the store refuses a new person on it). A time later than
+         * now (another machine's clock) is now. */
+        char *now = kg_arena_alloc(a, 21);
+        if (!now)
+            return "could not be read (out of memory)";
         kg_time_now(now);
         p->created_at = utc_time(im, v);
         if (!p->created_at)
-            return TIME_FORMS;
-        return strcmp(p->created_at, now) > 0 ? "is in the future" : NULL;
+            r->new_only_field = "created_at", r->new_only_message = TIME_FORMS;
+        else if (strcmp(p->created_at, now) > 0)
+            p->created_at = now;
+        return NULL;
     }
     case KG_COL_UPDATED_AT: /* fall through: writing the person sets it */
     case KG_COL_COUNT: return NULL;

@@ -68,7 +68,8 @@ static enum kg_err check(struct kg_ctx *c, struct kg_person *p, unsigned fields,
         if (!utc)
             return KG_ETOOBIG;
         if (!kg_time_to_utc(p->consent_at, utc)) /* 9999-12-31T23:59:59-01:00 */
-            return kg_api_fail(c, KG_EINVAL, "consent.at", "is past the year 9999 in UTC");
+            return kg_api_fail(c, KG_EINVAL, "consent.at",
+                               "must fall in the years 1970 to 9999 in UTC");
         p->consent_at = utc;
     }
     if (c->who.role == KG_ROLE_ACTIVIST && (fields & KG_P_ASSIGNED_TO) &&

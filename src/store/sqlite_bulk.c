@@ -989,6 +989,11 @@ static enum kg_err apply_row(struct kg_store_import *im, struct kg_import_row *r
             goto undo;
         r->outcome = changed ? KG_IMPORT_UPDATED : KG_IMPORT_UNCHANGED;
         r->existing_id = dup;
+    } else if (r->new_only_field) {
+        err = KG_EINVAL;
+        kg_sqlite_conflict(&cf, r->new_only_field, NULL);
+        cf.message = r->new_only_message;
+        goto undo;
     } else {
         /* find_duplicate has just looked for the id, the phone and the email */
         verified |= KG_SQLITE_ID_FREE | KG_P_PHONE | KG_P_EMAIL;

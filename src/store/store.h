@@ -87,6 +87,9 @@ struct kg_import_row {
     struct kg_person p;
     unsigned fields;
     const char *employer_name, *workplace_name, *unit_name, *assignee_email;
+    /* A cell that only a new person takes (created_at) could not be read: the row is refused
+     * on this field with this message if it would create a person; an update ignores it. */
+    const char *new_only_field, *new_only_message;
     enum kg_import_outcome outcome;
     const char *err_field, *err_message;
     const char *existing_id; /* the person a duplicate was merged into */

@@ -1023,7 +1023,7 @@ static void test_empty_text_and_odd_values(void **state)
              "\"at\":\"9999-12-31T23:59:59-01:00\"}}",
              "%s", P);
     H_ERROR(r, 400, "validation_failed", "consent.at");
-    H_JSTR(r->json, "error.message", "consent.at is past the year 9999 in UTC");
+    H_JSTR(r->json, "error.message", "consent.at must fall in the years 1970 to 9999 in UTC");
     r = h_as(env, t, "POST", "{\"full_name\":\"Tab Ok\",\"notes\":\"a\\tb\\u000bc\"}", "%s", P);
     H_ERROR(r, 400, "validation_failed", "notes");
     H_JSTR(r->json, "error.message",

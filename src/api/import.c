@@ -369,8 +369,9 @@ static bool split_list(struct kg_arena *a, char *v, struct kg_strlist *out)
     return true;
 }
 
-/* "H:MM", "HH:MM" or "HH:MM:SS", then an optional " AM" or " PM" (in any case) or "Z", as a
- * time of day into *secs; false otherwise. */
+/* "H:MM", "HH:MM" or "HH:MM:SS" (a fraction of a second is dropped), then an optional "AM"
+ * or "PM" (in any case, after a space or not) or "Z", as a time of day into *secs; false
+ * otherwise. */
 static bool clock_time(const char *s, int64_t *secs)
 {
     int64_t part[3] = {0, 0, 0};
@@ -387,7 +388,12 @@ static bool clock_time(const char *s, int64_t *secs)
             break;
         s++;
     }
-    bool am = strcasecmp(s, " am") == 0, pm = strcasecmp(s, " pm") == 0;
+    if (n == 3 && *s == '.' && s[1] >= '0' && s[1] <= '9')
+        for (s++; *s >= '0' && *s <= '9'; s++)
+            ;
+    if (*s == ' ')
+        s++;
+    bool am = strcasecmp(s, "am") == 0, pm = strcasecmp(s, "pm") == 0;
     if (n < 2 || (*s && !am && !pm && strcmp(s, "Z") != 0))
         return false;
     if ((am || pm) && (part[0] < 1 || part[0] > 12))
@@ -406,19 +412,32 @@ static bool clock_time(const char *s, int64_t *secs)
  * a date with a clock after it ("2026-11-23 06:15:06", "23/11/2026 6:15 PM": how spreadsheets
  * show kamgar's times once they have read them) is that time, UTC, as kamgar wrote it.
  */
-static char *utc_time(struct kg_import *im, const char *v)
+static char *utc_time(struct kg_import *im, const char *cell)
 {
     char *utc = kg_arena_alloc(&im->batch, 21);
-    if (!utc)
+    char v[64]; /* the cell without the spaces a quoted cell may keep around it */
+    while (*cell == ' ')
+        cell++;
+    size_t len = strlen(cell);
+    while (len && cell[len - 1] == ' ')
+        len--;
+    if (!utc || len >= sizeof(v))
         return NULL;
+    memcpy(v, cell, len);
+    v[len] = '\0';
     if (kg_csv_date(v, im->this_year, utc)) {
         memcpy(utc + 10, "T00:00:00Z", 11);
         return utc;
     }
     if (kg_time_to_utc(v, utc))
         return utc;
+    if (len > 10 && v[10] == ' ') { /* "2020-01-02 10:30:00+05:00": RFC 3339 with a space */
+        v[10] = 'T';
+        if (kg_time_to_utc(v, utc))
+            return utc;
+        v[10] = ' ';
+    }
     /* the clock is the last word, or the last two with AM or PM; the date all before it */
-    size_t len = strlen(v);
     bool ampm = len > 3 && v[len - 3] == ' ' && (v[len - 1] == 'm' || v[len - 1] == 'M');
     const char *cut = NULL;
     for (const char *p = v; *p; p++)

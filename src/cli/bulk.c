@@ -18,6 +18,7 @@
 #include "api/export.h"
 #include "api/import.h"
 #include "cli/cli.h"
+#include "domain/csvmap.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -101,23 +102,31 @@ static void show_building(void *ctx)
 
 /*
  * Prints text from the file (a header, a cell) in quotes, as a terminal shows it harmlessly:
- * control characters (C0, DEL, C1: escape sequences could rewrite the screen) and the bidi
- * controls that would reorder what follows are printed as spaces.
+ * control characters (C0, DEL, C1: escape sequences could rewrite the screen) and the
+ * direction controls and marks that would reorder what follows are printed as spaces, and a
+ * quote as \" (so that a cell cannot seem to end the quotes and add to the report).
  */
 static void print_quoted(const char *s)
 {
     putchar('"');
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p < 0x20 || *p == 0x7F) {
+        size_t skip = 0; /* bytes of a character shown as a space, past the first */
+        if (*p < 0x20 || *p == 0x7F)
+            skip = 1;
+        else if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) /* U+0080..U+009F */
+            skip = 2;
+        else if (p[0] == 0xD8 && p[1] == 0x9C) /* U+061C ARABIC LETTER MARK */
+            skip = 2;
+        else if (p[0] == 0xE2 && ((p[1] == 0x80 && (p[2] == 0x8E || p[2] == 0x8F ||
+                                                    (p[2] >= 0xAA && p[2] <= 0xAE))) ||
+                                  (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)))
+            skip = 3; /* U+200E, U+200F, U+202A..U+202E, U+2066..U+2069 */
+        if (skip) {
             putchar(' ');
-        } else if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) { /* U+0080..U+009F */
-            putchar(' ');
-            p++;
-        } else if (p[0] == 0xE2 && ((p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) ||
-                                    (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9))) {
-            putchar(' '); /* U+202A..U+202E, U+2066..U+2069 */
-            p += 2;
+            p += skip - 1;
         } else {
+            if (*p == '"' || *p == '\\')
+                putchar('\\');
             putchar(*p);
         }
     }
@@ -151,15 +160,24 @@ static void write_error(FILE *out, const struct kg_import_error *e, bool with_va
     fputc(')', out);
 }
 
-/* The rejects file's record separator and how a record is put: the file's separator,
- * CRLF (as spreadsheets write), each cell as it was (kg_csv_write_text: no formula guard,
- * since the cells are the file's own and an import reads them the same again). */
+/*
+ * A record of the rejects file without its line end: the cells as they were (n empty ones
+ * when cells is NULL), joined by the register's separator. A cell a spreadsheet would run
+ * as a formula gets the apostrophe the export gives it, unless it has one already: an import
+ * reads both the same as the register's cell.
+ */
 static void write_record(FILE *f, char sep, const struct kg_import_cell *cells, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (i)
             fputc(sep, f);
-        kg_csv_write_text(f, cells[i].p, cells[i].len);
+        if (!cells)
+            continue;
+        const struct kg_import_cell *c = &cells[i]; /* NUL-terminated at len */
+        if (c->len && c->p[0] != '\'' && kg_csv_needs_guard(c->p))
+            kg_csv_write_cell(f, c->p);
+        else
+            kg_csv_write_text(f, c->p, c->len);
     }
 }
 
@@ -181,10 +199,12 @@ static void reject_row(void *ctx, const struct kg_import_reject *r)
         fprintf(rj->f, "%c%s\r\n", sep, KG_IMPORT_REJECTS_COLUMN);
     }
     rj->rows++;
-    write_record(rj->f, sep, r->cells, r->n_cells);
-    /* short rows are padded, so that the error stays in its column */
-    for (size_t i = r->n_cells; i < n_head; i++)
-        fputc(sep, rj->f);
+    /* A row with too few or too many cells keeps them as they were, its reason after them,
+     * so that it cannot come in unmended; one that could not be read has empty ones. */
+    if (r->n_cells)
+        write_record(rj->f, sep, r->cells, r->n_cells);
+    else
+        write_record(rj->f, sep, NULL, n_head);
     fputc(sep, rj->f);
     char *text = NULL;
     size_t len = 0;
@@ -344,13 +364,19 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
     /* Ctrl-C or a shutdown ends the import between two batches, with an audit entry for
      * what the batches before stored, rather than in the middle of one without. */
     kg_cleanup_stop_on_signals();
-    if (rj && !(rj->f = open_export(rj->path, rj->force, rj->tmp, sizeof(rj->tmp))))
-        goto out;
     f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f) {
         kg_cli_err("cannot read %s: %s", path, strerror(errno));
         goto out;
     }
+    struct stat in_st, rj_st;
+    if (rj && f != stdin && fstat(fileno(f), &in_st) == 0 && stat(rj->path, &rj_st) == 0 &&
+        in_st.st_dev == rj_st.st_dev && in_st.st_ino == rj_st.st_ino) {
+        kg_cli_err("--rejects %s names the register being imported: name another file", rj->path);
+        goto out;
+    }
+    if (rj && !(rj->f = open_export(rj->path, rj->force, rj->tmp, sizeof(rj->tmp))))
+        goto out;
     if (o2.load != KG_LOAD_BATCHES || o2.dry_run)
         o2.expected_rows = count_lines(f);
     /* A bulk load or a dry run holds the write lock from start to end: a server's writers,
@@ -429,6 +455,9 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
         rc = KG_EXIT_USER;
     else if (rj && rj->rows)
         printf("rejected rows written to %s (%lld)\n", rj->path, (long long)rj->rows);
+    else if (rj)
+        printf("no row was refused: %s was not written%s\n", rj->path,
+               access(rj->path, F_OK) == 0 ? " (the file of that name is left as it was)" : "");
 out:
     close_rejects(rj, false);
     kg_import_free(im);
@@ -488,6 +517,10 @@ int kg_cmd_import(int argc, char **argv)
     }
     if (dup && strcmp(dup, "update") != 0 && strcmp(dup, "skip") != 0) {
         kg_cli_err("--on-duplicate must be update or skip");
+        goto out;
+    }
+    if (rejects && !*rejects) {
+        kg_cli_err("--rejects needs a file name");
         goto out;
     }
     if (force && !rejects) {

@@ -610,13 +610,17 @@
     X(SQ_UNIT_BY_NAME, "SELECT id FROM units WHERE workplace_id = ?2 AND org_id = ?1 "             \
                        "AND name_key = kg_fold(?3) ORDER BY name COLLATE NOCASE, id "              \
                        "LIMIT 1")                                                                  \
-    /* the oldest of that name, for an id of the file that is not the org's (sqlite_bulk.c) */     \
+    /* the oldest of that name, for an id of the file that is not the org's (sqlite_bulk.c),  */   \
+    /* but never one an import made for another such id (its derived id is a UUID v8)       */     \
     X(SQ_EMPLOYER_OLDEST, "SELECT id FROM employers WHERE org_id = ?1 "                            \
-                          "AND name_key = kg_fold(?2) ORDER BY created_at, rowid LIMIT 1")         \
+                          "AND name_key = kg_fold(?2) AND substr(id, 15, 1) <> '8' "               \
+                          "ORDER BY created_at, rowid LIMIT 1")                                    \
     X(SQ_WORKPLACE_OLDEST, "SELECT id FROM workplaces WHERE org_id = ?1 "                          \
-                           "AND name_key = kg_fold(?2) ORDER BY created_at, rowid LIMIT 1")        \
+                           "AND name_key = kg_fold(?2) AND substr(id, 15, 1) <> '8' "              \
+                           "ORDER BY created_at, rowid LIMIT 1")                                   \
     X(SQ_UNIT_OLDEST, "SELECT id FROM units WHERE workplace_id = ?2 AND org_id = ?1 "              \
-                      "AND name_key = kg_fold(?3) ORDER BY created_at, rowid LIMIT 1")             \
+                      "AND name_key = kg_fold(?3) AND substr(id, 15, 1) <> '8' "                   \
+                      "ORDER BY created_at, rowid LIMIT 1")                                        \
     X(SQ_PERSON_EXPORT, "SELECT " PERSON_COLS ", e.name, w.name, u.name, us.email "                \
                         "FROM people p LEFT JOIN employers e ON e.id = p.employer_id "             \
                         "LEFT JOIN workplaces w ON w.id = p.workplace_id "                         \

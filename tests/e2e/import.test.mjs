@@ -1192,6 +1192,54 @@ describe('--rejects FILE: the refused rows, to mend and import', () => {
     });
 });
 
+describe('--rejects FILE: what cannot go wrong', () => {
+    test('the register itself, no name, a file left from before, rows of the wrong shape',
+         () => {
+        const dir = makeTemp();
+        try {
+            const db = path.join(dir, 'rk.db');
+            createDatabase(dir, db, [{ slug: 'rk', name: 'Rk Union', country: 'PK', users: [] }]);
+            const reg = path.join(dir, 'reg.csv');
+            const body = 'Name,Job title,City\nSara,Lahore\nAmina,Cutter,Multan,extra\n' +
+                         '"Bad "quote,x,y\n=SUM(1)+1,x\n\'=SUM(2),x\n';
+            fs.writeFileSync(reg, body);
+            /* the register itself, even with --force and in a dry run: refused, untouched */
+            let r = imp(db, 'rk', reg, '--rejects', reg, '--force', '--dry-run');
+            assert.equal(r.status, 1);
+            assert.match(r.stderr, /names the register being imported/);
+            assert.equal(fs.readFileSync(reg, 'utf8'), body);
+            r = imp(db, 'rk', reg, '--rejects', '');
+            assert.equal(r.status, 2);
+            /* rows of the wrong shape keep their cells, the reason after them; a row that
+             * could not be read has empty cells under the header; formulas are guarded as
+             * the export guards them, a cell guarded already is left as it was */
+            const rej = path.join(dir, 'rej.csv');
+            r = imp(db, 'rk', reg, '--rejects', rej, '--map', 'City=ignore');
+            assert.equal(r.status, 0, r.stderr);
+            const lines = fs.readFileSync(rej, 'utf8').split('\r\n');
+            assert.equal(lines[0], 'Name,Job title,City,kamgar_error');
+            assert.equal(lines[1], 'Sara,Lahore,"line 2: has 2 fields, the header has 3"');
+            assert.equal(lines[2],
+                         'Amina,Cutter,Multan,extra,line 3: has more fields than the header ' +
+                         '(3 columns)');
+            assert.match(lines[3], /^,,,"line 4: has malformed quotes/);
+            assert.equal(lines[4], '\'=SUM(1)+1,x,"line 5: has 2 fields, the header has 3"');
+            assert.equal(lines[5], '"\'=SUM(2)",x,"line 6: has 2 fields, the header has 3"');
+            assert.equal(lines.length, 7, lines.join('\n'));
+            /* unchanged, it cannot come in: each row is refused again */
+            r = imp(db, 'rk', rej, '--dry-run');
+            assert.equal(table(r.stdout).failed, 5, r.stdout);
+            /* a file of that name from before is left, and said to be */
+            fs.writeFileSync(path.join(dir, 'good.csv'), 'Name\nZainab\n');
+            r = imp(db, 'rk', path.join(dir, 'good.csv'), '--rejects', rej, '--force');
+            assert.equal(r.status, 0, r.stderr);
+            assert.match(r.stdout, /^no row was refused: .*rej\.csv was not written \(the file of /m);
+        } finally {
+            rmTemp(dir);
+        }
+    });
+});
+
 describe('recruited_by in a register', () => {
     test('a recruit listed before the recruiter waits for them; one naming no one is refused',
          () => {

@@ -1807,8 +1807,12 @@ static void test_created_at(void **state)
                            "Evening,03001110007,01/04/2019 6:15 PM,\n"
                            "Short,03001110008,1.4.2019 06:15,\n"
                            "Midnight,03001110009,01/04/2019 12:00 am,\n"
-                           "Bad clock,03001110010,01/04/2019 25:00,\n");
-    COUNTS(x, 10, 8, 0, 0, 2, 0, 0);
+                           "Bad clock,03001110010,01/04/2019 25:00,\n"
+                           "Spaced,03001110011,\" 2020-01-02T10:30:00Z \",\n"
+                           "Glued,03001110012,01/04/2019 6:15pm,\n"
+                           "Fraction,03001110013,23/11/2020 06:15:06.5,\n"
+                           "Offset,03001110014,2020-01-02 10:30:00+05:00,\n");
+    COUNTS(x, 14, 12, 0, 0, 2, 0, 0);
     const char *why = "is not a time kamgar can read (2024-01-02T10:30:00Z, "
                       "2024-01-02T15:30:00+05:00, 02/01/2024 10:30, or a date)";
     ROW_ERROR(x, 0, 6, "created_at", why);
@@ -1825,6 +1829,10 @@ static void test_created_at(void **state)
     H_JSTR(person(f, "full_name", "Evening"), "created_at", "2019-04-01T18:15:00Z");
     H_JSTR(person(f, "full_name", "Short"), "created_at", "2019-04-01T06:15:00Z");
     H_JSTR(person(f, "full_name", "Midnight"), "created_at", "2019-04-01T00:00:00Z");
+    H_JSTR(person(f, "full_name", "Spaced"), "created_at", "2020-01-02T10:30:00Z");
+    H_JSTR(person(f, "full_name", "Glued"), "created_at", "2019-04-01T18:15:00Z");
+    H_JSTR(person(f, "full_name", "Fraction"), "created_at", "2020-11-23T06:15:06Z");
+    H_JSTR(person(f, "full_name", "Offset"), "created_at", "2020-01-02T05:30:00Z");
     /* An update leaves created_at alone (and is "unchanged" when nothing else differs), also
      * when the cell is not a time at all. */
     x = run_str(f, &UPDATE,

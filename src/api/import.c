@@ -26,6 +26,9 @@
 #include "util/str.h"
 
 #define MAX_COLUMNS 200
+/* Cells read of a record: one more, for the last column of a file of rejects
+ * (KG_IMPORT_REJECTS_COLUMN) written from a register of MAX_COLUMNS. */
+#define MAX_CELLS (MAX_COLUMNS + 1)
 #define NOT_TEXT                                                                                   \
     "the file is not CSV text (it has NUL bytes or is not UTF-8): save the spreadsheet as "        \
     "\"CSV UTF-8\" and import that"
@@ -86,7 +89,7 @@ struct kg_import {
     int64_t bytes;
 
     /* The header. */
-    enum kg_col cols[MAX_COLUMNS];
+    enum kg_col cols[MAX_CELLS];
     size_t n_cols;
     const char *col_header[KG_COL_COUNT]; /* each field's column as the file names it */
     struct kg_import_cell *header;        /* the header's cells (keep arena) */
@@ -97,10 +100,10 @@ struct kg_import {
     size_t n_unknown;
 
     /* The current record's cells (in the batch arena). */
-    struct kg_import_cell cells[MAX_COLUMNS];
+    struct kg_import_cell cells[MAX_CELLS];
     size_t n_cells;
-    bool too_many_cells; /* a cell past MAX_COLUMNS holds something */
-    bool cells_dropped;  /* there were cells past MAX_COLUMNS, empty or not */
+    bool too_many_cells; /* a cell past MAX_CELLS holds something */
+    bool cells_dropped;  /* there were cells past MAX_CELLS, empty or not */
 
     /* The batch. */
     struct kg_arena batch;
@@ -700,7 +703,7 @@ static bool read_aside(struct kg_import *im, FILE *f, int64_t *line)
 {
     uint64_t head[2];
     char *id = kg_arena_alloc(&im->batch, KG_ID_LEN + 1);
-    if (!id || fread(head, sizeof(head), 1, f) != 1 || head[1] > MAX_COLUMNS ||
+    if (!id || fread(head, sizeof(head), 1, f) != 1 || head[1] > MAX_CELLS ||
         fread(id, KG_ID_LEN, 1, f) != 1)
         return false;
     id[KG_ID_LEN] = '\0';
@@ -899,10 +902,15 @@ static const char *map_override(const struct kg_import *im, const char *header)
 
 static enum kg_err take_header(struct kg_import *im)
 {
-    if (im->n_cells > MAX_COLUMNS || im->cells_dropped)
+    size_t most = MAX_COLUMNS;
+    if (im->n_cells == MAX_CELLS &&
+        im->cells[MAX_COLUMNS].len == strlen(KG_IMPORT_REJECTS_COLUMN) &&
+        memcmp(im->cells[MAX_COLUMNS].p, KG_IMPORT_REJECTS_COLUMN, im->cells[MAX_COLUMNS].len) == 0)
+        most = MAX_CELLS; /* a file of rejects of a register as wide as can be */
+    if (im->n_cells > most || im->cells_dropped)
         return fail_file(im, "the header has more than 200 columns");
     bool seen[KG_COL_COUNT] = {false}, mapped[KG_COL_COUNT] = {false};
-    const char *names[MAX_COLUMNS], *overs[MAX_COLUMNS];
+    const char *names[MAX_CELLS], *overs[MAX_CELLS];
     im->unknown = kg_arena_alloc(&im->keep, (im->n_cells + 1) * sizeof(*im->unknown));
     if (!im->unknown)
         return fail_file(im, "out of memory reading the header");
@@ -976,8 +984,8 @@ static enum kg_err take_header(struct kg_import *im)
 static void on_field(void *s, size_t len, void *data)
 {
     struct kg_import *im = data;
-    if (im->n_cells >= MAX_COLUMNS) {
-        /* Only the first 200 cells are read: a row may trail empty ones (Excel), a header not. */
+    if (im->n_cells >= MAX_CELLS) {
+        /* Only the first 201 cells are read: a row may trail empty ones (Excel), a header not. */
         im->cells_dropped = true;
         im->too_many_cells |= len > 0;
         return;

@@ -16,10 +16,10 @@
  * are updated, and whether a --map entry and a default country are given, are also derived
  * from the input (a hash, so that the seeds stay plain CSV files).
  *
- * Checks per input: created + updated + skipped + failed == rows; every error line is at least
- * 2 (1 is the header) and at most the number of newlines + 1; n_errors <= KG_IMPORT_MAX_ERRORS
- * and n_errors == failed unless the list is full; the two runs agree. Must not print anything on
- * the good path (KG_FUZZ_VERBOSE=1 prints each run's result).
+ * Checks per input: created + updated + unchanged + skipped + failed == rows; every error line is
+ * at least 2 (1 is the header) and at most the number of newlines + 1; n_errors <=
+ * KG_IMPORT_MAX_ERRORS and n_errors == failed unless the list is full; the two runs agree. Must not
+ * print anything on the good path (KG_FUZZ_VERBOSE=1 prints each run's result).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -200,8 +200,9 @@ static void check_outcome(const struct outcome *o, size_t newlines)
     if (o->err)
         return;
     CHECK(r->rows >= 1); /* "a header but no rows" is a file error */
-    CHECK(r->created >= 0 && r->updated >= 0 && r->skipped >= 0 && r->failed >= 0);
-    CHECK(r->created + r->updated + r->skipped + r->failed == r->rows);
+    CHECK(r->created >= 0 && r->updated >= 0 && r->unchanged >= 0 && r->skipped >= 0 &&
+          r->failed >= 0);
+    CHECK(r->created + r->updated + r->unchanged + r->skipped + r->failed == r->rows);
     CHECK(r->n_errors <= KG_IMPORT_MAX_ERRORS);
     CHECK((int64_t)r->n_errors <= r->failed);
     CHECK((int64_t)r->n_errors == r->failed || r->n_errors == KG_IMPORT_MAX_ERRORS);
@@ -232,6 +233,7 @@ static void check_same(const struct outcome *x, const struct outcome *y)
     CHECK(x->r.rows == y->r.rows);
     CHECK(x->r.created == y->r.created);
     CHECK(x->r.updated == y->r.updated);
+    CHECK(x->r.unchanged == y->r.unchanged);
     CHECK(x->r.skipped == y->r.skipped);
     CHECK(x->r.failed == y->r.failed);
     CHECK(x->r.workplaces_created == y->r.workplaces_created);

@@ -44,11 +44,12 @@ static enum kg_err normalise_contact(struct kg_ctx *c, struct kg_person *p, unsi
 }
 
 /* An empty free text says nothing, as an empty cell of an import does: it is stored as null,
- * so that an export imports back the same. (An empty enum or date is still refused.) */
+ * so that an export imports back the same; so does an empty email, as an empty phone does.
+ * (An empty enum or date is still refused.) */
 static void empty_is_null(struct kg_person *p)
 {
-    const char **text[] = {&p->city,  &p->province, &p->sector,        &p->job_title,
-                           &p->shift, &p->notes,    &p->consent_source};
+    const char **text[] = {&p->city,  &p->province, &p->sector, &p->job_title,
+                           &p->shift, &p->notes,    &p->email,  &p->consent_source};
     for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++)
         if (*text[i] && !**text[i])
             *text[i] = NULL;

@@ -1000,13 +1000,16 @@ static void test_empty_text_and_odd_values(void **state)
     struct fx *f = *state;
     struct h_env *env = f->env;
     const char *t = f->w.t_admin;
-    struct h_resp *r = h_as(env, t, "POST",
-                            "{\"full_name\":\"Empty Strings\",\"city\":\"\",\"province\":\"\","
-                            "\"sector\":\"\",\"job_title\":\"\",\"shift\":\"\",\"notes\":\"\","
-                            "\"consent\":{\"status\":\"given\",\"source\":\"\"}}",
-                            "%s", P);
+    struct h_resp *r =
+        h_as(env, t, "POST",
+             "{\"full_name\":\"Empty Strings\",\"city\":\"\",\"province\":\"\","
+             "\"sector\":\"\",\"job_title\":\"\",\"shift\":\"\",\"notes\":\"\",\"email\":\"\","
+             "\"phone\":\"\","
+             "\"consent\":{\"status\":\"given\",\"source\":\"\"}}",
+             "%s", P);
     H_STATUS(r, 201);
-    const char *nulls[] = {"city", "province", "sector", "job_title", "shift", "notes"};
+    const char *nulls[] = {"city",  "province", "sector", "job_title",
+                           "shift", "notes",    "email",  "phone"};
     for (size_t i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
         assert_true(json_is_null(json_object_get(r->json, nulls[i])));
     assert_true(json_is_null(json_object_get(json_object_get(r->json, "consent"), "source")));

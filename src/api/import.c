@@ -415,6 +415,13 @@ static bool clock_time(const char *s, int64_t *secs)
  * a date with a clock after it ("2026-11-23 06:15:06", "23/11/2026 6:15 PM": how spreadsheets
  * show kamgar's times once they have read them) is that time, UTC, as kamgar wrote it.
  */
+/* t (RFC 3339, UTC), or NULL before 1970: kamgar keeps no time before (kg_time_to_utc), so
+ * no form of a cell may bring one in. */
+static char *from_1970(char *t)
+{
+    return strncmp(t, "1970", 4) >= 0 ? t : NULL;
+}
+
 static char *utc_time(struct kg_import *im, const char *cell)
 {
     char *utc = kg_arena_alloc(&im->batch, 21);
@@ -430,14 +437,14 @@ static char *utc_time(struct kg_import *im, const char *cell)
     v[len] = '\0';
     if (kg_csv_date(v, im->this_year, utc)) {
         memcpy(utc + 10, "T00:00:00Z", 11);
-        return utc;
+        return from_1970(utc);
     }
     if (kg_time_to_utc(v, utc))
-        return utc;
+        return from_1970(utc);
     if (len > 10 && v[10] == ' ') { /* "2020-01-02 10:30:00+05:00": RFC 3339 with a space */
         v[10] = 'T';
         if (kg_time_to_utc(v, utc))
-            return utc;
+            return from_1970(utc);
         v[10] = ' ';
     }
     /* the clock is the last word, or the last two with AM or PM; the date all before it */
@@ -456,12 +463,12 @@ static char *utc_time(struct kg_import *im, const char *cell)
         return NULL;
     unsigned t = (unsigned)secs % 86400u;
     snprintf(utc + 10, 11, "T%02u:%02u:%02uZ", t / 3600u % 24u, t / 60u % 60u, t % 60u);
-    return utc;
+    return from_1970(utc);
 }
 
 #define TIME_FORMS                                                                                 \
     "is not a time kamgar can read (2024-01-02T10:30:00Z, 2024-01-02T15:30:00+05:00, "             \
-    "02/01/2024 10:30, or a date)"
+    "02/01/2024 10:30, or a date; from 1970 on)"
 
 /* Sets one field of r from the cell value v; returns an error message or NULL. */
 static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum kg_col col,

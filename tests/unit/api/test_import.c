@@ -1833,12 +1833,16 @@ static void test_created_at(void **state)
                            "Spaced,03001110011,\" 2020-01-02T10:30:00Z \",\n"
                            "Glued,03001110012,01/04/2019 6:15pm,\n"
                            "Fraction,03001110013,23/11/2020 06:15:06.5,\n"
-                           "Offset,03001110014,2020-01-02 10:30:00+05:00,\n");
-    COUNTS(x, 14, 12, 0, 0, 2, 0, 0);
+                           "Offset,03001110014,2020-01-02 10:30:00+05:00,\n"
+                           "Before 1970,03001110015,1969-12-31T23:00:00Z,\n"
+                           "Date 1969,03001110016,31/12/1969,\n");
+    COUNTS(x, 16, 12, 0, 0, 4, 0, 0);
     const char *why = "is not a time kamgar can read (2024-01-02T10:30:00Z, "
-                      "2024-01-02T15:30:00+05:00, 02/01/2024 10:30, or a date)";
+                      "2024-01-02T15:30:00+05:00, 02/01/2024 10:30, or a date; from 1970 on)";
     ROW_ERROR(x, 0, 6, "created_at", why);
     ROW_ERROR(x, 1, 11, "created_at", why);
+    ROW_ERROR(x, 2, 16, "created_at", why); /* kamgar keeps no time before 1970 */
+    ROW_ERROR(x, 3, 17, "created_at", why);
     char now[21];
     kg_time_now(now);
     json_t *p = person(f, "full_name", "Old Member");
@@ -1885,7 +1889,7 @@ static void test_consent_cells(void **state)
     COUNTS(x, 7, 6, 0, 0, 1, 0, 0);
     ROW_ERROR(x, 0, 8, "consent_at",
               "is not a time kamgar can read (2024-01-02T10:30:00Z, 2024-01-02T15:30:00+05:00, "
-              "02/01/2024 10:30, or a date)");
+              "02/01/2024 10:30, or a date; from 1970 on)");
     /* stored in UTC as the API stores it; a date alone is its midnight */
     H_JSTR(person(f, "full_name", "E"), "consent.at", "2024-05-01T00:00:00Z");
     H_JSTR(person(f, "full_name", "F"), "consent.at", "2024-05-01T05:30:00Z");
@@ -1953,7 +1957,7 @@ static void test_rows_validated_like_the_api(void **state)
                       "12-Mar-2021)";
         else if (strcmp(v[i].column, "consent_at") == 0)
             message = "is not a time kamgar can read (2024-01-02T10:30:00Z, "
-                      "2024-01-02T15:30:00+05:00, 02/01/2024 10:30, or a date)";
+                      "2024-01-02T15:30:00+05:00, 02/01/2024 10:30, or a date; from 1970 on)";
         if (x.err || x.r.failed != 1 || x.r.n_errors != 1 ||
             strcmp(x.r.errors[0].field ? x.r.errors[0].field : "", column) != 0 ||
             strcmp(x.r.errors[0].message, message) != 0 || x.r.errors[0].line != 2) {

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "cli/cli.h"
 #include "domain/csvmap.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/str.h"
@@ -58,12 +60,18 @@ static const char import_help[] =
     "  kamgar import people --db kamgar.db --org hbwu register.csv --on-duplicate update\n"
     "  kamgar import people --db kamgar.db --org hbwu register.csv --rejects to-mend.csv\n";
 
-/* The file of refused rows (--rejects): written beside its name, moved onto it at the end. */
+/* An output file of its own (`export -o`, `import --rejects`) while it is written. */
+struct out_file {
+    FILE *f;
+    bool pending;       /* to be given its name at the end (finish_out) */
+    char tmp[PATH_MAX]; /* the name it is written under meanwhile; "" while it has none */
+};
+
+/* The file of refused rows (--rejects), named only at the end (open_out). */
 struct rejects {
     const char *path;
     bool force;
-    char tmp[PATH_MAX];
-    FILE *f;
+    struct out_file out;
     const struct kg_import *im;
     int64_t rows;
 };
@@ -184,7 +192,7 @@ static void write_record(FILE *f, char sep, const struct kg_import_cell *cells, 
 static void reject_row(void *ctx, const struct kg_import_reject *r)
 {
     struct rejects *rj = ((struct progress *)ctx)->rejects;
-    if (!rj || !rj->f)
+    if (!rj || !rj->out.f)
         return;
     const struct kg_import_cell *head;
     size_t n_head;
@@ -194,18 +202,18 @@ static void reject_row(void *ctx, const struct kg_import_reject *r)
         return;
     if (rj->rows == 0) {
         if (bom)
-            fputs("\xef\xbb\xbf", rj->f);
-        write_record(rj->f, sep, head, n_head);
-        fprintf(rj->f, "%c%s\r\n", sep, KG_IMPORT_REJECTS_COLUMN);
+            fputs("\xef\xbb\xbf", rj->out.f);
+        write_record(rj->out.f, sep, head, n_head);
+        fprintf(rj->out.f, "%c%s\r\n", sep, KG_IMPORT_REJECTS_COLUMN);
     }
     rj->rows++;
     /* A row with too few or too many cells keeps them as they were, its reason after them,
      * so that it cannot come in unmended; one that could not be read has empty ones. */
     if (r->n_cells)
-        write_record(rj->f, sep, r->cells, r->n_cells);
+        write_record(rj->out.f, sep, r->cells, r->n_cells);
     else
-        write_record(rj->f, sep, NULL, n_head);
-    fputc(sep, rj->f);
+        write_record(rj->out.f, sep, NULL, n_head);
+    fputc(sep, rj->out.f);
     char *text = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&text, &len);
@@ -213,10 +221,10 @@ static void reject_row(void *ctx, const struct kg_import_reject *r)
         fprintf(m, "line %lld: ", (long long)r->error->line);
         write_error(m, r->error, false);
         if (fclose(m) == 0)
-            kg_csv_write_text(rj->f, text, len);
+            kg_csv_write_text(rj->out.f, text, len);
     }
     free(text);
-    fputs("\r\n", rj->f);
+    fputs("\r\n", rj->out.f);
 }
 
 static void print_result(const struct kg_import_result *r, bool dry_run, double secs)
@@ -311,29 +319,20 @@ static void quiet_store(void)
     kg_log_set_level(KG_LOG_ERROR);
 }
 
-static FILE *open_export(const char *path, bool force, char *tmp, size_t cap);
-static bool finish_export(FILE *f, const char *tmp, const char *path, bool force);
+static bool open_out(const char *path, bool force, struct out_file *o);
+static bool finish_out(struct out_file *o, const char *path, bool force);
+static void drop_out(struct out_file *o);
 
-/* Ends the rejects file: moved onto its name when it holds rows (true), else removed, as is
- * a file the import did not finish (done false). */
+/* Ends the rejects file: named when it holds rows and the import finished (true), else
+ * dropped. */
 static bool close_rejects(struct rejects *rj, bool done)
 {
-    if (!rj || !rj->f)
+    if (!rj || !rj->out.f)
         return true;
-    FILE *f = rj->f;
-    rj->f = NULL;
     bool ok = true;
-    if (done && rj->rows) {
-        ok = finish_export(f, rj->tmp, rj->path, rj->force);
-        if (ok)
-            rj->tmp[0] = '\0';
-    } else {
-        fclose(f);
-    }
-    if (rj->tmp[0]) {
-        unlink(rj->tmp);
-        kg_cleanup_forget(rj->tmp);
-    }
+    if (done && rj->rows)
+        ok = finish_out(&rj->out, rj->path, rj->force);
+    drop_out(&rj->out);
     return ok;
 }
 
@@ -375,7 +374,7 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
         kg_cli_err("--rejects %s names the register being imported: name another file", rj->path);
         goto out;
     }
-    if (rj && !(rj->f = open_export(rj->path, rj->force, rj->tmp, sizeof(rj->tmp))))
+    if (rj && !open_out(rj->path, rj->force, &rj->out))
         goto out;
     if (o2.load != KG_LOAD_BATCHES || o2.dry_run)
         o2.expected_rows = count_lines(f);
@@ -573,89 +572,156 @@ static const char export_help[] =
     "Exports are written to the org's audit log.\n"
     "\n"
     "  -o FILE   write to FILE, created with mode 0600 (it holds the whole register). The\n"
-    "            export is written to FILE.tmp-XXXXXX beside it and renamed to FILE only once\n"
-    "            complete and on disk: FILE is never left half-written, even by kill -9 or a\n"
-    "            power cut (which may leave that temporary file: delete it)\n"
+    "            export is written to a file without a name and named FILE only once\n"
+    "            complete and on disk: FILE is never left half-written, and nothing else is\n"
+    "            left either, even by kill -9 or a power cut (where the file system cannot\n"
+    "            write unnamed files, FILE.tmp-XXXXXX is used and may be left: delete it)\n"
     "  --force   replace FILE when it exists (otherwise that is an error); a symbolic link is\n"
     "            refused, a device or a pipe is written as it is\n"
     "\n"
     "Stopped by Ctrl-C, SIGTERM or SIGHUP, the export stops writing, logs the people written\n"
-    "so far, removes its temporary file (FILE is not written, or stays as it was), and dies\n"
+    "so far, keeps nothing of the file (FILE is not written, or stays as it was), and dies\n"
     "of the signal (exit status 128+N in a shell).\n"
     "\n"
     "example:\n"
     "  kamgar export people --db kamgar.db --org hbwu -o hbwu-people.csv\n";
 
 /*
- * Opens the output of `export -o path`. The register is written to a temporary file beside
- * path, "path.tmp-XXXXXX", created with mode 0600 (mkostemp: O_EXCL, so never through a link
- * someone placed) and named for removal on a signal, and kg_cli_publish moves it onto path
- * only once it is complete and on disk (finish_export): a kill -9, a full disk or a power cut
- * leaves at most that temporary file, never half a register under the name asked for.
+ * Opens the output named path: a file of its own, written without a name (O_TMPFILE, mode
+ * 0600, in path's directory) and named path only once it is complete and on disk
+ * (finish_out), so that nothing of it is left anywhere when the command is stopped, even
+ * by kill -9 or a power cut. A file system without O_TMPFILE gets "path.tmp-XXXXXX"
+ * instead (mkostemp: O_EXCL, so never through a link someone placed, mode 0600), named for
+ * removal on a signal: there a kill -9 or a power cut leaves that file, never half a file
+ * under the name asked for.
  *
- * The file holds every member's name and phone. Without force an existing path (a symlink
- * too) is refused, here and again when the export takes the name. With force a symlink is
- * refused (it is neither followed nor replaced), a regular file is replaced by the new one,
- * and a device or a pipe (/dev/stdout, a fifo) is written as it is, as it cannot be renamed
- * onto and keeps nothing. *tmp gets the temporary file's name, or "" when path itself is
- * written. Returns NULL after printing one line.
+ * The file holds names and phones. Without force an existing path (a symlink too) is
+ * refused, here and again when the file takes the name. With force a symlink is refused (it
+ * is neither followed nor replaced), a regular file is replaced by the new one, and a device
+ * or a pipe (/dev/stdout, a fifo) is written as it is, as it cannot be renamed onto and keeps
+ * nothing (o->pending false). False after printing one line.
  */
-static FILE *open_export(const char *path, bool force, char *tmp, size_t cap)
+static bool open_out(const char *path, bool force, struct out_file *o)
 {
-    tmp[0] = '\0';
+    *o = (struct out_file){0};
     struct stat sb;
     int fd = -1;
     bool there = lstat(path, &sb) == 0;
     if (there && !force) {
         kg_cli_err("%s already exists (pass --force to replace it)", path);
-        return NULL;
+        return false;
     }
     if (there && S_ISLNK(sb.st_mode)) {
         kg_cli_err("%s is a symbolic link: name the file itself", path);
-        return NULL;
+        return false;
     }
+    char dir[PATH_MAX];
     if (there && !S_ISREG(sb.st_mode)) {
         fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    } else if (!kg_dir_of(path, dir, sizeof(dir)) ||
+               snprintf(o->tmp, sizeof(o->tmp), "%s.tmp-XXXXXX", path) >= (int)sizeof(o->tmp)) {
+        kg_cli_err("the path %s is too long", path);
+        o->tmp[0] = '\0';
+        return false;
     } else {
-        int n = snprintf(tmp, cap, "%s.tmp-XXXXXX", path);
-        if (n < 0 || (size_t)n >= cap) {
-            kg_cli_err("the path %s is too long", path);
-            tmp[0] = '\0';
-            return NULL;
+        o->pending = true;
+        fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+            o->tmp[0] = '\0';
+        } else if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) {
+            fd = mkostemp(o->tmp, O_CLOEXEC);
+            if (fd >= 0)
+                (void)kg_cleanup_add(o->tmp); /* too long a name: a second signal leaves it */
         }
-        fd = mkostemp(tmp, O_CLOEXEC);
         if (fd < 0)
-            tmp[0] = '\0';
-        else
-            (void)kg_cleanup_add(tmp); /* too long a name: a second signal leaves it */
+            o->tmp[0] = '\0';
     }
     if (fd < 0) {
         kg_cli_err("cannot write %s: %s", path, strerror(errno));
-        return NULL;
+        return false;
     }
-    FILE *f = fdopen(fd, "wb");
-    if (!f) {
+    o->f = fdopen(fd, "wb");
+    if (!o->f) {
         kg_cli_err("cannot write %s: %s", path, strerror(errno));
         close(fd);
     }
-    return f;
+    return o->f != NULL;
+}
+
+/* Links the open file fd, which has no name, as name; false with errno set. Through /proc
+ * (any user), else AT_EMPTY_PATH (which needs CAP_DAC_READ_SEARCH). */
+static bool link_fd(int fd, const char *name)
+{
+    char proc[64];
+    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+    if (linkat(AT_FDCWD, proc, AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0)
+        return true;
+    if (errno != ENOENT)
+        return false;
+    return linkat(fd, "", AT_FDCWD, name, AT_EMPTY_PATH) == 0;
 }
 
 /*
- * Brings a complete export to disk and then to its name: fsync, close, kg_cli_publish. Frees
- * f. False after printing one line; the temporary file is left for the caller to remove.
+ * Brings a complete output file to disk and then to its name path: fsync; a file without a
+ * name is linked as path (without force: link fails if path exists, so none is replaced),
+ * or, to replace path, as "path.tmp-XXXXXX" first; then kg_cli_publish. Closes o->f. False
+ * after printing one line; a temporary file left (o->tmp) is for the caller to remove.
  */
-static bool finish_export(FILE *f, const char *tmp, const char *path, bool force)
+static bool finish_out(struct out_file *o, const char *path, bool force)
 {
+    FILE *f = o->f;
+    o->f = NULL;
     bool ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
     int err = errno;
+    if (ok && !o->tmp[0] && !force) {
+        ok = link_fd(fileno(f), path);
+        err = errno;
+        if (ok)
+            kg_fsync_dir_of(path);
+        else if (err == EEXIST)
+            kg_cli_err("%s already exists (pass --force to replace it)", path);
+        fclose(f);
+        if (!ok && err != EEXIST)
+            kg_cli_err("cannot write %s: %s", path, strerror(err));
+        return ok;
+    }
+    for (int tries = 0; ok && !o->tmp[0] && tries < 100; tries++) {
+        uint32_t r = randombytes_random();
+        snprintf(o->tmp, sizeof(o->tmp), "%s.tmp-%08x", path, (unsigned)r);
+        if (link_fd(fileno(f), o->tmp)) {
+            (void)kg_cleanup_add(o->tmp);
+        } else {
+            ok = errno == EEXIST;
+            err = errno;
+            o->tmp[0] = '\0';
+        }
+    }
+    if (ok && !o->tmp[0])
+        ok = false, err = EEXIST;
     if (fclose(f) != 0 && ok)
         ok = false, err = errno;
     if (!ok) {
         kg_cli_err("cannot write %s: %s", path, strerror(err));
         return false;
     }
-    return kg_cli_publish(tmp, path, force);
+    if (!kg_cli_publish(o->tmp, path, force))
+        return false;
+    kg_cleanup_forget(o->tmp);
+    o->tmp[0] = '\0';
+    return true;
+}
+
+/* Ends an output file that is not to be published: closed, its temporary name removed. */
+static void drop_out(struct out_file *o)
+{
+    if (o->f)
+        fclose(o->f);
+    o->f = NULL;
+    if (o->tmp[0]) {
+        unlink(o->tmp); /* no half-written file left behind */
+        kg_cleanup_forget(o->tmp);
+        o->tmp[0] = '\0';
+    }
 }
 
 /*
@@ -728,12 +794,12 @@ int kg_cmd_export(int argc, char **argv)
     struct kg_org o;
     int rc = KG_EXIT_USER;
     FILE *f = NULL, *w = NULL;
-    char tmp[PATH_MAX] = ""; /* the file being written, until it takes out_path's name */
+    struct out_file of = {0}; /* -o: the file being written, until it takes out_path's name */
     if (!kg_cli_org_actor(s, org, &a, &who, &o))
         goto out;
-    f = out_path ? open_export(out_path, force, tmp, sizeof(tmp)) : stdout;
-    if (!f)
+    if (out_path && !open_out(out_path, force, &of))
         goto out;
+    f = out_path ? of.f : stdout;
     /* Ctrl-C or a shutdown stops the export between two rows, audited; the temporary file is
      * then removed (below), or by the handler on a second signal. */
     kg_cleanup_stop_on_signals();
@@ -765,8 +831,8 @@ int kg_cmd_export(int argc, char **argv)
         /* The rows in the output's buffer when it stopped are counted, as with `| head`. */
         kg_cli_err("stopped by a signal (%s): %lld people written before it stopped; the export "
                    "is incomplete%s%s%s",
-                   signal_name(sig), (long long)count, tmp[0] ? " and was not written to " : "",
-                   tmp[0] ? out_path : "", tmp[0] ? " (its temporary file was removed)" : "");
+                   signal_name(sig), (long long)count, of.pending ? " and was not written to " : "",
+                   of.pending ? out_path : "", of.pending ? " (nothing of it was kept)" : "");
         goto out;
     }
     if (e == KG_EIO && ferror(w)) {
@@ -782,13 +848,10 @@ int kg_cmd_export(int argc, char **argv)
     if (w != f)
         fclose(w); /* flushed above: writes nothing */
     w = NULL;
-    if (tmp[0]) {
-        FILE *done = f;
+    if (of.pending) {
         f = NULL;
-        if (!finish_export(done, tmp, out_path, force))
+        if (!finish_out(&of, out_path, force))
             goto out;
-        kg_cleanup_forget(tmp);
-        tmp[0] = '\0';
     }
     if (out_path)
         fprintf(stderr, "exported %lld people to %s\n", (long long)count, out_path);
@@ -796,14 +859,14 @@ int kg_cmd_export(int argc, char **argv)
 out:
     if (w && w != f)
         fclose(w); /* flushes nothing after a stop or an error: its writes fail */
-    if (f && f != stdout && fclose(f) != 0 && rc == KG_EXIT_OK) {
-        kg_cli_err("cannot write %s: %s", out_path, strerror(errno)); /* a device or a pipe */
-        rc = KG_EXIT_USER;
+    if (f && f != stdout && !of.pending) { /* a device or a pipe, written as it is */
+        of.f = NULL;
+        if (fclose(f) != 0 && rc == KG_EXIT_OK) {
+            kg_cli_err("cannot write %s: %s", out_path, strerror(errno));
+            rc = KG_EXIT_USER;
+        }
     }
-    if (tmp[0]) {
-        unlink(tmp); /* no half-written register left behind */
-        kg_cleanup_forget(tmp);
-    }
+    drop_out(&of); /* an output not published: closed, nothing of it kept */
     kg_arena_release(&a);
     s->ops->close(s);
     if (rc != KG_EXIT_OK && kg_cleanup_stop_requested())

@@ -92,9 +92,9 @@ struct kg_import {
     enum kg_col cols[MAX_CELLS];
     size_t n_cols;
     const char *col_header[KG_COL_COUNT]; /* each field's column as the file names it */
+    size_t col_index[KG_COL_COUNT];       /* and where it is in a record, + 1 (0: none) */
     struct kg_import_cell *header;        /* the header's cells (keep arena) */
     bool bom;                             /* the file began with a byte-order mark */
-    size_t col_index[KG_COL_COUNT];       /* and where it is in a record, + 1 (0: none) */
     struct kg_arena keep;                 /* header names, unknown columns and errors: bounded */
     const char **unknown;
     size_t n_unknown;
@@ -109,7 +109,7 @@ struct kg_import {
     struct kg_arena batch;
     struct kg_import_row *rows;
     int64_t *row_lines;
-    struct kg_import_cell **row_cells; /* each row's record, to set it aside (KG_IMPORT_DEFERRED) */
+    struct kg_import_cell **row_cells; /* each row's record: its report, or set aside */
     size_t *row_ncells;
     size_t n_rows;
 
@@ -156,18 +156,19 @@ static void report(struct kg_import *im, int64_t line, const char *field, const 
     const struct kg_import_cell *c = cells && at && at <= n ? &cells[at - 1] : NULL;
     if (col != KG_COL_NONE)
         e.column = im->col_header[col];
-    if (c && c->len && kg_utf8_valid(c->p, c->len))
+    bool kept = im->res.n_errors < KG_IMPORT_MAX_ERRORS;
+    if ((kept || im->opts.rejected) && c && c->len && kg_utf8_valid(c->p, c->len))
         e.value = preview(im, c);
     if (im->opts.rejected)
         im->opts.rejected(im->opts.progress_ctx,
                           &(struct kg_import_reject){cells, cells ? n : 0, &e});
-    if (im->res.n_errors >= KG_IMPORT_MAX_ERRORS)
+    if (!kept)
         return;
-    struct kg_import_error *kept = &im->errors[im->res.n_errors++];
-    *kept = e;
-    kept->field = kg_arena_strdup(&im->keep, field);
-    kept->value = kg_arena_strdup(&im->keep, e.value);
-    kept->message = kg_arena_strdup(&im->keep, msg);
+    struct kg_import_error *k = &im->errors[im->res.n_errors++];
+    *k = e;
+    k->field = kg_arena_strdup(&im->keep, field);
+    k->value = kg_arena_strdup(&im->keep, e.value);
+    k->message = kg_arena_strdup(&im->keep, msg);
 }
 
 /* A refusal of a row that could not be read whole. */
@@ -409,12 +410,6 @@ static bool clock_time(const char *s, int64_t *secs)
     return true;
 }
 
-/*
- * A time cell in UTC, as the API stores times, in the batch's arena; NULL when it is not a
- * time. An RFC 3339 time; a date alone (as member_since takes it) is its midnight, UTC; and
- * a date with a clock after it ("2026-11-23 06:15:06", "23/11/2026 6:15 PM": how spreadsheets
- * show kamgar's times once they have read them) is that time, UTC, as kamgar wrote it.
- */
 /* t (RFC 3339, UTC), or NULL before 1970: kamgar keeps no time before (kg_time_to_utc), so
  * no form of a cell may bring one in. */
 static char *from_1970(char *t)
@@ -422,6 +417,12 @@ static char *from_1970(char *t)
     return strncmp(t, "1970", 4) >= 0 ? t : NULL;
 }
 
+/*
+ * A time cell in UTC, as the API stores times, in the batch's arena; NULL when it is not a
+ * time. An RFC 3339 time; a date alone (as member_since takes it) is its midnight, UTC; and
+ * a date with a clock after it ("2026-11-23 06:15:06", "23/11/2026 6:15 PM": how spreadsheets
+ * show kamgar's times once they have read them) is that time, UTC, as kamgar wrote it.
+ */
 static char *utc_time(struct kg_import *im, const char *cell)
 {
     char *utc = kg_arena_alloc(&im->batch, 21);
@@ -595,15 +596,13 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
         /* Only a new person takes it: for one already stored the cell does not matter, and
          * so cannot refuse the row (the store refuses a new person on it). A time later than
          * now (another machine's clock) is now. */
-        char *now = kg_arena_alloc(a, 21);
-        if (!now)
-            return "could not be read (out of memory)";
+        char now[21], *t = utc_time(im, v);
         kg_time_now(now);
-        p->created_at = utc_time(im, v);
-        if (!p->created_at)
+        if (!t)
             r->new_only_field = "created_at", r->new_only_message = TIME_FORMS;
-        else if (strcmp(p->created_at, now) > 0)
-            p->created_at = now;
+        else if (strcmp(t, now) > 0)
+            memcpy(t, now, sizeof(now));
+        p->created_at = t;
         return NULL;
     }
     case KG_COL_UPDATED_AT: /* fall through: writing the person sets it */
@@ -946,13 +945,13 @@ static enum kg_err take_header(struct kg_import *im)
             col = KG_COL_NONE; /* a second column for the same field is reported, not used */
         /* the reason column of a file of rejects (the CLI's --rejects) is kamgar's own */
         bool own = strcmp(name, KG_IMPORT_REJECTS_COLUMN) == 0;
+        const char *label = *name ? name : kg_arena_printf(&im->keep, "(column %zu)", i + 1);
         if (col == KG_COL_NONE && !own && !(over && strcmp(over, "ignore") == 0))
-            im->unknown[im->n_unknown++] =
-                *name ? name : kg_arena_printf(&im->keep, "(column %zu)", i + 1);
+            im->unknown[im->n_unknown++] = label;
         seen[col] = true;
         im->cols[i] = col;
         if (col != KG_COL_NONE) {
-            im->col_header[col] = *name ? name : kg_arena_printf(&im->keep, "(column %zu)", i + 1);
+            im->col_header[col] = label;
             im->col_index[col] = i + 1;
         }
     }
@@ -1348,12 +1347,18 @@ static uint64_t recruiter_hash(const struct kg_import *im)
 
 /* A row set aside: where its record starts in the file, the hashes of its id and of its
  * recruited_by cell, and its depth, the number of its recruiters among the rows set aside
- * (DEPTH_LOOP when it is in a loop of them). With the copy sorted by id and the walk, 68
- * bytes a row: 35 MB at ASIDE_MAX. */
+ * (DEPTH_LOOP when it is in a loop of them). With its key and the walk, 52 bytes a row:
+ * 27 MB at ASIDE_MAX. */
 struct aside {
     int64_t off;
     uint64_t id, recruiter;
-    uint32_t depth, i;
+    uint32_t depth;
+};
+
+/* The rows set aside by id (sorted by_id), each with its index in the rows. */
+struct aside_key {
+    uint64_t id;
+    uint32_t i;
 };
 #define DEPTH_UNKNOWN UINT32_MAX
 #define DEPTH_WALKING (UINT32_MAX - 1)
@@ -1361,7 +1366,7 @@ struct aside {
 
 static int by_id(const void *a, const void *b)
 {
-    uint64_t x = ((const struct aside *)a)->id, y = ((const struct aside *)b)->id;
+    uint64_t x = ((const struct aside_key *)a)->id, y = ((const struct aside_key *)b)->id;
     return (x > y) - (x < y);
 }
 
@@ -1375,16 +1380,16 @@ static int by_depth(const void *a, const void *b)
 
 /* The row set aside (its index in v) whose id hashes to id, in keys sorted by_id; -1 when
  * none. */
-static int64_t aside_find(const struct aside *keys, size_t n, uint64_t id)
+static int64_t aside_find(const struct aside_key *keys, size_t n, uint64_t id)
 {
-    struct aside k = {.id = id};
-    const struct aside *hit = id ? bsearch(&k, keys, n, sizeof(k), by_id) : NULL;
+    struct aside_key k = {.id = id};
+    const struct aside_key *hit = id ? bsearch(&k, keys, n, sizeof(k), by_id) : NULL;
     return hit ? (int64_t)hit->i : -1;
 }
 
 /* Sets the depth of every row of v: walks up each row's recruiters until a row of known
  * depth, or one whose recruiter is not set aside (depth 0), or the walk itself (a loop). */
-static void aside_depths(struct aside *v, const struct aside *keys, size_t n, uint32_t *walk)
+static void aside_depths(struct aside *v, const struct aside_key *keys, size_t n, uint32_t *walk)
 {
     for (size_t i = 0; i < n; i++) {
         size_t top = 0;
@@ -1417,7 +1422,7 @@ static void aside_depths(struct aside *v, const struct aside *keys, size_t n, ui
 /* Reads the index of the rows set aside in f (n of them); NULL when there are more than
  * ASIDE_MAX (opts.aside_max) or no memory for it (the passes then do), *bad when f could not
  * be read. */
-static struct aside *aside_index(struct kg_import *im, FILE *f, size_t n, struct aside **keys,
+static struct aside *aside_index(struct kg_import *im, FILE *f, size_t n, struct aside_key **keys,
                                  bool *bad)
 {
     *bad = false;
@@ -1438,10 +1443,9 @@ static struct aside *aside_index(struct kg_import *im, FILE *f, size_t n, struct
         v[k].id = id_hash(im->replay_id, strlen(im->replay_id));
         v[k].recruiter = recruiter_hash(im);
         v[k].depth = DEPTH_UNKNOWN;
-        v[k].i = (uint32_t)k;
+        (*keys)[k] = (struct aside_key){v[k].id, (uint32_t)k};
         kg_arena_release(&im->batch);
     }
-    memcpy(*keys, v, n * sizeof(*v));
     qsort(*keys, n, sizeof(**keys), by_id);
     aside_depths(v, *keys, n, walk);
     free(walk);
@@ -1457,7 +1461,7 @@ fail:
 /* Refuses every row still set aside on recruited_by: with keys (the index of all the rows
  * that were set aside), a row whose recruiter was one of them with ASIDE_REFUSED, else with
  * why. */
-static enum kg_err refuse_aside(struct kg_import *im, const char *why, const struct aside *keys,
+static enum kg_err refuse_aside(struct kg_import *im, const char *why, const struct aside_key *keys,
                                 size_t n_keys)
 {
     int64_t line;
@@ -1504,7 +1508,7 @@ static enum kg_err apply_deferred(struct kg_import *im)
         return KG_OK;
     FILE *f = im->deferred;
     size_t n = (size_t)im->n_deferred;
-    struct aside *keys = NULL;
+    struct aside_key *keys = NULL;
     bool bad;
     struct aside *v = aside_index(im, f, n, &keys, &bad);
     if (bad)

@@ -20,36 +20,32 @@
 static enum kg_err normalise_contact(struct kg_ctx *c, struct kg_person *p, unsigned fields)
 {
     if ((fields & KG_P_PHONE) && p->phone) {
-        if (!*p->phone) {
-            p->phone = NULL;
-        } else {
-            char *e164 = kg_arena_alloc(c->a, KG_PHONE_MAX);
-            if (!e164)
-                return KG_ETOOBIG;
-            if (kg_phone_normalize(p->phone, strlen(p->phone), c->org.country, e164) != KG_OK)
-                return kg_api_fail(c, KG_EINVAL, "phone",
-                                   "is not a phone number we can read (write it with the "
-                                   "country code, e.g. +92 300 1234567)");
-            p->phone = e164;
-        }
+        char *e164 = kg_arena_alloc(c->a, KG_PHONE_MAX);
+        if (!e164)
+            return KG_ETOOBIG;
+        if (kg_phone_normalize(p->phone, strlen(p->phone), c->org.country, e164) != KG_OK)
+            return kg_api_fail(c, KG_EINVAL, "phone",
+                               "is not a phone number we can read (write it with the "
+                               "country code, e.g. +92 300 1234567)");
+        p->phone = e164;
     }
     if ((fields & KG_P_EMAIL) && p->email) {
         char *e = kg_arena_strdup(c->a, p->email);
         if (!e)
             return KG_ETOOBIG;
         kg_ascii_lower(e);
-        p->email = *e ? e : NULL;
+        p->email = e;
     }
     return KG_OK;
 }
 
 /* An empty free text says nothing, as an empty cell of an import does: it is stored as null,
- * so that an export imports back the same; so does an empty email, as an empty phone does.
- * (An empty enum or date is still refused.) */
+ * so that an export imports back the same; so is an empty phone or email. (An empty enum or
+ * date is still refused.) */
 static void empty_is_null(struct kg_person *p)
 {
-    const char **text[] = {&p->city,  &p->province, &p->sector, &p->job_title,
-                           &p->shift, &p->notes,    &p->email,  &p->consent_source};
+    const char **text[] = {&p->city,  &p->province, &p->sector, &p->job_title,     &p->shift,
+                           &p->notes, &p->phone,    &p->email,  &p->consent_source};
     for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++)
         if (*text[i] && !**text[i])
             *text[i] = NULL;

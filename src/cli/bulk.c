@@ -112,13 +112,14 @@ static void show_building(void *ctx)
  * Prints text from the file (a header, a cell) in quotes, as a terminal shows it harmlessly:
  * control characters (C0, DEL, C1: escape sequences could rewrite the screen) and the
  * direction controls and marks that would reorder what follows are printed as spaces, and a
- * quote as \" (so that a cell cannot seem to end the quotes and add to the report).
+ * quote or backslash as \" or \\ (so that a cell cannot seem to end the quotes and add to the
+ * report).
  */
-static void print_quoted(const char *s)
+static void print_quoted(FILE *out, const char *s)
 {
-    putchar('"');
+    fputc('"', out);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        size_t skip = 0; /* bytes of a character shown as a space, past the first */
+        size_t skip = 0; /* the bytes of a character shown as a space */
         if (*p < 0x20 || *p == 0x7F)
             skip = 1;
         else if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) /* U+0080..U+009F */
@@ -130,21 +131,21 @@ static void print_quoted(const char *s)
                                   (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)))
             skip = 3; /* U+200E, U+200F, U+202A..U+202E, U+2066..U+2069 */
         if (skip) {
-            putchar(' ');
+            fputc(' ', out);
             p += skip - 1;
         } else {
             if (*p == '"' || *p == '\\')
-                putchar('\\');
-            putchar(*p);
+                fputc('\\', out);
+            fputc(*p, out);
         }
     }
-    putchar('"');
+    fputc('"', out);
 }
 
 /*
  * Writes an error as the report has it after "line N: ": the field and what is wrong, then
- * the column and the cell, where the column is not the field's own name (an export's). For
- * the terminal (out is stdout) text from the file goes through print_quoted.
+ * the column and the cell (with_value), where the column is not the field's own name (an
+ * export's); text from the file goes through print_quoted.
  */
 static void write_error(FILE *out, const struct kg_import_error *e, bool with_value)
 {
@@ -156,15 +157,12 @@ static void write_error(FILE *out, const struct kg_import_error *e, bool with_va
     fputs(" (", out);
     if (named) {
         fputs("column ", out);
-        if (out == stdout)
-            print_quoted(e->column);
-        else
-            fprintf(out, "\"%s\"", e->column);
+        print_quoted(out, e->column);
     }
     if (named && value)
         fputs(": ", out);
     if (value)
-        print_quoted(value); /* only ever to the terminal */
+        print_quoted(out, value);
     fputc(')', out);
 }
 
@@ -246,7 +244,7 @@ static void print_result(const struct kg_import_result *r, bool dry_run, double 
         printf("columns not imported:");
         for (size_t i = 0; i < r->n_unknown; i++) {
             printf("%s ", i ? "," : "");
-            print_quoted(r->unknown_columns[i]);
+            print_quoted(stdout, r->unknown_columns[i]);
         }
         printf("\n");
     }

@@ -1835,14 +1835,20 @@ static void test_created_at(void **state)
                            "Fraction,03001110013,23/11/2020 06:15:06.5,\n"
                            "Offset,03001110014,2020-01-02 10:30:00+05:00,\n"
                            "Before 1970,03001110015,1969-12-31T23:00:00Z,\n"
-                           "Date 1969,03001110016,31/12/1969,\n");
-    COUNTS(x, 16, 12, 0, 0, 4, 0, 0);
+                           "Date 1969,03001110016,31/12/1969,\n"
+                           "No minute 60,03001110017,01/04/2019 12:60,\n"
+                           "No hour 0 PM,03001110018,01/04/2019 0:00 PM,\n"
+                           "No hour 13 PM,03001110019,01/04/2019 13:00 PM,\n"
+                           "One digit minute,03001110020,01/04/2019 6:5,\n");
+    COUNTS(x, 20, 12, 0, 0, 8, 0, 0);
     const char *why = "is not a time kamgar can read (2024-01-02T10:30:00Z, "
                       "2024-01-02T15:30:00+05:00, 02/01/2024 10:30, or a date; from 1970 on)";
     ROW_ERROR(x, 0, 6, "created_at", why);
     ROW_ERROR(x, 1, 11, "created_at", why);
     ROW_ERROR(x, 2, 16, "created_at", why); /* kamgar keeps no time before 1970 */
     ROW_ERROR(x, 3, 17, "created_at", why);
+    for (size_t i = 4; i < 8; i++) /* clocks that are not clocks */
+        ROW_ERROR(x, i, (int64_t)i + 14, "created_at", why);
     char now[21];
     kg_time_now(now);
     json_t *p = person(f, "full_name", "Old Member");

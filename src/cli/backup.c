@@ -6,7 +6,10 @@
  * copy is built in a temporary file in the destination's directory, flushed to disk, and only
  * then linked (or, with --force, renamed) into place. An existing file is never replaced
  * without --force. An encrypted backup's plaintext snapshot is made beside the database, which
- * already holds the same data, never beside the backup (which may be a USB drive).
+ * already holds the same data, never beside the backup (which may be a USB drive), and has no
+ * name by the time anything is written into it: a backup stopped even by kill -9 or a power
+ * cut leaves no plaintext copy behind, and the encrypted file itself has no name until it is
+ * complete (kg_cli_out_open).
  *
  * The copy is the store's backup op, and a restore is checked by opening it as a kamgar store,
  * which refuses anything that is not a kamgar database, and reading every page of it (the
@@ -282,12 +285,15 @@ static const char backup_help[] =
     "                     encrypted backup cannot be restored by anyone.\n"
     "  --force            replace DEST when it exists (otherwise that is an error)\n"
     "\n"
-    "DEST appears only once it is complete, with mode 0600. KAMGAR_DB may replace --db.\n"
+    "DEST appears only once it is complete, with mode 0600. An encrypted backup may be written\n"
+    "to /dev/stdout (the command's own lines then go to stderr). KAMGAR_DB may replace --db.\n"
     "\n"
     "examples:\n"
     "  kamgar backup --db /var/lib/kamgar/kamgar.db /srv/backup/kamgar-$(date +%F).db\n"
     "  kamgar backup --db /var/lib/kamgar/kamgar.db --encrypt /root/kamgar-backup.key \\\n"
-    "      /media/usb/kamgar-$(date +%F).kgb\n";
+    "      /media/usb/kamgar-$(date +%F).kgb\n"
+    "  kamgar backup --db /var/lib/kamgar/kamgar.db --encrypt /root/kamgar-backup.key \\\n"
+    "      /dev/stdout | ssh office-nas 'cat > kamgar-'$(date +%F)'.kgb'\n";
 
 int kg_cmd_backup(int argc, char **argv)
 {
@@ -321,6 +327,8 @@ int kg_cmd_backup(int argc, char **argv)
     unsigned char key[KG_SEALED_KEYBYTES];
     char dest_tmp[PATH_MAX] = "", plain_tmp[PATH_MAX] = "", msg[PATH_MAX + 256];
     bool created = false;
+    struct kg_cli_out of = {0}; /* an encrypted backup while it is written */
+    int snap = -1;              /* the snapshot it encrypts, which has no name */
 
     if (same_file(db, dest)) {
         kg_cli_err("%s is the database itself: choose another file", dest);
@@ -334,20 +342,27 @@ int kg_cmd_backup(int argc, char **argv)
         kg_cli_err("the key file and the backup must be different files");
         goto out;
     }
-    if (force && kg_cli_served(dest)) {
-        kg_cli_err("%s is in use by kamgar serve or another kamgar command: it cannot be "
-                   "replaced while in use",
-                   dest);
-        goto out;
-    }
     struct stat dsb;
-    if (stat(dest, &dsb) == 0 && S_ISDIR(dsb.st_mode)) {
+    bool there = stat(dest, &dsb) == 0;
+    if (there && S_ISDIR(dsb.st_mode)) {
         kg_cli_err("%s is a directory: name the backup file in it, such as "
                    "%s/kamgar-2026-03-01.kgb",
                    dest, dest);
         goto out;
     }
-    if (!force && exists(dest)) {
+    if (!keyfile && ((there && !S_ISREG(dsb.st_mode)) || kg_cli_is_stdout(dest))) {
+        kg_cli_err("%s is not a file: a plain backup is a database file of its own (an "
+                   "encrypted one can be written into a pipe)",
+                   dest);
+        goto out;
+    }
+    if (force && there && S_ISREG(dsb.st_mode) && kg_cli_served(dest)) {
+        kg_cli_err("%s is in use by kamgar serve or another kamgar command: it cannot be "
+                   "replaced while in use",
+                   dest);
+        goto out;
+    }
+    if (!force && exists(dest) && !kg_cli_is_stdout(dest)) {
         kg_cli_err("%s already exists (pass --force to replace it)", dest);
         goto out;
     }
@@ -363,9 +378,17 @@ int kg_cmd_backup(int argc, char **argv)
     }
     if (!(s = kg_cli_open(db, false)))
         goto out;
-    if (!reserve_temp(dest, "tmp", dest_tmp, sizeof(dest_tmp)))
+    /* An encrypted backup has no name until it is complete (kg_cli_out_open); a plain one is
+     * SQLite's own file, which needs one while SQLite writes it. */
+    if (keyfile ? !kg_cli_out_open(dest, force, &of)
+                : !reserve_temp(dest, "tmp", dest_tmp, sizeof(dest_tmp)))
         goto out;
-    /* The plaintext snapshot of an encrypted backup stays beside the database. */
+    /* An encrypted backup written into a pipe (`--force /dev/stdout | ssh …`) is the command's
+     * output: what it says goes to stderr. */
+    bool streamed = keyfile && !of.pending;
+    FILE *say = streamed ? stderr : stdout;
+    /* The plaintext snapshot of an encrypted backup is made beside the database, and loses
+     * its name before anything is written into it (the store's snapshot). */
     if (keyfile && !reserve_temp(db, "backup", plain_tmp, sizeof(plain_tmp)))
         goto out;
     /* Only now, with the database and the destination known good: a first run with the
@@ -376,29 +399,35 @@ int kg_cmd_backup(int argc, char **argv)
             goto out;
         }
         if (created)
-            printf("created a new key file %s (mode 0600): keep a copy of it apart from the "
-                   "backups; without it they cannot be restored\n",
-                   keyfile);
+            fprintf(say,
+                    "created a new key file %s (mode 0600): keep a copy of it apart from the "
+                    "backups; without it they cannot be restored\n",
+                    keyfile);
     }
-    if (s->ops->backup(s, keyfile ? plain_tmp : dest_tmp) != KG_OK) {
+    enum kg_err be = keyfile ? s->ops->snapshot(s, plain_tmp, &snap) : s->ops->backup(s, dest_tmp);
+    if (snap >= 0) { /* its name is gone */
+        track(plain_tmp, false);
+        plain_tmp[0] = '\0';
+    }
+    if (be != KG_OK) {
         kg_cli_err("could not copy %s (see the line above)", db);
         goto out;
     }
     s->ops->close(s);
     s = NULL;
     if (keyfile) {
-        if (kg_sealed_encrypt_file(plain_tmp, dest_tmp, key, msg, sizeof(msg)) != KG_OK) {
+        if (kg_sealed_encrypt_fd(snap, "the database's snapshot", fileno(of.f), dest, key, msg,
+                                 sizeof(msg)) != KG_OK) {
             kg_cli_err("%s", msg);
             goto out;
         }
-        drop_temp(plain_tmp);
     } else if (!fsync_file(dest_tmp)) {
         kg_cli_err("cannot flush %s to disk: %s", dest_tmp, strerror(errno));
         goto out;
     }
     /* Checked again, and held until the command exits: a kamgar program that opened dest
      * since the check would write on into the replaced file and lose its work. */
-    if (force && exists(dest) && kg_cli_lock_alone(dest) < 0 && errno == EWOULDBLOCK) {
+    if (force && !streamed && exists(dest) && kg_cli_lock_alone(dest) < 0 && errno == EWOULDBLOCK) {
         kg_cli_err("%s is in use by kamgar serve or another kamgar command: it cannot be "
                    "replaced while in use",
                    dest);
@@ -407,17 +436,22 @@ int kg_cmd_backup(int argc, char **argv)
     /* A stale WAL beside an old copy would be replayed into the new one. */
     if (!keyfile && force)
         unlink_side_files(dest);
-    if (!publish(dest_tmp, dest, force))
+    if (keyfile ? !kg_cli_out_finish(&of, dest, force) : !publish(dest_tmp, dest, force))
         goto out;
-    char size[32];
-    human_size(file_size(dest), size, sizeof(size));
-    printf("backed up %s to %s (%s%s)\n", db, dest, size, keyfile ? ", encrypted" : "");
+    char size[32] = "";
+    if (!streamed)
+        human_size(file_size(dest), size, sizeof(size));
+    fprintf(say, "backed up %s to %s (%s%s%s)\n", db, dest, size, *size && keyfile ? ", " : "",
+            keyfile ? "encrypted" : "");
     if (keyfile && !created)
         warn_key_mode(keyfile);
     rc = KG_EXIT_OK;
 out:
     if (s)
         s->ops->close(s);
+    if (snap >= 0)
+        close(snap);
+    kg_cli_out_drop(&of);
     drop_temp(plain_tmp);
     drop_temp(dest_tmp);
     sodium_memzero(key, sizeof(key));

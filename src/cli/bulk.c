@@ -5,10 +5,7 @@
 /* fopencookie (glibc, musl): the export's output, through which a stop request is felt. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <signal.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +18,6 @@
 #include "cli/cli.h"
 #include "domain/csvmap.h"
 #include "util/cleanup.h"
-#include "util/fs.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/str.h"
@@ -60,18 +56,11 @@ static const char import_help[] =
     "  kamgar import people --db kamgar.db --org hbwu register.csv --on-duplicate update\n"
     "  kamgar import people --db kamgar.db --org hbwu register.csv --rejects to-mend.csv\n";
 
-/* An output file of its own (`export -o`, `import --rejects`) while it is written. */
-struct out_file {
-    FILE *f;
-    bool pending;       /* to be given its name at the end (finish_out) */
-    char tmp[PATH_MAX]; /* the name it is written under meanwhile; "" while it has none */
-};
-
-/* The file of refused rows (--rejects), named only at the end (open_out). */
+/* The file of refused rows (--rejects), named only at the end (kg_cli_out_open). */
 struct rejects {
     const char *path;
     bool force;
-    struct out_file out;
+    struct kg_cli_out out;
     const struct kg_import *im;
     int64_t rows;
 };
@@ -317,10 +306,6 @@ static void quiet_store(void)
     kg_log_set_level(KG_LOG_ERROR);
 }
 
-static bool open_out(const char *path, bool force, struct out_file *o);
-static bool finish_out(struct out_file *o, const char *path, bool force);
-static void drop_out(struct out_file *o);
-
 /* Ends the rejects file: named when it holds rows and the import finished (true), else
  * dropped. */
 static bool close_rejects(struct rejects *rj, bool done)
@@ -329,8 +314,8 @@ static bool close_rejects(struct rejects *rj, bool done)
         return true;
     bool ok = true;
     if (done && rj->rows)
-        ok = finish_out(&rj->out, rj->path, rj->force);
-    drop_out(&rj->out);
+        ok = kg_cli_out_finish(&rj->out, rj->path, rj->force);
+    kg_cli_out_drop(&rj->out);
     return ok;
 }
 
@@ -372,7 +357,7 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
         kg_cli_err("--rejects %s names the register being imported: name another file", rj->path);
         goto out;
     }
-    if (rj && !open_out(rj->path, rj->force, &rj->out))
+    if (rj && !kg_cli_out_open(rj->path, rj->force, &rj->out))
         goto out;
     if (o2.load != KG_LOAD_BATCHES || o2.dry_run)
         o2.expected_rows = count_lines(f);
@@ -585,144 +570,6 @@ static const char export_help[] =
     "  kamgar export people --db kamgar.db --org hbwu -o hbwu-people.csv\n";
 
 /*
- * Opens the output named path: a file of its own, written without a name (O_TMPFILE, mode
- * 0600, in path's directory) and named path only once it is complete and on disk
- * (finish_out), so that nothing of it is left anywhere when the command is stopped, even
- * by kill -9 or a power cut. A file system without O_TMPFILE gets "path.tmp-XXXXXX"
- * instead (mkostemp: O_EXCL, so never through a link someone placed, mode 0600), named for
- * removal on a signal: there a kill -9 or a power cut leaves that file, never half a file
- * under the name asked for.
- *
- * The file holds names and phones. Without force an existing path (a symlink too) is
- * refused, here and again when the file takes the name. With force a symlink is refused (it
- * is neither followed nor replaced), a regular file is replaced by the new one, and a device
- * or a pipe (/dev/stdout, a fifo) is written as it is, as it cannot be renamed onto and keeps
- * nothing (o->pending false). False after printing one line.
- */
-static bool open_out(const char *path, bool force, struct out_file *o)
-{
-    *o = (struct out_file){0};
-    struct stat sb;
-    int fd = -1;
-    bool there = lstat(path, &sb) == 0;
-    if (there && !force) {
-        kg_cli_err("%s already exists (pass --force to replace it)", path);
-        return false;
-    }
-    if (there && S_ISLNK(sb.st_mode)) {
-        kg_cli_err("%s is a symbolic link: name the file itself", path);
-        return false;
-    }
-    char dir[PATH_MAX];
-    if (there && !S_ISREG(sb.st_mode)) {
-        fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-    } else if (!kg_dir_of(path, dir, sizeof(dir)) ||
-               snprintf(o->tmp, sizeof(o->tmp), "%s.tmp-XXXXXX", path) >= (int)sizeof(o->tmp)) {
-        kg_cli_err("the path %s is too long", path);
-        o->tmp[0] = '\0';
-        return false;
-    } else {
-        o->pending = true;
-        fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
-        if (fd >= 0) {
-            o->tmp[0] = '\0';
-        } else if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) {
-            fd = mkostemp(o->tmp, O_CLOEXEC);
-            if (fd >= 0)
-                (void)kg_cleanup_add(o->tmp); /* too long a name: a second signal leaves it */
-        }
-        if (fd < 0)
-            o->tmp[0] = '\0';
-    }
-    if (fd < 0) {
-        kg_cli_err("cannot write %s: %s", path, strerror(errno));
-        return false;
-    }
-    o->f = fdopen(fd, "wb");
-    if (!o->f) {
-        kg_cli_err("cannot write %s: %s", path, strerror(errno));
-        close(fd);
-    }
-    return o->f != NULL;
-}
-
-/* Links the open file fd, which has no name, as name; false with errno set. Through /proc
- * (any user), else AT_EMPTY_PATH (which needs CAP_DAC_READ_SEARCH). */
-static bool link_fd(int fd, const char *name)
-{
-    char proc[64];
-    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-    if (linkat(AT_FDCWD, proc, AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0)
-        return true;
-    if (errno != ENOENT)
-        return false;
-    return linkat(fd, "", AT_FDCWD, name, AT_EMPTY_PATH) == 0;
-}
-
-/*
- * Brings a complete output file to disk and then to its name path: fsync; a file without a
- * name is linked as path (without force: link fails if path exists, so none is replaced),
- * or, to replace path, as "path.tmp-XXXXXX" first; then kg_cli_publish. Closes o->f. False
- * after printing one line; a temporary file left (o->tmp) is for the caller to remove.
- */
-static bool finish_out(struct out_file *o, const char *path, bool force)
-{
-    FILE *f = o->f;
-    o->f = NULL;
-    bool ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
-    int err = errno;
-    if (ok && !o->tmp[0] && !force) {
-        ok = link_fd(fileno(f), path);
-        err = errno;
-        if (ok)
-            kg_fsync_dir_of(path);
-        else if (err == EEXIST)
-            kg_cli_err("%s already exists (pass --force to replace it)", path);
-        fclose(f);
-        if (!ok && err != EEXIST)
-            kg_cli_err("cannot write %s: %s", path, strerror(err));
-        return ok;
-    }
-    for (int tries = 0; ok && !o->tmp[0] && tries < 100; tries++) {
-        uint32_t r = randombytes_random();
-        snprintf(o->tmp, sizeof(o->tmp), "%s.tmp-%08x", path, (unsigned)r);
-        if (link_fd(fileno(f), o->tmp)) {
-            (void)kg_cleanup_add(o->tmp);
-        } else {
-            ok = errno == EEXIST;
-            err = errno;
-            o->tmp[0] = '\0';
-        }
-    }
-    if (ok && !o->tmp[0])
-        ok = false, err = EEXIST;
-    if (fclose(f) != 0 && ok)
-        ok = false, err = errno;
-    if (!ok) {
-        kg_cli_err("cannot write %s: %s", path, strerror(err));
-        return false;
-    }
-    if (!kg_cli_publish(o->tmp, path, force))
-        return false;
-    kg_cleanup_forget(o->tmp);
-    o->tmp[0] = '\0';
-    return true;
-}
-
-/* Ends an output file that is not to be published: closed, its temporary name removed. */
-static void drop_out(struct out_file *o)
-{
-    if (o->f)
-        fclose(o->f);
-    o->f = NULL;
-    if (o->tmp[0]) {
-        unlink(o->tmp); /* no half-written file left behind */
-        kg_cleanup_forget(o->tmp);
-        o->tmp[0] = '\0';
-    }
-}
-
-/*
  * The export writes through this FILE onto the output's descriptor, so that a stop request
  * is felt between two rows: from then on every write fails (EINTR), export.c sees the error
  * flag after its next row and stops. A write blocked on a pipe whose reader does not read
@@ -792,10 +639,10 @@ int kg_cmd_export(int argc, char **argv)
     struct kg_org o;
     int rc = KG_EXIT_USER;
     FILE *f = NULL, *w = NULL;
-    struct out_file of = {0}; /* -o: the file being written, until it takes out_path's name */
+    struct kg_cli_out of = {0}; /* -o: the file being written, until it takes out_path's name */
     if (!kg_cli_org_actor(s, org, &a, &who, &o))
         goto out;
-    if (out_path && !open_out(out_path, force, &of))
+    if (out_path && !kg_cli_out_open(out_path, force, &of))
         goto out;
     f = out_path ? of.f : stdout;
     /* Ctrl-C or a shutdown stops the export between two rows, audited; the temporary file is
@@ -846,9 +693,9 @@ int kg_cmd_export(int argc, char **argv)
     if (w != f)
         fclose(w); /* flushed above: writes nothing */
     w = NULL;
-    if (of.pending) {
+    if (out_path) {
         f = NULL;
-        if (!finish_out(&of, out_path, force))
+        if (!kg_cli_out_finish(&of, out_path, force))
             goto out;
     }
     if (out_path)
@@ -856,15 +703,8 @@ int kg_cmd_export(int argc, char **argv)
     rc = KG_EXIT_OK;
 out:
     if (w && w != f)
-        fclose(w); /* flushes nothing after a stop or an error: its writes fail */
-    if (f && f != stdout && !of.pending) { /* a device or a pipe, written as it is */
-        of.f = NULL;
-        if (fclose(f) != 0 && rc == KG_EXIT_OK) {
-            kg_cli_err("cannot write %s: %s", out_path, strerror(errno));
-            rc = KG_EXIT_USER;
-        }
-    }
-    drop_out(&of); /* an output not published: closed, nothing of it kept */
+        fclose(w);        /* flushes nothing after a stop or an error: its writes fail */
+    kg_cli_out_drop(&of); /* an output not published: closed, nothing of it kept */
     kg_arena_release(&a);
     s->ops->close(s);
     if (rc != KG_EXIT_OK && kg_cleanup_stop_requested())

@@ -6,8 +6,10 @@
  * not return: it dies of the signal once it has stopped cleanly (128+N in a shell).
  */
 #pragma once
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "store/store.h"
 
@@ -60,6 +62,25 @@ int kg_cli_lock_alone(const char *path);
  * there is replaced, never followed. False after printing one line; tmp is then still there.
  */
 bool kg_cli_publish(const char *tmp, const char *dest, bool force);
+/* A file of its own that a command writes (`export -o`, `import --rejects`, an encrypted
+ * backup), while it is written: without a name (O_TMPFILE) until kg_cli_out_finish names it,
+ * so a command stopped even by kill -9 leaves nothing of it (outfile.c). */
+struct kg_cli_out {
+    FILE *f;
+    bool pending;       /* to be given its name at the end (kg_cli_out_finish) */
+    char tmp[PATH_MAX]; /* the name it is written under meanwhile; "" while it has none */
+};
+/* Opens the output named path (see outfile.c for what force does, and a file system without
+ * O_TMPFILE); "/dev/stdout" is the standard output. False after printing one line. */
+bool kg_cli_out_open(const char *path, bool force, struct kg_cli_out *o);
+/* Whether path names the standard output ("/dev/stdout"), which a command writes as it is. */
+bool kg_cli_is_stdout(const char *path);
+/* Brings the complete output to disk and then to its name path (a device or a pipe is only
+ * closed); closes o->f. False after printing one line; kg_cli_out_drop then removes what
+ * is left. */
+bool kg_cli_out_finish(struct kg_cli_out *o, const char *path, bool force);
+/* Ends an output that is not to be published: closed, nothing of it kept. */
+void kg_cli_out_drop(struct kg_cli_out *o);
 /* Reads a password from the first line of a file; prints an error and returns false. */
 bool kg_cli_read_password(const char *path, char *out, size_t cap);
 /* Prints "kamgar: " and the message to stderr. */

@@ -156,7 +156,7 @@ bool kg_cli_others_seen(void)
  * them at most. */
 bool kg_cli_served(const char *db)
 {
-    int fd = open(db, O_RDONLY | O_CLOEXEC);
+    int fd = open(db, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a fifo: no wait */
     if (fd < 0)
         return false; /* no database, no server on it */
     bool served = flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
@@ -168,7 +168,7 @@ bool kg_cli_served(const char *db)
 /* Never closed either (see kg_cli_served): the lock is held until the process exits. */
 int kg_cli_lock_alone(const char *path)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return -1;
     if (flock(fd, LOCK_EX | LOCK_NB) != 0)

@@ -750,31 +750,13 @@ static enum kg_err check_pages(struct kg_store *s, char *why, size_t n)
     return err;
 }
 
-static enum kg_err backup(struct kg_store *s, const char *path)
+/* Copies the live database of c into dest (SQLite online backup, every page in one step,
+ * waiting while a writer holds it); SQLITE_DONE when the copy is whole. */
+static int copy_into(struct sqlite_conn *c, sqlite3 *dest)
 {
-    struct sqlite_conn *c = NULL;
-    sqlite3 *dest = NULL;
-    sqlite3_backup *b = NULL;
-    enum kg_err err = KG_EINVAL;
-    if (!path || !*path)
-        goto out;
-    /* The copy holds every member's data: create it readable by the owner only. */
-    int fd = open(path, O_WRONLY | O_CREAT, 0600);
-    if (fd < 0) {
-        kg_error("store: backup: cannot create the destination (errno %d)", errno);
-        err = KG_EIO;
-        goto out;
-    }
-    close(fd);
-    err = kg_sqlite_acquire(s, &c);
-    if (err)
-        goto out;
-    int rc = sqlite3_open_v2(path, &dest, SQLITE_OPEN_READWRITE, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_busy_timeout(dest, 5000);
-        b = sqlite3_backup_init(dest, "main", c->db, "main");
-        rc = b ? SQLITE_OK : sqlite3_errcode(dest);
-    }
+    sqlite3_busy_timeout(dest, 5000);
+    sqlite3_backup *b = sqlite3_backup_init(dest, "main", c->db, "main");
+    int rc = b ? SQLITE_OK : sqlite3_errcode(dest);
     while (b && (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)) {
         rc = sqlite3_backup_step(b, -1);
         if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
@@ -785,10 +767,82 @@ static enum kg_err backup(struct kg_store *s, const char *path)
         if (rc == SQLITE_DONE && frc != SQLITE_OK)
             rc = frc;
     }
+    return rc;
+}
+
+/*
+ * Opens path as the destination of a copy: created (mode 0600, as the copy holds every
+ * member's data) and opened by SQLite. With fd, the file is also opened for the caller and
+ * its name removed at once, before SQLite writes anything, so that no name ever leads to
+ * the copy; SQLite then writes it without a rollback journal, which would need a name beside
+ * it (the copy is thrown away whole if it fails). KG_OK or KG_EIO.
+ */
+static enum kg_err open_copy(const char *path, sqlite3 **dest, int *fd)
+{
+    int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (f < 0) {
+        kg_error("store: backup: cannot create the destination (errno %d)", errno);
+        return KG_EIO;
+    }
+    int rc = sqlite3_open_v2(path, dest, SQLITE_OPEN_READWRITE, NULL);
+    if (!fd) {
+        close(f);
+    } else if (unlink(path) != 0) {
+        kg_error("store: backup: cannot remove the copy's name (errno %d)", errno);
+        close(f);
+        return KG_EIO;
+    } else {
+        *fd = f;
+        if (rc == SQLITE_OK)
+            rc = sqlite3_exec(*dest, "PRAGMA journal_mode=OFF", NULL, NULL, NULL);
+    }
+    if (rc != SQLITE_OK) {
+        kg_error("store: backup: cannot open the destination: %s",
+                 *dest ? sqlite3_errmsg(*dest) : sqlite3_errstr(rc));
+        return KG_EIO;
+    }
+    return KG_OK;
+}
+
+/* The header of a copy of a database in WAL mode says WAL (bytes 18 and 19 are 2): writes 1
+ * there, as PRAGMA journal_mode=DELETE would, which is all that switch changes in a file
+ * whose pages are all in it. A file that is no database is KG_EIO. */
+static enum kg_err copy_to_rollback(int fd)
+{
+    unsigned char h[100];
+    static const unsigned char rollback[2] = {1, 1};
+    if (pread(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h) || memcmp(h, "SQLite format 3", 16) != 0) {
+        kg_error("store: backup: the copy is not a whole database");
+        return KG_EIO;
+    }
+    if ((h[18] == 2 || h[19] == 2) && pwrite(fd, rollback, 2, 18) != 2) {
+        kg_error("store: backup: cannot write the copy (errno %d)", errno);
+        return KG_EIO;
+    }
+    return KG_OK;
+}
+
+/* backup (path is given the copy) and snapshot (fd is, and path is removed). */
+static enum kg_err copy_db(struct kg_store *s, const char *path, int *fd)
+{
+    struct sqlite_conn *c = NULL;
+    sqlite3 *dest = NULL;
+    int copy_fd = -1;
+    enum kg_err err = KG_EINVAL;
+    if (!path || !*path)
+        return KG_EINVAL;
+    err = kg_sqlite_acquire(s, &c);
+    if (!err)
+        err = open_copy(path, &dest, fd ? &copy_fd : NULL);
+    int rc = err ? SQLITE_ERROR : copy_into(c, dest);
+    if (!err && rc != SQLITE_DONE) {
+        kg_error("store: backup failed: %s", sqlite3_errmsg(dest));
+        err = KG_EIO;
+    }
     /* A copy is a file to keep or carry, not a database in use: in rollback-journal mode it
      * stands alone, and opening it (the sqlite3 shell, a restore test) leaves no -wal or -shm
      * beside it on the drive. kamgar turns WAL on again when it serves it. */
-    if (rc == SQLITE_DONE) {
+    if (!err && !fd) {
         sqlite3_stmt *jm = NULL;
         bool rollback =
             sqlite3_prepare_v2(dest, "PRAGMA journal_mode=DELETE", -1, &jm, NULL) == SQLITE_OK &&
@@ -798,17 +852,29 @@ static enum kg_err backup(struct kg_store *s, const char *path)
         if (!rollback) /* the copy is whole all the same: a -wal may appear beside it */
             kg_warn("store: backup: the copy stays in WAL mode: %s", sqlite3_errmsg(dest));
     }
-    if (rc != SQLITE_DONE) {
-        kg_error("store: backup failed: %s", dest ? sqlite3_errmsg(dest) : "cannot open");
-        err = KG_EIO;
-        goto out;
-    }
-    err = KG_OK;
-out:
     if (dest)
         sqlite3_close(dest);
     kg_sqlite_release(s, c);
+    if (!err && fd)
+        err = copy_to_rollback(copy_fd);
+    if (!err && fd)
+        *fd = copy_fd;
+    else if (copy_fd >= 0)
+        close(copy_fd);
     return err;
+}
+
+static enum kg_err backup(struct kg_store *s, const char *path)
+{
+    return copy_db(s, path, NULL);
+}
+
+static enum kg_err snapshot(struct kg_store *s, const char *path, int *fd)
+{
+    if (!fd)
+        return KG_EINVAL;
+    *fd = -1;
+    return copy_db(s, path, fd);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -2178,6 +2244,7 @@ static const struct kg_store_ops sqlite_ops = {
     .user_count = user_count,
     .stats = stats,
     .backup = backup,
+    .snapshot = snapshot,
     .check_pages = check_pages,
     .user_create = user_create,
     .user_by_email = user_by_email,

@@ -161,6 +161,12 @@ struct kg_store_ops {
     enum kg_err (*stats)(struct kg_store *s, int64_t *db_bytes, int64_t *sessions);
     /* Consistent copy of the live database to path (SQLite online backup). */
     enum kg_err (*backup)(struct kg_store *s, const char *path);
+    /* The same copy into a file without a name, for a caller that only reads it (an
+     * encrypted backup): path is created (mode 0600), opened, and removed before anything is
+     * written into it; *fd is then a descriptor of the copy (in rollback-journal mode, at
+     * offset 0) for the caller to read and close. Nothing of the copy outlives the process,
+     * even kill -9 or a power cut. */
+    enum kg_err (*snapshot)(struct kg_store *s, const char *path, int *fd);
     /* Reads every page of the database (SQLite's quick_check: b-tree structure, free list,
      * record format, NOT NULL; not whether each index holds exactly its table's rows, which
      * took 30 times as long on a million people). KG_EINVAL with the first problem, on one

@@ -135,59 +135,47 @@ static void key_check(const unsigned char key[KG_SEALED_KEYBYTES], unsigned char
                        key, KG_SEALED_KEYBYTES);
 }
 
-enum kg_err kg_sealed_encrypt_file(const char *in, const char *out,
-                                   const unsigned char key[KG_SEALED_KEYBYTES], char *msg,
-                                   size_t msglen)
+enum kg_err kg_sealed_encrypt_fd(int in, const char *in_name, int out, const char *out_name,
+                                 const unsigned char key[KG_SEALED_KEYBYTES], char *msg,
+                                 size_t msglen)
 {
     enum kg_err err = KG_OK;
-    struct outfile o = {.fd = -1};
     crypto_secretstream_xchacha20poly1305_state st;
     unsigned char header[HEADER_LEN];
     unsigned char *cur = kg_xmalloc(KG_SEALED_CHUNK), *next = kg_xmalloc(KG_SEALED_CHUNK);
     unsigned char *cbuf = kg_xmalloc(CIPHER_LEN);
-    bool ok = false;
-    int ifd = -1;
     if (msg && msglen)
         msg[0] = '\0';
-    if (!in || !out || !key || strcmp(in, out) == 0) {
-        err = fail(msg, msglen, KG_EINVAL, "encrypting needs distinct input and output paths");
+    if (in < 0 || out < 0 || !key) {
+        err = fail(msg, msglen, KG_EINVAL, "encrypting needs an input and an output");
         goto out;
     }
     if (sodium_init() < 0) {
         err = fail(msg, msglen, KG_EINTERNAL, "cannot initialise libsodium");
         goto out;
     }
-    ifd = open(in, O_RDONLY);
-    if (ifd < 0) {
-        err = fail(msg, msglen, KG_EIO, "cannot read %s: %s", in, strerror(errno));
-        goto out;
-    }
-    err = out_open(&o, out, msg, msglen);
-    if (err)
-        goto out;
-
     memcpy(header, KG_SEALED_MAGIC, KG_SEALED_MAGIC_LEN);
     header[KG_SEALED_MAGIC_LEN] = VERSION;
     key_check(key, header + KG_SEALED_MAGIC_LEN + 1);
     crypto_secretstream_xchacha20poly1305_init_push(&st, header + PREFIX_LEN, key);
-    if (!write_all(o.fd, header, sizeof(header))) {
-        err = fail(msg, msglen, KG_EIO, "cannot write %s: %s", out, strerror(errno));
+    if (!write_all(out, header, sizeof(header))) {
+        err = fail(msg, msglen, KG_EIO, "cannot write %s: %s", out_name, strerror(errno));
         goto out;
     }
     /* One chunk of look-ahead: a chunk is FINAL when nothing follows it, so an input of an
      * exact multiple of the chunk size ends in a full FINAL chunk, and an empty input in an
      * empty one. */
-    ssize_t n = read_full(ifd, cur, KG_SEALED_CHUNK);
+    ssize_t n = read_full(in, cur, KG_SEALED_CHUNK);
     for (;;) {
         if (n < 0) {
-            err = fail(msg, msglen, KG_EIO, "cannot read %s: %s", in, strerror(errno));
+            err = fail(msg, msglen, KG_EIO, "cannot read %s: %s", in_name, strerror(errno));
             goto out;
         }
         ssize_t m = 0;
         if (n == KG_SEALED_CHUNK)
-            m = read_full(ifd, next, KG_SEALED_CHUNK);
+            m = read_full(in, next, KG_SEALED_CHUNK);
         if (m < 0) {
-            err = fail(msg, msglen, KG_EIO, "cannot read %s: %s", in, strerror(errno));
+            err = fail(msg, msglen, KG_EIO, "cannot read %s: %s", in_name, strerror(errno));
             goto out;
         }
         bool final = m == 0;
@@ -196,8 +184,8 @@ enum kg_err kg_sealed_encrypt_file(const char *in, const char *out,
             &st, cbuf, &clen, cur, (unsigned long long)n, header, PREFIX_LEN,
             final ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
                   : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
-        if (!write_all(o.fd, cbuf, (size_t)clen)) {
-            err = fail(msg, msglen, KG_EIO, "cannot write %s: %s", out, strerror(errno));
+        if (!write_all(out, cbuf, (size_t)clen)) {
+            err = fail(msg, msglen, KG_EIO, "cannot write %s: %s", out_name, strerror(errno));
             goto out;
         }
         if (final)
@@ -207,21 +195,37 @@ enum kg_err kg_sealed_encrypt_file(const char *in, const char *out,
         next = t;
         n = m;
     }
-    ok = true;
 out:
-    if (o.fd >= 0) {
-        enum kg_err ferr = out_finish(&o, ok, msg, msglen);
-        if (!err)
-            err = ferr;
-    }
-    if (ifd >= 0)
-        close(ifd);
     sodium_memzero(&st, sizeof(st));
     sodium_memzero(cur, KG_SEALED_CHUNK);
     sodium_memzero(next, KG_SEALED_CHUNK);
     free(cur);
     free(next);
     free(cbuf);
+    return err;
+}
+
+enum kg_err kg_sealed_encrypt_file(const char *in, const char *out,
+                                   const unsigned char key[KG_SEALED_KEYBYTES], char *msg,
+                                   size_t msglen)
+{
+    struct outfile o = {.fd = -1};
+    if (msg && msglen)
+        msg[0] = '\0';
+    if (!in || !out || !key || strcmp(in, out) == 0)
+        return fail(msg, msglen, KG_EINVAL, "encrypting needs distinct input and output paths");
+    int ifd = open(in, O_RDONLY);
+    if (ifd < 0)
+        return fail(msg, msglen, KG_EIO, "cannot read %s: %s", in, strerror(errno));
+    enum kg_err err = out_open(&o, out, msg, msglen);
+    if (!err)
+        err = kg_sealed_encrypt_fd(ifd, in, o.fd, out, key, msg, msglen);
+    if (o.fd >= 0) {
+        enum kg_err ferr = out_finish(&o, !err, msg, msglen);
+        if (!err)
+            err = ferr;
+    }
+    close(ifd);
     return err;
 }
 

@@ -44,6 +44,16 @@ enum kg_err kg_sealed_encrypt_file(const char *in, const char *out,
                                    size_t msglen) KG_MUST_CHECK;
 
 /*
+ * Encrypts everything read from the descriptor in (from where it stands to its end) onto the
+ * descriptor out, which is left open and not flushed: for a caller that makes its own output
+ * (one that has no name until it is complete). in_name and out_name only name the two in msg.
+ * Returns KG_OK, KG_EIO or KG_EINVAL.
+ */
+enum kg_err kg_sealed_encrypt_fd(int in, const char *in_name, int out, const char *out_name,
+                                 const unsigned char key[KG_SEALED_KEYBYTES], char *msg,
+                                 size_t msglen) KG_MUST_CHECK;
+
+/*
  * Decrypts the sealed file in into out, with the same temporary-file discipline as
  * kg_sealed_encrypt_file: out appears (mode 0600) only when the whole file authenticated,
  * ended with its FINAL chunk and had nothing after it. Returns KG_OK, KG_EINVAL (not a sealed

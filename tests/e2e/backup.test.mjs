@@ -354,6 +354,65 @@ describe('encrypted backup', () => {
         fs.rmSync(dest);
     });
 
+    test('written to /dev/stdout (a pipe, say), the backup is the output and restores',
+         async () => {
+        const p = spawn(BIN, ['backup', '--db', live, '--encrypt', key(), '/dev/stdout'],
+                        { env: { ...process.env, KAMGAR_DB: '' } });
+        const chunks = [];
+        let stderr = '';
+        p.stdout.on('data', (d) => chunks.push(d));
+        p.stderr.on('data', (d) => { stderr += d; });
+        const status = await new Promise((resolve) => p.on('close', resolve));
+        assert.equal(status, 0, stderr);
+        /* What it says goes to stderr: nothing but the backup is on stdout. */
+        assert.equal(stderr, `backed up ${live} to /dev/stdout (encrypted)\n`);
+        const piped = path.join(dir, 'piped.kgb');
+        fs.writeFileSync(piped, Buffer.concat(chunks));
+        const db = path.join(dir, 'from-pipe.db');
+        const r = cli(['restore', piped, '--decrypt', key(), '--db', db]);
+        assert.equal(r.status, 0, r.stderr);
+        await assertServesSame(db);
+        for (const f of [piped, db, db + '-wal', db + '-shm'])
+            fs.rmSync(f, { force: true });
+        /* A plain backup is a database file: a pipe, a terminal or a link to one is refused. */
+        for (const args of [['/dev/stdout'], ['--force', '/dev/stdout'], ['--force', '/dev/null']])
+            assertUserError(cli(['backup', '--db', live, ...args]),
+                            /is not a file: a plain backup is a database file of its own/);
+    });
+
+    test('killed (kill -9) while it writes, it leaves no copy of the database anywhere',
+         async () => {
+        /* The backup writes into a fifo whose reader stops reading: it waits there with the
+         * snapshot taken and half the backup written, and is killed. */
+        const fifo = path.join(dir, 'slow.kgb');
+        assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+        const p = spawn(BIN, ['backup', '--db', live, '--encrypt', key(), '--force', fifo],
+                        { env: { ...process.env, KAMGAR_DB: '' } });
+        const gone = new Promise((resolve) => p.on('close', (code, signal) => resolve(signal)));
+        const reader = fs.createReadStream(fifo);
+        try {
+            await new Promise((resolve) => reader.once('data', resolve));
+            reader.pause();
+            /* The snapshot is open in the process and has no name. */
+            const fds = fs.readdirSync(`/proc/${p.pid}/fd`).map((fd) => {
+                try { return fs.readlinkSync(`/proc/${p.pid}/fd/${fd}`); } catch { return ''; }
+            });
+            const snap = fds.filter((l) => l.startsWith(live + '.backup-'));
+            assert.equal(snap.length, 1, fds.join('\n'));
+            assert.match(snap[0], / \(deleted\)$/);
+            assert.deepEqual(extraFiles(dir, ['live.db', 'live.db-wal', 'live.db-shm', 'plain.db',
+                                              'keys', 'sealed.kgb', 'slow.kgb']), []);
+            p.kill('SIGKILL');
+            assert.equal(await gone, 'SIGKILL');
+        } finally {
+            p.kill('SIGKILL');
+            reader.destroy();
+        }
+        fs.rmSync(fifo);
+        assert.deepEqual(extraFiles(dir, ['live.db', 'live.db-wal', 'live.db-shm', 'plain.db',
+                                          'keys', 'sealed.kgb']), []);
+    });
+
     test('no key is made when the backup cannot be written; a readable key gets a warning',
          () => {
         /* A first run with the drive not mounted must not leave a key nobody meant to make. */

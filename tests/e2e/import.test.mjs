@@ -1075,9 +1075,23 @@ describe('export', () => {
             assert.equal(fs.readFileSync(target, 'utf8'), 'not yours\n');
             assert.equal(mode(target), 0o644);
 
-            /* --force on a device writes to it as it is. */
+            /* --force on a device writes to it as it is; a link to one too, not to a disk. */
             r = exp('-o', '/dev/null', '--force');
             assert.equal(r.status, 0, r.stderr);
+            const nul = path.join(dir, 'null.csv');
+            fs.symlinkSync('/dev/null', nul);
+            r = exp('-o', nul, '--force');
+            assert.equal(r.status, 0, r.stderr);
+            fs.rmSync(nul);
+            const loop = fs.readdirSync('/dev').find((n) => /^loop\d+$/.test(n));
+            if (loop) {
+                r = exp('-o', `/dev/${loop}`, '--force');
+                assert.equal(r.stderr, `kamgar: /dev/${loop} is not a file, a pipe or a terminal\n`);
+            }
+            /* /dev/stdout is the standard output, whatever it is (here a socket), --force or not. */
+            r = exp('-o', '/dev/stdout');
+            assert.equal(r.status, 0, r.stderr);
+            assert.equal(r.stdout, csvHttp);
             assert.equal(fs.readdirSync(dir).sort().join(' '), 'link.csv old.csv out.csv target.txt');
 
             r = exp('--help');

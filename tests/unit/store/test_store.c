@@ -1642,6 +1642,59 @@ static void test_backup(void **state)
     ERR(f->s->ops->backup(f->s, "/nonexistent-dir/x.db"), KG_EIO);
 }
 
+/* A snapshot is the backup in a file that never has a name: read through the descriptor
+ * and written out, it opens as the database, in rollback-journal mode. */
+static void test_snapshot(void **state)
+{
+    struct fx *f = *state;
+    char path[128], copy[128], side[160], err[256];
+    struct kg_store *b = NULL;
+    mkperson(f, &f->a_org, person("Snapped"));
+    snprintf(path, sizeof(path), "%s/snap.db", f->dir);
+    snprintf(copy, sizeof(copy), "%s/snap-copy.db", f->dir);
+    int fd = 7;
+    OK(f->s->ops->snapshot(f->s, path, &fd));
+    assert_true(fd >= 0);
+    struct stat st;
+    assert_int_equal(fstat(fd, &st), 0);
+    assert_int_equal(st.st_nlink, 0);
+    assert_true(st.st_size > 4096);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    static const char *const sides[] = {"", "-journal", "-wal", "-shm"};
+    for (size_t i = 0; i < sizeof(sides) / sizeof(sides[0]); i++) {
+        snprintf(side, sizeof(side), "%s%s", path, sides[i]);
+        assert_int_equal(access(side, F_OK), -1);
+    }
+    unsigned char h[100];
+    assert_int_equal(read(fd, h, sizeof(h)), (ssize_t)sizeof(h)); /* at offset 0 */
+    assert_memory_equal(h, "SQLite format 3", 16);
+    assert_int_equal(h[18], 1); /* rollback journal, not WAL */
+    assert_int_equal(h[19], 1);
+    FILE *out = fopen(copy, "wb");
+    assert_non_null(out);
+    assert_int_equal(fwrite(h, 1, sizeof(h), out), sizeof(h));
+    char buf[8192];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof(buf))) > 0)
+        assert_int_equal(fwrite(buf, 1, (size_t)n, out), (size_t)n);
+    assert_int_equal(n, 0);
+    assert_int_equal(fclose(out), 0);
+    close(fd);
+    OK(kg_store_sqlite_open(copy, false, &b, err, sizeof(err)));
+    OK(b->ops->check_pages(b, err, sizeof(err)));
+    struct kg_person_filter flt = {.q = "snapped", .is_leader = -1};
+    struct kg_page pg = {.page = 1, .per_page = 10};
+    struct kg_person *v;
+    size_t nv;
+    OK(b->ops->person_list(b, &f->a_org, &flt, &f->a, &pg, &v, &nv));
+    assert_int_equal(pg.total, 1);
+    b->ops->close(b);
+    fd = 7;
+    ERR(f->s->ops->snapshot(f->s, "/nonexistent-dir/x.db", &fd), KG_EIO);
+    assert_int_equal(fd, -1);
+    ERR(f->s->ops->snapshot(f->s, path, NULL), KG_EINVAL);
+}
+
 static void test_arena_budget(void **state)
 {
     struct fx *f = *state;
@@ -1937,6 +1990,7 @@ int main(void)
         T(test_sql_shaped_strings_verbatim),
         T(test_audit),
         T(test_backup),
+        T(test_snapshot),
         T(test_arena_budget),
         T(test_threads_share_the_pool),
         T(test_import_id_key),

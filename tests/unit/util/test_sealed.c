@@ -289,6 +289,46 @@ static void test_encrypt_errors(void **state)
     assert_int_equal(dir_entries(f->dir), 1);
 }
 
+/* Between descriptors: from where the input stands to its end, onto an output left open;
+ * a failed write names the output. */
+static void test_encrypt_fd(void **state)
+{
+    struct fixture *f = *state;
+    size_t n = CHUNK + 777, got = 0;
+    unsigned char *p = pattern(n);
+    write_file(f->plain, p, n);
+    int in = open(f->plain, O_RDONLY), out = open(f->sealed, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(in >= 0 && out >= 0);
+    assert_int_equal(lseek(in, 100, SEEK_SET), 100);
+    char msg[512] = "x";
+    assert_int_equal(
+        kg_sealed_encrypt_fd(in, "the snapshot", out, "b.kgb", f->key, msg, sizeof(msg)), KG_OK);
+    assert_string_equal(msg, "");
+    assert_int_equal(write(out, "", 0), 0); /* still open */
+    close(out);
+    assert_int_equal(kg_sealed_decrypt_file(f->sealed, f->out, f->key, msg, sizeof(msg)), KG_OK);
+    unsigned char *back = read_file(f->out, &got);
+    assert_int_equal(got, n - 100);
+    assert_memory_equal(back, p + 100, n - 100);
+    free(back);
+    assert_int_equal(lseek(in, 0, SEEK_SET), 0);
+    out = open(f->sealed, O_RDONLY);
+    assert_int_equal(
+        kg_sealed_encrypt_fd(in, "the snapshot", out, "b.kgb", f->key, msg, sizeof(msg)), KG_EIO);
+    assert_non_null(strstr(msg, "cannot write b.kgb"));
+    close(out);
+    out = open(f->sealed, O_WRONLY);
+    assert_int_equal(
+        kg_sealed_encrypt_fd(out, "the snapshot", out, "b.kgb", f->key, msg, sizeof(msg)), KG_EIO);
+    assert_non_null(strstr(msg, "cannot read the snapshot"));
+    assert_int_equal(
+        kg_sealed_encrypt_fd(-1, "the snapshot", out, "b.kgb", f->key, msg, sizeof(msg)),
+        KG_EINVAL);
+    close(out);
+    close(in);
+    free(p);
+}
+
 /* ---- refusals ---- */
 
 static void test_wrong_key(void **state)
@@ -634,6 +674,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_round_trip_several_chunks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_encryption_is_randomised, setup, teardown),
         cmocka_unit_test_setup_teardown(test_encrypt_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_encrypt_fd, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_sealed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flipped_bytes, setup, teardown),

@@ -436,6 +436,14 @@ static char *utc_time(struct kg_import *im, const char *cell)
         return NULL;
     memcpy(v, cell, len);
     v[len] = '\0';
+    /* "+0500": an offset without its colon (ISO 8601's basic form, as Python's %z writes it),
+     * after a date and a clock */
+    if (len > 19 && len + 1 < sizeof(v) && (v[len - 5] == '+' || v[len - 5] == '-') &&
+        strspn(v + len - 4, "0123456789") == 4) {
+        memmove(v + len - 1, v + len - 2, 3);
+        v[len - 2] = ':';
+        len++;
+    }
     if (kg_csv_date(v, im->this_year, utc)) {
         memcpy(utc + 10, "T00:00:00Z", 11);
         return from_1970(utc);

@@ -1839,8 +1839,11 @@ static void test_created_at(void **state)
                            "No minute 60,03001110017,01/04/2019 12:60,\n"
                            "No hour 0 PM,03001110018,01/04/2019 0:00 PM,\n"
                            "No hour 13 PM,03001110019,01/04/2019 13:00 PM,\n"
-                           "One digit minute,03001110020,01/04/2019 6:5,\n");
-    COUNTS(x, 20, 12, 0, 0, 8, 0, 0);
+                           "One digit minute,03001110020,01/04/2019 6:5,\n"
+                           "Basic offset,03001110021,2020-01-02T10:30:00+0500,\n"
+                           "West of UTC,03001110022,2020-01-02 10:30:00-0330,\n"
+                           "Short offset,03001110023,2020-01-02T10:30:00+050,\n");
+    COUNTS(x, 23, 14, 0, 0, 9, 0, 0);
     const char *why = "is not a time kamgar can read (2024-01-02T10:30:00Z, "
                       "2024-01-02T15:30:00+05:00, 02/01/2024 10:30, or a date; from 1970 on)";
     ROW_ERROR(x, 0, 6, "created_at", why);
@@ -1849,6 +1852,7 @@ static void test_created_at(void **state)
     ROW_ERROR(x, 3, 17, "created_at", why);
     for (size_t i = 4; i < 8; i++) /* clocks that are not clocks */
         ROW_ERROR(x, i, (int64_t)i + 14, "created_at", why);
+    ROW_ERROR(x, 8, 24, "created_at", why);
     char now[21];
     kg_time_now(now);
     json_t *p = person(f, "full_name", "Old Member");
@@ -1865,6 +1869,9 @@ static void test_created_at(void **state)
     H_JSTR(person(f, "full_name", "Glued"), "created_at", "2019-04-01T18:15:00Z");
     H_JSTR(person(f, "full_name", "Fraction"), "created_at", "2020-11-23T06:15:06Z");
     H_JSTR(person(f, "full_name", "Offset"), "created_at", "2020-01-02T05:30:00Z");
+    /* An offset without its colon (ISO 8601's basic form, as Python's %z writes it). */
+    H_JSTR(person(f, "full_name", "Basic offset"), "created_at", "2020-01-02T05:30:00Z");
+    H_JSTR(person(f, "full_name", "West of UTC"), "created_at", "2020-01-02T14:00:00Z");
     /* An update leaves created_at alone (and is "unchanged" when nothing else differs), also
      * when the cell is not a time at all. */
     x = run_str(f, &UPDATE,

@@ -123,6 +123,7 @@ struct kg_import {
 
     struct kg_import_result res;
     struct kg_import_error *errors;
+    struct kg_import_notice *notices;
     char message[256];
     char told[512]; /* kg_import_message: message and what stays */
 };
@@ -169,6 +170,45 @@ static void report(struct kg_import *im, int64_t line, const char *field, const 
     k->field = kg_arena_strdup(&im->keep, field);
     k->value = kg_arena_strdup(&im->keep, e.value);
     k->message = kg_arena_strdup(&im->keep, msg);
+}
+
+/* Lists batch row i (struct kg_import_notice) when it was taken as a person found by its
+ * phone or email whose name is not the row's. */
+static void notice(struct kg_import *im, size_t i)
+{
+    const struct kg_import_row *r = &im->rows[i];
+    if (!r->matched_by || !r->existing_name || !r->p.full_name)
+        return;
+    char *had = kg_fold(r->existing_name, strlen(r->existing_name));
+    char *row = kg_fold(r->p.full_name, strlen(r->p.full_name));
+    bool same = had && row && strcmp(had, row) == 0;
+    free(had);
+    free(row);
+    if (same || im->res.other_names++ >= KG_IMPORT_MAX_ERRORS)
+        return;
+    const char *field = r->matched_by == KG_P_PHONE ? "phone" : "email";
+    enum kg_col col = kg_col_by_name(field);
+    size_t at = im->col_index[col];
+    const struct kg_import_cell *c =
+        at && at <= im->row_ncells[i] ? &im->row_cells[i][at - 1] : NULL;
+    struct kg_import_notice *k = &im->notices[im->res.n_notices++];
+    bool updated = r->outcome == KG_IMPORT_UPDATED;
+    *k = (struct kg_import_notice){
+        .line = im->row_lines[i],
+        .field = field,
+        .column = im->col_header[col],
+        .value = c && c->len && kg_utf8_valid(c->p, c->len)
+                     ? kg_arena_strdup(&im->keep, preview(im, c))
+                     : NULL,
+        .person_id = kg_arena_strdup(&im->keep, r->existing_id),
+        .person_name = kg_arena_strdup(&im->keep, r->existing_name),
+        .updated = updated,
+        .message = kg_arena_printf(
+            &im->keep,
+            "is that of \"%s\" already: the row was taken as that person and %s (if they are "
+            "two people, give each their own %s)",
+            r->existing_name, updated ? "written over them, name included" : "skipped", field),
+    };
 }
 
 /* A refusal of a row that could not be read whole. */
@@ -280,6 +320,7 @@ enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
     kg_arena_init(&im->keep, 0);
     kg_arena_init(&im->batch, 0);
     im->errors = kg_xcalloc(KG_IMPORT_MAX_ERRORS, sizeof(*im->errors));
+    im->notices = kg_xcalloc(KG_IMPORT_MAX_ERRORS, sizeof(*im->notices));
     im->rows = kg_xcalloc(KG_IMPORT_BATCH, sizeof(*im->rows));
     im->row_lines = kg_xcalloc(KG_IMPORT_BATCH, sizeof(*im->row_lines));
     im->row_cells = kg_xcalloc(KG_IMPORT_BATCH, sizeof(*im->row_cells));
@@ -758,9 +799,9 @@ static enum kg_err flush(struct kg_import *im)
         struct kg_import_row *r = &im->rows[i];
         switch (r->outcome) {
         case KG_IMPORT_CREATED: im->res.created++; break;
-        case KG_IMPORT_UPDATED: im->res.updated++; break;
+        case KG_IMPORT_UPDATED: im->res.updated++, notice(im, i); break;
         case KG_IMPORT_UNCHANGED: im->res.unchanged++; break;
-        case KG_IMPORT_SKIPPED: im->res.skipped++; break;
+        case KG_IMPORT_SKIPPED: im->res.skipped++, notice(im, i); break;
         case KG_IMPORT_DEFERRED:
             if (!set_aside(im, i))
                 report(im, im->row_lines[i], NULL,
@@ -1587,10 +1628,10 @@ bool kg_import_header(const struct kg_import *im, const struct kg_import_cell **
     return true;
 }
 
+/* For errors and notices alike: each begins with its line. */
 static int by_line(const void *a, const void *b)
 {
-    int64_t x = ((const struct kg_import_error *)a)->line;
-    int64_t y = ((const struct kg_import_error *)b)->line;
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
     return (x > y) - (x < y);
 }
 
@@ -1631,6 +1672,7 @@ enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg
         return e;
     /* the rows set aside were refused last: the report lists them in the file's order */
     qsort(im->errors, im->res.n_errors, sizeof(*im->errors), by_line);
+    qsort(im->notices, im->res.n_notices, sizeof(*im->notices), by_line);
     struct kg_import_counts counts = {0};
     struct kg_store_import *tx = im->tx;
     im->tx = NULL;
@@ -1657,6 +1699,22 @@ enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg
         out->errors[i].value = kg_arena_strdup(a, im->errors[i].value);
         out->errors[i].message = kg_arena_strdup(a, im->errors[i].message);
     }
+    out->notices = kg_arena_alloc(a, (im->res.n_notices + 1) * sizeof(*out->notices));
+    if (!out->notices)
+        return KG_ETOOBIG;
+    for (size_t i = 0; i < im->res.n_notices; i++) {
+        const struct kg_import_notice *n = &im->notices[i];
+        out->notices[i] = (struct kg_import_notice){
+            .line = n->line,
+            .field = n->field, /* static */
+            .column = kg_arena_strdup(a, n->column),
+            .value = kg_arena_strdup(a, n->value),
+            .person_id = kg_arena_strdup(a, n->person_id),
+            .person_name = kg_arena_strdup(a, n->person_name),
+            .updated = n->updated,
+            .message = kg_arena_strdup(a, n->message),
+        };
+    }
     for (size_t i = 0; i < im->n_unknown; i++)
         out->unknown_columns[i] = kg_arena_strdup(a, im->unknown[i]);
     out->n_unknown = im->n_unknown;
@@ -1675,6 +1733,7 @@ void kg_import_free(struct kg_import *im)
     kg_arena_release(&im->keep);
     kg_arena_release(&im->batch);
     free(im->errors);
+    free(im->notices);
     free(im->rows);
     free(im->row_lines);
     free(im->row_cells);

@@ -79,6 +79,21 @@ struct kg_import_error {
     const char *message;
 };
 
+/*
+ * A row taken as a person already there because it has their phone or email, though its
+ * name is not theirs (kg_fold differs): a family's shared phone, say, or the same worker
+ * written two ways. It was skipped or updated as any duplicate is, and is listed so that
+ * someone looks (the first KG_IMPORT_MAX_ERRORS, by line).
+ */
+struct kg_import_notice {
+    int64_t line;
+    const char *field;                   /* "phone" or "email" */
+    const char *column, *value;          /* as in struct kg_import_error */
+    const char *person_id, *person_name; /* the person it was taken as, named as before it */
+    bool updated;                        /* that person got the row's values (else skipped) */
+    const char *message;                 /* the whole of it in one sentence, for a reader */
+};
+
 struct kg_import_result {
     int64_t rows; /* data rows seen (blank lines not counted) */
     int64_t created, updated, skipped, failed;
@@ -86,6 +101,9 @@ struct kg_import_result {
     int64_t employers_created, workplaces_created, units_created;
     struct kg_import_error *errors; /* the first KG_IMPORT_MAX_ERRORS */
     size_t n_errors;
+    struct kg_import_notice *notices; /* the first KG_IMPORT_MAX_ERRORS */
+    size_t n_notices;
+    int64_t other_names;          /* rows noticed, also past those kept */
     const char **unknown_columns; /* header cells that map to no field (reported, not used) */
     size_t n_unknown;
     const char *separator; /* "," ";" or "tab" */

@@ -24,16 +24,28 @@ static json_t *result_json(const struct kg_import_result *r, bool dry_run)
             errors, json_pack("{s:I, s:s?, s:s?, s:s?, s:s}", "line", (json_int_t)r->errors[i].line,
                               "field", r->errors[i].field, "column", r->errors[i].column, "value",
                               r->errors[i].value, "message", r->errors[i].message));
+    json_t *notices = json_array();
+    for (size_t i = 0; notices && i < r->n_notices; i++) {
+        const struct kg_import_notice *n = &r->notices[i];
+        json_array_append_new(notices,
+                              json_pack("{s:I, s:s, s:s?, s:s?, s:s, s:s, s:s, s:s}", "line",
+                                        (json_int_t)n->line, "field", n->field, "column", n->column,
+                                        "value", n->value, "person_id", n->person_id, "person_name",
+                                        n->person_name, "outcome",
+                                        n->updated ? "updated" : "skipped", "message", n->message));
+    }
     for (size_t i = 0; unknown && i < r->n_unknown; i++)
         json_array_append_new(unknown, json_string(r->unknown_columns[i]));
     return json_pack(
-        "{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:b, s:o, s:s}", "dry_run",
-        dry_run, "rows", (json_int_t)r->rows, "created", (json_int_t)r->created, "updated",
-        (json_int_t)r->updated, "unchanged", (json_int_t)r->unchanged, "skipped",
+        "{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:b, s:o, s:b, s:o, s:s}",
+        "dry_run", dry_run, "rows", (json_int_t)r->rows, "created", (json_int_t)r->created,
+        "updated", (json_int_t)r->updated, "unchanged", (json_int_t)r->unchanged, "skipped",
         (json_int_t)r->skipped, "failed", (json_int_t)r->failed, "employers_created",
         (json_int_t)r->employers_created, "workplaces_created", (json_int_t)r->workplaces_created,
         "units_created", (json_int_t)r->units_created, "errors", errors, "errors_truncated",
-        (int64_t)r->n_errors < r->failed, "unknown_columns", unknown, "separator", r->separator);
+        (int64_t)r->n_errors < r->failed, "notices", notices, "notices_truncated",
+        (int64_t)r->n_notices < r->other_names, "unknown_columns", unknown, "separator",
+        r->separator);
 }
 
 /* What browsers and tools call a CSV file: a browser on Windows sends the type the registry

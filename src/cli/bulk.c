@@ -131,6 +131,25 @@ static void print_quoted(FILE *out, const char *s)
     fputc('"', out);
 }
 
+/* ' (column "Cell No": "ask neighbour")': where a cell of field was, and what it held (each
+ * when known; the column only when the file calls it other than the field). */
+static void write_where(FILE *out, const char *field, const char *column, const char *value)
+{
+    bool named = column && !(field && strcmp(column, field) == 0);
+    if (!named && !value)
+        return;
+    fputs(" (", out);
+    if (named) {
+        fputs("column ", out);
+        print_quoted(out, column);
+    }
+    if (named && value)
+        fputs(": ", out);
+    if (value)
+        print_quoted(out, value);
+    fputc(')', out);
+}
+
 /*
  * Writes an error as the report has it after "line N: ": the field and what is wrong, then
  * the column and the cell (with_value), where the column is not the field's own name (an
@@ -139,20 +158,7 @@ static void print_quoted(FILE *out, const char *s)
 static void write_error(FILE *out, const struct kg_import_error *e, bool with_value)
 {
     fprintf(out, "%s%s%s", e->field ? e->field : "", e->field ? " " : "", e->message);
-    bool named = e->column && !(e->field && strcmp(e->column, e->field) == 0);
-    const char *value = with_value ? e->value : NULL;
-    if (!named && !value)
-        return;
-    fputs(" (", out);
-    if (named) {
-        fputs("column ", out);
-        print_quoted(out, e->column);
-    }
-    if (named && value)
-        fputs(": ", out);
-    if (value)
-        print_quoted(out, value);
-    fputc(')', out);
+    write_where(out, e->field, e->column, with_value ? e->value : NULL);
 }
 
 /*
@@ -245,6 +251,20 @@ static void print_result(const struct kg_import_result *r, bool dry_run, double 
     }
     if ((int64_t)r->n_errors < r->failed)
         printf("(%lld more errors not shown)\n", (long long)(r->failed - (int64_t)r->n_errors));
+    /* line 45: phone is that of "Ayesha Bibi" already (column "Mobile": "0300 1234567"): … */
+    if (r->n_notices)
+        printf("rows taken as someone already there under another name (if they are two "
+               "people, give each their own phone or email):\n");
+    for (size_t i = 0; i < r->n_notices; i++) {
+        const struct kg_import_notice *n = &r->notices[i];
+        printf("line %lld: %s is that of ", (long long)n->line, n->field);
+        print_quoted(stdout, n->person_name);
+        printf(" already");
+        write_where(stdout, n->field, n->column, n->value);
+        printf(": %s\n", n->updated ? "written over them, name included" : "skipped");
+    }
+    if ((int64_t)r->n_notices < r->other_names)
+        printf("(%lld more not shown)\n", (long long)(r->other_names - (int64_t)r->n_notices));
 }
 
 /* "SIGTERM" for the stderr line of a stopped command. */

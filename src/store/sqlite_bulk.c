@@ -440,8 +440,10 @@ out:
 }
 
 /* The id of a row found by one text-keyed statement (?1 = org, ?2 = key [, ?3 = NULL]). */
-static enum kg_err find_one(struct sqlite_conn *c, enum sq_stmt sid, const char *p1, const char *p2,
-                            const char *p3, struct kg_arena *a, const char **id)
+/* The first column of the row sid finds with p1, p2 (and p3), NULL when none; with name, the
+ * third too (a person's full_name: SQ_PERSON_BY_PHONE, SQ_PERSON_BY_EMAIL). */
+static enum kg_err find_row(struct sqlite_conn *c, enum sq_stmt sid, const char *p1, const char *p2,
+                            const char *p3, struct kg_arena *a, const char **id, const char **name)
 {
     *id = NULL;
     sqlite3_stmt *st = kg_sqlite_stmt(c, sid);
@@ -455,13 +457,21 @@ static enum kg_err find_one(struct sqlite_conn *c, enum sq_stmt sid, const char 
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *id = kg_arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
-        if (!*id)
+        if (name)
+            *name = kg_arena_strdup(a, (const char *)sqlite3_column_text(st, 2));
+        if (!*id || (name && !*name))
             err = KG_ETOOBIG;
     } else if (rc != SQLITE_DONE) {
         err = kg_sqlite_err(c, rc);
     }
     kg_sqlite_done(st);
     return err;
+}
+
+static enum kg_err find_one(struct sqlite_conn *c, enum sq_stmt sid, const char *p1, const char *p2,
+                            const char *p3, struct kg_arena *a, const char **id)
+{
+    return find_row(c, sid, p1, p2, p3, a, id, NULL);
 }
 
 static enum kg_err derive_id(struct kg_store_import *im, char kind, const char *workplace_id,
@@ -506,7 +516,8 @@ static enum kg_err person_here(struct kg_store_import *im, const char **id, stru
  * that another org's person holds is taken for the id person_here derives from it (into
  * p->id, which a new person is then created with). */
 static enum kg_err find_duplicate(struct kg_store_import *im, struct kg_person *p,
-                                  struct kg_arena *a, const char **dup, struct kg_conflict *cf)
+                                  struct kg_arena *a, const char **dup, struct kg_conflict *cf,
+                                  struct kg_import_row *r)
 {
     enum kg_err err = KG_OK;
     *dup = NULL;
@@ -521,10 +532,16 @@ static enum kg_err find_duplicate(struct kg_store_import *im, struct kg_person *
             kg_sqlite_conflict(cf, "id", NULL);
         }
     }
-    if (!err && !*dup && p->phone)
-        err = find_one(im->c, SQ_PERSON_BY_PHONE, im->org_id, p->phone, NULL, a, dup);
-    if (!err && !*dup && p->email)
-        err = find_one(im->c, SQ_PERSON_BY_EMAIL, im->org_id, p->email, NULL, a, dup);
+    if (!err && !*dup && p->phone) {
+        err = find_row(im->c, SQ_PERSON_BY_PHONE, im->org_id, p->phone, NULL, a, dup,
+                       &r->existing_name);
+        r->matched_by = *dup ? KG_P_PHONE : 0;
+    }
+    if (!err && !*dup && p->email) {
+        err = find_row(im->c, SQ_PERSON_BY_EMAIL, im->org_id, p->email, NULL, a, dup,
+                       &r->existing_name);
+        r->matched_by = *dup ? KG_P_EMAIL : 0;
+    }
     return err;
 }
 
@@ -942,14 +959,15 @@ static enum kg_err apply_row(struct kg_store_import *im, struct kg_import_row *r
     sqlite3_int64 changes = sqlite3_total_changes64(im->c->db);
     savepoint = savepoint || (im->bulk && may_write_first(im, r));
     r->outcome = KG_IMPORT_FAILED;
-    r->err_field = r->err_message = r->existing_id = NULL;
+    r->err_field = r->err_message = r->existing_id = r->existing_name = NULL;
+    r->matched_by = 0;
     enum kg_err err = KG_OK;
     if (savepoint) {
         err = kg_sqlite_exec(im->c, kg_sqlite_stmt(im->c, SQ_SAVEPOINT));
         if (err)
             return err;
     }
-    err = find_duplicate(im, &p, a, &dup, &cf);
+    err = find_duplicate(im, &p, a, &dup, &cf, r);
     if (err)
         goto undo;
     if (dup && !update) {

@@ -582,9 +582,9 @@
       "WHERE id = ?1 AND org_id = ?2")                                                             \
     X(SQ_PERSON_DELETE, "DELETE FROM people WHERE id = ?1 AND org_id = ?2 "                        \
                         "AND (?3 IS NULL OR assigned_to = ?3)")                                    \
-    X(SQ_PERSON_BY_PHONE, "SELECT id, assigned_to FROM people WHERE org_id = ?1 "                  \
+    X(SQ_PERSON_BY_PHONE, "SELECT id, assigned_to, full_name FROM people WHERE org_id = ?1 "       \
                           "AND phone = ?2 AND id IS NOT ?3")                                       \
-    X(SQ_PERSON_BY_EMAIL, "SELECT id, assigned_to FROM people WHERE org_id = ?1 "                  \
+    X(SQ_PERSON_BY_EMAIL, "SELECT id, assigned_to, full_name FROM people WHERE org_id = ?1 "       \
                           "AND email = ?2 COLLATE NOCASE AND id IS NOT ?3")                        \
     /* bulk import and export */                                                                   \
     X(SQ_SAVEPOINT, "SAVEPOINT import_row")                                                        \

@@ -93,6 +93,10 @@ struct kg_import_row {
     enum kg_import_outcome outcome;
     const char *err_field, *err_message;
     const char *existing_id; /* the person a duplicate was merged into */
+    /* How it was found when not by id: KG_P_PHONE or KG_P_EMAIL (else 0), and that person's
+     * full_name as it was then (before an update wrote the row's over it). */
+    unsigned matched_by;
+    const char *existing_name;
 };
 
 /* What a person's ids refer to, by name (person_export): NULL where the id is unset. The

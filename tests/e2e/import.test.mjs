@@ -66,6 +66,9 @@ function imp(db, org, file, ...args) {
 }
 
 /* The result table the CLI prints, as numbers, plus its unknown columns and error lines. */
+/* The heading of the rows taken as someone already there under another name. */
+const NOTICES = /^rows taken as someone already there under another name .*$/m;
+
 function table(stdout) {
     const num = (label) => {
         const m = new RegExp(`^${label.replace(/[()]/g, '\\$&')}\\s+(\\d+)$`, 'm').exec(stdout);
@@ -88,7 +91,8 @@ function table(stdout) {
         units: num('units created'),
         separator: /^separator\s+(\S+)$/m.exec(stdout)?.[1],
         unknown: unknown ? [...unknown[1].matchAll(/"([^"]*)"/g)].map((m) => m[1]) : [],
-        errors: stdout.split('\n').filter((l) => /^line \d+: /.test(l)),
+        errors: stdout.split(NOTICES)[0].split('\n').filter((l) => /^line \d+: /.test(l)),
+        notices: (stdout.split(NOTICES)[1] ?? '').split('\n').filter((l) => /^line \d+: /.test(l)),
     };
 }
 
@@ -166,6 +170,11 @@ const MESSY_ERRORS = ['line 10: full_name is required (column "Worker Name")',
                       'line 11: phone is not a phone number we can read ' +
                       '(column "Mobile No.": "12345")'];
 const MESSY_UNKNOWN = ['S.No', 'ID Card No.', 'Contractor'];
+/* Lines 9 and 17 have the phones of lines 2 and 6 under other names. */
+const MESSY_NOTICES = ['line 9: phone is that of "Ayesha Bibi" already ' +
+                       '(column "Mobile No.": "0300 1234567"): skipped',
+                       'line 17: phone is that of "Иван Петров" already ' +
+                       '(column "Mobile No.": "+92 303 456 7890"): skipped'];
 
 /* --- the command line ---------------------------------------------------------------- */
 
@@ -178,6 +187,7 @@ describe('kamgar import people', () => {
         assert.deepEqual(counts(t), MESSY);
         assert.deepEqual(t.unknown, MESSY_UNKNOWN);
         assert.deepEqual(t.errors, MESSY_ERRORS);
+        assert.deepEqual(t.notices, MESSY_NOTICES);
         assert.equal(t.dry, false);
         assert.ok(!r.stdout.includes('\r'), 'no progress bar when stdout is not a terminal');
         assert.equal(await total('acme'), 8);
@@ -242,6 +252,7 @@ describe('kamgar import people', () => {
         const rt = table(real.stdout);
         assert.deepEqual(counts(dt), counts(rt));
         assert.deepEqual(dt.errors, rt.errors);
+        assert.deepEqual(dt.notices, rt.notices);
         assert.deepEqual(dt.unknown, rt.unknown);
         assert.equal(await total('dryrun'), 8);
         /* And on top of stored people, in update mode. */
@@ -424,6 +435,14 @@ describe('kamgar import people', () => {
                              ['line 2: phone is not a phone number we can read ' +
                               '(" ]0;pwned   31m0300")']);
             assert.deepEqual(table(r.stdout).unknown, ['x [2Jy']);
+            /* a name from the file (bidi controls are let into names; control characters
+             * are not), shown again as the person a later row was taken as */
+            fs.writeFileSync(file, 'name,phone\n"A\u202eB\u2066C",0300 1112223\nOther,03001112223\n');
+            const n = imp(k.db, 'bad', file, '--dry-run');
+            assert.equal(n.status, 0, n.stderr);
+            assert.ok(!unsafe.test(n.stdout), JSON.stringify(n.stdout));
+            assert.deepEqual(table(n.stdout).notices, ['line 3: phone is that of "A B C" ' +
+                                                       'already ("03001112223"): skipped']);
         } finally {
             rmTemp(dir);
         }
@@ -692,6 +711,13 @@ describe('POST /imports/people', () => {
         const body = fs.readFileSync(fixture('register_messy.csv'));
         const r = await postCsv('http', body, { query: '?file_name=register_messy.csv' });
         assert.equal(r.status, 200, r.text);
+        const all = await people('http');
+        const idOf = (phone) => all.find((p) => p.phone === phone).id;
+        const notice = (line, value, name, phone) => ({
+            line, field: 'phone', column: 'Mobile No.', value, person_id: idOf(phone),
+            person_name: name, outcome: 'skipped',
+            message: `is that of "${name}" already: the row was taken as that person and ` +
+                     'skipped (if they are two people, give each their own phone)' });
         assert.deepEqual(r.json, {
             dry_run: false, rows: 12, created: 8, updated: 0, unchanged: 0, skipped: 2, failed: 2,
             employers_created: 0, workplaces_created: 3, units_created: 4,
@@ -700,6 +726,9 @@ describe('POST /imports/people', () => {
                      { line: 11, field: 'phone', column: 'Mobile No.', value: '12345',
                        message: 'is not a phone number we can read' }],
             errors_truncated: false, unknown_columns: MESSY_UNKNOWN, separator: ';',
+            notices: [notice(9, '0300 1234567', 'Ayesha Bibi', '+923001234567'),
+                      notice(17, '+92 303 456 7890', 'Иван Петров', '+923034567890')],
+            notices_truncated: false,
         });
         assert.equal(await total('http'), 8);
         const a = await auditEntries('http', 'people.import');

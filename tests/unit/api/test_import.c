@@ -1246,6 +1246,75 @@ static void test_duplicates_against_db(void **state)
     assert_int_equal(people_total(f), 1);
 }
 
+/* Checks notice i of x: its line, field, the person it was taken as (by name) and whether
+ * they were updated. */
+#define NOTICE(x, i, ln, fld, name, upd)                                                           \
+    do {                                                                                           \
+        assert_true((i) < (x).r.n_notices);                                                        \
+        const struct kg_import_notice *n_ = &(x).r.notices[i];                                     \
+        assert_int_equal(n_->line, ln);                                                            \
+        assert_string_equal(n_->field, fld);                                                       \
+        assert_string_equal(n_->person_name, name);                                                \
+        assert_int_equal(n_->updated, upd);                                                        \
+        assert_non_null(strstr(n_->message, name));                                                \
+    } while (0)
+
+/*
+ * A row taken as someone already there by phone or email, under a name that is not theirs
+ * (a family's shared phone, one worker written two ways), is merged as any duplicate and
+ * listed; a name that differs only in case and spaces is not, nor is a match by id.
+ */
+static void test_other_names(void **state)
+{
+    struct fx *f = *state;
+    h_create(f->env, f->w.t_admin,
+             "{\"full_name\":\"<script>alert(1)</script>\",\"email\":\"family@example.org\"}", 201,
+             "/api/v1/orgs/acme/people");
+    const char *csv = "name,mobile,email\n"
+                      "Ayesha Bibi,0300 1234567,\n"
+                      "AYESHA  bibi,+92 300 1234567,\n" /* the same name: not listed */
+                      "Fatima Bibi,03001234567,\n"      /* her sister, on the same phone */
+                      "Sister-in-law,,FAMILY@example.org\n";
+    struct run x = run_str(f, &DRY, csv);
+    COUNTS(x, 4, 1, 0, 3, 0, 0, 0);
+    assert_int_equal(x.r.n_notices, 2);
+    assert_int_equal(x.r.other_names, 2);
+    NOTICE(x, 0, 4, "phone", "Ayesha Bibi", false);
+    assert_string_equal(x.r.notices[0].column, "mobile");
+    assert_string_equal(x.r.notices[0].value, "03001234567");
+    NOTICE(x, 1, 5, "email", "<script>alert(1)</script>", false);
+    assert_string_equal(x.r.notices[1].person_id,
+                        h_jstr(person(f, "email", "family@example.org"), "id"));
+    x = run_str(f, &UPDATE, csv);
+    COUNTS(x, 4, 1, 3, 0, 0, 0, 0);
+    assert_int_equal(x.r.n_notices, 2);
+    NOTICE(x, 0, 4, "phone", "AYESHA  bibi", true); /* named as the row before made her */
+    NOTICE(x, 1, 5, "email", "<script>alert(1)</script>", true);
+    assert_non_null(strstr(x.r.notices[0].message, "name included"));
+    H_JSTR(person(f, "phone", "+923001234567"), "full_name", "Fatima Bibi");
+    /* By id, a new name is a correction: not listed. */
+    const char *id = h_jstr(person(f, "phone", "+923001234567"), "id");
+    x = run_str(f, &UPDATE, h_fmt(f->env, "id,name,phone\n%s,Fatima B. Khan,03001234567\n", id));
+    COUNTS(x, 1, 0, 1, 0, 0, 0, 0);
+    assert_int_equal(x.r.n_notices, 0);
+    /* Past KG_IMPORT_MAX_ERRORS they are counted, the first by line kept. */
+    struct kg_buf b;
+    kg_buf_init(&b, 1u << 20);
+    assert_int_equal(kg_buf_append(&b, "name,phone\n", 11), KG_OK);
+    for (int i = 0; i <= KG_IMPORT_MAX_ERRORS + 1; i++) {
+        char row[64];
+        int n = snprintf(row, sizeof(row), "Relative %d,0300 7654321\n", i);
+        assert_int_equal(kg_buf_append(&b, row, (size_t)n), KG_OK);
+    }
+    x = run_buf(f, &DRY, b.p, b.len);
+    kg_buf_free(&b);
+    COUNTS(x, KG_IMPORT_MAX_ERRORS + 2, 1, 0, KG_IMPORT_MAX_ERRORS + 1, 0, 0, 0);
+    assert_int_equal(x.r.n_notices, KG_IMPORT_MAX_ERRORS);
+    assert_int_equal(x.r.other_names, KG_IMPORT_MAX_ERRORS + 1);
+    NOTICE(x, 0, 3, "phone", "Relative 0", false);
+    NOTICE(x, KG_IMPORT_MAX_ERRORS - 1, KG_IMPORT_MAX_ERRORS + 2, "phone", "Relative 0", false);
+}
+
 /* The three consent parts of a person, "status|source|at" ("-" for null). */
 static const char *consent_of(struct fx *f, json_t *p)
 {
@@ -2277,9 +2346,28 @@ static void test_http_import(void **state)
         "{\"line\":11,\"field\":\"phone\",\"column\":\"Mobile No.\",\"value\":\"12345\","
         "\"message\":\"is not a phone number we can read\"}],"
         "\"errors_truncated\":false,\"unknown_columns\":[\"S.No\",\"ID Card No.\",\"Contractor\"],"
-        "\"separator\":\";\"}",
+        "\"notices\":["
+        "{\"line\":9,\"field\":\"phone\",\"column\":\"Mobile No.\",\"value\":\"0300 1234567\","
+        "\"person_name\":\"Ayesha Bibi\",\"outcome\":\"skipped\",\"message\":\"is that of "
+        "\\\"Ayesha Bibi\\\" already: the row was taken as that person and skipped (if they are "
+        "two people, give each their own phone)\"},"
+        "{\"line\":17,\"field\":\"phone\",\"column\":\"Mobile No.\",\"value\":\"+92 303 456 "
+        "7890\",\"person_name\":\"Иван Петров\",\"outcome\":\"skipped\",\"message\":\"is that "
+        "of \\\"Иван Петров\\\" already: the row was taken as that person and skipped (if they "
+        "are two people, give each their own phone)\"}],"
+        "\"notices_truncated\":false,\"separator\":\";\"}",
         0, NULL);
     assert_non_null(want);
+    /* Rows 9 and 17 have the phones of rows 2 and 6 under other names ("Ayesha B.", and
+     * "Ivan Petrov" in Latin letters): listed, with the person each was taken as. */
+    json_t *notices = h_jget(r->json, "notices");
+    assert_int_equal(json_array_size(notices), 2);
+    H_JSTR(json_array_get(notices, 0), "person_id",
+           h_jstr(person(f, "phone", "+923001234567"), "id"));
+    H_JSTR(json_array_get(notices, 1), "person_id",
+           h_jstr(person(f, "phone", "+923034567890"), "id"));
+    for (size_t i = 0; i < 2; i++)
+        json_object_del(json_array_get(notices, i), "person_id");
     H_JSON_EQ(r->json, want);
     json_decref(want);
     assert_int_equal(people_total(f), 8);
@@ -3639,6 +3727,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_names_in_every_script, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicates_within_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicates_against_db, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_other_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_keeps_consent_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rerun_creates_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),

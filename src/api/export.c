@@ -9,7 +9,10 @@
 #include "api/json.h"
 #include "api/specs.h"
 #include "domain/csvmap.h"
+#include "domain/phone.h"
+#include "domain/validate.h"
 #include "util/buf.h"
+#include "util/str.h"
 
 struct walk {
     FILE *f;
@@ -158,8 +161,105 @@ static enum kg_err write_one(void *ctx, const struct kg_person *p,
     return KG_EIO;
 }
 
+bool kg_person_filter_key(const char *key)
+{
+    static const char *const keys[] = {
+        "workplace_id",    "workplace",   "unit_id",    "employer_id",
+        "employer",        "assigned_to", "q",          "membership",
+        "employment_type", "tag",         "assessment", "is_leader",
+    };
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+        if (strcmp(key, keys[i]) == 0)
+            return true;
+    return false;
+}
+
+const char *kg_person_filter_text(const struct kg_query *q, struct kg_arena *a)
+{
+    struct kg_buf b;
+    kg_buf_init(&b, 2000);
+    enum kg_err e = KG_OK;
+    for (size_t i = 0; !e && i < q->n; i++) {
+        const char *k = q->pairs[i].key;
+        if (!kg_person_filter_key(k))
+            continue;
+        bool words = strcmp(k, "q") == 0;
+        e = kg_buf_printf(&b, "%s%s%s%s", b.len ? "&" : "", k, words ? "" : "=",
+                          words ? "" : q->pairs[i].value);
+    }
+    const char *text = b.len && !e ? kg_arena_strdup(a, b.p) : NULL;
+    kg_buf_free(&b);
+    return text;
+}
+
+enum kg_err kg_person_filter_read(const struct kg_query *q, const char *country, struct kg_arena *a,
+                                  struct kg_person_filter *f, const char **field, const char **why)
+{
+    static const char *const ids[] = {"workplace_id", "unit_id", "employer_id", "assigned_to"};
+    const char **id_of[] = {&f->workplace_id, &f->unit_id, &f->employer_id, &f->assigned_to};
+    *field = *why = NULL;
+    for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+        *id_of[i] = kg_query_get(q, ids[i]);
+        if (*id_of[i] && !kg_id_valid(*id_of[i])) {
+            *field = ids[i], *why = "must be an id (a UUID)";
+            return KG_EINVAL;
+        }
+    }
+    f->workplace_name = kg_query_get(q, "workplace");
+    f->employer_name = kg_query_get(q, "employer");
+    if ((f->workplace_name && kg_blank(f->workplace_name)) ||
+        (f->employer_name && kg_blank(f->employer_name))) {
+        *field = f->workplace_name && kg_blank(f->workplace_name) ? "workplace" : "employer";
+        *why = "must be a name";
+        return KG_EINVAL;
+    }
+    f->tag = kg_query_get(q, "tag");
+    f->q = kg_query_get(q, "q");
+    if (f->q && !*f->q)
+        f->q = NULL;
+    if (f->q && strlen(f->q) > 1000) {
+        *field = "q", *why = "must be at most 1000 bytes";
+        return KG_EINVAL;
+    }
+    if (f->q) {
+        char *e164 = kg_arena_alloc(a, KG_PHONE_MAX);
+        if (!e164)
+            return KG_ETOOBIG;
+        if (kg_phone_normalize(f->q, strlen(f->q), country, e164) == KG_OK)
+            f->q_phone = e164;
+    }
+    f->membership = kg_query_get(q, "membership");
+    f->employment_type = kg_query_get(q, "employment_type");
+    if ((f->membership && !kg_in_set(kg_memberships, f->membership)) ||
+        (f->employment_type && !kg_in_set(kg_employment_types, f->employment_type))) {
+        *field = f->membership && !kg_in_set(kg_memberships, f->membership) ? "membership"
+                                                                            : "employment_type";
+        *why = "is not one of the allowed values";
+        return KG_EINVAL;
+    }
+    const char *v = kg_query_get(q, "assessment");
+    int64_t n = 0;
+    if (v && (strcmp(v, "none") == 0 || strcmp(v, "null") == 0))
+        f->assessment = -1;
+    else if (v && kg_parse_i64(v, strlen(v), 1, 5, &n) == KG_OK)
+        f->assessment = (int)n;
+    else if (v) {
+        *field = "assessment", *why = "must be 1 to 5, or none";
+        return KG_EINVAL;
+    }
+    v = kg_query_get(q, "is_leader");
+    if (v && strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
+        *field = "is_leader", *why = "must be true or false";
+        return KG_EINVAL;
+    }
+    if (v)
+        f->is_leader = strcmp(v, "true") == 0;
+    return KG_OK;
+}
+
 enum kg_err kg_export_people(struct kg_store *s, const struct kg_actor *who,
-                             enum kg_export_format fmt, FILE *f, int64_t *count)
+                             enum kg_export_format fmt, const struct kg_person_filter *filter,
+                             FILE *f, int64_t *count)
 {
     struct walk w = {f, fmt, 0, 0};
     if (fmt == KG_EXPORT_CSV) {
@@ -169,7 +269,7 @@ enum kg_err kg_export_people(struct kg_store *s, const struct kg_actor *who,
     } else {
         fputc('[', f);
     }
-    enum kg_err e = s->ops->person_export(s, who, write_one, &w);
+    enum kg_err e = s->ops->person_export(s, who, filter, write_one, &w);
     if (!e && fmt == KG_EXPORT_JSON)
         fputs("\n]\n", f);
     if (!e && (fflush(f) != 0 || ferror(f)))

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "http/query.h"
 #include "store/store.h"
 
 enum kg_export_format {
@@ -16,9 +17,29 @@ enum kg_export_format {
     KG_EXPORT_JSON,
 };
 
-/* Writes the people who may see into f; *count gets how many. KG_EIO on a write error. */
+/* Writes the people who may see and filter lets through (NULL: all) into f; *count gets how
+ * many. KG_EIO on a write error. */
 enum kg_err kg_export_people(struct kg_store *s, const struct kg_actor *who,
-                             enum kg_export_format fmt, FILE *f, int64_t *count) KG_MUST_CHECK;
+                             enum kg_export_format fmt, const struct kg_person_filter *filter,
+                             FILE *f, int64_t *count) KG_MUST_CHECK;
+
+/* The filters of GET …/people, which an export takes too, as "a, b, c" (for messages). */
+#define KG_PERSON_FILTERS                                                                          \
+    "workplace_id, workplace, unit_id, employer_id, employer, assigned_to, q, membership, "        \
+    "employment_type, tag, assessment, is_leader"
+/* Whether key is one of KG_PERSON_FILTERS. */
+bool kg_person_filter_key(const char *key);
+/*
+ * Reads the filters q holds into f, whose defaults the caller sets ({.is_leader = -1}).
+ * country reads a phone number given as q. A value that is wrong is KG_EINVAL with *field
+ * (its key) and *why (a static phrase); keys that are no filter are left to the caller.
+ */
+/* The filters of q as the audit log keeps what an export took: "membership=member&tag=x";
+ * a q's words (perhaps a person's name or phone) as "q" alone. NULL when there are none. */
+const char *kg_person_filter_text(const struct kg_query *q, struct kg_arena *a);
+enum kg_err kg_person_filter_read(const struct kg_query *q, const char *country, struct kg_arena *a,
+                                  struct kg_person_filter *f, const char **field,
+                                  const char **why) KG_MUST_CHECK;
 
 /*
  * Appends one CSV cell to f: quoted when it holds a separator, a quote, a newline or

@@ -285,18 +285,28 @@ static enum kg_err export_people(struct kg_ctx *c, enum kg_export_format fmt)
         kg_api_audit(c, "people.export.refused", "person", NULL, 0);
         return e;
     }
+    /* A filter misspelt must not export the whole register instead of a part. */
+    for (size_t i = 0; i < c->query.n; i++)
+        if (!kg_person_filter_key(c->query.pairs[i].key))
+            return kg_api_fail(c, KG_EINVAL, c->query.pairs[i].key,
+                               "is not a filter of an export (" KG_PERSON_FILTERS ")");
+    struct kg_person_filter filter = {.is_leader = -1};
+    const char *field, *why;
+    e = kg_person_filter_read(&c->query, c->org.country, c->a, &filter, &field, &why);
+    if (e)
+        return why ? kg_api_fail(c, e, field, why) : e;
     FILE *f = tmpfile();
     if (!f)
         return KG_EIO;
     int64_t count = 0;
-    e = kg_export_people(c->st, &c->who, fmt, f, &count);
+    e = kg_export_people(c->st, &c->who, fmt, &filter, f, &count);
     long size = e ? -1 : ftell(f);
     int fd = size < 0 ? -1 : dup(fileno(f));
     fclose(f);
     if (e || fd < 0)
         return e ? e : KG_EIO;
     kg_api_audit(c, fmt == KG_EXPORT_CSV ? "people.export.csv" : "people.export.json", "person",
-                 NULL, count);
+                 kg_person_filter_text(&c->query, c->a), count);
     c->resp->status = 200;
     c->resp->content_type = fmt == KG_EXPORT_CSV ? "text/csv; charset=utf-8" : "application/json";
     c->resp->from_fd = true;

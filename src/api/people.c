@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "api/export.h"
 #include "api/specs.h"
 #include "domain/organizing_rules.h"
 #include "domain/phone.h"
@@ -142,69 +143,17 @@ static enum kg_err del(struct kg_ctx *c)
     return kg_api_no_content(c);
 }
 
-/* Reads a filter that must be an id. */
-static enum kg_err id_filter(struct kg_ctx *c, const char *name, const char **out)
-{
-    const char *v = kg_query_get(&c->query, name);
-    if (v && !kg_id_valid(v))
-        return kg_api_fail(c, KG_EINVAL, name, "must be an id (a UUID)");
-    *out = v;
-    return KG_OK;
-}
-
 static enum kg_err list(struct kg_ctx *c)
 {
     struct kg_person_filter f = {.is_leader = -1};
     struct kg_page pg;
+    const char *field, *why;
     enum kg_err e = kg_api_page(c, &pg);
-    if (!e)
-        e = id_filter(c, "workplace_id", &f.workplace_id);
-    if (!e)
-        e = id_filter(c, "unit_id", &f.unit_id);
-    if (!e)
-        e = id_filter(c, "employer_id", &f.employer_id);
-    if (!e)
-        e = id_filter(c, "assigned_to", &f.assigned_to);
     if (e)
         return e;
-    f.q = kg_query_get(&c->query, "q");
-    if (f.q && strlen(f.q) > 1000)
-        return kg_api_fail(c, KG_EINVAL, "q", "must be at most 1000 bytes");
-    if (f.q && !*f.q)
-        f.q = NULL;
-    if (f.q) {
-        char *e164 = kg_arena_alloc(c->a, KG_PHONE_MAX);
-        if (!e164)
-            return KG_ETOOBIG;
-        if (kg_phone_normalize(f.q, strlen(f.q), c->org.country, e164) == KG_OK)
-            f.q_phone = e164;
-    }
-    f.membership = kg_query_get(&c->query, "membership");
-    if (f.membership && !kg_in_set(kg_memberships, f.membership))
-        return kg_api_fail(c, KG_EINVAL, "membership", "is not one of the allowed values");
-    f.employment_type = kg_query_get(&c->query, "employment_type");
-    if (f.employment_type && !kg_in_set(kg_employment_types, f.employment_type))
-        return kg_api_fail(c, KG_EINVAL, "employment_type", "is not one of the allowed values");
-    f.tag = kg_query_get(&c->query, "tag");
-    const char *a = kg_query_get(&c->query, "assessment");
-    if (a) {
-        int64_t v = 0;
-        if (strcmp(a, "none") == 0 || strcmp(a, "null") == 0)
-            f.assessment = -1;
-        else if (kg_parse_i64(a, strlen(a), 1, 5, &v) == KG_OK)
-            f.assessment = (int)v;
-        else
-            return kg_api_fail(c, KG_EINVAL, "assessment", "must be 1 to 5, or none");
-    }
-    const char *l = kg_query_get(&c->query, "is_leader");
-    if (l) {
-        if (strcmp(l, "true") == 0)
-            f.is_leader = 1;
-        else if (strcmp(l, "false") == 0)
-            f.is_leader = 0;
-        else
-            return kg_api_fail(c, KG_EINVAL, "is_leader", "must be true or false");
-    }
+    e = kg_person_filter_read(&c->query, c->org.country, c->a, &f, &field, &why);
+    if (e)
+        return why ? kg_api_fail(c, e, field, why) : e;
     f.page = pg.page;
     f.per_page = pg.per_page;
 

@@ -469,6 +469,25 @@ out:
     return rc;
 }
 
+/* Takes every "--name VALUE" and "--name=VALUE" (an option that may repeat) out of argv into
+ * vals (*n of them), and the other arguments into rest (*nrest), for the common parser. vals
+ * and rest have room for argc. */
+static void take_repeated(int argc, char **argv, const char *name, const char **vals, size_t *n,
+                          char **rest, int *nrest)
+{
+    size_t len = strlen(name);
+    *n = 0;
+    *nrest = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], name) == 0 && i + 1 < argc)
+            vals[(*n)++] = argv[++i];
+        else if (strncmp(argv[i], name, len) == 0 && argv[i][len] == '=')
+            vals[(*n)++] = argv[i] + len + 1;
+        else
+            rest[(*nrest)++] = argv[i];
+    }
+}
+
 int kg_cmd_import(int argc, char **argv)
 {
     const char *db = NULL, *org = NULL, *dup = NULL, *country = NULL, *map_one = NULL,
@@ -478,18 +497,11 @@ int kg_cmd_import(int argc, char **argv)
     size_t npos;
     /* --map may repeat: collect them before the common parser sees the rest. */
     const char **maps = kg_xcalloc((size_t)argc + 1, sizeof(*maps));
-    size_t n_map = 0;
+    size_t n_map;
     char **rest = kg_xcalloc((size_t)argc + 1, sizeof(*rest));
-    int nrest = 0;
+    int nrest;
     int rc = KG_EXIT_USAGE;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--map") == 0 && i + 1 < argc)
-            maps[n_map++] = argv[++i];
-        else if (strncmp(argv[i], "--map=", 6) == 0)
-            maps[n_map++] = argv[i] + 6;
-        else
-            rest[nrest++] = argv[i];
-    }
+    take_repeated(argc, argv, "--map", maps, &n_map, rest, &nrest);
     const struct kg_opt opts[] = {{"db", &db, NULL},
                                   {"org", &org, NULL},
                                   {"on-duplicate", &dup, NULL},
@@ -569,11 +581,17 @@ out:
 
 static const char export_help[] =
     "usage: kamgar export people --db PATH --org SLUG [--format csv|json] [-o FILE] [--force]\n"
+    "                            [--filter KEY=VALUE ...]\n"
     "\n"
     "Writes every person of the org, with every field, as CSV (the default) or JSON, to FILE\n"
     "or standard output. The CSV imports back with `kamgar import people` without loss.\n"
-    "Exports are written to the org's audit log.\n"
+    "Exports are written to the org's audit log, with their filters.\n"
     "\n"
+    "  --filter KEY=VALUE  only the people the filter lets through, as the people list\n"
+    "            filters them (repeat it: each one narrows the export). Keys: workplace and\n"
+    "            employer (a name, in any case), workplace_id, unit_id, employer_id,\n"
+    "            assigned_to (ids), membership, employment_type, tag, assessment (1-5 or\n"
+    "            none), is_leader (true or false), q (words of a name, a phone or an email)\n"
     "  -o FILE   write to FILE, created with mode 0600 (it holds the whole register). The\n"
     "            export is written to a file without a name and named FILE only once\n"
     "            complete and on disk: FILE is never left half-written, and nothing else is\n"
@@ -586,8 +604,10 @@ static const char export_help[] =
     "so far, keeps nothing of the file (FILE is not written, or stays as it was), and dies\n"
     "of the signal (exit status 128+N in a shell).\n"
     "\n"
-    "example:\n"
-    "  kamgar export people --db kamgar.db --org hbwu -o hbwu-people.csv\n";
+    "examples:\n"
+    "  kamgar export people --db kamgar.db --org hbwu -o hbwu-people.csv\n"
+    "  kamgar export people --db kamgar.db --org hbwu --filter \"workplace=Sapphire Mills\" \\\n"
+    "      --filter membership=member -o sapphire-members.csv\n";
 
 /*
  * The export writes through this FILE onto the output's descriptor, so that a stop request
@@ -615,40 +635,10 @@ static ssize_t stoppable_write(void *cookie, const char *buf, size_t n)
     return (ssize_t)done;
 }
 
-int kg_cmd_export(int argc, char **argv)
+/* The export itself, once the command line is read: f holds its filters. */
+static int export_people(const char *db, const char *org, bool csv, const char *out_path,
+                         bool force, const struct kg_query *fq, struct kg_arena *fa)
 {
-    const char *db = NULL, *org = NULL, *format = "csv", *out_path = NULL;
-    bool help, force = false;
-    const char *pos[1];
-    size_t npos;
-    /* -o is the one short option kamgar has: rewrite it for the common parser. */
-    for (int i = 2; i < argc; i++)
-        if (strcmp(argv[i], "-o") == 0)
-            argv[i] = "--output";
-    const struct kg_opt opts[] = {{"db", &db, NULL},         {"org", &org, NULL},
-                                  {"format", &format, NULL}, {"output", &out_path, NULL},
-                                  {"force", NULL, &force},   {NULL, NULL, NULL}};
-    if (!kg_cli_parse(argc, argv, 2, opts, pos, 1, &npos, &help))
-        return KG_EXIT_USAGE;
-    if (help) {
-        fputs(export_help, stdout);
-        return KG_EXIT_OK;
-    }
-    if (npos != 1 || strcmp(pos[0], "people") != 0) {
-        kg_cli_err("usage: kamgar export people --db PATH --org SLUG (see --help)");
-        return KG_EXIT_USAGE;
-    }
-    bool csv = strcmp(format, "csv") == 0;
-    if (!csv && strcmp(format, "json") != 0) {
-        kg_cli_err("--format must be csv or json");
-        return KG_EXIT_USAGE;
-    }
-    if (!(db = kg_cli_db(db)))
-        return KG_EXIT_USAGE;
-    if (!org) {
-        kg_cli_err("export needs --org SLUG");
-        return KG_EXIT_USAGE;
-    }
     quiet_store();
     struct kg_store *s = kg_cli_open(db, false);
     if (!s)
@@ -660,8 +650,15 @@ int kg_cmd_export(int argc, char **argv)
     int rc = KG_EXIT_USER;
     FILE *f = NULL, *w = NULL;
     struct kg_cli_out of = {0}; /* -o: the file being written, until it takes out_path's name */
+    struct kg_person_filter filter = {.is_leader = -1};
+    const char *field, *why;
     if (!kg_cli_org_actor(s, org, &a, &who, &o))
         goto out;
+    if (kg_person_filter_read(fq, o.country, fa, &filter, &field, &why) != KG_OK) {
+        kg_cli_err("--filter %s %s", field ? field : "", why ? why : "cannot be read");
+        rc = KG_EXIT_USAGE;
+        goto out;
+    }
     if (out_path && !kg_cli_out_open(out_path, force, &of))
         goto out;
     f = out_path ? of.f : stdout;
@@ -676,7 +673,8 @@ int kg_cmd_export(int argc, char **argv)
     if (!w)
         w = f; /* out of memory: a signal then ends the export as it did before */
     int64_t count = 0;
-    enum kg_err e = kg_export_people(s, &who, csv ? KG_EXPORT_CSV : KG_EXPORT_JSON, w, &count);
+    enum kg_err e =
+        kg_export_people(s, &who, csv ? KG_EXPORT_CSV : KG_EXPORT_JSON, &filter, w, &count);
     int write_errno = errno;
     if (!e && (fflush(w) != 0 || ferror(w)))
         e = KG_EIO, write_errno = errno;
@@ -687,6 +685,7 @@ int kg_cmd_export(int argc, char **argv)
     struct kg_audit_entry ae = {.org_id = o.id,
                                 .action = csv ? "people.export.csv" : "people.export.json",
                                 .resource_type = "person",
+                                .resource_id = kg_person_filter_text(fq, fa),
                                 .count = count,
                                 .ip = "cli",
                                 .at = now};
@@ -729,5 +728,81 @@ out:
     s->ops->close(s);
     if (rc != KG_EXIT_OK && kg_cleanup_stop_requested())
         kg_cleanup_die_of(kg_cleanup_stop_requested());
+    return rc;
+}
+
+/* The --filter KEY=VALUE options as a query (the people list's filters); false after
+ * printing one line when one is not KEY=VALUE or KEY is no filter. */
+static bool filter_query(const char **filters, size_t n, struct kg_arena *a, struct kg_query *q)
+{
+    q->n = 0;
+    q->pairs = kg_arena_alloc(a, (n + 1) * sizeof(*q->pairs));
+    if (!q->pairs)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        const char *eq = strchr(filters[i], '=');
+        char *key = eq ? kg_arena_strndup(a, filters[i], (size_t)(eq - filters[i])) : NULL;
+        if (!key || !kg_person_filter_key(key)) {
+            kg_cli_err("--filter %s: give KEY=VALUE, where KEY is one of " KG_PERSON_FILTERS,
+                       filters[i]);
+            return false;
+        }
+        q->pairs[q->n++] = (struct kg_kv){key, eq + 1};
+    }
+    return true;
+}
+
+int kg_cmd_export(int argc, char **argv)
+{
+    const char *db = NULL, *org = NULL, *format = "csv", *out_path = NULL, *filter_one = NULL;
+    bool help, force = false;
+    const char *pos[1];
+    size_t npos, n_filters;
+    /* -o is the one short option kamgar has: rewrite it for the common parser. */
+    for (int i = 2; i < argc; i++)
+        if (strcmp(argv[i], "-o") == 0)
+            argv[i] = "--output";
+    /* --filter may repeat: collect them before the common parser sees the rest. */
+    const char **filters = kg_xcalloc((size_t)argc + 1, sizeof(*filters));
+    char **rest = kg_xcalloc((size_t)argc + 1, sizeof(*rest));
+    int nrest;
+    take_repeated(argc, argv, "--filter", filters, &n_filters, rest, &nrest);
+    struct kg_arena a;
+    kg_arena_init(&a, 0);
+    struct kg_query fq;
+    int rc = KG_EXIT_USAGE;
+    const struct kg_opt opts[] = {{"db", &db, NULL},         {"org", &org, NULL},
+                                  {"format", &format, NULL}, {"output", &out_path, NULL},
+                                  {"force", NULL, &force},   {"filter", &filter_one, NULL},
+                                  {NULL, NULL, NULL}};
+    if (!kg_cli_parse(nrest, rest, 2, opts, pos, 1, &npos, &help))
+        goto out;
+    if (help) {
+        fputs(export_help, stdout);
+        rc = KG_EXIT_OK;
+        goto out;
+    }
+    if (npos != 1 || strcmp(pos[0], "people") != 0) {
+        kg_cli_err("usage: kamgar export people --db PATH --org SLUG (see --help)");
+        goto out;
+    }
+    bool csv = strcmp(format, "csv") == 0;
+    if (!csv && strcmp(format, "json") != 0) {
+        kg_cli_err("--format must be csv or json");
+        goto out;
+    }
+    if (!(db = kg_cli_db(db)))
+        goto out;
+    if (!org) {
+        kg_cli_err("export needs --org SLUG");
+        goto out;
+    }
+    if (!filter_query(filters, n_filters, &a, &fq))
+        goto out;
+    rc = export_people(db, org, csv, out_path, force, &fq, &a);
+out:
+    free(filters);
+    free(rest);
+    kg_arena_release(&a);
     return rc;
 }

@@ -145,6 +145,9 @@ struct kg_person_filter {
     const char *q_phone; /* q normalised to E.164 when it parses as a phone, else NULL */
     const char *workplace_id, *unit_id, *membership, *tag, *employment_type, *assigned_to,
         *employer_id;
+    /* every workplace or employer of the org with this name (kg_fold: any case, any script;
+     * a name may be borne by more than one) */
+    const char *workplace_name, *employer_name;
     int assessment; /* 1..5; 0 = any; -1 = not assessed */
     int is_leader;  /* -1 any, 0 false, 1 true */
     int64_t page, per_page;

@@ -621,13 +621,6 @@
     X(SQ_UNIT_OLDEST, "SELECT id FROM units WHERE workplace_id = ?2 AND org_id = ?1 "              \
                       "AND name_key = kg_fold(?3) AND substr(id, 15, 1) <> '8' "                   \
                       "ORDER BY created_at, rowid LIMIT 1")                                        \
-    X(SQ_PERSON_EXPORT, "SELECT " PERSON_COLS ", e.name, w.name, u.name, us.email "                \
-                        "FROM people p LEFT JOIN employers e ON e.id = p.employer_id "             \
-                        "LEFT JOIN workplaces w ON w.id = p.workplace_id "                         \
-                        "LEFT JOIN units u ON u.id = p.unit_id "                                   \
-                        "LEFT JOIN users us ON us.id = p.assigned_to WHERE p.org_id = ?1 "         \
-                        "AND (?2 IS NULL OR p.assigned_to = ?2) "                                  \
-                        "ORDER BY p.full_name COLLATE NOCASE, p.id")                               \
     X(SQ_PTAG_CLEAR, "DELETE FROM person_tags WHERE person_id = ?1")                               \
     X(SQ_PTAG_ADD, "INSERT OR IGNORE INTO person_tags(person_id, tag_id) VALUES (?1, ?2)")         \
     SQ_ORGANIZING_STMTS(X)                                                                         \
@@ -865,6 +858,7 @@ enum kg_err kg_sqlite_audit_insert(struct sqlite_conn *c, const struct kg_audit_
 enum kg_err kg_sqlite_import_id_key(struct kg_store_import *im,
                                     unsigned char key[KG_IMPORT_ID_KEY_LEN]);
 enum kg_err kg_sqlite_person_export(struct kg_store *s, const struct kg_actor *who,
+                                    const struct kg_person_filter *f,
                                     enum kg_err (*fn)(void *ctx, const struct kg_person *p,
                                                       const struct kg_person_refs *refs),
                                     void *ctx);

@@ -905,6 +905,16 @@ static enum kg_err build_where(struct query *q, const struct kg_actor *who,
         q_text(q, " AND p.unit_id = ?%d", f->unit_id);
     if (f->employer_id)
         q_text(q, " AND p.employer_id = ?%d", f->employer_id);
+    if (f->workplace_name)
+        q_text(q,
+               " AND p.workplace_id IN (SELECT id FROM workplaces WHERE org_id = ?1"
+               " AND name_key = kg_fold(?%d))",
+               f->workplace_name);
+    if (f->employer_name)
+        q_text(q,
+               " AND p.employer_id IN (SELECT id FROM employers WHERE org_id = ?1"
+               " AND name_key = kg_fold(?%d))",
+               f->employer_name);
     if (f->membership)
         q_text(q, " AND p.membership = ?%d", f->membership);
     if (f->employment_type)
@@ -1024,6 +1034,75 @@ out:
         *out = NULL;
         *n = 0;
     }
+    return err;
+}
+
+enum kg_err kg_sqlite_person_export(struct kg_store *s, const struct kg_actor *who,
+                                    const struct kg_person_filter *f,
+                                    enum kg_err (*fn)(void *ctx, const struct kg_person *p,
+                                                      const struct kg_person_refs *refs),
+                                    void *ctx)
+{
+    struct sqlite_conn *c = NULL;
+    struct query q = {.n = 0, .err = KG_OK};
+    struct kg_buf sql;
+    struct kg_arena query, row; /* the query's bound text lives as long as the walk */
+    kg_buf_init(&q.where, 4096);
+    kg_buf_init(&sql, 8192);
+    kg_arena_init(&query, 0);
+    kg_arena_init(&row, 0);
+    enum kg_err err = need(who, KG_ROLE_ADMIN);
+    if (!err)
+        err = build_where(&q, who, f, &query);
+    if (!err)
+        err =
+            kg_buf_printf(&sql,
+                          "SELECT " PERSON_COLS ", e.name, w.name, u.name, us.email FROM people p "
+                          "LEFT JOIN employers e ON e.id = p.employer_id "
+                          "LEFT JOIN workplaces w ON w.id = p.workplace_id "
+                          "LEFT JOIN units u ON u.id = p.unit_id "
+                          "LEFT JOIN users us ON us.id = p.assigned_to%s "
+                          "ORDER BY p.full_name COLLATE NOCASE, p.id",
+                          q.where.p);
+    if (!err)
+        err = kg_sqlite_acquire(s, &c);
+    if (!err)
+        err = kg_sqlite_begin(c, false);
+    if (err)
+        goto out;
+    sqlite3_stmt *st = kg_sqlite_dyn(c, sql.p);
+    err = KG_EIO;
+    if (!st)
+        goto out;
+    q_bind(&q, st);
+    int rc = SQLITE_DONE;
+    err = KG_OK;
+    while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct sqlite_row r;
+        struct kg_person p;
+        kg_sqlite_row_init(&r, st, &row);
+        kg_sqlite_read_person(&r, &p);
+        struct kg_person_refs refs;
+        refs.employer = kg_sqlite_row_text(&r);
+        refs.workplace = kg_sqlite_row_text(&r);
+        refs.unit = kg_sqlite_row_text(&r);
+        refs.assignee_email = kg_sqlite_row_text(&r);
+        err = r.oom ? KG_ETOOBIG : fn(ctx, &p, &refs);
+        kg_arena_release(&row);
+    }
+    if (!err && rc != SQLITE_DONE)
+        err = kg_sqlite_err(c, rc);
+    kg_sqlite_done(st);
+    if (!err)
+        err = kg_sqlite_commit(c);
+out:
+    if (c && err)
+        kg_sqlite_rollback(c);
+    kg_sqlite_release(s, c);
+    kg_buf_free(&q.where);
+    kg_buf_free(&sql);
+    kg_arena_release(&query);
+    kg_arena_release(&row);
     return err;
 }
 

@@ -363,12 +363,14 @@ struct kg_store_ops {
     enum kg_err (*import_id_key)(struct kg_store_import *im,
                                  unsigned char key[KG_IMPORT_ID_KEY_LEN]);
     /*
-     * Calls fn for every person of who's org that who may see, in name order, inside one
-     * read transaction (a consistent snapshot). p, refs and their strings are valid during
-     * the call only. A non-OK return from fn stops the walk and is returned. Admins only.
-     * refs names what p's ids refer to.
+     * Calls fn for every person of who's org that f lets through (NULL: all; its page and
+     * per_page are not used), as person_list filters them, in name order, inside one read
+     * transaction (a consistent snapshot). p, refs and their strings are valid during the
+     * call only. A non-OK return from fn stops the walk and is returned. Admins only. refs
+     * names what p's ids refer to.
      */
     enum kg_err (*person_export)(struct kg_store *s, const struct kg_actor *who,
+                                 const struct kg_person_filter *f,
                                  enum kg_err (*fn)(void *ctx, const struct kg_person *p,
                                                    const struct kg_person_refs *refs),
                                  void *ctx);

@@ -1030,6 +1030,37 @@ describe('export', () => {
         }
     });
 
+    test('--filter KEY=VALUE exports a part, as GET people.csv?KEY=VALUE does', async () => {
+        const exp = (...args) => cli(['export', 'people', '--db', k.db, '--org', 'exp', ...args]);
+        let r = exp('--filter', 'workplace=sapphire mills', '--filter=membership=member');
+        assert.equal(r.status, 0, r.stderr);
+        const rows = parseCsv(r.stdout);
+        assert.equal(rows.length, 3, r.stdout); /* the header and two members */
+        const col = rows[0].indexOf('workplace');
+        assert.deepEqual(rows.slice(1).map((row) => row[col]), ['Sapphire Mills', 'Sapphire Mills']);
+        const http = await k.request('GET', orgPath('exp', '/people.csv?workplace=sapphire%20mills' +
+                                                    '&membership=member'), { token: tok.admin });
+        assert.equal(http.status, 200);
+        assert.equal(http.text, r.stdout);
+        const a = await auditEntries('exp', 'people.export.csv');
+        assert.equal(a.items[0].resource_id, 'workplace=sapphire mills&membership=member');
+        assert.equal(a.items[1].resource_id, 'workplace=sapphire mills&membership=member');
+        assert.equal(a.items[1].ip, 'cli');
+        assert.equal(a.items[1].count, 2);
+        /* A key that is no filter, or a value that is wrong: exit 2, nothing written. */
+        for (const [args, want] of [
+            [['--filter', 'membershp=member'], /^kamgar: --filter membershp=member: give KEY=VALUE, where KEY is one of workplace_id, /],
+            [['--filter', 'member'], /^kamgar: --filter member: give KEY=VALUE/],
+            [['--filter', 'is_leader=yes'], /^kamgar: --filter is_leader must be true or false$/],
+        ]) {
+            r = exp(...args);
+            assert.equal(r.status, 2, r.stderr);
+            assert.match(r.stderr.trim(), want);
+            assert.equal(r.stdout, '');
+        }
+        assert.equal((await auditEntries('exp', 'people.export.csv')).items.length, a.items.length);
+    });
+
     /* The file used to be created 0644 (with umask 022) and an existing one truncated. */
     test('an export its reader stops early is still audited, and says so', () => {
         const dir = makeTemp();

@@ -1924,9 +1924,9 @@ static void test_person_export(void **state)
     mkperson(f, &f->b_admin, person("B's person"));
     struct walk w;
     memset(&w, 0, sizeof(w));
-    ERR(f->s->ops->person_export(f->s, &f->a_org, on_person, &w), KG_EFORBIDDEN);
+    ERR(f->s->ops->person_export(f->s, &f->a_org, NULL, on_person, &w), KG_EFORBIDDEN);
     assert_int_equal(w.n, 0);
-    OK(f->s->ops->person_export(f->s, &f->a_admin, on_person, &w));
+    OK(f->s->ops->person_export(f->s, &f->a_admin, NULL, on_person, &w));
     assert_int_equal(w.n, 2);
     assert_string_equal(w.names[0], "Anwar");
     assert_string_equal(w.workplaces[0], "-");
@@ -1935,8 +1935,31 @@ static void test_person_export(void **state)
     assert_true(w.notes_seen);
     memset(&w, 0, sizeof(w));
     w.stop_after = 1;
-    ERR(f->s->ops->person_export(f->s, &f->a_admin, on_person, &w), KG_ETOOBIG);
+    ERR(f->s->ops->person_export(f->s, &f->a_admin, NULL, on_person, &w), KG_ETOOBIG);
     assert_int_equal(w.n, 1);
+
+    /* Filtered as the people list is: a workplace by name in any case, never another org's
+     * of the same name; words of a name (the bound words outlive each row's arena). */
+    const char *b_wp = mkworkplace(f, &f->b_admin, "MILL 7");
+    struct kg_person bp = person("Bushra of B");
+    bp.workplace_id = b_wp;
+    mkperson(f, &f->b_admin, bp);
+    mkperson(f, &f->a_org, person("Bushra Anwar"));
+    struct kg_person_filter by_wp = {.workplace_name = "mill  7", .is_leader = -1};
+    memset(&w, 0, sizeof(w));
+    OK(f->s->ops->person_export(f->s, &f->a_admin, &by_wp, on_person, &w));
+    assert_int_equal(w.n, 1);
+    assert_string_equal(w.names[0], "Bushra");
+    struct kg_person_filter by_words = {.q = "bushra", .is_leader = -1};
+    memset(&w, 0, sizeof(w));
+    OK(f->s->ops->person_export(f->s, &f->a_admin, &by_words, on_person, &w));
+    assert_int_equal(w.n, 2);
+    assert_string_equal(w.names[0], "Bushra");
+    assert_string_equal(w.names[1], "Bushra Anwar");
+    struct kg_person_filter none = {.employer_name = "Nobody Ltd", .is_leader = -1};
+    memset(&w, 0, sizeof(w));
+    OK(f->s->ops->person_export(f->s, &f->a_admin, &none, on_person, &w));
+    assert_int_equal(w.n, 0);
 }
 
 static void test_new_id_is_uuid_v4(void **state)

@@ -1629,6 +1629,9 @@ bool kg_import_header(const struct kg_import *im, const struct kg_import_cell **
 }
 
 /* For errors and notices alike: each begins with its line. */
+_Static_assert(offsetof(struct kg_import_error, line) == 0 &&
+                   offsetof(struct kg_import_notice, line) == 0,
+               "by_line reads an error's or a notice's line first");
 static int by_line(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;

@@ -383,8 +383,8 @@ int kg_cmd_backup(int argc, char **argv)
     if (keyfile ? !kg_cli_out_open(dest, force, &of)
                 : !reserve_temp(dest, "tmp", dest_tmp, sizeof(dest_tmp)))
         goto out;
-    /* An encrypted backup written into a pipe (`--force /dev/stdout | ssh …`) is the command's
-     * output: what it says goes to stderr. */
+    /* An encrypted backup written to /dev/stdout (`… /dev/stdout | ssh …`) or a fifo is the
+     * command's output: what it says goes to stderr. */
     bool streamed = keyfile && !of.pending;
     FILE *say = streamed ? stderr : stdout;
     /* The plaintext snapshot of an encrypted backup is made beside the database, and loses

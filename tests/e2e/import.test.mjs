@@ -1061,6 +1061,34 @@ describe('export', () => {
         assert.equal((await auditEntries('exp', 'people.export.csv')).items.length, a.items.length);
     });
 
+    /* An example that is refused is followed by someone, and fails, every time. */
+    test('every `kamgar export people` example in README.md and docs/import.md runs', () => {
+        const dir = makeTemp();
+        try {
+            const db = path.join(dir, 'kamgar.db');
+            assert.equal(cli(['demo', '--db', db]).status, 0);
+            const examples = [];
+            for (const name of ['README.md', 'docs/import.md'])
+                for (const m of fs.readFileSync(path.join(REPO_ROOT, name), 'utf8')
+                    .replace(/\\\n\s*/g, ' ').matchAll(/^kamgar export people --db kamgar\.db (.*)$/gm))
+                    examples.push(m[1].replace(/\s+#.*$/, ''));
+            assert.ok(examples.length >= 5, JSON.stringify(examples));
+            for (const line of examples) {
+                /* words, a "quoted phrase" one word */
+                const words = [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((w) => w[1] ?? w[2]);
+                const o = words.indexOf('-o');
+                if (o >= 0)
+                    words[o + 1] = path.join(dir, words[o + 1]);
+                const r = cli(['export', 'people', '--db', db, ...words]);
+                assert.equal(r.status, 0, `${line}: ${r.stderr}`);
+                if (o >= 0)
+                    fs.rmSync(words[o + 1]); /* it was written; the next example may name it */
+            }
+        } finally {
+            rmTemp(dir);
+        }
+    });
+
     /* The file used to be created 0644 (with umask 022) and an existing one truncated. */
     test('an export its reader stops early is still audited, and says so', () => {
         const dir = makeTemp();

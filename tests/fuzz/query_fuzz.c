@@ -5,8 +5,10 @@
  * The input is the raw query string. Each result is checked against a small reference model
  * written here (split on '&', first '=', %-escapes, '+' as space, strict UTF-8), so a wrong
  * decode fails as surely as a crash. A second parse under a tight arena budget must fail
- * cleanly or agree with the first. Must not carry state between inputs or print on the good
- * path.
+ * cleanly or agree with the first. A query that parses is then read as the people list's
+ * and an export's filters (kg_person_filter_read, kg_person_filter_text): a refusal names
+ * one of the filters, what is let through is valid, and the audit text never holds the words
+ * of a q. Must not carry state between inputs or print on the good path.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -14,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/export.h"
+#include "domain/validate.h"
 #include "fuzz_check.h"
 #include "http/query.h"
 #include "util/arena.h"
@@ -160,6 +164,50 @@ static void check_url_decode(const char *s, size_t n, bool plus)
     free(want);
 }
 
+/* The filters of a query that parsed, read as GET …/people and an export read them. */
+static void check_filters(const struct kg_query *q, struct kg_arena *a)
+{
+    struct kg_person_filter f = {.is_leader = -1};
+    const char *field = (const char *)1, *why = (const char *)1;
+    enum kg_err e = kg_person_filter_read(q, "PK", a, &f, &field, &why);
+    CHECK(e == KG_OK || e == KG_EINVAL || e == KG_ETOOBIG);
+    if (e == KG_EINVAL)
+        CHECK(field && kg_person_filter_key(field) && why && kg_query_get(q, field));
+    if (e == KG_OK) {
+        CHECK(field == NULL && why == NULL);
+        const char *ids[] = {f.workplace_id, f.unit_id, f.employer_id, f.assigned_to};
+        for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+            CHECK(!ids[i] || kg_id_valid(ids[i]));
+        CHECK(!f.membership || kg_in_set(kg_memberships, f.membership));
+        CHECK(!f.employment_type || kg_in_set(kg_employment_types, f.employment_type));
+        CHECK(f.assessment >= -1 && f.assessment <= 5);
+        CHECK(f.is_leader >= -1 && f.is_leader <= 1);
+        CHECK(!f.workplace_name || !kg_blank(f.workplace_name));
+        CHECK(!f.employer_name || !kg_blank(f.employer_name));
+        CHECK(!f.q || (*f.q && strlen(f.q) <= 1000));
+        CHECK(!f.q_phone || f.q_phone[0] == '+');
+    }
+    /* What the audit log keeps: the filters, never a q's words. */
+    const char *text = kg_person_filter_text(q, a);
+    CHECK(!text || kg_utf8_valid(text, strlen(text)));
+    bool any = false;
+    for (size_t i = 0; i < q->n; i++)
+        any |= kg_person_filter_key(q->pairs[i].key);
+    CHECK(!text || any);
+    /* The same query with other words in every q writes the same text. */
+    struct kg_query other = {kg_arena_alloc(a, (q->n + 1) * sizeof(*q->pairs)), q->n};
+    if (!other.pairs)
+        return;
+    for (size_t i = 0; i < q->n; i++) {
+        other.pairs[i] = q->pairs[i];
+        if (strcmp(q->pairs[i].key, "q") == 0)
+            other.pairs[i].value = "other words";
+    }
+    const char *again = kg_person_filter_text(&other, a);
+    CHECK((text == NULL) == (again == NULL));
+    CHECK(!text || strcmp(text, again) == 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *s = (const char *)data;
@@ -215,6 +263,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 }
             }
         }
+        check_filters(&q, &a);
     } else if (e == KG_ETOOBIG) {
         CHECK(q.n == 0);
     }

@@ -4,12 +4,20 @@
  */
 #include "api/api_int.h"
 
+#include <stdlib.h>
+
+#include "util/str.h"
+
 static json_t *entry_json(const struct kg_audit_entry *e)
 {
+    /* A resource id may hold bytes from outside (an imported file's name): shown repaired
+     * rather than the entry left out of the list. */
+    char *rid = e->resource_id ? kg_utf8_repair(e->resource_id) : NULL;
     json_t *o =
         json_pack("{s:s, s:s?, s:s?, s:s, s:s?, s:s?, s:s?, s:s}", "id", e->id, "user_id",
                   e->user_id, "user_email", e->user_email, "action", e->action, "resource_type",
-                  e->resource_type, "resource_id", e->resource_id, "ip", e->ip, "at", e->at);
+                  e->resource_type, "resource_id", rid, "ip", e->ip, "at", e->at);
+    free(rid);
     if (o)
         json_object_set_new(o, "count", e->count >= 0 ? json_integer(e->count) : json_null());
     return o;

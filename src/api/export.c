@@ -174,20 +174,38 @@ bool kg_person_filter_key(const char *key)
     return false;
 }
 
+/* Whether q's value v lets everything through: a q of blanks only. */
+static bool no_words(const char *key, const char *v)
+{
+    return strcmp(key, "q") == 0 && kg_blank(v);
+}
+
 const char *kg_person_filter_text(const struct kg_query *q, struct kg_arena *a)
 {
+    enum { MAX = 1000 }; /* bytes, then "…" */
     struct kg_buf b;
-    kg_buf_init(&b, 2000);
-    enum kg_err e = KG_OK;
-    for (size_t i = 0; !e && i < q->n; i++) {
-        const char *k = q->pairs[i].key;
-        if (!kg_person_filter_key(k))
+    kg_buf_init(&b, MAX + 1);
+    bool full = false;
+    for (size_t i = 0; i < q->n && !full; i++) {
+        const char *k = q->pairs[i].key, *v = q->pairs[i].value;
+        if (!kg_person_filter_key(k) || no_words(k, v))
             continue;
+        /* A q's words (perhaps a name or a phone) are left out; another value is written so
+         * that it cannot read as a further filter: & = % and controls escaped as in a URL. */
         bool words = strcmp(k, "q") == 0;
-        e = kg_buf_printf(&b, "%s%s%s%s", b.len ? "&" : "", k, words ? "" : "=",
-                          words ? "" : q->pairs[i].value);
+        full = kg_buf_printf(&b, "%s%s%s", b.len ? "&" : "", k, words ? "" : "=") != KG_OK;
+        for (const char *p = words ? "" : v; *p && !full; p++) {
+            unsigned char ch = (unsigned char)*p;
+            bool esc = ch < 0x20 || ch == 0x7F || ch == '&' || ch == '=' || ch == '%';
+            full = (esc ? kg_buf_printf(&b, "%%%02X", ch) : kg_buf_append(&b, p, 1)) != KG_OK;
+        }
     }
-    const char *text = b.len && !e ? kg_arena_strdup(a, b.p) : NULL;
+    size_t n = b.len;
+    bool cut = full || n > MAX;
+    if (cut) /* at a character's start */
+        for (n = n < MAX ? n : MAX; n && ((unsigned char)b.p[n] & 0xC0) == 0x80; n--)
+            ;
+    const char *text = b.len ? kg_arena_printf(a, "%.*s%s", (int)n, b.p, cut ? "…" : "") : NULL;
     kg_buf_free(&b);
     return text;
 }
@@ -198,6 +216,20 @@ enum kg_err kg_person_filter_read(const struct kg_query *q, const char *country,
     static const char *const ids[] = {"workplace_id", "unit_id", "employer_id", "assigned_to"};
     const char **id_of[] = {&f->workplace_id, &f->unit_id, &f->employer_id, &f->assigned_to};
     *field = *why = NULL;
+    /* One value a filter: a second would be read past (the first wins) and yet look applied. */
+    for (size_t i = 0; i < q->n; i++) {
+        const char *k = q->pairs[i].key, *v = q->pairs[i].value;
+        if (!kg_person_filter_key(k))
+            continue;
+        if (kg_query_get(q, k) != v) {
+            *field = k, *why = "is given twice: each filter takes one value";
+            return KG_EINVAL;
+        }
+        if (!kg_utf8_valid(v, strlen(v))) {
+            *field = k, *why = "must be text (UTF-8)";
+            return KG_EINVAL;
+        }
+    }
     for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
         *id_of[i] = kg_query_get(q, ids[i]);
         if (*id_of[i] && !kg_id_valid(*id_of[i])) {
@@ -215,7 +247,7 @@ enum kg_err kg_person_filter_read(const struct kg_query *q, const char *country,
     }
     f->tag = kg_query_get(q, "tag");
     f->q = kg_query_get(q, "q");
-    if (f->q && !*f->q)
+    if (f->q && no_words("q", f->q))
         f->q = NULL;
     if (f->q && strlen(f->q) > 1000) {
         *field = "q", *why = "must be at most 1000 bytes";

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -46,14 +47,6 @@ static bool exists(const char *path)
 {
     struct stat sb;
     return lstat(path, &sb) == 0;
-}
-
-/* True when a and b both exist and are the same file. */
-static bool same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-           sa.st_ino == sb.st_ino;
 }
 
 /* Names a temporary database (and the files SQLite keeps beside one) for removal if the
@@ -323,6 +316,8 @@ int kg_cmd_backup(int argc, char **argv)
     const char *dest = pos[0];
     int rc = KG_EXIT_USER;
     kg_cleanup_on_signals();
+    /* A reader that goes away (`| ssh …` failing) is a write error, said, not a silent death. */
+    signal(SIGPIPE, SIG_IGN);
     struct kg_store *s = NULL;
     unsigned char key[KG_SEALED_KEYBYTES];
     char dest_tmp[PATH_MAX] = "", plain_tmp[PATH_MAX] = "", msg[PATH_MAX + 256];
@@ -330,15 +325,15 @@ int kg_cmd_backup(int argc, char **argv)
     struct kg_cli_out of = {0}; /* an encrypted backup while it is written */
     int snap = -1;              /* the snapshot it encrypts, which has no name */
 
-    if (same_file(db, dest)) {
+    if (kg_cli_same_file(db, dest)) {
         kg_cli_err("%s is the database itself: choose another file", dest);
         goto out;
     }
-    if (keyfile && same_file(db, keyfile)) {
+    if (keyfile && kg_cli_same_file(db, keyfile)) {
         kg_cli_err("%s is the database itself, not a key file", keyfile);
         goto out;
     }
-    if (keyfile && (strcmp(keyfile, dest) == 0 || same_file(keyfile, dest))) {
+    if (keyfile && (strcmp(keyfile, dest) == 0 || kg_cli_same_file(keyfile, dest))) {
         kg_cli_err("the key file and the backup must be different files");
         goto out;
     }
@@ -387,10 +382,6 @@ int kg_cmd_backup(int argc, char **argv)
      * command's output: what it says goes to stderr. */
     bool streamed = keyfile && !of.pending;
     FILE *say = streamed ? stderr : stdout;
-    /* The plaintext snapshot of an encrypted backup is made beside the database, and loses
-     * its name before anything is written into it (the store's snapshot). */
-    if (keyfile && !reserve_temp(db, "backup", plain_tmp, sizeof(plain_tmp)))
-        goto out;
     /* Only now, with the database and the destination known good: a first run with the
      * drive not mounted must not leave a new key nobody meant to make. */
     if (keyfile) {
@@ -404,6 +395,11 @@ int kg_cmd_backup(int argc, char **argv)
                     "backups; without it they cannot be restored\n",
                     keyfile);
     }
+    /* The plaintext snapshot of an encrypted backup is made beside the database, and loses
+     * its name before anything is written into it (the store's snapshot): its name is made
+     * only now, so that a kill while the key loads leaves no empty file either. */
+    if (keyfile && !reserve_temp(db, "backup", plain_tmp, sizeof(plain_tmp)))
+        goto out;
     enum kg_err be = keyfile ? s->ops->snapshot(s, plain_tmp, &snap) : s->ops->backup(s, dest_tmp);
     if (snap >= 0) { /* its name is gone */
         track(plain_tmp, false);
@@ -645,7 +641,7 @@ int kg_cmd_restore(int argc, char **argv)
         kg_cli_err("%s is not a kamgar backup (neither a database nor an encrypted backup)", src);
         goto out;
     }
-    if (same_file(src, db)) {
+    if (kg_cli_same_file(src, db)) {
         kg_cli_err("%s is the database itself: nothing to restore", src);
         goto out;
     }

@@ -537,6 +537,14 @@ int kg_cmd_import(int argc, char **argv)
         kg_cli_err("--rejects needs a file name");
         goto out;
     }
+    if (rejects && kg_cli_is_stdout(rejects)) {
+        kg_cli_err("--rejects needs a file: the report is written to the standard output");
+        goto out;
+    }
+    if (rejects && kg_cli_same_file(rejects, db)) {
+        kg_cli_err("--rejects %s is the database itself: name another file", rejects);
+        goto out;
+    }
     if (force && !rejects) {
         kg_cli_err("--force goes with --rejects FILE (it lets FILE be replaced)");
         goto out;
@@ -588,7 +596,8 @@ static const char export_help[] =
     "Exports are written to the org's audit log, with their filters.\n"
     "\n"
     "  --filter KEY=VALUE  only the people the filter lets through, as the people list\n"
-    "            filters them (repeat it: each one narrows the export). Keys: workplace and\n"
+    "            filters them (repeat it with other keys: each narrows the export; a key given\n"
+    "            twice is refused). Keys: workplace and\n"
     "            employer (a name, in any case), workplace_id, unit_id, employer_id,\n"
     "            assigned_to (ids), membership, employment_type, tag, assessment (1-5 or\n"
     "            none), is_leader (true or false), q (words of a name, a phone or an email)\n"
@@ -653,6 +662,10 @@ static int export_people(const char *db, const char *org, bool csv, const char *
     struct kg_cli_out of = {0}; /* -o: the file being written, until it takes out_path's name */
     struct kg_person_filter filter = {.is_leader = -1};
     const char *field, *why;
+    if (out_path && kg_cli_same_file(out_path, db)) {
+        kg_cli_err("%s is the database itself: choose another file", out_path);
+        goto out;
+    }
     if (!kg_cli_org_actor(s, org, &a, &who, &o))
         goto out;
     if (kg_person_filter_read(fq, o.country, fa, &filter, &field, &why) != KG_OK) {

@@ -81,6 +81,8 @@ bool kg_cli_is_stdout(const char *path);
 bool kg_cli_out_finish(struct kg_cli_out *o, const char *path, bool force);
 /* Ends an output that is not to be published: closed, nothing of it kept. */
 void kg_cli_out_drop(struct kg_cli_out *o);
+/* True when a and b both exist and are the same file (links followed). */
+bool kg_cli_same_file(const char *a, const char *b);
 /* Reads a password from the first line of a file; prints an error and returns false. */
 bool kg_cli_read_password(const char *path, char *out, size_t cap);
 /* Prints "kamgar: " and the message to stderr. */

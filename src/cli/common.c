@@ -182,6 +182,13 @@ static bool exists(const char *path)
     return lstat(path, &sb) == 0;
 }
 
+bool kg_cli_same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
 /* The name is taken by link(), which fails when it exists, so that without force an existing
  * dest is never replaced, not even one that appeared a moment ago. File systems without hard
  * links (FAT on a USB drive) get a check and a rename instead. */

@@ -11,11 +11,31 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+
+/* A pipe, or a character device that keeps nothing and does nothing when opened: /dev/null
+ * or a terminal (a tty, the console, a pseudo-terminal). Not any character device: opening
+ * /dev/watchdog arms it, and /dev/sgN or /dev/mtdN write to hardware. Linux's device
+ * numbers (Documentation/admin-guide/devices.txt). */
+static bool is_stream(const struct stat *st)
+{
+    if (S_ISFIFO(st->st_mode))
+        return true;
+    if (!S_ISCHR(st->st_mode))
+        return false;
+    unsigned maj = major(st->st_rdev), min = minor(st->st_rdev);
+    return (maj == 1 && min == 3) || maj == 4 || maj == 5 || (maj >= 136 && maj <= 143);
+}
+
+bool kg_cli_is_stdout(const char *path)
+{
+    return strcmp(path, "/dev/stdout") == 0;
+}
 
 /*
  * Opens the output named path: a file of its own, written without a name (O_TMPFILE, mode
@@ -30,20 +50,11 @@
  * refused, here and again when the file takes the name. With force a regular file is
  * replaced by the new one, and a pipe or a terminal (a fifo, /dev/null, or a link to one) is
  * written as it is, as it cannot be renamed onto and keeps nothing (o->pending false). Any
- * other link is refused, neither followed nor replaced; so is a disk. "/dev/stdout", with or
- * without force, is the standard output, whatever it is (a pipe, a socket, a file the shell
- * opened), written as it is. False after printing one line.
+ * other link is refused, neither followed nor replaced; so is a disk or another device
+ * (is_stream). "/dev/stdout", with or without force, is the standard output, whatever it is
+ * (a pipe, a socket, a file the shell opened), written as it is. False after printing one
+ * line.
  */
-static bool is_stream(mode_t m)
-{
-    return S_ISFIFO(m) || S_ISCHR(m);
-}
-
-bool kg_cli_is_stdout(const char *path)
-{
-    return strcmp(path, "/dev/stdout") == 0;
-}
-
 bool kg_cli_out_open(const char *path, bool force, struct kg_cli_out *o)
 {
     *o = (struct kg_cli_out){0};
@@ -63,8 +74,7 @@ bool kg_cli_out_open(const char *path, bool force, struct kg_cli_out *o)
         kg_cli_err("%s already exists (pass --force to replace it)", path);
         return false;
     }
-    bool stream =
-        there && !S_ISREG(sb.st_mode) && stat(path, &target) == 0 && is_stream(target.st_mode);
+    bool stream = there && !S_ISREG(sb.st_mode) && stat(path, &target) == 0 && is_stream(&target);
     if (there && S_ISLNK(sb.st_mode) && !stream) {
         kg_cli_err("%s is a symbolic link: name the file itself", path);
         return false;
@@ -78,7 +88,7 @@ bool kg_cli_out_open(const char *path, bool force, struct kg_cli_out *o)
         /* A link changed meanwhile to lead to a file is not followed into it (nothing was
          * created or cut short: no O_CREAT, no O_TRUNC). */
         fd = open(path, O_WRONLY | O_CLOEXEC);
-        if (fd >= 0 && (fstat(fd, &target) != 0 || !is_stream(target.st_mode))) {
+        if (fd >= 0 && (fstat(fd, &target) != 0 || !is_stream(&target))) {
             close(fd);
             kg_cli_err("%s changed while it was opened: not written", path);
             return false;

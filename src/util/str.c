@@ -11,6 +11,8 @@
 #include <time.h>
 #include <utf8proc.h>
 
+#include "util/mem.h"
+
 struct kg_str kg_str_of(const char *s)
 {
     return (struct kg_str){s, s ? strlen(s) : 0};
@@ -67,6 +69,25 @@ bool kg_utf8_valid(const char *str, size_t n)
         i += need + 1;
     }
     return true;
+}
+
+char *kg_utf8_repair(const char *s)
+{
+    size_t n = strlen(s), o = 0;
+    char *out = kg_xmalloc(3 * n + 1); /* each byte at worst U+FFFD's three */
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        if (len <= n - i && kg_utf8_valid(s + i, len)) {
+            memcpy(out + o, s + i, len);
+            o += len, i += len;
+        } else {
+            memcpy(out + o, "\xEF\xBF\xBD", 3);
+            o += 3, i++;
+        }
+    }
+    out[o] = '\0';
+    return out;
 }
 
 size_t kg_utf8_len(const char *s, size_t n)

@@ -26,6 +26,10 @@ bool kg_str_ieq(struct kg_str a, const char *b);
 bool kg_utf8_valid(const char *s, size_t n);
 /* Number of code points in valid UTF-8. */
 size_t kg_utf8_len(const char *s, size_t n);
+/* s (NUL-terminated) with each byte that does not begin a well-formed UTF-8 character (as
+ * kg_utf8_valid has them) replaced by U+FFFD, into malloc'd memory for free(): text that came
+ * from outside as bytes (a file name) shown where only UTF-8 may go (JSON). */
+char *kg_utf8_repair(const char *s);
 
 /*
  * Decodes application/x-www-form-urlencoded text ('+' is a space when plus_is_space)

@@ -374,6 +374,14 @@ describe('encrypted backup', () => {
         await assertServesSame(db);
         for (const f of [piped, db, db + '-wal', db + '-shm'])
             fs.rmSync(f, { force: true });
+        /* A reader that goes away is said, not a silent death by SIGPIPE. */
+        const cut = spawn(BIN, ['backup', '--db', live, '--encrypt', key(), '/dev/stdout'],
+                          { env: { ...process.env, KAMGAR_DB: '' } });
+        let cutErr = '';
+        cut.stderr.on('data', (d) => { cutErr += d; });
+        cut.stdout.once('data', () => cut.stdout.destroy());
+        assert.equal(await new Promise((resolve) => cut.on('close', resolve)), 1, cutErr);
+        assert.match(cutErr, /^kamgar: cannot write \/dev\/stdout: (Broken pipe|Connection reset by peer)\n$/);
         /* A plain backup is a database file: a pipe, a terminal or a link to one is refused. */
         for (const args of [['/dev/stdout'], ['--force', '/dev/stdout'], ['--force', '/dev/null']])
             assertUserError(cli(['backup', '--db', live, ...args]),

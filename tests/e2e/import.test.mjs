@@ -1052,12 +1052,20 @@ describe('export', () => {
             [['--filter', 'membershp=member'], /^kamgar: --filter membershp=member: give KEY=VALUE, where KEY is one of workplace_id, /],
             [['--filter', 'member'], /^kamgar: --filter member: give KEY=VALUE/],
             [['--filter', 'is_leader=yes'], /^kamgar: --filter is_leader must be true or false$/],
+            [['--filter', 'tag=a', '--filter', 'tag=b'],
+                /^kamgar: --filter tag is given twice: each filter takes one value$/],
         ]) {
             r = exp(...args);
             assert.equal(r.status, 2, r.stderr);
             assert.match(r.stderr.trim(), want);
             assert.equal(r.stdout, '');
         }
+        /* A value that is not UTF-8 (node's argv is UTF-8: through a shell) */
+        r = spawnSync('sh', ['-c', '"$0" export people --db "$1" --org exp ' +
+                             '--filter "$(printf \'workplace=A\\377\')"', BIN, k.db],
+                      { encoding: 'utf8' });
+        assert.equal(r.status, 2, r.stderr);
+        assert.equal(r.stderr, 'kamgar: --filter workplace must be text (UTF-8)\n');
         assert.equal((await auditEntries('exp', 'people.export.csv')).items.length, a.items.length);
     });
 
@@ -1163,6 +1171,14 @@ describe('export', () => {
             assert.equal(fs.readFileSync(target, 'utf8'), 'not yours\n');
             assert.equal(mode(target), 0o644);
 
+            /* The database itself is never written over. */
+            r = exp('-o', k.db, '--force');
+            assert.equal(r.status, 1);
+            assert.match(r.stderr, /is the database itself: choose another file/);
+            /* A device that keeps nothing (/dev/null), not any other (/dev/zero stands for
+             * /dev/watchdog, which opening arms). */
+            r = exp('-o', '/dev/zero', '--force');
+            assert.equal(r.stderr, 'kamgar: /dev/zero is not a file, a pipe or a terminal\n');
             /* --force on a device writes to it as it is; a link to one too, not to a disk. */
             r = exp('-o', '/dev/null', '--force');
             assert.equal(r.status, 0, r.stderr);
@@ -1312,6 +1328,13 @@ describe('--rejects FILE: what cannot go wrong', () => {
             assert.equal(fs.readFileSync(reg, 'utf8'), body);
             r = imp(db, 'rk', reg, '--rejects', '');
             assert.equal(r.status, 2);
+            /* nor the database, nor the standard output, where the report goes */
+            r = imp(db, 'rk', reg, '--rejects', db, '--force');
+            assert.equal(r.status, 2);
+            assert.match(r.stderr, /--rejects .*rk\.db is the database itself/);
+            r = imp(db, 'rk', reg, '--rejects', '/dev/stdout');
+            assert.equal(r.status, 2);
+            assert.match(r.stderr, /the report is written to the standard output/);
             /* rows of the wrong shape keep their cells, the reason after them; a row that
              * could not be read has empty cells under the header; formulas are guarded as
              * the export guards them, a cell guarded already is left as it was */

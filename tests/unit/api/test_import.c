@@ -3112,6 +3112,56 @@ static void test_http_export_filters(void **state)
                 "validation_failed", bad[k].field);
     audit_entry(f, "people.export.json", &n, NULL);
     assert_int_equal(n, 2);
+    /* One value a filter (a second was read past, yet looked applied in the log). */
+    H_ERROR(get_file(f->env, f->w.t_admin,
+                     h_fmt(f->env, "%s?membership=member&membership=lapsed", base)),
+            400, "validation_failed", "membership");
+    H_ERROR(get_file(f->env, f->w.t_admin, h_fmt(f->env, "%s?tag=a&q=x&tag=b", base)), 400,
+            "validation_failed", "tag");
+    audit_entry(f, "people.export.json", &n, NULL);
+    assert_int_equal(n, 2);
+    /* A q of blanks filters nothing, and the log says the whole register went. */
+    r = get_file(f->env, f->w.t_admin, h_fmt(f->env, "%s?q=%%20%%20", base));
+    H_STATUS(r, 200);
+    assert_int_equal(json_array_size(r->json), 8);
+    e = audit_entry(f, "people.export.json", &n, NULL);
+    json_t *rid = json_object_get(e, "resource_id");
+    assert_true(!rid || json_is_null(rid));
+    /* A value cannot read as another filter in the log; a long one is cut, marked. */
+    r = get_file(f->env, f->w.t_admin, h_fmt(f->env, "%s?workplace=A%%26q%%3Dx%%25", base));
+    H_STATUS(r, 200);
+    e = audit_entry(f, "people.export.json", &n, NULL);
+    H_JSTR(e, "resource_id", "workplace=A%26q%3Dx%25");
+    char long_name[1500];
+    memset(long_name, 'w', sizeof(long_name) - 1);
+    long_name[sizeof(long_name) - 1] = '\0';
+    r = get_file(f->env, f->w.t_admin,
+                 h_fmt(f->env, "%s?membership=member&workplace=%s", base, long_name));
+    H_STATUS(r, 200);
+    e = audit_entry(f, "people.export.json", &n, NULL);
+    const char *cut = h_jstr(e, "resource_id");
+    assert_non_null(cut);
+    assert_int_equal(strlen(cut), 1000 + strlen("…"));
+    assert_true(strncmp(cut, "membership=member&workplace=www", 31) == 0);
+    assert_string_equal(cut + 1000, "…");
+    /* An entry whose resource id holds bytes that are not UTF-8 (an imported file's name,
+     * from the CLI) is listed, repaired, not left out of the list. */
+    char now[21];
+    kg_time_now(now);
+    struct kg_audit_entry odd = {.org_id = f->w.acme,
+                                 .action = "people.import",
+                                 .resource_type = "import",
+                                 .resource_id = "\xdc"
+                                                "bersicht.csv",
+                                 .count = 3,
+                                 .ip = "cli",
+                                 .at = now};
+    assert_int_equal(f->env->st->ops->audit_add(f->env->st, &odd), KG_OK);
+    e = audit_entry(f, "people.import", &n, NULL);
+    assert_int_equal(n, 1);
+    H_JSTR(e, "resource_id",
+           "\xef\xbf\xbd"
+           "bersicht.csv");
     /* A member below admin is refused before the filters are looked at. */
     H_ERROR(get_file(f->env, f->w.t_organizer, h_fmt(f->env, "%s?membershp=x", base)), 403,
             "forbidden", NULL);

@@ -119,6 +119,36 @@ static void test_utf8_bad(void **state)
     UTF8_BAD("caf\xe9");
 }
 
+/* Bytes from outside shown as UTF-8: each byte that begins no well-formed character is
+ * U+FFFD, the rest kept. */
+static void test_utf8_repair(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"", ""},
+        {"register.csv", "register.csv"},
+        {"\xd8\xb1\xd8\xac\xd8\xb3\xd9\xb9\xd8\xb1.csv",
+         "\xd8\xb1\xd8\xac\xd8\xb3\xd9\xb9\xd8\xb1.csv"},
+        {"\xdc"
+         "bersicht.csv",
+         "\xef\xbf\xbd"
+         "bersicht.csv"}, /* Latin-1 \xdc */
+        {"a\xff\xfe", "a\xef\xbf\xbd\xef\xbf\xbd"},
+        {"\xe2\x82", "\xef\xbf\xbd\xef\xbf\xbd"},                   /* cut short */
+        {"\xed\xa0\x80x", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdx"}, /* a surrogate */
+        {"\xc0\xafz", "\xef\xbf\xbd\xef\xbf\xbdz"},                 /* overlong '/' */
+        {"\xf0\x9f\x98\x80!", "\xf0\x9f\x98\x80!"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *got = kg_utf8_repair(cases[i].in);
+        assert_string_equal(got, cases[i].out);
+        assert_true(kg_utf8_valid(got, strlen(got)));
+        free(got);
+    }
+}
+
 static void test_utf8_len(void **state)
 {
     (void)state;
@@ -489,11 +519,12 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_slices),      cmocka_unit_test(test_utf8_good),
         cmocka_unit_test(test_utf8_bad),    cmocka_unit_test(test_utf8_len),
-        cmocka_unit_test(test_url_decode),  cmocka_unit_test(test_parse_i64),
-        cmocka_unit_test(test_date_valid),  cmocka_unit_test(test_time_valid),
-        cmocka_unit_test(test_time_format), cmocka_unit_test(test_hex_encode),
-        cmocka_unit_test(test_ascii_lower), cmocka_unit_test(test_uuid_lower),
-        cmocka_unit_test(test_fold),        cmocka_unit_test(test_blank),
+        cmocka_unit_test(test_utf8_repair), cmocka_unit_test(test_url_decode),
+        cmocka_unit_test(test_parse_i64),   cmocka_unit_test(test_date_valid),
+        cmocka_unit_test(test_time_valid),  cmocka_unit_test(test_time_format),
+        cmocka_unit_test(test_hex_encode),  cmocka_unit_test(test_ascii_lower),
+        cmocka_unit_test(test_uuid_lower),  cmocka_unit_test(test_fold),
+        cmocka_unit_test(test_blank),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

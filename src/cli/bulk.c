@@ -645,7 +645,7 @@ static ssize_t stoppable_write(void *cookie, const char *buf, size_t n)
     return (ssize_t)done;
 }
 
-/* The export itself, once the command line is read: f holds its filters. */
+/* The export itself, once the command line is read: fq holds its --filter options (in fa). */
 static int export_people(const char *db, const char *org, bool csv, const char *out_path,
                          bool force, const struct kg_query *fq, struct kg_arena *fa)
 {

@@ -194,13 +194,14 @@ static void check_filters(const struct kg_query *q, struct kg_arena *a)
     for (size_t i = 0; i < q->n; i++)
         any |= kg_person_filter_key(q->pairs[i].key);
     CHECK(!text || any);
-    /* The same query with other words in every q writes the same text. */
+    /* The same query with other words in every q that has some writes the same text (a q
+     * of blanks filters nothing, and is left out). */
     struct kg_query other = {kg_arena_alloc(a, (q->n + 1) * sizeof(*q->pairs)), q->n};
     if (!other.pairs)
         return;
     for (size_t i = 0; i < q->n; i++) {
         other.pairs[i] = q->pairs[i];
-        if (strcmp(q->pairs[i].key, "q") == 0)
+        if (strcmp(q->pairs[i].key, "q") == 0 && !kg_blank(q->pairs[i].value))
             other.pairs[i].value = "other words";
     }
     const char *again = kg_person_filter_text(&other, a);

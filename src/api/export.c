@@ -260,14 +260,15 @@ enum kg_err kg_person_filter_read(const struct kg_query *q, const char *country,
         if (kg_phone_normalize(f->q, strlen(f->q), country, e164) == KG_OK)
             f->q_phone = e164;
     }
-    f->membership = kg_query_get(q, "membership");
-    f->employment_type = kg_query_get(q, "employment_type");
-    if ((f->membership && !kg_in_set(kg_memberships, f->membership)) ||
-        (f->employment_type && !kg_in_set(kg_employment_types, f->employment_type))) {
-        *field = f->membership && !kg_in_set(kg_memberships, f->membership) ? "membership"
-                                                                            : "employment_type";
-        *why = "is not one of the allowed values";
-        return KG_EINVAL;
+    static const char *const enums[] = {"membership", "employment_type"};
+    const char *const *sets[] = {kg_memberships, kg_employment_types};
+    const char **enum_of[] = {&f->membership, &f->employment_type};
+    for (size_t i = 0; i < sizeof(enums) / sizeof(enums[0]); i++) {
+        *enum_of[i] = kg_query_get(q, enums[i]);
+        if (*enum_of[i] && !kg_in_set(sets[i], *enum_of[i])) {
+            *field = enums[i], *why = "is not one of the allowed values";
+            return KG_EINVAL;
+        }
     }
     const char *v = kg_query_get(q, "assessment");
     int64_t n = 0;

@@ -184,7 +184,10 @@ static void notice(struct kg_import *im, size_t i)
     bool same = had && row && strcmp(had, row) == 0;
     free(had);
     free(row);
-    if (same || im->res.other_names++ >= KG_IMPORT_MAX_ERRORS)
+    if (same)
+        return;
+    im->res.other_names++;
+    if (im->res.n_notices >= KG_IMPORT_MAX_ERRORS)
         return;
     const char *field = r->matched_by == KG_P_PHONE ? "phone" : "email";
     enum kg_col col = kg_col_by_name(field);

@@ -730,9 +730,8 @@ static int export_people(const char *db, const char *org, bool csv, const char *
         f = NULL;
         if (!kg_cli_out_finish(&of, out_path, force))
             goto out;
-    }
-    if (out_path)
         fprintf(stderr, "exported %lld people to %s\n", (long long)count, out_path);
+    }
     rc = KG_EXIT_OK;
 out:
     if (w && w != f)

@@ -828,10 +828,9 @@ static enum kg_err copy_db(struct kg_store *s, const char *path, int *fd)
     struct sqlite_conn *c = NULL;
     sqlite3 *dest = NULL;
     int copy_fd = -1;
-    enum kg_err err = KG_EINVAL;
     if (!path || !*path)
         return KG_EINVAL;
-    err = kg_sqlite_acquire(s, &c);
+    enum kg_err err = kg_sqlite_acquire(s, &c);
     if (!err)
         err = open_copy(path, &dest, fd ? &copy_fd : NULL);
     int rc = err ? SQLITE_ERROR : copy_into(c, dest);

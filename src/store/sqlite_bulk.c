@@ -439,9 +439,9 @@ out:
     return err;
 }
 
-/* The id of a row found by one text-keyed statement (?1 = org, ?2 = key [, ?3 = NULL]). */
-/* The first column of the row sid finds with p1, p2 (and p3), NULL when none; with name, the
- * third too (a person's full_name: SQ_PERSON_BY_PHONE, SQ_PERSON_BY_EMAIL). */
+/* The id (first column) of the row a text-keyed statement finds (?1 = org, ?2 = key [, ?3]),
+ * NULL when none; with name, its third column too (a person's full_name:
+ * SQ_PERSON_BY_PHONE, SQ_PERSON_BY_EMAIL). */
 static enum kg_err find_row(struct sqlite_conn *c, enum sq_stmt sid, const char *p1, const char *p2,
                             const char *p3, struct kg_arena *a, const char **id, const char **name)
 {

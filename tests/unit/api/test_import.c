@@ -3099,13 +3099,11 @@ static void test_http_export_filters(void **state)
     static const struct {
         const char *query, *field;
     } bad[] = {
-        {"membershp=member", "membershp"},
-        {"workplace_id=Sapphire", "workplace_id"},
-        {"membership=maybe", "membership"},
-        {"is_leader=yes", "is_leader"},
-        {"assessment=9", "assessment"},
-        {"workplace=%20", "workplace"},
-        {"page=2", "page"},
+        {"membershp=member", "membershp"},  {"workplace_id=Sapphire", "workplace_id"},
+        {"membership=maybe", "membership"}, {"is_leader=yes", "is_leader"},
+        {"assessment=9", "assessment"},     {"workplace=%20", "workplace"},
+        {"employer=%09", "employer"},       {"employment_type=boss", "employment_type"},
+        {"unit_id=1", "unit_id"},           {"page=2", "page"},
     };
     for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
         H_ERROR(get_file(f->env, f->w.t_admin, h_fmt(f->env, "%s?%s", base, bad[k].query)), 400,

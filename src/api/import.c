@@ -10,6 +10,8 @@
 #include "api/import.h"
 
 #include <csv.h>
+#include <errno.h>
+#include <iconv.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,9 +31,11 @@
 /* Cells read of a record: one more, for the last column of a file of rejects
  * (KG_IMPORT_REJECTS_COLUMN) written from a register of MAX_COLUMNS. */
 #define MAX_CELLS (MAX_COLUMNS + 1)
+/* What to save a spreadsheet as, in the messages that refuse a file. */
+#define SAVE_AS "\"CSV UTF-8\" (in an older Excel without it: \"Unicode Text\")"
 #define NOT_TEXT                                                                                   \
-    "the file is not CSV text (it has NUL bytes or is not UTF-8): save the spreadsheet as "        \
-    "\"CSV UTF-8\" and import that"
+    "the file is not CSV text (it has NUL bytes or is not UTF-8 or UTF-16): save the "             \
+    "spreadsheet as " SAVE_AS " and import that"
 #define MAX_RECORD (1u << 20) /* a longer record is an unterminated quote, not a person */
 
 /* Where a reader of the file is, quoting-wise (quoting_step). */
@@ -66,6 +70,16 @@ struct kg_import {
     struct kg_store_import *tx;
     enum kg_import_load load; /* as the store chose */
     bool ended;               /* import_end committed */
+
+    /* The text encoding (decide_encoding): UTF-8, or UTF-16 decoded to UTF-8 by utf16. */
+    bool encoding_known;
+    const char *encoding; /* "UTF-8", "UTF-16LE" or "UTF-16BE" */
+    iconv_t utf16;        /* (iconv_t)-1 for UTF-8 */
+    /* The first bytes while the encoding is not known; then those of a UTF-16 character
+     * that a push ended inside. */
+    char held[4];
+    size_t n_held;
+    unsigned char magic[8]; /* the file's first bytes, to name a workbook (not_text) */
 
     struct csv_parser csv;
     bool csv_ready, header_done, failed;
@@ -233,6 +247,19 @@ static enum kg_err fail_file(struct kg_import *im, const char *msg)
     return KG_EINVAL;
 }
 
+/* Why a file is refused as not text: a workbook saved as it is, by its first bytes (a zip:
+ * .xlsx or .ods; OLE2: .xls), or anything else. */
+static const char *not_text(const struct kg_import *im)
+{
+    if (memcmp(im->magic, "PK\x03\x04", 4) == 0)
+        return "the file is a workbook (.xlsx or .ods), not CSV text: open it and save it "
+               "as " SAVE_AS ", then import that file";
+    if (memcmp(im->magic, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
+        return "the file is an Excel 97-2003 workbook (.xls), not CSV text: open it and save it "
+               "as " SAVE_AS ", then import that file";
+    return NOT_TEXT;
+}
+
 /* An ISO country code in capitals ("pk" is PK); false when it is not two ASCII letters. */
 static bool country_code(const char *in, char out[3])
 {
@@ -316,6 +343,7 @@ enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
         im->country = im->default_cc;
     im->line = 1;
     im->q.cell_start = true;
+    im->utf16 = (iconv_t)-1;
     time_t now = time(NULL);
     struct tm tm;
     im->this_year = gmtime_r(&now, &tm) ? tm.tm_year + 1900 : 2026;
@@ -888,7 +916,9 @@ static void take_record(struct kg_import *im)
         if (col == KG_COL_NONE)
             continue;
         if (!kg_utf8_valid(im->cells[i].p, im->cells[i].len)) {
-            cell_error(im, line, kg_col_name(col), "is not valid UTF-8 text");
+            cell_error(im, line, kg_col_name(col),
+                       im->utf16 == (iconv_t)-1 ? "is not valid UTF-8 text"
+                                                : "is not valid UTF-16 text");
             return;
         }
         char *v = cell_str(&im->batch, im->cells[i]);
@@ -979,7 +1009,7 @@ static enum kg_err take_header(struct kg_import *im)
         return fail_file(im, "out of memory reading the header");
     for (size_t i = 0; i < im->n_cells; i++) {
         if (!kg_utf8_valid(im->cells[i].p, im->cells[i].len))
-            return fail_file(im, NOT_TEXT);
+            return fail_file(im, not_text(im));
         names[i] = cell_str(&im->keep, im->cells[i]);
         if (!names[i])
             return fail_file(im, "out of memory reading the header");
@@ -1327,11 +1357,9 @@ static enum kg_err start_parser(struct kg_import *im)
     return e;
 }
 
-enum kg_err kg_import_feed(struct kg_import *im, const char *data, size_t n)
+/* Pushes n bytes of UTF-8 text: the file's, or what its UTF-16 was decoded to. */
+static enum kg_err feed_text(struct kg_import *im, const char *data, size_t n)
 {
-    if (im->failed)
-        return KG_EINVAL;
-    im->bytes += (int64_t)n;
     if (im->cr_undecided && n) {
         /* The header is held, ended by a CR: this byte says what the line ends are, and so
          * how the lines held (blank ones above the header too) are to be read. */
@@ -1347,7 +1375,7 @@ enum kg_err kg_import_feed(struct kg_import *im, const char *data, size_t n)
         size_t head;
         bool done = scan_header(im, data, n, &head);
         if (memchr(data, '\0', head)) /* only the bytes new to pending: it was checked */
-            return fail_file(im, NOT_TEXT);
+            return fail_file(im, not_text(im));
         if (kg_buf_append(&im->pending, data, head) != KG_OK)
             return fail_file(im, "the header is longer than 1 MiB: is this a CSV file?");
         if (!done || im->cr_undecided)
@@ -1360,6 +1388,126 @@ enum kg_err kg_import_feed(struct kg_import *im, const char *data, size_t n)
     }
     /* Past the header, a NUL is a bad cell (a row error), not a bad file. */
     return feed_lines(im, data, n);
+}
+
+/*
+ * Excel before "CSV UTF-8" keeps Urdu, Hindi or Russian names only when a sheet is saved as
+ * "Unicode Text": UTF-16, little-endian, with a byte-order mark, tab-separated. Such a file
+ * is decoded to UTF-8 as it arrives (glibc's iconv) and read as any other: its BOM becomes
+ * UTF-8's, so kg_import_header reports one and the rejects file opens right in Excel. A
+ * character that is not UTF-16 (a lone surrogate, or half of one at the end of the file)
+ * becomes the byte 0xFF, which no UTF-8 text has: its row is refused as not valid text,
+ * never imported with a character changed.
+ *
+ * The first four bytes decide: a UTF-16 BOM, or, without one, two ASCII characters in
+ * UTF-16 (text such as "Na" of a header "Name"). Anything else is read as UTF-8, where a NUL
+ * in the header refuses the file.
+ */
+static bool ascii_text(unsigned char c)
+{
+    return (c >= 0x20 && c < 0x7F) || c == '\t' || c == '\r' || c == '\n';
+}
+
+const char *kg_import_utf16(const unsigned char *b, size_t n)
+{
+    if (n >= 2 && b[0] == 0xFF && b[1] == 0xFE)
+        return "UTF-16LE";
+    if (n >= 2 && b[0] == 0xFE && b[1] == 0xFF)
+        return "UTF-16BE";
+    if (n >= 4 && ascii_text(b[0]) && !b[1] && ascii_text(b[2]) && !b[3])
+        return "UTF-16LE";
+    if (n >= 4 && !b[0] && ascii_text(b[1]) && !b[2] && ascii_text(b[3]))
+        return "UTF-16BE";
+    return NULL;
+}
+
+/* Decodes n bytes of UTF-16 (after those held from the last push) and pushes the text. */
+static enum kg_err feed_utf16(struct kg_import *im, const char *data, size_t n)
+{
+    enum { CHUNK = 8192 };
+    char in[CHUNK + sizeof(im->held)];
+    /* Two bytes of UTF-16 are at most three of UTF-8 (or 0xFF), four are four. */
+    char out[sizeof(in) / 2 * 3];
+    while (n) {
+        size_t take = n < CHUNK ? n : CHUNK;
+        memcpy(in, im->held, im->n_held);
+        memcpy(in + im->n_held, data, take);
+        char *ip = in, *op = out;
+        size_t left = im->n_held + take, room = sizeof(out);
+        im->n_held = 0;
+        data += take;
+        n -= take;
+        while (left && iconv(im->utf16, &ip, &left, &op, &room) == (size_t)-1) {
+            if (errno == EINVAL) { /* a character the next push completes */
+                memcpy(im->held, ip, left);
+                im->n_held = left;
+                break;
+            }
+            if (errno != EILSEQ || left < 2)
+                return fail_file(im, "the file's UTF-16 text could not be decoded");
+            *op++ = '\xFF'; /* a lone surrogate: the two bytes become one that is not text */
+            room--;
+            ip += 2;
+            left -= 2;
+        }
+        enum kg_err e = feed_text(im, out, (size_t)(op - out));
+        if (e)
+            return e;
+    }
+    return KG_OK;
+}
+
+/* Decides the encoding on the bytes held (four, or fewer at the end) and pushes them. */
+static enum kg_err decide_encoding(struct kg_import *im)
+{
+    char first[sizeof(im->held)];
+    size_t n = im->n_held;
+    memcpy(first, im->held, n);
+    im->n_held = 0;
+    im->encoding_known = true;
+    const char *kind = kg_import_utf16((const unsigned char *)first, n);
+    im->encoding = kind ? kind : "UTF-8";
+    if (!kind)
+        return feed_text(im, first, n);
+    im->utf16 = iconv_open("UTF-8", kind);
+    if (im->utf16 == (iconv_t)-1)
+        return fail_file(im, "this system cannot decode UTF-16 text (iconv)");
+    return feed_utf16(im, first, n);
+}
+
+enum kg_err kg_import_feed(struct kg_import *im, const char *data, size_t n)
+{
+    if (im->failed)
+        return KG_EINVAL;
+    for (size_t i = 0; i < n && im->bytes + (int64_t)i < (int64_t)sizeof(im->magic); i++)
+        im->magic[im->bytes + (int64_t)i] = (unsigned char)data[i];
+    im->bytes += (int64_t)n;
+    if (!im->encoding_known) {
+        size_t take = sizeof(im->held) - im->n_held;
+        take = take < n ? take : n;
+        memcpy(im->held + im->n_held, data, take);
+        im->n_held += take;
+        data += take;
+        n -= take;
+        if (im->n_held < sizeof(im->held))
+            return KG_OK;
+        enum kg_err e = decide_encoding(im);
+        if (e)
+            return e;
+    }
+    return im->utf16 == (iconv_t)-1 ? feed_text(im, data, n) : feed_utf16(im, data, n);
+}
+
+/* The end of the file, before the end of the text: the encoding is decided on what there was,
+ * and half a UTF-16 character left is not text. */
+static enum kg_err end_text(struct kg_import *im)
+{
+    enum kg_err e = im->encoding_known ? KG_OK : decide_encoding(im);
+    if (!e && im->n_held) {
+        im->n_held = 0;
+        e = feed_text(im, "\xFF", 1);
+    }
+    return e;
 }
 
 /* An id as the rows set aside are compared by (FNV-1a, ASCII case folded as ids are): a
@@ -1643,8 +1791,8 @@ static int by_line(const void *a, const void *b)
 
 enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg_import_result *out)
 {
-    enum kg_err e = KG_OK;
-    if (!im->failed && !im->csv_ready) {
+    enum kg_err e = im->failed ? KG_OK : end_text(im);
+    if (!e && !im->failed && !im->csv_ready) {
         /* The header has not ended: a file of one line without a line end, only blank lines,
          * or a header with an unterminated quote (the parser says which). */
         size_t len = im->pending.len;
@@ -1693,6 +1841,7 @@ enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg
     out->workplaces_created = counts.workplaces_created;
     out->units_created = counts.units_created;
     out->separator = im->delim == '\t' ? "tab" : im->delim == ';' ? ";" : ",";
+    out->encoding = im->encoding;
     out->bulk = !im->opts.dry_run && im->load == KG_LOAD_BULK;
     out->errors = kg_arena_alloc(a, (im->res.n_errors + 1) * sizeof(*out->errors));
     out->unknown_columns = kg_arena_alloc(a, (im->n_unknown + 1) * sizeof(char *));
@@ -1736,6 +1885,8 @@ void kg_import_free(struct kg_import *im)
     if (im->csv_ready)
         csv_free(&im->csv);
     kg_buf_free(&im->pending);
+    if (im->utf16 != (iconv_t)-1)
+        iconv_close(im->utf16);
     kg_arena_release(&im->keep);
     kg_arena_release(&im->batch);
     free(im->errors);

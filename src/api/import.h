@@ -107,6 +107,7 @@ struct kg_import_result {
     const char **unknown_columns; /* header cells that map to no field (reported, not used) */
     size_t n_unknown;
     const char *separator; /* "," ";" or "tab" */
+    const char *encoding;  /* "UTF-8", "UTF-16LE" or "UTF-16BE" */
     bool bulk;             /* written in one transaction (KG_LOAD_BULK) */
 };
 
@@ -132,6 +133,12 @@ enum kg_err kg_import_check_opts(const struct kg_import_opts *opts, char *msg,
 enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
                             const struct kg_org *org, const struct kg_import_opts *opts,
                             struct kg_import **out, char *msg, size_t msglen) KG_MUST_CHECK;
+/*
+ * "UTF-16LE" or "UTF-16BE" when a file whose first n bytes are b (four, or all of a shorter
+ * file) is read as UTF-16 text (a byte-order mark, or ASCII characters in UTF-16); NULL
+ * when it is read as UTF-8.
+ */
+const char *kg_import_utf16(const unsigned char *b, size_t n);
 /*
  * Pushes the next n bytes of the file. A problem with the file as a whole (not text, no
  * header, no name column, a record over 1 MiB) is KG_EINVAL with the reason from

@@ -37,7 +37,7 @@ static json_t *result_json(const struct kg_import_result *r, bool dry_run)
     for (size_t i = 0; unknown && i < r->n_unknown; i++)
         json_array_append_new(unknown, json_string(r->unknown_columns[i]));
     return json_pack(
-        "{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:b, s:o, s:b, s:o, s:s}",
+        "{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:b, s:o, s:b, s:o, s:s, s:s}",
         "dry_run", dry_run, "rows", (json_int_t)r->rows, "created", (json_int_t)r->created,
         "updated", (json_int_t)r->updated, "unchanged", (json_int_t)r->unchanged, "skipped",
         (json_int_t)r->skipped, "failed", (json_int_t)r->failed, "employers_created",
@@ -45,7 +45,7 @@ static json_t *result_json(const struct kg_import_result *r, bool dry_run)
         "units_created", (json_int_t)r->units_created, "errors", errors, "errors_truncated",
         (int64_t)r->n_errors < r->failed, "notices", notices, "notices_truncated",
         (int64_t)r->n_notices < r->other_names, "unknown_columns", unknown, "separator",
-        r->separator);
+        r->separator, "encoding", r->encoding);
 }
 
 /* What browsers and tools call a CSV file: a browser on Windows sends the type the registry

@@ -28,10 +28,11 @@ static const char import_help[] =
     "                            [--load auto|batches|bulk] [--rejects FILE [--force]]\n"
     "\n"
     "Imports a register of people from CSV as spreadsheets save it: UTF-8 with or without a\n"
-    "BOM, comma, semicolon or tab separated, quoted fields, CRLF or LF. Columns are matched to\n"
-    "person fields by name (\"name\", \"worker name\" -> full_name; \"mobile\", \"cell no\" ->\n"
-    "phone; \"factory\" -> workplace; \"department\" -> unit; see docs/import.md); --map\n"
-    "names a column the matcher does not know (--map \"Naam=full_name\", or =ignore).\n"
+    "BOM or UTF-16 (an older Excel's \"Unicode Text\"), comma, semicolon or tab separated,\n"
+    "quoted fields, CRLF or LF. Columns are matched to person fields by name (\"name\",\n"
+    "\"worker name\" -> full_name; \"mobile\", \"cell no\" -> phone; \"factory\" -> workplace;\n"
+    "\"department\" -> unit; see docs/import.md); --map names a column the matcher does not\n"
+    "know (--map \"Naam=full_name\", or =ignore).\n"
     "Each row is checked as the API checks a person; a bad row is reported and skipped, the\n"
     "others are imported. A person already in the org (same phone, email or id) is skipped,\n"
     "or updated with --on-duplicate update. --dry-run reports the same and changes nothing.\n"
@@ -234,6 +235,7 @@ static void print_result(const struct kg_import_result *r, bool dry_run, double 
            (long long)r->employers_created, "workplaces created", (long long)r->workplaces_created,
            "units created", (long long)r->units_created);
     printf("%-20s %10s\n", "separator", r->separator);
+    printf("%-20s %10s\n", "text", r->encoding);
     printf("%-20s %10.2f s (%.0f rows/s)\n", "time", secs, secs > 0 ? (double)r->rows / secs : 0);
     if (r->n_unknown) {
         printf("columns not imported:");
@@ -297,18 +299,32 @@ static void import_stopped(struct kg_import *im, bool dry_run, int sig)
 }
 
 /* The lines of a regular file (a few milliseconds a hundred MB, and the file is then in the
- * page cache for the import); 0 for a pipe or a file that cannot be read. */
+ * page cache for the import); 0 for a pipe or a file that cannot be read. In UTF-16 a line
+ * end is the two bytes of U+000A at an even offset: a 0x0A byte alone may be half of another
+ * character (U+0A95, Gujarati KA). */
 static int64_t count_lines(FILE *f)
 {
-    static char buf[1 << 16];
+    static char buf[1 << 16]; /* even: UTF-16 characters do not straddle two reads */
     struct stat st;
     if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode))
         return 0;
     int64_t lines = 0;
     size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-        for (const char *p = buf; (p = memchr(p, '\n', n - (size_t)(p - buf))); p++)
-            lines++;
+    const char *utf16 = NULL;
+    bool first = true;
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+        if (first)
+            utf16 = kg_import_utf16((const unsigned char *)buf, n < 4 ? n : 4);
+        first = false;
+        bool le = utf16 && strcmp(utf16, "UTF-16LE") == 0;
+        for (const char *p = buf; (p = memchr(p, '\n', n - (size_t)(p - buf))); p++) {
+            size_t at = (size_t)(p - buf);
+            if (!utf16)
+                lines++;
+            else if (le ? at % 2 == 0 && at + 1 < n && !buf[at + 1] : at % 2 == 1 && !buf[at - 1])
+                lines++;
+        }
+    }
     bool ok = !ferror(f);
     rewind(f);
     return ok ? lines : 0;

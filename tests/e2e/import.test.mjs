@@ -31,7 +31,7 @@ const USERS = [
     { email: 'viewer@acme.example', role: 'viewer' },
 ];
 const ORGS = ['acme', 'dryrun', 'seps', 'maps', 'bad', 'http', 'exp', 'rt', 'partial',
-              'partialbulk', 'served'];
+              'partialbulk', 'served', 'u16'];
 
 /* An ASan build: its memory use says nothing about the program's. */
 const ASAN = fs.readFileSync(BIN).includes('AddressSanitizer');
@@ -458,7 +458,7 @@ describe('kamgar import people', () => {
             for (const [name, msg] of [
                 ['empty.csv', 'the file is empty'],
                 ['header_only.csv', 'the file has a header but no rows'],
-                ['binary.png', 'the file is not CSV text (it has NUL bytes or is not UTF-8): save the spreadsheet as "CSV UTF-8" and import that'],
+                ['binary.png', 'the file is not CSV text (it has NUL bytes or is not UTF-8 or UTF-16): save the spreadsheet as "CSV UTF-8" (in an older Excel without it: "Unicode Text") and import that'],
             ]) {
                 const r = imp(k.db, 'bad', fixture(name));
                 assert.equal(r.status, 1, name);
@@ -726,6 +726,7 @@ describe('POST /imports/people', () => {
                      { line: 11, field: 'phone', column: 'Mobile No.', value: '12345',
                        message: 'is not a phone number we can read' }],
             errors_truncated: false, unknown_columns: MESSY_UNKNOWN, separator: ';',
+            encoding: 'UTF-8',
             notices: [notice(9, '0300 1234567', 'Ayesha Bibi', '+923001234567'),
                       notice(17, '+92 303 456 7890', 'Иван Петров', '+923034567890')],
             notices_truncated: false,
@@ -945,6 +946,114 @@ describe('POST /imports/people', () => {
 });
 
 /* --- export -------------------------------------------------------------------------- */
+
+/* Excel's "Unicode Text": text as UTF-16 (little-endian unless be), after its BOM. */
+function utf16(text, { be = false, bom = true } = {}) {
+    const b = Buffer.from(text, 'utf16le');
+    if (be)
+        b.swap16();
+    return bom ? Buffer.concat([Buffer.from(be ? [0xFE, 0xFF] : [0xFF, 0xFE]), b]) : b;
+}
+
+describe('UTF-16 registers (Excel\'s "Unicode Text")', () => {
+    const messy = () => fs.readFileSync(fixture('register_messy.csv'), 'utf8').replace(/^\ufeff/, '');
+
+    test('the CLI reads them as the UTF-8 file; the rejects are UTF-8 with a BOM', () => {
+        const dir = makeTemp();
+        try {
+            const db = path.join(dir, 'u.db');
+            createDatabase(dir, db, [{ slug: 'uni', name: 'Unicode Union', country: 'PK',
+                                       users: [] }]);
+            for (const [name, opts] of [['le.txt', {}], ['be.txt', { be: true }],
+                                        ['nobom.txt', { bom: false }]]) {
+                fs.writeFileSync(path.join(dir, name), utf16(messy(), opts));
+                const r = imp(db, 'uni', path.join(dir, name), '--dry-run');
+                assert.equal(r.status, 0, r.stderr);
+                const t = table(r.stdout);
+                assert.deepEqual(counts(t), MESSY, name);
+                assert.deepEqual(t.errors, MESSY_ERRORS);
+                assert.deepEqual(t.unknown, MESSY_UNKNOWN);
+                assert.deepEqual(t.notices, MESSY_NOTICES);
+                assert.match(r.stdout, new RegExp(`^text\\s+UTF-16${opts.be ? 'BE' : 'LE'}$`, 'm'));
+            }
+            const rej = path.join(dir, 'to-mend.csv');
+            let r = imp(db, 'uni', path.join(dir, 'le.txt'), '--rejects', rej);
+            assert.equal(r.status, 0, r.stderr);
+            assert.equal(table(r.stdout).created, 8);
+            const text = fs.readFileSync(rej, 'utf8');
+            assert.ok(text.startsWith('\ufeffS.No;Worker Name;'), text);
+            assert.equal(text.split('\r\n').length, 4, text);
+            /* mended, the rejects come in (as UTF-8) */
+            fs.writeFileSync(rej, text.replace(/^([^;]*);;/m, '$1;Rashida Begum;')
+                .replace(';12345;', ';0300 7654321;'));
+            r = imp(db, 'uni', rej);
+            assert.equal(r.status, 0, r.stderr);
+            assert.deepEqual([table(r.stdout).created, table(r.stdout).failed], [2, 0]);
+            assert.match(r.stdout, /^text\s+UTF-8$/m);
+        } finally {
+            rmTemp(dir);
+        }
+    });
+
+    test('lines are counted in UTF-16: Gujarati text does not make a small file "large"', () => {
+        const dir = makeTemp();
+        try {
+            const db = path.join(dir, 'g.db');
+            createDatabase(dir, db, [{ slug: 'guj', name: 'Gujarat Union', country: 'IN',
+                                       users: [] }]);
+            /* U+0A95 (ક) is the bytes 95 0A in UTF-16LE: 60 rows of 200 are 12,000 such 0x0A
+             * bytes, past the 10,000 lines from which --load auto loads in bulk. */
+            let text = 'Name\tNotes\r\n';
+            for (let i = 0; i < 60; i++)
+                text += `કમલા ${i}\t${'ક'.repeat(200)}\r\n`;
+            const file = path.join(dir, 'gujarati.txt');
+            fs.writeFileSync(file, utf16(text));
+            const r = imp(db, 'guj', file);
+            assert.equal(r.status, 0, r.stderr);
+            const t = table(r.stdout);
+            assert.deepEqual([t.rows, t.created, t.failed, t.load], [60, 60, 0, 'batches']);
+        } finally {
+            rmTemp(dir);
+        }
+    });
+
+    test('over HTTP: the same rows, and the answer names the text', async () => {
+        const r = await postCsv('u16', utf16(messy(), { be: true }), { query: '?dry_run=true' });
+        assert.equal(r.status, 200, r.text);
+        assert.deepEqual([r.json.rows, r.json.created, r.json.skipped, r.json.failed,
+                          r.json.separator, r.json.encoding], [12, 8, 2, 2, ';', 'UTF-16BE']);
+        const bad = Buffer.concat([utf16('name,phone\r\nLone'), Buffer.from([0x00, 0xD8]),
+                                   utf16('x,0300 1234567\r\nGood,0301 2345678\r\n',
+                                         { bom: false })]);
+        const b = await postCsv('u16', bad);
+        assert.equal(b.status, 200, b.text);
+        assert.deepEqual([b.json.created, b.json.failed, b.json.encoding], [1, 1, 'UTF-16LE']);
+        assert.deepEqual(b.json.errors, [{ line: 2, field: 'full_name', column: 'name',
+                                           value: null, message: 'is not valid UTF-16 text' }]);
+        assert.equal(await total('u16'), 1);
+    });
+
+    test('a workbook saved as it is gets what to do, not "not CSV text"', async () => {
+        const dir = makeTemp();
+        try {
+            const xlsx = path.join(dir, 'register.xlsx');
+            fs.writeFileSync(xlsx, Buffer.concat([Buffer.from('PK\x03\x04\x14\x00\x06\x00', 'latin1'),
+                                                  Buffer.alloc(64)]));
+            const r = imp(k.db, 'u16', xlsx);
+            assert.equal(r.status, 1);
+            assert.equal(r.stderr, `kamgar: ${xlsx}: the file is a workbook (.xlsx or .ods), ` +
+                         'not CSV text: open it and save it as "CSV UTF-8" (in an older Excel ' +
+                         'without it: "Unicode Text"), then import that file\n');
+            const h = await postCsv('u16', fs.readFileSync(xlsx),
+                                    { contentType: 'application/vnd.ms-excel' });
+            assert.equal(h.status, 400);
+            assert.match(h.json.error.message, /\(\.xlsx or \.ods\)/);
+            assert.equal(await total('u16'), 1);
+        } finally {
+            rmTemp(dir);
+        }
+    });
+});
 
 describe('export', () => {
     let csvHttp, jsonHttp;

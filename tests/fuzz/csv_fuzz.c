@@ -12,15 +12,19 @@
  * three pieces cut at offsets derived from the input (a piece may be empty) and loaded in
  * bulk (the indexes set aside inside the dry run's transaction). Neither how the bytes arrive
  * nor how the store loads them may change the outcome: both runs must end with the same
- * status, the same file message, the same counts and the same error list. Whether duplicates
- * are updated, and whether a --map entry and a default country are given, are also derived
- * from the input (a hash, so that the seeds stay plain CSV files).
+ * status, the same file message, the same counts and the same error list. An input that is
+ * UTF-8 text is imported a third time as UTF-16 (Excel's "Unicode Text": little- or
+ * big-endian, with a byte-order mark, cut into pieces that may split a character), which must
+ * read exactly as the UTF-8 did (but for a workbook's message, named by its first bytes). Whether
+ * duplicates are updated, and whether a --map entry and a default country are given, are also
+ * derived from the input (a hash, so that the seeds stay plain CSV files).
  *
  * Checks per input: created + updated + unchanged + skipped + failed == rows; every error line is
  * at least 2 (1 is the header) and at most the number of newlines + 1; n_errors <=
  * KG_IMPORT_MAX_ERRORS and n_errors == failed unless the list is full; the two runs agree. Must not
  * print anything on the good path (KG_FUZZ_VERBOSE=1 prints each run's result).
  */
+#include <iconv.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -262,6 +266,34 @@ static void show(const char *what, const struct outcome *o)
                 r->errors[i].field ? r->errors[i].field : "-", r->errors[i].message);
 }
 
+/*
+ * The UTF-8 text data as UTF-16 (be: big-endian) after its BOM, in a, or NULL when data is
+ * not UTF-8 or would be read as UTF-16 already. A UTF-8 BOM becomes the UTF-16 one.
+ */
+static const uint8_t *as_utf16(const uint8_t *data, size_t size, bool be, struct kg_arena *a,
+                               size_t *len)
+{
+    if (kg_import_utf16(data, size < 4 ? size : 4))
+        return NULL;
+    bool bom = size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0;
+    size_t cap = 2 * size + 2;
+    char *out = kg_arena_alloc(a, cap), *op = out, *ip = (char *)data;
+    CHECK(out != NULL);
+    if (!bom) {
+        *op++ = be ? '\xFE' : '\xFF';
+        *op++ = be ? '\xFF' : '\xFE';
+    }
+    iconv_t cd = iconv_open(be ? "UTF-16BE" : "UTF-16LE", "UTF-8");
+    CHECK(cd != (iconv_t)-1);
+    size_t left = size, room = cap - (size_t)(op - out);
+    size_t rc = iconv(cd, &ip, &left, &op, &room);
+    iconv_close(cd);
+    if (rc == (size_t)-1)
+        return NULL; /* not UTF-8: EILSEQ or a character cut at the end */
+    *len = (size_t)(op - out);
+    return (const uint8_t *)out;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char *const map[] = {"Naam=full_name"};
@@ -312,6 +344,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_outcome(&whole, newlines);
     check_outcome(&pieces, newlines);
     check_same(&whole, &pieces);
+
+    size_t len16 = 0;
+    const uint8_t *text16 = as_utf16(data, size, (h >> 2) & 1, &a, &len16);
+    if (text16 && !strstr(whole.message, "workbook")) {
+        struct outcome utf16;
+        size_t cut16 = (size_t)((h >> 40) % (len16 + 1)); /* odd too: inside a character */
+        run(text16, len16, &cut16, 1, &opts, &a, &utf16);
+        if (fx.verbose)
+            show("UTF-16, two pieces", &utf16);
+        check_outcome(&utf16, newlines);
+        /* A cell that is not text (a NUL) is named by the file's encoding. */
+        for (size_t i = 0; i < utf16.r.n_errors; i++)
+            if (strcmp(utf16.r.errors[i].message, "is not valid UTF-16 text") == 0)
+                utf16.r.errors[i].message = "is not valid UTF-8 text";
+        check_same(&whole, &utf16);
+        CHECK(utf16.err || strncmp(utf16.r.encoding, "UTF-16", 6) == 0);
+    }
     kg_arena_release(&a);
     return 0;
 }

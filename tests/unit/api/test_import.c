@@ -11,6 +11,7 @@
  *
  * Must not: read /work/shared, depend on test order, or leave temporary files behind.
  */
+#include <iconv.h>
 #include <sqlite3.h>
 
 #include "harness.h"
@@ -241,6 +242,10 @@ static void check_row_error(const struct run *x, int line, size_t i, int64_t wan
 }
 
 #define FILE_ERROR(x, stage, msg) check_file_error(&(x), __LINE__, stage, msg)
+#define SAVE_AS                   "\"CSV UTF-8\" (in an older Excel without it: \"Unicode Text\")"
+#define NOT_TEXT                                                                                   \
+    "the file is not CSV text (it has NUL bytes or is not UTF-8 or UTF-16): save the "             \
+    "spreadsheet as " SAVE_AS " and import that"
 
 static void check_file_error(const struct run *x, int line, const char *stage, const char *msg)
 {
@@ -715,6 +720,170 @@ static void test_crlf_lf_bom(void **state)
     COUNTS(x, 2, 2, 0, 0, 0, 0, 0);
     H_JSTR(person(f, "phone", "+923001234567"), "full_name", "A Mixed");
     H_JSTR(person(f, "phone", "+923012345678"), "full_name", "B Mixed");
+}
+
+/* ====================================================================================== */
+/* UTF-16 ("Unicode Text")                                                                 */
+/* ====================================================================================== */
+
+/* Appends the UTF-8 text s to b as UTF-16 (be: big-endian; glibc's iconv). */
+static void put_utf16(struct kg_buf *b, const char *s, bool be)
+{
+    iconv_t cd = iconv_open(be ? "UTF-16BE" : "UTF-16LE", "UTF-8");
+    assert_true(cd != (iconv_t)-1);
+    size_t left = strlen(s), room = 2 * left;
+    char *out = malloc(room + 1), *op = out, *ip = (char *)s;
+    assert_non_null(out);
+    assert_true(iconv(cd, &ip, &left, &op, &room) != (size_t)-1);
+    assert_int_equal(kg_buf_append(b, out, (size_t)(op - out)), KG_OK);
+    free(out);
+    iconv_close(cd);
+}
+
+/* s as UTF-16LE with its BOM, in env's arena. */
+static const char *utf16le(struct fx *f, const char *s, size_t *len)
+{
+    struct kg_buf b;
+    kg_buf_init(&b, 1u << 20);
+    assert_int_equal(kg_buf_append(&b, "\xFF\xFE", 2), KG_OK);
+    put_utf16(&b, s, false);
+    char *out = kg_arena_alloc(&f->env->arena, b.len + 1);
+    assert_non_null(out);
+    memcpy(out, b.p, b.len);
+    *len = b.len;
+    kg_buf_free(&b);
+    return out;
+}
+
+/*
+ * Excel's "Unicode Text": the messy register as UTF-16, little- or big-endian, with a BOM or
+ * without, pushed whole or in pieces that split its characters (and the BOM), reads exactly
+ * as the UTF-8 file does, and the report says which text it was.
+ */
+static void test_utf16_register(void **state)
+{
+    struct fx *f = *state;
+    size_t len;
+    const char *data = fixture(f, "register_messy.csv", &len);
+    assert_memory_equal(data, "\xEF\xBB\xBF", 3);
+    static const size_t chunks[] = {0, 1, 2, 3, 5, 4096};
+    struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    for (int form = 0; form < 4; form++) {
+        bool be = form & 1, bom = form & 2;
+        struct kg_buf b;
+        kg_buf_init(&b, 1u << 20);
+        if (bom)
+            assert_int_equal(kg_buf_append(&b, be ? "\xFE\xFF" : "\xFF\xFE", 2), KG_OK);
+        put_utf16(&b, data + 3, be);
+        for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+            struct run x = run_as(f, &who, &f->acme, &DRY, b.p, b.len, chunks[i]);
+            check_messy(&x, __LINE__, 8, 0, 0, 2, 3, 4);
+            assert_string_equal(x.r.encoding, be ? "UTF-16BE" : "UTF-16LE");
+        }
+        kg_buf_free(&b);
+    }
+    struct run x = run_buf(f, &DRY, data, len);
+    assert_string_equal(x.r.encoding, "UTF-8");
+
+    /* Stored as the UTF-8 file stores it: every script, and a character beyond the BMP (two
+     * UTF-16 units, split between pushes of one and three bytes). */
+    const char *tab = "Name\tMobile\tRemarks\r\n"
+                      "عائشہ صدیقی\t0301 2345678\tجی 🙂\r\n"
+                      "सुनीता देवी\t0307 1234567\t\"two\r\nlines\"\r\n"
+                      "Маргарита Смирнова\t0306 7654321\t\r\n";
+    const char *le = utf16le(f, tab, &len);
+    x = run_as(f, &who, &f->acme, &DRY, le, len, 1);
+    COUNTS(x, 3, 3, 0, 0, 0, 0, 0);
+    x = run_as(f, &who, &f->acme, &SKIP, le, len, 3);
+    COUNTS(x, 3, 3, 0, 0, 0, 0, 0);
+    assert_string_equal(x.r.separator, "tab");
+    json_t *p = person(f, "phone", "+923012345678");
+    H_JSTR(p, "full_name", "عائشہ صدیقی");
+    H_JSTR(p, "notes", "جی 🙂");
+    p = person(f, "phone", "+923071234567");
+    H_JSTR(p, "full_name", "सुनीता देवी");
+    H_JSTR(p, "notes", "two\r\nlines");
+    H_JSTR(person(f, "phone", "+923067654321"), "full_name", "Маргарита Смирнова");
+}
+
+/* Text that is not UTF-16 refuses its row, named so; in the header it refuses the file. */
+static void test_utf16_bad_text(void **state)
+{
+    struct fx *f = *state;
+    struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    struct kg_buf b;
+    kg_buf_init(&b, 1u << 20);
+    assert_int_equal(kg_buf_append(&b, "\xFF\xFE", 2), KG_OK);
+    put_utf16(&b, "name,phone,notes\r\nLone", false);
+    assert_int_equal(kg_buf_append(&b, "\x00\xD8", 2), KG_OK); /* a high surrogate alone */
+    put_utf16(&b, "High,0300 1234567,\r\nGood One,0301 2345678,ok\r\nLow,0302 3456789,", false);
+    assert_int_equal(kg_buf_append(&b, "\x00\xDC", 2), KG_OK); /* a low surrogate alone */
+    put_utf16(&b, "\r\nGood Two,0303 4567890,\r\nHalf,0304 5678901,", false);
+    assert_int_equal(kg_buf_append(&b, "\x3D\xD8", 2), KG_OK); /* a pair's first half */
+    static const size_t chunks[] = {0, 1, 3};
+    for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+        struct run x = run_as(f, &who, &f->acme, &DRY, b.p, b.len, chunks[i]);
+        COUNTS(x, 5, 2, 0, 0, 3, 0, 0);
+        ROW_ERROR(x, 0, 2, "full_name", "is not valid UTF-16 text");
+        ROW_ERROR(x, 1, 4, "notes", "is not valid UTF-16 text");
+        ROW_ERROR(x, 2, 6, "notes", "is not valid UTF-16 text");
+    }
+    /* A file that ends inside a unit: the last row has a character that is not text. */
+    put_utf16(&b, "\r\nOdd,,", false);
+    assert_int_equal(kg_buf_append(&b, "x", 1), KG_OK);
+    struct run x = run_as(f, &who, &f->acme, &SKIP, b.p, b.len, 0);
+    COUNTS(x, 6, 2, 0, 0, 4, 0, 0);
+    ROW_ERROR(x, 3, 7, "notes", "is not valid UTF-16 text");
+    H_JSTR(person(f, "phone", "+923012345678"), "full_name", "Good One");
+    H_JSTR(person(f, "phone", "+923034567890"), "full_name", "Good Two");
+    assert_int_equal(people_total(f), 2);
+    kg_buf_free(&b);
+
+    /* In the header: not a file kamgar can read. */
+    kg_buf_init(&b, 1u << 20);
+    put_utf16(&b, "name,ph", false);
+    assert_int_equal(kg_buf_append(&b, "\x00\xDC", 2), KG_OK);
+    put_utf16(&b, "one\r\nA,0300 1234567\r\n", false);
+    x = run_buf(f, &SKIP, b.p, b.len);
+    FILE_ERROR(x, "feed", NOT_TEXT);
+    kg_buf_free(&b);
+    /* A BOM alone, or a BOM and a line end, is an empty file. */
+    x = run_buf(f, &SKIP, "\xFF\xFE", 2);
+    FILE_ERROR(x, "finish", "the file is empty");
+    x = run_buf(f, &SKIP, "\xFE\xFF\x00\n", 4);
+    FILE_ERROR(x, "finish", "the file has no header line");
+    /* UTF-16 without a BOM is told by ASCII at its start; a NUL elsewhere is not text. */
+    x = run_buf(f, &DRY, "n\0a\0m\0e\0\n\0A\0\n\0", 14);
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    assert_string_equal(x.r.encoding, "UTF-16LE");
+    x = run_buf(f, &DRY, "\0n\0a\0m\0e\0\n\0A\0\n", 14);
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    assert_string_equal(x.r.encoding, "UTF-16BE");
+    x = run_buf(f, &SKIP, "na\0me\nA\n", 9);
+    FILE_ERROR(x, "feed", NOT_TEXT);
+    assert_int_equal(people_total(f), 2);
+}
+
+/* A workbook saved as it is, not as text, is named so, with what to do. */
+static void test_workbooks(void **state)
+{
+    struct fx *f = *state;
+    static const char xlsx[] = "PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00[Content_Types].xml";
+    struct run x = run_buf(f, &SKIP, xlsx, sizeof(xlsx) - 1);
+    FILE_ERROR(
+        x, "feed",
+        "the file is a workbook (.xlsx or .ods), not CSV text: open it and save it as " SAVE_AS
+        ", then import that file");
+    static const char xls[] = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00\x00\x00";
+    x = run_buf(f, &SKIP, xls, sizeof(xls) - 1);
+    FILE_ERROR(x, "feed",
+               "the file is an Excel 97-2003 workbook (.xls), not CSV text: open it and save it "
+               "as " SAVE_AS ", then import that file");
+    /* Pushed a byte at a time, the first bytes still name it. */
+    struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    x = run_as(f, &who, &f->acme, &SKIP, xls, sizeof(xls) - 1, 1);
+    assert_non_null(strstr(x.msg, "(.xls)"));
+    assert_int_equal(people_total(f), 0);
 }
 
 /* ====================================================================================== */
@@ -1670,9 +1839,7 @@ static void test_bad_files(void **state)
     x = run_str(f, &SKIP, "name,phone");
     FILE_ERROR(x, "finish", "the file has a header but no rows");
     x = run_fixture(f, &SKIP, "binary.png");
-    FILE_ERROR(x, "feed",
-               "the file is not CSV text (it has NUL bytes or is not UTF-8): save the spreadsheet "
-               "as \"CSV UTF-8\" and import that");
+    FILE_ERROR(x, "feed", NOT_TEXT);
     x = run_str(f, &SKIP, "\xEF\xBB\xBF");
     FILE_ERROR(x, "finish", "the file is empty");
     x = run_str(f, &SKIP, "\r\n\n\r\n");
@@ -1682,9 +1849,7 @@ static void test_bad_files(void **state)
                "no column holds the name (call it \"name\" or \"full_name\", or use "
                "--map COLUMN=full_name)");
     x = run_str(f, &SKIP, "na\xffme,phone\nA,0300 7654321\n");
-    FILE_ERROR(x, "feed",
-               "the file is not CSV text (it has NUL bytes or is not UTF-8): save the spreadsheet "
-               "as \"CSV UTF-8\" and import that");
+    FILE_ERROR(x, "feed", NOT_TEXT);
     x = run_str(f, &SKIP, "\"name,phone\nA,0300 7654321\n");
     FILE_ERROR(x, "finish", "the header line has an unterminated quote");
     x = run_str(f, &SKIP, "na\"me,phone\nA,0300 7654321\n");
@@ -2358,7 +2523,7 @@ static void test_http_import(void **state)
         "7890\",\"person_name\":\"Иван Петров\",\"outcome\":\"skipped\",\"message\":\"is that "
         "of \\\"Иван Петров\\\" already: the row was taken as that person and skipped (if they "
         "are two people, give each their own phone)\"}],"
-        "\"notices_truncated\":false,\"separator\":\";\"}",
+        "\"notices_truncated\":false,\"separator\":\";\",\"encoding\":\"UTF-8\"}",
         0, NULL);
     assert_non_null(want);
     /* Rows 9 and 17 have the phones of rows 2 and 6 under other names ("Ayesha B.", and
@@ -2549,8 +2714,7 @@ static void test_http_bad_files(void **state)
     } v[] = {
         {"empty.csv", "the file is empty"},
         {"header_only.csv", "the file has a header but no rows"},
-        {"binary.png", "the file is not CSV text (it has NUL bytes or is not UTF-8): save the "
-                       "spreadsheet as \"CSV UTF-8\" and import that"},
+        {"binary.png", NOT_TEXT},
     };
     for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
         size_t len;
@@ -3826,6 +3990,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_messy_register_update, setup, teardown),
         cmocka_unit_test_setup_teardown(test_feeding_in_pieces, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crlf_lf_bom, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_utf16_register, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_utf16_bad_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_workbooks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_separator_detection, setup, teardown),
         cmocka_unit_test_setup_teardown(test_separator_from_the_header, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tab_separated, setup, teardown),

@@ -551,6 +551,39 @@ static char *utc_time(struct kg_import *im, const char *cell)
     "is not a time kamgar can read (2024-01-02T10:30:00Z, 2024-01-02T15:30:00+05:00, "             \
     "02/01/2024 10:30, or a date; from 1970 on)"
 
+#define SHORTENED                                                                                  \
+    "was turned into a number by a spreadsheet, which kept only its first digits: format "         \
+    "the column as Text and type the numbers again"
+
+/*
+ * Whether v is how a spreadsheet shows a long number it took a phone for: 9.23E+11, 9,23E+11
+ * (a decimal comma), 3E+09. Its last digits are gone, so the row is refused with a message
+ * that says so, not as a phone kamgar cannot read.
+ */
+/* Steps *v over the ASCII digits it starts with; returns how many. */
+static size_t skip_digits(const char **v)
+{
+    size_t n = 0;
+    for (; **v >= '0' && **v <= '9'; (*v)++)
+        n++;
+    return n;
+}
+
+static bool spreadsheet_number(const char *v)
+{
+    if (skip_digits(&v) != 1)
+        return false;
+    if (*v == '.' || *v == ',') {
+        v++;
+        if (skip_digits(&v) == 0)
+            return false;
+    }
+    if (*v != 'E' && *v != 'e')
+        return false;
+    v += v[1] == '+' ? 2 : 1;
+    return skip_digits(&v) > 0 && *v == '\0';
+}
+
 /* Sets one field of r from the cell value v; returns an error message or NULL. */
 static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum kg_col col,
                              char *v)
@@ -575,7 +608,7 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
             v++;
         char *e164 = kg_arena_alloc(a, KG_PHONE_MAX);
         if (!e164 || kg_phone_normalize(v, strlen(v), im->country, e164) != KG_OK)
-            return "is not a phone number we can read";
+            return spreadsheet_number(v) ? SHORTENED : "is not a phone number we can read";
         p->phone = e164;
         r->fields |= KG_P_PHONE;
         return NULL;

@@ -1961,6 +1961,19 @@ static void test_bad_rows(void **state)
     H_JSTR(person(f, "phone", "+923001234567"), "full_name", "Good One");
     H_JSTR(person(f, "phone", "+923034567890"), "full_name", "Good Three");
 
+    /* A phone Excel showed as a number (9.23E+11) and saved so has lost its last digits. */
+    x = run_str(f, &DRY,
+                "name,phone\nSci One,9.23001E+11\nSci Two,\"9,23E+11\"\nSci Three,3E+09\n"
+                "Sci Four,9.2e11\nNot Sci,9.23001E+11x\nNot Sci Two,12.3E+11\n");
+    COUNTS(x, 6, 0, 0, 0, 6, 0, 0);
+    static const char shortened[] = "was turned into a number by a spreadsheet, which kept only "
+                                    "its first digits: format the column as Text and type the "
+                                    "numbers again";
+    for (int i = 0; i < 4; i++)
+        ROW_ERROR(x, i, 2 + i, "phone", shortened);
+    ROW_ERROR(x, 4, 6, "phone", "is not a phone number we can read");
+    ROW_ERROR(x, 5, 7, "phone", "is not a phone number we can read");
+
     x = run_fixture(f, &DRY, "field_count.csv");
     COUNTS(x, 4, 2, 0, 0, 2, 0, 0);
     ROW_ERROR(x, 0, 3, NULL, "has more fields than the header (3 columns)");

@@ -71,13 +71,15 @@ struct kg_import {
     enum kg_import_load load; /* as the store chose */
     bool ended;               /* import_end committed */
 
-    /* The text encoding (decide_encoding): UTF-8, or UTF-16 decoded to UTF-8 by utf16. */
+    /* The text encoding (decide_encoding): UTF-8, or another decoded to UTF-8 by conv. */
     bool encoding_known;
-    const char *encoding; /* "UTF-8", "UTF-16LE" or "UTF-16BE" */
-    iconv_t utf16;        /* (iconv_t)-1 for UTF-8 */
-    /* The first bytes while the encoding is not known; then those of a UTF-16 character
-     * that a push ended inside. */
-    char held[4];
+    const char *encoding; /* "UTF-8", "UTF-16LE", "UTF-16BE" or opts.encoding */
+    iconv_t conv;         /* (iconv_t)-1 for UTF-8 */
+    size_t unit;          /* bytes of a character that is not text to skip (code_unit) */
+    char bad_text[64];    /* "is not valid UTF-8 text": a row's cell that is not */
+    /* The first bytes while the encoding is not known; then those of a character that a
+     * push ended inside. */
+    char held[8];
     size_t n_held;
     unsigned char magic[8]; /* the file's first bytes, to name a workbook (not_text) */
 
@@ -286,6 +288,13 @@ static bool names_column(const char *column, size_t n, const char *header, size_
 enum kg_err kg_import_check_opts(const struct kg_import_opts *opts, char *msg, size_t msglen)
 {
     char cc[3];
+    if (opts->encoding && !kg_import_encoding_ok(opts->encoding)) {
+        snprintf(msg, msglen,
+                 "--encoding \"%.40s\" is not an encoding kamgar knows (use a name such as "
+                 "windows-1251, windows-1256 or UTF-16LE)",
+                 opts->encoding);
+        return KG_EINVAL;
+    }
     if (opts->default_country &&
         (!country_code(opts->default_country, cc) || !kg_phone_known_country(cc))) {
         snprintf(msg, msglen,
@@ -343,7 +352,7 @@ enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
         im->country = im->default_cc;
     im->line = 1;
     im->q.cell_start = true;
-    im->utf16 = (iconv_t)-1;
+    im->conv = (iconv_t)-1;
     time_t now = time(NULL);
     struct tm tm;
     im->this_year = gmtime_r(&now, &tm) ? tm.tm_year + 1900 : 2026;
@@ -949,9 +958,7 @@ static void take_record(struct kg_import *im)
         if (col == KG_COL_NONE)
             continue;
         if (!kg_utf8_valid(im->cells[i].p, im->cells[i].len)) {
-            cell_error(im, line, kg_col_name(col),
-                       im->utf16 == (iconv_t)-1 ? "is not valid UTF-8 text"
-                                                : "is not valid UTF-16 text");
+            cell_error(im, line, kg_col_name(col), im->bad_text);
             return;
         }
         char *v = cell_str(&im->batch, im->cells[i]);
@@ -1425,17 +1432,22 @@ static enum kg_err feed_text(struct kg_import *im, const char *data, size_t n)
 
 /*
  * Excel before "CSV UTF-8" keeps Urdu, Hindi or Russian names only when a sheet is saved as
- * "Unicode Text": UTF-16, little-endian, with a byte-order mark, tab-separated. Such a file
- * is decoded to UTF-8 as it arrives (glibc's iconv) and read as any other: its BOM becomes
- * UTF-8's, so kg_import_header reports one and the rejects file opens right in Excel. A
- * character that is not UTF-16 (a lone surrogate, or half of one at the end of the file)
+ * "Unicode Text": UTF-16, little-endian, with a byte-order mark, tab-separated. Its "CSV"
+ * writes the Windows code page instead (windows-1251 for Russian, windows-1256 for Urdu),
+ * which --encoding names. Such a file is decoded to UTF-8 as it arrives (glibc's iconv) and
+ * read as any other; a UTF-16 BOM becomes UTF-8's, so kg_import_header reports one and the
+ * rejects file opens right in Excel. A sequence that is not text in the encoding (a lone
+ * surrogate, a byte windows-1251 leaves undefined, half a character at the end of the file)
  * becomes the byte 0xFF, which no UTF-8 text has: its row is refused as not valid text,
- * never imported with a character changed.
+ * never imported with a character changed or dropped.
  *
  * The first four bytes decide: a UTF-16 BOM, or, without one, two ASCII characters in
- * UTF-16 (text such as "Na" of a header "Name"). Anything else is read as UTF-8, where a NUL
- * in the header refuses the file.
+ * UTF-16 (text such as "Na" of a header "Name"), is UTF-16; then a UTF-8 BOM is UTF-8;
+ * anything else is read as --encoding says, or as UTF-8, where a NUL in the header refuses
+ * the file.
  */
+#define ENCODING_BYTES 4 /* the bytes that decide */
+
 static bool ascii_text(unsigned char c)
 {
     return (c >= 0x20 && c < 0x7F) || c == '\t' || c == '\r' || c == '\n';
@@ -1454,14 +1466,56 @@ const char *kg_import_utf16(const unsigned char *b, size_t n)
     return NULL;
 }
 
-/* Decodes n bytes of UTF-16 (after those held from the last push) and pushes the text. */
-static enum kg_err feed_utf16(struct kg_import *im, const char *data, size_t n)
+/*
+ * The bytes of one character in encoding (1; 2 in UTF-16; 4 in UTF-32), by writing one and two
+ * line ends in it (a BOM, which some add in front, cancels out); 0 when iconv does not know it.
+ */
+static size_t code_unit(const char *encoding)
+{
+    iconv_t cd = iconv_open(encoding, "UTF-8");
+    if (cd == (iconv_t)-1)
+        return 0;
+    size_t len[2];
+    for (int i = 0; i < 2; i++) {
+        char in[] = "\n\n", out[32], *ip = in, *op = out;
+        size_t left = (size_t)i + 1, room = sizeof(out);
+        iconv(cd, NULL, NULL, NULL, NULL); /* the initial state: a BOM again */
+        if (iconv(cd, &ip, &left, &op, &room) == (size_t)-1 ||
+            iconv(cd, NULL, NULL, &op, &room) == (size_t)-1)
+            op = out;
+        len[i] = (size_t)(op - out);
+    }
+    iconv_close(cd);
+    return len[1] > len[0] ? len[1] - len[0] : 0;
+}
+
+bool kg_import_encoding_ok(const char *encoding)
+{
+    /* "//IGNORE" or "//TRANSLIT" after a name would let iconv drop or change characters. */
+    if (!encoding || !*encoding || strlen(encoding) > 40 || strchr(encoding, '/'))
+        return false;
+    for (const char *p = encoding; *p; p++)
+        if (!ascii_text((unsigned char)*p) || *p == '\t' || *p == '\r' || *p == '\n')
+            return false;
+    return code_unit(encoding) != 0;
+}
+
+/* Pushes the UTF-8 made so far, and starts again at the beginning of out. */
+static enum kg_err push_out(struct kg_import *im, char *out, char **op, size_t *room, size_t size)
+{
+    enum kg_err e = feed_text(im, out, (size_t)(*op - out));
+    *op = out;
+    *room = size;
+    return e;
+}
+
+/* Decodes n bytes of the file (after those held from the last push) and pushes the text. */
+static enum kg_err feed_converted(struct kg_import *im, const char *data, size_t n)
 {
     enum { CHUNK = 8192 };
-    char in[CHUNK + sizeof(im->held)];
-    /* Two bytes of UTF-16 are at most three of UTF-8 (or 0xFF), four are four. */
-    char out[sizeof(in) / 2 * 3];
-    while (n) {
+    char in[CHUNK + sizeof(im->held)], out[4 * sizeof(in)];
+    enum kg_err e = KG_OK;
+    while (n && !e) {
         size_t take = n < CHUNK ? n : CHUNK;
         memcpy(in, im->held, im->n_held);
         memcpy(in + im->n_held, data, take);
@@ -1470,24 +1524,29 @@ static enum kg_err feed_utf16(struct kg_import *im, const char *data, size_t n)
         im->n_held = 0;
         data += take;
         n -= take;
-        while (left && iconv(im->utf16, &ip, &left, &op, &room) == (size_t)-1) {
-            if (errno == EINVAL) { /* a character the next push completes */
+        while (left && !e && iconv(im->conv, &ip, &left, &op, &room) == (size_t)-1) {
+            int why = errno;
+            if (why == EINVAL && left < sizeof(im->held)) { /* the next push completes it */
                 memcpy(im->held, ip, left);
                 im->n_held = left;
                 break;
             }
-            if (errno != EILSEQ || left < 2)
-                return fail_file(im, "the file's UTF-16 text could not be decoded");
-            *op++ = '\xFF'; /* a lone surrogate: the two bytes become one that is not text */
+            if (why != E2BIG && why != EILSEQ && why != EINVAL)
+                return fail_file(im, "the file's text could not be decoded");
+            if (why == E2BIG || room == 0)
+                e = push_out(im, out, &op, &room, sizeof(out));
+            if (why == E2BIG || e)
+                continue;
+            size_t skip = left < im->unit ? left : im->unit;
+            *op++ = '\xFF'; /* not text: the character becomes a byte that is not either */
             room--;
-            ip += 2;
-            left -= 2;
+            ip += skip;
+            left -= skip;
         }
-        enum kg_err e = feed_text(im, out, (size_t)(op - out));
-        if (e)
-            return e;
+        if (!e)
+            e = push_out(im, out, &op, &room, sizeof(out));
     }
-    return KG_OK;
+    return e;
 }
 
 /* Decides the encoding on the bytes held (four, or fewer at the end) and pushes them. */
@@ -1498,14 +1557,19 @@ static enum kg_err decide_encoding(struct kg_import *im)
     memcpy(first, im->held, n);
     im->n_held = 0;
     im->encoding_known = true;
-    const char *kind = kg_import_utf16((const unsigned char *)first, n);
-    im->encoding = kind ? kind : "UTF-8";
-    if (!kind)
+    const char *from = kg_import_utf16((const unsigned char *)first, n);
+    if (!from && bom_len(first, n) == 0)
+        from = im->opts.encoding;
+    im->encoding = from ? from : "UTF-8";
+    snprintf(im->bad_text, sizeof(im->bad_text), "is not valid %s text",
+             from && from != im->opts.encoding ? "UTF-16" : im->encoding);
+    if (!from)
         return feed_text(im, first, n);
-    im->utf16 = iconv_open("UTF-8", kind);
-    if (im->utf16 == (iconv_t)-1)
-        return fail_file(im, "this system cannot decode UTF-16 text (iconv)");
-    return feed_utf16(im, first, n);
+    im->unit = code_unit(from);
+    im->conv = iconv_open("UTF-8", from);
+    if (!im->unit || im->conv == (iconv_t)-1)
+        return fail_file(im, "this system cannot decode the file's text (iconv)");
+    return feed_converted(im, first, n);
 }
 
 enum kg_err kg_import_feed(struct kg_import *im, const char *data, size_t n)
@@ -1516,23 +1580,23 @@ enum kg_err kg_import_feed(struct kg_import *im, const char *data, size_t n)
         im->magic[im->bytes + (int64_t)i] = (unsigned char)data[i];
     im->bytes += (int64_t)n;
     if (!im->encoding_known) {
-        size_t take = sizeof(im->held) - im->n_held;
+        size_t take = ENCODING_BYTES - im->n_held;
         take = take < n ? take : n;
         memcpy(im->held + im->n_held, data, take);
         im->n_held += take;
         data += take;
         n -= take;
-        if (im->n_held < sizeof(im->held))
+        if (im->n_held < ENCODING_BYTES)
             return KG_OK;
         enum kg_err e = decide_encoding(im);
         if (e)
             return e;
     }
-    return im->utf16 == (iconv_t)-1 ? feed_text(im, data, n) : feed_utf16(im, data, n);
+    return im->conv == (iconv_t)-1 ? feed_text(im, data, n) : feed_converted(im, data, n);
 }
 
 /* The end of the file, before the end of the text: the encoding is decided on what there was,
- * and half a UTF-16 character left is not text. */
+ * and part of a character left is not text. */
 static enum kg_err end_text(struct kg_import *im)
 {
     enum kg_err e = im->encoding_known ? KG_OK : decide_encoding(im);
@@ -1918,8 +1982,8 @@ void kg_import_free(struct kg_import *im)
     if (im->csv_ready)
         csv_free(&im->csv);
     kg_buf_free(&im->pending);
-    if (im->utf16 != (iconv_t)-1)
-        iconv_close(im->utf16);
+    if (im->conv != (iconv_t)-1)
+        iconv_close(im->conv);
     kg_arena_release(&im->keep);
     kg_arena_release(&im->batch);
     free(im->errors);

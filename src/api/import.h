@@ -28,7 +28,10 @@ struct kg_import_opts {
     bool dry_run;
     bool update_duplicates;      /* --on-duplicate update (default skip) */
     const char *default_country; /* for phones without a country code; NULL = the org's */
-    const char *const *map;      /* "COLUMN=field" entries (--map), may be NULL */
+    /* The file's text encoding as iconv names it (--encoding windows-1251), for a file
+     * without a byte-order mark that is not UTF-16; NULL: UTF-8 (kg_import_encoding_ok). */
+    const char *encoding;
+    const char *const *map; /* "COLUMN=field" entries (--map), may be NULL */
     size_t n_map;
     /* How a real import writes (store.h): the CLI passes --load and the file's line count,
      * the HTTP import always loads in batches. Zero: AUTO with nothing expected = batches. */
@@ -107,7 +110,7 @@ struct kg_import_result {
     const char **unknown_columns; /* header cells that map to no field (reported, not used) */
     size_t n_unknown;
     const char *separator; /* "," ";" or "tab" */
-    const char *encoding;  /* "UTF-8", "UTF-16LE" or "UTF-16BE" */
+    const char *encoding;  /* "UTF-8", "UTF-16LE", "UTF-16BE" or the option's */
     bool bulk;             /* written in one transaction (KG_LOAD_BULK) */
 };
 
@@ -119,9 +122,10 @@ bool kg_import_header(const struct kg_import *im, const struct kg_import_cell **
                       char *separator, bool *bom);
 
 /*
- * Checks the options alone, without a store: a malformed --map, an unknown --map field or
- * --default-country is KG_EINVAL with msg filled (msglen bytes). The CLI calls it first, so
- * that a mistake on the command line is told apart from a database that cannot be written.
+ * Checks the options alone, without a store: a malformed --map, an unknown --map field,
+ * --default-country or --encoding is KG_EINVAL with msg filled (msglen bytes). The CLI calls it
+ * first, so that a mistake on the command line is told apart from a database that cannot be
+ * written.
  */
 enum kg_err kg_import_check_opts(const struct kg_import_opts *opts, char *msg,
                                  size_t msglen) KG_MUST_CHECK;
@@ -139,6 +143,8 @@ enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
  * when it is read as UTF-8.
  */
 const char *kg_import_utf16(const unsigned char *b, size_t n);
+/* Whether an import can read text in encoding (an iconv name, without "//" options). */
+bool kg_import_encoding_ok(const char *encoding);
 /*
  * Pushes the next n bytes of the file. A problem with the file as a whole (not text, no
  * header, no name column, a record over 1 MiB) is KG_EINVAL with the reason from

@@ -72,6 +72,23 @@ static bool csv_type(const char *ct)
     return false;
 }
 
+/* The charset parameter of a media type (text/csv; charset="windows-1251"), in a; NULL
+ * when it has none. */
+static const char *media_charset(struct kg_arena *a, const char *ct)
+{
+    for (const char *p = ct ? strchr(ct, ';') : NULL; p; p = strchr(p + 1, ';')) {
+        const char *k = p + 1 + strspn(p + 1, " \t");
+        if (strncasecmp(k, "charset=", 8) != 0)
+            continue;
+        const char *v = k + 8;
+        bool quoted = *v == '"';
+        v += quoted;
+        size_t n = strcspn(v, quoted ? "\"" : "; \t");
+        return kg_arena_strndup(a, v, n);
+    }
+    return NULL;
+}
+
 /* A boolean query parameter: true/false/1/0 in any case; -1 when it is something else. */
 static int query_bool(const char *v)
 {
@@ -113,7 +130,9 @@ static const char *as_query(struct kg_ctx *c, const char *msg)
 {
     static const struct {
         const char *flag, *param;
-    } words[] = {{"--map ", "map="}, {"--default-country ", "default_country="}};
+    } words[] = {{"--map ", "map="},
+                 {"--default-country ", "default_country="},
+                 {"--encoding ", "encoding="}};
     for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
         size_t n = strlen(words[i].flag);
         if (strncmp(msg, words[i].flag, n) == 0)
@@ -134,8 +153,8 @@ static enum kg_err busy(struct kg_ctx *c, const char *what)
  * dry_run would otherwise import for real. */
 static const char *unknown_param(const struct kg_query *q)
 {
-    static const char *const known[] = {"dry_run", "on_duplicate", "default_country", "map",
-                                        "file_name"};
+    static const char *const known[] = {"dry_run", "on_duplicate", "default_country",
+                                        "map",     "file_name",    "encoding"};
     for (size_t i = 0; i < q->n; i++) {
         size_t k = 0;
         while (k < sizeof(known) / sizeof(known[0]) && strcmp(q->pairs[i].key, known[k]) != 0)
@@ -154,7 +173,7 @@ static enum kg_err import_begin(struct kg_ctx *c, void **state)
     if (unknown)
         return kg_api_fail(c, KG_EINVAL, unknown,
                            "is not a parameter of an import (dry_run, on_duplicate, "
-                           "default_country, map, file_name)");
+                           "default_country, map, file_name, encoding)");
     /* In batches: a server keeps answering other writers while a register is imported. */
     struct kg_import_opts o = {.load = KG_LOAD_BATCHES};
     const char *dry = kg_query_get(&c->query, "dry_run");
@@ -166,6 +185,13 @@ static enum kg_err import_begin(struct kg_ctx *c, void **state)
         return kg_api_fail(c, KG_EINVAL, "on_duplicate", "must be update or skip");
     o.update_duplicates = dup && strcmp(dup, "update") == 0;
     o.default_country = kg_query_get(&c->query, "default_country");
+    const char *charset = media_charset(c->a, kg_req_header(c->req, "Content-Type"));
+    o.encoding = kg_query_get(&c->query, "encoding");
+    if (o.encoding && charset && strcasecmp(o.encoding, charset) != 0)
+        return kg_api_fail(c, KG_EINVAL, "encoding",
+                           "differs from the charset of the Content-Type: give one of them");
+    if (!o.encoding && charset && strcasecmp(charset, "utf-8") != 0)
+        o.encoding = charset;
     const char **maps = kg_arena_alloc(c->a, (c->query.n + 1) * sizeof(*maps));
     struct upload *u = kg_arena_zalloc(c->a, sizeof(*u));
     if (!maps || !u)
@@ -182,7 +208,10 @@ static enum kg_err import_begin(struct kg_ctx *c, void **state)
     char msg[256];
     enum kg_err e = kg_import_check_opts(&o, msg, sizeof(msg));
     if (e)
-        return kg_api_fail_sentence(c, e, strstr(msg, "--map") ? "map" : "default_country",
+        return kg_api_fail_sentence(c, e,
+                                    strstr(msg, "--map")        ? "map"
+                                    : strstr(msg, "--encoding") ? "encoding"
+                                                                : "default_country",
                                     as_query(c, msg));
     u->opts = o;
     u->api = c->api;

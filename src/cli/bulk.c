@@ -26,6 +26,7 @@ static const char import_help[] =
     "usage: kamgar import people --db PATH --org SLUG FILE.csv [--on-duplicate update|skip]\n"
     "                            [--dry-run] [--map COLUMN=field ...] [--default-country CC]\n"
     "                            [--load auto|batches|bulk] [--rejects FILE [--force]]\n"
+    "                            [--encoding NAME]\n"
     "\n"
     "Imports a register of people from CSV as spreadsheets save it: UTF-8 with or without a\n"
     "BOM or UTF-16 (an older Excel's \"Unicode Text\"), comma, semicolon or tab separated,\n"
@@ -37,6 +38,9 @@ static const char import_help[] =
     "others are imported. A person already in the org (same phone, email or id) is skipped,\n"
     "or updated with --on-duplicate update. --dry-run reports the same and changes nothing.\n"
     "Phones without a country code are read as the org's country, or --default-country.\n"
+    "--encoding names the text of a file an older Excel saved as \"CSV\" in its Windows\n"
+    "code page (windows-1251 for Russian or Uzbek Cyrillic, windows-1256 for Urdu); a file\n"
+    "with a byte-order mark is read as the mark says.\n"
     "--rejects FILE writes the refused rows to FILE as the file has them, with the same\n"
     "header and a last column kamgar_error saying why (mode 0600; an existing FILE only\n"
     "with --force): mend them there and import FILE.\n"
@@ -221,6 +225,21 @@ static void reject_row(void *ctx, const struct kg_import_reject *r)
     fputs("\r\n", rj->out.f);
 }
 
+/* What to do about text that is not UTF-8, after a file or rows refused for it. */
+#define CODE_PAGE_HINT                                                                             \
+    "a sheet saved as \"CSV\" by an older Excel is in its Windows code page: save it as "          \
+    "\"CSV UTF-8\" (or \"Unicode Text\"), or import it with --encoding windows-1251 "              \
+    "(Cyrillic) or windows-1256 (Urdu)"
+
+/* Whether rows of a file read as UTF-8 were refused as not UTF-8 (among the errors kept). */
+static bool not_utf8(const struct kg_import_result *r)
+{
+    for (size_t i = 0; i < r->n_errors; i++)
+        if (strcmp(r->errors[i].message, "is not valid UTF-8 text") == 0)
+            return true;
+    return false;
+}
+
 static void print_result(const struct kg_import_result *r, bool dry_run, double secs)
 {
     printf("%s%-20s %10lld\n", dry_run ? "DRY RUN: nothing was changed\n" : "", "rows",
@@ -253,6 +272,8 @@ static void print_result(const struct kg_import_result *r, bool dry_run, double 
     }
     if ((int64_t)r->n_errors < r->failed)
         printf("(%lld more errors not shown)\n", (long long)(r->failed - (int64_t)r->n_errors));
+    if (not_utf8(r))
+        printf("rows that are not UTF-8 text: %s\n", CODE_PAGE_HINT);
     /* line 45: phone is that of "Ayesha Bibi" already (column "Mobile": "0300 1234567"): … */
     if (r->n_notices)
         printf("rows taken as someone already there under another name (if they are two "
@@ -465,6 +486,8 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
     if (e) {
         const char *why = kg_import_message(im);
         kg_cli_err("%s: %s", path, *why ? why : kg_err_name(e));
+        if (strncmp(why, "the file is not CSV text", 24) == 0 && !opts->encoding)
+            kg_cli_err("%s", CODE_PAGE_HINT);
         goto out; /* batches committed before the failure stay, and their audit entry */
     }
     print_result(&r, opts->dry_run, elapsed(&prog.start));
@@ -507,7 +530,7 @@ static void take_repeated(int argc, char **argv, const char *name, const char **
 int kg_cmd_import(int argc, char **argv)
 {
     const char *db = NULL, *org = NULL, *dup = NULL, *country = NULL, *map_one = NULL,
-               *load = "auto", *rejects = NULL;
+               *load = "auto", *rejects = NULL, *encoding = NULL;
     bool dry = false, help = false, force = false;
     const char *pos[2];
     size_t npos;
@@ -522,6 +545,7 @@ int kg_cmd_import(int argc, char **argv)
                                   {"org", &org, NULL},
                                   {"on-duplicate", &dup, NULL},
                                   {"default-country", &country, NULL},
+                                  {"encoding", &encoding, NULL},
                                   {"dry-run", NULL, &dry},
                                   {"load", &load, NULL},
                                   {"map", &map_one, NULL},
@@ -577,6 +601,7 @@ int kg_cmd_import(int argc, char **argv)
                                .load = lo,
                                .update_duplicates = dup && strcmp(dup, "update") == 0,
                                .default_country = country,
+                               .encoding = encoding,
                                .map = maps,
                                .n_map = n_map};
     char msg[256];

@@ -163,6 +163,11 @@ function parseCsv(text) {
     return rows;
 }
 
+/* What the CLI says after text that is not UTF-8 (src/cli/bulk.c, CODE_PAGE_HINT). */
+const CODE_PAGE_HINT = 'a sheet saved as "CSV" by an older Excel is in its Windows code page: ' +
+    'save it as "CSV UTF-8" (or "Unicode Text"), or import it with --encoding windows-1251 ' +
+    '(Cyrillic) or windows-1256 (Urdu)';
+
 /* The messy register's result, as the issue's example describes it. */
 const MESSY = { rows: 12, created: 8, updated: 0, unchanged: 0, skipped: 2, failed: 2,
                 workplaces: 3, units: 4 };
@@ -462,7 +467,9 @@ describe('kamgar import people', () => {
             ]) {
                 const r = imp(k.db, 'bad', fixture(name));
                 assert.equal(r.status, 1, name);
-                assert.equal(r.stderr, `kamgar: ${fixture(name)}: ${msg}\n`);
+                /* text that is not UTF-8 may be a Windows code page: the CLI says what to do */
+                const hint = name === 'binary.png' ? `kamgar: ${CODE_PAGE_HINT}\n` : '';
+                assert.equal(r.stderr, `kamgar: ${fixture(name)}: ${msg}\n${hint}`);
                 assert.equal(r.stdout, '');
             }
             let r = imp(k.db, 'bad', fixture('invalid_utf8.csv'));
@@ -470,6 +477,7 @@ describe('kamgar import people', () => {
             assert.deepEqual(table(r.stdout).errors,
                              ['line 3: full_name is not valid UTF-8 text (column "name")',
                               'line 4: notes is not valid UTF-8 text (column "remarks")']);
+            assert.ok(r.stdout.includes(`\nrows that are not UTF-8 text: ${CODE_PAGE_HINT}\n`));
             assert.equal(table(r.stdout).created, 2);
             r = imp(k.db, 'bad', fixture('field_count.csv'));
             assert.equal(r.status, 0, r.stderr);
@@ -1031,6 +1039,65 @@ describe('UTF-16 registers (Excel\'s "Unicode Text")', () => {
         assert.deepEqual(b.json.errors, [{ line: 2, field: 'full_name', column: 'name',
                                            value: null, message: 'is not valid UTF-16 text' }]);
         assert.equal(await total('u16'), 1);
+    });
+
+    test('--encoding and encoding= read a Windows code page; a byte-order mark wins', async () => {
+        const dir = makeTemp();
+        try {
+            const db = path.join(dir, 'cp.db');
+            createDatabase(dir, db, [{ slug: 'cp', name: 'Code Page Union', country: 'UZ',
+                                       users: [] }]);
+            /* Excel's "CSV" on a Russian Windows: windows-1251, ';' (iconv writes it here) */
+            const utf8 = 'Ф.И.О.;Телефон;Фабрика\r\nИван Петров;+998 90 123 45 67;Прядильная\r\n' +
+                         'Гульнора Каримова;+998 91 234 56 78;Ткацкая\r\n';
+            const file = path.join(dir, 'register.csv');
+            const conv = spawnSync('iconv', ['-f', 'UTF-8', '-t', 'WINDOWS-1251'], { input: utf8 });
+            assert.equal(conv.status, 0);
+            fs.writeFileSync(file, Buffer.concat([conv.stdout, Buffer.from([0x98, 0x3b, 0x3b, 0x0d, 0x0a])]));
+            let r = imp(db, 'cp', file);
+            assert.equal(r.status, 1);
+            assert.match(r.stderr, /the file is not CSV text/);
+            assert.ok(r.stderr.endsWith(`kamgar: ${CODE_PAGE_HINT}\n`), r.stderr);
+            r = imp(db, 'cp', file, '--encoding', 'windows-1251');
+            assert.equal(r.status, 0, r.stderr);
+            let t = table(r.stdout);
+            assert.deepEqual([t.rows, t.created, t.failed, t.workplaces], [3, 2, 1, 2]);
+            assert.deepEqual(t.errors, ['line 4: full_name is not valid windows-1251 text ' +
+                                        '(column "Ф.И.О.")']);
+            assert.match(r.stdout, /^text\s+windows-1251$/m);
+            /* a file with a BOM is read as the BOM says, whatever --encoding */
+            const bom = path.join(dir, 'bom.csv');
+            fs.writeFileSync(bom, '\ufeffName;Phone\r\nДилноза;+998 90 765 43 21\r\n');
+            r = imp(db, 'cp', bom, '--encoding', 'windows-1251');
+            assert.equal(r.status, 0, r.stderr);
+            t = table(r.stdout);
+            assert.deepEqual([t.created, t.failed], [1, 0]);
+            assert.match(r.stdout, /^text\s+UTF-8$/m);
+            for (const bad of ['klingon', 'windows-1251//IGNORE', '']) {
+                r = imp(db, 'cp', file, '--encoding', bad);
+                assert.equal(r.status, 2, bad);
+            }
+            /* over HTTP: encoding=, or the charset of the Content-Type */
+            const post = (query, contentType) => postCsv('u16', fs.readFileSync(file),
+                                                         { query, contentType });
+            let h = await post('?dry_run=true&encoding=windows-1251', 'text/csv');
+            assert.equal(h.status, 200, h.text);
+            assert.deepEqual([h.json.created, h.json.failed, h.json.encoding],
+                             [2, 1, 'windows-1251']);
+            assert.equal(h.json.errors[0].message, 'is not valid windows-1251 text');
+            h = await post('?dry_run=true', 'text/csv; charset="windows-1251"');
+            assert.equal(h.status, 200, h.text);
+            assert.equal(h.json.encoding, 'windows-1251');
+            h = await post('?dry_run=true&encoding=cp1256', 'text/csv; charset=windows-1251');
+            assert.equal(h.status, 400);
+            assert.equal(h.json.error.field, 'encoding');
+            h = await post('?encoding=klingon', 'text/csv');
+            assert.equal(h.status, 400);
+            assert.equal(h.json.error.field, 'encoding');
+            assert.match(h.json.error.message, /^encoding="klingon" is not an encoding/);
+        } finally {
+            rmTemp(dir);
+        }
     });
 
     test('a workbook saved as it is gets what to do, not "not CSV text"', async () => {

@@ -16,8 +16,9 @@
  * UTF-8 text is imported a third time as UTF-16 (Excel's "Unicode Text": little- or
  * big-endian, with a byte-order mark, cut into pieces that may split a character), which must
  * read exactly as the UTF-8 did (but for a workbook's message, named by its first bytes). Whether
- * duplicates are updated, and whether a --map entry and a default country are given, are also
- * derived from the input (a hash, so that the seeds stay plain CSV files).
+ * duplicates are updated, and whether a --map entry, a default country and a Windows code page
+ * (--encoding windows-1251, which reads any byte but 0x98; no third run then) are given, are
+ * also derived from the input (a hash, so that the seeds stay plain CSV files).
  *
  * Checks per input: created + updated + unchanged + skipped + failed == rows; every error line is
  * at least 2 (1 is the header) and at most the number of newlines + 1; n_errors <=
@@ -312,6 +313,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (h & 4)
         opts.default_country = "IN";
+    if ((h >> 48 & 7) == 0) /* 1 in 8: a Windows code page, where 0x98 is no character */
+        opts.encoding = "windows-1251";
 
     /* Two or three pieces; cut points anywhere, equal ones make empty pieces. */
     n_cuts = 1 + ((h >> 3) & 1);
@@ -347,10 +350,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     size_t len16 = 0;
     const uint8_t *text16 = as_utf16(data, size, (h >> 2) & 1, &a, &len16);
-    if (text16 && !strstr(whole.message, "workbook")) {
+    if (text16 && !opts.encoding && !strstr(whole.message, "workbook")) {
         struct outcome utf16;
         size_t cut16 = (size_t)((h >> 40) % (len16 + 1)); /* odd too: inside a character */
-        run(text16, len16, &cut16, 1, &opts, &a, &utf16);
+        struct kg_import_opts plain = opts;               /* the UTF-8 input was read as UTF-8 */
+        plain.encoding = NULL;
+        run(text16, len16, &cut16, 1, &plain, &a, &utf16);
         if (fx.verbose)
             show("UTF-16, two pieces", &utf16);
         check_outcome(&utf16, newlines);

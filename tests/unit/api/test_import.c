@@ -864,6 +864,130 @@ static void test_utf16_bad_text(void **state)
     assert_int_equal(people_total(f), 2);
 }
 
+/* The UTF-8 text s in encoding (glibc's iconv), in env's arena. */
+static const char *encode(struct fx *f, const char *s, const char *encoding, size_t *len)
+{
+    iconv_t cd = iconv_open(encoding, "UTF-8");
+    assert_true(cd != (iconv_t)-1);
+    size_t left = strlen(s), room = 4 * left + 8;
+    char *out = kg_arena_alloc(&f->env->arena, room), *op = out, *ip = (char *)s;
+    assert_non_null(out);
+    assert_true(iconv(cd, &ip, &left, &op, &room) != (size_t)-1);
+    iconv_close(cd);
+    *len = (size_t)(op - out);
+    return out;
+}
+
+/*
+ * Excel's "CSV" on a Russian or an Urdu Windows: the code page --encoding names. A byte the
+ * code page leaves undefined refuses its row; a byte-order mark wins over --encoding.
+ */
+static void test_code_pages(void **state)
+{
+    struct fx *f = *state;
+    struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    struct kg_import_opts cp1251 = {.encoding = "windows-1251"};
+    size_t len;
+    const char *ru = encode(f,
+                            "Ф.И.О.;Телефон;Фабрика\r\nИван Петров;0303 4567890;Прядильная\r\n"
+                            "Маргарита Смирнова;0306 7654321;прядильная\r\n",
+                            "WINDOWS-1251", &len);
+    struct kg_buf b;
+    kg_buf_init(&b, 1u << 20);
+    assert_int_equal(kg_buf_append(&b, ru, len), KG_OK);
+    assert_int_equal(kg_buf_puts(&b, "Bad \x98;0300 1111111;\r\n"), KG_OK); /* 0x98: undefined */
+    static const size_t chunks[] = {1, 0};
+    for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+        struct kg_import_opts o = cp1251;
+        o.dry_run = chunks[i] == 1;
+        struct run x = run_as(f, &who, &f->acme, &o, b.p, b.len, chunks[i]);
+        COUNTS(x, 3, 2, 0, 0, 1, 1, 0);
+        ROW_ERROR(x, 0, 4, "full_name", "is not valid windows-1251 text");
+        assert_string_equal(x.r.encoding, "windows-1251");
+    }
+    json_t *p = person(f, "phone", "+923034567890");
+    H_JSTR(p, "full_name", "Иван Петров");
+    H_JSTR(p, "workplace_id", workplace_id(f, "Прядильная"));
+    H_JSTR(person(f, "phone", "+923067654321"), "full_name", "Маргарита Смирнова");
+    /* Without --encoding the Cyrillic header is not UTF-8. */
+    struct run x = run_buf(f, &DRY, b.p, b.len);
+    FILE_ERROR(x, "feed", NOT_TEXT);
+    kg_buf_free(&b);
+
+    /* Urdu in windows-1256 (which has no ی: Excel writes ي, Arabic yeh). */
+    const char *ur = encode(f, "نام,موبائل\r\nعائشہ بي بي,0301 2345678\r\n", "WINDOWS-1256", &len);
+    struct kg_import_opts cp1256 = {.encoding = "WINDOWS-1256"};
+    x = run_buf(f, &cp1256, ur, len);
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    H_JSTR(person(f, "phone", "+923012345678"), "full_name", "عائشہ بي بي");
+
+    /* A BOM says what the file is, whatever --encoding: UTF-8, then UTF-16. */
+    static const char utf8[] = "\xEF\xBB\xBFname,phone\nДилноза,0302 3456789\n";
+    x = run_buf(f, &cp1251, utf8, sizeof(utf8) - 1);
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    assert_string_equal(x.r.encoding, "UTF-8");
+    const char *le = utf16le(f, "name,phone\nГульнора,0304 5678901\n", &len);
+    x = run_buf(f, &cp1251, le, len);
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    assert_string_equal(x.r.encoding, "UTF-16LE");
+    H_JSTR(person(f, "phone", "+923045678901"), "full_name", "Гульнора");
+    /* UTF-16 without a BOM whose header is not ASCII: named by --encoding. */
+    ur = encode(f, "نام,موبائل\r\nٹیپو ڈار,0305 6789012\r\n", "UTF-16LE", &len);
+    x = run_buf(f, &(struct kg_import_opts){.encoding = "UTF-16LE"}, ur, len);
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    H_JSTR(person(f, "phone", "+923056789012"), "full_name", "ٹیپو ڈار");
+
+    /* Names iconv does not know, and its options, which would drop or change characters. */
+    static const char *const bad[] = {"klingon", "windows-1251//IGNORE", "UTF-8//TRANSLIT", "",
+                                      "windows\n1251"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char msg[256];
+        struct kg_import_opts o = {.encoding = bad[i]};
+        assert_int_equal(kg_import_check_opts(&o, msg, sizeof(msg)), KG_EINVAL);
+        assert_non_null(strstr(msg, "is not an encoding kamgar knows"));
+        x = run_buf(f, &o, utf8, sizeof(utf8) - 1);
+        assert_int_equal(x.err, KG_EINVAL);
+        assert_string_equal(x.stage, "begin");
+    }
+    assert_true(kg_import_encoding_ok("cp1251"));
+    assert_true(kg_import_encoding_ok("UTF-16"));
+    assert_true(kg_import_encoding_ok("UTF-32BE"));
+    assert_int_equal(people_total(f), 6);
+}
+
+/* encoding= or the Content-Type's charset over HTTP; both, differing, are refused. */
+static void test_http_encoding(void **state)
+{
+    struct fx *f = *state;
+    const char *t = f->w.t_organizer;
+    size_t len;
+    const char *csv = encode(f, "Имя,Телефон\nИван,0300 1234567\n", "WINDOWS-1251", &len);
+    struct h_resp *r =
+        post_import(f, t, "text/csv", "dry_run=true&encoding=windows-1251", csv, len);
+    H_STATUS(r, 200);
+    H_JSTR(r->json, "encoding", "windows-1251");
+    assert_int_equal(h_jint(r->json, "created"), 1);
+    r = post_import(f, t, "text/csv; charset=windows-1251", "dry_run=true", csv, len);
+    H_STATUS(r, 200);
+    H_JSTR(r->json, "encoding", "windows-1251");
+    r = post_import(f, t, "text/csv;Charset=\"WINDOWS-1251\"", "encoding=windows-1251", csv, len);
+    H_STATUS(r, 200);
+    assert_int_equal(h_jint(r->json, "created"), 1);
+    /* charset=utf-8 is the default: the Cyrillic header is then not text */
+    r = post_import(f, t, "text/csv; charset=utf-8", NULL, csv, len);
+    H_ERROR(r, 400, "validation_failed", "file");
+    r = post_import(f, t, "text/csv; charset=cp1256", "encoding=windows-1251", csv, len);
+    H_ERROR(r, 400, "validation_failed", "encoding");
+    r = post_import(f, t, "text/csv", "encoding=klingon", csv, len);
+    H_ERROR(r, 400, "validation_failed", "encoding");
+    H_JSTR(h_jget(r->json, "error"), "message",
+           "encoding=\"klingon\" is not an encoding kamgar knows (use a name such as "
+           "windows-1251, windows-1256 or UTF-16LE)");
+    r = post_import(f, t, "text/csv; charset=klingon", NULL, csv, len);
+    H_ERROR(r, 400, "validation_failed", "encoding");
+    assert_int_equal(people_total(f), 1);
+}
+
 /* A workbook saved as it is, not as text, is named so, with what to do. */
 static void test_workbooks(void **state)
 {
@@ -4006,6 +4130,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_utf16_register, setup, teardown),
         cmocka_unit_test_setup_teardown(test_utf16_bad_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_workbooks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_code_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_http_encoding, setup, teardown),
         cmocka_unit_test_setup_teardown(test_separator_detection, setup, teardown),
         cmocka_unit_test_setup_teardown(test_separator_from_the_header, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tab_separated, setup, teardown),

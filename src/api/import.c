@@ -6,6 +6,8 @@
  * and passes batches to the store, which finds duplicates and creates workplaces and units.
  * The bytes are fed to libcsv one physical line at a time so that every row can be reported
  * with the line it starts on, and a malformed line can be skipped without losing the rest.
+ * A file in UTF-16 or in a Windows code page is decoded to UTF-8 before all that
+ * (feed_converted), so everything past it reads UTF-8 alone.
  */
 #include "api/import.h"
 
@@ -75,6 +77,7 @@ struct kg_import {
     bool encoding_known;
     const char *encoding; /* "UTF-8", "UTF-16LE", "UTF-16BE" or opts.encoding */
     iconv_t conv;         /* (iconv_t)-1 for UTF-8 */
+    bool utf16;           /* told by its first bytes (kg_import_detect_utf16) */
     size_t unit;          /* bytes of a character that is not text to skip (code_unit) */
     char bad_text[64];    /* "is not valid UTF-8 text": a row's cell that is not */
     /* The first bytes while the encoding is not known; then those of a character that a
@@ -1453,7 +1456,7 @@ static bool ascii_text(unsigned char c)
     return (c >= 0x20 && c < 0x7F) || c == '\t' || c == '\r' || c == '\n';
 }
 
-const char *kg_import_utf16(const unsigned char *b, size_t n)
+const char *kg_import_detect_utf16(const unsigned char *b, size_t n)
 {
     if (n >= 2 && b[0] == 0xFF && b[1] == 0xFE)
         return "UTF-16LE";
@@ -1557,12 +1560,13 @@ static enum kg_err decide_encoding(struct kg_import *im)
     memcpy(first, im->held, n);
     im->n_held = 0;
     im->encoding_known = true;
-    const char *from = kg_import_utf16((const unsigned char *)first, n);
+    const char *from = kg_import_detect_utf16((const unsigned char *)first, n);
+    im->utf16 = from != NULL;
     if (!from && bom_len(first, n) == 0)
         from = im->opts.encoding;
     im->encoding = from ? from : "UTF-8";
     snprintf(im->bad_text, sizeof(im->bad_text), "is not valid %s text",
-             from && from != im->opts.encoding ? "UTF-16" : im->encoding);
+             im->utf16 ? "UTF-16" : im->encoding);
     if (!from)
         return feed_text(im, first, n);
     im->unit = code_unit(from);
@@ -1872,8 +1876,13 @@ bool kg_import_header(const struct kg_import *im, const struct kg_import_cell **
     *cells = im->header;
     *n = im->n_cols;
     *separator = im->delim;
-    *bom = im->bom;
+    *bom = im->bom || im->utf16; /* without one, Excel does not read UTF-16 as text */
     return true;
+}
+
+const char *kg_import_encoding(const struct kg_import *im)
+{
+    return im->encoding ? im->encoding : "UTF-8";
 }
 
 /* For errors and notices alike: each begins with its line. */

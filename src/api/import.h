@@ -117,9 +117,13 @@ struct kg_import_result {
 struct kg_import;
 
 /* The header as the file has it, its separator and whether the file began with a byte-order
- * mark: for a file of rejects written like the one read. False before the header is read. */
+ * mark (or is UTF-16, which Excel reads as text only after one): for a file of rejects
+ * written like the one read. False before the header is read. */
 bool kg_import_header(const struct kg_import *im, const struct kg_import_cell **cells, size_t *n,
                       char *separator, bool *bom);
+/* The text encoding the file is read in, once the first bytes have decided it: "UTF-8",
+ * "UTF-16LE", "UTF-16BE" or opts.encoding (cells are UTF-8 whatever it is). */
+const char *kg_import_encoding(const struct kg_import *im);
 
 /*
  * Checks the options alone, without a store: a malformed --map, an unknown --map field,
@@ -142,7 +146,7 @@ enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
  * file) is read as UTF-16 text (a byte-order mark, or ASCII characters in UTF-16); NULL
  * when it is read as UTF-8.
  */
-const char *kg_import_utf16(const unsigned char *b, size_t n);
+const char *kg_import_detect_utf16(const unsigned char *b, size_t n);
 /* Whether an import can read text in encoding (an iconv name, without "//" options). */
 bool kg_import_encoding_ok(const char *encoding);
 /*

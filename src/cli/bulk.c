@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "domain/csvmap.h"
 #include "util/cleanup.h"
+#include "util/encoder.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/str.h"
@@ -28,12 +29,12 @@ static const char import_help[] =
     "                            [--load auto|batches|bulk] [--rejects FILE [--force]]\n"
     "                            [--encoding NAME]\n"
     "\n"
-    "Imports a register of people from CSV as spreadsheets save it: UTF-8 with or without a\n"
-    "BOM or UTF-16 (an older Excel's \"Unicode Text\"), comma, semicolon or tab separated,\n"
-    "quoted fields, CRLF or LF. Columns are matched to person fields by name (\"name\",\n"
-    "\"worker name\" -> full_name; \"mobile\", \"cell no\" -> phone; \"factory\" -> workplace;\n"
-    "\"department\" -> unit; see docs/import.md); --map names a column the matcher does not\n"
-    "know (--map \"Naam=full_name\", or =ignore).\n"
+    "Imports a register of people from CSV as spreadsheets save it: UTF-8 (a BOM or none),\n"
+    "UTF-16 (an older Excel's \"Unicode Text\") or a code page (--encoding); comma, semicolon\n"
+    "or tab separated, quoted fields, CRLF or LF. Columns are matched to person fields by\n"
+    "name (\"name\", \"worker name\" -> full_name; \"mobile\", \"cell no\" -> phone;\n"
+    "\"factory\" -> workplace; \"department\" -> unit; see docs/import.md); --map names a\n"
+    "column the matcher does not know (--map \"Naam=full_name\", or =ignore).\n"
     "Each row is checked as the API checks a person; a bad row is reported and skipped, the\n"
     "others are imported. A person already in the org (same phone, email or id) is skipped,\n"
     "or updated with --on-duplicate update. --dry-run reports the same and changes nothing.\n"
@@ -61,11 +62,13 @@ static const char import_help[] =
     "  kamgar import people --db kamgar.db --org hbwu register.csv --on-duplicate update\n"
     "  kamgar import people --db kamgar.db --org hbwu register.csv --rejects to-mend.csv\n";
 
-/* The file of refused rows (--rejects), named only at the end (kg_cli_out_open). */
+/* The file of refused rows (--rejects), named only at the end (kg_cli_out_open), in the
+ * register's encoding. */
 struct rejects {
     const char *path;
     bool force;
     struct kg_cli_out out;
+    FILE *f; /* what the rows are written to: out.f, or an encoder to it (kg_encoder_open) */
     const struct kg_import *im;
     int64_t rows;
 };
@@ -199,19 +202,27 @@ static void reject_row(void *ctx, const struct kg_import_reject *r)
     if (!kg_import_header(rj->im, &head, &n_head, &sep, &bom))
         return;
     if (rj->rows == 0) {
+        /* In the register's encoding, so that it opens as the register did (an older Excel
+         * reads its own code page; "Unicode Text" stays UTF-16) and imports as it did. */
+        const char *encoding = kg_import_encoding(rj->im);
+        rj->f = strcmp(encoding, "UTF-8") ? kg_encoder_open(rj->out.f, encoding) : rj->out.f;
+        if (!rj->f) { /* cannot happen: the import reads this encoding */
+            rj->f = rj->out.f;
+            bom = true;
+        }
         if (bom)
-            fputs("\xef\xbb\xbf", rj->out.f);
-        write_record(rj->out.f, sep, head, n_head);
-        fprintf(rj->out.f, "%c%s\r\n", sep, KG_IMPORT_REJECTS_COLUMN);
+            fputs("\xef\xbb\xbf", rj->f);
+        write_record(rj->f, sep, head, n_head);
+        fprintf(rj->f, "%c%s\r\n", sep, KG_IMPORT_REJECTS_COLUMN);
     }
     rj->rows++;
     /* A row with too few or too many cells keeps them as they were, its reason after them,
      * so that it cannot come in unmended; one that could not be read has empty ones. */
     if (r->n_cells)
-        write_record(rj->out.f, sep, r->cells, r->n_cells);
+        write_record(rj->f, sep, r->cells, r->n_cells);
     else
-        write_record(rj->out.f, sep, NULL, n_head);
-    fputc(sep, rj->out.f);
+        write_record(rj->f, sep, NULL, n_head);
+    fputc(sep, rj->f);
     char *text = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&text, &len);
@@ -219,10 +230,10 @@ static void reject_row(void *ctx, const struct kg_import_reject *r)
         fprintf(m, "line %lld: ", (long long)r->error->line);
         write_error(m, r->error, false);
         if (fclose(m) == 0)
-            kg_csv_write_text(rj->out.f, text, len);
+            kg_csv_write_text(rj->f, text, len);
     }
     free(text);
-    fputs("\r\n", rj->out.f);
+    fputs("\r\n", rj->f);
 }
 
 /* What to do about text that is not UTF-8, after a file or rows refused for it. */
@@ -254,7 +265,7 @@ static void print_result(const struct kg_import_result *r, bool dry_run, double 
            (long long)r->employers_created, "workplaces created", (long long)r->workplaces_created,
            "units created", (long long)r->units_created);
     printf("%-20s %10s\n", "separator", r->separator);
-    printf("%-20s %10s\n", "text", r->encoding);
+    printf("%-20s %10s\n", "encoding", r->encoding);
     printf("%-20s %10.2f s (%.0f rows/s)\n", "time", secs, secs > 0 ? (double)r->rows / secs : 0);
     if (r->n_unknown) {
         printf("columns not imported:");
@@ -335,7 +346,7 @@ static int64_t count_lines(FILE *f)
     bool first = true;
     while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
         if (first)
-            utf16 = kg_import_utf16((const unsigned char *)buf, n < 4 ? n : 4);
+            utf16 = kg_import_detect_utf16((const unsigned char *)buf, n < 4 ? n : 4);
         first = false;
         bool le = utf16 && strcmp(utf16, "UTF-16LE") == 0;
         for (const char *p = buf; (p = memchr(p, '\n', n - (size_t)(p - buf))); p++) {
@@ -370,6 +381,9 @@ static bool close_rejects(struct rejects *rj, bool done)
     if (!rj || !rj->out.f)
         return true;
     bool ok = true;
+    if (rj->f && rj->f != rj->out.f)
+        fclose(rj->f); /* the rest of its text to out.f: out.f's error flag tells */
+    rj->f = NULL;
     if (done && rj->rows)
         ok = kg_cli_out_finish(&rj->out, rj->path, rj->force);
     kg_cli_out_drop(&rj->out);

@@ -155,6 +155,10 @@ bool kg_cli_out_finish(struct kg_cli_out *o, const char *path, bool force)
     }
     bool ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
     int err = errno;
+    if (ok && ferror(f)) { /* a write that failed before: a full disk while stdio flushed */
+        ok = false;
+        err = EIO;
+    }
     if (ok && !o->tmp[0] && !force) {
         ok = link_fd(fileno(f), path);
         err = errno;

@@ -966,7 +966,7 @@ function utf16(text, { be = false, bom = true } = {}) {
 describe('UTF-16 registers (Excel\'s "Unicode Text")', () => {
     const messy = () => fs.readFileSync(fixture('register_messy.csv'), 'utf8').replace(/^\ufeff/, '');
 
-    test('the CLI reads them as the UTF-8 file; the rejects are UTF-8 with a BOM', () => {
+    test('the CLI reads them as the UTF-8 file; the rejects are "Unicode Text" too', () => {
         const dir = makeTemp();
         try {
             const db = path.join(dir, 'u.db');
@@ -982,22 +982,30 @@ describe('UTF-16 registers (Excel\'s "Unicode Text")', () => {
                 assert.deepEqual(t.errors, MESSY_ERRORS);
                 assert.deepEqual(t.unknown, MESSY_UNKNOWN);
                 assert.deepEqual(t.notices, MESSY_NOTICES);
-                assert.match(r.stdout, new RegExp(`^text\\s+UTF-16${opts.be ? 'BE' : 'LE'}$`, 'm'));
+                assert.match(r.stdout, new RegExp(`^encoding\\s+UTF-16${opts.be ? 'BE' : 'LE'}$`, 'm'));
             }
             const rej = path.join(dir, 'to-mend.csv');
             let r = imp(db, 'uni', path.join(dir, 'le.txt'), '--rejects', rej);
             assert.equal(r.status, 0, r.stderr);
             assert.equal(table(r.stdout).created, 8);
-            const text = fs.readFileSync(rej, 'utf8');
+            const bytes = fs.readFileSync(rej);
+            assert.deepEqual([...bytes.subarray(0, 2)], [0xFF, 0xFE]);
+            const text = bytes.toString('utf16le');
             assert.ok(text.startsWith('\ufeffS.No;Worker Name;'), text);
             assert.equal(text.split('\r\n').length, 4, text);
-            /* mended, the rejects come in (as UTF-8) */
-            fs.writeFileSync(rej, text.replace(/^([^;]*);;/m, '$1;Rashida Begum;')
-                .replace(';12345;', ';0300 7654321;'));
+            assert.ok(text.includes('line 11: phone is not a phone number we can read'), text);
+            /* mended, the rejects come in (as UTF-16 still) */
+            fs.writeFileSync(rej, utf16(text.replace(/^\ufeff/, '')
+                .replace(/^([^;]*);;/m, '$1;Rashida Begum;').replace(';12345;', ';0300 7654321;')));
             r = imp(db, 'uni', rej);
             assert.equal(r.status, 0, r.stderr);
             assert.deepEqual([table(r.stdout).created, table(r.stdout).failed], [2, 0]);
-            assert.match(r.stdout, /^text\s+UTF-8$/m);
+            assert.match(r.stdout, /^encoding\s+UTF-16LE$/m);
+            /* a register without a BOM gets rejects with one: Excel needs it to read UTF-16 */
+            const rej2 = path.join(dir, 'to-mend.txt');
+            r = imp(db, 'uni', path.join(dir, 'nobom.txt'), '--dry-run', '--rejects', rej2);
+            assert.equal(r.status, 0, r.stderr);
+            assert.deepEqual([...fs.readFileSync(rej2).subarray(0, 4)], [0xFF, 0xFE, 0x53, 0x00]);
         } finally {
             rmTemp(dir);
         }
@@ -1064,7 +1072,17 @@ describe('UTF-16 registers (Excel\'s "Unicode Text")', () => {
             assert.deepEqual([t.rows, t.created, t.failed, t.workplaces], [3, 2, 1, 2]);
             assert.deepEqual(t.errors, ['line 4: full_name is not valid windows-1251 text ' +
                                         '(column "Ф.И.О.")']);
-            assert.match(r.stdout, /^text\s+windows-1251$/m);
+            assert.match(r.stdout, /^encoding\s+windows-1251$/m);
+            /* the rejects are in windows-1251 as the register was (the bad byte is a "?") */
+            const rej = path.join(dir, 'to-mend.csv');
+            r = imp(db, 'cp', file, '--encoding', 'windows-1251', '--dry-run', '--rejects', rej);
+            assert.equal(r.status, 0, r.stderr);
+            const back = spawnSync('iconv', ['-f', 'WINDOWS-1251', '-t', 'UTF-8', rej]);
+            assert.equal(back.status, 0, String(back.stderr));
+            assert.equal(String(back.stdout),
+                         'Ф.И.О.;Телефон;Фабрика;kamgar_error\r\n' +
+                         '?;;;"line 4: full_name is not valid windows-1251 text ' +
+                         '(column ""Ф.И.О."")"\r\n');
             /* a file with a BOM is read as the BOM says, whatever --encoding */
             const bom = path.join(dir, 'bom.csv');
             fs.writeFileSync(bom, '\ufeffName;Phone\r\nДилноза;+998 90 765 43 21\r\n');
@@ -1072,7 +1090,7 @@ describe('UTF-16 registers (Excel\'s "Unicode Text")', () => {
             assert.equal(r.status, 0, r.stderr);
             t = table(r.stdout);
             assert.deepEqual([t.created, t.failed], [1, 0]);
-            assert.match(r.stdout, /^text\s+UTF-8$/m);
+            assert.match(r.stdout, /^encoding\s+UTF-8$/m);
             for (const bad of ['klingon', 'windows-1251//IGNORE', '']) {
                 r = imp(db, 'cp', file, '--encoding', bad);
                 assert.equal(r.status, 2, bad);

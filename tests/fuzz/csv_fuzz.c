@@ -274,7 +274,7 @@ static void show(const char *what, const struct outcome *o)
 static const uint8_t *as_utf16(const uint8_t *data, size_t size, bool be, struct kg_arena *a,
                                size_t *len)
 {
-    if (kg_import_utf16(data, size < 4 ? size : 4))
+    if (kg_import_detect_utf16(data, size < 4 ? size : 4))
         return NULL;
     bool bom = size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0;
     size_t cap = 2 * size + 2;

@@ -806,6 +806,61 @@ static void test_utf16_register(void **state)
     H_JSTR(person(f, "phone", "+923067654321"), "full_name", "Маргарита Смирнова");
 }
 
+/*
+ * A register of over 40 KiB in UTF-16, pushed whole: the engine decodes it 8 KiB at a
+ * time, so characters (pairs too) are cut at those edges, at every alignment as the rows
+ * shift. It reads as its UTF-8 does. Without a BOM it is still reported as having one, for
+ * the rejects file that Excel must read as UTF-16.
+ */
+static void test_utf16_chunk_edges(void **state)
+{
+    struct fx *f = *state;
+    struct kg_buf text;
+    kg_buf_init(&text, 1u << 20);
+    assert_int_equal(kg_buf_puts(&text, "name\tphone\tnotes\r\n"), KG_OK);
+    for (int i = 0; i < 700; i++)
+        assert_int_equal(kg_buf_printf(&text, "ਕਮਲਾ %d%.*s\t03%09d\t🙂 जी %d\r\n", i,
+                                       i % 3, "xy", i * 7919 % 1000000000, i),
+                         KG_OK);
+    struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    struct run want = run_buf(f, &DRY, text.p, text.len);
+    assert_int_equal(want.r.created, 700);
+    for (int bom = 0; bom < 2; bom++) {
+        struct kg_buf b;
+        kg_buf_init(&b, 1u << 20);
+        if (bom)
+            assert_int_equal(kg_buf_append(&b, "\xFF\xFE", 2), KG_OK);
+        put_utf16(&b, text.p, false);
+        assert_true(b.len > 5 * 8192);
+        static const size_t chunks[] = {0, 8191, 8193};
+        for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+            struct run x = run_as(f, &who, &f->acme, &DRY, b.p, b.len, chunks[i]);
+            COUNTS(x, want.r.rows, want.r.created, 0, want.r.skipped, want.r.failed, 0, 0);
+            assert_string_equal(x.r.encoding, "UTF-16LE");
+        }
+        char msg[256];
+        struct kg_import *im = NULL;
+        assert_int_equal(kg_import_begin(f->env->st, &who, &f->acme, &DRY, &im, msg, sizeof(msg)),
+                         KG_OK);
+        assert_int_equal(kg_import_feed(im, b.p, b.len), KG_OK);
+        const struct kg_import_cell *h;
+        size_t n;
+        char sep;
+        bool has_bom = false;
+        assert_true(kg_import_header(im, &h, &n, &sep, &has_bom));
+        assert_true(has_bom);
+        assert_string_equal(kg_import_encoding(im), "UTF-16LE");
+        kg_import_free(im);
+        if (bom) {
+            struct run x = run_buf(f, &SKIP, b.p, b.len);
+            COUNTS(x, want.r.rows, want.r.created, 0, want.r.skipped, want.r.failed, 0, 0);
+        }
+        kg_buf_free(&b);
+    }
+    H_JSTR(person(f, "full_name", "ਕਮਲਾ 698xy"), "notes", "🙂 जी 698");
+    kg_buf_free(&text);
+}
+
 /* Text that is not UTF-16 refuses its row, named so; in the header it refuses the file. */
 static void test_utf16_bad_text(void **state)
 {
@@ -4128,6 +4183,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_feeding_in_pieces, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crlf_lf_bom, setup, teardown),
         cmocka_unit_test_setup_teardown(test_utf16_register, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_utf16_chunk_edges, setup, teardown),
         cmocka_unit_test_setup_teardown(test_utf16_bad_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_workbooks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_code_pages, setup, teardown),

@@ -567,11 +567,6 @@ static char *utc_time(struct kg_import *im, const char *cell)
     "was turned into a number by a spreadsheet, which kept only its first digits: format "         \
     "the column as Text and type the numbers again"
 
-/*
- * Whether v is how a spreadsheet shows a long number it took a phone for: 9.23E+11, 9,23E+11
- * (a decimal comma), 3E+09. Its last digits are gone, so the row is refused with a message
- * that says so, not as a phone kamgar cannot read.
- */
 /* Steps *v over the ASCII digits it starts with; returns how many. */
 static size_t skip_digits(const char **v)
 {
@@ -581,6 +576,11 @@ static size_t skip_digits(const char **v)
     return n;
 }
 
+/*
+ * Whether v is how a spreadsheet shows a long number it took a phone for: 9.23E+11, 9,23E+11
+ * (a decimal comma), 3E+09. Its last digits are gone, so the row is refused with a message
+ * that says so, not as a phone kamgar cannot read.
+ */
 static bool spreadsheet_number(const char *v)
 {
     if (skip_digits(&v) != 1)
@@ -1400,7 +1400,7 @@ static enum kg_err start_parser(struct kg_import *im)
     return e;
 }
 
-/* Pushes n bytes of UTF-8 text: the file's, or what its UTF-16 was decoded to. */
+/* Pushes n bytes of UTF-8 text: the file's, or what it was decoded to (feed_converted). */
 static enum kg_err feed_text(struct kg_import *im, const char *data, size_t n)
 {
     if (im->cr_undecided && n) {
@@ -1497,8 +1497,8 @@ bool kg_import_encoding_ok(const char *encoding)
     /* "//IGNORE" or "//TRANSLIT" after a name would let iconv drop or change characters. */
     if (!encoding || !*encoding || strlen(encoding) > 40 || strchr(encoding, '/'))
         return false;
-    for (const char *p = encoding; *p; p++)
-        if (!ascii_text((unsigned char)*p) || *p == '\t' || *p == '\r' || *p == '\n')
+    for (const unsigned char *p = (const unsigned char *)encoding; *p; p++)
+        if (*p <= ' ' || *p >= 0x7F) /* names are printable ASCII without spaces */
             return false;
     return code_unit(encoding) != 0;
 }

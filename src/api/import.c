@@ -1604,6 +1604,15 @@ enum kg_err kg_import_feed(struct kg_import *im, const char *data, size_t n)
 static enum kg_err end_text(struct kg_import *im)
 {
     enum kg_err e = im->encoding_known ? KG_OK : decide_encoding(im);
+    if (!e && im->conv != (iconv_t)-1) {
+        /* A decoder may keep the last letter back for an accent to come (windows-1258,
+         * windows-1255): the end lets it go. */
+        char out[64], *op = out;
+        size_t room = sizeof(out);
+        if (iconv(im->conv, NULL, NULL, &op, &room) == (size_t)-1)
+            return fail_file(im, "the file's text could not be decoded");
+        e = feed_text(im, out, (size_t)(op - out));
+    }
     if (!e && im->n_held) {
         im->n_held = 0;
         e = feed_text(im, "\xFF", 1);
@@ -1876,7 +1885,7 @@ bool kg_import_header(const struct kg_import *im, const struct kg_import_cell **
     *cells = im->header;
     *n = im->n_cols;
     *separator = im->delim;
-    *bom = im->bom || im->utf16; /* without one, Excel does not read UTF-16 as text */
+    *bom = im->bom || im->unit == 2; /* without one, Excel does not read UTF-16 as text */
     return true;
 }
 

@@ -381,10 +381,12 @@ static bool close_rejects(struct rejects *rj, bool done)
     if (!rj || !rj->out.f)
         return true;
     bool ok = true;
-    if (rj->f && rj->f != rj->out.f)
-        fclose(rj->f); /* the rest of its text to out.f: out.f's error flag tells */
+    if (rj->f && rj->f != rj->out.f && fclose(rj->f) != 0 && done && rj->rows) {
+        kg_cli_err("cannot write %s: %s", rj->path, strerror(errno));
+        ok = false;
+    }
     rj->f = NULL;
-    if (done && rj->rows)
+    if (ok && done && rj->rows)
         ok = kg_cli_out_finish(&rj->out, rj->path, rj->force);
     kg_cli_out_drop(&rj->out);
     return ok;

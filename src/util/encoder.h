@@ -8,8 +8,8 @@
 /*
  * Opens a stream that writes what is written to it, UTF-8, to `to` in encoding (an iconv
  * name). A character encoding has no way to write, or a byte that is not UTF-8, is written
- * as "?" in encoding. fclose() writes what is held and frees the stream, not `to`; it is
- * EOF when a write to `to` failed (as `to`'s error flag then says). NULL when iconv does not
- * know encoding (errno set).
+ * as "?" in encoding (or left out, in an encoding without "?"). fclose() writes what is held and
+ * frees the stream, not `to`; it is EOF when a write to `to` failed (as `to`'s error flag then
+ * says). NULL when iconv does not know encoding (errno set).
  */
 FILE *kg_encoder_open(FILE *to, const char *encoding);

@@ -38,7 +38,8 @@
 #define NOT_TEXT                                                                                   \
     "the file is not CSV text (it has NUL bytes or is not UTF-8 or UTF-16): save the "             \
     "spreadsheet as " SAVE_AS " and import that"
-#define MAX_RECORD (1u << 20) /* a longer record is an unterminated quote, not a person */
+#define MAX_RECORD  (1u << 20)   /* a longer record is an unterminated quote, not a person */
+#define PROBE_BYTES (64u * 1024) /* held to tell UTF-8 from a code page (end_probe) */
 
 /* Where a reader of the file is, quoting-wise (quoting_step). */
 struct quoting {
@@ -80,6 +81,8 @@ struct kg_import {
     bool utf16;           /* told by its first bytes (kg_import_detect_utf16) */
     size_t unit;          /* bytes of a character that is not text to skip (code_unit) */
     char bad_text[64];    /* "is not valid UTF-8 text": a row's cell that is not */
+    bool probing;         /* holding the file's first bytes in probe (hold_probe) */
+    struct kg_buf probe;
     /* The first bytes while the encoding is not known; then those of a character that a
      * push ended inside. */
     char held[8];
@@ -360,6 +363,7 @@ enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
     struct tm tm;
     im->this_year = gmtime_r(&now, &tm) ? tm.tm_year + 1900 : 2026;
     kg_buf_init(&im->pending, MAX_RECORD);
+    kg_buf_init(&im->probe, PROBE_BYTES);
     kg_arena_init(&im->keep, 0);
     kg_arena_init(&im->batch, 0);
     im->errors = kg_xcalloc(KG_IMPORT_MAX_ERRORS, sizeof(*im->errors));
@@ -1492,6 +1496,29 @@ static size_t code_unit(const char *encoding)
     return len[1] > len[0] ? len[1] - len[0] : 0;
 }
 
+static char ascii_fold(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+bool kg_import_same_encoding(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        a += strspn(a, "-_");
+        b += strspn(b, "-_");
+        if (ascii_fold(*a) != ascii_fold(*b))
+            return false;
+        if (!*a)
+            return true;
+    }
+}
+
+/* Whether encoding is a name of UTF-8 ("utf8", "UTF_8"): read without iconv. */
+static bool names_utf8(const char *encoding)
+{
+    return encoding && kg_import_same_encoding(encoding, "UTF-8");
+}
+
 bool kg_import_encoding_ok(const char *encoding)
 {
     /* "//IGNORE" or "//TRANSLIT" after a name would let iconv drop or change characters. */
@@ -1500,7 +1527,7 @@ bool kg_import_encoding_ok(const char *encoding)
     for (const unsigned char *p = (const unsigned char *)encoding; *p; p++)
         if (*p <= ' ' || *p >= 0x7F) /* names are printable ASCII without spaces */
             return false;
-    return code_unit(encoding) != 0;
+    return names_utf8(encoding) || code_unit(encoding) != 0;
 }
 
 /* Pushes the UTF-8 made so far, and starts again at the beginning of out. */
@@ -1552,6 +1579,70 @@ static enum kg_err feed_converted(struct kg_import *im, const char *data, size_t
     return e;
 }
 
+/* Multibyte UTF-8 characters in p (one cut at the end counts when the file goes on), -1 when
+ * it is not UTF-8. Lead bytes are checked loosely: this tells encodings apart, it does not
+ * validate. */
+static int64_t utf8_chars(const unsigned char *p, size_t n, bool more)
+{
+    int64_t chars = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] < 0x80)
+            continue;
+        size_t need = p[i] >= 0xC2 && p[i] <= 0xDF   ? 1
+                      : p[i] >= 0xE0 && p[i] <= 0xEF ? 2
+                      : p[i] >= 0xF0 && p[i] <= 0xF4 ? 3
+                                                     : 0;
+        if (!need)
+            return -1;
+        for (size_t k = 1; k <= need; k++)
+            if (i + k >= n ? !more : (p[i + k] & 0xC0) != 0x80)
+                return -1;
+        i += need;
+        chars++;
+    }
+    return chars;
+}
+
+/*
+ * A register saved as UTF-8 and read as --encoding says (windows-1251) would import every
+ * name garbled ("Ð˜Ð²Ð°Ð½" for "Иван") without a row refused, since a code page has a
+ * letter for nearly every byte. Text in a code page is almost never valid UTF-8 once it has
+ * a letter outside ASCII (Cyrillic "Иван" is C8 E2 E0 ED: a lead byte, then no continuation
+ * byte). So the first PROBE_BYTES of a file read in a one-byte code page are held back and
+ * looked at as UTF-8 before any is decoded; valid UTF-8 with such letters refuses the file.
+ * Holding a fixed number of bytes, rather than looking until the first rows are applied,
+ * makes the answer the same however the file arrives.
+ *
+ * end_probe looks at the bytes held, then decodes them; more: the file goes on past them.
+ */
+static enum kg_err end_probe(struct kg_import *im, bool more)
+{
+    im->probing = false;
+    if (utf8_chars((const unsigned char *)im->probe.p, im->probe.len, more) > 0) {
+        char msg[sizeof(im->message)];
+        snprintf(msg, sizeof(msg),
+                 "the file is UTF-8 text, not %.40s: import it without naming an encoding",
+                 im->encoding);
+        return fail_file(im, msg);
+    }
+    enum kg_err e = feed_converted(im, im->probe.p, im->probe.len);
+    kg_buf_free(&im->probe);
+    return e;
+}
+
+/* Holds n more bytes of the file while probing; past PROBE_BYTES, decides and goes on. */
+static enum kg_err hold_probe(struct kg_import *im, const char *data, size_t n)
+{
+    size_t take = PROBE_BYTES - im->probe.len;
+    take = take < n ? take : n;
+    if (kg_buf_append(&im->probe, data, take))
+        return fail_file(im, "out of memory reading the file");
+    if (im->probe.len < PROBE_BYTES)
+        return KG_OK;
+    enum kg_err e = end_probe(im, true);
+    return e ? e : feed_converted(im, data + take, n - take);
+}
+
 /* Decides the encoding on the bytes held (four, or fewer at the end) and pushes them. */
 static enum kg_err decide_encoding(struct kg_import *im)
 {
@@ -1562,8 +1653,9 @@ static enum kg_err decide_encoding(struct kg_import *im)
     im->encoding_known = true;
     const char *from = kg_import_detect_utf16((const unsigned char *)first, n);
     im->utf16 = from != NULL;
+    const char *given = names_utf8(im->opts.encoding) ? NULL : im->opts.encoding;
     if (!from && bom_len(first, n) == 0)
-        from = im->opts.encoding;
+        from = given;
     im->encoding = from ? from : "UTF-8";
     snprintf(im->bad_text, sizeof(im->bad_text), "is not valid %s text",
              im->utf16 ? "UTF-16" : im->encoding);
@@ -1573,7 +1665,8 @@ static enum kg_err decide_encoding(struct kg_import *im)
     im->conv = iconv_open("UTF-8", from);
     if (!im->unit || im->conv == (iconv_t)-1)
         return fail_file(im, "this system cannot decode the file's text (iconv)");
-    return feed_converted(im, first, n);
+    im->probing = from == im->opts.encoding && im->unit == 1;
+    return im->probing ? hold_probe(im, first, n) : feed_converted(im, first, n);
 }
 
 enum kg_err kg_import_feed(struct kg_import *im, const char *data, size_t n)
@@ -1596,6 +1689,8 @@ enum kg_err kg_import_feed(struct kg_import *im, const char *data, size_t n)
         if (e)
             return e;
     }
+    if (im->probing)
+        return hold_probe(im, data, n);
     return im->conv == (iconv_t)-1 ? feed_text(im, data, n) : feed_converted(im, data, n);
 }
 
@@ -1604,6 +1699,8 @@ enum kg_err kg_import_feed(struct kg_import *im, const char *data, size_t n)
 static enum kg_err end_text(struct kg_import *im)
 {
     enum kg_err e = im->encoding_known ? KG_OK : decide_encoding(im);
+    if (!e && im->probing)
+        e = end_probe(im, false);
     if (!e && im->conv != (iconv_t)-1) {
         /* A decoder may keep the last letter back for an accent to come (windows-1258,
          * windows-1255): the end lets it go. */
@@ -2000,6 +2097,7 @@ void kg_import_free(struct kg_import *im)
     if (im->csv_ready)
         csv_free(&im->csv);
     kg_buf_free(&im->pending);
+    kg_buf_free(&im->probe);
     if (im->conv != (iconv_t)-1)
         iconv_close(im->conv);
     kg_arena_release(&im->keep);

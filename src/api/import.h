@@ -149,6 +149,9 @@ enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
 const char *kg_import_detect_utf16(const unsigned char *b, size_t n);
 /* Whether an import can read text in encoding (an iconv name, without "//" options). */
 bool kg_import_encoding_ok(const char *encoding);
+/* Whether two names are the same encoding as people spell it: "windows-1251" is
+ * "Windows1251", "utf8" is "UTF-8" (ASCII case, '-' and '_' ignored). */
+bool kg_import_same_encoding(const char *a, const char *b);
 /*
  * Pushes the next n bytes of the file. A problem with the file as a whole (not text, no
  * header, no name column, a record over 1 MiB) is KG_EINVAL with the reason from

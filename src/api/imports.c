@@ -187,10 +187,10 @@ static enum kg_err import_begin(struct kg_ctx *c, void **state)
     o.default_country = kg_query_get(&c->query, "default_country");
     const char *charset = media_charset(c->a, kg_req_header(c->req, "Content-Type"));
     o.encoding = kg_query_get(&c->query, "encoding");
-    if (o.encoding && charset && strcasecmp(o.encoding, charset) != 0)
+    if (o.encoding && charset && !kg_import_same_encoding(o.encoding, charset))
         return kg_api_fail(c, KG_EINVAL, "encoding",
                            "differs from the charset of the Content-Type: give one of them");
-    if (!o.encoding && charset && strcasecmp(charset, "utf-8") != 0)
+    if (!o.encoding)
         o.encoding = charset;
     const char **maps = kg_arena_alloc(c->a, (c->query.n + 1) * sizeof(*maps));
     struct upload *u = kg_arena_zalloc(c->a, sizeof(*u));

@@ -1095,6 +1095,18 @@ describe('UTF-16 registers (Excel\'s "Unicode Text")', () => {
                 r = imp(db, 'cp', file, '--encoding', bad);
                 assert.equal(r.status, 2, bad);
             }
+            /* a register in UTF-8 after all is refused, not imported garbled; utf8 is UTF-8 */
+            const u8 = path.join(dir, 'utf8.csv');
+            fs.writeFileSync(u8, 'Name;Phone\r\nОлим Юсупов;+998 93 111 22 33\r\n');
+            r = imp(db, 'cp', u8, '--encoding', 'windows-1251');
+            assert.equal(r.status, 1);
+            assert.equal(r.stderr, `kamgar: ${u8}: the file is UTF-8 text, not windows-1251: ` +
+                         'import it without naming an encoding\n');
+            r = imp(db, 'cp', u8, '--encoding', 'utf8');
+            assert.equal(r.status, 0, r.stderr);
+            t = table(r.stdout);
+            assert.deepEqual([t.created, t.failed], [1, 0]);
+            assert.match(r.stdout, /^encoding\s+UTF-8$/m);
             /* over HTTP: encoding=, or the charset of the Content-Type */
             const post = (query, contentType) => postCsv('u16', fs.readFileSync(file),
                                                          { query, contentType });
@@ -1109,6 +1121,12 @@ describe('UTF-16 registers (Excel\'s "Unicode Text")', () => {
             h = await post('?dry_run=true&encoding=cp1256', 'text/csv; charset=windows-1251');
             assert.equal(h.status, 400);
             assert.equal(h.json.error.field, 'encoding');
+            h = await postCsv('u16', fs.readFileSync(u8), { query: '?dry_run=true',
+                                                              contentType: 'text/csv; charset=cp1251' });
+            assert.equal(h.status, 400);
+            assert.deepEqual([h.json.error.field, h.json.error.message],
+                             ['file', 'the file is UTF-8 text, not cp1251: import it without ' +
+                              'naming an encoding']);
             h = await post('?encoding=klingon', 'text/csv');
             assert.equal(h.status, 400);
             assert.equal(h.json.error.field, 'encoding');

@@ -15,10 +15,11 @@
  * status, the same file message, the same counts and the same error list. An input that is
  * UTF-8 text is imported a third time as UTF-16 (Excel's "Unicode Text": little- or
  * big-endian, with a byte-order mark, cut into pieces that may split a character), which must
- * read exactly as the UTF-8 did (but for a workbook's message, named by its first bytes). Whether
- * duplicates are updated, and whether a --map entry, a default country and a Windows code page
- * (--encoding windows-1251, which reads any byte but 0x98; no third run then) are given, are
- * also derived from the input (a hash, so that the seeds stay plain CSV files).
+ * read exactly as the UTF-8 did (but for a workbook's message, named by its first bytes).
+ * Whether duplicates are updated, and whether a --map entry, a default country and a Windows
+ * code page (--encoding windows-1251, which reads any byte but 0x98 and refuses a file that
+ * is UTF-8 with letters outside ASCII; no third run then) are given, are also derived from
+ * the input (a hash, so that the seeds stay plain CSV files).
  *
  * Checks per input: created + updated + unchanged + skipped + failed == rows; every error line is
  * at least 2 (1 is the header) and at most the number of newlines + 1; n_errors <=

@@ -1016,6 +1016,105 @@ static void test_code_pages(void **state)
     assert_int_equal(people_total(f), 7);
 }
 
+/*
+ * A register that is UTF-8 after all, given --encoding windows-1251, is refused before a row
+ * is applied rather than imported garbled; UTF-8 by another spelling is read as UTF-8;
+ * UTF-32 is not text.
+ */
+static void test_utf8_given_code_page(void **state)
+{
+    struct fx *f = *state;
+    struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    struct kg_import_opts cp1251 = {.encoding = "windows-1251"};
+    static const char ru_head[] = "Имя,Телефон\nИван,0300 1234567\n";
+    static const char en_head[] = "name,phone\nAli,0300 7654321\nИван,0300 1234567\n";
+    static const char *const msg =
+        "the file is UTF-8 text, not windows-1251: import it without naming an encoding";
+    static const size_t chunks[] = {1, 0};
+    for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+        /* a file shorter than the bytes held is looked at when it ends */
+        struct run x = run_as(f, &who, &f->acme, &cp1251, ru_head, strlen(ru_head), chunks[i]);
+        FILE_ERROR(x, "finish", msg);
+        x = run_as(f, &who, &f->acme, &cp1251, en_head, strlen(en_head), chunks[i]);
+        FILE_ERROR(x, "finish", msg);
+    }
+    assert_int_equal(people_total(f), 0);
+
+    /* Past the bytes held (64 KiB): the file's first 64 KiB decide, even cut inside a
+     * character (the UTF-8 И, D0 98, here starts at byte 65,535); a code page goes on being
+     * decoded after them. */
+    struct kg_buf big;
+    kg_buf_init(&big, 1u << 20);
+    assert_int_equal(kg_buf_puts(&big, "name,phone\n"), KG_OK);
+    for (int i = 0; i < 6552; i++)
+        assert_int_equal(kg_buf_puts(&big, "Ali Khan,\n"), KG_OK);
+    assert_int_equal(kg_buf_puts(&big, "Ab,\n"), KG_OK);
+    assert_int_equal(big.len, 65535);
+    assert_int_equal(kg_buf_puts(&big, "Иван,\n"), KG_OK);
+    for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+        struct kg_import_opts o = cp1251;
+        o.dry_run = true;
+        struct run x = run_as(f, &who, &f->acme, &o, big.p, big.len, chunks[i] ? 4093 : 0);
+        FILE_ERROR(x, "feed", msg);
+    }
+    size_t len;
+    kg_buf_reset(&big);
+    assert_int_equal(kg_buf_puts(&big, "name,phone\n"), KG_OK);
+    for (int i = 0; i < 3000; i++) {
+        char row[64];
+        snprintf(row, sizeof(row), "Иван Петров %d,0300 %07d\n", i, 1000000 + i);
+        const char *cp = encode(f, row, "WINDOWS-1251", &len);
+        assert_int_equal(kg_buf_append(&big, cp, len), KG_OK);
+    }
+    assert_true(big.len > 65536);
+    struct kg_import_opts dry1251 = {.dry_run = true, .encoding = "windows-1251"};
+    struct run x = run_as(f, &who, &f->acme, &dry1251, big.p, big.len, 4093);
+    COUNTS(x, 3000, 3000, 0, 0, 0, 0, 0);
+    /* UTF-8 only past the first 64 KiB is not looked at: imported as the code page says */
+    kg_buf_reset(&big);
+    assert_int_equal(kg_buf_puts(&big, "name,phone\n"), KG_OK);
+    while (big.len < 65536)
+        assert_int_equal(kg_buf_puts(&big, "Ali Khan,\n"), KG_OK);
+    assert_int_equal(kg_buf_puts(&big, "Олим,\n"), KG_OK);
+    x = run_buf(f, &dry1251, big.p, big.len);
+    assert_int_equal(x.err, KG_OK);
+    assert_int_equal(x.r.failed, 0);
+    kg_buf_free(&big);
+
+    /* Plain ASCII is the same in either: imported. */
+    x = run_str(f, &cp1251, "name,phone\nAli,0300 7654321\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    assert_string_equal(x.r.encoding, "windows-1251");
+    /* A code-page byte that happens to start a UTF-8 sequence, then one that does not. */
+    const char *ru = encode(f, "name,phone\nДёмин,0300 2223334\n", "WINDOWS-1251", &len);
+    x = run_buf(f, &cp1251, ru, len);
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    H_JSTR(person(f, "phone", "+923002223334"), "full_name", "Дёмин");
+
+    /* utf8, UTF_8: UTF-8, read without iconv and reported as UTF-8. */
+    static const char *const utf8[] = {"utf8", "UTF_8", "Utf-8"};
+    for (size_t i = 0; i < sizeof(utf8) / sizeof(utf8[0]); i++) {
+        struct kg_import_opts o = {.dry_run = true, .encoding = utf8[i]};
+        x = run_str(f, &o, en_head);
+        COUNTS(x, 2, 1, 0, 1, 0, 0, 0); /* Ali is in already */
+        assert_string_equal(x.r.encoding, "UTF-8");
+    }
+    assert_true(kg_import_same_encoding("windows-1251", "Windows1251"));
+    assert_true(kg_import_same_encoding("cp_1251", "CP1251"));
+    assert_false(kg_import_same_encoding("cp1251", "windows-1251"));
+    assert_false(kg_import_same_encoding("utf-8", "utf-16"));
+    assert_false(kg_import_same_encoding("utf-8", "utf-8x"));
+
+    /* UTF-32 (which no spreadsheet writes) has NUL bytes as UTF-16 or UTF-8: not text. */
+    static const char le32[] = "\xFF\xFE\0\0n\0\0\0";
+    static const char be32[] = "\0\0\xFE\xFF\0\0\0n";
+    x = run_buf(f, &DRY, le32, sizeof(le32) - 1);
+    FILE_ERROR(x, "feed", NOT_TEXT);
+    x = run_buf(f, &cp1251, be32, sizeof(be32) - 1);
+    FILE_ERROR(x, "finish", NOT_TEXT);
+    assert_int_equal(people_total(f), 2);
+}
+
 /* encoding= or the Content-Type's charset over HTTP; both, differing, are refused. */
 static void test_http_encoding(void **state)
 {
@@ -1046,6 +1145,20 @@ static void test_http_encoding(void **state)
            "windows-1251, windows-1256 or UTF-16LE)");
     r = post_import(f, t, "text/csv; charset=klingon", NULL, csv, len);
     H_ERROR(r, 400, "validation_failed", "encoding");
+    /* the same names spelt otherwise agree */
+    r = post_import(f, t, "text/csv; charset=Windows1251", "dry_run=true&encoding=windows-1251",
+                    csv, len);
+    H_STATUS(r, 200);
+    static const char utf8[] = "Имя,Телефон\nОлим,0300 7654321\n";
+    r = post_import(f, t, "text/csv; charset=UTF-8", "dry_run=true&encoding=utf8", utf8,
+                    sizeof(utf8) - 1);
+    H_STATUS(r, 200);
+    H_JSTR(r->json, "encoding", "UTF-8");
+    /* UTF-8 sent as windows-1251 is refused, not imported garbled */
+    r = post_import(f, t, "text/csv; charset=windows-1251", NULL, utf8, sizeof(utf8) - 1);
+    H_ERROR(r, 400, "validation_failed", "file");
+    H_JSTR(h_jget(r->json, "error"), "message",
+           "the file is UTF-8 text, not windows-1251: import it without naming an encoding");
     assert_int_equal(people_total(f), 1);
 }
 
@@ -4193,6 +4306,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_utf16_bad_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_workbooks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_code_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_utf8_given_code_page, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_encoding, setup, teardown),
         cmocka_unit_test_setup_teardown(test_separator_detection, setup, teardown),
         cmocka_unit_test_setup_teardown(test_separator_from_the_header, setup, teardown),

@@ -15,8 +15,10 @@
  * which refuses anything that is not a kamgar database, and reading every page of it (the
  * store's check_pages).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <limits.h>
 #include <signal.h>
 #include <sodium.h>
@@ -24,7 +26,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -121,6 +125,95 @@ static void drop_temp(char *tmp)
     unlink_side_files(tmp);
     track(tmp, false);
     tmp[0] = '\0';
+}
+
+/*
+ * A restore writes the register, decrypted, to "PATH.restore-XXXXXX" beside the database
+ * (decrypting, to "PATH.restore-XXXXXX.tmp-YYYYYY" first), and removes it however it stops,
+ * except by kill -9 (the OOM killer) or a power cut. So a restore holds an exclusive flock(2)
+ * on its "PATH.restore-XXXXXX" while it runs (hold_temp), and the next restore into PATH
+ * removes every such file, and the ".tmp-YYYYYY" beside it, that no restore holds
+ * (sweep_restores), and says so. A file made or written in the last STALE_SECONDS is left
+ * alone: mkstemp makes it a moment before its restore can lock it, and decrypting renames a
+ * new file onto it. Only files of this user's, and only where flock works.
+ */
+#define STALE_SECONDS 10
+
+/* An exclusive flock on the file tmp, to be closed once nothing else in this process has it
+ * open (closing a descriptor drops this process's fcntl locks on the file: SQLite's); -1
+ * when it cannot be had. */
+static int hold_temp(const char *tmp)
+{
+    int fd = open(tmp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+/* Whether s starts with six of mkstemp's characters. */
+static bool six_random(const char *s)
+{
+    return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") >= 6;
+}
+
+/* The length of the name of the restore's file that name is, or is decrypted beside
+ * (base".restore-XXXXXX", then ".tmp-YYYYYY" or nothing); 0 when it is neither. */
+static size_t restore_temp_name(const char *name, const char *base)
+{
+    size_t n = strlen(base);
+    if (strncmp(name, base, n) != 0 || strncmp(name + n, ".restore-", 9) != 0 ||
+        !six_random(name + n + 9))
+        return 0;
+    const char *rest = name + n + 15;
+    if (*rest && (strncmp(rest, ".tmp-", 5) != 0 || !six_random(rest + 5) || rest[11]))
+        return 0;
+    return n + 15;
+}
+
+/* Whether dir/name, a restore's file or one decrypted beside holder (its first holder_len
+ * characters), is old, this user's, and held by no restore. */
+static bool stale_restore(int dir, const char *name, size_t holder_len)
+{
+    struct stat sb;
+    if (fstatat(dir, name, &sb, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(sb.st_mode) ||
+        sb.st_uid != geteuid() || sb.st_mtime > time(NULL) - STALE_SECONDS)
+        return false;
+    char holder[NAME_MAX + 1];
+    snprintf(holder, sizeof(holder), "%.*s", (int)holder_len, name);
+    int fd = openat(dir, holder, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0)
+        return errno == ENOENT; /* the decrypted file of a restore that is gone */
+    bool unheld = flock(fd, LOCK_EX | LOCK_NB) == 0;
+    close(fd); /* this process has no other descriptor of it */
+    return unheld;
+}
+
+/* Removes what restores into db stopped by kill -9 or a power cut left beside it. */
+static void sweep_restores(const char *db)
+{
+    char d[PATH_MAX], b[PATH_MAX], path[PATH_MAX];
+    snprintf(d, sizeof(d), "%s", db);
+    snprintf(b, sizeof(b), "%s", db);
+    const char *dir = dirname(d), *base = basename(b);
+    DIR *dp = opendir(dir);
+    if (!dp)
+        return;
+    struct dirent *de;
+    while ((de = readdir(dp))) {
+        size_t holder = restore_temp_name(de->d_name, base);
+        int n = snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+        if (!holder || n < 0 || (size_t)n >= sizeof(path) ||
+            !stale_restore(dirfd(dp), de->d_name, holder) ||
+            unlinkat(dirfd(dp), de->d_name, 0) != 0)
+            continue;
+        unlink_side_files(path);
+        printf("removed %s, left by a restore that was stopped before it finished (an "
+               "unencrypted copy of a register)\n",
+               path);
+    }
+    closedir(dp);
 }
 
 static bool fsync_file(const char *path)
@@ -623,6 +716,7 @@ int kg_cmd_restore(int argc, char **argv)
     kg_cleanup_on_signals();
     unsigned char key[KG_SEALED_KEYBYTES];
     char tmp[PATH_MAX] = "", msg[PATH_MAX + 256];
+    int tmp_held = -1; /* hold_temp's lock on tmp */
     struct kg_store *s = NULL;
     bool replayed = false; /* a -wal or -journal beside src was copied and replayed */
 
@@ -673,8 +767,10 @@ int kg_cmd_restore(int argc, char **argv)
         kg_cli_err("%s", msg);
         goto out;
     }
+    sweep_restores(db);
     if (!reserve_temp(db, "restore", tmp, sizeof(tmp)))
         goto out;
+    tmp_held = hold_temp(tmp);
     if (keyfile) {
         if (kg_sealed_decrypt_file(src, tmp, key, msg, sizeof(msg)) != KG_OK) {
             kg_cli_err("%s", msg);
@@ -683,6 +779,9 @@ int kg_cmd_restore(int argc, char **argv)
     } else if (!copy_file(src, tmp) || !copy_side_files(src, tmp, &replayed)) {
         goto out;
     }
+    if (tmp_held >= 0)
+        close(tmp_held); /* decrypting renamed a new file onto tmp: hold that one */
+    tmp_held = hold_temp(tmp);
 
     /* Opening it as a store refuses anything that is not a kamgar database (and brings an
      * older one up to this version's schema). A kamgar database damaged in its schema fails
@@ -750,6 +849,8 @@ out:
     if (s)
         s->ops->close(s);
     drop_temp(tmp);
+    if (tmp_held >= 0)
+        close(tmp_held); /* SQLite has closed it: no fcntl lock of its to lose */
     sodium_memzero(key, sizeof(key));
     return rc;
 }

@@ -6,7 +6,8 @@
  * file that is no kamgar backup, an existing file without --force, the database of a running
  * server or of another kamgar command (an import, an export) even with --force — each exit 1
  * with one "kamgar: " line and nothing written, no temporary file left. A restore --force
- * killed at its rename leaves the old database with the changes its -wal held.
+ * killed at its rename leaves the old database with the changes its -wal held, and the next
+ * restore removes the copy it left (and only such copies, of restores no longer running).
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -545,6 +546,48 @@ describe('restore refusals and --force', () => {
         fs.rmSync(path.join(rdir, 'other.db'));
     });
 
+    test('a restore removes the unencrypted copies a restore stopped by kill -9 left, and ' +
+         'only those', async () => {
+        const db = path.join(rdir, 'swept.db');
+        const stale = `${db}.restore-Ab12Cd`, fresh = `${db}.restore-Fresh1`;
+        const held = `${db}.restore-Held99`;
+        /* decrypting writes beside the restore's file first */
+        const gone = [stale, `${stale}.tmp-Zz9Yy8`, `${db}.restore-Gone11.tmp-Xx1Yy2`];
+        const others = [`${db}.restore-Ab12C`, path.join(rdir, 'other.db.restore-Ab12Cd'),
+                        `${db}.restore-Ab12Cd.txt`, `${held}.tmp-Qq1Ww2`,
+                        `${db}.restore-Ab12Cd.tmp-Zz9Yy`];
+        const hour = new Date(Date.now() - 3600 * 1000);
+        for (const f of [...gone, `${stale}-journal`, fresh, held, ...others]) {
+            fs.writeFileSync(f, 'SQLite format 3\0 half a register');
+            if (f !== fresh)
+                fs.utimesSync(f, hour, hour);
+        }
+        /* a restore still running holds its file (flock(1) stands in for it here) */
+        const holder = spawn('flock', ['-x', held, 'sleep', '60'], { stdio: 'ignore' });
+        try {
+            while (spawnSync('flock', ['-n', '-x', held, 'true']).status === 0)
+                await new Promise((resolve) => setTimeout(resolve, 20));
+            const r = cli(['restore', plain(), '--db', db]);
+            assert.equal(r.status, 0, r.stderr);
+            const lines = r.stdout.trim().split('\n');
+            assert.deepEqual(lines.slice(0, -1).sort(), gone.map((f) => `removed ${f}, left by a ` +
+                             'restore that was stopped before it finished (an unencrypted ' +
+                             'copy of a register)').sort());
+            assert.match(lines.at(-1), /^restored /);
+        } finally {
+            holder.kill('SIGKILL');
+        }
+        for (const f of [...gone, `${stale}-journal`])
+            assert.equal(fs.existsSync(f), false, `${f} is still there`);
+        for (const f of [fresh, held, ...others]) {
+            assert.ok(fs.existsSync(f), `${f} was removed`);
+            fs.rmSync(f);
+        }
+        fs.rmSync(db);
+        for (const side of ['-wal', '-shm'])
+            fs.rmSync(db + side, { force: true });
+    });
+
     /* A plain backup whose people table's root page has an invalid page type: it opens, and
      * its users read fine, so restore used to accept it; the first read of people then failed
      * with "database disk image is malformed". */
@@ -743,8 +786,15 @@ describe('replacing a database that holds changes or is in use', () => {
         assert.match(g.stdout, /Catchpoint 1 \(call to syscall rename\)/, g.stdout + g.stderr);
         assert.ok(holds(db, id), 'the old database lost the change its -wal held');
         assert.equal(sql(db, 'PRAGMA integrity_check'), 'ok');
-        for (const f of fs.readdirSync(wdir).filter((n) => n.startsWith('killed.db.restore-')))
-            fs.rmSync(path.join(wdir, f)); /* what kill -9 leaves, as docs/backup.md says */
+        /* what kill -9 leaves, as docs/backup.md says: the next restore into db removes it */
+        const left = fs.readdirSync(wdir).filter((n) => n.startsWith('killed.db.restore-'));
+        assert.equal(left.length, 1, left.join(' '));
+        const hour = new Date(Date.now() - 3600 * 1000);
+        fs.utimesSync(path.join(wdir, left[0]), hour, hour);
+        const again = cli(['restore', backup, '--db', db, '--force']);
+        assert.equal(again.status, 0, again.stderr);
+        assert.match(again.stdout, new RegExp(`^removed .*${left[0]}, left by a restore`));
+        assert.equal(fs.existsSync(path.join(wdir, left[0])), false);
     });
 
     test('a restore --force that cannot copy the -wal in (another program reads) replaces ' +

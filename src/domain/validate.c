@@ -191,6 +191,30 @@ static bool name_ok(const char *s)
     return *s && !kg_blank(s) && kg_text_ok(s, KG_MAX_NAME, false);
 }
 
+static bool in_word(char c)
+{
+    unsigned char u = (unsigned char)c;
+    return u >= 0x80 || (u >= '0' && u <= '9') || ((u | 0x20) >= 'a' && (u | 0x20) <= 'z');
+}
+
+/*
+ * Whether a name has "?" where a spreadsheet or program that saved it in a code page without
+ * its letters put them: "??" ("??? ?????" for राम कुमार from Excel on a Hindi Windows), or
+ * "?" inside a word ("Абдулла?одир": the Uzbek қ is not in windows-1251). Stored, such a name
+ * finds nobody and nobody can read it. A "?" after a word ("Ali?") is someone's doubt: kept.
+ */
+static bool letters_lost(const char *s)
+{
+    for (const char *q = strchr(s, '?'); q; q = strchr(q + 1, '?'))
+        if (q[1] == '?' || (q > s && in_word(q[-1]) && in_word(q[1])))
+            return true;
+    return false;
+}
+
+#define LETTERS_LOST                                                                               \
+    "has \"?\" where letters were lost (it was saved in a code page without them): type it "       \
+    "again, or import the register saved as \"CSV UTF-8\""
+
 enum kg_err kg_person_validate(const struct kg_person *p, unsigned fields, bool create,
                                struct kg_verr *err)
 {
@@ -199,11 +223,16 @@ enum kg_err kg_person_validate(const struct kg_person *p, unsigned fields, bool 
             FAIL("full_name", "is required");
         if (!name_ok(p->full_name))
             FAIL("full_name", "must be a single line of at most 200 characters");
+        if (letters_lost(p->full_name))
+            FAIL("full_name", LETTERS_LOST);
     }
     if (p->id && !kg_id_valid(p->id))
         FAIL("id", "must be an id (a UUID)");
     if ((fields & KG_P_ALT_NAMES) && !list_ok(&p->alt_names, name_ok))
         FAIL("alt_names", "must be at most 50 names of at most 200 characters");
+    for (size_t i = 0; (fields & KG_P_ALT_NAMES) && i < p->alt_names.n; i++)
+        if (letters_lost(p->alt_names.v[i]))
+            FAIL("alt_names", LETTERS_LOST);
     if ((fields & KG_P_EMAIL) && p->email && !kg_email_valid(p->email))
         FAIL("email", "is not an email address");
     CHECK_ENUM(KG_P_GENDER, p->gender, "gender", kg_genders);

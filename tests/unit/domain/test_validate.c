@@ -319,6 +319,29 @@ static void expect_person_fail(const struct kg_person *p, unsigned fields, bool 
     assert_true(strlen(err.message) > 0);
 }
 
+/* "?" where a code page lost letters: "??", or inside a word; a doubt after a word is kept. */
+static void test_person_letters_lost(void **state)
+{
+    (void)state;
+    static const char *const lost[] = {"??? ?????", "Абдулла?одир", "Ali ??", "?????",
+                                       "R?m",       "Tr?n Th? B?",  "x?1"};
+    static const char *const kept[] = {"Ali?", "? Bibi",     "Ali (?)",   "Ayesha ?",
+                                       "?",    "Ali ? Khan", "Ali? Khan", "Ayesha Bibi"};
+    struct kg_person p = good_person();
+    struct kg_verr err = {NULL, NULL};
+    for (size_t i = 0; i < sizeof(lost) / sizeof(lost[0]); i++) {
+        p.full_name = lost[i];
+        expect_person_fail(&p, KG_P_FULL_NAME, true, "full_name");
+        assert_int_equal(kg_person_validate(&p, KG_P_FULL_NAME, false, &err), KG_EINVAL);
+        assert_non_null(strstr(err.message, "where letters were lost"));
+    }
+    for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+        p.full_name = kept[i];
+        if (kg_person_validate(&p, ALL_PERSON_FIELDS, true, &err) != KG_OK)
+            fail_msg("\"%s\" refused: %s", kept[i], err.message);
+    }
+}
+
 static void test_person_good(void **state)
 {
     (void)state;
@@ -380,6 +403,7 @@ static void test_person_each_field(void **state)
     static char long120[122];
     repeat(long120, "x", 121);
     static const char *bad_list[] = {"ok", NULL};
+    static const char *lost_alt[] = {"Ram", "R?m"};
     static const char *bad_langs[] = {"ur", "urdu"};
     static const char *bad_tags[] = {"ok", ""};
     static const char *many[KG_MAX_LIST + 1];
@@ -403,6 +427,7 @@ static void test_person_each_field(void **state)
 
     CASE(p.id = "not-a-uuid", 0, "id");
     CASE(p.alt_names = ((struct kg_strlist){bad_list, 2}), KG_P_ALT_NAMES, "alt_names");
+    CASE(p.alt_names = ((struct kg_strlist){lost_alt, 2}), KG_P_ALT_NAMES, "alt_names");
     CASE(p.alt_names = ((struct kg_strlist){many, KG_MAX_LIST + 1}), KG_P_ALT_NAMES, "alt_names");
     CASE(p.email = "not an email", KG_P_EMAIL, "email");
     CASE(p.email = "a@b@c.com", KG_P_EMAIL, "email");
@@ -695,6 +720,7 @@ int main(void)
         cmocka_unit_test(test_tag_names),
         cmocka_unit_test(test_sets_and_roles),
         cmocka_unit_test(test_person_good),
+        cmocka_unit_test(test_person_letters_lost),
         cmocka_unit_test(test_person_create_requires_name),
         cmocka_unit_test(test_person_each_field),
         cmocka_unit_test(test_org),

@@ -363,7 +363,7 @@ enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
     struct tm tm;
     im->this_year = gmtime_r(&now, &tm) ? tm.tm_year + 1900 : 2026;
     kg_buf_init(&im->pending, MAX_RECORD);
-    kg_buf_init(&im->probe, PROBE_BYTES);
+    kg_buf_init(&im->probe, PROBE_BYTES + 3);
     kg_arena_init(&im->keep, 0);
     kg_arena_init(&im->batch, 0);
     im->errors = kg_xcalloc(KG_IMPORT_MAX_ERRORS, sizeof(*im->errors));
@@ -1579,26 +1579,31 @@ static enum kg_err feed_converted(struct kg_import *im, const char *data, size_t
     return e;
 }
 
-/* Multibyte UTF-8 characters in p (one cut at the end counts when the file goes on), -1 when
- * it is not UTF-8. Lead bytes are checked loosely: this tells encodings apart, it does not
- * validate. */
-static int64_t utf8_chars(const unsigned char *p, size_t n, bool more)
+/* The continuation bytes a UTF-8 character that starts with c has: 0 for ASCII, -1 for a
+ * byte that starts none. Loosely: this tells encodings apart, it does not validate. */
+static int utf8_tail(unsigned char c)
+{
+    return c < 0x80                 ? 0
+           : c >= 0xC2 && c <= 0xDF ? 1
+           : c >= 0xE0 && c <= 0xEF ? 2
+           : c >= 0xF0 && c <= 0xF4 ? 3
+                                    : -1;
+}
+
+/* Multibyte UTF-8 characters in p, -1 when it is not UTF-8 (a character cut at the end
+ * included). */
+static int64_t utf8_chars(const unsigned char *p, size_t n)
 {
     int64_t chars = 0;
     for (size_t i = 0; i < n; i++) {
-        if (p[i] < 0x80)
-            continue;
-        size_t need = p[i] >= 0xC2 && p[i] <= 0xDF   ? 1
-                      : p[i] >= 0xE0 && p[i] <= 0xEF ? 2
-                      : p[i] >= 0xF0 && p[i] <= 0xF4 ? 3
-                                                     : 0;
-        if (!need)
+        int tail = utf8_tail(p[i]);
+        if (tail < 0)
             return -1;
-        for (size_t k = 1; k <= need; k++)
-            if (i + k >= n ? !more : (p[i + k] & 0xC0) != 0x80)
+        for (int k = 1; k <= tail; k++)
+            if (i + (size_t)k >= n || (p[i + (size_t)k] & 0xC0) != 0x80)
                 return -1;
-        i += need;
-        chars++;
+        i += (size_t)tail;
+        chars += tail > 0;
     }
     return chars;
 }
@@ -1607,22 +1612,26 @@ static int64_t utf8_chars(const unsigned char *p, size_t n, bool more)
  * A register saved as UTF-8 and read as --encoding says (windows-1251) would import every
  * name garbled ("Ð˜Ð²Ð°Ð½" for "Иван") without a row refused, since a code page has a
  * letter for nearly every byte. Text in a code page is almost never valid UTF-8 once it has
- * a letter outside ASCII (Cyrillic "Иван" is C8 E2 E0 ED: a lead byte, then no continuation
- * byte). So the first PROBE_BYTES of a file read in a one-byte code page are held back and
- * looked at as UTF-8 before any is decoded; valid UTF-8 with such letters refuses the file.
- * Holding a fixed number of bytes, rather than looking until the first rows are applied,
- * makes the answer the same however the file arrives.
+ * a few letters outside ASCII (Cyrillic "Иван" is C8 E2 E0 ED: a lead byte, then no
+ * continuation byte). So the first PROBE_BYTES of a file read in a code page whose line end
+ * is one byte (any but UTF-16 and UTF-32: windows-1251, and GBK or Shift_JIS too) are held
+ * back and looked at as UTF-8 before any is decoded; valid UTF-8 with such letters refuses
+ * the file.
+ * Holding a fixed number of bytes (and the rest of a character they cut), rather than
+ * looking until the first rows are applied, makes the answer the same however the file
+ * arrives.
  *
- * end_probe looks at the bytes held, then decodes them; more: the file goes on past them.
+ * end_probe looks at the bytes held, then decodes them.
  */
-static enum kg_err end_probe(struct kg_import *im, bool more)
+static enum kg_err end_probe(struct kg_import *im)
 {
     im->probing = false;
-    if (utf8_chars((const unsigned char *)im->probe.p, im->probe.len, more) > 0) {
+    if (utf8_chars((const unsigned char *)im->probe.p, im->probe.len) > 0) {
         char msg[sizeof(im->message)];
-        snprintf(msg, sizeof(msg),
-                 "the file is UTF-8 text, not %.40s: import it without naming an encoding",
-                 im->encoding);
+        snprintf(
+            msg, sizeof(msg),
+            "the file is UTF-8 text, not %.40s: import it as UTF-8 (name no encoding, or UTF-8)",
+            im->encoding);
         return fail_file(im, msg);
     }
     enum kg_err e = feed_converted(im, im->probe.p, im->probe.len);
@@ -1630,16 +1639,34 @@ static enum kg_err end_probe(struct kg_import *im, bool more)
     return e;
 }
 
-/* Holds n more bytes of the file while probing; past PROBE_BYTES, decides and goes on. */
+/* The bytes to hold: PROBE_BYTES, and then those of the UTF-8 character they cut, if any. */
+static size_t probe_wants(const struct kg_buf *b)
+{
+    if (b->len < PROBE_BYTES)
+        return PROBE_BYTES;
+    const unsigned char *p = (const unsigned char *)b->p;
+    for (size_t k = 1; k <= 3; k++) {             /* back to the lead byte of the last character */
+        int tail = utf8_tail(p[PROBE_BYTES - k]); /* -1 for a continuation byte */
+        if (tail >= 0)
+            return PROBE_BYTES + ((size_t)tail >= k ? (size_t)tail + 1 - k : 0);
+    }
+    return PROBE_BYTES;
+}
+
+/* Holds n more bytes of the file while probing; once it holds enough, decides and goes on. */
 static enum kg_err hold_probe(struct kg_import *im, const char *data, size_t n)
 {
-    size_t take = PROBE_BYTES - im->probe.len;
-    take = take < n ? take : n;
-    if (kg_buf_append(&im->probe, data, take))
-        return fail_file(im, "out of memory reading the file");
-    if (im->probe.len < PROBE_BYTES)
+    size_t take = 0;
+    while (take < n && im->probe.len < probe_wants(&im->probe)) {
+        size_t more = probe_wants(&im->probe) - im->probe.len;
+        more = more < n - take ? more : n - take;
+        if (kg_buf_append(&im->probe, data + take, more))
+            return fail_file(im, "out of memory reading the file");
+        take += more;
+    }
+    if (im->probe.len < probe_wants(&im->probe))
         return KG_OK;
-    enum kg_err e = end_probe(im, true);
+    enum kg_err e = end_probe(im);
     return e ? e : feed_converted(im, data + take, n - take);
 }
 
@@ -1700,7 +1727,7 @@ static enum kg_err end_text(struct kg_import *im)
 {
     enum kg_err e = im->encoding_known ? KG_OK : decide_encoding(im);
     if (!e && im->probing)
-        e = end_probe(im, false);
+        e = end_probe(im);
     if (!e && im->conv != (iconv_t)-1) {
         /* A decoder may keep the last letter back for an accent to come (windows-1258,
          * windows-1255): the end lets it go. */

@@ -18,7 +18,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <signal.h>
 #include <sodium.h>
@@ -70,8 +69,9 @@ static void track(const char *tmp, bool on)
     }
 }
 
-/* Creates an empty file "<beside>.<what>-XXXXXX" (mode 0600) and puts its name in out. */
-static bool reserve_temp(const char *beside, const char *what, char *out, size_t cap)
+/* Creates an empty file "<beside>.<what>-XXXXXX" (mode 0600) and puts its name in out. With
+ * held, the file stays open there (read-write), under an exclusive flock (sweep_restores). */
+static bool reserve_temp(const char *beside, const char *what, char *out, size_t cap, int *held)
 {
     int n = snprintf(out, cap, "%s.%s-XXXXXX", beside, what);
     if (n < 0 || (size_t)n >= cap) {
@@ -86,7 +86,10 @@ static bool reserve_temp(const char *beside, const char *what, char *out, size_t
         out[0] = '\0';
         return false;
     }
-    close(fd);
+    if (held && flock(fd, LOCK_EX) == 0) /* waits out a sweep looking at it, a moment */
+        *held = fd;
+    else
+        close(fd);
     track(out, true);
     return true;
 }
@@ -128,90 +131,73 @@ static void drop_temp(char *tmp)
 }
 
 /*
- * A restore writes the register, decrypted, to "PATH.restore-XXXXXX" beside the database
- * (decrypting, to "PATH.restore-XXXXXX.tmp-YYYYYY" first), and removes it however it stops,
- * except by kill -9 (the OOM killer) or a power cut. So a restore holds an exclusive flock(2)
- * on its "PATH.restore-XXXXXX" while it runs (hold_temp), and the next restore into PATH
- * removes every such file, and the ".tmp-YYYYYY" beside it, that no restore holds
- * (sweep_restores), and says so. A file made or written in the last STALE_SECONDS is left
- * alone: mkstemp makes it a moment before its restore can lock it, and decrypting renames a
- * new file onto it. Only files of this user's, and only where flock works.
+ * A restore writes the register, decrypted, to "PATH.restore-tmp-XXXXXX" beside the database,
+ * and removes it however it stops, except by kill -9 (the OOM killer) or a power cut. So a
+ * restore holds an exclusive flock(2) on that file from the moment mkstemp makes it to its
+ * exit (reserve_temp; the file is decrypted or copied into, never replaced), and the next
+ * restore into PATH removes each such file that no restore holds, and says so. Only a file
+ * that can be nothing else goes: named so, this user's, mode 0600, one link, empty or an
+ * SQLite database, and older than STALE_SECONDS (made a moment before its restore could lock
+ * it). Nothing is removed where flock does not work.
  */
 #define STALE_SECONDS 10
+static const char restore_temp[] = "restore-tmp";
 
-/* An exclusive flock on the file tmp, to be closed once nothing else in this process has it
- * open (closing a descriptor drops this process's fcntl locks on the file: SQLite's); -1
- * when it cannot be had. */
-static int hold_temp(const char *tmp)
+/* Whether name is base".restore-tmp-" and six of mkstemp's characters. */
+static bool restore_temp_name(const char *name, const char *base)
 {
-    int fd = open(tmp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-    if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        close(fd);
-        fd = -1;
-    }
-    return fd;
-}
-
-/* Whether s starts with six of mkstemp's characters. */
-static bool six_random(const char *s)
-{
-    return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") >= 6;
-}
-
-/* The length of the name of the restore's file that name is, or is decrypted beside
- * (base".restore-XXXXXX", then ".tmp-YYYYYY" or nothing); 0 when it is neither. */
-static size_t restore_temp_name(const char *name, const char *base)
-{
-    size_t n = strlen(base);
-    if (strncmp(name, base, n) != 0 || strncmp(name + n, ".restore-", 9) != 0 ||
-        !six_random(name + n + 9))
-        return 0;
-    const char *rest = name + n + 15;
-    if (*rest && (strncmp(rest, ".tmp-", 5) != 0 || !six_random(rest + 5) || rest[11]))
-        return 0;
-    return n + 15;
-}
-
-/* Whether dir/name, a restore's file or one decrypted beside holder (its first holder_len
- * characters), is old, this user's, and held by no restore. */
-static bool stale_restore(int dir, const char *name, size_t holder_len)
-{
-    struct stat sb;
-    if (fstatat(dir, name, &sb, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(sb.st_mode) ||
-        sb.st_uid != geteuid() || sb.st_mtime > time(NULL) - STALE_SECONDS)
+    size_t n = strlen(base), k = sizeof(restore_temp) - 1;
+    if (strncmp(name, base, n) != 0 || name[n] != '.' ||
+        strncmp(name + n + 1, restore_temp, k) != 0 || name[n + 1 + k] != '-')
         return false;
-    char holder[NAME_MAX + 1];
-    snprintf(holder, sizeof(holder), "%.*s", (int)holder_len, name);
-    int fd = openat(dir, holder, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-    if (fd < 0)
-        return errno == ENOENT; /* the decrypted file of a restore that is gone */
-    bool unheld = flock(fd, LOCK_EX | LOCK_NB) == 0;
-    close(fd); /* this process has no other descriptor of it */
-    return unheld;
+    const char *x = name + n + k + 2;
+    return strlen(x) == 6 && strspn(x, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                       "0123456789") == 6;
+}
+
+/* Whether the file held (locked) at fd, named name in dir, is what a stopped restore left. */
+static bool left_by_restore(int dir, const char *name, int fd)
+{
+    struct stat sb, named;
+    char head[16];
+    if (fstat(fd, &sb) != 0 || fstatat(dir, name, &named, AT_SYMLINK_NOFOLLOW) != 0 ||
+        named.st_dev != sb.st_dev || named.st_ino != sb.st_ino) /* renamed meanwhile */
+        return false;
+    return S_ISREG(sb.st_mode) && sb.st_uid == geteuid() && (sb.st_mode & 07777) == 0600 &&
+           sb.st_nlink == 1 && sb.st_mtime <= time(NULL) - STALE_SECONDS &&
+           (sb.st_size == 0 || (pread(fd, head, sizeof(head), 0) == (ssize_t)sizeof(head) &&
+                                memcmp(head, sqlite_magic, sizeof(head)) == 0));
 }
 
 /* Removes what restores into db stopped by kill -9 or a power cut left beside it. */
 static void sweep_restores(const char *db)
 {
-    char d[PATH_MAX], b[PATH_MAX], path[PATH_MAX];
-    snprintf(d, sizeof(d), "%s", db);
-    snprintf(b, sizeof(b), "%s", db);
-    const char *dir = dirname(d), *base = basename(b);
+    const char *slash = strrchr(db, '/'), *base = slash ? slash + 1 : db;
+    int dlen = (int)(base - db); /* "dir/", or nothing */
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof(dir), "%.*s", dlen ? dlen : 1, dlen ? db : ".");
     DIR *dp = opendir(dir);
     if (!dp)
         return;
     struct dirent *de;
     while ((de = readdir(dp))) {
-        size_t holder = restore_temp_name(de->d_name, base);
-        int n = snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-        if (!holder || n < 0 || (size_t)n >= sizeof(path) ||
-            !stale_restore(dirfd(dp), de->d_name, holder) ||
-            unlinkat(dirfd(dp), de->d_name, 0) != 0)
+        if (!restore_temp_name(de->d_name, base))
             continue;
-        unlink_side_files(path);
-        printf("removed %s, left by a restore that was stopped before it finished (an "
-               "unencrypted copy of a register)\n",
-               path);
+        /* read-write: flock over NFS is an fcntl lock, which needs it */
+        int fd = openat(dirfd(dp), de->d_name, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+        if (fd < 0)
+            continue;
+        char path[PATH_MAX];
+        int n = snprintf(path, sizeof(path), "%.*s%s", dlen, db, de->d_name);
+        /* removed while locked: a restore starting now cannot have it */
+        if (n > 0 && (size_t)n < sizeof(path) && flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+            left_by_restore(dirfd(dp), de->d_name, fd) && unlinkat(dirfd(dp), de->d_name, 0) == 0) {
+            unlink_side_files(path);
+            printf("removed %s, left by a restore that was stopped before it finished (an "
+                   "unencrypted copy of a register)\n",
+                   path);
+        }
+        close(fd); /* this process has no other descriptor of it */
     }
     closedir(dp);
 }
@@ -469,7 +455,7 @@ int kg_cmd_backup(int argc, char **argv)
     /* An encrypted backup has no name until it is complete (kg_cli_out_open); a plain one is
      * SQLite's own file, which needs one while SQLite writes it. */
     if (keyfile ? !kg_cli_out_open(dest, force, &of)
-                : !reserve_temp(dest, "tmp", dest_tmp, sizeof(dest_tmp)))
+                : !reserve_temp(dest, "tmp", dest_tmp, sizeof(dest_tmp), NULL))
         goto out;
     /* An encrypted backup written to /dev/stdout (`… /dev/stdout | ssh …`) or a fifo is the
      * command's output: what it says goes to stderr. */
@@ -491,7 +477,7 @@ int kg_cmd_backup(int argc, char **argv)
     /* The plaintext snapshot of an encrypted backup is made beside the database, and loses
      * its name before anything is written into it (the store's snapshot): its name is made
      * only now, so that a kill while the key loads leaves no empty file either. */
-    if (keyfile && !reserve_temp(db, "backup", plain_tmp, sizeof(plain_tmp)))
+    if (keyfile && !reserve_temp(db, "backup", plain_tmp, sizeof(plain_tmp), NULL))
         goto out;
     enum kg_err be = keyfile ? s->ops->snapshot(s, plain_tmp, &snap) : s->ops->backup(s, dest_tmp);
     if (snap >= 0) { /* its name is gone */
@@ -716,7 +702,7 @@ int kg_cmd_restore(int argc, char **argv)
     kg_cleanup_on_signals();
     unsigned char key[KG_SEALED_KEYBYTES];
     char tmp[PATH_MAX] = "", msg[PATH_MAX + 256];
-    int tmp_held = -1; /* hold_temp's lock on tmp */
+    int tmp_fd = -1; /* tmp, held under a lock (sweep_restores) */
     struct kg_store *s = NULL;
     bool replayed = false; /* a -wal or -journal beside src was copied and replayed */
 
@@ -768,20 +754,17 @@ int kg_cmd_restore(int argc, char **argv)
         goto out;
     }
     sweep_restores(db);
-    if (!reserve_temp(db, "restore", tmp, sizeof(tmp)))
+    if (!reserve_temp(db, restore_temp, tmp, sizeof(tmp), &tmp_fd))
         goto out;
-    tmp_held = hold_temp(tmp);
     if (keyfile) {
-        if (kg_sealed_decrypt_file(src, tmp, key, msg, sizeof(msg)) != KG_OK) {
+        /* into the file made and locked: a new one renamed onto it would not be locked */
+        if (kg_sealed_decrypt_fd(src, tmp_fd, tmp, key, msg, sizeof(msg)) != KG_OK) {
             kg_cli_err("%s", msg);
             goto out;
         }
     } else if (!copy_file(src, tmp) || !copy_side_files(src, tmp, &replayed)) {
         goto out;
     }
-    if (tmp_held >= 0)
-        close(tmp_held); /* decrypting renamed a new file onto tmp: hold that one */
-    tmp_held = hold_temp(tmp);
 
     /* Opening it as a store refuses anything that is not a kamgar database (and brings an
      * older one up to this version's schema). A kamgar database damaged in its schema fails
@@ -849,8 +832,8 @@ out:
     if (s)
         s->ops->close(s);
     drop_temp(tmp);
-    if (tmp_held >= 0)
-        close(tmp_held); /* SQLite has closed it: no fcntl lock of its to lose */
+    if (tmp_fd >= 0)
+        close(tmp_fd); /* SQLite has closed it: no fcntl lock of its to lose */
     sodium_memzero(key, sizeof(key));
     return rc;
 }

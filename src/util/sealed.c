@@ -267,9 +267,10 @@ static enum kg_err trailing(char *msg, size_t msglen, const char *in, long long 
                 in, extra, extra == 1 ? "" : "s");
 }
 
-enum kg_err kg_sealed_decrypt_file(const char *in, const char *out,
-                                   const unsigned char key[KG_SEALED_KEYBYTES], char *msg,
-                                   size_t msglen)
+/* Decrypts in onto out_fd, or, when out_fd is -1, onto a temporary file beside out made once
+ * the header is good and renamed to out when everything is (out_open, out_finish). */
+static enum kg_err decrypt(const char *in, const char *out, int out_fd,
+                           const unsigned char key[KG_SEALED_KEYBYTES], char *msg, size_t msglen)
 {
     enum kg_err err = KG_OK;
     struct outfile o = {.fd = -1};
@@ -280,7 +281,7 @@ enum kg_err kg_sealed_decrypt_file(const char *in, const char *out,
     int ifd = -1;
     if (msg && msglen)
         msg[0] = '\0';
-    if (!in || !out || !key || strcmp(in, out) == 0) {
+    if (!in || !out || !key || (out_fd < 0 && strcmp(in, out) == 0)) {
         err = fail(msg, msglen, KG_EINVAL, "decrypting needs distinct input and output paths");
         goto out;
     }
@@ -323,9 +324,9 @@ enum kg_err kg_sealed_decrypt_file(const char *in, const char *out,
         err = fail(msg, msglen, KG_EINVAL, "%s has a damaged header", in);
         goto out;
     }
-    err = out_open(&o, out, msg, msglen);
-    if (err)
+    if (out_fd < 0 && (err = out_open(&o, out, msg, msglen)) != KG_OK)
         goto out;
+    int wfd = out_fd < 0 ? o.fd : out_fd;
     for (unsigned long chunk = 1;; chunk++) {
         n = read_full(ifd, cbuf, CIPHER_LEN);
         if (n < 0) {
@@ -367,7 +368,7 @@ enum kg_err kg_sealed_decrypt_file(const char *in, const char *out,
             err = fail(msg, msglen, KG_EINVAL, "%s is truncated (in chunk %lu)", in, chunk);
             goto out;
         }
-        if (!write_all(o.fd, pbuf, (size_t)plen)) {
+        if (!write_all(wfd, pbuf, (size_t)plen)) {
             err = fail(msg, msglen, KG_EIO, "cannot write %s: %s", out, strerror(errno));
             goto out;
         }
@@ -400,6 +401,22 @@ out:
     free(pbuf);
     free(cbuf);
     return err;
+}
+
+enum kg_err kg_sealed_decrypt_file(const char *in, const char *out,
+                                   const unsigned char key[KG_SEALED_KEYBYTES], char *msg,
+                                   size_t msglen)
+{
+    return decrypt(in, out, -1, key, msg, msglen);
+}
+
+enum kg_err kg_sealed_decrypt_fd(const char *in, int out, const char *out_name,
+                                 const unsigned char key[KG_SEALED_KEYBYTES], char *msg,
+                                 size_t msglen)
+{
+    if (out < 0)
+        return fail(msg, msglen, KG_EINVAL, "decrypting needs an open output");
+    return decrypt(in, out_name, out, key, msg, msglen);
 }
 
 /* ------------------------------------------------------------------------------------ */

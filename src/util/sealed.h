@@ -65,6 +65,16 @@ enum kg_err kg_sealed_decrypt_file(const char *in, const char *out,
                                    size_t msglen) KG_MUST_CHECK;
 
 /*
+ * Decrypts the sealed file in onto the descriptor out (an empty file the caller made and
+ * keeps, such as one it holds a lock on), checked as kg_sealed_decrypt_file checks; out is
+ * left open and not flushed, and on failure holds part of the plaintext: the caller removes
+ * it. out_name only names it in msg.
+ */
+enum kg_err kg_sealed_decrypt_fd(const char *in, int out, const char *out_name,
+                                 const unsigned char key[KG_SEALED_KEYBYTES], char *msg,
+                                 size_t msglen) KG_MUST_CHECK;
+
+/*
  * Loads a key file: exactly 32 raw bytes, or 64 hex digits optionally followed by one newline
  * ("\n" or "\r\n"). Anything else is KG_EINVAL with a message that says what a key file must
  * hold. When the file does not exist: KG_ENOTFOUND, unless create is set, in which case a new

@@ -471,6 +471,46 @@ describe('encrypted backup', () => {
             fs.rmSync(db + side, { force: true });
     });
 
+    test('a restore still running keeps its file while another restore into the same path ' +
+         'removes what is left', async (t) => {
+        if (spawnSync('gdb', ['--version']).status !== 0) {
+            t.skip('needs gdb to hold a restore at its lock');
+            return;
+        }
+        const wd = makeTemp('kamgar-sweep-');
+        try {
+            const db = path.join(wd, 'r.db'), out = path.join(wd, 'b.out');
+            /* Restore A stops as its lock is taken (flock(2) returns) and its file is aged an
+             * hour; restore B into the same path runs meanwhile; then A is killed. */
+            const b = `${BIN} restore ${sealed()} --decrypt ${key()} --db ${db}`;
+            const g = spawnSync('gdb', ['-q', '-batch', '-ex', 'catch syscall flock', '-ex', 'run',
+                                        '-ex', 'continue', '-ex',
+                                        `shell touch -d '1 hour ago' ${db}.restore-tmp-*; ` +
+                                        `${b} > ${out} 2>&1; echo "exit $?" >> ${out}`,
+                                        '-ex', 'kill', '--args', BIN, 'restore', sealed(),
+                                        '--decrypt', key(), '--db', db],
+                                { encoding: 'utf8', timeout: 120000,
+                                  env: { ...process.env, KAMGAR_DB: '' } });
+            if (/ptrace|Operation not permitted/.test(g.stdout + g.stderr)) {
+                t.skip('gdb cannot trace here');
+                return;
+            }
+            const said = fs.readFileSync(out, 'utf8');
+            assert.match(said, /^restored .* into .*r\.db .*\nexit 0\n$/, said + g.stdout);
+            const left = fs.readdirSync(wd).filter((n) => n.startsWith('r.db.restore-tmp-'));
+            assert.equal(left.length, 1, left.join(' '));
+            /* A is gone: the next restore removes its file */
+            const hour = new Date(Date.now() - 3600 * 1000);
+            fs.utimesSync(path.join(wd, left[0]), hour, hour);
+            const c = cli(['restore', sealed(), '--decrypt', key(), '--db', db, '--force']);
+            assert.equal(c.status, 0, c.stderr);
+            assert.match(c.stdout, new RegExp(`^removed .*${left[0]}, left by a restore`));
+            assert.deepEqual(fs.readdirSync(wd).filter((n) => n.includes('.restore-')), []);
+        } finally {
+            rmTemp(wd);
+        }
+    });
+
     test('without --decrypt it says the backup is encrypted', () => {
         assertRestoreRefused(sealed(), /this backup is encrypted: pass --decrypt KEYFILE/);
     });
@@ -549,19 +589,23 @@ describe('restore refusals and --force', () => {
     test('a restore removes the unencrypted copies a restore stopped by kill -9 left, and ' +
          'only those', async () => {
         const db = path.join(rdir, 'swept.db');
-        const stale = `${db}.restore-Ab12Cd`, fresh = `${db}.restore-Fresh1`;
-        const held = `${db}.restore-Held99`;
-        /* decrypting writes beside the restore's file first */
-        const gone = [stale, `${stale}.tmp-Zz9Yy8`, `${db}.restore-Gone11.tmp-Xx1Yy2`];
-        const others = [`${db}.restore-Ab12C`, path.join(rdir, 'other.db.restore-Ab12Cd'),
-                        `${db}.restore-Ab12Cd.txt`, `${held}.tmp-Qq1Ww2`,
-                        `${db}.restore-Ab12Cd.tmp-Zz9Yy`];
+        const temp = (x) => `${db}.restore-tmp-${x}`;
+        const gone = [temp('Ab12Cd'), temp('Empty0')];
+        const held = temp('Held99');
+        const kept = [temp('Fresh1'), held, temp('Ab12C'), temp('Ab12Cd.txt'),
+                      `${db}.restore-friday`, `${db}.restore-Ab12Cd`, temp('Mode44'),
+                      temp('NotSql'), temp('Linked'), path.join(rdir, 'other.db.restore-tmp-Ab12Cd')];
         const hour = new Date(Date.now() - 3600 * 1000);
-        for (const f of [...gone, `${stale}-journal`, fresh, held, ...others]) {
-            fs.writeFileSync(f, 'SQLite format 3\0 half a register');
-            if (f !== fresh)
-                fs.utimesSync(f, hour, hour);
+        for (const f of [...gone, `${gone[0]}-journal`, ...kept]) {
+            fs.writeFileSync(f, f === temp('Empty0') ? '' : f === temp('NotSql') ? 'my notes'
+                                                     : 'SQLite format 3\0 half a register',
+                             { mode: f === temp('Mode44') ? 0o644 : 0o600 });
+            fs.chmodSync(f, f === temp('Mode44') ? 0o644 : 0o600);
         }
+        fs.linkSync(temp('Linked'), path.join(rdir, 'kept-link'));
+        for (const f of [...gone, `${gone[0]}-journal`, ...kept])
+            if (f !== temp('Fresh1'))
+                fs.utimesSync(f, hour, hour);
         /* a restore still running holds its file (flock(1) stands in for it here) */
         const holder = spawn('flock', ['-x', held, 'sleep', '60'], { stdio: 'ignore' });
         try {
@@ -577,15 +621,22 @@ describe('restore refusals and --force', () => {
         } finally {
             holder.kill('SIGKILL');
         }
-        for (const f of [...gone, `${stale}-journal`])
+        for (const f of [...gone, `${gone[0]}-journal`])
             assert.equal(fs.existsSync(f), false, `${f} is still there`);
-        for (const f of [fresh, held, ...others]) {
+        for (const f of [...kept, path.join(rdir, 'kept-link')]) {
             assert.ok(fs.existsSync(f), `${f} was removed`);
             fs.rmSync(f);
         }
-        fs.rmSync(db);
-        for (const side of ['-wal', '-shm'])
-            fs.rmSync(db + side, { force: true });
+        /* a relative --db names them as it was given */
+        fs.writeFileSync(path.join(rdir, 'rel.db.restore-tmp-Ab12Cd'), '', { mode: 0o600 });
+        fs.utimesSync(path.join(rdir, 'rel.db.restore-tmp-Ab12Cd'), hour, hour);
+        const rel = spawnSync(BIN, ['restore', plain(), '--db', 'rel.db'],
+                              { cwd: rdir, encoding: 'utf8', env: { ...process.env, KAMGAR_DB: '' } });
+        assert.equal(rel.status, 0, rel.stderr);
+        assert.match(rel.stdout, /^removed rel\.db\.restore-tmp-Ab12Cd, left by a restore/);
+        for (const f of [db, path.join(rdir, 'rel.db')])
+            for (const side of ['', '-wal', '-shm'])
+                fs.rmSync(f + side, { force: true });
     });
 
     /* A plain backup whose people table's root page has an invalid page type: it opens, and

@@ -1101,7 +1101,7 @@ describe('UTF-16 registers (Excel\'s "Unicode Text")', () => {
             r = imp(db, 'cp', u8, '--encoding', 'windows-1251');
             assert.equal(r.status, 1);
             assert.equal(r.stderr, `kamgar: ${u8}: the file is UTF-8 text, not windows-1251: ` +
-                         'import it without naming an encoding\n');
+                         'import it as UTF-8 (name no encoding, or UTF-8)\n');
             r = imp(db, 'cp', u8, '--encoding', 'utf8');
             assert.equal(r.status, 0, r.stderr);
             t = table(r.stdout);
@@ -1125,8 +1125,8 @@ describe('UTF-16 registers (Excel\'s "Unicode Text")', () => {
                                                               contentType: 'text/csv; charset=cp1251' });
             assert.equal(h.status, 400);
             assert.deepEqual([h.json.error.field, h.json.error.message],
-                             ['file', 'the file is UTF-8 text, not cp1251: import it without ' +
-                              'naming an encoding']);
+                             ['file', 'the file is UTF-8 text, not cp1251: import it as UTF-8 ' +
+                              '(name no encoding, or UTF-8)']);
             h = await post('?encoding=klingon', 'text/csv');
             assert.equal(h.status, 400);
             assert.equal(h.json.error.field, 'encoding');

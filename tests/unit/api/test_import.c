@@ -1029,7 +1029,7 @@ static void test_utf8_given_code_page(void **state)
     static const char ru_head[] = "Имя,Телефон\nИван,0300 1234567\n";
     static const char en_head[] = "name,phone\nAli,0300 7654321\nИван,0300 1234567\n";
     static const char *const msg =
-        "the file is UTF-8 text, not windows-1251: import it without naming an encoding";
+        "the file is UTF-8 text, not windows-1251: import it as UTF-8 (name no encoding, or UTF-8)";
     static const size_t chunks[] = {1, 0};
     for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
         /* a file shorter than the bytes held is looked at when it ends */
@@ -1057,7 +1057,18 @@ static void test_utf8_given_code_page(void **state)
         struct run x = run_as(f, &who, &f->acme, &o, big.p, big.len, chunks[i] ? 4093 : 0);
         FILE_ERROR(x, "feed", msg);
     }
+    /* The same place in a windows-1251 register: C8 (И) there, then E2 (в), which does not
+     * continue a UTF-8 character: read as windows-1251. */
     size_t len;
+    big.len = 65535;
+    const char *ivan = encode(f, "Иван,0300 1234567\n", "WINDOWS-1251", &len);
+    assert_int_equal(kg_buf_append(&big, ivan, len), KG_OK);
+    for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+        struct kg_import_opts o = cp1251;
+        o.dry_run = true;
+        struct run x = run_as(f, &who, &f->acme, &o, big.p, big.len, chunks[i] ? 65534 : 0);
+        COUNTS(x, 6554, 6554, 0, 0, 0, 0, 0); /* not refused as UTF-8 */
+    }
     kg_buf_reset(&big);
     assert_int_equal(kg_buf_puts(&big, "name,phone\n"), KG_OK);
     for (int i = 0; i < 3000; i++) {
@@ -1171,7 +1182,8 @@ static void test_http_encoding(void **state)
     r = post_import(f, t, "text/csv; charset=windows-1251", NULL, utf8, sizeof(utf8) - 1);
     H_ERROR(r, 400, "validation_failed", "file");
     H_JSTR(h_jget(r->json, "error"), "message",
-           "the file is UTF-8 text, not windows-1251: import it without naming an encoding");
+           "the file is UTF-8 text, not windows-1251: import it as UTF-8 (name no encoding, or "
+           "UTF-8)");
     assert_int_equal(people_total(f), 1);
 }
 

@@ -194,6 +194,16 @@ static void expect_refused(struct fixture *f, const char *want, int entries, con
     if (file_exists(f->out))
         fail_msg("%s: an output file was left behind", what);
     assert_int_equal(dir_entries(f->dir), entries);
+    /* onto a descriptor: refused the same, the caller's file left to the caller */
+    int fd = open(f->out, O_RDWR | O_CREAT | O_EXCL, 0600);
+    assert_true(fd >= 0);
+    char fmsg[512] = "";
+    e = kg_sealed_decrypt_fd(f->sealed, fd, f->out, f->key, fmsg, sizeof(fmsg));
+    close(fd);
+    unlink(f->out);
+    if (e != KG_EINVAL || strcmp(msg, fmsg) != 0)
+        fail_msg("%s: onto a descriptor: %d \"%s\", want \"%s\"", what, (int)e, fmsg, msg);
+    assert_int_equal(dir_entries(f->dir), entries);
 }
 
 /* ---- round trips ---- */
@@ -222,6 +232,21 @@ static void round_trip(struct fixture *f, size_t n)
         assert_memory_equal(o, p, n);
     assert_int_equal(file_mode(f->out), 0600);
     assert_int_equal(dir_entries(f->dir), entries + 1);
+    free(o);
+    unlink(f->out);
+
+    /* Onto a descriptor (restore's locked file): written there, nothing made beside it. */
+    int fd = open(f->out, O_RDWR | O_CREAT | O_EXCL, 0600);
+    assert_true(fd >= 0);
+    e = kg_sealed_decrypt_fd(f->sealed, fd, f->out, f->key, msg, sizeof(msg));
+    if (e != KG_OK)
+        fail_msg("decrypt onto a descriptor of %zu bytes failed: %s", n, msg);
+    assert_int_equal(dir_entries(f->dir), entries + 1);
+    assert_int_equal(close(fd), 0);
+    o = read_file(f->out, &on);
+    assert_int_equal(on, n);
+    if (n)
+        assert_memory_equal(o, p, n);
     free(o);
     free(s);
     free(p);

@@ -161,6 +161,28 @@ describe('phones and duplicates', () => {
         assert.equal(await total(), n);
     });
 
+    test('a name whose letters a code page lost ("??? ?????") is 400; "Ali?" is a name',
+         async () => {
+        const n = await total();
+        for (const [field, body] of [['full_name', { full_name: '??? ?????' }],
+                                     ['full_name', { full_name: 'Абдулла?одир' }],
+                                     ['alt_names', { full_name: 'Ram', alt_names: ['R?m'] }]]) {
+            const r = await req('POST', P('/people'), body);
+            assert.equal(r.status, 400, r.text);
+            assert.deepEqual([r.json.error.code, r.json.error.field],
+                             ['validation_failed', field]);
+            assert.match(r.json.error.message, /"\?" where letters were lost/);
+        }
+        assert.equal(await total(), n);
+        const ok = await req('POST', P('/people'), { full_name: 'Ali?' });
+        assert.equal(ok.status, 201, ok.text);
+        const bad = await req('PATCH', P(`/people/${ok.json.id}`), { full_name: 'A??' });
+        assert.equal(bad.status, 400, bad.text);
+        assert.equal(bad.json.error.field, 'full_name');
+        const del = await req('DELETE', P(`/people/${ok.json.id}`));
+        assert.ok(del.status === 204 || del.status === 200, del.text);
+    });
+
     test('the same phone written differently is 409 naming the existing person', async () => {
         const n = await total();
         for (const phone of ['+92 321 7654321', '0092-321-7654321', '(0321) 765 4321']) {

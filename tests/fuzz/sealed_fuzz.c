@@ -15,7 +15,8 @@
  *
  * Checks: a sealed file decrypts, to exactly its plaintext, if and only if nothing was changed;
  * every change is refused as KG_EINVAL with a message; a refused decryption leaves no output
- * and no temporary file behind; a key file loads if and only if it holds 32 bytes or 64 hex
+ * and no temporary file behind; decrypting onto a descriptor (kg_sealed_decrypt_fd) answers
+ * the same, with the same plaintext; a key file loads if and only if it holds 32 bytes or 64 hex
  * digits with at most one line end, and then to the key they spell. Files live in a directory
  * made once per process under $TMPDIR (or /tmp) and removed at exit.
  */
@@ -39,7 +40,7 @@ static const unsigned char the_key[KG_SEALED_KEYBYTES] = "kamgar sealed_fuzz fix
 static const unsigned char other_key[KG_SEALED_KEYBYTES] = "kamgar sealed_fuzz other key 32";
 
 static char dir[512];
-static char plain_path[600], sealed_path[600], out_path[600], key_path[600];
+static char plain_path[600], sealed_path[600], out_path[600], key_path[600], fd_path[600];
 
 static void remove_dir(void)
 {
@@ -69,6 +70,7 @@ static void setup(void)
     snprintf(sealed_path, sizeof(sealed_path), "%s/sealed", dir);
     snprintf(out_path, sizeof(out_path), "%s/out", dir);
     snprintf(key_path, sizeof(key_path), "%s/key", dir);
+    snprintf(fd_path, sizeof(fd_path), "%s/fd", dir);
     atexit(remove_dir);
 }
 
@@ -108,6 +110,26 @@ static void check_nothing_left(void)
     closedir(d);
 }
 
+/* Decrypting sealed_path onto a descriptor (restore's locked file) answers as decrypting it
+ * to a file did: e and msg; what it wrote, when that succeeded, is out_path's content. */
+static void check_fd_same(const unsigned char *key, enum kg_err e, const char *msg)
+{
+    char fmsg[512];
+    FILE *f = fopen(fd_path, "w+b");
+    CHECK(f != NULL);
+    CHECK(kg_sealed_decrypt_fd(sealed_path, fileno(f), out_path, key, fmsg, sizeof(fmsg)) == e);
+    CHECK(strcmp(msg, fmsg) == 0);
+    CHECK(fclose(f) == 0);
+    if (e == KG_OK) {
+        size_t a = 0, b = 0;
+        unsigned char *x = read_file(out_path, &a), *y = read_file(fd_path, &b);
+        CHECK(x && y && a == b && memcmp(x, y, a) == 0);
+        free(x);
+        free(y);
+    }
+    unlink(fd_path);
+}
+
 /* Decrypts sealed_path into out_path: must be refused as damaged, leaving nothing behind. */
 static void check_refused(const unsigned char *key)
 {
@@ -117,6 +139,7 @@ static void check_refused(const unsigned char *key)
     CHECK(e == KG_EINVAL);
     CHECK(msg[0] != '\0' && strstr(msg, sealed_path) != NULL);
     check_nothing_left();
+    check_fd_same(key, e, msg);
 }
 
 static void raw(const uint8_t *data, size_t size)
@@ -128,6 +151,7 @@ static void raw(const uint8_t *data, size_t size)
     CHECK(e == KG_OK || e == KG_EINVAL);
     if (e != KG_OK)
         check_nothing_left();
+    check_fd_same(the_key, e, msg);
 }
 
 static void plan(const uint8_t *data, size_t size)
@@ -166,6 +190,7 @@ static void plan(const uint8_t *data, size_t size)
         unsigned char *out = read_file(out_path, &olen);
         CHECK(out != NULL && olen == plen && memcmp(out, plain, plen) == 0);
         free(out);
+        check_fd_same(the_key, KG_OK, msg);
         break;
     }
     case 1:

@@ -1646,7 +1646,7 @@ static size_t probe_wants(const struct kg_buf *b)
         return PROBE_BYTES;
     const unsigned char *p = (const unsigned char *)b->p;
     for (size_t k = 1; k <= 3; k++) {             /* back to the lead byte of the last character */
-        int tail = utf8_tail(p[PROBE_BYTES - k]); /* -1 for a continuation byte */
+        int tail = utf8_tail(p[PROBE_BYTES - k]); /* -1: a continuation byte (or none) */
         if (tail >= 0)
             return PROBE_BYTES + ((size_t)tail >= k ? (size_t)tail + 1 - k : 0);
     }

@@ -56,7 +56,8 @@ static bool exists(const char *path)
  * command is stopped by a signal (on), or forgets them (!on). */
 static void track(const char *tmp, bool on)
 {
-    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+    /* the file last: stopped in between, what is left is still found by its name */
+    static const char *const suffixes[] = {"-wal", "-shm", "-journal", ""};
     char p[PATH_MAX];
     for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
         int n = snprintf(p, sizeof(p), "%s%s", tmp, suffixes[i]);
@@ -86,10 +87,13 @@ static bool reserve_temp(const char *beside, const char *what, char *out, size_t
         out[0] = '\0';
         return false;
     }
-    if (held && flock(fd, LOCK_EX) == 0) /* waits out a sweep looking at it, a moment */
+    if (held) {
+        /* waits out a sweep looking at it, a moment; without file locks, goes on unlocked */
+        (void)flock(fd, LOCK_EX);
         *held = fd;
-    else
+    } else {
         close(fd);
+    }
     track(out, true);
     return true;
 }
@@ -124,8 +128,8 @@ static void drop_temp(char *tmp)
 {
     if (!tmp[0])
         return;
+    unlink_side_files(tmp); /* first: see track */
     unlink(tmp);
-    unlink_side_files(tmp);
     track(tmp, false);
     tmp[0] = '\0';
 }
@@ -191,8 +195,12 @@ static void sweep_restores(const char *db)
         int n = snprintf(path, sizeof(path), "%.*s%s", dlen, db, de->d_name);
         /* removed while locked: a restore starting now cannot have it */
         if (n > 0 && (size_t)n < sizeof(path) && flock(fd, LOCK_EX | LOCK_NB) == 0 &&
-            left_by_restore(dirfd(dp), de->d_name, fd) && unlinkat(dirfd(dp), de->d_name, 0) == 0) {
-            unlink_side_files(path);
+            left_by_restore(dirfd(dp), de->d_name, fd)) {
+            unlink_side_files(path); /* first: see track */
+            if (unlinkat(dirfd(dp), de->d_name, 0) != 0) {
+                close(fd);
+                continue;
+            }
             printf("removed %s, left by a restore that was stopped before it finished (an "
                    "unencrypted copy of a register)\n",
                    path);

@@ -502,7 +502,9 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
     if (e) {
         const char *why = kg_import_message(im);
         kg_cli_err("%s: %s", path, *why ? why : kg_err_name(e));
+        /* read as UTF-8, and not because of a BOM over a code page given */
         if (strncmp(why, "the file is not CSV text", 24) == 0 &&
+            strcmp(kg_import_encoding(im), "UTF-8") == 0 &&
             (!opts->encoding || kg_import_same_encoding(opts->encoding, "UTF-8")))
             kg_cli_err("%s", CODE_PAGE_HINT);
         goto out; /* batches committed before the failure stay, and their audit entry */

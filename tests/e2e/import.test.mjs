@@ -1095,6 +1095,18 @@ describe('UTF-16 registers (Excel\'s "Unicode Text")', () => {
                 r = imp(db, 'cp', file, '--encoding', bad);
                 assert.equal(r.status, 2, bad);
             }
+            /* no code-page hint after text read as UTF-16 (a NUL in its header), nor after
+             * --encoding was given (a UTF-8 BOM wins over it) */
+            const nul16 = path.join(dir, 'nul16.txt');
+            fs.writeFileSync(nul16, Buffer.from('\ufeffNa\0me\tPhone\r\n', 'utf16le'));
+            const nul8 = path.join(dir, 'nul8.csv');
+            fs.writeFileSync(nul8, '\ufeffNa\0me;Phone\r\n');
+            for (const args of [[nul16], [nul8, '--encoding', 'windows-1251']]) {
+                r = imp(db, 'cp', ...args);
+                assert.equal(r.status, 1);
+                assert.match(r.stderr, /the file is not CSV text/);
+                assert.ok(!r.stderr.includes(CODE_PAGE_HINT), r.stderr);
+            }
             /* a register in UTF-8 after all is refused, not imported garbled; utf8 is UTF-8 */
             const u8 = path.join(dir, 'utf8.csv');
             fs.writeFileSync(u8, 'Name;Phone\r\nОлим Юсупов;+998 93 111 22 33\r\n');

@@ -1616,9 +1616,8 @@ static int64_t utf8_chars(const unsigned char *p, size_t n)
  * continuation byte). So the first PROBE_BYTES of a file read in a code page whose line end
  * is one byte (any but UTF-16 and UTF-32: windows-1251, and GBK or Shift_JIS too) are held
  * back and looked at as UTF-8 before any is decoded; valid UTF-8 with such letters refuses
- * the file.
- * Holding a fixed number of bytes (and the rest of a character they cut), rather than
- * looking until the first rows are applied, makes the answer the same however the file
+ * the file. Holding a fixed number of bytes (and the rest of a character they cut), rather
+ * than looking until the first rows are applied, makes the answer the same however the file
  * arrives.
  *
  * end_probe looks at the bytes held, then decodes them.

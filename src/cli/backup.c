@@ -141,8 +141,8 @@ static void drop_temp(char *tmp)
  * exit (reserve_temp; the file is decrypted or copied into, never replaced), and the next
  * restore into PATH removes each such file that no restore holds, and says so. Only a file
  * that can be nothing else goes: named so, this user's, mode 0600, one link, empty or an
- * SQLite database, and older than STALE_SECONDS (made a moment before its restore could lock
- * it). Nothing is removed where flock does not work.
+ * SQLite database, and last written over STALE_SECONDS ago (mkstemp makes it a moment before
+ * its restore locks it). Nothing is removed where flock does not work.
  */
 #define STALE_SECONDS 10
 static const char restore_temp[] = "restore-tmp";
@@ -194,17 +194,16 @@ static void sweep_restores(const char *db)
         char path[PATH_MAX];
         int n = snprintf(path, sizeof(path), "%.*s%s", dlen, db, de->d_name);
         /* removed while locked: a restore starting now cannot have it */
-        if (n > 0 && (size_t)n < sizeof(path) && flock(fd, LOCK_EX | LOCK_NB) == 0 &&
-            left_by_restore(dirfd(dp), de->d_name, fd)) {
+        bool left = n > 0 && (size_t)n < sizeof(path) && flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+                    left_by_restore(dirfd(dp), de->d_name, fd);
+        if (left) {
             unlink_side_files(path); /* first: see track */
-            if (unlinkat(dirfd(dp), de->d_name, 0) != 0) {
-                close(fd);
-                continue;
-            }
+            left = unlinkat(dirfd(dp), de->d_name, 0) == 0;
+        }
+        if (left)
             printf("removed %s, left by a restore that was stopped before it finished (an "
                    "unencrypted copy of a register)\n",
                    path);
-        }
         close(fd); /* this process has no other descriptor of it */
     }
     closedir(dp);

@@ -511,6 +511,35 @@ describe('encrypted backup', () => {
         }
     });
 
+    test('an encrypted restore goes on where file locks do not work (some network shares)',
+         (t) => {
+        if (spawnSync('cc', ['--version']).status !== 0) {
+            t.skip('needs a C compiler for the flock(2) stand-in');
+            return;
+        }
+        const wd = makeTemp('kamgar-nolock-');
+        try {
+            /* flock(2) fails as on a file system without it (an ASan build keeps its own) */
+            const c = path.join(wd, 'nolock.c'), so = path.join(wd, 'nolock.so');
+            fs.writeFileSync(c, '#include <errno.h>\nint flock(int fd, int op) ' +
+                                '{ (void)fd; (void)op; errno = ENOLCK; return -1; }\n');
+            const built = spawnSync('cc', ['-shared', '-fPIC', '-o', so, c], { encoding: 'utf8' });
+            assert.equal(built.status, 0, built.stderr);
+            const db = path.join(wd, 'r.db');
+            const asan = [process.env.ASAN_OPTIONS, 'verify_asan_link_order=0']
+                .filter(Boolean).join(':');
+            const r = spawnSync(BIN, ['restore', sealed(), '--decrypt', key(), '--db', db],
+                                { encoding: 'utf8',
+                                  env: { ...process.env, KAMGAR_DB: '', LD_PRELOAD: so,
+                                         ASAN_OPTIONS: asan } });
+            assert.equal(r.status, 0, r.stderr);
+            assert.match(r.stdout, /^restored .*r\.db \(.*decrypted\)\n$/);
+            assert.deepEqual(fs.readdirSync(wd).filter((n) => n.startsWith('r.db')), ['r.db']);
+        } finally {
+            rmTemp(wd);
+        }
+    });
+
     test('without --decrypt it says the backup is encrypted', () => {
         assertRestoreRefused(sealed(), /this backup is encrypted: pass --decrypt KEYFILE/);
     });

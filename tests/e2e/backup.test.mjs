@@ -40,6 +40,14 @@ function cliAsync(args, env = {}) {
     });
 }
 
+/* Skips test t (and returns true) when the program tool is not installed. */
+function lacks(t, tool, why) {
+    if (spawnSync(tool, ['--version']).status === 0)
+        return false;
+    t.skip(why);
+    return true;
+}
+
 function mode(p) {
     return fs.statSync(p).mode & 0o777;
 }
@@ -473,10 +481,8 @@ describe('encrypted backup', () => {
 
     test('a restore still running keeps its file while another restore into the same path ' +
          'removes what is left', async (t) => {
-        if (spawnSync('gdb', ['--version']).status !== 0) {
-            t.skip('needs gdb to hold a restore at its lock');
+        if (lacks(t, 'gdb', 'needs gdb to hold a restore at its lock'))
             return;
-        }
         const wd = makeTemp('kamgar-sweep-');
         try {
             const db = path.join(wd, 'r.db'), out = path.join(wd, 'b.out');
@@ -513,10 +519,8 @@ describe('encrypted backup', () => {
 
     test('an encrypted restore goes on where file locks do not work (some network shares)',
          (t) => {
-        if (spawnSync('cc', ['--version']).status !== 0) {
-            t.skip('needs a C compiler for the flock(2) stand-in');
+        if (lacks(t, 'cc', 'needs a C compiler for the flock(2) stand-in'))
             return;
-        }
         const wd = makeTemp('kamgar-nolock-');
         try {
             /* flock(2) fails as on a file system without it (an ASan build keeps its own) */
@@ -632,6 +636,11 @@ describe('restore refusals and --force', () => {
             fs.chmodSync(f, f === temp('Mode44') ? 0o644 : 0o600);
         }
         fs.linkSync(temp('Linked'), path.join(rdir, 'kept-link'));
+        /* a link named so, to an old register elsewhere: neither it nor what it names goes */
+        const elsewhere = path.join(rdir, 'elsewhere.db');
+        fs.writeFileSync(elsewhere, 'SQLite format 3\0 someone else', { mode: 0o600 });
+        fs.symlinkSync(elsewhere, temp('Symlnk'));
+        kept.push(temp('Symlnk'), elsewhere);
         for (const f of [...gone, `${gone[0]}-journal`, ...kept])
             if (f !== temp('Fresh1'))
                 fs.utimesSync(f, hour, hour);
@@ -847,10 +856,8 @@ describe('replacing a database that holds changes or is in use', () => {
 
     test('a restore --force killed at its rename leaves the old database with every change',
          async (t) => {
-        if (spawnSync('gdb', ['--version']).status !== 0) {
-            t.skip('needs gdb to stop the restore at rename(2)');
+        if (lacks(t, 'gdb', 'needs gdb to stop the restore at rename(2)'))
             return;
-        }
         const db = path.join(wdir, 'killed.db');
         const id = await crashedWithChange(db);
         /* Stopped at the rename, after everything before it, and killed there. */

@@ -72,21 +72,55 @@ static bool csv_type(const char *ct)
     return false;
 }
 
-/* The charset parameter of a media type (text/csv; charset="windows-1251"), in a; NULL
- * when it has none. */
-static const char *media_charset(struct kg_arena *a, const char *ct)
+/* The charset parameter of a media type (text/csv; charset="windows-1251") in *out, in a;
+ * NULL when it has none. Each parameter's value is read as RFC 9110 has it, a token or a
+ * quoted string (which may hold a ';'); of several charsets, the first. False with a message in
+ * *why when the parameters cannot be read: a quote not closed, or two charsets that name different
+ * encodings. */
+static bool media_charset(struct kg_arena *a, const char *ct, const char **out, const char **why)
 {
-    for (const char *p = ct ? strchr(ct, ';') : NULL; p; p = strchr(p + 1, ';')) {
-        const char *k = p + 1 + strspn(p + 1, " \t");
-        if (strncasecmp(k, "charset=", 8) != 0)
+    *out = NULL;
+    for (const char *p = ct ? strchr(ct, ';') : NULL; p; p = strchr(p, ';')) {
+        p++;
+        p += strspn(p, " \t");
+        bool charset = strncasecmp(p, "charset=", 8) == 0;
+        p += strcspn(p, "=;");
+        if (*p != '=')
             continue;
-        const char *v = k + 8;
-        bool quoted = *v == '"';
-        v += quoted;
-        size_t n = strcspn(v, quoted ? "\"" : "; \t");
-        return kg_arena_strndup(a, v, n);
+        p++;
+        size_t len = 0;
+        char *name = charset ? kg_arena_alloc(a, strlen(p) + 1) : NULL; /* the value fits */
+        if (charset && !name)
+            return false;
+        if (*p == '"') { /* a quoted string: \x is x, so a \" does not end it */
+            for (p++; *p && *p != '"'; p++) {
+                if (*p == '\\' && p[1])
+                    p++;
+                if (name)
+                    name[len++] = *p;
+            }
+            if (*p != '"') {
+                *why = "has a parameter whose quote is not closed";
+                return false;
+            }
+            p++;
+        } else {
+            size_t n = strcspn(p, "; \t");
+            if (name)
+                memcpy(name, p, len = n);
+            p += n;
+        }
+        if (!name)
+            continue;
+        name[len] = '\0';
+        if (*out && !kg_import_same_encoding(*out, name)) {
+            *why = kg_arena_printf(a, "names two charsets (%s and %s): give one", *out, name);
+            return false;
+        }
+        if (!*out)
+            *out = name;
     }
-    return NULL;
+    return true;
 }
 
 /* A boolean query parameter: true/false/1/0 in any case; -1 when it is something else. */
@@ -185,7 +219,9 @@ static enum kg_err import_begin(struct kg_ctx *c, void **state)
         return kg_api_fail(c, KG_EINVAL, "on_duplicate", "must be update or skip");
     o.update_duplicates = dup && strcmp(dup, "update") == 0;
     o.default_country = kg_query_get(&c->query, "default_country");
-    const char *charset = media_charset(c->a, kg_req_header(c->req, "Content-Type"));
+    const char *charset, *why = NULL;
+    if (!media_charset(c->a, kg_req_header(c->req, "Content-Type"), &charset, &why))
+        return why ? kg_api_fail(c, KG_EINVAL, "Content-Type", why) : KG_ETOOBIG;
     o.encoding = kg_query_get(&c->query, "encoding");
     if (o.encoding && charset && !kg_import_same_encoding(o.encoding, charset))
         return kg_api_fail(c, KG_EINVAL, "encoding",

@@ -1133,6 +1133,21 @@ describe('UTF-16 registers (Excel\'s "Unicode Text")', () => {
             h = await post('?dry_run=true&encoding=cp1256', 'text/csv; charset=windows-1251');
             assert.equal(h.status, 400);
             assert.equal(h.json.error.field, 'encoding');
+            /* parameters as RFC 9110 has them: a quoted value may hold a ';' or a \" */
+            h = await post('?dry_run=true',
+                           'text/csv; x="a;charset=utf-8\\"; b"; charset=cp1251; CHARSET="CP_1251"');
+            assert.equal(h.status, 200, h.text);
+            assert.equal(h.json.encoding, 'cp1251');
+            h = await post('?dry_run=true', 'text/csv; charset=windows-1251; charset=utf-8');
+            assert.equal(h.status, 400);
+            assert.deepEqual([h.json.error.field, h.json.error.message],
+                             ['Content-Type', 'Content-Type names two charsets (windows-1251 and utf-8): give one']);
+            h = await post('?dry_run=true', 'text/csv; charset="windows-1251');
+            assert.equal(h.status, 400);
+            assert.deepEqual([h.json.error.field, h.json.error.message],
+                             ['Content-Type', 'Content-Type has a parameter whose quote is not closed']);
+            h = await post('?dry_run=true', 'text/csv; x="a\\"; charset=windows-1251');
+            assert.equal(h.status, 400, 'the \\" left the quote open');
             h = await postCsv('u16', fs.readFileSync(u8), { query: '?dry_run=true',
                                                               contentType: 'text/csv; charset=cp1251' });
             assert.equal(h.status, 400);

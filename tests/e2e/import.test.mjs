@@ -1602,6 +1602,36 @@ describe('--rejects FILE: what cannot go wrong', () => {
             rmTemp(dir);
         }
     });
+
+    test('a FILE that cannot be written whole: the import stays, the error is said, no FILE',
+         () => {
+        const dir = makeTemp();
+        try {
+            const db = path.join(dir, 'fs.db');
+            createDatabase(dir, db, [{ slug: 'fs', name: 'Fs Union', country: 'PK', users: [] }]);
+            /* 60 refused rows of 50,000 letters: 6 MB of rejects against a 4 MiB limit on the
+             * size of any file the import writes (the database stays below it) */
+            const reg = path.join(dir, 'reg.csv');
+            const rows = ['Name,Phone,Notes', 'Good Worker,+92 300 1234567,ok'];
+            for (let i = 0; i < 60; i++)
+                rows.push(`Работник ${i},not-a-phone,${'ж'.repeat(50000)}`);
+            fs.writeFileSync(reg, Buffer.from(rows.join('\r\n') + '\r\n', 'utf8'));
+            const rej = path.join(dir, 'rej.csv');
+            const r = spawnSync('bash', ['-c', 'trap "" XFSZ; ulimit -f 4096; exec "$0" "$@"', BIN,
+                                       'import', 'people', '--db', db, '--org', 'fs', reg,
+                                       '--rejects', rej],
+                                { encoding: 'utf8', env: { ...process.env, KAMGAR_DB: '' } });
+            assertNoSanitizer(r.stderr);
+            assert.equal(r.status, 1, r.stderr);
+            assert.equal(r.stderr, `kamgar: cannot write ${rej}: File too large\n`);
+            assert.deepEqual([table(r.stdout).created, table(r.stdout).failed], [1, 60]);
+            assert.deepEqual(fs.readdirSync(dir).filter((n) => n.startsWith('rej')), []);
+            const again = imp(db, 'fs', reg, '--dry-run');
+            assert.deepEqual([table(again.stdout).skipped, table(again.stdout).failed], [1, 60]);
+        } finally {
+            rmTemp(dir);
+        }
+    });
 });
 
 describe('recruited_by in a register', () => {

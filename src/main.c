@@ -1,6 +1,7 @@
 /*
  * main.c — the kamgar binary: dispatches to the commands in src/cli/.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,8 +25,9 @@ static const char usage[] =
     "  restore    bring a backup back\n"
     "\n"
     "`kamgar COMMAND --help` explains each. KAMGAR_DB and KAMGAR_LISTEN may replace --db and\n"
-    "--listen. Exit status: 0 success, 1 error, 2 usage error; an import or export stopped by\n"
-    "Ctrl-C, SIGTERM or SIGHUP stops cleanly and then dies of the signal (128+N in a shell).\n";
+    "--listen. Exit status: 0 success, 1 error, 2 usage error; an import, export, backup or\n"
+    "restore stopped by Ctrl-C, SIGTERM or SIGHUP stops cleanly and then dies of the signal\n"
+    "(128+N in a shell, with no line of its own).\n";
 
 int main(int argc, char **argv)
 {
@@ -37,6 +39,10 @@ int main(int argc, char **argv)
         {"user", kg_cmd_user},       {"demo", kg_cmd_demo},     {"backup", kg_cmd_backup},
         {"restore", kg_cmd_restore}, {"import", kg_cmd_import}, {"export", kg_cmd_export},
     };
+    /* A write past a file-size limit (ulimit -f, a service's LimitFSIZE) fails with EFBIG,
+     * which every command reports and cleans up after ("File too large"), instead of
+     * SIGXFSZ killing the process half-way through a write. */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         fputs(usage, stderr);
         return KG_EXIT_USAGE;

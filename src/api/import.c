@@ -50,6 +50,9 @@ struct quoting {
 
 /* A batch is applied when its arena holds this much (or KG_IMPORT_BATCH rows). */
 #define BATCH_BYTES (64u << 20)
+/* A batch is applied once it holds KG_IMPORT_BATCH rows, between records; the one row more
+ * is room for a record that ends in the same piece as the one before it. */
+#define ROWS_HELD (KG_IMPORT_BATCH + 1)
 
 /* Rows without phone or email seen so far, by content (derive_id): open addressing. */
 struct seen_slot {
@@ -368,10 +371,10 @@ enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
     kg_arena_init(&im->batch, 0);
     im->errors = kg_xcalloc(KG_IMPORT_MAX_ERRORS, sizeof(*im->errors));
     im->notices = kg_xcalloc(KG_IMPORT_MAX_ERRORS, sizeof(*im->notices));
-    im->rows = kg_xcalloc(KG_IMPORT_BATCH, sizeof(*im->rows));
-    im->row_lines = kg_xcalloc(KG_IMPORT_BATCH, sizeof(*im->row_lines));
-    im->row_cells = kg_xcalloc(KG_IMPORT_BATCH, sizeof(*im->row_cells));
-    im->row_ncells = kg_xcalloc(KG_IMPORT_BATCH, sizeof(*im->row_ncells));
+    im->rows = kg_xcalloc(ROWS_HELD, sizeof(*im->rows));
+    im->row_lines = kg_xcalloc(ROWS_HELD, sizeof(*im->row_lines));
+    im->row_cells = kg_xcalloc(ROWS_HELD, sizeof(*im->row_cells));
+    im->row_ncells = kg_xcalloc(ROWS_HELD, sizeof(*im->row_ncells));
     enum kg_err e = kg_import_check_opts(opts, im->message, sizeof(im->message));
     if (!e)
         e = s->ops->import_begin(s, &im->who,
@@ -954,7 +957,7 @@ static void take_record(struct kg_import *im)
                                    im->n_cols));
         return;
     }
-    if (im->n_rows >= KG_IMPORT_BATCH) { /* cannot happen: parse_piece flushes first */
+    if (im->n_rows >= ROWS_HELD) { /* cannot happen: parse_piece flushes first */
         cell_error(im, line, NULL, "could not be queued (internal error)");
         return;
     }
@@ -1235,7 +1238,7 @@ static enum kg_err parse_piece(struct kg_import *im, const char *p, size_t n)
     }
     /* Flush only between records: the cells of a record in progress live in the batch arena. */
     if (im->n_cells == 0 &&
-        (im->n_rows >= KG_IMPORT_BATCH - 1 || (im->n_rows && im->batch.used > BATCH_BYTES)))
+        (im->n_rows >= KG_IMPORT_BATCH || (im->n_rows && im->batch.used > BATCH_BYTES)))
         return flush(im);
     return KG_OK;
 }
@@ -1923,7 +1926,7 @@ static enum kg_err replay(struct kg_import *im, FILE *f, int64_t off)
     take_record(im);
     im->replaying = false;
     im->n_cells = 0;
-    if (im->n_rows >= KG_IMPORT_BATCH - 1 || im->batch.used > BATCH_BYTES)
+    if (im->n_rows >= KG_IMPORT_BATCH || im->batch.used > BATCH_BYTES)
         return flush(im);
     return KG_OK;
 }

@@ -337,10 +337,13 @@ static bool copy_side_files(const char *src, const char *dst, bool *copied)
 }
 
 /* Warns when others than its owner may read the key file (ssh refuses such a key; a
- * FAT-formatted drive has no modes at all, so this only warns). */
+ * FAT-formatted drive has no modes at all, so this only warns). After the command's line,
+ * which is flushed first: cron's mail and `2>&1 | tee` show the warning last, as a terminal
+ * does, not above a line that stdout's buffer held back. */
 static void warn_key_mode(const char *keyfile)
 {
     struct stat sb;
+    fflush(stdout);
     if (stat(keyfile, &sb) == 0 && (sb.st_mode & 077))
         kg_cli_err("warning: others on this machine can read the key file %s (mode %03o): "
                    "chmod 600 %s",
@@ -648,6 +651,11 @@ static bool bring_in_wal(const char *db)
     int rc = sqlite3_open_v2(db, &c, SQLITE_OPEN_READWRITE, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_busy_timeout(c, 5000);
+    /* Closing must not checkpoint on its own: where the checkpoint below failed (a main file
+     * whose header is damaged), SQLite's at close wrote -wal's pages into it and removed -wal,
+     * changing the file the message says was left as it was. The caller removes -wal. */
+    if (rc == SQLITE_OK)
+        rc = sqlite3_db_config(c, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
     if (rc == SQLITE_OK && has_journal)
         rc = sqlite3_exec(c, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
     if (rc == SQLITE_OK)
@@ -661,7 +669,6 @@ static bool bring_in_wal(const char *db)
     char why[160];
     snprintf(why, sizeof(why), "%s", rc == SQLITE_OK ? "" : sqlite3_errstr(rc));
     sqlite3_finalize(st);
-    /* As the last connection, this also removes the (now empty) -wal. */
     if (sqlite3_close(c) != SQLITE_OK && rc == SQLITE_OK)
         snprintf(why, sizeof(why), "it could not be closed");
     if (rc == SQLITE_OK && busy == 0 && logged == done && !why[0])

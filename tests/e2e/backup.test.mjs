@@ -448,6 +448,12 @@ describe('encrypted backup', () => {
         const rr = cli(['restore', dest, '--decrypt', open, '--db', path.join(dir, 'open.db')]);
         assert.equal(rr.status, 0, rr.stderr);
         assert.match(rr.stderr, /warning: others on this machine can read the key file/);
+        /* both streams in one file, as cron mails them: the warning comes last */
+        const both = spawnSync('sh', ['-c', '"$0" "$@" 2>&1', BIN, 'backup', '--db', live,
+                                      '--encrypt', open, dest, '--force'],
+                               { encoding: 'utf8', env: { ...process.env, KAMGAR_DB: '' } });
+        assert.equal(both.status, 0, both.stdout);
+        assert.match(both.stdout, /^backed up .*\n(.*\n)?kamgar: warning: others on this machine /);
         for (const f of [open, dest, path.join(dir, 'open.db')])
             fs.rmSync(f);
     });
@@ -913,6 +919,28 @@ describe('replacing a database that holds changes or is in use', () => {
         assert.equal(holds(db, id), false);
     });
 
+    test('a restore --force onto a main file SQLite cannot read, beside a -wal, changes ' +
+         'neither', async () => {
+        const db = path.join(wdir, 'broken.db');
+        await crashedWithChange(db);
+        const fd = fs.openSync(db, 'r+'); /* the header's "SQLite format 3" overwritten */
+        fs.writeSync(fd, Buffer.from('not a database!!'), 0, 16, 0);
+        fs.closeSync(fd);
+        const before = [db, `${db}-wal`].map((f) => fs.readFileSync(f));
+        const r = cli(['restore', backup, '--db', db, '--force']);
+        assertUserError(r, new RegExp('^kamgar: the changes in .*broken\\.db-wal could not be ' +
+                                      'brought into .*broken\\.db \\(SQLite: file is not a ' +
+                                      'database\\), .*nothing was restored\\. .*move .*broken' +
+                                      '\\.db and .*broken\\.db-wal aside together'));
+        /* SQLite's own checkpoint at close used to write the -wal into the file and remove it */
+        assert.deepEqual([db, `${db}-wal`].map((f) => fs.readFileSync(f)), before);
+        fs.renameSync(db, `${db}.old`); /* as the message says */
+        fs.renameSync(`${db}-wal`, `${db}.old-wal`);
+        const again = cli(['restore', backup, '--db', db]);
+        assert.equal(again.status, 0, again.stderr);
+        assert.equal(sql(db, 'PRAGMA integrity_check'), 'ok');
+    });
+
     test('restore --force and backup --force refuse a database an import is writing; the ' +
          'import completes into it', async () => {
         const db = path.join(wdir, 'busy.db');
@@ -1051,5 +1079,13 @@ describe('the documented commands work as written', () => {
         const made = fs.readdirSync(out);
         assert.equal(made.length, 1, made.join(' '));
         assert.match(made[0], /^kamgar-\d{4}-\d\d-\d\d\.kgb$/);
+        /* A kamgar killed by a signal says nothing: the script says it, so cron mails it. */
+        const dies = path.join(ddir, 'killed-kamgar');
+        fs.writeFileSync(dies, '#!/bin/sh\nkill -9 $$\n', { mode: 0o755 });
+        fs.writeFileSync(file, script.replace(/^KAMGAR=.*$/m, `KAMGAR='${dies}'`));
+        const k = spawnSync('/bin/sh', [file], { encoding: 'utf8',
+                                                 env: { PATH: '/usr/bin:/bin', HOME: ddir } });
+        assert.equal(k.status, 1, k.stdout + k.stderr);
+        assert.match(k.stderr, /^kamgar-backup: the backup failed \(exit status 137\)\n$/m);
     });
 });

@@ -649,7 +649,11 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
         return split_list(a, v, &p->languages) ? NULL : "is too long";
     case KG_COL_CITY: p->city = v, r->fields |= KG_P_CITY; return NULL;
     case KG_COL_PROVINCE: p->province = v, r->fields |= KG_P_PROVINCE; return NULL;
-    case KG_COL_COUNTRY: p->country = v, r->fields |= KG_P_COUNTRY; return NULL;
+    case KG_COL_COUNTRY: {
+        const char *code = kg_csv_country(v); /* "pk", "Pakistan", "پاکستان": PK */
+        p->country = code ? code : v, r->fields |= KG_P_COUNTRY;
+        return NULL;
+    }
     case KG_COL_SECTOR: p->sector = v, r->fields |= KG_P_SECTOR; return NULL;
     case KG_COL_EMPLOYMENT_TYPE:
         p->employment_type = v, r->fields |= KG_P_EMPLOYMENT_TYPE;

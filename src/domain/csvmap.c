@@ -393,6 +393,73 @@ bool kg_csv_date(const char *v, int this_year, char out[11])
     return true;
 }
 
+const char *kg_csv_country(char *v)
+{
+    /* The countries of phone.c's table, by the names their registers use for them. */
+    static const struct {
+        const char *name, *code;
+    } countries[] = {
+        {"pakistan", "PK"},
+        {"پاکستان", "PK"},
+        {"india", "IN"},
+        {"bharat", "IN"},
+        {"भारत", "IN"},
+        {"بھارت", "IN"},
+        {"ভারত", "IN"},
+        {"bangladesh", "BD"},
+        {"বাংলাদেশ", "BD"},
+        {"nepal", "NP"},
+        {"नेपाल", "NP"},
+        {"sri lanka", "LK"},
+        {"srilanka", "LK"},
+        {"uzbekistan", "UZ"},
+        {"o'zbekiston", "UZ"},
+        {"oʻzbekiston", "UZ"},
+        {"ozbekiston", "UZ"},
+        {"ўзбекистон", "UZ"},
+        {"узбекистан", "UZ"},
+        {"kyrgyzstan", "KG"},
+        {"kyrgyz republic", "KG"},
+        {"кыргызстан", "KG"},
+        {"киргизия", "KG"},
+        {"kazakhstan", "KZ"},
+        {"қазақстан", "KZ"},
+        {"казахстан", "KZ"},
+        {"russia", "RU"},
+        {"russian federation", "RU"},
+        {"россия", "RU"},
+        {"indonesia", "ID"},
+        {"philippines", "PH"},
+        {"pilipinas", "PH"},
+        {"cambodia", "KH"},
+        {"kampuchea", "KH"},
+        {"កម្ពុជា", "KH"},
+        {"thailand", "TH"},
+        {"ประเทศไทย", "TH"},
+        {"malaysia", "MY"},
+    };
+    size_t n = strlen(v);
+    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        n--;
+    size_t lead = strspn(v, " \t");
+    if (n > lead && n - lead == 2) {
+        char a = (char)(v[lead] & ~0x20), b = (char)(v[lead + 1] & ~0x20); /* ASCII upper */
+        if (a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z') {
+            v[0] = a, v[1] = b, v[2] = '\0';
+            return v;
+        }
+    }
+    char *key = kg_csv_header_key(v, strlen(v));
+    if (!key)
+        return NULL;
+    const char *code = NULL;
+    for (size_t i = 0; i < sizeof(countries) / sizeof(countries[0]) && !code; i++)
+        if (strcmp(key, countries[i].name) == 0)
+            code = countries[i].code;
+    free(key);
+    return code;
+}
+
 bool kg_csv_is_total(const char *name)
 {
     static const char *const totals[] = {

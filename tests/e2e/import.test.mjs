@@ -1635,6 +1635,36 @@ describe('--rejects FILE: what cannot go wrong', () => {
     });
 });
 
+describe('country cells as registers write them', () => {
+    test('a code in any case or a known country\'s name is its code; another name is refused',
+         () => {
+        const dir = makeTemp();
+        try {
+            const db = path.join(dir, 'cc.db');
+            createDatabase(dir, db, [{ slug: 'cc', name: 'Cc Union', country: 'PK', users: [] }]);
+            const file = path.join(dir, 'cc.csv');
+            fs.writeFileSync(file, 'Name,Country\nAsha,pk\nBilal,Pakistan\nDilnoza,Ўзбекистон\n' +
+                             'Elif,O\'zbekiston\nFarah,  INDIA \nGul,Atlantis\nHina,\'; DROP TABLE people\n');
+            const r = imp(db, 'cc', file);
+            assert.equal(r.status, 0, r.stderr);
+            const t = table(r.stdout);
+            assert.deepEqual([t.created, t.failed], [5, 2]);
+            assert.deepEqual(t.errors, [
+                'line 7: country must be an ISO 3166-1 alpha-2 code such as "PK" (column ' +
+                    '"Country": "Atlantis")',
+                'line 8: country must be an ISO 3166-1 alpha-2 code such as "PK" (column ' +
+                    '"Country": "\'; DROP TABLE people")']);
+            const out = cli(['export', 'people', '--db', db, '--org', 'cc', '--format', 'json']);
+            assert.equal(out.status, 0, out.stderr);
+            assert.deepEqual(Object.fromEntries(JSON.parse(out.stdout)
+                                                    .map((p) => [p.full_name, p.country])),
+                             { Asha: 'PK', Bilal: 'PK', Dilnoza: 'UZ', Elif: 'UZ', Farah: 'IN' });
+        } finally {
+            rmTemp(dir);
+        }
+    });
+});
+
 describe('recruited_by in a register', () => {
     test('a recruit listed before the recruiter waits for them; one naming no one is refused',
          () => {

@@ -1,10 +1,12 @@
 /*
  * cell_fuzz.c — libFuzzer target for the loose readers of an import's cells and headers
- * (domain/csvmap.c): kg_csv_date, kg_csv_header_key with kg_col_match, kg_csv_is_total.
+ * (domain/csvmap.c): kg_csv_date, kg_csv_header_key with kg_col_match, kg_csv_is_total,
+ * kg_csv_country.
  *
  * Any bytes (up to a NUL): a date read is a valid YYYY-MM-DD and the output is untouched when
  * none is; a header key has no space at either end, no run of spaces, and is its own key (so
- * matching is stable); none reads past the string. Must not carry state between inputs or
+ * matching is stable); a country read is a code the validator takes, and the same when read
+ * again; none reads past the string. Must not carry state between inputs or
  * print anything on the good path.
  */
 #include <stdint.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #include "domain/csvmap.h"
+#include "domain/validate.h"
 #include "fuzz_check.h"
 #include "util/str.h"
 
@@ -44,6 +47,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     free(key);
     (void)kg_csv_is_total(s);
+    const char *code = kg_csv_country(s); /* last: it may rewrite s */
+    if (code) {
+        CHECK(kg_country_valid(code));
+        char again[3];
+        memcpy(again, code, 3);
+        const char *same = kg_csv_country(again);
+        CHECK(same && strcmp(same, code) == 0);
+    }
     free(s);
     return 0;
 }

@@ -332,6 +332,80 @@ static void test_totals_label(void **state)
         }
 }
 
+/* A country cell: a code in any case, or a country's name in English or its own script. */
+static void test_country(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *want; /* want NULL: left to the validator to refuse */
+    } v[] = {
+        {"PK", "PK"},
+        {" pk ", "PK"},
+        {"In", "IN"},
+        {"ZZ", "ZZ"}, /* two letters: the validator's to judge */
+        {"Pakistan", "PK"},
+        {"PAKISTAN ", "PK"},
+        {"پاکستان", "PK"},
+        {"India", "IN"},
+        {"Bharat", "IN"},
+        {"भारत", "IN"},
+        {"بھارت", "IN"},
+        {"ভারত", "IN"},
+        {"Bangladesh", "BD"},
+        {"বাংলাদেশ", "BD"},
+        {"Nepal", "NP"},
+        {"नेपाल", "NP"},
+        {"Sri Lanka", "LK"},
+        {"sri-lanka", "LK"},
+        {"SriLanka", "LK"},
+        {"Uzbekistan", "UZ"},
+        {"O'zbekiston", "UZ"},
+        {"OʻZBEKISTON", "UZ"},
+        {"Ozbekiston", "UZ"},
+        {"Ўзбекистон", "UZ"},
+        {"УЗБЕКИСТАН", "UZ"},
+        {"Kyrgyzstan", "KG"},
+        {"Kyrgyz Republic", "KG"},
+        {"Кыргызстан", "KG"},
+        {"Киргизия", "KG"},
+        {"Kazakhstan", "KZ"},
+        {"Қазақстан", "KZ"},
+        {"Казахстан", "KZ"},
+        {"Russia", "RU"},
+        {"Russian Federation", "RU"},
+        {"Россия", "RU"},
+        {"Indonesia", "ID"},
+        {"Philippines", "PH"},
+        {"Pilipinas", "PH"},
+        {"Cambodia", "KH"},
+        {"Kampuchea", "KH"},
+        {"កម្ពុជា", "KH"},
+        {"Thailand", "TH"},
+        {"ประเทศไทย", "TH"},
+        {"Malaysia", "MY"},
+        {"", NULL},
+        {"P", NULL},
+        {"PKR", NULL},
+        {"P1", NULL},
+        {"Pakistann", NULL},
+        {"Punjab", NULL},
+        {"'; DROP TABLE people; --", NULL},
+        {"<script>", NULL},
+        {"\xc3\x28", NULL}, /* not UTF-8 */
+        {"\xd0\x9f", NULL}, /* two bytes that are one Cyrillic letter, not a code */
+    };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        char buf[64];
+        snprintf(buf, sizeof(buf), "%s", v[i].in);
+        const char *got = kg_csv_country(buf);
+        if ((got == NULL) != (v[i].want == NULL) || (got && strcmp(got, v[i].want) != 0)) {
+            print_error("\"%s\" -> %s, not %s\n", v[i].in, got ? got : "NULL",
+                        v[i].want ? v[i].want : "NULL");
+            fail();
+        }
+    }
+}
+
 /* Each alias is stored as its own key, or it could never match. */
 static void test_aliases_are_keys(void **state)
 {
@@ -489,6 +563,7 @@ int main(void)
         cmocka_unit_test(test_headers_in_many_scripts),
         cmocka_unit_test(test_aliases_are_keys),
         cmocka_unit_test(test_totals_label),
+        cmocka_unit_test(test_country),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_header_with_line_break),
         cmocka_unit_test(test_long_header),

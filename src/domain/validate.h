@@ -36,7 +36,7 @@ const char *kg_role_name(enum kg_role r);
 bool kg_id_valid(const char *s);       /* a UUID in canonical text form */
 bool kg_slug_valid(const char *s);     /* 2..63 of [a-z0-9-], not starting or ending in '-' */
 bool kg_email_valid(const char *s);    /* pragmatic: local@domain.tld, no spaces, <= 254 */
-bool kg_country_valid(const char *s);  /* two upper-case ASCII letters */
+bool kg_country_valid(const char *s);  /* an ISO 3166-1 alpha-2 code in use, upper case */
 bool kg_language_valid(const char *s); /* BCP 47 shape: "ur", "hi-IN", "uz-Latn" */
 
 /*

@@ -195,6 +195,7 @@ describe('wrong fields and values', () => {
         ['languages not BCP 47', { full_name: 'A', languages: ['Urdu language'] }, 'languages'],
         ['email not an email', { full_name: 'A', email: 'not-an-email' }, 'email'],
         ['country not ISO', { full_name: 'A', country: 'Pakistan' }, 'country'],
+        ['country no country has', { full_name: 'A', country: 'ZZ' }, 'country'],
         ['workplace_id not a UUID', { full_name: 'A', workplace_id: "1' OR '1'='1" },
          'workplace_id'],
         ['workplace_id of nothing', { full_name: 'A', workplace_id: NO_SUCH_ID }, 'workplace_id'],

@@ -2501,7 +2501,9 @@ static void test_rows_validated_like_the_api(void **state)
         {"gender", "alien", "\"gender\":\"alien\"", "gender", "is not one of the allowed values"},
         {"languages", "english", "\"languages\":[\"english\"]", "languages",
          "must be BCP 47 language tags such as \"ur\" or \"hi-IN\""},
-        {"country", "Pakistan", "\"country\":\"Pakistan\"", "country",
+        {"country", "Atlantis", "\"country\":\"Atlantis\"", "country",
+         "must be an ISO 3166-1 alpha-2 code such as \"PK\""},
+        {"country", "ZZ", "\"country\":\"ZZ\"", "country", /* no country has it */
          "must be an ISO 3166-1 alpha-2 code such as \"PK\""},
         {"employment_type", "permanent", "\"employment_type\":\"permanent\"", "employment_type",
          "is not one of the allowed values"},

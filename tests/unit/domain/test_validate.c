@@ -132,6 +132,22 @@ static void test_countries(void **state)
     assert_false(kg_country_valid("P1"));
     assert_false(kg_country_valid("P "));
     assert_false(kg_country_valid("\xc3\x84X"));
+    /* the first and last codes, Kosovo, and codes assigned to no country */
+    assert_true(kg_country_valid("AD"));
+    assert_true(kg_country_valid("ZW"));
+    assert_true(kg_country_valid("XK"));
+    assert_true(kg_country_valid("KH"));
+    assert_false(kg_country_valid("ZZ"));
+    assert_false(kg_country_valid("XX"));
+    assert_false(kg_country_valid("QQ"));
+    assert_false(kg_country_valid("AA"));
+    assert_false(kg_country_valid("UK")); /* GB */
+    /* every one of the 250 codes can be found (a list out of order would lose some) */
+    int found = 0;
+    for (char a = 'A'; a <= 'Z'; a++)
+        for (char b = 'A'; b <= 'Z'; b++)
+            found += kg_country_valid((char[]){a, b, '\0'});
+    assert_int_equal(found, 250);
 }
 
 static void test_languages(void **state)

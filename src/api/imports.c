@@ -88,30 +88,30 @@ static bool media_charset(struct kg_arena *a, const char *ct, const char **out, 
         if (*p != '=')
             continue;
         p++;
-        size_t len = 0;
-        char *name = charset ? kg_arena_alloc(a, strlen(p) + 1) : NULL; /* the value fits */
-        if (charset && !name)
-            return false;
-        if (*p == '"') { /* a quoted string: \x is x, so a \" does not end it */
-            for (p++; *p && *p != '"'; p++) {
-                if (*p == '\\' && p[1])
-                    p++;
-                if (name)
-                    name[len++] = *p;
-            }
-            if (*p != '"') {
+        bool quoted = *p == '"';
+        const char *v = p + quoted, *end = v;
+        if (quoted) { /* a quoted string: \x is x, so a \" does not end it */
+            while (*end && *end != '"')
+                end += *end == '\\' && end[1] ? 2 : 1;
+            if (*end != '"') {
                 *why = "has a parameter whose quote is not closed";
                 return false;
             }
-            p++;
         } else {
-            size_t n = strcspn(p, "; \t");
-            if (name)
-                memcpy(name, p, len = n);
-            p += n;
+            end += strcspn(v, "; \t");
         }
-        if (!name)
+        p = end + quoted;
+        if (!charset)
             continue;
+        char *name = kg_arena_alloc(a, (size_t)(end - v) + 1);
+        if (!name)
+            return false;
+        size_t len = 0;
+        for (const char *q = v; q < end; q++) {
+            if (quoted && *q == '\\')
+                q++; /* to the character escaped, which the scan above kept before end */
+            name[len++] = *q;
+        }
         name[len] = '\0';
         if (*out && !kg_import_same_encoding(*out, name)) {
             *why = kg_arena_printf(a, "names two charsets (%s and %s): give one", *out, name);

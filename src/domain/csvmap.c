@@ -444,7 +444,9 @@ const char *kg_csv_country(char *v)
     size_t lead = strspn(v, " \t");
     if (n > lead && n - lead == 2) {
         char a = (char)(v[lead] & ~0x20), b = (char)(v[lead + 1] & ~0x20); /* ASCII upper */
-        if (a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z') {
+        /* "na", "Na": "not available", as registers write it; only "NA" is Namibia */
+        bool not_available = a == 'N' && b == 'A' && v[lead + 1] == 'a';
+        if (a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z' && !not_available) {
             v[0] = a, v[1] = b, v[2] = '\0';
             return v;
         }

@@ -92,10 +92,11 @@ int kg_csv_bool(const char *v);
 bool kg_csv_date(const char *v, int this_year, char out[11]);
 /*
  * A country cell as registers write it, as the ISO 3166-1 alpha-2 code the API stores: a code
- * in any case ("pk" -> "PK"), or the name of a country kamgar knows the phones of, in English
- * or in its own script, in any case ("Pakistan", "پاکستان", "O'zbekiston", "Ўзбекистон",
- * "भारत" -> "PK", "PK", "UZ", "UZ", "IN"). NULL for anything else, which the caller leaves to
- * the validator to refuse. The code returned is static or in v (two letters upper-cased).
+ * in any case ("pk" -> "PK"; but "na" and "Na" are "not available", not Namibia), or the name of a
+ * country kamgar knows the phones of, in English or in its own script, in any case ("Pakistan",
+ * "پاکستان", "O'zbekiston", "Ўзбекистон", "भारत" -> "PK", "PK", "UZ", "UZ", "IN"). NULL for
+ * anything else, which the caller leaves to the validator to refuse. The code returned is static or
+ * in v (two letters upper-cased).
  */
 const char *kg_csv_country(char *v);
 /* Whether a name cell is the label of a sheet's totals row ("Total", "Grand total:", "کل",

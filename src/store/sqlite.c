@@ -835,7 +835,11 @@ static enum kg_err copy_db(struct kg_store *s, const char *path, int *fd)
         err = open_copy(path, &dest, fd ? &copy_fd : NULL);
     int rc = err ? SQLITE_ERROR : copy_into(c, dest);
     if (!err && rc != SQLITE_DONE) {
-        kg_error("store: backup failed: %s", sqlite3_errmsg(dest));
+        /* SQLite says "disk I/O error" for a full disk or a file-size limit: the system's
+         * own word (No space left on device, File too large) says which. */
+        int sys = sqlite3_system_errno(dest);
+        kg_error("store: backup failed: %s%s%s", sqlite3_errmsg(dest), sys ? ": " : "",
+                 sys ? strerror(sys) : "");
         err = KG_EIO;
     }
     /* A copy is a file to keep or carry, not a database in use: in rollback-journal mode it

@@ -805,7 +805,10 @@ static enum kg_err check_event(struct sqlite_conn *c, const char *org_id, struct
 {
     struct kg_verr ve = {0};
     struct kg_event shape = *e;
-    if (kg_event_validate(&shape, ~0u, false, &ve))
+    /* The country only when it is being set: one stored before countries were checked
+     * against ISO 3166-1 (a "UK") must not make the event impossible to edit or cancel. */
+    unsigned checked = (fields & KG_EV_COUNTRY) ? ~0u : ~(unsigned)KG_EV_COUNTRY;
+    if (kg_event_validate(&shape, checked, false, &ve))
         return verr(le, &ve);
     if (!utc(a, &e->starts_at) || !utc(a, &e->ends_at))
         return KG_ETOOBIG;

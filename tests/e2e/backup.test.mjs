@@ -190,6 +190,23 @@ describe('plain backup', () => {
                          []);
     });
 
+    test('a backup that outgrows a file-size limit says so and leaves nothing', () => {
+        const sub = makeTemp('kamgar-fsize-');
+        try {
+            const dest = path.join(sub, 'small.db');
+            /* 256 KiB: the demo database is larger; SIGXFSZ must not kill it silently */
+            const r = spawnSync('bash', ['-c', 'ulimit -f 256; exec "$0" "$@"', BIN, 'backup',
+                                         '--db', live, dest],
+                                { encoding: 'utf8', env: { ...process.env, KAMGAR_DB: '' } });
+            assert.equal(r.status, 1, r.stderr);
+            assert.match(r.stderr, /backup failed: .*File too large\n/);
+            assert.match(r.stderr, /^kamgar: could not copy .*live\.db \(see the line above\)$/m);
+            assert.deepEqual(fs.readdirSync(sub), []);
+        } finally {
+            rmTemp(sub);
+        }
+    });
+
     test('never replaces an existing file without --force', () => {
         const before = fs.readFileSync(plain());
         const r = cli(['backup', '--db', live, plain()]);

@@ -6,6 +6,8 @@
  * arrays of the wrong shape) with the field named, hostile text kept verbatim, client ids,
  * and the audit entries writes leave.
  */
+#include <sqlite3.h>
+
 #include "harness.h"
 
 #define ORG "/api/v1/orgs/acme"
@@ -221,14 +223,38 @@ static void test_verbatim_and_client_id(void **state)
     assert_null(strstr(r->body, "Nasreen"));
 }
 
+/* An event whose country was stored before countries were checked against ISO 3166-1 can
+ * still be edited and cancelled; setting such a country is refused. */
+static void test_legacy_country(void **state)
+{
+    struct fx *f = *state;
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f->env->db, &db), SQLITE_OK);
+    char *sql = sqlite3_mprintf("UPDATE events SET country = 'UK' WHERE id = '%q'", f->event);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_free(sql);
+    sqlite3_close(db);
+    struct h_resp *r = h_as(f->env, f->w.t_organizer, "PATCH", "{\"title\":\"Renamed\"}",
+                            ORG "/events/%s", f->event);
+    H_STATUS(r, 200);
+    H_JSTR(r->json, "country", "UK");
+    H_STATUS(h_as(f->env, f->w.t_organizer, "PATCH", "{\"status\":\"cancelled\"}", ORG "/events/%s",
+                  f->event),
+             200);
+    r = h_as(f->env, f->w.t_organizer, "PATCH", "{\"country\":\"ZZ\"}", ORG "/events/%s", f->event);
+    H_STATUS(r, 400);
+    H_JSTR(h_jget(r->json, "error"), "field", "country");
+    H_STATUS(
+        h_as(f->env, f->w.t_organizer, "PATCH", "{\"country\":\"GB\"}", ORG "/events/%s", f->event),
+        200);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-        T(test_roles),
-        T(test_tenancy),
-        T(test_bad_input),
-        T(test_verbatim_and_client_id),
+        T(test_roles),          T(test_tenancy), T(test_bad_input), T(test_verbatim_and_client_id),
+        T(test_legacy_country),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -384,6 +384,9 @@ static void test_country(void **state)
         {"ประเทศไทย", "TH"},
         {"Malaysia", "MY"},
         {"", NULL},
+        {"na", NULL}, /* "not available", not Namibia */
+        {"Na", NULL},
+        {"NA", "NA"},
         {"P", NULL},
         {"PKR", NULL},
         {"P1", NULL},

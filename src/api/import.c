@@ -50,9 +50,6 @@ struct quoting {
 
 /* A batch is applied when its arena holds this much (or KG_IMPORT_BATCH rows). */
 #define BATCH_BYTES (64u << 20)
-/* A batch is applied once it holds KG_IMPORT_BATCH rows, between records; the one row more
- * is room for a record that ends in the same piece as the one before it. */
-#define ROWS_HELD (KG_IMPORT_BATCH + 1)
 
 /* Rows without phone or email seen so far, by content (derive_id): open addressing. */
 struct seen_slot {
@@ -137,6 +134,7 @@ struct kg_import {
     struct kg_import_cell **row_cells; /* each row's record: its report, or set aside */
     size_t *row_ncells;
     size_t n_rows;
+    size_t rows_cap; /* KG_IMPORT_BATCH, or more: see grow_rows */
 
     /* Rows whose recruiter was not in the database yet, set aside in a temporary file (line,
      * cells) to be applied again after the rest: see apply_deferred. */
@@ -371,10 +369,11 @@ enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
     kg_arena_init(&im->batch, 0);
     im->errors = kg_xcalloc(KG_IMPORT_MAX_ERRORS, sizeof(*im->errors));
     im->notices = kg_xcalloc(KG_IMPORT_MAX_ERRORS, sizeof(*im->notices));
-    im->rows = kg_xcalloc(ROWS_HELD, sizeof(*im->rows));
-    im->row_lines = kg_xcalloc(ROWS_HELD, sizeof(*im->row_lines));
-    im->row_cells = kg_xcalloc(ROWS_HELD, sizeof(*im->row_cells));
-    im->row_ncells = kg_xcalloc(ROWS_HELD, sizeof(*im->row_ncells));
+    im->rows_cap = KG_IMPORT_BATCH;
+    im->rows = kg_xcalloc(im->rows_cap, sizeof(*im->rows));
+    im->row_lines = kg_xcalloc(im->rows_cap, sizeof(*im->row_lines));
+    im->row_cells = kg_xcalloc(im->rows_cap, sizeof(*im->row_cells));
+    im->row_ncells = kg_xcalloc(im->rows_cap, sizeof(*im->row_ncells));
     enum kg_err e = kg_import_check_opts(opts, im->message, sizeof(im->message));
     if (!e)
         e = s->ops->import_begin(s, &im->who,
@@ -936,6 +935,26 @@ static const char *column_of(const char *field)
     return field;
 }
 
+/*
+ * Makes room for twice as many rows. A batch is applied once it holds KG_IMPORT_BATCH rows,
+ * between records (parse_piece), and a piece of the file is one line; but a line can hold
+ * several records where a lone CR ends them (after a line whose quotes libcsv gave up on),
+ * and those cannot be applied until the line is through.
+ */
+static void grow_rows(struct kg_import *im)
+{
+    size_t cap = im->rows_cap * 2;
+    im->rows = kg_xrealloc(im->rows, cap * sizeof(*im->rows));
+    im->row_lines = kg_xrealloc(im->row_lines, cap * sizeof(*im->row_lines));
+    im->row_cells = kg_xrealloc(im->row_cells, cap * sizeof(*im->row_cells));
+    im->row_ncells = kg_xrealloc(im->row_ncells, cap * sizeof(*im->row_ncells));
+    size_t more = cap - im->rows_cap; /* flush clears the rows it used: so are these */
+    memset(im->rows + im->rows_cap, 0, more * sizeof(*im->rows));
+    memset(im->row_cells + im->rows_cap, 0, more * sizeof(*im->row_cells));
+    memset(im->row_ncells + im->rows_cap, 0, more * sizeof(*im->row_ncells));
+    im->rows_cap = cap;
+}
+
 /* Builds and validates the row of the current record; on success appends it to the batch. */
 static void take_record(struct kg_import *im)
 {
@@ -961,10 +980,8 @@ static void take_record(struct kg_import *im)
                                    im->n_cols));
         return;
     }
-    if (im->n_rows >= ROWS_HELD) { /* cannot happen: parse_piece flushes first */
-        cell_error(im, line, NULL, "could not be queued (internal error)");
-        return;
-    }
+    if (im->n_rows == im->rows_cap)
+        grow_rows(im);
     struct kg_import_row *r = &im->rows[im->n_rows];
     memset(r, 0, sizeof(*r));
     for (size_t i = 0; i < im->n_cols && i < im->n_cells; i++) {

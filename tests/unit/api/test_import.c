@@ -2745,6 +2745,30 @@ static json_int_t people_with_phone(struct fx *f, int i)
     return h_jint(r->json, "total");
 }
 
+/* After a line whose quotes libcsv gave up on, lone CRs end records inside one line: when
+ * that line comes on a batch's last row, the batch holds more than KG_IMPORT_BATCH rows for
+ * a moment. Each one is imported ("could not be queued (internal error)" before). */
+static void test_records_past_a_full_batch_in_one_line(void **state)
+{
+    struct fx *f = *state;
+    struct kg_buf b;
+    kg_buf_init(&b, 1u << 20);
+    assert_int_equal(kg_buf_append(&b, "name,city\nx\"y,\"abc\n", 19), KG_OK);
+    for (int i = 0; i < KG_IMPORT_BATCH - 1; i++) {
+        char row[64];
+        int n = snprintf(row, sizeof(row), "Worker %d,Lahore\n", i);
+        assert_int_equal(kg_buf_append(&b, row, (size_t)n), KG_OK);
+    }
+    static const char line[] = "P1,Lahore\rP2,Lahore\rP3,Lahore\rP4,Lahore\n";
+    assert_int_equal(kg_buf_append(&b, line, sizeof(line) - 1), KG_OK);
+    struct kg_import_opts o = {.load = KG_LOAD_BATCHES};
+    struct run x = run_buf(f, &o, b.p, b.len);
+    kg_buf_free(&b);
+    COUNTS(x, KG_IMPORT_BATCH + 4, KG_IMPORT_BATCH + 3, 0, 0, 1, 0, 0);
+    assert_int_equal(x.r.errors[0].line, 2); /* the malformed quotes, nothing else */
+    assert_int_equal(people_total(f), KG_IMPORT_BATCH + 3);
+}
+
 static void test_batches_progress_and_interruption(void **state)
 {
     struct fx *f = *state;
@@ -4369,6 +4393,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_first_push_over_1mib_bug, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_import_over_1mib_bug, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batches_progress_and_interruption, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_records_past_a_full_batch_in_one_line, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_errors_capped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_engine_roles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_import, setup, teardown),

@@ -948,11 +948,7 @@ static void grow_rows(struct kg_import *im)
     im->row_lines = kg_xrealloc(im->row_lines, cap * sizeof(*im->row_lines));
     im->row_cells = kg_xrealloc(im->row_cells, cap * sizeof(*im->row_cells));
     im->row_ncells = kg_xrealloc(im->row_ncells, cap * sizeof(*im->row_ncells));
-    size_t more = cap - im->rows_cap; /* flush clears the rows it used: so are these */
-    memset(im->rows + im->rows_cap, 0, more * sizeof(*im->rows));
-    memset(im->row_cells + im->rows_cap, 0, more * sizeof(*im->row_cells));
-    memset(im->row_ncells + im->rows_cap, 0, more * sizeof(*im->row_ncells));
-    im->rows_cap = cap;
+    im->rows_cap = cap; /* nothing reads a row past n_rows: take_record fills each it adds */
 }
 
 /* Builds and validates the row of the current record; on success appends it to the batch. */

@@ -195,9 +195,7 @@ describe('plain backup', () => {
         try {
             const dest = path.join(sub, 'small.db');
             /* 256 KiB: the demo database is larger; SIGXFSZ must not kill it silently */
-            const r = spawnSync('bash', ['-c', 'ulimit -f 256; exec "$0" "$@"', BIN, 'backup',
-                                         '--db', live, dest],
-                                { encoding: 'utf8', env: { ...process.env, KAMGAR_DB: '' } });
+            const r = cli(['backup', '--db', live, dest], { fileLimitKiB: 256 });
             assert.equal(r.status, 1, r.stderr);
             assert.match(r.stderr, /backup failed: .*File too large\n/);
             assert.match(r.stderr, /^kamgar: could not copy .*live\.db \(see the line above\)$/m);

@@ -32,9 +32,12 @@ export function rmTemp(dir) {
         fs.rmSync(dir, { recursive: true, force: true });
 }
 
-/* Runs the CLI synchronously: {status, stdout, stderr, signal}. */
+/* Runs the CLI synchronously: {status, stdout, stderr, signal}. opts.fileLimitKiB runs it
+ * under `ulimit -f` (bash's unit, KiB): no file it writes may grow past that. */
 export function cli(args, opts = {}) {
-    const r = spawnSync(BIN, args, {
+    const [cmd, argv] = opts.fileLimitKiB === undefined ? [BIN, args]
+        : ['bash', ['-c', `ulimit -f ${opts.fileLimitKiB}; exec "$0" "$@"`, BIN, ...args]];
+    const r = spawnSync(cmd, argv, {
         encoding: 'utf8',
         timeout: 30000,
         env: { ...process.env, KAMGAR_DB: '', KAMGAR_LISTEN: '', ...(opts.env || {}) },

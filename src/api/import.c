@@ -269,16 +269,17 @@ static const char *not_text(const struct kg_import *im)
     return NOT_TEXT;
 }
 
-/* An ISO country code in capitals ("pk" is PK); false when it is not two ASCII letters. */
+/* --default-country as a code in capitals: a code in any case ("pk" is PK) or a country's name,
+ * as a register's country cell is read ("Pakistan", "پاکستان"); false for anything else. */
 static bool country_code(const char *in, char out[3])
 {
-    for (int i = 0; i < 2; i++) {
-        if (!((in[i] >= 'a' && in[i] <= 'z') || (in[i] >= 'A' && in[i] <= 'Z')))
-            return false;
-        out[i] = (char)(in[i] & ~0x20);
-    }
-    out[2] = '\0';
-    return in[2] == '\0';
+    char *v = kg_xstrdup(in); /* kg_csv_country upper-cases a code in place */
+    const char *code = kg_csv_country(v);
+    bool ok = code != NULL;
+    if (ok)
+        memcpy(out, code, 3);
+    free(v);
+    return ok;
 }
 
 /* Whether --map's COLUMN (n bytes) names this header: as headers are matched, in any case
@@ -306,7 +307,7 @@ enum kg_err kg_import_check_opts(const struct kg_import_opts *opts, char *msg, s
         (!country_code(opts->default_country, cc) || !kg_phone_known_country(cc))) {
         snprintf(msg, msglen,
                  "--default-country \"%s\" is not a country kamgar knows (use an ISO code such "
-                 "as PK, IN, UZ)",
+                 "as PK, IN, UZ, or the country's name)",
                  opts->default_country);
         return KG_EINVAL;
     }

@@ -360,17 +360,21 @@ describe('kamgar import people', () => {
             const all = await people('maps');
             assert.deepEqual(all.map((p) => p.phone).filter(Boolean).sort(),
                              ['+919123456789', '+919876543210', '+923007654321']);
-            for (const cc of ['XX', 'xx', 'India']) {
+            for (const cc of ['XX', 'xx', 'Narnia']) {
                 r = imp(k.db, 'maps', fixture('in_numbers.csv'), '--default-country', cc);
                 assert.equal(r.status, 2);
                 assert.equal(r.stderr, `kamgar: --default-country "${cc}" is not a country ` +
-                                       'kamgar knows (use an ISO code such as PK, IN, UZ)\n');
+                                       'kamgar knows (use an ISO code such as PK, IN, UZ, or ' +
+                                       "the country's name)\n");
             }
             assert.equal(await total('maps'), 3);
-            /* a code in small letters is the same country */
-            r = imp(k.db, 'maps', fixture('in_numbers.csv'), '--default-country', 'in',
-                    '--dry-run');
-            assert.equal(r.status, 0, r.stderr);
+            /* a code in small letters, or the country's name, is the same country */
+            for (const cc of ['in', 'India', 'भारत']) {
+                r = imp(k.db, 'maps', fixture('in_numbers.csv'), '--default-country', cc,
+                        '--dry-run');
+                assert.equal(r.status, 0, r.stderr);
+                assert.equal(table(r.stdout).skipped, 2, cc);
+            }
         } finally {
             rmTemp(dir);
         }
@@ -778,6 +782,7 @@ describe('POST /imports/people', () => {
         for (const [query, field] of [['?dry_run=maybe', 'dry_run'],
                                       ['?on_duplicate=merge', 'on_duplicate'],
                                       ['?default_country=XX', 'default_country'],
+                                      ['?default_country=Narnia', 'default_country'],
                                       ['?map=Foo%3Dbar', 'map'],
                                       ['?map=Foo%3Dnotes', 'map']]) {
             const r = await postCsv('http', body, { query });

@@ -1471,10 +1471,12 @@ static void test_map_errors(void **state)
         msg, "--map Naam=nickname: \"nickname\" is not a person field (see docs/import.md)");
     c = (struct kg_import_opts){.map = good_maps, .n_map = 2, .default_country = "UZ"};
     assert_int_equal(kg_import_check_opts(&c, msg, sizeof(msg)), KG_OK);
-    c.default_country = "India";
+    c.default_country = "India"; /* a name, as a register's country cell is read */
+    assert_int_equal(kg_import_check_opts(&c, msg, sizeof(msg)), KG_OK);
+    c.default_country = "Atlantis";
     assert_int_equal(kg_import_check_opts(&c, msg, sizeof(msg)), KG_EINVAL);
-    assert_string_equal(msg, "--default-country \"India\" is not a country kamgar knows (use an "
-                             "ISO code such as PK, IN, UZ)");
+    assert_string_equal(msg, "--default-country \"Atlantis\" is not a country kamgar knows (use "
+                             "an ISO code such as PK, IN, UZ, or the country's name)");
     /* A column the file does not have. */
     const char *missing[] = {"Nickname=notes"};
     o.map = missing;
@@ -1543,14 +1545,20 @@ static void test_default_country(void **state)
     o.default_country = "in"; /* a code in small letters is the same country */
     x = run_fixture(f, &o, "in_numbers.csv");
     COUNTS(x, 3, 0, 0, 2, 1, 0, 0);
-    static const char *const bad[] = {"XX", "xx", "i", "i1", "", "IND", "Pakistan"};
+    /* A name is the country too: "भारत" is IN, so the numbers are found as before. */
+    o.default_country = "भारत";
+    x = run_fixture(f, &o, "in_numbers.csv");
+    COUNTS(x, 3, 0, 0, 2, 1, 0, 0);
+    /* A code no country has, a country whose phones kamgar does not know (NA is Namibia), "na"
+     * ("not available"), a name of no country. */
+    static const char *const bad[] = {"XX", "xx", "i", "i1", "", "IND", "NA", "na", "Narnia"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         o.default_country = bad[i];
         x = run_fixture(f, &o, "in_numbers.csv");
         FILE_ERROR(x, "begin",
                    h_fmt(f->env,
                          "--default-country \"%s\" is not a country kamgar knows "
-                         "(use an ISO code such as PK, IN, UZ)",
+                         "(use an ISO code such as PK, IN, UZ, or the country's name)",
                          bad[i]));
     }
     assert_int_equal(people_total(f), 2);

@@ -71,7 +71,7 @@ static void track(const char *tmp, bool on)
 }
 
 /* Creates an empty file "<beside>.<what>-XXXXXX" (mode 0600) and puts its name in out. With
- * held, the file stays open there (read-write), under an exclusive flock (sweep_restores). */
+ * held, the file stays open there (read-write), under an exclusive flock (sweep_temps). */
 static bool reserve_temp(const char *beside, const char *what, char *out, size_t cap, int *held)
 {
     int n = snprintf(out, cap, "%s.%s-XXXXXX", beside, what);
@@ -136,31 +136,34 @@ static void drop_temp(char *tmp)
 
 /*
  * A restore writes the register, decrypted, to "PATH.restore-tmp-XXXXXX" beside the database,
- * and removes it however it stops, except by kill -9 (the OOM killer) or a power cut. So a
- * restore holds an exclusive flock(2) on that file from the moment mkstemp makes it to its
- * exit (reserve_temp; the file is decrypted or copied into, never replaced), and the next
- * restore into PATH removes each such file that no restore holds, and says so. Only a file
- * that can be nothing else goes: named so, this user's, mode 0600, one link, empty or an
- * SQLite database, and last written over STALE_SECONDS ago (mkstemp makes it a moment before
- * its restore locks it). Nothing is removed where flock does not work.
+ * and a plain backup writes its copy to "DEST.backup-tmp-XXXXXX" beside DEST; each removes its
+ * file however it stops, except by kill -9 (the OOM killer) or a power cut. So each holds an
+ * exclusive flock(2) on that file from the moment mkstemp makes it to its exit (reserve_temp;
+ * the file is written into, never replaced), and the next restore into PATH, or plain backup
+ * into DEST's directory (a nightly backup's DEST has the day in its name), removes each such
+ * file that no command holds, and says so. Only a file that can be nothing else goes: named
+ * so, this user's, mode 0600, one link, empty or an SQLite database, and last written over
+ * STALE_SECONDS ago (mkstemp makes it a moment before its command locks it). Nothing is
+ * removed where flock does not work.
  */
 #define STALE_SECONDS 10
-static const char restore_temp[] = "restore-tmp";
+static const char restore_temp[] = "restore-tmp", backup_temp[] = "backup-tmp";
 
-/* Whether name is base".restore-tmp-" and six of mkstemp's characters. */
-static bool restore_temp_name(const char *name, const char *base)
+/* Whether name is base"."what"-" and six of mkstemp's characters; with base NULL, any
+ * name that ends so. */
+static bool temp_name(const char *name, const char *base, const char *what)
 {
-    size_t n = strlen(base), k = sizeof(restore_temp) - 1;
-    if (strncmp(name, base, n) != 0 || name[n] != '.' ||
-        strncmp(name + n + 1, restore_temp, k) != 0 || name[n + 1 + k] != '-')
+    size_t len = strlen(name), k = strlen(what), tail = 1 + k + 1 + 6; /* ".what-XXXXXX" */
+    if (len <= tail || (base && (len != strlen(base) + tail || strncmp(name, base, len - tail))))
         return false;
-    const char *x = name + n + k + 2;
-    return strlen(x) == 6 && strspn(x, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                       "0123456789") == 6;
+    const char *t = name + len - tail;
+    return t[0] == '.' && strncmp(t + 1, what, k) == 0 && t[1 + k] == '-' &&
+           strspn(t + 2 + k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                             "0123456789") == 6;
 }
 
-/* Whether the file held (locked) at fd, named name in dir, is what a stopped restore left. */
-static bool left_by_restore(int dir, const char *name, int fd)
+/* Whether the file held (locked) at fd, named name in dir, is what a stopped command left. */
+static bool left_behind(int dir, const char *name, int fd)
 {
     struct stat sb, named;
     char head[16];
@@ -173,37 +176,39 @@ static bool left_by_restore(int dir, const char *name, int fd)
                                 memcmp(head, sqlite_magic, sizeof(head)) == 0));
 }
 
-/* Removes what restores into db stopped by kill -9 or a power cut left beside it. */
-static void sweep_restores(const char *db)
+/* Removes the "<path>.<what>-XXXXXX" files (restore_temp beside a database), or with any_base
+ * every "<name>.<what>-XXXXXX" in path's directory (backup_temp), that a command stopped by
+ * kill -9 or a power cut left, and says so, calling that command by. */
+static void sweep_temps(const char *path, const char *what, bool any_base, const char *by)
 {
-    const char *slash = strrchr(db, '/'), *base = slash ? slash + 1 : db;
-    int dlen = (int)(base - db); /* "dir/", or nothing */
+    const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+    int dlen = (int)(base - path); /* "dir/", or nothing */
     char dir[PATH_MAX];
-    snprintf(dir, sizeof(dir), "%.*s", dlen ? dlen : 1, dlen ? db : ".");
+    snprintf(dir, sizeof(dir), "%.*s", dlen ? dlen : 1, dlen ? path : ".");
     DIR *dp = opendir(dir);
     if (!dp)
         return;
     struct dirent *de;
     while ((de = readdir(dp))) {
-        if (!restore_temp_name(de->d_name, base))
+        if (!temp_name(de->d_name, any_base ? NULL : base, what))
             continue;
         /* read-write: flock over NFS is an fcntl lock, which needs it */
         int fd = openat(dirfd(dp), de->d_name, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
         if (fd < 0)
             continue;
-        char path[PATH_MAX];
-        int n = snprintf(path, sizeof(path), "%.*s%s", dlen, db, de->d_name);
-        /* removed while locked: a restore starting now cannot have it */
-        bool left = n > 0 && (size_t)n < sizeof(path) && flock(fd, LOCK_EX | LOCK_NB) == 0 &&
-                    left_by_restore(dirfd(dp), de->d_name, fd);
+        char tmp[PATH_MAX];
+        int n = snprintf(tmp, sizeof(tmp), "%.*s%s", dlen, path, de->d_name);
+        /* removed while locked: a command starting now cannot have it */
+        bool left = n > 0 && (size_t)n < sizeof(tmp) && flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+                    left_behind(dirfd(dp), de->d_name, fd);
         if (left) {
-            unlink_side_files(path); /* first: see track */
+            unlink_side_files(tmp); /* first: see track */
             left = unlinkat(dirfd(dp), de->d_name, 0) == 0;
         }
         if (left)
-            printf("removed %s, left by a restore that was stopped before it finished (an "
+            printf("removed %s, left by a %s that was stopped before it finished (an "
                    "unencrypted copy of a register)\n",
-                   path);
+                   tmp, by);
         close(fd); /* this process has no other descriptor of it */
     }
     closedir(dp);
@@ -413,6 +418,7 @@ int kg_cmd_backup(int argc, char **argv)
     bool created = false;
     struct kg_cli_out of = {0}; /* an encrypted backup while it is written */
     int snap = -1;              /* the snapshot it encrypts, which has no name */
+    int dest_fd = -1;           /* a plain one's dest_tmp, held under a lock (sweep_temps) */
 
     if (kg_cli_same_file(db, dest)) {
         kg_cli_err("%s is the database itself: choose another file", dest);
@@ -464,8 +470,10 @@ int kg_cmd_backup(int argc, char **argv)
         goto out;
     /* An encrypted backup has no name until it is complete (kg_cli_out_open); a plain one is
      * SQLite's own file, which needs one while SQLite writes it. */
+    if (!keyfile)
+        sweep_temps(dest, backup_temp, true, "backup");
     if (keyfile ? !kg_cli_out_open(dest, force, &of)
-                : !reserve_temp(dest, "tmp", dest_tmp, sizeof(dest_tmp), NULL))
+                : !reserve_temp(dest, backup_temp, dest_tmp, sizeof(dest_tmp), &dest_fd))
         goto out;
     /* An encrypted backup written to /dev/stdout (`… /dev/stdout | ssh …`) or a fifo is the
      * command's output: what it says goes to stderr. */
@@ -539,6 +547,8 @@ out:
     kg_cli_out_drop(&of);
     drop_temp(plain_tmp);
     drop_temp(dest_tmp);
+    if (dest_fd >= 0)
+        close(dest_fd);
     sodium_memzero(key, sizeof(key));
     return rc;
 }
@@ -716,7 +726,7 @@ int kg_cmd_restore(int argc, char **argv)
     kg_cleanup_on_signals();
     unsigned char key[KG_SEALED_KEYBYTES];
     char tmp[PATH_MAX] = "", msg[PATH_MAX + 256];
-    int tmp_fd = -1; /* tmp, held under a lock (sweep_restores) */
+    int tmp_fd = -1; /* tmp, held under a lock (sweep_temps) */
     struct kg_store *s = NULL;
     bool replayed = false; /* a -wal or -journal beside src was copied and replayed */
 
@@ -767,7 +777,7 @@ int kg_cmd_restore(int argc, char **argv)
         kg_cli_err("%s", msg);
         goto out;
     }
-    sweep_restores(db);
+    sweep_temps(db, restore_temp, false, "restore");
     if (!reserve_temp(db, restore_temp, tmp, sizeof(tmp), &tmp_fd))
         goto out;
     if (keyfile) {

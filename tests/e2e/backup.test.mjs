@@ -7,7 +7,9 @@
  * server or of another kamgar command (an import, an export) even with --force — each exit 1
  * with one "kamgar: " line and nothing written, no temporary file left. A restore --force
  * killed at its rename leaves the old database with the changes its -wal held, and the next
- * restore removes the copy it left (and only such copies, of restores no longer running).
+ * restore removes the copy it left (and only such copies, of restores no longer running); a
+ * plain backup killed likewise leaves a copy that the next plain backup into its directory
+ * removes.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -202,6 +204,71 @@ describe('plain backup', () => {
             assert.deepEqual(fs.readdirSync(sub), []);
         } finally {
             rmTemp(sub);
+        }
+    });
+
+    test('killed (kill -9), it leaves its copy, which the next plain backup into that ' +
+         'directory removes, and only such copies', async (t) => {
+        if (lacks(t, 'gdb', 'needs gdb to stop a backup at its lock'))
+            return;
+        if (process.arch !== 'x64') {
+            t.skip('reads flock(2)\'s argument from an x86-64 register');
+            return;
+        }
+        const drive = makeTemp('kamgar-drive-');
+        try {
+            /* Last night's backup stops as it locks its copy (flock(2) with LOCK_EX and no
+             * LOCK_NB, which the database's locks do not use) and is killed. */
+            const g = spawnSync('gdb', ['-q', '-batch', '-ex', 'catch syscall flock',
+                                        '-ex', 'condition 1 $rsi == 2', '-ex', 'run',
+                                        '-ex', 'kill', '--args', BIN, 'backup', '--db', live,
+                                        path.join(drive, 'kamgar-2026-03-01.db')],
+                                { encoding: 'utf8', timeout: 120000,
+                                  env: { ...process.env, KAMGAR_DB: '' } });
+            if (/ptrace|Operation not permitted/.test(g.stdout + g.stderr)) {
+                t.skip('gdb cannot trace here');
+                return;
+            }
+            const killed = fs.readdirSync(drive);
+            assert.equal(killed.length, 1, killed.join(' ') + g.stdout);
+            assert.match(killed[0], /^kamgar-2026-03-01\.db\.backup-tmp-[A-Za-z0-9]{6}$/);
+            const temp = (name, x) => path.join(drive, `${name}.backup-tmp-${x}`);
+            const gone = [path.join(drive, killed[0]), temp('kamgar-2026-02-28.db', 'Ab12Cd')];
+            const held = temp('other.db', 'Held99');
+            const kept = [temp('a.db', 'Fresh1'), held, temp('a.db', 'Mode44'),
+                          temp('a.db', 'NotSql'), temp('a.db', 'Ab12C'),
+                          path.join(drive, 'a.db.tmp-Ab12Cd'),
+                          path.join(drive, 'a.db.restore-tmp-Ab12Cd')];
+            for (const f of [...gone.slice(1), `${gone[1]}-journal`, ...kept]) {
+                fs.writeFileSync(f, f === temp('a.db', 'NotSql') ? 'my notes'
+                                                                 : 'SQLite format 3\0 half a copy');
+                fs.chmodSync(f, f === temp('a.db', 'Mode44') ? 0o644 : 0o600);
+            }
+            const hour = new Date(Date.now() - 3600 * 1000);
+            for (const f of [...gone, `${gone[1]}-journal`, ...kept])
+                if (f !== temp('a.db', 'Fresh1'))
+                    fs.utimesSync(f, hour, hour);
+            /* a backup still running holds its file (flock(1) stands in for it here) */
+            const holder = spawn('flock', ['-x', held, 'sleep', '60'], { stdio: 'ignore' });
+            let r;
+            try {
+                while (spawnSync('flock', ['-n', '-x', held, 'true']).status === 0)
+                    await new Promise((resolve) => setTimeout(resolve, 20));
+                r = cli(['backup', '--db', live, path.join(drive, 'kamgar-2026-03-02.db')]);
+            } finally {
+                holder.kill('SIGKILL');
+            }
+            assert.equal(r.status, 0, r.stderr);
+            const lines = r.stdout.trim().split('\n');
+            assert.deepEqual(lines.slice(0, -1).sort(),
+                             gone.map((f) => `removed ${f}, left by a backup that was stopped ` +
+                                             'before it finished (an unencrypted copy of a ' +
+                                             'register)').sort());
+            assert.match(lines.at(-1), /^backed up .*kamgar-2026-03-02\.db /);
+            assert.deepEqual(fs.readdirSync(drive).sort(),
+                             ['kamgar-2026-03-02.db', ...kept.map((f) => path.basename(f))].sort());
+        } finally {
+            rmTemp(drive);
         }
     });
 

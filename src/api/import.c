@@ -785,7 +785,7 @@ static uint32_t seen_before(struct kg_import *im, uint64_t key)
 /*
  * A deterministic id for a row without one: the same row of the same file always gets the
  * same id, so a re-run of an interrupted import recognises what it already stored. A hash of
- * the org and the row's imported cells, keyed with the database's secret (import_id_key) so
+ * the org and the row's imported cells (in the order of the fields, whatever the columns'), keyed with the database's secret (import_id_key) so
  * that nobody can compute the id of a row they guess and ask the API whether it is taken;
  * for a row without phone or email (nothing else tells
  * two people apart) the second, third... row of exactly the same cells also hashes its
@@ -798,10 +798,13 @@ static const char *derive_id(struct kg_import *im, const struct kg_person *p, si
     unsigned char h[16];
     crypto_generichash_init(&st, im->id_key, sizeof(im->id_key), sizeof(h));
     crypto_generichash_update(&st, (const unsigned char *)im->org_id, strlen(im->org_id));
-    for (size_t i = 0; i < n && i < im->n_cols; i++) {
-        if (im->cols[i] == KG_COL_NONE)
+    /* field by field, not column by column: a register whose columns were moved about is
+     * the same register */
+    for (int col = KG_COL_NONE + 1; col < KG_COL_COUNT; col++) {
+        size_t i = im->col_index[col];
+        if (!i-- || i >= n)
             continue;
-        unsigned char tag[2] = {(unsigned char)im->cols[i], 0x1f};
+        unsigned char tag[2] = {(unsigned char)col, 0x1f};
         crypto_generichash_update(&st, tag, sizeof(tag));
         crypto_generichash_update(&st, (const unsigned char *)im->cells[i].p, im->cells[i].len);
     }

@@ -69,7 +69,7 @@ struct kg_import {
     char default_cc[3]; /* --default-country in capitals */
     char org_id[KG_ID_LEN + 1];
     unsigned char id_key[KG_IMPORT_ID_KEY_LEN]; /* derive_id's */
-    int this_year;                              /* for two-digit years (kg_csv_date) */
+    char today[11];                             /* for two-digit years (kg_csv_date) */
     struct kg_store_import *tx;
     enum kg_import_load load; /* as the store chose */
     bool ended;               /* import_end committed */
@@ -363,7 +363,8 @@ enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
     im->conv = (iconv_t)-1;
     time_t now = time(NULL);
     struct tm tm;
-    im->this_year = gmtime_r(&now, &tm) ? tm.tm_year + 1900 : 2026;
+    if (!gmtime_r(&now, &tm) || strftime(im->today, sizeof(im->today), "%Y-%m-%d", &tm) != 10)
+        memcpy(im->today, "2026-11-23", sizeof(im->today));
     kg_buf_init(&im->pending, MAX_RECORD);
     kg_buf_init(&im->probe, PROBE_BYTES + 3);
     kg_arena_init(&im->keep, 0);
@@ -535,7 +536,7 @@ static char *utc_time(struct kg_import *im, const char *cell)
         v[len - 2] = ':';
         len++;
     }
-    if (kg_csv_date(v, im->this_year, utc)) {
+    if (kg_csv_date(v, im->today, utc)) {
         memcpy(utc + 10, "T00:00:00Z", 11);
         return from_1970(utc);
     }
@@ -559,7 +560,7 @@ static char *utc_time(struct kg_import *im, const char *cell)
         return NULL;
     memcpy(date, v, (size_t)(cut - v));
     date[cut - v] = '\0';
-    if (!kg_csv_date(date, im->this_year, utc))
+    if (!kg_csv_date(date, im->today, utc))
         return NULL;
     unsigned t = (unsigned)secs % 86400u;
     snprintf(utc + 10, 11, "T%02u:%02u:%02uZ", t / 3600u % 24u, t / 60u % 60u, t % 60u);
@@ -686,7 +687,7 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
                                "former";
     case KG_COL_MEMBER_SINCE: {
         char *date = kg_arena_alloc(a, 11);
-        if (!date || !kg_csv_date(v, im->this_year, date))
+        if (!date || !kg_csv_date(v, im->today, date))
             return "is not a date kamgar can read (2021-03-12, 12/03/2021 day first, "
                    "12-Mar-2021)";
         p->member_since = date, r->fields |= KG_P_MEMBER_SINCE;

@@ -341,7 +341,7 @@ static int month_named(const char *p, size_t n)
     return 0;
 }
 
-bool kg_csv_date(const char *v, int this_year, char out[11])
+bool kg_csv_date(const char *v, const char today[11], char out[11])
 {
     /* Up to three parts, each digits or letters, between separators. */
     struct {
@@ -383,10 +383,10 @@ bool kg_csv_date(const char *v, int this_year, char out[11])
                         : month_named(part[mi].p, part[mi].n);
     d = decimal(part[di].p, part[di].n);
     y = decimal(part[yi].p, part[yi].n);
-    if (part[yi].n == 2)
-        y += (2000 + y > this_year) ? 1900 : 2000;
     char buf[40]; /* each at most 4 digits (decimal): 14 bytes at most */
-    snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y, m, d);
+    snprintf(buf, sizeof(buf), "%04d-%02d-%02d", part[yi].n == 2 ? 2000 + y : y, m, d);
+    if (part[yi].n == 2 && strcmp(buf, today) > 0) /* not yet: the last century's */
+        snprintf(buf, sizeof(buf), "%04d-%02d-%02d", 1900 + y, m, d);
     if (!kg_date_valid(buf))
         return false;
     memcpy(out, buf, 11);

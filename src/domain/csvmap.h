@@ -86,10 +86,10 @@ int kg_csv_bool(const char *v);
  * A date as registers write it, into out[11] as YYYY-MM-DD: 2021-03-12, 2021/03/12, and day
  * first as South and Central Asia write it: 12/03/2021, 12-03-2021, 12.03.2021, 12/3/21,
  * 12-Mar-21, 12 March 2021, and March 12, 2021. A two-digit year is in this century unless
- * that is later than this_year (then the last). False (out untouched) when it is none of
- * these or no such day (31/04/2021, 29/02/2023).
+ * that makes a day after today (YYYY-MM-DD; then the last). False (out untouched) when it is
+ * none of these or no such day (31/04/2021, 29/02/2023).
  */
-bool kg_csv_date(const char *v, int this_year, char out[11]);
+bool kg_csv_date(const char *v, const char today[11], char out[11]);
 /*
  * A country cell as registers write it, as the ISO 3166-1 alpha-2 code the API stores: a code
  * in any case ("pk" -> "PK"; but "na" and "Na" are "not available", not Namibia), or the name of a

@@ -286,6 +286,12 @@ static void test_dates(void **state)
         {"29/02/2024", "2024-02-29"},
         {"12/03/26", "2026-03-12"},
         {"12/03/27", "1927-03-12"},
+        /* today is 2026-11-23: a day after it is the last century's, as the year after is */
+        {"23/11/26", "2026-11-23"},
+        {"24/11/26", "1926-11-24"},
+        {"31/12/26", "1926-12-31"},
+        {"1/12/26", "1926-12-01"},
+        {"12-Dec-26", "1926-12-12"},
         {"29/02/2023", NULL},
         {"31/04/2021", NULL},
         {"03/15/2021", NULL},
@@ -303,7 +309,7 @@ static void test_dates(void **state)
     };
     for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
         char out[11] = "untouched";
-        bool ok = kg_csv_date(v[i].in, 2026, out);
+        bool ok = kg_csv_date(v[i].in, "2026-11-23", out);
         if (ok != (v[i].want != NULL) || (ok && strcmp(out, v[i].want) != 0) ||
             (!ok && strcmp(out, "untouched") != 0)) {
             print_error("kg_csv_date(\"%s\") = %s \"%s\", want %s\n", v[i].in,

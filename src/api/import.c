@@ -786,10 +786,10 @@ static uint32_t seen_before(struct kg_import *im, uint64_t key)
 /*
  * A deterministic id for a row without one: the same row of the same file always gets the
  * same id, so a re-run of an interrupted import recognises what it already stored. A hash of
- * the org and the row's imported cells (in the order of the fields, whatever the columns'), keyed with the database's secret (import_id_key) so
- * that nobody can compute the id of a row they guess and ask the API whether it is taken;
- * for a row without phone or email (nothing else tells
- * two people apart) the second, third... row of exactly the same cells also hashes its
+ * the org and the row's imported cells (field by field, wherever their columns stand), keyed
+ * with the database's secret (import_id_key) so that nobody can compute the id of a row they
+ * guess and ask the API whether it is taken. For a row without phone or email (nothing else
+ * tells two people apart) the second, third... row of exactly the same cells also hashes its
  * number, so two workers called Muhammad Ali at one factory stay two people (and the first
  * one keeps the id it had before the count existed).
  */

@@ -414,7 +414,6 @@ const char *kg_csv_country(char *v)
         {"srilanka", "LK"},
         {"uzbekistan", "UZ"},
         {"o'zbekiston", "UZ"},
-        {"oʻzbekiston", "UZ"},
         {"ozbekiston", "UZ"},
         {"ўзбекистон", "UZ"},
         {"узбекистан", "UZ"},

@@ -242,6 +242,38 @@ bool kg_ascii_space(unsigned char ch)
     return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
 }
 
+/*
+ * Writes at out the byte or letter that stands at in (len bytes left) as kg_fold keys it, puts
+ * in *took how many bytes of in that was, and returns how many it wrote. Letters that
+ * registers write one for another and Unicode does not lump:
+ *   - Arabic yeh ي and alef maksura ى are Urdu's and Persian's yeh ی, and Arabic kaf ك is
+ *     their keheh ک: windows-1256 has no ی, so an older Excel writes ي for it, and Arabic
+ *     keyboards type ي and ك;
+ *   - Uzbek's oʻ and gʻ are written with U+02BB, U+02BC (ʼ), a backtick or an apostrophe,
+ *     all of them the apostrophe here (utf8proc's LUMP already makes ‘ and ’ one).
+ * out may be in or before it (the key never grows).
+ */
+static size_t lookalike(const char *in, utf8proc_ssize_t len, char *out, utf8proc_ssize_t *took)
+{
+    unsigned char a = (unsigned char)in[0], b = len > 1 ? (unsigned char)in[1] : 0;
+    *took = 2;
+    if (a == 0xCA && (b == 0xBB || b == 0xBC)) { /* U+02BB, U+02BC */
+        out[0] = '\'';
+        return 1;
+    }
+    if (a == 0xD9 && (b == 0x8A || b == 0x89)) { /* U+064A, U+0649: U+06CC */
+        out[0] = (char)0xDB, out[1] = (char)0x8C;
+        return 2;
+    }
+    if (a == 0xD9 && b == 0x83) { /* U+0643: U+06A9 */
+        out[0] = (char)0xDA, out[1] = (char)0xA9;
+        return 2;
+    }
+    *took = 1;
+    out[0] = a == '`' ? '\'' : in[0];
+    return 1;
+}
+
 char *kg_fold(const char *s, size_t n)
 {
     n = strnlen(s, n); /* a C string: it ends at a NUL */
@@ -288,7 +320,9 @@ char *kg_fold(const char *s, size_t n)
         if (gap)
             p[o++] = ' ';
         gap = false;
-        p[o++] = p[i];
+        utf8proc_ssize_t took;
+        o += lookalike(p + i, len - i, p + o, &took);
+        i += took - 1;
     }
     p[o] = '\0';
     return p;
@@ -317,8 +351,9 @@ bool kg_blank(const char *s)
 
 int kg_fold_version(void)
 {
-    /* Bump KG_FOLD_REVISION when kg_fold itself changes (2: invisible characters dropped). */
-    enum { KG_FOLD_REVISION = 2 };
+    /* Bump KG_FOLD_REVISION when kg_fold itself changes (2: invisible characters dropped; 3:
+     * look-alike letters). */
+    enum { KG_FOLD_REVISION = 3 };
     const char *v = utf8proc_unicode_version(); /* "15.0.0" */
     char *end;
     long major = strtol(v, &end, 10);

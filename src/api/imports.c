@@ -183,19 +183,39 @@ static enum kg_err busy(struct kg_ctx *c, const char *what)
     return kg_api_fail(c, KG_EBUSY, NULL, what);
 }
 
-/* The query parameter an import does not know, NULL when there is none: a misspelt
- * dry_run would otherwise import for real. */
-static const char *unknown_param(const struct kg_query *q)
+/* The query parameter of an import that is not one, or is given twice (only map may be
+ * repeated), with why; NULL when there is none. A misspelt dry_run would otherwise import
+ * for real, and so would dry_run=false&dry_run=true, the first value winning. */
+static const char *bad_param(const struct kg_query *q, const char **why)
 {
     static const char *const known[] = {"dry_run", "on_duplicate", "default_country",
                                         "map",     "file_name",    "encoding"};
     for (size_t i = 0; i < q->n; i++) {
-        size_t k = 0;
-        while (k < sizeof(known) / sizeof(known[0]) && strcmp(q->pairs[i].key, known[k]) != 0)
-            k++;
-        if (k == sizeof(known) / sizeof(known[0]))
-            return q->pairs[i].key;
+        const char *k = q->pairs[i].key;
+        size_t n = 0;
+        while (n < sizeof(known) / sizeof(known[0]) && strcmp(k, known[n]) != 0)
+            n++;
+        if (n == sizeof(known) / sizeof(known[0])) {
+            *why = "is not a parameter of an import (dry_run, on_duplicate, default_country, "
+                   "map, file_name, encoding)";
+            return k;
+        }
+        if (strcmp(k, "map") != 0 && kg_query_get(q, k) != q->pairs[i].value) {
+            *why = "is given twice: it takes one value (only map may be repeated)";
+            return k;
+        }
     }
+    return NULL;
+}
+
+/* Why the file_name for the audit log is refused, or NULL: it is shown as it is, in one line. */
+static const char *bad_file_name(const char *name)
+{
+    if (strlen(name) > 255)
+        return "must be at most 255 bytes, as a file's name is";
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (*p < 0x20 || *p == 0x7F)
+            return "must be a file's name, without control characters";
     return NULL;
 }
 
@@ -203,11 +223,9 @@ static enum kg_err import_begin(struct kg_ctx *c, void **state)
 {
     if (!csv_type(kg_req_header(c->req, "Content-Type")))
         return kg_api_fail(c, KG_EMEDIA, NULL, "send the file as text/csv");
-    const char *unknown = unknown_param(&c->query);
-    if (unknown)
-        return kg_api_fail(c, KG_EINVAL, unknown,
-                           "is not a parameter of an import (dry_run, on_duplicate, "
-                           "default_country, map, file_name, encoding)");
+    const char *why = NULL, *bad = bad_param(&c->query, &why);
+    if (bad)
+        return kg_api_fail(c, KG_EINVAL, bad, why);
     /* In batches: a server keeps answering other writers while a register is imported. */
     struct kg_import_opts o = {.load = KG_LOAD_BATCHES};
     const char *dry = kg_query_get(&c->query, "dry_run");
@@ -219,7 +237,7 @@ static enum kg_err import_begin(struct kg_ctx *c, void **state)
         return kg_api_fail(c, KG_EINVAL, "on_duplicate", "must be update or skip");
     o.update_duplicates = dup && strcmp(dup, "update") == 0;
     o.default_country = kg_query_get(&c->query, "default_country");
-    const char *charset, *why = NULL;
+    const char *charset;
     if (!media_charset(c->a, kg_req_header(c->req, "Content-Type"), &charset, &why))
         return why ? kg_api_fail(c, KG_EINVAL, "Content-Type", why) : KG_ETOOBIG;
     o.encoding = kg_query_get(&c->query, "encoding");
@@ -238,16 +256,18 @@ static enum kg_err import_begin(struct kg_ctx *c, void **state)
     o.map = maps;
     /* the store writes the audit entry with the rows, so a killed server leaves one too */
     o.audit_file = kg_query_get(&c->query, "file_name");
-    if (!o.audit_file)
+    if (o.audit_file && (why = bad_file_name(o.audit_file)))
+        return kg_api_fail(c, KG_EINVAL, "file_name", why);
+    if (!o.audit_file || !*o.audit_file)
         o.audit_file = "(http upload)";
     o.audit_ip = c->req->client_ip;
     char msg[256];
     enum kg_err e = kg_import_check_opts(&o, msg, sizeof(msg));
     if (e)
         return kg_api_fail_sentence(c, e,
-                                    strstr(msg, "--map")        ? "map"
-                                    : strstr(msg, "--encoding") ? "encoding"
-                                                                : "default_country",
+                                    strstr(msg, "--default-country") ? "default_country"
+                                    : strstr(msg, "--encoding")      ? "encoding"
+                                                                     : "map",
                                     as_query(c, msg));
     u->opts = o;
     u->api = c->api;

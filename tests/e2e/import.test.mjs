@@ -784,12 +784,35 @@ describe('POST /imports/people', () => {
                                       ['?default_country=XX', 'default_country'],
                                       ['?default_country=Narnia', 'default_country'],
                                       ['?map=Foo%3Dbar', 'map'],
-                                      ['?map=Foo%3Dnotes', 'map']]) {
+                                      ['?map=Foo%3Dnotes', 'map'],
+                                      /* a conflict within the map is the map's, not the
+                                       * country's, as it used to be called */
+                                      ['?map=name%3Dfull_name&map=NAME%3Dfull_name', 'map'],
+                                      ['?map=name%3Dfull_name&map=phone%3Dfull_name', 'map'],
+                                      /* given twice: the first used to win, so this one
+                                       * imported for real */
+                                      ['?dry_run=false&dry_run=true', 'dry_run'],
+                                      ['?on_duplicate=skip&on_duplicate=update',
+                                       'on_duplicate'],
+                                      ['?dry_run=true&encoding=utf-8&encoding=windows-1251',
+                                       'encoding'],
+                                      ['?dry_run=true&file_name=a.csv&file_name=b.csv',
+                                       'file_name'],
+                                      /* the audit log's file name: one line, a name's length */
+                                      [`?file_name=${'F'.repeat(256)}`, 'file_name'],
+                                      ['?file_name=%1B%5B31mevil%0Aline2', 'file_name']]) {
             const r = await postCsv('http', body, { query });
             assert.equal(r.status, 400, query);
             assert.equal(r.json.error.code, 'validation_failed');
             assert.equal(r.json.error.field, field, query);
         }
+        assert.match((await postCsv('http', body, { query: '?dry_run=1&dry_run=1' })).json
+            .error.message, /^dry_run is given twice: it takes one value \(only map may be/);
+        /* map may be repeated; a file name of 255 bytes is one */
+        const many = await postCsv('http', body, {
+            query: `?dry_run=true&map=name%3Dfull_name&map=phone%3Dphone&file_name=${'F'.repeat(255)}`,
+        });
+        assert.equal(many.status, 200, many.text);
         let r = await postCsv('http', body, { query: '?dry_run=true',
                                               contentType: 'text/csv; charset=utf-8' });
         assert.equal(r.status, 200, r.text);
@@ -797,10 +820,14 @@ describe('POST /imports/people', () => {
         assert.equal(r.json.created, 1);
         assert.equal(await total('http'), 8);
         r = await postCsv('http', fs.readFileSync(fixture('register_messy.csv')),
-                          { query: '?on_duplicate=update' });
+                          { query: '?on_duplicate=update&file_name=' });
         assert.equal(r.json.updated, 2);
         assert.equal(r.json.unchanged, 8);
         assert.equal(r.json.created, 0);
+        /* an empty file_name is no name */
+        assert.deepEqual((await auditEntries('http', 'people.import')).items
+            .map((e) => e.resource_id).filter((f) => f !== 'register_messy.csv'),
+                         ['(http upload)']);
         for (const [name, msg] of [['empty.csv', 'the file is empty'],
                                    ['header_only.csv', 'the file has a header but no rows'],
                                    ['binary.png', 'the file is not CSV text']]) {

@@ -1241,9 +1241,14 @@ static enum kg_err parse_piece(struct kg_import *im, const char *p, size_t n)
         if (!im->header_done)
             return fail_file(im, "the header line has malformed quotes");
         im->res.rows++;
-        add_error(im, im->record_line, NULL,
-                  "has malformed quotes (a quote inside an unquoted field, or text after a "
-                  "closing quote)");
+        char why[200] = "has malformed quotes (a quote inside an unquoted field, or text after "
+                        "a closing quote)";
+        if (im->line > im->record_line) /* a quote took the lines after it in */
+            snprintf(why, sizeof(why),
+                     "has malformed quotes: lines %lld to %lld were read as this one row, and "
+                     "none of them was imported (a quote not closed on its own line?)",
+                     (long long)im->record_line, (long long)im->line);
+        add_error(im, im->record_line, NULL, why);
         reset_parser(im);
         /* The rest of this line is part of the bad record, even when it arrives later. */
         im->skip_line = n == 0 || p[n - 1] != '\n';
@@ -2072,7 +2077,8 @@ enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg
                 return fail_file(im, "the header line has an unterminated quote");
             im->res.rows++;
             add_error(im, im->record_line, NULL,
-                      "has an unterminated quote at the end of the file");
+                      "has an unterminated quote at the end of the file: everything from this "
+                      "line on was read as this one row, and none of it was imported");
         }
     }
     if (!e && !im->failed && !im->header_done)

@@ -518,7 +518,8 @@ describe('kamgar import people', () => {
         const r = imp(k.db, 'bad', fixture('unterminated_quote.csv'), '--dry-run');
         assert.equal(r.status, 0, r.stderr);
         assert.deepEqual(table(r.stdout).errors,
-                         ['line 3: has an unterminated quote at the end of the file']);
+                         ['line 3: has an unterminated quote at the end of the file: everything from this ' +
+                          'line on was read as this one row, and none of it was imported']);
     });
 
     /* 4,500 good rows, then a record over 1 MiB: 18,500 lines, which --load auto would load

@@ -563,6 +563,11 @@ static const char *replace_all(struct h_env *env, const char *s, const char *fro
     return out;
 }
 
+/* The report of a quote never closed, on the line of the record it opened in. */
+#define EOF_QUOTE                                                                                  \
+    "has an unterminated quote at the end of the file: everything from this line on was read as "  \
+    "this one row, and none of it was imported"
+
 /* ====================================================================================== */
 /* The messy register                                                                      */
 /* ====================================================================================== */
@@ -2312,7 +2317,7 @@ static void test_bad_rows(void **state)
 
     x = run_fixture(f, &DRY, "unterminated_quote.csv");
     COUNTS(x, 2, 1, 0, 0, 1, 0, 0);
-    assert_string_equal(x.r.errors[0].message, "has an unterminated quote at the end of the file");
+    assert_string_equal(x.r.errors[0].message, EOF_QUOTE);
     assert_null(x.r.errors[0].field);
 
     x = run_str(f, &DRY, "name,phone\nA \"quoted\" B,0300 1234567\nGood,0301 2345678\n");
@@ -2325,6 +2330,15 @@ static void test_bad_rows(void **state)
     ROW_ERROR(x, 0, 2, NULL,
               "has malformed quotes (a quote inside an unquoted field, or text after a "
               "closing quote)");
+    /* A quote not closed on its line takes the lines after it in, up to the next quote: the
+     * report says which lines are gone with it (it named only the first). */
+    x = run_str(f, &DRY,
+                "name,phone,notes\nA1,0300 1110001,\"never closed\nA2,0300 1110002,x\n"
+                "A3,0300 1110003,x\nA4,0300 1110004,\"ok\"\nA5,0300 1110005,x\n");
+    COUNTS(x, 2, 1, 0, 0, 1, 0, 0);
+    ROW_ERROR(x, 0, 2, NULL,
+              "has malformed quotes: lines 2 to 5 were read as this one row, and none of them "
+              "was imported (a quote not closed on its own line?)");
     assert_int_equal(people_total(f), 2);
 }
 
@@ -2643,7 +2657,7 @@ static void test_unterminated_quote_line_bug(void **state)
     struct fx *f = *state;
     struct run x = run_fixture(f, &DRY, "unterminated_quote.csv");
     COUNTS(x, 2, 1, 0, 0, 1, 0, 0);
-    ROW_ERROR(x, 0, 3, NULL, "has an unterminated quote at the end of the file");
+    ROW_ERROR(x, 0, 3, NULL, EOF_QUOTE);
 }
 
 /*

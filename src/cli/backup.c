@@ -123,6 +123,29 @@ static bool side_file_exists(const char *db, char *out, size_t cap)
     return false;
 }
 
+/* Whether path is the -wal, -shm or -journal of a file beside it (a database, perhaps in use),
+ * and prints why it is refused: replacing one loses what that database has committed into it. */
+static bool refuse_side_file(const char *path)
+{
+    static const char *const suffixes[] = {"-wal", "-shm", "-journal"};
+    size_t n = strlen(path);
+    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        size_t k = strlen(suffixes[i]);
+        char stem[PATH_MAX];
+        if (n <= k || n - k >= sizeof(stem) || strcmp(path + n - k, suffixes[i]) != 0)
+            continue;
+        snprintf(stem, sizeof(stem), "%.*s", (int)(n - k), path);
+        struct stat sb;
+        if (stat(stem, &sb) == 0 && S_ISREG(sb.st_mode)) {
+            kg_cli_err("%s is the %s file of the database %s, SQLite's own (it may hold "
+                       "changes the database has not yet taken in): choose another name",
+                       path, suffixes[i], stem);
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Removes a temporary file (if any) and what SQLite may have left beside it. */
 static void drop_temp(char *tmp)
 {
@@ -372,6 +395,9 @@ static const char backup_help[] =
     "                     encrypted backup cannot be restored by anyone.\n"
     "  --force            replace DEST when it exists (otherwise that is an error)\n"
     "\n"
+    "A database that fails SQLite's quick_check is not copied: the command says it is damaged\n"
+    "and writes nothing (docs/backup.md, \"A damaged database\").\n"
+    "\n"
     "DEST appears only once it is complete, with mode 0600. An encrypted backup may be written\n"
     "to /dev/stdout (the command's own lines then go to stderr). KAMGAR_DB may replace --db.\n"
     "\n"
@@ -424,6 +450,8 @@ int kg_cmd_backup(int argc, char **argv)
         kg_cli_err("%s is the database itself: choose another file", dest);
         goto out;
     }
+    if (!kg_cli_is_stdout(dest) && refuse_side_file(dest))
+        goto out;
     if (keyfile && kg_cli_same_file(db, keyfile)) {
         kg_cli_err("%s is the database itself, not a key file", keyfile);
         goto out;
@@ -468,6 +496,14 @@ int kg_cmd_backup(int argc, char **argv)
     }
     if (!(s = kg_cli_open(db, false)))
         goto out;
+    /* A copy of a damaged database is damaged too, and only a restore would say so: by then
+     * the rotation may have deleted the last good copies. Every page is read first. */
+    if (s->ops->check_pages(s, msg, sizeof(msg)) != KG_OK) {
+        kg_cli_err("%s is damaged (SQLite's quick_check: %s): no backup was written; keep the "
+                   "backups you have (docs/backup.md, \"A damaged database\")",
+                   db, msg[0] ? msg : "it cannot be read");
+        goto out;
+    }
     /* An encrypted backup has no name until it is complete (kg_cli_out_open); a plain one is
      * SQLite's own file, which needs one while SQLite writes it. */
     if (!keyfile)
@@ -749,6 +785,17 @@ int kg_cmd_restore(int argc, char **argv)
         kg_cli_err("%s is the database itself: nothing to restore", src);
         goto out;
     }
+    if (keyfile && kg_cli_same_file(keyfile, db)) {
+        kg_cli_err("%s is the key file: restore into another path", db);
+        goto out;
+    }
+    struct stat psb;
+    if (stat(db, &psb) == 0 && S_ISDIR(psb.st_mode)) {
+        kg_cli_err("%s is a directory: name the database file in it, such as %s/kamgar.db", db, db);
+        goto out;
+    }
+    if (refuse_side_file(db))
+        goto out;
     if (kind == SRC_SQLITE && kg_cli_served(src)) {
         kg_cli_err("%s is in use by kamgar serve or another kamgar command: take a copy with "
                    "`kamgar backup` and restore that",
@@ -795,6 +842,10 @@ int kg_cmd_restore(int argc, char **argv)
      * here too: its header tells the two apart. */
     int64_t users = 0;
     enum kg_err oe = kg_store_sqlite_open(tmp, false, &s, msg, sizeof(msg));
+    if (oe != KG_OK && strstr(msg, "from a newer kamgar")) { /* whole, and not ours to read */
+        kg_cli_err("%s: %s; nothing was restored", src, msg);
+        goto out;
+    }
     if (oe != KG_OK && kamgar_header(tmp)) {
         /* KG_EINVAL is the store's "not a kamgar database", which the header contradicts. */
         kg_cli_err("%s is damaged (SQLite cannot read it%s%s): nothing was restored", src,

@@ -25,6 +25,8 @@ const DEMO_EMAIL = 'admin@demo.kamgar.org';
 const DEMO_PASSWORD = 'kamgar-demo-2026';
 const HEADER = 49; /* "KAMGARB1", version, key check, secretstream header */
 const CIPHER_CHUNK = 64 * 1024 + 17;
+/* Encrypts a file as kamgar backup --encrypt does (tests/tools/seal.c); Meson sets it. */
+const SEAL = process.env.KAMGAR_SEAL ?? path.join(path.dirname(BIN), 'tests', 'kamgar-test-seal');
 
 let dir, live, server, base, token, liveTotal, addedId;
 
@@ -688,6 +690,53 @@ describe('restore refusals and --force', () => {
     before(() => { rdir = makeTemp('kamgar-restore-'); });
     after(() => rmTemp(rdir));
 
+    /* helper-59: each of these used to be written over (the -wal of a live database lost what
+     * it had committed there), or was refused only after the work, or called damaged. */
+    test('a database\'s -wal, -shm or -journal, the key file or a directory is refused as ' +
+         'PATH or DEST; a newer kamgar\'s backup is named so', async () => {
+        const before = await peopleTotal(base, token);
+        const walBefore = fs.readFileSync(live + '-wal');
+        for (const side of ['-wal', '-shm', '-journal']) {
+            const re = new RegExp(`live\\.db${side} is the ${side} file of the database ` +
+                                  '.*live\\.db, SQLite\'s own');
+            assertUserError(cli(['backup', '--db', plain(), '--force', live + side]), re);
+            assertUserError(cli(['backup', '--db', plain(), '--force', '--encrypt',
+                                 path.join(rdir, 'k.key'), live + side]), re);
+            assertUserError(cli(['restore', plain(), '--db', live + side, '--force']), re);
+        }
+        assert.ok(fs.readFileSync(live + '-wal').equals(walBefore), 'the -wal is untouched');
+        assert.equal(fs.existsSync(live + '-journal'), false);
+        assert.equal(await peopleTotal(base, token), before);
+
+        const key = path.join(rdir, 'k.key');
+        fs.writeFileSync(key, '22'.repeat(32) + '\n', { mode: 0o600 });
+        const sealed = path.join(rdir, 'p.kgb');
+        assert.equal(spawnSync(SEAL, [key, plain(), sealed]).status, 0);
+        assertUserError(cli(['restore', sealed, '--decrypt', key, '--db', key, '--force']),
+                        /k\.key is the key file: restore into another path/);
+        assert.equal(fs.readFileSync(key, 'utf8'), '22'.repeat(32) + '\n');
+        const sub = path.join(rdir, 'a-dir');
+        fs.mkdirSync(sub);
+        for (const extra of [[], ['--force']])
+            assertUserError(cli(['restore', sealed, '--decrypt', key, '--db', sub, ...extra]),
+                            /a-dir is a directory: name the database file in it/);
+
+        /* a backup whose schema is newer than this kamgar's */
+        const newer = path.join(rdir, 'newer.db');
+        fs.copyFileSync(plain(), newer);
+        const q = spawnSync('sqlite3', [newer, 'INSERT INTO schema_version VALUES ' +
+                                        "(999, '2030-01-01T00:00:00Z')"], { encoding: 'utf8' });
+        assert.equal(q.status, 0, q.stderr);
+        assert.equal(spawnSync(SEAL, [key, newer, sealed]).status, 0);
+        const db = path.join(rdir, 'target.db');
+        for (const [src, extra] of [[newer, []], [sealed, ['--decrypt', key]]])
+            assertUserError(cli(['restore', src, '--db', db, ...extra]),
+                            /: database is from a newer kamgar: it is at schema version 999 .*upgrade kamgar; nothing was restored$/);
+        assert.deepEqual(fs.readdirSync(rdir).sort(), ['a-dir', 'k.key', 'newer.db', 'p.kgb']);
+        for (const f of ['a-dir', 'k.key', 'newer.db', 'p.kgb'])
+            fs.rmSync(path.join(rdir, f), { recursive: true });
+    });
+
     test('a file that is no kamgar backup is refused', () => {
         const junk = path.join(rdir, 'junk.txt');
         fs.writeFileSync(junk, 'name,phone\nNasreen,0300-1234567\n');
@@ -790,9 +839,19 @@ describe('restore refusals and --force', () => {
         assert.ok(fs.readFileSync(db).equals(before), 'the target is untouched');
         assert.deepEqual(fs.readdirSync(rdir), ['target.db'], 'no temporary file was left');
 
-        /* The same damage inside an encrypted backup: it authenticates, then fails the check. */
+        /* kamgar backup refuses to copy it, plain or encrypted, and writes nothing: a damaged
+         * copy would only be found out at a restore. It used to copy it and say "backed up". */
         const key = path.join(dir, 'damaged.key'), sealed = path.join(dir, 'damaged.kgb');
-        const b = cli(['backup', '--db', damaged, '--encrypt', key, sealed]);
+        for (const extra of [[], ['--encrypt', key]])
+            assertUserError(cli(['backup', '--db', damaged, ...extra, sealed]),
+                            /damaged\.db is damaged \(SQLite's quick_check: .+\): no backup was written; keep the backups you have/);
+        assert.equal(fs.existsSync(sealed), false);
+        assert.equal(fs.existsSync(key), false, 'no key was made for a backup not written');
+
+        /* The same damage inside an encrypted backup (made by kamgar-test-seal, which
+         * kamgar backup would not make): it authenticates, then fails the check. */
+        fs.writeFileSync(key, '11'.repeat(32) + '\n', { mode: 0o600 });
+        const b = spawnSync(SEAL, [key, damaged, sealed], { encoding: 'utf8' });
         assert.equal(b.status, 0, b.stderr);
         assertUserError(cli(['restore', sealed, '--decrypt', key, '--db', db, '--force']),
                         /damaged\.kgb is damaged \(SQLite's quick_check: .+\): nothing was restored$/);

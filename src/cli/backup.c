@@ -452,6 +452,11 @@ int kg_cmd_backup(int argc, char **argv)
     }
     if (!kg_cli_is_stdout(dest) && refuse_side_file(dest))
         goto out;
+    if (keyfile && kg_cli_is_stdout(dest) && !force && isatty(STDOUT_FILENO)) {
+        kg_cli_err("the standard output is a terminal, and an encrypted backup is binary: send "
+                   "it into a pipe or a file (or pass --force)");
+        goto out;
+    }
     if (keyfile && kg_cli_same_file(db, keyfile)) {
         kg_cli_err("%s is the database itself, not a key file", keyfile);
         goto out;
@@ -620,7 +625,7 @@ enum src_kind { SRC_UNREADABLE, SRC_SEALED, SRC_SQLITE, SRC_OTHER };
 static enum src_kind sniff(const char *path)
 {
     unsigned char head[16];
-    int fd = open(path, O_RDONLY);
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC); /* a fifo: refused, not waited on */
     if (fd < 0) {
         kg_cli_err("cannot read %s: %s", path, strerror(errno));
         return SRC_UNREADABLE;

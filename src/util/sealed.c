@@ -488,7 +488,8 @@ enum kg_err kg_sealed_load_key(const char *path, bool create, unsigned char key[
         return fail(msg, msglen, KG_EINVAL, "no key file given");
     if (sodium_init() < 0)
         return fail(msg, msglen, KG_EINTERNAL, "cannot initialise libsodium");
-    int fd = open(path, O_RDONLY);
+    /* O_NONBLOCK: a fifo is refused below, not waited on forever (a regular file ignores it) */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT && create) {
         err = create_key(path, key, msg, msglen);
         if (err != KG_ECONFLICT) {
@@ -497,7 +498,7 @@ enum kg_err kg_sealed_load_key(const char *path, bool create, unsigned char key[
             return err;
         }
         /* Someone else created it meanwhile: use theirs. */
-        fd = open(path, O_RDONLY);
+        fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     }
     if (fd < 0)
         return fail(msg, msglen, errno == ENOENT ? KG_ENOTFOUND : KG_EIO,

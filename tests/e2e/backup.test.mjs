@@ -737,6 +737,30 @@ describe('restore refusals and --force', () => {
             fs.rmSync(path.join(rdir, f), { recursive: true });
     });
 
+    /* helper-59: a fifo was opened and waited on forever; a terminal got 1.5 MB of binary. */
+    test('a fifo as the key file or SRC is refused at once; /dev/stdout on a terminal needs ' +
+         '--force', (t) => {
+        const fifo = path.join(rdir, 'fifo');
+        assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+        /* cli() gives up after 30 seconds; these used to wait that long */
+        assertUserError(cli(['backup', '--db', plain(), '--encrypt', fifo,
+                             path.join(rdir, 'x.kgb')]),
+                        /the key file .*fifo is not a regular file/);
+        assertUserError(cli(['restore', fifo, '--db', path.join(rdir, 'x.db')]),
+                        /fifo is not a file/);
+        fs.rmSync(fifo);
+        assert.deepEqual(fs.readdirSync(rdir), []);
+        if (lacks(t, 'script', 'needs script(1) for a terminal'))
+            return;
+        const key = path.join(rdir, 'k.key');
+        fs.writeFileSync(key, '33'.repeat(32) + '\n', { mode: 0o600 });
+        const tty = spawnSync('script', ['-qec', `${BIN} backup --db ${plain()} --encrypt ${key} ` +
+                                                 '/dev/stdout; echo "exit $?"', '/dev/null'],
+                              { encoding: 'latin1', env: { ...process.env, KAMGAR_DB: '' } });
+        assert.match(tty.stdout, /^kamgar: the standard output is a terminal, and an encrypted backup is binary: send it into a pipe or a file \(or pass --force\)\r?\nexit 1\r?\n$/);
+        fs.rmSync(key);
+    });
+
     test('a file that is no kamgar backup is refused', () => {
         const junk = path.join(rdir, 'junk.txt');
         fs.writeFileSync(junk, 'name,phone\nNasreen,0300-1234567\n');

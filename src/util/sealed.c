@@ -230,11 +230,11 @@ enum kg_err kg_sealed_encrypt_file(const char *in, const char *out,
 }
 
 /*
- * Where the file really ends when its last read, n bytes that reached the end of the file,
- * failed authentication: the length of the longest prefix of cbuf that authenticates as the
- * FINAL chunk, or 0 when none does. A final chunk that is not a full 64 KiB reads together
- * with whatever was appended to the file, and fails as a chunk cut short would; this tells
- * the two apart. A try that fails costs one Poly1305 pass (pull checks the tag before it
+ * Where the file really ends when a read of n bytes failed authentication: the length of the
+ * longest prefix of cbuf that authenticates as the FINAL chunk, or 0 when none does. A final
+ * chunk that is not a full 64 KiB reads together with whatever was appended to the file (a
+ * whole read's worth, when that is 48 KiB or more, or another backup), and fails as a chunk
+ * cut short or tampered with would; this tells them apart. A try that fails costs one Poly1305 pass (pull checks the tag before it
  * decrypts), so at worst half a second, and only for a file that is refused anyway. Each try
  * starts from a copy of st, which a successful pull advances.
  */
@@ -255,6 +255,14 @@ static size_t final_prefix(const crypto_secretstream_xchacha20poly1305_state *st
     }
     sodium_memzero(&t, sizeof(t));
     return found;
+}
+
+/* How many bytes of the file at fd lie past where it was read to (0 when that is unknown). */
+static long long bytes_left(int fd)
+{
+    struct stat sb;
+    off_t at = lseek(fd, 0, SEEK_CUR);
+    return fstat(fd, &sb) == 0 && at >= 0 && sb.st_size >= at ? (long long)(sb.st_size - at) : 0;
 }
 
 /* The message for a sealed file whose FINAL chunk authenticated and that goes on after it:
@@ -344,10 +352,9 @@ static enum kg_err decrypt(const char *in, const char *out, int out_fd,
         if (n < (ssize_t)ABYTES ||
             crypto_secretstream_xchacha20poly1305_pull(
                 &st, pbuf, &plen, &tag, cbuf, (unsigned long long)n, header, PREFIX_LEN) != 0) {
-            size_t end =
-                (size_t)n < CIPHER_LEN ? final_prefix(&st, pbuf, cbuf, (size_t)n, header) : 0;
+            size_t end = final_prefix(&st, pbuf, cbuf, (size_t)n, header);
             if (end) {
-                err = trailing(msg, msglen, in, (long long)((size_t)n - end));
+                err = trailing(msg, msglen, in, (long long)((size_t)n - end) + bytes_left(ifd));
                 goto out;
             }
             err = fail(msg, msglen, KG_EINVAL,
@@ -378,13 +385,8 @@ static enum kg_err decrypt(const char *in, const char *out, int out_fd,
     unsigned char extra;
     n = read_full(ifd, &extra, 1);
     if (n != 0) {
-        struct stat sb;
-        off_t at = lseek(ifd, 0, SEEK_CUR);
-        long long more = fstat(ifd, &sb) == 0 && at > 0 && sb.st_size >= at
-                             ? (long long)(sb.st_size - at) + 1
-                             : 1;
         err = n < 0 ? fail(msg, msglen, KG_EIO, "cannot read %s: %s", in, strerror(errno))
-                    : trailing(msg, msglen, in, more);
+                    : trailing(msg, msglen, in, 1 + bytes_left(ifd));
         goto out;
     }
     ok = true;

@@ -525,6 +525,20 @@ static void test_trailing_garbage(void **state)
                       "one byte after a short final chunk");
     append_and_refuse(f, more, sizeof(more), "(300 bytes after the final chunk)",
                       "300 bytes after a short final chunk");
+    /* Enough after a short final chunk to fill the read (48 KiB or more), or the whole file
+     * again (a backup written onto the end of an old one): "chunk 2 fails authentication"
+     * (as if tampered with) it used to say. */
+    size_t big = CIPHERC;
+    unsigned char *lots = calloc(1, big);
+    assert_non_null(lots);
+    char want[80];
+    snprintf(want, sizeof(want), "(%zu bytes after the final chunk)", big);
+    append_and_refuse(f, lots, big, want, "a chunk's worth");
+    s = read_file(f->sealed, &n);
+    snprintf(want, sizeof(want), "(%zu bytes after the final chunk)", n);
+    append_and_refuse(f, s, n, want, "the file twice");
+    free(s);
+    free(lots);
     free(make_sealed(f, 0));
     append_and_refuse(f, "xyz", 3, "(3 bytes after the final chunk)",
                       "bytes after an empty file's chunk");

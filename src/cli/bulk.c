@@ -201,6 +201,11 @@ static void reject_row(void *ctx, const struct kg_import_reject *r)
     bool bom;
     if (!kg_import_header(rj->im, &head, &n_head, &sep, &bom))
         return;
+    /* A file of rejects imported again has the reason column already: its reason is replaced,
+     * not followed by another (which would leave the old, wrong one first). */
+    size_t keep = n_head;
+    if (n_head && strcmp(head[n_head - 1].p, KG_IMPORT_REJECTS_COLUMN) == 0)
+        keep = n_head - 1;
     if (rj->rows == 0) {
         /* In the register's encoding, so that it opens as the register did (an older Excel
          * reads its own code page; "Unicode Text" stays UTF-16) and imports as it did. */
@@ -212,16 +217,16 @@ static void reject_row(void *ctx, const struct kg_import_reject *r)
         }
         if (bom)
             fputs("\xef\xbb\xbf", rj->f);
-        write_record(rj->f, sep, head, n_head);
+        write_record(rj->f, sep, head, keep);
         fprintf(rj->f, "%c%s\r\n", sep, KG_IMPORT_REJECTS_COLUMN);
     }
     rj->rows++;
     /* A row with too few or too many cells keeps them as they were, its reason after them,
      * so that it cannot come in unmended; one that could not be read has empty ones. */
     if (r->n_cells)
-        write_record(rj->f, sep, r->cells, r->n_cells);
+        write_record(rj->f, sep, r->cells, r->n_cells == n_head ? keep : r->n_cells);
     else
-        write_record(rj->f, sep, NULL, n_head);
+        write_record(rj->f, sep, NULL, keep);
     fputc(sep, rj->f);
     char *text = NULL;
     size_t len = 0;

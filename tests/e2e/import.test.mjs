@@ -1571,6 +1571,16 @@ describe('--rejects FILE: the refused rows, to mend and import', () => {
             r = imp(db, 'rj', fixture('register_messy.csv'), '--rejects', rej, '--force');
             assert.equal(r.status, 0, r.stderr);
             assert.equal(table(r.stdout).created, 8);
+            /* mended wrongly, it is refused again: its reason is replaced, not followed by a
+             * second kamgar_error column (the old reason first, as it used to be) */
+            fs.writeFileSync(path.join(dir, 'half.csv'), text.replace(';12345;', ';0300 12;'));
+            const rej2 = path.join(dir, 'to-mend-2.csv');
+            r = imp(db, 'rj', path.join(dir, 'half.csv'), '--rejects', rej2, '--dry-run');
+            assert.equal(r.status, 0, r.stderr);
+            const lines2 = fs.readFileSync(rej2, 'utf8').split('\r\n');
+            assert.equal(lines2[0], lines[0]);
+            assert.equal(lines2[2], lines[2].replace(';12345;', ';0300 12;')
+                .replace('line 11: ', 'line 3: '));
             /* mended (a name, a phone), the file comes in whole, its reason column unreported */
             const mended = text.replace(/^([^;]*);;/m, '$1;Rashida Begum;')
                 .replace(';12345;', ';0300 7654321;');

@@ -24,6 +24,7 @@ void kg_api_config_defaults(struct kg_api_config *cfg)
     *cfg = (struct kg_api_config){
         .max_body = 1u << 20,
         .max_import_body = 64u << 20,
+        .import_upload_s = 15 * 60,
         .session_idle_s = 8 * 3600,
         .session_absolute_s = 7 * 86400,
         .token_absolute_s = 90 * 86400,
@@ -553,6 +554,7 @@ struct kg_api *kg_api_new(const struct kg_api_config *cfg, struct kg_store *stor
     struct kg_api *api = kg_xcalloc(1, sizeof(*api));
     api->cfg = *cfg;
     api->store = store;
+    pthread_mutex_init(&api->uploads_lock, NULL);
     api->router = kg_router_new(api, cfg->max_body, fallback);
     api->throttle = kg_throttle_new(4096, cfg->login_window_s);
     api->cache = kg_auth_cache_new(4096, cfg->auth_cache_s);
@@ -593,6 +595,7 @@ void kg_api_free(struct kg_api *api)
     kg_throttle_free(api->throttle);
     kg_auth_cache_free(api->cache);
     kg_public_free(api->pub);
+    pthread_mutex_destroy(&api->uploads_lock);
     free(api->routes);
     free(api);
 }

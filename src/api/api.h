@@ -16,6 +16,7 @@
 struct kg_api_config {
     size_t max_body;             /* default 1 MiB */
     size_t max_import_body;      /* default 64 MiB */
+    long import_upload_s;        /* the longest an import's upload may take, default 15 minutes */
     long session_idle_s;         /* idle expiry of a session, default 8 hours */
     long session_absolute_s;     /* absolute expiry, default 7 days */
     long token_absolute_s;       /* API tokens for scripts, default 90 days */

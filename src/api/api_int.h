@@ -4,6 +4,7 @@
  */
 #pragma once
 #include <jansson.h>
+#include <pthread.h>
 #include <stdatomic.h>
 
 #include "api/api.h"
@@ -38,6 +39,11 @@ struct api_route {
     enum kg_role min_role; /* for R_ORG routes */
 };
 
+/* How many HTTP imports may be uploading at once on a server, and how many of them one user's
+ * (imports.c); for how long one may take is kg_api_config's import_upload_s. */
+#define KG_API_IMPORT_UPLOADS          8
+#define KG_API_IMPORT_UPLOADS_PER_USER 2
+
 struct kg_api {
     struct kg_api_config cfg;
     struct kg_store *store;
@@ -49,12 +55,16 @@ struct kg_api {
     struct kg_auth_cache *cache;
     char dummy_hash[128];  /* argon2id of a random password: see auth.c */
     struct kg_public *pub; /* public pages' state: public_int.h */
-    /* HTTP imports: uploads being spooled, and whether one is being applied (imports.c) */
-    atomic_int import_uploads, import_running;
+    /* HTTP imports: uploads being spooled, by whom (under uploads_lock), and whether one is
+     * being applied (imports.c) */
+    pthread_mutex_t uploads_lock;
+    struct {
+        char user_id[KG_ID_LEN + 1];
+        int n;
+    } uploaders[KG_API_IMPORT_UPLOADS];
+    int import_uploads;
+    atomic_int import_running;
 };
-
-/* How many HTTP imports may be uploading at once on a server (imports.c). */
-#define KG_API_IMPORT_UPLOADS 8
 
 struct kg_ctx {
     struct kg_api *api;

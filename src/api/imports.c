@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api/export.h"
@@ -146,15 +147,74 @@ struct upload {
     struct kg_api *api;
     struct kg_import_opts opts;
     FILE *spool;
-    int err_no; /* errno of the first failed write to the spool, 0 when none */
+    int err_no;     /* errno of the first failed write to the spool, 0 when none */
+    time_t started; /* when it began (CLOCK_MONOTONIC), for the config's import_upload_s */
+    bool slot;      /* it holds one of the slots (take_slot), until it ends or is late */
+    bool late;      /* it took longer than import_upload_s, and was dropped */
+    char user_id[KG_ID_LEN + 1];
 };
+
+static time_t monotonic_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec;
+}
+
+/*
+ * Takes one of the server's KG_API_IMPORT_UPLOADS upload slots for u's user, at most
+ * KG_API_IMPORT_UPLOADS_PER_USER of them one user's: so that one organizer, however many
+ * uploads they trickle in, cannot keep every org's imports out. NULL, or why not.
+ */
+static const char *take_slot(struct upload *u)
+{
+    struct kg_api *api = u->api;
+    const char *why = NULL;
+    pthread_mutex_lock(&api->uploads_lock);
+    int mine = -1, free_at = -1;
+    for (int i = 0; i < KG_API_IMPORT_UPLOADS; i++) {
+        if (api->uploaders[i].n && strcmp(api->uploaders[i].user_id, u->user_id) == 0)
+            mine = i;
+        else if (!api->uploaders[i].n && free_at < 0)
+            free_at = i;
+    }
+    if (api->import_uploads >= KG_API_IMPORT_UPLOADS) {
+        why = "too many imports are uploading to this server; try again in a few seconds";
+    } else if (mine >= 0 && api->uploaders[mine].n >= KG_API_IMPORT_UPLOADS_PER_USER) {
+        why = "you are uploading two imports already: wait for one of them to finish";
+    } else {
+        int i = mine >= 0 ? mine : free_at; /* a free entry: fewer users than slots */
+        memcpy(api->uploaders[i].user_id, u->user_id, sizeof(u->user_id));
+        api->uploaders[i].n++;
+        api->import_uploads++;
+        u->slot = true;
+    }
+    pthread_mutex_unlock(&api->uploads_lock);
+    return why;
+}
+
+static void give_slot(struct upload *u)
+{
+    if (!u->slot)
+        return;
+    struct kg_api *api = u->api;
+    pthread_mutex_lock(&api->uploads_lock);
+    for (int i = 0; i < KG_API_IMPORT_UPLOADS; i++)
+        if (api->uploaders[i].n && strcmp(api->uploaders[i].user_id, u->user_id) == 0) {
+            api->uploaders[i].n--;
+            break;
+        }
+    api->import_uploads--;
+    pthread_mutex_unlock(&api->uploads_lock);
+    u->slot = false;
+}
 
 static void free_upload(void *p)
 {
     struct upload *u = p;
     if (u->spool)
         fclose(u->spool);
-    atomic_fetch_sub(&u->api->import_uploads, 1);
+    give_slot(u);
 }
 
 /* The engine words a problem with an option as the CLI's flag; a client sent a query
@@ -271,11 +331,11 @@ static enum kg_err import_begin(struct kg_ctx *c, void **state)
                                     as_query(c, msg));
     u->opts = o;
     u->api = c->api;
-    if (atomic_fetch_add(&c->api->import_uploads, 1) >= KG_API_IMPORT_UPLOADS) {
-        atomic_fetch_sub(&c->api->import_uploads, 1);
-        return busy(c, "too many imports are uploading to this server; try again in a few "
-                       "seconds");
-    }
+    u->started = monotonic_s();
+    snprintf(u->user_id, sizeof(u->user_id), "%s", c->who.user_id ? c->who.user_id : "");
+    const char *full = take_slot(u);
+    if (full)
+        return busy(c, full);
     if (kg_arena_defer(c->a, free_upload, u) != KG_OK)
         return KG_ETOOBIG; /* free_upload has run */
     u->spool = tmpfile();
@@ -288,6 +348,12 @@ static enum kg_err import_begin(struct kg_ctx *c, void **state)
 static bool import_data(void *state, const char *p, size_t n)
 {
     struct upload *u = state;
+    if (monotonic_s() - u->started > u->api->cfg.import_upload_s) {
+        /* a trickle holds its slot no longer: the rest of the body is read and dropped */
+        u->late = true;
+        give_slot(u);
+        return false;
+    }
     if (!u->err_no && fwrite(p, 1, n, u->spool) != n)
         u->err_no = errno ? errno : EIO;
     return !u->err_no;
@@ -318,6 +384,12 @@ static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
         return kg_api_fail(c, KG_ETOOBIG, NULL,
                            "the file is larger than this server accepts (kamgar serve "
                            "--max-import-mb); nothing was imported");
+    if (u->late)
+        return busy(c, kg_arena_printf(c->a,
+                                       "the upload took longer than %ld seconds (kamgar serve "
+                                       "--max-upload-seconds), and was dropped: nothing was "
+                                       "imported; send the file again over a faster connection",
+                                       c->api->cfg.import_upload_s));
     if (u->err_no || fflush(u->spool) != 0 || fseek(u->spool, 0, SEEK_SET) != 0)
         return kg_api_fail(c, KG_EIO, NULL,
                            kg_arena_printf(c->a, "the server could not keep the upload: %s",

@@ -40,6 +40,9 @@ static const char serve_help[] =
     "  --quiet          no access log\n"
     "  --max-import-mb N  largest CSV accepted by POST …/imports/people (default 64; the\n"
     "                   file is streamed, so memory does not grow with it)\n"
+    "  --max-upload-seconds N  the longest an import's upload may take (default 900): one\n"
+    "                   sent slower is dropped, so that a trickle cannot hold one of the 8\n"
+    "                   upload places (2 a user) for ever\n"
     "  --forms-per-min N  public forms (petition signatures, join requests) accepted from one\n"
     "                   address per minute (default 10). Raise it where many people share an\n"
     "                   address, as on mobile networks (carrier-grade NAT) or an office line\n"
@@ -108,7 +111,8 @@ static const char *find_web_dir(char *buf, size_t cap)
 int kg_cmd_serve(int argc, char **argv)
 {
     const char *db = NULL, *listen = NULL, *threads_s = NULL, *cert = NULL, *key = NULL;
-    const char *import_mb = NULL, *web_dir = NULL, *forms_s = NULL, *public_url = NULL;
+    const char *import_mb = NULL, *upload_s = NULL, *web_dir = NULL, *forms_s = NULL,
+               *public_url = NULL;
     const char *conns_s = NULL, *body_mb = NULL;
     char web_buf[PATH_MAX];
     bool trust_proxy = false, quiet = false, help;
@@ -121,6 +125,7 @@ int kg_cmd_serve(int argc, char **argv)
                                   {"trust-proxy", NULL, &trust_proxy},
                                   {"quiet", NULL, &quiet},
                                   {"max-import-mb", &import_mb, NULL},
+                                  {"max-upload-seconds", &upload_s, NULL},
                                   {"web-dir", &web_dir, NULL},
                                   {"forms-per-min", &forms_s, NULL},
                                   {"public-url", &public_url, NULL},
@@ -147,6 +152,11 @@ int kg_cmd_serve(int argc, char **argv)
     int64_t import_max = 64;
     if (import_mb && kg_parse_i64(import_mb, strlen(import_mb), 1, 1 << 20, &import_max) != KG_OK) {
         kg_cli_err("--max-import-mb must be a number of megabytes from 1");
+        return KG_EXIT_USAGE;
+    }
+    int64_t upload_secs = 15 * 60;
+    if (upload_s && kg_parse_i64(upload_s, strlen(upload_s), 1, 86400, &upload_secs) != KG_OK) {
+        kg_cli_err("--max-upload-seconds must be a number of seconds from 1 to 86400");
         return KG_EXIT_USAGE;
     }
     int64_t forms = 10;
@@ -194,6 +204,7 @@ int kg_cmd_serve(int argc, char **argv)
     kg_api_config_defaults(&acfg);
     acfg.tls = cert != NULL;
     acfg.max_import_body = (size_t)import_max << 20;
+    acfg.import_upload_s = (long)upload_secs;
     acfg.sign_per_min = (unsigned)forms;
     acfg.web_dir = web_dir ? web_dir : find_web_dir(web_buf, sizeof(web_buf));
     struct kg_api *api = kg_api_new(&acfg, s);

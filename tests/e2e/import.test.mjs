@@ -15,8 +15,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { BIN, REPO_ROOT, Instance, cli, createDatabase, makeTemp, orgPath, rmTemp }
-    from './helpers.mjs';
+import { BIN, PASSWORD, REPO_ROOT, Instance, cli, createDatabase, makeTemp, orgPath, request,
+         rmTemp, startServer, stopServer } from './helpers.mjs';
 
 const FIXTURES = path.join(REPO_ROOT, 'tests', 'fixtures');
 const fixture = (name) => path.join(FIXTURES, name);
@@ -29,6 +29,9 @@ const USERS = [
     { email: 'organizer@acme.example', role: 'organizer' },
     { email: 'activist@acme.example', role: 'activist' },
     { email: 'viewer@acme.example', role: 'viewer' },
+    /* more organizers: one user may upload two imports at once (the slow-upload test) */
+    { email: 'organizer2@acme.example', role: 'organizer', name: 'organizer2' },
+    { email: 'organizer3@acme.example', role: 'organizer', name: 'organizer3' },
 ];
 const ORGS = ['acme', 'dryrun', 'seps', 'maps', 'bad', 'http', 'exp', 'rt', 'partial',
               'partialbulk', 'served', 'u16'];
@@ -44,7 +47,7 @@ before(async () => {
         orgs: ORGS.map((slug) => ({ slug, name: `Union ${slug}`, country: 'PK', users: USERS })),
     });
     for (const u of USERS)
-        tok[u.role] = (await k.login(u.email)).token;
+        tok[u.name ?? u.role] = (await k.login(u.email)).token;
 });
 
 after(async () => {
@@ -868,11 +871,12 @@ describe('POST /imports/people', () => {
         assert.match(r.json.error.message, /nothing was imported/);
     });
 
-    test('a slow upload holds no lock and no connection; at most 8 upload at once', async () => {
-        const auth = { Authorization: `Bearer ${tok.organizer}`, 'Content-Type': 'text/csv' };
+    test('a slow upload holds no lock and no connection; at most 8 upload at once, 2 of ' +
+         'them one user\'s', async () => {
         /* Opens an upload that announces 100 kB and sends only its first line; resolves once
          * the server has the headers and that line. */
-        const open = (query) => new Promise((resolve) => {
+        const open = (query, who = 'organizer') => new Promise((resolve) => {
+            const auth = { Authorization: `Bearer ${tok[who]}`, 'Content-Type': 'text/csv' };
             const req = http.request({ host: '127.0.0.1', port: k.port, method: 'POST',
                                        path: orgPath('http', `/imports/people${query}`),
                                        headers: { ...auth, 'Content-Length': '100000' } });
@@ -905,12 +909,28 @@ describe('POST /imports/people', () => {
         const refusedAtOnce = async (u) => Promise.race([u.done.then(() => true),
                                                          sleep(50).then(() => false)]);
         const more = [];
+        let refusedThird;
+        const whose = ['organizer', 'admin', 'admin', 'organizer2', 'organizer2', 'organizer3',
+                       'organizer3'];
         for (let tries = 0; more.length < 7 && tries < 100; tries++) {
-            const u = await open('');
+            const u = await open('', whose[more.length]);
             if (await refusedAtOnce(u))
                 await sleep(50);
             else
                 more.push(u);
+            if (more.length === 1 && !refusedThird) {
+                /* The organizer has two going: a third of theirs is told to wait for them (as
+                 * a dry run, asked again until the server has counted the second). */
+                for (const t0 = Date.now(); ;) {
+                    refusedThird = await postCsv('http', 'name,phone\nThird,0300 1112226\n',
+                                                 { query: '?dry_run=true' });
+                    if (refusedThird.status !== 200 || Date.now() - t0 > 10000)
+                        break;
+                    await sleep(50);
+                }
+                assert.equal(refusedThird.status, 503, refusedThird.text);
+                assert.match(refusedThird.text, /you are uploading two imports already/);
+            }
         }
         assert.equal(more.length, 7, 'seven more uploads open');
         /* open() resolves once the bytes are sent, which may be before the server has read
@@ -935,6 +955,75 @@ describe('POST /imports/people', () => {
         const r = await postCsv('http', 'name,phone\nAfter Slow,0300 1112224\n');
         assert.equal(r.status, 200, r.text);
         assert.equal(r.json.created, 1);
+    });
+
+    /* helper-58: eight uploads trickling a byte every ten seconds kept every org's imports out
+     * for as long as the sender liked. */
+    test('an upload slower than --max-upload-seconds is dropped and gives its place back',
+         async () => {
+        const dir = makeTemp();
+        const db = path.join(dir, 'up.db');
+        createDatabase(dir, db, [{ slug: 'up', name: 'Up Union', country: 'PK',
+                                   users: [USERS[1]] }]);
+        const srv = await startServer(db, ['--max-upload-seconds', '2']);
+        try {
+            const base = `http://127.0.0.1:${srv.port}`;
+            const login = await request(base, 'POST', '/api/v1/auth/login',
+                                        { body: { email: USERS[1].email, password: PASSWORD } });
+            const headers = { Authorization: `Bearer ${login.json.token}`,
+                              'Content-Type': 'text/csv', 'Content-Length': '1000' };
+            const path_ = orgPath('up', '/imports/people?dry_run=true');
+            const trickle = () => {
+                const req = http.request({ host: '127.0.0.1', port: srv.port, method: 'POST',
+                                           path: path_, headers });
+                const done = new Promise((res) => {
+                    req.on('response', (r) => {
+                        let b = '';
+                        r.on('data', (d) => { b += d; });
+                        r.on('end', () => res({ status: r.statusCode, text: b }));
+                    });
+                    req.on('error', () => res({ status: 0, text: '' }));
+                });
+                req.write('name,phone\n');
+                return { req, done };
+            };
+            const whole = () => request(base, 'POST', path_, {
+                token: login.json.token, rawBody: 'name,phone\nWhole,0300 1112227\n',
+                contentType: 'text/csv' });
+            const ups = [trickle(), trickle()];
+            /* both places of this user are taken (asked again until the server has both) */
+            let r;
+            for (const t0 = Date.now(); ;) {
+                r = await whole();
+                if (r.status !== 200 || Date.now() - t0 > 10000)
+                    break;
+                await new Promise((res) => setTimeout(res, 50));
+            }
+            assert.equal(r.status, 503, r.text);
+            assert.match(r.text, /you are uploading two imports already/);
+            /* past the limit, the next bytes of each drop it, and its place is free again */
+            await new Promise((res) => setTimeout(res, 3200));
+            for (const u of ups)
+                u.req.write('Late,0300 1112228\n');
+            for (const t0 = Date.now(); ;) {
+                r = await whole();
+                if (r.status === 200 || Date.now() - t0 > 10000)
+                    break;
+                await new Promise((res) => setTimeout(res, 50));
+            }
+            assert.equal(r.status, 200, r.text);
+            /* finished, each dropped upload is told why, and nothing of it was imported */
+            for (const u of ups)
+                u.req.end('x'.repeat(1000 - 'name,phone\nLate,0300 1112228\n'.length));
+            for (const u of ups) {
+                const a = await u.done;
+                assert.equal(a.status, 503, a.text);
+                assert.match(a.text, /the upload took longer than 2 seconds \(kamgar serve --max-upload-seconds\), and was dropped: nothing was imported/);
+            }
+        } finally {
+            await stopServer(srv.proc);
+            rmTemp(dir);
+        }
     });
 
     test('a file over 1 MiB imports over HTTP (bug)', async () => {

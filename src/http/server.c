@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -247,9 +248,52 @@ static bool read_request(struct kg_server *s, struct MHD_Connection *c, struct c
 }
 
 /* The first call for a request: limits, the route, and a streaming route's begin. */
+/*
+ * How a request says where its body ends (RFC 9112 §6.3). Two Content-Lengths that differ, or
+ * a Content-Length beside a Transfer-Encoding, leave it unsaid: libmicrohttpd reads the body
+ * one way, and a proxy in front may have read it another, so that what it passed on as one
+ * request's body is another request to kamgar (request smuggling).
+ */
+struct framing {
+    const char *length; /* the first Content-Length */
+    bool lengths_differ, transfer_encoding;
+};
+
+static enum MHD_Result note_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
+{
+    (void)kind;
+    struct framing *f = cls;
+    if (!value)
+        value = "";
+    if (strcasecmp(key, "Content-Length") == 0) {
+        if (f->length && strcmp(f->length, value) != 0)
+            f->lengths_differ = true;
+        if (!f->length)
+            f->length = value;
+    } else if (strcasecmp(key, "Transfer-Encoding") == 0) {
+        f->transfer_encoding = true;
+    }
+    return MHD_YES;
+}
+
+static const char framing_json[] =
+    "{\"error\":{\"code\":\"validation_failed\",\"field\":\"Content-Length\",\"message\":"
+    "\"the request has two different Content-Lengths, or both Content-Length and "
+    "Transfer-Encoding: its body has no one length\"}}";
+
 static enum MHD_Result first_call(struct kg_server *s, struct MHD_Connection *c,
                                   struct conn_state *st, const char *url, const char *method)
 {
+    struct framing f = {0};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, note_framing, &f);
+    if (f.lengths_differ || (f.length && f.transfer_encoding)) {
+        /* and the connection is closed: where the next request on it starts is unknown too */
+        struct kg_resp resp = {0};
+        kg_resp_set(&resp, 400, "application/json", framing_json, sizeof(framing_json) - 1);
+        kg_resp_header(&resp, "Connection", "close");
+        return send_resp(c, st, &resp);
+    }
     /* The route first: one scan of the table gives the body limit, the memory budget and,
      * for the metrics and the access log, the route even of a refused request. */
     if (!read_request(s, c, st, url, method))

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 
 import { Instance, NO_SUCH_ID, orgPath } from './helpers.mjs';
@@ -362,5 +363,50 @@ describe('hostile strings are data', () => {
         const e = await k.request('GET', orgPath('elsewhere', `/people/${otherPerson.id}`),
                                   { token: other.token });
         assert.deepEqual(e.json, otherPerson);
+    });
+});
+
+/* Sends raw bytes on a fresh connection; resolves to the answer and how long the server took to
+ * close the connection (it is left open 5 s, then given up). */
+function rawBytes(bytes) {
+    return new Promise((resolve) => {
+        const t0 = Date.now();
+        const c = net.connect({ host: '127.0.0.1', port: k.port }, () => c.write(bytes));
+        let got = '';
+        c.setEncoding('latin1');
+        c.on('data', (d) => { got += d; });
+        c.on('close', () => resolve({ text: got, ms: Date.now() - t0 }));
+        c.on('error', () => {});
+        c.setTimeout(5000, () => c.destroy());
+    });
+}
+
+describe('a body of no one length (request smuggling)', () => {
+    /* helper-58: libmicrohttpd took the first of two Content-Lengths, and read a body with
+     * both Content-Length and Transfer-Encoding, keeping the connection for more. A proxy in
+     * front that read the other one would pass another request inside this one's body. */
+    test('two different Content-Lengths, or one beside Transfer-Encoding: 400, and the ' +
+         'connection closed', async () => {
+        const before = await snapshot();
+        const login = JSON.stringify({ email: 'org@example.org', password: 'x' });
+        for (const head of [
+            `GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 50\r\n\r\n`,
+            `POST ${P('/people')} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.token}\r\n` +
+                'Content-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 30\r\n\r\n{}',
+            'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+                `Content-Length: ${login.length}\r\nTransfer-Encoding: chunked\r\n\r\n` +
+                `${login.length.toString(16)}\r\n${login}\r\n0\r\n\r\n`,
+        ]) {
+            const r = await rawBytes(head);
+            assert.match(r.text, /^HTTP\/1\.1 400 /, r.text);
+            assert.match(r.text, /"field":"Content-Length"/, r.text);
+            assert.match(r.text, /its body has no one length/, r.text);
+            assert.ok(r.ms < 4000, `the connection was kept ${r.ms} ms`);
+        }
+        /* the same length twice is one length */
+        const same = await rawBytes('GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n' +
+                                    'Content-Length: 0\r\nConnection: close\r\n\r\n');
+        assert.match(same.text, /^HTTP\/1\.1 200 /, same.text);
+        assert.deepEqual(await snapshot(), before);
     });
 });

@@ -604,6 +604,20 @@ static bool spreadsheet_number(const char *v)
     return skip_digits(&v) > 0 && *v == '\0';
 }
 
+/* A cell of a field with a set of values, as the API spells them: "Home Based", "home-based"
+ * and " HOME_BASED " are home_based. In place; returns v. */
+static char *enum_value(char *v)
+{
+    v += strspn(v, " \t");
+    size_t n = strlen(v);
+    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        v[--n] = '\0';
+    for (char *p = v; *p; p++)
+        if (*p == ' ' || *p == '-')
+            *p = '_';
+    return kg_ascii_lower(v);
+}
+
 /* Sets one field of r from the cell value v; returns an error message or NULL. */
 static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum kg_col col,
                              char *v)
@@ -638,7 +652,7 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
         p->email = v, r->fields |= KG_P_EMAIL;
         return NULL;
     case KG_COL_GENDER:
-        kg_ascii_lower(v);
+        v = enum_value(v);
         if (strcmp(v, "f") == 0 || strcmp(v, "w") == 0)
             v = "female";
         else if (strcmp(v, "m") == 0)
@@ -657,7 +671,7 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
     }
     case KG_COL_SECTOR: p->sector = v, r->fields |= KG_P_SECTOR; return NULL;
     case KG_COL_EMPLOYMENT_TYPE:
-        p->employment_type = v, r->fields |= KG_P_EMPLOYMENT_TYPE;
+        p->employment_type = enum_value(v), r->fields |= KG_P_EMPLOYMENT_TYPE;
         return NULL;
     case KG_COL_EMPLOYER_ID: p->employer_id = v, r->fields |= KG_P_EMPLOYER_ID; return NULL;
     case KG_COL_EMPLOYER:

@@ -190,10 +190,11 @@ bool kg_tag_name_valid(const char *s)
             FAIL(name, "must be a single line of at most " #max " characters");                    \
     } while (0)
 
-#define CHECK_ENUM(bit, val, name, set)                                                            \
+/* why names the allowed values: a union types "Home Based", and should be told what is */
+#define CHECK_ENUM(bit, val, name, set, why)                                                       \
     do {                                                                                           \
         if ((fields & (bit)) && (val) && !kg_in_set((set), (val)))                                 \
-            FAIL(name, "is not one of the allowed values");                                        \
+            FAIL(name, why);                                                                       \
     } while (0)
 
 #define CHECK_ID(bit, val, name)                                                                   \
@@ -262,7 +263,8 @@ enum kg_err kg_person_validate(const struct kg_person *p, unsigned fields, bool 
             FAIL("alt_names", LETTERS_LOST);
     if ((fields & KG_P_EMAIL) && p->email && !kg_email_valid(p->email))
         FAIL("email", "is not an email address");
-    CHECK_ENUM(KG_P_GENDER, p->gender, "gender", kg_genders);
+    CHECK_ENUM(KG_P_GENDER, p->gender, "gender", kg_genders,
+               "is not one of female, male, transgender, non_binary, other, undisclosed");
     if ((fields & KG_P_LANGUAGES) && !list_ok(&p->languages, kg_language_valid))
         FAIL("languages", "must be BCP 47 language tags such as \"ur\" or \"hi-IN\"");
     CHECK_TEXT(KG_P_CITY, p->city, "city", 120);
@@ -270,7 +272,9 @@ enum kg_err kg_person_validate(const struct kg_person *p, unsigned fields, bool 
     if ((fields & KG_P_COUNTRY) && p->country && !kg_country_valid(p->country))
         FAIL("country", "must be an ISO 3166-1 alpha-2 code such as \"PK\"");
     CHECK_TEXT(KG_P_SECTOR, p->sector, "sector", 120);
-    CHECK_ENUM(KG_P_EMPLOYMENT_TYPE, p->employment_type, "employment_type", kg_employment_types);
+    CHECK_ENUM(KG_P_EMPLOYMENT_TYPE, p->employment_type, "employment_type", kg_employment_types,
+               "is not one of formal, informal, home_based, platform, self_employed, contract, "
+               "unemployed, other");
     CHECK_ID(KG_P_EMPLOYER_ID, p->employer_id, "employer_id");
     CHECK_ID(KG_P_WORKPLACE_ID, p->workplace_id, "workplace_id");
     CHECK_ID(KG_P_UNIT_ID, p->unit_id, "unit_id");

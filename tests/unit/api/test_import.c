@@ -2394,6 +2394,27 @@ static void test_same_cells_no_phone(void **state)
     COUNTS(x, 2, 1, 0, 1, 0, 0, 0);
 }
 
+/* A value of a set, written as people write it: "Home Based" is home_based, "Non-Binary"
+ * non_binary (they were refused: "is not one of the allowed values", which did not say which). */
+static void test_enum_cells_as_written(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_str(f, &SKIP,
+                           "name,gender,employment_type\n"
+                           "Enum One, F ,Home Based\n"
+                           "Enum Two,Non-Binary,self-employed\n"
+                           "Enum Three,MALE, HOME-BASED \n"
+                           "Enum Four,alien,Permanent Staff\n");
+    COUNTS(x, 4, 3, 0, 0, 1, 0, 0);
+    ROW_ERROR(x, 0, 5, "gender",
+              "is not one of female, male, transgender, non_binary, other, undisclosed");
+    H_JSTR(person(f, "full_name", "Enum One"), "gender", "female");
+    H_JSTR(person(f, "full_name", "Enum One"), "employment_type", "home_based");
+    H_JSTR(person(f, "full_name", "Enum Two"), "gender", "non_binary");
+    H_JSTR(person(f, "full_name", "Enum Two"), "employment_type", "self_employed");
+    H_JSTR(person(f, "full_name", "Enum Three"), "employment_type", "home_based");
+}
+
 /* A title row above the column names (one cell filled, as Excel saves it) is named as such. */
 static void test_title_row(void **state)
 {
@@ -2528,7 +2549,8 @@ static void test_rows_validated_like_the_api(void **state)
         const char *column, *cell, *json, *field, *message;
     } v[] = {
         {"email", "not-an-email", "\"email\":\"not-an-email\"", "email", "is not an email address"},
-        {"gender", "alien", "\"gender\":\"alien\"", "gender", "is not one of the allowed values"},
+        {"gender", "alien", "\"gender\":\"alien\"", "gender",
+         "is not one of female, male, transgender, non_binary, other, undisclosed"},
         {"languages", "english", "\"languages\":[\"english\"]", "languages",
          "must be BCP 47 language tags such as \"ur\" or \"hi-IN\""},
         {"country", "Atlantis", "\"country\":\"Atlantis\"", "country",
@@ -2536,7 +2558,8 @@ static void test_rows_validated_like_the_api(void **state)
         {"country", "ZZ", "\"country\":\"ZZ\"", "country", /* no country has it */
          "must be an ISO 3166-1 alpha-2 code such as \"PK\""},
         {"employment_type", "permanent", "\"employment_type\":\"permanent\"", "employment_type",
-         "is not one of the allowed values"},
+         "is not one of formal, informal, home_based, platform, self_employed, contract, "
+         "unemployed, other"},
         {"member_since", "2024-02-30", "\"member_since\":\"2024-02-30\"", "member_since",
          "must be a date YYYY-MM-DD"},
         {"member_since", "2023-02-29", "\"member_since\":\"2023-02-29\"", "member_since",
@@ -4402,6 +4425,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_other_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_keeps_consent_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rerun_creates_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_enum_cells_as_written, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_totals_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_error_column_and_value, setup, teardown),

@@ -373,9 +373,10 @@ static void warn_key_mode(const char *keyfile)
     struct stat sb;
     fflush(stdout);
     if (stat(keyfile, &sb) == 0 && (sb.st_mode & 077))
-        kg_cli_err("warning: others on this machine can read the key file %s (mode %03o): "
+        kg_cli_err("warning: others on this machine can %s the key file %s (mode %03o): "
                    "chmod 600 %s",
-                   keyfile, (unsigned)(sb.st_mode & 0777), keyfile);
+                   sb.st_mode & 044 ? "read" : "change", keyfile, (unsigned)(sb.st_mode & 0777),
+                   keyfile);
 }
 
 /* ------------------------------------------------------------------------------------ */

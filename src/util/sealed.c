@@ -452,6 +452,26 @@ static bool parse_key(const unsigned char *buf, size_t n, unsigned char key[KG_S
            bin_len == KG_SEALED_KEYBYTES;
 }
 
+/* What a key file that is no key holds, for its message, without a byte of it: "63 hex
+ * digits and a line end", "65 bytes; byte 17 is not a hex digit", "200 bytes or more". */
+static void describe_key(const unsigned char *buf, size_t n, bool more, char *out, size_t cap)
+{
+    size_t text = n, bad = 0;
+    if (text && buf[text - 1] == '\n')
+        text -= text > 1 && buf[text - 2] == '\r' ? 2 : 1;
+    while (bad < text && is_hex(buf[bad]))
+        bad++;
+    if (more)
+        snprintf(out, cap, "%zu bytes or more", n);
+    else if (text && bad == text)
+        snprintf(out, cap, "%zu hex digit%s%s", text, text == 1 ? "" : "s",
+                 text < n ? " and a line end" : "");
+    else if (bad >= 8) /* hex digits, then something else: a mistyped key */
+        snprintf(out, cap, "%zu bytes; byte %zu is not a hex digit", n, bad + 1);
+    else
+        snprintf(out, cap, "%zu byte%s", n, n == 1 ? "" : "s");
+}
+
 static enum kg_err create_key(const char *path, unsigned char key[KG_SEALED_KEYBYTES], char *msg,
                               size_t msglen)
 {
@@ -517,10 +537,11 @@ enum kg_err kg_sealed_load_key(const char *path, bool create, unsigned char key[
         return fail(msg, msglen, KG_EIO, "cannot read the key file %s: %s", path, strerror(e));
     if (!parse_key(buf, (size_t)n, key)) {
         sodium_memzero(key, KG_SEALED_KEYBYTES);
+        char holds[80];
+        describe_key(buf, (size_t)n, (size_t)n == sizeof(buf), holds, sizeof(holds));
         err = fail(msg, msglen, KG_EINVAL,
-                   "the key file %s must hold 32 raw bytes or 64 hex digits (it holds %zd "
-                   "bytes%s)",
-                   path, n, (size_t)n < sizeof(buf) ? "" : " or more");
+                   "the key file %s must hold 32 raw bytes or 64 hex digits (it holds %s)", path,
+                   holds);
     }
     sodium_memzero(buf, sizeof(buf));
     return err;

@@ -532,6 +532,13 @@ describe('encrypted backup', () => {
         const rr = cli(['restore', dest, '--decrypt', open, '--db', path.join(dir, 'open.db')]);
         assert.equal(rr.status, 0, rr.stderr);
         assert.match(rr.stderr, /warning: others on this machine can read the key file/);
+        /* one that others may change but not read is said so (it said "read") */
+        fs.chmodSync(open, 0o620);
+        const rw = cli(['restore', dest, '--decrypt', open, '--db', path.join(dir, 'open2.db')]);
+        assert.equal(rw.status, 0, rw.stderr);
+        assert.match(rw.stderr, /warning: others on this machine can change the key file .*\(mode 620\)/);
+        fs.rmSync(path.join(dir, 'open2.db'));
+        fs.chmodSync(open, 0o644);
         /* both streams in one file, as cron mails them: the warning comes last */
         const both = spawnSync('sh', ['-c', '"$0" "$@" 2>&1', BIN, 'backup', '--db', live,
                                       '--encrypt', open, dest, '--force'],

@@ -582,15 +582,20 @@ static enum kg_err load(struct fixture *f, const void *content, size_t n, unsign
     return e;
 }
 
-static void expect_key_refused(struct fixture *f, const void *content, size_t n, const char *what)
+/* Refused, saying what a key file holds and what this one does ("(it holds 63 hex digits)"). */
+static void expect_key_refused(struct fixture *f, const void *content, size_t n, const char *what,
+                               const char *holds)
 {
     unsigned char key[KG_SEALED_KEYBYTES];
-    char msg[512] = "";
+    char msg[512] = "", want[100];
     enum kg_err e = load(f, content, n, key, msg, sizeof(msg));
     if (e != KG_EINVAL)
         fail_msg("key file %s: got %d, want KG_EINVAL", what, (int)e);
     if (!strstr(msg, "32 raw bytes or 64 hex digits"))
         fail_msg("key file %s: message \"%s\" does not say what a key file holds", what, msg);
+    snprintf(want, sizeof(want), "(it holds %s)", holds);
+    if (!strstr(msg, want))
+        fail_msg("key file %s: message \"%s\" does not say %s", what, msg, want);
 }
 
 static void test_key_formats(void **state)
@@ -624,27 +629,30 @@ static void test_key_formats(void **state)
     assert_int_equal(load(f, buf, 64, key, msg, sizeof(msg)), KG_OK);
     assert_memory_equal(key, hex_want, sizeof(key));
 
-    expect_key_refused(f, "", 0, "empty");
-    expect_key_refused(f, raw, 31, "31 raw bytes");
-    expect_key_refused(f, "0123456789abcdef0123456789abcdef\n", 33, "33 bytes");
-    expect_key_refused(f, hex_key, 63, "63 hex digits");
+    expect_key_refused(f, "", 0, "empty", "0 bytes");
+    expect_key_refused(f, raw, 31, "31 raw bytes", "31 bytes");
+    expect_key_refused(f, "0123456789abcdef0123456789abcdef\n", 33, "33 bytes",
+                       "32 hex digits and a line end");
+    expect_key_refused(f, hex_key, 63, "63 hex digits", "63 hex digits");
     snprintf(buf, sizeof(buf), "%.63s\n", hex_key);
-    expect_key_refused(f, buf, 64, "63 hex digits and a newline");
+    expect_key_refused(f, buf, 64, "63 hex digits and a newline", "63 hex digits and a line end");
     snprintf(buf, sizeof(buf), "%s0", hex_key);
-    expect_key_refused(f, buf, 65, "65 hex digits");
+    expect_key_refused(f, buf, 65, "65 hex digits", "65 hex digits");
     snprintf(buf, sizeof(buf), "%s\n\n", hex_key);
-    expect_key_refused(f, buf, 66, "64 hex digits and two newlines");
+    expect_key_refused(f, buf, 66, "64 hex digits and two newlines",
+                       "66 bytes; byte 65 is not a hex digit");
     snprintf(buf, sizeof(buf), " %s", hex_key);
-    expect_key_refused(f, buf, 65, "a leading space");
+    expect_key_refused(f, buf, 65, "a leading space", "65 bytes");
     memcpy(buf, hex_key, 64);
     buf[10] = 'g';
-    expect_key_refused(f, buf, 64, "a non-hex digit");
+    expect_key_refused(f, buf, 64, "a non-hex digit", "64 bytes; byte 11 is not a hex digit");
     memcpy(buf, hex_key, 64);
     buf[63] = ' ';
-    expect_key_refused(f, buf, 64, "a trailing space instead of a digit");
+    expect_key_refused(f, buf, 64, "a trailing space instead of a digit",
+                       "64 bytes; byte 64 is not a hex digit");
     char big[4096];
     memset(big, 'a', sizeof(big));
-    expect_key_refused(f, big, sizeof(big), "4 KiB of hex");
+    expect_key_refused(f, big, sizeof(big), "4 KiB of hex", "67 bytes or more");
 }
 
 static void test_key_missing_and_not_a_file(void **state)

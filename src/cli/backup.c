@@ -545,7 +545,12 @@ int kg_cmd_backup(int argc, char **argv)
         plain_tmp[0] = '\0';
     }
     if (be != KG_OK) {
-        kg_cli_err("could not copy %s (see the line above)", db);
+        if (keyfile) /* the snapshot is beside the database, not on the backup's drive */
+            kg_cli_err("could not copy %s into its snapshot beside it (see the line above): an "
+                       "encrypted backup needs free space there the size of the database",
+                       db);
+        else
+            kg_cli_err("could not copy %s (see the line above)", db);
         goto out;
     }
     s->ops->close(s);

@@ -204,6 +204,16 @@ describe('plain backup', () => {
             assert.match(r.stderr, /backup failed: .*File too large\n/);
             assert.match(r.stderr, /^kamgar: could not copy .*live\.db \(see the line above\)$/m);
             assert.deepEqual(fs.readdirSync(sub), []);
+            /* encrypted, it is the snapshot beside the database that cannot be written: said
+             * so, not left for the officer to blame the backup's drive */
+            const key = path.join(sub, 'k.key');
+            fs.writeFileSync(key, '44'.repeat(32) + '\n', { mode: 0o600 });
+            const e = cli(['backup', '--db', live, '--encrypt', key, path.join(sub, 's.kgb')],
+                          { fileLimitKiB: 256 });
+            assert.equal(e.status, 1, e.stderr);
+            assert.match(e.stderr, /^kamgar: could not copy .*live\.db into its snapshot beside it \(see the line above\): an encrypted backup needs free space there the size of the database$/m);
+            assert.deepEqual(fs.readdirSync(sub), ['k.key']);
+            assert.deepEqual(fs.readdirSync(dir).filter((f) => f.includes('.backup-')), []);
         } finally {
             rmTemp(sub);
         }

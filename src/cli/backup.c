@@ -338,13 +338,14 @@ static long long file_size(const char *path)
  * Copies the WAL or rollback journal lying beside a plain backup src to beside dst, so that
  * opening dst replays it as opening src would have: a copy taken with `cp` of a database and
  * its -wal (or a server's file after a crash) holds committed changes only in the -wal.
- * *copied says whether there was one. False (said) when one could not be copied.
+ * *copied is the one there was ("-wal" or "-journal"), or NULL. False (said) when one could
+ * not be copied.
  */
-static bool copy_side_files(const char *src, const char *dst, bool *copied)
+static bool copy_side_files(const char *src, const char *dst, const char **copied)
 {
     static const char *const suffixes[] = {"-wal", "-journal"};
     char from[PATH_MAX], to[PATH_MAX];
-    *copied = false;
+    *copied = NULL;
     for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
         int n = snprintf(from, sizeof(from), "%s%s", src, suffixes[i]);
         int m = snprintf(to, sizeof(to), "%s%s", dst, suffixes[i]);
@@ -359,7 +360,7 @@ static bool copy_side_files(const char *src, const char *dst, bool *copied)
         close(fd);
         if (!copy_file(from, to))
             return false;
-        *copied = true;
+        *copied = suffixes[i];
     }
     return true;
 }
@@ -775,7 +776,7 @@ int kg_cmd_restore(int argc, char **argv)
     char tmp[PATH_MAX] = "", msg[PATH_MAX + 256];
     int tmp_fd = -1; /* tmp, held under a lock (sweep_temps) */
     struct kg_store *s = NULL;
-    bool replayed = false; /* a -wal or -journal beside src was copied and replayed */
+    const char *replayed = NULL; /* "-wal" or "-journal": beside src, copied and replayed */
 
     enum src_kind kind = sniff(src);
     if (kind == SRC_UNREADABLE)
@@ -910,7 +911,9 @@ int kg_cmd_restore(int argc, char **argv)
     human_size(file_size(db), size, sizeof(size));
     printf("restored %s into %s (%s, %lld user%s%s%s)\n", src, db, size, (long long)users,
            users == 1 ? "" : "s", keyfile ? ", decrypted" : "",
-           replayed ? ", with the changes in its -wal" : "");
+           !replayed                       ? ""
+           : strcmp(replayed, "-wal") == 0 ? ", with the changes in its -wal"
+                                           : ", its -journal's unfinished change rolled back");
     if (keyfile)
         warn_key_mode(keyfile);
     rc = KG_EXIT_OK;

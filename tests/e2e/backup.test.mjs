@@ -387,6 +387,38 @@ describe('restoring a copy made with cp', () => {
         }
     });
 
+    /* helper-59: it said "with the changes in its -wal" for a rollback journal too. */
+    test('a copy with a hot -journal beside it comes back with that change rolled back, and ' +
+         'says so', (t) => {
+        if (lacks(t, 'python3', 'needs python3 to leave a transaction unfinished'))
+            return;
+        const d = makeTemp('kamgar-journal-');
+        try {
+            const src = path.join(d, 'hot.db');
+            fs.copyFileSync(path.join(dir, 'plain.db'), src);
+            /* a write that spilled into the file, its journal beside it, never finished */
+            const py = spawnSync('python3', ['-c', [
+                'import os, sqlite3, sys',
+                'c = sqlite3.connect(sys.argv[1], isolation_level=None)',
+                "c.execute('PRAGMA cache_size=1')",
+                "c.execute('BEGIN')",
+                "c.execute(\"UPDATE people SET notes = hex(randomblob(2000))\")",
+                'os._exit(0)'].join('\n'), src], { encoding: 'utf8' });
+            assert.equal(py.status, 0, py.stderr);
+            assert.ok(fs.statSync(`${src}-journal`).size > 0, 'a hot journal');
+            const target = path.join(d, 'restored.db');
+            const r = cli(['restore', src, '--db', target]);
+            assert.equal(r.status, 0, r.stderr);
+            assert.match(r.stdout, /, its -journal's unfinished change rolled back\)\n$/);
+            const q = spawnSync('sqlite3', [target, 'SELECT count(*) FROM people WHERE ' +
+                                            'length(notes) > 1000'], { encoding: 'utf8' });
+            assert.equal(q.stdout.trim(), '0', 'the unfinished change is not there');
+            assert.deepEqual(fs.readdirSync(d).sort(), ['hot.db', 'hot.db-journal', 'restored.db']);
+        } finally {
+            rmTemp(d);
+        }
+    });
+
     test('a database a server is serving is not restored from; a backup of it is', () => {
         const target = path.join(dir, 'from-live.db');
         assertUserError(cli(['restore', live, '--db', target]),

@@ -116,6 +116,7 @@ struct kg_import {
     const char *col_header[KG_COL_COUNT]; /* each field's column as the file names it */
     size_t col_index[KG_COL_COUNT];       /* and where it is in a record, + 1 (0: none) */
     struct kg_import_cell *header;        /* the header's cells (keep arena) */
+    int64_t header_line;                  /* the line it is on (blank lines may come first) */
     bool bom;                             /* the file began with a byte-order mark */
     struct kg_arena keep;                 /* header names, unknown columns and errors: bounded */
     const char **unknown;
@@ -971,9 +972,38 @@ static void grow_rows(struct kg_import *im)
 }
 
 /* Builds and validates the row of the current record; on success appends it to the batch. */
+/*
+ * Whether the record in im->cells, the first after the header, is column names too ("Name,,
+ * Contact," then "First,Last,Mobile,Email"): a heading of merged cells over the real one, as
+ * a sheet saves it. Read as a header and a person, it lost every column the first line left
+ * empty and made a person of the column names. Two of its cells name person fields, one of
+ * them under an empty cell of the header.
+ */
+static bool second_header_line(struct kg_import *im)
+{
+    size_t names = 0;
+    bool under_gap = false;
+    for (size_t i = 0; i < im->n_cells && i < im->n_cols; i++) {
+        if (kg_blank(im->cells[i].p) || kg_col_match(im->cells[i].p) == KG_COL_NONE)
+            continue;
+        names++;
+        under_gap |= kg_blank(im->header[i].p);
+    }
+    return names >= 2 && under_gap;
+}
+
 static void take_record(struct kg_import *im)
 {
     int64_t line = im->record_line;
+    if (!im->replaying && im->res.rows == 0 && second_header_line(im)) {
+        snprintf(im->message, sizeof(im->message),
+                 "the column names are on two lines (%lld and %lld), as a heading of merged "
+                 "cells saves them: put each column's name on one line, delete the other, and "
+                 "import the file again",
+                 (long long)im->header_line, (long long)line);
+        im->failed = true;
+        return;
+    }
     if (!im->replaying)
         im->res.rows++;
     if (im->too_many_cells) {
@@ -1076,6 +1106,7 @@ static const char *map_override(const struct kg_import *im, const char *header)
 
 static enum kg_err take_header(struct kg_import *im)
 {
+    im->header_line = im->record_line;
     size_t most = MAX_COLUMNS;
     if (im->n_cells == MAX_CELLS &&
         im->cells[MAX_COLUMNS].len == strlen(KG_IMPORT_REJECTS_COLUMN) &&

@@ -2415,6 +2415,33 @@ static void test_enum_cells_as_written(void **state)
     H_JSTR(person(f, "full_name", "Enum Three"), "employment_type", "home_based");
 }
 
+/* A heading of merged cells above the column names: the second line is column names too. It
+ * was read as the header and a person (helper-57), losing the columns the first left empty. */
+static void test_header_on_two_lines(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_str(f, &DRY,
+                           "Name,,Contact,\r\nFirst,Last,Mobile,Email\r\n"
+                           "Ayesha,Bibi,03001238881,ayesha@x.org\r\n");
+    FILE_ERROR(x, "feed",
+               "the column names are on two lines (1 and 2), as a heading of merged cells saves "
+               "them: put each column's name on one line, delete the other, and import the file "
+               "again");
+    /* blank lines above count as lines */
+    x = run_str(f, &DRY, "\nName,,Contact,\nFirst,Last,Mobile,Email\nAyesha,Bibi,,\n");
+    FILE_ERROR(x, "feed",
+               "the column names are on two lines (2 and 3), as a heading of merged cells saves "
+               "them: put each column's name on one line, delete the other, and import the file "
+               "again");
+    /* a person whose cells happen to be a column's name is a person: one such cell, or none
+     * under an empty one of the header */
+    x = run_str(f, &DRY, "Name,Factory,\nFactory Worker,Factory,x\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 1, 0);
+    x = run_str(f, &DRY, "Name,Factory,Dept\nAli,Factory,Department\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 1, 1);
+    assert_int_equal(people_total(f), 0);
+}
+
 /* A title row above the column names (one cell filled, as Excel saves it) is named as such. */
 static void test_title_row(void **state)
 {
@@ -4426,6 +4453,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_update_keeps_consent_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rerun_creates_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_enum_cells_as_written, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_header_on_two_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_totals_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_error_column_and_value, setup, teardown),

@@ -3028,16 +3028,38 @@ static void test_http_imports_at_once(void **state)
     H_ERROR(r, 503, "unavailable", NULL);
     assert_non_null(strstr(r->body, "another import is being applied"));
     atomic_store(&api->import_running, 0);
-    atomic_store(&api->import_uploads, KG_API_IMPORT_UPLOADS);
+    /* every place taken (by others) */
+    pthread_mutex_lock(&api->uploads_lock);
+    api->import_uploads = KG_API_IMPORT_UPLOADS;
+    pthread_mutex_unlock(&api->uploads_lock);
     r = post_import(f, f->w.t_organizer, "text/csv", NULL, csv, sizeof(csv) - 1);
     H_ERROR(r, 503, "unavailable", NULL);
     assert_non_null(strstr(r->body, "too many imports are uploading"));
-    atomic_store(&api->import_uploads, 0);
+    /* two of them this organizer's: a third of theirs waits, the admin's goes on */
+    pthread_mutex_lock(&api->uploads_lock);
+    api->import_uploads = KG_API_IMPORT_UPLOADS_PER_USER;
+    snprintf(api->uploaders[3].user_id, sizeof(api->uploaders[3].user_id), "%s", f->w.organizer);
+    api->uploaders[3].n = KG_API_IMPORT_UPLOADS_PER_USER;
+    pthread_mutex_unlock(&api->uploads_lock);
+    r = post_import(f, f->w.t_organizer, "text/csv", NULL, csv, sizeof(csv) - 1);
+    H_ERROR(r, 503, "unavailable", NULL);
+    assert_non_null(strstr(r->body, "you are uploading two imports already"));
+    r = post_import(f, f->w.t_admin, "text/csv", "dry_run=true", csv, sizeof(csv) - 1);
+    H_STATUS(r, 200);
+    pthread_mutex_lock(&api->uploads_lock);
+    assert_int_equal(api->import_uploads, KG_API_IMPORT_UPLOADS_PER_USER); /* given back */
+    api->import_uploads = 0;
+    api->uploaders[3].n = 0;
+    pthread_mutex_unlock(&api->uploads_lock);
     r = post_import(f, f->w.t_organizer, "text/csv", NULL, csv, sizeof(csv) - 1);
     H_STATUS(r, 200);
     assert_int_equal(h_jint(r->json, "created"), 1);
     /* what the refused ones took is given back */
-    assert_int_equal(atomic_load(&api->import_uploads), 0);
+    pthread_mutex_lock(&api->uploads_lock);
+    assert_int_equal(api->import_uploads, 0);
+    for (int i = 0; i < KG_API_IMPORT_UPLOADS; i++)
+        assert_int_equal(api->uploaders[i].n, 0);
+    pthread_mutex_unlock(&api->uploads_lock);
     assert_int_equal(atomic_load(&api->import_running), 0);
 }
 

@@ -39,9 +39,10 @@ struct api_route {
     enum kg_role min_role; /* for R_ORG routes */
 };
 
-/* How many HTTP imports may be uploading at once on a server, and how many of them one user's
- * (imports.c); for how long one may take is kg_api_config's import_upload_s. */
+/* How many HTTP imports may be uploading at once on a server, how many of them one org's and
+ * one user's (imports.c); for how long one may take is kg_api_config's import_upload_s. */
 #define KG_API_IMPORT_UPLOADS          8
+#define KG_API_IMPORT_UPLOADS_PER_ORG  4
 #define KG_API_IMPORT_UPLOADS_PER_USER 2
 
 struct kg_api {
@@ -59,7 +60,7 @@ struct kg_api {
      * being applied (imports.c) */
     pthread_mutex_t uploads_lock;
     struct {
-        char user_id[KG_ID_LEN + 1];
+        char user_id[KG_ID_LEN + 1], org_id[KG_ID_LEN + 1];
         int n;
     } uploaders[KG_API_IMPORT_UPLOADS];
     int import_uploads;

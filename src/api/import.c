@@ -653,6 +653,8 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
         p->email = v, r->fields |= KG_P_EMAIL;
         return NULL;
     case KG_COL_GENDER:
+        if (kg_blank(v)) /* as an empty cell: not given */
+            return NULL;
         v = enum_value(v);
         if (strcmp(v, "f") == 0 || strcmp(v, "w") == 0)
             v = "female";
@@ -672,6 +674,8 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
     }
     case KG_COL_SECTOR: p->sector = v, r->fields |= KG_P_SECTOR; return NULL;
     case KG_COL_EMPLOYMENT_TYPE:
+        if (kg_blank(v))
+            return NULL;
         p->employment_type = enum_value(v), r->fields |= KG_P_EMPLOYMENT_TYPE;
         return NULL;
     case KG_COL_EMPLOYER_ID: p->employer_id = v, r->fields |= KG_P_EMPLOYER_ID; return NULL;
@@ -974,18 +978,21 @@ static void grow_rows(struct kg_import *im)
 /* Builds and validates the row of the current record; on success appends it to the batch. */
 /*
  * Whether the record in im->cells, the first after the header, is column names too ("Name,,
- * Contact," then "First,Last,Mobile,Email"): a heading of merged cells over the real one, as
- * a sheet saves it. Read as a header and a person, it lost every column the first line left
- * empty and made a person of the column names. Two of its cells name person fields, one of
- * them under an empty cell of the header.
+ * Contact," then "Name,Gender,Mobile,Email"): a heading of merged cells over the real
+ * one, as a sheet saves it. Read as a header and a person, it lost every column the first line
+ * left empty and made a person of the column names. Every filled cell of it names a person
+ * field, two at least, one under an empty cell of the header: a person's row ("1,Ali Khan,
+ * Worker,Member") has cells that name none.
  */
 static bool second_header_line(struct kg_import *im)
 {
     size_t names = 0;
     bool under_gap = false;
-    for (size_t i = 0; i < im->n_cells && i < im->n_cols; i++) {
-        if (kg_blank(im->cells[i].p) || kg_col_match(im->cells[i].p) == KG_COL_NONE)
+    for (size_t i = 0; i < im->n_cells; i++) {
+        if (kg_blank(im->cells[i].p))
             continue;
+        if (i >= im->n_cols || kg_col_match(im->cells[i].p) == KG_COL_NONE)
+            return false;
         names++;
         under_gap |= kg_blank(im->header[i].p);
     }

@@ -151,7 +151,7 @@ struct upload {
     time_t started; /* when it began (CLOCK_MONOTONIC), for the config's import_upload_s */
     bool slot;      /* it holds one of the slots (take_slot), until it ends or is late */
     bool late;      /* it took longer than import_upload_s, and was dropped */
-    char user_id[KG_ID_LEN + 1];
+    char user_id[KG_ID_LEN + 1], org_id[KG_ID_LEN + 1];
 };
 
 static time_t monotonic_s(void)
@@ -162,29 +162,39 @@ static time_t monotonic_s(void)
 }
 
 /*
- * Takes one of the server's KG_API_IMPORT_UPLOADS upload slots for u's user, at most
- * KG_API_IMPORT_UPLOADS_PER_USER of them one user's: so that one organizer, however many
- * uploads they trickle in, cannot keep every org's imports out. NULL, or why not.
+ * Takes one of the server's KG_API_IMPORT_UPLOADS upload slots for u's user and org, at most
+ * KG_API_IMPORT_UPLOADS_PER_USER of them one user's and KG_API_IMPORT_UPLOADS_PER_ORG one
+ * org's: so that no organizer, nor an org with many, however many uploads they trickle in,
+ * can keep the other orgs' imports out. NULL, or why not.
  */
 static const char *take_slot(struct upload *u)
 {
     struct kg_api *api = u->api;
     const char *why = NULL;
     pthread_mutex_lock(&api->uploads_lock);
-    int mine = -1, free_at = -1;
+    int mine = -1, free_at = -1, users = 0, orgs = 0;
     for (int i = 0; i < KG_API_IMPORT_UPLOADS; i++) {
-        if (api->uploaders[i].n && strcmp(api->uploaders[i].user_id, u->user_id) == 0)
+        if (!api->uploaders[i].n) {
+            free_at = free_at < 0 ? i : free_at;
+            continue;
+        }
+        bool user = strcmp(api->uploaders[i].user_id, u->user_id) == 0;
+        bool org = strcmp(api->uploaders[i].org_id, u->org_id) == 0;
+        users += user ? api->uploaders[i].n : 0;
+        orgs += org ? api->uploaders[i].n : 0;
+        if (user && org)
             mine = i;
-        else if (!api->uploaders[i].n && free_at < 0)
-            free_at = i;
     }
     if (api->import_uploads >= KG_API_IMPORT_UPLOADS) {
         why = "too many imports are uploading to this server; try again in a few seconds";
-    } else if (mine >= 0 && api->uploaders[mine].n >= KG_API_IMPORT_UPLOADS_PER_USER) {
+    } else if (users >= KG_API_IMPORT_UPLOADS_PER_USER) {
         why = "you are uploading two imports already: wait for one of them to finish";
+    } else if (orgs >= KG_API_IMPORT_UPLOADS_PER_ORG) {
+        why = "this org is uploading four imports already: wait for one of them to finish";
     } else {
-        int i = mine >= 0 ? mine : free_at; /* a free entry: fewer users than slots */
+        int i = mine >= 0 ? mine : free_at; /* one entry an upload at most: there is a free one */
         memcpy(api->uploaders[i].user_id, u->user_id, sizeof(u->user_id));
+        memcpy(api->uploaders[i].org_id, u->org_id, sizeof(u->org_id));
         api->uploaders[i].n++;
         api->import_uploads++;
         u->slot = true;
@@ -200,7 +210,8 @@ static void give_slot(struct upload *u)
     struct kg_api *api = u->api;
     pthread_mutex_lock(&api->uploads_lock);
     for (int i = 0; i < KG_API_IMPORT_UPLOADS; i++)
-        if (api->uploaders[i].n && strcmp(api->uploaders[i].user_id, u->user_id) == 0) {
+        if (api->uploaders[i].n && strcmp(api->uploaders[i].user_id, u->user_id) == 0 &&
+            strcmp(api->uploaders[i].org_id, u->org_id) == 0) {
             api->uploaders[i].n--;
             break;
         }
@@ -268,14 +279,20 @@ static const char *bad_param(const struct kg_query *q, const char **why)
     return NULL;
 }
 
-/* Why the file_name for the audit log is refused, or NULL: it is shown as it is, in one line. */
+/* Why the file_name for the audit log is refused, or NULL: it is shown as it is, in one line,
+ * so it may hold no control character (C0, DEL, C1), no line or paragraph separator and no
+ * bidirectional override, which would show another name than it holds. UTF-8 already. */
 static const char *bad_file_name(const char *name)
 {
     if (strlen(name) > 255)
         return "must be at most 255 bytes, as a file's name is";
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-        if (*p < 0x20 || *p == 0x7F)
-            return "must be a file's name, without control characters";
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        bool c1 = p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F;                   /* U+0080-009F */
+        bool u20 = p[0] == 0xE2 && p[1] == 0x80 && p[2] >= 0xA8 && p[2] <= 0xAE;  /* 2028-202E */
+        bool u206 = p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9; /* 2066-2069 */
+        if (*p < 0x20 || *p == 0x7F || c1 || u20 || u206)
+            return "must be a file's name on one line, without control characters";
+    }
     return NULL;
 }
 
@@ -333,6 +350,7 @@ static enum kg_err import_begin(struct kg_ctx *c, void **state)
     u->api = c->api;
     u->started = monotonic_s();
     snprintf(u->user_id, sizeof(u->user_id), "%s", c->who.user_id ? c->who.user_id : "");
+    snprintf(u->org_id, sizeof(u->org_id), "%s", c->org.id);
     const char *full = take_slot(u);
     if (full)
         return busy(c, full);

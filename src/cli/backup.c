@@ -373,7 +373,7 @@ static void warn_key_mode(const char *keyfile)
 {
     struct stat sb;
     fflush(stdout);
-    if (stat(keyfile, &sb) == 0 && (sb.st_mode & 077))
+    if (stat(keyfile, &sb) == 0 && (sb.st_mode & 066)) /* execute bits alone give nothing */
         kg_cli_err("warning: others on this machine can %s the key file %s (mode %03o): "
                    "chmod 600 %s",
                    sb.st_mode & 044 ? "read" : "change", keyfile, (unsigned)(sb.st_mode & 0777),

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,8 @@ static const char import_help[] =
     "Each row is checked as the API checks a person; a bad row is reported and skipped, the\n"
     "others are imported. A person already in the org (same phone, email or id) is skipped,\n"
     "or updated with --on-duplicate update. --dry-run reports the same and changes nothing.\n"
-    "Phones without a country code are read as the org's country, or --default-country.\n"
+    "Phones without a country code are read as the org's country, or --default-country (a\n"
+    "code such as IN, or the country's name: India, भारत).\n"
     "--encoding names the text of a file an older Excel saved as \"CSV\" in its Windows\n"
     "code page (windows-1251 for Russian or Uzbek Cyrillic, windows-1256 for Urdu); a file\n"
     "with a byte-order mark is read as the mark says.\n"
@@ -171,15 +173,20 @@ static void write_error(FILE *out, const struct kg_import_error *e, bool with_va
 
 /*
  * A record of the rejects file without its line end: the cells as they were (n empty ones
- * when cells is NULL), joined by the register's separator. A cell a spreadsheet would run
- * as a formula gets the apostrophe the export gives it, unless it has one already: an import
- * reads both the same as the register's cell.
+ * when cells is NULL) but the one at skip (SIZE_MAX: none), joined by the register's
+ * separator. A cell a spreadsheet would run as a formula gets the apostrophe the export gives
+ * it, unless it has one already: an import reads both the same as the register's cell.
  */
-static void write_record(FILE *f, char sep, const struct kg_import_cell *cells, size_t n)
+static void write_record(FILE *f, char sep, const struct kg_import_cell *cells, size_t n,
+                         size_t skip)
 {
+    bool first = true;
     for (size_t i = 0; i < n; i++) {
-        if (i)
+        if (i == skip)
+            continue;
+        if (!first)
             fputc(sep, f);
+        first = false;
         if (!cells)
             continue;
         const struct kg_import_cell *c = &cells[i]; /* NUL-terminated at len */
@@ -201,11 +208,13 @@ static void reject_row(void *ctx, const struct kg_import_reject *r)
     bool bom;
     if (!kg_import_header(rj->im, &head, &n_head, &sep, &bom))
         return;
-    /* A file of rejects imported again has the reason column already: its reason is replaced,
-     * not followed by another (which would leave the old, wrong one first). */
-    size_t keep = n_head;
-    if (n_head && strcmp(head[n_head - 1].p, KG_IMPORT_REJECTS_COLUMN) == 0)
-        keep = n_head - 1;
+    /* A file of rejects imported again has the reason column already, wherever the officer
+     * moved it: it is left out, and the new reason is written at the end, not beside the old,
+     * wrong one. */
+    size_t old = SIZE_MAX;
+    for (size_t i = 0; i < n_head && old == SIZE_MAX; i++)
+        if (strcmp(head[i].p, KG_IMPORT_REJECTS_COLUMN) == 0)
+            old = i;
     if (rj->rows == 0) {
         /* In the register's encoding, so that it opens as the register did (an older Excel
          * reads its own code page; "Unicode Text" stays UTF-16) and imports as it did. */
@@ -217,16 +226,16 @@ static void reject_row(void *ctx, const struct kg_import_reject *r)
         }
         if (bom)
             fputs("\xef\xbb\xbf", rj->f);
-        write_record(rj->f, sep, head, keep);
+        write_record(rj->f, sep, head, n_head, old);
         fprintf(rj->f, "%c%s\r\n", sep, KG_IMPORT_REJECTS_COLUMN);
     }
     rj->rows++;
     /* A row with too few or too many cells keeps them as they were, its reason after them,
      * so that it cannot come in unmended; one that could not be read has empty ones. */
     if (r->n_cells)
-        write_record(rj->f, sep, r->cells, r->n_cells == n_head ? keep : r->n_cells);
+        write_record(rj->f, sep, r->cells, r->n_cells, r->n_cells == n_head ? old : SIZE_MAX);
     else
-        write_record(rj->f, sep, NULL, keep);
+        write_record(rj->f, sep, NULL, n_head, old);
     fputc(sep, rj->f);
     char *text = NULL;
     size_t len = 0;

@@ -247,7 +247,6 @@ static bool read_request(struct kg_server *s, struct MHD_Connection *c, struct c
     return !hl.failed && req->query && req->client_ip;
 }
 
-/* The first call for a request: limits, the route, and a streaming route's begin. */
 /*
  * How a request says where its body ends (RFC 9112 §6.3). Two Content-Lengths that differ, or
  * a Content-Length beside a Transfer-Encoding, leave it unsaid: libmicrohttpd reads the body
@@ -282,6 +281,7 @@ static const char framing_json[] =
     "\"the request has two different Content-Lengths, or both Content-Length and "
     "Transfer-Encoding: its body has no one length\"}}";
 
+/* The first call for a request: framing, limits, the route, and a streaming route's begin. */
 static enum MHD_Result first_call(struct kg_server *s, struct MHD_Connection *c,
                                   struct conn_state *st, const char *url, const char *method)
 {

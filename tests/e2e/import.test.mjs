@@ -804,7 +804,11 @@ describe('POST /imports/people', () => {
                                        'file_name'],
                                       /* the audit log's file name: one line, a name's length */
                                       [`?file_name=${'F'.repeat(256)}`, 'file_name'],
-                                      ['?file_name=%1B%5B31mevil%0Aline2', 'file_name']]) {
+                                      ['?file_name=%1B%5B31mevil%0Aline2', 'file_name'],
+                                      /* NEL, a line separator, a right-to-left override */
+                                      ['?file_name=a%C2%85b.csv', 'file_name'],
+                                      ['?file_name=a%E2%80%A8b.csv', 'file_name'],
+                                      ['?file_name=invoice%E2%80%AEvsc.exe', 'file_name']]) {
             const r = await postCsv('http', body, { query });
             assert.equal(r.status, 400, query);
             assert.equal(r.json.error.code, 'validation_failed');
@@ -871,14 +875,14 @@ describe('POST /imports/people', () => {
         assert.match(r.json.error.message, /nothing was imported/);
     });
 
-    test('a slow upload holds no lock and no connection; at most 8 upload at once, 2 of ' +
-         'them one user\'s', async () => {
+    test('a slow upload holds no lock and no connection; at most 8 upload at once, 4 of ' +
+         'them one org\'s, 2 one user\'s', async () => {
         /* Opens an upload that announces 100 kB and sends only its first line; resolves once
          * the server has the headers and that line. */
-        const open = (query, who = 'organizer') => new Promise((resolve) => {
+        const open = (query, who = 'organizer', org = 'http') => new Promise((resolve) => {
             const auth = { Authorization: `Bearer ${tok[who]}`, 'Content-Type': 'text/csv' };
             const req = http.request({ host: '127.0.0.1', port: k.port, method: 'POST',
-                                       path: orgPath('http', `/imports/people${query}`),
+                                       path: orgPath(org, `/imports/people${query}`),
                                        headers: { ...auth, 'Content-Length': '100000' } });
             const done = new Promise((res) => {
                 req.on('response', (r) => {
@@ -910,10 +914,13 @@ describe('POST /imports/people', () => {
                                                          sleep(50).then(() => false)]);
         const more = [];
         let refusedThird;
-        const whose = ['organizer', 'admin', 'admin', 'organizer2', 'organizer2', 'organizer3',
-                       'organizer3'];
+        /* http gets four (the organizer's two, the admin's two), rt and partial two each */
+        const whose = [['organizer', 'http'], ['admin', 'http'], ['admin', 'http'],
+                       ['organizer2', 'rt'], ['organizer2', 'rt'], ['organizer3', 'partial'],
+                       ['organizer3', 'partial']];
+        let refusedOrg;
         for (let tries = 0; more.length < 7 && tries < 100; tries++) {
-            const u = await open('', whose[more.length]);
+            const u = await open('', ...whose[more.length]);
             if (await refusedAtOnce(u))
                 await sleep(50);
             else
@@ -930,6 +937,18 @@ describe('POST /imports/people', () => {
                 }
                 assert.equal(refusedThird.status, 503, refusedThird.text);
                 assert.match(refusedThird.text, /you are uploading two imports already/);
+            }
+            if (more.length === 3 && !refusedOrg) {
+                /* http has four going: a fifth, of a user with none yet, waits for them */
+                for (const t0 = Date.now(); ;) {
+                    refusedOrg = await postCsv('http', 'name,phone\nFifth,0300 1112229\n',
+                                               { query: '?dry_run=true', token: tok.organizer3 });
+                    if (refusedOrg.status !== 200 || Date.now() - t0 > 10000)
+                        break;
+                    await sleep(50);
+                }
+                assert.equal(refusedOrg.status, 503, refusedOrg.text);
+                assert.match(refusedOrg.text, /this org is uploading four imports already/);
             }
         }
         assert.equal(more.length, 7, 'seven more uploads open');
@@ -1670,6 +1689,15 @@ describe('--rejects FILE: the refused rows, to mend and import', () => {
             assert.equal(lines2[0], lines[0]);
             assert.equal(lines2[2], lines[2].replace(';12345;', ';0300 12;')
                 .replace('line 11: ', 'line 3: '));
+            /* wherever the officer moved the column: it is left out, the new reason last */
+            const moved = path.join(dir, 'moved.csv');
+            fs.writeFileSync(moved, 'Name;kamgar_error;Mobile\r\nBad;old reason;0300 12\r\n');
+            const rej3 = path.join(dir, 'to-mend-3.csv');
+            r = imp(db, 'rj', moved, '--rejects', rej3, '--dry-run');
+            assert.equal(r.status, 0, r.stderr);
+            assert.equal(fs.readFileSync(rej3, 'utf8'),
+                         'Name;Mobile;kamgar_error\r\nBad;0300 12;"line 2: phone is not a phone ' +
+                         'number we can read (column ""Mobile"")"\r\n');
             /* mended (a name, a phone), the file comes in whole, its reason column unreported */
             const mended = text.replace(/^([^;]*);;/m, '$1;Rashida Begum;')
                 .replace(';12345;', ';0300 7654321;');

@@ -2404,8 +2404,9 @@ static void test_enum_cells_as_written(void **state)
                            "Enum One, F ,Home Based\n"
                            "Enum Two,Non-Binary,self-employed\n"
                            "Enum Three,MALE, HOME-BASED \n"
-                           "Enum Four,alien,Permanent Staff\n");
-    COUNTS(x, 4, 3, 0, 0, 1, 0, 0);
+                           "Enum Four,alien,Permanent Staff\n"
+                           "Enum Five, ,\xc2\xa0\n"); /* blank: not given (helper-60) */
+    COUNTS(x, 5, 4, 0, 0, 1, 0, 0);
     ROW_ERROR(x, 0, 5, "gender",
               "is not one of female, male, transgender, non_binary, other, undisclosed");
     H_JSTR(person(f, "full_name", "Enum One"), "gender", "female");
@@ -2421,14 +2422,14 @@ static void test_header_on_two_lines(void **state)
 {
     struct fx *f = *state;
     struct run x = run_str(f, &DRY,
-                           "Name,,Contact,\r\nFirst,Last,Mobile,Email\r\n"
-                           "Ayesha,Bibi,03001238881,ayesha@x.org\r\n");
+                           "Name,,Contact,\r\nName,Gender,Mobile,Email\r\n"
+                           "Ayesha,f,03001238881,ayesha@x.org\r\n");
     FILE_ERROR(x, "feed",
                "the column names are on two lines (1 and 2), as a heading of merged cells saves "
                "them: put each column's name on one line, delete the other, and import the file "
                "again");
     /* blank lines above count as lines */
-    x = run_str(f, &DRY, "\nName,,Contact,\nFirst,Last,Mobile,Email\nAyesha,Bibi,,\n");
+    x = run_str(f, &DRY, "\nName,,Contact,\nName,Gender,Mobile,Email\nAyesha,f,,\n");
     FILE_ERROR(x, "feed",
                "the column names are on two lines (2 and 3), as a heading of merged cells saves "
                "them: put each column's name on one line, delete the other, and import the file "
@@ -2439,6 +2440,10 @@ static void test_header_on_two_lines(void **state)
     COUNTS(x, 1, 1, 0, 0, 0, 1, 0);
     x = run_str(f, &DRY, "Name,Factory,Dept\nAli,Factory,Department\n");
     COUNTS(x, 1, 1, 0, 0, 0, 1, 1);
+    /* every cell a column's name but one (helper-60: "Worker" is full_name's, "Member"
+     * membership's): a person, even under an empty heading */
+    x = run_str(f, &DRY, "S.No,Name,Designation,\n1,Ali Khan,Worker,Member\n2,Bashir,Helper,\n");
+    COUNTS(x, 2, 2, 0, 0, 0, 0, 0);
     assert_int_equal(people_total(f), 0);
 }
 
@@ -3048,8 +3053,20 @@ static void test_http_imports_at_once(void **state)
     H_STATUS(r, 200);
     pthread_mutex_lock(&api->uploads_lock);
     assert_int_equal(api->import_uploads, KG_API_IMPORT_UPLOADS_PER_USER); /* given back */
+    /* four of them acme's, none this organizer's: a fifth of acme's waits too */
+    snprintf(api->uploaders[3].user_id, sizeof(api->uploaders[3].user_id), "%s", f->w.admin);
+    snprintf(api->uploaders[3].org_id, sizeof(api->uploaders[3].org_id), "%s", f->w.acme);
+    snprintf(api->uploaders[5].user_id, sizeof(api->uploaders[5].user_id), "%s", f->w.activist);
+    snprintf(api->uploaders[5].org_id, sizeof(api->uploaders[5].org_id), "%s", f->w.acme);
+    api->uploaders[5].n = KG_API_IMPORT_UPLOADS_PER_ORG - KG_API_IMPORT_UPLOADS_PER_USER;
+    api->import_uploads = KG_API_IMPORT_UPLOADS_PER_ORG;
+    pthread_mutex_unlock(&api->uploads_lock);
+    r = post_import(f, f->w.t_organizer, "text/csv", NULL, csv, sizeof(csv) - 1);
+    H_ERROR(r, 503, "unavailable", NULL);
+    assert_non_null(strstr(r->body, "this org is uploading four imports already"));
+    pthread_mutex_lock(&api->uploads_lock);
     api->import_uploads = 0;
-    api->uploaders[3].n = 0;
+    api->uploaders[3].n = api->uploaders[5].n = 0;
     pthread_mutex_unlock(&api->uploads_lock);
     r = post_import(f, f->w.t_organizer, "text/csv", NULL, csv, sizeof(csv) - 1);
     H_STATUS(r, 200);

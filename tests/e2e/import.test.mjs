@@ -690,6 +690,25 @@ function postCsv(org, body, { token = tok.organizer, query = '', contentType = '
                      { token, rawBody: body, contentType });
 }
 
+/* Starts a POST that sends only first of its body and goes on waiting; resolves, once first is
+ * sent, to {req, done}: req to send more or end it, done resolving to the answer {status, text}
+ * (status 0 when the connection failed). */
+function partialPost(port, urlPath, headers, first) {
+    return new Promise((resolve) => {
+        const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: urlPath,
+                                   headers });
+        const done = new Promise((res) => {
+            req.on('response', (r) => {
+                let b = '';
+                r.on('data', (d) => { b += d; });
+                r.on('end', () => res({ status: r.statusCode, text: b }));
+            });
+            req.on('error', () => res({ status: 0, text: '' }));
+        });
+        req.write(first, () => resolve({ req, done }));
+    });
+}
+
 /* A raw request whose Content-Length and body the test chooses; resolves to {status, json}. */
 function rawPost(urlPath, headers, chunks) {
     return new Promise((resolve, reject) => {
@@ -879,21 +898,11 @@ describe('POST /imports/people', () => {
          'them one org\'s, 2 one user\'s', async () => {
         /* Opens an upload that announces 100 kB and sends only its first line; resolves once
          * the server has the headers and that line. */
-        const open = (query, who = 'organizer', org = 'http') => new Promise((resolve) => {
-            const auth = { Authorization: `Bearer ${tok[who]}`, 'Content-Type': 'text/csv' };
-            const req = http.request({ host: '127.0.0.1', port: k.port, method: 'POST',
-                                       path: orgPath(org, `/imports/people${query}`),
-                                       headers: { ...auth, 'Content-Length': '100000' } });
-            const done = new Promise((res) => {
-                req.on('response', (r) => {
-                    let b = '';
-                    r.on('data', (d) => { b += d; });
-                    r.on('end', () => res({ status: r.statusCode, text: b }));
-                });
-                req.on('error', () => res({ status: 0, text: '' }));
-            });
-            req.write('name,phone\nSlow Person,0300 1112223\n', () => resolve({ req, done }));
-        });
+        const open = (query, who = 'organizer', org = 'http') =>
+            partialPost(k.port, orgPath(org, `/imports/people${query}`),
+                        { Authorization: `Bearer ${tok[who]}`, 'Content-Type': 'text/csv',
+                          'Content-Length': '100000' },
+                        'name,phone\nSlow Person,0300 1112223\n');
         /* A dry run that is still uploading: other writers go on (it used to hold the write
          * lock from its first byte, and they waited 5 s for a 503). */
         const dry = await open('?dry_run=true');
@@ -992,24 +1001,11 @@ describe('POST /imports/people', () => {
             const headers = { Authorization: `Bearer ${login.json.token}`,
                               'Content-Type': 'text/csv', 'Content-Length': '1000' };
             const path_ = orgPath('up', '/imports/people?dry_run=true');
-            const trickle = () => {
-                const req = http.request({ host: '127.0.0.1', port: srv.port, method: 'POST',
-                                           path: path_, headers });
-                const done = new Promise((res) => {
-                    req.on('response', (r) => {
-                        let b = '';
-                        r.on('data', (d) => { b += d; });
-                        r.on('end', () => res({ status: r.statusCode, text: b }));
-                    });
-                    req.on('error', () => res({ status: 0, text: '' }));
-                });
-                req.write('name,phone\n');
-                return { req, done };
-            };
+            const trickle = () => partialPost(srv.port, path_, headers, 'name,phone\n');
             const whole = () => request(base, 'POST', path_, {
                 token: login.json.token, rawBody: 'name,phone\nWhole,0300 1112227\n',
                 contentType: 'text/csv' });
-            const ups = [trickle(), trickle()];
+            const ups = [await trickle(), await trickle()];
             /* both places of this user are taken (asked again until the server has both) */
             let r;
             for (const t0 = Date.now(); ;) {

@@ -362,10 +362,9 @@ enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
     im->line = 1;
     im->q.cell_start = true;
     im->conv = (iconv_t)-1;
-    time_t now = time(NULL);
-    struct tm tm;
-    if (!gmtime_r(&now, &tm) || strftime(im->today, sizeof(im->today), "%Y-%m-%d", &tm) != 10)
-        memcpy(im->today, "2026-11-23", sizeof(im->today));
+    char now[21];
+    kg_time_now(now); /* "YYYY-MM-DDTHH:MM:SSZ" */
+    snprintf(im->today, sizeof(im->today), "%.10s", now);
     kg_buf_init(&im->pending, MAX_RECORD);
     kg_buf_init(&im->probe, PROBE_BYTES + 3);
     kg_arena_init(&im->keep, 0);

@@ -98,13 +98,16 @@ static bool reserve_temp(const char *beside, const char *what, char *out, size_t
     return true;
 }
 
+/* The files SQLite may keep beside a database, by the end of their names. */
+static const char *const side_suffixes[] = {"-wal", "-shm", "-journal"};
+#define N_SIDE_SUFFIXES (sizeof(side_suffixes) / sizeof(side_suffixes[0]))
+
 /* Removes the files SQLite may keep beside a database. */
 static void unlink_side_files(const char *db)
 {
-    static const char *const suffixes[] = {"-wal", "-shm", "-journal"};
     char p[PATH_MAX];
-    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-        int n = snprintf(p, sizeof(p), "%s%s", db, suffixes[i]);
+    for (size_t i = 0; i < N_SIDE_SUFFIXES; i++) {
+        int n = snprintf(p, sizeof(p), "%s%s", db, side_suffixes[i]);
         if (n > 0 && (size_t)n < sizeof(p))
             unlink(p);
     }
@@ -127,19 +130,18 @@ static bool side_file_exists(const char *db, char *out, size_t cap)
  * and prints why it is refused: replacing one loses what that database has committed into it. */
 static bool refuse_side_file(const char *path)
 {
-    static const char *const suffixes[] = {"-wal", "-shm", "-journal"};
     size_t n = strlen(path);
-    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-        size_t k = strlen(suffixes[i]);
+    for (size_t i = 0; i < N_SIDE_SUFFIXES; i++) {
+        size_t k = strlen(side_suffixes[i]);
         char stem[PATH_MAX];
-        if (n <= k || n - k >= sizeof(stem) || strcmp(path + n - k, suffixes[i]) != 0)
+        if (n <= k || n - k >= sizeof(stem) || strcmp(path + n - k, side_suffixes[i]) != 0)
             continue;
         snprintf(stem, sizeof(stem), "%.*s", (int)(n - k), path);
         struct stat sb;
         if (stat(stem, &sb) == 0 && S_ISREG(sb.st_mode)) {
             kg_cli_err("%s is the %s file of the database %s, SQLite's own (it may hold "
                        "changes the database has not yet taken in): choose another name",
-                       path, suffixes[i], stem);
+                       path, side_suffixes[i], stem);
             return true;
         }
     }

@@ -580,6 +580,12 @@ describe('encrypted backup', () => {
         assert.equal(rw.status, 0, rw.stderr);
         assert.match(rw.stderr, /warning: others on this machine can change the key file .*\(mode 620\)/);
         fs.rmSync(path.join(dir, 'open2.db'));
+        /* execute bits alone let nobody read or change it: no warning */
+        fs.chmodSync(open, 0o711);
+        const rx = cli(['restore', dest, '--decrypt', open, '--db', path.join(dir, 'open2.db')]);
+        assert.equal(rx.status, 0, rx.stderr);
+        assert.equal(rx.stderr, '');
+        fs.rmSync(path.join(dir, 'open2.db'));
         fs.chmodSync(open, 0o644);
         /* both streams in one file, as cron mails them: the warning comes last */
         const both = spawnSync('sh', ['-c', '"$0" "$@" 2>&1', BIN, 'backup', '--db', live,

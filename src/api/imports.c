@@ -374,6 +374,10 @@ static bool import_data(void *state, const char *p, size_t n)
     }
     if (!u->err_no && fwrite(p, 1, n, u->spool) != n)
         u->err_no = errno ? errno : EIO;
+    /* about how many rows (a UTF-16 file may count a few too many): a long dry run works on
+     * a private copy of the database (store.h, KG_IMPORT_COPY_MIN_ROWS) */
+    for (const char *nl = p; (nl = memchr(nl, '\n', n - (size_t)(nl - p))); nl++)
+        u->opts.expected_rows++;
     return !u->err_no;
 }
 
@@ -428,6 +432,11 @@ static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
     atomic_store(&c->api->import_running, 0);
     if (e == KG_EINVAL && why)
         return kg_api_fail_sentence(c, e, strncmp(why, "map=", 4) == 0 ? "map" : "file", why);
+    if (e == KG_EFULL && u->opts.dry_run)
+        return kg_api_fail_sentence(c, e, NULL,
+                                    "the server's disk is full: a dry run of this size is tried on "
+                                    "a copy of the database, which needs as much free space as "
+                                    "the database takes; nothing was changed");
     if (e && applied) /* a 503 or 500 must not read as "nothing changed" */
         return kg_api_fail_sentence(
             c, e, NULL,

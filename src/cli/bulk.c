@@ -448,12 +448,13 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
         goto out;
     if (o2.load != KG_LOAD_BATCHES || o2.dry_run)
         o2.expected_rows = count_lines(f);
-    /* A bulk load or a dry run holds the write lock from start to end: a server's writers,
-     * or another import's batches, wait for it, and give up after a few seconds.
-     * kg_cli_open looked for others when it marked the database (this process's own mark
-     * would answer a probe now). */
-    if (o2.expected_rows >= KG_IMPORT_BULK_MIN_ROWS && kg_cli_others_seen()) {
-        if (o2.load == KG_LOAD_AUTO && !o2.dry_run) {
+    /* A bulk load holds the write lock from start to end: a server's writers, or another
+     * import's batches, wait for it, and give up after a few seconds. (A dry run this long
+     * works on a private copy of the database: KG_IMPORT_COPY_MIN_ROWS.) kg_cli_open looked
+     * for others when it marked the database (this process's own mark would answer a probe
+     * now). */
+    if (!o2.dry_run && o2.expected_rows >= KG_IMPORT_BULK_MIN_ROWS && kg_cli_others_seen()) {
+        if (o2.load == KG_LOAD_AUTO) {
             o2.load = KG_LOAD_BATCHES;
             kg_cli_err("another kamgar program (kamgar serve or another command) is using %s: "
                        "loading in batches, so that it can write between them (--load bulk to "
@@ -461,8 +462,8 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
                        db);
         } else {
             kg_cli_err("warning: another kamgar program (kamgar serve or another command) is "
-                       "using %s: it cannot write until the %s ends",
-                       db, o2.dry_run ? "dry run" : "import");
+                       "using %s: it cannot write until the import ends",
+                       db);
         }
     }
     /* The options were checked before the database was opened (kg_cmd_import): what fails
@@ -471,6 +472,13 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
     enum kg_err be = kg_import_begin(s, &who, &o, &o2, &im, msg, sizeof(msg));
     if (be == KG_EBUSY)
         kg_cli_err("the database is busy: another program is writing to it; try again");
+    else if (be == KG_EFULL && o2.dry_run)
+        kg_cli_err("no room for the dry run's copy of %s: a dry run of this size is tried on a "
+                   "copy in SQLite's temporary directory (/var/tmp, or the one SQLITE_TMPDIR "
+                   "names), which needs as much free space as the database takes",
+                   db);
+    else if (be == KG_EFULL)
+        kg_cli_err("the disk holding %s is full", db);
     else if (be == KG_EIO && access(db, W_OK) != 0)
         kg_cli_err("cannot write %s: %s", db, strerror(errno));
     else if (be)

@@ -61,7 +61,9 @@ struct kg_resp {
  * once the headers are in (req->body is empty); it returns the route's state, or NULL after
  * filling resp to answer at once without reading the body. data gets each piece and returns
  * false to ignore the rest. end runs after the last piece (too_big when the body went past
- * the route's limit and was cut short), fills resp and frees the state.
+ * the route's limit and was cut short), fills resp and frees the state. When the body came in
+ * whole, end runs on a thread of its own, so it may take long (the server answers its other
+ * connections meanwhile); when the client went away mid-body, on the server's thread.
  */
 struct kg_body_sink {
     void *(*begin)(void *ctx, struct kg_req *req, struct kg_resp *resp);

@@ -53,6 +53,10 @@ struct kg_server {
     unsigned port;
     pthread_mutex_t peers_lock;
     struct peer *peers[PEER_BUCKETS];
+    /* streaming routes' ends running on threads of their own (end_apart) */
+    pthread_mutex_t ends_lock;
+    pthread_cond_t ends_done;
+    unsigned ends;
 };
 
 struct conn_state {
@@ -62,8 +66,13 @@ struct conn_state {
     const struct kg_route *route; /* found on the first call */
     int refuse;                   /* status to answer with when no route (404/405/413) */
     void *sink;                   /* a streaming route's state while its body arrives */
-    bool sink_stopped;            /* its data() said it wants no more */
-    size_t streamed;              /* bytes handed to the sink */
+    void *ending;                 /* ...and while its end runs apart (end_apart) */
+    struct kg_resp resp;          /* the answer that end made */
+    bool answered;                /* resp is ready: send it when the connection resumes */
+    struct kg_server *server;     /* for end_apart's thread */
+    struct MHD_Connection *conn;
+    bool sink_stopped; /* its data() said it wants no more */
+    size_t streamed;   /* bytes handed to the sink */
     bool too_big;
     bool no_room;        /* buffered bodies held all of cfg.body_memory: answered 429 */
     size_t body_counted; /* bytes of body counted in the server's body_bytes */
@@ -327,6 +336,54 @@ static enum MHD_Result first_call(struct kg_server *s, struct MHD_Connection *c,
     return MHD_YES;
 }
 
+/*
+ * A streaming route's end runs on a thread of its own while its connection is suspended. It
+ * may take minutes (an import applies the whole file there), and each thread of
+ * libmicrohttpd's pool serves every connection it accepted: an end run on it held all of them
+ * up, so that a quarter of the server's clients (with four threads) waited for the import.
+ */
+static void *run_end(void *arg)
+{
+    struct conn_state *st = arg;
+    struct kg_server *s = st->server;
+    st->route->sink->end(st->ending, &st->resp, st->too_big);
+    st->ending = NULL;
+    st->answered = true;
+    /* from here st is the connection's thread's again (on_request sends the answer) */
+    MHD_resume_connection(st->conn);
+    pthread_mutex_lock(&s->ends_lock);
+    s->ends--;
+    pthread_cond_broadcast(&s->ends_done);
+    pthread_mutex_unlock(&s->ends_lock);
+    return NULL;
+}
+
+/* Suspends c and runs the end of st's route (sink) on a thread of its own; without a thread,
+ * here, before c resumes. kg_server_stop waits for every such end. */
+static void end_apart(struct kg_server *s, struct MHD_Connection *c, struct conn_state *st,
+                      void *sink)
+{
+    st->ending = sink;
+    st->server = s;
+    st->conn = c;
+    pthread_mutex_lock(&s->ends_lock);
+    s->ends++;
+    pthread_mutex_unlock(&s->ends_lock);
+    MHD_suspend_connection(c);
+    pthread_attr_t attr;
+    pthread_t t;
+    bool apart = pthread_attr_init(&attr) == 0;
+    if (apart) {
+        apart = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0 &&
+                pthread_create(&t, &attr, run_end, st) == 0;
+        pthread_attr_destroy(&attr);
+    }
+    if (!apart) {
+        kg_warn("server: no thread for an upload's end: it runs on a connection's thread");
+        run_end(st);
+    }
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -367,13 +424,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         }
         return MHD_YES;
     }
-    struct kg_resp resp = {0};
+    if (st->answered)
+        return send_resp(c, st, &st->resp);
     if (st->sink) {
         void *sink = st->sink;
         st->sink = NULL;
-        st->route->sink->end(sink, &resp, st->too_big);
-        return send_resp(c, st, &resp);
+        end_apart(s, c, st, sink);
+        return MHD_YES;
     }
+    struct kg_resp resp = {0};
     if (st->too_big)
         return send_too_big(s, c, st);
     if (st->no_room) {
@@ -431,6 +490,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
             close(ignored.fd);
         st->sink = NULL;
     }
+    if (st->answered && !st->status && st->resp.from_fd) /* gone before its answer was sent */
+        close(st->resp.fd);
     uint64_t usec = now_usec() - st->start_usec;
     int status = st->status ? st->status : 499; /* client went away before an answer */
     kg_metrics_observe(s->metrics, st->route_index, status, usec);
@@ -575,6 +636,14 @@ static void peers_free(struct kg_server *s)
  * libmicrohttpd's own messages go to our log, and not at all while starting: a failed start
  * is reported by kg_server_start in one line of its own.
  */
+static void server_free(struct kg_server *s)
+{
+    peers_free(s);
+    pthread_cond_destroy(&s->ends_done);
+    pthread_mutex_destroy(&s->ends_lock);
+    free(s);
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     struct kg_server *s = cls;
@@ -666,12 +735,15 @@ enum kg_err kg_server_start(const struct kg_server_config *cfg, struct kg_router
     }
     s->cfg.public_url = NULL; /* borrowed: only s->public_url is used */
     pthread_mutex_init(&s->peers_lock, NULL);
+    pthread_mutex_init(&s->ends_lock, NULL);
+    pthread_cond_init(&s->ends_done, NULL);
     unsigned threads = cfg->threads;
     if (!threads) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         threads = n > 0 ? (unsigned)n : 1;
     }
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags =
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     if (v6)
         flags |= MHD_USE_IPv6;
     if (cfg->tls_cert)
@@ -692,8 +764,7 @@ enum kg_err kg_server_start(const struct kg_server_config *cfg, struct kg_router
         snprintf(errmsg, errlen,
                  "cannot listen on %s (address in use, not permitted, or bad TLS files)",
                  cfg->listen);
-        peers_free(s);
-        free(s);
+        server_free(s);
         return KG_EIO;
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -716,9 +787,14 @@ void kg_server_stop(struct kg_server *s, unsigned grace_s)
     uint64_t deadline = now_usec() + (uint64_t)grace_s * 1000000u;
     while (atomic_load(&s->in_flight) > 0 && now_usec() < deadline)
         usleep(10000);
+    /* libmicrohttpd cannot stop with a connection suspended, and an end holds the route's
+     * state: wait for every end, as the daemon would wait for a thread in an end it ran */
+    pthread_mutex_lock(&s->ends_lock);
+    while (s->ends)
+        pthread_cond_wait(&s->ends_done, &s->ends_lock);
+    pthread_mutex_unlock(&s->ends_lock);
     MHD_stop_daemon(s->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
-    peers_free(s);
-    free(s);
+    server_free(s);
 }

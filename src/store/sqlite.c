@@ -771,6 +771,46 @@ static int copy_into(struct sqlite_conn *c, sqlite3 *dest)
 }
 
 /*
+ * The copy is a temporary database of SQLite's ("" as its name): a file in SQLite's
+ * temporary directory (SQLITE_TMPDIR or TMPDIR, else /var/tmp) whose name is removed as soon
+ * as it is made, so that nothing of it stays behind when the process ends, however it ends.
+ * It is copied in one read transaction of a pooled connection (in WAL mode, writers go on
+ * meanwhile) and keeps the rollback journal a temporary database has, whose savepoints and
+ * rollback the import's dry run needs.
+ */
+enum kg_err kg_sqlite_open_copy(struct kg_store *s, struct sqlite_conn **out)
+{
+    struct sqlite_conn *c = NULL, *copy = NULL;
+    char msg[256];
+    *out = NULL;
+    enum kg_err err = conn_open("", true, false, &copy, msg, sizeof(msg));
+    if (err) {
+        kg_error("store: cannot make a private copy of the database: %s", msg);
+        return KG_EIO;
+    }
+    err = kg_sqlite_acquire(s, &c);
+    int rc = err ? SQLITE_ERROR : copy_into(c, copy->db);
+    kg_sqlite_release(s, c);
+    if (!err && rc != SQLITE_DONE) {
+        int sys = sqlite3_system_errno(copy->db);
+        kg_error("store: cannot make a private copy of the database: %s%s%s",
+                 sqlite3_errmsg(copy->db), sys ? ": " : "", sys ? strerror(sys) : "");
+        err = (rc & 0xff) == SQLITE_FULL || sys == ENOSPC ? KG_EFULL : KG_EIO;
+    }
+    if (err) {
+        conn_close(copy);
+        return err;
+    }
+    *out = copy;
+    return KG_OK;
+}
+
+void kg_sqlite_close_copy(struct sqlite_conn *c)
+{
+    conn_close(c);
+}
+
+/*
  * Opens path as the destination of a copy: created (mode 0600, as the copy holds every
  * member's data) and opened by SQLite. With fd, the file is also opened for the caller and
  * its name removed at once, before SQLite writes anything, so that no name ever leads to

@@ -2,9 +2,11 @@
  * sqlite_bulk.c — the SQLite backend's bulk import and export of people (store.h).
  *
  * An import holds one pooled connection from import_begin to import_end. A dry run is one
- * write transaction that import_end rolls back, so its counts are exact; a real import
- * commits each batch (import_rows) in its own BEGIN IMMEDIATE transaction. A refused row
- * leaves nothing behind (not even the workplace or unit it would have created) and does not
+ * write transaction that import_end rolls back, so its counts are exact; one of
+ * KG_IMPORT_COPY_MIN_ROWS expected rows or more runs on a private copy of the database
+ * instead of a pooled connection, so that its transaction keeps no other writer waiting. A
+ * real import commits each batch (import_rows) in its own BEGIN IMMEDIATE transaction. A refused
+ * row leaves nothing behind (not even the workplace or unit it would have created) and does not
  * stop the batch.
  *
  * Speed (docs/import.md, "Speed"): a real import applies a batch without a savepoint
@@ -91,6 +93,7 @@ struct kg_store_import {
     struct kg_actor who;
     char *org_id, *user_id;
     bool dry_run, in_tx, bulk;
+    bool copy; /* c is on a private copy of the database (a long dry run), not the pool's */
     struct kg_import_counts counts;
     char **remake; /* bulk: the CREATE statements of what import_begin dropped */
     size_t n_remake;
@@ -283,6 +286,18 @@ static void restore_settings(struct sqlite_conn *c)
     (void)sqlite3_exec(c->db, "PRAGMA wal_checkpoint(PASSIVE)", NULL, NULL, NULL);
 }
 
+/* Gives the import's connection back (NULL-safe): to the pool as it was, or closes the copy. */
+static void release(struct kg_store_import *im)
+{
+    if (im->copy) {
+        kg_sqlite_close_copy(im->c);
+    } else if (im->c) {
+        restore_settings(im->c);
+        kg_sqlite_release(im->s, im->c);
+    }
+    im->c = NULL;
+}
+
 /* Whether a real import loads in bulk (store.h, KG_LOAD_AUTO). */
 static enum kg_err choose_bulk(struct kg_store_import *im, const struct kg_import_plan *plan)
 {
@@ -383,7 +398,8 @@ enum kg_err kg_sqlite_import_begin(struct kg_store *s, const struct kg_actor *wh
     im->audit = plan->audit && !plan->dry_run;
     im->audit_file = plan->audit_file ? kg_xstrdup(plan->audit_file) : NULL;
     im->audit_ip = plan->audit_ip ? kg_xstrdup(plan->audit_ip) : NULL;
-    err = kg_sqlite_acquire(s, &im->c);
+    im->copy = plan->dry_run && plan->expected_rows >= KG_IMPORT_COPY_MIN_ROWS;
+    err = im->copy ? kg_sqlite_open_copy(s, &im->c) : kg_sqlite_acquire(s, &im->c);
     if (err)
         goto out;
     /* While the import runs (import_end restores them): checkpoint the WAL less often (a
@@ -424,11 +440,9 @@ enum kg_err kg_sqlite_import_begin(struct kg_store *s, const struct kg_actor *wh
     im = NULL;
 out:
     if (im) {
-        if (im->c) {
+        if (im->c)
             kg_sqlite_rollback(im->c);
-            restore_settings(im->c);
-        }
-        kg_sqlite_release(s, im->c);
+        release(im);
         remake_free(im);
         free(im->org_id);
         free(im->user_id);
@@ -1213,12 +1227,11 @@ enum kg_err kg_sqlite_import_end(struct kg_store_import *im, bool commit,
     }
     if (counts)
         *counts = im->counts;
-    restore_settings(im->c);
+    release(im);
     names_clear(&im->names);
     names_clear(&im->claims);
     sodium_memzero(im->id_key, sizeof(im->id_key));
     remake_free(im);
-    kg_sqlite_release(im->s, im->c);
     free(im->org_id);
     free(im->user_id);
     free(im->audit_file);

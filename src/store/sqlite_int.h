@@ -671,6 +671,13 @@ struct sqlite_row;
 enum kg_err kg_sqlite_acquire(struct kg_store *s, struct sqlite_conn **out) KG_MUST_CHECK;
 /* NULL-safe. Rolls back a transaction the op left open (a bug, logged). */
 void kg_sqlite_release(struct kg_store *s, struct sqlite_conn *c);
+/*
+ * A connection of its own on a private copy of the database, for work that must not hold up
+ * the database's writers (a long dry run): KG_OK, KG_EFULL when the copy does not fit, or
+ * KG_EIO. kg_sqlite_close_copy (NULL-safe) closes it and the copy is gone.
+ */
+enum kg_err kg_sqlite_open_copy(struct kg_store *s, struct sqlite_conn **out) KG_MUST_CHECK;
+void kg_sqlite_close_copy(struct sqlite_conn *c);
 /* The cached statement, prepared on first use; NULL (logged) when it fails to prepare. */
 sqlite3_stmt *kg_sqlite_stmt(struct sqlite_conn *c, enum sq_stmt id);
 /* As kg_sqlite_stmt for SQL built at run time from fixed fragments only. */

@@ -182,10 +182,12 @@ export async function request(base, method, urlPath, opts = {}) {
 /*
  * One running instance: temp dir, database, server. Use as
  *   const k = await Instance.start({orgs: [...]});  ...  await k.stop();
+ * serveArgs are more options for `kamgar serve` (['--threads', '1']).
  */
 export class Instance {
-    static async start({ orgs = [] } = {}) {
+    static async start({ orgs = [], serveArgs = [] } = {}) {
         const k = new Instance();
+        k.serveArgs = serveArgs;
         k.dir = makeTemp();
         k.db = path.join(k.dir, 'kamgar.db');
         try {
@@ -199,7 +201,7 @@ export class Instance {
     }
 
     async serve() {
-        this.server = await startServer(this.db);
+        this.server = await startServer(this.db, this.serveArgs);
         this.port = this.server.port;
         this.base = `http://127.0.0.1:${this.port}`;
     }

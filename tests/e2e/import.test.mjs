@@ -565,17 +565,18 @@ describe('kamgar import people', () => {
             for (let i = 0; i < 12000; i++)
                 csv += `Served ${i},0301 ${String(i).padStart(7, '0')}\n`;
             fs.writeFileSync(f, csv);
-            /* A dry run is one transaction either way: it says so. */
+            /* A dry run this long works on a private copy: the server is not held up. */
             const dry = imp(k.db, 'served', f, '--dry-run');
             assert.equal(dry.status, 0, dry.stderr);
+            assert.equal(dry.stderr, '');
+            assert.equal(table(dry.stdout).created, 12000);
+            const dryBatches = imp(k.db, 'served', f, '--dry-run', '--load', 'batches');
+            assert.equal(dryBatches.stderr, '');
+            assert.equal(table(dryBatches.stdout).created, 12000);
             const until = (what) => new RegExp('^kamgar: warning: another kamgar program ' +
                                                '\\(kamgar serve or another command\\) is ' +
                                                'using .*: it cannot write until the ' +
                                                `${what} ends\n$`);
-            assert.match(dry.stderr, until('dry run'));
-            assert.equal(table(dry.stdout).created, 12000);
-            const dryBatches = imp(k.db, 'served', f, '--dry-run', '--load', 'batches');
-            assert.match(dryBatches.stderr, until('dry run'));
             const r = imp(k.db, 'served', f);
             assert.equal(r.status, 0, r.stderr);
             assert.match(r.stderr, new RegExp('^kamgar: another kamgar program \\(kamgar serve ' +

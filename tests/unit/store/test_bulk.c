@@ -236,6 +236,51 @@ static void test_dry_run_counts_match(void **state)
     assert_int_equal(real.units_created, dry.units_created);
 }
 
+/*
+ * A dry run of KG_IMPORT_COPY_MIN_ROWS expected rows works on a private copy of the database:
+ * another connection writes between its batches without waiting for it (in place, the write
+ * waited the busy timeout and failed), the dry run finds what was stored before it began but
+ * not what was written meanwhile, and nothing of it is kept.
+ */
+static void test_long_dry_run_works_on_a_copy(void **state)
+{
+    struct fx *f = *state;
+    struct kg_store_import *im = begin(f, false);
+    struct kg_import_row before[1] = {
+        fx_import_row(ID(1), "Kiran", "+923006000001", "Mill F", NULL)};
+    OK(f->s->ops->import_rows(im, before, 1, false, &f->a));
+    OK(f->s->ops->import_end(im, true, NULL));
+
+    struct kg_import_plan plan = {
+        .dry_run = true, .load = f->load, .expected_rows = KG_IMPORT_COPY_MIN_ROWS};
+    OK(f->s->ops->import_begin(f->s, &f->a_org, &plan, &im, NULL));
+    struct kg_import_row b1[2] = {
+        fx_import_row(ID(2), "Kiran again", "+923006000001", NULL, NULL),
+        fx_import_row(ID(3), "Laila", "+923006000003", "mill f", NULL),
+    };
+    OK(f->s->ops->import_rows(im, b1, 2, false, &f->a));
+    assert_int_equal(b1[0].outcome, KG_IMPORT_SKIPPED);
+    assert_string_equal(b1[0].existing_id, ID(1));
+    assert_int_equal(b1[1].outcome, KG_IMPORT_CREATED);
+
+    struct kg_workplace mill = {.name = "Mill G"};
+    OK(f->s->ops->workplace_create(f->s, &f->a_admin, &mill, &f->a, NULL, NULL));
+    struct kg_import_row b2[2] = {
+        fx_import_row(ID(4), "Noor", "+923006000004", "Mill G", NULL),
+        fx_import_row(ID(5), "Laila", "+923006000003", NULL, NULL), /* row 3 of the dry run */
+    };
+    OK(f->s->ops->import_rows(im, b2, 2, false, &f->a));
+    assert_int_equal(b2[0].outcome, KG_IMPORT_CREATED);
+    assert_int_equal(b2[1].outcome, KG_IMPORT_SKIPPED);
+    struct kg_import_counts counts;
+    OK(f->s->ops->import_end(im, true, &counts));
+    assert_int_equal(counts.workplaces_created, 1); /* Mill G: it came after the copy */
+    assert_int_equal(workplaces(f), 2);             /* Mill F and Mill G, nothing more */
+    struct kg_person p;
+    assert_int_equal(f->s->ops->person_get(f->s, &f->a_org, ID(3), &f->a, &p), KG_ENOTFOUND);
+    assert_int_equal(f->s->ops->person_get(f->s, &f->a_org, ID(4), &f->a, &p), KG_ENOTFOUND);
+}
+
 /* A duplicate updated with another workplace: the workplace and unit found or made by name
  * are not looked up again, yet a unit of the old workplace never stays with the new one. */
 static void test_update_moves_workplace_and_unit(void **state)
@@ -796,6 +841,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_refusals_and_batches, setup_bulk, teardown),
         cmocka_unit_test_setup_teardown(test_dry_run_counts_match, setup_bulk, teardown),
+        cmocka_unit_test_setup_teardown(test_long_dry_run_works_on_a_copy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_long_dry_run_works_on_a_copy, setup_bulk, teardown),
         cmocka_unit_test_setup_teardown(test_bulk_makes_the_indexes_again, setup_bulk, teardown),
         cmocka_unit_test_setup_teardown(test_bulk_rolled_back_keeps_nothing, setup_bulk, teardown),
         cmocka_unit_test_setup_teardown(test_auto_choice, setup, teardown),

@@ -32,6 +32,7 @@
 
 #include "cli/cli.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/mem.h"
 #include "util/sealed.h"
 
@@ -52,6 +53,99 @@ static bool exists(const char *path)
     return lstat(path, &sb) == 0;
 }
 
+/*
+ * Where path leads, into out: path itself when it is not a symbolic link, else the file at
+ * the end of its links (one not there yet too), with the directories on the way resolved
+ * where they exist. *linked says whether path was a link. Both commands act on the file a
+ * --db link names, not on the link (docs/backup.md, "Symbolic links"). False after printing
+ * one line (a loop of links, too long a path).
+ */
+static bool follow_links(const char *path, char *out, size_t cap, bool *linked)
+{
+    char cur[PATH_MAX], to[PATH_MAX], dir[PATH_MAX], real[PATH_MAX];
+    *linked = false;
+    int n = snprintf(cur, sizeof(cur), "%s", path);
+    for (int hops = 0; n >= 0 && (size_t)n < sizeof(cur); hops++) {
+        struct stat sb;
+        if (lstat(cur, &sb) != 0 || !S_ISLNK(sb.st_mode))
+            break;
+        ssize_t len = hops < 40 ? readlink(cur, to, sizeof(to) - 1) : -1;
+        if (len < 0) {
+            kg_cli_err("%s: %s", path, hops < 40 ? strerror(errno) : "too many symbolic links");
+            return false;
+        }
+        to[len] = '\0';
+        *linked = true;
+        if (to[0] == '/')
+            n = snprintf(cur, sizeof(cur), "%s", to);
+        else if (kg_dir_of(cur, dir, sizeof(dir)))
+            n = snprintf(cur, sizeof(cur), "%s/%s", dir, to);
+        else
+            n = -1;
+    }
+    if (n < 0 || (size_t)n >= sizeof(cur)) {
+        kg_cli_err("the path %s is too long", path);
+        return false;
+    }
+    const char *slash = strrchr(cur, '/'), *base = slash ? slash + 1 : cur;
+    if (!*linked)
+        n = snprintf(out, cap, "%s", path);
+    else if (realpath(cur, real))
+        n = snprintf(out, cap, "%s", real);
+    else if (strcmp(base, ".") && strcmp(base, "..") && kg_dir_of(cur, dir, sizeof(dir)) &&
+             realpath(dir, real))
+        n = snprintf(out, cap, "%s%s%s", real, strcmp(real, "/") ? "/" : "", base);
+    else
+        n = snprintf(out, cap, "%s", cur);
+    if (n < 0 || (size_t)n >= cap) {
+        kg_cli_err("the path %s is too long", path);
+        return false;
+    }
+    return true;
+}
+
+/* What a database's files were at one moment (restore's first check): whatever writes to it
+ * (a kamgar command, SQLite's checkpoint as the last one closes it) changes one of them. Its
+ * -shm is left out: a reader writes there too. */
+struct file_state {
+    bool there;
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime, ctime;
+};
+static const char *const state_suffixes[] = {"", "-wal", "-journal"};
+#define N_STATE_FILES (sizeof(state_suffixes) / sizeof(state_suffixes[0]))
+
+static void note_state(const char *db, struct file_state st[N_STATE_FILES])
+{
+    char p[PATH_MAX];
+    for (size_t i = 0; i < N_STATE_FILES; i++) {
+        struct stat sb;
+        int n = snprintf(p, sizeof(p), "%s%s", db, state_suffixes[i]);
+        st[i] = (struct file_state){.there = false};
+        if (n > 0 && (size_t)n < sizeof(p) && lstat(p, &sb) == 0)
+            st[i] = (struct file_state){.there = true,
+                                        .dev = sb.st_dev,
+                                        .ino = sb.st_ino,
+                                        .size = sb.st_size,
+                                        .mtime = sb.st_mtim,
+                                        .ctime = sb.st_ctim};
+    }
+}
+
+static bool same_state(const struct file_state a[N_STATE_FILES],
+                       const struct file_state b[N_STATE_FILES])
+{
+    for (size_t i = 0; i < N_STATE_FILES; i++)
+        if (a[i].there != b[i].there || a[i].dev != b[i].dev || a[i].ino != b[i].ino ||
+            a[i].size != b[i].size || a[i].mtime.tv_sec != b[i].mtime.tv_sec ||
+            a[i].mtime.tv_nsec != b[i].mtime.tv_nsec || a[i].ctime.tv_sec != b[i].ctime.tv_sec ||
+            a[i].ctime.tv_nsec != b[i].ctime.tv_nsec)
+            return false;
+    return true;
+}
+
 /* Names a temporary database (and the files SQLite keeps beside one) for removal if the
  * command is stopped by a signal (on), or forgets them (!on). */
 static void track(const char *tmp, bool on)
@@ -70,8 +164,32 @@ static void track(const char *tmp, bool on)
     }
 }
 
+/*
+ * Holds back the signals kg_cleanup_on_signals catches (SIGINT, SIGTERM, SIGHUP) across a
+ * step that makes or renames a file before the handler knows of it: a file's creation and its
+ * naming for removal (reserve_temp), an encrypted backup's move from its temporary name to
+ * DEST (kg_cli_out_finish). A signal that comes meanwhile is delivered when release_signals
+ * lets it through, and removes what is named by then. Only for steps that cannot wait long:
+ * a held-back Ctrl-C does nothing until then.
+ */
+static void hold_signals(sigset_t *old)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static void release_signals(const sigset_t *old)
+{
+    sigprocmask(SIG_SETMASK, old, NULL);
+}
+
 /* Creates an empty file "<beside>.<what>-XXXXXX" (mode 0600) and puts its name in out. With
- * held, the file stays open there (read-write), under an exclusive flock (sweep_temps). */
+ * held, the file stays open there (read-write), under an exclusive flock (sweep_temps). A
+ * signal cannot come between the file's creation and its naming for removal (track). */
 static bool reserve_temp(const char *beside, const char *what, char *out, size_t cap, int *held)
 {
     int n = snprintf(out, cap, "%s.%s-XXXXXX", beside, what);
@@ -80,10 +198,14 @@ static bool reserve_temp(const char *beside, const char *what, char *out, size_t
         out[0] = '\0';
         return false;
     }
+    sigset_t old;
+    hold_signals(&old);
     /* mkstemp creates the file with mode 0600. */
     int fd = mkstemp(out);
     if (fd < 0) {
-        kg_cli_err("cannot create a file beside %s: %s", beside, strerror(errno));
+        int err = errno;
+        release_signals(&old);
+        kg_cli_err("cannot create a file beside %s: %s", beside, strerror(err));
         out[0] = '\0';
         return false;
     }
@@ -95,6 +217,7 @@ static bool reserve_temp(const char *beside, const char *what, char *out, size_t
         close(fd);
     }
     track(out, true);
+    release_signals(&old);
     return true;
 }
 
@@ -160,51 +283,103 @@ static void drop_temp(char *tmp)
 }
 
 /*
- * A restore writes the register, decrypted, to "PATH.restore-tmp-XXXXXX" beside the database,
- * and a plain backup writes its copy to "DEST.backup-tmp-XXXXXX" beside DEST; each removes its
- * file however it stops, except by kill -9 (the OOM killer) or a power cut. So each holds an
- * exclusive flock(2) on that file from the moment mkstemp makes it to its exit (reserve_temp;
- * the file is written into, never replaced), and the next restore into PATH, or plain backup
- * into DEST's directory (a nightly backup's DEST has the day in its name), removes each such
- * file that no command holds, and says so. Only a file that can be nothing else goes: named
- * so, this user's, mode 0600, one link, empty or an SQLite database, and last written over
- * STALE_SECONDS ago (mkstemp makes it a moment before its command locks it). Nothing is
+ * What a command stopped by kill -9 (the out-of-memory killer) or a power cut may leave, and
+ * the next run removes (sweep_temps); a signal that can be caught leaves none of it (cleanup.h,
+ * hold_signals):
+ *
+ *   PATH.restore-tmp-XXXXXX  beside the database: a restore's copy of the register;
+ *   DEST.backup-tmp-XXXXXX   beside a plain backup's DEST: the copy being written;
+ *   DB.backup-XXXXXX         beside the database: an encrypted backup's snapshot, always
+ *                            empty (it loses its name before anything is written into it);
+ *   DEST.tmp-XXXXXX          an encrypted DEST on a file system without O_TMPFILE, and
+ *   DEST.tmp-xxxxxxxx        a complete one on its way to replace DEST (--force), both
+ *                            encrypted (kg_cli_out_open, kg_cli_out_finish).
+ *
+ * Each command holds an exclusive flock(2) on its file from the moment it makes it (an
+ * encrypted DEST: from before it has a name) to its exit, and writes into that file, never
+ * replaces it. The next restore into PATH removes each such file beside PATH that no command
+ * holds, and the next backup each beside its database and in DEST's directory (a nightly
+ * backup's DEST has the day in its name), and says so. Only a file that can be nothing else
+ * goes: named so, this user's, mode 0600, one link, empty or holding what its command writes
+ * (an SQLite database, an encrypted backup), and last written over STALE_SECONDS ago (mkstemp
+ * makes it a moment before its command locks it). An export or an import's --rejects names
+ * its file DEST.tmp-XXXXXX too on such a file system, without a lock, and never writes an
+ * encrypted backup: an empty one goes only once untouched for STALE_EMPTY_OUT. Nothing is
  * removed where flock does not work.
  */
-#define STALE_SECONDS 10
-static const char restore_temp[] = "restore-tmp", backup_temp[] = "backup-tmp";
+#define STALE_SECONDS   10
+#define STALE_EMPTY_OUT 3600
 
-/* Whether name is base"."what"-" and six of mkstemp's characters; with base NULL, any
- * name that ends so. */
-static bool temp_name(const char *name, const char *base, const char *what)
+/* What a file left behind holds when it is not empty. */
+enum temp_holds { HOLDS_DATABASE, HOLDS_SEALED, HOLDS_NOTHING };
+
+struct temp_kind {
+    const char *what;      /* "<base>.<what>-" and mkstemp's six letters and digits */
+    bool any_base;         /* with any base in the directory, not only the path's own */
+    bool hex8;             /* or eight hex digits (kg_cli_out_finish's name) */
+    enum temp_holds holds; /* what it holds when it is not empty */
+    long stale_empty;      /* seconds an empty one must be untouched */
+    const char *by;        /* the command that leaves it, for the message */
+};
+
+static const struct temp_kind restore_temps = {"restore-tmp",  false,         false,
+                                               HOLDS_DATABASE, STALE_SECONDS, "a restore"};
+static const struct temp_kind backup_temps = {"backup-tmp",   true,          false,
+                                              HOLDS_DATABASE, STALE_SECONDS, "a backup"};
+static const struct temp_kind snapshot_temps = {
+    "backup", false, false, HOLDS_NOTHING, STALE_SECONDS, "an encrypted backup"};
+static const struct temp_kind sealed_temps = {
+    "tmp", true, true, HOLDS_SEALED, STALE_EMPTY_OUT, "an encrypted backup"};
+
+/* Whether name is base"."what"-" and mkstemp's six characters (or, for k->hex8, eight hex
+ * digits); with base NULL, any name that ends so. */
+static bool temp_name(const char *name, const char *base, const struct temp_kind *k)
 {
-    size_t len = strlen(name), k = strlen(what), tail = 1 + k + 1 + 6; /* ".what-XXXXXX" */
-    if (len <= tail || (base && (len != strlen(base) + tail || strncmp(name, base, len - tail))))
-        return false;
-    const char *t = name + len - tail;
-    return t[0] == '.' && strncmp(t + 1, what, k) == 0 && t[1 + k] == '-' &&
-           strspn(t + 2 + k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                             "0123456789") == 6;
+    static const char mkstemp_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                        "0123456789";
+    size_t len = strlen(name), w = strlen(k->what);
+    for (size_t x = 6; x <= (k->hex8 ? 8u : 6u); x += 2) {
+        size_t tail = 1 + w + 1 + x; /* ".what-XXXXXX" */
+        if (len <= tail ||
+            (base && (len != strlen(base) + tail || strncmp(name, base, len - tail))))
+            continue;
+        const char *t = name + len - tail;
+        if (t[0] == '.' && strncmp(t + 1, k->what, w) == 0 && t[1 + w] == '-' &&
+            strspn(t + 2 + w, x == 6 ? mkstemp_chars : "0123456789abcdef") == x)
+            return true;
+    }
+    return false;
 }
 
-/* Whether the file held (locked) at fd, named name in dir, is what a stopped command left. */
-static bool left_behind(int dir, const char *name, int fd)
+/* What the file held (locked) at fd, named name in dir, is, when it is what a stopped command
+ * left ("an empty file", ...); NULL when it may be anything else. */
+static const char *left_behind(int dir, const char *name, int fd, const struct temp_kind *k)
 {
     struct stat sb, named;
     char head[16];
     if (fstat(fd, &sb) != 0 || fstatat(dir, name, &named, AT_SYMLINK_NOFOLLOW) != 0 ||
         named.st_dev != sb.st_dev || named.st_ino != sb.st_ino) /* renamed meanwhile */
-        return false;
-    return S_ISREG(sb.st_mode) && sb.st_uid == geteuid() && (sb.st_mode & 07777) == 0600 &&
-           sb.st_nlink == 1 && sb.st_mtime <= time(NULL) - STALE_SECONDS &&
-           (sb.st_size == 0 || (pread(fd, head, sizeof(head), 0) == (ssize_t)sizeof(head) &&
-                                memcmp(head, sqlite_magic, sizeof(head)) == 0));
+        return NULL;
+    if (!S_ISREG(sb.st_mode) || sb.st_uid != geteuid() || (sb.st_mode & 07777) != 0600 ||
+        sb.st_nlink != 1)
+        return NULL;
+    time_t now = time(NULL);
+    if (sb.st_size == 0)
+        return sb.st_mtime <= now - k->stale_empty ? "an empty file" : NULL;
+    if (sb.st_mtime > now - STALE_SECONDS)
+        return NULL;
+    ssize_t n = pread(fd, head, sizeof(head), 0);
+    if (k->holds == HOLDS_DATABASE && n == (ssize_t)sizeof(head) &&
+        memcmp(head, sqlite_magic, sizeof(head)) == 0)
+        return "an unencrypted copy of a register";
+    if (k->holds == HOLDS_SEALED && n > 0 && kg_sealed_looks_sealed(head, (size_t)n))
+        return "an encrypted copy of a register";
+    return NULL;
 }
 
-/* Removes the "<path>.<what>-XXXXXX" files (restore_temp beside a database), or with any_base
- * every "<name>.<what>-XXXXXX" in path's directory (backup_temp), that a command stopped by
- * kill -9 or a power cut left, and says so, calling that command by. */
-static void sweep_temps(const char *path, const char *what, bool any_base, const char *by)
+/* Removes the files of kind k beside path (with k->any_base, every such file in path's
+ * directory) that a command stopped by kill -9 or a power cut left, and says so on say. */
+static void sweep_temps(const char *path, const struct temp_kind *k, FILE *say)
 {
     const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
     int dlen = (int)(base - path); /* "dir/", or nothing */
@@ -215,7 +390,7 @@ static void sweep_temps(const char *path, const char *what, bool any_base, const
         return;
     struct dirent *de;
     while ((de = readdir(dp))) {
-        if (!temp_name(de->d_name, any_base ? NULL : base, what))
+        if (!temp_name(de->d_name, k->any_base ? NULL : base, k))
             continue;
         /* read-write: flock over NFS is an fcntl lock, which needs it */
         int fd = openat(dirfd(dp), de->d_name, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
@@ -224,16 +399,14 @@ static void sweep_temps(const char *path, const char *what, bool any_base, const
         char tmp[PATH_MAX];
         int n = snprintf(tmp, sizeof(tmp), "%.*s%s", dlen, path, de->d_name);
         /* removed while locked: a command starting now cannot have it */
-        bool left = n > 0 && (size_t)n < sizeof(tmp) && flock(fd, LOCK_EX | LOCK_NB) == 0 &&
-                    left_behind(dirfd(dp), de->d_name, fd);
-        if (left) {
+        const char *what = n > 0 && (size_t)n < sizeof(tmp) && flock(fd, LOCK_EX | LOCK_NB) == 0
+                               ? left_behind(dirfd(dp), de->d_name, fd, k)
+                               : NULL;
+        if (what && k->holds == HOLDS_DATABASE)
             unlink_side_files(tmp); /* first: see track */
-            left = unlinkat(dirfd(dp), de->d_name, 0) == 0;
-        }
-        if (left)
-            printf("removed %s, left by a %s that was stopped before it finished (an "
-                   "unencrypted copy of a register)\n",
-                   tmp, by);
+        if (what && unlinkat(dirfd(dp), de->d_name, 0) == 0)
+            fprintf(say, "removed %s, left by %s that was stopped before it finished (%s)\n", tmp,
+                    k->by, what);
         close(fd); /* this process has no other descriptor of it */
     }
     closedir(dp);
@@ -403,7 +576,9 @@ static const char backup_help[] =
     "and writes nothing (docs/backup.md, \"A damaged database\").\n"
     "\n"
     "DEST appears only once it is complete, with mode 0600. An encrypted backup may be written\n"
-    "to /dev/stdout (the command's own lines then go to stderr). KAMGAR_DB may replace --db.\n"
+    "to /dev/stdout (the command's own lines then go to stderr). A DEST that is a symbolic\n"
+    "link is refused, with --force too; a --db that is one is followed to the database.\n"
+    "KAMGAR_DB may replace --db.\n"
     "\n"
     "examples:\n"
     "  kamgar backup --db /var/lib/kamgar/kamgar.db /srv/backup/kamgar-$(date +%F).db\n"
@@ -437,6 +612,12 @@ int kg_cmd_backup(int argc, char **argv)
         kg_cli_err("--encrypt needs a key file");
         return KG_EXIT_USAGE;
     }
+    /* A --db that is a link is the database it names: the snapshot goes beside that. */
+    char real_db[PATH_MAX];
+    bool linked;
+    if (!follow_links(db, real_db, sizeof(real_db), &linked))
+        return KG_EXIT_USER;
+    db = real_db;
     const char *dest = pos[0];
     int rc = KG_EXIT_USER;
     kg_cleanup_on_signals();
@@ -449,9 +630,27 @@ int kg_cmd_backup(int argc, char **argv)
     struct kg_cli_out of = {0}; /* an encrypted backup while it is written */
     int snap = -1;              /* the snapshot it encrypts, which has no name */
     int dest_fd = -1;           /* a plain one's dest_tmp, held under a lock (sweep_temps) */
+    int plain_fd = -1;          /* plain_tmp, held under a lock until it has no name */
+    sigset_t old_mask;
 
     if (kg_cli_same_file(db, dest)) {
         kg_cli_err("%s is the database itself: choose another file", dest);
+        goto out;
+    }
+    /* A DEST that is a link is neither written through nor replaced, with --force or not:
+     * the link may lead anywhere (another database, a file on the system disk), and
+     * replacing it leaves the file it named as it was, to be taken for the backup. An
+     * encrypted backup is still written into a link to a pipe or a terminal (/dev/null),
+     * which keeps nothing (kg_cli_out_open). */
+    struct stat lsb, tsb;
+    if (!kg_cli_is_stdout(dest) && lstat(dest, &lsb) == 0 && S_ISLNK(lsb.st_mode) &&
+        !(keyfile && stat(dest, &tsb) == 0 && (S_ISFIFO(tsb.st_mode) || S_ISCHR(tsb.st_mode)))) {
+        char to[PATH_MAX];
+        bool l;
+        if (follow_links(dest, to, sizeof(to), &l))
+            kg_cli_err("%s is a symbolic link to %s: a backup is never written through a link "
+                       "or over one, even with --force; give the name of a file",
+                       dest, to);
         goto out;
     }
     if (!kg_cli_is_stdout(dest) && refuse_side_file(dest))
@@ -513,13 +712,32 @@ int kg_cmd_backup(int argc, char **argv)
                    db, msg[0] ? msg : "it cannot be read");
         goto out;
     }
-    /* An encrypted backup has no name until it is complete (kg_cli_out_open); a plain one is
-     * SQLite's own file, which needs one while SQLite writes it. */
-    if (!keyfile)
-        sweep_temps(dest, backup_temp, true, "backup");
-    if (keyfile ? !kg_cli_out_open(dest, force, &of)
-                : !reserve_temp(dest, backup_temp, dest_tmp, sizeof(dest_tmp), &dest_fd))
+    /* What backups stopped by kill -9 left beside the database and in DEST's directory
+     * (not /dev's, nor a pipe's). An encrypted backup into a pipe (/dev/stdout) says so on
+     * stderr: its stdout is the backup. */
+    bool stream_dest = kg_cli_is_stdout(dest) || (there && !S_ISREG(dsb.st_mode));
+    sweep_temps(db, &snapshot_temps, stream_dest ? stderr : stdout);
+    if (!stream_dest) {
+        sweep_temps(dest, &backup_temps, stdout);
+        sweep_temps(dest, &sealed_temps, stdout);
+    }
+    /* An encrypted backup has no name until it is complete (kg_cli_out_open), or, on a file
+     * system without O_TMPFILE, one named for removal before a signal is let through; a plain
+     * one is SQLite's own file, which needs one while SQLite writes it. */
+    bool opened;
+    if (keyfile && !stream_dest)
+        hold_signals(&old_mask);
+    opened = keyfile ? kg_cli_out_open(dest, force, &of)
+                     : reserve_temp(dest, backup_temps.what, dest_tmp, sizeof(dest_tmp), &dest_fd);
+    if (keyfile && !stream_dest)
+        release_signals(&old_mask);
+    if (!opened)
         goto out;
+    /* An encrypted DEST is held like a plain one's file (sweep_temps) from before it has a
+     * name: the DEST.tmp-XXXXXXXX it takes to replace DEST, or the DEST.tmp-XXXXXX of a file
+     * system without O_TMPFILE, is then not removed while this backup runs. */
+    if (keyfile && of.pending)
+        (void)flock(fileno(of.f), LOCK_EX);
     /* An encrypted backup written to /dev/stdout (`… /dev/stdout | ssh …`) or a fifo is the
      * command's output: what it says goes to stderr. */
     bool streamed = keyfile && !of.pending;
@@ -540,12 +758,16 @@ int kg_cmd_backup(int argc, char **argv)
     /* The plaintext snapshot of an encrypted backup is made beside the database, and loses
      * its name before anything is written into it (the store's snapshot): its name is made
      * only now, so that a kill while the key loads leaves no empty file either. */
-    if (keyfile && !reserve_temp(db, "backup", plain_tmp, sizeof(plain_tmp), NULL))
+    if (keyfile && !reserve_temp(db, snapshot_temps.what, plain_tmp, sizeof(plain_tmp), &plain_fd))
         goto out;
     enum kg_err be = keyfile ? s->ops->snapshot(s, plain_tmp, &snap) : s->ops->backup(s, dest_tmp);
     if (snap >= 0) { /* its name is gone */
         track(plain_tmp, false);
         plain_tmp[0] = '\0';
+    }
+    if (plain_fd >= 0) { /* SQLite has closed it: no fcntl lock of its to lose */
+        close(plain_fd);
+        plain_fd = -1;
     }
     if (be != KG_OK) {
         if (keyfile) /* the snapshot is beside the database, not on the backup's drive */
@@ -579,7 +801,15 @@ int kg_cmd_backup(int argc, char **argv)
     /* A stale WAL beside an old copy would be replayed into the new one. */
     if (!keyfile && force)
         unlink_side_files(dest);
-    if (keyfile ? !kg_cli_out_finish(&of, dest, force) : !publish(dest_tmp, dest, force))
+    /* On disk before the signals are held: the move into place is then a moment's work. */
+    if (keyfile && of.pending)
+        (void)fsync(fileno(of.f));
+    /* A signal in the middle of the move (an encrypted DEST, with --force, is linked as
+     * DEST.tmp-XXXXXXXX and then renamed) would leave that name: it comes after it. */
+    hold_signals(&old_mask);
+    bool published = keyfile ? kg_cli_out_finish(&of, dest, force) : publish(dest_tmp, dest, force);
+    release_signals(&old_mask);
+    if (!published)
         goto out;
     char size[32] = "";
     if (!streamed)
@@ -596,6 +826,8 @@ out:
         close(snap);
     kg_cli_out_drop(&of);
     drop_temp(plain_tmp);
+    if (plain_fd >= 0)
+        close(plain_fd);
     drop_temp(dest_tmp);
     if (dest_fd >= 0)
         close(dest_fd);
@@ -619,9 +851,12 @@ static const char restore_help[] =
     "                     `kamgar serve` and other kamgar commands on PATH first (restore\n"
     "                     refuses while one is using it). The changes the old database\n"
     "                     holds in PATH-wal are first copied into PATH, so a restore stopped\n"
-    "                     at any point leaves the old database or the new one, whole\n"
+    "                     at any point leaves the old database or the new one, whole.\n"
+    "                     If anything wrote to PATH while the restore ran, nothing is\n"
+    "                     replaced: run it again\n"
     "\n"
-    "KAMGAR_DB may replace --db.\n"
+    "A PATH that is a symbolic link is followed: the database it leads to is replaced, and\n"
+    "the link kept. KAMGAR_DB may replace --db.\n"
     "\n"
     "examples:\n"
     "  kamgar restore /srv/backup/kamgar-2026-03-01.db --db /tmp/restore-test.db\n"
@@ -771,6 +1006,14 @@ int kg_cmd_restore(int argc, char **argv)
         kg_cli_err("--decrypt needs a key file");
         return KG_EXIT_USAGE;
     }
+    /* A --db that is a link is the database it names: that file is replaced (and its -wal
+     * brought in, its temporary file made beside it), and the link is kept. */
+    const char *named = db;
+    char real_db[PATH_MAX];
+    bool linked;
+    if (!follow_links(db, real_db, sizeof(real_db), &linked))
+        return KG_EXIT_USER;
+    db = real_db;
     const char *src = pos[0];
     int rc = KG_EXIT_USER;
     kg_cleanup_on_signals();
@@ -816,6 +1059,11 @@ int kg_cmd_restore(int argc, char **argv)
                    src);
         goto out;
     }
+    /* What db and the files beside it are now, before it is found unused: a kamgar command
+     * that opens, writes and ends before the lock below (`kamgar org add`) is not seen there,
+     * and what it wrote would be replaced. */
+    struct file_state first[N_STATE_FILES];
+    note_state(db, first);
     /* Checked here to fail before the work, and again before the swap. */
     if (kg_cli_served(db)) {
         kg_cli_err("%s is in use by kamgar serve or another kamgar command: stop it first; "
@@ -838,8 +1086,8 @@ int kg_cmd_restore(int argc, char **argv)
         kg_cli_err("%s", msg);
         goto out;
     }
-    sweep_temps(db, restore_temp, false, "restore");
-    if (!reserve_temp(db, restore_temp, tmp, sizeof(tmp), &tmp_fd))
+    sweep_temps(db, &restore_temps, stdout);
+    if (!reserve_temp(db, restore_temps.what, tmp, sizeof(tmp), &tmp_fd))
         goto out;
     if (keyfile) {
         /* into the file made and locked: a new one renamed onto it would not be locked */
@@ -893,14 +1141,26 @@ int kg_cmd_restore(int argc, char **argv)
     /* From the lock to the exit no kamgar program can open db: one that opened it since the
      * check above would write on into the replaced file, and report success for work that
      * is gone. One starting now waits in kg_cli_open and then opens the new file. */
-    if (force && exists(db)) {
-        if (kg_cli_lock_alone(db) < 0 && errno == EWOULDBLOCK) {
+    if (force) {
+        bool there = exists(db);
+        if (there && kg_cli_lock_alone(db) < 0 && errno == EWOULDBLOCK) {
             kg_cli_err("%s is in use by kamgar serve or another kamgar command: stop it first; "
                        "nothing was restored",
                        db);
             goto out;
         }
-        if (!bring_in_wal(db))
+        /* Under the lock: whatever wrote to it since the first check has ended, and its work
+         * is not to be lost without a word. */
+        struct file_state now[N_STATE_FILES];
+        note_state(db, now);
+        if (!same_state(first, now)) {
+            kg_cli_err("%s was changed while the restore ran (kamgar serve, another kamgar "
+                       "command or another program wrote to it): nothing was replaced; run "
+                       "the restore again",
+                       db);
+            goto out;
+        }
+        if (there && !bring_in_wal(db))
             goto out;
     }
     /* A stale WAL or journal beside the old database would be replayed into the new one;
@@ -911,8 +1171,9 @@ int kg_cmd_restore(int argc, char **argv)
         goto out;
     char size[32];
     human_size(file_size(db), size, sizeof(size));
-    printf("restored %s into %s (%s, %lld user%s%s%s)\n", src, db, size, (long long)users,
-           users == 1 ? "" : "s", keyfile ? ", decrypted" : "",
+    printf("restored %s into %s%s%s%s (%s, %lld user%s%s%s)\n", src, db,
+           linked ? ", the file the link " : "", linked ? named : "", linked ? " leads to" : "",
+           size, (long long)users, users == 1 ? "" : "s", keyfile ? ", decrypted" : "",
            !replayed                       ? ""
            : strcmp(replayed, "-wal") == 0 ? ", with the changes in its -wal"
                                            : ", its -journal's unfinished change rolled back");

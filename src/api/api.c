@@ -355,6 +355,11 @@ void kg_api_route_memory(struct kg_api *api, size_t bytes)
     kg_router_set_memory(api->router, bytes);
 }
 
+void kg_api_route_apart(struct kg_api *api)
+{
+    kg_router_set_apart(api->router);
+}
+
 static struct api_route *add_route(struct kg_api *api)
 {
     if (api->n_routes == api->cap_routes) {

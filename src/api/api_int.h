@@ -99,6 +99,9 @@ void kg_api_route_sink(struct kg_api *api, const char *method, const char *patte
 
 /* Lets the route registered last use up to bytes of request memory. */
 void kg_api_route_memory(struct kg_api *api, size_t bytes);
+/* Lets the route registered last take long: it runs on a thread of its own (kg_router_set_apart).
+ */
+void kg_api_route_apart(struct kg_api *api);
 
 /* Public pages answer errors with an HTML page in the reader's language (kg_public_path). */
 void kg_public_error(struct kg_ctx *c, enum kg_err e);

@@ -62,8 +62,11 @@ void kg_router_add(struct kg_router *r, const char *method, const char *pattern,
     struct compiled *c = &r->routes[r->n];
     memset(c, 0, sizeof(*c));
     c->storage = kg_xstrdup(pattern);
-    c->route = (struct kg_route){
-        method, pattern, fn, NULL, max_body ? max_body : r->default_max_body, 0, (unsigned)r->n};
+    c->route = (struct kg_route){.method = method,
+                                 .pattern = pattern,
+                                 .fn = fn,
+                                 .max_body = max_body ? max_body : r->default_max_body,
+                                 .index = (unsigned)r->n};
     const char *p = c->storage;
     while (*p == '/' && c->n_segs < MAX_SEGS) {
         p++;
@@ -160,6 +163,12 @@ void kg_router_set_memory(struct kg_router *r, size_t bytes)
 {
     if (r->n)
         r->routes[r->n - 1].route.memory = bytes;
+}
+
+void kg_router_set_apart(struct kg_router *r)
+{
+    if (r->n)
+        r->routes[r->n - 1].route.apart = true;
 }
 
 void *kg_router_ctx(const struct kg_router *r)

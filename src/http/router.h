@@ -80,6 +80,7 @@ struct kg_route {
     size_t max_body;                 /* 0 = the router's default */
     size_t memory;  /* a request arena budget above the server's (0 = the server's) */
     unsigned index; /* position in the table, for metrics */
+    bool apart;     /* fn may take long: the server runs it on a thread of its own */
 };
 
 struct kg_router;
@@ -108,6 +109,9 @@ const struct kg_route *kg_router_find(struct kg_router *r, struct kg_req *req, i
 void kg_router_refuse(struct kg_router *r, struct kg_req *req, struct kg_resp *resp, int status);
 /* Lets the last route registered use up to bytes of request memory (a whole-org chart). */
 void kg_router_set_memory(struct kg_router *r, size_t bytes);
+/* Marks the last route registered as one whose handler may take long (an export of the
+ * whole register): the server runs it on a thread of its own, not a connection's. */
+void kg_router_set_apart(struct kg_router *r);
 /* The ctx given to kg_router_new (what a sink's begin receives). */
 void *kg_router_ctx(const struct kg_router *r);
 /* The body limit for a request before it is read (the largest among routes of that path). */

@@ -53,10 +53,10 @@ struct kg_server {
     unsigned port;
     pthread_mutex_t peers_lock;
     struct peer *peers[PEER_BUCKETS];
-    /* streaming routes' ends running on threads of their own (end_apart) */
-    pthread_mutex_t ends_lock;
-    pthread_cond_t ends_done;
-    unsigned ends;
+    /* requests running on threads of their own (run_route_apart) */
+    pthread_mutex_t apart_lock;
+    pthread_cond_t apart_done;
+    unsigned apart;
 };
 
 struct conn_state {
@@ -66,10 +66,10 @@ struct conn_state {
     const struct kg_route *route; /* found on the first call */
     int refuse;                   /* status to answer with when no route (404/405/413) */
     void *sink;                   /* a streaming route's state while its body arrives */
-    void *ending;                 /* ...and while its end runs apart (end_apart) */
-    struct kg_resp resp;          /* the answer that end made */
+    void *ending;                 /* ...and while its end runs apart (run_route_apart) */
+    struct kg_resp resp;          /* the answer of a request that ran apart */
     bool answered;                /* resp is ready: send it when the connection resumes */
-    struct kg_server *server;     /* for end_apart's thread */
+    struct kg_server *server;     /* for run_apart's thread */
     struct MHD_Connection *conn;
     bool sink_stopped; /* its data() said it wants no more */
     size_t streamed;   /* bytes handed to the sink */
@@ -337,50 +337,54 @@ static enum MHD_Result first_call(struct kg_server *s, struct MHD_Connection *c,
 }
 
 /*
- * A streaming route's end runs on a thread of its own while its connection is suspended. It
- * may take minutes (an import applies the whole file there), and each thread of
- * libmicrohttpd's pool serves every connection it accepted: an end run on it held all of them
- * up, so that a quarter of the server's clients (with four threads) waited for the import.
+ * Work that may take long runs on a thread of its own while its connection is suspended: a
+ * streaming route's end (an import applies the whole file there) and the handler of a route
+ * marked apart (an export writes the whole register). Each thread of libmicrohttpd's pool
+ * serves every connection it accepted: such work run on it held all of them up, so that a
+ * quarter of the server's clients (with four threads) waited for an import.
  */
-static void *run_end(void *arg)
+static void *run_apart(void *arg)
 {
     struct conn_state *st = arg;
     struct kg_server *s = st->server;
-    st->route->sink->end(st->ending, &st->resp, st->too_big);
+    if (st->ending)
+        st->route->sink->end(st->ending, &st->resp, st->too_big);
+    else
+        st->route->fn(kg_router_ctx(s->router), &st->req, &st->resp);
     st->ending = NULL;
     st->answered = true;
     /* from here st is the connection's thread's again (on_request sends the answer) */
     MHD_resume_connection(st->conn);
-    pthread_mutex_lock(&s->ends_lock);
-    s->ends--;
-    pthread_cond_broadcast(&s->ends_done);
-    pthread_mutex_unlock(&s->ends_lock);
+    pthread_mutex_lock(&s->apart_lock);
+    s->apart--;
+    pthread_cond_broadcast(&s->apart_done);
+    pthread_mutex_unlock(&s->apart_lock);
     return NULL;
 }
 
-/* Suspends c and runs the end of st's route (sink) on a thread of its own; without a thread,
- * here, before c resumes. kg_server_stop waits for every such end. */
-static void end_apart(struct kg_server *s, struct MHD_Connection *c, struct conn_state *st,
-                      void *sink)
+/* Suspends c and runs st's route (the end of sink, when given) on a thread of its own; with
+ * no thread to be had, here, before c resumes. kg_server_stop waits for all of them. */
+static void run_route_apart(struct kg_server *s, struct MHD_Connection *c, struct conn_state *st,
+                            void *sink)
 {
     st->ending = sink;
     st->server = s;
     st->conn = c;
-    pthread_mutex_lock(&s->ends_lock);
-    s->ends++;
-    pthread_mutex_unlock(&s->ends_lock);
+    pthread_mutex_lock(&s->apart_lock);
+    s->apart++;
+    pthread_mutex_unlock(&s->apart_lock);
     MHD_suspend_connection(c);
     pthread_attr_t attr;
     pthread_t t;
     bool apart = pthread_attr_init(&attr) == 0;
     if (apart) {
         apart = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0 &&
-                pthread_create(&t, &attr, run_end, st) == 0;
+                pthread_create(&t, &attr, run_apart, st) == 0;
         pthread_attr_destroy(&attr);
     }
     if (!apart) {
-        kg_warn("server: no thread for an upload's end: it runs on a connection's thread");
-        run_end(st);
+        kg_warn("server: no thread for a long request: it runs on a connection's thread");
+        run_apart(st);
     }
 }
 
@@ -429,7 +433,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (st->sink) {
         void *sink = st->sink;
         st->sink = NULL;
-        end_apart(s, c, st, sink);
+        run_route_apart(s, c, st, sink);
         return MHD_YES;
     }
     struct kg_resp resp = {0};
@@ -442,6 +446,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     st->req.body = st->body.p ? st->body.p : "";
     st->req.body_len = st->body.len;
+    if (st->route && st->route->apart) {
+        run_route_apart(s, c, st, NULL);
+        return MHD_YES;
+    }
     if (!st->route)
         kg_router_refuse(s->router, &st->req, &resp, st->refuse);
     else
@@ -639,8 +647,8 @@ static void peers_free(struct kg_server *s)
 static void server_free(struct kg_server *s)
 {
     peers_free(s);
-    pthread_cond_destroy(&s->ends_done);
-    pthread_mutex_destroy(&s->ends_lock);
+    pthread_cond_destroy(&s->apart_done);
+    pthread_mutex_destroy(&s->apart_lock);
     free(s);
 }
 
@@ -735,8 +743,8 @@ enum kg_err kg_server_start(const struct kg_server_config *cfg, struct kg_router
     }
     s->cfg.public_url = NULL; /* borrowed: only s->public_url is used */
     pthread_mutex_init(&s->peers_lock, NULL);
-    pthread_mutex_init(&s->ends_lock, NULL);
-    pthread_cond_init(&s->ends_done, NULL);
+    pthread_mutex_init(&s->apart_lock, NULL);
+    pthread_cond_init(&s->apart_done, NULL);
     unsigned threads = cfg->threads;
     if (!threads) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -787,12 +795,13 @@ void kg_server_stop(struct kg_server *s, unsigned grace_s)
     uint64_t deadline = now_usec() + (uint64_t)grace_s * 1000000u;
     while (atomic_load(&s->in_flight) > 0 && now_usec() < deadline)
         usleep(10000);
-    /* libmicrohttpd cannot stop with a connection suspended, and an end holds the route's
-     * state: wait for every end, as the daemon would wait for a thread in an end it ran */
-    pthread_mutex_lock(&s->ends_lock);
-    while (s->ends)
-        pthread_cond_wait(&s->ends_done, &s->ends_lock);
-    pthread_mutex_unlock(&s->ends_lock);
+    /* libmicrohttpd cannot stop with a connection suspended, and a request running apart
+     * uses the route's state: wait for each, as the daemon waits for a pool thread busy in
+     * a handler */
+    pthread_mutex_lock(&s->apart_lock);
+    while (s->apart)
+        pthread_cond_wait(&s->apart_done, &s->apart_lock);
+    pthread_mutex_unlock(&s->apart_lock);
     MHD_stop_daemon(s->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);

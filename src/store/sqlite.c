@@ -427,9 +427,44 @@ out:
     return err;
 }
 
+/* Takes the store's write mutex for c (store_sqlite.write_mu), waiting as long as SQLite's
+ * busy timeout would. */
+static enum kg_err take_write(struct sqlite_conn *c)
+{
+    if (!c->write_mu)
+        return KG_OK;
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += BUSY_TIMEOUT_MS / 1000;
+    int rc = pthread_mutex_timedlock(c->write_mu, &until);
+    if (rc == ETIMEDOUT) {
+        kg_warn("store: the database is busy: another write held it for %d s",
+                BUSY_TIMEOUT_MS / 1000);
+        return KG_EBUSY;
+    }
+    if (rc != 0)
+        return KG_EINTERNAL;
+    c->writing = true;
+    return KG_OK;
+}
+
+static void give_write(struct sqlite_conn *c)
+{
+    if (c->writing) {
+        c->writing = false;
+        pthread_mutex_unlock(c->write_mu);
+    }
+}
+
 enum kg_err kg_sqlite_begin(struct sqlite_conn *c, bool write)
 {
-    return kg_sqlite_exec(c, kg_sqlite_stmt(c, write ? SQ_BEGIN_WRITE : SQ_BEGIN_READ));
+    bool take = write && !c->writing;
+    enum kg_err err = take ? take_write(c) : KG_OK;
+    if (!err)
+        err = kg_sqlite_exec(c, kg_sqlite_stmt(c, write ? SQ_BEGIN_WRITE : SQ_BEGIN_READ));
+    if (err && take)
+        give_write(c);
+    return err;
 }
 
 enum kg_err kg_sqlite_commit(struct sqlite_conn *c)
@@ -437,6 +472,8 @@ enum kg_err kg_sqlite_commit(struct sqlite_conn *c)
     enum kg_err err = kg_sqlite_exec(c, kg_sqlite_stmt(c, SQ_COMMIT));
     if (err)
         kg_sqlite_rollback(c);
+    else
+        give_write(c);
     return err;
 }
 
@@ -447,6 +484,7 @@ void kg_sqlite_rollback(struct sqlite_conn *c)
         if (err)
             kg_error("store: rollback failed");
     }
+    give_write(c);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -632,6 +670,7 @@ enum kg_err kg_sqlite_acquire(struct kg_store *s, struct sqlite_conn **out)
         ss->free_list = c->next;
         c->next = NULL;
         pthread_mutex_unlock(&ss->mu);
+        c->write_mu = &ss->write_mu;
         *out = c;
         return KG_OK;
     }
@@ -648,6 +687,7 @@ enum kg_err kg_sqlite_acquire(struct kg_store *s, struct sqlite_conn **out)
         pthread_mutex_unlock(&ss->mu);
         return KG_EIO;
     }
+    c->write_mu = &ss->write_mu;
     *out = c;
     return KG_OK;
 }
@@ -681,6 +721,7 @@ static void store_close(struct kg_store *s)
     }
     pthread_cond_destroy(&ss->cv);
     pthread_mutex_destroy(&ss->mu);
+    pthread_mutex_destroy(&ss->write_mu);
     free(ss->path);
     free(ss);
 }
@@ -2443,6 +2484,7 @@ enum kg_err kg_store_sqlite_open(const char *path, bool create, struct kg_store 
     ss->super.ops = &sqlite_ops;
     ss->path = kg_xstrdup(path);
     pthread_mutex_init(&ss->mu, NULL);
+    pthread_mutex_init(&ss->write_mu, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* POOL_WAIT_S whatever the wall clock does */

@@ -1,0 +1,135 @@
+/*
+ * long_requests.test.mjs — a request that takes long keeps no other request waiting:
+ *   - an import and an export run on a thread of their own (server.c, run_route_apart).
+ *     Before, each ran on the server thread its request came in on, and every connection of
+ *     that thread waited for it (the server runs here with one thread: every connection);
+ *   - a long dry run works on a private copy of the database (store.h,
+ *     KG_IMPORT_COPY_MIN_ROWS). Before, a dry run was one write transaction on the live
+ *     database, and every other org's writes waited for it or failed with 503 after five
+ *     seconds (a 300,000-row dry run gave a minute of 503s). A short one still runs in
+ *     place. Both count as the real import would.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { Instance, orgPath } from './helpers.mjs';
+
+const USERS = [
+    { email: 'admin@dry.example', role: 'admin' },
+    { email: 'organizer@dry.example', role: 'organizer' },
+];
+
+let k;
+let tok;
+
+before(async () => {
+    k = await Instance.start({
+        orgs: ['big', 'other'].map((slug) => ({ slug, name: `Union ${slug}`, country: 'PK',
+                                                users: USERS })),
+        /* one thread: every connection is on the thread the import's upload came in on */
+        serveArgs: ['--threads', '1'],
+    });
+    tok = (await k.login('organizer@dry.example')).token;
+});
+
+after(async () => {
+    await k.stopClean();
+});
+
+function register(rows, first = 0) {
+    let csv = 'Worker Name,Mobile No.,Factory\n';
+    for (let i = first; i < first + rows; i++)
+        csv += `Worker ${i},0300 ${String(i).padStart(7, '0')},Mill ${i % 50}\n`;
+    return csv;
+}
+
+function dryRun(org, csv) {
+    return k.request('POST', orgPath(org, '/imports/people?dry_run=true'),
+                     { token: tok, rawBody: csv, contentType: 'text/csv' });
+}
+
+async function total(org) {
+    const r = await k.request('GET', orgPath(org, '/people?per_page=1'), { token: tok });
+    assert.equal(r.status, 200, r.text);
+    return r.json.total;
+}
+
+let written = 0;
+
+/*
+ * While the request `slow` (a promise) runs, another org's organizer adds people, one after
+ * another. Resolves to {answer, writes, slowest}: slow's answer, the writes that ended
+ * before it did, and the longest a write took, in ms.
+ */
+async function writeDuring(slow) {
+    let finished = false;
+    const answer = slow.finally(() => { finished = true; });
+    let writes = 0;
+    let slowest = 0;
+    while (!finished) {
+        const t0 = Date.now();
+        const w = await k.request('POST', orgPath('other', '/people'), {
+            token: tok, body: { full_name: `Other ${written}`,
+                                phone: `+92301${String(written).padStart(7, '0')}` } });
+        assert.equal(w.status, 201, w.text);
+        written++;
+        slowest = Math.max(slowest, Date.now() - t0);
+        if (!finished)
+            writes++;
+        await new Promise((res) => setTimeout(res, 10));
+    }
+    return { answer: await answer, writes, slowest };
+}
+
+describe('a dry run over HTTP', () => {
+    test('a long one keeps no writer waiting, counts exactly, and keeps nothing', async () => {
+        /* Something stored first, which the dry run must find: its row 0 is a duplicate. */
+        const real = await k.request('POST', orgPath('big', '/imports/people'),
+                                     { token: tok, rawBody: register(1), contentType: 'text/csv' });
+        assert.equal(real.status, 200, real.text);
+        assert.equal(real.json.created, 1);
+
+        const rows = 40000;
+        const { answer: r, writes, slowest } = await writeDuring(dryRun('big', register(rows)));
+        assert.equal(r.status, 200, r.text);
+        assert.equal(r.json.dry_run, true);
+        assert.equal(r.json.created, rows - 1);
+        assert.equal(r.json.skipped, 1);
+        assert.equal(r.json.failed, 0);
+        assert.equal(r.json.workplaces_created, 49); /* Mill 0 came with the real import */
+        /* In place, the first write that came after the dry run began waited until it ended. */
+        assert.ok(writes >= 3, `only ${writes} writes while the dry run ran`);
+        assert.ok(slowest < 2000, `a write waited ${slowest} ms for the dry run`);
+        assert.equal(await total('big'), 1);
+        assert.equal(await total('other'), written);
+    });
+
+    test('a short one runs in place and counts the same', async () => {
+        const r = await dryRun('big', register(20, 1));
+        assert.equal(r.status, 200, r.text);
+        assert.equal(r.json.created, 20);
+        assert.equal(r.json.workplaces_created, 20); /* Mills 1 to 20; Mill 0 is there */
+        assert.equal(await total('big'), 1);
+    });
+});
+
+describe('a long import or export over HTTP', () => {
+    test('others write while a register is imported, then exported', async () => {
+        const rows = 40000;
+        const imp = await writeDuring(k.request('POST', orgPath('big', '/imports/people'), {
+            token: tok, rawBody: register(rows, 100000), contentType: 'text/csv' }));
+        assert.equal(imp.answer.status, 200, imp.answer.text);
+        assert.equal(imp.answer.json.created, rows);
+        assert.ok(imp.writes >= 3, `only ${imp.writes} writes while the import ran`);
+        assert.ok(imp.slowest < 2000, `a write waited ${imp.slowest} ms for the import`);
+
+        const admin = (await k.login('admin@dry.example')).token;
+        const exp = await writeDuring(k.request('GET', orgPath('big', '/people.csv'),
+                                                { token: admin }));
+        assert.equal(exp.answer.status, 200);
+        assert.equal(exp.answer.text.trimEnd().split('\r\n').length, rows + 2); /* + header */
+        /* before, the first write waited on the server's one thread until the export ended */
+        assert.ok(exp.writes >= 1, 'no write while the export ran');
+        assert.equal(await total('other'), written);
+    });
+});

@@ -82,10 +82,14 @@ static const struct {
     {'-', '.'},       /* '-' and '.', adjacent in ASCII */
     {0x00A0, 0x00A0}, /* no-break space */
     {0x061C, 0x061C}, /* Arabic letter mark */
+    {0x2000, 0x200A}, /* en to hair spaces: the figure space U+2007, the thin space U+2009 */
     {0x200B, 0x200F}, /* zero-width spaces, LRM, RLM */
     {0x2010, 0x2015}, /* hyphens and dashes */
     {0x202A, 0x202E}, /* bidi embeddings and overrides */
+    {0x202F, 0x202F}, /* narrow no-break space, as phones' contact exports group digits */
+    {0x205F, 0x205F}, /* medium mathematical space */
     {0x2066, 0x2069}, /* bidi isolates */
+    {0x3000, 0x3000}, /* ideographic space */
     {0xFEFF, 0xFEFF}, /* byte-order mark */
 };
 
@@ -330,6 +334,62 @@ enum kg_err kg_phone_normalize(const char *in, size_t len, const char *default_c
     /* out is written only now that in has been read, so a caller may normalise in place. */
     memcpy(out, buf, strlen(buf) + 1);
     return KG_OK;
+}
+
+/* The length of the separator between two numbers that in[i] starts (len bytes in all): 1 or
+ * 2 (the Arabic comma U+060C, as Urdu writes a list), 0 when none. */
+static size_t list_sep(const char *in, size_t i, size_t len)
+{
+    if (strchr("/,;|&\n\r", in[i]) && in[i] != '\0')
+        return 1;
+    return len - i >= 2 && (unsigned char)in[i] == 0xD8 && (unsigned char)in[i + 1] == 0x8C ? 2 : 0;
+}
+
+/* Whether in[0..len) is only ASCII spaces and tabs. */
+static bool blank_part(const char *in, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (in[i] != ' ' && in[i] != '\t')
+            return false;
+    return true;
+}
+
+size_t kg_phone_count(const char *in, size_t len, const char *default_cc)
+{
+    char out[KG_PHONE_MAX];
+    size_t n = 0, start = 0;
+    bool split = false;
+
+    if (in == NULL || len > 200) /* no two numbers are that long: and the cuts below stay cheap */
+        return 0;
+    for (size_t i = 0; i <= len;) {
+        size_t k = i < len ? list_sep(in, i, len) : 1;
+
+        if (k == 0) {
+            i++;
+            continue;
+        }
+        split |= i < len;
+        if (!split)
+            break; /* no separator at all: see below */
+        if (!blank_part(in + start, i - start)) {
+            if (kg_phone_normalize(in + start, i - start, default_cc, out) != KG_OK)
+                return 0;
+            n++;
+        }
+        i += k;
+        start = i;
+    }
+    if (split)
+        return n >= 2 ? n : 0;
+    /* No separator: two numbers one after the other, cut at the start of a run of spaces.
+     * Only the digits of two numbers read so: one number with a digit too many reads as none. */
+    for (size_t i = 1; i < len; i++)
+        if (in[i] == ' ' && in[i - 1] != ' ' &&
+            kg_phone_normalize(in, i, default_cc, out) == KG_OK &&
+            kg_phone_normalize(in + i, len - i, default_cc, out) == KG_OK)
+            return 2;
+    return 0;
 }
 
 int kg_phone_country_code(const char *iso2)

@@ -28,6 +28,20 @@
 enum kg_err kg_phone_normalize(const char *in, size_t len, const char *default_cc,
                                char out[KG_PHONE_MAX]) KG_MUST_CHECK;
 
+/* How many phone numbers in (len bytes) holds where one was wanted: 2 or more when it is
+ * numbers that kg_phone_normalize reads each (under default_cc), between '/', ',', ';', '|',
+ * '&', the Arabic comma or line breaks ("0300-1234567 / 0321-7654321", "03001234567,
+ * 03217654321"), or, with none of those, two such numbers one after the other, split where
+ * spaces are ("0300 1234567 0321 7654321"); 0 otherwise (one number, or text that is not
+ * numbers). For a message that says what is wrong with a cell kg_phone_normalize refused: a
+ * person has one phone. Same contract for in as kg_phone_normalize. */
+size_t kg_phone_count(const char *in, size_t len, const char *default_cc);
+/* What the API and the import say of a phone cell of 2, or of more, numbers (kg_phone_count). */
+#define KG_PHONE_TWO                                                                               \
+    "holds two phone numbers, and a person has one: keep one here and put the other in notes"
+#define KG_PHONE_SEVERAL                                                                           \
+    "holds several phone numbers, and a person has one: keep one here and put the others in notes"
+
 /* The dialling code for an ISO country ("PK" -> 92), or 0 when unknown.
  * iso2 is a NUL-terminated string or NULL; lower case is unknown. */
 int kg_phone_country_code(const char *iso2);

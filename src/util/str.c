@@ -349,6 +349,51 @@ bool kg_blank(const char *s)
     return true;
 }
 
+/* The length of the blank of kg_trim_blanks that starts at p (left bytes, at least 1), 0 when
+ * none; *wide when it is not the ASCII space. */
+static size_t blank_len(const unsigned char *p, size_t left, bool *wide)
+{
+    *wide = p[0] != ' ';
+    if (p[0] == ' ')
+        return 1;
+    if (left >= 2 && p[0] == 0xC2 && p[1] == 0xA0)
+        return 2;
+    if (left < 3 || (p[0] & 0xF0) != 0xE0 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+        return 0;
+    unsigned cp = (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu);
+    bool blank = cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F ||
+                 cp == 0x3000;
+    return blank ? 3 : 0;
+}
+
+size_t kg_trim_blanks(const char *str, size_t n, size_t *off)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    bool wide, any = false;
+    size_t start = 0, k;
+    while (start < n && (k = blank_len(s + start, n - start, &wide))) {
+        start += k;
+        any |= wide;
+    }
+    if (!any)
+        start = 0;
+    size_t end = n;
+    any = false;
+    while (end > start) {
+        size_t b = end - 1; /* the first byte of the last character: at most 3 back */
+        while (b > start && end - b < 3 && (s[b] & 0xC0) == 0x80)
+            b--;
+        if (blank_len(s + b, end - b, &wide) != end - b)
+            break;
+        end = b;
+        any |= wide;
+    }
+    if (!any)
+        end = n;
+    *off = start;
+    return end > start ? end - start : 0;
+}
+
 int kg_fold_version(void)
 {
     /* Bump KG_FOLD_REVISION when kg_fold itself changes (2: invisible characters dropped; 3:

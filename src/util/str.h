@@ -72,6 +72,19 @@ char *kg_fold(const char *s, size_t n);
 /* Whether s is only blanks (ASCII whitespace, Unicode's spaces such as U+00A0 and U+3000,
  * and invisible characters such as U+200B): what kg_fold turns into "". */
 bool kg_blank(const char *s);
+/*
+ * The part of s (n bytes) left when each run of blanks at its start and at its end that holds
+ * a blank other than the ASCII space is dropped, ASCII spaces among them included: the blanks
+ * are Unicode's space separators (the space, U+00A0 no-break space, U+1680, U+2000 to U+200A
+ * such as the figure and thin spaces, U+202F narrow no-break space, U+205F, U+3000), which
+ * spreadsheets, word processors and phones' contact lists leave around a value and nobody
+ * types on purpose. A run of ASCII spaces alone stays: where they are noise (an unquoted CSV
+ * cell) they are gone already, and elsewhere (a quoted cell, a JSON string) they were written
+ * on purpose. Invisible characters (U+200B, a BOM) are not blanks here: kept as sent, as tabs
+ * and line breaks are (a validator refuses those). *off gets the offset of the part kept;
+ * returns its length.
+ */
+size_t kg_trim_blanks(const char *s, size_t n, size_t *off);
 /* Which kg_fold this is: its own revision and libutf8proc's Unicode version, as one number
  * that changes whenever a stored key could (the store re-keys every name then). */
 int kg_fold_version(void);

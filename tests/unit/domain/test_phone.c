@@ -610,6 +610,34 @@ static void test_unicode_separators(void **state)
         {"0300\xE2\x80\x8B"
          "1234567",
          "PK", "+923001234567"}, /* ZWSP */
+        /* the spaces phones' contact exports and Excel put between groups of digits */
+        {"0300\xE2\x80\xAF"
+         "1234567",
+         "PK", "+923001234567"}, /* narrow no-break space */
+        {"+92\xE2\x80\xAF"
+         "300\xE2\x80\xAF"
+         "1234567",
+         "PK", "+923001234567"},
+        {"0300\xE2\x80\x89"
+         "1234567",
+         "PK", "+923001234567"}, /* thin space */
+        {"0300\xE2\x80\x87"
+         "123\xE2\x80\x87"
+         "4567",
+         "PK", "+923001234567"}, /* figure space */
+        {"0300\xE2\x80\x8A"
+         "1234567",
+         "PK", "+923001234567"}, /* hair space */
+        {"0300\xE2\x80\x80"
+         "1234567",
+         "PK", "+923001234567"}, /* en quad */
+        {"\xE3\x80\x80"
+         "0300\xE3\x80\x80"
+         "1234567",
+         "PK", "+923001234567"}, /* ideographic space */
+        {"0300\xE2\x81\x9F"
+         "1234567",
+         "PK", "+923001234567"}, /* medium mathematical space */
     };
     static const struct bad b[] = {
         {"0300\xE2\x80\x94\xE2\x80\x94"
@@ -618,9 +646,6 @@ static void test_unicode_separators(void **state)
         {"0300\xE2\x88\x92"
          "1234567",
          "PK"}, /* minus sign: not taken */
-        {"0300\xE2\x80\x8A"
-         "1234567",
-         "PK"}, /* hair space: not taken */
         {"\xEF\xBC\x8B"
          "92 300 1234567",
          "PK"}, /* fullwidth plus */
@@ -628,6 +653,60 @@ static void test_unicode_separators(void **state)
     (void)state;
     RUN_GOOD(t);
     RUN_BAD(b);
+}
+
+/* ---- two numbers in one cell --------------------------------------------------------- */
+
+/* kg_phone_count: several numbers where one was wanted, so that the message says so; one
+ * number, or anything that is not numbers, is 0. */
+static void test_phone_count(void **state)
+{
+    static const struct {
+        const char *in;
+        size_t want;
+    } v[] = {
+        {"0300-1234567 / 0321-7654321", 2},
+        {"03001234567, 03217654321", 2},
+        {"03001234567;03217654321", 2},
+        {"0300 1234567 | +92 321 7654321", 2},
+        {"0300-1234567 & 0321-7654321", 2},
+        {"03001234567\n03217654321", 2},
+        {"03001234567\r\n03217654321", 2},
+        {"03001234567\xD8\x8C 03217654321", 2}, /* the Arabic comma */
+        {"0300 1234567 0321 7654321", 2},       /* one after the other */
+        {"03001234567 03217654321", 2},
+        {"0300\xE2\x80\xAF"
+         "1234567 / 0321\xC2\xA0"
+         "7654321",
+         2},
+        {"03001234567/03217654321/03331112222", 3},
+        {"03001234567, ", 0},                /* one number and an empty part */
+        {"03001234567", 0},                  /* one number */
+        {"0300-1234567 / ask neighbour", 0}, /* not numbers */
+        {"0300-1234567 / 12345", 0},
+        {"0300 12345678", 0}, /* one digit too many */
+        {"0300 1234567 0", 0},
+        {"", 0},
+        {"/", 0},
+        {"ask neighbour", 0},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        size_t got = kg_phone_count(v[i].in, strlen(v[i].in), "PK");
+        if (got != v[i].want) {
+            print_error("kg_phone_count(\"%s\") = %zu, want %zu\n", v[i].in, got, v[i].want);
+            fail();
+        }
+    }
+    /* len is respected: the second number past it is not read */
+    assert_int_equal(kg_phone_count("03001234567/03217654321", 12, "PK"), 0);
+    assert_int_equal(kg_phone_count(NULL, 0, "PK"), 0);
+    /* a long cell is never two numbers, and is not cut a thousand ways */
+    char big[4096];
+    memset(big, ' ', sizeof(big));
+    for (size_t i = 0; i + 1 < sizeof(big); i += 2)
+        big[i] = '1';
+    assert_int_equal(kg_phone_count(big, sizeof(big), "PK"), 0);
 }
 
 /* ---- invalid UTF-8 ---------------------------------------------------------------------- */
@@ -852,6 +931,7 @@ int main(void)
         cmocka_unit_test(test_script_digits),
         cmocka_unit_test(test_script_digit_neighbours),
         cmocka_unit_test(test_unicode_separators),
+        cmocka_unit_test(test_phone_count),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_truncated_at_len),
         cmocka_unit_test(test_output_boundary),

@@ -525,6 +525,48 @@ static void test_blank(void **state)
     }
 }
 
+/* kg_trim_blanks: a run of blanks at an end goes when it holds a wide one (with the ASCII
+ * spaces beside it); ASCII spaces alone stay; what is inside stays. */
+static void test_trim_blanks(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *want;
+    } v[] = {
+        {"Sapphire Mills\xc2\xa0", "Sapphire Mills"}, /* U+00A0 */
+        {"\xe2\x80\xaf"
+         "Ali Khan\xe2\x80\x87",
+         "Ali Khan"},                                                     /* U+202F, U+2007 */
+        {"\xe2\x80\x89Lahore\xe3\x80\x80", "Lahore"},                     /* U+2009, U+3000 */
+        {"Name\xe2\x80\x8a", "Name"},                                     /* U+200A */
+        {"\xe2\x80\x8bName\xef\xbb\xbf", "\xe2\x80\x8bName\xef\xbb\xbf"}, /* invisible: kept */
+        {" \xc2\xa0 Ali \xc2\xa0 ", "Ali"},     /* ASCII spaces beside them */
+        {"  Ali  ", "  Ali  "},                 /* ASCII alone: kept */
+        {"  Ali\xc2\xa0", "  Ali"},             /* only the wide end goes */
+        {"Ali\xc2\xa0Khan", "Ali\xc2\xa0Khan"}, /* inside: kept */
+        {"\xc2\xa0", ""},
+        {"\xc2\xa0 \xe2\x80\xaf", ""},
+        {"", ""},
+        {"\tAli\xc2\xa0", "\tAli"}, /* a tab is not a blank here */
+        {"\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd\xc2\xa0", "\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd"}, /* Иван */
+        {"\xe0\xa4\x95\xe2\x80\xaf", "\xe0\xa4\x95"}, /* क: a 3-byte letter kept */
+        {"x\xa0", "x\xa0"},                           /* not UTF-8: no blank */
+        {"\xe2\x80", "\xe2\x80"},                     /* cut short: no blank */
+    };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        size_t off, len = kg_trim_blanks(v[i].in, strlen(v[i].in), &off);
+        if (len != strlen(v[i].want) || memcmp(v[i].in + off, v[i].want, len) != 0) {
+            print_error("kg_trim_blanks(\"%s\") = \"%.*s\", want \"%s\"\n", v[i].in, (int)len,
+                        v[i].in + off, v[i].want);
+            fail();
+        }
+    }
+    /* n bytes only: what lies past them is not looked at */
+    size_t off, len = kg_trim_blanks("Ali\xc2\xa0Khan", 5, &off);
+    assert_int_equal(off, 0);
+    assert_int_equal(len, 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -535,7 +577,7 @@ int main(void)
         cmocka_unit_test(test_time_valid),  cmocka_unit_test(test_time_format),
         cmocka_unit_test(test_hex_encode),  cmocka_unit_test(test_ascii_lower),
         cmocka_unit_test(test_uuid_lower),  cmocka_unit_test(test_fold),
-        cmocka_unit_test(test_blank),
+        cmocka_unit_test(test_blank),       cmocka_unit_test(test_trim_blanks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -183,11 +183,18 @@ bool kg_tag_name_valid(const char *s)
     return s && *s && !kg_blank(s) && kg_text_ok(s, 60, false);
 }
 
+/* The rule a single-line text of at most max characters breaks, saying so when it is a tab
+ * (pasted from a spreadsheet, where a tab ends a cell: "must be a single line" alone did not
+ * tell what to look for). */
+#define LINE_RULE(s, max)                                                                          \
+    (strchr((s), '\t') ? "holds a tab: it must be a single line of at most " #max " characters"    \
+                       : "must be a single line of at most " #max " characters")
+
 /* A present, optional text field: NULL is fine (clears), otherwise within limits. */
 #define CHECK_TEXT(bit, val, name, max)                                                            \
     do {                                                                                           \
         if ((fields & (bit)) && (val) && !kg_text_ok((val), (max), false))                         \
-            FAIL(name, "must be a single line of at most " #max " characters");                    \
+            FAIL(name, LINE_RULE((val), max));                                                     \
     } while (0)
 
 /* why names the allowed values: a union types "Home Based", and should be told what is */
@@ -211,6 +218,15 @@ static bool list_ok(const struct kg_strlist *l, bool (*item_ok)(const char *))
         if (!l->v[i] || !item_ok(l->v[i]))
             return false;
     return true;
+}
+
+/* Whether an item of l holds a tab (what refused it, when the list is refused). */
+static bool list_tab(const struct kg_strlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i] && strchr(l->v[i], '\t'))
+            return true;
+    return false;
 }
 
 /* Names are looked up by kg_fold (util/str.h): one of blanks only would match every other. */
@@ -250,14 +266,17 @@ enum kg_err kg_person_validate(const struct kg_person *p, unsigned fields, bool 
         if (!p->full_name || kg_blank(p->full_name))
             FAIL("full_name", "is required");
         if (!name_ok(p->full_name))
-            FAIL("full_name", "must be a single line of at most 200 characters");
+            FAIL("full_name", LINE_RULE(p->full_name, 200));
         if (letters_lost(p->full_name))
             FAIL("full_name", LETTERS_LOST);
     }
     if (p->id && !kg_id_valid(p->id))
         FAIL("id", "must be an id (a UUID)");
     if ((fields & KG_P_ALT_NAMES) && !list_ok(&p->alt_names, name_ok))
-        FAIL("alt_names", "must be at most 50 names of at most 200 characters");
+        FAIL("alt_names", list_tab(&p->alt_names)
+                              ? "holds a tab: each name must be a single line of at most 200 "
+                                "characters"
+                              : "must be at most 50 names of at most 200 characters");
     for (size_t i = 0; (fields & KG_P_ALT_NAMES) && i < p->alt_names.n; i++)
         if (letters_lost(p->alt_names.v[i]))
             FAIL("alt_names", LETTERS_LOST);
@@ -289,12 +308,15 @@ enum kg_err kg_person_validate(const struct kg_person *p, unsigned fields, bool 
     CHECK_ID(KG_P_ASSIGNED_TO, p->assigned_to, "assigned_to");
     CHECK_ID(KG_P_RECRUITED_BY, p->recruited_by, "recruited_by");
     if ((fields & KG_P_TAGS) && !list_ok(&p->tags, kg_tag_name_valid))
-        FAIL("tags", "must be at most 50 tag names of at most 60 characters");
+        FAIL("tags", list_tab(&p->tags)
+                         ? "holds a tab: each tag name must be a single line of at most 60 "
+                           "characters"
+                         : "must be at most 50 tag names of at most 60 characters");
     if (fields & KG_P_CONSENT) {
         if (!kg_in_set(kg_consent_statuses, p->consent_status))
             FAIL("consent.status", "is not one of given, withdrawn, unknown");
         if (p->consent_source && !kg_text_ok(p->consent_source, KG_MAX_SHORT, false))
-            FAIL("consent.source", "must be a single line of at most 120 characters");
+            FAIL("consent.source", LINE_RULE(p->consent_source, 120));
         if (p->consent_at && !kg_time_valid(p->consent_at))
             FAIL("consent.at", "must be an RFC 3339 time");
     }

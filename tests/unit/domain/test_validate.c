@@ -335,6 +335,46 @@ static void expect_person_fail(const struct kg_person *p, unsigned fields, bool 
     assert_true(strlen(err.message) > 0);
 }
 
+/* A tab in a single-line field is named, where "must be a single line" left the reader
+ * looking for a line break that is not there; a line break keeps the old words. */
+static void test_person_tab_named(void **state)
+{
+    (void)state;
+    static const char *alt_tab[] = {"Ali", "Ali\tKhan"};
+    static const char *tags_tab[] = {"ok", "night\tshift"};
+    static const struct {
+        const char *field, *message;
+    } want[] = {
+        {"full_name", "holds a tab: it must be a single line of at most 200 characters"},
+        {"city", "holds a tab: it must be a single line of at most 120 characters"},
+        {"alt_names", "holds a tab: each name must be a single line of at most 200 characters"},
+        {"tags", "holds a tab: each tag name must be a single line of at most 60 characters"},
+        {"consent.source", "holds a tab: it must be a single line of at most 120 characters"},
+        {"city", "must be a single line of at most 120 characters"},
+    };
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        struct kg_person p = good_person();
+        unsigned fields = ALL_PERSON_FIELDS;
+        switch (i) {
+        case 0: p.full_name = "Ali\tKhan"; break;
+        case 1: p.city = "La\thore"; break;
+        case 2: p.alt_names = (struct kg_strlist){alt_tab, 2}; break;
+        case 3: p.tags = (struct kg_strlist){tags_tab, 2}; break;
+        case 4:
+            p.consent_status = "given", p.consent_source = "form\t2", fields |= KG_P_CONSENT;
+            break;
+        default: p.city = "La\nhore"; break;
+        }
+        struct kg_verr err = {NULL, NULL};
+        assert_int_equal(kg_person_validate(&p, fields, true, &err), KG_EINVAL);
+        if (strcmp(err.field, want[i].field) != 0 || strcmp(err.message, want[i].message) != 0) {
+            print_error("case %zu: %s %s; want %s %s\n", i, err.field, err.message, want[i].field,
+                        want[i].message);
+            fail();
+        }
+    }
+}
+
 /* "?" where a code page lost letters: "??", or inside a word; a doubt after a word is kept. */
 static void test_person_letters_lost(void **state)
 {
@@ -739,6 +779,7 @@ int main(void)
         cmocka_unit_test(test_person_letters_lost),
         cmocka_unit_test(test_person_create_requires_name),
         cmocka_unit_test(test_person_each_field),
+        cmocka_unit_test(test_person_tab_named),
         cmocka_unit_test(test_org),
         cmocka_unit_test(test_employer),
         cmocka_unit_test(test_workplace),

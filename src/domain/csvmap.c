@@ -461,6 +461,23 @@ const char *kg_csv_country(char *v)
     return code;
 }
 
+/* The length of the digit (ASCII, Arabic-Indic, Urdu's, Devanagari or Bengali) that ends
+ * key[0..n), 0 when none: "Total 250", "کل ۲۵۰", "कुल २५०". */
+static size_t digit_before(const char *key, size_t n)
+{
+    const unsigned char *k = (const unsigned char *)key;
+    if (n >= 1 && k[n - 1] >= '0' && k[n - 1] <= '9')
+        return 1;
+    if (n >= 2 && ((k[n - 2] == 0xD9 && k[n - 1] >= 0xA0 && k[n - 1] <= 0xA9) ||
+                   (k[n - 2] == 0xDB && k[n - 1] >= 0xB0 && k[n - 1] <= 0xB9)))
+        return 2;
+    if (n >= 3 && k[n - 3] == 0xE0 &&
+        ((k[n - 2] == 0xA5 && k[n - 1] >= 0xA6 && k[n - 1] <= 0xAF) ||
+         (k[n - 2] == 0xA7 && k[n - 1] >= 0xA6 && k[n - 1] <= 0xAF)))
+        return 3;
+    return 0;
+}
+
 bool kg_csv_is_total(const char *name)
 {
     static const char *const totals[] = {
@@ -468,15 +485,34 @@ bool kg_csv_is_total(const char *name)
         "میزان", "کل تعداد", "कुल",          "योग",       "कुल योग",    "जम्मा", "মোট", "সর্বমোট",
         "итого", "всего",    "jami",        "жами",      "jami soni", NULL,
     };
+    /* What may follow the word for total ("Total Members", "कुल सदस्य"): what was counted. A
+     * name is never one of these words alone, nor the word for total and one of these. */
+    static const char *const counted[] = {
+        "members",    "member",     "workers", "employees", "persons",       "people",
+        "count",      "no",         "number",  "strength",  "no of members", "number of members",
+        "of members", "membership", "ممبران",  "ممبرز",     "اراکین",        "ارکان",
+        "مزدور",      "تعداد",      "सदस्य",    "सदस्य संख्या", "संख्या",          "मजदूर",
+        "श्रमिक",      "कर्मचारी",    "সদস্য",    "членов",    "работников",    "человек",
+        "a'zolar",    "аъзолар",    NULL,
+    };
     char *key = kg_csv_header_key(name, strlen(name));
     if (!key)
         return false;
-    size_t n = strlen(key);
-    while (n && (key[n - 1] == ':' || key[n - 1] == ' ')) /* "Total:" */
-        key[--n] = '\0';
+    /* "Total:", "TOTAL: 250", "Total = 1,250": the count after the label */
+    size_t n = strlen(key), k;
+    while ((k = n && strchr(":,= ", key[n - 1]) ? 1 : digit_before(key, n)) > 0)
+        n -= k;
+    key[n] = '\0';
     bool total = false;
-    for (const char *const *t = totals; *t && !total; t++)
-        total = strcmp(key, *t) == 0;
+    for (const char *const *t = totals; *t && !total; t++) {
+        size_t len = strlen(*t);
+        if (strncmp(key, *t, len) != 0)
+            continue;
+        if (key[len] == '\0')
+            total = true;
+        for (const char *const *c = counted; key[len] == ' ' && *c && !total; c++)
+            total = strcmp(key + len + 1, *c) == 0;
+    }
     free(key);
     return total;
 }

@@ -100,7 +100,9 @@ bool kg_csv_date(const char *v, const char today[11], char out[11]);
  */
 const char *kg_csv_country(char *v);
 /* Whether a name cell is the label of a sheet's totals row ("Total", "Grand total:", "کل",
- * "कुल", "Итого", "Jami"): a row that counts people, not a person. */
+ * "कुल", "Итого", "Jami"), alone or with what it counts after it ("Total Members", "कुल
+ * सदस्य", "کل تعداد") and the count ("TOTAL: 250", "کل ۲۵۰"): a row that counts people, not a
+ * person. Whole names only: "Total Khan", "कुल भूषण" (Kul Bhushan) and "Jamila" are not. */
 bool kg_csv_is_total(const char *name);
 
 /*

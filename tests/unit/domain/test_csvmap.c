@@ -328,14 +328,27 @@ static void test_dates(void **state)
 static void test_totals_label(void **state)
 {
     (void)state;
-    static const char *const totals[] = {"Total", "TOTAL:", " Grand Total ", "Sub-Total", "کل",
-                                         "कुल",    "Итого:", "ВСЕГО",         "Jami",      "মোট"};
+    static const char *const totals[] = {
+        "Total", "TOTAL:", " Grand Total ", "Sub-Total", "کل", "कुल", "Итого:", "ВСЕГО", "Jami",
+        "মোট",
+        /* what was counted after it, and the count */
+        "Total Members", "Total Members: 250", "TOTAL: 250", "Total 1,250", "Total = 250",
+        "Grand Total 312", "Total No. of Members", "total workers", "کل تعداد", "کل ممبران",
+        "کل ۲۵۰", "کل: 250", "कुल सदस्य", "कुल सदस्य: २५०", "कुल 250", "Итого членов",
+        "Total\xc2\xa0Members\xc2\xa0"};
     for (size_t i = 0; i < sizeof(totals) / sizeof(totals[0]); i++)
         if (!kg_csv_is_total(totals[i])) {
             print_error("\"%s\" is not taken for a totals row\n", totals[i]);
             fail();
         }
-    static const char *const names[] = {"Totaram", "Kulsoom", "Jamila", "Total Khan", "", ":"};
+    static const char *const names[] = {"Totaram",    "Kulsoom",
+                                        "Jamila",     "Total Khan",
+                                        "",           ":",
+                                        "250",        "Total Members Khan",
+                                        "कुल भूषण",     "Kul Bahadur",
+                                        "Sumaira",    "Members Total",
+                                        "Jami Khan",  "Total Ali 250",
+                                        "کلثوم بی بی"};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (kg_csv_is_total(names[i])) {
             print_error("\"%s\" is taken for a totals row\n", names[i]);

@@ -229,6 +229,12 @@ enum kg_err kg_person_filter_read(const struct kg_query *q, const char *country,
             *field = k, *why = "must be text (UTF-8)";
             return KG_EINVAL;
         }
+        /* "tag=" from a form left empty let nobody through, where "workplace=" was refused:
+         * every filter but q (a search box left empty: no words, everyone) now refuses it */
+        if (strcmp(k, "q") != 0 && kg_blank(v)) {
+            *field = k, *why = "is blank: give it a value, or leave the filter out";
+            return KG_EINVAL;
+        }
     }
     for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
         *id_of[i] = kg_query_get(q, ids[i]);
@@ -239,12 +245,6 @@ enum kg_err kg_person_filter_read(const struct kg_query *q, const char *country,
     }
     f->workplace_name = kg_query_get(q, "workplace");
     f->employer_name = kg_query_get(q, "employer");
-    if ((f->workplace_name && kg_blank(f->workplace_name)) ||
-        (f->employer_name && kg_blank(f->employer_name))) {
-        *field = f->workplace_name && kg_blank(f->workplace_name) ? "workplace" : "employer";
-        *why = "must be a name";
-        return KG_EINVAL;
-    }
     f->tag = kg_query_get(q, "tag");
     f->q = kg_query_get(q, "q");
     if (f->q && no_words("q", f->q))

@@ -38,6 +38,8 @@
 #define NOT_TEXT                                                                                   \
     "the file is not CSV text (it has NUL bytes or is not UTF-8 or UTF-16): save the "             \
     "spreadsheet as " SAVE_AS " and import that"
+/* A cell with a zero byte: no text has one (a broken export, or a file cut and joined). */
+#define HAS_NUL     "holds a NUL (zero) byte, which is not text: delete it from the cell"
 #define MAX_RECORD  (1u << 20)   /* a longer record is an unterminated quote, not a person */
 #define PROBE_BYTES (64u * 1024) /* held to tell UTF-8 from a code page (end_probe) */
 
@@ -427,7 +429,7 @@ static char *cell_str(struct kg_arena *a, struct kg_import_cell c)
 
 /* Splits a list cell at unescaped '|' (export.c writes "\\|" and "\\\\" inside items, and
  * "\\ " for a space that begins or ends one), in place; items are trimmed of their unescaped
- * spaces and empty ones dropped. */
+ * spaces and of the wide ones around them (kg_trim_blanks), and empty ones dropped. */
 static bool split_list(struct kg_arena *a, char *v, struct kg_strlist *out)
 {
     size_t n = 1;
@@ -455,7 +457,11 @@ static bool split_list(struct kg_arena *a, char *v, struct kg_strlist *out)
         bool end = *p == '\0';
         if (first) {
             *last_end = '\0'; /* may be *p */
-            out->v[out->n++] = first;
+            /* then the wide spaces around it: "Shazia\u00A0|…" */
+            size_t off, len = kg_trim_blanks(first, strlen(first), &off);
+            first[off + len] = '\0';
+            if (len)
+                out->v[out->n++] = first + off;
         }
         if (end)
             break;
@@ -618,6 +624,11 @@ static char *enum_value(char *v)
     return kg_ascii_lower(v);
 }
 
+/* Why an employer, workplace or unit name v is refused (as validate.c says it of a name). */
+#define NAME_RULE(v)                                                                               \
+    (strchr((v), '\t') ? "holds a tab: it must be a single line of at most 200 characters"         \
+                       : "must be a single line of at most 200 characters")
+
 /* Sets one field of r from the cell value v; returns an error message or NULL. */
 static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum kg_col col,
                              char *v)
@@ -641,8 +652,14 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
         while (*v == '\'') /* typed in Excel to keep the leading zero: '03001234567 */
             v++;
         char *e164 = kg_arena_alloc(a, KG_PHONE_MAX);
-        if (!e164 || kg_phone_normalize(v, strlen(v), im->country, e164) != KG_OK)
-            return spreadsheet_number(v) ? SHORTENED : "is not a phone number we can read";
+        if (!e164 || kg_phone_normalize(v, strlen(v), im->country, e164) != KG_OK) {
+            if (spreadsheet_number(v))
+                return SHORTENED;
+            size_t n = kg_phone_count(v, strlen(v), im->country);
+            return n == 2  ? KG_PHONE_TWO
+                   : n > 2 ? KG_PHONE_SEVERAL
+                           : "is not a phone number we can read";
+        }
         p->phone = e164;
         r->fields |= KG_P_PHONE;
         return NULL;
@@ -680,19 +697,19 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
     case KG_COL_EMPLOYER_ID: p->employer_id = v, r->fields |= KG_P_EMPLOYER_ID; return NULL;
     case KG_COL_EMPLOYER:
         if (!kg_text_ok(v, KG_MAX_NAME, false))
-            return "must be a single line of at most 200 characters";
+            return NAME_RULE(v);
         r->employer_name = kg_blank(v) ? NULL : v;
         return NULL;
     case KG_COL_WORKPLACE_ID: p->workplace_id = v, r->fields |= KG_P_WORKPLACE_ID; return NULL;
     case KG_COL_UNIT_ID: p->unit_id = v, r->fields |= KG_P_UNIT_ID; return NULL;
     case KG_COL_WORKPLACE:
         if (!kg_text_ok(v, KG_MAX_NAME, false))
-            return "must be a single line of at most 200 characters";
+            return NAME_RULE(v);
         r->workplace_name = kg_blank(v) ? NULL : v; /* a no-break space alone is empty */
         return NULL;
     case KG_COL_UNIT:
         if (!kg_text_ok(v, KG_MAX_NAME, false))
-            return "must be a single line of at most 200 characters";
+            return NAME_RULE(v);
         r->unit_name = kg_blank(v) ? NULL : v;
         return NULL;
     case KG_COL_JOB_TITLE: p->job_title = v, r->fields |= KG_P_JOB_TITLE; return NULL;
@@ -935,12 +952,17 @@ static enum kg_err flush(struct kg_import *im)
     return KG_OK;
 }
 
-static bool blank_record(const struct kg_import *im)
+/* Whether every cell of the record is blanks: spaces, tabs, CRs, and with wide the spaces
+ * that kg_trim_blanks drops (a row Excel "emptied" with no-break spaces is a blank line; not
+ * above the header, which scan_header finds with the ASCII ones alone). */
+static bool blank_record(const struct kg_import *im, bool wide)
 {
-    for (size_t i = 0; i < im->n_cells; i++)
-        for (size_t k = 0; k < im->cells[i].len; k++)
-            if (im->cells[i].p[k] != ' ' && im->cells[i].p[k] != '\t' && im->cells[i].p[k] != '\r')
-                return false;
+    for (size_t i = 0; i < im->n_cells; i++) {
+        const struct kg_import_cell *c = &im->cells[i];
+        size_t off;
+        if (strspn(c->p, " \t\r") < c->len && (!wide || kg_trim_blanks(c->p, c->len, &off) > 0))
+            return false;
+    }
     return true;
 }
 
@@ -974,7 +996,46 @@ static void grow_rows(struct kg_import *im)
     im->rows_cap = cap; /* nothing reads a row past n_rows: take_record fills each it adds */
 }
 
-/* Builds and validates the row of the current record; on success appends it to the batch. */
+/* The cell of the current record in col's column, NULL when it has none or only blanks. */
+static const struct kg_import_cell *filled(const struct kg_import *im, enum kg_col col)
+{
+    size_t at = im->col_index[col];
+    const struct kg_import_cell *c = at && at <= im->n_cells ? &im->cells[at - 1] : NULL;
+    size_t off;
+    return c && strspn(c->p, " \t") < c->len && kg_trim_blanks(c->p, c->len, &off) ? c : NULL;
+}
+
+/* Whether c is the label of a totals row (kg_csv_is_total). */
+static bool total_label(const struct kg_import_cell *c)
+{
+    return c && kg_utf8_valid(c->p, c->len) && kg_csv_is_total(c->p);
+}
+
+/*
+ * Whether the current record is a sheet's totals row ("Total,,,312", "Total Members: 250"):
+ * its name, or with no name another cell, is such a label (kg_csv_is_total), and it has no
+ * id, no email and no phone (a count in the phone's column, "250" or "1,250", is none). A
+ * worker whose name is a word for total ("Jami") has a phone or an email and is imported when
+ * the row reaches them, and so is a person kamgar exported (with an id: the API takes any
+ * name); one with a phone that is not a number ("ask neighbour") is refused for that phone.
+ */
+static bool totals_row(const struct kg_import *im)
+{
+    const struct kg_import_cell *phone = filled(im, KG_COL_PHONE);
+    char e164[KG_PHONE_MAX];
+    if (filled(im, KG_COL_ID) || filled(im, KG_COL_EMAIL) ||
+        (phone && (strspn(phone->p, "0123456789,. ") < phone->len ||
+                   kg_phone_normalize(phone->p, phone->len, im->country, e164) == KG_OK)))
+        return false;
+    const struct kg_import_cell *name = filled(im, KG_COL_FULL_NAME);
+    if (name)
+        return total_label(name);
+    for (size_t i = 0; i < im->n_cells; i++) /* "Total,,,,250" under "S.No,Name,…" */
+        if (total_label(&im->cells[i]))
+            return true;
+    return false;
+}
+
 /*
  * Whether the record in im->cells, the first after the header, is column names too ("Name,,
  * Contact," then "Name,Gender,Mobile,Email"): a heading of merged cells over the real
@@ -998,6 +1059,7 @@ static bool second_header_line(struct kg_import *im)
     return names >= 2 && under_gap;
 }
 
+/* Builds and validates the row of the current record; on success appends it to the batch. */
 static void take_record(struct kg_import *im)
 {
     int64_t line = im->record_line;
@@ -1033,12 +1095,21 @@ static void take_record(struct kg_import *im)
     }
     if (im->n_rows == im->rows_cap)
         grow_rows(im);
+    if (totals_row(im)) {
+        cell_error(im, line, "full_name",
+                   "looks like the label of a totals row, not a person's name (delete that row)");
+        return;
+    }
     struct kg_import_row *r = &im->rows[im->n_rows];
     memset(r, 0, sizeof(*r));
     for (size_t i = 0; i < im->n_cols && i < im->n_cells; i++) {
         enum kg_col col = im->cols[i];
         if (col == KG_COL_NONE)
             continue;
+        if (memchr(im->cells[i].p, '\0', im->cells[i].len)) {
+            cell_error(im, line, kg_col_name(col), HAS_NUL);
+            return;
+        }
         if (!kg_utf8_valid(im->cells[i].p, im->cells[i].len)) {
             cell_error(im, line, kg_col_name(col), im->bad_text);
             return;
@@ -1048,6 +1119,11 @@ static void take_record(struct kg_import *im)
             cell_error(im, line, NULL, "could not be read (out of memory)");
             return;
         }
+        /* A no-break or other wide space around the value is noise, as the API has it; the
+         * cell itself stays as it was (derive_id, the rejects file). */
+        size_t off, len = kg_trim_blanks(v, im->cells[i].len, &off);
+        v += off;
+        v[len] = '\0';
         if (!*v)
             continue;
         v = (char *)kg_csv_unguard(v); /* the export's guard against spreadsheet formulas */
@@ -1063,15 +1139,6 @@ static void take_record(struct kg_import *im)
         r->p.consent_status = "unknown";
     if (r->unit_name && !r->workplace_name && !r->p.workplace_id) {
         cell_error(im, line, "unit", "needs a workplace in the same row");
-        return;
-    }
-    /* A sheet's last row, "Total,,,312", is not a member. Only without id, phone and email: a
-     * worker whose name is a word for total ("Jami") is imported when the row reaches them,
-     * and so is a person kamgar exported (the API takes any name). */
-    if (r->p.full_name && !r->p.id && !r->p.phone && !r->p.email &&
-        kg_csv_is_total(r->p.full_name)) {
-        cell_error(im, line, "full_name",
-                   "looks like the label of a totals row, not a person's name (delete that row)");
         return;
     }
     struct kg_verr ve;
@@ -1217,9 +1284,9 @@ static void on_record(int ch, void *data)
     if (im->failed)
         return;
     if (!im->header_done) {
-        if (im->n_cells && !blank_record(im))
+        if (im->n_cells && !blank_record(im, false))
             (void)take_header(im);
-    } else if (!blank_record(im)) {
+    } else if (!blank_record(im, true)) {
         take_record(im);
     }
     im->n_cells = 0;
@@ -1270,6 +1337,16 @@ static bool blank_piece(const char *p, size_t n)
     return true;
 }
 
+/* Refuses the file for the record in progress, over MAX_RECORD bytes. */
+static enum kg_err record_too_long(struct kg_import *im)
+{
+    snprintf(im->message, sizeof(im->message),
+             "line %lld: a record longer than 1 MiB (an unterminated quote?)",
+             (long long)im->record_line);
+    im->failed = true;
+    return KG_EINVAL;
+}
+
 /* Parses one piece that ends at a newline (or the end of the data). */
 static enum kg_err parse_piece(struct kg_import *im, const char *p, size_t n)
 {
@@ -1284,6 +1361,16 @@ static enum kg_err parse_piece(struct kg_import *im, const char *p, size_t n)
         im->record_line = im->line;
         im->record_bytes = 0;
     }
+    /* A record's bytes are all of its lines but the line end that ends it. Counted before
+     * libcsv reads the piece, which may end the record and make a row of it: a record one
+     * byte over is refused as the documentation says, however its last line ends. */
+    size_t own = n;
+    if (own && p[own - 1] == '\n')
+        own--;
+    if (own && p[own - 1] == '\r')
+        own--;
+    if (im->in_record && im->record_bytes + own > MAX_RECORD)
+        return record_too_long(im);
     size_t done = csv_parse(&im->csv, p, n, on_field, on_record, im);
     if (im->failed)
         return KG_EINVAL;
@@ -1307,13 +1394,6 @@ static enum kg_err parse_piece(struct kg_import *im, const char *p, size_t n)
     }
     if (im->in_record)
         im->record_bytes += n;
-    if (im->record_bytes > MAX_RECORD) {
-        snprintf(im->message, sizeof(im->message),
-                 "line %lld: a record longer than 1 MiB (an unterminated quote?)",
-                 (long long)im->record_line);
-        im->failed = true;
-        return KG_EINVAL;
-    }
     /* Flush only between records: the cells of a record in progress live in the batch arena. */
     if (im->n_cells == 0 &&
         (im->n_rows >= KG_IMPORT_BATCH || (im->n_rows && im->batch.used > BATCH_BYTES)))
@@ -2121,6 +2201,8 @@ enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg
     }
     if (!e && !im->failed)
         e = flush_cr(im);
+    if (!e && !im->failed && im->in_record && im->record_bytes > MAX_RECORD)
+        (void)record_too_long(im); /* a quote never closed, its last line end past the limit */
     if (!e && !im->failed) {
         int rc = csv_fini(&im->csv, on_field, on_record, im);
         if (rc != 0 && !im->failed) {

@@ -24,10 +24,14 @@ static enum kg_err normalise_contact(struct kg_ctx *c, struct kg_person *p, unsi
         char *e164 = kg_arena_alloc(c->a, KG_PHONE_MAX);
         if (!e164)
             return KG_ETOOBIG;
-        if (kg_phone_normalize(p->phone, strlen(p->phone), c->org.country, e164) != KG_OK)
+        if (kg_phone_normalize(p->phone, strlen(p->phone), c->org.country, e164) != KG_OK) {
+            size_t n = kg_phone_count(p->phone, strlen(p->phone), c->org.country);
             return kg_api_fail(c, KG_EINVAL, "phone",
-                               "is not a phone number we can read (write it with the "
-                               "country code, e.g. +92 300 1234567)");
+                               n == 2  ? KG_PHONE_TWO
+                               : n > 2 ? KG_PHONE_SEVERAL
+                                       : "is not a phone number we can read (write it with the "
+                                         "country code, e.g. +92 300 1234567)");
+        }
         p->phone = e164;
     }
     if ((fields & KG_P_EMAIL) && p->email) {
@@ -52,9 +56,41 @@ static void empty_is_null(struct kg_person *p)
             *text[i] = NULL;
 }
 
+/* *s without the no-break and other wide spaces around it (kg_trim_blanks), as the import
+ * reads a cell: a name pasted from a spreadsheet or a contact list brings them along, and one
+ * kept would be a second "Ali Khan" that looks the same. False when out of memory. */
+static bool trim(struct kg_arena *a, const char **s)
+{
+    if (!*s)
+        return true;
+    size_t n = strlen(*s), off, len = kg_trim_blanks(*s, n, &off);
+    if (len == n)
+        return true;
+    *s = kg_arena_strndup(a, *s + off, len);
+    return *s != NULL;
+}
+
+/* Trims every text and list item of p (trim). */
+static enum kg_err trim_text(struct kg_arena *a, struct kg_person *p)
+{
+    const char **text[] = {&p->full_name, &p->phone,     &p->email, &p->city,  &p->province,
+                           &p->sector,    &p->job_title, &p->shift, &p->notes, &p->consent_source};
+    for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++)
+        if (!trim(a, text[i]))
+            return KG_ETOOBIG;
+    struct kg_strlist *lists[] = {&p->alt_names, &p->tags};
+    for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+        for (size_t k = 0; k < lists[i]->n; k++)
+            if (!trim(a, &lists[i]->v[k]))
+                return KG_ETOOBIG;
+    return KG_OK;
+}
+
 static enum kg_err check(struct kg_ctx *c, struct kg_person *p, unsigned fields, bool create)
 {
     struct kg_verr ve;
+    if (trim_text(c->a, p) != KG_OK)
+        return KG_ETOOBIG;
     empty_is_null(p);
     /* "consent": null clears what is known: the status goes back to unknown. */
     if ((fields & KG_P_CONSENT) && !p->consent_status && !p->consent_source && !p->consent_at)

@@ -34,7 +34,7 @@ const USERS = [
     { email: 'organizer3@acme.example', role: 'organizer', name: 'organizer3' },
 ];
 const ORGS = ['acme', 'dryrun', 'seps', 'maps', 'bad', 'http', 'exp', 'rt', 'partial',
-              'partialbulk', 'served', 'u16'];
+              'partialbulk', 'served', 'u16', 'messy'];
 
 /* An ASan build: its memory use says nothing about the program's. */
 const ASAN = fs.readFileSync(BIN).includes('AddressSanitizer');
@@ -2425,5 +2425,148 @@ describe('export -o FILE, import beside others (crash-consistency fixes)', () =>
                      'them (--load bulk to load in one go)\n');
         assert.equal(table(r.stdout).load, 'batches');
         assert.equal(table(r.stdout).created, 12000);
+    });
+});
+
+/* --- registers as Excel, Word and phones leave them --------------------------------------- */
+
+describe('a register typed by hand: wide spaces, two phones, totals lines, what a cell holds', () => {
+    const NBSP = '\u00a0', NNBSP = '\u202f', THIN = '\u2009';
+    const TWO = 'holds two phone numbers, and a person has one: keep one here and put the ' +
+                'other in notes';
+    const TOTALS = 'looks like the label of a totals row, not a person\'s name (delete that row)';
+    const register = Buffer.concat([
+        Buffer.from('S.No,Name,Mobile,Factory,City\n' +
+                    `1,Ali Khan${NBSP},0300${NNBSP}1234567,Sapphire Mills${NBSP},Lahore\n` +
+                    `2,${NNBSP}Bilal,+92${THIN}300${THIN}7654321,${THIN}Sapphire Mills,` +
+                    `"${NBSP}Lahore"\n` +
+                    '3,Chand,0300-1111111 / 0321-2222222,,\n' +
+                    '4,Dua,"03001111112, 03212222223",,\n' +
+                    '5,Erum,,,"La\thore"\n' +
+                    '6,"Fa'),
+        Buffer.from([0]),
+        Buffer.from('iz",,,\n' +
+                    ',Total Members,,,\n' +
+                    'Total,,250,,\n' +
+                    ',کل تعداد,,,\n' +
+                    ',कुल सदस्य,,,\n' +
+                    ',TOTAL: 250,,,\n' +
+                    '7,Total Khan,0300 3333333,,\n'),
+    ]);
+    const ERRORS = [
+        { line: 4, field: 'phone', column: 'Mobile', value: '0300-1111111 / 0321-2222222',
+          message: TWO },
+        { line: 5, field: 'phone', column: 'Mobile', value: '03001111112, 03212222223',
+          message: TWO },
+        { line: 6, field: 'city', column: 'City', value: 'La\thore',
+          message: 'holds a tab: it must be a single line of at most 120 characters' },
+        { line: 7, field: 'full_name', column: 'Name', value: null,
+          message: 'holds a NUL (zero) byte, which is not text: delete it from the cell' },
+        { line: 8, field: 'full_name', column: 'Name', value: 'Total Members', message: TOTALS },
+        { line: 9, field: 'full_name', column: 'Name', value: null, message: TOTALS },
+        { line: 10, field: 'full_name', column: 'Name', value: 'کل تعداد', message: TOTALS },
+        { line: 11, field: 'full_name', column: 'Name', value: 'कुल सदस्य', message: TOTALS },
+        { line: 12, field: 'full_name', column: 'Name', value: 'TOTAL: 250', message: TOTALS },
+    ];
+
+    test('the CLI: values without their wide spaces, one workplace, each refusal says why',
+         async () => {
+        const dir = makeTemp();
+        try {
+            const f = path.join(dir, 'register.csv');
+            fs.writeFileSync(f, register);
+            const r = imp(k.db, 'messy', f);
+            assert.equal(r.status, 0, r.stderr);
+            const t = table(r.stdout);
+            assert.deepEqual(counts(t), { rows: 12, created: 3, updated: 0, unchanged: 0,
+                                          skipped: 0, failed: 9, workplaces: 1, units: 0 });
+            /* as the terminal shows them: a tab as a space, a value that is not text not at all */
+            assert.deepEqual(t.errors, ERRORS.map((e) => `line ${e.line}: ${e.field} ${e.message}` +
+                ` (column "${e.column}"${e.value === null ? '' : `: "${e.value.replace('\t', ' ')}"`})`));
+            /* a NUL is not a code page's text: no advice to save the sheet again */
+            assert.doesNotMatch(r.stdout, /rows that are not UTF-8 text/);
+            const all = await people('messy');
+            assert.deepEqual(all.map((p) => [p.full_name, p.phone, p.city]).sort(),
+                             [['Ali Khan', '+923001234567', 'Lahore'],
+                              ['Bilal', '+923007654321', 'Lahore'],
+                              ['Total Khan', '+923003333333', null]]);
+            const w = await api('GET', orgPath('messy', '/workplaces'));
+            assert.deepEqual(w.json.items.map((x) => x.name), ['Sapphire Mills']);
+        } finally {
+            rmTemp(dir);
+        }
+    });
+
+    test('over HTTP: the same rows, the same reasons', async () => {
+        const r = await postCsv('messy', register, { query: '?dry_run=true' });
+        assert.equal(r.status, 200, r.text);
+        /* the CLI's run above stored the first rows: found again by their phones */
+        assert.deepEqual([r.json.rows, r.json.created, r.json.skipped, r.json.failed],
+                         [12, 0, 3, 9]);
+        assert.deepEqual(r.json.errors, ERRORS);
+    });
+
+    test('the API takes a person as the import takes a row', async () => {
+        let r = await api('POST', orgPath('messy', '/people'),
+                          { body: { full_name: `${NNBSP}Gul${NBSP}`, phone: `0300${NNBSP}4444444`,
+                                    tags: [`steward${NBSP}`] } });
+        assert.equal(r.status, 201, r.text);
+        assert.deepEqual([r.json.full_name, r.json.phone, r.json.tags],
+                         ['Gul', '+923004444444', ['steward']]);
+        r = await api('POST', orgPath('messy', '/people'),
+                      { body: { full_name: 'Hina', phone: '03001111112;03212222223' } });
+        assert.equal(r.status, 400, r.text);
+        assert.equal(r.json.error.field, 'phone');
+        assert.equal(r.json.error.message, `phone ${TWO}`);
+    });
+
+    /* docs/import.md, "Limits": one record over 1 MiB refuses the file; 1 MiB is a row. */
+    test('a record of 1 MiB is a row; one byte more refuses the file, CLI and HTTP alike',
+         async () => {
+        const dir = makeTemp();
+        try {
+            const MiB = 1 << 20;
+            const file = (bytes) => `name,notes\nBig,${'x'.repeat(bytes - 'Big,'.length)}\r\n` +
+                                    'After,0300 5555555\r\n';
+            const f = path.join(dir, 'big.csv');
+            fs.writeFileSync(f, file(MiB));
+            let r = imp(k.db, 'messy', f, '--dry-run');
+            assert.equal(r.status, 0, r.stderr);
+            assert.deepEqual(table(r.stdout).errors,
+                             ['line 2: notes must be at most 20000 characters, with no control ' +
+                              'characters other than line breaks and tabs ("' +
+                              'x'.repeat(60) + '…")']);
+            let h = await postCsv('messy', file(MiB), { query: '?dry_run=true' });
+            assert.equal(h.status, 200, h.text);
+            assert.deepEqual([h.json.rows, h.json.failed], [2, 1]);
+            fs.writeFileSync(f, file(MiB + 1));
+            r = imp(k.db, 'messy', f, '--dry-run');
+            assert.equal(r.status, 1);
+            assert.match(r.stderr, /line 2: a record longer than 1 MiB \(an unterminated quote\?\)/);
+            h = await postCsv('messy', file(MiB + 1), { query: '?dry_run=true' });
+            assert.equal(h.status, 400, h.text);
+            assert.match(h.json.error.message, /^line 2: a record longer than 1 MiB/);
+        } finally {
+            rmTemp(dir);
+        }
+    });
+
+    test('an empty filter is a 400 naming it, in the list and the export alike', async () => {
+        for (const q of ['tag=', 'tag=%20', 'workplace=', 'membership=', 'workplace_id=']) {
+            const key = q.split('=')[0];
+            for (const route of ['/people', '/people.csv', '/people.json']) {
+                const r = await api('GET', orgPath('messy', `${route}?${q}`));
+                assert.equal(r.status, 400, `${route}?${q}: ${r.text}`);
+                assert.equal(r.json.error.field, key);
+                assert.equal(r.json.error.message,
+                             `${key} is blank: give it a value, or leave the filter out`);
+            }
+        }
+        const r = await api('GET', orgPath('messy', '/people.csv?tag=steward'));
+        assert.equal(r.status, 200, r.text);
+        assert.equal(parseCsv(r.text).length, 2); /* the header and Gul */
+        const e = cli(['export', 'people', '--db', k.db, '--org', 'messy', '--filter', 'tag=']);
+        assert.equal(e.status, 2);
+        assert.match(e.stderr, /--filter tag is blank: give it a value, or leave the filter out/);
     });
 });

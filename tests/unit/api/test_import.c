@@ -2353,12 +2353,14 @@ static void test_nul_in_row_bug(void **state)
     struct fx *f = *state;
     static const char csv[] = "name,phone\nNul\0Name,0300 1234567\nGood,0301 2345678\n";
     struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    /* the reason is the NUL, not UTF-8 (the byte is ASCII) */
+    const char *why = "holds a NUL (zero) byte, which is not text: delete it from the cell";
     struct run x = run_as(f, &who, &f->acme, &DRY, csv, sizeof(csv) - 1, 11); /* header alone */
     COUNTS(x, 2, 1, 0, 0, 1, 0, 0);
-    ROW_ERROR(x, 0, 2, "full_name", "is not valid UTF-8 text");
+    ROW_ERROR(x, 0, 2, "full_name", why);
     x = run_as(f, &who, &f->acme, &DRY, csv, sizeof(csv) - 1, 0); /* all at once */
     COUNTS(x, 2, 1, 0, 0, 1, 0, 0);
-    ROW_ERROR(x, 0, 2, "full_name", "is not valid UTF-8 text");
+    ROW_ERROR(x, 0, 2, "full_name", why);
 }
 
 /* Two rows of the same cells and no phone or email are two people (two Muhammad Alis at one
@@ -3740,11 +3742,23 @@ static void test_http_export_filters(void **state)
     static const struct {
         const char *query, *field;
     } bad[] = {
-        {"membershp=member", "membershp"},  {"workplace_id=Sapphire", "workplace_id"},
-        {"membership=maybe", "membership"}, {"is_leader=yes", "is_leader"},
-        {"assessment=9", "assessment"},     {"workplace=%20", "workplace"},
-        {"employer=%09", "employer"},       {"employment_type=boss", "employment_type"},
-        {"unit_id=1", "unit_id"},           {"page=2", "page"},
+        {"membershp=member", "membershp"},
+        {"workplace_id=Sapphire", "workplace_id"},
+        {"membership=maybe", "membership"},
+        {"is_leader=yes", "is_leader"},
+        {"assessment=9", "assessment"},
+        {"workplace=%20", "workplace"},
+        {"employer=%09", "employer"},
+        {"employment_type=boss", "employment_type"},
+        {"unit_id=1", "unit_id"},
+        {"page=2", "page"},
+        /* a filter left empty: a 400 naming it, not an export of nobody (tag) or everybody */
+        {"tag=", "tag"},
+        {"tag=%20%C2%A0", "tag"},
+        {"workplace=", "workplace"},
+        {"membership=", "membership"},
+        {"assessment=", "assessment"},
+        {"workplace_id=", "workplace_id"},
     };
     for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
         H_ERROR(get_file(f->env, f->w.t_admin, h_fmt(f->env, "%s?%s", base, bad[k].query)), 400,
@@ -4460,6 +4474,195 @@ static void test_export_into_another_org_with_ids(void **state)
     assert_int_equal(people_total(f), 3);
 }
 
+/* No-break and other wide spaces around a cell (Excel, Word, phones' contact exports) are not
+ * kept: "Sapphire Mills\u00A0" is Sapphire Mills, not a second workplace beside it. A quoted
+ * cell keeps the ASCII spaces it was written with; a row of no-break spaces is a blank line. */
+static void test_wide_spaces_trimmed(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_str(
+        f, &SKIP,
+        "name,phone,workplace,department,city,tags,alt names\n"
+        "Ali Khan\xc2\xa0,0300 1230001,Sapphire Mills\xc2\xa0,Weaving,Lahore,steward,\n"
+        "\xe2\x80\xaf"
+        "Bilal\xe2\x80\x87,0300 1230002,\xe2\x80\xafSapphire Mills,Weaving\xe2\x80\x89,"
+        "\xe3\x80\x80Lahore,steward\xc2\xa0|\xc2\xa0night,"
+        "Bilal\xc2\xa0|\xe2\x80\x87\xd8\xa8\xd9\x84\xd8\xa7\xd9\x84\n"
+        "\"Chand \xc2\xa0\",0300 1230003,\"Sapphire Mills, Unit 2\xc2\xa0\",,\"  Multan  \",,\n"
+        "\xc2\xa0,\xc2\xa0,,,\xe2\x80\xaf,,\n");
+    COUNTS(x, 3, 3, 0, 0, 0, 2, 1);
+    json_t *ali = person(f, "full_name", "Ali Khan");
+    json_t *bilal = person(f, "full_name", "Bilal");
+    json_t *chand = person(f, "full_name", "Chand");
+    H_JSTR(bilal, "city", "Lahore");
+    H_JSTR(chand, "city", "  Multan  "); /* ASCII spaces inside quotes: kept */
+    assert_string_equal(h_jstr(bilal, "workplace_id"), h_jstr(ali, "workplace_id"));
+    assert_string_equal(h_jstr(bilal, "unit_id"), h_jstr(ali, "unit_id"));
+    /* the workplace made by the first row has the name without its no-break space */
+    H_JSTR(bilal, "workplace_id", workplace_id(f, "Sapphire Mills"));
+    H_JSTR(chand, "workplace_id", workplace_id(f, "Sapphire Mills, Unit 2"));
+    json_t *tags = h_jget(bilal, "tags"), *alt = h_jget(bilal, "alt_names");
+    assert_int_equal(json_array_size(tags), 2); /* in name order */
+    assert_string_equal(json_string_value(json_array_get(tags, 0)), "night");
+    assert_string_equal(json_string_value(json_array_get(tags, 1)), "steward");
+    assert_int_equal(json_array_size(alt), 2);
+    assert_string_equal(json_string_value(json_array_get(alt, 0)), "Bilal");
+    assert_string_equal(json_string_value(json_array_get(alt, 1)),
+                        "\xd8\xa8\xd9\x84\xd8\xa7\xd9\x84");
+    /* one tag "steward", not a second one with a no-break space */
+    struct h_resp *r = h_as(f->env, f->w.t_admin, "GET", NULL, "/api/v1/orgs/acme/tags");
+    H_STATUS(r, 200);
+    assert_int_equal(json_array_size(h_jget(r->json, "items")), 2);
+    /* a name of wide spaces alone is no name */
+    x = run_str(f, &SKIP, "name,phone\n\xe2\x80\xaf\xc2\xa0,0300 1230004\n");
+    COUNTS(x, 1, 0, 0, 0, 1, 0, 0);
+    ROW_ERROR(x, 0, 2, "full_name", "is required");
+}
+
+/* A phone written with the spaces some phones' contact exports put between its digits
+ * (U+202F, U+00A0, the thin and figure spaces) is read as with ASCII spaces; a cell with two
+ * numbers is refused saying so, not as a phone kamgar cannot read. */
+static void test_phone_cells_wide_spaces_and_two_numbers(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_str(f, &SKIP,
+                           "name,phone\n"
+                           "A,0300\xe2\x80\xaf"
+                           "1234567\n"
+                           "B,+92\xe2\x80\x89"
+                           "300\xe2\x80\x89"
+                           "7654321\n"
+                           "C,0301\xe2\x80\x87"
+                           "1112223\n"
+                           "D,0300-1111111 / 0321-2222222\n"
+                           "E,\"03001111112, 03212222223\"\n"
+                           "F,\"03001111113;03212222224\"\n"
+                           "G,0300 1111114 0321 2222225\n"
+                           "H,0300-1111115 / 0321-2222226 / 0333-3333337\n"
+                           "I,ask neighbour\n"
+                           "J,0300-1111116 / ask\n");
+    COUNTS(x, 10, 3, 0, 0, 7, 0, 0);
+    H_JSTR(person(f, "phone", "+923001234567"), "full_name", "A");
+    H_JSTR(person(f, "phone", "+923007654321"), "full_name", "B");
+    H_JSTR(person(f, "phone", "+923011112223"), "full_name", "C");
+    const char *two = "holds two phone numbers, and a person has one: keep one here and put the "
+                      "other in notes";
+    ROW_ERROR(x, 0, 5, "phone", two);
+    ROW_ERROR(x, 1, 6, "phone", two);
+    ROW_ERROR(x, 2, 7, "phone", two);
+    ROW_ERROR(x, 3, 8, "phone", two);
+    ROW_ERROR(x, 4, 9, "phone",
+              "holds several phone numbers, and a person has one: keep one here and put the "
+              "others in notes");
+    ROW_ERROR(x, 5, 10, "phone", "is not a phone number we can read");
+    ROW_ERROR(x, 6, 11, "phone", "is not a phone number we can read");
+}
+
+/* A register's totals line is not a person, however it is written; a person whose name only
+ * starts or ends like one is. */
+static void test_totals_lines(void **state)
+{
+    struct fx *f = *state;
+    struct run x =
+        run_str(f, &SKIP,
+                "S.No,Name,Mobile,Email,Dues\n"
+                "1,Ayesha Bibi,0300 1234567,,100\n"
+                ",Total Members,,,250\n"
+                ",TOTAL:,250,,\n"
+                ",Grand Total 312,,,\n"
+                ",\"Total: 1,250\",,,\n"
+                ",\xda\xa9\xd9\x84 \xd8\xaa\xd8\xb9\xd8\xaf\xd8\xa7\xd8\xaf,,,250\n"
+                ",\xe0\xa4\x95\xe0\xa5\x81\xe0\xa4\xb2 \xe0\xa4\xb8\xe0\xa4\xa6\xe0\xa4\xb8"
+                "\xe0\xa5\x8d\xe0\xa4\xaf,,,250\n"
+                "Total,,,,250\n"
+                "2,Total Khan,,,\n"
+                "3,\xe0\xa4\x95\xe0\xa5\x81\xe0\xa4\xb2 \xe0\xa4\xad\xe0\xa5\x82\xe0\xa4\xb7"
+                "\xe0\xa4\xa3,0301 2222222,,\n"
+                "4,Jami,ask neighbour,,\n"
+                "5,Total,0302 3333333,,\n"
+                "6,Total,,total@example.org,\n");
+    COUNTS(x, 13, 5, 0, 0, 8, 0, 0);
+    const char *why = "looks like the label of a totals row, not a person's name (delete that row)";
+    for (size_t i = 0; i < 7; i++)
+        ROW_ERROR(x, i, (int64_t)i + 3, "full_name", why);
+    ROW_ERROR(x, 7, 12, "phone", "is not a phone number we can read");
+    assert_true(has_person(f, "full_name", "Total Khan"));
+    H_JSTR(person(f, "phone", "+923012222222"), "full_name",
+           "\xe0\xa4\x95\xe0\xa5\x81\xe0\xa4\xb2 \xe0\xa4\xad\xe0\xa5\x82\xe0\xa4\xb7\xe0\xa4\xa3");
+    H_JSTR(person(f, "phone", "+923023333333"), "full_name", "Total");
+    H_JSTR(person(f, "email", "total@example.org"), "full_name", "Total");
+}
+
+/* The reason names what is in the cell: a tab (not "a single line"), a NUL byte (not "UTF-8"). */
+static void test_cell_messages_say_what(void **state)
+{
+    struct fx *f = *state;
+    static const char csv[] = "name,city,alt names,workplace,tags\n"
+                              "A,\"La\thore\",,,\n"
+                              "B,,\"Bee\tBee|Ali\",,\n"
+                              "C,,,\"Mill\t1\",\n"
+                              "D,,,,\"night\tshift\"\n"
+                              "E\0F,,,,\n"
+                              "G,\"La\nhore\",,,\n";
+    struct run x = run_buf(f, &SKIP, csv, sizeof(csv) - 1);
+    COUNTS(x, 6, 0, 0, 0, 6, 0, 0);
+    ROW_ERROR(x, 0, 2, "city", "holds a tab: it must be a single line of at most 120 characters");
+    ROW_ERROR(x, 1, 3, "alt_names",
+              "holds a tab: each name must be a single line of at most 200 characters");
+    ROW_ERROR(x, 2, 4, "workplace",
+              "holds a tab: it must be a single line of at most 200 characters");
+    ROW_ERROR(x, 3, 5, "tags",
+              "holds a tab: each tag name must be a single line of at most 60 characters");
+    ROW_ERROR(x, 4, 6, "full_name",
+              "holds a NUL (zero) byte, which is not text: delete it from the cell");
+    ROW_ERROR(x, 5, 7, "city", "must be a single line of at most 120 characters");
+}
+
+/* A record of exactly 1 MiB (its line end aside) is a row; one byte more refuses the file, as
+ * docs/import.md's Limits say, however the record's last line ends and however the bytes
+ * arrive. */
+static void test_record_limit_boundary(void **state)
+{
+    struct fx *f = *state;
+    const size_t max = 1u << 20;
+    struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    const char *ends[] = {"\n", "\r\n", ""}; /* "": the file ends with the record */
+    const size_t chunks[] = {0, 4093};
+    for (int quoted = 0; quoted < 2; quoted++)
+        for (size_t e = 0; e < sizeof(ends) / sizeof(ends[0]); e++)
+            for (size_t extra = 0; extra < 2; extra++)
+                for (size_t c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+                    struct kg_buf b;
+                    kg_buf_init(&b, 4u << 20);
+                    assert_int_equal(kg_buf_puts(&b, "name,notes\nGood,x\n"), KG_OK);
+                    size_t start = b.len;
+                    /* "Big,<notes>" or "Big,"<notes on lines>"": max + extra bytes */
+                    assert_int_equal(kg_buf_puts(&b, quoted ? "Big,\"" : "Big,"), KG_OK);
+                    size_t body = max + extra - (b.len - start) - (quoted ? 1 : 0);
+                    for (size_t i = 0; i < body; i++)
+                        assert_int_equal(
+                            kg_buf_append(&b, quoted && i % 1000 == 999 ? "\n" : "x", 1), KG_OK);
+                    if (quoted)
+                        assert_int_equal(kg_buf_puts(&b, "\""), KG_OK);
+                    assert_int_equal(b.len - start, max + extra);
+                    assert_int_equal(kg_buf_puts(&b, ends[e]), KG_OK);
+                    if (*ends[e])
+                        assert_int_equal(kg_buf_puts(&b, "After,y\n"), KG_OK);
+                    struct run x = run_as(f, &who, &f->acme, &DRY, b.p, b.len, chunks[c]);
+                    if (extra) {
+                        FILE_ERROR(x, "feed",
+                                   "line 3: a record longer than 1 MiB (an unterminated quote?)");
+                    } else {
+                        int64_t rows = *ends[e] ? 3 : 2;
+                        COUNTS(x, rows, rows - 1, 0, 0, 1, 0, 0);
+                        ROW_ERROR(x, 0, 3, "notes",
+                                  "must be at most 20000 characters, with no control characters "
+                                  "other than line breaks and tabs");
+                    }
+                    kg_buf_free(&b);
+                }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -4495,6 +4698,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_header_on_two_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_totals_row, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_totals_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wide_spaces_trimmed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_phone_cells_wide_spaces_and_two_numbers, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_cell_messages_say_what, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_record_limit_boundary, setup, teardown),
         cmocka_unit_test_setup_teardown(test_error_column_and_value, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rejected_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_excel_habits, setup, teardown),

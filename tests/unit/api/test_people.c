@@ -995,6 +995,77 @@ static void test_recruited_by(void **state)
 /* An empty free text is null, as an empty cell of an import is (an export then imports back
  * the same); an empty enum is still refused. A time past 9999 in UTC and a control character
  * in the notes are refused with their reasons, not as too large or too long. */
+/* The API takes a value as the import takes a cell: the no-break and other wide spaces around
+ * it are not kept (a name pasted from a spreadsheet), ASCII spaces are as sent; a phone with
+ * them between its digits is read; two phones in one are refused saying so. */
+static void test_wide_spaces_and_phones(void **state)
+{
+    struct fx *f = *state;
+    struct h_env *env = f->env;
+    const char *t = f->w.t_admin;
+    struct h_resp *r = h_as(env, t, "POST",
+                            "{\"full_name\":\"\\u202fAli Khan\\u00a0\",\"city\":\"\\u2009Lahore "
+                            "\",\"alt_names\":[\"Ali\\u3000\"],\"tags\":[\"steward\\u00a0\"],"
+                            "\"phone\":\"0300\\u202f1234567\",\"notes\":\"  a note\\u00a0\"}",
+                            "%s", P);
+    H_STATUS(r, 201);
+    H_JSTR(r->json, "full_name", "Ali Khan");
+    H_JSTR(r->json, "city", "Lahore "); /* an ASCII space alone is as sent */
+    H_JSTR(r->json, "notes", "  a note");
+    H_JSTR(r->json, "phone", "+923001234567");
+    assert_string_equal(json_string_value(json_array_get(h_jget(r->json, "alt_names"), 0)), "Ali");
+    assert_string_equal(json_string_value(json_array_get(h_jget(r->json, "tags"), 0)), "steward");
+    const char *id = h_keep(env, h_jstr(r->json, "id"));
+    r = h_as(env, t, "PATCH", "{\"full_name\":\"Ali\\u00a0Khan\\u2007\",\"city\":\"\\u00a0\"}",
+             "%s/%s", P, id);
+    H_STATUS(r, 200);
+    H_JSTR(r->json, "full_name", "Ali\xc2\xa0Khan"); /* inside: kept */
+    assert_true(json_is_null(json_object_get(r->json, "city")));
+    /* a name of such spaces alone is none */
+    H_ERROR(h_as(env, t, "POST", "{\"full_name\":\"\\u00a0\\u202f\"}", "%s", P), 400,
+            "validation_failed", "full_name");
+    r = h_as(env, t, "POST", "{\"full_name\":\"Two\",\"phone\":\"0300-1111111 / 0321-2222222\"}",
+             "%s", P);
+    H_ERROR(r, 400, "validation_failed", "phone");
+    H_JSTR(r->json, "error.message",
+           "phone holds two phone numbers, and a person has one: keep one here and put the "
+           "other in notes");
+    r = h_as(env, t, "POST", "{\"full_name\":\"One\",\"phone\":\"0300 111111\"}", "%s", P);
+    H_ERROR(r, 400, "validation_failed", "phone");
+    H_JSTR(r->json, "error.message",
+           "phone is not a phone number we can read (write it with the country code, e.g. +92 300 "
+           "1234567)");
+    /* a tab is named */
+    r = h_as(env, t, "POST", "{\"full_name\":\"Tab\",\"city\":\"La\\thore\"}", "%s", P);
+    H_ERROR(r, 400, "validation_failed", "city");
+    H_JSTR(r->json, "error.message",
+           "city holds a tab: it must be a single line of at most 120 characters");
+}
+
+/* A filter given with no value is a 400 naming it, whichever filter: "tag=" let nobody through
+ * where "workplace=" was refused. Only q, a search box left empty, lets everyone through. */
+static void test_empty_filters(void **state)
+{
+    struct fx *f = *state;
+    struct h_env *env = f->env;
+    const char *t = f->w.t_admin;
+    h_create(env, t, "{\"full_name\":\"Someone\",\"tags\":[\"steward\"]}", 201, "%s", P);
+    static const char *const keys[] = {
+        "workplace_id", "workplace",       "unit_id", "employer_id", "employer",  "assigned_to",
+        "membership",   "employment_type", "tag",     "assessment",  "is_leader",
+    };
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        struct h_resp *r = h_as(env, t, "GET", NULL, "%s?%s=", P, keys[i]);
+        H_ERROR(r, 400, "validation_failed", keys[i]);
+        H_JSTR(r->json, "error.message",
+               h_fmt(env, "%s is blank: give it a value, or leave the filter out", keys[i]));
+        H_ERROR(h_as(env, t, "GET", NULL, "%s?%s=%%20%%C2%%A0", P, keys[i]), 400,
+                "validation_failed", keys[i]);
+    }
+    assert_int_equal(total(f, "q="), 1);
+    assert_int_equal(total(f, "tag=steward"), 1);
+}
+
 static void test_empty_text_and_odd_values(void **state)
 {
     struct fx *f = *state;
@@ -1052,6 +1123,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_long_search_is_not_everyone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tag_names_on_people, setup, teardown),
         cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wide_spaces_and_phones, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_empty_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pagination, setup, teardown),
         cmocka_unit_test_setup_teardown(test_large_list_is_audited, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete, setup, teardown),

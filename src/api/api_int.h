@@ -44,6 +44,11 @@ struct api_route {
 #define KG_API_IMPORT_UPLOADS          8
 #define KG_API_IMPORT_UPLOADS_PER_ORG  4
 #define KG_API_IMPORT_UPLOADS_PER_USER 2
+/* How many exports of people may be written at once on a server (imports.c): each runs on a
+ * thread of its own (kg_api_route_apart) and reads through one of the store's connections
+ * for as long as it writes, 17 s for a million people; without a cap, admins asking again
+ * and again could take every connection, and everyone else would wait for one. */
+#define KG_API_EXPORTS 4
 
 struct kg_api {
     struct kg_api_config cfg;
@@ -65,6 +70,7 @@ struct kg_api {
     } uploaders[KG_API_IMPORT_UPLOADS];
     int import_uploads;
     atomic_int import_running;
+    atomic_int exports_running; /* at most KG_API_EXPORTS */
 };
 
 struct kg_ctx {

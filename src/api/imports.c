@@ -479,11 +479,19 @@ static enum kg_err export_people(struct kg_ctx *c, enum kg_export_format fmt)
     e = kg_person_filter_read(&c->query, c->org.country, c->a, &filter, &field, &why);
     if (e)
         return why ? kg_api_fail(c, e, field, why) : e;
+    if (atomic_fetch_add(&c->api->exports_running, 1) >= KG_API_EXPORTS) {
+        atomic_fetch_sub(&c->api->exports_running, 1);
+        return busy(c, kg_arena_printf(c->a,
+                                       "the server is writing %d exports already; ask again in "
+                                       "a few seconds",
+                                       KG_API_EXPORTS));
+    }
     FILE *f = tmpfile();
-    if (!f)
-        return KG_EIO;
     int64_t count = 0;
-    e = kg_export_people(c->st, &c->who, fmt, &filter, f, &count);
+    e = f ? kg_export_people(c->st, &c->who, fmt, &filter, f, &count) : KG_EIO;
+    atomic_fetch_sub(&c->api->exports_running, 1);
+    if (!f)
+        return e;
     long size = e ? -1 : ftell(f);
     int fd = size < 0 ? -1 : dup(fileno(f));
     fclose(f);

@@ -136,4 +136,18 @@ describe('a long import or export over HTTP', () => {
         assert.ok(exp.writes >= 2, `${exp.writes} writes while the export was written`);
         assert.equal(await total('other'), written);
     });
+
+    test('at most 4 exports are written at once; the others are told to ask again', async () => {
+        const admin = (await k.login('admin@dry.example')).token;
+        const all = await Promise.all(Array.from({ length: 8 }, () =>
+            k.request('GET', orgPath('big', '/people.csv'), { token: admin })));
+        const ok = all.filter((r) => r.status === 200), busy = all.filter((r) => r.status === 503);
+        assert.equal(ok.length + busy.length, 8, all.map((r) => r.status).join(' '));
+        assert.ok(ok.length >= 4, `${ok.length} exports written`);
+        assert.ok(busy.length >= 1, 'no export was told to wait');
+        assert.match(busy[0].json.error.message, /^the server is writing 4 exports already;/);
+        assert.equal(busy[0].headers.get('retry-after'), '5');
+        const again = await k.request('GET', orgPath('big', '/people.csv'), { token: admin });
+        assert.equal(again.status, 200);
+    });
 });

@@ -640,10 +640,6 @@ static void peers_free(struct kg_server *s)
     pthread_mutex_destroy(&s->peers_lock);
 }
 
-/*
- * libmicrohttpd's own messages go to our log, and not at all while starting: a failed start
- * is reported by kg_server_start in one line of its own.
- */
 static void server_free(struct kg_server *s)
 {
     peers_free(s);
@@ -652,6 +648,10 @@ static void server_free(struct kg_server *s)
     free(s);
 }
 
+/*
+ * libmicrohttpd's own messages go to our log, and not at all while starting: a failed start
+ * is reported by kg_server_start in one line of its own.
+ */
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     struct kg_server *s = cls;

@@ -701,6 +701,7 @@ void kg_sqlite_release(struct kg_store *s, struct sqlite_conn *c)
         kg_error("store: an op left a transaction open; rolling back");
         kg_sqlite_rollback(c);
     }
+    give_write(c); /* a transaction SQLite ended itself (a full disk) and nobody rolled back */
     pthread_mutex_lock(&ss->mu);
     c->next = ss->free_list;
     ss->free_list = c;

@@ -1642,11 +1642,52 @@ const char *kg_import_detect_utf16(const unsigned char *b, size_t n)
 }
 
 /*
+ * The name iconv knows encoding by, in out: as given, or spelt as kg_import_same_encoding
+ * reads it, '_' as '-' and '-' between the letters and the digits (iconv has "windows-1251"
+ * and "CP1251", and neither "Windows1251" nor "cp_1251"); NULL when iconv knows none of them.
+ */
+static const char *iconv_name(const char *encoding, char out[48])
+{
+    size_t n = strlen(encoding);
+    if (n >= 46)
+        return NULL;
+    char plain[48], dashed[48];
+    size_t k = 0, d = 0;
+    bool dash = false; /* before the first run of digits only */
+    for (size_t i = 0; i < n; i++) {
+        if (encoding[i] == '-' || encoding[i] == '_')
+            continue;
+        bool digit = encoding[i] >= '0' && encoding[i] <= '9';
+        if (digit && !dash && k && !(plain[k - 1] >= '0' && plain[k - 1] <= '9')) {
+            dashed[d++] = '-';
+            dash = true;
+        }
+        plain[k++] = encoding[i];
+        dashed[d++] = encoding[i];
+    }
+    plain[k] = dashed[d] = '\0';
+    const char *const tries[] = {encoding, dashed, plain};
+    for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+        iconv_t cd = iconv_open(tries[i], "UTF-8");
+        if (cd != (iconv_t)-1) {
+            iconv_close(cd);
+            snprintf(out, 48, "%s", tries[i]);
+            return out;
+        }
+    }
+    return NULL;
+}
+
+/*
  * The bytes of one character in encoding (1; 2 in UTF-16; 4 in UTF-32), by writing one and two
  * line ends in it (a BOM, which some add in front, cancels out); 0 when iconv does not know it.
  */
 static size_t code_unit(const char *encoding)
 {
+    char name[48];
+    encoding = iconv_name(encoding, name);
+    if (!encoding)
+        return 0;
     iconv_t cd = iconv_open(encoding, "UTF-8");
     if (cd == (iconv_t)-1)
         return 0;
@@ -1855,8 +1896,10 @@ static enum kg_err decide_encoding(struct kg_import *im)
              im->utf16 ? "UTF-16" : im->encoding);
     if (!from)
         return feed_text(im, first, n);
+    char name[48];
+    const char *known = iconv_name(from, name);
     im->unit = code_unit(from);
-    im->conv = iconv_open("UTF-8", from);
+    im->conv = known ? iconv_open("UTF-8", known) : (iconv_t)-1;
     if (!im->unit || im->conv == (iconv_t)-1)
         return fail_file(im, "this system cannot decode the file's text (iconv)");
     im->probing = from == im->opts.encoding && im->unit == 1;

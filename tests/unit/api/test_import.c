@@ -1115,6 +1115,18 @@ static void test_utf8_given_code_page(void **state)
         COUNTS(x, 2, 1, 0, 1, 0, 0, 0); /* Ali is in already */
         assert_string_equal(x.r.encoding, "UTF-8");
     }
+    /* Spellings of one code page that iconv does not have are read as the one it has. */
+    static const char *const spellings[] = {"Windows1251", "windows_1251", "CP-1251", "cp_1251"};
+    for (size_t i = 0; i < sizeof(spellings) / sizeof(spellings[0]); i++) {
+        assert_true(kg_import_encoding_ok(spellings[i]));
+        struct kg_import_opts o = {.dry_run = true, .encoding = spellings[i]};
+        const char *olga =
+            encode(f, "name,phone\r\nОльга Ким,0305 1112223\r\n", "WINDOWS-1251", &len);
+        x = run_buf(f, &o, olga, len);
+        COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+        assert_string_equal(x.r.encoding, spellings[i]); /* as it was spelt */
+    }
+    assert_false(kg_import_encoding_ok("Windows9999"));
     assert_true(kg_import_same_encoding("windows-1251", "Windows1251"));
     assert_true(kg_import_same_encoding("cp_1251", "CP1251"));
     assert_false(kg_import_same_encoding("cp1251", "windows-1251"));

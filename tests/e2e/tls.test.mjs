@@ -13,11 +13,16 @@ import { spawnSync } from 'node:child_process';
 import { ADMIN_EMAIL, BIN, PASSWORD, createDatabase, makeTemp, rmTemp, startServer, stopServer }
     from './helpers.mjs';
 
-function httpsRequest(port, ca, method, urlPath, body) {
+/* body: an object sent as JSON, or {csv, token} for a CSV body; token alone: a bearer. */
+function httpsRequest(port, ca, method, urlPath, body, token) {
+    const headers = {};
+    if (token)
+        headers.Authorization = `Bearer ${token}`;
+    if (body)
+        headers['Content-Type'] = typeof body === 'string' ? 'text/csv' : 'application/json';
     return new Promise((resolve, reject) => {
         const req = https.request({ host: '127.0.0.1', port, method, path: urlPath, ca,
-                                    servername: 'localhost',
-                                    headers: body ? { 'Content-Type': 'application/json' } : {} },
+                                    servername: 'localhost', headers },
                                   (res) => {
             let text = '';
             res.setEncoding('utf8');
@@ -26,7 +31,7 @@ function httpsRequest(port, ca, method, urlPath, body) {
         });
         req.on('error', reject);
         if (body)
-            req.write(JSON.stringify(body));
+            req.write(typeof body === 'string' ? body : JSON.stringify(body));
         req.end();
     });
 }
@@ -35,7 +40,8 @@ test('kamgar serves HTTPS with --tls-cert and --tls-key', async () => {
     const dir = makeTemp();
     try {
         const db = path.join(dir, 'kamgar.db');
-        createDatabase(dir, db);
+        createDatabase(dir, db, [{ slug: 'tls', name: 'TLS Union', country: 'PK',
+                                   users: [{ email: 'officer@tls.example', role: 'admin' }] }]);
         const cert = path.join(dir, 'cert.pem');
         const key = path.join(dir, 'key.pem');
         execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2',
@@ -55,6 +61,21 @@ test('kamgar serves HTTPS with --tls-cert and --tls-key', async () => {
             assert.match(cookie, /HttpOnly/);
             assert.match(cookie, /SameSite=Lax/);
             assert.match(cookie, /; Secure/);
+
+            /* An import and an export run on threads of their own, the connection suspended
+             * meanwhile (server.c, run_route_apart): over TLS too. */
+            const officer = JSON.parse((await httpsRequest(
+                srv.port, ca, 'POST', '/api/v1/auth/login',
+                { email: 'officer@tls.example', password: PASSWORD })).text).token;
+            const imp = await httpsRequest(srv.port, ca, 'POST',
+                                           '/api/v1/orgs/tls/imports/people',
+                                           'name,phone\nAsma Bibi,0300 1234567\n', officer);
+            assert.equal(imp.status, 200, imp.text);
+            assert.equal(JSON.parse(imp.text).created, 1);
+            const exp = await httpsRequest(srv.port, ca, 'GET', '/api/v1/orgs/tls/people.csv',
+                                           null, officer);
+            assert.equal(exp.status, 200);
+            assert.match(exp.text, /Asma Bibi/);
 
             // A plain-HTTP client gets no HTTP answer from a TLS port.
             const plain = await new Promise((resolve) => {

@@ -34,6 +34,10 @@
  */
 #define PEER_BUCKETS 1024
 
+/* How long a stop waits, once the work of every request that ran apart has ended, for their
+ * answers to be sent (kg_server_stop). */
+#define OWED_WAIT_S 10
+
 struct peer {
     unsigned char key[16];
     unsigned n;
@@ -53,10 +57,13 @@ struct kg_server {
     unsigned port;
     pthread_mutex_t peers_lock;
     struct peer *peers[PEER_BUCKETS];
-    /* requests running on threads of their own (run_route_apart) */
+    /* requests running on threads of their own (run_route_apart): apart while their work
+     * runs, owed until their answer is sent (on_completed) */
     pthread_mutex_t apart_lock;
     pthread_cond_t apart_done;
     unsigned apart;
+    atomic_uint owed;
+    atomic_bool stopping; /* kg_server_stop has begun: no new request is taken */
 };
 
 struct conn_state {
@@ -291,9 +298,21 @@ static const char framing_json[] =
     "Transfer-Encoding: its body has no one length\"}}";
 
 /* The first call for a request: framing, limits, the route, and a streaming route's begin. */
+static const char stopping_json[] =
+    "{\"error\":{\"code\":\"unavailable\",\"message\":\"the server is stopping; try again "
+    "in a few seconds\"}}";
+
 static enum MHD_Result first_call(struct kg_server *s, struct MHD_Connection *c,
                                   struct conn_state *st, const char *url, const char *method)
 {
+    if (atomic_load(&s->stopping)) {
+        /* a request on a connection kept open: a long one would hold the stop up */
+        struct kg_resp resp = {0};
+        kg_resp_set(&resp, 503, "application/json", stopping_json, sizeof(stopping_json) - 1);
+        kg_resp_header(&resp, "Retry-After", "5");
+        kg_resp_header(&resp, "Connection", "close");
+        return send_resp(c, st, &resp);
+    }
     struct framing f = {0};
     MHD_get_connection_values(c, MHD_HEADER_KIND, note_framing, &f);
     if (f.lengths_differ || (f.length && f.transfer_encoding)) {
@@ -373,6 +392,7 @@ static void run_route_apart(struct kg_server *s, struct MHD_Connection *c, struc
     pthread_mutex_lock(&s->apart_lock);
     s->apart++;
     pthread_mutex_unlock(&s->apart_lock);
+    atomic_fetch_add(&s->owed, 1);
     MHD_suspend_connection(c);
     pthread_attr_t attr;
     pthread_t t;
@@ -500,6 +520,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     }
     if (st->answered && !st->status && st->resp.from_fd) /* gone before its answer was sent */
         close(st->resp.fd);
+    if (st->server) /* it ran apart: its answer is sent, or will never be */
+        atomic_fetch_sub(&s->owed, 1);
     uint64_t usec = now_usec() - st->start_usec;
     int status = st->status ? st->status : 499; /* client went away before an answer */
     kg_metrics_observe(s->metrics, st->route_index, status, usec);
@@ -756,18 +778,23 @@ enum kg_err kg_server_start(const struct kg_server_config *cfg, struct kg_router
         flags |= MHD_USE_IPv6;
     if (cfg->tls_cert)
         flags |= MHD_USE_TLS;
-    struct MHD_OptionItem tls_opts[] = {
-        {cfg->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)cfg->tls_cert},
-        {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cfg->tls_key},
-        {MHD_OPTION_END, 0, NULL},
-    };
+    struct MHD_OptionItem more_opts[4];
+    size_t n_opts = 0;
+    if (threads > 1) /* one thread is the daemon's own: a pool of one is refused, with a warning */
+        more_opts[n_opts++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, threads, NULL};
+    if (cfg->tls_cert) {
+        more_opts[n_opts++] =
+            (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cfg->tls_cert};
+        more_opts[n_opts++] =
+            (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cfg->tls_key};
+    }
+    more_opts[n_opts] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
     s->daemon = MHD_start_daemon(
         flags, 0, on_accept, s, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape,
-        NULL, MHD_OPTION_CONNECTION_TIMEOUT, cfg->conn_timeout_s ? cfg->conn_timeout_s : 30u,
-        MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
-        MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+        s, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
+        cfg->conn_timeout_s ? cfg->conn_timeout_s : 30u, MHD_OPTION_CONNECTION_LIMIT, 4096u,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_ARRAY, more_opts, MHD_OPTION_END);
     if (!s->daemon) {
         snprintf(errmsg, errlen,
                  "cannot listen on %s (address in use, not permitted, or bad TLS files)",
@@ -791,6 +818,7 @@ void kg_server_stop(struct kg_server *s, unsigned grace_s)
 {
     if (!s)
         return;
+    atomic_store(&s->stopping, true);
     MHD_socket fd = MHD_quiesce_daemon(s->daemon);
     uint64_t deadline = now_usec() + (uint64_t)grace_s * 1000000u;
     while (atomic_load(&s->in_flight) > 0 && now_usec() < deadline)
@@ -802,6 +830,11 @@ void kg_server_stop(struct kg_server *s, unsigned grace_s)
     while (s->apart)
         pthread_cond_wait(&s->apart_done, &s->apart_lock);
     pthread_mutex_unlock(&s->apart_lock);
+    /* and their answers a while more: one that ended after the grace would be lost (an
+     * import's report, the import done) */
+    deadline = now_usec() + (uint64_t)OWED_WAIT_S * 1000000u;
+    while (atomic_load(&s->owed) > 0 && now_usec() < deadline)
+        usleep(10000);
     MHD_stop_daemon(s->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);

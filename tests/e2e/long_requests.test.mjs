@@ -10,6 +10,7 @@
  *     place. Both count as the real import would.
  */
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
 import { Instance, orgPath } from './helpers.mjs';
@@ -149,5 +150,54 @@ describe('a long import or export over HTTP', () => {
         assert.equal(busy[0].headers.get('retry-after'), '5');
         const again = await k.request('GET', orgPath('big', '/people.csv'), { token: admin });
         assert.equal(again.status, 200);
+    });
+});
+
+describe('a stopping server', () => {
+    /* Before, a request on a connection kept open after SIGTERM was taken, an import applied
+     * whole, and the stop waited for it. */
+    test('takes no new request on a connection kept open', async () => {
+        const inst = await Instance.start({
+            orgs: [{ slug: 'stop', name: 'Union stop', country: 'PK', users: USERS }] });
+        const token = (await inst.login('organizer@dry.example')).token;
+        const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+        const send = (method, urlPath, body, extra = {}) => new Promise((resolve) => {
+            const req = http.request({ host: '127.0.0.1', port: inst.port, method, path: urlPath,
+                                       agent, headers: { Authorization: `Bearer ${token}`,
+                                                         ...extra } },
+                                     (res) => {
+                let text = '';
+                res.on('data', (d) => { text += d; });
+                res.on('end', () => resolve({ status: res.statusCode, headers: res.headers,
+                                              text }));
+            });
+            req.on('error', (e) => resolve({ status: 0, text: String(e) }));
+            if (body)
+                req.write(body);
+            req.end();
+        });
+        try {
+            assert.equal((await send('GET', '/healthz')).status, 200); /* the kept socket */
+            /* an upload that has not ended keeps the server in its grace period */
+            const slow = http.request({ host: '127.0.0.1', port: inst.port, method: 'POST',
+                                        path: orgPath('stop', '/imports/people'),
+                                        headers: { Authorization: `Bearer ${token}`,
+                                                   'Content-Type': 'text/csv',
+                                                   'Content-Length': '1000' } });
+            slow.on('error', () => {});
+            await new Promise((res) => slow.write('name,phone\n', res));
+            const stopped = inst.stop();
+            await new Promise((res) => setTimeout(res, 500));
+            const late = await send('POST', orgPath('stop', '/imports/people'), register(3000),
+                                    { 'Content-Type': 'text/csv' });
+            assert.equal(late.status, 503, late.text);
+            assert.match(late.text, /the server is stopping/);
+            assert.equal(late.headers.connection, 'close');
+            slow.destroy();
+            assert.equal((await stopped).code, 0);
+        } finally {
+            agent.destroy();
+            await inst.stop();
+        }
     });
 });

@@ -70,6 +70,7 @@ struct kg_api {
     } uploaders[KG_API_IMPORT_UPLOADS];
     int import_uploads;
     atomic_int import_running;
+    atomic_int dry_run_running; /* a dry run on a copy of the database (imports.c) */
     atomic_int exports_running; /* at most KG_API_EXPORTS */
 };
 

@@ -151,6 +151,10 @@ struct upload {
     time_t started; /* when it began (CLOCK_MONOTONIC), for the config's import_upload_s */
     bool slot;      /* it holds one of the slots (take_slot), until it ends or is late */
     bool late;      /* it took longer than import_upload_s, and was dropped */
+    /* its line feeds and carriage returns (an old Mac Excel ends lines with CR alone), and
+     * its last byte: its lines, for opts.expected_rows */
+    int64_t lf, cr;
+    char last;
     char user_id[KG_ID_LEN + 1], org_id[KG_ID_LEN + 1];
 };
 
@@ -374,10 +378,14 @@ static bool import_data(void *state, const char *p, size_t n)
     }
     if (!u->err_no && fwrite(p, 1, n, u->spool) != n)
         u->err_no = errno ? errno : EIO;
-    /* about how many rows (a UTF-16 file may count a few too many): a long dry run works on
+    /* about how many lines (a UTF-16 file may count a few too many): a long dry run works on
      * a private copy of the database (store.h, KG_IMPORT_COPY_MIN_ROWS) */
     for (const char *nl = p; (nl = memchr(nl, '\n', n - (size_t)(nl - p))); nl++)
-        u->opts.expected_rows++;
+        u->lf++;
+    for (const char *cr = p; (cr = memchr(cr, '\r', n - (size_t)(cr - p))); cr++)
+        u->cr++;
+    if (n)
+        u->last = p[n - 1];
     return !u->err_no;
 }
 
@@ -416,9 +424,17 @@ static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
         return kg_api_fail(c, KG_EIO, NULL,
                            kg_arena_printf(c->a, "the server could not keep the upload: %s",
                                            strerror(u->err_no ? u->err_no : errno)));
-    if (atomic_exchange(&c->api->import_running, 1))
-        return busy(c, "another import is being applied on this server; send the file again "
-                       "in a few seconds");
+    u->opts.expected_rows = (u->lf > u->cr ? u->lf : u->cr) + (u->last != '\n' && u->last != '\r');
+    /* One import is applied at a time, and one long dry run, on its copy of the database,
+     * beside it: the copy holds no lock, but copying a large database twice at once would
+     * not be kind to the disk. */
+    bool apart = u->opts.dry_run && u->opts.expected_rows >= KG_IMPORT_COPY_MIN_ROWS;
+    atomic_int *place = apart ? &c->api->dry_run_running : &c->api->import_running;
+    if (atomic_exchange(place, 1))
+        return busy(c, apart ? "another long dry run is being tried on this server; send the "
+                               "file again in a few seconds"
+                             : "another import is being applied on this server; send the file "
+                               "again in a few seconds");
     struct kg_import *im = NULL;
     struct kg_import_result r;
     enum kg_err e = import_spool(c, u, &im, &r);
@@ -429,7 +445,7 @@ static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
     if (!e)
         e = kg_api_json(c, 200, result_json(&r, u->opts.dry_run));
     kg_import_free(im);
-    atomic_store(&c->api->import_running, 0);
+    atomic_store(place, 0);
     if (e == KG_EINVAL && why)
         return kg_api_fail_sentence(c, e, strncmp(why, "map=", 4) == 0 ? "map" : "file", why);
     if (e == KG_EFULL && u->opts.dry_run)
@@ -479,6 +495,13 @@ static enum kg_err export_people(struct kg_ctx *c, enum kg_export_format fmt)
     e = kg_person_filter_read(&c->query, c->org.country, c->a, &filter, &field, &why);
     if (e)
         return why ? kg_api_fail(c, e, field, why) : e;
+    const char *type = fmt == KG_EXPORT_CSV ? "text/csv; charset=utf-8" : "application/json";
+    if (strcmp(c->req->method, "HEAD") == 0) {
+        /* what a GET would answer, without writing the register (nor logging an export) */
+        c->resp->status = 200;
+        c->resp->content_type = type;
+        return KG_OK;
+    }
     if (atomic_fetch_add(&c->api->exports_running, 1) >= KG_API_EXPORTS) {
         atomic_fetch_sub(&c->api->exports_running, 1);
         return busy(c, kg_arena_printf(c->a,
@@ -500,7 +523,7 @@ static enum kg_err export_people(struct kg_ctx *c, enum kg_export_format fmt)
     kg_api_audit(c, fmt == KG_EXPORT_CSV ? "people.export.csv" : "people.export.json", "person",
                  kg_person_filter_text(&c->query, c->a), count);
     c->resp->status = 200;
-    c->resp->content_type = fmt == KG_EXPORT_CSV ? "text/csv; charset=utf-8" : "application/json";
+    c->resp->content_type = type;
     c->resp->from_fd = true;
     c->resp->fd = fd;
     c->resp->body_len = (size_t)size;

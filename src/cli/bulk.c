@@ -348,32 +348,46 @@ static void import_stopped(struct kg_import *im, bool dry_run, int sig)
  * page cache for the import); 0 for a pipe or a file that cannot be read. In UTF-16 a line
  * end is the two bytes of U+000A at an even offset: a 0x0A byte alone may be half of another
  * character (U+0A95, Gujarati KA). */
+/* The characters c (a line feed or a carriage return) in buf[0..n), a whole number of
+ * characters in utf16 (NULL: one byte each). */
+static int64_t count_char(const char *buf, size_t n, char c, const char *utf16)
+{
+    bool le = utf16 && strcmp(utf16, "UTF-16LE") == 0;
+    int64_t k = 0;
+    for (const char *p = buf; (p = memchr(p, c, n - (size_t)(p - buf))); p++) {
+        size_t at = (size_t)(p - buf);
+        if (!utf16)
+            k++;
+        else if (le ? at % 2 == 0 && at + 1 < n && !buf[at + 1] : at % 2 == 1 && !buf[at - 1])
+            k++;
+    }
+    return k;
+}
+
+/* The file's lines: its line feeds, or its carriage returns where there are more of those
+ * (an old Mac Excel ends lines with CR alone), and a last line with no end. */
 static int64_t count_lines(FILE *f)
 {
     static char buf[1 << 16]; /* even: UTF-16 characters do not straddle two reads */
     struct stat st;
     if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode))
         return 0;
-    int64_t lines = 0;
+    int64_t lf = 0, cr = 0;
     size_t n;
     const char *utf16 = NULL;
-    bool first = true;
+    bool first = true, ended = true;
     while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
         if (first)
             utf16 = kg_import_detect_utf16((const unsigned char *)buf, n < 4 ? n : 4);
         first = false;
-        bool le = utf16 && strcmp(utf16, "UTF-16LE") == 0;
-        for (const char *p = buf; (p = memchr(p, '\n', n - (size_t)(p - buf))); p++) {
-            size_t at = (size_t)(p - buf);
-            if (!utf16)
-                lines++;
-            else if (le ? at % 2 == 0 && at + 1 < n && !buf[at + 1] : at % 2 == 1 && !buf[at - 1])
-                lines++;
-        }
+        lf += count_char(buf, n, '\n', utf16);
+        cr += count_char(buf, n, '\r', utf16);
+        size_t last = utf16 && strcmp(utf16, "UTF-16BE") == 0 ? n - 1 : n - (utf16 ? 2 : 1);
+        ended = last < n && (buf[last] == '\n' || buf[last] == '\r');
     }
     bool ok = !ferror(f);
     rewind(f);
-    return ok ? lines : 0;
+    return ok ? (lf > cr ? lf : cr) + !ended : 0;
 }
 
 /*

@@ -599,6 +599,28 @@ describe('kamgar import people', () => {
         }
     });
 
+    test('lines ended by CR alone are counted: a large such register loads in bulk', () => {
+        /* An old Mac Excel ends lines with CR alone; only line feeds were counted, so the
+         * file looked one line long, loaded in batches, and a long dry run of it ran on the
+         * live database instead of a copy. */
+        const dir = makeTemp();
+        try {
+            const db = path.join(dir, 'cr.db');
+            createDatabase(dir, db, [{ slug: 'cr', name: 'CR Union', country: 'PK' }]);
+            const f = path.join(dir, 'mac.csv');
+            let csv = 'name,phone\r';
+            for (let i = 0; i < 12000; i++)
+                csv += `Mac ${i},0302 ${String(i).padStart(7, '0')}\r`;
+            fs.writeFileSync(f, csv);
+            const r = imp(db, 'cr', f);
+            assert.equal(r.status, 0, r.stderr);
+            assert.equal(table(r.stdout).load, 'bulk');
+            assert.equal(table(r.stdout).created, 12000);
+        } finally {
+            rmTemp(dir);
+        }
+    });
+
     test('a bulk load refused part-way keeps nothing; the good part then loads in bulk',
          async () => {
         const dir = makeTemp();

@@ -105,6 +105,24 @@ describe('a dry run over HTTP', () => {
         assert.equal(await total('other'), written);
     });
 
+    test('a long one read from a file with CR line ends works on the copy too, beside a ' +
+         'real import', async () => {
+        /* An old Mac Excel ends lines with CR alone: their lines were not counted, so such a
+         * dry run ran in place. And a dry run on the copy took the server's one place for an
+         * import being applied: a real import in another org was told to wait. */
+        const csv = register(30000, 200000).replace(/\n/g, '\r');
+        const dry = dryRun('big', csv);
+        await new Promise((res) => setTimeout(res, 300));
+        const real = await k.request('POST', orgPath('other', '/imports/people'), {
+            token: tok, rawBody: register(2, 300000), contentType: 'text/csv' });
+        assert.equal(real.status, 200, real.text);
+        assert.equal(real.json.created, 2);
+        const r = await dry;
+        assert.equal(r.status, 200, r.text);
+        assert.equal(r.json.created, 30000);
+        written += 2; /* 'other' has them now */
+    });
+
     test('a short one runs in place and counts the same', async () => {
         const r = await dryRun('big', register(20, 1));
         assert.equal(r.status, 200, r.text);
@@ -135,6 +153,16 @@ describe('a long import or export over HTTP', () => {
         const csv = await exp.answer.text();
         assert.equal(csv.trimEnd().split('\r\n').length, rows + 2); /* + the header */
         assert.ok(exp.writes >= 2, `${exp.writes} writes while the export was written`);
+        /* HEAD: the headers alone, without writing the register or logging an export */
+        const audit = async () => (await k.request('GET', orgPath('big', '/audit?per_page=200'),
+                                                   { token: admin })).json.items
+            .filter((e) => e.action === 'people.export.csv').length;
+        const before = await audit();
+        const head = await fetch(k.base + orgPath('big', '/people.csv'),
+                                 { method: 'HEAD', headers: { Authorization: `Bearer ${admin}` } });
+        assert.equal(head.status, 200);
+        assert.match(head.headers.get('content-type'), /^text\/csv/);
+        assert.equal(await audit(), before);
         assert.equal(await total('other'), written);
     });
 

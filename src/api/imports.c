@@ -15,6 +15,7 @@
 
 #include "api/export.h"
 #include "api/import.h"
+#include "util/log.h"
 #include "util/mem.h"
 
 static json_t *result_json(const struct kg_import_result *r, bool dry_run)
@@ -253,6 +254,12 @@ static const char *as_query(struct kg_ctx *c, const char *msg)
     return kg_arena_strdup(c->a, msg);
 }
 
+/* Whether errno err says the file system is full (or the file may grow no more). */
+static bool no_room(int err)
+{
+    return err == ENOSPC || err == EDQUOT || err == EFBIG;
+}
+
 static enum kg_err busy(struct kg_ctx *c, const char *what)
 {
     return kg_api_fail(c, KG_EBUSY, NULL, what);
@@ -420,10 +427,20 @@ static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
                                        "--max-upload-seconds), and was dropped: nothing was "
                                        "imported; send the file again over a faster connection",
                                        c->api->cfg.import_upload_s));
-    if (u->err_no || fflush(u->spool) != 0 || fseek(u->spool, 0, SEEK_SET) != 0)
-        return kg_api_fail(c, KG_EIO, NULL,
-                           kg_arena_printf(c->a, "the server could not keep the upload: %s",
-                                           strerror(u->err_no ? u->err_no : errno)));
+    if (u->err_no || fflush(u->spool) != 0 || fseek(u->spool, 0, SEEK_SET) != 0) {
+        int err = u->err_no ? u->err_no : errno;
+        kg_error("import: the upload could not be kept in the temporary directory: %s",
+                 strerror(err));
+        return no_room(err) ? kg_api_fail_sentence(c, KG_EFULL, NULL,
+                                                   "the server has no room to keep the upload: "
+                                                   "its temporary directory (/tmp) is full; "
+                                                   "nothing was imported")
+                            : kg_api_fail(c, KG_EIO, NULL,
+                                          kg_arena_printf(c->a,
+                                                          "the server could not keep the "
+                                                          "upload: %s",
+                                                          strerror(err)));
+    }
     u->opts.expected_rows = (u->lf > u->cr ? u->lf : u->cr) + (u->last != '\n' && u->last != '\r');
     /* One import is applied at a time, and one long dry run, on its copy of the database,
      * beside it: the copy holds no lock, but copying a large database twice at once would
@@ -511,10 +528,22 @@ static enum kg_err export_people(struct kg_ctx *c, enum kg_export_format fmt)
     }
     FILE *f = tmpfile();
     int64_t count = 0;
+    errno = 0;
     e = f ? kg_export_people(c->st, &c->who, fmt, &filter, f, &count) : KG_EIO;
+    if (f && !e && fflush(f) != 0)
+        e = KG_EIO;
+    int err = errno;
     atomic_fetch_sub(&c->api->exports_running, 1);
-    if (!f)
-        return e;
+    if (e == KG_EIO && (!f || no_room(err))) {
+        /* tmpfile() writes in /tmp, whatever TMPDIR says */
+        kg_error("export: cannot write the export in the temporary directory: %s", strerror(err));
+        if (f)
+            fclose(f);
+        return no_room(err) ? kg_api_fail_sentence(c, KG_EFULL, NULL,
+                                                   "the server has no room to write the export: "
+                                                   "its temporary directory (/tmp) is full")
+                            : e;
+    }
     long size = e ? -1 : ftell(f);
     int fd = size < 0 ? -1 : dup(fileno(f));
     fclose(f);

@@ -3617,36 +3617,45 @@ static void test_http_export_cross_site(void **state)
     H_JSTR(e, "user_id", f->w.admin);
 }
 
-/* An export that does not fit in the temporary directory is a 507 that says so (it was a 500
- * that said nothing): a file-size limit stands in for a full /tmp. */
+/* Files this process writes may grow to 512 bytes no more, with EFBIG, not SIGXFSZ (as a
+ * full /tmp would stop them); small_files(false) lifts it. */
+static void small_files(bool on)
+{
+    static struct rlimit old;
+    static void (*prev)(int);
+    if (on) {
+        assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+        struct rlimit small = old;
+        small.rlim_cur = 512;
+        prev = signal(SIGXFSZ, SIG_IGN);
+        assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+    } else {
+        assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+        signal(SIGXFSZ, prev);
+    }
+}
+
+/* An export or an upload that does not fit in the temporary directory is a 507 that says so
+ * (it was a 500 that said nothing). The database is only read meanwhile. */
 static void test_http_export_no_room(void **state)
 {
     struct fx *f = *state;
     struct run x = run_fixture(f, &SKIP, "register_messy.csv");
     check_messy(&x, __LINE__, 8, 0, 0, 2, 3, 4);
-    struct rlimit old, small;
-    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
-    small = old;
-    small.rlim_cur = 512; /* the export is larger; the database is only read */
-    void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
-    assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+    small_files(true);
     struct h_resp *r = get_file(f->env, f->w.t_admin, "/api/v1/orgs/acme/people.csv");
-    assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
-    signal(SIGXFSZ, prev);
+    small_files(false);
     H_ERROR(r, 507, "storage_full", NULL);
     assert_non_null(strstr(r->body, "no room to write the export"));
 
-    /* the same for an upload, spooled there before it is imported */
     struct kg_buf csv;
     kg_buf_init(&csv, 1u << 20);
     assert_int_equal(kg_buf_puts(&csv, "name,phone\n"), KG_OK);
     for (int i = 0; i < 300; i++)
         assert_int_equal(kg_buf_printf(&csv, "Spooled %d,0303 %07d\n", i, i), KG_OK);
-    prev = signal(SIGXFSZ, SIG_IGN);
-    assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+    small_files(true);
     r = post_import(f, f->w.t_admin, "text/csv", NULL, csv.p, csv.len);
-    assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
-    signal(SIGXFSZ, prev);
+    small_files(false);
     kg_buf_free(&csv);
     H_ERROR(r, 507, "storage_full", NULL);
     assert_non_null(strstr(r->body, "no room to keep the upload"));

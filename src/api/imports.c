@@ -465,11 +465,12 @@ static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
     atomic_store(place, 0);
     if (e == KG_EINVAL && why)
         return kg_api_fail_sentence(c, e, strncmp(why, "map=", 4) == 0 ? "map" : "file", why);
-    if (e == KG_EFULL && u->opts.dry_run)
+    if (e == KG_EFULL && apart)
         return kg_api_fail_sentence(c, e, NULL,
                                     "the server's disk is full: a dry run of this size is tried on "
-                                    "a copy of the database, which needs as much free space as "
-                                    "the database takes; nothing was changed");
+                                    "a copy of the database in its temporary directory (/var/tmp, "
+                                    "or SQLITE_TMPDIR), which needs room for the database and for "
+                                    "what the dry run adds; nothing was changed");
     if (e && applied) /* a 503 or 500 must not read as "nothing changed" */
         return kg_api_fail_sentence(
             c, e, NULL,

@@ -489,7 +489,7 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
     else if (be == KG_EFULL && o2.dry_run)
         kg_cli_err("no room for the dry run's copy of %s: a dry run of this size is tried on a "
                    "copy in SQLite's temporary directory (/var/tmp, or the one SQLITE_TMPDIR "
-                   "names), which needs as much free space as the database takes",
+                   "names), which needs room for the database and for what the dry run adds",
                    db);
     else if (be == KG_EFULL)
         kg_cli_err("the disk holding %s is full", db);

@@ -908,7 +908,7 @@ static bool read_aside(struct kg_import *im, FILE *f, int64_t *line)
 static enum kg_err store_failed(struct kg_import *im, enum kg_err e, const char *what)
 {
     im->failed = true;
-    bool copy = im->opts.dry_run && im->opts.expected_rows >= KG_IMPORT_COPY_MIN_ROWS;
+    bool copy = kg_import_on_copy(im->opts.dry_run, im->opts.expected_rows);
     snprintf(im->message, sizeof(im->message), "%s: %s", what,
              e != KG_EFULL ? kg_err_name(e)
              : copy ? "the disk holding the dry run's copy of the database is full (SQLite's "

@@ -445,7 +445,7 @@ static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
     /* One import is applied at a time, and one long dry run, on its copy of the database,
      * beside it: the copy holds no lock, but copying a large database twice at once would
      * not be kind to the disk. */
-    bool apart = u->opts.dry_run && u->opts.expected_rows >= KG_IMPORT_COPY_MIN_ROWS;
+    bool apart = kg_import_on_copy(u->opts.dry_run, u->opts.expected_rows);
     atomic_int *place = apart ? &c->api->dry_run_running : &c->api->import_running;
     if (atomic_exchange(place, 1))
         return busy(c, apart ? "another long dry run is being tried on this server; send the "

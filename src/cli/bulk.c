@@ -486,7 +486,7 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
     enum kg_err be = kg_import_begin(s, &who, &o, &o2, &im, msg, sizeof(msg));
     if (be == KG_EBUSY)
         kg_cli_err("the database is busy: another program is writing to it; try again");
-    else if (be == KG_EFULL && o2.dry_run)
+    else if (be == KG_EFULL && kg_import_on_copy(o2.dry_run, o2.expected_rows))
         kg_cli_err("no room for the dry run's copy of %s: a dry run of this size is tried on a "
                    "copy in SQLite's temporary directory (/var/tmp, or the one SQLITE_TMPDIR "
                    "names), which needs room for the database and for what the dry run adds",

@@ -398,7 +398,7 @@ enum kg_err kg_sqlite_import_begin(struct kg_store *s, const struct kg_actor *wh
     im->audit = plan->audit && !plan->dry_run;
     im->audit_file = plan->audit_file ? kg_xstrdup(plan->audit_file) : NULL;
     im->audit_ip = plan->audit_ip ? kg_xstrdup(plan->audit_ip) : NULL;
-    im->copy = plan->dry_run && plan->expected_rows >= KG_IMPORT_COPY_MIN_ROWS;
+    im->copy = kg_import_on_copy(plan->dry_run, plan->expected_rows);
     err = im->copy ? kg_sqlite_open_copy(s, &im->c) : kg_sqlite_acquire(s, &im->c);
     if (err)
         goto out;

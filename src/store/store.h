@@ -125,6 +125,13 @@ enum kg_import_load {
  * ended (a 300,000-row dry run: a minute of 503s). A smaller one is over in a moment. */
 #define KG_IMPORT_COPY_MIN_ROWS 1000
 
+/* Whether import_begin makes a private copy of the database for a run: a dry run of
+ * KG_IMPORT_COPY_MIN_ROWS expected rows or more. */
+static inline bool kg_import_on_copy(bool dry_run, int64_t expected_rows)
+{
+    return dry_run && expected_rows >= KG_IMPORT_COPY_MIN_ROWS;
+}
+
 struct kg_import_plan {
     bool dry_run;
     enum kg_import_load load;

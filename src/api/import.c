@@ -624,11 +624,6 @@ static char *enum_value(char *v)
     return kg_ascii_lower(v);
 }
 
-/* Why an employer, workplace or unit name v is refused (as validate.c says it of a name). */
-#define NAME_RULE(v)                                                                               \
-    (strchr((v), '\t') ? "holds a tab: it must be a single line of at most 200 characters"         \
-                       : "must be a single line of at most 200 characters")
-
 /* Sets one field of r from the cell value v; returns an error message or NULL. */
 static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum kg_col col,
                              char *v)
@@ -655,10 +650,7 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
         if (!e164 || kg_phone_normalize(v, strlen(v), im->country, e164) != KG_OK) {
             if (spreadsheet_number(v))
                 return SHORTENED;
-            size_t n = kg_phone_count(v, strlen(v), im->country);
-            return n == 2  ? KG_PHONE_TWO
-                   : n > 2 ? KG_PHONE_SEVERAL
-                           : "is not a phone number we can read";
+            return kg_phone_refusal(v, strlen(v), im->country, "is not a phone number we can read");
         }
         p->phone = e164;
         r->fields |= KG_P_PHONE;
@@ -697,19 +689,19 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
     case KG_COL_EMPLOYER_ID: p->employer_id = v, r->fields |= KG_P_EMPLOYER_ID; return NULL;
     case KG_COL_EMPLOYER:
         if (!kg_text_ok(v, KG_MAX_NAME, false))
-            return NAME_RULE(v);
+            return KG_LINE_RULE(v, 200); /* KG_MAX_NAME */
         r->employer_name = kg_blank(v) ? NULL : v;
         return NULL;
     case KG_COL_WORKPLACE_ID: p->workplace_id = v, r->fields |= KG_P_WORKPLACE_ID; return NULL;
     case KG_COL_UNIT_ID: p->unit_id = v, r->fields |= KG_P_UNIT_ID; return NULL;
     case KG_COL_WORKPLACE:
         if (!kg_text_ok(v, KG_MAX_NAME, false))
-            return NAME_RULE(v);
+            return KG_LINE_RULE(v, 200);            /* KG_MAX_NAME */
         r->workplace_name = kg_blank(v) ? NULL : v; /* a no-break space alone is empty */
         return NULL;
     case KG_COL_UNIT:
         if (!kg_text_ok(v, KG_MAX_NAME, false))
-            return NAME_RULE(v);
+            return KG_LINE_RULE(v, 200); /* KG_MAX_NAME */
         r->unit_name = kg_blank(v) ? NULL : v;
         return NULL;
     case KG_COL_JOB_TITLE: p->job_title = v, r->fields |= KG_P_JOB_TITLE; return NULL;
@@ -1683,15 +1675,12 @@ static const char *iconv_name(const char *encoding, char out[48])
 }
 
 /*
- * The bytes of one character in encoding (1; 2 in UTF-16; 4 in UTF-32), by writing one and two
- * line ends in it (a BOM, which some add in front, cancels out); 0 when iconv does not know it.
+ * The bytes of one character in encoding, a name iconv knows (iconv_name): 1; 2 in UTF-16; 4
+ * in UTF-32. Found by writing one and two line ends in it (a BOM, which some add in front,
+ * cancels out); 0 when iconv cannot write them.
  */
 static size_t code_unit(const char *encoding)
 {
-    char name[48];
-    encoding = iconv_name(encoding, name);
-    if (!encoding)
-        return 0;
     iconv_t cd = iconv_open(encoding, "UTF-8");
     if (cd == (iconv_t)-1)
         return 0;
@@ -1740,7 +1729,11 @@ bool kg_import_encoding_ok(const char *encoding)
     for (const unsigned char *p = (const unsigned char *)encoding; *p; p++)
         if (*p <= ' ' || *p >= 0x7F) /* names are printable ASCII without spaces */
             return false;
-    return names_utf8(encoding) || code_unit(encoding) != 0;
+    if (names_utf8(encoding))
+        return true;
+    char name[48];
+    const char *known = iconv_name(encoding, name);
+    return known && code_unit(known) != 0;
 }
 
 /* Pushes the UTF-8 made so far, and starts again at the beginning of out. */
@@ -1902,7 +1895,7 @@ static enum kg_err decide_encoding(struct kg_import *im)
         return feed_text(im, first, n);
     char name[48];
     const char *known = iconv_name(from, name);
-    im->unit = code_unit(from);
+    im->unit = known ? code_unit(known) : 0;
     im->conv = known ? iconv_open("UTF-8", known) : (iconv_t)-1;
     if (!im->unit || im->conv == (iconv_t)-1)
         return fail_file(im, "this system cannot decode the file's text (iconv)");

@@ -25,12 +25,10 @@ static enum kg_err normalise_contact(struct kg_ctx *c, struct kg_person *p, unsi
         if (!e164)
             return KG_ETOOBIG;
         if (kg_phone_normalize(p->phone, strlen(p->phone), c->org.country, e164) != KG_OK) {
-            size_t n = kg_phone_count(p->phone, strlen(p->phone), c->org.country);
             return kg_api_fail(c, KG_EINVAL, "phone",
-                               n == 2  ? KG_PHONE_TWO
-                               : n > 2 ? KG_PHONE_SEVERAL
-                                       : "is not a phone number we can read (write it with the "
-                                         "country code, e.g. +92 300 1234567)");
+                               kg_phone_refusal(p->phone, strlen(p->phone), c->org.country,
+                                                "is not a phone number we can read (write it "
+                                                "with the country code, e.g. +92 300 1234567)"));
         }
         p->phone = e164;
     }

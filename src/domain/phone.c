@@ -392,6 +392,17 @@ size_t kg_phone_count(const char *in, size_t len, const char *default_cc)
     return 0;
 }
 
+const char *kg_phone_refusal(const char *in, size_t len, const char *default_cc,
+                             const char *otherwise)
+{
+    size_t n = kg_phone_count(in, len, default_cc);
+    return n == 2  ? "holds two phone numbers, and a person has one: keep one here and put the "
+                     "other in notes"
+           : n > 2 ? "holds several phone numbers, and a person has one: keep one here and put "
+                     "the others in notes"
+                   : otherwise;
+}
+
 int kg_phone_country_code(const char *iso2)
 {
     const struct country *c = find_country(iso2);

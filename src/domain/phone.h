@@ -36,11 +36,10 @@ enum kg_err kg_phone_normalize(const char *in, size_t len, const char *default_c
  * numbers). For a message that says what is wrong with a cell kg_phone_normalize refused: a
  * person has one phone. Same contract for in as kg_phone_normalize. */
 size_t kg_phone_count(const char *in, size_t len, const char *default_cc);
-/* What the API and the import say of a phone cell of 2, or of more, numbers (kg_phone_count). */
-#define KG_PHONE_TWO                                                                               \
-    "holds two phone numbers, and a person has one: keep one here and put the other in notes"
-#define KG_PHONE_SEVERAL                                                                           \
-    "holds several phone numbers, and a person has one: keep one here and put the others in notes"
+/* What the API and the import say of a phone kg_phone_normalize refused, when it holds two
+ * or more numbers (kg_phone_count); otherwise. Same contract for in as kg_phone_normalize. */
+const char *kg_phone_refusal(const char *in, size_t len, const char *default_cc,
+                             const char *otherwise);
 
 /* The dialling code for an ISO country ("PK" -> 92), or 0 when unknown.
  * iso2 is a NUL-terminated string or NULL; lower case is unknown. */

@@ -183,18 +183,11 @@ bool kg_tag_name_valid(const char *s)
     return s && *s && !kg_blank(s) && kg_text_ok(s, 60, false);
 }
 
-/* The rule a single-line text of at most max characters breaks, saying so when it is a tab
- * (pasted from a spreadsheet, where a tab ends a cell: "must be a single line" alone did not
- * tell what to look for). */
-#define LINE_RULE(s, max)                                                                          \
-    (strchr((s), '\t') ? "holds a tab: it must be a single line of at most " #max " characters"    \
-                       : "must be a single line of at most " #max " characters")
-
 /* A present, optional text field: NULL is fine (clears), otherwise within limits. */
 #define CHECK_TEXT(bit, val, name, max)                                                            \
     do {                                                                                           \
         if ((fields & (bit)) && (val) && !kg_text_ok((val), (max), false))                         \
-            FAIL(name, LINE_RULE((val), max));                                                     \
+            FAIL(name, KG_LINE_RULE((val), max));                                                  \
     } while (0)
 
 /* why names the allowed values: a union types "Home Based", and should be told what is */
@@ -266,7 +259,7 @@ enum kg_err kg_person_validate(const struct kg_person *p, unsigned fields, bool 
         if (!p->full_name || kg_blank(p->full_name))
             FAIL("full_name", "is required");
         if (!name_ok(p->full_name))
-            FAIL("full_name", LINE_RULE(p->full_name, 200));
+            FAIL("full_name", KG_LINE_RULE(p->full_name, 200));
         if (letters_lost(p->full_name))
             FAIL("full_name", LETTERS_LOST);
     }
@@ -316,7 +309,7 @@ enum kg_err kg_person_validate(const struct kg_person *p, unsigned fields, bool 
         if (!kg_in_set(kg_consent_statuses, p->consent_status))
             FAIL("consent.status", "is not one of given, withdrawn, unknown");
         if (p->consent_source && !kg_text_ok(p->consent_source, KG_MAX_SHORT, false))
-            FAIL("consent.source", LINE_RULE(p->consent_source, 120));
+            FAIL("consent.source", KG_LINE_RULE(p->consent_source, 120));
         if (p->consent_at && !kg_time_valid(p->consent_at))
             FAIL("consent.at", "must be an RFC 3339 time");
     }

@@ -8,6 +8,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h> /* KG_LINE_RULE */
 
 #include "domain/model.h"
 #include "util/err.h"
@@ -63,6 +64,13 @@ enum {
     KG_MAX_NOTES = 20000,
     KG_MAX_LIST = 50,
 };
+
+/* What a single-line text s of at most max characters (a literal) that kg_text_ok refused is
+ * told, naming a tab when it holds one (pasted from a spreadsheet, where a tab ends a cell:
+ * "must be a single line" alone did not say what to look for). */
+#define KG_LINE_RULE(s, max)                                                                       \
+    (strchr((s), '\t') ? "holds a tab: it must be a single line of at most " #max " characters"    \
+                       : "must be a single line of at most " #max " characters")
 
 /*
  * Checks the fields of p named in `fields` (enum kg_person_field bits). When `create`

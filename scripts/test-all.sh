@@ -13,6 +13,7 @@ sum_of() {
 passed=0
 failed=0
 status=0
+failures=""
 for dir in "$@"; do
     if [ ! -f "$dir/build.ninja" ]; then
         case "$dir" in
@@ -39,10 +40,18 @@ for dir in "$@"; do
         [ "$f" -lt "$bad" ] && f=$bad
         passed=$((passed + p))
         failed=$((failed + f))
+        names=$(node scripts/failed-tests.mjs "$dir" "$log")
+        [ -n "$names" ] && failures="$failures$names
+"
     else
         failed=$((failed + 1))
     fi
 done
+if [ -n "$failures" ]; then
+    # CI shows the end of what was printed: name what failed there.
+    echo "=== failed:"
+    printf '%s' "$failures"
+fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
     failed=1
 fi

@@ -10,7 +10,17 @@
 import fs from 'node:fs';
 
 const [build, log] = process.argv.slice(2);
-const MAX_LINES = 3; /* of a reason: CI shows only the end of the output */
+/* CI shows only the end of the output: the first failures matter most (the later ones are
+ * often their consequences), and the list must not push them out of it. */
+const MAX_LINES = 3;  /* of a reason */
+const MAX_TESTS = 25; /* named, of each build */
+let named = 0, more = 0;
+const say = (text, test = false) => {
+    if (test && ++named > MAX_TESTS)
+        more++;
+    else if (named <= MAX_TESTS)
+        console.log(`${build}: ${text}`);
+};
 
 for (const line of fs.readFileSync(log, 'utf8').split('\n')) {
     if (!line.trim())
@@ -18,7 +28,7 @@ for (const line of fs.readFileSync(log, 'utf8').split('\n')) {
     const t = JSON.parse(line);
     if (t.result === 'OK' || t.result === 'SKIP' || t.result === 'EXPECTEDFAIL')
         continue;
-    console.log(`${build}: ${t.name} (${t.result})`);
+    say(`${t.name} (${t.result})`);
     const out = `${t.stdout || ''}\n${t.stderr || ''}`.split('\n');
     out.forEach((l, i) => {
         const tap = /^\s*not ok \d+ - (.*)$/.exec(l);
@@ -34,18 +44,20 @@ for (const line of fs.readFileSync(log, 'utf8').split('\n')) {
                 for (let j = at + 1; j < out.length && inside(out[j]); j++)
                     reason.push(out[j]);
             }
-            console.log(`${build}:   not ok - ${tap[1]}`);
+            say(`  not ok - ${tap[1]}`, true);
             for (const r of reason.filter((r) => r.trim()).slice(0, MAX_LINES))
-                console.log(`${build}:       ${r.trim()}`);
+                say(`      ${r.trim()}`);
             return;
         }
         const cm = /^\[  FAILED  \] (\w+)$/.exec(l);
         if (cm) {
             /* cmocka prints the failed check's file:line and message above the name */
             const run = out.slice(0, i).findLastIndex((e) => e.startsWith('[ RUN      ]'));
-            console.log(`${build}:   [  FAILED  ] ${cm[1]}`);
+            say(`  [  FAILED  ] ${cm[1]}`, true);
             for (const r of out.slice(run + 1, i).slice(-MAX_LINES))
-                console.log(`${build}:       ${r.trim()}`);
+                say(`      ${r.trim()}`);
         }
     });
 }
+if (more)
+    console.log(`${build}:   ... and ${more} more failed tests (${log})`);

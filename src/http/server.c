@@ -63,7 +63,8 @@ struct kg_server {
     pthread_cond_t apart_done;
     unsigned apart;
     atomic_uint owed;
-    atomic_bool stopping; /* kg_server_stop has begun: no new request is taken */
+    atomic_bool stopping; /* kg_server_stop has begun: each connection closes after its next
+                           * answer, and no import or export is begun */
 };
 
 struct conn_state {
@@ -76,6 +77,7 @@ struct conn_state {
     void *ending;                 /* ...and while its end runs apart (run_route_apart) */
     struct kg_resp resp;          /* the answer of a request that ran apart */
     bool answered;                /* resp is ready: send it when the connection resumes */
+    bool closing;                 /* came while the server stops: close after the answer */
     struct kg_server *server;     /* for run_apart's thread */
     struct MHD_Connection *conn;
     bool sink_stopped; /* its data() said it wants no more */
@@ -190,6 +192,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct conn_state *st
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     for (size_t i = 0; i < resp->n_headers; i++)
         MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
+    if (st->closing)
+        MHD_add_response_header(r, "Connection", "close");
     st->status = resp->status;
     st->bytes = resp->body_len;
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)resp->status, r);
@@ -297,22 +301,14 @@ static const char framing_json[] =
     "\"the request has two different Content-Lengths, or both Content-Length and "
     "Transfer-Encoding: its body has no one length\"}}";
 
-/* The first call for a request: framing, limits, the route, and a streaming route's begin. */
 static const char stopping_json[] =
     "{\"error\":{\"code\":\"unavailable\",\"message\":\"the server is stopping; try again "
     "in a few seconds\"}}";
 
+/* The first call for a request: framing, limits, the route, and a streaming route's begin. */
 static enum MHD_Result first_call(struct kg_server *s, struct MHD_Connection *c,
                                   struct conn_state *st, const char *url, const char *method)
 {
-    if (atomic_load(&s->stopping)) {
-        /* a request on a connection kept open: a long one would hold the stop up */
-        struct kg_resp resp = {0};
-        kg_resp_set(&resp, 503, "application/json", stopping_json, sizeof(stopping_json) - 1);
-        kg_resp_header(&resp, "Retry-After", "5");
-        kg_resp_header(&resp, "Connection", "close");
-        return send_resp(c, st, &resp);
-    }
     struct framing f = {0};
     MHD_get_connection_values(c, MHD_HEADER_KIND, note_framing, &f);
     if (f.lengths_differ || (f.length && f.transfer_encoding)) {
@@ -329,6 +325,17 @@ static enum MHD_Result first_call(struct kg_server *s, struct MHD_Connection *c,
     st->route = kg_router_find(s->router, &st->req, &st->refuse);
     if (st->route)
         st->route_index = st->route->index;
+    if (atomic_load(&s->stopping)) {
+        /* A request on a connection kept open (or sent as the stop began) is answered, and
+         * the connection closed after it; an import or an export would hold the stop up. */
+        st->closing = true;
+        if (st->route && (st->route->sink || st->route->apart)) {
+            struct kg_resp resp = {0};
+            kg_resp_set(&resp, 503, "application/json", stopping_json, sizeof(stopping_json) - 1);
+            kg_resp_header(&resp, "Retry-After", "5");
+            return send_resp(c, st, &resp);
+        }
+    }
     size_t limit = st->route ? st->route->max_body : kg_router_body_limit(s->router, method, url);
     kg_buf_init(&st->body, limit);
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
@@ -448,6 +455,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         }
         return MHD_YES;
     }
+    /* Answered, yet asked again: libmicrohttpd drops an answer queued while it stops
+     * (MHD_queue_response says yes and queues nothing) and asks once more. The connection is
+     * closed unanswered, as any the stop closes. */
+    if (st->status)
+        return MHD_NO;
     if (st->answered)
         return send_resp(c, st, &st->resp);
     if (st->sink) {

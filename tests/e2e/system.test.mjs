@@ -238,17 +238,21 @@ describe('graceful shutdown', () => {
     });
 
     test('SIGTERM with a request in flight still exits 0', async () => {
-        const s = await k.login('keeper@example.org');
-        const inflight = k.request('GET', orgPath('keep', '/people'), { token: s.token })
-            .catch((e) => e);
-        const exit = await k.shutdown();
-        assert.equal(exit.code, 0);
-        assertCleanExit({ ...exit, stderr: k.lastStderr });
-        const r = await inflight;
-        /* Either it was answered before the stop, or the connection was refused: never a 5xx. */
-        if (!(r instanceof Error))
-            assert.ok(r.status < 500, `status ${r.status}`);
-        await k.serve();
+        /* Many times: a request read as libmicrohttpd stopped crashed the server, about one
+         * stop in forty (its answer was dropped, and the request asked for again). */
+        for (let round = 0; round < 40; round++) {
+            const s = await k.login('keeper@example.org');
+            const inflight = k.request('GET', orgPath('keep', '/people'), { token: s.token })
+                .catch((e) => e);
+            const exit = { ...await k.shutdown(), stderr: k.lastStderr };
+            const r = await inflight;
+            await k.serve(); /* first: the next test needs the server */
+            assert.equal(exit.code, 0, `round ${round}: ${exit.signal} ${exit.stderr}`);
+            assertCleanExit(exit);
+            /* Answered, or its connection refused or closed unanswered: never a 5xx. */
+            if (!(r instanceof Error))
+                assert.ok(r.status < 500, `round ${round}: status ${r.status}: ${r.text}`);
+        }
     });
 
     test('two servers on one port: the second exits 1 with one line', async () => {

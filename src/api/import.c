@@ -26,6 +26,7 @@
 #include "domain/phone.h"
 #include "domain/validate.h"
 #include "util/buf.h"
+#include "util/fs.h"
 #include "util/mem.h"
 #include "util/str.h"
 
@@ -856,7 +857,7 @@ static const char *derive_id(struct kg_import *im, const struct kg_person *p, si
  * needed): a length-prefixed list of cells. False when it cannot be written. */
 static bool set_aside(struct kg_import *im, size_t i)
 {
-    if (!im->deferred && !(im->deferred = tmpfile()))
+    if (!im->deferred && !(im->deferred = kg_tmpfile()))
         return false;
     uint64_t head[2] = {(uint64_t)im->row_lines[i], im->row_ncells[i]};
     bool ok = fwrite(head, sizeof(head), 1, im->deferred) == 1 &&

@@ -15,6 +15,7 @@
 
 #include "api/export.h"
 #include "api/import.h"
+#include "util/fs.h"
 #include "util/log.h"
 #include "util/mem.h"
 
@@ -260,6 +261,17 @@ static bool no_room(int err)
     return err == ENOSPC || err == EDQUOT || err == EFBIG;
 }
 
+/* 507: the temporary directory (uploads and exports are kept there) is full; doing is what
+ * the server had no room to do, then is what follows ("" or "; nothing was imported"). */
+static enum kg_err full_tmp(struct kg_ctx *c, const char *doing, const char *then)
+{
+    return kg_api_fail_sentence(c, KG_EFULL, NULL,
+                                kg_arena_printf(c->a,
+                                                "the server has no room to %s: its temporary "
+                                                "directory (%s) is full%s",
+                                                doing, kg_tmp_dir(), then));
+}
+
 static enum kg_err busy(struct kg_ctx *c, const char *what)
 {
     return kg_api_fail(c, KG_EBUSY, NULL, what);
@@ -367,9 +379,15 @@ static enum kg_err import_begin(struct kg_ctx *c, void **state)
         return busy(c, full);
     if (kg_arena_defer(c->a, free_upload, u) != KG_OK)
         return KG_ETOOBIG; /* free_upload has run */
-    u->spool = tmpfile();
-    if (!u->spool)
-        return kg_api_fail(c, KG_EIO, NULL, "the server cannot make room for the upload");
+    u->spool = kg_tmpfile();
+    if (!u->spool) {
+        int err = errno;
+        kg_error("import: cannot make a file for the upload in %s: %s", kg_tmp_dir(),
+                 strerror(err));
+        return no_room(err)
+                   ? full_tmp(c, "keep the upload", "; nothing was imported")
+                   : kg_api_fail(c, KG_EIO, NULL, "the server cannot make room for the upload");
+    }
     *state = u;
     return KG_OK;
 }
@@ -431,10 +449,7 @@ static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
         int err = u->err_no ? u->err_no : errno;
         kg_error("import: the upload could not be kept in the temporary directory: %s",
                  strerror(err));
-        return no_room(err) ? kg_api_fail_sentence(c, KG_EFULL, NULL,
-                                                   "the server has no room to keep the upload: "
-                                                   "its temporary directory (/tmp) is full; "
-                                                   "nothing was imported")
+        return no_room(err) ? full_tmp(c, "keep the upload", "; nothing was imported")
                             : kg_api_fail(c, KG_EIO, NULL,
                                           kg_arena_printf(c->a,
                                                           "the server could not keep the "
@@ -527,7 +542,7 @@ static enum kg_err export_people(struct kg_ctx *c, enum kg_export_format fmt)
                                        "a few seconds",
                                        KG_API_EXPORTS));
     }
-    FILE *f = tmpfile();
+    FILE *f = kg_tmpfile();
     int64_t count = 0;
     errno = 0;
     e = f ? kg_export_people(c->st, &c->who, fmt, &filter, f, &count) : KG_EIO;
@@ -536,14 +551,10 @@ static enum kg_err export_people(struct kg_ctx *c, enum kg_export_format fmt)
     int err = errno;
     atomic_fetch_sub(&c->api->exports_running, 1);
     if (e == KG_EIO && (!f || no_room(err))) {
-        /* tmpfile() writes in /tmp, whatever TMPDIR says */
-        kg_error("export: cannot write the export in the temporary directory: %s", strerror(err));
+        kg_error("export: cannot write the export in %s: %s", kg_tmp_dir(), strerror(err));
         if (f)
             fclose(f);
-        return no_room(err) ? kg_api_fail_sentence(c, KG_EFULL, NULL,
-                                                   "the server has no room to write the export: "
-                                                   "its temporary directory (/tmp) is full")
-                            : e;
+        return no_room(err) ? full_tmp(c, "write the export", "") : e;
     }
     long size = e ? -1 : ftell(f);
     int fd = size < 0 ? -1 : dup(fileno(f));

@@ -4,6 +4,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* The directory holding path into out (cap bytes): "." for a bare name, "/" at the root.
  * False when it does not fit. */
@@ -11,3 +12,11 @@ bool kg_dir_of(const char *path, char *out, size_t cap);
 /* fsyncs the directory holding path, so that a rename or link into it survives a power cut
  * (best effort: a directory that cannot be opened is left as it is). */
 void kg_fsync_dir_of(const char *path);
+
+/* The directory temporary files go in: $TMPDIR when it names a directory this process can
+ * write in (an absolute path), else /tmp. */
+const char *kg_tmp_dir(void);
+/* A temporary file without a name in kg_tmp_dir(), open for reading and writing: it is gone
+ * when closed, or when the process ends however it ends. NULL with errno set when it cannot
+ * be made (ENOSPC, EDQUOT: that directory is full). tmpfile(3) would ignore TMPDIR. */
+FILE *kg_tmpfile(void);

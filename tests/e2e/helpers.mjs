@@ -82,12 +82,12 @@ export function createDatabase(dir, db, orgs = []) {
  * Starts `kamgar serve` on db; resolves to {proc, port, stderr()} once it prints
  * "kamgar listening on port N". Rejects if it exits first or takes over 15 s.
  */
-export function startServer(db, extraArgs = []) {
+export function startServer(db, extraArgs = [], env = {}) {
     return new Promise((resolve, reject) => {
         const proc = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--quiet',
                                  ...extraArgs],
                            { stdio: ['ignore', 'pipe', 'pipe'],
-                             env: { ...process.env, KAMGAR_DB: '', KAMGAR_LISTEN: '' } });
+                             env: { ...process.env, KAMGAR_DB: '', KAMGAR_LISTEN: '', ...env } });
         let out = '';
         let err = '';
         let done = false;
@@ -182,12 +182,14 @@ export async function request(base, method, urlPath, opts = {}) {
 /*
  * One running instance: temp dir, database, server. Use as
  *   const k = await Instance.start({orgs: [...]});  ...  await k.stop();
- * serveArgs are more options for `kamgar serve` (['--threads', '1']).
+ * serveArgs are more options for `kamgar serve` (['--threads', '1']), serveEnv more
+ * environment variables for it ({TMPDIR: dir}).
  */
 export class Instance {
-    static async start({ orgs = [], serveArgs = [] } = {}) {
+    static async start({ orgs = [], serveArgs = [], serveEnv = {} } = {}) {
         const k = new Instance();
         k.serveArgs = serveArgs;
+        k.serveEnv = serveEnv;
         k.dir = makeTemp();
         k.db = path.join(k.dir, 'kamgar.db');
         try {
@@ -201,7 +203,7 @@ export class Instance {
     }
 
     async serve() {
-        this.server = await startServer(this.db, this.serveArgs);
+        this.server = await startServer(this.db, this.serveArgs, this.serveEnv);
         this.port = this.server.port;
         this.base = `http://127.0.0.1:${this.port}`;
     }

@@ -10,10 +10,12 @@
  *     place. Both count as the real import would.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { Instance, orgPath } from './helpers.mjs';
+import { Instance, makeTemp, orgPath, rmTemp } from './helpers.mjs';
 
 const USERS = [
     { email: 'admin@dry.example', role: 'admin' },
@@ -235,5 +237,48 @@ describe('a stopping server', () => {
             agents.forEach((a) => a.destroy());
         }
         assert.equal((await stopped).code, 0);
+    });
+});
+
+describe('where an upload is kept', () => {
+    /* Before, in /tmp whatever TMPDIR said (tmpfile(3)); where /tmp is a small RAM disk, an
+     * admin could not move uploads and exports elsewhere. */
+    test('in TMPDIR, in a file without a name', async (t) => {
+        if (!fs.existsSync('/proc/self/fd')) {
+            t.skip('needs /proc');
+            return;
+        }
+        const tmp = makeTemp();
+        const inst = await Instance.start({
+            orgs: [{ slug: 'spool', name: 'Union spool', country: 'PK', users: USERS }],
+            serveEnv: { TMPDIR: tmp } });
+        const upload = http.request({ host: '127.0.0.1', port: inst.port, method: 'POST',
+                                      path: orgPath('spool', '/imports/people'),
+                                      headers: { Authorization: `Bearer ${
+                                                     (await inst.login(USERS[1].email)).token}`,
+                                                 'Content-Type': 'text/csv',
+                                                 'Content-Length': '100000' } });
+        upload.on('error', () => {});
+        try {
+            await new Promise((res) => upload.write(register(100), res));
+            /* the server's open files: the upload's is in tmp, and has no name there */
+            const fds = `/proc/${inst.server.proc.pid}/fd`;
+            const kept = () => fs.readdirSync(fds).map((fd) => {
+                try {
+                    return fs.readlinkSync(path.join(fds, fd));
+                } catch {
+                    return ''; /* closed meanwhile */
+                }
+            }).filter((l) => l.startsWith(tmp + path.sep));
+            for (const t0 = Date.now(); !kept().length && Date.now() - t0 < 5000;)
+                await new Promise((res) => setTimeout(res, 50));
+            assert.equal(kept().length, 1, fs.readdirSync(fds).join(' '));
+            assert.match(kept()[0], /\(deleted\)$/);
+            assert.deepEqual(fs.readdirSync(tmp), []);
+        } finally {
+            upload.destroy();
+            await inst.stop();
+            rmTemp(tmp);
+        }
     });
 });

@@ -1,0 +1,132 @@
+/*
+ * test_fs.c — unit tests for util/fs: kg_dir_of, and kg_tmpfile / kg_tmp_dir, which keep an
+ * upload or an export in $TMPDIR when it is a directory that can be written, else in /tmp
+ * (tmpfile(3) always used /tmp), in a file without a name.
+ */
+/* cmocka.h needs these first; the blank line keeps include sorting from moving it up. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/fs.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof(dir), "/tmp/kamgar-fs-XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    unsetenv("TMPDIR");
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static int entries(const char *path)
+{
+    DIR *d = opendir(path);
+    assert_non_null(d);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+/* Where the open file f lives, as /proc/self/fd says ("DIR/#INODE (deleted)"). */
+static void where(FILE *f, char *out, size_t cap)
+{
+    char link[64];
+    snprintf(link, sizeof(link), "/proc/self/fd/%d", fileno(f));
+    ssize_t n = readlink(link, out, cap - 1);
+    assert_true(n > 0);
+    out[n] = '\0';
+}
+
+static void test_dir_of(void **state)
+{
+    (void)state;
+    char out[16];
+    assert_true(kg_dir_of("kamgar.db", out, sizeof(out)));
+    assert_string_equal(out, ".");
+    assert_true(kg_dir_of("/kamgar.db", out, sizeof(out)));
+    assert_string_equal(out, "/");
+    assert_true(kg_dir_of("/var/lib/k.db", out, sizeof(out)));
+    assert_string_equal(out, "/var/lib");
+    assert_false(kg_dir_of("/a/very/long/directory/k.db", out, sizeof(out)));
+}
+
+static void test_tmpfile_in_tmpdir_without_a_name(void **state)
+{
+    (void)state;
+    setenv("TMPDIR", dir, 1);
+    assert_string_equal(kg_tmp_dir(), dir);
+    FILE *f = kg_tmpfile();
+    assert_non_null(f);
+    char at[PATH_MAX];
+    where(f, at, sizeof(at));
+    assert_memory_equal(at, dir, strlen(dir));
+    assert_int_equal(at[strlen(dir)], '/');
+    assert_non_null(strstr(at, "(deleted)"));
+    assert_int_equal(entries(dir), 0); /* nothing with a name, even while it is open */
+    /* read and written as tmpfile(3)'s */
+    assert_int_equal(fputs("Ayesha Bibi,0300 1234567\n", f) >= 0, 1);
+    rewind(f);
+    char line[64];
+    assert_non_null(fgets(line, sizeof(line), f));
+    assert_string_equal(line, "Ayesha Bibi,0300 1234567\n");
+    fclose(f);
+    assert_int_equal(entries(dir), 0);
+}
+
+static void test_tmp_dir_passes_over_an_unusable_tmpdir(void **state)
+{
+    (void)state;
+    char file[96];
+    snprintf(file, sizeof(file), "%s/a-file", dir);
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fclose(f);
+    char missing[96];
+    snprintf(missing, sizeof(missing), "%s/missing", dir);
+    const char *bad[] = {"", "relative/dir", missing, file};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        setenv("TMPDIR", bad[i], 1);
+        assert_string_equal(kg_tmp_dir(), "/tmp");
+        FILE *t = kg_tmpfile();
+        assert_non_null(t);
+        char at[PATH_MAX];
+        where(t, at, sizeof(at));
+        assert_memory_equal(at, "/tmp/", 5);
+        fclose(t);
+    }
+    unsetenv("TMPDIR");
+    assert_string_equal(kg_tmp_dir(), "/tmp");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dir_of),
+        cmocka_unit_test_setup_teardown(test_tmpfile_in_tmpdir_without_a_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tmp_dir_passes_over_an_unusable_tmpdir, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -62,6 +62,7 @@ struct kg_server {
     pthread_mutex_t apart_lock;
     pthread_cond_t apart_done;
     unsigned apart;
+    bool closing; /* under apart_lock: the daemon is stopping, none may begin (wait_apart) */
     atomic_uint owed;
     atomic_bool stopping; /* kg_server_stop has begun: each connection closes after its next
                            * answer, and no import or export is begun */
@@ -389,16 +390,22 @@ static void *run_apart(void *arg)
 }
 
 /* Suspends c and runs st's route (the end of sink, when given) on a thread of its own; with
- * no thread to be had, here, before c resumes. kg_server_stop waits for all of them. */
-static void run_route_apart(struct kg_server *s, struct MHD_Connection *c, struct conn_state *st,
+ * no thread to be had, here, before c resumes. kg_server_stop waits for all of them. False,
+ * doing nothing, once the stop waits no more: the work would outlive the connection (the
+ * daemon closes it meanwhile). */
+static bool run_route_apart(struct kg_server *s, struct MHD_Connection *c, struct conn_state *st,
                             void *sink)
 {
+    pthread_mutex_lock(&s->apart_lock);
+    bool closing = s->closing;
+    if (!closing)
+        s->apart++;
+    pthread_mutex_unlock(&s->apart_lock);
+    if (closing)
+        return false;
     st->ending = sink;
     st->server = s;
     st->conn = c;
-    pthread_mutex_lock(&s->apart_lock);
-    s->apart++;
-    pthread_mutex_unlock(&s->apart_lock);
     atomic_fetch_add(&s->owed, 1);
     MHD_suspend_connection(c);
     pthread_attr_t attr;
@@ -413,6 +420,7 @@ static void run_route_apart(struct kg_server *s, struct MHD_Connection *c, struc
         kg_warn("server: no thread for a long request: it runs on a connection's thread");
         run_apart(st);
     }
+    return true;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -465,8 +473,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (st->sink) {
         void *sink = st->sink;
         st->sink = NULL;
-        run_route_apart(s, c, st, sink);
-        return MHD_YES;
+        if (run_route_apart(s, c, st, sink))
+            return MHD_YES;
+        st->sink = sink; /* ended by on_completed: nothing is imported */
+        return MHD_NO;
     }
     struct kg_resp resp = {0};
     if (st->too_big)
@@ -478,10 +488,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     st->req.body = st->body.p ? st->body.p : "";
     st->req.body_len = st->body.len;
-    if (st->route && st->route->apart) {
-        run_route_apart(s, c, st, NULL);
-        return MHD_YES;
-    }
+    if (st->route && st->route->apart)
+        return run_route_apart(s, c, st, NULL) ? MHD_YES : MHD_NO;
     if (!st->route)
         kg_router_refuse(s->router, &st->req, &resp, st->refuse);
     else
@@ -826,6 +834,16 @@ unsigned kg_server_port(const struct kg_server *s)
     return s->port;
 }
 
+/* Waits until no request runs apart; then, when closing, lets none begin again. */
+static void wait_apart(struct kg_server *s, bool closing)
+{
+    pthread_mutex_lock(&s->apart_lock);
+    while (s->apart)
+        pthread_cond_wait(&s->apart_done, &s->apart_lock);
+    s->closing = closing;
+    pthread_mutex_unlock(&s->apart_lock);
+}
+
 void kg_server_stop(struct kg_server *s, unsigned grace_s)
 {
     if (!s)
@@ -838,15 +856,15 @@ void kg_server_stop(struct kg_server *s, unsigned grace_s)
     /* libmicrohttpd cannot stop with a connection suspended, and a request running apart
      * uses the route's state: wait for each, as the daemon waits for a pool thread busy in
      * a handler */
-    pthread_mutex_lock(&s->apart_lock);
-    while (s->apart)
-        pthread_cond_wait(&s->apart_done, &s->apart_lock);
-    pthread_mutex_unlock(&s->apart_lock);
+    wait_apart(s, false);
     /* and their answers a while more: one that ended after the grace would be lost (an
      * import's report, the import done) */
     deadline = now_usec() + (uint64_t)OWED_WAIT_S * 1000000u;
     while (atomic_load(&s->owed) > 0 && now_usec() < deadline)
         usleep(10000);
+    /* An upload that ended meanwhile began its import apart: wait for it too, and let none
+     * begin from now on (its connection is closed by the daemon, nothing imported). */
+    wait_apart(s, true);
     MHD_stop_daemon(s->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);

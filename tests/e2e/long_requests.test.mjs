@@ -10,12 +10,14 @@
  *     place. Both count as the real import would.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { Instance, makeTemp, orgPath, rmTemp } from './helpers.mjs';
+import { Instance, makeTemp, orgPath, rmTemp, stopServer } from './helpers.mjs';
 
 const USERS = [
     { email: 'admin@dry.example', role: 'admin' },
@@ -237,6 +239,63 @@ describe('a stopping server', () => {
             agents.forEach((a) => a.destroy());
         }
         assert.equal((await stopped).code, 0);
+    });
+    /* The stop waits 10 s for the requests in flight, then up to 10 s more for the answers
+     * of those that ran apart, then stops libmicrohttpd. Before, an upload that ended during
+     * that second wait began its import apart, and the daemon was stopped while it ran, its
+     * connection suspended (libmicrohttpd cannot stop so; the import's thread used the
+     * request's state after it was freed). The stop now waits for such an import too. */
+    test('an import begun while the stop waits for an answer ends before the daemon stops',
+         async () => {
+        const inst = await Instance.start({
+            orgs: [{ slug: 'late', name: 'Union late', country: 'PK', users: USERS }] });
+        const token = (await inst.login('organizer@dry.example')).token;
+        const admin = (await inst.login('admin@dry.example')).token;
+        /* an export of some 19 MB: more than the sockets hold while its client reads none */
+        let big = 'name,phone,notes\n';
+        for (let i = 0; i < 1000; i++)
+            big += `Noted ${i},0301 ${String(i).padStart(7, '0')},${'n'.repeat(19000)}\n`;
+        const seeded = await inst.request('POST', orgPath('late', '/imports/people'),
+                                          { token, rawBody: big, contentType: 'text/csv' });
+        assert.equal(seeded.status, 200, seeded.text);
+        /* an upload of 40,000 rows, all but its end sent */
+        const csv = register(40000, 500000);
+        const upload = http.request({ host: '127.0.0.1', port: inst.port, method: 'POST',
+                                      path: orgPath('late', '/imports/people'),
+                                      headers: { Authorization: `Bearer ${token}`,
+                                                 'Content-Type': 'text/csv',
+                                                 'Content-Length': Buffer.byteLength(csv) } });
+        const answered = new Promise((res) => {
+            upload.on('response', (r) => res(r.statusCode));
+            upload.on('error', () => res(0));
+        });
+        const cut = csv.length - 100;
+        await new Promise((res) => upload.write(csv.slice(0, cut), res));
+        /* the export, whose client stops reading after its first bytes: its answer is owed */
+        const stalled = net.connect(inst.port, '127.0.0.1');
+        stalled.on('error', () => {});
+        stalled.write(`GET ${orgPath('late', '/people.csv')} HTTP/1.1\r\nHost: x\r\n` +
+                      `Authorization: Bearer ${admin}\r\n\r\n`);
+        await new Promise((res) => stalled.once('data', res));
+        stalled.pause();
+        const proc = inst.server.proc;
+        const stopped = stopServer(proc, 60000);
+        try {
+            /* past the 10 s for requests in flight, inside the 10 s for answers */
+            await new Promise((res) => setTimeout(res, 17000));
+            upload.end(csv.slice(cut));
+            const exit = await stopped;
+            assert.equal(exit.code, 0, `${exit.signal}: ${inst.server.stderr()}`);
+            assert.doesNotMatch(inst.server.stderr(), /Sanitizer|runtime error|PANIC/);
+            await answered; /* answered, or its connection closed as the daemon stopped */
+            const stored = spawnSync('sqlite3', [inst.db, 'SELECT count(*) FROM people'],
+                                     { encoding: 'utf8' });
+            assert.equal(stored.stdout.trim(), String(1000 + 40000), stored.stderr);
+        } finally {
+            stalled.destroy();
+            upload.destroy();
+            await inst.stop();
+        }
     });
 });
 

@@ -86,7 +86,7 @@ static void test_tmpfile_in_tmpdir_without_a_name(void **state)
     assert_non_null(strstr(at, "(deleted)"));
     assert_int_equal(entries(dir), 0); /* nothing with a name, even while it is open */
     /* read and written as tmpfile(3)'s */
-    assert_int_equal(fputs("Ayesha Bibi,0300 1234567\n", f) >= 0, 1);
+    assert_true(fputs("Ayesha Bibi,0300 1234567\n", f) >= 0);
     rewind(f);
     char line[64];
     assert_non_null(fgets(line, sizeof(line), f));

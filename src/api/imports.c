@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -501,6 +502,13 @@ static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
 
 static const struct api_sink import_sink = {import_begin, import_data, import_end};
 
+/* kg_fd_stoppable's question for an export: its client has gone. */
+static bool client_gone(void *arg)
+{
+    const struct kg_ctx *c = arg;
+    return kg_req_client_gone(c->req);
+}
+
 static enum kg_err export_people(struct kg_ctx *c, enum kg_export_format fmt)
 {
     /* Only admins take the whole register (the store checks again). A member who tries, and
@@ -542,23 +550,33 @@ static enum kg_err export_people(struct kg_ctx *c, enum kg_export_format fmt)
                                        "a few seconds",
                                        KG_API_EXPORTS));
     }
+    /* Written to a file first (a million people take 17 s), through a FILE that stops once
+     * the client has gone: an officer who closes the tab leaves no register being written
+     * for nobody, holding one of the KG_API_EXPORTS places. */
     FILE *f = kg_tmpfile();
+    FILE *w = f ? kg_fd_stoppable(fileno(f), client_gone, c) : NULL;
     int64_t count = 0;
     errno = 0;
-    e = f ? kg_export_people(c->st, &c->who, fmt, &filter, f, &count) : KG_EIO;
-    if (f && !e && fflush(f) != 0)
+    e = f ? kg_export_people(c->st, &c->who, fmt, &filter, w ? w : f, &count) : KG_EIO;
+    if (!e && fflush(w ? w : f) != 0)
         e = KG_EIO;
     int err = errno;
     atomic_fetch_sub(&c->api->exports_running, 1);
+    struct stat sb;
+    int fd = !e && fstat(fileno(f), &sb) == 0 ? dup(fileno(f)) : -1;
+    if (w)
+        fclose(w);
+    if (f)
+        fclose(f);
+    if (e && kg_req_client_gone(c->req)) {
+        kg_info("export: the client went away; it stopped after %lld people", (long long)count);
+        c->resp->status = 499; /* never sent: the access log's "went away" */
+        return KG_OK;
+    }
     if (e == KG_EIO && (!f || no_room(err))) {
         kg_error("export: cannot write the export in %s: %s", kg_tmp_dir(), strerror(err));
-        if (f)
-            fclose(f);
         return no_room(err) ? full_tmp(c, "write the export", "") : e;
     }
-    long size = e ? -1 : ftell(f);
-    int fd = size < 0 ? -1 : dup(fileno(f));
-    fclose(f);
     if (e || fd < 0)
         return e ? e : KG_EIO;
     kg_api_audit(c, fmt == KG_EXPORT_CSV ? "people.export.csv" : "people.export.json", "person",
@@ -567,7 +585,7 @@ static enum kg_err export_people(struct kg_ctx *c, enum kg_export_format fmt)
     c->resp->content_type = type;
     c->resp->from_fd = true;
     c->resp->fd = fd;
-    c->resp->body_len = (size_t)size;
+    c->resp->body_len = (size_t)sb.st_size;
     const char *disp = kg_arena_printf(c->a, "attachment; filename=\"%s-people.%s\"", c->org.slug,
                                        fmt == KG_EXPORT_CSV ? "csv" : "json");
     if (disp)

@@ -2,8 +2,6 @@
  * bulk.c — `kamgar import people` and `kamgar export people`: registers in and out of
  * spreadsheets, from the shell of the machine kamgar runs on.
  */
-/* fopencookie (glibc, musl): the export's output, through which a stop request is felt. */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
@@ -20,6 +18,7 @@
 #include "domain/csvmap.h"
 #include "util/cleanup.h"
 #include "util/encoder.h"
+#include "util/fs.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/str.h"
@@ -715,30 +714,11 @@ static const char export_help[] =
     "  kamgar export people --db kamgar.db --org hbwu --filter \"workplace=Sapphire Mills\" \\\n"
     "      --filter membership=member -o sapphire-members.csv\n";
 
-/*
- * The export writes through this FILE onto the output's descriptor, so that a stop request
- * is felt between two rows: from then on every write fails (EINTR), export.c sees the error
- * flag after its next row and stops. A write blocked on a pipe whose reader does not read
- * is interrupted by the signal and fails the same way. Other errors keep their errno (EPIPE
- * from `| head`, ENOSPC). A partial write is retried; glibc takes -1 as the error.
- */
-static ssize_t stoppable_write(void *cookie, const char *buf, size_t n)
+/* kg_fd_stoppable's question: a stop request (Ctrl-C, SIGTERM, SIGHUP) came. */
+static bool stop_requested(void *arg)
 {
-    int fd = *(const int *)cookie;
-    size_t done = 0;
-    while (done < n) {
-        if (kg_cleanup_stop_requested()) {
-            errno = EINTR;
-            return -1;
-        }
-        ssize_t w = write(fd, buf + done, n - done);
-        if (w < 0 && errno == EINTR)
-            continue; /* the loop looks at the stop request again */
-        if (w < 0)
-            return -1;
-        done += (size_t)w;
-    }
-    return (ssize_t)done;
+    (void)arg;
+    return kg_cleanup_stop_requested() != 0;
 }
 
 /* The export itself, once the command line is read: fq holds its --filter options (in fa). */
@@ -778,8 +758,11 @@ static int export_people(const char *db, const char *org, bool csv, const char *
     /* A reader that stops early (`| head`) is a write error here, not a silent death: the
      * people written so far still go in the audit log. */
     signal(SIGPIPE, SIG_IGN);
-    int fd = fileno(f);
-    w = fopencookie(&fd, "w", (cookie_io_functions_t){.write = stoppable_write});
+    /* Written through a FILE that fails once a stop is requested: export.c stops after the
+     * row it is writing. A write blocked on a pipe whose reader does not read is interrupted
+     * by the signal and fails the same way. Other errors keep their errno (EPIPE from
+     * `| head`, ENOSPC). */
+    w = kg_fd_stoppable(fileno(f), stop_requested, NULL);
     if (!w)
         w = f; /* out of memory: a signal then ends the export as it did before */
     int64_t count = 0;

@@ -253,6 +253,11 @@ const char *kg_req_header(const struct kg_req *req, const char *name)
     return NULL;
 }
 
+bool kg_req_client_gone(const struct kg_req *req)
+{
+    return req->client_gone && req->client_gone(req);
+}
+
 /* Looks like a host, with an optional port: names, IPv4 and [IPv6] (no user, no path). */
 static bool host_ok(const char *h, size_t n)
 {

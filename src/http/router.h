@@ -37,6 +37,9 @@ struct kg_req {
      * host; NULL: kg_req_origin builds it from the Host header. */
     const char *origin;
     struct kg_arena *arena;
+    /* Whether the client has closed its connection (set by the server; NULL, as in handler
+     * tests: it never has). Ask through kg_req_client_gone. */
+    bool (*client_gone)(const struct kg_req *req);
     /* Filled by the router. */
     const struct kg_route *route;
     const char *param_names[KG_MAX_PARAMS];
@@ -125,6 +128,9 @@ const struct kg_route *kg_router_at(const struct kg_router *r, size_t i);
 const char *kg_req_param(const struct kg_req *req, const char *name);
 /* A request header by name (case-insensitive), or NULL. */
 const char *kg_req_header(const struct kg_req *req, const char *name);
+/* Whether the client has closed its connection: a long answer (an export) then stops
+ * writing what nobody will read. */
+bool kg_req_client_gone(const struct kg_req *req);
 /* A cookie's value, copied into the arena, or NULL. */
 const char *kg_req_cookie(const struct kg_req *req, const char *name);
 

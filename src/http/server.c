@@ -4,14 +4,18 @@
  * Query strings and paths are left escaped by libmicrohttpd (a no-op unescape callback)
  * so that query.c is the single decoder of outside input and can be fuzzed on its own.
  */
+/* POLLRDHUP (Linux): a client's closed connection (conn_gone). */
+#define _GNU_SOURCE
 #include "http/server.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +85,7 @@ struct conn_state {
     bool closing;                 /* came while the server stops: close after the answer */
     struct kg_server *server;     /* for run_apart's thread */
     struct MHD_Connection *conn;
+    int fd;            /* the client's socket (conn_gone) */
     bool sink_stopped; /* its data() said it wants no more */
     size_t streamed;   /* bytes handed to the sink */
     bool too_big;
@@ -248,6 +253,19 @@ static void drop_body(struct kg_server *s, struct conn_state *st)
     st->body_counted = 0;
 }
 
+/*
+ * kg_req.client_gone: the client closed its connection (or its sending half: libmicrohttpd
+ * then closes it too) or reset it. Asked from a request running apart, while its connection
+ * is suspended: the socket stays open until the request is completed.
+ */
+static bool conn_gone(const struct kg_req *req)
+{
+    const struct conn_state *st =
+        (const void *)((const char *)req - offsetof(struct conn_state, req));
+    struct pollfd p = {.fd = st->fd, .events = POLLRDHUP};
+    return st->fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
+}
+
 /* Fills st->req from the connection (everything but the body). False when out of memory. */
 static bool read_request(struct kg_server *s, struct MHD_Connection *c, struct conn_state *st,
                          const char *url, const char *method)
@@ -263,6 +281,10 @@ static bool read_request(struct kg_server *s, struct MHD_Connection *c, struct c
     req->n_headers = hl.n;
     req->query = raw_query(c, &st->arena);
     req->client_ip = client_ip(s, c, req);
+    const union MHD_ConnectionInfo *fd =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    st->fd = fd ? fd->connect_fd : -1;
+    req->client_gone = conn_gone;
     kg_req_set_public(req, s->public_url[0] ? s->public_url : NULL, s->cfg.tls_cert != NULL,
                       s->cfg.trust_proxy);
     return !hl.failed && req->query && req->client_ip;

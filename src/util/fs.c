@@ -1,7 +1,7 @@
 /*
  * fs.c — small file-system helpers; see fs.h.
  */
-/* O_TMPFILE, mkostemp (glibc, musl). */
+/* O_TMPFILE, mkostemp, fopencookie (glibc, musl). */
 #define _GNU_SOURCE
 #include "util/fs.h"
 
@@ -69,5 +69,49 @@ FILE *kg_tmpfile(void)
         close(fd);
         errno = err;
     }
+    return f;
+}
+
+struct stoppable {
+    int fd;
+    bool (*stop)(void *arg);
+    void *arg;
+};
+
+static ssize_t stoppable_write(void *cookie, const char *buf, size_t n)
+{
+    const struct stoppable *w = cookie;
+    size_t done = 0;
+    while (done < n) {
+        if (w->stop(w->arg)) {
+            errno = ECANCELED;
+            return -1; /* glibc takes -1 as the error */
+        }
+        ssize_t k = write(w->fd, buf + done, n - done);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0)
+            return -1;
+        done += (size_t)k;
+    }
+    return (ssize_t)done;
+}
+
+static int stoppable_close(void *cookie)
+{
+    free(cookie);
+    return 0;
+}
+
+FILE *kg_fd_stoppable(int fd, bool (*stop)(void *arg), void *arg)
+{
+    struct stoppable *w = malloc(sizeof(*w));
+    if (!w)
+        return NULL;
+    *w = (struct stoppable){fd, stop, arg};
+    FILE *f = fopencookie(
+        w, "w", (cookie_io_functions_t){.write = stoppable_write, .close = stoppable_close});
+    if (!f)
+        free(w);
     return f;
 }

@@ -20,3 +20,12 @@ const char *kg_tmp_dir(void);
  * when closed, or when the process ends however it ends. NULL with errno set when it cannot
  * be made (ENOSPC, EDQUOT: that directory is full). tmpfile(3) would ignore TMPDIR. */
 FILE *kg_tmpfile(void);
+/*
+ * A FILE for writing onto fd that a long writer can be stopped through: before each write
+ * (each time its buffer is full) it asks stop(arg), and once that says yes every write fails
+ * with ECANCELED, so a writer that looks at ferror after each record ends there. A write that
+ * a signal interrupts asks again (a write blocked on a pipe nobody reads, until a stop
+ * request's signal). A partial write is retried. Closing it leaves fd open. NULL with errno
+ * set when out of memory.
+ */
+FILE *kg_fd_stoppable(int fd, bool (*stop)(void *arg), void *arg);

@@ -170,6 +170,40 @@ describe('a long import or export over HTTP', () => {
         assert.equal(await total('other'), written);
     });
 
+    /* Before, an export whose client had gone (an officer who closed the tab) was written to
+     * the end for nobody, holding one of the 4 places for exports all the while. */
+    test('an export whose client goes away stops being written', async () => {
+        const admin = (await k.login('admin@dry.example')).token;
+        const people = await total('big'); /* 40,000: the first test's register */
+        assert.ok(people >= 40000, `${people} people to export`);
+        const exports = async () => (await k.request('GET', orgPath('big', '/audit?per_page=200'),
+                                                     { token: admin })).json.items
+            .filter((e) => e.action.startsWith('people.export')).length;
+        const audited = await exports();
+        for (const [i, fmt] of ['csv', 'json'].entries()) {
+            const sock = net.connect(k.port, '127.0.0.1');
+            await new Promise((res) => sock.on('connect', res));
+            sock.write(`GET ${orgPath('big', `/people.${fmt}`)} HTTP/1.1\r\nHost: k\r\n` +
+                       `Authorization: Bearer ${admin}\r\n\r\n`);
+            /* gone once the export has begun: 40,000 people take most of a second */
+            await new Promise((res) => setTimeout(res, 30));
+            sock.destroy();
+            let m = null;
+            for (let t = 0; t < 200 && !m; t++) {
+                const said = [...k.server.stderr().matchAll(
+                    /export: the client went away; it stopped after (\d+) people/g)];
+                m = said[i];
+                if (!m)
+                    await new Promise((res) => setTimeout(res, 50));
+            }
+            assert.ok(m, `the export did not stop; stderr: ${k.server.stderr().slice(-2000)}`);
+            assert.ok(Number(m[1]) < people, `${m[1]} people written for nobody`);
+        }
+        assert.equal(await exports(), audited); /* nothing went out */
+        const again = await k.request('GET', orgPath('big', '/people.csv'), { token: admin });
+        assert.equal(again.status, 200);
+    });
+
     test('at most 4 exports are written at once; the others are told to ask again', async () => {
         const admin = (await k.login('admin@dry.example')).token;
         const all = await Promise.all(Array.from({ length: 8 }, () =>

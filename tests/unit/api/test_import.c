@@ -55,9 +55,13 @@ static int setup(void **state)
     return 0;
 }
 
+/* What get_file's request says of its client (kg_req.client_gone): NULL, there. */
+static bool (*file_client_gone)(const struct kg_req *req);
+
 static int teardown(void **state)
 {
     struct fx *f = *state;
+    file_client_gone = NULL; /* a test that failed may have left it set */
     kg_arena_release(&f->a);
     h_env_free(f->env2);
     h_env_free(f->env);
@@ -473,6 +477,7 @@ static struct h_resp *get_file(struct h_env *env, const char *token, const char 
         .body_len = 0,
         .client_ip = env->client_ip,
         .arena = &a,
+        .client_gone = file_client_gone,
     };
     struct kg_resp resp = {0};
     kg_router_dispatch(env->router, &req, &resp);
@@ -3661,6 +3666,67 @@ static void test_http_export_no_room(void **state)
     assert_non_null(strstr(r->body, "no room to keep the upload"));
 }
 
+static int gone_asked;
+static bool client_goes(const struct kg_req *req)
+{
+    (void)req;
+    return ++gone_asked > 1; /* there for the first write, gone by the second */
+}
+
+static bool client_stays(const struct kg_req *req)
+{
+    (void)req;
+    gone_asked++;
+    return false;
+}
+
+/* An export whose client has gone stops writing (an officer who closed the tab), instead of
+ * writing the register for nobody while it holds one of the places for exports. Nothing is
+ * audited: nothing went out. */
+static void test_http_export_client_gone(void **state)
+{
+    struct fx *f = *state;
+    struct kg_buf csv;
+    kg_buf_init(&csv, 1u << 20);
+    assert_int_equal(kg_buf_puts(&csv, "name,phone,notes\n"), KG_OK);
+    for (int i = 0; i < 2000; i++)
+        assert_int_equal(kg_buf_printf(&csv, "Worker %d,0303 %07d,a note of some length\n", i, i),
+                         KG_OK);
+    struct h_resp *r = post_import(f, f->w.t_admin, "text/csv", NULL, csv.p, csv.len);
+    kg_buf_free(&csv);
+    H_STATUS(r, 200);
+    assert_int_equal(h_jint(r->json, "created"), 2000);
+
+    static const char *const paths[] = {"/api/v1/orgs/acme/people.csv",
+                                        "/api/v1/orgs/acme/people.json"};
+    file_client_gone = client_goes;
+    for (int i = 0; i < 2 * KG_API_EXPORTS; i++) {
+        gone_asked = 0;
+        r = get_file(f->env, f->w.t_admin, paths[i % 2]);
+        assert_int_equal(r->status, 499);
+        /* the second write stopped it (the handler and closing the FILE ask again) */
+        assert_in_range(gone_asked, 2, 4);
+    }
+    /* a client that stays is asked before each of the many writes of the whole register */
+    file_client_gone = client_stays;
+    gone_asked = 0;
+    H_STATUS(get_file(f->env, f->w.t_admin, paths[0]), 200);
+    assert_true(gone_asked > 20);
+    file_client_gone = NULL;
+    size_t n;
+    audit_entry(f, "people.export.csv", &n, NULL);
+    assert_int_equal(n, 1);
+    audit_entry(f, "people.export.json", &n, NULL);
+    assert_int_equal(n, 0);
+    /* every place was given back */
+    r = get_file(f->env, f->w.t_admin, paths[0]);
+    H_STATUS(r, 200);
+    size_t lines = 0;
+    for (const char *p = r->body; (p = strstr(p, "\r\n")); p += 2)
+        lines++;
+    assert_int_equal(lines, 2001); /* and the header */
+}
+
 static void test_http_export(void **state)
 {
     struct fx *f = *state;
@@ -4805,6 +4871,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_audit_written_with_the_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_export, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_export_no_room, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_http_export_client_gone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_export_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_export_cross_site, setup, teardown),
         cmocka_unit_test(test_csv_write_cell),

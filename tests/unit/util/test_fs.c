@@ -1,7 +1,8 @@
 /*
  * test_fs.c — unit tests for util/fs: kg_dir_of, and kg_tmpfile / kg_tmp_dir, which keep an
  * upload or an export in $TMPDIR when it is a directory that can be written, else in /tmp
- * (tmpfile(3) always used /tmp), in a file without a name.
+ * (tmpfile(3) always used /tmp), in a file without a name; and kg_fd_stoppable, through which
+ * an export stops when its client has gone or a signal asks it to.
  */
 /* cmocka.h needs these first; the blank line keeps include sorting from moving it up. */
 #include <setjmp.h>
@@ -12,6 +13,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,10 +122,55 @@ static void test_tmp_dir_passes_over_an_unusable_tmpdir(void **state)
     assert_string_equal(kg_tmp_dir(), "/tmp");
 }
 
+static bool stop_now;
+static int asked;
+static bool stop(void *arg)
+{
+    assert_ptr_equal(arg, &stop_now);
+    asked++;
+    return stop_now;
+}
+
+/* kg_fd_stoppable writes through to its descriptor until stop says no more; from then every
+ * write fails with ECANCELED, and closing it leaves the descriptor open. */
+static void test_fd_stoppable(void **state)
+{
+    (void)state;
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    stop_now = false;
+    asked = 0;
+    FILE *w = kg_fd_stoppable(p[1], stop, &stop_now);
+    assert_non_null(w);
+    assert_true(fputs("row one\n", w) >= 0);
+    assert_int_equal(asked, 0); /* buffered: nothing written, nothing asked */
+    assert_int_equal(fflush(w), 0);
+    assert_int_equal(asked, 1);
+    char got[32] = {0};
+    assert_int_equal(read(p[0], got, sizeof(got) - 1), 8);
+    assert_string_equal(got, "row one\n");
+
+    stop_now = true;
+    assert_true(fputs("row two\n", w) >= 0);
+    errno = 0;
+    assert_int_equal(fflush(w), EOF);
+    assert_int_equal(errno, ECANCELED);
+    assert_true(ferror(w));
+    fclose(w);
+    /* the descriptor is the caller's still; the stopped row never reached it */
+    assert_int_equal(write(p[1], "end", 3), 3);
+    memset(got, 0, sizeof(got));
+    assert_int_equal(read(p[0], got, sizeof(got) - 1), 3);
+    assert_string_equal(got, "end");
+    close(p[0]);
+    close(p[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dir_of),
+        cmocka_unit_test(test_fd_stoppable),
         cmocka_unit_test_setup_teardown(test_tmpfile_in_tmpdir_without_a_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tmp_dir_passes_over_an_unusable_tmpdir, setup,
                                         teardown),

@@ -415,9 +415,14 @@ static bool import_data(void *state, const char *p, size_t n)
     return !u->err_no;
 }
 
-/* Imports the whole spooled file: kg_import_* as the CLI does. */
+/*
+ * Imports the whole spooled file: kg_import_* as the CLI does. A dry run whose client has
+ * gone stops (*gone, KG_OK, r not filled): its report is all it makes, and a long one holds
+ * the server's one place for a long dry run. An import goes on: it was asked for, and what
+ * it stores is in the audit log.
+ */
 static enum kg_err import_spool(struct kg_ctx *c, struct upload *u, struct kg_import **im,
-                                struct kg_import_result *r)
+                                struct kg_import_result *r, bool *gone)
 {
     char msg[256];
     enum kg_err e = kg_import_begin(c->st, &c->who, &c->org, &u->opts, im, msg, sizeof(msg));
@@ -425,9 +430,16 @@ static enum kg_err import_spool(struct kg_ctx *c, struct upload *u, struct kg_im
         return e;
     char *buf = kg_xmalloc(64u << 10);
     size_t n;
-    while (!e && (n = fread(buf, 1, 64u << 10, u->spool)) > 0)
+    while (!e && !*gone && (n = fread(buf, 1, 64u << 10, u->spool)) > 0) {
         e = kg_import_feed(*im, buf, n);
+        *gone = u->opts.dry_run && kg_req_client_gone(c->req);
+    }
     free(buf);
+    if (*gone) {
+        kg_info("import: the client went away; its dry run stopped after %ld bytes of the file",
+                ftell(u->spool));
+        return KG_OK;
+    }
     if (!e && ferror(u->spool))
         e = kg_api_fail(c, KG_EIO, NULL, "the server could not read the upload back");
     return e ? e : kg_import_finish(*im, c->a, r);
@@ -470,15 +482,20 @@ static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
                                "again in a few seconds");
     struct kg_import *im = NULL;
     struct kg_import_result r;
-    enum kg_err e = import_spool(c, u, &im, &r);
+    bool gone = false;
+    enum kg_err e = import_spool(c, u, &im, &r, &gone);
     int64_t applied = im ? kg_import_applied(im) : 0;
     const char *why = im && e == KG_EINVAL ? kg_import_message(im) : NULL;
     if (why)
         why = as_query(c, why);
-    if (!e)
+    if (!e && !gone)
         e = kg_api_json(c, 200, result_json(&r, u->opts.dry_run));
     kg_import_free(im);
     atomic_store(place, 0);
+    if (gone) {
+        c->resp->status = 499; /* never sent: the access log's "went away" */
+        return KG_OK;
+    }
     if (e == KG_EINVAL && why)
         return kg_api_fail_sentence(c, e, strncmp(why, "map=", 4) == 0 ? "map" : "file", why);
     if (e == KG_EFULL && apart)

@@ -127,6 +127,35 @@ describe('a dry run over HTTP', () => {
         written += 2; /* 'other' has them now */
     });
 
+    /* Before, a dry run whose client had gone ran to the end for nobody, and a long one held
+     * the server's one place for a long dry run meanwhile: the officer who closed the tab
+     * and sent the file again was told to wait. */
+    test('a long one whose client goes away stops and gives its place back', async () => {
+        const csv = register(40000, 400000);
+        const sock = net.connect(k.port, '127.0.0.1');
+        await new Promise((res) => sock.on('connect', res));
+        sock.on('error', () => {});
+        await new Promise((res) => sock.write(
+            `POST ${orgPath('big', '/imports/people?dry_run=true')} HTTP/1.1\r\nHost: k\r\n` +
+            `Authorization: Bearer ${tok}\r\nContent-Type: text/csv\r\n` +
+            `Content-Length: ${Buffer.byteLength(csv)}\r\n\r\n${csv}`, res));
+        await new Promise((res) => setTimeout(res, 100)); /* the server has the whole file */
+        sock.destroy();
+        let m = null;
+        for (let t = 0; t < 200 && !m; t++) {
+            m = /import: the client went away; its dry run stopped after (\d+) bytes/
+                .exec(k.server.stderr());
+            if (!m)
+                await new Promise((res) => setTimeout(res, 50));
+        }
+        assert.ok(m, `the dry run did not stop; stderr: ${k.server.stderr().slice(-2000)}`);
+        assert.ok(Number(m[1]) < Buffer.byteLength(csv), `${m[1]} bytes read for nobody`);
+        const again = await dryRun('big', csv);
+        assert.equal(again.status, 200, again.text);
+        assert.equal(again.json.created, 40000);
+        assert.equal(await total('big'), 1);
+    });
+
     test('a short one runs in place and counts the same', async () => {
         const r = await dryRun('big', register(20, 1));
         assert.equal(r.status, 200, r.text);

@@ -66,7 +66,9 @@ struct h_env {
     struct kg_arena arena; /* fixture strings (ids, tokens, paths) until h_env_free */
     size_t arena_budget;   /* per request, as the server's arena_budget */
     const char *client_ip; /* "127.0.0.1" unless a test changes it */
-    struct h_resp *resps;  /* every response handed out, freed at the end */
+    /* what each request says of its client (kg_req.client_gone); NULL: it stays */
+    bool (*client_gone)(const struct kg_req *req);
+    struct h_resp *resps; /* every response handed out, freed at the end */
 };
 
 /* --- small utilities --------------------------------------------------------------- */
@@ -273,6 +275,7 @@ static inline struct h_resp *h_request(struct h_env *env, const char *method, co
         .client_ip = env->client_ip,
         .tls = false,
         .arena = &a,
+        .client_gone = env->client_gone,
     };
     struct kg_resp resp = {0};
     uint64_t t0 = h_usec();

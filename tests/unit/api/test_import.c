@@ -55,13 +55,9 @@ static int setup(void **state)
     return 0;
 }
 
-/* What get_file's request says of its client (kg_req.client_gone): NULL, there. */
-static bool (*file_client_gone)(const struct kg_req *req);
-
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    file_client_gone = NULL; /* a test that failed may have left it set */
     kg_arena_release(&f->a);
     h_env_free(f->env2);
     h_env_free(f->env);
@@ -477,7 +473,7 @@ static struct h_resp *get_file(struct h_env *env, const char *token, const char 
         .body_len = 0,
         .client_ip = env->client_ip,
         .arena = &a,
-        .client_gone = file_client_gone,
+        .client_gone = env->client_gone,
     };
     struct kg_resp resp = {0};
     kg_router_dispatch(env->router, &req, &resp);
@@ -3666,11 +3662,11 @@ static void test_http_export_no_room(void **state)
     assert_non_null(strstr(r->body, "no room to keep the upload"));
 }
 
-static int gone_asked;
+static int gone_asked, gone_from = 2;
 static bool client_goes(const struct kg_req *req)
 {
     (void)req;
-    return ++gone_asked > 1; /* there for the first write, gone by the second */
+    return ++gone_asked >= gone_from; /* 2: there for the first write, gone by the second */
 }
 
 static bool client_stays(const struct kg_req *req)
@@ -3699,7 +3695,7 @@ static void test_http_export_client_gone(void **state)
 
     static const char *const paths[] = {"/api/v1/orgs/acme/people.csv",
                                         "/api/v1/orgs/acme/people.json"};
-    file_client_gone = client_goes;
+    f->env->client_gone = client_goes;
     for (int i = 0; i < 2 * KG_API_EXPORTS; i++) {
         gone_asked = 0;
         r = get_file(f->env, f->w.t_admin, paths[i % 2]);
@@ -3708,11 +3704,11 @@ static void test_http_export_client_gone(void **state)
         assert_in_range(gone_asked, 2, 4);
     }
     /* a client that stays is asked before each of the many writes of the whole register */
-    file_client_gone = client_stays;
+    f->env->client_gone = client_stays;
     gone_asked = 0;
     H_STATUS(get_file(f->env, f->w.t_admin, paths[0]), 200);
     assert_true(gone_asked > 20);
-    file_client_gone = NULL;
+    f->env->client_gone = NULL;
     size_t n;
     audit_entry(f, "people.export.csv", &n, NULL);
     assert_int_equal(n, 1);
@@ -3725,6 +3721,47 @@ static void test_http_export_client_gone(void **state)
     for (const char *p = r->body; (p = strstr(p, "\r\n")); p += 2)
         lines++;
     assert_int_equal(lines, 2001); /* and the header */
+}
+
+/* A dry run whose client has gone stops: its report is all it makes, and a long one holds
+ * the server's one place for a long dry run. An import goes on: it was asked for. */
+static void test_http_dry_run_client_gone(void **state)
+{
+    struct fx *f = *state;
+    struct kg_buf csv;
+    kg_buf_init(&csv, 1u << 20);
+    assert_int_equal(kg_buf_puts(&csv, "name,phone,notes\n"), KG_OK);
+    for (int i = 0; i < 5000; i++) /* about 250 KiB: four pieces of 64 KiB */
+        assert_int_equal(kg_buf_printf(&csv, "Worker %d,0303 %07d,a note of some length\n", i, i),
+                         KG_OK);
+    /* long (on a copy of the database) and short (in place) alike */
+    static const size_t lengths[] = {0, 2000}; /* the whole file; its first 2,000 bytes */
+    for (size_t i = 0; i < 2; i++) {
+        size_t len = lengths[i] ? lengths[i] : csv.len;
+        for (int k = 0; k < 2; k++) { /* the second one finds the place given back */
+            f->env->client_gone = client_goes;
+            gone_asked = 0;
+            gone_from = lengths[i] ? 1 : 2; /* a short file is one piece */
+            struct h_resp *r =
+                post_import(f, f->w.t_organizer, "text/csv", "dry_run=true", csv.p, len);
+            assert_int_equal(r->status, 499);
+            /* asked after each piece, up to the one it went after */
+            assert_int_equal(gone_asked, gone_from);
+        }
+    }
+    gone_from = 2;
+    f->env->client_gone = NULL;
+    struct h_resp *r = post_import(f, f->w.t_organizer, "text/csv", "dry_run=true", csv.p, csv.len);
+    H_STATUS(r, 200);
+    assert_int_equal(h_jint(r->json, "created"), 5000);
+    /* an import is not stopped */
+    f->env->client_gone = client_goes;
+    gone_asked = 0;
+    r = post_import(f, f->w.t_organizer, "text/csv", NULL, csv.p, csv.len);
+    kg_buf_free(&csv);
+    H_STATUS(r, 200);
+    assert_int_equal(h_jint(r->json, "created"), 5000);
+    assert_int_equal(gone_asked, 0);
 }
 
 static void test_http_export(void **state)
@@ -4872,6 +4909,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_http_export, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_export_no_room, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_export_client_gone, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_http_dry_run_client_gone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_export_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_export_cross_site, setup, teardown),
         cmocka_unit_test(test_csv_write_cell),

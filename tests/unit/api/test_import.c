@@ -3662,6 +3662,16 @@ static void test_http_export_no_room(void **state)
     assert_non_null(strstr(r->body, "no room to keep the upload"));
 }
 
+/* A register of n workers with notes (about 50 bytes a row) into csv, to free. */
+static void workers(struct kg_buf *csv, int n)
+{
+    kg_buf_init(csv, 1u << 20);
+    assert_int_equal(kg_buf_puts(csv, "name,phone,notes\n"), KG_OK);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(kg_buf_printf(csv, "Worker %d,0303 %07d,a note of some length\n", i, i),
+                         KG_OK);
+}
+
 static int gone_asked, gone_from = 2;
 static bool client_goes(const struct kg_req *req)
 {
@@ -3683,11 +3693,7 @@ static void test_http_export_client_gone(void **state)
 {
     struct fx *f = *state;
     struct kg_buf csv;
-    kg_buf_init(&csv, 1u << 20);
-    assert_int_equal(kg_buf_puts(&csv, "name,phone,notes\n"), KG_OK);
-    for (int i = 0; i < 2000; i++)
-        assert_int_equal(kg_buf_printf(&csv, "Worker %d,0303 %07d,a note of some length\n", i, i),
-                         KG_OK);
+    workers(&csv, 2000);
     struct h_resp *r = post_import(f, f->w.t_admin, "text/csv", NULL, csv.p, csv.len);
     kg_buf_free(&csv);
     H_STATUS(r, 200);
@@ -3729,11 +3735,7 @@ static void test_http_dry_run_client_gone(void **state)
 {
     struct fx *f = *state;
     struct kg_buf csv;
-    kg_buf_init(&csv, 1u << 20);
-    assert_int_equal(kg_buf_puts(&csv, "name,phone,notes\n"), KG_OK);
-    for (int i = 0; i < 5000; i++) /* about 250 KiB: four pieces of 64 KiB */
-        assert_int_equal(kg_buf_printf(&csv, "Worker %d,0303 %07d,a note of some length\n", i, i),
-                         KG_OK);
+    workers(&csv, 5000); /* about 250 KiB: four pieces of 64 KiB */
     /* long (on a copy of the database) and short (in place) alike */
     static const size_t lengths[] = {0, 2000}; /* the whole file; its first 2,000 bytes */
     for (size_t i = 0; i < 2; i++) {

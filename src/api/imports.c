@@ -262,15 +262,26 @@ static bool no_room(int err)
     return err == ENOSPC || err == EDQUOT || err == EFBIG;
 }
 
-/* 507: the temporary directory (uploads and exports are kept there) is full; doing is what
- * the server had no room to do, then is what follows ("" or "; nothing was imported"). */
-static enum kg_err full_tmp(struct kg_ctx *c, const char *doing, const char *then)
+/*
+ * The answer when the temporary directory (uploads and exports are kept there) failed with
+ * errno err, logged: 507 when it is full, else 500 saying why (a read-only /tmp: the README's
+ * systemd unit). doing is what the server could not do, then is what follows ("" or
+ * "; nothing was imported").
+ */
+static enum kg_err tmp_failed(struct kg_ctx *c, int err, const char *doing, const char *then)
 {
-    return kg_api_fail_sentence(c, KG_EFULL, NULL,
+    kg_error("cannot %s in the temporary directory %s: %s", doing, kg_tmp_dir(), strerror(err));
+    if (no_room(err))
+        return kg_api_fail_sentence(c, KG_EFULL, NULL,
+                                    kg_arena_printf(c->a,
+                                                    "the server has no room to %s: its temporary "
+                                                    "directory (%s) is full%s",
+                                                    doing, kg_tmp_dir(), then));
+    return kg_api_fail_sentence(c, KG_EIO, NULL,
                                 kg_arena_printf(c->a,
-                                                "the server has no room to %s: its temporary "
-                                                "directory (%s) is full%s",
-                                                doing, kg_tmp_dir(), then));
+                                                "the server cannot %s in its temporary directory "
+                                                "(%s): %s%s",
+                                                doing, kg_tmp_dir(), strerror(err), then));
 }
 
 static enum kg_err busy(struct kg_ctx *c, const char *what)
@@ -381,14 +392,8 @@ static enum kg_err import_begin(struct kg_ctx *c, void **state)
     if (kg_arena_defer(c->a, free_upload, u) != KG_OK)
         return KG_ETOOBIG; /* free_upload has run */
     u->spool = kg_tmpfile();
-    if (!u->spool) {
-        int err = errno;
-        kg_error("import: cannot make a file for the upload in %s: %s", kg_tmp_dir(),
-                 strerror(err));
-        return no_room(err)
-                   ? full_tmp(c, "keep the upload", "; nothing was imported")
-                   : kg_api_fail(c, KG_EIO, NULL, "the server cannot make room for the upload");
-    }
+    if (!u->spool)
+        return tmp_failed(c, errno, "keep the upload", "; nothing was imported");
     *state = u;
     return KG_OK;
 }
@@ -458,17 +463,9 @@ static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
                                        "--max-upload-seconds), and was dropped: nothing was "
                                        "imported; send the file again over a faster connection",
                                        c->api->cfg.import_upload_s));
-    if (u->err_no || fflush(u->spool) != 0 || fseek(u->spool, 0, SEEK_SET) != 0) {
-        int err = u->err_no ? u->err_no : errno;
-        kg_error("import: the upload could not be kept in the temporary directory: %s",
-                 strerror(err));
-        return no_room(err) ? full_tmp(c, "keep the upload", "; nothing was imported")
-                            : kg_api_fail(c, KG_EIO, NULL,
-                                          kg_arena_printf(c->a,
-                                                          "the server could not keep the "
-                                                          "upload: %s",
-                                                          strerror(err)));
-    }
+    if (u->err_no || fflush(u->spool) != 0 || fseek(u->spool, 0, SEEK_SET) != 0)
+        return tmp_failed(c, u->err_no ? u->err_no : errno, "keep the upload",
+                          "; nothing was imported");
     u->opts.expected_rows = (u->lf > u->cr ? u->lf : u->cr) + (u->last != '\n' && u->last != '\r');
     /* One import is applied at a time, and one long dry run, on its copy of the database,
      * beside it: the copy holds no lock, but copying a large database twice at once would
@@ -571,10 +568,15 @@ static enum kg_err export_people(struct kg_ctx *c, enum kg_export_format fmt)
      * the client has gone: an officer who closes the tab leaves no register being written
      * for nobody, holding one of the KG_API_EXPORTS places. */
     FILE *f = kg_tmpfile();
-    FILE *w = f ? kg_fd_stoppable(fileno(f), client_gone, c) : NULL;
+    if (!f) {
+        int err = errno;
+        atomic_fetch_sub(&c->api->exports_running, 1);
+        return tmp_failed(c, err, "write the export", "");
+    }
+    FILE *w = kg_fd_stoppable(fileno(f), client_gone, c);
     int64_t count = 0;
     errno = 0;
-    e = f ? kg_export_people(c->st, &c->who, fmt, &filter, w ? w : f, &count) : KG_EIO;
+    e = kg_export_people(c->st, &c->who, fmt, &filter, w ? w : f, &count);
     if (!e && fflush(w ? w : f) != 0)
         e = KG_EIO;
     int err = errno;
@@ -583,17 +585,14 @@ static enum kg_err export_people(struct kg_ctx *c, enum kg_export_format fmt)
     int fd = !e && fstat(fileno(f), &sb) == 0 ? dup(fileno(f)) : -1;
     if (w)
         fclose(w);
-    if (f)
-        fclose(f);
+    fclose(f);
     if (e && kg_req_client_gone(c->req)) {
         kg_info("export: the client went away; it stopped after %lld people", (long long)count);
         c->resp->status = 499; /* never sent: the access log's "went away" */
         return KG_OK;
     }
-    if (e == KG_EIO && (!f || no_room(err))) {
-        kg_error("export: cannot write the export in %s: %s", kg_tmp_dir(), strerror(err));
-        return no_room(err) ? full_tmp(c, "write the export", "") : e;
-    }
+    if (e == KG_EIO && no_room(err))
+        return tmp_failed(c, err, "write the export", "");
     if (e || fd < 0)
         return e ? e : KG_EIO;
     kg_api_audit(c, fmt == KG_EXPORT_CSV ? "people.export.csv" : "people.export.json", "person",

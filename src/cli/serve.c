@@ -13,6 +13,7 @@
 #include "api/api.h"
 #include "cli/cli.h"
 #include "http/server.h"
+#include "util/fs.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -251,6 +252,14 @@ int kg_cmd_serve(int argc, char **argv)
             kg_warn("this database has no users yet: run `kamgar init` first");
         kg_info("kamgar serving %s on %s://%s (port %u)", db, cert ? "https" : "http", listen,
                 kg_server_port(srv));
+        /* Every import and export over HTTP keeps its file in the temporary directory. */
+        char why[128];
+        if (!kg_tmp_writable(why, sizeof(why)))
+            kg_warn("cannot make a file in the temporary directory %s (%s): every import and "
+                    "export over HTTP will fail until one can be made (under systemd's "
+                    "ProtectSystem=strict, add PrivateTmp=true; in a container with a read-only "
+                    "root, mount a tmpfs on /tmp or set TMPDIR)",
+                    kg_tmp_dir(), why);
         printf("kamgar listening on port %u\n", kg_server_port(srv));
         fflush(stdout);
         int sig = 0;

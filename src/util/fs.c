@@ -72,6 +72,17 @@ FILE *kg_tmpfile(void)
     return f;
 }
 
+bool kg_tmp_writable(char *why, size_t cap)
+{
+    FILE *f = kg_tmpfile();
+    if (f) {
+        fclose(f);
+        return true;
+    }
+    snprintf(why, cap, "%s", strerror(errno));
+    return false;
+}
+
 struct stoppable {
     int fd;
     bool (*stop)(void *arg);

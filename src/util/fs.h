@@ -20,6 +20,9 @@ const char *kg_tmp_dir(void);
  * when closed, or when the process ends however it ends. NULL with errno set when it cannot
  * be made (ENOSPC, EDQUOT: that directory is full). tmpfile(3) would ignore TMPDIR. */
 FILE *kg_tmpfile(void);
+/* Whether a kg_tmpfile can be made now; when not, why (strerror) into why (cap bytes).
+ * systemd's ProtectSystem=strict without PrivateTmp=true leaves /tmp read-only. */
+bool kg_tmp_writable(char *why, size_t cap);
 /*
  * A FILE for writing onto fd that a long writer can be stopped through: before each write
  * (each time its buffer is full) it asks stop(arg), and once that says yes every write fails

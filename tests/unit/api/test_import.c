@@ -22,6 +22,7 @@
 #include "api/export.h"
 #include "api/import.h"
 #include "util/buf.h"
+#include "util/fs.h"
 #include "util/str.h"
 
 struct fx {
@@ -3766,6 +3767,50 @@ static void test_http_dry_run_client_gone(void **state)
     assert_int_equal(gone_asked, 0);
 }
 
+/* Files this process opens may be no more than those open now: a new one is EMFILE, as one
+ * in a read-only /tmp is EROFS. few_files(false) lifts it. */
+static void few_files(bool on)
+{
+    static struct rlimit old;
+    if (on) {
+        assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+        int lowest = dup(0); /* the descriptor the next open would take */
+        assert_true(lowest >= 0);
+        close(lowest);
+        struct rlimit few = old;
+        few.rlim_cur = (rlim_t)lowest;
+        assert_int_equal(setrlimit(RLIMIT_NOFILE, &few), 0);
+    } else {
+        assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+    }
+}
+
+/* A temporary directory that cannot be written (a read-only /tmp under systemd's
+ * ProtectSystem=strict) is a 500 that says so and why. The export's said nothing: the reason
+ * was lost before it was logged ("Success"). */
+static void test_http_tmp_unwritable(void **state)
+{
+    struct fx *f = *state;
+    /* the store's connections are open before the files run out */
+    H_STATUS(get_file(f->env, f->w.t_admin, "/api/v1/orgs/acme/people.csv"), 200);
+    few_files(true);
+    struct h_resp *exp = get_file(f->env, f->w.t_admin, "/api/v1/orgs/acme/people.csv");
+    struct h_resp *imp = post_import(f, f->w.t_admin, "text/csv", NULL, "name\nAmina\n", 11);
+    few_files(false);
+    H_ERROR(exp, 500, "internal", NULL);
+    const char *why =
+        h_fmt(f->env, "in its temporary directory (%s): Too many open files", kg_tmp_dir());
+    assert_non_null(strstr(exp->body, h_fmt(f->env, "the server cannot write the export %s", why)));
+    H_ERROR(imp, 500, "internal", NULL);
+    assert_non_null(strstr(imp->body, h_fmt(f->env,
+                                            "the server cannot keep the upload %s; nothing was "
+                                            "imported",
+                                            why)));
+    /* the export's place was given back */
+    for (int i = 0; i < KG_API_EXPORTS + 1; i++)
+        H_STATUS(get_file(f->env, f->w.t_admin, "/api/v1/orgs/acme/people.csv"), 200);
+}
+
 static void test_http_export(void **state)
 {
     struct fx *f = *state;
@@ -4910,6 +4955,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_audit_written_with_the_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_export, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_export_no_room, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_http_tmp_unwritable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_export_client_gone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_dry_run_client_gone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_export_filters, setup, teardown),

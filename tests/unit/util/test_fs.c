@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "util/fs.h"
@@ -122,6 +123,28 @@ static void test_tmp_dir_passes_over_an_unusable_tmpdir(void **state)
     assert_string_equal(kg_tmp_dir(), "/tmp");
 }
 
+/* A process that may open no more files cannot make one in the temporary directory, as one
+ * whose /tmp is read-only cannot (EROFS): kg_tmp_writable says so, and why. */
+static void test_tmp_writable(void **state)
+{
+    (void)state;
+    char why[64] = "";
+    assert_true(kg_tmp_writable(why, sizeof(why)));
+    struct rlimit old, few;
+    assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+    int lowest = dup(0); /* the descriptor the next open would take */
+    assert_true(lowest >= 0);
+    close(lowest);
+    few = old;
+    few.rlim_cur = (rlim_t)lowest;
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &few), 0);
+    bool ok = kg_tmp_writable(why, sizeof(why));
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+    assert_false(ok);
+    assert_string_equal(why, "Too many open files");
+    assert_true(kg_tmp_writable(why, sizeof(why)));
+}
+
 static bool stop_now;
 static int asked;
 static bool stop(void *arg)
@@ -171,6 +194,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dir_of),
         cmocka_unit_test(test_fd_stoppable),
+        cmocka_unit_test(test_tmp_writable),
         cmocka_unit_test_setup_teardown(test_tmpfile_in_tmpdir_without_a_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tmp_dir_passes_over_an_unusable_tmpdir, setup,
                                         teardown),

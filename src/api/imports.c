@@ -270,18 +270,27 @@ static bool no_room(int err)
  */
 static enum kg_err tmp_failed(struct kg_ctx *c, int err, const char *doing, const char *then)
 {
-    kg_error("cannot %s in the temporary directory %s: %s", doing, kg_tmp_dir(), strerror(err));
+    const char *dir = kg_tmp_dir();
+    kg_error("cannot %s in the temporary directory %s: %s", doing, dir, strerror(err));
     if (no_room(err))
         return kg_api_fail_sentence(c, KG_EFULL, NULL,
                                     kg_arena_printf(c->a,
                                                     "the server has no room to %s: its temporary "
                                                     "directory (%s) is full%s",
-                                                    doing, kg_tmp_dir(), then));
+                                                    doing, dir, then));
     return kg_api_fail_sentence(c, KG_EIO, NULL,
                                 kg_arena_printf(c->a,
                                                 "the server cannot %s in its temporary directory "
                                                 "(%s): %s%s",
-                                                doing, kg_tmp_dir(), strerror(err), then));
+                                                doing, dir, strerror(err), then));
+}
+
+/* The answer to a request whose client has gone: none is sent, and the access log says 499
+ * ("went away"). */
+static enum kg_err went_away(struct kg_ctx *c)
+{
+    c->resp->status = 499;
+    return KG_OK;
 }
 
 static enum kg_err busy(struct kg_ctx *c, const char *what)
@@ -489,10 +498,8 @@ static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
         e = kg_api_json(c, 200, result_json(&r, u->opts.dry_run));
     kg_import_free(im);
     atomic_store(place, 0);
-    if (gone) {
-        c->resp->status = 499; /* never sent: the access log's "went away" */
-        return KG_OK;
-    }
+    if (gone)
+        return went_away(c);
     if (e == KG_EINVAL && why)
         return kg_api_fail_sentence(c, e, strncmp(why, "map=", 4) == 0 ? "map" : "file", why);
     if (e == KG_EFULL && apart)
@@ -574,10 +581,11 @@ static enum kg_err export_people(struct kg_ctx *c, enum kg_export_format fmt)
         return tmp_failed(c, err, "write the export", "");
     }
     FILE *w = kg_fd_stoppable(fileno(f), client_gone, c);
+    FILE *out = w ? w : f; /* out of memory: written as it was before, to the end */
     int64_t count = 0;
     errno = 0;
-    e = kg_export_people(c->st, &c->who, fmt, &filter, w ? w : f, &count);
-    if (!e && fflush(w ? w : f) != 0)
+    e = kg_export_people(c->st, &c->who, fmt, &filter, out, &count);
+    if (!e && fflush(out) != 0)
         e = KG_EIO;
     int err = errno;
     atomic_fetch_sub(&c->api->exports_running, 1);
@@ -588,8 +596,7 @@ static enum kg_err export_people(struct kg_ctx *c, enum kg_export_format fmt)
     fclose(f);
     if (e && kg_req_client_gone(c->req)) {
         kg_info("export: the client went away; it stopped after %lld people", (long long)count);
-        c->resp->status = 499; /* never sent: the access log's "went away" */
-        return KG_OK;
+        return went_away(c);
     }
     if (e == KG_EIO && no_room(err))
         return tmp_failed(c, err, "write the export", "");

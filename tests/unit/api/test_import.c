@@ -3710,6 +3710,13 @@ static void test_http_export_client_gone(void **state)
         /* the second write stopped it (the handler and closing the FILE ask again) */
         assert_in_range(gone_asked, 2, 4);
     }
+    /* a client gone before the first write: nothing of the register is written */
+    gone_asked = 0;
+    gone_from = 1;
+    r = get_file(f->env, f->w.t_admin, paths[1]);
+    gone_from = 2;
+    assert_int_equal(r->status, 499);
+    assert_in_range(gone_asked, 1, 3);
     /* a client that stays is asked before each of the many writes of the whole register */
     f->env->client_gone = client_stays;
     gone_asked = 0;

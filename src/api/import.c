@@ -100,12 +100,17 @@ struct kg_import {
      * which may span lines inside quotes (scan_header). */
     size_t head_scanned; /* bytes of pending looked at */
     size_t head_line;    /* offset in pending of the line the header starts on */
+    size_t head_bom;     /* bytes of a byte-order mark the file starts with (up to 3) */
     bool head_started;
+    bool head_filled;         /* its line holds more than separators and blanks (head_filling) */
+    unsigned char head_mb[4]; /* a character of several bytes on it, while it arrives */
+    size_t head_mb_len;
     struct quoting head_q;
     int64_t line;        /* physical line being fed (1-based) */
     int64_t record_line; /* line where the current record started */
     bool in_record;      /* a record has started and not yet ended */
-    bool skip_line;      /* skipping the rest of a malformed line */
+    bool skip_line;      /* skipping the rest of a malformed record (malformed) */
+    int64_t skip_to;     /* the last line skipped so far */
     bool pending_cr;     /* the last byte fed was a CR: a CR-only line end, or CRLF split */
     bool cr_lines;       /* the header ended with a lone CR: so do the file's lines */
     bool cr_undecided;   /* the header's CR ended a push: the next byte tells */
@@ -949,15 +954,14 @@ static enum kg_err flush(struct kg_import *im)
     return KG_OK;
 }
 
-/* Whether every cell of the record is blanks: spaces, tabs, CRs, and with wide the spaces
- * that kg_trim_blanks drops (a row Excel "emptied" with no-break spaces is a blank line; not
- * above the header, which scan_header finds with the ASCII ones alone). */
-static bool blank_record(const struct kg_import *im, bool wide)
+/* Whether every cell of the record is blanks: spaces, tabs, CRs, and the spaces that
+ * kg_trim_blanks drops (a row Excel "emptied" with no-break spaces is a blank line). */
+static bool blank_record(const struct kg_import *im)
 {
     for (size_t i = 0; i < im->n_cells; i++) {
         const struct kg_import_cell *c = &im->cells[i];
         size_t off;
-        if (strspn(c->p, " \t\r") < c->len && (!wide || kg_trim_blanks(c->p, c->len, &off) > 0))
+        if (strspn(c->p, " \t\r") < c->len && kg_trim_blanks(c->p, c->len, &off) > 0)
             return false;
     }
     return true;
@@ -1281,9 +1285,9 @@ static void on_record(int ch, void *data)
     if (im->failed)
         return;
     if (!im->header_done) {
-        if (im->n_cells && !blank_record(im, false))
+        if (!blank_record(im))
             (void)take_header(im);
-    } else if (!blank_record(im, true)) {
+    } else if (!blank_record(im)) {
         take_record(im);
     }
     im->n_cells = 0;
@@ -1351,11 +1355,45 @@ static enum kg_err record_too_long(struct kg_import *im)
     return KG_EINVAL;
 }
 
-/* Parses one piece that ends at a newline (or the end of the data). */
+/* Reports the record refused for its quotes: its lines are record_line to skip_to. */
+static void malformed(struct kg_import *im)
+{
+    im->res.rows++;
+    char why[200] = "has malformed quotes (a quote inside an unquoted field, or text after "
+                    "a closing quote)";
+    if (im->skip_to > im->record_line) /* a quote took the lines after it in */
+        snprintf(why, sizeof(why),
+                 "has malformed quotes: lines %lld to %lld were read as this one row, and "
+                 "none of them was imported (a quote not closed on its own line?)",
+                 (long long)im->record_line, (long long)im->skip_to);
+    add_error(im, im->record_line, NULL, why);
+}
+
+/*
+ * Parses one piece: a line with its line end, or the part of one that fits feed_lines'
+ * buffer (or the end of the data). im->q is where the piece ends, quoting-wise.
+ */
 static enum kg_err parse_piece(struct kg_import *im, const char *p, size_t n)
 {
+    /* A record's bytes are all of its lines but the line end that ends it. Counted before
+     * libcsv reads the piece, which may end the record and make a row of it: a record one
+     * byte over is refused as the documentation says, however its last line ends. */
+    size_t own = n;
+    if (own && p[own - 1] == '\n')
+        own--;
+    if (own && p[own - 1] == '\r')
+        own--;
     if (im->skip_line) {
-        im->skip_line = p[n - 1] != '\n';
+        /* The malformed record goes on to the end of a line outside quotes, as libcsv would
+         * have read it: a quote opened after the bad one takes the lines after it in, and
+         * they are not people. */
+        if (im->record_bytes + own > MAX_RECORD)
+            return record_too_long(im);
+        im->record_bytes += n;
+        im->skip_to = im->line;
+        im->skip_line = p[n - 1] != '\n' || im->q.in;
+        if (!im->skip_line)
+            malformed(im);
         return KG_OK;
     }
     /* A record starts on the first non-blank line after the last one ended (libcsv skips
@@ -1365,35 +1403,22 @@ static enum kg_err parse_piece(struct kg_import *im, const char *p, size_t n)
         im->record_line = im->line;
         im->record_bytes = 0;
     }
-    /* A record's bytes are all of its lines but the line end that ends it. Counted before
-     * libcsv reads the piece, which may end the record and make a row of it: a record one
-     * byte over is refused as the documentation says, however its last line ends. */
-    size_t own = n;
-    if (own && p[own - 1] == '\n')
-        own--;
-    if (own && p[own - 1] == '\r')
-        own--;
     if (im->in_record && im->record_bytes + own > MAX_RECORD)
         return record_too_long(im);
     size_t done = csv_parse(&im->csv, p, n, on_field, on_record, im);
     if (im->failed)
         return KG_EINVAL;
     if (done < n || csv_error(&im->csv) != CSV_SUCCESS) {
-        /* Malformed quoting: report the record, skip the rest of this line, go on. */
+        /* Malformed quoting: skip the rest of the record, report it, go on. */
         if (!im->header_done)
             return fail_file(im, "the header line has malformed quotes");
-        im->res.rows++;
-        char why[200] = "has malformed quotes (a quote inside an unquoted field, or text after "
-                        "a closing quote)";
-        if (im->line > im->record_line) /* a quote took the lines after it in */
-            snprintf(why, sizeof(why),
-                     "has malformed quotes: lines %lld to %lld were read as this one row, and "
-                     "none of them was imported (a quote not closed on its own line?)",
-                     (long long)im->record_line, (long long)im->line);
-        add_error(im, im->record_line, NULL, why);
+        size_t had = im->record_bytes + n;
         reset_parser(im);
-        /* The rest of this line is part of the bad record, even when it arrives later. */
-        im->skip_line = n == 0 || p[n - 1] != '\n';
+        im->record_bytes = had;
+        im->skip_to = im->line;
+        im->skip_line = p[n - 1] != '\n' || im->q.in;
+        if (!im->skip_line)
+            malformed(im);
         return KG_OK;
     }
     if (im->in_record)
@@ -1423,8 +1448,8 @@ static enum kg_err feed_pieces(struct kg_import *im, const char *data, size_t n)
 
 /*
  * Follows quoting through one byte c as libcsv reads it: a quote opens a cell only at its
- * start (after a line start or a separator, and spaces), a quote right after a closing one is
- * a doubled quote inside, and a stray one elsewhere changes nothing. boundary: c, outside
+ * start (after a line start or a separator, and spaces or tabs), a quote right after a closing one
+ * is a doubled quote inside, and a stray one elsewhere changes nothing. boundary: c, outside
  * quotes, ends a cell (a separator or a line end).
  */
 static void quoting_step(struct quoting *q, char c, bool boundary)
@@ -1445,7 +1470,7 @@ static void quoting_step(struct quoting *q, char c, bool boundary)
         return;
     if (boundary)
         q->cell_start = true;
-    else if (c != ' ')
+    else if (c != ' ' && c != '\t') /* libcsv skips both before a quote */
         q->cell_start = false;
 }
 
@@ -1471,8 +1496,13 @@ static enum kg_err feed_lines(struct kg_import *im, const char *data, size_t n)
             im->pending_cr = false;
             bool kept = ch == '\n' || (im->q.in && !im->cr_lines);
             buf[o++] = kept ? '\r' : '\n';
-            if (!kept)
+            if (!kept) {
                 quoting_step(&im->q, '\n', true);
+                e = feed_pieces(im, buf, o);
+                o = 0;
+                if (e)
+                    break;
+            }
         }
         if (ch == '\r') {
             im->pending_cr = true;
@@ -1480,7 +1510,8 @@ static enum kg_err feed_lines(struct kg_import *im, const char *data, size_t n)
         }
         quoting_step(&im->q, ch, ch == '\n' || ch == im->delim);
         buf[o++] = ch;
-        if (o >= sizeof(buf) - 2) {
+        /* Each line is parsed as it ends, so that im->q is where the piece ends. */
+        if (ch == '\n' || o >= sizeof(buf) - 2) {
             e = feed_pieces(im, buf, o);
             o = 0;
         }
@@ -1508,8 +1539,39 @@ static size_t bom_len(const char *p, size_t n)
 }
 
 /*
+ * Follows the line scan_header is on through byte c, outside quotes and not a line end:
+ * whether it has held anything but separators and blanks (kg_trim_blanks'). A line of them
+ * above the header is blank, as one below it is (blank_record). A character of several bytes
+ * is judged once it is whole.
+ */
+static void head_filling(struct kg_import *im, unsigned char c)
+{
+    if ((c & 0xC0) != 0x80) { /* not a continuation byte: the character before has ended */
+        im->head_filled |= im->head_mb_len > 0;
+        im->head_mb_len = 0;
+    }
+    if (c < 0x80) {
+        im->head_filled |= c != ',' && c != ';' && c != '\t' && c != ' ';
+        return;
+    }
+    if (im->head_mb_len == sizeof(im->head_mb)) {
+        im->head_filled = true;
+        return;
+    }
+    im->head_mb[im->head_mb_len++] = c;
+    unsigned char lead = im->head_mb[0];
+    size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (im->head_mb_len == want) {
+        size_t off;
+        im->head_filled |= kg_trim_blanks((const char *)im->head_mb, want, &off) > 0;
+        im->head_mb_len = 0;
+    }
+}
+
+/*
  * Looks through the next n bytes for the end of the header: the first record that is not
- * blank (spaces, tabs and line ends only), ended by a line end outside quotes. A quote opens
+ * blank (separators, spaces, Unicode's spaces and line ends only), ended by a line end
+ * outside quotes. A quote opens
  * a quoted cell only where a cell starts (after a line start, ',', ';' or a tab, and spaces),
  * as libcsv reads it; a stray quote elsewhere is left for libcsv to refuse, so the header
  * still ends with its line. Sets *used to the bytes up to and including that line end (a
@@ -1521,7 +1583,8 @@ static bool scan_header(struct kg_import *im, const char *data, size_t n, size_t
         char c = data[i];
         size_t pos = im->head_scanned++;
         if (!im->head_started) {
-            if (pos < 3 && pos == im->head_line && c == BOM[pos]) {
+            if (pos < 3 && pos == im->head_bom && c == BOM[pos]) {
+                im->head_bom++;
                 im->head_line = pos + 1; /* the BOM is not part of the header's line */
                 continue;
             }
@@ -1534,11 +1597,22 @@ static bool scan_header(struct kg_import *im, const char *data, size_t n, size_t
             /* The header's line starts at head_line: spaces and tabs before this byte are
              * part of it (a tab may be the separator). */
             im->head_started = im->head_q.cell_start = true;
+            im->head_filled = false;
+            im->head_mb_len = 0;
         }
         /* The separator is not known yet: any of the three ends a cell. */
         quoting_step(&im->head_q, c, c == ',' || c == ';' || c == '\t');
-        if (c == '"' || im->head_q.in)
+        if (c == '"' || im->head_q.in) {
+            im->head_filled = true;
             continue;
+        }
+        if ((c == '\n' || c == '\r') && !im->head_filled && !im->head_mb_len) {
+            /* a blank line after all: the header starts after it */
+            im->head_started = false;
+            im->head_line = pos + 1;
+            im->head_q = (struct quoting){0};
+            continue;
+        }
         if (c == '\n' || c == '\r') {
             if (c == '\r' && i + 1 == n)
                 im->cr_undecided = true;
@@ -1549,6 +1623,7 @@ static bool scan_header(struct kg_import *im, const char *data, size_t n, size_t
             *used = i + 1;
             return true;
         }
+        head_filling(im, (unsigned char)c);
     }
     *used = n;
     return false;
@@ -1561,10 +1636,15 @@ static enum kg_err start_parser(struct kg_import *im)
     size_t len = im->pending.len, skip = bom_len(p, len);
     im->bom = skip > 0;
     size_t at = im->head_line < len ? im->head_line : len;
+    if (im->head_bom && !skip) /* bytes that began a BOM and were not one: text, parsed */
+        at = 0;
     im->delim = detect_separator(p + at, len - at);
     reset_parser(im);
-    /* The blank lines above the header go to the parser too, so that lines count right. */
-    enum kg_err e = feed_lines(im, p + skip, len - skip);
+    /* The blank lines above the header are counted, not parsed: to the parser, a line of
+     * another separator (";;;" above a comma header) would be a cell of text. */
+    for (size_t i = skip; i < at; i++)
+        im->line += p[i] == '\n' || (p[i] == '\r' && (i + 1 == at || p[i + 1] != '\n'));
+    enum kg_err e = feed_lines(im, p + at, len - at);
     kg_buf_free(&im->pending);
     return e;
 }
@@ -2249,6 +2329,10 @@ enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg
     }
     if (!e && !im->failed)
         e = flush_cr(im);
+    if (!e && !im->failed && im->skip_line) { /* a malformed record ran on to the end */
+        im->skip_line = false;
+        malformed(im);
+    }
     if (!e && !im->failed && im->in_record && im->record_bytes > MAX_RECORD)
         (void)record_too_long(im); /* a quote never closed, its last line end past the limit */
     if (!e && !im->failed) {

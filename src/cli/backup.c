@@ -221,16 +221,12 @@ static bool reserve_temp(const char *beside, const char *what, char *out, size_t
     return true;
 }
 
-/* The files SQLite may keep beside a database, by the end of their names. */
-static const char *const side_suffixes[] = {"-wal", "-shm", "-journal"};
-#define N_SIDE_SUFFIXES (sizeof(side_suffixes) / sizeof(side_suffixes[0]))
-
 /* Removes the files SQLite may keep beside a database. */
 static void unlink_side_files(const char *db)
 {
     char p[PATH_MAX];
-    for (size_t i = 0; i < N_SIDE_SUFFIXES; i++) {
-        int n = snprintf(p, sizeof(p), "%s%s", db, side_suffixes[i]);
+    for (size_t i = 0; i < KG_CLI_SIDE_SUFFIXES; i++) {
+        int n = snprintf(p, sizeof(p), "%s%s", db, kg_cli_side_suffixes[i]);
         if (n > 0 && (size_t)n < sizeof(p))
             unlink(p);
     }
@@ -245,28 +241,6 @@ static bool side_file_exists(const char *db, char *out, size_t cap)
         int n = snprintf(out, cap, "%s%s", db, suffixes[i]);
         if (n > 0 && (size_t)n < cap && exists(out))
             return true;
-    }
-    return false;
-}
-
-/* Whether path is the -wal, -shm or -journal of a file beside it (a database, perhaps in use),
- * and prints why it is refused: replacing one loses what that database has committed into it. */
-static bool refuse_side_file(const char *path)
-{
-    size_t n = strlen(path);
-    for (size_t i = 0; i < N_SIDE_SUFFIXES; i++) {
-        size_t k = strlen(side_suffixes[i]);
-        char stem[PATH_MAX];
-        if (n <= k || n - k >= sizeof(stem) || strcmp(path + n - k, side_suffixes[i]) != 0)
-            continue;
-        snprintf(stem, sizeof(stem), "%.*s", (int)(n - k), path);
-        struct stat sb;
-        if (stat(stem, &sb) == 0 && S_ISREG(sb.st_mode)) {
-            kg_cli_err("%s is the %s file of the database %s, SQLite's own (it may hold "
-                       "changes the database has not yet taken in): choose another name",
-                       path, side_suffixes[i], stem);
-            return true;
-        }
     }
     return false;
 }
@@ -351,6 +325,29 @@ static bool temp_name(const char *name, const char *base, const struct temp_kind
     return false;
 }
 
+/*
+ * Whether a copy whose first 16 bytes are head is one SQLite was writing when it was stopped:
+ * page 1, which holds the header, is written last, and until then the file starts with
+ * zeros, and its rollback journal (name"-journal" in dir) with the journal's own magic.
+ */
+static bool unfinished_copy(int dir, const char *name, const char head[16])
+{
+    static const unsigned char journal_magic[8] = {0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7};
+    static const char zeros[16];
+    char journal[NAME_MAX + 1];
+    unsigned char magic[8];
+    if (memcmp(head, zeros, sizeof(zeros)) != 0 ||
+        snprintf(journal, sizeof(journal), "%s-journal", name) >= (int)sizeof(journal))
+        return false;
+    int fd = openat(dir, journal, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0)
+        return false;
+    bool is = pread(fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
+              memcmp(magic, journal_magic, sizeof(magic)) == 0;
+    close(fd);
+    return is;
+}
+
 /* What the file held (locked) at fd, named name in dir, is, when it is what a stopped command
  * left ("an empty file", ...); NULL when it may be anything else. */
 static const char *left_behind(int dir, const char *name, int fd, const struct temp_kind *k)
@@ -372,6 +369,9 @@ static const char *left_behind(int dir, const char *name, int fd, const struct t
     if (k->holds == HOLDS_DATABASE && n == (ssize_t)sizeof(head) &&
         memcmp(head, sqlite_magic, sizeof(head)) == 0)
         return "an unencrypted copy of a register";
+    if (k->holds == HOLDS_DATABASE && n == (ssize_t)sizeof(head) &&
+        unfinished_copy(dir, name, head))
+        return "an unencrypted copy of a register, unfinished";
     if (k->holds == HOLDS_SEALED && n > 0 && kg_sealed_looks_sealed(head, (size_t)n))
         return "an encrypted copy of a register";
     return NULL;
@@ -653,7 +653,7 @@ int kg_cmd_backup(int argc, char **argv)
                        dest, to);
         goto out;
     }
-    if (!kg_cli_is_stdout(dest) && refuse_side_file(dest))
+    if (!kg_cli_is_stdout(dest) && kg_cli_side_file(dest))
         goto out;
     if (keyfile && kg_cli_is_stdout(dest) && !force && isatty(STDOUT_FILENO)) {
         kg_cli_err("the standard output is a terminal, and an encrypted backup is binary: send "
@@ -1051,7 +1051,7 @@ int kg_cmd_restore(int argc, char **argv)
         kg_cli_err("%s is a directory: name the database file in it, such as %s/kamgar.db", db, db);
         goto out;
     }
-    if (refuse_side_file(db))
+    if (kg_cli_side_file(db))
         goto out;
     if (kind == SRC_SQLITE && kg_cli_served(src)) {
         kg_cli_err("%s is in use by kamgar serve or another kamgar command: take a copy with "

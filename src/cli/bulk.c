@@ -230,9 +230,14 @@ static void reject_row(void *ctx, const struct kg_import_reject *r)
     }
     rj->rows++;
     /* A row with too few or too many cells keeps them as they were, its reason after them,
-     * so that it cannot come in unmended; one that could not be read has empty ones. */
-    if (r->n_cells)
-        write_record(rj->f, sep, r->cells, r->n_cells, r->n_cells == n_head ? old : SIZE_MAX);
+     * so that it cannot come in unmended; one that could not be read has empty ones. The
+     * empty cells a row may trail past the header (Excel's) are left out: the reason would
+     * land past its column, and the row would not come in however well it was mended. */
+    size_t n = r->n_cells;
+    while (n > n_head && r->cells[n - 1].len == 0)
+        n--;
+    if (n)
+        write_record(rj->f, sep, r->cells, n, n == n_head ? old : SIZE_MAX);
     else
         write_record(rj->f, sep, NULL, n_head, old);
     fputc(sep, rj->f);

@@ -75,6 +75,13 @@ struct kg_cli_out {
 bool kg_cli_out_open(const char *path, bool force, struct kg_cli_out *o);
 /* Whether path names the standard output ("/dev/stdout"), which a command writes as it is. */
 bool kg_cli_is_stdout(const char *path);
+/* The files SQLite may keep beside a database, by the end of their names. */
+#define KG_CLI_SIDE_SUFFIXES 3
+extern const char *const kg_cli_side_suffixes[KG_CLI_SIDE_SUFFIXES];
+/* Whether path is the -wal, -shm or -journal of a file beside it (a database, perhaps in use),
+ * and prints why it is refused: replacing one loses what that database has committed into
+ * it. */
+bool kg_cli_side_file(const char *path);
 /* Brings the complete output to disk and then to its name path (a device or a pipe is only
  * closed); closes o->f. False after printing one line; kg_cli_out_drop then removes what
  * is left. */

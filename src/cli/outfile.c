@@ -37,6 +37,28 @@ bool kg_cli_is_stdout(const char *path)
     return strcmp(path, "/dev/stdout") == 0;
 }
 
+const char *const kg_cli_side_suffixes[KG_CLI_SIDE_SUFFIXES] = {"-wal", "-shm", "-journal"};
+
+bool kg_cli_side_file(const char *path)
+{
+    size_t n = strlen(path);
+    for (size_t i = 0; i < KG_CLI_SIDE_SUFFIXES; i++) {
+        size_t k = strlen(kg_cli_side_suffixes[i]);
+        char stem[PATH_MAX];
+        if (n <= k || n - k >= sizeof(stem) || strcmp(path + n - k, kg_cli_side_suffixes[i]) != 0)
+            continue;
+        snprintf(stem, sizeof(stem), "%.*s", (int)(n - k), path);
+        struct stat sb;
+        if (stat(stem, &sb) == 0 && S_ISREG(sb.st_mode)) {
+            kg_cli_err("%s is the %s file of the database %s, SQLite's own (it may hold "
+                       "changes the database has not yet taken in): choose another name",
+                       path, kg_cli_side_suffixes[i], stem);
+            return true;
+        }
+    }
+    return false;
+}
+
 /*
  * Opens the output named path: a file of its own, written without a name (O_TMPFILE, mode
  * 0600, in path's directory) and named path only once it is complete and on disk
@@ -52,8 +74,9 @@ bool kg_cli_is_stdout(const char *path)
  * written as it is, as it cannot be renamed onto and keeps nothing (o->pending false). Any
  * other link is refused, neither followed nor replaced; so is a disk or another device
  * (is_stream). "/dev/stdout", with or without force, is the standard output, whatever it is
- * (a pipe, a socket, a file the shell opened), written as it is. False after printing one
- * line.
+ * (a pipe, a socket, a file the shell opened), written as it is. The -wal, -shm or -journal
+ * of a file beside it is refused, even with force (kg_cli_side_file). False after printing
+ * one line.
  */
 bool kg_cli_out_open(const char *path, bool force, struct kg_cli_out *o)
 {
@@ -69,6 +92,8 @@ bool kg_cli_out_open(const char *path, bool force, struct kg_cli_out *o)
         }
         return o->f != NULL;
     }
+    if (kg_cli_side_file(path))
+        return false;
     bool there = lstat(path, &sb) == 0;
     if (there && !force) {
         kg_cli_err("%s already exists (pass --force to replace it)", path);

@@ -248,19 +248,29 @@ describe('plain backup', () => {
             assert.equal(killed.length, 1, killed.join(' ') + g.stdout);
             assert.match(killed[0], /^kamgar-2026-03-01\.db\.backup-tmp-[A-Za-z0-9]{6}$/);
             const temp = (name, x) => path.join(drive, `${name}.backup-tmp-${x}`);
-            const gone = [path.join(drive, killed[0]), temp('kamgar-2026-02-28.db', 'Ab12Cd')];
+            /* A copy killed before SQLite wrote its page 1 (the header, written last) starts
+             * with zeros, and its rollback journal with the journal's magic: it goes too. The
+             * same zeros without that journal may be anything. */
+            const unfinished = temp('kamgar-2026-02-27.db', 'Zero01');
+            const gone = [path.join(drive, killed[0]), temp('kamgar-2026-02-28.db', 'Ab12Cd'),
+                          unfinished];
             const held = temp('other.db', 'Held99');
             const kept = [temp('a.db', 'Fresh1'), held, temp('a.db', 'Mode44'),
-                          temp('a.db', 'NotSql'), temp('a.db', 'Ab12C'),
+                          temp('a.db', 'NotSql'), temp('a.db', 'Ab12C'), temp('a.db', 'Zeros1'),
                           path.join(drive, 'a.db.tmp-Ab12Cd'),
                           path.join(drive, 'a.db.restore-tmp-Ab12Cd')];
-            for (const f of [...gone.slice(1), `${gone[1]}-journal`, ...kept]) {
-                fs.writeFileSync(f, f === temp('a.db', 'NotSql') ? 'my notes'
-                                                                 : 'SQLite format 3\0 half a copy');
+            const journals = [`${gone[1]}-journal`, `${unfinished}-journal`];
+            const magic = Buffer.from('d9d505f920a163d7', 'hex');
+            const content = (f) => f === temp('a.db', 'NotSql') ? 'my notes'
+                : f === unfinished || f === temp('a.db', 'Zeros1') ? Buffer.alloc(4096)
+                : f === journals[1] ? Buffer.concat([magic, Buffer.alloc(504)])
+                : 'SQLite format 3\0 half a copy';
+            for (const f of [...gone.slice(1), ...journals, ...kept]) {
+                fs.writeFileSync(f, content(f));
                 fs.chmodSync(f, f === temp('a.db', 'Mode44') ? 0o644 : 0o600);
             }
             const hour = new Date(Date.now() - 3600 * 1000);
-            for (const f of [...gone, `${gone[1]}-journal`, ...kept])
+            for (const f of [...gone, ...journals, ...kept])
                 if (f !== temp('a.db', 'Fresh1'))
                     fs.utimesSync(f, hour, hour);
             /* a backup still running holds its file (flock(1) stands in for it here) */
@@ -280,7 +290,9 @@ describe('plain backup', () => {
                              gone.map((f) => `removed ${f}, left by a backup that was stopped ` +
                                              'before it finished (' +
                                              (f === gone[0] ? 'an empty file'
-                                                            : 'an unencrypted copy of a register') +
+                                              : f === unfinished
+                                                  ? 'an unencrypted copy of a register, unfinished'
+                                                  : 'an unencrypted copy of a register') +
                                              ')').sort());
             assert.match(lines.at(-1), /^backed up .*kamgar-2026-03-02\.db /);
             assert.deepEqual(fs.readdirSync(drive).sort(),

@@ -1587,6 +1587,21 @@ describe('export', () => {
             r = exp('-o', k.db, '--force');
             assert.equal(r.status, 1);
             assert.match(r.stderr, /is the database itself: choose another file/);
+            /* Nor its -wal, -shm or -journal: the server's -wal holds changes it has
+             * committed and not yet written into the database (they were lost). */
+            for (const side of ['-wal', '-shm', '-journal']) {
+                const had = fs.existsSync(k.db + side);
+                const size = had ? fs.statSync(k.db + side).size : 0;
+                r = exp('-o', k.db + side, '--force');
+                assert.equal(r.status, 1);
+                assert.equal(r.stderr, `kamgar: ${k.db}${side} is the ${side} file of the ` +
+                             `database ${k.db}, SQLite's own (it may hold changes the database ` +
+                             'has not yet taken in): choose another name\n');
+                assert.equal(fs.existsSync(k.db + side), had, side);
+                if (had)
+                    assert.equal(fs.statSync(k.db + side).size, size, side);
+            }
+            assert.ok(fs.existsSync(`${k.db}-wal`), 'the server keeps a -wal');
             /* A device that keeps nothing (/dev/null), not any other (/dev/zero stands for
              * /dev/watchdog, which opening arms). */
             r = exp('-o', '/dev/zero', '--force');
@@ -1722,6 +1737,20 @@ describe('--rejects FILE: the refused rows, to mend and import', () => {
             assert.equal(fs.readFileSync(rej3, 'utf8'),
                          'Name;Mobile;kamgar_error\r\nBad;0300 12;"line 2: phone is not a phone ' +
                          'number we can read (column ""Mobile"")"\r\n');
+            /* the empty cells Excel trails past the header are left out: the reason stays in
+             * its column, and the row mended comes in (it was refused for its fourth cell) */
+            const trail = path.join(dir, 'trail.csv');
+            fs.writeFileSync(trail, 'Name,Mobile\r\nZara,0300 12,,\r\n');
+            const rej4 = path.join(dir, 'to-mend-4.csv');
+            r = imp(db, 'rj', trail, '--rejects', rej4, '--dry-run');
+            assert.equal(r.status, 0, r.stderr);
+            const four = fs.readFileSync(rej4, 'utf8');
+            assert.equal(four, 'Name,Mobile,kamgar_error\r\nZara,0300 12,"line 2: phone is not a ' +
+                         'phone number we can read (column ""Mobile"")"\r\n');
+            fs.writeFileSync(trail, four.replace('0300 12', '0300 7654329'));
+            r = imp(db, 'rj', trail, '--dry-run');
+            assert.equal(r.status, 0, r.stderr);
+            assert.deepEqual([table(r.stdout).created, table(r.stdout).failed], [1, 0], r.stdout);
             /* mended (a name, a phone), the file comes in whole, its reason column unreported */
             const mended = text.replace(/^([^;]*);;/m, '$1;Rashida Begum;')
                 .replace(';12345;', ';0300 7654321;');
@@ -1763,6 +1792,11 @@ describe('--rejects FILE: what cannot go wrong', () => {
             r = imp(db, 'rk', reg, '--rejects', db, '--force');
             assert.equal(r.status, 2);
             assert.match(r.stderr, /--rejects .*rk\.db is the database itself/);
+            /* nor its -wal (a server's committed changes), even with --force: before any row */
+            r = imp(db, 'rk', reg, '--rejects', `${db}-wal`, '--force');
+            assert.equal(r.status, 1);
+            assert.match(r.stderr, /rk\.db-wal is the -wal file of the database .*rk\.db/);
+            assert.equal(r.stdout, '');
             r = imp(db, 'rk', reg, '--rejects', '/dev/stdout');
             assert.equal(r.status, 2);
             assert.match(r.stderr, /the report is written to the standard output/);

@@ -1287,6 +1287,12 @@ static void test_separator_from_the_header(void **state)
         {"\"S \"\"No\"\", a\";name;phone\n1;Ali;0300 1234567\n2;Bad;xx\n", ";", 3},
         /* Old Mac line ends. */
         {"\r\rname;phone\rAli;0300 1234567\rBad;xx\r", ";", 5},
+        /* Lines of another separator, or of Unicode's spaces (a row Excel emptied with
+         * no-break spaces, split over pushes), are blank above the header too. */
+        {";;;\r\nname,phone\r\nAli,0300 1234567\r\nBad,xx\r\n", ",", 4},
+        {"\xC2\xA0\nname,phone\nAli,0300 1234567\nBad,xx\n", ",", 4},
+        {",,\n\xE3\x80\x80\t\xC2\xA0;\nname\tphone\nAli\t0300 1234567\nBad\txx\n", "tab", 5},
+        {" ; \r;\xE2\x80\xAF;\rname,phone\rAli,0300 1234567\rBad,xx\r", ",", 5},
     };
     static const size_t chunks[] = {0, 1, 2, 3, 7};
     struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
@@ -1303,6 +1309,13 @@ static void test_separator_from_the_header(void **state)
     struct run x = run_str(f, &DRY, ";;;\nname;phone\nAli;0300 1234567\n");
     COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
     assert_string_equal(x.r.separator, ";");
+    /* An invisible character is not a blank (kg_trim_blanks): that line is the header. */
+    x = run_str(f, &DRY, "\xE2\x80\x8B;\nname,phone\nAli,0300 1234567\n");
+    FILE_ERROR(x, "feed",
+               "no column holds the name (call it \"name\" or \"full_name\", or use "
+               "--map COLUMN=full_name)");
+    x = run_str(f, &DRY, ";;\n\xC2\xA0,\xC2\xA0\n\xC2\xA0");
+    FILE_ERROR(x, "finish", "the file has no header line");
     /* A stray quote in the header still ends it at its line (and is refused there). */
     x = run_str(f, &DRY, "\nna\"me;phone\nAli;0300 1234567\n");
     FILE_ERROR(x, "feed", "the header line has malformed quotes");
@@ -2356,6 +2369,30 @@ static void test_bad_rows(void **state)
               "has malformed quotes: lines 2 to 5 were read as this one row, and none of them "
               "was imported (a quote not closed on its own line?)");
     assert_int_equal(people_total(f), 2);
+    /* A quote that opens a cell after the bad one takes the lines after it in just the same:
+     * they are a note, not people (the second line was imported as a person). */
+    x = run_str(f, &DRY,
+                "name,height,notes,phone\nA,5\"7,\"call after 6pm\nGhost,,,0300 1110009\n"
+                "thanks\",0300 1110006\nB,,,0300 1110007\n");
+    COUNTS(x, 2, 1, 0, 0, 1, 0, 0);
+    ROW_ERROR(x, 0, 2, NULL,
+              "has malformed quotes: lines 2 to 4 were read as this one row, and none of them "
+              "was imported (a quote not closed on its own line?)");
+    /* ... up to the end of the file, when it never closes (as without the bad quote) */
+    x = run_str(f, &DRY, "name,phone,notes\nA,0300 1110001,x\"y,\"open\nB,0300 1110002,x\n");
+    COUNTS(x, 1, 0, 0, 0, 1, 0, 0);
+    ROW_ERROR(x, 0, 2, NULL,
+              "has malformed quotes: lines 2 to 3 were read as this one row, and none of them "
+              "was imported (a quote not closed on its own line?)");
+    /* ... and the file is refused past 1 MiB, as for a quote never closed */
+    struct kg_buf big;
+    kg_buf_init(&big, 4u << 20);
+    assert_int_equal(kg_buf_append(&big, "name,notes\nA,x\"y,\"open\n", 23), KG_OK);
+    for (int i = 0; i < 80000; i++)
+        assert_int_equal(kg_buf_append(&big, "Worker,Lahore\n", 14), KG_OK);
+    x = run_buf(f, &DRY, big.p, big.len);
+    kg_buf_free(&big);
+    FILE_ERROR(x, "feed", "line 2: a record longer than 1 MiB (an unterminated quote?)");
 }
 
 /*
@@ -2856,7 +2893,7 @@ static void test_records_past_a_full_batch_in_one_line(void **state)
     struct fx *f = *state;
     struct kg_buf b;
     kg_buf_init(&b, 1u << 20);
-    assert_int_equal(kg_buf_append(&b, "name,city\nx\"y,\"abc\n", 19), KG_OK);
+    assert_int_equal(kg_buf_append(&b, "name,city\nx\"y,\"abc\"\n", 20), KG_OK);
     for (int i = 0; i < KG_IMPORT_BATCH - 1; i++) {
         char row[64];
         int n = snprintf(row, sizeof(row), "Worker %d,Lahore\n", i);
@@ -4485,6 +4522,21 @@ static void test_lone_cr_after_a_stray_quote(void **state)
     H_JSTR(person(f, "full_name", "D"), "notes", "n1\rn2");
 }
 
+/* libcsv skips tabs as well as spaces before a cell's opening quote: the CR in that cell is
+ * in quotes, kept, and the lines after it are counted right (it became a line end). */
+static void test_lone_cr_after_a_tab_and_a_quote(void **state)
+{
+    struct fx *f = *state;
+    static const char csv[] = "name,notes,phone\nA,\t\"x\ry\",0300 1110001\nB,,bad\n";
+    for (size_t chunk = 0; chunk < 8; chunk += 7) {
+        struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+        struct run x = run_as(f, &who, &f->acme, &SKIP, csv, sizeof(csv) - 1, chunk);
+        COUNTS(x, 2, chunk ? 0 : 1, 0, chunk ? 1 : 0, 1, 0, 0);
+        ROW_ERROR(x, 0, 3, "phone", "is not a phone number we can read");
+    }
+    H_JSTR(person(f, "full_name", "A"), "notes", "x\ry");
+}
+
 /* In bulk, a row that may create a unit under the workplace its id names, and is then
  * refused, runs under a savepoint: the rest of the import goes in. */
 static void test_bulk_unit_under_workplace_id_then_refused(void **state)
@@ -4977,6 +5029,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_round_trip_cr_before_formula, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_lone_cr, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lone_cr_after_a_stray_quote, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lone_cr_after_a_tab_and_a_quote, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bulk_unit_under_workplace_id_then_refused, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_long_list_bug, setup, teardown),

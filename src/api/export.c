@@ -131,7 +131,7 @@ static void write_csv_row(FILE *f, const struct kg_person *p, const struct kg_pe
 /* A name beside an id in the JSON export: null when unset. */
 static void set_name(json_t *o, const char *key, const char *name)
 {
-    json_object_set_new(o, key, name ? json_string(name) : json_null());
+    json_object_set_new(o, key, kg_json_text(name));
 }
 
 static enum kg_err write_one(void *ctx, const struct kg_person *p,

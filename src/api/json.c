@@ -4,6 +4,7 @@
 #include "api/json.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/model.h"
@@ -201,19 +202,29 @@ enum kg_err kg_json_decode(struct kg_arena *a, const struct kg_jspec *spec, json
     return decode_obj(a, spec, obj, create, rec, fields, NULL, err);
 }
 
+json_t *kg_json_text(const char *s)
+{
+    if (!s)
+        return json_null();
+    json_t *j = json_string(s);
+    if (j)
+        return j;
+    char *fixed = kg_utf8_repair(s);
+    j = json_string(fixed);
+    free(fixed);
+    return j;
+}
+
 static json_t *encode_value(const struct kg_jspec *f, const char *rec)
 {
     const void *at = rec + f->offset;
     switch (f->type) {
-    case KG_J_STR: {
-        const char *s = *(const char *const *)at;
-        return s ? json_string(s) : json_null();
-    }
+    case KG_J_STR: return kg_json_text(*(const char *const *)at);
     case KG_J_STRLIST: {
         const struct kg_strlist *l = at;
         json_t *arr = json_array();
         for (size_t i = 0; arr && i < l->n; i++)
-            json_array_append_new(arr, json_string(l->v[i]));
+            json_array_append_new(arr, kg_json_text(l->v[i]));
         return arr;
     }
     case KG_J_INT: {

@@ -75,6 +75,10 @@ enum kg_err kg_json_write(struct kg_buf *b, const struct kg_jspec *spec, const v
 /* Appends s as a JSON string literal (NULL as null). */
 enum kg_err kg_json_write_str(struct kg_buf *b, const char *s) KG_MUST_CHECK;
 
+/* s as a JSON string, NULL as null. Text that is not UTF-8 (written into the database by
+ * hand: kamgar refuses it) goes with each bad byte as U+FFFD, where json_string would give
+ * NULL and the field would be left out. NULL on no memory. */
+json_t *kg_json_text(const char *s);
 /* A new JSON object with every field of spec from the struct at rec. NULL on no memory. */
 json_t *kg_json_encode(const struct kg_jspec *spec, const void *rec);
 

@@ -1,7 +1,8 @@
 /*
  * test_json_write.c — unit tests for the JSON writer every response goes through
- * (kg_json_write_str, kg_json_write): escapes, NULL, UTF-8 as is, each value type, a
- * round trip through jansson, and a buffer that reaches its cap.
+ * (kg_json_write_str, kg_json_write): escapes, NULL, UTF-8 as is, each value type, a round
+ * trip through jansson, and a buffer that reaches its cap; and for kg_json_encode (the JSON
+ * export's) given text that is not UTF-8.
  */
 /* cmocka.h needs these first; the blank line keeps include sorting from moving it up. */
 #include <setjmp.h>
@@ -102,6 +103,27 @@ static void test_records(void **state)
     kg_buf_free(&b);
 }
 
+/* Text that is not UTF-8 (put into the database by hand) is encoded with U+FFFD for each bad
+ * byte: json_string refuses it, and the field or list item used to be left out. */
+static void test_encode_not_utf8(void **state)
+{
+    (void)state;
+    const char *items[] = {"ok", "\xc0\x80", "\xed\xa0\x80x"};
+    struct rec r = {"bad\xff\xfe", 1, 2, true, {items, 3}};
+    json_t *o = kg_json_encode(spec, &r);
+    assert_non_null(o);
+    assert_string_equal(json_string_value(json_object_get(o, "name")),
+                        "bad\xef\xbf\xbd\xef\xbf\xbd");
+    json_t *list = json_object_get(o, "list");
+    assert_int_equal(json_array_size(list), 3);
+    assert_string_equal(json_string_value(json_array_get(list, 0)), "ok");
+    assert_string_equal(json_string_value(json_array_get(list, 1)), "\xef\xbf\xbd\xef\xbf\xbd");
+    assert_string_equal(json_string_value(json_array_get(list, 2)),
+                        "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdx");
+    json_decref(o);
+    assert_true(json_is_null(kg_json_text(NULL)));
+}
+
 /* At the cap: KG_ETOOBIG, and what was written before stays as it was. */
 static void test_cap(void **state)
 {
@@ -128,6 +150,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strings),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_encode_not_utf8),
         cmocka_unit_test(test_records),
         cmocka_unit_test(test_cap),
     };

@@ -530,6 +530,17 @@ static bool client_gone(void *arg)
     return kg_req_client_gone(c->req);
 }
 
+/* The headers of an export's answer (a GET's or a HEAD's): a file to download. */
+static void exported(struct kg_ctx *c, enum kg_export_format fmt)
+{
+    c->resp->status = 200;
+    c->resp->content_type = fmt == KG_EXPORT_CSV ? "text/csv; charset=utf-8" : "application/json";
+    const char *disp = kg_arena_printf(c->a, "attachment; filename=\"%s-people.%s\"", c->org.slug,
+                                       fmt == KG_EXPORT_CSV ? "csv" : "json");
+    if (disp)
+        kg_resp_header(c->resp, "Content-Disposition", disp);
+}
+
 static enum kg_err export_people(struct kg_ctx *c, enum kg_export_format fmt)
 {
     /* Only admins take the whole register (the store checks again). A member who tries, and
@@ -557,11 +568,11 @@ static enum kg_err export_people(struct kg_ctx *c, enum kg_export_format fmt)
     e = kg_person_filter_read(&c->query, c->org.country, c->a, &filter, &field, &why);
     if (e)
         return why ? kg_api_fail(c, e, field, why) : e;
-    const char *type = fmt == KG_EXPORT_CSV ? "text/csv; charset=utf-8" : "application/json";
     if (strcmp(c->req->method, "HEAD") == 0) {
-        /* what a GET would answer, without writing the register (nor logging an export) */
-        c->resp->status = 200;
-        c->resp->content_type = type;
+        /* What a GET would answer, without writing the register (nor logging an export).
+         * libmicrohttpd sends Content-Length: 0, the size of this empty answer: the size of
+         * the export is known only once it is written. */
+        exported(c, fmt);
         return KG_OK;
     }
     if (atomic_fetch_add(&c->api->exports_running, 1) >= KG_API_EXPORTS) {
@@ -604,15 +615,10 @@ static enum kg_err export_people(struct kg_ctx *c, enum kg_export_format fmt)
         return e ? e : KG_EIO;
     kg_api_audit(c, fmt == KG_EXPORT_CSV ? "people.export.csv" : "people.export.json", "person",
                  kg_person_filter_text(&c->query, c->a), count);
-    c->resp->status = 200;
-    c->resp->content_type = type;
+    exported(c, fmt);
     c->resp->from_fd = true;
     c->resp->fd = fd;
     c->resp->body_len = (size_t)sb.st_size;
-    const char *disp = kg_arena_printf(c->a, "attachment; filename=\"%s-people.%s\"", c->org.slug,
-                                       fmt == KG_EXPORT_CSV ? "csv" : "json");
-    if (disp)
-        kg_resp_header(c->resp, "Content-Disposition", disp);
     return KG_OK;
 }
 

@@ -195,6 +195,8 @@ describe('a long import or export over HTTP', () => {
                                  { method: 'HEAD', headers: { Authorization: `Bearer ${admin}` } });
         assert.equal(head.status, 200);
         assert.match(head.headers.get('content-type'), /^text\/csv/);
+        assert.equal(head.headers.get('content-disposition'),
+                     'attachment; filename="big-people.csv"');
         assert.equal(await audit(), before);
         assert.equal(await total('other'), written);
     });

@@ -1448,9 +1448,9 @@ static enum kg_err feed_pieces(struct kg_import *im, const char *data, size_t n)
 
 /*
  * Follows quoting through one byte c as libcsv reads it: a quote opens a cell only at its
- * start (after a line start or a separator, and spaces or tabs), a quote right after a closing one
- * is a doubled quote inside, and a stray one elsewhere changes nothing. boundary: c, outside
- * quotes, ends a cell (a separator or a line end).
+ * start (after a line start or a separator, and spaces or tabs), a quote right after a
+ * closing one is a doubled quote inside, and a stray one elsewhere changes nothing. boundary:
+ * c, outside quotes, ends a cell (a separator or a line end).
  */
 static void quoting_step(struct quoting *q, char c, bool boundary)
 {
@@ -1570,12 +1570,12 @@ static void head_filling(struct kg_import *im, unsigned char c)
 
 /*
  * Looks through the next n bytes for the end of the header: the first record that is not
- * blank (separators, spaces, Unicode's spaces and line ends only), ended by a line end
- * outside quotes. A quote opens
- * a quoted cell only where a cell starts (after a line start, ',', ';' or a tab, and spaces),
- * as libcsv reads it; a stray quote elsewhere is left for libcsv to refuse, so the header
- * still ends with its line. Sets *used to the bytes up to and including that line end (a
- * CRLF whole when both are here) and returns true, or *used = n and false.
+ * blank (separators, spaces, Unicode's spaces and line ends only: head_filling), ended by a
+ * line end outside quotes. A quote opens a quoted cell only where a cell starts (after a line
+ * start, ',', ';' or a tab, and spaces), as libcsv reads it; a stray quote elsewhere is left
+ * for libcsv to refuse, so the header still ends with its line. Sets *used to the bytes up
+ * to and including that line end (a CRLF whole when both are here) and returns true, or
+ * *used = n and false.
  */
 static bool scan_header(struct kg_import *im, const char *data, size_t n, size_t *used)
 {

@@ -161,6 +161,9 @@ struct upload {
     char user_id[KG_ID_LEN + 1], org_id[KG_ID_LEN + 1];
 };
 
+/* Who may import over HTTP. */
+#define IMPORT_ROLE KG_ROLE_ORGANIZER
+
 static time_t monotonic_s(void)
 {
     struct timespec ts;
@@ -227,11 +230,13 @@ static void give_slot(struct upload *u)
     u->slot = false;
 }
 
+/* Closes the spool and gives the slot back; again, nothing. */
 static void free_upload(void *p)
 {
     struct upload *u = p;
     if (u->spool)
         fclose(u->spool);
+    u->spool = NULL;
     give_slot(u);
 }
 
@@ -285,11 +290,10 @@ static enum kg_err tmp_failed(struct kg_ctx *c, int err, const char *doing, cons
                                                 doing, dir, strerror(err), then));
 }
 
-/* The answer to a request whose client has gone: none is sent, and the access log says 499
- * ("went away"). */
+/* The answer to a request whose client has gone: none is sent (KG_HTTP_GONE). */
 static enum kg_err went_away(struct kg_ctx *c)
 {
-    c->resp->status = 499;
+    c->resp->status = KG_HTTP_GONE;
     return KG_OK;
 }
 
@@ -459,13 +463,33 @@ static enum kg_err import_spool(struct kg_ctx *c, struct upload *u, struct kg_im
     return e ? e : kg_import_finish(*im, c->a, r);
 }
 
+/*
+ * Reads the user's role in the org again once the upload is whole. It was read (perhaps from
+ * the cache) when the headers came, and an upload may take minutes: an organizer demoted
+ * meanwhile imports nothing (403), nor one removed from the org (404).
+ */
+static enum kg_err role_again(struct kg_ctx *c)
+{
+    struct kg_org org;
+    enum kg_role role = KG_ROLE_NONE;
+    enum kg_err e = c->st->ops->org_resolve(c->st, c->org.id, c->who.user_id, c->a, &org, &role);
+    if (e == KG_OK && role == KG_ROLE_NONE)
+        e = KG_ENOTFOUND;
+    if (e)
+        return kg_api_fail(c, e, NULL, e == KG_ENOTFOUND ? "no such org" : NULL);
+    c->who.role = role;
+    return kg_api_need_role(c, IMPORT_ROLE);
+}
+
 static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
 {
     struct upload *u = state;
-    if (too_big) /* nothing of it was imported */
+    if (too_big) { /* nothing of it was imported; the rest of the body may still come */
+        free_upload(u);
         return kg_api_fail(c, KG_ETOOBIG, NULL,
                            "the file is larger than this server accepts (kamgar serve "
                            "--max-import-mb); nothing was imported");
+    }
     if (u->late)
         return busy(c, kg_arena_printf(c->a,
                                        "the upload took longer than %ld seconds (kamgar serve "
@@ -475,6 +499,9 @@ static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
     if (u->err_no || fflush(u->spool) != 0 || fseek(u->spool, 0, SEEK_SET) != 0)
         return tmp_failed(c, u->err_no ? u->err_no : errno, "keep the upload",
                           "; nothing was imported");
+    enum kg_err e = role_again(c);
+    if (e)
+        return e;
     u->opts.expected_rows = (u->lf > u->cr ? u->lf : u->cr) + (u->last != '\n' && u->last != '\r');
     /* One import is applied at a time, and one long dry run, on its copy of the database,
      * beside it: the copy holds no lock, but copying a large database twice at once would
@@ -489,7 +516,7 @@ static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
     struct kg_import *im = NULL;
     struct kg_import_result r;
     bool gone = false;
-    enum kg_err e = import_spool(c, u, &im, &r, &gone);
+    e = import_spool(c, u, &im, &r, &gone);
     int64_t applied = im ? kg_import_applied(im) : 0;
     const char *why = im && e == KG_EINVAL ? kg_import_message(im) : NULL;
     if (why)
@@ -635,7 +662,7 @@ static enum kg_err export_json(struct kg_ctx *c)
 void kg_api_import_routes(struct kg_api *api)
 {
     kg_api_route_sink(api, "POST", "/api/v1/orgs/{org}/imports/people", &import_sink, R_ORG,
-                      KG_ROLE_ORGANIZER, api->cfg.max_import_body);
+                      IMPORT_ROLE, api->cfg.max_import_body);
     /* any member reaches the handler, which refuses all but admins and audits it; a million
      * people take 17 s to write, on a thread of their own */
     kg_api_route(api, "GET", "/api/v1/orgs/{org}/people.csv", export_csv, R_ORG, KG_ROLE_VIEWER, 0);

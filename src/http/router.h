@@ -15,6 +15,9 @@
 
 #define KG_MAX_PARAMS       4
 #define KG_MAX_RESP_HEADERS 8
+/* The status of a request whose client went away: no answer is sent (the access log shows
+ * it, as nginx's does). */
+#define KG_HTTP_GONE 499
 
 struct kg_header {
     const char *name, *value;

@@ -42,6 +42,15 @@
  * answers to be sent (kg_server_stop). */
 #define OWED_WAIT_S 10
 
+/* How far past its limit a body is read and dropped, so that the client sees the 413 rather
+ * than a reset; a body further over is cut off (the connection closed). */
+#define TOO_BIG_READ (64u << 20)
+
+/* Set on a connection's thread while on_request closes a connection unanswered on purpose (its
+ * client has gone): libmicrohttpd then logs "Application reported internal error", which it
+ * is not (mhd_log). */
+static _Thread_local bool closed_on_purpose;
+
 struct peer {
     unsigned char key[16];
     unsigned n;
@@ -254,9 +263,10 @@ static void drop_body(struct kg_server *s, struct conn_state *st)
 }
 
 /*
- * kg_req.client_gone: the client closed its connection (or its sending half: libmicrohttpd
- * then closes it too) or reset it. Asked from a request running apart, while its connection
- * is suspended: the socket stays open until the request is completed.
+ * kg_req.client_gone: the client closed its connection or reset it. Asked from a request
+ * running apart, while its connection is suspended: the socket stays open until the request
+ * is completed. A client that closes only its sending half counts as gone too, as it does for
+ * nginx: from here it cannot be told from one that closed the tab.
  */
 static bool conn_gone(const struct kg_req *req)
 {
@@ -369,7 +379,7 @@ static enum MHD_Result first_call(struct kg_server *s, struct MHD_Connection *c,
          * client still sends, and the client may never see the 413. A body up to 64 MiB too
          * big is read and dropped so the answer arrives; a bigger one is refused at once.
          */
-        if ((uint64_t)n - limit > (64u << 20))
+        if ((uint64_t)n - limit > TOO_BIG_READ)
             return send_too_big(s, c, st);
         st->too_big = true;
         return MHD_YES;
@@ -452,6 +462,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     (void)version;
     struct kg_server *s = cls;
     struct conn_state *st = *con_cls;
+    closed_on_purpose = false;
     if (!st) {
         st = kg_xcalloc(1, sizeof(*st));
         kg_arena_init(&st->arena, s->cfg.arena_budget);
@@ -465,14 +476,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (*upload_data_size) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
-        if (st->sink) {
+        if (st->sink || (st->too_big && st->answered)) {
             /* Streamed: the body never sits in memory; the limit still holds. */
-            if (st->too_big || st->sink_stopped)
-                return MHD_YES;
             st->streamed += n;
-            if (st->streamed > st->body.max)
-                st->too_big = true;
-            else if (!st->route->sink->data(st->sink, upload_data, n))
+            if (st->sink && st->streamed > st->body.max) {
+                /* Past the limit the upload ends now (what it holds, an import's place among
+                 * the uploads, is given back: a client sending on and on holds nothing),
+                 * and its answer waits for the rest of the body, read and dropped. */
+                st->too_big = st->answered = true;
+                st->route->sink->end(st->sink, &st->resp, true);
+                st->sink = NULL;
+            }
+            if (st->too_big && st->streamed - st->body.max > TOO_BIG_READ)
+                return MHD_NO; /* as a Content-Length that far over is refused at once */
+            if (st->sink && !st->sink_stopped && !st->route->sink->data(st->sink, upload_data, n))
                 st->sink_stopped = true;
         } else if (!st->too_big && !st->no_room) {
             if (!count_body(s, st, n)) {
@@ -490,6 +507,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
      * closed unanswered, as any the stop closes. */
     if (st->status)
         return MHD_NO;
+    if (st->answered && st->resp.status == KG_HTTP_GONE) {
+        closed_on_purpose = true; /* its client has gone: the connection closes unanswered */
+        return MHD_NO;
+    }
     if (st->answered)
         return send_resp(c, st, &st->resp);
     if (st->sink) {
@@ -565,7 +586,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (st->server) /* it ran apart: its answer is sent, or will never be */
         atomic_fetch_sub(&s->owed, 1);
     uint64_t usec = now_usec() - st->start_usec;
-    int status = st->status ? st->status : 499; /* client went away before an answer */
+    int status = st->status ? st->status : KG_HTTP_GONE; /* no answer was sent */
     kg_metrics_observe(s->metrics, st->route_index, status, usec);
     if (s->cfg.access_log) {
         const struct kg_route *r = kg_router_at(s->router, st->route_index);
@@ -724,7 +745,10 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     char msg[512];
     vsnprintf(msg, sizeof(msg), fmt, ap);
     msg[strcspn(msg, "\n")] = '\0';
-    kg_warn("http: %s", msg);
+    bool expected = closed_on_purpose && strstr(msg, "Application reported internal error");
+    closed_on_purpose = false;
+    if (!expected)
+        kg_warn("http: %s", msg);
 }
 
 /* Leaves %-escapes alone; query.c decodes. Returns the (unchanged) length. */

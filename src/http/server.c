@@ -377,9 +377,13 @@ static enum MHD_Result first_call(struct kg_server *s, struct MHD_Connection *c,
         /*
          * Answering before the body is read makes the kernel reset the connection while the
          * client still sends, and the client may never see the 413. A body up to 64 MiB too
-         * big is read and dropped so the answer arrives; a bigger one is refused at once.
+         * big is read and dropped so the answer arrives; a bigger one is refused at once. So
+         * is one whose client waits to be told to send it (Expect: 100-continue): it sends
+         * nothing, and is spared sending it all for nothing.
          */
-        if ((uint64_t)n - limit > TOO_BIG_READ)
+        const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Expect");
+        if ((uint64_t)n - limit > TOO_BIG_READ ||
+            (expect && strcasecmp(expect, "100-continue") == 0))
             return send_too_big(s, c, st);
         st->too_big = true;
         return MHD_YES;

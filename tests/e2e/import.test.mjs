@@ -916,6 +916,19 @@ describe('POST /imports/people', () => {
          * is imported, however it was sent. */
         assert.equal(await total('http'), before);
         assert.match(r.json.error.message, /nothing was imported/);
+        /* A client that waits to be told to send (Expect: 100-continue) is answered 413 at
+         * once: it was told "100 Continue", and sent the whole body for nothing (helper-66). */
+        const sock = net.connect(k.port, '127.0.0.1');
+        await new Promise((res) => sock.on('connect', res));
+        let got = '';
+        sock.on('data', (d) => { got += d; });
+        sock.write(`POST ${p} HTTP/1.1\r\nHost: k\r\nAuthorization: ${auth.Authorization}\r\n` +
+                   `Content-Type: text/csv\r\nContent-Length: ${size}\r\n` +
+                   'Expect: 100-continue\r\n\r\n');
+        for (let t = 0; t < 100 && !got.includes('\r\n\r\n'); t++)
+            await new Promise((res) => setTimeout(res, 50));
+        sock.destroy();
+        assert.match(got, /^HTTP\/1\.1 413 /);
     });
 
     test('a slow upload holds no lock and no connection; at most 8 upload at once, 4 of ' +

@@ -440,6 +440,37 @@ static bool is_write(const char *method)
            strcmp(method, "OPTIONS") != 0;
 }
 
+/*
+ * Reads the org that key (an id or a slug) names and the user's role in it into c->org and
+ * c->who, from the cache when cached (and into it); a user with no role in it gets 404, so
+ * that other orgs' existence does not leak. Then requires min_role.
+ */
+static enum kg_err resolve_org(struct kg_ctx *c, const char *key, bool cached,
+                               enum kg_role min_role)
+{
+    enum kg_role role = KG_ROLE_NONE;
+    int64_t now = kg_unix_now();
+    enum kg_err e = KG_OK;
+    if (!cached ||
+        !kg_auth_cache_org(c->api->cache, c->who.user_id, key, now, c->a, &c->org, &role)) {
+        e = c->st->ops->org_resolve(c->st, key, c->who.user_id, c->a, &c->org, &role);
+        if (e == KG_OK && role != KG_ROLE_NONE)
+            kg_auth_cache_put_org(c->api->cache, c->who.user_id, key, &c->org, role, now);
+    }
+    if (e == KG_OK && role == KG_ROLE_NONE)
+        e = KG_ENOTFOUND; /* instance admins manage orgs, they do not read their people */
+    if (e)
+        return kg_api_fail(c, e, NULL, e == KG_ENOTFOUND ? "no such org" : NULL);
+    c->who.org_id = c->org.id;
+    c->who.role = role;
+    return kg_api_need_role(c, min_role);
+}
+
+enum kg_err kg_api_role_again(struct kg_ctx *c, enum kg_role min_role)
+{
+    return resolve_org(c, c->org.id, false, min_role);
+}
+
 static enum kg_err prepare(struct kg_ctx *c, const struct api_route *r)
 {
     const char *bad_key;
@@ -464,21 +495,7 @@ static enum kg_err prepare(struct kg_ctx *c, const struct api_route *r)
     c->who.instance_admin = c->session.user.instance_admin;
     if (!(r->flags & R_ORG))
         return KG_OK;
-    const char *org = kg_req_param(c->req, "org");
-    enum kg_role role = KG_ROLE_NONE;
-    int64_t now = kg_unix_now();
-    if (!kg_auth_cache_org(c->api->cache, c->who.user_id, org, now, c->a, &c->org, &role)) {
-        e = c->st->ops->org_resolve(c->st, org, c->who.user_id, c->a, &c->org, &role);
-        if (e == KG_OK && role != KG_ROLE_NONE)
-            kg_auth_cache_put_org(c->api->cache, c->who.user_id, org, &c->org, role, now);
-    }
-    if (e == KG_OK && role == KG_ROLE_NONE)
-        e = KG_ENOTFOUND; /* instance admins manage orgs, they do not read their people */
-    if (e)
-        return kg_api_fail(c, e, NULL, e == KG_ENOTFOUND ? "no such org" : NULL);
-    c->who.org_id = c->org.id;
-    c->who.role = role;
-    return kg_api_need_role(c, r->min_role);
+    return resolve_org(c, kg_req_param(c->req, "org"), true, r->min_role);
 }
 
 enum kg_err kg_api_need_role(struct kg_ctx *c, enum kg_role min_role)

@@ -463,24 +463,6 @@ static enum kg_err import_spool(struct kg_ctx *c, struct upload *u, struct kg_im
     return e ? e : kg_import_finish(*im, c->a, r);
 }
 
-/*
- * Reads the user's role in the org again once the upload is whole. It was read (perhaps from
- * the cache) when the headers came, and an upload may take minutes: an organizer demoted
- * meanwhile imports nothing (403), nor one removed from the org (404).
- */
-static enum kg_err role_again(struct kg_ctx *c)
-{
-    struct kg_org org;
-    enum kg_role role = KG_ROLE_NONE;
-    enum kg_err e = c->st->ops->org_resolve(c->st, c->org.id, c->who.user_id, c->a, &org, &role);
-    if (e == KG_OK && role == KG_ROLE_NONE)
-        e = KG_ENOTFOUND;
-    if (e)
-        return kg_api_fail(c, e, NULL, e == KG_ENOTFOUND ? "no such org" : NULL);
-    c->who.role = role;
-    return kg_api_need_role(c, IMPORT_ROLE);
-}
-
 static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
 {
     struct upload *u = state;
@@ -499,7 +481,9 @@ static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
     if (u->err_no || fflush(u->spool) != 0 || fseek(u->spool, 0, SEEK_SET) != 0)
         return tmp_failed(c, u->err_no ? u->err_no : errno, "keep the upload",
                           "; nothing was imported");
-    enum kg_err e = role_again(c);
+    /* The role was read (perhaps from the cache) when the headers came, and an upload may
+     * take minutes: an organizer demoted meanwhile imports nothing, nor one removed. */
+    enum kg_err e = kg_api_role_again(c, IMPORT_ROLE);
     if (e)
         return e;
     u->opts.expected_rows = (u->lf > u->cr ? u->lf : u->cr) + (u->last != '\n' && u->last != '\r');

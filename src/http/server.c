@@ -43,7 +43,8 @@
 #define OWED_WAIT_S 10
 
 /* How far past its limit a body is read and dropped, so that the client sees the 413 rather
- * than a reset; a body further over is cut off (the connection closed). */
+ * than a reset; a body further over is cut off (the connection closed), and one announced
+ * further over is refused at once (first_call). */
 #define TOO_BIG_READ (64u << 20)
 
 /* Set on a connection's thread while on_request closes a connection unanswered on purpose (its
@@ -96,7 +97,7 @@ struct conn_state {
     struct MHD_Connection *conn;
     int fd;            /* the client's socket (conn_gone) */
     bool sink_stopped; /* its data() said it wants no more */
-    size_t streamed;   /* bytes handed to the sink */
+    size_t received;   /* bytes of the body received so far */
     bool too_big;
     bool no_room;        /* buffered bodies held all of cfg.body_memory: answered 429 */
     size_t body_counted; /* bytes of body counted in the server's body_bytes */
@@ -480,22 +481,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (*upload_data_size) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
-        if (st->sink || (st->too_big && st->answered)) {
+        st->received += n;
+        if (st->too_big) /* read and dropped so that the 413 arrives, up to TOO_BIG_READ more */
+            return st->received > st->body.max + TOO_BIG_READ ? MHD_NO : MHD_YES;
+        if (st->sink) {
             /* Streamed: the body never sits in memory; the limit still holds. */
-            st->streamed += n;
-            if (st->sink && st->streamed > st->body.max) {
+            if (st->received > st->body.max) {
                 /* Past the limit the upload ends now (what it holds, an import's place among
                  * the uploads, is given back: a client sending on and on holds nothing),
                  * and its answer waits for the rest of the body, read and dropped. */
                 st->too_big = st->answered = true;
                 st->route->sink->end(st->sink, &st->resp, true);
                 st->sink = NULL;
-            }
-            if (st->too_big && st->streamed - st->body.max > TOO_BIG_READ)
-                return MHD_NO; /* as a Content-Length that far over is refused at once */
-            if (st->sink && !st->sink_stopped && !st->route->sink->data(st->sink, upload_data, n))
+            } else if (!st->sink_stopped && !st->route->sink->data(st->sink, upload_data, n)) {
                 st->sink_stopped = true;
-        } else if (!st->too_big && !st->no_room) {
+            }
+        } else if (!st->no_room) {
             if (!count_body(s, st, n)) {
                 st->no_room = true;
                 drop_body(s, st);

@@ -733,6 +733,28 @@ function partialPost(port, urlPath, headers, first) {
     });
 }
 
+/*
+ * Runs fn({ srv, base, db, token }) against a server of its own (started with serveArgs) on a
+ * new database with one org, slug, whose organizer USERS[1] is logged in (token); stops the
+ * server and removes the database after.
+ */
+async function withOwnServer(slug, serveArgs, fn) {
+    const dir = makeTemp();
+    const db = path.join(dir, `${slug}.db`);
+    createDatabase(dir, db, [{ slug, name: `Union ${slug}`, country: 'PK', users: [USERS[1]] }]);
+    const srv = await startServer(db, serveArgs);
+    try {
+        const base = `http://127.0.0.1:${srv.port}`;
+        const login = await request(base, 'POST', '/api/v1/auth/login',
+                                    { body: { email: USERS[1].email, password: PASSWORD } });
+        assert.equal(login.status, 200, login.text);
+        await fn({ srv, base, db, token: login.json.token });
+    } finally {
+        await stopServer(srv.proc);
+        rmTemp(dir);
+    }
+}
+
 /* A raw request whose Content-Length and body the test chooses; resolves to {status, json}. */
 function rawPost(urlPath, headers, chunks) {
     return new Promise((resolve, reject) => {
@@ -1026,21 +1048,13 @@ describe('POST /imports/people', () => {
      * for as long as the sender liked. */
     test('an upload slower than --max-upload-seconds is dropped and gives its place back',
          async () => {
-        const dir = makeTemp();
-        const db = path.join(dir, 'up.db');
-        createDatabase(dir, db, [{ slug: 'up', name: 'Up Union', country: 'PK',
-                                   users: [USERS[1]] }]);
-        const srv = await startServer(db, ['--max-upload-seconds', '2']);
-        try {
-            const base = `http://127.0.0.1:${srv.port}`;
-            const login = await request(base, 'POST', '/api/v1/auth/login',
-                                        { body: { email: USERS[1].email, password: PASSWORD } });
-            const headers = { Authorization: `Bearer ${login.json.token}`,
+        await withOwnServer('up', ['--max-upload-seconds', '2'], async ({ srv, base, token }) => {
+            const headers = { Authorization: `Bearer ${token}`,
                               'Content-Type': 'text/csv', 'Content-Length': '1000' };
             const path_ = orgPath('up', '/imports/people?dry_run=true');
             const trickle = () => partialPost(srv.port, path_, headers, 'name,phone\n');
             const whole = () => request(base, 'POST', path_, {
-                token: login.json.token, rawBody: 'name,phone\nWhole,0300 1112227\n',
+                token: token, rawBody: 'name,phone\nWhole,0300 1112227\n',
                 contentType: 'text/csv' });
             let ups = [await trickle(), await trickle()];
             /* Both places of this user are taken: asked again until the server has both. A
@@ -1077,28 +1091,17 @@ describe('POST /imports/people', () => {
                 assert.equal(a.status, 503, a.text);
                 assert.match(a.text, /the upload took longer than 2 seconds \(kamgar serve --max-upload-seconds\), and was dropped: nothing was imported/);
             }
-        } finally {
-            await stopServer(srv.proc);
-            rmTemp(dir);
-        }
+        });
     });
 
     /* helper-66: an upload sent chunked went on past the size limit, read and dropped, for as
      * long as its client sent a byte now and then, holding its place among the uploads
      * (the time limit was no longer looked at): two of them kept their user's imports out. */
     test('an upload past the size limit gives its place back at once', async () => {
-        const dir = makeTemp();
-        const db = path.join(dir, 'big.db');
-        createDatabase(dir, db, [{ slug: 'bg', name: 'Bg Union', country: 'PK',
-                                   users: [USERS[1]] }]);
-        const srv = await startServer(db, ['--max-import-mb', '1']);
-        try {
-            const base = `http://127.0.0.1:${srv.port}`;
-            const login = await request(base, 'POST', '/api/v1/auth/login',
-                                        { body: { email: USERS[1].email, password: PASSWORD } });
+        await withOwnServer('bg', ['--max-import-mb', '1'], async ({ srv, base, token }) => {
             const path_ = orgPath('bg', '/imports/people?dry_run=true');
             /* no Content-Length: node sends the body chunked */
-            const headers = { Authorization: `Bearer ${login.json.token}`,
+            const headers = { Authorization: `Bearer ${token}`,
                               'Content-Type': 'text/csv' };
             const over = 'name,phone\n' + 'Over Limit,0300 1112230\n'.repeat(50000);
             assert.ok(over.length > 1 << 20);
@@ -1113,7 +1116,7 @@ describe('POST /imports/people', () => {
             let r;
             for (const t0 = Date.now(); ;) {
                 r = await request(base, 'POST', path_, {
-                    token: login.json.token, rawBody: 'name,phone\nWhole,0300 1112231\n',
+                    token: token, rawBody: 'name,phone\nWhole,0300 1112231\n',
                     contentType: 'text/csv' });
                 if (r.status === 200 || Date.now() - t0 > 10000)
                     break;
@@ -1127,25 +1130,29 @@ describe('POST /imports/people', () => {
                 assert.equal(a.status, 413, a.text);
                 assert.match(a.text, /the file is larger than this server accepts \(kamgar serve --max-import-mb\); nothing was imported/);
             }
-        } finally {
-            await stopServer(srv.proc);
-            rmTemp(dir);
-        }
+            /* read and dropped up to 64 MiB past the limit, then cut off: the connection is
+             * closed, unanswered (it used to be read to its end, however long) */
+            const mib = 'x'.repeat(1 << 20);
+            const cutOff = async (up) => {
+                let failed = null;
+                for (let i = 0; i < 70 && !failed; i++)
+                    failed = await new Promise((res) => up.req.write(mib, (e) => res(e || null)));
+                up.req.end();
+                assert.equal((await up.done).status, 0);
+            };
+            await cutOff(await send());
+            /* the same for a body kept in memory (1 MiB for a person), not only an upload */
+            await cutOff(await partialPost(srv.port, orgPath('bg', '/people'),
+                                           { ...headers, 'Content-Type': 'application/json' },
+                                           '{"full_name":"'));
+        });
     });
 
     /* A client that closes only its sending half counts as gone (as for nginx): its dry run
      * stops, and the connection is closed unanswered. It was sent "HTTP/1.1 499" with no
      * body, a status no client knows (helper-66). */
     test('a client that half-closes gets no made-up answer', async () => {
-        const dir = makeTemp();
-        const db = path.join(dir, 'hc.db');
-        createDatabase(dir, db, [{ slug: 'hc', name: 'Hc Union', country: 'PK',
-                                   users: [USERS[1]] }]);
-        const srv = await startServer(db, ['--threads', '2']);
-        try {
-            const base = `http://127.0.0.1:${srv.port}`;
-            const login = await request(base, 'POST', '/api/v1/auth/login',
-                                        { body: { email: USERS[1].email, password: PASSWORD } });
+        await withOwnServer('hc', ['--threads', '2'], async ({ srv, token }) => {
             let csv = 'Worker Name,Mobile No.,Factory,Remarks\n';
             for (let i = 0; i < 700; i++) /* more than the 64 KiB read before it is asked */
                 csv += `Worker ${i},0300 ${String(i).padStart(7, '0')},Mill ${i % 9},` +
@@ -1158,7 +1165,7 @@ describe('POST /imports/people', () => {
             sock.on('error', () => {});
             const closed = new Promise((res) => sock.on('close', res));
             sock.end(`POST ${orgPath('hc', '/imports/people?dry_run=true')} HTTP/1.1\r\n` +
-                     `Host: k\r\nAuthorization: Bearer ${login.json.token}\r\n` +
+                     `Host: k\r\nAuthorization: Bearer ${token}\r\n` +
                      `Content-Type: text/csv\r\nContent-Length: ${Buffer.byteLength(csv)}` +
                      `\r\n\r\n${csv}`);
             await closed;
@@ -1166,45 +1173,57 @@ describe('POST /imports/people', () => {
             await stopServer(srv.proc);
             assert.match(srv.stderr(), /import: the client went away; its dry run stopped/);
             assert.doesNotMatch(srv.stderr(), /Application reported internal error/);
-        } finally {
-            await stopServer(srv.proc);
-            rmTemp(dir);
-        }
+        });
     });
 
     /* helper-66: the role was read when the headers came, and an upload may take minutes: an
      * organizer demoted meanwhile still imported. */
-    test('an organizer demoted while the file uploads imports nothing', async () => {
-        const dir = makeTemp();
-        const db = path.join(dir, 'dm.db');
-        createDatabase(dir, db, [{ slug: 'dm', name: 'Dm Union', country: 'PK',
-                                   users: [USERS[1]] }]);
-        const srv = await startServer(db);
-        try {
-            const base = `http://127.0.0.1:${srv.port}`;
-            const login = await request(base, 'POST', '/api/v1/auth/login',
-                                        { body: { email: USERS[1].email, password: PASSWORD } });
+    test('an organizer demoted or removed while the file uploads imports nothing', async () => {
+        await withOwnServer('dm', [], async ({ srv, base, db, token }) => {
             const body = 'name,phone\nLate Worker,0300 1112233\n';
-            const up = await partialPost(srv.port, orgPath('dm', '/imports/people'),
-                                         { Authorization: `Bearer ${login.json.token}`,
-                                           'Content-Type': 'text/csv',
-                                           'Content-Length': String(body.length) },
-                                         body.slice(0, 11));
-            const d = cli(['user', 'add', '--db', db, '--org', 'dm', '--email', USERS[1].email,
-                           '--role', 'viewer']);
-            assert.equal(d.status, 0, d.stderr);
-            up.req.end(body.slice(11));
-            const a = await up.done;
+            /* begins an upload, runs meanwhile(), ends it; resolves to its answer */
+            const upload = async (meanwhile) => {
+                const up = await partialPost(srv.port, orgPath('dm', '/imports/people'),
+                                             { Authorization: `Bearer ${token}`,
+                                               'Content-Type': 'text/csv',
+                                               'Content-Length': String(body.length) },
+                                             body.slice(0, 11));
+                await meanwhile();
+                up.req.end(body.slice(11));
+                return up.done;
+            };
+            const role = (r) => {
+                const d = cli(['user', 'add', '--db', db, '--org', 'dm', '--email', USERS[1].email,
+                               '--role', r]);
+                assert.equal(d.status, 0, d.stderr);
+            };
+            let a = await upload(async () => role('viewer'));
             assert.equal(a.status, 403, a.text);
             assert.match(a.text, /this needs the organizer role or higher; you are viewer/);
+            /* taken out of the org by its admin: 404, as any org not theirs */
+            role('organizer');
+            const pw = path.join(path.dirname(db), 'admin-pw');
+            fs.writeFileSync(pw, `${PASSWORD}\n`);
+            const d = cli(['user', 'add', '--db', db, '--org', 'dm', '--email', USERS[0].email,
+                           '--role', 'admin', '--password-file', pw]);
+            assert.equal(d.status, 0, d.stderr);
+            const admin = (await request(base, 'POST', '/api/v1/auth/login',
+                                         { body: { email: USERS[0].email,
+                                                   password: PASSWORD } })).json.token;
+            const members = await request(base, 'GET', orgPath('dm', '/members'),
+                                          { token: admin });
+            const organizer = members.json.items.find((m) => m.email === USERS[1].email).user_id;
+            a = await upload(async () => {
+                const r = await request(base, 'DELETE', orgPath('dm', `/members/${organizer}`),
+                                        { token: admin });
+                assert.ok(r.status < 300, r.text);
+            });
+            assert.equal(a.status, 404, a.text);
             const people = await request(base, 'GET', orgPath('dm', '/people?per_page=1'),
-                                         { token: login.json.token });
+                                         { token: admin });
             assert.equal(people.status, 200, people.text);
             assert.equal(people.json.total, 0);
-        } finally {
-            await stopServer(srv.proc);
-            rmTemp(dir);
-        }
+        });
     });
 
     test('a file over 1 MiB imports over HTTP (bug)', async () => {

@@ -245,7 +245,13 @@ static void check_row_error(const struct run *x, int line, size_t i, int64_t wan
 }
 
 #define FILE_ERROR(x, stage, msg) check_file_error(&(x), __LINE__, stage, msg)
-#define SAVE_AS                   "\"CSV UTF-8\" (in an older Excel without it: \"Unicode Text\")"
+/* The refusals of a row with malformed quotes: on its own line, and taking lines a to b. */
+#define MALFORMED                                                                                  \
+    "has malformed quotes (a quote inside an unquoted field, or text after a closing quote)"
+#define SPANNED(a, b)                                                                              \
+    "has malformed quotes: lines " #a " to " #b " were read as this one row, and none of them "    \
+    "was imported (a quote not closed on its own line?)"
+#define SAVE_AS "\"CSV UTF-8\" (in an older Excel without it: \"Unicode Text\")"
 #define NOT_TEXT                                                                                   \
     "the file is not CSV text (it has NUL bytes or is not UTF-8 or UTF-16): save the "             \
     "spreadsheet as " SAVE_AS " and import that"
@@ -1309,11 +1315,25 @@ static void test_separator_from_the_header(void **state)
     struct run x = run_str(f, &DRY, ";;;\nname;phone\nAli;0300 1234567\n");
     COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
     assert_string_equal(x.r.separator, ";");
-    /* An invisible character is not a blank (kg_trim_blanks): that line is the header. */
-    x = run_str(f, &DRY, "\xE2\x80\x8B;\nname,phone\nAli,0300 1234567\n");
-    FILE_ERROR(x, "feed",
-               "no column holds the name (call it \"name\" or \"full_name\", or use "
-               "--map COLUMN=full_name)");
+    /* An invisible character, an emoji (four bytes) or a byte that is not UTF-8 is not a
+     * blank (kg_trim_blanks): that line is the header, however the bytes are pushed. */
+    static const char NO_NAME[] = "no column holds the name (call it \"name\" or \"full_name\", "
+                                  "or use --map COLUMN=full_name)";
+    static const struct {
+        const char *line, *why;
+    } filled[] = {
+        {"\xE2\x80\x8B;\n", NO_NAME},
+        {"\xF0\x9F\x98\x80;\n", "the first line looks like a title, not the column names: "
+                                "delete the lines above the column names"},
+        {"\xA0;\n", NOT_TEXT},
+        {"\xC2;\n", NOT_TEXT},
+    };
+    for (size_t i = 0; i < sizeof(filled) / sizeof(filled[0]); i++)
+        for (size_t c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+            const char *csv = h_fmt(f->env, "%sname,phone\nAli,0300 1234567\n", filled[i].line);
+            x = run_as(f, &who, &f->acme, &DRY, csv, strlen(csv), chunks[c]);
+            FILE_ERROR(x, "feed", filled[i].why);
+        }
     x = run_str(f, &DRY, ";;\n\xC2\xA0,\xC2\xA0\n\xC2\xA0");
     FILE_ERROR(x, "finish", "the file has no header line");
     /* A stray quote in the header still ends it at its line (and is refused there). */
@@ -2351,23 +2371,17 @@ static void test_bad_rows(void **state)
 
     x = run_str(f, &DRY, "name,phone\nA \"quoted\" B,0300 1234567\nGood,0301 2345678\n");
     COUNTS(x, 2, 1, 0, 0, 1, 0, 0);
-    ROW_ERROR(x, 0, 2, NULL,
-              "has malformed quotes (a quote inside an unquoted field, or text after a "
-              "closing quote)");
+    ROW_ERROR(x, 0, 2, NULL, MALFORMED);
     x = run_str(f, &DRY, "name,phone\n\"Closed\" trailing,0300 1234567\nGood,0301 2345678\n");
     COUNTS(x, 2, 1, 0, 0, 1, 0, 0);
-    ROW_ERROR(x, 0, 2, NULL,
-              "has malformed quotes (a quote inside an unquoted field, or text after a "
-              "closing quote)");
+    ROW_ERROR(x, 0, 2, NULL, MALFORMED);
     /* A quote not closed on its line takes the lines after it in, up to the next quote: the
      * report says which lines are gone with it (it named only the first). */
     x = run_str(f, &DRY,
                 "name,phone,notes\nA1,0300 1110001,\"never closed\nA2,0300 1110002,x\n"
                 "A3,0300 1110003,x\nA4,0300 1110004,\"ok\"\nA5,0300 1110005,x\n");
     COUNTS(x, 2, 1, 0, 0, 1, 0, 0);
-    ROW_ERROR(x, 0, 2, NULL,
-              "has malformed quotes: lines 2 to 5 were read as this one row, and none of them "
-              "was imported (a quote not closed on its own line?)");
+    ROW_ERROR(x, 0, 2, NULL, SPANNED(2, 5));
     assert_int_equal(people_total(f), 2);
     /* A quote that opens a cell after the bad one takes the lines after it in just the same:
      * they are a note, not people (the second line was imported as a person). */
@@ -2375,15 +2389,11 @@ static void test_bad_rows(void **state)
                 "name,height,notes,phone\nA,5\"7,\"call after 6pm\nGhost,,,0300 1110009\n"
                 "thanks\",0300 1110006\nB,,,0300 1110007\n");
     COUNTS(x, 2, 1, 0, 0, 1, 0, 0);
-    ROW_ERROR(x, 0, 2, NULL,
-              "has malformed quotes: lines 2 to 4 were read as this one row, and none of them "
-              "was imported (a quote not closed on its own line?)");
+    ROW_ERROR(x, 0, 2, NULL, SPANNED(2, 4));
     /* ... up to the end of the file, when it never closes (as without the bad quote) */
     x = run_str(f, &DRY, "name,phone,notes\nA,0300 1110001,x\"y,\"open\nB,0300 1110002,x\n");
     COUNTS(x, 1, 0, 0, 0, 1, 0, 0);
-    ROW_ERROR(x, 0, 2, NULL,
-              "has malformed quotes: lines 2 to 3 were read as this one row, and none of them "
-              "was imported (a quote not closed on its own line?)");
+    ROW_ERROR(x, 0, 2, NULL, SPANNED(2, 3));
     /* ... and the file is refused past 1 MiB, as for a quote never closed */
     struct kg_buf big;
     kg_buf_init(&big, 4u << 20);
@@ -4514,9 +4524,7 @@ static void test_lone_cr_after_a_stray_quote(void **state)
         struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
         struct run x = run_as(f, &who, &f->acme, &SKIP, csv, sizeof(csv) - 1, chunk);
         COUNTS(x, 3, chunk ? 0 : 2, 0, chunk ? 2 : 0, 1, 0, 0);
-        ROW_ERROR(x, 0, 3, NULL,
-                  "has malformed quotes (a quote inside an unquoted field, or text after a "
-                  "closing quote)");
+        ROW_ERROR(x, 0, 3, NULL, MALFORMED);
     }
     H_JSTR(person(f, "full_name", "A"), "notes", "line1\rline2");
     H_JSTR(person(f, "full_name", "D"), "notes", "n1\rn2");

@@ -1,5 +1,6 @@
 /*
- * system.c — /healthz for load balancers and /metrics for operators (Prometheus text).
+ * system.c — /healthz for load balancers, /metrics for operators (Prometheus text), and
+ * the two addresses a newcomer types first: / (the public news) and /api/v1 (where to log in).
  *
  * Both are unauthenticated, as such endpoints usually are: expose them only on a private
  * network or block them at the reverse proxy (README, "Operating kamgar"). Neither says
@@ -50,8 +51,29 @@ static enum kg_err metrics(struct kg_ctx *c)
     return KG_OK;
 }
 
+/* The site's root has no page of its own: the public news is what anyone may read. */
+static enum kg_err root(struct kg_ctx *c)
+{
+    kg_resp_set(c->resp, 303, "text/plain; charset=utf-8", "", 0);
+    kg_resp_header(c->resp, "Location", "/news");
+    return KG_OK;
+}
+
+/* What someone who opens the API's base address needs next: where to log in. */
+static enum kg_err api_index(struct kg_ctx *c)
+{
+    static const char index[] =
+        "{\"name\":\"kamgar\",\"api\":\"v1\",\"login\":\"/api/v1/auth/login\","
+        "\"me\":\"/api/v1/auth/me\",\"orgs\":\"/api/v1/orgs\"}";
+    kg_resp_set(c->resp, 200, "application/json", index, sizeof(index) - 1);
+    return KG_OK;
+}
+
 void kg_api_system_routes(struct kg_api *api)
 {
+    kg_api_route(api, "GET", "/", root, R_PUBLIC, KG_ROLE_NONE, 0);
+    kg_api_route(api, "GET", "/api/v1", api_index, R_PUBLIC, KG_ROLE_NONE, 0);
+    kg_api_route(api, "GET", "/api/v1/", api_index, R_PUBLIC, KG_ROLE_NONE, 0);
     kg_api_route(api, "GET", "/healthz", healthz, R_PUBLIC, KG_ROLE_NONE, 0);
     kg_api_route(api, "GET", "/metrics", metrics, R_PUBLIC, KG_ROLE_NONE, 0);
 }

@@ -1,5 +1,5 @@
 /*
- * system.test.mjs — /healthz, /metrics, the command line's exit statuses, refusing a
+ * system.test.mjs — /healthz, /metrics, / and /api/v1, the command line's exit statuses, refusing a
  * database that is not kamgar's, and graceful shutdown with the data kept.
  */
 import assert from 'node:assert/strict';
@@ -76,6 +76,22 @@ describe('healthz and metrics', () => {
         assert.ok(Number(m[1]) > 0, 'the database has a size');
         /* No personal data or org names in metrics. */
         assert.doesNotMatch(r.text, /System Union/);
+    });
+
+    test('GET / sends a browser to the public news; GET /api/v1 says where to log in',
+         async () => {
+        const root = await k.request('GET', '/');
+        assert.equal(root.status, 303);
+        assert.equal(root.headers.get('location'), '/news');
+        assert.equal((await k.request('GET', '/news')).status, 200);
+        for (const p of ['/api/v1', '/api/v1/']) {
+            const r = await k.request('GET', p);
+            assert.equal(r.status, 200, p);
+            assert.equal(r.json.login, '/api/v1/auth/login');
+            assert.equal((await k.request('GET', r.json.orgs)).status, 401, 'a real path');
+        }
+        assert.equal((await k.request('POST', '/api/v1', { body: {} })).status, 405);
+        assert.equal((await k.request('GET', '/api/v2')).status, 404);
     });
 
     test('unknown route is 404 with the error shape', async () => {

@@ -271,8 +271,17 @@ enum kg_err kg_json_write_str(struct kg_buf *b, const char *s)
      * then write in one piece: a list page is thousands of strings, and checking the room
      * once per string instead of once per run halved the time of kg_json_write. */
     size_t n = 0, extra = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++)
+    unsigned char high = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++) {
         extra += *p == '"' || *p == '\\' ? 1 : *p < 0x20 ? 5 : 0;
+        high |= *p;
+    }
+    if ((high & 0x80) && !kg_utf8_valid(s, n)) { /* see kg_json_text */
+        char *fixed = kg_utf8_repair(s);
+        enum kg_err e = kg_json_write_str(b, fixed);
+        free(fixed);
+        return e;
+    }
     if (n > (SIZE_MAX - 2) / 6) /* n + extra + 2 must not wrap (a 32-bit size_t) */
         return KG_ETOOBIG;
     char *o = kg_buf_space(b, n + extra + 2);

@@ -67,12 +67,12 @@ enum kg_err kg_json_decode(struct kg_arena *a, const struct kg_jspec *spec, json
 
 /*
  * Appends the record at rec as a JSON object to b, without building jansson values: the hot
- * path for responses. The field named omit (may be NULL) is left out. Strings must be valid
- * UTF-8 (everything stored was checked on the way in). KG_ETOOBIG past the buffer's cap.
+ * path for responses. The field named omit (may be NULL) is left out. Text that is not UTF-8
+ * goes as kg_json_text writes it. KG_ETOOBIG past the buffer's cap.
  */
 enum kg_err kg_json_write(struct kg_buf *b, const struct kg_jspec *spec, const void *rec,
                           const char *omit) KG_MUST_CHECK;
-/* Appends s as a JSON string literal (NULL as null). */
+/* Appends s as a JSON string literal (NULL as null; bytes that are not UTF-8 as U+FFFD). */
 enum kg_err kg_json_write_str(struct kg_buf *b, const char *s) KG_MUST_CHECK;
 
 /* s as a JSON string, NULL as null. Text that is not UTF-8 (written into the database by

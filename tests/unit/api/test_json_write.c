@@ -1,8 +1,8 @@
 /*
  * test_json_write.c — unit tests for the JSON writer every response goes through
  * (kg_json_write_str, kg_json_write): escapes, NULL, UTF-8 as is, each value type, a round
- * trip through jansson, and a buffer that reaches its cap; and for kg_json_encode (the JSON
- * export's) given text that is not UTF-8.
+ * trip through jansson, and a buffer that reaches its cap; and, for both it and kg_json_encode
+ * (the JSON export's), text that is not UTF-8.
  */
 /* cmocka.h needs these first; the blank line keeps include sorting from moving it up. */
 #include <setjmp.h>
@@ -122,6 +122,24 @@ static void test_encode_not_utf8(void **state)
                         "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdx");
     json_decref(o);
     assert_true(json_is_null(kg_json_text(NULL)));
+
+    /* The response writer does the same (it used to pass the bytes on: JSON no parser
+     * accepts), escapes included; the object stays parsable. */
+    struct kg_buf b;
+    kg_buf_init(&b, 1 << 20);
+    assert_string_equal(str(&b, "\"a\xff\n\""), "\"\\\"a\xef\xbf\xbd\\u000a\\\"\"");
+    assert_string_equal(str(&b, "\xe2\x82"), "\"\xef\xbf\xbd\xef\xbf\xbd\"");
+    kg_buf_reset(&b);
+    assert_int_equal(kg_json_write(&b, spec, &r, NULL), KG_OK);
+    json_error_t err;
+    json_t *back = json_loads(b.p, 0, &err);
+    assert_non_null(back);
+    assert_string_equal(json_string_value(json_object_get(back, "name")),
+                        "bad\xef\xbf\xbd\xef\xbf\xbd");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(back, "list"), 2)),
+                        "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdx");
+    json_decref(back);
+    kg_buf_free(&b);
 }
 
 /* At the cap: KG_ETOOBIG, and what was written before stays as it was. */

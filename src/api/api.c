@@ -475,10 +475,13 @@ static enum kg_err prepare(struct kg_ctx *c, const struct api_route *r)
 {
     const char *bad_key;
     enum kg_err e = kg_query_parse(c->a, c->req->query, strlen(c->req->query), &c->query, &bad_key);
-    if (e)
-        return kg_api_fail(c, e == KG_ETOOBIG ? KG_EINVAL : e, bad_key,
-                           "is not a valid query parameter (bad %-escape, invalid UTF-8 or too "
-                           "many parameters)");
+    if (e && bad_key && *bad_key)
+        return kg_api_fail(c, KG_EINVAL, bad_key,
+                           "is not a valid query parameter (bad %-escape or invalid UTF-8)");
+    if (e) /* a name that cannot be read, none, or too many parameters */
+        return kg_api_fail_sentence(c, KG_EINVAL, NULL,
+                                    "the query string cannot be read (a bad %-escape, invalid "
+                                    "UTF-8 or too many parameters)");
     if (r->flags & R_PUBLIC)
         return KG_OK;
     e = kg_auth_session(c);

@@ -349,6 +349,11 @@ static enum kg_err import_begin(struct kg_ctx *c, void **state)
     if (!csv_type(kg_req_header(c->req, "Content-Type")))
         return kg_api_fail(c, KG_EMEDIA, NULL, "send the file as text/csv");
     const char *why = NULL, *bad = bad_param(&c->query, &why);
+    if (bad && !*bad)
+        return kg_api_fail_sentence(c, KG_EINVAL, NULL,
+                                    "a query parameter has no name (\"=\" first): an import takes "
+                                    "dry_run, on_duplicate, default_country, map, file_name and "
+                                    "encoding");
     if (bad)
         return kg_api_fail(c, KG_EINVAL, bad, why);
     /* In batches: a server keeps answering other writers while a register is imported. */
@@ -388,6 +393,9 @@ static enum kg_err import_begin(struct kg_ctx *c, void **state)
     o.audit_ip = c->req->client_ip;
     char msg[256];
     enum kg_err e = kg_import_check_opts(&o, msg, sizeof(msg));
+    if (e && strncmp(msg, "--encoding ", 11) == 0 && o.encoding == charset) /* not encoding= */
+        return kg_api_fail_sentence(c, e, "Content-Type",
+                                    kg_arena_printf(c->a, "charset=%s", msg + 11));
     if (e)
         return kg_api_fail_sentence(c, e,
                                     strstr(msg, "--default-country") ? "default_country"

@@ -278,7 +278,8 @@ describe('transport-level refusals', () => {
 
     test('unknown routes are 404', async () => {
         for (const path of ['/api/v1/nothing', '/api/v2/orgs', P('/peoples'),
-                            P(`/people/${victim.id}/extra`), '/', '/api/v1/orgs/bad/people/x/y']) {
+                            P(`/people/${victim.id}/extra`), '//', '/index.html',
+                            '/api/v1/orgs/bad/people/x/y']) {
             const r = await req('GET', path);
             assert.equal(r.status, 404, `${path}: ${r.text}`);
             assert.equal(r.json.error.code, 'not_found', path);
@@ -307,8 +308,16 @@ describe('transport-level refusals', () => {
         }
         let r = await req('GET', P('/people?q=%ZZ'));
         assert.equal(r.status, 400, r.text);
+        assert.equal(r.json.error.field, 'q');
         r = await req('GET', P('/people?q=%FF%FE'));
         assert.equal(r.status, 400, r.text);
+        /* a name that cannot be read, or too many parameters: a sentence, not "is not…" */
+        for (const q of ['%ZZ=1', '=%FF', '%FF', 'a=1&'.repeat(300)]) {
+            r = await req('GET', P(`/people?${q}`));
+            assert.equal(r.status, 400, q.slice(0, 20));
+            assert.equal(r.json.error.field, undefined, q.slice(0, 20));
+            assert.match(r.json.error.message, /^the query string cannot be read \(/);
+        }
         r = await req('GET', P(`/people?membership=${encodeURIComponent("' OR 1=1 --")}`));
         assert.equal(r.status, 400);
         assert.equal(r.json.error.field, 'membership');

@@ -881,13 +881,17 @@ describe('POST /imports/people', () => {
         }
         assert.match((await postCsv('http', body, { query: '?dry_run=1&dry_run=1' })).json
             .error.message, /^dry_run is given twice: it takes one value \(only map may be/);
+        /* a parameter without a name: a sentence, no empty field */
+        let r = await postCsv('http', body, { query: '?dry_run=true&=x' });
+        assert.deepEqual([r.status, r.json.error.field], [400, undefined]);
+        assert.match(r.json.error.message, /^a query parameter has no name/);
         /* map may be repeated; a file name of 255 bytes is one */
         const many = await postCsv('http', body, {
             query: `?dry_run=true&map=name%3Dfull_name&map=phone%3Dphone&file_name=${'F'.repeat(255)}`,
         });
         assert.equal(many.status, 200, many.text);
-        let r = await postCsv('http', body, { query: '?dry_run=true',
-                                              contentType: 'text/csv; charset=utf-8' });
+        r = await postCsv('http', body, { query: '?dry_run=true',
+                                          contentType: 'text/csv; charset=utf-8' });
         assert.equal(r.status, 200, r.text);
         assert.equal(r.json.dry_run, true);
         assert.equal(r.json.created, 1);
@@ -1476,8 +1480,13 @@ describe('UTF-16 registers (Excel\'s "Unicode Text")', () => {
             for (const empty of ['text/csv; charset=', 'text/csv; charset=""']) {
                 h = await post('?dry_run=true', empty);
                 assert.equal(h.status, 400, empty);
-                assert.equal(h.json.error.field, 'encoding', empty);
+                assert.equal(h.json.error.field, 'Content-Type', empty);
+                assert.match(h.json.error.message, /^charset="" is not an encoding/, empty);
             }
+            /* the charset's own name, not encoding= that was not sent */
+            h = await post('?dry_run=true', 'text/csv; charset=klingon');
+            assert.deepEqual([h.status, h.json.error.field], [400, 'Content-Type']);
+            assert.match(h.json.error.message, /^charset="klingon" is not an encoding/);
             h = await postCsv('u16', fs.readFileSync(u8), { query: '?dry_run=true',
                                                               contentType: 'text/csv; charset=cp1251' });
             assert.equal(h.status, 400);

@@ -125,6 +125,13 @@ describe('command line', () => {
         const r = cli(['serve', '--help']);
         assert.equal(r.status, 0);
         assert.match(r.stdout, /usage: kamgar serve --db PATH/);
+        /* every option described is in the usage lines (two were missing) */
+        const [usage, described] = r.stdout.split('\n\n');
+        const options = new Set(described.match(/^  --[a-z-]+/gm).map((o) => o.trim()));
+        options.delete('--tls-cert/key');
+        for (const o of options)
+            assert.ok(usage.includes(`[${o}`) || usage.includes(` ${o} `), o);
+        assert.ok(options.size >= 10);
     });
 
     test('kamgar init --help exits 0', () => {

@@ -436,7 +436,7 @@ static void test_routes_and_methods(void **state)
                              "/api/v1/orgs/acme/peoples",
                              "/api/v1/orgs/",
                              "/api/v1/orgs//people",
-                             "/",
+                             "//",
                              "/api",
                              "/api/v1/orgs/acme/people/",
                              "/API/V1/ORGS"};

@@ -1195,7 +1195,10 @@ static void test_http_encoding(void **state)
            "encoding=\"klingon\" is not an encoding kamgar knows (use a name such as "
            "windows-1251, windows-1256 or UTF-16LE)");
     r = post_import(f, t, "text/csv; charset=klingon", NULL, csv, len);
-    H_ERROR(r, 400, "validation_failed", "encoding");
+    H_ERROR(r, 400, "validation_failed", "Content-Type"); /* encoding= was not sent */
+    H_JSTR(h_jget(r->json, "error"), "message",
+           "charset=\"klingon\" is not an encoding kamgar knows (use a name such as "
+           "windows-1251, windows-1256 or UTF-16LE)");
     /* the same names spelt otherwise agree */
     r = post_import(f, t, "text/csv; charset=Windows1251", "dry_run=true&encoding=windows-1251",
                     csv, len);

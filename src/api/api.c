@@ -559,7 +559,9 @@ static void fallback(void *ctx, struct kg_req *req, struct kg_resp *resp, int st
             kg_resp_header(resp, "Allow", allow);
         return;
     }
-    if (status == 413) {
+    if (status == 413) { /* a Content-Length over the limit, told before any handler ran */
+        const struct api_route *r = req->route ? &c.api->routes[req->route->index] : NULL;
+        c.err_message = r && r->sink ? r->sink->too_big : NULL;
         kg_api_error(&c, KG_ETOOBIG);
         return;
     }

@@ -24,12 +24,15 @@ struct kg_ctx;
 
 /*
  * A handler whose body is streamed (router.h's kg_body_sink, after the API's checks): begin
- * sets *state or fails; data gets each piece (false: ignore the rest); end responds.
+ * sets *state or fails; data gets each piece (false: ignore the rest); end responds. too_big
+ * is what a 413 says, whether end says it or the server does before begin (a Content-Length
+ * over the limit).
  */
 struct api_sink {
     enum kg_err (*begin)(struct kg_ctx *c, void **state);
     bool (*data)(void *state, const char *p, size_t n);
     enum kg_err (*end)(struct kg_ctx *c, void *state, bool too_big);
+    const char *too_big;
 };
 
 struct api_route {

@@ -471,14 +471,15 @@ static enum kg_err import_spool(struct kg_ctx *c, struct upload *u, struct kg_im
     return e ? e : kg_import_finish(*im, c->a, r);
 }
 
+static const char import_too_big[] = "the file is larger than this server accepts (kamgar serve "
+                                     "--max-import-mb); nothing was imported";
+
 static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
 {
     struct upload *u = state;
     if (too_big) { /* nothing of it was imported; the rest of the body may still come */
         free_upload(u);
-        return kg_api_fail(c, KG_ETOOBIG, NULL,
-                           "the file is larger than this server accepts (kamgar serve "
-                           "--max-import-mb); nothing was imported");
+        return kg_api_fail(c, KG_ETOOBIG, NULL, import_too_big);
     }
     if (u->late)
         return busy(c, kg_arena_printf(c->a,
@@ -540,7 +541,7 @@ static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
     return e;
 }
 
-static const struct api_sink import_sink = {import_begin, import_data, import_end};
+static const struct api_sink import_sink = {import_begin, import_data, import_end, import_too_big};
 
 /* kg_fd_stoppable's question for an export: its client has gone. */
 static bool client_gone(void *arg)

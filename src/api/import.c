@@ -477,6 +477,18 @@ static bool split_list(struct kg_arena *a, char *v, struct kg_strlist *out)
     return true;
 }
 
+/* A list cell into *out, given (bit set in *fields) only when it holds an item: a cell of
+ * separators and blanks ("|", "\" \"") says nothing, as an empty one, and clears no list. */
+static const char *list_cell(struct kg_arena *a, char *v, struct kg_strlist *out, unsigned *fields,
+                             unsigned bit)
+{
+    if (!split_list(a, v, out))
+        return "is too long";
+    if (out->n)
+        *fields |= bit;
+    return NULL;
+}
+
 /* "H:MM", "HH:MM" or "HH:MM:SS" (a fraction of a second is dropped), then an optional "AM"
  * or "PM" (in any case, after a space or not) or "Z", as a time of day into *secs; false
  * otherwise. */
@@ -630,7 +642,8 @@ static char *enum_value(char *v)
     return kg_ascii_lower(v);
 }
 
-/* Sets one field of r from the cell value v; returns an error message or NULL. */
+/* Sets one field of r from the cell value v (never blank: a blank cell sets nothing); returns
+ * an error message or NULL. */
 static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum kg_col col,
                              char *v)
 {
@@ -646,9 +659,7 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
         p->id = v;
         return NULL;
     case KG_COL_FULL_NAME: p->full_name = v, r->fields |= KG_P_FULL_NAME; return NULL;
-    case KG_COL_ALT_NAMES:
-        r->fields |= KG_P_ALT_NAMES;
-        return split_list(a, v, &p->alt_names) ? NULL : "is too long";
+    case KG_COL_ALT_NAMES: return list_cell(a, v, &p->alt_names, &r->fields, KG_P_ALT_NAMES);
     case KG_COL_PHONE: {
         while (*v == '\'') /* typed in Excel to keep the leading zero: '03001234567 */
             v++;
@@ -667,8 +678,6 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
         p->email = v, r->fields |= KG_P_EMAIL;
         return NULL;
     case KG_COL_GENDER:
-        if (kg_blank(v)) /* as an empty cell: not given */
-            return NULL;
         v = enum_value(v);
         if (strcmp(v, "f") == 0 || strcmp(v, "w") == 0)
             v = "female";
@@ -676,9 +685,7 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
             v = "male";
         p->gender = v, r->fields |= KG_P_GENDER;
         return NULL;
-    case KG_COL_LANGUAGES:
-        r->fields |= KG_P_LANGUAGES;
-        return split_list(a, v, &p->languages) ? NULL : "is too long";
+    case KG_COL_LANGUAGES: return list_cell(a, v, &p->languages, &r->fields, KG_P_LANGUAGES);
     case KG_COL_CITY: p->city = v, r->fields |= KG_P_CITY; return NULL;
     case KG_COL_PROVINCE: p->province = v, r->fields |= KG_P_PROVINCE; return NULL;
     case KG_COL_COUNTRY: {
@@ -688,27 +695,25 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
     }
     case KG_COL_SECTOR: p->sector = v, r->fields |= KG_P_SECTOR; return NULL;
     case KG_COL_EMPLOYMENT_TYPE:
-        if (kg_blank(v))
-            return NULL;
         p->employment_type = enum_value(v), r->fields |= KG_P_EMPLOYMENT_TYPE;
         return NULL;
     case KG_COL_EMPLOYER_ID: p->employer_id = v, r->fields |= KG_P_EMPLOYER_ID; return NULL;
     case KG_COL_EMPLOYER:
         if (!kg_text_ok(v, KG_MAX_NAME, false))
             return KG_LINE_RULE(v, 200); /* KG_MAX_NAME */
-        r->employer_name = kg_blank(v) ? NULL : v;
+        r->employer_name = v;
         return NULL;
     case KG_COL_WORKPLACE_ID: p->workplace_id = v, r->fields |= KG_P_WORKPLACE_ID; return NULL;
     case KG_COL_UNIT_ID: p->unit_id = v, r->fields |= KG_P_UNIT_ID; return NULL;
     case KG_COL_WORKPLACE:
         if (!kg_text_ok(v, KG_MAX_NAME, false))
-            return KG_LINE_RULE(v, 200);            /* KG_MAX_NAME */
-        r->workplace_name = kg_blank(v) ? NULL : v; /* a no-break space alone is empty */
+            return KG_LINE_RULE(v, 200); /* KG_MAX_NAME */
+        r->workplace_name = v;
         return NULL;
     case KG_COL_UNIT:
         if (!kg_text_ok(v, KG_MAX_NAME, false))
             return KG_LINE_RULE(v, 200); /* KG_MAX_NAME */
-        r->unit_name = kg_blank(v) ? NULL : v;
+        r->unit_name = v;
         return NULL;
     case KG_COL_JOB_TITLE: p->job_title = v, r->fields |= KG_P_JOB_TITLE; return NULL;
     case KG_COL_SHIFT: p->shift = v, r->fields |= KG_P_SHIFT; return NULL;
@@ -746,9 +751,7 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
         r->assignee_email = v;
         return NULL;
     case KG_COL_RECRUITED_BY: p->recruited_by = v, r->fields |= KG_P_RECRUITED_BY; return NULL;
-    case KG_COL_TAGS:
-        r->fields |= KG_P_TAGS;
-        return split_list(a, v, &p->tags) ? NULL : "is too long";
+    case KG_COL_TAGS: return list_cell(a, v, &p->tags, &r->fields, KG_P_TAGS);
     /* Each consent cell names its own part: an update changes only those (model.h). */
     case KG_COL_CONSENT_STATUS:
         p->consent_status = kg_csv_consent(v);
@@ -1125,7 +1128,7 @@ static void take_record(struct kg_import *im)
         size_t off, len = kg_trim_blanks(v, im->cells[i].len, &off);
         v += off;
         v[len] = '\0';
-        if (!*v)
+        if (kg_blank(v)) /* "   " quoted: nothing to say, as an empty cell (it never clears) */
             continue;
         v = (char *)kg_csv_unguard(v); /* the export's guard against spreadsheet formulas */
         const char *why = set_field(im, r, col, v);

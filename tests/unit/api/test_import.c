@@ -1804,6 +1804,18 @@ static void test_duplicates_against_db(void **state)
     H_JSTR(p, "notes", "keep me");
     H_JSTR(p, "city", "Quetta");
     assert_int_equal(people_total(f), 1);
+    /* Cells of blanks, quoted or not, and lists of separators say nothing either: they used
+     * to store "  " over the city and notes, and clear the tags and languages. */
+    char *stored = h_canon(p);
+    x = run_str(f, &UPDATE,
+                "name,mobile,city,job,remarks,labels,languages,alt names,gender,unit\n"
+                "Zainab K,+923112223334,\"   \",\" \",\"\t\",|,\" | \",\"| |\",\"  \","
+                "\"\xc2\xa0\"\n");
+    COUNTS_U(x, 1, 0, 0, 1, 0, 0, 0, 0);
+    char *now = h_canon(person(f, "phone", "+923112223334"));
+    assert_string_equal(now, stored);
+    free(now);
+    free(stored);
 }
 
 /* Checks notice i of x: its line, field, the person it was taken as (by name) and whether

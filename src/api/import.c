@@ -674,6 +674,8 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
         return NULL;
     }
     case KG_COL_EMAIL:
+        if (strncasecmp(v, "mailto:", 7) == 0) /* a spreadsheet's link, saved as its address */
+            v += 7;
         kg_ascii_lower(v);
         p->email = v, r->fields |= KG_P_EMAIL;
         return NULL;

@@ -6,6 +6,7 @@
 #include "domain/validate.h"
 
 #include <string.h>
+#include <utf8proc.h>
 
 #include "domain/rules_int.h"
 #include "util/str.h"
@@ -80,6 +81,32 @@ bool kg_slug_valid(const char *s)
     return true;
 }
 
+/* Whether s holds a character that cannot be seen or is no character (a zero-width space, a
+ * direction mark, a no-break space, a control character): pasted along with an address, it
+ * makes another address that looks the same. */
+static bool has_unseen(const char *s)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    while (*p) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
+        if (k <= 0)
+            return true;
+        switch (utf8proc_category(cp)) {
+        case UTF8PROC_CATEGORY_CC:
+        case UTF8PROC_CATEGORY_CF:
+        case UTF8PROC_CATEGORY_ZS:
+        case UTF8PROC_CATEGORY_ZL:
+        case UTF8PROC_CATEGORY_ZP:
+        case UTF8PROC_CATEGORY_CO:
+        case UTF8PROC_CATEGORY_CN: return true;
+        default: break;
+        }
+        p += k;
+    }
+    return false;
+}
+
 bool kg_email_valid(const char *s)
 {
     size_t n = s ? strlen(s) : 0;
@@ -88,14 +115,15 @@ bool kg_email_valid(const char *s)
     const char *at = strchr(s, '@');
     if (!at || at == s || strchr(at + 1, '@'))
         return false;
-    const char *dot = strrchr(at + 1, '.');
-    if (!dot || dot == at + 1 || dot[1] == '\0')
+    /* a dot only between two characters of the address, and one in the domain */
+    if (!strchr(at + 1, '.') || strstr(s, "..") || s[0] == '.' || at[-1] == '.' || at[1] == '.' ||
+        s[n - 1] == '.')
         return false;
     for (const char *p = s; *p; p++)
         if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == '"' || *p == ',' ||
-            *p == ';' || *p == '\\')
+            *p == ';' || *p == ':' || *p == '\\' || *p == 0x7f)
             return false;
-    return true;
+    return !has_unseen(s);
 }
 
 /*
@@ -237,13 +265,14 @@ static bool in_word(char c)
 /*
  * Whether a name has "?" where a spreadsheet or program that saved it in a code page without
  * its letters put them: "??" ("??? ?????" for राम कुमार from Excel on a Hindi Windows), or
- * "?" inside a word ("Абдулла?одир": the Uzbek қ is not in windows-1251). Stored, such a name
- * finds nobody and nobody can read it. A "?" after a word ("Ali?") is someone's doubt: kept.
+ * "?" before a letter, inside a word or at its start ("Абдулла?одир", "?осимов": the Uzbek қ
+ * is not in windows-1251). Stored, such a name finds nobody and nobody can read it. A "?"
+ * after a word ("Ali?") is someone's doubt: kept.
  */
 static bool letters_lost(const char *s)
 {
     for (const char *q = strchr(s, '?'); q; q = strchr(q + 1, '?'))
-        if (q[1] == '?' || (q > s && in_word(q[-1]) && in_word(q[1])))
+        if (q[1] == '?' || in_word(q[1]))
             return true;
     return false;
 }
@@ -273,6 +302,9 @@ enum kg_err kg_person_validate(const struct kg_person *p, unsigned fields, bool 
     for (size_t i = 0; (fields & KG_P_ALT_NAMES) && i < p->alt_names.n; i++)
         if (letters_lost(p->alt_names.v[i]))
             FAIL("alt_names", LETTERS_LOST);
+    if ((fields & KG_P_EMAIL) && p->email && has_unseen(p->email))
+        FAIL("email", "holds a character that cannot be seen (a zero-width space or a direction "
+                      "mark, copied along with it): type the address again");
     if ((fields & KG_P_EMAIL) && p->email && !kg_email_valid(p->email))
         FAIL("email", "is not an email address");
     CHECK_ENUM(KG_P_GENDER, p->gender, "gender", kg_genders,

@@ -1887,6 +1887,33 @@ static void test_other_names(void **state)
     NOTICE(x, KG_IMPORT_MAX_ERRORS - 1, KG_IMPORT_MAX_ERRORS + 2, "phone", "Relative 0", false);
 }
 
+/*
+ * An email as a spreadsheet's link (mailto:) is its address; one carrying a character nobody
+ * sees is refused with why. Both were stored as other addresses: one worker, several people.
+ */
+#define UNSEEN                                                                                     \
+    "holds a character that cannot be seen (a zero-width space or a direction mark, copied "       \
+    "along with it): type the address again"
+
+static void test_email_cells(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_str(f, &UPDATE,
+                           "name,email\n"
+                           "Ali Raza,ali@x.org\n"
+                           "Ali Raza,MAILTO:Ali@X.org\n"
+                           "Ali Raza,ali@x.org\xe2\x80\x8b\n"
+                           "Ali Raza,\xe2\x80\x8e"
+                           "ali@x.org\n"
+                           "Ali Raza,ali@x..org\n");
+    COUNTS_U(x, 5, 1, 0, 1, 0, 3, 0, 0);
+    ROW_ERROR(x, 0, 4, "email", UNSEEN);
+    ROW_ERROR(x, 1, 5, "email", UNSEEN);
+    ROW_ERROR(x, 2, 6, "email", "is not an email address");
+    assert_int_equal(people_total(f), 1);
+    H_JSTR(person(f, "email", "ali@x.org"), "full_name", "Ali Raza");
+}
+
 /* The three consent parts of a person, "status|source|at" ("-" for null). */
 static const char *consent_of(struct fx *f, json_t *p)
 {
@@ -4986,6 +5013,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_names_in_every_script, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicates_within_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicates_against_db, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_email_cells, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_keeps_consent_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rerun_creates_nothing, setup, teardown),

@@ -113,6 +113,27 @@ static void test_emails(void **state)
     assert_false(kg_email_valid("\"user\"@example.com"));
     assert_false(kg_email_valid("<user@example.com>"));
     assert_false(kg_email_valid("a@b.com,c@d.com"));
+    /* dots only between characters; a link's scheme; characters nobody sees (a zero-width
+     * space, direction marks, a no-break space, a BOM, DEL): each made another address that
+     * looks the same, so one worker became several people */
+    assert_false(kg_email_valid("ali@x..org"));
+    assert_false(kg_email_valid("ali..b@x.org"));
+    assert_false(kg_email_valid(".ali@x.org"));
+    assert_false(kg_email_valid("ali.@x.org"));
+    assert_false(kg_email_valid("ali@.x.org"));
+    assert_false(kg_email_valid("mailto:ali@x.org"));
+    assert_false(kg_email_valid("ali@x.org\xe2\x80\x8b"));
+    assert_false(kg_email_valid("\xe2\x80\x8e"
+                                "ali@x.org"));
+    assert_false(kg_email_valid("ali@x\xe2\x80\x8f.org"));
+    assert_false(kg_email_valid("ali\xc2\xa0@x.org"));
+    assert_false(kg_email_valid("\xef\xbb\xbf"
+                                "ali@x.org"));
+    assert_false(kg_email_valid("ali\x7f@x.org"));
+    assert_false(kg_email_valid("ali\xff@x.org"));
+    /* an address in another script is one */
+    assert_true(kg_email_valid("\xe0\xa4\xb0\xe0\xa4\xb5\xe0\xa4\xbf@example.in"));
+    assert_true(kg_email_valid("a.b.c@x.y.org"));
     assert_false(kg_email_valid("a@b.com;c@d.com"));
     assert_false(kg_email_valid("a\\b@example.com"));
 }
@@ -379,8 +400,10 @@ static void test_person_tab_named(void **state)
 static void test_person_letters_lost(void **state)
 {
     (void)state;
-    static const char *const lost[] = {"??? ?????", "Абдулла?одир", "Ali ??", "?????",
-                                       "R?m",       "Tr?n Th? B?",  "x?1"};
+    static const char *const lost[] = {"??? ?????", "Абдулла?одир", "Ali ??", "?????", "R?m",
+                                       "Tr?n Th? B?", "x?1",
+                                       /* a lost letter starting a word (Қ, Ғ, Ҳ) */
+                                       "?осимов", "Гулом ?осимов", "Ali ?asan"};
     static const char *const kept[] = {"Ali?", "? Bibi",     "Ali (?)",   "Ayesha ?",
                                        "?",    "Ali ? Khan", "Ali? Khan", "Ayesha Bibi"};
     struct kg_person p = good_person();

@@ -4,9 +4,10 @@
  * Why not libphonenumber: it is C++ (with Java and JavaScript ports), drags in protobuf and
  * megabytes of metadata, and Debian has no C binding; domain/ is C11 and libc only. kamgar needs
  * much less than it offers: turn what organisers type into a register into one canonical string,
- * and reject what is plainly not a phone. So this file knows only the countries kamgar's unions
- * work in, and for each one just the national significant number (NSN) length, the leading
- * digits of mobile numbers and the trunk prefix.
+ * and reject what is plainly not a phone. So this file knows the countries kamgar's unions work
+ * in, and for each one just the national significant number (NSN) length, the leading digits
+ * of mobile numbers and the trunk prefix; of every other country, only its calling code and
+ * the lengths of its numbers (phone_codes.h, generated from libphonenumber's metadata).
  *
  * Must not: do I/O, allocate, depend on the locale, read past `len`, or accept a string that
  * could normalise differently a second time (the output is its own normal form).
@@ -22,10 +23,7 @@
  * with room to spare, bounds the copy and stops a hostile input early. */
 #define MAX_DIGITS 20
 
-/* Total digits (country code + NSN) of an international number of a country not in the table:
- * E.164 allows at most 15; fewer than 8 is a short code or a typo. */
-#define INTL_MIN 8
-#define INTL_MAX 15
+#include "domain/phone_codes.h"
 
 struct country {
     char iso2[3];
@@ -285,10 +283,25 @@ static bool parse_international(const char *d, size_t n, char out[KG_PHONE_MAX])
         if (starts_with(d, n, cc, ccl))
             return zone_match(countries[i].code, d + ccl, n - ccl, true, out);
     }
-    if (n < INTL_MIN || n > INTL_MAX)
+    /* Another country: its code (1 to 3 digits, a prefix code) must be one in use, and the rest
+     * as long as its numbers are. A local number typed with a stray "+" (+3001234567 in
+     * Pakistan) used to pass as any 8 to 15 digits: a number of Greece that is no number. */
+    if (n > 15) /* E.164's most, whatever a country allows */
         return false;
-    emit(out, "", 0, d, n);
-    return true;
+    for (size_t ccl = 1; ccl <= 3 && ccl < n; ccl++) {
+        unsigned code = 0;
+        for (size_t i = 0; i < ccl; i++)
+            code = code * 10 + (unsigned)(d[i] - '0');
+        for (size_t i = 0; i < sizeof(phone_codes) / sizeof(phone_codes[0]); i++) {
+            if (phone_codes[i].code != code)
+                continue;
+            if (!(phone_codes[i].lengths >> (n - ccl) & 1))
+                return false;
+            emit(out, "", 0, d, n);
+            return true;
+        }
+    }
+    return false;
 }
 
 /* d has no international prefix: read it as a number of country c, written with the trunk

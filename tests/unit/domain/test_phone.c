@@ -434,14 +434,27 @@ static void test_other_countries(void **state)
         {"+44 20 7946 0958", "GB", "+442079460958"}, /* unknown default: ignored */
         {"+1 (415) 555-2671", NULL, "+14155552671"},
         {"+49 30 123456", "XX", "+4930123456"},
-        {"+1234 5678", NULL, "+12345678"},               /* 8 digits: the floor */
-        {"+850 123456789012", NULL, "+850123456789012"}, /* 15 digits: the ceiling */
+        {"+49 1234 5678 90123", NULL, "+491234567890123"}, /* 15 digits: the ceiling */
         {"+971 50 123 4567", "PK", "+971501234567"},
+        {"+65 9123 4567", "IN", "+6591234567"},   /* Singapore, where many Indians work */
+        {"+960 777 1234", "NP", "+9607771234"},   /* the Maldives */
+        {"+32 2 123 45 67", "PK", "+3221234567"}, /* a Brussels landline */
     };
     static const struct bad b[] = {
         {"+123 4567", NULL},         /* 7 digits */
         {"+1234567890123456", NULL}, /* 16 digits */
-        {"442079460958", "GB"},      /* GB is not in the table, so it has no national form */
+        /* the code must be in use and the rest as long as its numbers are (libphonenumber's
+         * lengths, phone_codes.h): a local number with a stray "+" or "00" used to be stored
+         * as one of Greece (+30), or Iran (+98) */
+        {"+3001234567", "PK"},
+        {"00 300 1234567", "PK"},
+        {"+300-1234567", "PK"},
+        {"+9876543208", "IN"},
+        {"+30 123", NULL},
+        {"+999 1234 5678", NULL}, /* no such code */
+        {"+800 1234 5678", NULL}, /* freephone, no one's phone */
+        {"+850 123456789012", NULL},
+        {"442079460958", "GB"}, /* GB is not in the table, so it has no national form */
         {"02079460958", "GB"},
     };
     (void)state;
@@ -773,16 +786,16 @@ static void test_output_boundary(void **state)
     (void)state;
     /* 15 digits fill the buffer exactly: "+" 15 digits NUL; nothing past it is touched. */
     memset(buf, 0x5A, sizeof(buf));
-    e = kg_phone_normalize("+850 123 456 789 012", 20, NULL, buf);
+    e = kg_phone_normalize("+49 123 456 789 0123", 20, NULL, buf);
     assert_int_equal(e, KG_OK);
     assert_int_equal(strlen(buf), KG_PHONE_MAX - 1);
-    assert_string_equal(buf, "+850123456789012");
+    assert_string_equal(buf, "+491234567890123");
     for (size_t i = KG_PHONE_MAX; i < sizeof(buf); i++)
         assert_int_equal((unsigned char)buf[i], 0x5A);
 
     /* 16 digits do not fit E.164 and are refused, leaving "" and the rest untouched. */
     memset(buf, 0x5A, sizeof(buf));
-    e = kg_phone_normalize("+850 123 456 789 0123", 21, NULL, buf);
+    e = kg_phone_normalize("+49 123 456 789 01234", 21, NULL, buf);
     assert_int_equal(e, KG_EINVAL);
     assert_int_equal(buf[0], '\0');
     for (size_t i = 1; i < sizeof(buf); i++)

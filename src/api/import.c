@@ -642,6 +642,30 @@ static char *enum_value(char *v)
     return kg_ascii_lower(v);
 }
 
+/* The phone cell v of row r, read once r's other cells are (a number without a country code
+ * may be one of the person's own country, kg_phone_normalize_own); an error message or NULL. */
+static const char *phone_cell(struct kg_import *im, struct kg_import_row *r, const char *v)
+{
+    while (*v == '\'') /* typed in Excel to keep the leading zero: '03001234567 */
+        v++;
+    char *e164 = kg_arena_alloc(&im->batch, KG_PHONE_MAX);
+    if (!e164)
+        return "could not be read (out of memory)";
+    enum kg_err e = kg_phone_normalize_own(v, strlen(v), im->country, r->p.country, e164);
+    if (e == KG_ECONFLICT) {
+        char why[200];
+        kg_phone_ambiguous(why, sizeof(why), im->country, r->p.country);
+        return kg_arena_strdup(&im->batch, why);
+    }
+    if (e)
+        return spreadsheet_number(v) ? SHORTENED
+                                     : kg_phone_refusal(v, strlen(v), im->country,
+                                                        "is not a phone number we can read");
+    r->p.phone = e164;
+    r->fields |= KG_P_PHONE;
+    return NULL;
+}
+
 /* Sets one field of r from the cell value v (never blank: a blank cell sets nothing); returns
  * an error message or NULL. */
 static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum kg_col col,
@@ -660,19 +684,7 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
         return NULL;
     case KG_COL_FULL_NAME: p->full_name = v, r->fields |= KG_P_FULL_NAME; return NULL;
     case KG_COL_ALT_NAMES: return list_cell(a, v, &p->alt_names, &r->fields, KG_P_ALT_NAMES);
-    case KG_COL_PHONE: {
-        while (*v == '\'') /* typed in Excel to keep the leading zero: '03001234567 */
-            v++;
-        char *e164 = kg_arena_alloc(a, KG_PHONE_MAX);
-        if (!e164 || kg_phone_normalize(v, strlen(v), im->country, e164) != KG_OK) {
-            if (spreadsheet_number(v))
-                return SHORTENED;
-            return kg_phone_refusal(v, strlen(v), im->country, "is not a phone number we can read");
-        }
-        p->phone = e164;
-        r->fields |= KG_P_PHONE;
-        return NULL;
-    }
+    case KG_COL_PHONE: return NULL; /* phone_cell, once the row's country is known */
     case KG_COL_EMAIL:
         if (strncasecmp(v, "mailto:", 7) == 0) /* a spreadsheet's link, saved as its address */
             v += 7;
@@ -1108,6 +1120,7 @@ static void take_record(struct kg_import *im)
     }
     struct kg_import_row *r = &im->rows[im->n_rows];
     memset(r, 0, sizeof(*r));
+    const char *phone = NULL;
     for (size_t i = 0; i < im->n_cols && i < im->n_cells; i++) {
         enum kg_col col = im->cols[i];
         if (col == KG_COL_NONE)
@@ -1133,11 +1146,18 @@ static void take_record(struct kg_import *im)
         if (kg_blank(v)) /* "   " quoted: nothing to say, as an empty cell (it never clears) */
             continue;
         v = (char *)kg_csv_unguard(v); /* the export's guard against spreadsheet formulas */
+        if (col == KG_COL_PHONE)
+            phone = v;
         const char *why = set_field(im, r, col, v);
         if (why) {
             cell_error(im, line, kg_col_name(col), why);
             return;
         }
+    }
+    const char *why = phone ? phone_cell(im, r, phone) : NULL;
+    if (why) {
+        cell_error(im, line, "phone", why);
+        return;
     }
     /* A source or time without a status: a new person's status is unknown; a person updated
      * keeps the stored status (no KG_P_CONSENT_STATUS_CELL), and so keeps a withdrawal. */

@@ -24,12 +24,20 @@ static enum kg_err normalise_contact(struct kg_ctx *c, struct kg_person *p, unsi
         char *e164 = kg_arena_alloc(c->a, KG_PHONE_MAX);
         if (!e164)
             return KG_ETOOBIG;
-        if (kg_phone_normalize(p->phone, strlen(p->phone), c->org.country, e164) != KG_OK) {
+        /* a number without a country code may be one of the person's own country */
+        const char *own = (fields & KG_P_COUNTRY) ? p->country : NULL;
+        enum kg_err e =
+            kg_phone_normalize_own(p->phone, strlen(p->phone), c->org.country, own, e164);
+        if (e == KG_ECONFLICT) {
+            char why[200];
+            kg_phone_ambiguous(why, sizeof(why), c->org.country, own);
+            return kg_api_fail(c, KG_EINVAL, "phone", kg_arena_strdup(c->a, why));
+        }
+        if (e)
             return kg_api_fail(c, KG_EINVAL, "phone",
                                kg_phone_refusal(p->phone, strlen(p->phone), c->org.country,
                                                 "is not a phone number we can read (write it "
                                                 "with the country code, e.g. +92 300 1234567)"));
-        }
         p->phone = e164;
     }
     if ((fields & KG_P_EMAIL) && p->email) {

@@ -41,6 +41,18 @@ size_t kg_phone_count(const char *in, size_t len, const char *default_cc);
 const char *kg_phone_refusal(const char *in, size_t len, const char *default_cc,
                              const char *otherwise);
 
+/*
+ * A person's phone: as kg_phone_normalize with default_cc, unless the person's own country
+ * own_cc (NULL: none given) is another one the table knows. Then a number without a country
+ * code is read as a number of whichever of the two it can be, and refused with KG_ECONFLICT
+ * when it can be a number of both (9841234567: a mobile of Nepal, +977, or of India, +91).
+ * KG_EINVAL when it is a number of neither.
+ */
+enum kg_err kg_phone_normalize_own(const char *in, size_t len, const char *default_cc,
+                                   const char *own_cc, char out[KG_PHONE_MAX]) KG_MUST_CHECK;
+/* What to say of a phone kg_phone_normalize_own refused with KG_ECONFLICT, into buf. */
+void kg_phone_ambiguous(char *buf, size_t cap, const char *default_cc, const char *own_cc);
+
 /* The dialling code for an ISO country ("PK" -> 92), or 0 when unknown.
  * iso2 is a NUL-terminated string or NULL; lower case is unknown. */
 int kg_phone_country_code(const char *iso2);

@@ -1914,6 +1914,28 @@ static void test_email_cells(void **state)
     H_JSTR(person(f, "email", "ali@x.org"), "full_name", "Ali Raza");
 }
 
+/* A row's own country reads its phone, whichever column comes first; a number that can be
+ * one of the file's country (--default-country IN here) and of the row's alike is refused:
+ * a Nepali mobile was stored as an Indian one. */
+static void test_phone_own_country(void **state)
+{
+    struct fx *f = *state;
+    static const struct kg_import_opts in = {.dry_run = true, .default_country = "IN"};
+    struct run x = run_str(f, &in,
+                           "name,phone,country\n"
+                           "Azizbek,90 123 45 67,Uzbekistan\n" /* was refused, read as IN */
+                           "Aslam,0300 1234567,PK\n"
+                           "Sita,98412 34568,\n"
+                           "Ram,9841234567,NP\n");
+    COUNTS(x, 4, 3, 0, 0, 1, 0, 0);
+    assert_int_equal(x.r.n_errors, 1);
+    ROW_ERROR(x, 0, 5, "phone",
+              "reads as a number of IN (+91) and as one of NP (+977), the person's country: "
+              "write it with its country code");
+    x = run_str(f, &DRY, "country,phone,name\nUZ,90 123 45 67,Azizbek\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+}
+
 /* The three consent parts of a person, "status|source|at" ("-" for null). */
 static const char *consent_of(struct fx *f, json_t *p)
 {
@@ -5014,6 +5036,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_duplicates_within_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicates_against_db, setup, teardown),
         cmocka_unit_test_setup_teardown(test_email_cells, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_phone_own_country, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_keeps_consent_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rerun_creates_nothing, setup, teardown),

@@ -553,6 +553,22 @@ static void test_phone_normalisation(void **state)
              "%s", P);
     H_STATUS(r, 201);
     H_JSTR(r->json, "phone", "+919876543210");
+    /* A person of another country: their number is read as one of it when it can only be; as
+     * one of both, refused (a Nepali mobile was stored as an Indian one) */
+    r = h_as(env, tin, "POST",
+             "{\"full_name\":\"Ram Nepali\",\"phone\":\"9841234567\","
+             "\"country\":\"NP\"}",
+             "%s", IN);
+    H_ERROR(r, 400, "validation_failed", "phone");
+    H_JSTR(h_jget(r->json, "error"), "message",
+           "phone reads as a number of IN (+91) and as one of NP (+977), the person's country: "
+           "write it with its country code");
+    r = h_as(env, tin, "POST",
+             "{\"full_name\":\"Azizbek\",\"phone\":\"90 123 45 67\","
+             "\"country\":\"UZ\"}",
+             "%s", IN);
+    H_STATUS(r, 201);
+    H_JSTR(r->json, "phone", "+998901234567");
     /* Not phones. */
     const char *bad[] = {"12", "abc", "+", "0300-12345678901234", "phone me"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)

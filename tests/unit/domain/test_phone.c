@@ -462,6 +462,38 @@ static void test_other_countries(void **state)
     RUN_BAD(b);
 }
 
+/* A person's own country: a number read as one of it when it can be only that, refused when
+ * it can be one of the org's country too (it was read as the org's, a wrong number). */
+static void test_own_country(void **state)
+{
+    char out[KG_PHONE_MAX], why[200];
+    (void)state;
+    assert_int_equal(kg_phone_normalize_own("9841234567", 10, "IN", "NP", out), KG_ECONFLICT);
+    assert_string_equal(out, "");
+    kg_phone_ambiguous(why, sizeof(why), "IN", "NP");
+    assert_string_equal(why, "reads as a number of IN (+91) and as one of NP (+977), the "
+                             "person's country: write it with its country code");
+    assert_int_equal(kg_phone_normalize_own("90 123 45 67", 12, "IN", "UZ", out), KG_OK);
+    assert_string_equal(out, "+998901234567");
+    assert_int_equal(kg_phone_normalize_own("0300 1234567", 12, "IN", "PK", out), KG_OK);
+    assert_string_equal(out, "+923001234567");
+    assert_int_equal(kg_phone_normalize_own("98412 34567", 11, "IN", "IN", out), KG_OK);
+    assert_string_equal(out, "+919841234567");
+    /* a country code settles it; an own country the table does not know, or none, is the
+     * default's reading; RU and KZ share +7 and agree */
+    assert_int_equal(kg_phone_normalize_own("+977 984 1234567", 16, "IN", "NP", out), KG_OK);
+    assert_string_equal(out, "+9779841234567");
+    assert_int_equal(kg_phone_normalize_own("98412 34567", 11, "IN", "GB", out), KG_OK);
+    assert_string_equal(out, "+919841234567");
+    assert_int_equal(kg_phone_normalize_own("98412 34567", 11, "IN", NULL, out), KG_OK);
+    assert_string_equal(out, "+919841234567");
+    assert_int_equal(kg_phone_normalize_own("8 916 123 4567", 14, "KZ", "RU", out), KG_OK);
+    assert_string_equal(out, "+79161234567");
+    assert_int_equal(kg_phone_normalize_own("0300 1234567", 12, "GB", "PK", out), KG_OK);
+    assert_string_equal(out, "+923001234567");
+    assert_int_equal(kg_phone_normalize_own("12345", 5, "IN", "NP", out), KG_EINVAL);
+}
+
 static void test_default_does_not_change_international(void **state)
 {
     (void)state;
@@ -938,6 +970,7 @@ int main(void)
         cmocka_unit_test(test_th),
         cmocka_unit_test(test_my),
         cmocka_unit_test(test_other_countries),
+        cmocka_unit_test(test_own_country),
         cmocka_unit_test(test_default_does_not_change_international),
         cmocka_unit_test(test_rejects),
         cmocka_unit_test(test_control_bytes),

@@ -648,7 +648,10 @@ static const char *phone_cell(struct kg_import *im, struct kg_import_row *r, con
 {
     while (*v == '\'') /* typed in Excel to keep the leading zero: '03001234567 */
         v++;
-    char *e164 = kg_arena_alloc(&im->batch, KG_PHONE_MAX);
+    size_t n = strspn(v, "0123456789");
+    if (n > 0 && v[n] == '.' && v[n + 1] && strspn(v + n + 1, "0") == strlen(v + n + 1))
+        v = kg_arena_strndup(&im->batch, v, n); /* 923001234567.0: a number to a program */
+    char *e164 = v ? kg_arena_alloc(&im->batch, KG_PHONE_MAX) : NULL;
     if (!e164)
         return "could not be read (out of memory)";
     enum kg_err e = kg_phone_normalize_own(v, strlen(v), im->country, r->p.country, e164);

@@ -2422,6 +2422,13 @@ static void test_bad_rows(void **state)
         ROW_ERROR(x, i, 2 + i, "phone", shortened);
     ROW_ERROR(x, 4, 6, "phone", "is not a phone number we can read");
     ROW_ERROR(x, 5, 7, "phone", "is not a phone number we can read");
+    /* ...but one a program wrote as a number with its ".0" (pandas) has every digit */
+    x = run_str(f, &DRY,
+                "name,phone\nDot Zero,923001112223.0\nNo Zero,3001112224.00\n"
+                "Not One,923001234569.5\nNor This,.0\n");
+    COUNTS(x, 4, 2, 0, 0, 2, 0, 0);
+    ROW_ERROR(x, 0, 4, "phone", "is not a phone number we can read");
+    ROW_ERROR(x, 1, 5, "phone", "is not a phone number we can read");
 
     x = run_fixture(f, &DRY, "field_count.csv");
     COUNTS(x, 4, 2, 0, 0, 2, 0, 0);

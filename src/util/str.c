@@ -246,9 +246,10 @@ bool kg_ascii_space(unsigned char ch)
  * Writes at out the byte or letter that stands at in (len bytes left) as kg_fold keys it, puts
  * in *took how many bytes of in that was, and returns how many it wrote. Letters that
  * registers write one for another and Unicode does not lump:
- *   - Arabic yeh ي and alef maksura ى are Urdu's and Persian's yeh ی, and Arabic kaf ك is
- *     their keheh ک: windows-1256 has no ی, so an older Excel writes ي for it, and Arabic
- *     keyboards type ي and ك;
+ *   - Arabic yeh ي and alef maksura ى are Urdu's and Persian's yeh ی, Arabic kaf ك is
+ *     their keheh ک, and Arabic heh ه is Urdu's heh goal ہ: windows-1256 has no ی, so an
+ *     older Excel writes ي for it, and Arabic and Persian keyboards type ي, ك and ه (the
+ *     aspirate's heh doachashmee ھ stays apart);
  *   - Uzbek's oʻ and gʻ are written with U+02BB, U+02BC (ʼ), a backtick or an apostrophe,
  *     all of them the apostrophe here (utf8proc's LUMP already makes ‘ and ’ one).
  * out may be in or before it (the key never grows).
@@ -267,6 +268,10 @@ static size_t lookalike(const char *in, utf8proc_ssize_t len, char *out, utf8pro
     }
     if (a == 0xD9 && b == 0x83) { /* U+0643: U+06A9 */
         out[0] = (char)0xDA, out[1] = (char)0xA9;
+        return 2;
+    }
+    if (a == 0xD9 && b == 0x87) { /* U+0647: U+06C1 */
+        out[0] = (char)0xDB, out[1] = (char)0x81;
         return 2;
     }
     *took = 1;
@@ -397,8 +402,8 @@ size_t kg_trim_blanks(const char *str, size_t n, size_t *off)
 int kg_fold_version(void)
 {
     /* Bump KG_FOLD_REVISION when kg_fold itself changes (2: invisible characters dropped; 3:
-     * look-alike letters). */
-    enum { KG_FOLD_REVISION = 3 };
+     * look-alike letters; 4: Arabic heh as heh goal). */
+    enum { KG_FOLD_REVISION = 4 };
     const char *v = utf8proc_unicode_version(); /* "15.0.0" */
     char *end;
     long major = strtol(v, &end, 10);

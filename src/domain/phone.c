@@ -286,7 +286,7 @@ static bool parse_international(const char *d, size_t n, char out[KG_PHONE_MAX])
     /* Another country: its code (1 to 3 digits, a prefix code) must be one in use, and the rest
      * as long as its numbers are. A local number typed with a stray "+" (+3001234567 in
      * Pakistan) used to pass as any 8 to 15 digits: a number of Greece that is no number. */
-    if (n > 15) /* E.164's most, whatever a country allows */
+    if (n < 8 || n > 15) /* fewer is a short code or a typo; more is past E.164 */
         return false;
     for (size_t ccl = 1; ccl <= 3 && ccl < n; ccl++) {
         unsigned code = 0;

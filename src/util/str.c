@@ -270,8 +270,11 @@ static size_t lookalike(const char *in, utf8proc_ssize_t len, char *out, utf8pro
         out[0] = (char)0xDA, out[1] = (char)0xA9;
         return 2;
     }
-    if (a == 0xD9 && b == 0x87) { /* U+0647: U+06C1 */
-        out[0] = (char)0xDB, out[1] = (char)0x81;
+    if (a == 0xD9 && b == 0x87) { /* U+0647: U+06C1; with U+0654 after it, U+06C2, which NFC
+                                   * would make of U+06C1 U+0654 the next time */
+        bool hamza = len > 3 && (unsigned char)in[2] == 0xD9 && (unsigned char)in[3] == 0x94;
+        *took = hamza ? 4 : 2;
+        out[0] = (char)0xDB, out[1] = (char)(hamza ? 0x82 : 0x81);
         return 2;
     }
     *took = 1;

@@ -474,24 +474,25 @@ static void test_own_country(void **state)
     kg_phone_ambiguous(why, sizeof(why), "IN", "NP");
     assert_string_equal(why, "reads as a number of IN (+91) and as one of NP (+977), the "
                              "person's country: write it with its country code");
-    assert_int_equal(kg_phone_normalize_own("90 123 45 67", 12, "IN", "UZ", out), KG_OK);
-    assert_string_equal(out, "+998901234567");
-    assert_int_equal(kg_phone_normalize_own("0300 1234567", 12, "IN", "PK", out), KG_OK);
-    assert_string_equal(out, "+923001234567");
-    assert_int_equal(kg_phone_normalize_own("98412 34567", 11, "IN", "IN", out), KG_OK);
-    assert_string_equal(out, "+919841234567");
-    /* a country code settles it; an own country the table does not know, or none, is the
-     * default's reading; RU and KZ share +7 and agree */
-    assert_int_equal(kg_phone_normalize_own("+977 984 1234567", 16, "IN", "NP", out), KG_OK);
-    assert_string_equal(out, "+9779841234567");
-    assert_int_equal(kg_phone_normalize_own("98412 34567", 11, "IN", "GB", out), KG_OK);
-    assert_string_equal(out, "+919841234567");
-    assert_int_equal(kg_phone_normalize_own("98412 34567", 11, "IN", NULL, out), KG_OK);
-    assert_string_equal(out, "+919841234567");
-    assert_int_equal(kg_phone_normalize_own("8 916 123 4567", 14, "KZ", "RU", out), KG_OK);
-    assert_string_equal(out, "+79161234567");
-    assert_int_equal(kg_phone_normalize_own("0300 1234567", 12, "GB", "PK", out), KG_OK);
-    assert_string_equal(out, "+923001234567");
+    /* read as the own country's when only it fits; a country code settles it; an own country
+     * the table does not know, or none, is the default's reading; RU and KZ share +7 */
+    static const struct {
+        const char *in, *dflt, *own, *want;
+    } t[] = {
+        {"90 123 45 67", "IN", "UZ", "+998901234567"},
+        {"0300 1234567", "IN", "PK", "+923001234567"},
+        {"98412 34567", "IN", "IN", "+919841234567"},
+        {"+977 984 1234567", "IN", "NP", "+9779841234567"},
+        {"98412 34567", "IN", "GB", "+919841234567"},
+        {"98412 34567", "IN", NULL, "+919841234567"},
+        {"8 916 123 4567", "KZ", "RU", "+79161234567"},
+        {"0300 1234567", "GB", "PK", "+923001234567"},
+    };
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        assert_int_equal(kg_phone_normalize_own(t[i].in, strlen(t[i].in), t[i].dflt, t[i].own, out),
+                         KG_OK);
+        assert_string_equal(out, t[i].want);
+    }
     assert_int_equal(kg_phone_normalize_own("12345", 5, "IN", "NP", out), KG_EINVAL);
 }
 

@@ -2,9 +2,9 @@
  * system.c — /healthz for load balancers, /metrics for operators (Prometheus text), and
  * the two addresses a newcomer types first: / (the public news) and /api/v1 (where to log in).
  *
- * Both are unauthenticated, as such endpoints usually are: expose them only on a private
- * network or block them at the reverse proxy (README, "Operating kamgar"). Neither says
- * anything about any org or person.
+ * All four are unauthenticated. /healthz and /metrics, as such endpoints usually are: expose
+ * them only on a private network or block them at the reverse proxy (README, "Operating
+ * kamgar"). None says anything about any org or person.
  */
 #include "api/api_int.h"
 

@@ -50,15 +50,15 @@ static enum kg_err normalise_contact(struct kg_ctx *c, struct kg_person *p, unsi
     return KG_OK;
 }
 
-/* An empty free text says nothing, as an empty cell of an import does: it is stored as null,
- * so that an export imports back the same; so is an empty phone or email. (An empty enum or
- * date is still refused.) */
+/* An empty free text, or one of blanks only ("   ", a line break), says nothing, as such a cell
+ * of an import does: it is stored as null, so that an export imports back the same; so is an
+ * empty phone or email. (An empty enum or date is still refused.) */
 static void empty_is_null(struct kg_person *p)
 {
     const char **text[] = {&p->city,  &p->province, &p->sector, &p->job_title,     &p->shift,
                            &p->notes, &p->phone,    &p->email,  &p->consent_source};
     for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++)
-        if (*text[i] && !**text[i])
+        if (*text[i] && kg_blank(*text[i]))
             *text[i] = NULL;
 }
 

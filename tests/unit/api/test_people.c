@@ -1105,6 +1105,17 @@ static void test_empty_text_and_odd_values(void **state)
     r = h_as(env, t, "PATCH", "{\"city\":\"\"}", "%s/%s", P, id);
     H_STATUS(r, 200);
     assert_true(json_is_null(json_object_get(r->json, "city")));
+    /* blanks only are nothing too, as an import's cell of them is: they were stored, exported,
+     * and lost by the import the export was for */
+    r = h_as(env, t, "PATCH",
+             "{\"city\":\"   \",\"job_title\":\" \",\"notes\":\"\\n\",\"consent\":{\"source\":"
+             "\"  \"}}",
+             "%s/%s", P, id);
+    H_STATUS(r, 200);
+    assert_true(json_is_null(json_object_get(r->json, "city")));
+    assert_true(json_is_null(json_object_get(r->json, "job_title")));
+    assert_true(json_is_null(json_object_get(r->json, "notes")));
+    assert_true(json_is_null(json_object_get(json_object_get(r->json, "consent"), "source")));
     H_ERROR(h_as(env, t, "PATCH", "{\"gender\":\"\"}", "%s/%s", P, id), 400, "validation_failed",
             "gender");
 

@@ -684,6 +684,7 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
         if (!kg_id_valid(v))
             return "is not an id (a UUID)";
         p->id = v;
+        r->id_from_file = true;
         return NULL;
     case KG_COL_FULL_NAME: p->full_name = v, r->fields |= KG_P_FULL_NAME; return NULL;
     case KG_COL_ALT_NAMES: return list_cell(a, v, &p->alt_names, &r->fields, KG_P_ALT_NAMES);

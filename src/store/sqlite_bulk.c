@@ -107,6 +107,12 @@ struct kg_store_import {
      * file's ids never end up in one record; it stops growing at CLAIMS_MAX.
      */
     struct names claims;
+    /*
+     * The file's ids of people it repeats under another id (found by phone or email): "P" +
+     * the file's id -> the person's id, so that a recruit naming the file's id is given that
+     * person (apply_row). Never forgotten while the import runs; stops growing at CLAIMS_MAX.
+     */
+    struct names aliases;
     unsigned char id_key[KG_IMPORT_ID_KEY_LEN]; /* import_id_key's, once have_key */
     bool have_key;
     /* The import's own audit entry (store.h, kg_import_plan.audit): its id once written. */
@@ -984,15 +990,22 @@ static enum kg_err apply_row(struct kg_store_import *im, struct kg_import_row *r
     err = find_duplicate(im, &p, a, &dup, &cf, r);
     if (err)
         goto undo;
+    if (dup && r->id_from_file && strcmp(dup, r->p.id) != 0)
+        claims_put(&im->aliases, 'P', r->p.id, dup);
     if (dup && !update) {
         r->outcome = KG_IMPORT_SKIPPED;
         r->existing_id = dup;
         goto release;
     }
     if ((fields & KG_P_RECRUITED_BY) && p.recruited_by) {
-        /* the file's id of a recruiter whose id is derived here (person_here) */
+        /* the file's id of a recruiter found under another id, or whose id is derived here
+         * (person_here) */
+        const struct name_slot *alias = ids_lookup(&im->aliases, 'P', NULL, p.recruited_by);
         int64_t held = 0;
-        err = person_here(im, &p.recruited_by, a, &held);
+        if (alias)
+            p.recruited_by = kg_arena_strdup(a, alias->id);
+        err = alias ? (p.recruited_by ? KG_OK : KG_ETOOBIG)
+                    : person_here(im, &p.recruited_by, a, &held);
         if (err)
             goto undo;
     }
@@ -1230,6 +1243,7 @@ enum kg_err kg_sqlite_import_end(struct kg_store_import *im, bool commit,
     release(im);
     names_clear(&im->names);
     names_clear(&im->claims);
+    names_clear(&im->aliases);
     sodium_memzero(im->id_key, sizeof(im->id_key));
     remake_free(im);
     free(im->org_id);

@@ -97,6 +97,8 @@ struct kg_import_row {
      * full_name as it was then (before an update wrote the row's over it). */
     unsigned matched_by;
     const char *existing_name;
+    /* p.id is the file's (its id column), not derived: a recruit of the file may name it. */
+    bool id_from_file;
 };
 
 /* What a person's ids refer to, by name (person_export): NULL where the id is unset. The

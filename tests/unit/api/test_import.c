@@ -1936,6 +1936,35 @@ static void test_phone_own_country(void **state)
     COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
 }
 
+/*
+ * A recruiter the import finds already stored under another id (by phone or email, as when a
+ * register moves to another org) is the recruiter its recruits name by the file's id, in
+ * either order, skipped or updated. Their recruits used to be refused.
+ */
+static void test_recruiter_found_by_phone(void **state)
+{
+    struct fx *f = *state;
+    h_create(f->env, f->w.t_admin, "{\"full_name\":\"Rafiq\",\"phone\":\"0300 1234567\"}", 201,
+             "/api/v1/orgs/acme/people");
+    static const char *const files[] = {
+        "id,name,phone,recruited_by\n"
+        "11111111-1111-4111-8111-111111111111,Recruiter Rafiq,03001234567,\n"
+        "22222222-2222-4222-8222-222222222222,Recruit Bano,,11111111-1111-4111-8111-111111111111\n",
+        "id,name,phone,recruited_by\n"
+        "22222222-2222-4222-8222-222222222222,Recruit Bano,,11111111-1111-4111-8111-111111111111\n"
+        "11111111-1111-4111-8111-111111111111,Recruiter Rafiq,03001234567,\n"};
+    for (size_t i = 0; i < 2; i++) {
+        struct run x = run_str(f, &DRY, files[i]);
+        COUNTS(x, 2, 1, 0, 1, 0, 0, 0);
+        x = run_str(f, &DRY_UPDATE, files[i]);
+        COUNTS(x, 2, 1, 1, 0, 0, 0, 0);
+    }
+    struct run x = run_str(f, &SKIP, files[1]);
+    COUNTS(x, 2, 1, 0, 1, 0, 0, 0);
+    H_JSTR(person(f, "full_name", "Recruit Bano"), "recruited_by",
+           h_jstr(person(f, "phone", "+923001234567"), "id"));
+}
+
 /* The three consent parts of a person, "status|source|at" ("-" for null). */
 static const char *consent_of(struct fx *f, json_t *p)
 {
@@ -5044,6 +5073,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_duplicates_against_db, setup, teardown),
         cmocka_unit_test_setup_teardown(test_email_cells, setup, teardown),
         cmocka_unit_test_setup_teardown(test_phone_own_country, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_recruiter_found_by_phone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_keeps_consent_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rerun_creates_nothing, setup, teardown),

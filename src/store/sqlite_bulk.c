@@ -246,9 +246,10 @@ static void names_put(struct names *t, char *key, uint64_t h, const char *id)
     names_insert(t, key, h, id);
 }
 
-/* Notes that record `id` of kind ('e', 'w', 'u') was claimed or made for the file's id
- * `source`, unless already noted or CLAIMS_MAX are. */
-static void claims_put(struct names *t, char kind, const char *id, const char *source)
+/* Notes kind + id -> value in t, unless already noted or CLAIMS_MAX are: in the claims, that
+ * record `id` of kind 'e', 'w' or 'u' was claimed or made for the file's id `value`; in the
+ * aliases, that the file's person `id` ('P') is the person `value`. */
+static void claims_put(struct names *t, char kind, const char *id, const char *value)
 {
     char *key = ids_key(kind, NULL, id);
     uint64_t h = names_hash(key);
@@ -256,7 +257,7 @@ static void claims_put(struct names *t, char kind, const char *id, const char *s
         free(key);
         return;
     }
-    names_insert(t, key, h, source);
+    names_insert(t, key, h, value);
 }
 
 /* One integer from a PRAGMA (or another one-row statement). */
@@ -990,7 +991,7 @@ static enum kg_err apply_row(struct kg_store_import *im, struct kg_import_row *r
     err = find_duplicate(im, &p, a, &dup, &cf, r);
     if (err)
         goto undo;
-    if (dup && r->id_from_file && strcmp(dup, r->p.id) != 0)
+    if (dup && r->matched_by && r->id_from_file)
         claims_put(&im->aliases, 'P', r->p.id, dup);
     if (dup && !update) {
         r->outcome = KG_IMPORT_SKIPPED;
@@ -1002,10 +1003,12 @@ static enum kg_err apply_row(struct kg_store_import *im, struct kg_import_row *r
          * (person_here) */
         const struct name_slot *alias = ids_lookup(&im->aliases, 'P', NULL, p.recruited_by);
         int64_t held = 0;
-        if (alias)
+        if (alias) {
             p.recruited_by = kg_arena_strdup(a, alias->id);
-        err = alias ? (p.recruited_by ? KG_OK : KG_ETOOBIG)
-                    : person_here(im, &p.recruited_by, a, &held);
+            err = p.recruited_by ? KG_OK : KG_ETOOBIG;
+        } else {
+            err = person_here(im, &p.recruited_by, a, &held);
+        }
         if (err)
             goto undo;
     }

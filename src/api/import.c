@@ -695,14 +695,11 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
         kg_ascii_lower(v);
         p->email = v, r->fields |= KG_P_EMAIL;
         return NULL;
-    case KG_COL_GENDER:
-        v = enum_value(v);
-        if (strcmp(v, "f") == 0 || strcmp(v, "w") == 0)
-            v = "female";
-        else if (strcmp(v, "m") == 0)
-            v = "male";
-        p->gender = v, r->fields |= KG_P_GENDER;
+    case KG_COL_GENDER: {
+        const char *g = kg_csv_gender(v); /* "F", "عورت", "Ж": female */
+        p->gender = g ? g : enum_value(v), r->fields |= KG_P_GENDER;
         return NULL;
+    }
     case KG_COL_LANGUAGES: return list_cell(a, v, &p->languages, &r->fields, KG_P_LANGUAGES);
     case KG_COL_CITY: p->city = v, r->fields |= KG_P_CITY; return NULL;
     case KG_COL_PROVINCE: p->province = v, r->fields |= KG_P_PROVINCE; return NULL;
@@ -1147,7 +1144,9 @@ static void take_record(struct kg_import *im)
         size_t off, len = kg_trim_blanks(v, im->cells[i].len, &off);
         v += off;
         v[len] = '\0';
-        if (kg_blank(v)) /* "   " quoted: nothing to say, as an empty cell (it never clears) */
+        /* "   " quoted, or "N/A" where a phone or a date goes: nothing to say, as an empty
+         * cell (it never clears) */
+        if (kg_blank(v) || kg_csv_not_given(col, v))
             continue;
         v = (char *)kg_csv_unguard(v); /* the export's guard against spreadsheet formulas */
         if (col == KG_COL_PHONE)
@@ -1217,7 +1216,8 @@ static enum kg_err take_header(struct kg_import *im)
         most = MAX_CELLS; /* a file of rejects of a register as wide as can be */
     if (im->n_cells > most || im->cells_dropped)
         return fail_file(im, "the header has more than 200 columns");
-    bool seen[KG_COL_COUNT] = {false}, mapped[KG_COL_COUNT] = {false};
+    bool seen[KG_COL_COUNT] = {false}, mapped[KG_COL_COUNT] = {false},
+         matched[KG_COL_COUNT] = {false};
     const char *names[MAX_CELLS], *overs[MAX_CELLS];
     im->unknown = kg_arena_alloc(&im->keep, (im->n_cells + 1) * sizeof(*im->unknown));
     if (!im->unknown)
@@ -1237,12 +1237,18 @@ static enum kg_err take_header(struct kg_import *im)
         overs[i] = map_override(im, names[i]);
         if (overs[i])
             mapped[kg_col_by_name(overs[i])] = true;
+        im->cols[i] = overs[i] ? kg_col_by_name(overs[i]) : kg_col_match(names[i]);
+        matched[im->cols[i]] = true;
     }
     for (size_t i = 0; i < im->n_cells; i++) {
         const char *name = names[i], *over = overs[i];
-        enum kg_col col = over ? kg_col_by_name(over) : kg_col_match(name);
+        enum kg_col col = im->cols[i];
         if (!over && mapped[col])
             col = KG_COL_NONE; /* --map gives this field another column */
+        /* a second name column ("Name", "نام"; "Name (English)", "Name (Urdu)"), when no column
+         * holds alt_names, holds the names a worker is also known by */
+        if (!over && col == KG_COL_FULL_NAME && seen[col] && !matched[KG_COL_ALT_NAMES])
+            col = KG_COL_ALT_NAMES;
         if (col != KG_COL_NONE && seen[col])
             col = KG_COL_NONE; /* a second column for the same field is reported, not used */
         /* the reason column of a file of rejects (the CLI's --rejects) is kamgar's own */

@@ -119,6 +119,9 @@ static const struct {
     {"телефон рақами", KG_COL_PHONE},
     {"e mail", KG_COL_EMAIL},
     {"email address", KG_COL_EMAIL},
+    {"email id", KG_COL_EMAIL},
+    {"e mail id", KG_COL_EMAIL},
+    {"mail id", KG_COL_EMAIL},
     {"sex", KG_COL_GENDER},
     {"جنس", KG_COL_GENDER},
     {"लिंग", KG_COL_GENDER},
@@ -179,6 +182,10 @@ static const struct {
     {"member since", KG_COL_MEMBER_SINCE},
     {"date joined", KG_COL_MEMBER_SINCE},
     {"joined", KG_COL_MEMBER_SINCE},
+    {"date of joining", KG_COL_MEMBER_SINCE},
+    {"joining date", KG_COL_MEMBER_SINCE},
+    {"date of membership", KG_COL_MEMBER_SINCE},
+    {"membership date", KG_COL_MEMBER_SINCE},
     {"rating", KG_COL_ASSESSMENT},
     {"leader", KG_COL_IS_LEADER},
     {"is leader", KG_COL_IS_LEADER},
@@ -244,12 +251,33 @@ bool kg_col_is_id(enum kg_col c)
 static bool is_sep(char c)
 {
     return c == ' ' || c == '_' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')' ||
-           c == '\t' || c == '\n' || c == '\r';
+           c == ':' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* "Cell #", "Mobile #": '#' is "number", which the keys spell "no", as in "Cell No.". Frees
+ * key; NULL when out of memory. */
+static char *number_sign(char *key)
+{
+    size_t n = 0;
+    for (const char *p = key; *p; p++)
+        n += *p == '#' ? 4 : 1;
+    char *out = malloc(n + 1), *o = out;
+    for (const char *p = key; out && *p; p++)
+        if (*p == '#')
+            memcpy(o, " no ", 4), o += 4;
+        else
+            *o++ = *p;
+    if (out)
+        *o = '\0';
+    free(key);
+    return out;
 }
 
 char *kg_csv_header_key(const char *in, size_t n)
 {
     char *key = kg_fold(in, n);
+    if (key && strchr(key, '#'))
+        key = number_sign(key);
     if (!key)
         return NULL;
     size_t o = 0;
@@ -276,9 +304,10 @@ enum kg_col kg_col_by_name(const char *field)
     return KG_COL_NONE;
 }
 
-enum kg_col kg_col_match(const char *header)
+/* The column of header[0..n), by its key. */
+static enum kg_col match_key(const char *header, size_t n)
 {
-    char *key = header ? kg_csv_header_key(header, strlen(header)) : NULL;
+    char *key = kg_csv_header_key(header, n);
     enum kg_col col = KG_COL_NONE;
     for (int c = KG_COL_NONE + 1; key && !col && c < KG_COL_COUNT; c++) {
         char *canon = kg_csv_header_key(names[c], strlen(names[c]));
@@ -290,6 +319,25 @@ enum kg_col kg_col_match(const char *header)
         if (strcmp(key, aliases[i].alias) == 0)
             col = aliases[i].col;
     free(key);
+    return col;
+}
+
+enum kg_col kg_col_match(const char *header)
+{
+    if (!header)
+        return KG_COL_NONE;
+    size_t n = strlen(header);
+    enum kg_col col = match_key(header, n);
+    /* A hint in brackets after the header's words, which the words alone match: "Gender
+     * (M/F)", "Name (Urdu)", "Phone [with code]:" */
+    while (n && strchr(" \t:", header[n - 1]))
+        n--;
+    char open = n && header[n - 1] == ')' ? '(' : n && header[n - 1] == ']' ? '[' : 0;
+    const char *at = open ? header + n - 1 : NULL;
+    while (at && at > header && *at != open)
+        at--;
+    if (!col && at && at > header)
+        col = match_key(header, (size_t)(at - header));
     return col;
 }
 
@@ -306,8 +354,27 @@ static bool any_of(const char *v, const char *const *set)
     return false;
 }
 
-static const char *const yes[] = {"y", "yes", "true", "1", "x", "✓", "haan", "ha", NULL};
+static const char *const yes[] = {"y", "yes", "true", "1", "x", "✓", "✔", "haan", "ha", NULL};
+/* Not "✗": a cross in a box is a mark, as "x" is, or a no; which one the sheet does not say. */
 static const char *const no[] = {"n", "no", "false", "0", "nahin", "nahi", NULL};
+/* The same words in the registers' own scripts, as header keys (a test checks): Urdu, Hindi,
+ * Bengali, Russian, Uzbek. "نا", "ना", "না" are "na" (no), which in Latin letters is "not
+ * available" instead. */
+static const char *const yes_words[] = {"ہاں",   "جی",  "جی ہاں", "हाँ", "हां", "जी",
+                                        "जी हाँ", "হ্যাঁ", "да",     "ҳа", NULL};
+static const char *const no_words[] = {"نہیں", "نا",   "जी नहीं", "नहीं", "ना", "না",
+                                       "нет",  "yo'q", "yoq",    "йўқ", NULL};
+
+/* Whether v's key (kg_csv_header_key) is one of words; false when out of memory. */
+static bool key_of(const char *v, const char *const *words)
+{
+    char *key = kg_csv_header_key(v, strlen(v));
+    bool found = false;
+    for (const char *const *w = words; key && *w && !found; w++)
+        found = strcmp(key, *w) == 0;
+    free(key);
+    return found;
+}
 
 int kg_csv_bool(const char *v)
 {
@@ -317,7 +384,88 @@ int kg_csv_bool(const char *v)
         return 1;
     if (any_of(v, no))
         return 0;
+    if (key_of(v, yes_words))
+        return 1;
+    if (key_of(v, no_words))
+        return 0;
     return -1;
+}
+
+const char *kg_csv_gender(const char *v)
+{
+    /* As header keys (a test checks), in English, Urdu, Hindi, Bengali, Russian, Uzbek. The
+     * third genders the law of Pakistan, India and Bangladesh names (khwaja sira, kinnar,
+     * hijra) are kamgar's transgender, as those laws count them. */
+    static const struct {
+        const char *word, *gender;
+    } words[] = {
+        {"f", "female"},
+        {"w", "female"},
+        {"woman", "female"},
+        {"عورت", "female"},
+        {"خاتون", "female"},
+        {"زنانہ", "female"},
+        {"महिला", "female"},
+        {"स्त्री", "female"},
+        {"औरत", "female"},
+        {"মহিলা", "female"},
+        {"নারী", "female"},
+        {"ж", "female"},
+        {"жен", "female"},
+        {"женский", "female"},
+        {"женщина", "female"},
+        {"ayol", "female"},
+        {"аёл", "female"},
+        {"m", "male"},
+        {"man", "male"},
+        {"مرد", "male"},
+        {"مردانہ", "male"},
+        {"पुरुष", "male"},
+        {"आदमी", "male"},
+        {"পুরুষ", "male"},
+        {"м", "male"},
+        {"муж", "male"},
+        {"мужской", "male"},
+        {"мужчина", "male"},
+        {"erkak", "male"},
+        {"эркак", "male"},
+        {"khwaja sira", "transgender"},
+        {"خواجہ سرا", "transgender"},
+        {"hijra", "transgender"},
+        {"किन्नर", "transgender"},
+        {"হিজড়া", "transgender"},
+    };
+    char *key = v ? kg_csv_header_key(v, strlen(v)) : NULL;
+    const char *gender = NULL;
+    for (size_t i = 0; key && !gender && i < sizeof(words) / sizeof(words[0]); i++)
+        if (strcmp(key, words[i].word) == 0)
+            gender = words[i].gender;
+    free(key);
+    return gender;
+}
+
+bool kg_csv_not_given(enum kg_col col, const char *v)
+{
+    static const char *const words[] = {"-",    "--",  "---",  "—",   "–",    "n/a", "na",
+                                        "n.a.", "n.a", "#n/a", "nil", "null", NULL};
+    switch (col) {
+    case KG_COL_FULL_NAME: /* free text, in which "-" or "Nil" may be what was meant */
+    case KG_COL_ALT_NAMES:
+    case KG_COL_CITY:
+    case KG_COL_PROVINCE:
+    case KG_COL_SECTOR:
+    case KG_COL_JOB_TITLE:
+    case KG_COL_SHIFT:
+    case KG_COL_TAGS:
+    case KG_COL_CONSENT_SOURCE:
+    case KG_COL_NOTES: return false;
+    case KG_COL_COUNTRY:
+        if (strcmp(v, "NA") == 0) /* Namibia (kg_csv_country) */
+            return false;
+        break;
+    default: break;
+    }
+    return any_of(v, words);
 }
 
 /* The value of n (at most 4) decimal digits. */
@@ -393,67 +541,60 @@ bool kg_csv_date(const char *v, const char today[11], char out[11])
     return true;
 }
 
+#include "domain/country_names.h"
+
+/* bsearch's comparisons: a C string against an entry of country_names.h's tables. */
+static int by_alpha3(const void *key, const void *e)
+{
+    return strcmp(key, ((const struct country_alpha3 *)e)->a3);
+}
+
+static int by_name(const void *key, const void *e)
+{
+    return strcmp(key, ((const struct country_name *)e)->key);
+}
+
 const char *kg_csv_country(char *v)
 {
-    /* The countries of phone.c's table, by the names their registers use for them. */
+    /* Names registers use that iso-codes does not have (country_names.h has the rest). */
     static const struct {
         const char *name, *code;
     } countries[] = {
-        {"pakistan", "PK"},
-        {"پاکستان", "PK"},
-        {"india", "IN"},
-        {"bharat", "IN"},
-        {"भारत", "IN"},
-        {"بھارت", "IN"},
-        {"ভারত", "IN"},
-        {"bangladesh", "BD"},
-        {"বাংলাদেশ", "BD"},
-        {"nepal", "NP"},
-        {"नेपाल", "NP"},
-        {"sri lanka", "LK"},
-        {"srilanka", "LK"},
-        {"uzbekistan", "UZ"},
-        {"o'zbekiston", "UZ"},
-        {"ozbekiston", "UZ"},
-        {"ўзбекистон", "UZ"},
-        {"узбекистан", "UZ"},
-        {"kyrgyzstan", "KG"},
-        {"kyrgyz republic", "KG"},
-        {"кыргызстан", "KG"},
-        {"киргизия", "KG"},
-        {"kazakhstan", "KZ"},
-        {"қазақстан", "KZ"},
-        {"казахстан", "KZ"},
-        {"russia", "RU"},
-        {"russian federation", "RU"},
-        {"россия", "RU"},
-        {"indonesia", "ID"},
-        {"philippines", "PH"},
-        {"pilipinas", "PH"},
-        {"cambodia", "KH"},
-        {"kampuchea", "KH"},
-        {"កម្ពុជា", "KH"},
-        {"thailand", "TH"},
-        {"ประเทศไทย", "TH"},
-        {"malaysia", "MY"},
+        {"bharat", "IN"},   {"srilanka", "LK"},      {"ozbekiston", "UZ"}, {"ўзбекистон", "UZ"},
+        {"russia", "RU"},   {"россия", "RU"},        {"kampuchea", "KH"},  {"ประเทศไทย", "TH"},
+        {"ملائیشیا", "MY"}, {"burma", "MM"},         {"turkey", "TR"},     {"ivory coast", "CI"},
+        {"uae", "AE"},      {"great britain", "GB"},
     };
     size_t n = strlen(v);
     while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
         n--;
     size_t lead = strspn(v, " \t");
-    if (n > lead && n - lead == 2) {
-        char a = (char)(v[lead] & ~0x20), b = (char)(v[lead + 1] & ~0x20); /* ASCII upper */
+    char up[4] = {0};
+    for (size_t i = 0; i < 3 && lead + i < n; i++)
+        up[i] = (char)(v[lead + i] & ~0x20); /* ASCII upper */
+    bool letters = n - lead >= 2 && n - lead <= 3;
+    for (size_t i = 0; letters && i < n - lead; i++)
+        letters = up[i] >= 'A' && up[i] <= 'Z';
+    if (letters && n - lead == 2) {
         /* "na", "Na": "not available", as registers write it; only "NA" is Namibia */
-        bool not_available = a == 'N' && b == 'A' && v[lead + 1] == 'a';
-        if (a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z' && !not_available) {
-            v[0] = a, v[1] = b, v[2] = '\0';
-            return v;
-        }
+        if (up[0] == 'N' && up[1] == 'A' && v[lead + 1] == 'a')
+            return NULL;
+        v[0] = up[0], v[1] = up[1], v[2] = '\0';
+        return v;
     }
+    const struct country_alpha3 *a3 =
+        letters ? bsearch(up, country_alpha3, sizeof(country_alpha3) / sizeof(country_alpha3[0]),
+                          sizeof(country_alpha3[0]), by_alpha3)
+                : NULL; /* "PAK", "uzb" */
+    if (a3)
+        return a3->code;
     char *key = kg_csv_header_key(v, strlen(v));
     if (!key)
         return NULL;
-    const char *code = NULL;
+    const struct country_name *named =
+        bsearch(key, country_names, sizeof(country_names) / sizeof(country_names[0]),
+                sizeof(country_names[0]), by_name);
+    const char *code = named ? named->code : NULL;
     for (size_t i = 0; i < sizeof(countries) / sizeof(countries[0]) && !code; i++)
         if (strcmp(key, countries[i].name) == 0)
             code = countries[i].code;

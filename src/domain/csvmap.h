@@ -80,8 +80,19 @@ const char *kg_csv_membership(const char *v);
  * as kg_csv_bool reads them) is given, a no-like one withdrawn (the worker said no: kamgar
  * must not contact them as if they had agreed). NULL otherwise. */
 const char *kg_csv_consent(const char *v);
-/* "yes"/"y"/"true"/"1"/"x" -> 1, "no"/"n"/"false"/"0" -> 0, otherwise -1. */
+/* "yes"/"y"/"true"/"1"/"x"/"✓" -> 1, "no"/"n"/"false"/"0" -> 0, in any case; the same
+ * words in Urdu, Hindi, Bengali, Russian and Uzbek ("ہاں", "नहीं", "Да", "yo'q"); otherwise -1. */
 int kg_csv_bool(const char *v);
+/* A gender cell in the words registers use ("F", "M", "Woman", "عورت", "पुरुष", "Ж",
+ * "erkak", "khwaja sira"), as kamgar's value ("female", "male", "transgender"); NULL for
+ * anything else, which the caller spells as an enum for the validator to check. */
+const char *kg_csv_gender(const char *v);
+/* Whether a cell of column col says that there is no value: "-", "--", "—", "N/A", "NA",
+ * "#N/A" (Excel's), "nil", "null" in any case, in a column that holds a code, a date, a
+ * number, an id, an email, a phone or the name of a record (a workplace, a unit, an employer).
+ * Never in free text (a name, a city, notes, tags), where "-" may be what was meant; never
+ * "NA" as a country (Namibia). Such a cell is an empty one. */
+bool kg_csv_not_given(enum kg_col col, const char *v);
 /*
  * A date as registers write it, into out[11] as YYYY-MM-DD: 2021-03-12, 2021/03/12, and day
  * first as South and Central Asia write it: 12/03/2021, 12-03-2021, 12.03.2021, 12/3/21,
@@ -92,11 +103,12 @@ int kg_csv_bool(const char *v);
 bool kg_csv_date(const char *v, const char today[11], char out[11]);
 /*
  * A country cell as registers write it, as the ISO 3166-1 alpha-2 code the API stores: a code
- * in any case ("pk" -> "PK"; but "na" and "Na" are "not available", not Namibia), or the name of a
- * country kamgar knows the phones of, in English or in its own script, in any case ("Pakistan",
- * "پاکستان", "O'zbekiston", "Ўзбекистон", "भारत" -> "PK", "PK", "UZ", "UZ", "IN"). NULL for
- * anything else, which the caller leaves to the validator to refuse. The code returned is static or
- * in v (two letters upper-cased).
+ * in any case ("pk" -> "PK"; but "na" and "Na" are "not available", not Namibia), an alpha-3
+ * code in any case ("PAK", "uzb"), or a country's name in English or in one of the languages
+ * of Asia country_names.h has, in any case ("Pakistan", "پاکستان", "O'zbekiston", "Ўзбекистон",
+ * "भारत", "Saudi Arabia", "Малайзия" -> "PK", "PK", "UZ", "UZ", "IN", "SA", "MY"). NULL for
+ * anything else, which the caller leaves to the validator to refuse. The code returned is
+ * static or in v (two letters upper-cased).
  */
 const char *kg_csv_country(char *v);
 /* Whether a name cell is the label of a sheet's totals row ("Total", "Grand total:", "کل",

@@ -6,6 +6,7 @@
 #include "domain/validate.h"
 
 #include <string.h>
+#include <time.h>
 #include <utf8proc.h>
 
 #include "domain/rules_int.h"
@@ -156,6 +157,18 @@ bool kg_country_valid(const char *s)
             lo = mid + 1;
     }
     return false;
+}
+
+/* Whether a date YYYY-MM-DD is after today wherever the org is: after tomorrow in UTC, so
+ * that an office in UTC+14 may write its own today. */
+static bool after_today(const char *date)
+{
+    time_t t = time(NULL) + 24 * 60 * 60;
+    struct tm tm;
+    char tomorrow[16];
+    if (!gmtime_r(&t, &tm) || !strftime(tomorrow, sizeof(tomorrow), "%Y-%m-%d", &tm))
+        return false;
+    return strcmp(date, tomorrow) > 0;
 }
 
 static bool alpha(char c)
@@ -328,6 +341,8 @@ enum kg_err kg_person_validate(const struct kg_person *p, unsigned fields, bool 
         FAIL("membership", "is not one of none, applicant, member, lapsed, former");
     if ((fields & KG_P_MEMBER_SINCE) && p->member_since && !kg_date_valid(p->member_since))
         FAIL("member_since", "must be a date YYYY-MM-DD");
+    if ((fields & KG_P_MEMBER_SINCE) && p->member_since && after_today(p->member_since))
+        FAIL("member_since", "is after today: check the year");
     if ((fields & KG_P_ASSESSMENT) && (p->assessment < 0 || p->assessment > 5))
         FAIL("assessment", "must be 1 to 5 or null");
     CHECK_ID(KG_P_ASSIGNED_TO, p->assigned_to, "assigned_to");

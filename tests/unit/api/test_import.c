@@ -1606,9 +1606,13 @@ static void test_default_country(void **state)
     o.default_country = "भारत";
     x = run_fixture(f, &o, "in_numbers.csv");
     COUNTS(x, 3, 0, 0, 2, 1, 0, 0);
-    /* A code no country has, a country whose phones kamgar does not know (NA is Namibia), "na"
-     * ("not available"), a name of no country. */
-    static const char *const bad[] = {"XX", "xx", "i", "i1", "", "IND", "NA", "na", "Narnia"};
+    o.default_country = "IND"; /* and so is its alpha-3 code */
+    x = run_fixture(f, &o, "in_numbers.csv");
+    COUNTS(x, 3, 0, 0, 2, 1, 0, 0);
+    /* A code no country has, a country whose phones kamgar does not know (NA is Namibia, NAM
+     * too), "na" ("not available"), a name of no country. */
+    static const char *const bad[] = {"XX",  "xx", "i",   "i1", "",
+                                      "ABC", "NA", "NAM", "na", "Narnia"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         o.default_country = bad[i];
         x = run_fixture(f, &o, "in_numbers.csv");
@@ -2579,6 +2583,85 @@ static void test_enum_cells_as_written(void **state)
     H_JSTR(person(f, "full_name", "Enum Two"), "gender", "non_binary");
     H_JSTR(person(f, "full_name", "Enum Two"), "employment_type", "self_employed");
     H_JSTR(person(f, "full_name", "Enum Three"), "employment_type", "home_based");
+}
+
+/*
+ * A register as offices in Pakistan, India and Uzbekistan type it: headers with a colon, a '#'
+ * or a hint in brackets, gender and yes/no in Urdu, Hindi, Russian, Uzbek, countries as alpha-3
+ * codes and names, "-" and "N/A" where nothing is known. Each of those rows was refused (and
+ * the headers' columns dropped).
+ */
+static void test_register_words(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_str(f, &SKIP,
+                           "S.No,Name,Phone No:,Gender (M/F),Country,Member (Y/N),Cell #,"
+                           "Factory,Date of Joining\n"
+                           "1,Words One,N/A,M,PAK,ہاں,-,-,12/03/2021\n"
+                           "2,Words Two,0300-1234567,عورت,Pakistan,हाँ,,N/A,#N/A\n"
+                           "3,Words Three,-,Ж,RUS,Да,,Фабрика,--\n"
+                           "4,Words Four,—,erkak,O'zbekiston,yo'q,,nil,\n"
+                           "5,Words Five,,خواجہ سرا,Saudi Arabia,نہیں,,,\n"
+                           "6,Words Six,,F,NA,N/A,,,01/01/2099\n");
+    COUNTS(x, 6, 5, 0, 0, 1, 1, 0);
+    ROW_ERROR(x, 0, 7, "member_since", "is after today: check the year");
+    UNKNOWN(x, "S.No", "Cell #"); /* a second phone column: reported */
+    json_t *p = person(f, "full_name", "Words One");
+    H_JSTR(p, "gender", "male");
+    H_JSTR(p, "country", "PK");
+    H_JSTR(p, "membership", "member");
+    H_JSTR(p, "member_since", "2021-03-12");
+    assert_true(json_is_null(json_object_get(p, "phone")));
+    assert_true(json_is_null(json_object_get(p, "workplace_id")));
+    p = person(f, "full_name", "Words Two");
+    H_JSTR(p, "phone", "+923001234567");
+    H_JSTR(p, "gender", "female");
+    H_JSTR(p, "membership", "member");
+    assert_true(json_is_null(json_object_get(p, "member_since")));
+    p = person(f, "full_name", "Words Three");
+    H_JSTR(p, "gender", "female");
+    H_JSTR(p, "country", "RU");
+    H_JSTR(p, "membership", "member");
+    p = person(f, "full_name", "Words Four");
+    H_JSTR(p, "gender", "male");
+    H_JSTR(p, "country", "UZ");
+    H_JSTR(p, "membership", "none");
+    p = person(f, "full_name", "Words Five");
+    H_JSTR(p, "gender", "transgender");
+    H_JSTR(p, "country", "SA");
+    assert_int_equal(workplaces_total(f), 1); /* Фабрика; no "-", "N/A" or "nil" */
+    assert_non_null(workplace_id(f, "Фабрика"));
+    /* In free text a "-" is kept, as it was typed; "NA" as a country is Namibia. */
+    x = run_str(f, &DRY, "name,city,country,notes\nWords Seven,-,NA,N/A\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+}
+
+/* A second name column ("Name", "نام"), when no column holds alt_names, holds the other
+ * names a worker is known by; a third is reported. It was reported and its names lost. */
+static void test_second_name_column(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_str(f, &SKIP,
+                           "Name (English),Name (Urdu),naam,phone\n"
+                           "Ayesha Bibi,عائشہ بی بی,Ayesha,03001234567\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    UNKNOWN(x, "naam");
+    json_t *p = person(f, "phone", "+923001234567");
+    H_JSTR(p, "full_name", "Ayesha Bibi");
+    json_t *alt = json_object_get(p, "alt_names");
+    assert_int_equal(json_array_size(alt), 1);
+    assert_string_equal(json_string_value(json_array_get(alt, 0)), "عائشہ بی بی");
+    /* With an alt_names column, wherever it stands, a second name column is reported. */
+    x = run_str(f, &DRY, "name,نام,other names\nSara,سارہ,Sarah\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    UNKNOWN(x, "نام");
+    /* --map full_name: the other name column is reported, as the docs say */
+    static const char *const map[] = {"نام=full_name"};
+    struct kg_import_opts o = DRY;
+    o.map = map, o.n_map = 1;
+    x = run_str(f, &o, "name,نام\nSara,سارہ\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    UNKNOWN(x, "name");
 }
 
 /* A heading of merged cells above the column names: the second line is column names too. It
@@ -5078,6 +5161,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_update_keeps_consent_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rerun_creates_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_enum_cells_as_written, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register_words, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_second_name_column, setup, teardown),
         cmocka_unit_test_setup_teardown(test_header_on_two_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_totals_row, setup, teardown),

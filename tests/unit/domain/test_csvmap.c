@@ -17,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/country_names.h"
 #include "domain/csvmap.h"
+#include "domain/validate.h"
 
 struct hdr {
     const char *header;
@@ -170,6 +172,13 @@ static void test_aliases(void **state)
         {"Membership Status", KG_COL_MEMBERSHIP},
         {"Member", KG_COL_MEMBERSHIP},
         {"Date Joined", KG_COL_MEMBER_SINCE},
+        {"Date of Joining", KG_COL_MEMBER_SINCE},
+        {"Joining Date", KG_COL_MEMBER_SINCE},
+        {"Date of Membership", KG_COL_MEMBER_SINCE},
+        {"Membership Date", KG_COL_MEMBER_SINCE},
+        {"Email ID", KG_COL_EMAIL},
+        {"E-mail Id", KG_COL_EMAIL},
+        {"Mail ID", KG_COL_EMAIL},
         {"Member Since", KG_COL_MEMBER_SINCE},
         {"Rating", KG_COL_ASSESSMENT},
         {"Leader", KG_COL_IS_LEADER},
@@ -212,6 +221,36 @@ static void test_case_and_punctuation(void **state)
         {"consent.status", KG_COL_CONSENT_STATUS},
         {"Is_Leader", KG_COL_IS_LEADER},
         {"ID", KG_COL_ID},
+        {"Phone No:", KG_COL_PHONE}, /* a colon, as a form's labels have it */
+        {"Name:", KG_COL_FULL_NAME},
+        {"Cell #", KG_COL_PHONE}, /* '#' is "number": "Cell No." */
+        {"Mobile#", KG_COL_PHONE},
+        {"CONTACT #:", KG_COL_PHONE},
+    };
+    check_headers(v, sizeof(v) / sizeof(v[0]));
+}
+
+/* A hint in brackets after a header's words: the words alone are matched when the whole is
+ * not. Only a hint at the end, after some words; what is in the brackets is never the match. */
+static void test_header_hint(void **state)
+{
+    (void)state;
+    static const struct hdr v[] = {
+        {"Gender (M/F)", KG_COL_GENDER},
+        {"Name (Urdu)", KG_COL_FULL_NAME},
+        {"نام (اردو)", KG_COL_FULL_NAME},
+        {"Phone [with code]:", KG_COL_PHONE},
+        {"Date Joined (dd/mm/yyyy)", KG_COL_MEMBER_SINCE},
+        {"Member (Y/N)", KG_COL_MEMBERSHIP}, /* an alias as it stands */
+        {"Mobile No. (Owner)", KG_COL_PHONE},
+        {"(M/F)", KG_COL_NONE},          /* nothing before the hint */
+        {"CNIC (Name)", KG_COL_NONE},    /* the hint is never what matches */
+        {"Name (Father)x", KG_COL_NONE}, /* not at the end */
+        {"Father's name (Urdu)", KG_COL_NONE},
+        {"Gender (M/F", KG_COL_NONE}, /* not closed: "gender m f" */
+        {"Gender M/F)", KG_COL_NONE},
+        {")", KG_COL_NONE},
+        {"]", KG_COL_NONE},
     };
     check_headers(v, sizeof(v) / sizeof(v[0]));
 }
@@ -409,12 +448,45 @@ static void test_country(void **state)
         {"Thailand", "TH"},
         {"ประเทศไทย", "TH"},
         {"Malaysia", "MY"},
+        /* alpha-3 codes, any case */
+        {"PAK", "PK"},
+        {"pak", "PK"},
+        {" Ind ", "IN"},
+        {"UZB", "UZ"},
+        {"BGD", "BD"},
+        {"NAM", "NA"},
+        {"USA", "US"},
+        {"GBR", "GB"},
+        /* any country's name, in English or in a language of Asia (iso-codes) */
+        {"Saudi Arabia", "SA"},
+        {"UNITED ARAB EMIRATES", "AE"},
+        {"UAE", "AE"},
+        {"Viet Nam", "VN"},
+        {"Vietnam", "VN"},
+        {"Korea, Republic of", "KR"},
+        {"South Korea", "KR"},
+        {"Islamic Republic of Pakistan", "PK"},
+        {"Côte d'Ivoire", "CI"},
+        {"CÔTE D’IVOIRE", "CI"},
+        {"Myanmar", "MM"},
+        {"Burma", "MM"},
+        {"Turkey", "TR"},
+        {"Türkiye", "TR"},
+        {"سعودی عرب", "SA"},
+        {"قطر", "QA"},
+        {"Малайзия", "MY"},
+        {"Pokiston", "PK"},
+        {"Покистон", "PK"},
+        {"पाकिस्तान", "PK"},
+        {"সৌদি আরব", "SA"},
         {"", NULL},
         {"na", NULL}, /* "not available", not Namibia */
         {"Na", NULL},
         {"NA", "NA"},
         {"P", NULL},
-        {"PKR", NULL},
+        {"PKR", NULL}, /* a currency */
+        {"ABC", NULL},
+        {"PAKI", NULL},
         {"P1", NULL},
         {"Pakistann", NULL},
         {"Punjab", NULL},
@@ -432,6 +504,39 @@ static void test_country(void **state)
                         v[i].want ? v[i].want : "NULL");
             fail();
         }
+    }
+}
+
+/* country_names.h, as binary searches need it: each name its own key, in strictly rising
+ * order of bytes, its code one in use and what kg_csv_country reads the name as; each
+ * alpha-3 code three capitals, in rising order, with its alpha-2 code in use. */
+static void test_country_tables(void **state)
+{
+    (void)state;
+    size_t n = sizeof(country_names) / sizeof(country_names[0]);
+    assert_true(n > 3000);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = country_names[i].key;
+        char *key = kg_csv_header_key(name, strlen(name)), buf[256];
+        assert_non_null(key);
+        snprintf(buf, sizeof(buf), "%s", name);
+        const char *got = kg_csv_country(buf);
+        if (strcmp(key, name) != 0 || (i && strcmp(country_names[i - 1].key, name) >= 0) ||
+            !kg_country_valid(country_names[i].code) || !got ||
+            strcmp(got, country_names[i].code) != 0) {
+            print_error("country name \"%s\" (%s): key \"%s\", read as %s\n", name,
+                        country_names[i].code, key, got ? got : "NULL");
+            fail();
+        }
+        free(key);
+    }
+    size_t m = sizeof(country_alpha3) / sizeof(country_alpha3[0]);
+    assert_int_equal(m, 249);
+    for (size_t i = 0; i < m; i++) {
+        const char *a3 = country_alpha3[i].a3;
+        assert_int_equal(strspn(a3, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"), 3);
+        assert_true(!i || strcmp(country_alpha3[i - 1].a3, a3) < 0);
+        assert_true(kg_country_valid(country_alpha3[i].code));
     }
 }
 
@@ -505,12 +610,16 @@ static void test_by_name(void **state)
 static void test_bool(void **state)
 {
     (void)state;
-    static const char *const yes[] = {"y", "Y", "yes", "YES", "Yes",  "true", "TRUE",
-                                      "1", "x", "X",   "✓",   "haan", "Haan", "ha"};
-    static const char *const no[] = {"n",     "N",     "no", "No",    "NO",
-                                     "false", "False", "0",  "nahin", "Nahi"};
-    static const char *const neither[] = {"",     "maybe", "2", "-1", "yes ", " no",
-                                          "yess", "nope",  "✗", "t",  "f",    "ok"};
+    static const char *const yes[] = {"y",   "Y",   "yes", "YES",    "Yes", "true", "TRUE",
+                                      "1",   "x",   "X",   "✓",      "✔",   "haan", "Haan",
+                                      "ha",  "ہاں", "جی",  "جی ہاں", "हाँ",  "हां",   "जी",
+                                      "হ্যাঁ", "да",  "Да",  "ДА",     "ҳа",  "Ҳа"};
+    static const char *const no[] = {
+        "n",   "N",  "no",     "No", "NO",  "false", "False", "0",    "nahin", "Nahi", "نہیں", "نا",
+        "नहीं", "ना", "जी नहीं", "না", "нет", "Нет",   "yo'q",  "Yoʻq", "yoq",   "йўқ",  "ЙЎҚ"};
+    static const char *const neither[] = {"",     "maybe", "2",  "-1",  "yes ",    " no", "yess",
+                                          "nope", "✗",     "t",  "f",   "ok",      "na",  "N/A",
+                                          "ہ",    "д",     "не", "да!", "ہاں نہیں"};
     for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
         if (kg_csv_bool(yes[i]) != 1) {
             print_error("kg_csv_bool(\"%s\") = %d, want 1\n", yes[i], kg_csv_bool(yes[i]));
@@ -527,6 +636,114 @@ static void test_bool(void **state)
             fail();
         }
     assert_int_equal(kg_csv_bool(NULL), -1);
+}
+
+/* Gender as registers write it, in their languages; what is not a gender word is left to the
+ * caller (NULL), which spells it as an enum for the validator. */
+static void test_gender(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *want;
+    } v[] = {
+        {"F", "female"},
+        {"f.", "female"},
+        {"W", "female"},
+        {"Woman", "female"},
+        {"عورت", "female"},
+        {"خاتون", "female"},
+        {"महिला", "female"},
+        {"স্ত্রী", NULL},
+        {"মহিলা", "female"},
+        {"Ж", "female"},
+        {"жен.", "female"},
+        {"Женский", "female"},
+        {"ayol", "female"},
+        {"Аёл", "female"},
+        {"M", "male"},
+        {"Man", "male"},
+        {"مرد", "male"},
+        {"पुरुष", "male"},
+        {"পুরুষ", "male"},
+        {"М", "male"},
+        {"муж.", "male"},
+        {"МУЖСКОЙ", "male"},
+        {"Erkak", "male"},
+        {"ЭРКАК", "male"},
+        {"Khwaja Sira", "transgender"},
+        {"خواجہ سرا", "transgender"},
+        {"किन्नर", "transgender"},
+        {"hijra", "transgender"},
+        {"female", NULL}, /* kamgar's own words are the validator's */
+        {"male", NULL},
+        {"М/Ж", NULL},
+        {"", NULL},
+        {"x", NULL},
+        {"<script>", NULL},
+        {"\xc3\x28", NULL},
+    };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        const char *got = kg_csv_gender(v[i].in);
+        if ((got == NULL) != (v[i].want == NULL) || (got && strcmp(got, v[i].want) != 0)) {
+            print_error("kg_csv_gender(\"%s\") = %s, not %s\n", v[i].in, got ? got : "NULL",
+                        v[i].want ? v[i].want : "NULL");
+            fail();
+        }
+    }
+    assert_null(kg_csv_gender(NULL));
+}
+
+/* "-", "N/A" and the like say there is no value where a code, a date, a phone or a record's
+ * name goes; in free text they are kept, and "NA" is still Namibia. */
+static void test_not_given(void **state)
+{
+    (void)state;
+    static const char *const said[] = {"-",  "--",   "---", "—",    "–",   "N/A", "n/a", "NA",
+                                       "na", "N.A.", "n.a", "#N/A", "nil", "NIL", "Null"};
+    static const char *const not_said[] = {"",  "----", "-1", "N/A/", "nan", "none",
+                                           "0", "n",    "ना", "—-",   "N /A"};
+    static const enum kg_col coded[] = {KG_COL_PHONE,
+                                        KG_COL_EMAIL,
+                                        KG_COL_GENDER,
+                                        KG_COL_LANGUAGES,
+                                        KG_COL_MEMBERSHIP,
+                                        KG_COL_MEMBER_SINCE,
+                                        KG_COL_ASSESSMENT,
+                                        KG_COL_IS_LEADER,
+                                        KG_COL_WORKPLACE,
+                                        KG_COL_UNIT,
+                                        KG_COL_EMPLOYER,
+                                        KG_COL_ID,
+                                        KG_COL_RECRUITED_BY,
+                                        KG_COL_CONSENT_STATUS,
+                                        KG_COL_CONSENT_AT,
+                                        KG_COL_EMPLOYMENT_TYPE,
+                                        KG_COL_ASSIGNED_TO_EMAIL};
+    static const enum kg_col text[] = {
+        KG_COL_FULL_NAME, KG_COL_ALT_NAMES, KG_COL_CITY, KG_COL_PROVINCE,       KG_COL_SECTOR,
+        KG_COL_JOB_TITLE, KG_COL_SHIFT,     KG_COL_TAGS, KG_COL_CONSENT_SOURCE, KG_COL_NOTES};
+    for (size_t c = 0; c < sizeof(coded) / sizeof(coded[0]); c++) {
+        for (size_t i = 0; i < sizeof(said) / sizeof(said[0]); i++)
+            if (!kg_csv_not_given(coded[c], said[i])) {
+                print_error("%s: \"%s\" is a value\n", kg_col_name(coded[c]), said[i]);
+                fail();
+            }
+        for (size_t i = 0; i < sizeof(not_said) / sizeof(not_said[0]); i++)
+            if (kg_csv_not_given(coded[c], not_said[i])) {
+                print_error("%s: \"%s\" is no value\n", kg_col_name(coded[c]), not_said[i]);
+                fail();
+            }
+    }
+    for (size_t c = 0; c < sizeof(text) / sizeof(text[0]); c++)
+        for (size_t i = 0; i < sizeof(said) / sizeof(said[0]); i++)
+            if (kg_csv_not_given(text[c], said[i])) {
+                print_error("%s: \"%s\" is dropped from free text\n", kg_col_name(text[c]),
+                            said[i]);
+                fail();
+            }
+    assert_true(kg_csv_not_given(KG_COL_COUNTRY, "n/a"));
+    assert_true(kg_csv_not_given(KG_COL_COUNTRY, "na"));
+    assert_false(kg_csv_not_given(KG_COL_COUNTRY, "NA")); /* Namibia */
 }
 
 static void test_membership(void **state)
@@ -589,15 +806,19 @@ int main(void)
         cmocka_unit_test(test_aliases),
         cmocka_unit_test(test_case_and_punctuation),
         cmocka_unit_test(test_unknown_headers),
+        cmocka_unit_test(test_header_hint),
         cmocka_unit_test(test_headers_in_many_scripts),
         cmocka_unit_test(test_aliases_are_keys),
         cmocka_unit_test(test_totals_label),
         cmocka_unit_test(test_country),
+        cmocka_unit_test(test_country_tables),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_header_with_line_break),
         cmocka_unit_test(test_long_header),
         cmocka_unit_test(test_by_name),
         cmocka_unit_test(test_bool),
+        cmocka_unit_test(test_gender),
+        cmocka_unit_test(test_not_given),
         cmocka_unit_test(test_membership),
         cmocka_unit_test(test_list_separator),
     };

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <string.h>
+#include <time.h>
 
 #include "domain/validate.h"
 
@@ -309,6 +310,16 @@ static const char *good_langs[] = {"ur", "pa-Arab"};
 static const char *good_tags[] = {"steward", "\xd9\x84\xdb\x8c\xda\x88\xd8\xb1"};
 static const char *good_alts[] = {"Abdul Karim", "\xd8\xb9\xd8\xa8\xd8\xaf\xd8\xa7\xd9\x84"};
 
+/* The UTC date days from now, as YYYY-MM-DD in out[16]. */
+static const char *day_from_now(int days, char out[16])
+{
+    time_t t = time(NULL) + (time_t)days * 24 * 60 * 60;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 16, "%Y-%m-%d", &tm);
+    return out;
+}
+
 static struct kg_person good_person(void)
 {
     struct kg_person p = {0};
@@ -528,6 +539,14 @@ static void test_person_each_field(void **state)
     CASE(p.membership = NULL, KG_P_MEMBERSHIP, "membership");
     CASE(p.member_since = "2023-02-29", KG_P_MEMBER_SINCE, "member_since");
     CASE(p.member_since = "2024-02-29T00:00:00Z", KG_P_MEMBER_SINCE, "member_since");
+    /* A day that has not come anywhere (UTC+14 may write tomorrow in UTC): a year typed wrong */
+    char later[16], tomorrow[16];
+    CASE(p.member_since = "2099-01-01", KG_P_MEMBER_SINCE, "member_since");
+    CASE(p.member_since = day_from_now(3, later), KG_P_MEMBER_SINCE, "member_since");
+    p = good_person();
+    p.member_since = day_from_now(1, tomorrow);
+    struct kg_verr e;
+    assert_int_equal(kg_person_validate(&p, ALL_PERSON_FIELDS, false, &e), KG_OK);
     CASE(p.assessment = 6, KG_P_ASSESSMENT, "assessment");
     CASE(p.assessment = -1, KG_P_ASSESSMENT, "assessment");
     CASE(p.assigned_to = "admin", KG_P_ASSIGNED_TO, "assigned_to");

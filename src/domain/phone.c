@@ -79,16 +79,20 @@ static const struct {
     {' ', ' '},       /* space */
     {'-', '.'},       /* '-' and '.', adjacent in ASCII */
     {0x00A0, 0x00A0}, /* no-break space */
+    {0x00AD, 0x00AD}, /* soft hyphen, which word processors put in to break a line */
     {0x061C, 0x061C}, /* Arabic letter mark */
     {0x2000, 0x200A}, /* en to hair spaces: the figure space U+2007, the thin space U+2009 */
     {0x200B, 0x200F}, /* zero-width spaces, LRM, RLM */
     {0x2010, 0x2015}, /* hyphens and dashes */
     {0x202A, 0x202E}, /* bidi embeddings and overrides */
     {0x202F, 0x202F}, /* narrow no-break space, as phones' contact exports group digits */
-    {0x205F, 0x205F}, /* medium mathematical space */
+    {0x205F, 0x2060}, /* medium mathematical space, word joiner */
     {0x2066, 0x2069}, /* bidi isolates */
+    {0x2212, 0x2212}, /* minus sign, what some editors make of a '-' between digits */
     {0x3000, 0x3000}, /* ideographic space */
+    {0xFE63, 0xFE63}, /* small hyphen-minus */
     {0xFEFF, 0xFEFF}, /* byte-order mark */
+    {0xFF0D, 0xFF0D}, /* fullwidth hyphen-minus, as East Asian keyboards type '-' */
 };
 
 /* The digits found in the input, in order, as ASCII. */

@@ -685,14 +685,28 @@ static void test_unicode_separators(void **state)
         {"0300\xE2\x81\x9F"
          "1234567",
          "PK", "+923001234567"}, /* medium mathematical space */
+        /* what editors and keyboards make of a '-': they were refused */
+        {"0300\xE2\x88\x92"
+         "1234567",
+         "PK", "+923001234567"}, /* minus sign */
+        {"0300\xC2\xAD"
+         "1234567",
+         "PK", "+923001234567"}, /* soft hyphen */
+        {"0300\xEF\xBC\x8D"
+         "1234567",
+         "PK", "+923001234567"}, /* fullwidth hyphen-minus */
+        {"0300\xEF\xB9\xA3"
+         "123\xE2\x81\xA0"
+         "4567",
+         "PK", "+923001234567"}, /* small hyphen-minus, word joiner */
     };
     static const struct bad b[] = {
         {"0300\xE2\x80\x94\xE2\x80\x94"
          "12345",
          "PK"}, /* separators do not make digits */
-        {"0300\xE2\x88\x92"
-         "1234567",
-         "PK"}, /* minus sign: not taken */
+        {"0300\xE2\x88\x92\xE2\x88\x92"
+         "12345",
+         "PK"}, /* minus signs do not make digits either */
         {"\xEF\xBC\x8B"
          "92 300 1234567",
          "PK"}, /* fullwidth plus */

@@ -322,6 +322,25 @@ static enum kg_col match_key(const char *header, size_t n)
     return col;
 }
 
+/* Whether a hint (as a key) names a relative: "Name (Father's)", "Name (W/O)" is another
+ * person's name, not the worker's. */
+static bool names_relative(const char *hint)
+{
+    static const char *const relatives[] = {
+        "father", "father's", "husband", "husband's", "guardian", "mother", "mother's", "wife",
+        "spouse", "s o",      "w o",     "d o",       "c o",      "والد",   "ولد",      "شوہر",
+        "زوجہ",   "پدر",      "पिता",    "पति",       "माता",     "отец",   "отца",     "мужа",
+        "супруг", "супруга",  "ota",     "otasi",     "eri",      "ота",    "отаси",    NULL,
+    };
+    bool found = false;
+    for (const char *const *r = relatives; *r && !found; r++) {
+        size_t len = strlen(*r);
+        for (const char *p = strstr(hint, *r); p && !found; p = strstr(p + 1, *r))
+            found = (p == hint || p[-1] == ' ') && (p[len] == '\0' || p[len] == ' ');
+    }
+    return found;
+}
+
 enum kg_col kg_col_match(const char *header)
 {
     if (!header)
@@ -329,15 +348,19 @@ enum kg_col kg_col_match(const char *header)
     size_t n = strlen(header);
     enum kg_col col = match_key(header, n);
     /* A hint in brackets after the header's words, which the words alone match: "Gender
-     * (M/F)", "Name (Urdu)", "Phone [with code]:" */
+     * (M/F)", "Name (Urdu)", "Phone [with code]:"; not one naming a relative */
     while (n && strchr(" \t:", header[n - 1]))
         n--;
     char open = n && header[n - 1] == ')' ? '(' : n && header[n - 1] == ']' ? '[' : 0;
     const char *at = open ? header + n - 1 : NULL;
     while (at && at > header && *at != open)
         at--;
-    if (!col && at && at > header)
-        col = match_key(header, (size_t)(at - header));
+    if (!col && at && at > header) {
+        char *hint = kg_csv_header_key(at + 1, (size_t)(header + n - 1 - (at + 1)));
+        if (hint && !names_relative(hint))
+            col = match_key(header, (size_t)(at - header));
+        free(hint);
+    }
     return col;
 }
 

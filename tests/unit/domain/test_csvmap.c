@@ -247,6 +247,16 @@ static void test_header_hint(void **state)
         {"CNIC (Name)", KG_COL_NONE},    /* the hint is never what matches */
         {"Name (Father)x", KG_COL_NONE}, /* not at the end */
         {"Father's name (Urdu)", KG_COL_NONE},
+        /* a hint naming a relative: another person's name or phone, not the worker's */
+        {"Name (Father's)", KG_COL_NONE},
+        {"Name (Father/Husband)", KG_COL_NONE},
+        {"Name (S/O)", KG_COL_NONE},
+        {"Mobile (Husband)", KG_COL_NONE},
+        {"نام (والد)", KG_COL_NONE},
+        {"नाम (पिता)", KG_COL_NONE},
+        {"Имя (отца)", KG_COL_NONE},
+        {"Name (Fatherland)", KG_COL_FULL_NAME}, /* whole words only */
+        {"Name (Sohail's register)", KG_COL_FULL_NAME},
         {"Gender (M/F", KG_COL_NONE}, /* not closed: "gender m f" */
         {"Gender M/F)", KG_COL_NONE},
         {")", KG_COL_NONE},

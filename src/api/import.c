@@ -126,6 +126,7 @@ struct kg_import {
     struct kg_import_cell *header;        /* the header's cells (keep arena) */
     int64_t header_line;                  /* the line it is on (blank lines may come first) */
     bool bom;                             /* the file began with a byte-order mark */
+    bool alt_is_name;                     /* alt_names is a second name column */
     struct kg_arena keep;                 /* header names, unknown columns and errors: bounded */
     const char **unknown;
     size_t n_unknown;
@@ -204,19 +205,23 @@ static void report(struct kg_import *im, int64_t line, const char *field, const 
     k->message = kg_arena_strdup(&im->keep, msg);
 }
 
+/* Whether two names are the same but for case and look-alike characters (kg_fold). */
+static bool same_name(const char *a, const char *b)
+{
+    char *fa = kg_fold(a, strlen(a)), *fb = kg_fold(b, strlen(b));
+    bool same = fa && fb && strcmp(fa, fb) == 0;
+    free(fa);
+    free(fb);
+    return same;
+}
+
 /* Lists batch row i (struct kg_import_notice) when it was taken as a person found by its
  * phone or email whose name is not the row's. */
 static void notice(struct kg_import *im, size_t i)
 {
     const struct kg_import_row *r = &im->rows[i];
-    if (!r->matched_by || !r->existing_name || !r->p.full_name)
-        return;
-    char *had = kg_fold(r->existing_name, strlen(r->existing_name));
-    char *row = kg_fold(r->p.full_name, strlen(r->p.full_name));
-    bool same = had && row && strcmp(had, row) == 0;
-    free(had);
-    free(row);
-    if (same)
+    if (!r->matched_by || !r->existing_name || !r->p.full_name ||
+        same_name(r->existing_name, r->p.full_name))
         return;
     im->res.other_names++;
     if (im->res.n_notices >= KG_IMPORT_MAX_ERRORS)
@@ -1157,6 +1162,12 @@ static void take_record(struct kg_import *im)
             return;
         }
     }
+    /* a second name column that writes the name again says nothing more */
+    if (im->alt_is_name && r->p.alt_names.n == 1 && r->p.full_name &&
+        same_name(r->p.full_name, r->p.alt_names.v[0])) {
+        r->p.alt_names.n = 0;
+        r->fields &= ~(unsigned)KG_P_ALT_NAMES;
+    }
     const char *why = phone ? phone_cell(im, r, phone) : NULL;
     if (why) {
         cell_error(im, line, "phone", why);
@@ -1248,7 +1259,7 @@ static enum kg_err take_header(struct kg_import *im)
         /* a second name column ("Name", "نام"; "Name (English)", "Name (Urdu)"), when no column
          * holds alt_names, holds the names a worker is also known by */
         if (!over && col == KG_COL_FULL_NAME && seen[col] && !matched[KG_COL_ALT_NAMES])
-            col = KG_COL_ALT_NAMES;
+            col = KG_COL_ALT_NAMES, im->alt_is_name = true;
         if (col != KG_COL_NONE && seen[col])
             col = KG_COL_NONE; /* a second column for the same field is reported, not used */
         /* the reason column of a file of rejects (the CLI's --rejects) is kamgar's own */

@@ -2643,14 +2643,17 @@ static void test_second_name_column(void **state)
     struct fx *f = *state;
     struct run x = run_str(f, &SKIP,
                            "Name (English),Name (Urdu),naam,phone\n"
-                           "Ayesha Bibi,عائشہ بی بی,Ayesha,03001234567\n");
-    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+                           "Ayesha Bibi,عائشہ بی بی,Ayesha,03001234567\n"
+                           "Sara Bibi,SARA  BIBI,,03011234567\n"); /* the name again: none */
+    COUNTS(x, 2, 2, 0, 0, 0, 0, 0);
     UNKNOWN(x, "naam");
     json_t *p = person(f, "phone", "+923001234567");
     H_JSTR(p, "full_name", "Ayesha Bibi");
     json_t *alt = json_object_get(p, "alt_names");
     assert_int_equal(json_array_size(alt), 1);
     assert_string_equal(json_string_value(json_array_get(alt, 0)), "عائشہ بی بی");
+    assert_int_equal(
+        json_array_size(json_object_get(person(f, "phone", "+923011234567"), "alt_names")), 0);
     /* With an alt_names column, wherever it stands, a second name column is reported. */
     x = run_str(f, &DRY, "name,نام,other names\nSara,سارہ,Sarah\n");
     COUNTS(x, 1, 1, 0, 0, 0, 0, 0);

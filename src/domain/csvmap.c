@@ -488,7 +488,8 @@ bool kg_csv_not_given(enum kg_col col, const char *v)
         break;
     default: break;
     }
-    return any_of(v, words);
+    /* each word starts with one of these: most cells are done in one comparison */
+    return v[0] && strchr("-#nN\xE2", v[0]) && any_of(v, words);
 }
 
 /* The value of n (at most 4) decimal digits. */

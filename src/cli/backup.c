@@ -911,6 +911,50 @@ static bool kamgar_header(const char *path)
            memcmp(head + APP_ID_OFFSET, kamgar_app_id, sizeof(kamgar_app_id)) == 0;
 }
 
+/* A 32-bit big-endian number, as SQLite's header stores them. */
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * Whether the SQLite file at path is whole: as many bytes as its header's pages. SQLite reads
+ * a page cut short as zeros, so a backup that lost less than a page at its end passes even
+ * integrity_check, with the end of some record changed (a person's notes cut). A file that
+ * is not SQLite's, or whose header cannot say (its page count is only valid when the change
+ * counter matches the version it was written for), is left to the checks after. False with
+ * why written.
+ */
+static bool whole_pages(const char *path, char *why, size_t n)
+{
+    unsigned char head[100];
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    bool read_ok = fd >= 0 && fstat(fd, &st) == 0 && read(fd, head, sizeof(head)) == sizeof(head);
+    if (fd >= 0)
+        close(fd);
+    if (!read_ok || memcmp(head, sqlite_magic, sizeof(sqlite_magic)) != 0)
+        return true;
+    uint32_t page = (uint32_t)head[16] << 8 | head[17];
+    page = page == 1 ? 65536 : page;
+    if (page < 512 || (page & (page - 1)))
+        return true; /* not a page size: SQLite says the file is not a database */
+    uint64_t size = (uint64_t)st.st_size, pages = be32(head + 28);
+    if (size % page) {
+        snprintf(why, n,
+                 "it ends inside a page: %llu bytes are not a whole number of %u-byte "
+                 "pages",
+                 (unsigned long long)size, page);
+        return false;
+    }
+    if (be32(head + 24) == be32(head + 92) && pages && size < pages * page) {
+        snprintf(why, n, "it holds %llu of its %llu pages", (unsigned long long)(size / page),
+                 (unsigned long long)pages);
+        return false;
+    }
+    return true;
+}
+
 /*
  * Brings every change committed to the old database db into its main file, before restore
  * removes db-wal: a server killed with SIGKILL, or one that never got to checkpoint, leaves
@@ -1099,6 +1143,11 @@ int kg_cmd_restore(int argc, char **argv)
         goto out;
     }
 
+    char why[200];
+    if (!whole_pages(tmp, why, sizeof(why))) {
+        kg_cli_err("%s is cut short (%s): nothing was restored", src, why);
+        goto out;
+    }
     /* Opening it as a store refuses anything that is not a kamgar database (and brings an
      * older one up to this version's schema). A kamgar database damaged in its schema fails
      * here too: its header tells the two apart. */
@@ -1122,7 +1171,6 @@ int kg_cmd_restore(int argc, char **argv)
     /* Every page of a plain or decrypted backup: a damaged file opens, and may even answer a
      * few queries, yet fails on the first read of a damaged table. Checked before anything
      * is read from it, so that the damage is named (SQLite's quick_check) rather than met. */
-    char why[200];
     if (s->ops->check_pages(s, why, sizeof(why)) != KG_OK) {
         kg_cli_err("%s is damaged (SQLite's quick_check: %s): nothing was restored", src,
                    why[0] ? why : "it cannot be read");

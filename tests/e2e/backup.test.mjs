@@ -963,6 +963,32 @@ describe('restore refusals and --force', () => {
             fs.rmSync(f, { force: true });
     });
 
+    /* helper-69: SQLite reads a page cut short as zeros, so a plain backup that lost less
+     * than a page passed quick_check and integrity_check alike and was restored with the end
+     * of a record changed (a person's notes cut from 2,000 characters to 1,040). */
+    test('a plain backup cut short, inside a page or by whole pages, is refused', () => {
+        const q = spawnSync('sqlite3', [plain(), 'PRAGMA page_size'], { encoding: 'utf8' });
+        assert.equal(q.status, 0, `sqlite3: ${q.stderr}`);
+        const page = Number(q.stdout.trim()), bytes = fs.readFileSync(plain());
+        assert.equal(bytes.length % page, 0);
+        const cut = path.join(rdir, 'cut.db'), db = path.join(rdir, 'target.db');
+        const pages = bytes.length / page;
+        for (const [short, pattern] of [
+            [1, new RegExp(`cut\\.db is cut short \\(it ends inside a page: ${bytes.length - 1} ` +
+                           `bytes are not a whole number of ${page}-byte pages\\): nothing was ` +
+                           'restored$')],
+            [100, /cut\.db is cut short \(it ends inside a page: .*\): nothing was restored$/],
+            [page, new RegExp(`cut\\.db is cut short \\(it holds ${pages - 1} of its ${pages} ` +
+                              'pages\\): nothing was restored$')],
+        ]) {
+            fs.writeFileSync(cut, bytes.subarray(0, bytes.length - short));
+            assertUserError(cli(['restore', cut, '--db', db]), pattern);
+            assert.equal(fs.existsSync(db), false, `${short} bytes short: nothing restored`);
+            assert.deepEqual(fs.readdirSync(rdir), ['cut.db'], 'no temporary file was left');
+        }
+        fs.rmSync(cut);
+    });
+
     /* A kamgar database whose schema pages are damaged used to be called "not a kamgar
      * database: the file is not an SQLite database", and one whose users table was damaged
      * "it cannot be read" after a logged SQLite error. */

@@ -453,16 +453,18 @@ static bool split_list(struct kg_arena *a, char *v, struct kg_strlist *out)
     /* The item is written from w on; first and last_end bound what is not trimmed. */
     char *w = v, *first = NULL, *last_end = NULL;
     for (char *p = v;; p++) {
-        bool escaped = *p == '\\' && (p[1] == KG_CSV_LIST_SEP || p[1] == '\\' || p[1] == ' ');
+        /* a '\\' that ends the cell is "\\ " whose space a spreadsheet dropped when it saved
+         * the cell again without quotes */
+        bool escaped =
+            *p == '\\' && (p[1] == KG_CSV_LIST_SEP || p[1] == '\\' || p[1] == ' ' || p[1] == '\0');
         if (escaped || (*p != KG_CSV_LIST_SEP && *p != '\0')) {
-            if (escaped)
-                p++;
-            if (escaped || *p != ' ') {
+            char c = !escaped ? *p : p[1] ? *++p : ' ';
+            if (escaped || c != ' ') {
                 if (!first)
                     first = w;
                 last_end = w + 1;
             }
-            *w++ = *p;
+            *w++ = c;
             continue;
         }
         bool end = *p == '\0';

@@ -263,6 +263,17 @@ static bool list_tab(const struct kg_strlist *l)
     return false;
 }
 
+/* Whether an item of l is empty or blanks only (what refused it, when the list is refused). */
+static bool list_blank(const struct kg_strlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i] && kg_blank(l->v[i]))
+            return true;
+    return false;
+}
+
+#define BLANK_ITEM "that is empty or only spaces or invisible characters: leave it out"
+
 /* Names are looked up by kg_fold (util/str.h): one of blanks only would match every other. */
 static bool name_ok(const char *s)
 {
@@ -311,6 +322,8 @@ enum kg_err kg_person_validate(const struct kg_person *p, unsigned fields, bool 
         FAIL("alt_names", list_tab(&p->alt_names)
                               ? "holds a tab: each name must be a single line of at most 200 "
                                 "characters"
+                          : list_blank(&p->alt_names)
+                              ? "holds a name " BLANK_ITEM
                               : "must be at most 50 names of at most 200 characters");
     for (size_t i = 0; (fields & KG_P_ALT_NAMES) && i < p->alt_names.n; i++)
         if (letters_lost(p->alt_names.v[i]))
@@ -348,10 +361,11 @@ enum kg_err kg_person_validate(const struct kg_person *p, unsigned fields, bool 
     CHECK_ID(KG_P_ASSIGNED_TO, p->assigned_to, "assigned_to");
     CHECK_ID(KG_P_RECRUITED_BY, p->recruited_by, "recruited_by");
     if ((fields & KG_P_TAGS) && !list_ok(&p->tags, kg_tag_name_valid))
-        FAIL("tags", list_tab(&p->tags)
-                         ? "holds a tab: each tag name must be a single line of at most 60 "
-                           "characters"
-                         : "must be at most 50 tag names of at most 60 characters");
+        FAIL("tags",
+             list_tab(&p->tags) ? "holds a tab: each tag name must be a single line of at most 60 "
+                                  "characters"
+             : list_blank(&p->tags) ? "holds a tag name " BLANK_ITEM
+                                    : "must be at most 50 tag names of at most 60 characters");
     if (fields & KG_P_CONSENT) {
         if (!kg_in_set(kg_consent_statuses, p->consent_status))
             FAIL("consent.status", "is not one of given, withdrawn, unknown");

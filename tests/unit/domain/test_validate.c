@@ -539,6 +539,21 @@ static void test_person_each_field(void **state)
     CASE(p.membership = NULL, KG_P_MEMBERSHIP, "membership");
     CASE(p.member_since = "2023-02-29", KG_P_MEMBER_SINCE, "member_since");
     CASE(p.member_since = "2024-02-29T00:00:00Z", KG_P_MEMBER_SINCE, "member_since");
+    /* A blank item is named so; it was "must be at most 50 names of at most 200 characters"
+     * (helper-69) */
+    static const char *blank_alt[] = {"Ram", " "}, *unseen_tag[] = {"\xE2\x80\x8B"};
+    struct kg_verr why;
+    p = good_person();
+    p.alt_names = (struct kg_strlist){blank_alt, 2};
+    assert_int_equal(kg_person_validate(&p, KG_P_ALT_NAMES, false, &why), KG_EINVAL);
+    assert_string_equal(why.message, "holds a name that is empty or only spaces or invisible "
+                                     "characters: leave it out");
+    p = good_person();
+    p.tags = (struct kg_strlist){unseen_tag, 1};
+    assert_int_equal(kg_person_validate(&p, KG_P_TAGS, false, &why), KG_EINVAL);
+    assert_string_equal(why.field, "tags");
+    assert_string_equal(why.message, "holds a tag name that is empty or only spaces or "
+                                     "invisible characters: leave it out");
     /* A day that has not come anywhere (UTC+14 may write tomorrow in UTC): a year typed wrong */
     char later[16], tomorrow[16];
     CASE(p.member_since = "2099-01-01", KG_P_MEMBER_SINCE, "member_since");

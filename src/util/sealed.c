@@ -455,7 +455,8 @@ static bool parse_key(const unsigned char *buf, size_t n, unsigned char key[KG_S
 }
 
 /* What a key file that is no key holds, for its message, without a byte of it: "63 hex
- * digits and a line end", "65 bytes; byte 17 is not a hex digit", "200 bytes or more". */
+ * digits and a line end", "65 bytes; byte 17 is not a hex digit", "65 bytes; byte 1 is a
+ * space", "200 bytes or more". */
 static void describe_key(const unsigned char *buf, size_t n, bool more, char *out, size_t cap)
 {
     size_t text = n, bad = 0;
@@ -468,8 +469,11 @@ static void describe_key(const unsigned char *buf, size_t n, bool more, char *ou
     else if (text && bad == text)
         snprintf(out, cap, "%zu hex digit%s%s", text, text == 1 ? "" : "s",
                  text < n ? " and a line end" : "");
-    else if (bad >= 8) /* hex digits, then something else: a mistyped key */
-        snprintf(out, cap, "%zu bytes; byte %zu is not a hex digit", n, bad + 1);
+    else if (bad >= 8 || (bad < text && (buf[bad] == ' ' || buf[bad] == '\t'))) /* mistyped */
+        snprintf(out, cap, "%zu bytes; byte %zu is %s", n, bad + 1,
+                 buf[bad] == ' '    ? "a space"
+                 : buf[bad] == '\t' ? "a tab"
+                                    : "not a hex digit");
     else
         snprintf(out, cap, "%zu byte%s", n, n == 1 ? "" : "s");
 }

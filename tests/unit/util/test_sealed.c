@@ -642,14 +642,16 @@ static void test_key_formats(void **state)
     expect_key_refused(f, buf, 66, "64 hex digits and two newlines",
                        "66 bytes; byte 65 is not a hex digit");
     snprintf(buf, sizeof(buf), " %s", hex_key);
-    expect_key_refused(f, buf, 65, "a leading space", "65 bytes");
+    expect_key_refused(f, buf, 65, "a leading space", "65 bytes; byte 1 is a space");
+    snprintf(buf, sizeof(buf), "%.20s\t%s", hex_key, hex_key + 20);
+    expect_key_refused(f, buf, 65, "a tab inside", "65 bytes; byte 21 is a tab");
     memcpy(buf, hex_key, 64);
     buf[10] = 'g';
     expect_key_refused(f, buf, 64, "a non-hex digit", "64 bytes; byte 11 is not a hex digit");
     memcpy(buf, hex_key, 64);
     buf[63] = ' ';
     expect_key_refused(f, buf, 64, "a trailing space instead of a digit",
-                       "64 bytes; byte 64 is not a hex digit");
+                       "64 bytes; byte 64 is a space");
     char big[4096];
     memset(big, 'a', sizeof(big));
     expect_key_refused(f, big, sizeof(big), "4 KiB of hex", "67 bytes or more");

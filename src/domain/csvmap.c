@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "domain/country_names.h"
 #include "util/str.h"
 
 static const char *const names[KG_COL_COUNT] = {
@@ -564,8 +565,6 @@ bool kg_csv_date(const char *v, const char today[11], char out[11])
     memcpy(out, buf, 11);
     return true;
 }
-
-#include "domain/country_names.h"
 
 /* bsearch's comparisons: a C string against an entry of country_names.h's tables. */
 static int by_alpha3(const void *key, const void *e)

@@ -72,7 +72,7 @@ struct kg_import {
     char default_cc[3]; /* --default-country in capitals */
     char org_id[KG_ID_LEN + 1];
     unsigned char id_key[KG_IMPORT_ID_KEY_LEN]; /* derive_id's */
-    char today[11];                             /* for two-digit years (kg_csv_date) */
+    char today[11]; /* for two-digit years (kg_csv_date): tomorrow in UTC, today east of it */
     struct kg_store_import *tx;
     enum kg_import_load load; /* as the store chose */
     bool ended;               /* import_end committed */
@@ -375,8 +375,8 @@ enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
     im->line = 1;
     im->q.cell_start = true;
     im->conv = (iconv_t)-1;
-    char now[21];
-    kg_time_now(now); /* "YYYY-MM-DDTHH:MM:SSZ" */
+    char now[21]; /* "YYYY-MM-DDTHH:MM:SSZ": tomorrow in UTC is today somewhere (validate.c) */
+    kg_time_format(kg_unix_now() + 24 * 60 * 60, now);
     snprintf(im->today, sizeof(im->today), "%.10s", now);
     kg_buf_init(&im->pending, MAX_RECORD);
     kg_buf_init(&im->probe, PROBE_BYTES + 3);
@@ -694,7 +694,9 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
         r->id_from_file = true;
         return NULL;
     case KG_COL_FULL_NAME: p->full_name = v, r->fields |= KG_P_FULL_NAME; return NULL;
-    case KG_COL_ALT_NAMES: return list_cell(a, v, &p->alt_names, &r->fields, KG_P_ALT_NAMES);
+    case KG_COL_ALT_NAMES:
+        return list_cell(a, v, &p->alt_names, &r->fields,
+                         KG_P_ALT_NAMES | (im->alt_is_name ? KG_P_ALT_NAMES_MORE : 0));
     case KG_COL_PHONE: return NULL; /* phone_cell, once the row's country is known */
     case KG_COL_EMAIL:
         if (strncasecmp(v, "mailto:", 7) == 0) /* a spreadsheet's link, saved as its address */
@@ -1085,6 +1087,22 @@ static bool second_header_line(struct kg_import *im)
     return names >= 2 && under_gap;
 }
 
+/* Whether cell v of column col says there is no value (kg_csv_not_given). A second name
+ * column is a name column, not kamgar's alt_names: "-" there is no name. The name of an
+ * employer, workplace or unit beside its id (kamgar's export) is the name the record has,
+ * "N/A" as much as any: only without the id does it say none. */
+static bool not_given(struct kg_import *im, enum kg_col col, const char *v)
+{
+    enum kg_col id = col == KG_COL_EMPLOYER    ? KG_COL_EMPLOYER_ID
+                     : col == KG_COL_WORKPLACE ? KG_COL_WORKPLACE_ID
+                     : col == KG_COL_UNIT      ? KG_COL_UNIT_ID
+                                               : KG_COL_NONE;
+    if (id && filled(im, id))
+        return false;
+    return col == KG_COL_ALT_NAMES && im->alt_is_name ? kg_csv_none_word(v)
+                                                      : kg_csv_not_given(col, v);
+}
+
 /* Builds and validates the row of the current record; on success appends it to the batch. */
 static void take_record(struct kg_import *im)
 {
@@ -1153,7 +1171,7 @@ static void take_record(struct kg_import *im)
         v[len] = '\0';
         /* "   " quoted, or "N/A" where a phone or a date goes: nothing to say, as an empty
          * cell (it never clears) */
-        if (kg_blank(v) || kg_csv_not_given(col, v))
+        if (kg_blank(v) || not_given(im, col, v))
             continue;
         v = (char *)kg_csv_unguard(v); /* the export's guard against spreadsheet formulas */
         if (col == KG_COL_PHONE)
@@ -1168,7 +1186,7 @@ static void take_record(struct kg_import *im)
     if (im->alt_is_name && r->p.alt_names.n == 1 && r->p.full_name &&
         same_name(r->p.full_name, r->p.alt_names.v[0])) {
         r->p.alt_names.n = 0;
-        r->fields &= ~(unsigned)KG_P_ALT_NAMES;
+        r->fields &= ~(unsigned)(KG_P_ALT_NAMES | KG_P_ALT_NAMES_MORE);
     }
     const char *why = phone ? phone_cell(im, r, phone) : NULL;
     if (why) {
@@ -1230,7 +1248,7 @@ static enum kg_err take_header(struct kg_import *im)
     if (im->n_cells > most || im->cells_dropped)
         return fail_file(im, "the header has more than 200 columns");
     bool seen[KG_COL_COUNT] = {false}, mapped[KG_COL_COUNT] = {false},
-         matched[KG_COL_COUNT] = {false};
+         matched[KG_COL_COUNT] = {false}, exact[KG_COL_COUNT] = {false}, hinted[MAX_CELLS];
     const char *names[MAX_CELLS], *overs[MAX_CELLS];
     im->unknown = kg_arena_alloc(&im->keep, (im->n_cells + 1) * sizeof(*im->unknown));
     if (!im->unknown)
@@ -1250,8 +1268,11 @@ static enum kg_err take_header(struct kg_import *im)
         overs[i] = map_override(im, names[i]);
         if (overs[i])
             mapped[kg_col_by_name(overs[i])] = true;
-        im->cols[i] = overs[i] ? kg_col_by_name(overs[i]) : kg_col_match(names[i]);
+        hinted[i] = false;
+        im->cols[i] =
+            overs[i] ? kg_col_by_name(overs[i]) : kg_col_match_hinted(names[i], &hinted[i]);
         matched[im->cols[i]] = true;
+        exact[im->cols[i]] |= !hinted[i];
     }
     for (size_t i = 0; i < im->n_cells; i++) {
         const char *name = names[i], *over = overs[i];
@@ -1260,8 +1281,11 @@ static enum kg_err take_header(struct kg_import *im)
             col = KG_COL_NONE; /* --map gives this field another column */
         /* a second name column ("Name", "نام"; "Name (English)", "Name (Urdu)"), when no column
          * holds alt_names, holds the names a worker is also known by */
-        if (!over && col == KG_COL_FULL_NAME && seen[col] && !matched[KG_COL_ALT_NAMES])
+        if (!over && col == KG_COL_FULL_NAME && (seen[col] || (hinted[i] && exact[col])) &&
+            !matched[KG_COL_ALT_NAMES])
             col = KG_COL_ALT_NAMES, im->alt_is_name = true;
+        else if (hinted[i] && exact[col])
+            col = KG_COL_NONE; /* "Mobile (WhatsApp)" gives way to "Mobile", wherever it is */
         if (col != KG_COL_NONE && seen[col])
             col = KG_COL_NONE; /* a second column for the same field is reported, not used */
         /* the reason column of a file of rejects (the CLI's --rejects) is kamgar's own */

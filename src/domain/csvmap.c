@@ -97,8 +97,12 @@ static const struct {
     {"contact no", KG_COL_PHONE},
     {"contact number", KG_COL_PHONE},
     {"whatsapp", KG_COL_PHONE},
+    {"whatsapp no", KG_COL_PHONE},
+    {"whatsapp number", KG_COL_PHONE},
     {"telephone", KG_COL_PHONE},
     {"tel", KG_COL_PHONE},
+    {"tel no", KG_COL_PHONE},
+    {"telephone no", KG_COL_PHONE},
     {"فون", KG_COL_PHONE},
     {"فون نمبر", KG_COL_PHONE},
     {"موبائل", KG_COL_PHONE},
@@ -323,33 +327,98 @@ static enum kg_col match_key(const char *header, size_t n)
     return col;
 }
 
-/* Whether a hint (as a key) names a relative: "Name (Father's)", "Name (W/O)" is another
- * person's name, not the worker's. */
-static bool names_relative(const char *hint)
+/* Whether a hint in brackets after a header's words (as a key) only says how the column is
+ * written: a format, a language or script, whether it is required. Any other hint may make it
+ * another column ("Phone (Office)", "Name (Nominee)", "Factory (Address)", "Name (ولدیت)"),
+ * so only these are dropped. */
+static bool writing_hint(const char *hint)
 {
-    static const char *const relatives[] = {
-        "father", "father's", "husband", "husband's", "guardian", "mother", "mother's", "wife",
-        "spouse", "s o",      "w o",     "d o",       "c o",      "والد",   "ولد",      "شوہر",
-        "زوجہ",   "پدر",      "पिता",    "पति",       "माता",     "отец",   "отца",     "мужа",
-        "супруг", "супруга",  "ota",     "otasi",     "eri",      "ота",    "отаси",    NULL,
+    static const char *const hints[] = {
+        "m f",
+        "f m",
+        "m f t",
+        "m f o",
+        "male female",
+        "m w",
+        "м ж",
+        "ж м",
+        "y n",
+        "yes no",
+        "dd mm yyyy",
+        "dd mm yy",
+        "d m y",
+        "yyyy mm dd",
+        "day month year",
+        "with code",
+        "with country code",
+        "whatsapp",
+        "optional",
+        "required",
+        "if any",
+        "mandatory",
+        /* languages and scripts, in English and in their own */
+        "english",
+        "in english",
+        "urdu",
+        "in urdu",
+        "hindi",
+        "in hindi",
+        "bengali",
+        "bangla",
+        "in bengali",
+        "russian",
+        "in russian",
+        "uzbek",
+        "in uzbek",
+        "nepali",
+        "sinhala",
+        "tamil",
+        "punjabi",
+        "sindhi",
+        "pashto",
+        "kazakh",
+        "kyrgyz",
+        "latin",
+        "cyrillic",
+        "انگریزی",
+        "اردو",
+        "अंग्रेज़ी",
+        "अंग्रेजी",
+        "हिंदी",
+        "हिन्दी",
+        "ইংরেজি",
+        "বাংলা",
+        "английский",
+        "на английском",
+        "русский",
+        "на русском",
+        "латиница",
+        "кириллица",
+        "o'zbek",
+        "o'zbekcha",
+        "ўзбек",
+        "ўзбекча",
+        "lotin",
+        "kirill",
+        "лотин",
+        "кирилл",
+        NULL,
     };
-    bool found = false;
-    for (const char *const *r = relatives; *r && !found; r++) {
-        size_t len = strlen(*r);
-        for (const char *p = strstr(hint, *r); p && !found; p = strstr(p + 1, *r))
-            found = (p == hint || p[-1] == ' ') && (p[len] == '\0' || p[len] == ' ');
-    }
-    return found;
+    for (const char *const *h = hints; *h; h++)
+        if (strcmp(hint, *h) == 0)
+            return true;
+    return false;
 }
 
-enum kg_col kg_col_match(const char *header)
+enum kg_col kg_col_match_hinted(const char *header, bool *hinted)
 {
+    *hinted = false;
     if (!header)
         return KG_COL_NONE;
     size_t n = strlen(header);
     enum kg_col col = match_key(header, n);
     /* A hint in brackets after the header's words, which the words alone match: "Gender
-     * (M/F)", "Name (Urdu)", "Phone [with code]:"; not one naming a relative */
+     * (M/F)", "Name (Urdu)", "Phone [with code]:" */
     while (n && strchr(" \t:", header[n - 1]))
         n--;
     char open = n && header[n - 1] == ')' ? '(' : n && header[n - 1] == ']' ? '[' : 0;
@@ -358,11 +427,18 @@ enum kg_col kg_col_match(const char *header)
         at--;
     if (!col && at && at > header) {
         char *hint = kg_csv_header_key(at + 1, (size_t)(header + n - 1 - (at + 1)));
-        if (hint && !names_relative(hint))
+        if (hint && writing_hint(hint))
             col = match_key(header, (size_t)(at - header));
+        *hinted = col != KG_COL_NONE;
         free(hint);
     }
     return col;
+}
+
+enum kg_col kg_col_match(const char *header)
+{
+    bool hinted;
+    return kg_col_match_hinted(header, &hinted);
 }
 
 const char *kg_col_alias(size_t i)
@@ -454,6 +530,8 @@ const char *kg_csv_gender(const char *v)
         {"erkak", "male"},
         {"эркак", "male"},
         {"khwaja sira", "transgender"},
+        {"khawaja sira", "transgender"},
+        {"kinnar", "transgender"},
         {"خواجہ سرا", "transgender"},
         {"hijra", "transgender"},
         {"किन्नर", "transgender"},
@@ -468,10 +546,16 @@ const char *kg_csv_gender(const char *v)
     return gender;
 }
 
+bool kg_csv_none_word(const char *v)
+{
+    static const char *const words[] = {"-",    "--",  "---",  "—",   "–",    "n/a",  "na",
+                                        "n.a.", "n.a", "#n/a", "nil", "nill", "null", NULL};
+    /* each word starts with one of these: most cells are done in one comparison */
+    return v[0] && strchr("-#nN\xE2", v[0]) && any_of(v, words);
+}
+
 bool kg_csv_not_given(enum kg_col col, const char *v)
 {
-    static const char *const words[] = {"-",    "--",  "---",  "—",   "–",    "n/a", "na",
-                                        "n.a.", "n.a", "#n/a", "nil", "null", NULL};
     switch (col) {
     case KG_COL_FULL_NAME: /* free text, in which "-" or "Nil" may be what was meant */
     case KG_COL_ALT_NAMES:
@@ -487,10 +571,13 @@ bool kg_csv_not_given(enum kg_col col, const char *v)
         if (strcmp(v, "NA") == 0) /* Namibia (kg_csv_country) */
             return false;
         break;
+    case KG_COL_LANGUAGES:
+        if (strcasecmp(v, "na") == 0) /* Nauruan, as kamgar's export writes it */
+            return false;
+        break;
     default: break;
     }
-    /* each word starts with one of these: most cells are done in one comparison */
-    return v[0] && strchr("-#nN\xE2", v[0]) && any_of(v, words);
+    return kg_csv_none_word(v);
 }
 
 /* The value of n (at most 4) decimal digits. */

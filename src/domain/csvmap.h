@@ -61,6 +61,10 @@ bool kg_col_is_id(enum kg_col c);
  * "phone no" -> phone; "department" -> unit; "factory", "site" -> workplace; ...).
  */
 enum kg_col kg_col_match(const char *header);
+/* kg_col_match, and whether the column was matched by the header's words before a hint in
+ * brackets that says how it is written ("Gender (M/F)", "Name (Urdu)", "Phone [with code]"):
+ * such a match gives way to a column the header matches as it stands. */
+enum kg_col kg_col_match_hinted(const char *header, bool *hinted);
 /* What a header is matched by: kg_fold (case in every script, look-alike spaces and dashes)
  * with the separators above as single spaces, none at the ends. The n bytes of in (or up to a
  * NUL); malloc'd, NULL when out of memory. Two headers are the same column when their keys
@@ -88,11 +92,13 @@ int kg_csv_bool(const char *v);
  * anything else, which the caller spells as an enum for the validator to check. */
 const char *kg_csv_gender(const char *v);
 /* Whether a cell of column col says that there is no value: "-", "--", "—", "N/A", "NA",
- * "#N/A" (Excel's), "nil", "null" in any case, in a column that holds a code, a date, a
+ * "#N/A" (Excel's), "nil", "nill", "null" in any case, in a column that holds a code, a date, a
  * number, an id, an email, a phone or the name of a record (a workplace, a unit, an employer).
  * Never in free text (a name, a city, notes, tags), where "-" may be what was meant; never
- * "NA" as a country (Namibia). Such a cell is an empty one. */
+ * "NA" as a country (Namibia), nor "na" as a language (Nauruan). Such a cell is an empty one. */
 bool kg_csv_not_given(enum kg_col col, const char *v);
+/* Whether v is one of those words, whatever the column. */
+bool kg_csv_none_word(const char *v);
 /*
  * A date as registers write it, into out[11] as YYYY-MM-DD: 2021-03-12, 2021/03/12, and day
  * first as South and Central Asia write it: 12/03/2021, 12-03-2021, 12.03.2021, 12/3/21,

@@ -124,6 +124,10 @@ enum kg_person_field {
     KG_P_RECRUITED_BY = 1u << 24,
 };
 
+/* An import's second name column (a register that writes each name twice, "Name" and "نام")
+ * adds its name to the alt names stored instead of replacing them (beside KG_P_ALT_NAMES). */
+#define KG_P_ALT_NAMES_MORE (1u << 27)
+
 /*
  * Which consent cells an import row filled, set in kg_import_row.fields beside KG_P_CONSENT
  * (above the KG_P_* bits). The API sets consent as one block: KG_P_CONSENT alone

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/validate.h"
 #include "store/sqlite_int.h"
 #include "util/buf.h"
 #include "util/str.h"
@@ -514,8 +515,8 @@ out:
     return err;
 }
 
-/* Whether a tag in l has the same name as t, as tags are matched (kg_fold). */
-static bool tag_listed(const char *t, const struct kg_strlist *l)
+/* Whether a name in l is t, as tags and names are matched (kg_fold). */
+static bool listed(const char *t, const struct kg_strlist *l)
 {
     char *key = kg_fold(t, strlen(t));
     bool found = false;
@@ -531,10 +532,10 @@ static bool tag_listed(const char *t, const struct kg_strlist *l)
 static bool same_tags(const struct kg_strlist *x, const struct kg_strlist *y)
 {
     for (size_t i = 0; i < x->n; i++)
-        if (!tag_listed(x->v[i], y))
+        if (!listed(x->v[i], y))
             return false;
     for (size_t i = 0; i < y->n; i++)
-        if (!tag_listed(y->v[i], x))
+        if (!listed(y->v[i], x))
             return false;
     return true;
 }
@@ -553,6 +554,25 @@ static bool same_columns(const struct kg_person *was, const char *was_alt, const
            was->is_leader == m->is_leader && SAME(assigned_to) && SAME(recruited_by) &&
            SAME(consent_status) && SAME(consent_source) && SAME(consent_at) && SAME(notes);
 #undef SAME
+}
+
+/* The alt names had with those of more added (KG_P_ALT_NAMES_MORE): each that is neither the
+ * person's name nor one of had (kg_fold), up to KG_MAX_LIST in all. */
+static enum kg_err more_names(const struct kg_strlist *had, const char *full_name,
+                              const struct kg_strlist *more, struct kg_arena *a,
+                              struct kg_strlist *out)
+{
+    const char **v = kg_arena_alloc(a, (had->n + more->n + 1) * sizeof(*v));
+    if (!v)
+        return KG_ENOMEM;
+    struct kg_strlist l = {v, 0}, name = {&full_name, full_name ? 1 : 0};
+    for (size_t i = 0; i < had->n; i++)
+        v[l.n++] = had->v[i];
+    for (size_t i = 0; i < more->n && l.n < KG_MAX_LIST; i++)
+        if (!listed(more->v[i], &l) && !listed(more->v[i], &name))
+            v[l.n++] = more->v[i];
+    *out = l;
+    return KG_OK;
 }
 
 enum kg_err kg_sqlite_person_update_tx(struct sqlite_conn *c, const struct kg_actor *who,
@@ -611,6 +631,13 @@ enum kg_err kg_sqlite_person_update_tx(struct sqlite_conn *c, const struct kg_ac
         m.full_name = p->full_name;
     if (fields & KG_P_ALT_NAMES)
         m.alt_names = p->alt_names;
+    if (fields & KG_P_ALT_NAMES_MORE) {
+        err = more_names(&was.alt_names, m.full_name, &p->alt_names, a, &m.alt_names);
+        if (!err)
+            err = kg_sqlite_join(&m.alt_names, a, &alt);
+        if (err)
+            goto out;
+    }
     if (fields & KG_P_PHONE)
         m.phone = p->phone;
     if (fields & KG_P_EMAIL)

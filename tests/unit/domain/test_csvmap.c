@@ -242,21 +242,32 @@ static void test_header_hint(void **state)
         {"Phone [with code]:", KG_COL_PHONE},
         {"Date Joined (dd/mm/yyyy)", KG_COL_MEMBER_SINCE},
         {"Member (Y/N)", KG_COL_MEMBERSHIP}, /* an alias as it stands */
-        {"Mobile No. (Owner)", KG_COL_PHONE},
-        {"(M/F)", KG_COL_NONE},          /* nothing before the hint */
-        {"CNIC (Name)", KG_COL_NONE},    /* the hint is never what matches */
-        {"Name (Father)x", KG_COL_NONE}, /* not at the end */
+        {"Name (English)", KG_COL_FULL_NAME},
+        {"ФИО (на русском)", KG_COL_FULL_NAME},
+        {"Ism (lotin)", KG_COL_FULL_NAME},
+        {"Mobile (WhatsApp)", KG_COL_PHONE},
+        {"Email (optional)", KG_COL_EMAIL},
+        {"(M/F)", KG_COL_NONE},        /* nothing before the hint */
+        {"CNIC (Name)", KG_COL_NONE},  /* the hint is never what matches */
+        {"Name (Urdu)x", KG_COL_NONE}, /* not at the end */
         {"Father's name (Urdu)", KG_COL_NONE},
-        /* a hint naming a relative: another person's name or phone, not the worker's */
+        /* only a hint that says how the column is written: any other may make it another
+         * column, another person's name or number (helper-70) */
+        {"Mobile No. (Owner)", KG_COL_NONE},
+        {"Phone (Office)", KG_COL_NONE},
+        {"Mobile (Parents)", KG_COL_NONE},
         {"Name (Father's)", KG_COL_NONE},
-        {"Name (Father/Husband)", KG_COL_NONE},
+        {"Name (Nominee)", KG_COL_NONE},
         {"Name (S/O)", KG_COL_NONE},
-        {"Mobile (Husband)", KG_COL_NONE},
-        {"نام (والد)", KG_COL_NONE},
-        {"नाम (पिता)", KG_COL_NONE},
-        {"Имя (отца)", KG_COL_NONE},
-        {"Name (Fatherland)", KG_COL_FULL_NAME}, /* whole words only */
-        {"Name (Sohail's register)", KG_COL_FULL_NAME},
+        {"نام (ولدیت)", KG_COL_NONE},
+        {"नाम (पत्नी)", KG_COL_NONE},
+        {"ФИО (жены)", KG_COL_NONE},
+        {"Worker (Category)", KG_COL_NONE},
+        {"Worker (ID)", KG_COL_NONE},
+        {"Factory (Address)", KG_COL_NONE},
+        {"Member (No.)", KG_COL_NONE},
+        {"Leader (Name)", KG_COL_NONE},
+        {"Contact (Person)", KG_COL_NONE},
         {"Gender (M/F", KG_COL_NONE}, /* not closed: "gender m f" */
         {"Gender M/F)", KG_COL_NONE},
         {")", KG_COL_NONE},
@@ -683,6 +694,8 @@ static void test_gender(void **state)
         {"Khwaja Sira", "transgender"},
         {"خواجہ سرا", "transgender"},
         {"किन्नर", "transgender"},
+        {"Kinnar", "transgender"},
+        {"Khawaja Sira", "transgender"},
         {"hijra", "transgender"},
         {"female", NULL}, /* kamgar's own words are the validator's */
         {"male", NULL},
@@ -715,7 +728,6 @@ static void test_not_given(void **state)
     static const enum kg_col coded[] = {KG_COL_PHONE,
                                         KG_COL_EMAIL,
                                         KG_COL_GENDER,
-                                        KG_COL_LANGUAGES,
                                         KG_COL_MEMBERSHIP,
                                         KG_COL_MEMBER_SINCE,
                                         KG_COL_ASSESSMENT,
@@ -754,6 +766,13 @@ static void test_not_given(void **state)
     assert_true(kg_csv_not_given(KG_COL_COUNTRY, "n/a"));
     assert_true(kg_csv_not_given(KG_COL_COUNTRY, "na"));
     assert_false(kg_csv_not_given(KG_COL_COUNTRY, "NA")); /* Namibia */
+    assert_true(kg_csv_not_given(KG_COL_LANGUAGES, "N/A"));
+    assert_false(kg_csv_not_given(KG_COL_LANGUAGES, "na")); /* Nauruan */
+    assert_false(kg_csv_not_given(KG_COL_LANGUAGES, "NA"));
+    assert_true(kg_csv_not_given(KG_COL_EMPLOYER, "Nill"));
+    assert_true(kg_csv_none_word("N/A"));
+    assert_true(kg_csv_none_word("-"));
+    assert_false(kg_csv_none_word("Nasreen"));
 }
 
 static void test_membership(void **state)

@@ -499,6 +499,12 @@ const char *kg_csv_gender(const char *v)
     static const struct {
         const char *word, *gender;
     } words[] = {
+        {"female", "female"}, /* kamgar's own, with a stray dot or dash: "Female.", "Non-Binary" */
+        {"male", "male"},
+        {"transgender", "transgender"},
+        {"non binary", "non_binary"},
+        {"other", "other"},
+        {"undisclosed", "undisclosed"},
         {"f", "female"},
         {"w", "female"},
         {"woman", "female"},
@@ -670,10 +676,10 @@ const char *kg_csv_country(char *v)
     static const struct {
         const char *name, *code;
     } countries[] = {
-        {"bharat", "IN"},   {"srilanka", "LK"},      {"ozbekiston", "UZ"}, {"ўзбекистон", "UZ"},
-        {"russia", "RU"},   {"россия", "RU"},        {"kampuchea", "KH"},  {"ประเทศไทย", "TH"},
-        {"ملائیشیا", "MY"}, {"burma", "MM"},         {"turkey", "TR"},     {"ivory coast", "CI"},
-        {"uae", "AE"},      {"great britain", "GB"},
+        {"bharat", "IN"},      {"srilanka", "LK"}, {"ozbekiston", "UZ"},    {"ўзбекистон", "UZ"},
+        {"russia", "RU"},      {"россия", "RU"},   {"kampuchea", "KH"},     {"ประเทศไทย", "TH"},
+        {"ملائیشیا", "MY"},    {"burma", "MM"},    {"holland", "NL"},       {"turkey", "TR"},
+        {"ivory coast", "CI"}, {"uae", "AE"},      {"great britain", "GB"},
     };
     size_t n = strlen(v);
     while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))

@@ -87,9 +87,10 @@ const char *kg_csv_consent(const char *v);
 /* "yes"/"y"/"true"/"1"/"x"/"✓" -> 1, "no"/"n"/"false"/"0" -> 0, in any case; the same
  * words in Urdu, Hindi, Bengali, Russian and Uzbek ("ہاں", "नहीं", "Да", "yo'q"); otherwise -1. */
 int kg_csv_bool(const char *v);
-/* A gender cell in the words registers use ("F", "M", "Woman", "عورت", "पुरुष", "Ж",
- * "erkak", "khwaja sira"), as kamgar's value ("female", "male", "transgender"); NULL for
- * anything else, which the caller spells as an enum for the validator to check. */
+/* A gender cell in kamgar's words or those registers use, compared as header keys ("Female.",
+ * "Non-Binary", "F", "M", "Woman", "عورت", "पुरुष", "Ж", "erkak", "khwaja sira"), as kamgar's
+ * value ("female", "non_binary", "male", "transgender"); NULL for anything else, which the
+ * caller spells as an enum for the validator to refuse. */
 const char *kg_csv_gender(const char *v);
 /* Whether a cell of column col says that there is no value: "-", "--", "—", "N/A", "NA",
  * "#N/A" (Excel's), "nil", "nill", "null" in any case, in a column that holds a code, a date, a

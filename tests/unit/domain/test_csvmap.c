@@ -491,6 +491,7 @@ static void test_country(void **state)
         {"CÔTE D’IVOIRE", "CI"},
         {"Myanmar", "MM"},
         {"Burma", "MM"},
+        {"Holland", "NL"},
         {"Turkey", "TR"},
         {"Türkiye", "TR"},
         {"سعودی عرب", "SA"},
@@ -697,8 +698,11 @@ static void test_gender(void **state)
         {"Kinnar", "transgender"},
         {"Khawaja Sira", "transgender"},
         {"hijra", "transgender"},
-        {"female", NULL}, /* kamgar's own words are the validator's */
-        {"male", NULL},
+        {"female", "female"}, /* kamgar's own, with what a sheet adds to them */
+        {"Female.", "female"},
+        {"NON-BINARY", "non_binary"},
+        {"Undisclosed ", "undisclosed"},
+        {"femal", NULL},
         {"М/Ж", NULL},
         {"", NULL},
         {"x", NULL},

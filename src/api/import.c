@@ -1087,8 +1087,26 @@ static bool second_header_line(struct kg_import *im)
     return names >= 2 && under_gap;
 }
 
+/* A second name column's names that are neither the row's name nor one before them: a cell
+ * that writes the name again says nothing more. */
+static void other_names_only(struct kg_import_row *r)
+{
+    struct kg_strlist *l = &r->p.alt_names;
+    size_t n = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        bool again = r->p.full_name && same_name(r->p.full_name, l->v[i]);
+        for (size_t k = 0; k < n && !again; k++)
+            again = same_name(l->v[k], l->v[i]);
+        if (!again)
+            l->v[n++] = l->v[i];
+    }
+    l->n = n;
+    if (!n)
+        r->fields &= ~(unsigned)(KG_P_ALT_NAMES | KG_P_ALT_NAMES_MORE);
+}
+
 /* Whether cell v of column col says there is no value (kg_csv_not_given). A second name
- * column is a name column, not kamgar's alt_names: "-" there is no name. The name of an
+ * column is a name column, not kamgar's alt_names: "-" or "N/A" there is no name. The name of an
  * employer, workplace or unit beside its id (kamgar's export) is the name the record has,
  * "N/A" as much as any: only without the id does it say none. */
 static bool not_given(struct kg_import *im, enum kg_col col, const char *v)
@@ -1099,7 +1117,7 @@ static bool not_given(struct kg_import *im, enum kg_col col, const char *v)
                                                : KG_COL_NONE;
     if (id && filled(im, id))
         return false;
-    return col == KG_COL_ALT_NAMES && im->alt_is_name ? kg_csv_none_word(v)
+    return col == KG_COL_ALT_NAMES && im->alt_is_name ? kg_csv_none_mark(v) /* "Nil" is a name */
                                                       : kg_csv_not_given(col, v);
 }
 
@@ -1171,9 +1189,9 @@ static void take_record(struct kg_import *im)
         v[len] = '\0';
         /* "   " quoted, or "N/A" where a phone or a date goes: nothing to say, as an empty
          * cell (it never clears) */
+        v = (char *)kg_csv_unguard(v); /* the export's guard against spreadsheet formulas */
         if (kg_blank(v) || not_given(im, col, v))
             continue;
-        v = (char *)kg_csv_unguard(v); /* the export's guard against spreadsheet formulas */
         if (col == KG_COL_PHONE)
             phone = v;
         const char *why = set_field(im, r, col, v);
@@ -1182,12 +1200,8 @@ static void take_record(struct kg_import *im)
             return;
         }
     }
-    /* a second name column that writes the name again says nothing more */
-    if (im->alt_is_name && r->p.alt_names.n == 1 && r->p.full_name &&
-        same_name(r->p.full_name, r->p.alt_names.v[0])) {
-        r->p.alt_names.n = 0;
-        r->fields &= ~(unsigned)(KG_P_ALT_NAMES | KG_P_ALT_NAMES_MORE);
-    }
+    if (im->alt_is_name)
+        other_names_only(r);
     const char *why = phone ? phone_cell(im, r, phone) : NULL;
     if (why) {
         cell_error(im, line, "phone", why);

@@ -552,12 +552,18 @@ const char *kg_csv_gender(const char *v)
     return gender;
 }
 
+bool kg_csv_none_mark(const char *v)
+{
+    static const char *const marks[] = {"-",   "--",   "---", "—",    "–",
+                                        "n/a", "n.a.", "n.a", "#n/a", NULL};
+    /* each starts with one of these: most cells are done in one comparison */
+    return v[0] && strchr("-#nN\xE2", v[0]) && any_of(v, marks);
+}
+
 bool kg_csv_none_word(const char *v)
 {
-    static const char *const words[] = {"-",    "--",  "---",  "—",   "–",    "n/a",  "na",
-                                        "n.a.", "n.a", "#n/a", "nil", "nill", "null", NULL};
-    /* each word starts with one of these: most cells are done in one comparison */
-    return v[0] && strchr("-#nN\xE2", v[0]) && any_of(v, words);
+    static const char *const words[] = {"na", "nil", "nill", "null", NULL};
+    return kg_csv_none_mark(v) || ((v[0] == 'n' || v[0] == 'N') && any_of(v, words));
 }
 
 bool kg_csv_not_given(enum kg_col col, const char *v)

@@ -98,8 +98,10 @@ const char *kg_csv_gender(const char *v);
  * Never in free text (a name, a city, notes, tags), where "-" may be what was meant; never
  * "NA" as a country (Namibia), nor "na" as a language (Nauruan). Such a cell is an empty one. */
 bool kg_csv_not_given(enum kg_col col, const char *v);
-/* Whether v is one of those words, whatever the column. */
+/* Whether v is one of those words, whatever the column; kg_csv_none_mark: one of the marks
+ * among them ("-", "—", "N/A", "#N/A"), not a word that may be a name ("Nil", "Na"). */
 bool kg_csv_none_word(const char *v);
+bool kg_csv_none_mark(const char *v);
 /*
  * A date as registers write it, into out[11] as YYYY-MM-DD: 2021-03-12, 2021/03/12, and day
  * first as South and Central Asia write it: 12/03/2021, 12-03-2021, 12.03.2021, 12/3/21,

@@ -556,21 +556,25 @@ static bool same_columns(const struct kg_person *was, const char *was_alt, const
 #undef SAME
 }
 
-/* The alt names had with those of more added (KG_P_ALT_NAMES_MORE): each that is neither the
- * person's name nor one of had (kg_fold), up to KG_MAX_LIST in all. */
+/* The alt names had with those of more added (KG_P_ALT_NAMES_MORE): of each, those that are
+ * neither the person's name (which may have just changed) nor one before them (kg_fold).
+ * KG_EINVAL, naming the rule, past KG_MAX_LIST names. */
 static enum kg_err more_names(const struct kg_strlist *had, const char *full_name,
                               const struct kg_strlist *more, struct kg_arena *a,
-                              struct kg_strlist *out)
+                              struct kg_strlist *out, struct kg_conflict *cf)
 {
     const char **v = kg_arena_alloc(a, (had->n + more->n + 1) * sizeof(*v));
     if (!v)
         return KG_ENOMEM;
     struct kg_strlist l = {v, 0}, name = {&full_name, full_name ? 1 : 0};
-    for (size_t i = 0; i < had->n; i++)
-        v[l.n++] = had->v[i];
-    for (size_t i = 0; i < more->n && l.n < KG_MAX_LIST; i++)
-        if (!listed(more->v[i], &l) && !listed(more->v[i], &name))
-            v[l.n++] = more->v[i];
+    for (size_t i = 0; i < had->n + more->n; i++) {
+        const char *x = i < had->n ? had->v[i] : more->v[i - had->n];
+        if (listed(x, &l) || listed(x, &name))
+            continue;
+        if (l.n == KG_MAX_LIST)
+            return bad_because(cf, "alt_names", "would hold more than 50 names with those stored");
+        v[l.n++] = x;
+    }
     *out = l;
     return KG_OK;
 }
@@ -632,7 +636,7 @@ enum kg_err kg_sqlite_person_update_tx(struct sqlite_conn *c, const struct kg_ac
     if (fields & KG_P_ALT_NAMES)
         m.alt_names = p->alt_names;
     if (fields & KG_P_ALT_NAMES_MORE) {
-        err = more_names(&was.alt_names, m.full_name, &p->alt_names, a, &m.alt_names);
+        err = more_names(&was.alt_names, m.full_name, &p->alt_names, a, &m.alt_names, cf);
         if (!err)
             err = kg_sqlite_join(&m.alt_names, a, &alt);
         if (err)

@@ -2731,6 +2731,46 @@ static void test_second_name_column(void **state)
     assert_string_equal(json_string_value(json_array_get(alt, 0)), "Ali");
     assert_string_equal(json_string_value(json_array_get(alt, 1)), "Alo Khan");
     assert_string_equal(json_string_value(json_array_get(alt, 2)), "علی خان");
+    /* helper-71: a name stored that is the person's new name goes; "Nil" (নীল) is a name,
+     * "'-" none; a name twice, or the row's own, is kept once, on create as on update; past
+     * 50 names the row is refused, not the name dropped */
+    x = run_str(f, &UPDATE,
+                "Name,نام,Mobile\n"
+                "علی خان,Ali Khan|Nil|NIL|Ali,03041234567\n");
+    COUNTS(x, 1, 0, 1, 0, 0, 0, 0);
+    p = person(f, "phone", "+923041234567");
+    H_JSTR(p, "full_name", "علی خان");
+    alt = json_object_get(p, "alt_names");
+    assert_int_equal(json_array_size(alt), 4);
+    static const char *const want[] = {"Ali", "Alo Khan", "Ali Khan", "Nil"};
+    for (size_t i = 0; i < 4; i++)
+        assert_string_equal(json_string_value(json_array_get(alt, i)), want[i]);
+    x = run_str(
+        f, &SKIP,
+        "Name,Name (Urdu),Mobile\nDup Test,Dup Test|دپ|دپ,03051234567\nNil Das,'-,03071234567\n");
+    COUNTS(x, 2, 2, 0, 0, 0, 0, 0);
+    assert_int_equal(
+        json_array_size(json_object_get(person(f, "phone", "+923071234567"), "alt_names")), 0);
+    alt = json_object_get(person(f, "phone", "+923051234567"), "alt_names");
+    assert_int_equal(json_array_size(alt), 1);
+    assert_string_equal(json_string_value(json_array_get(alt, 0)), "دپ");
+    struct kg_buf b;
+    kg_buf_init(&b, 1u << 16);
+    assert_int_equal(kg_buf_append(&b, "name,alt_names,phone\nFifty,", 27), KG_OK);
+    for (int i = 0; i < 50; i++) {
+        char item[8];
+        int n = snprintf(item, sizeof(item), "%sN%02d", i ? "|" : "", i);
+        assert_int_equal(kg_buf_append(&b, item, (size_t)n), KG_OK);
+    }
+    assert_int_equal(kg_buf_append(&b, ",03061234567\n", 13), KG_OK);
+    x = run_buf(f, &SKIP, b.p, b.len);
+    kg_buf_free(&b);
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    x = run_str(f, &UPDATE, "Name,نام,Mobile\nFifty,ففٹی,03061234567\n");
+    COUNTS(x, 1, 0, 0, 0, 1, 0, 0);
+    ROW_ERROR(x, 0, 2, "alt_names", "would hold more than 50 names with those stored");
+    x = run_str(f, &SKIP, "Name,Mobile\nApostrophe,'-\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
     /* With an alt_names column, wherever it stands, a second name column is reported. */
     x = run_str(f, &DRY, "name,نام,other names\nSara,سارہ,Sarah\n");
     COUNTS(x, 1, 1, 0, 0, 0, 0, 0);

@@ -375,9 +375,7 @@ enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
     im->line = 1;
     im->q.cell_start = true;
     im->conv = (iconv_t)-1;
-    char now[21]; /* "YYYY-MM-DDTHH:MM:SSZ": tomorrow in UTC is today somewhere (validate.c) */
-    kg_time_format(kg_unix_now() + 24 * 60 * 60, now);
-    snprintf(im->today, sizeof(im->today), "%.10s", now);
+    kg_date_latest(im->today); /* as validate.c has member_since: today east of UTC */
     kg_buf_init(&im->pending, MAX_RECORD);
     kg_buf_init(&im->probe, PROBE_BYTES + 3);
     kg_arena_init(&im->keep, 0);
@@ -1187,9 +1185,9 @@ static void take_record(struct kg_import *im)
         size_t off, len = kg_trim_blanks(v, im->cells[i].len, &off);
         v += off;
         v[len] = '\0';
+        v = (char *)kg_csv_unguard(v); /* the export's guard against spreadsheet formulas */
         /* "   " quoted, or "N/A" where a phone or a date goes: nothing to say, as an empty
          * cell (it never clears) */
-        v = (char *)kg_csv_unguard(v); /* the export's guard against spreadsheet formulas */
         if (kg_blank(v) || not_given(im, col, v))
             continue;
         if (col == KG_COL_PHONE)

@@ -327,6 +327,15 @@ static enum kg_col match_key(const char *header, size_t n)
     return col;
 }
 
+/* Whether s is one of list (exactly: keys are compared as they are). */
+static bool in_list(const char *s, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(s, *list) == 0)
+            return true;
+    return false;
+}
+
 /* Whether a hint in brackets after a header's words (as a key) only says how the column is
  * written: a format, a language or script, whether it is required. Any other hint may make it
  * another column ("Phone (Office)", "Name (Nominee)", "Factory (Address)", "Name (ولدیت)"),
@@ -404,10 +413,7 @@ static bool writing_hint(const char *hint)
         "кирилл",
         NULL,
     };
-    for (const char *const *h = hints; *h; h++)
-        if (strcmp(hint, *h) == 0)
-            return true;
-    return false;
+    return in_list(hint, hints);
 }
 
 enum kg_col kg_col_match_hinted(const char *header, bool *hinted)
@@ -465,17 +471,6 @@ static const char *const yes_words[] = {"ہاں",   "جی",  "جی ہاں", "ह
 static const char *const no_words[] = {"نہیں", "نا",   "जी नहीं", "नहीं", "ना", "না",
                                        "нет",  "yo'q", "yoq",    "йўқ", NULL};
 
-/* Whether v's key (kg_csv_header_key) is one of words; false when out of memory. */
-static bool key_of(const char *v, const char *const *words)
-{
-    char *key = kg_csv_header_key(v, strlen(v));
-    bool found = false;
-    for (const char *const *w = words; key && *w && !found; w++)
-        found = strcmp(key, *w) == 0;
-    free(key);
-    return found;
-}
-
 int kg_csv_bool(const char *v)
 {
     if (!v)
@@ -484,11 +479,10 @@ int kg_csv_bool(const char *v)
         return 1;
     if (any_of(v, no))
         return 0;
-    if (key_of(v, yes_words))
-        return 1;
-    if (key_of(v, no_words))
-        return 0;
-    return -1;
+    char *key = kg_csv_header_key(v, strlen(v)); /* NULL (out of memory): neither */
+    int b = !key ? -1 : in_list(key, yes_words) ? 1 : in_list(key, no_words) ? 0 : -1;
+    free(key);
+    return b;
 }
 
 const char *kg_csv_gender(const char *v)

@@ -6,7 +6,6 @@
 #include "domain/validate.h"
 
 #include <string.h>
-#include <time.h>
 #include <utf8proc.h>
 
 #include "domain/rules_int.h"
@@ -159,16 +158,12 @@ bool kg_country_valid(const char *s)
     return false;
 }
 
-/* Whether a date YYYY-MM-DD is after today wherever the org is: after tomorrow in UTC, so
- * that an office in UTC+14 may write its own today. */
+/* Whether a date YYYY-MM-DD is after today wherever the org is (kg_date_latest). */
 static bool after_today(const char *date)
 {
-    time_t t = time(NULL) + 24 * 60 * 60;
-    struct tm tm;
-    char tomorrow[16];
-    if (!gmtime_r(&t, &tm) || !strftime(tomorrow, sizeof(tomorrow), "%Y-%m-%d", &tm))
-        return false;
-    return strcmp(date, tomorrow) > 0;
+    char latest[11];
+    kg_date_latest(latest);
+    return strcmp(date, latest) > 0;
 }
 
 static bool alpha(char c)

@@ -224,6 +224,13 @@ void kg_time_format(int64_t unix_s, char out[21])
         out[0] = '\0'; /* a year past 9999 does not fit RFC 3339 as we write it */
 }
 
+void kg_date_latest(char out[11])
+{
+    char t[21];
+    kg_time_format(kg_unix_now() + 24 * 60 * 60, t);
+    snprintf(out, 11, "%.10s", t);
+}
+
 int64_t kg_unix_now(void)
 {
     return (int64_t)time(NULL);

@@ -52,6 +52,9 @@ bool kg_time_valid(const char *s);
 void kg_time_now(char out[21]);
 /* Unix seconds as RFC 3339 UTC into out[21]. */
 void kg_time_format(int64_t unix_s, char out[21]);
+/* The last date that is today somewhere on Earth, YYYY-MM-DD: tomorrow in UTC (UTC+14). A day
+ * after it has come nowhere yet. */
+void kg_date_latest(char out[11]);
 /* Seconds since the epoch. */
 int64_t kg_unix_now(void);
 

@@ -779,6 +779,154 @@ static void test_not_given(void **state)
     assert_false(kg_csv_none_word("Nasreen"));
 }
 
+/* Every word of csvmap.c's tables is read: each is its own key (kg_csv_header_key), or it could
+ * never match. Written out here as there: a word added there belongs here too. */
+static void test_every_word_is_read(void **state)
+{
+    (void)state;
+    static const char *const yes[] = {"ہاں", "جی",    "جی ہاں", "हाँ", "हां",
+                                      "जी",  "जी हाँ", "হ্যাঁ",    "да", "ҳа"};
+    static const char *const no[] = {"نہیں", "نا",  "जी नहीं", "नहीं", "ना",
+                                     "না",   "нет", "yo'q",   "yoq", "йўқ"};
+    static const struct {
+        const char *word, *gender;
+    } genders[] = {{"female", "female"},
+                   {"male", "male"},
+                   {"transgender", "transgender"},
+                   {"non binary", "non_binary"},
+                   {"other", "other"},
+                   {"undisclosed", "undisclosed"},
+                   {"f", "female"},
+                   {"w", "female"},
+                   {"woman", "female"},
+                   {"عورت", "female"},
+                   {"خاتون", "female"},
+                   {"زنانہ", "female"},
+                   {"महिला", "female"},
+                   {"स्त्री", "female"},
+                   {"औरत", "female"},
+                   {"মহিলা", "female"},
+                   {"নারী", "female"},
+                   {"ж", "female"},
+                   {"жен", "female"},
+                   {"женский", "female"},
+                   {"женщина", "female"},
+                   {"ayol", "female"},
+                   {"аёл", "female"},
+                   {"m", "male"},
+                   {"man", "male"},
+                   {"مرد", "male"},
+                   {"مردانہ", "male"},
+                   {"पुरुष", "male"},
+                   {"आदमी", "male"},
+                   {"পুরুষ", "male"},
+                   {"м", "male"},
+                   {"муж", "male"},
+                   {"мужской", "male"},
+                   {"мужчина", "male"},
+                   {"erkak", "male"},
+                   {"эркак", "male"},
+                   {"khwaja sira", "transgender"},
+                   {"khawaja sira", "transgender"},
+                   {"kinnar", "transgender"},
+                   {"خواجہ سرا", "transgender"},
+                   {"hijra", "transgender"},
+                   {"किन्नर", "transgender"},
+                   {"হিজড়া", "transgender"}};
+    static const char *const hints[] = {"m f",
+                                        "f m",
+                                        "m f t",
+                                        "m f o",
+                                        "male female",
+                                        "m w",
+                                        "м ж",
+                                        "ж м",
+                                        "y n",
+                                        "yes no",
+                                        "dd mm yyyy",
+                                        "dd mm yy",
+                                        "d m y",
+                                        "yyyy mm dd",
+                                        "day month year",
+                                        "with code",
+                                        "with country code",
+                                        "whatsapp",
+                                        "optional",
+                                        "required",
+                                        "if any",
+                                        "mandatory",
+                                        "english",
+                                        "in english",
+                                        "urdu",
+                                        "in urdu",
+                                        "hindi",
+                                        "in hindi",
+                                        "bengali",
+                                        "bangla",
+                                        "in bengali",
+                                        "russian",
+                                        "in russian",
+                                        "uzbek",
+                                        "in uzbek",
+                                        "nepali",
+                                        "sinhala",
+                                        "tamil",
+                                        "punjabi",
+                                        "sindhi",
+                                        "pashto",
+                                        "kazakh",
+                                        "kyrgyz",
+                                        "latin",
+                                        "cyrillic",
+                                        "انگریزی",
+                                        "اردو",
+                                        "अंग्रेज़ी",
+                                        "अंग्रेजी",
+                                        "हिंदी",
+                                        "हिन्दी",
+                                        "ইংরেজি",
+                                        "বাংলা",
+                                        "английский",
+                                        "на английском",
+                                        "русский",
+                                        "на русском",
+                                        "латиница",
+                                        "кириллица",
+                                        "o'zbek",
+                                        "o'zbekcha",
+                                        "ўзбек",
+                                        "ўзбекча",
+                                        "lotin",
+                                        "kirill",
+                                        "лотин",
+                                        "кирилл"};
+    for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+        if (kg_csv_bool(yes[i]) != 1) {
+            print_error("\"%s\" is not read as yes\n", yes[i]);
+            fail();
+        }
+    for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+        if (kg_csv_bool(no[i]) != 0) {
+            print_error("\"%s\" is not read as no\n", no[i]);
+            fail();
+        }
+    for (size_t i = 0; i < sizeof(genders) / sizeof(genders[0]); i++) {
+        const char *got = kg_csv_gender(genders[i].word);
+        if (!got || strcmp(got, genders[i].gender) != 0) {
+            print_error("\"%s\" is read as %s\n", genders[i].word, got ? got : "NULL");
+            fail();
+        }
+    }
+    for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
+        char header[80];
+        snprintf(header, sizeof(header), "Name (%s)", hints[i]);
+        if (kg_col_match(header) != KG_COL_FULL_NAME) {
+            print_error("\"%s\" is not a name column\n", header);
+            fail();
+        }
+    }
+}
+
 static void test_membership(void **state)
 {
     (void)state;
@@ -852,6 +1000,7 @@ int main(void)
         cmocka_unit_test(test_bool),
         cmocka_unit_test(test_gender),
         cmocka_unit_test(test_not_given),
+        cmocka_unit_test(test_every_word_is_read),
         cmocka_unit_test(test_membership),
         cmocka_unit_test(test_list_separator),
     };

@@ -589,10 +589,11 @@ static enum kg_err export_people(struct kg_ctx *c, enum kg_export_format fmt)
     if (e)
         return why ? kg_api_fail(c, e, field, why) : e;
     if (strcmp(c->req->method, "HEAD") == 0) {
-        /* What a GET would answer, without writing the register (nor logging an export).
-         * libmicrohttpd sends Content-Length: 0, the size of this empty answer: the size of
-         * the export is known only once it is written. */
+        /* What a GET would answer, without writing the register (nor logging an export), and
+         * so without Content-Length: the size of the export is known only once it is
+         * written. */
         exported(c, fmt);
+        c->resp->size_unknown = true;
         return KG_OK;
     }
     if (atomic_fetch_add(&c->api->exports_running, 1) >= KG_API_EXPORTS) {

@@ -58,6 +58,10 @@ struct kg_resp {
     /* Instead of body: stream body_len bytes from this open file (the server closes it). */
     bool from_fd;
     int fd;
+    /* An answer to HEAD whose GET learns its size only as it writes the body: sent without
+     * Content-Length (RFC 9110 9.3.2 lets a HEAD leave it out; libmicrohttpd says
+     * Transfer-Encoding: chunked instead) rather than with 0. */
+    bool size_unknown;
     struct kg_header headers[KG_MAX_RESP_HEADERS];
     size_t n_headers;
 };

@@ -190,14 +190,24 @@ static const char *client_ip(struct kg_server *s, struct MHD_Connection *c, stru
     return kg_arena_strdup(req->arena, buf);
 }
 
+/* The body of a size_unknown answer, which is never sent: it answers a HEAD. */
+static ssize_t no_body(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)cls, (void)pos, (void)buf, (void)max;
+    return MHD_CONTENT_READER_END_OF_STREAM;
+}
+
 static enum MHD_Result send_resp(struct MHD_Connection *c, struct conn_state *st,
                                  const struct kg_resp *resp)
 {
-    struct MHD_Response *r =
-        resp->from_fd ? MHD_create_response_from_fd64(resp->body_len, resp->fd)
-                      : MHD_create_response_from_buffer(resp->body_len,
-                                                        (void *)(resp->body ? resp->body : ""),
-                                                        MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *r;
+    if (resp->from_fd)
+        r = MHD_create_response_from_fd64(resp->body_len, resp->fd);
+    else if (resp->size_unknown)
+        r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 1024, no_body, NULL, NULL);
+    else
+        r = MHD_create_response_from_buffer(resp->body_len, (void *)(resp->body ? resp->body : ""),
+                                            MHD_RESPMEM_PERSISTENT);
     if (!r) {
         if (resp->from_fd)
             close(resp->fd);

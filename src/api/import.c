@@ -979,6 +979,19 @@ static enum kg_err flush(struct kg_import *im)
     return KG_OK;
 }
 
+/* Between records: applies the batch once it is full. With no row in it, what the batch arena
+ * holds is the cells and messages of refused rows, which go at once: a file of bad rows alone
+ * (a phone column that Excel turned into 9.23E+11) must not grow the import's memory with its
+ * size, as it did (1.5 GB for 60 MiB of refused rows). */
+static enum kg_err record_done(struct kg_import *im)
+{
+    if (!im->n_rows) {
+        kg_arena_release(&im->batch);
+        return KG_OK;
+    }
+    return im->n_rows >= KG_IMPORT_BATCH || im->batch.used > BATCH_BYTES ? flush(im) : KG_OK;
+}
+
 /* Whether every cell of the record is blanks: spaces, tabs, CRs, and the spaces that
  * kg_trim_blanks drops (a row Excel "emptied" with no-break spaces is a blank line). */
 static bool blank_record(const struct kg_import *im)
@@ -1507,11 +1520,8 @@ static enum kg_err parse_piece(struct kg_import *im, const char *p, size_t n)
     }
     if (im->in_record)
         im->record_bytes += n;
-    /* Flush only between records: the cells of a record in progress live in the batch arena. */
-    if (im->n_cells == 0 &&
-        (im->n_rows >= KG_IMPORT_BATCH || (im->n_rows && im->batch.used > BATCH_BYTES)))
-        return flush(im);
-    return KG_OK;
+    /* Only between records: the cells of a record in progress live in the batch arena. */
+    return im->n_cells == 0 ? record_done(im) : KG_OK;
 }
 
 static enum kg_err feed_pieces(struct kg_import *im, const char *data, size_t n)
@@ -2296,9 +2306,7 @@ static enum kg_err replay(struct kg_import *im, FILE *f, int64_t off)
     take_record(im);
     im->replaying = false;
     im->n_cells = 0;
-    if (im->n_rows >= KG_IMPORT_BATCH || im->batch.used > BATCH_BYTES)
-        return flush(im);
-    return KG_OK;
+    return record_done(im);
 }
 
 /*

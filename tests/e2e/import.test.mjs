@@ -1278,6 +1278,16 @@ describe('POST /imports/people', () => {
             const grown = hwm() - base;
             assert.ok(grown < 16, `a ${(big.length / 1e6).toFixed(0)} MB import grew the server ` +
                                   `from ${base.toFixed(0)} MiB by ${grown.toFixed(0)} MiB`);
+            /* Every row refused (a phone column Excel turned into 9.23E+11): their cells and
+             * messages were kept to the end, 25 times the file (bug). */
+            const bad = Buffer.from('name,phone,notes\n' + Array.from(
+                { length: 30000 }, (_, i) => `Mem ${i},9.23E+11,${'y'.repeat(900)}\n`).join(''));
+            const refused = await post(bad);
+            assert.equal(refused.status, 200, refused.text);
+            assert.equal(refused.json.failed, 30000);
+            const after = hwm() - base;
+            assert.ok(after < 16, `${(bad.length / 1e6).toFixed(0)} MB of refused rows grew the ` +
+                                  `server from ${base.toFixed(0)} MiB by ${after.toFixed(0)} MiB`);
         } finally {
             await k2.stop();
         }

@@ -468,7 +468,8 @@ static enum kg_err resolve_org(struct kg_ctx *c, const char *key, bool cached,
 
 enum kg_err kg_api_role_again(struct kg_ctx *c, enum kg_role min_role)
 {
-    return resolve_org(c, c->org.id, false, min_role);
+    enum kg_err e = kg_auth_session(c);
+    return e ? e : resolve_org(c, c->org.id, false, min_role);
 }
 
 static enum kg_err prepare(struct kg_ctx *c, const struct api_route *r)

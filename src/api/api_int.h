@@ -187,9 +187,10 @@ enum kg_err kg_api_store_err(struct kg_ctx *c, enum kg_err e, const struct kg_co
 /* KG_OK when the actor's role in the org is min_role or higher, else a 403 saying so (the
  * router's check, for a handler that must see the refusal: an export audits it). */
 enum kg_err kg_api_need_role(struct kg_ctx *c, enum kg_role min_role);
-/* Reads the user's role in c->org again from the store (not the cache) and requires min_role:
- * for a request that ran long since its headers came (an upload of minutes). 404 when the
- * user is no longer a member. */
+/* Reads the session and the user's role in c->org again (the role from the store, not the
+ * cache) and requires min_role: for a request that ran long since its headers came (an upload
+ * of minutes). 401 when the user has logged out meanwhile, 404 when they are no longer a
+ * member. */
 enum kg_err kg_api_role_again(struct kg_ctx *c, enum kg_role min_role);
 /* Appends an audit entry for the current user and org (errors are logged, not returned). */
 void kg_api_audit(struct kg_ctx *c, const char *action, const char *rtype, const char *rid,

@@ -1228,6 +1228,13 @@ describe('POST /imports/people', () => {
                 assert.ok(r.status < 300, r.text);
             });
             assert.equal(a.status, 404, a.text);
+            /* logged out meanwhile (review helper): the session is read again too */
+            role('organizer');
+            a = await upload(async () => {
+                const r = await request(base, 'POST', '/api/v1/auth/logout', { token });
+                assert.equal(r.status, 204, r.text);
+            });
+            assert.equal(a.status, 401, a.text);
             const people = await request(base, 'GET', orgPath('dm', '/people?per_page=1'),
                                          { token: admin });
             assert.equal(people.status, 200, people.text);

@@ -206,6 +206,19 @@ size_t kg_router_body_limit(const struct kg_router *r, const char *method, const
     return limit ? limit : r->default_max_body;
 }
 
+/* Appends ", method" (or method first) to out, unless it is there (no method's name holds
+ * another's) or would be cut. */
+static void add_allowed(char *out, size_t cap, size_t *o, const char *method)
+{
+    if (strstr(out, method))
+        return;
+    size_t need = strlen(method) + (*o ? 2 : 0);
+    if (need >= cap - *o)
+        return; /* a shorter list, never a cut method name */
+    snprintf(out + *o, cap - *o, "%s%s", *o ? ", " : "", method);
+    *o += need;
+}
+
 void kg_router_allowed(const struct kg_router *r, const char *path, char *out, size_t cap)
 {
     size_t o = 0;
@@ -214,13 +227,11 @@ void kg_router_allowed(const struct kg_router *r, const char *path, char *out, s
     out[0] = '\0';
     for (size_t i = 0; i < r->n; i++) {
         const struct compiled *c = &r->routes[i];
-        if (!match(c, path, NULL) || strstr(out, c->route.method))
+        if (!match(c, path, NULL))
             continue;
-        size_t need = strlen(c->route.method) + (o ? 2 : 0);
-        if (need >= cap - o)
-            break; /* a shorter list, never a cut method name */
-        snprintf(out + o, cap - o, "%s%s", o ? ", " : "", c->route.method);
-        o += need;
+        add_allowed(out, cap, &o, c->route.method);
+        if (strcmp(c->route.method, "GET") == 0) /* kg_router_find answers HEAD with it */
+            add_allowed(out, cap, &o, "HEAD");
     }
 }
 

@@ -291,6 +291,7 @@ describe('transport-level refusals', () => {
         let r = await req('PUT', P('/people'), { full_name: 'Put Person' });
         assert.equal(r.status, 405, r.text);
         assert.equal(typeof r.json.error.message, 'string');
+        assert.equal(r.headers.get('allow'), 'GET, HEAD, POST'); /* GET answers HEAD too */
         r = await req('PUT', P(`/people/${victim.id}`), { full_name: 'Put Person' });
         assert.equal(r.status, 405, r.text);
         r = await req('DELETE', P('/people'));

@@ -932,11 +932,14 @@ static enum kg_err store_failed(struct kg_import *im, enum kg_err e, const char 
 {
     im->failed = true;
     bool copy = kg_import_on_copy(im->opts.dry_run, im->opts.expected_rows);
-    snprintf(im->message, sizeof(im->message), "%s: %s", what,
-             e != KG_EFULL ? kg_err_name(e)
-             : copy ? "the disk holding the dry run's copy of the database is full (SQLite's "
-                      "temporary directory: /var/tmp, or the one SQLITE_TMPDIR names)"
-                    : "the disk holding the database is full");
+    if (e == KG_EFULL && copy)
+        snprintf(im->message, sizeof(im->message),
+                 "%s: the disk holding the dry run's copy of the database is full (in %s, "
+                 "SQLite's temporary directory)",
+                 what, kg_sqlite_tmp_dir());
+    else
+        snprintf(im->message, sizeof(im->message), "%s: %s", what,
+                 e == KG_EFULL ? "the disk holding the database is full" : kg_err_name(e));
     return e;
 }
 

@@ -523,11 +523,14 @@ static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
     if (e == KG_EINVAL && why)
         return kg_api_fail_sentence(c, e, strncmp(why, "map=", 4) == 0 ? "map" : "file", why);
     if (e == KG_EFULL && apart)
-        return kg_api_fail_sentence(c, e, NULL,
-                                    "the server's disk is full: a dry run of this size is tried on "
-                                    "a copy of the database in its temporary directory (/var/tmp, "
-                                    "or SQLITE_TMPDIR), which needs room for the database and for "
-                                    "what the dry run adds; nothing was changed");
+        return kg_api_fail_sentence(
+            c, e, NULL,
+            kg_arena_printf(c->a,
+                            "the server's disk is full: a dry run of this size is tried on a copy "
+                            "of the database in SQLite's temporary directory (%s), which needs "
+                            "room for the database and for what the dry run adds; nothing was "
+                            "changed",
+                            kg_sqlite_tmp_dir()));
     if (e && applied) /* a 503 or 500 must not read as "nothing changed" */
         return kg_api_fail_sentence(
             c, e, NULL,

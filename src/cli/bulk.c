@@ -492,9 +492,9 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
         kg_cli_err("the database is busy: another program is writing to it; try again");
     else if (be == KG_EFULL && kg_import_on_copy(o2.dry_run, o2.expected_rows))
         kg_cli_err("no room for the dry run's copy of %s: a dry run of this size is tried on a "
-                   "copy in SQLite's temporary directory (/var/tmp, or the one SQLITE_TMPDIR "
-                   "names), which needs room for the database and for what the dry run adds",
-                   db);
+                   "copy in SQLite's temporary directory (%s; SQLITE_TMPDIR or TMPDIR may name "
+                   "another), which needs room for the database and for what the dry run adds",
+                   db, kg_sqlite_tmp_dir());
     else if (be == KG_EFULL)
         kg_cli_err("the disk holding %s is full", db);
     else if (be == KG_EIO && access(db, W_OK) != 0)

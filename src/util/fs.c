@@ -39,14 +39,27 @@ void kg_fsync_dir_of(const char *path)
     }
 }
 
+static bool writable_dir(const char *dir)
+{
+    struct stat st;
+    return dir && stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && access(dir, W_OK | X_OK) == 0;
+}
+
 const char *kg_tmp_dir(void)
 {
     const char *dir = getenv("TMPDIR");
-    struct stat st;
-    if (dir && dir[0] == '/' && strlen(dir) < PATH_MAX - 32 && stat(dir, &st) == 0 &&
-        S_ISDIR(st.st_mode) && access(dir, W_OK | X_OK) == 0)
-        return dir;
-    return "/tmp";
+    return dir && dir[0] == '/' && strlen(dir) < PATH_MAX - 32 && writable_dir(dir) ? dir : "/tmp";
+}
+
+const char *kg_sqlite_tmp_dir(void)
+{
+    /* as unixTempFileDir() in SQLite's os_unix.c */
+    const char *dirs[] = {getenv("SQLITE_TMPDIR"), getenv("TMPDIR"), "/var/tmp", "/usr/tmp",
+                          "/tmp"};
+    for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+        if (writable_dir(dirs[i]))
+            return dirs[i];
+    return ".";
 }
 
 FILE *kg_tmpfile(void)

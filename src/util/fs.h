@@ -16,6 +16,10 @@ void kg_fsync_dir_of(const char *path);
 /* The directory temporary files go in: $TMPDIR when it names a directory this process can
  * write in (an absolute path), else /tmp. */
 const char *kg_tmp_dir(void);
+/* The directory SQLite's temporary files go in (a dry run's private copy of the database,
+ * the sorts of an index being built), found as SQLite finds it: the first of $SQLITE_TMPDIR,
+ * $TMPDIR, /var/tmp, /usr/tmp, /tmp and "." that is a directory this process can write in. */
+const char *kg_sqlite_tmp_dir(void);
 /* A temporary file without a name in kg_tmp_dir(), open for reading and writing: it is gone
  * when closed, or when the process ends however it ends. NULL with errno set when it cannot
  * be made (ENOSPC, EDQUOT: that directory is full). tmpfile(3) would ignore TMPDIR. */

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/fs.h"
@@ -123,6 +124,29 @@ static void test_tmp_dir_passes_over_an_unusable_tmpdir(void **state)
     assert_string_equal(kg_tmp_dir(), "/tmp");
 }
 
+/* The directory named in the messages about a dry run's copy: the one SQLite writes it in,
+ * passing over what is no directory it can write in, as SQLite does (it said /var/tmp when
+ * TMPDIR named another, and the copy had gone there). */
+static void test_sqlite_tmp_dir(void **state)
+{
+    (void)state;
+    char missing[96];
+    snprintf(missing, sizeof(missing), "%s/missing", dir);
+    setenv("SQLITE_TMPDIR", dir, 1);
+    setenv("TMPDIR", "/tmp", 1);
+    assert_string_equal(kg_sqlite_tmp_dir(), dir);
+    setenv("SQLITE_TMPDIR", missing, 1);
+    assert_string_equal(kg_sqlite_tmp_dir(), "/tmp");
+    unsetenv("SQLITE_TMPDIR");
+    setenv("TMPDIR", dir, 1);
+    assert_string_equal(kg_sqlite_tmp_dir(), dir);
+    setenv("TMPDIR", missing, 1);
+    struct stat st;
+    bool var_tmp = stat("/var/tmp", &st) == 0 && access("/var/tmp", W_OK | X_OK) == 0;
+    assert_string_equal(kg_sqlite_tmp_dir(), var_tmp ? "/var/tmp" : "/tmp");
+    unsetenv("TMPDIR");
+}
+
 /* A process that may open no more files cannot make one in the temporary directory, as one
  * whose /tmp is read-only cannot (EROFS): kg_tmp_writable says so, and why. */
 static void test_tmp_writable(void **state)
@@ -196,6 +220,7 @@ int main(void)
         cmocka_unit_test(test_fd_stoppable),
         cmocka_unit_test(test_tmp_writable),
         cmocka_unit_test_setup_teardown(test_tmpfile_in_tmpdir_without_a_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sqlite_tmp_dir, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tmp_dir_passes_over_an_unusable_tmpdir, setup,
                                         teardown),
     };

@@ -53,9 +53,7 @@ void kg_csv_write_text(FILE *f, const char *p, size_t n)
     write_cell(f, p, n, false);
 }
 
-/* A list as one cell: items joined by '|', with '|' and '\\' inside items escaped, and the
- * spaces that begin or end an item too (the import trims the others, csvmap.h). */
-static void write_list(FILE *f, const struct kg_strlist *l)
+void kg_csv_write_list(FILE *f, const struct kg_strlist *l)
 {
     struct kg_buf b;
     kg_buf_init(&b, (size_t)1 << 24);
@@ -89,11 +87,11 @@ static void write_csv_row(FILE *f, const struct kg_person *p, const struct kg_pe
         switch ((enum kg_col)c) {
         case KG_COL_ID: kg_csv_write_cell(f, p->id); break;
         case KG_COL_FULL_NAME: kg_csv_write_cell(f, p->full_name); break;
-        case KG_COL_ALT_NAMES: write_list(f, &p->alt_names); break;
+        case KG_COL_ALT_NAMES: kg_csv_write_list(f, &p->alt_names); break;
         case KG_COL_PHONE: kg_csv_write_cell(f, p->phone); break;
         case KG_COL_EMAIL: kg_csv_write_cell(f, p->email); break;
         case KG_COL_GENDER: kg_csv_write_cell(f, p->gender); break;
-        case KG_COL_LANGUAGES: write_list(f, &p->languages); break;
+        case KG_COL_LANGUAGES: kg_csv_write_list(f, &p->languages); break;
         case KG_COL_CITY: kg_csv_write_cell(f, p->city); break;
         case KG_COL_PROVINCE: kg_csv_write_cell(f, p->province); break;
         case KG_COL_COUNTRY: kg_csv_write_cell(f, p->country); break;
@@ -114,7 +112,7 @@ static void write_csv_row(FILE *f, const struct kg_person *p, const struct kg_pe
         case KG_COL_ASSIGNED_TO: kg_csv_write_cell(f, p->assigned_to); break;
         case KG_COL_ASSIGNED_TO_EMAIL: kg_csv_write_cell(f, refs->assignee_email); break;
         case KG_COL_RECRUITED_BY: kg_csv_write_cell(f, p->recruited_by); break;
-        case KG_COL_TAGS: write_list(f, &p->tags); break;
+        case KG_COL_TAGS: kg_csv_write_list(f, &p->tags); break;
         case KG_COL_CONSENT_STATUS: kg_csv_write_cell(f, p->consent_status); break;
         case KG_COL_CONSENT_SOURCE: kg_csv_write_cell(f, p->consent_source); break;
         case KG_COL_CONSENT_AT: kg_csv_write_cell(f, p->consent_at); break;

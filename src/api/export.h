@@ -47,6 +47,9 @@ enum kg_err kg_person_filter_read(const struct kg_query *q, const char *country,
  * (kg_csv_needs_guard), which the import takes off again.
  */
 void kg_csv_write_cell(FILE *f, const char *v);
+/* A list as one cell: items joined by '|', with '|' and '\\' inside items escaped, and the
+ * spaces that begin or end an item too (the import trims the others, csvmap.h). */
+void kg_csv_write_list(FILE *f, const struct kg_strlist *l);
 /* n bytes as one CSV cell exactly as they are (quoted where a separator, quote, line break or
  * a space at either end needs it; no formula guard): a cell of a file written back. */
 void kg_csv_write_text(FILE *f, const char *p, size_t n);

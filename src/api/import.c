@@ -21,6 +21,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "api/import_json.h"
 #include "domain/csvmap.h"
 #include "domain/organizing_rules.h"
 #include "domain/phone.h"
@@ -91,6 +92,12 @@ struct kg_import {
     char held[8];
     size_t n_held;
     unsigned char magic[8]; /* the file's first bytes, to name a workbook (not_text) */
+    /* CSV or JSON, told by the first byte of the text past a BOM and blanks (feed_text),
+     * which lead holds until then. */
+    bool format_known;
+    struct kg_buf lead;
+    struct kg_json_rows *json;         /* JSON: its objects become CSV records (import_json.h) */
+    struct kg_json_rows *json_scanned; /* kg_import_scan's, for json */
 
     struct csv_parser csv;
     bool csv_ready, header_done, failed;
@@ -378,6 +385,7 @@ enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
     kg_date_latest(im->today); /* as validate.c has member_since: today east of UTC */
     kg_buf_init(&im->pending, MAX_RECORD);
     kg_buf_init(&im->probe, PROBE_BYTES + 3);
+    kg_buf_init(&im->lead, MAX_RECORD);
     kg_arena_init(&im->keep, 0);
     kg_arena_init(&im->batch, 0);
     im->errors = kg_xcalloc(KG_IMPORT_MAX_ERRORS, sizeof(*im->errors));
@@ -1746,8 +1754,8 @@ static enum kg_err start_parser(struct kg_import *im)
     return e;
 }
 
-/* Pushes n bytes of UTF-8 text: the file's, or what it was decoded to (feed_converted). */
-static enum kg_err feed_text(struct kg_import *im, const char *data, size_t n)
+/* Pushes n bytes of CSV text (UTF-8). */
+static enum kg_err feed_csv(struct kg_import *im, const char *data, size_t n)
 {
     if (im->cr_undecided && n) {
         /* The header is held, ended by a CR: this byte says what the line ends are, and so
@@ -1777,6 +1785,65 @@ static enum kg_err feed_text(struct kg_import *im, const char *data, size_t n)
     }
     /* Past the header, a NUL is a bad cell (a row error), not a bad file. */
     return feed_lines(im, data, n);
+}
+
+/* An object of a JSON file, as a CSV record, or refused (kg_json_rows_feed). */
+static enum kg_err json_row(void *ctx, const struct kg_json_row *row)
+{
+    struct kg_import *im = ctx;
+    if (im->failed)
+        return KG_EINVAL;
+    if (row->fatal)
+        return fail_file(im, row->why);
+    im->line = row->line;
+    if (row->csv)
+        return feed_csv(im, row->csv, row->len);
+    im->res.rows++;
+    add_error(im, row->line, NULL, row->why);
+    return record_done(im);
+}
+
+/* Pushes n bytes of the text as the format it was told to be. */
+static enum kg_err feed_format(struct kg_import *im, const char *data, size_t n)
+{
+    return im->json ? kg_json_rows_feed(im->json, data, n, json_row, im) : feed_csv(im, data, n);
+}
+
+/* Tells the format by the byte at (NULL: the text ended before one), then pushes the bytes
+ * held before it. */
+static enum kg_err tell_format(struct kg_import *im, const char *at)
+{
+    im->format_known = true;
+    if (at && kg_json_rows_start(*at)) {
+        im->json = im->json_scanned ? im->json_scanned : kg_json_rows_new();
+        im->json_scanned = NULL;
+        if (!im->json)
+            return fail_file(im, "out of memory reading the file");
+    }
+    enum kg_err e = im->lead.len ? feed_format(im, im->lead.p, im->lead.len) : KG_OK;
+    kg_buf_free(&im->lead);
+    return e;
+}
+
+/* Pushes n bytes of UTF-8 text: the file's, or what it was decoded to (feed_converted). Until
+ * a byte past a BOM and blanks tells CSV from JSON, they are held. */
+static enum kg_err feed_text(struct kg_import *im, const char *data, size_t n)
+{
+    if (!im->format_known) {
+        size_t i = 0;
+        for (; i < n; i++) {
+            size_t at = im->lead.len + i;
+            bool bom = at < 3 && data[i] == BOM[at];
+            if (!bom && data[i] != ' ' && data[i] != '\t' && data[i] != '\r' && data[i] != '\n')
+                break;
+        }
+        if (i == n && kg_buf_append(&im->lead, data, n) == KG_OK)
+            return KG_OK;
+        enum kg_err e = tell_format(im, i < n ? data + i : NULL);
+        if (e)
+            return e;
+    }
+    return feed_format(im, data, n);
 }
 
 /*
@@ -2079,6 +2146,12 @@ static enum kg_err decide_encoding(struct kg_import *im)
         return fail_file(im, "this system cannot decode the file's text (iconv)");
     im->probing = from == im->opts.encoding && im->unit == 1;
     return im->probing ? hold_probe(im, first, n) : feed_converted(im, first, n);
+}
+
+void kg_import_scan(struct kg_import *im, FILE *f)
+{
+    if (!im->bytes && !im->json_scanned)
+        im->json_scanned = kg_json_rows_scan(f);
 }
 
 enum kg_err kg_import_feed(struct kg_import *im, const char *data, size_t n)
@@ -2414,6 +2487,13 @@ static int by_line(const void *a, const void *b)
 enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg_import_result *out)
 {
     enum kg_err e = im->failed ? KG_OK : end_text(im);
+    if (!e && !im->failed && !im->format_known)
+        e = tell_format(im, NULL);
+    if (!e && !im->failed && im->json) {
+        e = kg_json_rows_end(im->json, json_row, im);
+        if (!e && !im->failed && !im->csv_ready)
+            return fail_file(im, "the JSON file holds no people: its list is empty");
+    }
     if (!e && !im->failed && !im->csv_ready) {
         /* The header has not ended: a file of one line without a line end, only blank lines,
          * or a header with an unterminated quote (the parser says which). */
@@ -2469,7 +2549,8 @@ enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg
     out->employers_created = counts.employers_created;
     out->workplaces_created = counts.workplaces_created;
     out->units_created = counts.units_created;
-    out->separator = im->delim == '\t' ? "tab" : im->delim == ';' ? ";" : ",";
+    out->format = im->json ? "json" : "csv";
+    out->separator = im->json ? NULL : im->delim == '\t' ? "tab" : im->delim == ';' ? ";" : ",";
     out->encoding = im->encoding;
     out->bulk = !im->opts.dry_run && im->load == KG_LOAD_BULK;
     out->errors = kg_arena_alloc(a, (im->res.n_errors + 1) * sizeof(*out->errors));
@@ -2515,6 +2596,9 @@ void kg_import_free(struct kg_import *im)
         csv_free(&im->csv);
     kg_buf_free(&im->pending);
     kg_buf_free(&im->probe);
+    kg_buf_free(&im->lead);
+    kg_json_rows_free(im->json);
+    kg_json_rows_free(im->json_scanned);
     if (im->conv != (iconv_t)-1)
         iconv_close(im->conv);
     kg_arena_release(&im->keep);

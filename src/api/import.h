@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "store/store.h"
 #include "util/arena.h"
@@ -109,7 +110,8 @@ struct kg_import_result {
     int64_t other_names;          /* rows noticed, also past those kept */
     const char **unknown_columns; /* header cells that map to no field (reported, not used) */
     size_t n_unknown;
-    const char *separator; /* "," ";" or "tab" */
+    const char *format;    /* "csv" or "json" (import_json.h) */
+    const char *separator; /* "," ";" or "tab"; NULL for JSON */
     const char *encoding;  /* "UTF-8", "UTF-16LE", "UTF-16BE" or the option's */
     bool bulk;             /* written in one transaction (KG_LOAD_BULK) */
 };
@@ -152,10 +154,15 @@ bool kg_import_encoding_ok(const char *encoding);
 /* Whether two names are the same encoding as people spell it: "windows-1251" is
  * "Windows1251", "utf8" is "UTF-8" (ASCII case, '-' and '_' ignored). */
 bool kg_import_same_encoding(const char *a, const char *b);
+/* Before the first feed, with the file itself (as far as it will be fed): a JSON file's
+ * columns are then the keys of all its objects, not only the first's (import_json.h). Reads
+ * the file and seeks back; does nothing with one that cannot seek (a pipe). */
+void kg_import_scan(struct kg_import *im, FILE *f);
 /*
- * Pushes the next n bytes of the file. A problem with the file as a whole (not text, no
- * header, no name column, a record over 1 MiB) is KG_EINVAL with the reason from
- * kg_import_message; a store failure is returned as is. Row problems are not errors here.
+ * Pushes the next n bytes of the file: CSV, or JSON (import_json.h) when its first byte past
+ * a BOM and blanks is '[' or '{'. A problem with the file as a whole (not text, no header, no
+ * name column, a record over 1 MiB) is KG_EINVAL with the reason from kg_import_message; a
+ * store failure is returned as is. Row problems are not errors here.
  */
 enum kg_err kg_import_feed(struct kg_import *im, const char *data, size_t n) KG_MUST_CHECK;
 /* Ends the file, applies the last batch, commits (rolls back a dry run) and copies the result

@@ -41,7 +41,8 @@ static json_t *result_json(const struct kg_import_result *r, bool dry_run)
     for (size_t i = 0; unknown && i < r->n_unknown; i++)
         json_array_append_new(unknown, json_string(r->unknown_columns[i]));
     return json_pack(
-        "{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:b, s:o, s:b, s:o, s:s, s:s}",
+        "{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:b, s:o, s:b, s:o, s:s?, s:s, "
+        "s:s}",
         "dry_run", dry_run, "rows", (json_int_t)r->rows, "created", (json_int_t)r->created,
         "updated", (json_int_t)r->updated, "unchanged", (json_int_t)r->unchanged, "skipped",
         (json_int_t)r->skipped, "failed", (json_int_t)r->failed, "employers_created",
@@ -49,7 +50,7 @@ static json_t *result_json(const struct kg_import_result *r, bool dry_run)
         "units_created", (json_int_t)r->units_created, "errors", errors, "errors_truncated",
         (int64_t)r->n_errors < r->failed, "notices", notices, "notices_truncated",
         (int64_t)r->n_notices < r->other_names, "unknown_columns", unknown, "separator",
-        r->separator, "encoding", r->encoding);
+        r->separator, "format", r->format, "encoding", r->encoding);
 }
 
 /* What browsers and tools call a CSV file: a browser on Windows sends the type the registry
@@ -64,6 +65,10 @@ static bool csv_type(const char *ct)
         "text/x-csv",
         "text/comma-separated-values",
         "application/vnd.ms-excel",
+        /* a JSON register (import_json.h): a list of objects, or JSON Lines */
+        "application/json",
+        "application/x-ndjson",
+        "application/jsonl",
     };
     if (!ct)
         return false;
@@ -347,7 +352,7 @@ static const char *bad_file_name(const char *name)
 static enum kg_err import_begin(struct kg_ctx *c, void **state)
 {
     if (!csv_type(kg_req_header(c->req, "Content-Type")))
-        return kg_api_fail(c, KG_EMEDIA, NULL, "send the file as text/csv");
+        return kg_api_fail(c, KG_EMEDIA, NULL, "send the file as text/csv (or application/json)");
     const char *why = NULL, *bad = bad_param(&c->query, &why);
     if (bad && !*bad)
         return kg_api_fail_sentence(c, KG_EINVAL, NULL,
@@ -454,6 +459,7 @@ static enum kg_err import_spool(struct kg_ctx *c, struct upload *u, struct kg_im
     enum kg_err e = kg_import_begin(c->st, &c->who, &c->org, &u->opts, im, msg, sizeof(msg));
     if (e) /* the store's: busy, forbidden */
         return e;
+    kg_import_scan(*im, u->spool);
     char *buf = kg_xmalloc(64u << 10);
     size_t n;
     while (!e && !*gone && (n = fread(buf, 1, 64u << 10, u->spool)) > 0) {

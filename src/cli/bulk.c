@@ -24,7 +24,7 @@
 #include "util/str.h"
 
 static const char import_help[] =
-    "usage: kamgar import people --db PATH --org SLUG FILE.csv [--on-duplicate update|skip]\n"
+    "usage: kamgar import people --db PATH --org SLUG FILE [--on-duplicate update|skip]\n"
     "                            [--dry-run] [--map COLUMN=field ...] [--default-country CC]\n"
     "                            [--load auto|batches|bulk] [--rejects FILE [--force]]\n"
     "                            [--encoding NAME]\n"
@@ -35,6 +35,8 @@ static const char import_help[] =
     "name (\"name\", \"worker name\" -> full_name; \"mobile\", \"cell no\" -> phone;\n"
     "\"factory\" -> workplace; \"department\" -> unit; see docs/import.md); --map names a\n"
     "column the matcher does not know (--map \"Naam=full_name\", or =ignore).\n"
+    "FILE may also be JSON: kamgar's people.json, a list of objects or JSON Lines; the\n"
+    "objects' keys are its columns (\"consent\": {\"status\": ...} is consent_status).\n"
     "Each row is checked as the API checks a person; a bad row is reported and skipped, the\n"
     "others are imported. A person already in the org (same phone, email or id) is skipped,\n"
     "or updated with --on-duplicate update. --dry-run reports the same and changes nothing.\n"
@@ -45,7 +47,7 @@ static const char import_help[] =
     "with a byte-order mark is read as the mark says.\n"
     "--rejects FILE writes the refused rows to FILE as the file has them, with the same\n"
     "header and a last column kamgar_error saying why (mode 0600; an existing FILE only\n"
-    "with --force): mend them there and import FILE.\n"
+    "with --force): mend them there and import FILE (CSV, also for a JSON import).\n"
     "--load batches commits every 2,000 rows (other writers go between them; a stopped\n"
     "import keeps the batches it finished); --load bulk writes the file in one transaction\n"
     "and builds the indexes once at the end, many times faster, while other writers wait\n"
@@ -282,7 +284,10 @@ static void print_result(const struct kg_import_result *r, bool dry_run, double 
     printf("%-20s %10lld\n%-20s %10lld\n%-20s %10lld\n", "employers created",
            (long long)r->employers_created, "workplaces created", (long long)r->workplaces_created,
            "units created", (long long)r->units_created);
-    printf("%-20s %10s\n", "separator", r->separator);
+    if (r->separator)
+        printf("%-20s %10s\n", "separator", r->separator);
+    else
+        printf("%-20s %10s\n", "format", "JSON");
     printf("%-20s %10s\n", "encoding", r->encoding);
     printf("%-20s %10.2f s (%.0f rows/s)\n", "time", secs, secs > 0 ? (double)r->rows / secs : 0);
     if (r->n_unknown) {
@@ -511,6 +516,7 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
     /* A feed of 64 KiB commits a batch of 2,000 rows at most about once: the stop request is
      * looked at between batches. A read from a pipe that a signal interrupts ends the loop
      * (EINTR, the handler has no SA_RESTART). */
+    kg_import_scan(im, f);
     while (!e && !kg_cleanup_stop_requested() && (n = fread(buf, 1, sizeof(buf), f)) > 0)
         e = kg_import_feed(im, buf, n);
     int sig = kg_cleanup_stop_requested();

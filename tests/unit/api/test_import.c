@@ -155,6 +155,31 @@ static struct run run_as(struct fx *f, const struct kg_actor *who, const struct 
     return x;
 }
 
+/* Imports text from a FILE, as the CLI and the server do: kg_import_scan first. */
+static struct run run_scanned(struct fx *f, const struct kg_import_opts *o, const char *text)
+{
+    struct run x = {0};
+    struct kg_import *im = NULL;
+    char msg[256] = "";
+    struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    assert_int_equal(kg_import_begin(f->env->st, &who, &f->acme, o, &im, msg, sizeof(msg)), KG_OK);
+    FILE *fp = fmemopen((void *)text, strlen(text), "r");
+    assert_non_null(fp);
+    kg_import_scan(im, fp);
+    char buf[7]; /* small pieces */
+    size_t n;
+    while (!x.err && (n = fread(buf, 1, sizeof(buf), fp)) > 0)
+        x.err = kg_import_feed(im, buf, n);
+    fclose(fp);
+    x.stage = x.err ? "feed" : NULL;
+    if (!x.err && (x.err = kg_import_finish(im, &f->a, &x.r)))
+        x.stage = "finish";
+    if (x.err)
+        x.msg = h_keep(f->env, kg_import_message(im));
+    kg_import_free(im);
+    return x;
+}
+
 static struct run run_buf(struct fx *f, const struct kg_import_opts *o, const char *data,
                           size_t len)
 {
@@ -3334,7 +3359,8 @@ static void test_http_import(void **state)
         "7890\",\"person_name\":\"Иван Петров\",\"outcome\":\"skipped\",\"message\":\"is that "
         "of \\\"Иван Петров\\\" already: the row was taken as that person and skipped (if they "
         "are two people, give each their own phone)\"}],"
-        "\"notices_truncated\":false,\"separator\":\";\",\"encoding\":\"UTF-8\"}",
+        "\"notices_truncated\":false,\"separator\":\";\",\"format\":\"csv\",\"encoding\":\"UTF-"
+        "8\"}",
         0, NULL);
     assert_non_null(want);
     /* Rows 9 and 17 have the phones of rows 2 and 6 under other names ("Ayesha B.", and
@@ -3473,7 +3499,7 @@ static void test_http_media_type_and_params(void **state)
     size_t len = strlen(csv);
     const char *t = f->w.t_organizer;
     H_ERROR(post_import(f, t, NULL, NULL, csv, len), 415, "unsupported_media_type", NULL);
-    H_ERROR(post_import(f, t, "application/json", NULL, csv, len), 415, "unsupported_media_type",
+    H_ERROR(post_import(f, t, "application/xml", NULL, csv, len), 415, "unsupported_media_type",
             NULL);
     H_ERROR(post_import(f, t, "multipart/form-data; boundary=x", NULL, csv, len), 415,
             "unsupported_media_type", NULL);
@@ -4617,7 +4643,9 @@ static const char *without_updated_at(struct h_env *env, const char *csv)
     return out;
 }
 
-static void test_round_trip(void **state)
+/* The people of rt_people exported as fmt, imported into a fresh instance and back into the
+ * same org: nothing is lost, and nothing changes. */
+static void round_trip(void **state, enum kg_export_format fmt)
 {
     struct fx *f = *state;
     struct rt t;
@@ -4637,6 +4665,7 @@ static void test_round_trip(void **state)
     struct h_resp *r = get_file(f->env, f->w.t_admin, "/api/v1/orgs/acme/people.csv");
     H_STATUS(r, 200);
     assert_string_equal(r->body, csv1);
+    const char *file = fmt == KG_EXPORT_CSV ? csv1 : export_text(f->env, &who, fmt, &count);
 
     /* Into a fresh instance, as it is: its ids of employers, workplaces, units and users are
      * not there, so each is found (or made) by the name (the email) beside it. */
@@ -4647,13 +4676,14 @@ static void test_round_trip(void **state)
     struct kg_import *im = NULL;
     char msg[256];
     assert_int_equal(kg_import_begin(e2->st, &who2, &f->acme2, &upd, &im, msg, sizeof(msg)), KG_OK);
-    x.err = kg_import_feed(im, csv1, strlen(csv1));
+    x.err = kg_import_feed(im, file, strlen(file));
     if (!x.err)
         x.err = kg_import_finish(im, &f->a, &x.r);
     kg_import_free(im);
     COUNTS(x, 4, 4, 0, 0, 0, 2, 3);
     assert_int_equal(x.r.employers_created, 1);
     assert_int_equal(x.r.n_unknown, 0);
+    assert_string_equal(x.r.format, fmt == KG_EXPORT_CSV ? "csv" : "json");
 
     /* The second export is the first, byte for byte, once the ids of what was made anew are
      * mapped, but for updated_at: the import wrote the people anew. */
@@ -4691,9 +4721,20 @@ static void test_round_trip(void **state)
     H_JSTR(p, "shift", "-night");
 
     /* And back into the same org: nothing changes. */
-    x = run_buf(f, &UPDATE, csv1, strlen(csv1));
+    x = run_buf(f, &UPDATE, file, strlen(file));
     COUNTS_U(x, 4, 0, 0, 4, 0, 0, 0, 0);
     assert_string_equal(export_text(f->env, &who, KG_EXPORT_CSV, NULL), csv1);
+}
+
+static void test_round_trip(void **state)
+{
+    round_trip(state, KG_EXPORT_CSV);
+}
+
+/* people.json imports as people.csv does (import_json.h). */
+static void test_round_trip_json(void **state)
+{
+    round_trip(state, KG_EXPORT_JSON);
 }
 
 /* The id column ignored, an export imports into another org of the same instance. */
@@ -5024,6 +5065,125 @@ static void test_moved_register_keeps_records_apart(void **state)
  * org's own, and the reply says nothing of the first org's. A dry run counts the same, a
  * recruit listed before their recruiter finds them, and the same file again makes no one.
  */
+/* --- JSON registers (import_json.h) --------------------------------------------------- */
+
+/* A list of objects written by hand (or by another program): its keys are the columns, read
+ * as a CSV header is (aliases); a nested object's keys are joined to its own; true and false,
+ * numbers, lists and null become the cells they stand for. Fed a byte at a time, the same. */
+static void test_json_register(void **state)
+{
+    struct fx *f = *state;
+    const char *json =
+        "\xEF\xBB\xBF[\n"
+        "  {\"name\": \"Ayesha Bibi\", \"mobile\": \"0300 1112233\", \"tags\": [\"a|b\", "
+        "\"c\\\\\"],\n"
+        "   \"is_leader\": true, \"assessment\": 4, \"notes\": \"=SUM(A1)\\nsecond line\",\n"
+        "   \"consent\": {\"status\": \"given\", \"source\": \"paper form\"}, \"org_id\": \"x\"},\n"
+        "  {\"name\": \"राम कुमार\", \"mobile\": null, \"is_leader\": false, \"assessment\": null,\n"
+        "   \"email\": \"ram@example.org\", \"tags\": []}\n"
+        "]\n";
+    struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
+    /* fed without the file: the first object's keys are the columns, and email is not */
+    struct run d = run_as(f, &who, &f->acme, &DRY, json, strlen(json), 1);
+    COUNTS(d, 2, 1, 0, 0, 1, 0, 0);
+    ROW_ERROR(d, 0, 5, NULL,
+              "has the key \"email\", which the file's first object has not: the keys of the "
+              "first object are the columns (give every object the same keys)");
+    /* with it, every object's keys are */
+    struct run x = run_scanned(f, &SKIP, json);
+    COUNTS(x, 2, 2, 0, 0, 0, 0, 0);
+    assert_string_equal(x.r.format, "json");
+    assert_null(x.r.separator);
+    assert_int_equal(x.r.n_unknown, 0); /* org_id is not read */
+    json_t *p = person(f, "phone", "+923001112233");
+    H_JSTR(p, "full_name", "Ayesha Bibi");
+    assert_int_equal(json_array_size(h_jget(p, "tags")), 2);
+    assert_string_equal(json_string_value(json_array_get(h_jget(p, "tags"), 0)), "a|b");
+    assert_string_equal(json_string_value(json_array_get(h_jget(p, "tags"), 1)), "c\\");
+    assert_true(json_is_true(h_jget(p, "is_leader")));
+    assert_int_equal(h_jint(p, "assessment"), 4);
+    H_JSTR(p, "notes", "=SUM(A1)\nsecond line");
+    H_JSTR(p, "consent.status", "given");
+    H_JSTR(p, "consent.source", "paper form");
+    p = person(f, "email", "ram@example.org");
+    H_JSTR(p, "full_name", "राम कुमार");
+    assert_true(json_is_false(h_jget(p, "is_leader")));
+    /* JSON Lines; Ayesha is found again by her phone */
+    x = run_str(f, &SKIP,
+                "{\"name\": \"Ayesha Bibi\", \"phone\": \"+92 300 1112233\"}\n"
+                "{\"name\": \"Bilal Ahmed\", \"phone\": \"0300 4445566\"}\n");
+    COUNTS(x, 2, 1, 0, 1, 0, 0, 0);
+    assert_true(has_person(f, "phone", "+923004445566"));
+    /* over HTTP, as application/json */
+    const char *one = "[{\"full_name\": \"Chand Bibi\", \"phone\": \"0300 7778899\"}]";
+    struct h_resp *r = post_import(f, f->w.t_organizer, "application/json", NULL, one, strlen(one));
+    H_STATUS(r, 200);
+    H_JSTR(r->json, "format", "json");
+    assert_true(json_is_null(h_jget(r->json, "separator")));
+    assert_int_equal(h_jint(r->json, "created"), 1);
+}
+
+/* An object that is not JSON, has a key the first has not, or a list of other than text is
+ * refused on its line; the others are imported. */
+static void test_json_refusals(void **state)
+{
+    struct fx *f = *state;
+    const char *json = "[\n"
+                       "{\"name\": \"Good One\", \"phone\": \"0300 1000001\", \"tags\": null},\n"
+                       "{\"name\": \"Bad Comma\" \"phone\": \"0300 1000002\"},\n"
+                       "{\"name\": \"Extra Key\", \"phone\": \"0300 1000003\", \"shoe\": 9},\n"
+                       "{\"name\": \"Odd List\", \"tags\": [\"a\", 1]},\n"
+                       "{\"name\": \"Twice\", \"name\": \"again\"},\n"
+                       "{\"name\": \"Deep\", \"tags\": [[\"x\"]]},\n"
+                       "{\"name\": \"Second Good\", \"phone\": null}\n"
+                       "]\n";
+    struct run x = run_str(f, &SKIP, json);
+    COUNTS(x, 7, 2, 0, 0, 5, 0, 0);
+    ROW_ERROR(x, 0, 3, NULL, "is not valid JSON ('}' expected near '\"phone\"')");
+    ROW_ERROR(x, 1, 4, NULL,
+              "has the key \"shoe\", which the file's first object has not: the keys of the "
+              "first object are the columns (give every object the same keys)");
+    ROW_ERROR(x, 2, 5, NULL, "tags is a list with an item that is not text");
+    ROW_ERROR(x, 3, 6, NULL, "is not valid JSON (duplicate object key near '\"name\"')");
+    ROW_ERROR(x, 4, 7, NULL, "tags is a list with an item that is not text");
+    assert_true(has_person(f, "full_name", "Second Good"));
+}
+
+/* What ends a JSON file before its end, or holds no person, refuses it with its reason. */
+static void test_json_file_faults(void **state)
+{
+    struct fx *f = *state;
+    struct run y;
+#define JSON_FAULT(text, stage, msg) (y = run_str(f, &DRY, text), FILE_ERROR(y, stage, msg))
+    JSON_FAULT(" [ ]\n", "finish", "the JSON file holds no people: its list is empty");
+    JSON_FAULT("[{\"name\": \"A\"}, oops]", "feed",
+               "line 1: \"o\" where the JSON file should have an object (a person): the file is "
+               "read up to there");
+    JSON_FAULT("[ 1 ]", "feed",
+               "line 1: \"1\" where the JSON file should have an object (a person): the file is "
+               "read up to there");
+    JSON_FAULT("[{\"name\": \"A\"}\n{\"name\": \"B\"}]", "feed",
+               "line 2: \"{\" where the JSON file should have a comma or the ] that ends the "
+               "list: the file is read up to there");
+    JSON_FAULT("[{\"name\": \"A\"}]\n]", "feed",
+               "line 2: \"]\" where the JSON file should have nothing after the ] that ends the "
+               "list: the file is read up to there");
+    JSON_FAULT("{\"name\": \"A\"}\nx", "feed",
+               "line 2: \"x\" where the JSON file should have an object (a person): the file is "
+               "read up to there");
+    JSON_FAULT("[{\"name\": \"A\"},\n", "finish",
+               "the file ends before the ] that closes its list: it was cut short");
+    JSON_FAULT("[{\"name\": \"A\"},\n{\"name\": \"B", "finish",
+               "the file ends inside the object that begins on line 2: it was cut short");
+    JSON_FAULT("[{}]", "feed",
+               "line 1: the first object has no keys: its keys are the file's columns");
+    JSON_FAULT("[{\"shoe\": 9}]", "feed",
+               "no column holds the name (call it \"name\" or \"full_name\", or use --map "
+               "COLUMN=full_name)");
+    assert_int_equal(people_total(f), 0);
+#undef JSON_FAULT
+}
+
 static void test_export_into_another_org_with_ids(void **state)
 {
     struct fx *f = *state;
@@ -5338,6 +5498,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_http_export_cross_site, setup, teardown),
         cmocka_unit_test(test_csv_write_cell),
         cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_round_trip_json, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_json_register, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_json_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_json_file_faults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_into_another_org, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_surrounding_spaces_bug, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_list_items, setup, teardown),

@@ -1,0 +1,424 @@
+/*
+ * import_json.c — a register as JSON, read object by object into CSV records; see
+ * import_json.h.
+ *
+ * The bytes are followed one at a time, inside strings and out, so that an object's end is
+ * found without parsing it; the object alone is then parsed whole by jansson. A string is
+ * written as the export writes a cell (kg_csv_write_cell: quoted where a separator, quote,
+ * line break or an end space needs it, a formula guarded) and an array of strings as it
+ * writes a list (kg_csv_write_list), so the CSV reader gets back exactly the JSON's values.
+ * jansson has no streaming reader; an object of 1 MiB at most (a CSV record's limit) is
+ * little to hold.
+ */
+#include "api/import_json.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/export.h"
+#include "util/buf.h"
+#include "util/mem.h"
+
+#define MAX_OBJECT (1u << 20) /* a CSV record's limit: no person's is longer */
+#define MAX_KEYS   200        /* a CSV header's limit */
+#define MAX_NAME   512        /* a column's name, a nested object's keys joined */
+
+enum state {
+    S_START,   /* before the first byte that is not a BOM or a blank */
+    S_ITEM,    /* in the array, where an object or the closing ] comes */
+    S_AFTER,   /* in the array, after an object: , or ] */
+    S_LINES,   /* JSON Lines, between objects */
+    S_OBJECT,  /* inside an object */
+    S_DONE,    /* after the array's ] */
+    S_STOPPED, /* after a fault */
+};
+
+struct kg_json_rows {
+    enum state state;
+    enum state after; /* where an object's end leads: S_AFTER or S_LINES */
+    int64_t pos;      /* bytes read */
+    int64_t line;     /* the line being read */
+    int64_t obj_line; /* the line the object began on */
+    int64_t depth;    /* of the object's braces and brackets outside strings */
+    bool in_string, escaped;
+    struct kg_buf obj; /* the object so far; too_long once past MAX_OBJECT */
+    bool too_long;
+    char *cols[MAX_KEYS]; /* the columns: the first object's keys, or all (kg_json_rows_scan) */
+    size_t n_cols;
+    bool have_cols;
+    size_t next_col; /* where add_col looks first: objects mostly have their keys in order */
+    bool header_sent;
+    bool collect;           /* only collecting the keys of every object (kg_json_rows_scan) */
+    json_t *vals[MAX_KEYS]; /* the object's value of each column (borrowed) */
+    char msg[480];
+};
+
+struct kg_json_rows *kg_json_rows_new(void)
+{
+    struct kg_json_rows *j = calloc(1, sizeof(*j));
+    if (!j)
+        return NULL;
+    j->line = 1;
+    kg_buf_init(&j->obj, MAX_OBJECT);
+    return j;
+}
+
+void kg_json_rows_free(struct kg_json_rows *j)
+{
+    if (!j)
+        return;
+    for (size_t i = 0; i < j->n_cols; i++)
+        free(j->cols[i]);
+    kg_buf_free(&j->obj);
+    free(j);
+}
+
+bool kg_json_rows_start(char c)
+{
+    return c == '[' || c == '{';
+}
+
+/* Hands on an object refused (the file goes on) or, with fatal, the fault that ends it. */
+static enum kg_err refuse(struct kg_json_rows *j, int64_t line, bool fatal, kg_json_row_fn fn,
+                          void *ctx)
+{
+    if (fatal)
+        j->state = S_STOPPED;
+    if (j->collect)
+        return KG_OK;
+    return fn(ctx, &(struct kg_json_row){.line = line, .why = j->msg, .fatal = fatal});
+}
+
+/* The fault at the byte just read, which is not where it stands. */
+static enum kg_err unexpected(struct kg_json_rows *j, char c, const char *wanted, kg_json_row_fn fn,
+                              void *ctx)
+{
+    const char *what = (unsigned char)c < 0x20 || (unsigned char)c >= 0x7F ? "a byte" : NULL;
+    snprintf(j->msg, sizeof(j->msg),
+             "line %lld: %s%c%s where the JSON file should have %s: the file is read up to "
+             "there",
+             (long long)j->line, what ? what : "\"", what ? ' ' : c, what ? "" : "\"", wanted);
+    return refuse(j, j->line, true, fn, ctx);
+}
+
+/* A leaf of an object: its column's name (the keys down to it joined by '_') and value. */
+typedef const char *(*leaf_fn)(struct kg_json_rows *j, const char *name, json_t *v);
+
+/* Calls leaf for each value of o that is no object, depth first in the file's order (jansson
+ * keeps it); name holds len bytes of the keys above. A key org_id at the top is passed over.
+ * NULL, or why the object is refused. */
+static const char *walk(struct kg_json_rows *j, json_t *o, char *name, size_t len, leaf_fn leaf)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v)
+    {
+        if (!len && strcmp(key, "org_id") == 0)
+            continue;
+        int n = snprintf(name + len, MAX_NAME - len, "%s%s", len ? "_" : "", key);
+        if (n < 0 || (size_t)n >= MAX_NAME - len)
+            return "has a key longer than 500 bytes: no column's name is";
+        const char *why =
+            json_is_object(v) ? walk(j, v, name, len + (size_t)n, leaf) : leaf(j, name, v);
+        if (why)
+            return why;
+    }
+    return NULL;
+}
+
+static const char *add_col(struct kg_json_rows *j, const char *name, json_t *v)
+{
+    (void)v;
+    for (size_t k = 0; k < j->n_cols; k++) {
+        size_t i = (j->next_col + k) % j->n_cols;
+        if (strcmp(j->cols[i], name) == 0) {
+            j->next_col = i + 1;
+            return NULL;
+        }
+    }
+    if (j->n_cols == MAX_KEYS)
+        return "has more than 200 keys: a CSV header may have 200 columns";
+    j->cols[j->n_cols] = kg_xstrdup(name);
+    j->n_cols++;
+    return NULL;
+}
+
+static const char *set_val(struct kg_json_rows *j, const char *name, json_t *v)
+{
+    for (size_t i = 0; i < j->n_cols; i++) {
+        if (strcmp(j->cols[i], name) != 0)
+            continue;
+        if (j->vals[i]) {
+            snprintf(j->msg, sizeof(j->msg), "has the key \"%.200s\" twice", name);
+            return j->msg;
+        }
+        j->vals[i] = v;
+        return NULL;
+    }
+    snprintf(j->msg, sizeof(j->msg),
+             "has the key \"%.200s\", which the file's first object has not: the keys of the "
+             "first object are the columns (give every object the same keys)",
+             name);
+    return j->msg;
+}
+
+/* Writes v as one CSV cell; NULL, or why it cannot be one. */
+static const char *write_value(FILE *f, json_t *v)
+{
+    switch (v ? json_typeof(v) : JSON_NULL) {
+    case JSON_STRING: kg_csv_write_cell(f, json_string_value(v)); return NULL;
+    case JSON_INTEGER: fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(v)); return NULL;
+    case JSON_REAL: fprintf(f, "%.17g", json_real_value(v)); return NULL;
+    case JSON_TRUE: fputs("yes", f); return NULL;
+    case JSON_FALSE: fputs("no", f); return NULL;
+    case JSON_NULL: return NULL;
+    case JSON_ARRAY: break;
+    case JSON_OBJECT:
+    default: return "is an object inside a list, which no column holds";
+    }
+    size_t n = json_array_size(v);
+    struct kg_strlist l = {.v = kg_xcalloc(n + 1, sizeof(*l.v)), .n = n};
+    for (size_t i = 0; i < n; i++) {
+        l.v[i] = json_string_value(json_array_get(v, i));
+        if (!l.v[i]) {
+            free(l.v);
+            return "is a list with an item that is not text";
+        }
+    }
+    kg_csv_write_list(f, &l);
+    free(l.v);
+    return NULL;
+}
+
+/* The object o as a CSV record of the columns (the header's names when header). */
+static enum kg_err write_record(struct kg_json_rows *j, json_t *o, bool header, kg_json_row_fn fn,
+                                void *ctx)
+{
+    char name[MAX_NAME];
+    memset(j->vals, 0, sizeof(j->vals));
+    const char *why = header ? NULL : walk(j, o, name, 0, set_val);
+    char *csv = NULL;
+    size_t len = 0;
+    FILE *f = why ? NULL : open_memstream(&csv, &len);
+    if (!why && !f)
+        return KG_ENOMEM;
+    for (size_t i = 0; f && !why && i < j->n_cols; i++) {
+        if (i)
+            fputc(',', f);
+        if (header) {
+            kg_csv_write_text(f, j->cols[i], strlen(j->cols[i]));
+        } else if ((why = write_value(f, j->vals[i]))) {
+            snprintf(j->msg, sizeof(j->msg), "%.200s %s", j->cols[i], why);
+            why = j->msg;
+        }
+    }
+    if (f) {
+        fputc('\n', f);
+        if (fclose(f) != 0 && !why) {
+            free(csv);
+            return KG_ENOMEM;
+        }
+    }
+    if (why) {
+        free(csv);
+        if (why != j->msg)
+            snprintf(j->msg, sizeof(j->msg), "%s", why);
+        return refuse(j, j->obj_line, false, fn, ctx);
+    }
+    enum kg_err e = fn(ctx, &(struct kg_json_row){.line = j->obj_line, .csv = csv, .len = len});
+    free(csv);
+    return e;
+}
+
+/* The object read whole: its record (after the header's, for the first), or its refusal. */
+static enum kg_err object_done(struct kg_json_rows *j, kg_json_row_fn fn, void *ctx)
+{
+    if (j->too_long) {
+        snprintf(j->msg, sizeof(j->msg), "is an object longer than 1 MiB: no person's is");
+        return refuse(j, j->obj_line, false, fn, ctx);
+    }
+    json_error_t err;
+    json_t *o = json_loadb(j->obj.p, j->obj.len, JSON_REJECT_DUPLICATES, &err);
+    if (!o) {
+        snprintf(j->msg, sizeof(j->msg), "is not valid JSON (%s)", err.text);
+        return refuse(j, j->obj_line + (err.line > 1 ? err.line - 1 : 0), false, fn, ctx);
+    }
+    enum kg_err e = KG_OK;
+    if (j->collect) { /* an object past 200 keys adds what fits */
+        char name[MAX_NAME];
+        j->next_col = 0;
+        (void)walk(j, o, name, 0, add_col);
+        json_decref(o);
+        return KG_OK;
+    }
+    if (!j->have_cols) {
+        char name[MAX_NAME];
+        const char *why = walk(j, o, name, 0, add_col);
+        if (why) {
+            snprintf(j->msg, sizeof(j->msg), "line %lld: the first object %s",
+                     (long long)j->obj_line, why);
+            json_decref(o);
+            return refuse(j, j->obj_line, true, fn, ctx);
+        }
+        if (!j->n_cols) {
+            snprintf(j->msg, sizeof(j->msg),
+                     "line %lld: the first object has no keys: its keys are the file's columns",
+                     (long long)j->obj_line);
+            json_decref(o);
+            return refuse(j, j->obj_line, true, fn, ctx);
+        }
+        j->have_cols = true;
+    }
+    if (!j->header_sent) {
+        j->header_sent = true;
+        e = write_record(j, o, true, fn, ctx);
+    }
+    if (!e)
+        e = write_record(j, o, false, fn, ctx);
+    json_decref(o);
+    return e;
+}
+
+/* A byte of an object: kept, and followed in and out of strings to the object's end. */
+static enum kg_err object_byte(struct kg_json_rows *j, char c, kg_json_row_fn fn, void *ctx)
+{
+    if (!j->too_long && kg_buf_append(&j->obj, &c, 1) != KG_OK)
+        j->too_long = true;
+    if (j->in_string) {
+        if (j->escaped)
+            j->escaped = false;
+        else if (c == '\\')
+            j->escaped = true;
+        else if (c == '"')
+            j->in_string = false;
+        return KG_OK;
+    }
+    if (c == '"')
+        j->in_string = true;
+    else if (c == '{' || c == '[')
+        j->depth++;
+    else if ((c == '}' || c == ']') && --j->depth == 0) {
+        j->state = j->after;
+        return object_done(j, fn, ctx);
+    }
+    return KG_OK;
+}
+
+static void begin_object(struct kg_json_rows *j, enum state after)
+{
+    j->state = S_OBJECT;
+    j->after = after;
+    j->obj_line = j->line;
+    j->depth = 0;
+    j->in_string = j->escaped = j->too_long = false;
+    kg_buf_reset(&j->obj);
+}
+
+/* A byte outside the objects. */
+static enum kg_err between(struct kg_json_rows *j, char c, kg_json_row_fn fn, void *ctx)
+{
+    if (j->state == S_START && j->pos < 3 && c == "\xEF\xBB\xBF"[j->pos])
+        return KG_OK; /* the BOM */
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+        return KG_OK;
+    switch (j->state) {
+    case S_START:
+        if (c == '[') {
+            j->state = S_ITEM;
+            return KG_OK;
+        }
+        if (c != '{')
+            return unexpected(j, c, "a list of objects", fn, ctx);
+        begin_object(j, S_LINES);
+        break;
+    case S_ITEM:
+        if (c == ']') { /* [] or a comma before it, which is no loss */
+            j->state = S_DONE;
+            return KG_OK;
+        }
+        if (c != '{')
+            return unexpected(j, c, "an object (a person)", fn, ctx);
+        begin_object(j, S_AFTER);
+        break;
+    case S_AFTER:
+        if (c == ',' || c == ']') {
+            j->state = c == ',' ? S_ITEM : S_DONE;
+            return KG_OK;
+        }
+        return unexpected(j, c, "a comma or the ] that ends the list", fn, ctx);
+    case S_LINES:
+        if (c != '{')
+            return unexpected(j, c, "an object (a person)", fn, ctx);
+        begin_object(j, S_LINES);
+        break;
+    case S_DONE: return unexpected(j, c, "nothing after the ] that ends the list", fn, ctx);
+    case S_OBJECT:
+    case S_STOPPED:
+    default: return KG_OK;
+    }
+    return object_byte(j, c, fn, ctx);
+}
+
+enum kg_err kg_json_rows_feed(struct kg_json_rows *j, const char *p, size_t n, kg_json_row_fn fn,
+                              void *ctx)
+{
+    enum kg_err e = KG_OK;
+    for (size_t i = 0; i < n && !e && j->state != S_STOPPED; i++, j->pos++) {
+        e = j->state == S_OBJECT ? object_byte(j, p[i], fn, ctx) : between(j, p[i], fn, ctx);
+        j->line += p[i] == '\n';
+    }
+    return e;
+}
+
+enum kg_err kg_json_rows_end(struct kg_json_rows *j, kg_json_row_fn fn, void *ctx)
+{
+    if (j->state == S_OBJECT)
+        snprintf(j->msg, sizeof(j->msg),
+                 "the file ends inside the object that begins on line %lld: it was cut short",
+                 (long long)j->obj_line);
+    else if (j->state == S_ITEM || j->state == S_AFTER)
+        snprintf(j->msg, sizeof(j->msg),
+                 "the file ends before the ] that closes its list: it was cut short");
+    else
+        return KG_OK;
+    return refuse(j, j->line, true, fn, ctx);
+}
+
+/* Collects the keys of the objects of the file f (from where it is) into j's columns. */
+static bool scan_keys(struct kg_json_rows *j, FILE *f)
+{
+    char buf[64 * 1024];
+    size_t n;
+    j->collect = true;
+    while (j->state != S_STOPPED && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+        if (kg_json_rows_feed(j, buf, n, NULL, NULL) != KG_OK)
+            return false;
+    return !ferror(f) && j->n_cols > 0;
+}
+
+struct kg_json_rows *kg_json_rows_scan(FILE *f)
+{
+    off_t at = ftello(f);
+    if (at < 0)
+        return NULL; /* a pipe: the first object's keys will do */
+    struct kg_json_rows *j = kg_json_rows_new();
+    bool ok = j && scan_keys(j, f);
+    if (fseeko(f, at, SEEK_SET) != 0 || !ok) {
+        kg_json_rows_free(j);
+        return NULL;
+    }
+    /* to read the file from its start, with these columns */
+    struct kg_json_rows *r = kg_json_rows_new();
+    if (!r) {
+        kg_json_rows_free(j);
+        return NULL;
+    }
+    memcpy(r->cols, j->cols, j->n_cols * sizeof(*r->cols));
+    r->n_cols = j->n_cols;
+    r->have_cols = true;
+    j->n_cols = 0; /* given to r */
+    kg_json_rows_free(j);
+    return r;
+}

@@ -466,6 +466,17 @@ static enum kg_err resolve_org(struct kg_ctx *c, const char *key, bool cached,
     return kg_api_need_role(c, min_role);
 }
 
+bool kg_api_trim(struct kg_arena *a, const char **s)
+{
+    if (!*s)
+        return true;
+    size_t n = strlen(*s), off, len = kg_trim_blanks(*s, n, &off);
+    if (len == n)
+        return true;
+    *s = kg_arena_strndup(a, *s + off, len);
+    return *s != NULL;
+}
+
 enum kg_err kg_api_role_again(struct kg_ctx *c, enum kg_role min_role)
 {
     enum kg_err e = kg_auth_session(c);

@@ -175,6 +175,11 @@ int kg_api_status(enum kg_err e);
 
 /* Parses the request body as a JSON object (checks Content-Type, UTF-8, syntax). */
 enum kg_err kg_api_body(struct kg_ctx *c, json_t **out) KG_MUST_CHECK;
+/* *s without the no-break and other wide spaces around it (kg_trim_blanks), as the import
+ * reads a cell: a name pasted from a spreadsheet or a contact list brings them along, and one
+ * kept would be a second "Ali Khan" that looks the same, and would come back from an export
+ * without them. NULL stays NULL. False when out of memory. */
+bool kg_api_trim(struct kg_arena *a, const char **s);
 /* Decodes the body into rec per spec. */
 enum kg_err kg_api_decode(struct kg_ctx *c, const struct kg_jspec *spec, bool create, void *rec,
                           unsigned *fields) KG_MUST_CHECK;

@@ -35,6 +35,8 @@ static enum kg_err employer_create(struct kg_ctx *c)
     enum kg_err e = kg_api_decode(c, kg_employer_spec, true, &in, &fields);
     if (e)
         return e;
+    if (!kg_api_trim(c->a, &in.name))
+        return KG_ETOOBIG;
     if (kg_employer_validate(&in, fields, true, &ve))
         return invalid(c, &ve);
     e = c->st->ops->employer_create(c->st, &c->who, &in, c->a, &out, &created);
@@ -59,6 +61,8 @@ static enum kg_err employer_update(struct kg_ctx *c)
     enum kg_err e = kg_api_decode(c, kg_employer_spec, false, &in, &fields);
     if (e)
         return e;
+    if (!kg_api_trim(c->a, &in.name))
+        return KG_ETOOBIG;
     if (kg_employer_validate(&in, fields, false, &ve))
         return invalid(c, &ve);
     in.id = kg_req_param(c->req, "id");
@@ -98,6 +102,8 @@ static enum kg_err workplace_create(struct kg_ctx *c)
     enum kg_err e = kg_api_decode(c, kg_workplace_spec, true, &in, &fields);
     if (e)
         return e;
+    if (!kg_api_trim(c->a, &in.name))
+        return KG_ETOOBIG;
     if (!(fields & KG_W_COUNTRY))
         in.country = c->org.country;
     if (kg_workplace_validate(&in, fields, true, &ve))
@@ -124,6 +130,8 @@ static enum kg_err workplace_update(struct kg_ctx *c)
     enum kg_err e = kg_api_decode(c, kg_workplace_spec, false, &in, &fields);
     if (e)
         return e;
+    if (!kg_api_trim(c->a, &in.name))
+        return KG_ETOOBIG;
     if (kg_workplace_validate(&in, fields, false, &ve))
         return invalid(c, &ve);
     in.id = kg_req_param(c->req, "id");
@@ -166,6 +174,8 @@ static enum kg_err unit_create(struct kg_ctx *c)
     enum kg_err e = kg_api_decode(c, kg_unit_spec, true, &in, &fields);
     if (e)
         return e;
+    if (!kg_api_trim(c->a, &in.name))
+        return KG_ETOOBIG;
     in.workplace_id = kg_req_param(c->req, "id");
     if (!kg_id_valid(in.workplace_id))
         return KG_ENOTFOUND;
@@ -213,6 +223,8 @@ static enum kg_err unit_update(struct kg_ctx *c)
     enum kg_err e = kg_api_decode(c, kg_unit_spec, false, &in, &fields);
     if (e)
         return e;
+    if (!kg_api_trim(c->a, &in.name))
+        return KG_ETOOBIG;
     if (kg_unit_validate(&in, fields, false, &ve))
         return invalid(c, &ve);
     in.id = kg_req_param(c->req, "id");

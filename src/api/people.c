@@ -62,32 +62,18 @@ static void empty_is_null(struct kg_person *p)
             *text[i] = NULL;
 }
 
-/* *s without the no-break and other wide spaces around it (kg_trim_blanks), as the import
- * reads a cell: a name pasted from a spreadsheet or a contact list brings them along, and one
- * kept would be a second "Ali Khan" that looks the same. False when out of memory. */
-static bool trim(struct kg_arena *a, const char **s)
-{
-    if (!*s)
-        return true;
-    size_t n = strlen(*s), off, len = kg_trim_blanks(*s, n, &off);
-    if (len == n)
-        return true;
-    *s = kg_arena_strndup(a, *s + off, len);
-    return *s != NULL;
-}
-
-/* Trims every text and list item of p (trim). */
+/* Trims every text and list item of p (kg_api_trim). */
 static enum kg_err trim_text(struct kg_arena *a, struct kg_person *p)
 {
     const char **text[] = {&p->full_name, &p->phone,     &p->email, &p->city,  &p->province,
                            &p->sector,    &p->job_title, &p->shift, &p->notes, &p->consent_source};
     for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++)
-        if (!trim(a, text[i]))
+        if (!kg_api_trim(a, text[i]))
             return KG_ETOOBIG;
     struct kg_strlist *lists[] = {&p->alt_names, &p->tags};
     for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
         for (size_t k = 0; k < lists[i]->n; k++)
-            if (!trim(a, &lists[i]->v[k]))
+            if (!kg_api_trim(a, &lists[i]->v[k]))
                 return KG_ETOOBIG;
     return KG_OK;
 }

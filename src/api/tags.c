@@ -28,6 +28,8 @@ static enum kg_err read_name(struct kg_ctx *c, const char **name)
     enum kg_err e = kg_api_decode(c, tag_spec, true, &b, &fields);
     if (e)
         return e;
+    if (!kg_api_trim(c->a, &b.name))
+        return KG_ETOOBIG;
     if (!kg_tag_name_valid(b.name))
         return kg_api_fail(c, KG_EINVAL, "name", "is required: one line of at most 60 characters");
     *name = b.name;

@@ -403,7 +403,8 @@ enum kg_err kg_import_begin(struct kg_store *s, const struct kg_actor *who,
                                                           .expected_rows = opts->expected_rows,
                                                           .audit = opts->audit_file != NULL,
                                                           .audit_file = opts->audit_file,
-                                                          .audit_ip = opts->audit_ip},
+                                                          .audit_ip = opts->audit_ip,
+                                                          .stop = opts->stop},
                                  &im->tx, &im->load);
     if (!e)
         e = s->ops->import_id_key(im->tx, im->id_key);

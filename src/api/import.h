@@ -46,6 +46,9 @@ struct kg_import_opts {
      * starts to build its indexes, which takes a while (each may be NULL). */
     void (*progress)(void *ctx, int64_t rows, int64_t bytes);
     void (*building)(void *ctx);
+    /* Whether to stop now, asked while a bulk load builds its indexes (kg_import_plan.stop):
+     * then kg_import_finish fails and nothing is kept. May be NULL. */
+    int (*stop)(void);
     /* Called with each refused row as it is refused (not in line order: rows waiting for
      * their recruiter come last). May be NULL. */
     void (*rejected)(void *ctx, const struct kg_import_reject *r);

@@ -56,9 +56,9 @@ static const char import_help[] =
     "unless `kamgar serve` or another kamgar command is using the database.\n"
     "Stopped by Ctrl-C, SIGTERM or SIGHUP, the import stops between two batches and rolls\n"
     "back the one in progress; it says how many people the batches before stored (a bulk\n"
-    "load or a dry run stores none), logs them as import.stopped, and dies of the signal\n"
-    "(exit status 128+N in a shell). A second signal ends it at once. Running the same\n"
-    "import again completes it.\n"
+    "load, even while it builds its indexes, or a dry run stores none), logs them as\n"
+    "import.stopped, and dies of the signal (exit status 128+N in a shell). A second signal\n"
+    "ends it at once. Running the same import again completes it.\n"
     "\n"
     "examples:\n"
     "  kamgar import people --db kamgar.db --org hbwu register.csv --dry-run\n"
@@ -445,6 +445,7 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
     struct kg_import_opts o2 = *opts;
     o2.progress = show_progress;
     o2.building = show_building;
+    o2.stop = kg_cleanup_stop_requested;
     o2.rejected = rj ? reject_row : NULL;
     o2.progress_ctx = &prog;
     /* The store writes the audit entry with the rows: a kill -9 leaves one too. */
@@ -536,6 +537,12 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
         e = kg_import_finish(im, &a, &r);
     if (prog.tty)
         printf("\r\033[K");
+    sig = kg_cleanup_stop_requested();
+    if (sig && e) { /* stopped while a bulk load built its indexes: all rolled back */
+        import_stopped(im, o2.dry_run, sig);
+        im = NULL;
+        goto out;
+    }
     if (e == KG_EBUSY) {
         /* a batch waited past the busy timeout for another program's write lock */
         int64_t applied = kg_import_applied(im);

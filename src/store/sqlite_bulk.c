@@ -93,7 +93,8 @@ struct kg_store_import {
     struct kg_actor who;
     char *org_id, *user_id;
     bool dry_run, in_tx, bulk;
-    bool copy; /* c is on a private copy of the database (a long dry run), not the pool's */
+    int (*stop)(void); /* kg_import_plan.stop */
+    bool copy;         /* c is on a private copy of the database (a long dry run), not the pool's */
     struct kg_import_counts counts;
     char **remake; /* bulk: the CREATE statements of what import_begin dropped */
     size_t n_remake;
@@ -358,8 +359,8 @@ static enum kg_err bulk_drop(struct kg_store_import *im)
     return err;
 }
 
-/* Bulk, at a committing end: makes again what bulk_drop dropped and rebuilds the search. */
-static enum kg_err bulk_remake(struct kg_store_import *im)
+/* What bulk_drop dropped, made again, and the search rebuilt (bulk_remake). */
+static enum kg_err remake(struct kg_store_import *im)
 {
     /* Building an index sorts every key of the table in runs of up to a page cache's worth:
      * with a helper thread, one run is sorted and written while the next is read. A million
@@ -375,7 +376,11 @@ static enum kg_err bulk_remake(struct kg_store_import *im)
     if (sqlite3_exec(im->c->db, pragma, NULL, NULL, NULL) != SQLITE_OK)
         return KG_EIO;
     for (size_t i = 0; i < im->n_remake; i++) {
+        if (im->stop && im->stop())
+            return KG_EIO; /* stopped between two indexes */
         int rc = sqlite3_exec(im->c->db, im->remake[i], NULL, NULL, NULL);
+        if (rc == SQLITE_INTERRUPT)
+            return KG_EIO; /* stopped (stop_asked): the caller knows why */
         if (rc != SQLITE_OK) {
             kg_error("store: a bulk import could not make its indexes again: %s",
                      sqlite3_errmsg(im->c->db));
@@ -383,6 +388,25 @@ static enum kg_err bulk_remake(struct kg_store_import *im)
         }
     }
     return kg_sqlite_exec(im->c, kg_sqlite_stmt(im->c, SQ_BULK_FTS_REBUILD));
+}
+
+/* SQLite's progress handler while the indexes are built: non-zero interrupts the statement. */
+static int stop_asked(void *arg)
+{
+    struct kg_store_import *im = arg;
+    return im->stop();
+}
+
+/* Bulk, at a committing end: makes again what bulk_drop dropped and rebuilds the search. A
+ * stop asked meanwhile (a signal) interrupts it; the caller rolls everything back. It used to
+ * be seen only once the import had committed, some 10 s later for a million rows. */
+static enum kg_err bulk_remake(struct kg_store_import *im)
+{
+    if (im->stop)
+        sqlite3_progress_handler(im->c->db, 1000, stop_asked, im);
+    enum kg_err err = remake(im);
+    sqlite3_progress_handler(im->c->db, 0, NULL, NULL);
+    return err;
 }
 
 enum kg_err kg_sqlite_import_begin(struct kg_store *s, const struct kg_actor *who,
@@ -402,6 +426,7 @@ enum kg_err kg_sqlite_import_begin(struct kg_store *s, const struct kg_actor *wh
     im->who.org_id = im->org_id;
     im->who.user_id = im->user_id;
     im->dry_run = plan->dry_run;
+    im->stop = plan->stop;
     im->audit = plan->audit && !plan->dry_run;
     im->audit_file = plan->audit_file ? kg_xstrdup(plan->audit_file) : NULL;
     im->audit_ip = plan->audit_ip ? kg_xstrdup(plan->audit_ip) : NULL;

@@ -150,6 +150,10 @@ struct kg_import_plan {
      */
     bool audit;
     const char *audit_file, *audit_ip;
+    /* Non-zero when the import is to stop now (the CLI: a signal, kg_cleanup_stop_requested):
+     * a bulk load building its indexes at import_end gives up and rolls back, as it does
+     * when stopped while loading. May be NULL. */
+    int (*stop)(void);
 };
 
 struct kg_store_import; /* an import in progress: holds one connection */

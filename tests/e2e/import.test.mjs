@@ -2398,7 +2398,8 @@ describe('an import or export stopped by a signal', () => {
     before(() => {
         dir = makeTemp();
         db = path.join(dir, 'sig.db');
-        createDatabase(dir, db, ['sig', 'sigbulk', 'sigdry', 'signohup', 'sigkill'].map((slug) =>
+        createDatabase(dir, db, ['sig', 'sigbulk', 'sigbuild', 'sigdry', 'signohup',
+                                 'sigkill'].map((slug) =>
             ({ slug, name: `Union ${slug}`, country: 'PK', users: [] })));
     });
     after(() => rmTemp(dir));
@@ -2477,6 +2478,55 @@ describe('an import or export stopped by a signal', () => {
         assert.equal(r.signal, 'SIGKILL');
         const kept = stored('sigkill');
         assert.equal(audit('sigkill', 'people.import'), `import.stopped - ${kept}`);
+    });
+
+    /* review helper: a signal while a bulk load built its indexes (seconds, for a million
+     * rows) went unheeded, and the import committed with exit 0. The signal is sent 100 ms
+     * after the import has read its file to the end (its position in /proc/PID/fdinfo); an
+     * import that ends before it is tried again with twice the rows. */
+    test('a bulk load stopped while it builds its indexes stores nothing', async () => {
+        const file = path.join(dir, 'building.csv');
+        let r;
+        for (let n = 60000; n <= 240000; n *= 2) {
+            fs.writeFileSync(file, 'name,phone\n' + rows(0, n, 'Build'));
+            const size = fs.statSync(file).size;
+            const { child, exit } = start(['import', 'people', '--db', db, '--org', 'sigbuild',
+                                           '--load', 'bulk', file]);
+            const read = () => {
+                for (const fd of fs.readdirSync(`/proc/${child.pid}/fd`)) {
+                    let target = '';
+                    try {
+                        target = fs.readlinkSync(`/proc/${child.pid}/fd/${fd}`);
+                    } catch { continue; }
+                    if (target === file)
+                        return Number(/pos:\s+(\d+)/.exec(fs.readFileSync(
+                            `/proc/${child.pid}/fdinfo/${fd}`, 'utf8'))[1]) === size;
+                }
+                return false;
+            };
+            let ended = false;
+            exit.then(() => { ended = true; });
+            await until('the file read to its end', () => ended || read(), 120000);
+            /* then past its last read, which stops an import as any other would */
+            await new Promise((res) => setTimeout(res, 100));
+            if (!ended)
+                child.kill('SIGINT');
+            r = await exit;
+            if (r.signal)
+                break;
+            assert.equal(r.code, 0, r.stderr);
+            sql(`DELETE FROM people WHERE org_id = ${orgId('sigbuild')}`); /* too quick: again */
+        }
+        assertNoSanitizer(r.stderr);
+        assert.equal(r.signal, 'SIGINT', `exit ${r.code}: ${r.stderr}`);
+        assert.equal(r.stderr, 'kamgar: stopped by a signal (SIGINT (Ctrl-C)): nothing was ' +
+                     'stored (the import in progress was rolled back); run it again to import ' +
+                     'the file\n');
+        assert.equal(stored('sigbuild'), 0);
+        assert.equal(sql("SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'people' AND " +
+                         "type = 'index'"), '13');
+        assert.equal(sql("INSERT INTO people_fts(people_fts) VALUES('integrity-check'); " +
+                         "SELECT 'fts ok'"), 'fts ok');
     });
 
     test('a bulk load stopped by Ctrl-C stores nothing, logs nothing, and says so', async () => {

@@ -5065,6 +5065,36 @@ static void test_moved_register_keeps_records_apart(void **state)
  * org's own, and the reply says nothing of the first org's. A dry run counts the same, a
  * recruit listed before their recruiter finds them, and the same file again makes no one.
  */
+static int stop_now(void)
+{
+    return 1;
+}
+
+/* A bulk load asked to stop while it builds its indexes (a signal: the CLI's Ctrl-C) gives up
+ * and keeps nothing, as when stopped while loading; it used to commit all the same. */
+static void test_bulk_stopped_building(void **state)
+{
+    struct fx *f = *state;
+    struct kg_import_opts bulk = {.load = KG_LOAD_BULK, .stop = stop_now};
+    struct run x = run_str(f, &bulk,
+                           "name,phone,factory\nStop Ali,0300 1000001,Mill\n"
+                           "Stop Bano,0300 1000002,Mill\n");
+    assert_int_not_equal(x.err, KG_OK);
+    assert_string_equal(x.stage, "finish");
+    assert_string_equal(x.msg, "the import could not be committed: internal");
+    assert_int_equal(people_total(f), 0);
+    assert_int_equal(workplaces_total(f), 0);
+    /* the indexes and the search are whole: the same file, not stopped, imports */
+    bulk.stop = NULL;
+    x = run_str(f, &bulk,
+                "name,phone,factory\nStop Ali,0300 1000001,Mill\n"
+                "Stop Bano,0300 1000002,Mill\n");
+    COUNTS(x, 2, 2, 0, 0, 0, 1, 0);
+    struct h_resp *r = h_as(f->env, f->w.t_admin, "GET", NULL, "/api/v1/orgs/acme/people?q=Bano");
+    H_STATUS(r, 200);
+    assert_int_equal(h_jint(r->json, "total"), 1);
+}
+
 /* --- JSON registers (import_json.h) --------------------------------------------------- */
 
 /* A list of objects written by hand (or by another program): its keys are the columns, read
@@ -5499,6 +5529,7 @@ int main(void)
         cmocka_unit_test(test_csv_write_cell),
         cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_json, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_stopped_building, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_register, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_file_faults, setup, teardown),

@@ -946,6 +946,12 @@ static enum kg_err store_failed(struct kg_import *im, enum kg_err e, const char 
                  "%s: the disk holding the dry run's copy of the database is full (in %s, "
                  "SQLite's temporary directory)",
                  what, kg_sqlite_tmp_dir());
+    else if (e == KG_EFULL && im->load == KG_LOAD_BULK && !im->opts.dry_run)
+        /* building its indexes, a bulk load sorts in temporary files */
+        snprintf(im->message, sizeof(im->message),
+                 "%s: the disk is full: the database's, or the one holding %s, SQLite's "
+                 "temporary directory, where a bulk load sorts the keys of its indexes",
+                 what, kg_sqlite_tmp_dir());
     else
         snprintf(im->message, sizeof(im->message), "%s: %s", what,
                  e == KG_EFULL ? "the disk holding the database is full" : kg_err_name(e));

@@ -320,6 +320,7 @@ static bool read_request(struct kg_server *s, struct MHD_Connection *c, struct c
 struct framing {
     const char *length; /* the first Content-Length */
     bool lengths_differ, transfer_encoding;
+    bool unknown_coding; /* a Transfer-Encoding other than chunked */
 };
 
 static enum MHD_Result note_framing(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -336,6 +337,10 @@ static enum MHD_Result note_framing(void *cls, enum MHD_ValueKind kind, const ch
             f->length = value;
     } else if (strcasecmp(key, "Transfer-Encoding") == 0) {
         f->transfer_encoding = true;
+        size_t from = strspn(value, " \t"), n = strlen(value + from);
+        while (n && (value[from + n - 1] == ' ' || value[from + n - 1] == '\t'))
+            n--;
+        f->unknown_coding |= !(n == 7 && strncasecmp(value + from, "chunked", 7) == 0);
     }
     return MHD_YES;
 }
@@ -344,6 +349,13 @@ static const char framing_json[] =
     "{\"error\":{\"code\":\"validation_failed\",\"field\":\"Content-Length\",\"message\":"
     "\"the request has two different Content-Lengths, or both Content-Length and "
     "Transfer-Encoding: its body has no one length\"}}";
+
+/* RFC 9112 6.1: a transfer coding the server does not know is a 501. libmicrohttpd reads only
+ * chunked, and left such a request waiting for a body it would never read. */
+static const char coding_json[] =
+    "{\"error\":{\"code\":\"not_implemented\",\"field\":\"Transfer-Encoding\",\"message\":"
+    "\"the server reads a body as it is (Content-Length) or chunked, no other "
+    "Transfer-Encoding (gzip, deflate, compress)\"}}";
 
 static const char stopping_json[] =
     "{\"error\":{\"code\":\"unavailable\",\"message\":\"the server is stopping; try again "
@@ -359,6 +371,12 @@ static enum MHD_Result first_call(struct kg_server *s, struct MHD_Connection *c,
         /* and the connection is closed: where the next request on it starts is unknown too */
         struct kg_resp resp = {0};
         kg_resp_set(&resp, 400, "application/json", framing_json, sizeof(framing_json) - 1);
+        kg_resp_header(&resp, "Connection", "close");
+        return send_resp(c, st, &resp);
+    }
+    if (f.unknown_coding) {
+        struct kg_resp resp = {0};
+        kg_resp_set(&resp, 501, "application/json", coding_json, sizeof(coding_json) - 1);
         kg_resp_header(&resp, "Connection", "close");
         return send_resp(c, st, &resp);
     }

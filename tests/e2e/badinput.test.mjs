@@ -395,8 +395,8 @@ describe('a body of no one length (request smuggling)', () => {
     /* helper-58: libmicrohttpd took the first of two Content-Lengths, and read a body with
      * both Content-Length and Transfer-Encoding, keeping the connection for more. A proxy in
      * front that read the other one would pass another request inside this one's body. */
-    test('two different Content-Lengths, or one beside Transfer-Encoding: 400, and the ' +
-         'connection closed', async () => {
+    test('two different Content-Lengths, or one beside Transfer-Encoding: 400; an unknown ' +
+         'Transfer-Encoding: 501; and the connection closed', async () => {
         const before = await snapshot();
         const login = JSON.stringify({ email: 'org@example.org', password: 'x' });
         for (const head of [
@@ -413,6 +413,24 @@ describe('a body of no one length (request smuggling)', () => {
             assert.match(r.text, /its body has no one length/, r.text);
             assert.ok(r.ms < 4000, `the connection was kept ${r.ms} ms`);
         }
+        /* a transfer coding other than chunked (review helper: the request was left waiting
+         * for a body never read): 501, and the connection closed */
+        for (const coding of ['gzip', 'gzip, chunked', 'chunked, gzip', ' Deflate ']) {
+            const r = await rawBytes(`POST ${P('/imports/people')} HTTP/1.1\r\nHost: x\r\n` +
+                                     `Authorization: Bearer ${s.token}\r\n` +
+                                     'Content-Type: text/csv\r\n' +
+                                     `Transfer-Encoding: ${coding}\r\n\r\n` +
+                                     '5\r\nname\n\r\n0\r\n\r\n');
+            assert.match(r.text, /^HTTP\/1\.1 501 /, `${coding}: ${r.text}`);
+            assert.match(r.text, /"code":"not_implemented","field":"Transfer-Encoding"/, r.text);
+            assert.ok(r.ms < 4000, `the connection was kept ${r.ms} ms`);
+        }
+        const chunked = await rawBytes('POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\n' +
+                                       'Content-Type: application/json\r\n' +
+                                       'Transfer-Encoding: Chunked\r\nConnection: close\r\n' +
+                                       `\r\n${login.length.toString(16)}\r\n${login}\r\n` +
+                                       '0\r\n\r\n');
+        assert.match(chunked.text, /^HTTP\/1\.1 401 /, chunked.text); /* read, and refused */
         /* the same length twice is one length */
         const same = await rawBytes('GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n' +
                                     'Content-Length: 0\r\nConnection: close\r\n\r\n');

@@ -479,12 +479,12 @@ static void test_public_405_allow(void **state)
     struct {
         const char *method, *path, *allow;
     } wrong[] = {
-        {"PUT", "/p/some-petition", "GET, POST"},
-        {"DELETE", "/p/some-petition/thanks", "GET"},
-        {"OPTIONS", "/news", "GET"},
-        {"POST", "/news.atom", "GET"},
-        {"PATCH", "/join/acme", "GET, POST"},
-        {"POST", "/static/style.css", "GET"},
+        {"PUT", "/p/some-petition", "GET, HEAD, POST"},
+        {"DELETE", "/p/some-petition/thanks", "GET, HEAD"},
+        {"OPTIONS", "/news", "GET, HEAD"},
+        {"POST", "/news.atom", "GET, HEAD"},
+        {"PATCH", "/join/acme", "GET, HEAD, POST"},
+        {"POST", "/static/style.css", "GET, HEAD"},
         {"DELETE", "/api/v1/auth/login", "POST"},
     };
     for (size_t i = 0; i < sizeof(wrong) / sizeof(wrong[0]); i++) {

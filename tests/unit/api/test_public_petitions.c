@@ -185,7 +185,7 @@ static void test_not_found(void **state)
         h_request(f->env, "POST", h_fmt(f->env, "/p/%s/count.json", slug), NULL, 0, NULL, 0);
     assert_int_equal(m->status, 405);
     assert_non_null(strstr(m->content_type, "application/json"));
-    assert_string_equal(h_header(m, "Allow"), "GET");
+    assert_string_equal(h_header(m, "Allow"), "GET, HEAD");
     /* A slug that is not UTF-8 names nothing, on every path. */
     assert_int_equal(get(f, "/p/%FF%FE", NULL)->status, 404);
     struct h_resp *r = post_form(f, slug, "full_name=x", 11);

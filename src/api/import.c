@@ -96,8 +96,7 @@ struct kg_import {
      * which lead holds until then. */
     bool format_known;
     struct kg_buf lead;
-    struct kg_json_rows *json;         /* JSON: its objects become CSV records (import_json.h) */
-    struct kg_json_rows *json_scanned; /* kg_import_scan's, for json */
+    struct kg_json_rows *json; /* JSON: its objects become CSV records (import_json.h) */
 
     struct csv_parser csv;
     bool csv_ready, header_done, failed;
@@ -1816,14 +1815,13 @@ static enum kg_err feed_format(struct kg_import *im, const char *data, size_t n)
     return im->json ? kg_json_rows_feed(im->json, data, n, json_row, im) : feed_csv(im, data, n);
 }
 
-/* Tells the format by the byte at (NULL: the text ended before one), then pushes the bytes
- * held before it. */
-static enum kg_err tell_format(struct kg_import *im, const char *at)
+/* The format told (json or CSV): pushes the bytes held until then. */
+static enum kg_err tell_format(struct kg_import *im, bool json)
 {
     im->format_known = true;
-    if (at && kg_json_rows_start(*at)) {
-        im->json = im->json_scanned ? im->json_scanned : kg_json_rows_new();
-        im->json_scanned = NULL;
+    if (json) {
+        im->json = im->opts.json_scan ? im->opts.json_scan : kg_json_rows_new();
+        im->opts.json_scan = NULL;
         if (!im->json)
             return fail_file(im, "out of memory reading the file");
     }
@@ -1833,20 +1831,16 @@ static enum kg_err tell_format(struct kg_import *im, const char *at)
 }
 
 /* Pushes n bytes of UTF-8 text: the file's, or what it was decoded to (feed_converted). Until
- * a byte past a BOM and blanks tells CSV from JSON, they are held. */
+ * its first two characters past a BOM and blanks tell CSV from JSON (kg_json_rows_looks),
+ * they are held. */
 static enum kg_err feed_text(struct kg_import *im, const char *data, size_t n)
 {
     if (!im->format_known) {
-        size_t i = 0;
-        for (; i < n; i++) {
-            size_t at = im->lead.len + i;
-            bool bom = at < 3 && data[i] == BOM[at];
-            if (!bom && data[i] != ' ' && data[i] != '\t' && data[i] != '\r' && data[i] != '\n')
-                break;
+        if (kg_buf_append(&im->lead, data, n) == KG_OK) {
+            int json = kg_json_rows_looks(im->lead.p, im->lead.len, false);
+            return json < 0 ? KG_OK : tell_format(im, json > 0);
         }
-        if (i == n && kg_buf_append(&im->lead, data, n) == KG_OK)
-            return KG_OK;
-        enum kg_err e = tell_format(im, i < n ? data + i : NULL);
+        enum kg_err e = tell_format(im, false); /* a MiB of blank lines: not JSON */
         if (e)
             return e;
     }
@@ -2155,10 +2149,14 @@ static enum kg_err decide_encoding(struct kg_import *im)
     return im->probing ? hold_probe(im, first, n) : feed_converted(im, first, n);
 }
 
-void kg_import_scan(struct kg_import *im, FILE *f)
+struct kg_json_rows *kg_import_scan(FILE *f, const char *encoding, int (*stop)(void), int64_t *rows)
 {
-    if (!im->bytes && !im->json_scanned)
-        im->json_scanned = kg_json_rows_scan(f);
+    return !encoding || names_utf8(encoding) ? kg_json_rows_scan(f, stop, rows) : NULL;
+}
+
+void kg_import_scan_free(struct kg_json_rows *scan)
+{
+    kg_json_rows_free(scan);
 }
 
 enum kg_err kg_import_feed(struct kg_import *im, const char *data, size_t n)
@@ -2491,17 +2489,11 @@ static int by_line(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg_import_result *out)
+/* The end of a CSV text: the header if it never ended, a CR waiting, a record left open. */
+static enum kg_err end_csv(struct kg_import *im)
 {
-    enum kg_err e = im->failed ? KG_OK : end_text(im);
-    if (!e && !im->failed && !im->format_known)
-        e = tell_format(im, NULL);
-    if (!e && !im->failed && im->json) {
-        e = kg_json_rows_end(im->json, json_row, im);
-        if (!e && !im->failed && !im->csv_ready)
-            return fail_file(im, "the JSON file holds no people: its list is empty");
-    }
-    if (!e && !im->failed && !im->csv_ready) {
+    enum kg_err e = KG_OK;
+    if (!im->csv_ready) {
         /* The header has not ended: a file of one line without a line end, only blank lines,
          * or a header with an unterminated quote (the parser says which). */
         size_t len = im->pending.len;
@@ -2511,13 +2503,15 @@ enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg
     }
     if (!e && !im->failed)
         e = flush_cr(im);
-    if (!e && !im->failed && im->skip_line) { /* a malformed record ran on to the end */
+    if (e || im->failed)
+        return e;
+    if (im->skip_line) { /* a malformed record ran on to the end */
         im->skip_line = false;
         malformed(im);
     }
-    if (!e && !im->failed && im->in_record && im->record_bytes > MAX_RECORD)
+    if (!im->failed && im->in_record && im->record_bytes > MAX_RECORD)
         (void)record_too_long(im); /* a quote never closed, its last line end past the limit */
-    if (!e && !im->failed) {
+    if (!im->failed) {
         int rc = csv_fini(&im->csv, on_field, on_record, im);
         if (rc != 0 && !im->failed) {
             if (!im->header_done)
@@ -2528,10 +2522,29 @@ enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg
                       "line on was read as this one row, and none of it was imported");
         }
     }
-    if (!e && !im->failed && !im->header_done)
+    if (!im->failed && !im->header_done)
         return fail_file(im, "the file has no header line");
-    if (!e && !im->failed && im->res.rows == 0)
+    if (!im->failed && im->res.rows == 0)
         return fail_file(im, "the file has a header but no rows");
+    return KG_OK;
+}
+
+enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg_import_result *out)
+{
+    enum kg_err e = im->failed ? KG_OK : end_text(im);
+    if (!e && !im->failed && !im->format_known)
+        e = tell_format(im, kg_json_rows_looks(im->lead.p, im->lead.len, true) > 0);
+    /* A JSON file whose every object was refused before one gave the columns has no CSV
+     * to end: its refusals are the report. */
+    bool csv = true;
+    if (!e && !im->failed && im->json) {
+        e = kg_json_rows_end(im->json, json_row, im);
+        if (!e && !im->failed && !im->csv_ready && !im->res.rows)
+            return fail_file(im, "the JSON file holds no people: its list is empty");
+        csv = im->csv_ready;
+    }
+    if (csv && !e && !im->failed)
+        e = end_csv(im);
     if (!e && im->failed)
         e = KG_EINVAL;
     if (!e)
@@ -2605,7 +2618,7 @@ void kg_import_free(struct kg_import *im)
     kg_buf_free(&im->probe);
     kg_buf_free(&im->lead);
     kg_json_rows_free(im->json);
-    kg_json_rows_free(im->json_scanned);
+    kg_json_rows_free(im->opts.json_scan);
     if (im->conv != (iconv_t)-1)
         iconv_close(im->conv);
     kg_arena_release(&im->keep);

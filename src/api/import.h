@@ -25,6 +25,8 @@
 
 struct kg_import_reject;
 
+struct kg_json_rows; /* import_json.h */
+
 struct kg_import_opts {
     bool dry_run;
     bool update_duplicates;      /* --on-duplicate update (default skip) */
@@ -46,6 +48,8 @@ struct kg_import_opts {
      * starts to build its indexes, which takes a while (each may be NULL). */
     void (*progress)(void *ctx, int64_t rows, int64_t bytes);
     void (*building)(void *ctx);
+    /* kg_import_scan's first pass over a JSON file: its columns (the import frees it). */
+    struct kg_json_rows *json_scan;
     /* Whether to stop now, asked while a bulk load builds its indexes (kg_import_plan.stop):
      * then kg_import_finish fails and nothing is kept. May be NULL. */
     int (*stop)(void);
@@ -157,10 +161,17 @@ bool kg_import_encoding_ok(const char *encoding);
 /* Whether two names are the same encoding as people spell it: "windows-1251" is
  * "Windows1251", "utf8" is "UTF-8" (ASCII case, '-' and '_' ignored). */
 bool kg_import_same_encoding(const char *a, const char *b);
-/* Before the first feed, with the file itself (as far as it will be fed): a JSON file's
- * columns are then the keys of all its objects, not only the first's (import_json.h). Reads
- * the file and seeks back; does nothing with one that cannot seek (a pipe). */
-void kg_import_scan(struct kg_import *im, FILE *f);
+/*
+ * Before kg_import_begin, with the file itself, from where it will be fed: a JSON file in
+ * UTF-8 (import_json.h) is read once for the keys of all its objects, and how many there
+ * are, which *rows gets (for opts.expected_rows: a minified file is one line). Seeks back.
+ * NULL for a CSV file, a pipe, text in encoding (a code page; NULL: UTF-8) or UTF-16, or when
+ * stop (may be NULL) says to stop. Given as opts.json_scan, the import frees it (kg_import_free,
+ * also after a failed kg_import_begin); otherwise kg_import_scan_free.
+ */
+struct kg_json_rows *kg_import_scan(FILE *f, const char *encoding, int (*stop)(void),
+                                    int64_t *rows);
+void kg_import_scan_free(struct kg_json_rows *scan);
 /*
  * Pushes the next n bytes of the file: CSV, or JSON (import_json.h) when its first byte past
  * a BOM and blanks is '[' or '{'. A problem with the file as a whole (not text, no header, no

@@ -13,6 +13,7 @@
 #include "api/import_json.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,13 +46,15 @@ struct kg_json_rows {
     bool in_string, escaped;
     struct kg_buf obj; /* the object so far; too_long once past MAX_OBJECT */
     bool too_long;
-    char *cols[MAX_KEYS]; /* the columns: the first object's keys, or all (kg_json_rows_scan) */
+    char *cols[MAX_KEYS]; /* the columns: every object's keys (kg_json_rows_scan), or the first's */
     size_t n_cols;
-    bool have_cols;
-    size_t next_col; /* where add_col looks first: objects mostly have their keys in order */
-    bool header_sent;
-    bool collect;           /* only collecting the keys of every object (kg_json_rows_scan) */
+    bool have_cols, header_sent;
+    bool too_many;   /* the scan met more than MAX_KEYS keys */
+    size_t next_col; /* where a key is looked for first: objects mostly keep the columns' order */
+    bool collect;    /* only collecting the keys and counting the objects (kg_json_rows_scan) */
+    int64_t objects; /* read whole, while collecting */
     json_t *vals[MAX_KEYS]; /* the object's value of each column (borrowed) */
+    size_t n_vals;
     char msg[480];
 };
 
@@ -65,19 +68,43 @@ struct kg_json_rows *kg_json_rows_new(void)
     return j;
 }
 
+static void drop_cols(struct kg_json_rows *j)
+{
+    for (size_t i = 0; i < j->n_cols; i++)
+        free(j->cols[i]);
+    j->n_cols = j->next_col = 0;
+}
+
 void kg_json_rows_free(struct kg_json_rows *j)
 {
     if (!j)
         return;
-    for (size_t i = 0; i < j->n_cols; i++)
-        free(j->cols[i]);
+    drop_cols(j);
     kg_buf_free(&j->obj);
     free(j);
 }
 
-bool kg_json_rows_start(char c)
+static bool blank(char c)
 {
-    return c == '[' || c == '{';
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+int kg_json_rows_looks(const char *p, size_t n, bool at_end)
+{
+    size_t i = n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    while (i < n && blank(p[i]))
+        i++;
+    if (i == n)
+        return at_end ? 0 : -1;
+    char first = p[i++];
+    if (first != '[' && first != '{')
+        return 0;
+    while (i < n && blank(p[i]))
+        i++;
+    if (i == n) /* "[" alone: a JSON file cut short, rather than a header */
+        return at_end ? 1 : -1;
+    /* [{ or [], {" or {}: a header "[S.No],Name" or "{Name},Phone" is not */
+    return first == '[' ? p[i] == '{' || p[i] == ']' : p[i] == '"' || p[i] == '}';
 }
 
 /* Hands on an object refused (the file goes on) or, with fatal, the fault that ends it. */
@@ -95,11 +122,15 @@ static enum kg_err refuse(struct kg_json_rows *j, int64_t line, bool fatal, kg_j
 static enum kg_err unexpected(struct kg_json_rows *j, char c, const char *wanted, kg_json_row_fn fn,
                               void *ctx)
 {
-    const char *what = (unsigned char)c < 0x20 || (unsigned char)c >= 0x7F ? "a byte" : NULL;
+    unsigned char b = (unsigned char)c;
+    char what[16];
+    if (b < 0x20 || b >= 0x7F)
+        snprintf(what, sizeof(what), "the byte 0x%02X", b);
+    else
+        snprintf(what, sizeof(what), "\"%c\"", c);
     snprintf(j->msg, sizeof(j->msg),
-             "line %lld: %s%c%s where the JSON file should have %s: the file is read up to "
-             "there",
-             (long long)j->line, what ? what : "\"", what ? ' ' : c, what ? "" : "\"", wanted);
+             "line %lld: %s where the JSON file should have %s: the file is read up to there",
+             (long long)j->line, what, wanted);
     return refuse(j, j->line, true, fn, ctx);
 }
 
@@ -128,40 +159,66 @@ static const char *walk(struct kg_json_rows *j, json_t *o, char *name, size_t le
     return NULL;
 }
 
-static const char *add_col(struct kg_json_rows *j, const char *name, json_t *v)
+/* Where name is among the columns, or -1. */
+static ssize_t col_of(struct kg_json_rows *j, const char *name)
 {
-    (void)v;
     for (size_t k = 0; k < j->n_cols; k++) {
         size_t i = (j->next_col + k) % j->n_cols;
         if (strcmp(j->cols[i], name) == 0) {
             j->next_col = i + 1;
-            return NULL;
+            return (ssize_t)i;
         }
     }
-    if (j->n_cols == MAX_KEYS)
+    return -1;
+}
+
+static const char *add_col(struct kg_json_rows *j, const char *name, json_t *v)
+{
+    (void)v;
+    if (col_of(j, name) >= 0)
+        return NULL;
+    if (j->n_cols == MAX_KEYS) {
+        j->too_many = true;
         return "has more than 200 keys: a CSV header may have 200 columns";
-    j->cols[j->n_cols] = kg_xstrdup(name);
-    j->n_cols++;
+    }
+    j->cols[j->n_cols++] = kg_xstrdup(name);
     return NULL;
 }
 
 static const char *set_val(struct kg_json_rows *j, const char *name, json_t *v)
 {
-    for (size_t i = 0; i < j->n_cols; i++) {
-        if (strcmp(j->cols[i], name) != 0)
-            continue;
-        if (j->vals[i]) {
-            snprintf(j->msg, sizeof(j->msg), "has the key \"%.200s\" twice", name);
-            return j->msg;
-        }
-        j->vals[i] = v;
-        return NULL;
+    ssize_t i = col_of(j, name);
+    if (i < 0) {
+        snprintf(j->msg, sizeof(j->msg),
+                 "has the key \"%.200s\", which the file's first object has not: the keys of the "
+                 "first object are the columns (give every object the same keys)",
+                 name);
+        return j->msg;
     }
-    snprintf(j->msg, sizeof(j->msg),
-             "has the key \"%.200s\", which the file's first object has not: the keys of the "
-             "first object are the columns (give every object the same keys)",
-             name);
-    return j->msg;
+    if (j->vals[i]) {
+        snprintf(j->msg, sizeof(j->msg), "has the key \"%.200s\" twice", name);
+        return j->msg;
+    }
+    j->vals[i] = v;
+    j->n_vals++;
+    return NULL;
+}
+
+/* x in the fewest digits that read back as x (0.1, not 0.10000000000000001; 1e2 as 100):
+ * jansson keeps no number's text. */
+static void write_real(FILE *f, double x)
+{
+    char buf[32];
+    if (x > -1e15 && x < 1e15 && x == (double)(int64_t)x) { /* a whole number, as it is read */
+        fprintf(f, "%s%lld", signbit(x) && x == 0 ? "-" : "", (long long)x);
+        return;
+    }
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(buf, sizeof(buf), "%.*g", digits, x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
+    fputs(buf, f);
 }
 
 /* Writes v as one CSV cell; NULL, or why it cannot be one. */
@@ -170,13 +227,13 @@ static const char *write_value(FILE *f, json_t *v)
     switch (v ? json_typeof(v) : JSON_NULL) {
     case JSON_STRING: kg_csv_write_cell(f, json_string_value(v)); return NULL;
     case JSON_INTEGER: fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(v)); return NULL;
-    case JSON_REAL: fprintf(f, "%.17g", json_real_value(v)); return NULL;
+    case JSON_REAL: write_real(f, json_real_value(v)); return NULL;
     case JSON_TRUE: fputs("yes", f); return NULL;
     case JSON_FALSE: fputs("no", f); return NULL;
     case JSON_NULL: return NULL;
-    case JSON_ARRAY: break;
-    case JSON_OBJECT:
-    default: return "is an object inside a list, which no column holds";
+    case JSON_ARRAY:
+    case JSON_OBJECT: /* flattened by walk: never a value */
+    default: break;
     }
     size_t n = json_array_size(v);
     struct kg_strlist l = {.v = kg_xcalloc(n + 1, sizeof(*l.v)), .n = n};
@@ -192,13 +249,15 @@ static const char *write_value(FILE *f, json_t *v)
     return NULL;
 }
 
-/* The object o as a CSV record of the columns (the header's names when header). */
-static enum kg_err write_record(struct kg_json_rows *j, json_t *o, bool header, kg_json_row_fn fn,
-                                void *ctx)
+/* Hands on a CSV line: the header's (o NULL) or object o's; or o's refusal. */
+static enum kg_err write_record(struct kg_json_rows *j, json_t *o, kg_json_row_fn fn, void *ctx)
 {
     char name[MAX_NAME];
     memset(j->vals, 0, sizeof(j->vals));
-    const char *why = header ? NULL : walk(j, o, name, 0, set_val);
+    j->n_vals = 0;
+    const char *why = o ? walk(j, o, name, 0, set_val) : NULL;
+    if (o && !why && !j->n_vals)
+        why = "is an object with no keys: no person";
     char *csv = NULL;
     size_t len = 0;
     FILE *f = why ? NULL : open_memstream(&csv, &len);
@@ -207,7 +266,7 @@ static enum kg_err write_record(struct kg_json_rows *j, json_t *o, bool header, 
     for (size_t i = 0; f && !why && i < j->n_cols; i++) {
         if (i)
             fputc(',', f);
-        if (header) {
+        if (!o) {
             kg_csv_write_text(f, j->cols[i], strlen(j->cols[i]));
         } else if ((why = write_value(f, j->vals[i]))) {
             snprintf(j->msg, sizeof(j->msg), "%.200s %s", j->cols[i], why);
@@ -232,9 +291,44 @@ static enum kg_err write_record(struct kg_json_rows *j, json_t *o, bool header, 
     return e;
 }
 
-/* The object read whole: its record (after the header's, for the first), or its refusal. */
+/* The header, once, before the first object's outcome: the columns of the scan, or those the
+ * first object with keys gave. */
+static enum kg_err send_header(struct kg_json_rows *j, kg_json_row_fn fn, void *ctx)
+{
+    if (j->header_sent || !j->have_cols)
+        return KG_OK;
+    j->header_sent = true;
+    return write_record(j, NULL, fn, ctx);
+}
+
+/* Takes the columns from o, the first object with keys, when no scan gave them. */
+static enum kg_err first_cols(struct kg_json_rows *j, json_t *o, kg_json_row_fn fn, void *ctx)
+{
+    char name[MAX_NAME];
+    const char *why = walk(j, o, name, 0, add_col);
+    if (!why && j->n_cols) {
+        j->have_cols = true;
+        return send_header(j, fn, ctx);
+    }
+    drop_cols(j);
+    j->too_many = false;
+    snprintf(j->msg, sizeof(j->msg), "%s", why ? why : "is an object with no keys: no person");
+    return refuse(j, j->obj_line, false, fn, ctx);
+}
+
+/* The object read whole: its record, or its refusal. */
 static enum kg_err object_done(struct kg_json_rows *j, kg_json_row_fn fn, void *ctx)
 {
+    j->objects++;
+    if (j->too_many && !j->collect) { /* the scan's: no header can hold the file's keys */
+        snprintf(j->msg, sizeof(j->msg),
+                 "the file's objects have more than 200 different keys between them: a CSV "
+                 "header may have 200 columns");
+        return refuse(j, j->obj_line, true, fn, ctx);
+    }
+    enum kg_err e = send_header(j, fn, ctx);
+    if (e)
+        return e;
     if (j->too_long) {
         snprintf(j->msg, sizeof(j->msg), "is an object longer than 1 MiB: no person's is");
         return refuse(j, j->obj_line, false, fn, ctx);
@@ -242,41 +336,23 @@ static enum kg_err object_done(struct kg_json_rows *j, kg_json_row_fn fn, void *
     json_error_t err;
     json_t *o = json_loadb(j->obj.p, j->obj.len, JSON_REJECT_DUPLICATES, &err);
     if (!o) {
-        snprintf(j->msg, sizeof(j->msg), "is not valid JSON (%s)", err.text);
-        return refuse(j, j->obj_line + (err.line > 1 ? err.line - 1 : 0), false, fn, ctx);
+        if (err.line > 1)
+            snprintf(j->msg, sizeof(j->msg), "is not valid JSON (%s, on line %d of the object)",
+                     err.text, err.line);
+        else
+            snprintf(j->msg, sizeof(j->msg), "is not valid JSON (%s)", err.text);
+        return refuse(j, j->obj_line, false, fn, ctx);
     }
-    enum kg_err e = KG_OK;
-    if (j->collect) { /* an object past 200 keys adds what fits */
+    if (j->collect) { /* past 200 keys, too_many ends the file when it is read */
         char name[MAX_NAME];
-        j->next_col = 0;
         (void)walk(j, o, name, 0, add_col);
-        json_decref(o);
-        return KG_OK;
+    } else if (!j->have_cols) {
+        e = first_cols(j, o, fn, ctx);
+        if (!e && j->have_cols)
+            e = write_record(j, o, fn, ctx);
+    } else {
+        e = write_record(j, o, fn, ctx);
     }
-    if (!j->have_cols) {
-        char name[MAX_NAME];
-        const char *why = walk(j, o, name, 0, add_col);
-        if (why) {
-            snprintf(j->msg, sizeof(j->msg), "line %lld: the first object %s",
-                     (long long)j->obj_line, why);
-            json_decref(o);
-            return refuse(j, j->obj_line, true, fn, ctx);
-        }
-        if (!j->n_cols) {
-            snprintf(j->msg, sizeof(j->msg),
-                     "line %lld: the first object has no keys: its keys are the file's columns",
-                     (long long)j->obj_line);
-            json_decref(o);
-            return refuse(j, j->obj_line, true, fn, ctx);
-        }
-        j->have_cols = true;
-    }
-    if (!j->header_sent) {
-        j->header_sent = true;
-        e = write_record(j, o, true, fn, ctx);
-    }
-    if (!e)
-        e = write_record(j, o, false, fn, ctx);
     json_decref(o);
     return e;
 }
@@ -386,25 +462,30 @@ enum kg_err kg_json_rows_end(struct kg_json_rows *j, kg_json_row_fn fn, void *ct
     return refuse(j, j->line, true, fn, ctx);
 }
 
-/* Collects the keys of the objects of the file f (from where it is) into j's columns. */
-static bool scan_keys(struct kg_json_rows *j, FILE *f)
+/* Collects the keys of the objects of the file f (from where it is) into j's columns, unless
+ * stop says to stop. */
+static bool scan_keys(struct kg_json_rows *j, FILE *f, int (*stop)(void))
 {
     char buf[64 * 1024];
     size_t n;
     j->collect = true;
-    while (j->state != S_STOPPED && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+    while (j->state != S_STOPPED && !(stop && stop()) && (n = fread(buf, 1, sizeof(buf), f)) > 0)
         if (kg_json_rows_feed(j, buf, n, NULL, NULL) != KG_OK)
             return false;
-    return !ferror(f) && j->n_cols > 0;
+    return !ferror(f) && !(stop && stop()) && j->n_cols > 0;
 }
 
-struct kg_json_rows *kg_json_rows_scan(FILE *f)
+struct kg_json_rows *kg_json_rows_scan(FILE *f, int (*stop)(void), int64_t *objects)
 {
+    char head[64];
     off_t at = ftello(f);
     if (at < 0)
         return NULL; /* a pipe: the first object's keys will do */
-    struct kg_json_rows *j = kg_json_rows_new();
-    bool ok = j && scan_keys(j, f);
+    size_t n = fread(head, 1, sizeof(head), f);
+    struct kg_json_rows *j = NULL;
+    if (fseeko(f, at, SEEK_SET) == 0 && kg_json_rows_looks(head, n, n < sizeof(head)) > 0)
+        j = kg_json_rows_new();
+    bool ok = j && scan_keys(j, f, stop);
     if (fseeko(f, at, SEEK_SET) != 0 || !ok) {
         kg_json_rows_free(j);
         return NULL;
@@ -418,6 +499,8 @@ struct kg_json_rows *kg_json_rows_scan(FILE *f)
     memcpy(r->cols, j->cols, j->n_cols * sizeof(*r->cols));
     r->n_cols = j->n_cols;
     r->have_cols = true;
+    r->too_many = j->too_many;
+    *objects = j->objects;
     j->n_cols = 0; /* given to r */
     kg_json_rows_free(j);
     return r;

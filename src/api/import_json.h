@@ -45,11 +45,14 @@ enum kg_err kg_json_rows_feed(struct kg_json_rows *j, const char *p, size_t n, k
 enum kg_err kg_json_rows_end(struct kg_json_rows *j, kg_json_row_fn fn, void *ctx) KG_MUST_CHECK;
 /*
  * A reader whose columns are the keys of every object of the file f (in the order they first
- * come), read from where f is to its end, which is then where it was: so that a key that the
- * first object leaves out (a program that writes no nulls) is a column too. NULL when f cannot
- * seek back (a pipe), is no JSON file or cannot be read: then the first object's keys are the
- * columns, and a later object with another key is refused.
+ * come), read from where f is to its end, which is then where it was; *objects gets how many
+ * objects it holds. So a key that the first object leaves out (a program that writes no
+ * nulls) is a column too. NULL when f cannot seek back (a pipe), is no JSON file in UTF-8
+ * (CSV, UTF-16), cannot be read, or stop said to stop: then the first object with keys gives
+ * the columns, and a later object with another key is refused.
  */
-struct kg_json_rows *kg_json_rows_scan(FILE *f);
-/* Whether a file whose first byte past a BOM and blanks is c is JSON: '[' or '{'. */
-bool kg_json_rows_start(char c);
+struct kg_json_rows *kg_json_rows_scan(FILE *f, int (*stop)(void), int64_t *objects);
+/* Whether the n bytes that begin a file are JSON: past a BOM and blanks, '[' then '{' or ']',
+ * or '{' then '"' or '}' (a CSV header "[S.No],Name" is not). 1 yes, 0 no, -1 not known
+ * yet (at_end: decided on what there is). */
+int kg_json_rows_looks(const char *p, size_t n, bool at_end);

@@ -459,7 +459,6 @@ static enum kg_err import_spool(struct kg_ctx *c, struct upload *u, struct kg_im
     enum kg_err e = kg_import_begin(c->st, &c->who, &c->org, &u->opts, im, msg, sizeof(msg));
     if (e) /* the store's: busy, forbidden */
         return e;
-    kg_import_scan(*im, u->spool);
     char *buf = kg_xmalloc(64u << 10);
     size_t n;
     while (!e && !*gone && (n = fread(buf, 1, 64u << 10, u->spool)) > 0) {
@@ -502,16 +501,24 @@ static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
     if (e)
         return e;
     u->opts.expected_rows = (u->lf > u->cr ? u->lf : u->cr) + (u->last != '\n' && u->last != '\r');
+    /* a JSON file's objects are its rows, whatever its lines: a minified one is one line */
+    int64_t objects = 0;
+    u->opts.json_scan = kg_import_scan(u->spool, u->opts.encoding, NULL, &objects);
+    if (u->opts.json_scan)
+        u->opts.expected_rows = objects;
     /* One import is applied at a time, and one long dry run, on its copy of the database,
      * beside it: the copy holds no lock, but copying a large database twice at once would
      * not be kind to the disk. */
     bool apart = kg_import_on_copy(u->opts.dry_run, u->opts.expected_rows);
     atomic_int *place = apart ? &c->api->dry_run_running : &c->api->import_running;
-    if (atomic_exchange(place, 1))
+    if (atomic_exchange(place, 1)) {
+        kg_import_scan_free(u->opts.json_scan);
+        u->opts.json_scan = NULL;
         return busy(c, apart ? "another long dry run is being tried on this server; send the "
                                "file again in a few seconds"
                              : "another import is being applied on this server; send the file "
                                "again in a few seconds");
+    }
     struct kg_import *im = NULL;
     struct kg_import_result r;
     bool gone = false;

@@ -470,7 +470,12 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
     }
     if (rj && !kg_cli_out_open(rj->path, rj->force, &rj->out))
         goto out;
-    if (o2.load != KG_LOAD_BATCHES || o2.dry_run)
+    /* a JSON file's objects are its rows, whatever its lines */
+    int64_t objects = 0;
+    o2.json_scan = kg_import_scan(f, o2.encoding, kg_cleanup_stop_requested, &objects);
+    if (o2.json_scan)
+        o2.expected_rows = objects;
+    else if (o2.load != KG_LOAD_BATCHES || o2.dry_run)
         o2.expected_rows = count_lines(f);
     /* A bulk load holds the write lock from start to end: a server's writers, or another
      * import's batches, wait for it, and give up after a few seconds. (A dry run this long
@@ -517,7 +522,6 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
     /* A feed of 64 KiB commits a batch of 2,000 rows at most about once: the stop request is
      * looked at between batches. A read from a pipe that a signal interrupts ends the loop
      * (EINTR, the handler has no SA_RESTART). */
-    kg_import_scan(im, f);
     while (!e && !kg_cleanup_stop_requested() && (n = fread(buf, 1, sizeof(buf), f)) > 0)
         e = kg_import_feed(im, buf, n);
     int sig = kg_cleanup_stop_requested();

@@ -117,8 +117,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     FILE *f = size ? fmemopen((void *)data, size, "r") : NULL;
     if (f) {
-        struct kg_json_rows *r = kg_json_rows_scan(f);
+        int64_t objects = -1;
+        struct kg_json_rows *r = kg_json_rows_scan(f, NULL, &objects);
         CHECK(ftell(f) == 0);
+        CHECK(!r || objects >= 0);
         if (r) {
             seen_init(&scanned, data, size);
             read_cut(r, data, size, NULL, 0, &scanned);

@@ -155,17 +155,22 @@ static struct run run_as(struct fx *f, const struct kg_actor *who, const struct 
     return x;
 }
 
-/* Imports text from a FILE, as the CLI and the server do: kg_import_scan first. */
-static struct run run_scanned(struct fx *f, const struct kg_import_opts *o, const char *text)
+/* Imports text from a FILE, as the CLI and the server do: kg_import_scan first; *rows gets
+ * the objects it counted (0: not scanned). */
+static struct run run_scanned(struct fx *f, const struct kg_import_opts *o, const char *text,
+                              int64_t *rows)
 {
     struct run x = {0};
     struct kg_import *im = NULL;
     char msg[256] = "";
     struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
-    assert_int_equal(kg_import_begin(f->env->st, &who, &f->acme, o, &im, msg, sizeof(msg)), KG_OK);
     FILE *fp = fmemopen((void *)text, strlen(text), "r");
     assert_non_null(fp);
-    kg_import_scan(im, fp);
+    struct kg_import_opts opts = *o;
+    *rows = 0;
+    opts.json_scan = kg_import_scan(fp, opts.encoding, NULL, rows);
+    assert_int_equal(kg_import_begin(f->env->st, &who, &f->acme, &opts, &im, msg, sizeof(msg)),
+                     KG_OK);
     char buf[7]; /* small pieces */
     size_t n;
     while (!x.err && (n = fread(buf, 1, sizeof(buf), fp)) > 0)
@@ -5120,8 +5125,10 @@ static void test_json_register(void **state)
               "has the key \"email\", which the file's first object has not: the keys of the "
               "first object are the columns (give every object the same keys)");
     /* with it, every object's keys are */
-    struct run x = run_scanned(f, &SKIP, json);
+    int64_t objects;
+    struct run x = run_scanned(f, &SKIP, json, &objects);
     COUNTS(x, 2, 2, 0, 0, 0, 0, 0);
+    assert_int_equal(objects, 2);
     assert_string_equal(x.r.format, "json");
     assert_null(x.r.separator);
     assert_int_equal(x.r.n_unknown, 0); /* org_id is not read */
@@ -5179,6 +5186,52 @@ static void test_json_refusals(void **state)
     assert_true(has_person(f, "full_name", "Second Good"));
 }
 
+/* The first pass over a JSON file (kg_import_scan): its objects are counted whatever its lines
+ * (a minified file is one: its dry run was taken for a small one, and held the database),
+ * more than 200 keys between them refuse it, and it reads only UTF-8. Numbers are written in
+ * the fewest digits that are the number. */
+static void test_json_scan(void **state)
+{
+    struct fx *f = *state;
+    int64_t objects;
+    struct run x = run_scanned(f, &SKIP,
+                               "[{\"name\":\"Num One\",\"notes\":0.1,\"assessment\":4.0},"
+                               "{\"name\":\"Num Two\",\"notes\":1e2},{\"name\":\"Num Three\","
+                               "\"notes\":-0.0}]",
+                               &objects);
+    COUNTS(x, 3, 3, 0, 0, 0, 0, 0);
+    assert_int_equal(objects, 3);
+    H_JSTR(person(f, "full_name", "Num One"), "notes", "0.1");
+    assert_int_equal(h_jint(person(f, "full_name", "Num One"), "assessment"), 4);
+    H_JSTR(person(f, "full_name", "Num Two"), "notes", "100");
+    H_JSTR(person(f, "full_name", "Num Three"), "notes", "-0");
+    /* 201 keys between two objects */
+    struct kg_buf b;
+    kg_buf_init(&b, 1 << 20);
+    for (int o = 0; o < 2; o++) {
+        assert_int_equal(kg_buf_puts(&b, o ? ",\n{\"name\":\"K\"" : "[{\"name\":\"K\""), KG_OK);
+        for (int k = 0; k < 100; k++)
+            assert_int_equal(kg_buf_printf(&b, ",\"k%d_%d\":1", o, k), KG_OK);
+        assert_int_equal(kg_buf_puts(&b, "}"), KG_OK);
+    }
+    assert_int_equal(kg_buf_puts(&b, "]"), KG_OK);
+    x = run_scanned(f, &DRY, b.p, &objects);
+    kg_buf_free(&b);
+    FILE_ERROR(x, "feed",
+               "the file's objects have more than 200 different keys between them: a CSV header "
+               "may have 200 columns");
+    /* text in a code page is not scanned: the first object's keys are the columns */
+    const char *json = "[{\"name\":\"A\"}]";
+    FILE *fp = fmemopen((void *)json, strlen(json), "r");
+    assert_non_null(fp);
+    assert_null(kg_import_scan(fp, "windows-1251", NULL, &objects));
+    struct kg_json_rows *scan = kg_import_scan(fp, "utf8", NULL, &objects);
+    assert_non_null(scan);
+    assert_int_equal(objects, 1);
+    kg_import_scan_free(scan);
+    fclose(fp);
+}
+
 /* What ends a JSON file before its end, or holds no person, refuses it with its reason. */
 static void test_json_file_faults(void **state)
 {
@@ -5189,9 +5242,12 @@ static void test_json_file_faults(void **state)
     JSON_FAULT("[{\"name\": \"A\"}, oops]", "feed",
                "line 1: \"o\" where the JSON file should have an object (a person): the file is "
                "read up to there");
-    JSON_FAULT("[ 1 ]", "feed",
+    JSON_FAULT("[{\"name\": \"A\"}, 1]", "feed",
                "line 1: \"1\" where the JSON file should have an object (a person): the file is "
                "read up to there");
+    JSON_FAULT("{\"name\": \"A\"}\n\xEF\xBB\xBF{\"name\": \"B\"}", "feed",
+               "line 2: the byte 0xEF where the JSON file should have an object (a person): the "
+               "file is read up to there");
     JSON_FAULT("[{\"name\": \"A\"}\n{\"name\": \"B\"}]", "feed",
                "line 2: \"{\" where the JSON file should have a comma or the ] that ends the "
                "list: the file is read up to there");
@@ -5205,13 +5261,27 @@ static void test_json_file_faults(void **state)
                "the file ends before the ] that closes its list: it was cut short");
     JSON_FAULT("[{\"name\": \"A\"},\n{\"name\": \"B", "finish",
                "the file ends inside the object that begins on line 2: it was cut short");
-    JSON_FAULT("[{}]", "feed",
-               "line 1: the first object has no keys: its keys are the file's columns");
     JSON_FAULT("[{\"shoe\": 9}]", "feed",
                "no column holds the name (call it \"name\" or \"full_name\", or use --map "
                "COLUMN=full_name)");
     assert_int_equal(people_total(f), 0);
 #undef JSON_FAULT
+    /* every object refused: their reasons are the report, not "no people" (review helper) */
+    y = run_str(f, &DRY, "[{}, {\"name\": \"x\", \"name\": \"y\"},\n{\"name\": \"b\\u0000\"}]");
+    COUNTS(y, 3, 0, 0, 0, 3, 0, 0);
+    ROW_ERROR(y, 0, 1, NULL, "is an object with no keys: no person");
+    ROW_ERROR(y, 1, 1, NULL, "is not valid JSON (duplicate object key near '\"name\"')");
+    ROW_ERROR(y, 2, 2, NULL,
+              "is not valid JSON (\\u0000 is not allowed without JSON_ALLOW_NUL "
+              "near '\"b\\u0000\"')");
+    /* a CSV header that begins with '[' or '{' is CSV (review helper: it was read as JSON) */
+    y = run_str(f, &SKIP, "[S.No],Name,Mobile\n1,Ali,0300 1234599\n");
+    COUNTS(y, 1, 1, 0, 0, 0, 0, 0);
+    UNKNOWN(y, "[S.No]");
+    y = run_str(f, &DRY, "{Name},Mobile\nBano,0300 1234598\n");
+    FILE_ERROR(y, "feed",
+               "no column holds the name (call it \"name\" or \"full_name\", or use --map "
+               "COLUMN=full_name)");
 }
 
 static void test_export_into_another_org_with_ids(void **state)
@@ -5532,6 +5602,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bulk_stopped_building, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_register, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_json_scan, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_file_faults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_into_another_org, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_surrounding_spaces_bug, setup, teardown),

@@ -92,8 +92,8 @@ struct kg_import {
     char held[8];
     size_t n_held;
     unsigned char magic[8]; /* the file's first bytes, to name a workbook (not_text) */
-    /* CSV or JSON, told by the first byte of the text past a BOM and blanks (feed_text),
-     * which lead holds until then. */
+    /* CSV or JSON, told by the first two characters of the text past a BOM and blanks
+     * (feed_text), which lead holds until then. */
     bool format_known;
     struct kg_buf lead;
     struct kg_json_rows *json; /* JSON: its objects become CSV records (import_json.h) */

@@ -397,7 +397,7 @@ static enum kg_err between(struct kg_json_rows *j, char c, kg_json_row_fn fn, vo
 {
     if (j->state == S_START && j->pos < 3 && c == "\xEF\xBB\xBF"[j->pos])
         return KG_OK; /* the BOM */
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+    if (blank(c))
         return KG_OK;
     switch (j->state) {
     case S_START:

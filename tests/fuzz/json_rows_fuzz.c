@@ -19,17 +19,10 @@
 #include <string.h>
 
 #include "api/import_json.h"
+#include "fuzz_check.h"
 #include "util/buf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "json_rows_fuzz: %s:%d: %s\n", __FILE__, __LINE__, #cond);             \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 /* What a reading handed on, as text ("L <line> R|E|F <text>\n" per row), and its checks. */
 struct seen {

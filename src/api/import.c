@@ -2151,7 +2151,16 @@ static enum kg_err decide_encoding(struct kg_import *im)
 
 struct kg_json_rows *kg_import_scan(FILE *f, const char *encoding, int (*stop)(void), int64_t *rows)
 {
-    return !encoding || names_utf8(encoding) ? kg_json_rows_scan(f, stop, rows) : NULL;
+    /* a UTF-8 BOM wins over the encoding named, as decide_encoding has it */
+    char bom[3];
+    off_t at = ftello(f);
+    bool utf8 = !encoding || names_utf8(encoding);
+    if (!utf8 && at >= 0) {
+        utf8 = fread(bom, 1, 3, f) == 3 && memcmp(bom, BOM, 3) == 0;
+        if (fseeko(f, at, SEEK_SET) != 0)
+            return NULL;
+    }
+    return utf8 ? kg_json_rows_scan(f, stop, rows) : NULL;
 }
 
 void kg_import_scan_free(struct kg_json_rows *scan)

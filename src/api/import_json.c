@@ -44,6 +44,7 @@ struct kg_json_rows {
     int64_t obj_line; /* the line the object began on */
     int64_t depth;    /* of the object's braces and brackets outside strings */
     bool in_string, escaped;
+    bool after_cr;     /* the byte before was a CR: a LF now ends no other line */
     struct kg_buf obj; /* the object so far; too_long once past MAX_OBJECT */
     bool too_long;
     char *cols[MAX_KEYS]; /* the columns: every object's keys (kg_json_rows_scan), or the first's */
@@ -126,6 +127,8 @@ static enum kg_err unexpected(struct kg_json_rows *j, char c, const char *wanted
     char what[16];
     if (b < 0x20 || b >= 0x7F)
         snprintf(what, sizeof(what), "the byte 0x%02X", b);
+    else if (c == '"')
+        snprintf(what, sizeof(what), "a quote mark");
     else
         snprintf(what, sizeof(what), "\"%c\"", c);
     snprintf(j->msg, sizeof(j->msg),
@@ -249,6 +252,20 @@ static const char *write_value(FILE *f, json_t *v)
     return NULL;
 }
 
+/* Whether a value of the object is more than null, a blank string or an empty list: a CSV
+ * record of none would be a blank line, skipped without a word. */
+static bool any_value(const struct kg_json_rows *j)
+{
+    for (size_t i = 0; i < j->n_cols; i++) {
+        json_t *v = j->vals[i];
+        const char *t = json_string_value(v);
+        if (v && !json_is_null(v) && (!json_is_array(v) || json_array_size(v)) &&
+            (!t || t[strspn(t, " \t\r\n")]))
+            return true;
+    }
+    return false;
+}
+
 /* Hands on a CSV line: the header's (o NULL) or object o's; or o's refusal. */
 static enum kg_err write_record(struct kg_json_rows *j, json_t *o, kg_json_row_fn fn, void *ctx)
 {
@@ -258,6 +275,8 @@ static enum kg_err write_record(struct kg_json_rows *j, json_t *o, kg_json_row_f
     const char *why = o ? walk(j, o, name, 0, set_val) : NULL;
     if (o && !why && !j->n_vals)
         why = "is an object with no keys: no person";
+    else if (o && !why && !any_value(j))
+        why = "is an object whose every value is null or blank: no person";
     char *csv = NULL;
     size_t len = 0;
     FILE *f = why ? NULL : open_memstream(&csv, &len);
@@ -336,6 +355,8 @@ static enum kg_err object_done(struct kg_json_rows *j, kg_json_row_fn fn, void *
     json_error_t err;
     json_t *o = json_loadb(j->obj.p, j->obj.len, JSON_REJECT_DUPLICATES, &err);
     if (!o) {
+        if (strstr(err.text, "JSON_ALLOW_NUL")) /* jansson's words name its flag */
+            snprintf(err.text, sizeof(err.text), "\\u0000, a NUL character, is not text");
         if (err.line > 1)
             snprintf(j->msg, sizeof(j->msg), "is not valid JSON (%s, on line %d of the object)",
                      err.text, err.line);
@@ -443,7 +464,8 @@ enum kg_err kg_json_rows_feed(struct kg_json_rows *j, const char *p, size_t n, k
     enum kg_err e = KG_OK;
     for (size_t i = 0; i < n && !e && j->state != S_STOPPED; i++, j->pos++) {
         e = j->state == S_OBJECT ? object_byte(j, p[i], fn, ctx) : between(j, p[i], fn, ctx);
-        j->line += p[i] == '\n';
+        j->line += p[i] == '\r' || (p[i] == '\n' && !j->after_cr); /* CRLF, LF or CR alone */
+        j->after_cr = p[i] == '\r';
     }
     return e;
 }
@@ -477,7 +499,7 @@ static bool scan_keys(struct kg_json_rows *j, FILE *f, int (*stop)(void))
 
 struct kg_json_rows *kg_json_rows_scan(FILE *f, int (*stop)(void), int64_t *objects)
 {
-    char head[64];
+    char head[4096]; /* enough to see past blank lines what the file begins with */
     off_t at = ftello(f);
     if (at < 0)
         return NULL; /* a pipe: the first object's keys will do */

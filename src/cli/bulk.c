@@ -74,6 +74,7 @@ struct rejects {
     FILE *f; /* what the rows are written to: out.f, or an encoder to it (kg_encoder_open) */
     const struct kg_import *im;
     int64_t rows;
+    int64_t unlisted; /* refused before a JSON file's columns were known: no header to list under */
 };
 
 struct progress {
@@ -207,8 +208,10 @@ static void reject_row(void *ctx, const struct kg_import_reject *r)
     size_t n_head;
     char sep;
     bool bom;
-    if (!kg_import_header(rj->im, &head, &n_head, &sep, &bom))
+    if (!kg_import_header(rj->im, &head, &n_head, &sep, &bom)) {
+        rj->unlisted++;
         return;
+    }
     /* A file of rejects imported again has the reason column already, wherever the officer
      * moved it: it is left out, and the new reason is written at the end, not beside the old,
      * wrong one. */
@@ -568,13 +571,19 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
     }
     print_result(&r, opts->dry_run, elapsed(&prog.start));
     rc = KG_EXIT_OK;
-    if (rj && !close_rejects(rj, true))
+    if (rj && !close_rejects(rj, true)) {
         rc = KG_EXIT_USER;
-    else if (rj && rj->rows)
-        printf("rejected rows written to %s (%lld)\n", rj->path, (long long)rj->rows);
-    else if (rj)
-        printf("no row was refused: %s was not written%s\n", rj->path,
-               access(rj->path, F_OK) == 0 ? " (the file of that name is left as it was)" : "");
+    } else if (rj) {
+        if (rj->rows)
+            printf("rejected rows written to %s (%lld)\n", rj->path, (long long)rj->rows);
+        if (rj->unlisted)
+            printf("%lld refused objects came before any gave the file's columns: they are in "
+                   "the report above, not in %s\n",
+                   (long long)rj->unlisted, rj->path);
+        else if (!rj->rows)
+            printf("no row was refused: %s was not written%s\n", rj->path,
+                   access(rj->path, F_OK) == 0 ? " (the file of that name is left as it was)" : "");
+    }
 out:
     close_rejects(rj, false);
     kg_import_free(im);

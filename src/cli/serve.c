@@ -40,7 +40,7 @@ static const char serve_help[] =
     "                   (default 256); a body past it is answered 429 with Retry-After\n"
     "                   (imports are streamed and do not count)\n"
     "  --quiet          no access log\n"
-    "  --max-import-mb N  largest CSV accepted by POST …/imports/people (default 64; the\n"
+    "  --max-import-mb N  largest file accepted by POST …/imports/people (default 64; the\n"
     "                   file is streamed, so memory does not grow with it)\n"
     "  --max-upload-seconds N  the longest an import's upload may take (default 900): one\n"
     "                   sent slower is dropped, so that a trickle cannot hold one of the 8\n"

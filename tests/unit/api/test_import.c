@@ -5225,6 +5225,14 @@ static void test_json_scan(void **state)
     FILE *fp = fmemopen((void *)json, strlen(json), "r");
     assert_non_null(fp);
     assert_null(kg_import_scan(fp, "windows-1251", NULL, &objects));
+    fclose(fp);
+    json = "\xEF\xBB\xBF[{\"name\":\"A\"}]"; /* a UTF-8 BOM wins over the encoding named */
+    fp = fmemopen((void *)json, strlen(json), "r");
+    assert_non_null(fp);
+    struct kg_json_rows *bom = kg_import_scan(fp, "windows-1251", NULL, &objects);
+    assert_non_null(bom);
+    assert_int_equal(ftell(fp), 0);
+    kg_import_scan_free(bom);
     struct kg_json_rows *scan = kg_import_scan(fp, "utf8", NULL, &objects);
     assert_non_null(scan);
     assert_int_equal(objects, 1);
@@ -5271,9 +5279,16 @@ static void test_json_file_faults(void **state)
     COUNTS(y, 3, 0, 0, 0, 3, 0, 0);
     ROW_ERROR(y, 0, 1, NULL, "is an object with no keys: no person");
     ROW_ERROR(y, 1, 1, NULL, "is not valid JSON (duplicate object key near '\"name\"')");
-    ROW_ERROR(y, 2, 2, NULL,
-              "is not valid JSON (\\u0000 is not allowed without JSON_ALLOW_NUL "
-              "near '\"b\\u0000\"')");
+    ROW_ERROR(y, 2, 2, NULL, "is not valid JSON (\\u0000, a NUL character, is not text)");
+    /* objects of nulls and blanks are no person either (they were skipped without a word),
+     * and lines ended by CR alone are counted (they were all line 1) */
+    y = run_str(f, &DRY,
+                "[{\"name\": null, \"phone\": \"\"},\r{\"name\": \" \", \"phone\": null},\r"
+                "{\"name\": \"Cr Three\", \"phone\": \"x\"}]\r");
+    COUNTS(y, 3, 0, 0, 0, 3, 0, 0);
+    ROW_ERROR(y, 0, 1, NULL, "is an object whose every value is null or blank: no person");
+    ROW_ERROR(y, 1, 2, NULL, "is an object whose every value is null or blank: no person");
+    ROW_ERROR(y, 2, 3, "phone", "is not a phone number we can read");
     /* a CSV header that begins with '[' or '{' is CSV (review helper: it was read as JSON) */
     y = run_str(f, &SKIP, "[S.No],Name,Mobile\n1,Ali,0300 1234599\n");
     COUNTS(y, 1, 1, 0, 0, 0, 0, 0);

@@ -65,8 +65,8 @@ static void seen_init(struct seen *s, const uint8_t *data, size_t size)
     memset(s, 0, sizeof(*s));
     kg_buf_init(&s->log, (size_t)1 << 30);
     s->max_line = 1;
-    for (size_t i = 0; i < size; i++)
-        s->max_line += data[i] == '\n';
+    for (size_t i = 0; i < size; i++) /* CRLF, LF or CR alone, as the reader counts lines */
+        s->max_line += data[i] == '\r' || (data[i] == '\n' && (i == 0 || data[i - 1] != '\r'));
 }
 
 /* Reads data with r, cut at the n_cuts offsets. */

@@ -163,8 +163,8 @@ bool kg_import_encoding_ok(const char *encoding);
 bool kg_import_same_encoding(const char *a, const char *b);
 /*
  * Before kg_import_begin, with the file itself, from where it will be fed: a JSON file in
- * UTF-8 (import_json.h) is read once for the keys of all its objects, and how many there
- * are, which *rows gets (for opts.expected_rows: a minified file is one line). Seeks back.
+ * UTF-8 (import_json.h) is read once for the keys of all its objects, and *rows is set to
+ * how many there are (for opts.expected_rows: a minified file is one line). Seeks back.
  * NULL for a CSV file, a pipe, text in encoding (a code page; NULL: UTF-8) or UTF-16, or when
  * stop (may be NULL) says to stop. Given as opts.json_scan, the import frees it (kg_import_free,
  * also after a failed kg_import_begin); otherwise kg_import_scan_free.

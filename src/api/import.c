@@ -2156,7 +2156,7 @@ struct kg_json_rows *kg_import_scan(FILE *f, const char *encoding, int (*stop)(v
     off_t at = ftello(f);
     bool utf8 = !encoding || names_utf8(encoding);
     if (!utf8 && at >= 0) {
-        utf8 = fread(bom, 1, 3, f) == 3 && memcmp(bom, BOM, 3) == 0;
+        utf8 = bom_len(bom, fread(bom, 1, sizeof(bom), f)) > 0;
         if (fseeko(f, at, SEEK_SET) != 0)
             return NULL;
     }

@@ -22,9 +22,10 @@
 #include "util/buf.h"
 #include "util/mem.h"
 
-#define MAX_OBJECT (1u << 20) /* a CSV record's limit: no person's is longer */
-#define MAX_KEYS   200        /* a CSV header's limit */
-#define MAX_NAME   512        /* a column's name, a nested object's keys joined */
+#define MAX_OBJECT (1u << 20)     /* a CSV record's limit: no person's is longer */
+#define MAX_KEYS   200            /* a CSV header's limit */
+#define MAX_NAME   512            /* a column's name, a nested object's keys joined */
+#define BOM        "\xEF\xBB\xBF" /* UTF-8's byte-order mark */
 
 enum state {
     S_START,   /* before the first byte that is not a BOM or a blank */
@@ -92,7 +93,7 @@ static bool blank(char c)
 
 int kg_json_rows_looks(const char *p, size_t n, bool at_end)
 {
-    size_t i = n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    size_t i = n >= 3 && memcmp(p, BOM, 3) == 0 ? 3 : 0;
     while (i < n && blank(p[i]))
         i++;
     if (i == n)
@@ -416,7 +417,7 @@ static void begin_object(struct kg_json_rows *j, enum state after)
 /* A byte outside the objects. */
 static enum kg_err between(struct kg_json_rows *j, char c, kg_json_row_fn fn, void *ctx)
 {
-    if (j->state == S_START && j->pos < 3 && c == "\xEF\xBB\xBF"[j->pos])
+    if (j->state == S_START && j->pos < 3 && c == BOM[j->pos])
         return KG_OK; /* the BOM */
     if (blank(c))
         return KG_OK;

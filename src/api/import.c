@@ -112,6 +112,7 @@ struct kg_import {
     unsigned char head_mb[4]; /* a character of several bytes on it, while it arrives */
     size_t head_mb_len;
     struct quoting head_q;
+    char sep_line;       /* the separator a "sep=;" line above the header names (sep_named), or 0 */
     int64_t line;        /* physical line being fed (1-based) */
     int64_t record_line; /* line where the current record started */
     bool in_record;      /* a record has started and not yet ended */
@@ -1680,6 +1681,25 @@ static void head_filling(struct kg_import *im, unsigned char c)
 }
 
 /*
+ * The separator the line scan_header has just ended at pos names when it is Excel's
+ * "sep=;" (its "sep=" line, which tells Excel the separator of a file saved where another
+ * is the custom: a comma, a semicolon or a tab), else 0. The line is in pending and data.
+ */
+static char sep_named(const struct kg_import *im, const char *data, size_t pos)
+{
+    if (pos - im->head_line != 5)
+        return 0;
+    char line[5];
+    for (size_t k = 0; k < 5; k++) {
+        size_t q = im->head_line + k;
+        line[k] = q < im->pending.len ? im->pending.p[q] : data[q - im->pending.len];
+    }
+    if (strncasecmp(line, "sep=", 4) != 0)
+        return 0;
+    return line[4] == ',' || line[4] == ';' || line[4] == '\t' ? line[4] : 0;
+}
+
+/*
  * Looks through the next n bytes for the end of the header: the first record that is not
  * blank (separators, spaces, Unicode's spaces and line ends only: head_filling), ended by a
  * line end outside quotes. A quote opens a quoted cell only where a cell starts (after a line
@@ -1717,8 +1737,12 @@ static bool scan_header(struct kg_import *im, const char *data, size_t n, size_t
             im->head_filled = true;
             continue;
         }
-        if ((c == '\n' || c == '\r') && !im->head_filled && !im->head_mb_len) {
-            /* a blank line after all: the header starts after it */
+        char named = 0;
+        if ((c == '\n' || c == '\r') && !im->sep_line && !im->head_q.in)
+            named = sep_named(im, data, pos);
+        if ((c == '\n' || c == '\r') && ((!im->head_filled && !im->head_mb_len) || named)) {
+            /* a blank line after all (or Excel's "sep=;"): the header starts after it */
+            im->sep_line = named ? named : im->sep_line;
             im->head_started = false;
             im->head_line = pos + 1;
             im->head_q = (struct quoting){0};
@@ -1749,7 +1773,7 @@ static enum kg_err start_parser(struct kg_import *im)
     size_t at = im->head_line < len ? im->head_line : len;
     if (im->head_bom && !skip) /* bytes that began a BOM and were not one: text, parsed */
         at = 0;
-    im->delim = detect_separator(p + at, len - at);
+    im->delim = im->sep_line ? im->sep_line : detect_separator(p + at, len - at);
     reset_parser(im);
     /* The blank lines above the header are counted, not parsed: to the parser, a line of
      * another separator (";;;" above a comma header) would be a cell of text. */

@@ -1333,6 +1333,11 @@ static void test_separator_from_the_header(void **state)
         {"\xC2\xA0\nname,phone\nAli,0300 1234567\nBad,xx\n", ",", 4},
         {",,\n\xE3\x80\x80\t\xC2\xA0;\nname\tphone\nAli\t0300 1234567\nBad\txx\n", "tab", 5},
         {" ; \r;\xE2\x80\xAF;\rname,phone\rAli,0300 1234567\rBad,xx\r", ",", 5},
+        /* Excel's "sep=" line names the separator: it is no title, and it wins over the
+         * header's count (two ';' and two tabs there would be ';'). */
+        {"sep=;\r\nname;phone;city\r\nAli;0300 1234567;Lahore\r\nBad;xx;L\r\n", ";", 4},
+        {"\xEF\xBB\xBF\nsep=,\nname,phone\nAli,0300 1234567\nBad,xx\n", ",", 5},
+        {"SEP=\t\nname\tphone\tnotes; remarks; more\nAli\t0300 1234567\tx\nBad\txx\ty\n", "tab", 4},
     };
     static const size_t chunks[] = {0, 1, 2, 3, 7};
     struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);

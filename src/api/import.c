@@ -35,6 +35,9 @@
 /* Cells read of a record: one more, for the last column of a file of rejects
  * (KG_IMPORT_REJECTS_COLUMN) written from a register of MAX_COLUMNS. */
 #define MAX_CELLS (MAX_COLUMNS + 1)
+/* Columns that tell people apart (kg_col_tells_apart) that derive_id hashes: the rest are
+ * only reported, as any column not imported. */
+#define MAX_APART 8
 /* What to save a spreadsheet as, in the messages that refuse a file. */
 #define SAVE_AS "\"CSV UTF-8\" (in an older Excel without it: \"Unicode Text\")"
 #define NOT_TEXT                                                                                   \
@@ -137,6 +140,11 @@ struct kg_import {
     struct kg_arena keep;                 /* header names, unknown columns and errors: bounded */
     const char **unknown;
     size_t n_unknown;
+    /* Columns not imported that tell people apart (kg_col_tells_apart), 0-based, and what
+     * each holds: derive_id hashes their cells too. */
+    size_t apart[MAX_APART];
+    enum kg_col_apart apart_kind[MAX_APART];
+    size_t n_apart;
 
     /* The current record's cells (in the batch arena). */
     struct kg_import_cell cells[MAX_CELLS];
@@ -860,6 +868,38 @@ static uint32_t seen_before(struct kg_import *im, uint64_t key)
  * number, so two workers called Muhammad Ali at one factory stay two people (and the first
  * one keeps the id it had before the count existed).
  */
+/* Adds to st the cell of the i-th column that tells people apart (kg_col_tells_apart) as
+ * derive_id hashes it: folded as a header is, without its spaces, dashes, dots and slashes
+ * ("35202-1111111-1" is "3520211111111", "MUHAMMAD  Aslam" is "Muhammad Aslam"). Nothing
+ * when it says nothing: empty, a number without a digit, or a word for none ("N/A", "-",
+ * "nil"). True when it added something. */
+static bool hash_apart(const struct kg_import *im, size_t i, crypto_generichash_state *st)
+{
+    const struct kg_import_cell *c = &im->cells[im->apart[i]];
+    char *key = kg_utf8_valid(c->p, c->len) ? kg_csv_header_key(c->p, c->len) : NULL;
+    size_t n = 0;
+    bool digit = false;
+    for (size_t k = 0; key && key[k]; k++) {
+        digit |= key[k] >= '0' && key[k] <= '9';
+        if (key[k] != ' ')
+            key[n++] = key[k];
+    }
+    if (key)
+        key[n] = '\0';
+    /* out of memory, or not text: its bytes */
+    const unsigned char *v = key ? (const unsigned char *)key : (const unsigned char *)c->p;
+    n = key ? n : c->len;
+    bool says =
+        n && (!key || (im->apart_kind[i] == KG_APART_NUMBER ? digit : !kg_csv_none_word(key)));
+    if (says) {
+        unsigned char tag[2] = {(unsigned char)(0x80 + im->apart_kind[i]), 0x1f};
+        crypto_generichash_update(st, tag, sizeof(tag));
+        crypto_generichash_update(st, v, n);
+    }
+    free(key);
+    return says;
+}
+
 static const char *derive_id(struct kg_import *im, const struct kg_person *p, size_t n)
 {
     crypto_generichash_state st;
@@ -876,11 +916,16 @@ static const char *derive_id(struct kg_import *im, const struct kg_person *p, si
         crypto_generichash_update(&st, tag, sizeof(tag));
         crypto_generichash_update(&st, (const unsigned char *)im->cells[i].p, im->cells[i].len);
     }
+    /* an identity card's number says who the row is, as a phone does: no count then */
+    bool numbered = false;
+    for (size_t k = 0; k < im->n_apart; k++)
+        if (im->apart[k] < n && hash_apart(im, k, &st))
+            numbered |= im->apart_kind[k] == KG_APART_NUMBER;
     crypto_generichash_state base = st;
     crypto_generichash_final(&base, h, sizeof(h));
     uint64_t key;
     memcpy(&key, h, sizeof(key));
-    uint32_t before = p->phone || p->email ? 0 : seen_before(im, key);
+    uint32_t before = p->phone || p->email || numbered ? 0 : seen_before(im, key);
     if (before) {
         unsigned char nth[5] = {0x1e, (unsigned char)before, (unsigned char)(before >> 8),
                                 (unsigned char)(before >> 16), (unsigned char)(before >> 24)};
@@ -1334,8 +1379,14 @@ static enum kg_err take_header(struct kg_import *im)
         /* the reason column of a file of rejects (the CLI's --rejects) is kamgar's own */
         bool own = strcmp(name, KG_IMPORT_REJECTS_COLUMN) == 0;
         const char *label = *name ? name : kg_arena_printf(&im->keep, "(column %zu)", i + 1);
-        if (col == KG_COL_NONE && !own && !(over && strcmp(over, "ignore") == 0))
+        if (col == KG_COL_NONE && !own && !(over && strcmp(over, "ignore") == 0)) {
             im->unknown[im->n_unknown++] = label;
+            enum kg_col_apart apart = kg_col_tells_apart(name);
+            if (apart && im->n_apart < MAX_APART) {
+                im->apart_kind[im->n_apart] = apart;
+                im->apart[im->n_apart++] = i;
+            }
+        }
         seen[col] = true;
         im->cols[i] = col;
         if (col != KG_COL_NONE) {

@@ -767,6 +767,97 @@ static size_t digit_before(const char *key, size_t n)
     return 0;
 }
 
+enum kg_col_apart kg_col_tells_apart(const char *header)
+{
+    static const char *const numbers[] = {
+        "cnic",
+        "cnic no",
+        "cnic number",
+        "nic",
+        "nic no",
+        "nic number",
+        "id card",
+        "id card no",
+        "id card number",
+        "identity card",
+        "identity card no",
+        "identity card number",
+        "national id",
+        "national id no",
+        "national id number",
+        "nid",
+        "nid no",
+        "aadhaar",
+        "aadhaar no",
+        "aadhaar number",
+        "aadhaar card",
+        "aadhaar card no",
+        "aadhar",
+        "aadhar no",
+        "aadhar number",
+        "aadhar card",
+        "aadhar card no",
+        "e shram",
+        "e shram no",
+        "e shram card no",
+        "uan",
+        "uan no",
+        "passport",
+        "passport no",
+        "passport number",
+        "pinfl",
+        "jshshir",
+        "пинфл",
+        "жшшир",
+        "паспорт",
+        "номер паспорта",
+        "شناختی کارڈ",
+        "شناختی کارڈ نمبر",
+        "آدھار",
+        "आधार",
+        "आधार नंबर",
+        "आधार संख्या",
+        "आधार कार्ड",
+        "आधार कार्ड नंबर",
+        "এনআইডি",
+        NULL,
+    };
+    static const char *const parents[] = {
+        "father name",
+        "father's name",
+        "fathers name",
+        "husband name",
+        "husband's name",
+        "father husband name",
+        "father or husband name",
+        "guardian name",
+        "guardian's name",
+        "s o",
+        "d o",
+        "w o",
+        "s o d o w o",
+        "s o w o",
+        "d o w o",
+        "والد کا نام",
+        "ولدیت",
+        "شوہر کا نام",
+        "पिता का नाम",
+        "पति का नाम",
+        "पिता पति का नाम",
+        "отчество",
+        "otasining ismi",
+        "отасининг исми",
+        NULL,
+    };
+    char *key = header ? kg_csv_header_key(header, strlen(header)) : NULL;
+    enum kg_col_apart a = !key                    ? KG_APART_NONE
+                          : in_list(key, numbers) ? KG_APART_NUMBER
+                          : in_list(key, parents) ? KG_APART_PARENT
+                                                  : KG_APART_NONE;
+    free(key);
+    return a;
+}
+
 bool kg_csv_is_total(const char *name)
 {
     static const char *const totals[] = {

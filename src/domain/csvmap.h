@@ -127,6 +127,15 @@ const char *kg_csv_country(char *v);
 bool kg_csv_is_total(const char *name);
 
 /*
+ * What a column kamgar does not import says of who a row is (docs/import.md, "Columns that
+ * tell people apart"), by its header: an identity document's number (CNIC, Aadhaar, a
+ * passport, PINFL, e-Shram), or the name of a father, husband or guardian. Such a column is
+ * still not imported; its cells go into the id derived from a row without one.
+ */
+enum kg_col_apart { KG_APART_NONE = 0, KG_APART_NUMBER, KG_APART_PARENT };
+enum kg_col_apart kg_col_tells_apart(const char *header);
+
+/*
  * The guard against spreadsheet formulas. A cell a spreadsheet would run (starting with
  * = + - @, a tab or a carriage return, after any apostrophes) is exported with one more
  * leading apostrophe, unless it is a plain number such as a phone ("+92 300 1234567"); the

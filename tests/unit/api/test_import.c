@@ -2621,6 +2621,54 @@ static void test_nul_in_row_bug(void **state)
     ROW_ERROR(x, 0, 2, "full_name", why);
 }
 
+/*
+ * A column of identity-card numbers or fathers' names is not imported, but it tells apart rows
+ * without phone or email: two registers' Muhammad Alis of Lahore with other CNICs are two
+ * people (the second used to be skipped as the first, unseen), and one of them listed again
+ * with the number written otherwise, in a column named and placed otherwise, is the same.
+ */
+static void test_identity_columns_tell_apart(void **state)
+{
+    struct fx *f = *state;
+    struct run x =
+        run_str(f, &SKIP, "S.No,Name,CNIC,City\n1,Muhammad Ali,35202-1111111-1,Lahore\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    UNKNOWN(x, "S.No", "CNIC"); /* still not imported */
+    x = run_str(f, &SKIP, "S.No,Name,CNIC No.,City\n7,Muhammad Ali,61101-9999999-9,Lahore\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    x = run_str(f, &SKIP, "Name,City,S.No,CNIC #\nMuhammad Ali,Lahore,3,3520211111111\n");
+    COUNTS(x, 1, 0, 0, 1, 0, 0, 0);
+    assert_int_equal(people_total(f), 2);
+    /* In one file: the same number twice is one person; no number ("N/A", blank) leaves two
+     * rows of the same cells two people, as before. */
+    x = run_str(f, &SKIP,
+                "Name,Aadhaar No,City\n"
+                "Ramesh,1234 5678 9012,Pune\n"
+                "Ramesh,123456789012,Pune\n"
+                "Suresh,N/A,Pune\n"
+                "Suresh,,Pune\n");
+    COUNTS(x, 4, 3, 0, 1, 0, 0, 0);
+    assert_int_equal(people_total(f), 5);
+    /* A father's name, in any case and spacing, under any of its headers. */
+    const char *sons = "Name,Father Name\nMuhammad Ali,Abdul Karim\nMuhammad Ali,Ghulam Rasool\n";
+    x = run_str(f, &SKIP, sons);
+    COUNTS(x, 2, 2, 0, 0, 0, 0, 0);
+    x = run_str(f, &SKIP, sons);
+    COUNTS(x, 2, 0, 0, 2, 0, 0, 0);
+    x = run_str(f, &SKIP, "Name,S/O\nMuhammad Ali,ABDUL  karim\n");
+    COUNTS(x, 1, 0, 0, 1, 0, 0, 0);
+    assert_int_equal(people_total(f), 7);
+    /* --map COLUMN=ignore leaves the column out of the id too */
+    struct kg_import_opts ignore = SKIP;
+    const char *map[] = {"Father Name=ignore"};
+    ignore.map = map;
+    ignore.n_map = 1;
+    x = run_str(f, &ignore, "Name,Father Name\nMuhammad Ali,Someone Else\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    x = run_str(f, &ignore, "Name,Father Name\nMuhammad Ali,Another One\n");
+    COUNTS(x, 1, 0, 0, 1, 0, 0, 0);
+}
+
 /* Two rows of the same cells and no phone or email are two people (two Muhammad Alis at one
  * factory, the S.No column apart): the second gets an id of its own. Run again, both are
  * recognised; a phone still makes two rows one person. */
@@ -5616,6 +5664,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_update_keeps_consent_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rerun_creates_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rerun_after_a_row_moved_someone, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_identity_columns_tell_apart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_enum_cells_as_written, setup, teardown),
         cmocka_unit_test_setup_teardown(test_register_words, setup, teardown),
         cmocka_unit_test_setup_teardown(test_second_name_column, setup, teardown),

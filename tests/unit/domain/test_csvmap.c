@@ -572,6 +572,25 @@ static void test_country_tables(void **state)
     }
 }
 
+/* The columns not imported that still tell people apart (derive_id hashes them). */
+static void test_tells_apart(void **state)
+{
+    (void)state;
+    assert_int_equal(kg_col_tells_apart("CNIC No."), KG_APART_NUMBER);
+    assert_int_equal(kg_col_tells_apart("CNIC #"), KG_APART_NUMBER);
+    assert_int_equal(kg_col_tells_apart("Aadhaar Number"), KG_APART_NUMBER);
+    assert_int_equal(kg_col_tells_apart("ПИНФЛ"), KG_APART_NUMBER);
+    assert_int_equal(kg_col_tells_apart("شناختی کارڈ نمبر"), KG_APART_NUMBER);
+    assert_int_equal(kg_col_tells_apart("Father's Name"), KG_APART_PARENT);
+    assert_int_equal(kg_col_tells_apart("S/O"), KG_APART_PARENT);
+    assert_int_equal(kg_col_tells_apart("والد کا نام"), KG_APART_PARENT);
+    assert_int_equal(kg_col_tells_apart("पिता का नाम"), KG_APART_PARENT);
+    assert_int_equal(kg_col_tells_apart("First Name"), KG_APART_NONE);
+    assert_int_equal(kg_col_tells_apart("Remarks"), KG_APART_NONE);
+    assert_int_equal(kg_col_tells_apart("S.No"), KG_APART_NONE);
+    assert_int_equal(kg_col_tells_apart(NULL), KG_APART_NONE);
+}
+
 /* Each alias is stored as its own key, or it could never match. */
 static void test_aliases_are_keys(void **state)
 {
@@ -1000,6 +1019,7 @@ int main(void)
         cmocka_unit_test(test_header_hint),
         cmocka_unit_test(test_headers_in_many_scripts),
         cmocka_unit_test(test_aliases_are_keys),
+        cmocka_unit_test(test_tells_apart),
         cmocka_unit_test(test_totals_label),
         cmocka_unit_test(test_country),
         cmocka_unit_test(test_country_tables),

@@ -431,10 +431,21 @@ static bool is_hex(unsigned char c)
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-/* Parses what a key file holds; false when it is neither form. */
+/* Whether buf[0..n) is all printable ASCII, tabs and line ends: typed, not random. */
+static bool is_text(const unsigned char *buf, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(buf[i] >= 0x20 && buf[i] < 0x7f) && buf[i] != '\t' && buf[i] != '\r' &&
+            buf[i] != '\n')
+            return false;
+    return true;
+}
+
+/* Parses what a key file holds; false when it is neither form. 32 bytes of text (half a
+ * hex key, a typed password) are no raw key: 32 random bytes are text once in 10^14. */
 static bool parse_key(const unsigned char *buf, size_t n, unsigned char key[KG_SEALED_KEYBYTES])
 {
-    if (n == KG_SEALED_KEYBYTES) {
+    if (n == KG_SEALED_KEYBYTES && !is_text(buf, n)) {
         memcpy(key, buf, KG_SEALED_KEYBYTES);
         return true;
     }
@@ -469,6 +480,8 @@ static void describe_key(const unsigned char *buf, size_t n, bool more, char *ou
     else if (text && bad == text)
         snprintf(out, cap, "%zu hex digit%s%s", text, text == 1 ? "" : "s",
                  text < n ? " and a line end" : "");
+    else if (n == KG_SEALED_KEYBYTES && is_text(buf, n))
+        snprintf(out, cap, "32 bytes of text: a raw key is 32 random bytes, not typed");
     else if (bad >= 8 || (bad < text && (buf[bad] == ' ' || buf[bad] == '\t'))) /* mistyped */
         snprintf(out, cap, "%zu bytes; byte %zu is %s", n, bad + 1,
                  buf[bad] == ' '    ? "a space"

@@ -634,6 +634,13 @@ static void test_key_formats(void **state)
     expect_key_refused(f, "0123456789abcdef0123456789abcdef\n", 33, "33 bytes",
                        "32 hex digits and a line end");
     expect_key_refused(f, hex_key, 63, "63 hex digits", "63 hex digits");
+    /* 32 bytes of text are half a hex key or a typed password, not 32 random bytes: they
+     * were taken as a raw key that matched nothing written down */
+    expect_key_refused(f, hex_key, 32, "32 hex digits", "32 hex digits");
+    snprintf(buf, sizeof(buf), "%.31s\n", hex_key);
+    expect_key_refused(f, buf, 32, "31 hex digits and a newline", "31 hex digits and a line end");
+    expect_key_refused(f, "correct horse battery staple 12\n", 32, "a typed password",
+                       "32 bytes of text: a raw key is 32 random bytes, not typed");
     snprintf(buf, sizeof(buf), "%.63s\n", hex_key);
     expect_key_refused(f, buf, 64, "63 hex digits and a newline", "63 hex digits and a line end");
     snprintf(buf, sizeof(buf), "%s0", hex_key);

@@ -1025,6 +1025,55 @@ static bool bring_in_wal(const char *db)
     return false;
 }
 
+/*
+ * Whether --force may replace what is at db (which is not a directory): nothing, an empty
+ * file, a kamgar database (its header: a damaged one is what a restore mends), or a file
+ * with a -wal or -journal beside it (a database whatever its header says: bring_in_wal
+ * judges it). Anything
+ * else is refused with a message: an encrypted backup named as --db (SRC and --db swapped
+ * would lose the newest backup and leave the register unencrypted in its place), another
+ * program's database, a document.
+ */
+static bool replaceable(const char *db)
+{
+    struct stat sb;
+    char side[PATH_MAX + 16];
+    if (stat(db, &sb) != 0 || (S_ISREG(sb.st_mode) && sb.st_size == 0) || kamgar_header(db) ||
+        side_file_exists(db, side, sizeof(side)))
+        return true;
+    enum src_kind kind = sniff(db);
+    if (kind == SRC_SEALED)
+        kg_cli_err("%s is an encrypted backup, not a database: restore it with `kamgar restore "
+                   "%s --db PATH`; nothing was restored",
+                   db, db);
+    else if (kind == SRC_SQLITE)
+        kg_cli_err("%s is another program's SQLite database, not kamgar's: restore into another "
+                   "path; nothing was restored",
+                   db);
+    else if (kind == SRC_OTHER)
+        kg_cli_err("%s is not a kamgar database: restore into another path (or remove that "
+                   "file first if it was a damaged database); nothing was restored",
+                   db);
+    return false;
+}
+
+/*
+ * Gives tmp the owner, group and permissions (but everyone's) of the file it is to replace
+ * (old), so that a server running as another user can still open the restored database; a
+ * message when it cannot (restore run as a user who may not give files away).
+ */
+static void keep_owner(const char *tmp, const struct stat *old, const char *db)
+{
+    if (chown(tmp, old->st_uid, old->st_gid) != 0)
+        kg_cli_err("warning: %s belonged to user %ld, group %ld, and the restored one cannot be "
+                   "given to them (%s): it is yours now, so run `chown %ld:%ld %s` before a "
+                   "server that runs as them is started",
+                   db, (long)old->st_uid, (long)old->st_gid, strerror(errno), (long)old->st_uid,
+                   (long)old->st_gid, db);
+    if (chmod(tmp, old->st_mode & 0660) != 0)
+        kg_cli_err("warning: cannot give %s the permissions of %s: %s", tmp, db, strerror(errno));
+}
+
 int kg_cmd_restore(int argc, char **argv)
 {
     const char *db = NULL, *keyfile = NULL, *pos[1] = {NULL};
@@ -1120,6 +1169,8 @@ int kg_cmd_restore(int argc, char **argv)
         kg_cli_err("%s already exists (pass --force to replace it)", db);
         goto out;
     }
+    if (force && !replaceable(db))
+        goto out;
     if (!force && side_file_exists(db, msg, sizeof(msg))) {
         kg_cli_err("%s is left from an earlier database and would be replayed into this one: "
                    "remove it or pass --force",
@@ -1213,6 +1264,9 @@ int kg_cmd_restore(int argc, char **argv)
     }
     /* A stale WAL or journal beside the old database would be replayed into the new one;
      * what the old one's held is in its main file now. */
+    struct stat old;
+    if (force && stat(db, &old) == 0 && S_ISREG(old.st_mode))
+        keep_owner(tmp, &old, db);
     if (force)
         unlink_side_files(db);
     if (!publish(tmp, db, force))

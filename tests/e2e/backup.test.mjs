@@ -642,6 +642,47 @@ describe('encrypted backup', () => {
             fs.rmSync(db + side, { force: true });
     });
 
+    /* helper-78: --force replaced whatever --db named (SRC and --db swapped lost the newest
+     * backup and left the register unencrypted in its place), and the restored database
+     * was root's 0600 where the server's user had owned it. */
+    test('--force replaces only a kamgar database (or an empty file), keeping its owner and ' +
+         'permissions', () => {
+        const newest = path.join(rdir, 'newest.kgb'), doc = path.join(rdir, 'letter.docx');
+        const other = path.join(rdir, 'other.db'), empty = path.join(rdir, 'empty.db');
+        const live = path.join(rdir, 'live.db');
+        fs.copyFileSync(sealed(), newest);
+        fs.writeFileSync(doc, 'minutes of the meeting\n');
+        const q = spawnSync('sqlite3', [other, 'CREATE TABLE t(x)'], { encoding: 'utf8' });
+        assert.equal(q.status, 0, `sqlite3: ${q.stderr}`);
+        for (const [target, pattern] of [
+            [newest, /newest\.kgb is an encrypted backup, not a database: restore it with/],
+            [doc, /letter\.docx is not a kamgar database: restore into another path/],
+            [other, /other\.db is another program's SQLite database, not kamgar's/]]) {
+            const was = fs.readFileSync(target);
+            assertUserError(cli(['restore', sealed(), '--decrypt', key(), '--db', target,
+                                 '--force']), pattern);
+            assert.deepEqual(fs.readFileSync(target), was, `${target} is as it was`);
+        }
+        fs.writeFileSync(empty, '');
+        let r = cli(['restore', sealed(), '--decrypt', key(), '--db', empty, '--force']);
+        assert.equal(r.status, 0, r.stderr);
+        /* a database the server's user owns, readable by its group */
+        r = cli(['restore', sealed(), '--decrypt', key(), '--db', live]);
+        assert.equal(r.status, 0, r.stderr);
+        fs.chmodSync(live, 0o640);
+        const root = process.getuid() === 0;
+        if (root)
+            fs.chownSync(live, 65534, 65534);
+        r = cli(['restore', sealed(), '--decrypt', key(), '--db', live, '--force']);
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stderr, '');
+        assert.equal(mode(live), 0o640);
+        if (root)
+            assert.deepEqual([fs.statSync(live).uid, fs.statSync(live).gid], [65534, 65534]);
+        for (const f of fs.readdirSync(rdir))
+            fs.rmSync(path.join(rdir, f));
+    });
+
     test('a restore still running keeps its file while another restore into the same path ' +
          'removes what is left', async (t) => {
         if (lacks(t, 'gdb', 'needs gdb to hold a restore at its lock'))

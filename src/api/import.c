@@ -858,16 +858,6 @@ static uint32_t seen_before(struct kg_import *im, uint64_t key)
     return t->v[i].count++;
 }
 
-/*
- * A deterministic id for a row without one: the same row of the same file always gets the
- * same id, so a re-run of an interrupted import recognises what it already stored. A hash of
- * the org and the row's imported cells (field by field, wherever their columns stand), keyed
- * with the database's secret (import_id_key) so that nobody can compute the id of a row they
- * guess and ask the API whether it is taken. For a row without phone or email (nothing else
- * tells two people apart) the second, third... row of exactly the same cells also hashes its
- * number, so two workers called Muhammad Ali at one factory stay two people (and the first
- * one keeps the id it had before the count existed).
- */
 /* Adds to st the cell of the i-th column that tells people apart (kg_col_tells_apart) as
  * derive_id hashes it: folded as a header is, without its spaces, dashes, dots and slashes
  * ("35202-1111111-1" is "3520211111111", "MUHAMMAD  Aslam" is "Muhammad Aslam"). Nothing
@@ -900,21 +890,65 @@ static bool hash_apart(const struct kg_import *im, size_t i, crypto_generichash_
     return says;
 }
 
-static const char *derive_id(struct kg_import *im, const struct kg_person *p, size_t n)
+/* The value of column col in row r that derive_id hashes, and whether it is a name (folded
+ * as a header is, kg_csv_header_key) or a code (folded in case only): NULL for a column
+ * that says what is true of a person (membership, tags, notes…) rather than who they are. */
+static const char *who_value(const struct kg_import_row *r, enum kg_col col, bool *name)
+{
+    *name = true;
+    switch (col) {
+    case KG_COL_FULL_NAME: return r->p.full_name;
+    case KG_COL_CITY: return r->p.city;
+    case KG_COL_PROVINCE: return r->p.province;
+    case KG_COL_EMPLOYER: return r->employer_name;
+    case KG_COL_WORKPLACE: return r->workplace_name;
+    case KG_COL_UNIT: return r->unit_name;
+    default: break;
+    }
+    *name = false;
+    switch (col) {
+    case KG_COL_PHONE: return r->p.phone;
+    case KG_COL_EMAIL: return r->p.email;
+    case KG_COL_COUNTRY: return r->p.country;
+    case KG_COL_EMPLOYER_ID: return r->p.employer_id;
+    case KG_COL_WORKPLACE_ID: return r->p.workplace_id;
+    case KG_COL_UNIT_ID: return r->p.unit_id;
+    default: return NULL;
+    }
+}
+
+/*
+ * A deterministic id for a row without one (docs/import.md, "If an import is interrupted"):
+ * the same row of the same file always gets the same id, so a re-run of an interrupted
+ * import recognises what it already stored. A hash of the org and of what the row says of who
+ * the person is (who_value: name, phone, email, where they live and work, field by field
+ * wherever their columns stand, as read: "ZAINAB" is "Zainab", "0300-1234567" is
+ * "+923001234567"; and the columns that tell people apart), not of what it says about them
+ * (membership, dates, gender, tags, notes…), so that a register re-saved or corrected finds
+ * the same people. Keyed with the database's secret (import_id_key) so that nobody can
+ * compute the id of a row they guess and ask the API whether it is taken. For a row without
+ * phone, email or identity number (nothing else tells two people apart) the second, third...
+ * row of the same name and place also hashes its number, so two workers called Muhammad Ali
+ * at one factory stay two people.
+ */
+static const char *derive_id(struct kg_import *im, const struct kg_import_row *r, size_t n)
 {
     crypto_generichash_state st;
     unsigned char h[16];
     crypto_generichash_init(&st, im->id_key, sizeof(im->id_key), sizeof(h));
     crypto_generichash_update(&st, (const unsigned char *)im->org_id, strlen(im->org_id));
-    /* field by field, not column by column: a register whose columns were moved about is
-     * the same register */
     for (int col = KG_COL_NONE + 1; col < KG_COL_COUNT; col++) {
-        size_t i = im->col_index[col];
-        if (!i-- || i >= n)
+        bool name;
+        const char *v = who_value(r, (enum kg_col)col, &name);
+        if (!v || !*v || !im->col_index[col])
             continue;
+        char *folded = name ? kg_csv_header_key(v, strlen(v)) : kg_fold(v, strlen(v));
         unsigned char tag[2] = {(unsigned char)col, 0x1f};
         crypto_generichash_update(&st, tag, sizeof(tag));
-        crypto_generichash_update(&st, (const unsigned char *)im->cells[i].p, im->cells[i].len);
+        /* out of memory: as it stands (the id is then another, never a wrong person's) */
+        crypto_generichash_update(&st, (const unsigned char *)(folded ? folded : v),
+                                  strlen(folded ? folded : v));
+        free(folded);
     }
     /* an identity card's number says who the row is, as a phone does: no count then */
     bool numbered = false;
@@ -925,7 +959,7 @@ static const char *derive_id(struct kg_import *im, const struct kg_person *p, si
     crypto_generichash_final(&base, h, sizeof(h));
     uint64_t key;
     memcpy(&key, h, sizeof(key));
-    uint32_t before = p->phone || p->email || numbered ? 0 : seen_before(im, key);
+    uint32_t before = r->p.phone || r->p.email || numbered ? 0 : seen_before(im, key);
     if (before) {
         unsigned char nth[5] = {0x1e, (unsigned char)before, (unsigned char)(before >> 8),
                                 (unsigned char)(before >> 16), (unsigned char)(before >> 24)};
@@ -1295,7 +1329,7 @@ static void take_record(struct kg_import *im)
         return;
     }
     if (!r->p.id)
-        r->p.id = im->replaying ? im->replay_id : derive_id(im, &r->p, im->n_cells);
+        r->p.id = im->replaying ? im->replay_id : derive_id(im, r, im->n_cells);
     if (!r->p.membership)
         r->p.membership = "none";
     if (!r->p.consent_status)

@@ -135,9 +135,12 @@ struct kg_import {
     size_t col_index[KG_COL_COUNT];       /* and where it is in a record, + 1 (0: none) */
     struct kg_import_cell *header;        /* the header's cells (keep arena) */
     int64_t header_line;                  /* the line it is on (blank lines may come first) */
-    bool bom;                             /* the file began with a byte-order mark */
-    bool alt_is_name;                     /* alt_names is a second name column */
-    struct kg_arena keep;                 /* header names, unknown columns and errors: bounded */
+    /* The header holds no name column: the next line says why (take_header), a heading of
+     * merged cells above the column names or none. */
+    bool nameless;
+    bool bom;             /* the file began with a byte-order mark */
+    bool alt_is_name;     /* alt_names is a second name column */
+    struct kg_arena keep; /* header names, unknown columns and errors: bounded */
     const char **unknown;
     size_t n_unknown;
     /* Columns not imported that tell people apart (kg_col_tells_apart), 0-based, and what
@@ -1187,12 +1190,26 @@ static bool second_header_line(struct kg_import *im)
     for (size_t i = 0; i < im->n_cells; i++) {
         if (kg_blank(im->cells[i].p))
             continue;
-        if (i >= im->n_cols || kg_col_match(im->cells[i].p) == KG_COL_NONE)
+        /* "Father Name" beside "Name" and "Mobile" is a column's name too */
+        bool field = kg_col_match(im->cells[i].p) != KG_COL_NONE;
+        if (i >= im->n_cols || (!field && !kg_col_tells_apart(im->cells[i].p)))
             return false;
-        names++;
+        names += field;
         under_gap |= kg_blank(im->header[i].p);
     }
     return names >= 2 && under_gap;
+}
+
+/* Refuses the file: its column names are on the header's line and on `line`. */
+static enum kg_err two_header_lines(struct kg_import *im, int64_t line)
+{
+    snprintf(im->message, sizeof(im->message),
+             "the column names are on two lines (%lld and %lld), as a heading of merged cells "
+             "saves them: put each column's name on one line, delete the other, and import the "
+             "file again",
+             (long long)im->header_line, (long long)line);
+    im->failed = true;
+    return KG_EINVAL;
 }
 
 /* A second name column's names that are neither the row's name nor one before them: a cell
@@ -1234,12 +1251,7 @@ static void take_record(struct kg_import *im)
 {
     int64_t line = im->record_line;
     if (!im->replaying && im->res.rows == 0 && second_header_line(im)) {
-        snprintf(im->message, sizeof(im->message),
-                 "the column names are on two lines (%lld and %lld), as a heading of merged "
-                 "cells saves them: put each column's name on one line, delete the other, and "
-                 "import the file again",
-                 (long long)im->header_line, (long long)line);
-        im->failed = true;
+        (void)two_header_lines(im, line);
         return;
     }
     if (!im->replaying)
@@ -1359,8 +1371,24 @@ static const char *map_override(const struct kg_import *im, const char *header)
     return NULL;
 }
 
+#define NO_NAME                                                                                    \
+    "no column holds the name (call it \"name\" or \"full_name\", or use --map COLUMN=full_name)"
+
+/* The line after a header without a name column: the column names, a name among them, under
+ * a heading of merged cells ("Worker Details,,Contact Details" above "Name,Gender,Mobile"), or
+ * a row. */
+static enum kg_err after_nameless(struct kg_import *im)
+{
+    for (size_t i = 0; i < im->n_cells; i++)
+        if (kg_col_match(im->cells[i].p) == KG_COL_FULL_NAME)
+            return two_header_lines(im, im->record_line);
+    return fail_file(im, NO_NAME);
+}
+
 static enum kg_err take_header(struct kg_import *im)
 {
+    if (im->nameless)
+        return after_nameless(im);
     im->header_line = im->record_line;
     size_t most = MAX_COLUMNS;
     if (im->n_cells == MAX_CELLS &&
@@ -1451,8 +1479,8 @@ static enum kg_err take_header(struct kg_import *im)
         if (filled == 1 && im->n_cells > 1)
             return fail_file(im, "the first line looks like a title, not the column names: "
                                  "delete the lines above the column names");
-        return fail_file(im, "no column holds the name (call it \"name\" or \"full_name\", or "
-                             "use --map COLUMN=full_name)");
+        im->nameless = true;
+        return KG_OK;
     }
     im->header_done = true;
     return KG_OK;
@@ -1611,7 +1639,7 @@ static enum kg_err parse_piece(struct kg_import *im, const char *p, size_t n)
     if (done < n || csv_error(&im->csv) != CSV_SUCCESS) {
         /* Malformed quoting: skip the rest of the record, report it, go on. */
         if (!im->header_done)
-            return fail_file(im, "the header line has malformed quotes");
+            return fail_file(im, im->nameless ? NO_NAME : "the header line has malformed quotes");
         size_t had = im->record_bytes + n;
         reset_parser(im);
         im->record_bytes = had;
@@ -2633,7 +2661,8 @@ static enum kg_err end_csv(struct kg_import *im)
         int rc = csv_fini(&im->csv, on_field, on_record, im);
         if (rc != 0 && !im->failed) {
             if (!im->header_done)
-                return fail_file(im, "the header line has an unterminated quote");
+                return fail_file(im, im->nameless ? NO_NAME
+                                                  : "the header line has an unterminated quote");
             im->res.rows++;
             add_error(im, im->record_line, NULL,
                       "has an unterminated quote at the end of the file: everything from this "
@@ -2641,7 +2670,7 @@ static enum kg_err end_csv(struct kg_import *im)
         }
     }
     if (!im->failed && !im->header_done)
-        return fail_file(im, "the file has no header line");
+        return fail_file(im, im->nameless ? NO_NAME : "the file has no header line");
     if (!im->failed && im->res.rows == 0)
         return fail_file(im, "the file has a header but no rows");
     return KG_OK;

@@ -2992,6 +2992,31 @@ static void test_header_on_two_lines(void **state)
      * membership's): a person, even under an empty heading */
     x = run_str(f, &DRY, "S.No,Name,Designation,\n1,Ali Khan,Worker,Member\n2,Bashir,Helper,\n");
     COUNTS(x, 2, 2, 0, 0, 0, 0, 0);
+    /* helper-77: a father's name beside the name under the heading; the fathers came in as
+     * the workers ("Worker" above them), their names lost */
+    static const char *const two[] = {
+        "S.No,Worker,,Contact\n,Father Name,Name,Mobile\n1,Aslam,Shazia,03001234567\n",
+        /* no name in the heading at all: it was "no column holds the name" */
+        "Worker Details,,Contact Details,\nName,Gender,Mobile,Email\nAli,M,03001234567,\n",
+        "S.No,Personal,,Contact,\n,Name,Gender,Mobile,\n1,Ali,M,03001234567,\n",
+    };
+    for (size_t i = 0; i < sizeof(two) / sizeof(two[0]); i++) {
+        x = run_str(f, &DRY, two[i]);
+        FILE_ERROR(x, "feed",
+                   "the column names are on two lines (1 and 2), as a heading of merged cells "
+                   "saves them: put each column's name on one line, delete the other, and import "
+                   "the file again");
+    }
+    /* without a name on the next line either, the header simply has no name column, however
+     * the file ends */
+    static const char NO_NAME[] = "no column holds the name (call it \"name\" or \"full_name\", "
+                                  "or use --map COLUMN=full_name)";
+    x = run_str(f, &DRY, "Mobile,City\n03001234567,Lahore\n");
+    FILE_ERROR(x, "feed", NO_NAME);
+    x = run_str(f, &DRY, "Mobile,City\n");
+    FILE_ERROR(x, "finish", NO_NAME);
+    x = run_str(f, &DRY, "Mobile,City\n\"03001234567,Lahore\n");
+    FILE_ERROR(x, "finish", NO_NAME);
     assert_int_equal(people_total(f), 0);
 }
 

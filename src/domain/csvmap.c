@@ -498,8 +498,8 @@ static const char *const no[] = {"n", "no", "false", "0", "nahin", "nahi", NULL}
 /* The same words in the registers' own scripts, as header keys (a test checks): Urdu, Hindi,
  * Bengali, Russian, Uzbek. "نا", "ना", "না" are "na" (no), which in Latin letters is "not
  * available" instead. */
-static const char *const yes_words[] = {"ہاں",   "جی",  "جی ہاں", "हाँ", "हां", "जी",
-                                        "जी हाँ", "হ্যাঁ", "да",     "ҳа", NULL};
+static const char *const yes_words[] = {"ہاں", "جی",    "جی ہاں", "ہاں جی", "हाँ", "हां",
+                                        "जी",  "जी हाँ", "হ্যাঁ",    "да",     "ҳа", NULL};
 static const char *const no_words[] = {"نہیں", "نا",   "जी नहीं", "नहीं", "ना", "না",
                                        "нет",  "yo'q", "yoq",    "йўқ", NULL};
 
@@ -511,8 +511,12 @@ int kg_csv_bool(const char *v)
         return 1;
     if (any_of(v, no))
         return 0;
+    /* "Y.", "(Yes)", "No:" are written so too (not "-1": a number) */
     char *key = kg_csv_header_key(v, strlen(v)); /* NULL (out of memory): neither */
-    int b = !key ? -1 : in_list(key, yes_words) ? 1 : in_list(key, no_words) ? 0 : -1;
+    int b = !key                                                                         ? -1
+            : in_list(key, yes_words) || ((unsigned char)*key > '9' && any_of(key, yes)) ? 1
+            : in_list(key, no_words) || ((unsigned char)*key > '9' && any_of(key, no))   ? 0
+                                                                                         : -1;
     free(key);
     return b;
 }
@@ -917,7 +921,53 @@ static const char *own_or_bool(const char *v, const char *const *own, const char
 const char *kg_csv_membership(const char *v)
 {
     static const char *const own[] = {"none", "applicant", "member", "lapsed", "former", NULL};
-    return own_or_bool(v, own, "member", "none");
+    /* What registers write for each, as header keys (kg_csv_header_key) */
+    static const struct {
+        const char *word, *membership;
+    } words[] = {
+        {"active", "member"},
+        {"active member", "member"},
+        {"член", "member"},
+        {"член профсоюза", "member"},
+        {"सदस्य", "member"},
+        {"ممبر", "member"},
+        {"رکن", "member"},
+        {"সদস্য", "member"},
+        {"a'zo", "member"},
+        {"аъзо", "member"},
+        {"non member", "none"},
+        {"not member", "none"},
+        {"not a member", "none"},
+        {"не член", "none"},
+        {"غیر ممبر", "none"},
+        {"गैर सदस्य", "none"},
+        {"a'zo emas", "none"},
+        {"аъзо эмас", "none"},
+        {"applied", "applicant"},
+        {"pending", "applicant"},
+        {"former member", "former"},
+        {"ex member", "former"},
+        {"left", "former"},
+        {"бывший член", "former"},
+        {"سابق ممبر", "former"},
+        {"पूर्व सदस्य", "former"},
+        {"sobiq a'zo", "former"},
+        {"собиқ аъзо", "former"},
+        {"lapsed member", "lapsed"},
+        {"inactive", "lapsed"},
+        {"inactive member", "lapsed"},
+
+    };
+    const char *m = own_or_bool(v, own, "member", "none");
+    char *key = m || !v ? NULL : kg_csv_header_key(v, strlen(v));
+    for (size_t i = 0; key && !m && i < sizeof(words) / sizeof(words[0]); i++)
+        if (strcmp(key, words[i].word) == 0)
+            m = words[i].membership;
+    for (size_t i = 0; key && !m && own[i]; i++) /* "Member.", "(former)" */
+        if (strcmp(key, own[i]) == 0)
+            m = own[i];
+    free(key);
+    return m;
 }
 
 const char *kg_csv_consent(const char *v)

@@ -661,14 +661,16 @@ static void test_by_name(void **state)
 static void test_bool(void **state)
 {
     (void)state;
-    static const char *const yes[] = {"y",   "Y",   "yes", "YES",    "Yes", "true", "TRUE",
-                                      "1",   "x",   "X",   "✓",      "✔",   "haan", "Haan",
-                                      "ha",  "ہاں", "جی",  "جی ہاں", "हाँ",  "हां",   "जी",
-                                      "হ্যাঁ", "да",  "Да",  "ДА",     "ҳа",  "Ҳа"};
-    static const char *const no[] = {
-        "n",   "N",  "no",     "No", "NO",  "false", "False", "0",    "nahin", "Nahi", "نہیں", "نا",
-        "नहीं", "ना", "जी नहीं", "না", "нет", "Нет",   "yo'q",  "Yoʻq", "yoq",   "йўқ",  "ЙЎҚ"};
-    static const char *const neither[] = {"",     "maybe", "2",  "-1",  "yes ",    " no", "yess",
+    static const char *const yes[] = {"y", "Y", "yes", "YES", "Yes", "true", "TRUE", "1", "x", "X",
+                                      "✓", "✔", "haan", "Haan", "ha", "ہاں", "جی", "جی ہاں", "हाँ",
+                                      "हां", "जी", "হ্যাঁ", "да", "Да", "ДА", "ҳа", "Ҳа",
+                                      /* punctuation and spaces around (helper-77: "Y.") */
+                                      "Y.", "(Yes)", "yes ", "ہاں جی"};
+    static const char *const no[] = {"n",      "N",     "no",   "No",   "NO",   "false", "False",
+                                     "0",      "nahin", "Nahi", "نہیں", "نا",   "नहीं",   "ना",
+                                     "जी नहीं", "না",    "нет",  "Нет",  "yo'q", "Yoʻq",  "yoq",
+                                     "йўқ",    "ЙЎҚ",   "No:",  " no",  "N."};
+    static const char *const neither[] = {"",     "maybe", "2",  "-1",  "yes!",    "n o", "yess",
                                           "nope", "✗",     "t",  "f",   "ok",      "na",  "N/A",
                                           "ہ",    "д",     "не", "да!", "ہاں نہیں"};
     for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
@@ -687,6 +689,51 @@ static void test_bool(void **state)
             fail();
         }
     assert_int_equal(kg_csv_bool(NULL), -1);
+}
+
+/* Membership as registers write it: kamgar's words, yes and no, and the words offices use,
+ * in their languages (helper-77: each was refused, and the worker with it). */
+static void test_membership_words(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *want;
+    } v[] = {
+        {"member", "member"},
+        {"Y", "member"},
+        {"Y.", "member"},
+        {"Active", "member"},
+        {"Член", "member"},
+        {"Член профсоюза", "member"},
+        {"सदस्य", "member"},
+        {"ممبر", "member"},
+        {"Aʻzo", "member"},
+        {"Non-Member", "none"},
+        {"not a member", "none"},
+        {"Не член", "none"},
+        {"غیر ممبر", "none"},
+        {"no", "none"},
+        {"Former member", "former"},
+        {"Ex-member", "former"},
+        {"Бывший член", "former"},
+        {"Lapsed", "lapsed"},
+        {"Inactive", "lapsed"},
+        {"Applied", "applicant"},
+        {"(former)", "former"},
+        {"ہاں جی", "member"},
+    };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        const char *got = kg_csv_membership(v[i].in);
+        if (!got || strcmp(got, v[i].want) != 0) {
+            print_error("kg_csv_membership(\"%s\") = %s, want %s\n", v[i].in, got ? got : "NULL",
+                        v[i].want);
+            fail();
+        }
+    }
+    static const char *const neither[] = {"maybe", "membre", "члены", "2", "former-ish"};
+    for (size_t i = 0; i < sizeof(neither) / sizeof(neither[0]); i++)
+        assert_null(kg_csv_membership(neither[i]));
+    assert_null(kg_csv_membership(NULL));
 }
 
 /* Gender as registers write it, in their languages; what is not a gender word is left to the
@@ -1020,6 +1067,7 @@ int main(void)
         cmocka_unit_test(test_headers_in_many_scripts),
         cmocka_unit_test(test_aliases_are_keys),
         cmocka_unit_test(test_tells_apart),
+        cmocka_unit_test(test_membership_words),
         cmocka_unit_test(test_totals_label),
         cmocka_unit_test(test_country),
         cmocka_unit_test(test_country_tables),

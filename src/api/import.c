@@ -551,6 +551,75 @@ static bool clock_time(const char *s, int64_t *secs)
     return true;
 }
 
+/* v with the digits of Arabic, Urdu/Persian, Devanagari and Bengali as ASCII ones ("۰۷/۰۳/۲۰۲۴"
+ * is "07/03/2024"), into out[cap]; false when it does not fit. */
+static bool ascii_digits(const char *v, char *out, size_t cap)
+{
+    static const struct {
+        unsigned char lead[2];
+        unsigned char zero; /* the last byte of the script's digit zero */
+        size_t n;           /* bytes of each digit: the lead bytes, then the last */
+    } scripts[] = {
+        {{0xD9, 0}, 0xA0, 2},    /* U+0660 Arabic-Indic */
+        {{0xDB, 0}, 0xB0, 2},    /* U+06F0 Extended (Urdu, Persian) */
+        {{0xE0, 0xA5}, 0xA6, 3}, /* U+0966 Devanagari */
+        {{0xE0, 0xA7}, 0xA6, 3}, /* U+09E6 Bengali */
+    };
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)v; *p;) {
+        size_t used = 1;
+        char c = (char)*p;
+        for (size_t k = 0; k < sizeof(scripts) / sizeof(scripts[0]); k++) {
+            size_t n = scripts[k].n;
+            if (p[0] == scripts[k].lead[0] && (n == 2 || p[1] == scripts[k].lead[1]) &&
+                p[n - 1] >= scripts[k].zero && p[n - 1] <= scripts[k].zero + 9) {
+                c = (char)('0' + (p[n - 1] - scripts[k].zero));
+                used = n;
+                break;
+            }
+        }
+        if (o + 1 >= cap)
+            return false;
+        out[o++] = c;
+        p += used;
+    }
+    out[o] = '\0';
+    return true;
+}
+
+/*
+ * A member_since cell into out[11]: a date as kg_csv_date reads it, also in the digits of the
+ * registers' scripts, or followed by a time of day (a spreadsheet's date cell formatted with
+ * its time: "3/7/2024 0:00", "07-03-2024 00:00:00", "12/03/2021 12:00 AM"), which is dropped;
+ * or an Excel date serial, the number a date cell becomes when the column is formatted as a
+ * number ("45358" is 7 March 2024: days since 30 December 1899), from 1954 to 2173.
+ */
+static bool member_date(const char *v, const char today[11], char out[11])
+{
+    char buf[64];
+    if (!ascii_digits(v, buf, sizeof(buf)))
+        return false;
+    if (kg_csv_date(buf, today, out))
+        return true;
+    size_t n = strlen(buf);
+    if (n == 5 && strspn(buf, "0123456789") == 5 && buf[0] >= '2') {
+        time_t t = (time_t)(strtol(buf, NULL, 10) - 25569) * 86400; /* 25569: 1 January 1970 */
+        struct tm tm;
+        return gmtime_r(&t, &tm) && strftime(out, 11, "%Y-%m-%d", &tm) == 10;
+    }
+    /* the clock is the last word, or the last two with AM or PM */
+    bool ampm = n > 3 && buf[n - 3] == ' ' && (buf[n - 1] == 'm' || buf[n - 1] == 'M');
+    char *cut = NULL;
+    for (char *p = buf; *p; p++)
+        if (*p == ' ' && (!ampm || p < buf + n - 3))
+            cut = p;
+    int64_t secs;
+    if (!cut || !clock_time(cut + 1, &secs))
+        return false;
+    *cut = '\0';
+    return kg_csv_date(buf, today, out);
+}
+
 /* t (RFC 3339, UTC), or NULL before 1970: kamgar keeps no time before (kg_time_to_utc), so
  * no form of a cell may bring one in. */
 static char *from_1970(char *t)
@@ -767,7 +836,7 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
                                "former";
     case KG_COL_MEMBER_SINCE: {
         char *date = kg_arena_alloc(a, 11);
-        if (!date || !kg_csv_date(v, im->today, date))
+        if (!date || !member_date(v, im->today, date))
             return "is not a date kamgar can read (2021-03-12, 12/03/2021 day first, "
                    "12-Mar-2021)";
         p->member_since = date, r->fields |= KG_P_MEMBER_SINCE;

@@ -2397,6 +2397,29 @@ static void test_excel_habits(void **state)
     H_JSTR(person(f, "full_name", "C"), "member_since", "2021-03-05");
     H_JSTR(person(f, "full_name", "D"), "member_since", "2019-11-05");
     H_JSTR(person(f, "full_name", "E"), "member_since", "2021-03-07");
+    /* helper-77: a date cell with its time, a date in Urdu or Hindi digits, and the number a
+     * date cell becomes in a column formatted as a number, were each refused */
+    x = run_str(f, &SKIP,
+                "name,date joined\n"
+                "H,3/7/2024 0:00\n"
+                "I,07-03-2024 00:00:00\n"
+                "J,12/03/2021 12:00 AM\n"
+                "K,۰۷/۰۳/۲۰۲۴\n"
+                "L,०७-०३-२०२४\n"
+                "M,45358\n"
+                "N,99999\n"          /* a serial after today */
+                "O,3/7/2024 25:00\n" /* no such hour */
+                "P,1999\n");         /* a year alone is no date */
+    COUNTS(x, 9, 6, 0, 0, 3, 0, 0);
+    ROW_ERROR(x, 0, 8, "member_since", "is after today: check the year");
+    ROW_ERROR(x, 1, 9, "member_since", why);
+    ROW_ERROR(x, 2, 10, "member_since", why);
+    H_JSTR(person(f, "full_name", "H"), "member_since", "2024-07-03");
+    H_JSTR(person(f, "full_name", "I"), "member_since", "2024-03-07");
+    H_JSTR(person(f, "full_name", "J"), "member_since", "2021-03-12");
+    H_JSTR(person(f, "full_name", "K"), "member_since", "2024-03-07");
+    H_JSTR(person(f, "full_name", "L"), "member_since", "2024-03-07");
+    H_JSTR(person(f, "full_name", "M"), "member_since", "2024-03-07");
 }
 
 static void test_bad_files(void **state)

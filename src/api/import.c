@@ -738,10 +738,35 @@ static char *enum_value(char *v)
 
 /* The phone cell v of row r, read once r's other cells are (a number without a country code
  * may be one of the person's own country, kg_phone_normalize_own); an error message or NULL. */
+/*
+ * v without a label in brackets after the number that says only what kind of number it is
+ * ("0300-1234567 (WhatsApp)", "(own)"): into the arena, or v itself. A label that may make it
+ * another person's number ("(husband)", "(PCO)") is kept, and the cell refused.
+ */
+static const char *phone_label_off(struct kg_import *im, const char *v)
+{
+    static const char *const labels[] = {
+        "whatsapp", "whats app", "wa",      "mobile", "mob",      "cell",    "own",
+        "self",     "personal",  "primary", "main",   "واٹس ایپ", "व्हाट्सएप", "ватсап",
+    };
+    size_t n = strlen(v);
+    const char *open = n && v[n - 1] == ')' ? strrchr(v, '(') : NULL;
+    if (!open || open == v)
+        return v;
+    char *key = kg_csv_header_key(open + 1, (size_t)(v + n - 1 - (open + 1)));
+    bool label = false;
+    for (size_t i = 0; key && !label && i < sizeof(labels) / sizeof(labels[0]); i++)
+        label = strcmp(key, labels[i]) == 0;
+    free(key);
+    const char *cut = label ? kg_arena_strndup(&im->batch, v, (size_t)(open - v)) : NULL;
+    return cut ? cut : v;
+}
+
 static const char *phone_cell(struct kg_import *im, struct kg_import_row *r, const char *v)
 {
     while (*v == '\'') /* typed in Excel to keep the leading zero: '03001234567 */
         v++;
+    v = phone_label_off(im, v);
     size_t n = strspn(v, "0123456789");
     if (n > 0 && v[n] == '.' && v[n + 1] && strspn(v + n + 1, "0") == strlen(v + n + 1))
         v = kg_arena_strndup(&im->batch, v, n); /* 923001234567.0: a number to a program */
@@ -749,6 +774,8 @@ static const char *phone_cell(struct kg_import *im, struct kg_import_row *r, con
     if (!e164)
         return "could not be read (out of memory)";
     enum kg_err e = kg_phone_normalize_own(v, strlen(v), im->country, r->p.country, e164);
+    if (e == KG_EINVAL) /* "0300-1234589 / 0300-1234589": the same number twice */
+        e = kg_phone_repeated(v, strlen(v), im->country, e164);
     if (e == KG_ECONFLICT) {
         char why[200];
         kg_phone_ambiguous(why, sizeof(why), im->country, r->p.country);

@@ -65,8 +65,9 @@ static const struct country countries[] = {
 
 /* Code points of the digit zero of each script whose digits are accepted (0-9 are contiguous in
  * each): ASCII, Arabic-Indic, Extended Arabic-Indic (Urdu, Persian), Devanagari (Hindi, Nepali),
- * Bengali, Thai, Khmer. */
-static const uint32_t digit_zeros[] = {0x0030, 0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0x17E0};
+ * Bengali, Thai, Khmer, and the fullwidth digits of East Asian keyboards. */
+static const uint32_t digit_zeros[] = {0x0030, 0x0660, 0x06F0, 0x0966,
+                                       0x09E6, 0x0E50, 0x17E0, 0xFF10};
 
 /* Characters people put between digits, or that text in right-to-left scripts and copies out
  * of messaging apps wrap around numbers (bidi marks and embeddings, zero-width spaces, a BOM).
@@ -371,11 +372,14 @@ static bool blank_part(const char *in, size_t len)
     return true;
 }
 
-size_t kg_phone_count(const char *in, size_t len, const char *default_cc)
+/* kg_phone_count, and into first the first number read; *same: every number read is it. */
+static size_t numbers(const char *in, size_t len, const char *default_cc, char first[KG_PHONE_MAX],
+                      bool *same)
 {
     char out[KG_PHONE_MAX];
     size_t n = 0, start = 0;
     bool split = false;
+    *same = true;
 
     if (in == NULL || len > 200) /* no two numbers are that long: and the cuts below stay cheap */
         return 0;
@@ -392,7 +396,9 @@ size_t kg_phone_count(const char *in, size_t len, const char *default_cc)
         if (!blank_part(in + start, i - start)) {
             if (kg_phone_normalize(in + start, i - start, default_cc, out) != KG_OK)
                 return 0;
-            n++;
+            if (n++ == 0)
+                memcpy(first, out, KG_PHONE_MAX);
+            *same &= strcmp(first, out) == 0;
         }
         i += k;
         start = i;
@@ -403,10 +409,27 @@ size_t kg_phone_count(const char *in, size_t len, const char *default_cc)
      * Only the digits of two numbers read so: one number with a digit too many reads as none. */
     for (size_t i = 1; i < len; i++)
         if (in[i] == ' ' && in[i - 1] != ' ' &&
-            kg_phone_normalize(in, i, default_cc, out) == KG_OK &&
-            kg_phone_normalize(in + i, len - i, default_cc, out) == KG_OK)
+            kg_phone_normalize(in, i, default_cc, first) == KG_OK &&
+            kg_phone_normalize(in + i, len - i, default_cc, out) == KG_OK) {
+            *same = strcmp(first, out) == 0;
             return 2;
+        }
     return 0;
+}
+
+size_t kg_phone_count(const char *in, size_t len, const char *default_cc)
+{
+    char first[KG_PHONE_MAX];
+    bool same;
+    return numbers(in, len, default_cc, first, &same);
+}
+
+enum kg_err kg_phone_repeated(const char *in, size_t len, const char *default_cc,
+                              char out[KG_PHONE_MAX])
+{
+    bool same;
+    out[0] = '\0';
+    return numbers(in, len, default_cc, out, &same) >= 2 && same ? KG_OK : KG_EINVAL;
 }
 
 const char *kg_phone_refusal(const char *in, size_t len, const char *default_cc,

@@ -5607,6 +5607,21 @@ static void test_phone_cells_wide_spaces_and_two_numbers(void **state)
               "others in notes");
     ROW_ERROR(x, 5, 10, "phone", "is not a phone number we can read");
     ROW_ERROR(x, 6, 11, "phone", "is not a phone number we can read");
+    /* helper-77: one number written twice, or with a label that says only what kind of number
+     * it is, is that number; a label that may make it someone else's is not read */
+    x = run_str(f, &SKIP,
+                "name,mobile\n"
+                "K,0300-1111117 / 0300 1111117\n"
+                "L,0300-1111118 (WhatsApp)\n"
+                "M,0300-1111119 (own)\n"
+                "N,0300-1111120 (husband)\n"
+                "O,0300-1111121 (WhatsApp) / 0321-2222227\n");
+    COUNTS(x, 5, 3, 0, 0, 2, 0, 0);
+    H_JSTR(person(f, "phone", "+923001111117"), "full_name", "K");
+    H_JSTR(person(f, "phone", "+923001111118"), "full_name", "L");
+    H_JSTR(person(f, "phone", "+923001111119"), "full_name", "M");
+    ROW_ERROR(x, 0, 5, "phone", "is not a phone number we can read");
+    ROW_ERROR(x, 1, 6, "phone", "is not a phone number we can read");
 }
 
 /* A register's totals line is not a person, however it is written; a person whose name only

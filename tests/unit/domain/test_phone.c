@@ -614,8 +614,8 @@ static void test_script_digit_neighbours(void **state)
 {
     /* The code points just outside each accepted digit block, and digits we do not take. */
     static const uint32_t cps[] = {
-        0x2F,   0x3A,   0x065F, 0x066A, 0x06EF, 0x06FA, 0x0965, 0x0970, 0x09E5,
-        0x09F0, 0x0E4F, 0x0E5A, 0x17DF, 0x17EA, 0xFF10, 0x00B2, 0x0B66, 0x0AE6,
+        0x2F,   0x3A,   0x065F, 0x066A, 0x06EF, 0x06FA, 0x0965, 0x0970, 0x09E5, 0x09F0,
+        0x0E4F, 0x0E5A, 0x17DF, 0x17EA, 0xFF0F, 0xFF1A, 0x00B2, 0x0B66, 0x0AE6,
     };
     (void)state;
     for (size_t i = 0; i < sizeof(cps) / sizeof(cps[0]); i++) {
@@ -629,6 +629,8 @@ static void test_script_digit_neighbours(void **state)
         len += 7;
         check_bad_len(in, len, "PK");
     }
+    /* the fullwidth digits of an East Asian keyboard are digits (helper-77) */
+    check_ok("０３００-１２３４５６７", "PK", "+923001234567");
 }
 
 static void test_unicode_separators(void **state)
@@ -761,6 +763,18 @@ static void test_phone_count(void **state)
     }
     /* len is respected: the second number past it is not read */
     assert_int_equal(kg_phone_count("03001234567/03217654321", 12, "PK"), 0);
+    /* one number written twice is that number (kg_phone_repeated); two are not */
+    char out[KG_PHONE_MAX];
+    static const char *const twice[] = {"0300-1234567 / 0300 1234567", "03001234567,+923001234567",
+                                        "0300 1234567 0300 1234567"};
+    for (size_t i = 0; i < sizeof(twice) / sizeof(twice[0]); i++) {
+        assert_int_equal(kg_phone_repeated(twice[i], strlen(twice[i]), "PK", out), KG_OK);
+        assert_string_equal(out, "+923001234567");
+    }
+    static const char *const not_twice[] = {"03001234567/03217654321", "03001234567", "x / x"};
+    for (size_t i = 0; i < sizeof(not_twice) / sizeof(not_twice[0]); i++)
+        assert_int_equal(kg_phone_repeated(not_twice[i], strlen(not_twice[i]), "PK", out),
+                         KG_EINVAL);
     assert_int_equal(kg_phone_count(NULL, 0, "PK"), 0);
     /* a long cell is never two numbers, and is not cut a thousand ways */
     char big[4096];

@@ -428,8 +428,10 @@ enum kg_err kg_phone_repeated(const char *in, size_t len, const char *default_cc
                               char out[KG_PHONE_MAX])
 {
     bool same;
+    if (numbers(in, len, default_cc, out, &same) >= 2 && same)
+        return KG_OK;
     out[0] = '\0';
-    return numbers(in, len, default_cc, out, &same) >= 2 && same ? KG_OK : KG_EINVAL;
+    return KG_EINVAL;
 }
 
 const char *kg_phone_refusal(const char *in, size_t len, const char *default_cc,

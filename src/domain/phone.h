@@ -37,7 +37,8 @@ enum kg_err kg_phone_normalize(const char *in, size_t len, const char *default_c
  * person has one phone. Same contract for in as kg_phone_normalize. */
 size_t kg_phone_count(const char *in, size_t len, const char *default_cc);
 /* KG_OK, with it in out as kg_phone_normalize gives it, when in holds one number written more
- * than once ("0300-1234589 / 0300 1234589", as kg_phone_count reads them); else KG_EINVAL. */
+ * than once ("0300-1234589 / 0300 1234589", as kg_phone_count reads them); else KG_EINVAL and
+ * out empty. */
 enum kg_err kg_phone_repeated(const char *in, size_t len, const char *default_cc,
                               char out[KG_PHONE_MAX]);
 /* What the API and the import say of a phone kg_phone_normalize refused, when it holds two

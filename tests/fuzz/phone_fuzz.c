@@ -70,6 +70,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
 
+    /* One number written twice is a number in normal form, and never one the cell alone is. */
+    char twice[KG_PHONE_MAX], again[KG_PHONE_MAX];
+    if (kg_phone_repeated((const char *)data, size, "PK", twice) == KG_OK) {
+        check_e164(twice);
+        CHECK(kg_phone_normalize(twice, strlen(twice), "PK", again) == KG_OK &&
+              strcmp(again, twice) == 0);
+        CHECK(kg_phone_count((const char *)data, size, "PK") >= 2);
+    } else {
+        CHECK(twice[0] == '\0');
+    }
+
     /* The country lookups take any NUL-terminated string. */
     memset(iso, 0, sizeof(iso));
     memcpy(iso, data, size < 2 ? size : 2);

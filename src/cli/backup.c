@@ -660,6 +660,16 @@ int kg_cmd_backup(int argc, char **argv)
                    "it into a pipe or a file (or pass --force)");
         goto out;
     }
+    struct stat osb;
+    if (keyfile && kg_cli_is_stdout(dest) && !force && fstat(STDOUT_FILENO, &osb) == 0 &&
+        S_ISREG(osb.st_mode) && osb.st_size > 0) {
+        /* `>> night.kgb`: a backup added after another restores as neither */
+        kg_cli_err("the standard output is a file that already holds %lld bytes (a backup sent "
+                   "there with >>?): a backup written after them would not restore; send it "
+                   "into a new file with > (or pass --force)",
+                   (long long)osb.st_size);
+        goto out;
+    }
     if (keyfile && kg_cli_same_file(db, keyfile)) {
         kg_cli_err("%s is the database itself, not a key file", keyfile);
         goto out;

@@ -535,6 +535,22 @@ describe('encrypted backup', () => {
         cut.stdout.once('data', () => cut.stdout.destroy());
         assert.equal(await new Promise((resolve) => cut.on('close', resolve)), 1, cutErr);
         assert.match(cutErr, /^kamgar: cannot write \/dev\/stdout: (Broken pipe|Connection reset by peer)\n$/);
+        /* helper-78: `>> night.kgb` onto a backup added a second after it, and neither
+         * restored; `> new.kgb` (an empty file) is fine */
+        const night = path.join(dir, 'night.kgb'), fresh = path.join(dir, 'fresh.kgb');
+        fs.writeFileSync(night, 'an earlier backup');
+        const shell = (redirect, target) => spawnSync('sh', ['-c',
+            `"$0" backup --db "$1" --encrypt "$2" /dev/stdout ${redirect} "$3"`, BIN, live, key(),
+            target], { encoding: 'utf8', env: { ...process.env, KAMGAR_DB: '' } });
+        let sh = shell('>>', night);
+        assertUserError(sh, /the standard output is a file that already holds 17 bytes \(a backup sent there with >>\?\)/);
+        assert.equal(fs.readFileSync(night, 'utf8'), 'an earlier backup');
+        sh = shell('>', fresh);
+        assert.equal(sh.status, 0, sh.stderr);
+        const r2 = cli(['restore', fresh, '--decrypt', key(), '--db', db]);
+        assert.equal(r2.status, 0, r2.stderr);
+        for (const f of [night, fresh, db, db + '-wal', db + '-shm'])
+            fs.rmSync(f, { force: true });
         /* A plain backup is a database file: a pipe, a terminal or a link to one is refused. */
         for (const args of [['/dev/stdout'], ['--force', '/dev/stdout'], ['--force', '/dev/null']])
             assertUserError(cli(['backup', '--db', live, ...args]),

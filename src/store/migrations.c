@@ -816,20 +816,6 @@ static const char *const migrations[] = {
     "  secret BLOB NOT NULL CHECK (length(secret) = 32)"
     ") WITHOUT ROWID;"
     "INSERT INTO instance_keys(name, secret) VALUES ('import_ids', randomblob(32));",
-
-    /* 20: the people an import took its rows for (docs/import.md, "Duplicates"). A row
-     * without an id that was found by its phone or email keeps the id derived from its cells
-     * (ref) here, with the person it was taken as and how it found them (KG_P_PHONE or
-     * KG_P_EMAIL), so that the same row imported again finds the same person even after a
-     * later row moved them to another phone. Gone with the person or the org. */
-    "CREATE TABLE import_refs ("
-    "  org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
-    "  ref TEXT NOT NULL,"
-    "  person_id TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
-    "  matched_by INTEGER NOT NULL,"
-    "  PRIMARY KEY (org_id, ref)"
-    ") WITHOUT ROWID;"
-    "CREATE INDEX import_refs_person ON import_refs(person_id);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -114,12 +114,6 @@ struct kg_store_import {
      * person (apply_row). Never forgotten while the import runs; stops growing at CLAIMS_MAX.
      */
     struct names aliases;
-    /* The org had import_refs rows when the import began or another connection last
-     * committed: find_duplicate looks a derived id up there only then. The import's own rows
-     * are not looked for (a first register would pay a lookup a row for them): a row that
-     * repeats an earlier one of the same file is found by its phone or email, unless a row
-     * between them moved that person to another phone. */
-    bool refs;
     unsigned char id_key[KG_IMPORT_ID_KEY_LEN]; /* import_id_key's, once have_key */
     bool have_key;
     /* The import's own audit entry (store.h, kg_import_plan.audit): its id once written. */
@@ -273,30 +267,18 @@ static enum kg_err pragma_int(struct sqlite_conn *c, const char *sql, int64_t *o
     return kg_sqlite_int(c, kg_sqlite_dyn(c, sql), out);
 }
 
-/* Whether the org has import_refs rows, into im->refs. */
-static enum kg_err refs_check(struct kg_store_import *im)
-{
-    int64_t any = 0;
-    sqlite3_stmt *st = kg_sqlite_stmt(im->c, SQ_IMPORT_REFS_ANY);
-    if (st)
-        kg_sqlite_bind_text(st, 1, im->org_id);
-    enum kg_err err = kg_sqlite_int(im->c, st, &any);
-    im->refs = any != 0;
-    return err;
-}
-
 /* Forgets the remembered names when another connection has committed since they were
- * known good: a workplace may have been renamed or deleted. That commit may also have been
- * another import's first import_refs row. */
+ * known good: a workplace may have been renamed or deleted. */
 static enum kg_err names_check(struct kg_store_import *im)
 {
     int64_t v = 0;
     enum kg_err err = pragma_int(im->c, "PRAGMA data_version", &v);
-    if (err || v == im->data_version)
+    if (err)
         return err;
-    names_clear(&im->names);
+    if (v != im->data_version)
+        names_clear(&im->names);
     im->data_version = v;
-    return im->refs ? KG_OK : refs_check(im);
+    return KG_OK;
 }
 
 /* Gives the connection back its pool settings (after import_begin changed them), then
@@ -465,8 +447,6 @@ enum kg_err kg_sqlite_import_begin(struct kg_store *s, const struct kg_actor *wh
     }
     err = pragma_int(im->c, "PRAGMA data_version", &im->data_version);
     if (!err)
-        err = refs_check(im);
-    if (!err)
         err = choose_bulk(im, plan);
     if (err)
         goto out;
@@ -578,49 +558,7 @@ static enum kg_err person_here(struct kg_store_import *im, const char **id, stru
     return *id ? KG_OK : KG_ETOOBIG;
 }
 
-/* The person an earlier import took a row with this derived id as (import_refs), into *dup
- * (NULL when none), with how it found them and their name, as find_duplicate sets them. */
-static enum kg_err find_ref(struct kg_store_import *im, const char *ref, struct kg_arena *a,
-                            const char **dup, struct kg_import_row *r)
-{
-    *dup = NULL;
-    sqlite3_stmt *st = kg_sqlite_stmt(im->c, SQ_IMPORT_REF);
-    if (!st)
-        return KG_EIO;
-    kg_sqlite_bind_text(st, 1, im->org_id);
-    kg_sqlite_bind_text(st, 2, ref);
-    enum kg_err err = KG_OK;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *dup = kg_arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
-        r->matched_by = (unsigned)sqlite3_column_int64(st, 1);
-        r->existing_name = kg_arena_strdup(a, (const char *)sqlite3_column_text(st, 2));
-        if (!*dup || !r->existing_name)
-            err = KG_ETOOBIG;
-    } else if (rc != SQLITE_DONE) {
-        err = kg_sqlite_err(im->c, rc);
-    }
-    kg_sqlite_done(st);
-    return err;
-}
-
-/* Remembers in import_refs that row r, whose id was derived from its cells, was taken as
- * the person dup it was found by (r->matched_by). */
-static enum kg_err put_ref(struct kg_store_import *im, const struct kg_import_row *r,
-                           const char *dup)
-{
-    sqlite3_stmt *st = kg_sqlite_stmt(im->c, SQ_IMPORT_REF_PUT);
-    if (!st)
-        return KG_EIO;
-    kg_sqlite_bind_text(st, 1, im->org_id);
-    kg_sqlite_bind_text(st, 2, r->p.id);
-    kg_sqlite_bind_text(st, 3, dup);
-    sqlite3_bind_int64(st, 4, r->matched_by);
-    return kg_sqlite_exec(im->c, st);
-}
-
-/* Another person of the org that the row repeats: same id, else (for an id derived from the
- * row) the person an earlier import took the same row as, else phone, else email. An id
+/* Another person of the org that the row repeats: same id, else phone, else email. An id
  * that another org's person holds is taken for the id person_here derives from it (into
  * p->id, which a new person is then created with). */
 static enum kg_err find_duplicate(struct kg_store_import *im, struct kg_person *p,
@@ -640,8 +578,6 @@ static enum kg_err find_duplicate(struct kg_store_import *im, struct kg_person *
             kg_sqlite_conflict(cf, "id", NULL);
         }
     }
-    if (!err && !*dup && im->refs && p->id && !r->id_from_file)
-        err = find_ref(im, p->id, a, dup, r);
     if (!err && !*dup && p->phone) {
         err = find_row(im->c, SQ_PERSON_BY_PHONE, im->org_id, p->phone, NULL, a, dup,
                        &r->existing_name);
@@ -1142,11 +1078,6 @@ static enum kg_err apply_row(struct kg_store_import *im, struct kg_import_row *r
             r->existing_id = p.id;
     }
 release:
-    if (dup && r->matched_by && r->p.id && !r->id_from_file && r->outcome != KG_IMPORT_DEFERRED) {
-        err = put_ref(im, r, dup);
-        if (err)
-            return err; /* the caller rolls the whole batch back */
-    }
     if (savepoint) {
         err = kg_sqlite_exec(im->c, kg_sqlite_stmt(im->c, SQ_SAVEPOINT_RELEASE));
         if (err)

@@ -603,16 +603,6 @@
     X(SQ_BULK_FTS_REBUILD, "INSERT INTO people_fts(people_fts) VALUES ('rebuild')")                \
     X(SQ_IMPORT_ID_KEY, "SELECT secret FROM instance_keys WHERE name = 'import_ids'")              \
     X(SQ_PERSON_HELD, "SELECT 1 + (org_id IS NOT ?2) FROM people WHERE id = ?1")                   \
-    /* import_refs: whether the org has any; the person a row's derived id was taken as            \
-     * (its id, how it was found, its name); remember one */                                       \
-    X(SQ_IMPORT_REFS_ANY, "SELECT EXISTS (SELECT 1 FROM import_refs WHERE org_id = ?1)")           \
-    X(SQ_IMPORT_REF, "SELECT p.id, r.matched_by, p.full_name FROM import_refs r JOIN people p "    \
-                     "ON p.id = r.person_id AND p.org_id = ?1 WHERE r.org_id = ?1 AND r.ref = ?2") \
-    X(SQ_IMPORT_REF_PUT, "INSERT INTO import_refs(org_id, ref, person_id, matched_by) "            \
-                         "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (org_id, ref) DO UPDATE SET "        \
-                         "person_id = excluded.person_id, matched_by = excluded.matched_by "       \
-                         "WHERE person_id IS NOT excluded.person_id "                              \
-                         "OR matched_by IS NOT excluded.matched_by")                               \
     /* whether ?3 is ?1 or among ?1's recruiters, and their recruiters' (UNION ends a loop) */     \
     X(SQ_PERSON_RECRUITS_UP, "WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT p.recruited_by "    \
                              "FROM people p JOIN up ON p.id = up.id WHERE p.org_id = ?2 AND "      \

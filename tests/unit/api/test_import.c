@@ -2062,61 +2062,6 @@ static void test_update_keeps_consent_parts(void **state)
     assert_string_equal(consent_of(f, r->json), "given|-|-");
 }
 
-/* The rows of import_refs (the rows an import took for a person found by phone or email). */
-static int64_t refs_total(struct fx *f)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_open_v2(f->env->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM import_refs", -1, &st, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return n;
-}
-
-/*
- * A row taken as a stored person by phone or email is taken as them again when the same file
- * is imported again, even after a later row moved them to another phone: a worker listed
- * twice, first with her old phone only, then with her new phone and her email. Before
- * import_refs, the second run found nobody with the old phone and made her again.
- */
-static void test_rerun_after_a_row_moved_someone(void **state)
-{
-    struct fx *f = *state;
-    struct run x = run_str(f, &SKIP, "name,phone,email\nAyesha Bibi,03001110001,a@example.org\n");
-    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
-    const char *ayesha = h_keep(f->env, h_jstr(person(f, "phone", "+923001110001"), "id"));
-    const char *file = "name,phone,email\n"
-                       "Ayesha,03001110001,\n"                    /* by phone */
-                       "Ayesha Bibi,03002220002,a@example.org\n"; /* by email: moves her */
-    for (int run = 0; run < 3; run++) {
-        x = run_str(f, run == 1 ? &DRY_UPDATE : &UPDATE, file);
-        COUNTS(x, 2, 0, 2, 0, 0, 0, 0);
-        /* each row is listed as taken for a person of another name, every run alike */
-        assert_int_equal(x.r.other_names, 2);
-        assert_int_equal(people_total(f), 1);
-        H_JSTR(person(f, "id", ayesha), "phone", "+923002220002");
-        H_JSTR(person(f, "id", ayesha), "full_name", "Ayesha Bibi");
-        assert_int_equal(refs_total(f), 2);
-    }
-    /* skipped, the rows are still hers */
-    x = run_str(f, &SKIP, file);
-    COUNTS(x, 2, 0, 0, 2, 0, 0, 0);
-    assert_int_equal(people_total(f), 1);
-
-    /* Deleting her deletes what the imports remembered of her: the file makes two people. */
-    H_STATUS(h_as(f->env, f->w.t_admin, "DELETE", NULL, "/api/v1/orgs/acme/people/%s", ayesha),
-             204);
-    assert_int_equal(refs_total(f), 0);
-    x = run_str(f, &UPDATE, file);
-    COUNTS(x, 2, 2, 0, 0, 0, 0, 0);
-    assert_int_equal(people_total(f), 2);
-    assert_int_equal(refs_total(f), 0);
-}
-
 /* Re-running the same file creates nothing new, rows without phone or email included. */
 static void test_rerun_creates_nothing(void **state)
 {
@@ -5768,7 +5713,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_other_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_keeps_consent_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rerun_creates_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rerun_after_a_row_moved_someone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_identity_columns_tell_apart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_derived_id_is_who_not_how, setup, teardown),
         cmocka_unit_test_setup_teardown(test_enum_cells_as_written, setup, teardown),

@@ -187,10 +187,8 @@ static void test_consent_status_always_set(void **state)
     assert_string_equal(got.consent_status, "unknown");
     f->s->ops->close(f->s);
     f->s = NULL;
-    fx_raw_exec(
-        f->path,
-        "UPDATE people SET consent_status = NULL; DROP TABLE instance_keys; DROP TABLE import_refs;"
-        "DELETE FROM schema_version WHERE version >= 18;");
+    fx_raw_exec(f->path, "UPDATE people SET consent_status = NULL; DROP TABLE instance_keys;"
+                         "DELETE FROM schema_version WHERE version >= 18;");
     char err[256];
     OK(kg_store_sqlite_open(f->path, false, &f->s, err, sizeof(err)));
     assert_int_equal(fx_raw_int(f->path, "SELECT count(*) FROM people WHERE consent_status IS "

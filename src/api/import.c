@@ -960,19 +960,23 @@ static uint32_t seen_before(struct kg_import *im, uint64_t key)
 /* Adds to st the cell of the i-th column that tells people apart (kg_col_tells_apart) as
  * derive_id hashes it: folded as a header is, without its spaces, dashes, dots and slashes
  * ("35202-1111111-1" is "3520211111111", "MUHAMMAD  Aslam" is "Muhammad Aslam"). Nothing
- * when it says nothing: empty, a number without a digit, or a word for none ("N/A", "-",
- * "nil"). True when it added something. */
+ * when it says nothing: empty, a word for none ("N/A", "-", "nil"), or a number of fewer than
+ * five digits, of zeros, or as a spreadsheet shows a long number (3.52021E+12). True when it
+ * added something. */
 static bool hash_apart(const struct kg_import *im, size_t i, crypto_generichash_state *st)
 {
     const struct kg_import_cell *c = &im->cells[im->apart[i]];
     char *key = kg_utf8_valid(c->p, c->len) ? kg_csv_header_key(c->p, c->len) : NULL;
-    size_t n = 0;
-    bool digit = false;
+    size_t n = 0, digits = 0, zeros = 0;
     for (size_t k = 0; key && key[k]; k++) {
-        digit |= key[k] >= '0' && key[k] <= '9';
+        digits += key[k] >= '0' && key[k] <= '9';
+        zeros += key[k] == '0';
         if (key[k] != ' ')
             key[n++] = key[k];
     }
+    /* five digits at least, not all zeros, and not what a spreadsheet made of a long number
+     * (3.52021E+12: its last digits are gone, and every such cell would be one person) */
+    bool digit = digits >= 5 && zeros < digits && !spreadsheet_number(c->p);
     if (key)
         key[n] = '\0';
     /* out of memory, or not text: its bytes */
@@ -989,46 +993,70 @@ static bool hash_apart(const struct kg_import *im, size_t i, crypto_generichash_
     return says;
 }
 
-/* The value of column col in row r that derive_id hashes, and whether it is a name (folded
- * as a header is, kg_csv_header_key) or a code (folded in case only): NULL for a column
- * that says what is true of a person (membership, tags, notes…) rather than who they are. */
-static const char *who_value(const struct kg_import_row *r, enum kg_col col, bool *name)
+/* How derive_id hashes a column's value: as a name (folded as a header is,
+ * kg_csv_header_key), as a code (folded in case only), or as the cell stands. */
+enum as_read { AS_CELL, AS_NAME, AS_CODE };
+
+/* The value of column col in row r as read, which derive_id hashes (into num when it is a
+ * number), and how; NULL with AS_CELL for a column whose cell is hashed as it stands. */
+static const char *read_value(const struct kg_import_row *r, enum kg_col col, char num[4],
+                              enum as_read *as)
 {
-    *name = true;
+    const struct kg_person *p = &r->p;
+    *as = AS_NAME;
     switch (col) {
-    case KG_COL_FULL_NAME: return r->p.full_name;
-    case KG_COL_CITY: return r->p.city;
-    case KG_COL_PROVINCE: return r->p.province;
+    case KG_COL_FULL_NAME: return p->full_name;
+    case KG_COL_CITY: return p->city;
+    case KG_COL_PROVINCE: return p->province;
+    case KG_COL_SECTOR: return p->sector;
     case KG_COL_EMPLOYER: return r->employer_name;
     case KG_COL_WORKPLACE: return r->workplace_name;
     case KG_COL_UNIT: return r->unit_name;
+    case KG_COL_JOB_TITLE: return p->job_title;
+    case KG_COL_SHIFT: return p->shift;
     default: break;
     }
-    *name = false;
+    *as = AS_CODE;
     switch (col) {
-    case KG_COL_PHONE: return r->p.phone;
-    case KG_COL_EMAIL: return r->p.email;
-    case KG_COL_COUNTRY: return r->p.country;
-    case KG_COL_EMPLOYER_ID: return r->p.employer_id;
-    case KG_COL_WORKPLACE_ID: return r->p.workplace_id;
-    case KG_COL_UNIT_ID: return r->p.unit_id;
-    default: return NULL;
+    case KG_COL_PHONE: return p->phone;
+    case KG_COL_EMAIL: return p->email;
+    case KG_COL_GENDER: return p->gender;
+    case KG_COL_COUNTRY: return p->country;
+    case KG_COL_EMPLOYMENT_TYPE: return p->employment_type;
+    case KG_COL_EMPLOYER_ID: return p->employer_id;
+    case KG_COL_WORKPLACE_ID: return p->workplace_id;
+    case KG_COL_UNIT_ID: return p->unit_id;
+    case KG_COL_MEMBERSHIP: return p->membership;
+    case KG_COL_MEMBER_SINCE: return p->member_since;
+    case KG_COL_ASSIGNED_TO: return p->assigned_to;
+    case KG_COL_ASSIGNED_TO_EMAIL: return r->assignee_email;
+    case KG_COL_CONSENT_STATUS: return p->consent_status;
+    case KG_COL_ASSESSMENT:
+    case KG_COL_IS_LEADER:
+        if (!(r->fields & (col == KG_COL_ASSESSMENT ? KG_P_ASSESSMENT : KG_P_IS_LEADER)))
+            return NULL;
+        snprintf(num, 4, "%d", col == KG_COL_ASSESSMENT ? p->assessment : p->is_leader);
+        return num;
+    default: break;
     }
+    *as = AS_CELL; /* lists, notes, consent's source and time, dates of the record */
+    return NULL;
 }
 
 /*
  * A deterministic id for a row without one (docs/import.md, "If an import is interrupted"):
  * the same row of the same file always gets the same id, so a re-run of an interrupted
- * import recognises what it already stored. A hash of the org and of what the row says of who
- * the person is (who_value: name, phone, email, where they live and work, field by field
- * wherever their columns stand, as read: "ZAINAB" is "Zainab", "0300-1234567" is
- * "+923001234567"; and the columns that tell people apart), not of what it says about them
- * (membership, dates, gender, tags, notes…), so that a register re-saved or corrected finds
- * the same people. Keyed with the database's secret (import_id_key) so that nobody can
- * compute the id of a row they guess and ask the API whether it is taken. For a row without
- * phone, email or identity number (nothing else tells two people apart) the second, third...
- * row of the same name and place also hashes its number, so two workers called Muhammad Ali
- * at one factory stay two people.
+ * import recognises what it already stored. A hash of the org and the row's imported cells,
+ * field by field wherever their columns stand, each as read where kamgar reads it into a
+ * value ("ZAINAB" is "Zainab", "F" is "Female", "12/3/2021" is "2021-03-12", "0300-1234567"
+ * is "+923001234567": read_value), so that a register a spreadsheet saved again finds the same
+ * people; and the columns that tell people apart. Keyed with the database's secret
+ * (import_id_key) so that nobody can compute the id of a row they guess and ask the API
+ * whether it is taken. For a row without phone, email or identity number (nothing else tells
+ * two people apart) the second, third... row of the same values also hashes its number, so
+ * two workers called Muhammad Ali at one factory stay two people. Every value counts, not
+ * only the name and place: rows told apart only by their order would swap their people when
+ * a register is sorted otherwise.
  */
 static const char *derive_id(struct kg_import *im, const struct kg_import_row *r, size_t n)
 {
@@ -1037,16 +1065,22 @@ static const char *derive_id(struct kg_import *im, const struct kg_import_row *r
     crypto_generichash_init(&st, im->id_key, sizeof(im->id_key), sizeof(h));
     crypto_generichash_update(&st, (const unsigned char *)im->org_id, strlen(im->org_id));
     for (int col = KG_COL_NONE + 1; col < KG_COL_COUNT; col++) {
-        bool name;
-        const char *v = who_value(r, (enum kg_col)col, &name);
-        if (!v || !*v || !im->col_index[col])
+        size_t i = im->col_index[col];
+        if (!i-- || i >= n)
             continue;
-        char *folded = name ? kg_csv_header_key(v, strlen(v)) : kg_fold(v, strlen(v));
+        enum as_read as;
+        char num[4];
+        const char *v = read_value(r, (enum kg_col)col, num, &as);
+        char *folded = !v              ? NULL
+                       : as == AS_NAME ? kg_csv_header_key(v, strlen(v))
+                                       : kg_fold(v, strlen(v));
+        /* no value read (an empty cell, "N/A"): nothing; the cell as it stands for a column
+         * hashed so, or out of memory (the id is then another, never a wrong person's) */
+        const char *val = folded ? folded : v ? v : as == AS_CELL ? im->cells[i].p : "";
+        size_t len = folded || v || as != AS_CELL ? strlen(val) : im->cells[i].len;
         unsigned char tag[2] = {(unsigned char)col, 0x1f};
         crypto_generichash_update(&st, tag, sizeof(tag));
-        /* out of memory: as it stands (the id is then another, never a wrong person's) */
-        crypto_generichash_update(&st, (const unsigned char *)(folded ? folded : v),
-                                  strlen(folded ? folded : v));
+        crypto_generichash_update(&st, (const unsigned char *)val, len);
         free(folded);
     }
     /* an identity card's number says who the row is, as a phone does: no count then */

@@ -759,6 +759,8 @@ int kg_cmd_backup(int argc, char **argv)
             kg_cli_err("%s", msg);
             goto out;
         }
+        if (msg[0])
+            kg_cli_err("warning: %s", msg);
         if (created)
             fprintf(say,
                     "created a new key file %s (mode 0600): keep a copy of it apart from the "
@@ -1036,20 +1038,45 @@ static bool bring_in_wal(const char *db)
 }
 
 /*
+ * Gives tmp the owner, group and permissions (but everyone's) of the file it is to replace
+ * (old), so that a server running as another user can still open the restored database; a
+ * message when it cannot (restore run as a user who may not give files away). The group's
+ * permissions go only to the old file's group: never to a group of the user who restores.
+ */
+static void keep_owner(const char *tmp, const struct stat *old, const char *db)
+{
+    bool owner = chown(tmp, old->st_uid, old->st_gid) == 0;
+    int e = errno;
+    bool group = owner || chown(tmp, (uid_t)-1, old->st_gid) == 0;
+    if (!owner)
+        kg_cli_err("warning: %s belonged to user %ld, group %ld, and the restored one cannot be "
+                   "given to them (%s): it is yours now, so run `chown %ld:%ld %s` before a "
+                   "server that runs as them is started",
+                   db, (long)old->st_uid, (long)old->st_gid, strerror(e), (long)old->st_uid,
+                   (long)old->st_gid, db);
+    if (chmod(tmp, old->st_mode & (group ? 0660 : 0600)) != 0)
+        kg_cli_err("warning: cannot give %s the permissions of %s: %s", tmp, db, strerror(errno));
+}
+
+/*
  * Whether --force may replace what is at db (which is not a directory): nothing, an empty
  * file, a kamgar database (its header: a damaged one is what a restore mends), or a file
  * with a -wal or -journal beside it (a database whatever its header says: bring_in_wal
- * judges it). Anything
- * else is refused with a message: an encrypted backup named as --db (SRC and --db swapped
- * would lose the newest backup and leave the register unencrypted in its place), another
- * program's database, a document.
+ * judges it). Anything else is refused with a message: a fifo or a device, an encrypted
+ * backup named as --db (SRC and --db swapped would lose the newest backup and leave the
+ * register unencrypted in its place), another program's database, a document.
  */
 static bool replaceable(const char *db)
 {
     struct stat sb;
     char side[PATH_MAX + 16];
-    if (stat(db, &sb) != 0 || (S_ISREG(sb.st_mode) && sb.st_size == 0) || kamgar_header(db) ||
-        side_file_exists(db, side, sizeof(side)))
+    if (stat(db, &sb) != 0)
+        return true;
+    if (!S_ISREG(sb.st_mode)) { /* not opened: a fifo would be waited on for ever */
+        kg_cli_err("%s is not a file: restore into a database file; nothing was restored", db);
+        return false;
+    }
+    if (sb.st_size == 0 || kamgar_header(db) || side_file_exists(db, side, sizeof(side)))
         return true;
     enum src_kind kind = sniff(db);
     if (kind == SRC_SEALED)
@@ -1065,23 +1092,6 @@ static bool replaceable(const char *db)
                    "file first if it was a damaged database); nothing was restored",
                    db);
     return false;
-}
-
-/*
- * Gives tmp the owner, group and permissions (but everyone's) of the file it is to replace
- * (old), so that a server running as another user can still open the restored database; a
- * message when it cannot (restore run as a user who may not give files away).
- */
-static void keep_owner(const char *tmp, const struct stat *old, const char *db)
-{
-    if (chown(tmp, old->st_uid, old->st_gid) != 0)
-        kg_cli_err("warning: %s belonged to user %ld, group %ld, and the restored one cannot be "
-                   "given to them (%s): it is yours now, so run `chown %ld:%ld %s` before a "
-                   "server that runs as them is started",
-                   db, (long)old->st_uid, (long)old->st_gid, strerror(errno), (long)old->st_uid,
-                   (long)old->st_gid, db);
-    if (chmod(tmp, old->st_mode & 0660) != 0)
-        kg_cli_err("warning: cannot give %s the permissions of %s: %s", tmp, db, strerror(errno));
 }
 
 int kg_cmd_restore(int argc, char **argv)
@@ -1191,6 +1201,8 @@ int kg_cmd_restore(int argc, char **argv)
         kg_cli_err("%s", msg);
         goto out;
     }
+    if (keyfile && msg[0])
+        kg_cli_err("warning: %s", msg);
     sweep_temps(db, &restore_temps, stdout);
     if (!reserve_temp(db, restore_temps.what, tmp, sizeof(tmp), &tmp_fd))
         goto out;

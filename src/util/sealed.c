@@ -441,11 +441,10 @@ static bool is_text(const unsigned char *buf, size_t n)
     return true;
 }
 
-/* Parses what a key file holds; false when it is neither form. 32 bytes of text (half a
- * hex key, a typed password) are no raw key: 32 random bytes are text once in 10^14. */
+/* Parses what a key file holds; false when it is neither form. */
 static bool parse_key(const unsigned char *buf, size_t n, unsigned char key[KG_SEALED_KEYBYTES])
 {
-    if (n == KG_SEALED_KEYBYTES && !is_text(buf, n)) {
+    if (n == KG_SEALED_KEYBYTES) {
         memcpy(key, buf, KG_SEALED_KEYBYTES);
         return true;
     }
@@ -480,8 +479,6 @@ static void describe_key(const unsigned char *buf, size_t n, bool more, char *ou
     else if (text && bad == text)
         snprintf(out, cap, "%zu hex digit%s%s", text, text == 1 ? "" : "s",
                  text < n ? " and a line end" : "");
-    else if (n == KG_SEALED_KEYBYTES && is_text(buf, n))
-        snprintf(out, cap, "32 bytes of text: a raw key is 32 random bytes, not typed");
     else if (bad >= 8 || (bad < text && (buf[bad] == ' ' || buf[bad] == '\t'))) /* mistyped */
         snprintf(out, cap, "%zu bytes; byte %zu is %s", n, bad + 1,
                  buf[bad] == ' '    ? "a space"
@@ -561,6 +558,14 @@ enum kg_err kg_sealed_load_key(const char *path, bool create, unsigned char key[
         err = fail(msg, msglen, KG_EINVAL,
                    "the key file %s must hold 32 raw bytes or 64 hex digits (it holds %s)", path,
                    holds);
+    } else if ((size_t)n == KG_SEALED_KEYBYTES && is_text(buf, (size_t)n) && msg && msglen) {
+        /* Read as the raw key it has always been read as (backups made with it must still
+         * restore), but said: 32 random bytes are text once in 10^14, so this is half a hex
+         * key or a typed password, which a key written on paper will not match. */
+        snprintf(msg, msglen,
+                 "the key file %s holds 32 characters of text, read as a raw key; a key kept on "
+                 "paper is 64 hex digits: check that this is the key you mean",
+                 path);
     }
     sodium_memzero(buf, sizeof(buf));
     return err;

@@ -80,6 +80,7 @@ enum kg_err kg_sealed_decrypt_fd(const char *in, int out, const char *out_name,
  * hold. When the file does not exist: KG_ENOTFOUND, unless create is set, in which case a new
  * random key is written there as 64 hex digits and a newline (O_EXCL, mode 0600, flushed to
  * disk) and *created is set. created may be NULL. The caller wipes key with sodium_memzero.
+ * KG_OK with msg not empty: a warning to show (32 bytes of text, read as a raw key).
  */
 enum kg_err kg_sealed_load_key(const char *path, bool create, unsigned char key[KG_SEALED_KEYBYTES],
                                bool *created, char *msg, size_t msglen) KG_MUST_CHECK;

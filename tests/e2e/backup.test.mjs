@@ -643,6 +643,20 @@ describe('encrypted backup', () => {
         assertUserError(cli(['backup', '--db', live, '--encrypt', fresh, sealed()]),
                         /already exists/);
         assert.equal(fs.existsSync(fresh), false);
+        /* 32 characters of text are read as a raw key, as they always were, with a warning
+         * from both commands (helper-78: half a hex key was taken silently) */
+        const half = path.join(dir, 'keys', 'half.key'), out = path.join(dir, 'half.kgb');
+        fs.writeFileSync(half, '0123456789abcdef0123456789abcdef', { mode: 0o600 });
+        const warn = /^kamgar: warning: the key file .*half\.key holds 32 characters of text, read as a raw key/;
+        let r = cli(['backup', '--db', live, '--encrypt', half, out]);
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stderr, warn);
+        const back = path.join(dir, 'half.db');
+        r = cli(['restore', out, '--decrypt', half, '--db', back]);
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stderr, warn);
+        for (const f of [half, out, back, back + '-wal', back + '-shm'])
+            fs.rmSync(f, { force: true });
     });
 
     test('restores with --decrypt into a new path, which serves the same people', async () => {
@@ -678,6 +692,14 @@ describe('encrypted backup', () => {
             assertUserError(cli(['restore', sealed(), '--decrypt', key(), '--db', target,
                                  '--force']), pattern);
             assert.deepEqual(fs.readFileSync(target), was, `${target} is as it was`);
+        }
+        /* a fifo is refused at once, not opened and waited on (helper-79) */
+        const fifo = path.join(rdir, 'fifo');
+        if (spawnSync('mkfifo', [fifo]).status === 0) {
+            const t0 = Date.now();
+            assertUserError(cli(['restore', sealed(), '--decrypt', key(), '--db', fifo,
+                                 '--force']), /fifo is not a file: restore into a database file/);
+            assert.ok(Date.now() - t0 < 20000);
         }
         fs.writeFileSync(empty, '');
         let r = cli(['restore', sealed(), '--decrypt', key(), '--db', empty, '--force']);

@@ -1462,7 +1462,12 @@ static void take_record(struct kg_import *im)
     if ((r->fields & KG_P_CONSENT) && !r->p.consent_status)
         r->p.consent_status = "unknown";
     if (r->unit_name && !r->workplace_name && !r->p.workplace_id) {
-        cell_error(im, line, "unit", "needs a workplace in the same row");
+        cell_error(im, line, "unit",
+                   im->col_index[KG_COL_WORKPLACE] || im->col_index[KG_COL_WORKPLACE_ID]
+                       ? "needs a workplace in the same row"
+                       : "needs a workplace in the same row, and no column names the workplace: "
+                         "add one with each row's workplace (in a register of one factory, its "
+                         "name in every row), or leave the units out with --map COLUMN=ignore");
         return;
     }
     struct kg_verr ve;

@@ -1698,9 +1698,23 @@ static void test_workplaces_and_units(void **state)
     const char *weaving2 = unit_id(f, mill2, "WEAVING");
     H_JSTR(person(f, "full_name", "B Four"), "unit_id", weaving2);
     /* A unit needs its workplace in the same row. */
-    x = run_str(f, &SKIP, "name,department\nC One,Weaving\n");
+    x = run_str(f, &SKIP, "name,factory,department\nC One,,Weaving\n");
     COUNTS(x, 1, 0, 0, 0, 1, 0, 0);
     ROW_ERROR(x, 0, 2, "unit", "needs a workplace in the same row");
+    /* With no workplace column at all, the message says what to do (helper-77: a one-factory
+     * register lost every row, each "needs a workplace in the same row"); --map COLUMN=ignore
+     * imports it */
+    x = run_str(f, &SKIP, "name,Line\nC One,Line 3\nC Two,\n");
+    COUNTS(x, 2, 1, 0, 0, 1, 0, 0);
+    ROW_ERROR(x, 0, 2, "unit",
+              "needs a workplace in the same row, and no column names the workplace: add one "
+              "with each row's workplace (in a register of one factory, its name in every row), "
+              "or leave the units out with --map COLUMN=ignore");
+    struct kg_import_opts no_units = SKIP;
+    static const char *const ignore_line[] = {"Line=ignore"};
+    no_units.map = ignore_line, no_units.n_map = 1;
+    x = run_str(f, &no_units, "name,Line\nC Three,Line 3\nC Four,\n");
+    COUNTS(x, 2, 2, 0, 0, 0, 0, 0);
     /* A row the store refuses leaves no workplace or unit behind (no half-applied row). */
     x = run_str(f, &SKIP,
                 "name,factory,department,assigned_to\n"

@@ -934,10 +934,12 @@ static uint32_t be32(const unsigned char *p)
  * a page cut short as zeros, so a backup that lost less than a page at its end passes even
  * integrity_check, with the end of some record changed (a person's notes cut). A file that
  * is not SQLite's, or whose header cannot say (its page count is only valid when the change
- * counter matches the version it was written for), is left to the checks after. False with
- * why written.
+ * counter matches the version it was written for), is left to the checks after. Bytes after
+ * the header's pages are refused too when the file is alone (kamgar's copies have none; a
+ * main file beside its -wal may, until the -wal is replayed). False with why written ("is cut
+ * short (…)", "has data after its end (…)").
  */
-static bool whole_pages(const char *path, char *why, size_t n)
+static bool whole_pages(const char *path, bool alone, char *why, size_t n)
 {
     unsigned char head[100];
     struct stat st;
@@ -952,16 +954,24 @@ static bool whole_pages(const char *path, char *why, size_t n)
     if (page < 512 || (page & (page - 1)))
         return true; /* not a page size: SQLite says the file is not a database */
     uint64_t size = (uint64_t)st.st_size, pages = be32(head + 28);
+    bool counted = be32(head + 24) == be32(head + 92) && pages; /* the header's count holds */
+    if (alone && counted && size > pages * page) {              /* what a backup never has */
+        snprintf(
+            why, n,
+            "has data after its end (%llu bytes after its %llu pages; it was changed or damaged)",
+            (unsigned long long)(size - pages * page), (unsigned long long)pages);
+        return false;
+    }
     if (size % page) {
         snprintf(why, n,
-                 "it ends inside a page: %llu bytes are not a whole number of %u-byte "
-                 "pages",
+                 "is cut short (it ends inside a page: %llu bytes are not a whole number of "
+                 "%u-byte pages)",
                  (unsigned long long)size, page);
         return false;
     }
-    if (be32(head + 24) == be32(head + 92) && pages && size < pages * page) {
-        snprintf(why, n, "it holds %llu of its %llu pages", (unsigned long long)(size / page),
-                 (unsigned long long)pages);
+    if (counted && size < pages * page) {
+        snprintf(why, n, "is cut short (it holds %llu of its %llu pages)",
+                 (unsigned long long)(size / page), (unsigned long long)pages);
         return false;
     }
     return true;
@@ -1217,8 +1227,8 @@ int kg_cmd_restore(int argc, char **argv)
     }
 
     char why[200];
-    if (!whole_pages(tmp, why, sizeof(why))) {
-        kg_cli_err("%s is cut short (%s): nothing was restored", src, why);
+    if (!whole_pages(tmp, !replayed, why, sizeof(why))) {
+        kg_cli_err("%s %s: nothing was restored", src, why);
         goto out;
     }
     /* Opening it as a store refuses anything that is not a kamgar database (and brings an

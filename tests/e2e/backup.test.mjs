@@ -1065,6 +1065,15 @@ describe('restore refusals and --force', () => {
             assert.equal(fs.existsSync(db), false, `${short} bytes short: nothing restored`);
             assert.deepEqual(fs.readdirSync(rdir), ['cut.db'], 'no temporary file was left');
         }
+        /* bytes added after its end (helper-78: 9 bytes were called "cut short", a whole page
+         * was restored without a word) */
+        for (const extra of [9, page]) {
+            fs.writeFileSync(cut, Buffer.concat([bytes, Buffer.alloc(extra, 0x78)]));
+            assertUserError(cli(['restore', cut, '--db', db]), new RegExp(
+                `cut\\.db has data after its end \\(${extra} bytes after its ${pages} pages; it ` +
+                'was changed or damaged\\): nothing was restored$'));
+            assert.equal(fs.existsSync(db), false);
+        }
         fs.rmSync(cut);
     });
 

@@ -620,6 +620,24 @@ static bool member_date(const char *v, const char today[11], char out[11])
     return kg_csv_date(buf, today, out);
 }
 
+/* Whether v can only be a date written month first: "3/25/2021", "03-15-21" (a first number
+ * of 1 to 12, a second of 13 to 31, then a year). */
+static bool month_first(const char *v)
+{
+    unsigned a, b, y;
+    char s1, s2;
+    int used = 0;
+    return sscanf(v, "%2u%c%2u%c%4u%n", &a, &s1, &b, &s2, &y, &used) == 5 && !v[used] && s1 == s2 &&
+           strchr("/-.", s1) && a >= 1 && a <= 12 && b >= 13 && b <= 31;
+}
+
+/* A date that can only be month first, which tells that the file's other dates may be too:
+ * those that can be read either way were read day first. */
+#define MONTH_FIRST                                                                                \
+    "is written month first, and kamgar reads dates day first (12/03/2021 is 12 March): "          \
+    "other dates of this file such as 3/7/2024 were read as 3 July, not 7 March, so check "        \
+    "them, and write the file's dates as 2021-03-25 (or day first)"
+
 /* t (RFC 3339, UTC), or NULL before 1970: kamgar keeps no time before (kg_time_to_utc), so
  * no form of a cell may bring one in. */
 static char *from_1970(char *t)
@@ -864,8 +882,9 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
     case KG_COL_MEMBER_SINCE: {
         char *date = kg_arena_alloc(a, 11);
         if (!date || !member_date(v, im->today, date))
-            return "is not a date kamgar can read (2021-03-12, 12/03/2021 day first, "
-                   "12-Mar-2021)";
+            return month_first(v) ? MONTH_FIRST
+                                  : "is not a date kamgar can read (2021-03-12, 12/03/2021 day "
+                                    "first, 12-Mar-2021)";
         p->member_since = date, r->fields |= KG_P_MEMBER_SINCE;
         return NULL;
     }

@@ -2348,7 +2348,12 @@ static void test_excel_habits(void **state)
     const char *why =
         "is not a date kamgar can read (2021-03-12, 12/03/2021 day first, 12-Mar-2021)";
     ROW_ERROR(x, 0, 7, "member_since", why); /* no 31 April */
-    ROW_ERROR(x, 1, 8, "member_since", why); /* month first is not read: 15 is no month */
+    /* month first is not read (15 is no month), and it says what that means for the file's
+     * other dates (helper-77: 3/12/2021 beside it was taken as 3 December without a word) */
+    ROW_ERROR(x, 1, 8, "member_since",
+              "is written month first, and kamgar reads dates day first (12/03/2021 is 12 "
+              "March): other dates of this file such as 3/7/2024 were read as 3 July, not 7 "
+              "March, so check them, and write the file's dates as 2021-03-25 (or day first)");
     H_JSTR(person(f, "full_name", "A"), "phone", "+923001230001");
     H_JSTR(person(f, "full_name", "A"), "member_since", "2021-03-12");
     H_JSTR(person(f, "full_name", "B"), "phone", "+923001230002");

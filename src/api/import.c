@@ -193,34 +193,55 @@ static const char *preview(struct kg_import *im, const struct kg_import_cell *c)
     return kg_arena_printf(&im->batch, "%.*s%s", (int)n, c->p, n < c->len ? "…" : "");
 }
 
+/* A reason a row is refused: on `field` (NULL: the row as a whole). */
+struct row_error {
+    const char *field, *message;
+};
+
 /*
  * Counts a refused row, hands it to opts.rejected and, up to KG_IMPORT_MAX_ERRORS, keeps its
- * error: on `field` (NULL: the row as a whole), with its column's header, and with the cell
- * when the row's n cells are at hand (NULL: a row that could not be read whole).
+ * errors (all of its cells' that were wrong, so that one round of mending puts the row
+ * right): each with its column's header, and with the cell when the row's n cells are at hand
+ * (NULL: a row that could not be read whole).
  */
+static void report_all(struct kg_import *im, int64_t line, const struct row_error *why,
+                       size_t n_why, const struct kg_import_cell *cells, size_t n)
+{
+    im->res.failed++;
+    struct kg_import_error e[KG_IMPORT_ROW_ERRORS];
+    n_why = n_why < KG_IMPORT_ROW_ERRORS ? n_why : KG_IMPORT_ROW_ERRORS;
+    for (size_t k = 0; k < n_why; k++) {
+        e[k] = (struct kg_import_error){
+            .line = line, .field = why[k].field, .message = why[k].message, .nth = (int)k};
+        enum kg_col col = kg_col_by_name(why[k].field);
+        size_t at = col != KG_COL_NONE ? im->col_index[col] : 0;
+        const struct kg_import_cell *c = cells && at && at <= n ? &cells[at - 1] : NULL;
+        if (col != KG_COL_NONE)
+            e[k].column = im->col_header[col];
+        bool kept = im->res.n_errors + k < KG_IMPORT_MAX_ERRORS;
+        if ((kept || im->opts.rejected) && c && c->len && kg_utf8_valid(c->p, c->len))
+            e[k].value = preview(im, c);
+    }
+    if (im->opts.rejected)
+        im->opts.rejected(im->opts.progress_ctx,
+                          &(struct kg_import_reject){cells, cells ? n : 0, e, n_why});
+    for (size_t k = 0; k < n_why; k++) {
+        if (im->res.n_errors == KG_IMPORT_MAX_ERRORS) {
+            im->res.errors_left_out++;
+            continue;
+        }
+        struct kg_import_error *kept = &im->errors[im->res.n_errors++];
+        *kept = e[k];
+        kept->field = kg_arena_strdup(&im->keep, e[k].field);
+        kept->value = kg_arena_strdup(&im->keep, e[k].value);
+        kept->message = kg_arena_strdup(&im->keep, e[k].message);
+    }
+}
+
 static void report(struct kg_import *im, int64_t line, const char *field, const char *msg,
                    const struct kg_import_cell *cells, size_t n)
 {
-    im->res.failed++;
-    struct kg_import_error e = {.line = line, .field = field, .message = msg};
-    enum kg_col col = kg_col_by_name(field);
-    size_t at = col != KG_COL_NONE ? im->col_index[col] : 0;
-    const struct kg_import_cell *c = cells && at && at <= n ? &cells[at - 1] : NULL;
-    if (col != KG_COL_NONE)
-        e.column = im->col_header[col];
-    bool kept = im->res.n_errors < KG_IMPORT_MAX_ERRORS;
-    if ((kept || im->opts.rejected) && c && c->len && kg_utf8_valid(c->p, c->len))
-        e.value = preview(im, c);
-    if (im->opts.rejected)
-        im->opts.rejected(im->opts.progress_ctx,
-                          &(struct kg_import_reject){cells, cells ? n : 0, &e});
-    if (!kept)
-        return;
-    struct kg_import_error *k = &im->errors[im->res.n_errors++];
-    *k = e;
-    k->field = kg_arena_strdup(&im->keep, field);
-    k->value = kg_arena_strdup(&im->keep, e.value);
-    k->message = kg_arena_strdup(&im->keep, msg);
+    report_all(im, line, &(struct row_error){field, msg}, 1, cells, n);
 }
 
 /* Whether two names are the same but for case and look-alike characters (kg_fold). */
@@ -267,6 +288,19 @@ static void notice(struct kg_import *im, size_t i)
             "two people, give each their own %s)",
             r->existing_name, updated ? "written over them, name included" : "skipped", field),
     };
+}
+
+/* Adds the reason a cell of field is wrong to a row's (bad[*n], in the order of the columns,
+ * up to KG_IMPORT_ROW_ERRORS: the rest are not listed). */
+static void bad_cell(const struct kg_import *im, struct row_error *bad, size_t *n,
+                     const char *field, const char *message)
+{
+    if (*n == KG_IMPORT_ROW_ERRORS)
+        return;
+    size_t at = im->col_index[kg_col_by_name(field)], k = (*n)++;
+    for (; k > 0 && im->col_index[kg_col_by_name(bad[k - 1].field)] > at; k--)
+        bad[k] = bad[k - 1];
+    bad[k] = (struct row_error){field, message};
 }
 
 /* A refusal of a row that could not be read whole. */
@@ -590,9 +624,10 @@ static bool ascii_digits(const char *v, char *out, size_t cap)
 /*
  * A member_since cell into out[11]: a date as kg_csv_date reads it, also in the digits of the
  * registers' scripts, or followed by a time of day (a spreadsheet's date cell formatted with
- * its time: "3/7/2024 0:00", "07-03-2024 00:00:00", "12/03/2021 12:00 AM"), which is dropped;
- * or an Excel date serial, the number a date cell becomes when the column is formatted as a
- * number ("45358" is 7 March 2024: days since 30 December 1899), from 1954 to 2173.
+ * its time: "3/7/2024 0:00", "07-03-2024 00:00:00", "12/03/2021 12:00 AM"), which is dropped.
+ * Not Excel's date serial (45358, days since 1899): a day-first date typed as a number loses
+ * its leading zero the same way (04/03/21 is 40321, a serial of 2010), and cannot be told
+ * from one (DATE_NUMBER says so instead).
  */
 static bool member_date(const char *v, const char today[11], char out[11])
 {
@@ -602,11 +637,6 @@ static bool member_date(const char *v, const char today[11], char out[11])
     if (kg_csv_date(buf, today, out))
         return true;
     size_t n = strlen(buf);
-    if (n == 5 && strspn(buf, "0123456789") == 5 && buf[0] >= '2') {
-        time_t t = (time_t)(strtol(buf, NULL, 10) - 25569) * 86400; /* 25569: 1 January 1970 */
-        struct tm tm;
-        return gmtime_r(&t, &tm) && strftime(out, 11, "%Y-%m-%d", &tm) == 10;
-    }
     /* the clock is the last word, or the last two with AM or PM */
     bool ampm = n > 3 && buf[n - 3] == ' ' && (buf[n - 1] == 'm' || buf[n - 1] == 'M');
     char *cut = NULL;
@@ -637,6 +667,12 @@ static bool month_first(const char *v)
     "is written month first, and kamgar reads dates day first (12/03/2021 is 12 March): "          \
     "other dates of this file such as 3/7/2024 were read as 3 July, not 7 March, so check "        \
     "them, and write the file's dates as 2021-03-25 (or day first)"
+
+/* A date a spreadsheet turned into a number: its serial (45358), or a date typed without
+ * separators that lost its leading zero (40321 for 04/03/21): which, nobody can tell. */
+#define DATE_NUMBER                                                                                \
+    "is a number, not a date: a spreadsheet turned the date into one (its count of days, or "      \
+    "the date typed without separators): format the column as a date and save the file again"
 
 /* t (RFC 3339, UTC), or NULL before 1970: kamgar keeps no time before (kg_time_to_utc), so
  * no form of a cell may bring one in. */
@@ -792,7 +828,9 @@ static const char *phone_cell(struct kg_import *im, struct kg_import_row *r, con
     if (!e164)
         return "could not be read (out of memory)";
     enum kg_err e = kg_phone_normalize_own(v, strlen(v), im->country, r->p.country, e164);
-    if (e == KG_EINVAL) /* "0300-1234589 / 0300-1234589": the same number twice */
+    /* "0300-1234589 / 0300-1234589": the same number twice, in a row of the org's country
+     * (another country's row is read under both: kg_phone_normalize_own) */
+    if (e == KG_EINVAL && (!r->p.country || strcmp(r->p.country, im->country) == 0))
         e = kg_phone_repeated(v, strlen(v), im->country, e164);
     if (e == KG_ECONFLICT) {
         char why[200];
@@ -883,8 +921,10 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
         char *date = kg_arena_alloc(a, 11);
         if (!date || !member_date(v, im->today, date))
             return month_first(v) ? MONTH_FIRST
-                                  : "is not a date kamgar can read (2021-03-12, 12/03/2021 day "
-                                    "first, 12-Mar-2021)";
+                   : strlen(v) == 5 && strspn(v, "0123456789") == 5
+                       ? DATE_NUMBER
+                       : "is not a date kamgar can read (2021-03-12, 12/03/2021 day first, "
+                         "12-Mar-2021)";
         p->member_since = date, r->fields |= KG_P_MEMBER_SINCE;
         return NULL;
     }
@@ -1434,17 +1474,19 @@ static void take_record(struct kg_import *im)
     struct kg_import_row *r = &im->rows[im->n_rows];
     memset(r, 0, sizeof(*r));
     const char *phone = NULL;
+    struct row_error bad[KG_IMPORT_ROW_ERRORS];
+    size_t n_bad = 0;
     for (size_t i = 0; i < im->n_cols && i < im->n_cells; i++) {
         enum kg_col col = im->cols[i];
         if (col == KG_COL_NONE)
             continue;
         if (memchr(im->cells[i].p, '\0', im->cells[i].len)) {
-            cell_error(im, line, kg_col_name(col), HAS_NUL);
-            return;
+            bad_cell(im, bad, &n_bad, kg_col_name(col), HAS_NUL);
+            continue;
         }
         if (!kg_utf8_valid(im->cells[i].p, im->cells[i].len)) {
-            cell_error(im, line, kg_col_name(col), im->bad_text);
-            return;
+            bad_cell(im, bad, &n_bad, kg_col_name(col), im->bad_text);
+            continue;
         }
         char *v = cell_str(&im->batch, im->cells[i]);
         if (!v) {
@@ -1464,34 +1506,37 @@ static void take_record(struct kg_import *im)
         if (col == KG_COL_PHONE)
             phone = v;
         const char *why = set_field(im, r, col, v);
-        if (why) {
-            cell_error(im, line, kg_col_name(col), why);
-            return;
-        }
+        if (why)
+            bad_cell(im, bad, &n_bad, kg_col_name(col), why);
     }
     if (im->alt_is_name)
         other_names_only(r);
     const char *why = phone ? phone_cell(im, r, phone) : NULL;
-    if (why) {
-        cell_error(im, line, "phone", why);
-        return;
-    }
+    if (why)
+        bad_cell(im, bad, &n_bad, "phone", why);
     /* A source or time without a status: a new person's status is unknown; a person updated
      * keeps the stored status (no KG_P_CONSENT_STATUS_CELL), and so keeps a withdrawal. */
     if ((r->fields & KG_P_CONSENT) && !r->p.consent_status)
         r->p.consent_status = "unknown";
-    if (r->unit_name && !r->workplace_name && !r->p.workplace_id) {
-        cell_error(im, line, "unit",
-                   im->col_index[KG_COL_WORKPLACE] || im->col_index[KG_COL_WORKPLACE_ID]
-                       ? "needs a workplace in the same row"
-                       : "needs a workplace in the same row, and no column names the workplace: "
-                         "add one with each row's workplace (in a register of one factory, its "
-                         "name in every row), or leave the units out with --map COLUMN=ignore");
-        return;
-    }
+    if (r->unit_name && !r->workplace_name && !r->p.workplace_id)
+        bad_cell(im, bad, &n_bad, "unit",
+                 im->col_index[KG_COL_WORKPLACE] || im->col_index[KG_COL_WORKPLACE_ID]
+                     ? "needs a workplace in the same row"
+                     : "needs a workplace in the same row, and no column names the workplace: "
+                       "add one with each row's workplace (in a register of one factory, its "
+                       "name in every row), or leave the units out with --map COLUMN=ignore");
+    /* the API's checks, on what was read: the first they find, when its cell is not listed */
     struct kg_verr ve;
     if (kg_person_validate(&r->p, r->fields, true, &ve) != KG_OK) {
-        cell_error(im, line, column_of(ve.field), ve.message);
+        const char *field = column_of(ve.field);
+        bool listed = false;
+        for (size_t k = 0; k < n_bad && !listed; k++)
+            listed = bad[k].field && field && strcmp(bad[k].field, field) == 0;
+        if (!listed)
+            bad_cell(im, bad, &n_bad, field, ve.message);
+    }
+    if (n_bad) { /* every cell that is wrong, in the columns' order */
+        report_all(im, line, bad, n_bad, im->cells, im->n_cells);
         return;
     }
     if (!r->p.id)
@@ -2782,11 +2827,32 @@ const char *kg_import_encoding(const struct kg_import *im)
 /* For errors and notices alike: each begins with its line. */
 _Static_assert(offsetof(struct kg_import_error, line) == 0 &&
                    offsetof(struct kg_import_notice, line) == 0,
-               "by_line reads an error's or a notice's line first");
-static int by_line(const void *a, const void *b)
+               "sort_by_line reads an error's or a notice's line first");
+_Static_assert(sizeof(struct kg_import_error) <= 128 && sizeof(struct kg_import_notice) <= 128,
+               "sort_by_line moves one through a 128-byte buffer");
+
+/* Sorts n errors or notices (size bytes each) by their line, keeping the order of those on
+ * one line (a row's reasons follow each other; the objects of a one-line JSON file are rows
+ * of one line): an insertion sort, stable where qsort need not be, and quick on what is
+ * almost in order already (only the rows set aside come late). */
+static void sort_by_line(void *base, size_t n, size_t size)
 {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
+    unsigned char *v = base, tmp[128];
+    for (size_t i = 1; i < n; i++) {
+        int64_t line;
+        memcpy(&line, v + i * size, sizeof(line));
+        size_t k = i;
+        for (int64_t before; k > 0; k--) {
+            memcpy(&before, v + (k - 1) * size, sizeof(before));
+            if (before <= line)
+                break;
+        }
+        if (k == i)
+            continue;
+        memcpy(tmp, v + i * size, size);
+        memmove(v + (k + 1) * size, v + k * size, (i - k) * size);
+        memcpy(v + k * size, tmp, size);
+    }
 }
 
 /* The end of a CSV text: the header if it never ended, a CR waiting, a record left open. */
@@ -2855,8 +2921,8 @@ enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg
     if (e)
         return e;
     /* the rows set aside were refused last: the report lists them in the file's order */
-    qsort(im->errors, im->res.n_errors, sizeof(*im->errors), by_line);
-    qsort(im->notices, im->res.n_notices, sizeof(*im->notices), by_line);
+    sort_by_line(im->errors, im->res.n_errors, sizeof(*im->errors));
+    sort_by_line(im->notices, im->res.n_notices, sizeof(*im->notices));
     struct kg_import_counts counts = {0};
     struct kg_store_import *tx = im->tx;
     im->tx = NULL;
@@ -2884,6 +2950,7 @@ enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg
         out->errors[i].column = kg_arena_strdup(a, im->errors[i].column);
         out->errors[i].value = kg_arena_strdup(a, im->errors[i].value);
         out->errors[i].message = kg_arena_strdup(a, im->errors[i].message);
+        out->errors[i].nth = im->errors[i].nth;
     }
     out->notices = kg_arena_alloc(a, (im->res.n_notices + 1) * sizeof(*out->notices));
     if (!out->notices)

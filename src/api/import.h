@@ -17,6 +17,8 @@
 #include "util/arena.h"
 
 #define KG_IMPORT_MAX_ERRORS 1000
+/* The reasons listed for one row at most (its cells that are wrong). */
+#define KG_IMPORT_ROW_ERRORS 8
 /* The last column of a file of rejects, which an import of that file reads past unreported. */
 #define KG_IMPORT_REJECTS_COLUMN "kamgar_error"
 /* The characters of a refused cell an error shows (struct kg_import_error). */
@@ -77,7 +79,8 @@ struct kg_import_error;
 struct kg_import_reject {
     const struct kg_import_cell *cells;
     size_t n_cells;
-    const struct kg_import_error *error;
+    const struct kg_import_error *error; /* its reasons: n_errors of them (one or more) */
+    size_t n_errors;
 };
 
 struct kg_import_error {
@@ -88,6 +91,9 @@ struct kg_import_error {
      * NULL otherwise. The value may hold any character but NUL: escape it for a terminal. */
     const char *column, *value;
     const char *message;
+    /* 0: the first (or only) reason its row was refused; 1, 2…: the others, which follow it
+     * (every wrong cell of a row is listed, up to KG_IMPORT_ROW_ERRORS) */
+    int nth;
 };
 
 /*
@@ -112,6 +118,7 @@ struct kg_import_result {
     int64_t employers_created, workplaces_created, units_created;
     struct kg_import_error *errors; /* the first KG_IMPORT_MAX_ERRORS */
     size_t n_errors;
+    int64_t errors_left_out;          /* errors past those (a row may have several) */
     struct kg_import_notice *notices; /* the first KG_IMPORT_MAX_ERRORS */
     size_t n_notices;
     int64_t other_names;          /* rows noticed, also past those kept */

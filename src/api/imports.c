@@ -48,7 +48,7 @@ static json_t *result_json(const struct kg_import_result *r, bool dry_run)
         (json_int_t)r->skipped, "failed", (json_int_t)r->failed, "employers_created",
         (json_int_t)r->employers_created, "workplaces_created", (json_int_t)r->workplaces_created,
         "units_created", (json_int_t)r->units_created, "errors", errors, "errors_truncated",
-        (int64_t)r->n_errors < r->failed, "notices", notices, "notices_truncated",
+        r->errors_left_out > 0, "notices", notices, "notices_truncated",
         (int64_t)r->n_notices < r->other_names, "unknown_columns", unknown, "separator",
         r->separator, "format", r->format, "encoding", r->encoding);
 }

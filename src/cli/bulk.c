@@ -251,7 +251,11 @@ static void reject_row(void *ctx, const struct kg_import_reject *r)
     FILE *m = open_memstream(&text, &len);
     if (m) {
         fprintf(m, "line %lld: ", (long long)r->error->line);
-        write_error(m, r->error, false);
+        for (size_t i = 0; i < r->n_errors; i++) {
+            if (i)
+                fputs("; ", m);
+            write_error(m, &r->error[i], false);
+        }
         if (fclose(m) == 0)
             kg_csv_write_text(rj->f, text, len);
     }
@@ -307,8 +311,8 @@ static void print_result(const struct kg_import_result *r, bool dry_run, double 
         write_error(stdout, &r->errors[i], true);
         printf("\n");
     }
-    if ((int64_t)r->n_errors < r->failed)
-        printf("(%lld more errors not shown)\n", (long long)(r->failed - (int64_t)r->n_errors));
+    if (r->errors_left_out)
+        printf("(%lld more errors not shown)\n", (long long)r->errors_left_out);
     if (not_utf8(r))
         printf("rows that are not UTF-8 text: %s\n", CODE_PAGE_HINT);
     /* line 45: phone is that of "Ayesha Bibi" already (column "Mobile": "0300 1234567"): … */

@@ -24,7 +24,8 @@
  * Checks per input: created + updated + unchanged + skipped + failed == rows; every error line is
  * at least 2 (1 is the header; 1 in a JSON file, import_json.h, which the seeds that begin with
  * '[' or '{' are) and at most the number of newlines + 1; n_errors <=
- * KG_IMPORT_MAX_ERRORS and n_errors == failed unless the list is full; the two runs agree. Must not
+ * KG_IMPORT_MAX_ERRORS, and every failed row is listed (with one to KG_IMPORT_ROW_ERRORS errors
+ * on its line) unless the list is full; the two runs agree. Must not
  * print anything on the good path (KG_FUZZ_VERBOSE=1 prints each run's result).
  */
 #include <iconv.h>
@@ -211,8 +212,16 @@ static void check_outcome(const struct outcome *o, size_t newlines)
           r->failed >= 0);
     CHECK(r->created + r->updated + r->unchanged + r->skipped + r->failed == r->rows);
     CHECK(r->n_errors <= KG_IMPORT_MAX_ERRORS);
-    CHECK((int64_t)r->n_errors <= r->failed);
-    CHECK((int64_t)r->n_errors == r->failed || r->n_errors == KG_IMPORT_MAX_ERRORS);
+    /* a refused row lists one to KG_IMPORT_ROW_ERRORS errors, one after the other, on its line */
+    int64_t listed = 0;
+    for (size_t i = 0; i < r->n_errors; i++) {
+        const struct kg_import_error *e = &r->errors[i];
+        CHECK(e->nth >= 0 && e->nth < KG_IMPORT_ROW_ERRORS);
+        CHECK(e->nth == 0 || (i > 0 && e->nth == e[-1].nth + 1 && e->line == e[-1].line));
+        listed += e->nth == 0;
+    }
+    CHECK(listed <= r->failed);
+    CHECK(listed == r->failed || r->n_errors == KG_IMPORT_MAX_ERRORS);
     CHECK(r->workplaces_created >= 0 && r->units_created >= 0);
     /* A JSON file (import_json.h) has no separator, and its first object may be refused on
      * line 1 (JSON Lines): there is no header line. */

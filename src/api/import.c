@@ -1033,9 +1033,14 @@ static bool hash_apart(const struct kg_import *im, size_t i, crypto_generichash_
         if (key[k] != ' ')
             key[n++] = key[k];
     }
-    /* five digits at least, not all zeros, and not what a spreadsheet made of a long number
-     * (3.52021E+12: its last digits are gone, and every such cell would be one person) */
-    bool digit = digits >= 5 && zeros < digits && !spreadsheet_number(c->p);
+    /* five digits at least, not all zeros, not what a spreadsheet made of a long number
+     * (3.52021E+12, with marks or spaces about it too: its last digits are gone, and every
+     * such cell would be one person), and not masked (35202-XXXXXXX-1: a district's digits) */
+    bool digit = digits >= 5 && zeros < digits;
+    for (size_t k = 0; key && k < n && digit; k++)
+        digit = key[k] != 'x' && key[k] != '*' &&
+                !(k > 0 && key[k] == 'e' && key[k - 1] >= '0' && key[k - 1] <= '9' &&
+                  (key[k + 1] == '+' || (key[k + 1] >= '0' && key[k + 1] <= '9')));
     if (key)
         key[n] = '\0';
     /* out of memory, or not text: its bytes */

@@ -1583,10 +1583,18 @@ static const char *map_override(const struct kg_import *im, const char *header)
  * a row. */
 static enum kg_err after_nameless(struct kg_import *im)
 {
-    for (size_t i = 0; i < im->n_cells; i++)
-        if (kg_col_match(im->cells[i].p) == KG_COL_FULL_NAME)
-            return two_header_lines(im, im->record_line);
-    return fail_file(im, NO_NAME);
+    /* column names: a name's among two or more, and more of them than other cells ("S.No"
+     * may stand there too); not a row whose designation is "Worker" (helper-80) */
+    size_t fields = 0, others = 0;
+    bool name = false;
+    for (size_t i = 0; i < im->n_cells; i++) {
+        enum kg_col col = kg_col_match(im->cells[i].p);
+        fields += col != KG_COL_NONE;
+        others += col == KG_COL_NONE && !kg_blank(im->cells[i].p);
+        name |= col == KG_COL_FULL_NAME;
+    }
+    return name && fields >= 2 && fields > others ? two_header_lines(im, im->record_line)
+                                                  : fail_file(im, NO_NAME);
 }
 
 static enum kg_err take_header(struct kg_import *im)

@@ -3077,6 +3077,18 @@ static void test_header_on_two_lines(void **state)
                                   "or use --map COLUMN=full_name)";
     x = run_str(f, &DRY, "Mobile,City\n03001234567,Lahore\n");
     FILE_ERROR(x, "feed", NO_NAME);
+    /* a first row whose designation is an alias of the name is a row (helper-80) */
+    x = run_str(f, &DRY, "S.No,Naam-e-Karkun,Designation,Mobile\n1,Ali,Worker,03001234567\n");
+    FILE_ERROR(x, "feed", NO_NAME);
+    x = run_str(f, &DRY, "Sr,Phone,Remarks\n1,03001234567,Name\n");
+    FILE_ERROR(x, "feed", NO_NAME);
+    /* "S.No" beside the column names below the heading is still a heading */
+    x = run_str(f, &DRY,
+                "Worker Details,,,Contact\nS.No,Name,Gender,Mobile\n1,Ali,M,03001234567\n");
+    FILE_ERROR(x, "feed",
+               "the column names are on two lines (1 and 2), as a heading of merged cells saves "
+               "them: put each column's name on one line, delete the other, and import the file "
+               "again");
     x = run_str(f, &DRY, "Mobile,City\n");
     FILE_ERROR(x, "finish", NO_NAME);
     x = run_str(f, &DRY, "Mobile,City\n\"03001234567,Lahore\n");

@@ -511,12 +511,23 @@ int kg_csv_bool(const char *v)
         return 1;
     if (any_of(v, no))
         return 0;
-    /* "Y.", "(Yes)", "No:" are written so too (not "-1": a number) */
-    char *key = kg_csv_header_key(v, strlen(v)); /* NULL (out of memory): neither */
-    int b = !key                                                                         ? -1
-            : in_list(key, yes_words) || ((unsigned char)*key > '9' && any_of(key, yes)) ? 1
-            : in_list(key, no_words) || ((unsigned char)*key > '9' && any_of(key, no))   ? 0
-                                                                                         : -1;
+    /* "Y.", "(Yes)", "No:" are written so too: without the brackets around the word and a
+     * dot or colon after it (nothing else: "#" is no "no", nor "Y/" a yes) */
+    char word[16];
+    size_t n = strlen(v), at = 0;
+    if (n >= 2 && v[0] == '(' && v[n - 1] == ')')
+        at = 1, n--;
+    if (n > at && (v[n - 1] == '.' || v[n - 1] == ':'))
+        n--;
+    int b = -1;
+    if (n > at && n - at < sizeof(word) && (at || n < strlen(v))) {
+        memcpy(word, v + at, n - at);
+        word[n - at] = '\0';
+        b = any_of(word, yes) ? 1 : any_of(word, no) ? 0 : -1;
+    }
+    char *key = b >= 0 ? NULL : kg_csv_header_key(v, strlen(v)); /* NULL (out of memory): neither */
+    if (key)
+        b = in_list(key, yes_words) ? 1 : in_list(key, no_words) ? 0 : -1;
     free(key);
     return b;
 }

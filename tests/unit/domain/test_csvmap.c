@@ -664,15 +664,17 @@ static void test_bool(void **state)
     static const char *const yes[] = {"y", "Y", "yes", "YES", "Yes", "true", "TRUE", "1", "x", "X",
                                       "✓", "✔", "haan", "Haan", "ha", "ہاں", "جی", "جی ہاں", "हाँ",
                                       "हां", "जी", "হ্যাঁ", "да", "Да", "ДА", "ҳа", "Ҳа",
-                                      /* punctuation and spaces around (helper-77: "Y.") */
-                                      "Y.", "(Yes)", "yes ", "ہاں جی"};
+                                      /* in brackets, or a dot or colon after (helper-77: "Y.") */
+                                      "Y.", "(Yes)", "(y)", "ہاں جی"};
     static const char *const no[] = {"n",      "N",     "no",   "No",   "NO",   "false", "False",
                                      "0",      "nahin", "Nahi", "نہیں", "نا",   "नहीं",   "ना",
                                      "जी नहीं", "না",    "нет",  "Нет",  "yo'q", "Yoʻq",  "yoq",
-                                     "йўқ",    "ЙЎҚ",   "No:",  " no",  "N."};
-    static const char *const neither[] = {"",     "maybe", "2",  "-1",  "yes!",    "n o", "yess",
-                                          "nope", "✗",     "t",  "f",   "ok",      "na",  "N/A",
-                                          "ہ",    "д",     "не", "да!", "ہاں نہیں"};
+                                     "йўқ",    "ЙЎҚ",   "No:",  "(N)",  "N."};
+    static const char *const neither[] = {"", "maybe", "2", "-1", "yes!", "n o", "yess", "nope",
+                                          "✗", "t", "f", "ok", "na", "N/A", "ہ", "д", "не", "да!",
+                                          "ہاں نہیں",
+                                          /* other punctuation is not read past (helper-80) */
+                                          "yes ", " no", "#", "Y/", "-Y-", "y_", ":Y", "()", "(.)"};
     for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
         if (kg_csv_bool(yes[i]) != 1) {
             print_error("kg_csv_bool(\"%s\") = %d, want 1\n", yes[i], kg_csv_bool(yes[i]));

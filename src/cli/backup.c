@@ -1058,12 +1058,17 @@ static void keep_owner(const char *tmp, const struct stat *old, const char *db)
     bool owner = chown(tmp, old->st_uid, old->st_gid) == 0;
     int e = errno;
     bool group = owner || chown(tmp, (uid_t)-1, old->st_gid) == 0;
-    if (!owner)
+    if (!owner && old->st_uid != geteuid())
         kg_cli_err("warning: %s belonged to user %ld, group %ld, and the restored one cannot be "
                    "given to them (%s): it is yours now, so run `chown %ld:%ld %s` before a "
                    "server that runs as them is started",
                    db, (long)old->st_uid, (long)old->st_gid, strerror(e), (long)old->st_uid,
                    (long)old->st_gid, db);
+    else if (!group)
+        kg_cli_err("warning: %s belonged to group %ld, which the restored one cannot be given "
+                   "(you are not in it): it is readable by you alone now, so run `chgrp %ld %s` "
+                   "and `chmod g+rw %s` as root if a server reads it as that group",
+                   db, (long)old->st_gid, (long)old->st_gid, db, db);
     if (chmod(tmp, old->st_mode & (group ? 0660 : 0600)) != 0)
         kg_cli_err("warning: cannot give %s the permissions of %s: %s", tmp, db, strerror(errno));
 }

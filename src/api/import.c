@@ -585,37 +585,18 @@ static bool clock_time(const char *s, int64_t *secs)
     return true;
 }
 
-/* v with the digits of Arabic, Urdu/Persian, Devanagari and Bengali as ASCII ones ("۰۷/۰۳/۲۰۲۴"
- * is "07/03/2024"), into out[cap]; false when it does not fit. */
+/* v with the digits of the registers' scripts as ASCII ones ("۰۷/۰۳/۲۰۲۴" is "07/03/2024":
+ * kg_digit_at), into out[cap]; false when it does not fit. */
 static bool ascii_digits(const char *v, char *out, size_t cap)
 {
-    static const struct {
-        unsigned char lead[2];
-        unsigned char zero; /* the last byte of the script's digit zero */
-        size_t n;           /* bytes of each digit: the lead bytes, then the last */
-    } scripts[] = {
-        {{0xD9, 0}, 0xA0, 2},    /* U+0660 Arabic-Indic */
-        {{0xDB, 0}, 0xB0, 2},    /* U+06F0 Extended (Urdu, Persian) */
-        {{0xE0, 0xA5}, 0xA6, 3}, /* U+0966 Devanagari */
-        {{0xE0, 0xA7}, 0xA6, 3}, /* U+09E6 Bengali */
-    };
-    size_t o = 0;
-    for (const unsigned char *p = (const unsigned char *)v; *p;) {
-        size_t used = 1;
-        char c = (char)*p;
-        for (size_t k = 0; k < sizeof(scripts) / sizeof(scripts[0]); k++) {
-            size_t n = scripts[k].n;
-            if (p[0] == scripts[k].lead[0] && (n == 2 || p[1] == scripts[k].lead[1]) &&
-                p[n - 1] >= scripts[k].zero && p[n - 1] <= scripts[k].zero + 9) {
-                c = (char)('0' + (p[n - 1] - scripts[k].zero));
-                used = n;
-                break;
-            }
-        }
+    size_t o = 0, n = strlen(v);
+    for (size_t i = 0; i < n;) {
+        int d;
+        size_t k = kg_digit_at(v + i, n - i, &d);
         if (o + 1 >= cap)
             return false;
-        out[o++] = c;
-        p += used;
+        out[o++] = k ? (char)('0' + d) : v[i];
+        i += k ? k : 1;
     }
     out[o] = '\0';
     return true;

@@ -142,6 +142,14 @@ static int digit_value(uint32_t cp)
     return -1;
 }
 
+size_t kg_digit_at(const char *s, size_t n, int *value)
+{
+    uint32_t cp;
+    size_t k = n ? utf8_decode((const unsigned char *)s, n, &cp) : 0;
+    *value = k ? digit_value(cp) : -1;
+    return *value >= 0 ? k : 0;
+}
+
 static bool is_ignorable(uint32_t cp)
 {
     for (size_t i = 0; i < sizeof(ignorable) / sizeof(ignorable[0]); i++) {

@@ -36,6 +36,10 @@ enum kg_err kg_phone_normalize(const char *in, size_t len, const char *default_c
  * numbers). For a message that says what is wrong with a cell kg_phone_normalize refused: a
  * person has one phone. Same contract for in as kg_phone_normalize. */
 size_t kg_phone_count(const char *in, size_t len, const char *default_cc);
+/* The digit (0-9) that s[0..n) starts with, in any script a phone's digits may be in (ASCII,
+ * Arabic-Indic, Urdu and Persian, Devanagari, Bengali, Thai, Khmer, fullwidth), into *value;
+ * returns its bytes, 0 (and *value -1) when s does not start with one. */
+size_t kg_digit_at(const char *s, size_t n, int *value);
 /* KG_OK, with it in out as kg_phone_normalize gives it, when in holds one number written more
  * than once ("0300-1234589 / 0300 1234589", as kg_phone_count reads them); else KG_EINVAL and
  * out empty. */

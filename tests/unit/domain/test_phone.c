@@ -631,6 +631,18 @@ static void test_script_digit_neighbours(void **state)
     }
     /* the fullwidth digits of an East Asian keyboard are digits (helper-77) */
     check_ok("０３００-１２３４５６７", "PK", "+923001234567");
+    /* kg_digit_at, which the import reads dates' digits with, knows the same digits */
+    int d;
+    assert_int_equal(kg_digit_at("7", 1, &d), 1);
+    assert_int_equal(d, 7);
+    assert_int_equal(kg_digit_at("۷/", 3, &d), 2);
+    assert_int_equal(d, 7);
+    assert_int_equal(kg_digit_at("७", 3, &d), 3);
+    assert_int_equal(d, 7);
+    assert_int_equal(kg_digit_at("٣", 1, &d), 0); /* cut short */
+    assert_int_equal(d, -1);
+    assert_int_equal(kg_digit_at("/", 1, &d), 0);
+    assert_int_equal(kg_digit_at("", 0, &d), 0);
 }
 
 static void test_unicode_separators(void **state)

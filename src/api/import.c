@@ -771,8 +771,6 @@ static char *enum_value(char *v)
     return kg_ascii_lower(v);
 }
 
-/* The phone cell v of row r, read once r's other cells are (a number without a country code
- * may be one of the person's own country, kg_phone_normalize_own); an error message or NULL. */
 /*
  * v without a label in brackets after the number that says only what kind of number it is
  * ("0300-1234567 (WhatsApp)", "(own)"): into the arena, or v itself. A label that may make it
@@ -797,6 +795,8 @@ static const char *phone_label_off(struct kg_import *im, const char *v)
     return cut ? cut : v;
 }
 
+/* The phone cell v of row r, read once r's other cells are (a number without a country code
+ * may be one of the person's own country, kg_phone_normalize_own); an error message or NULL. */
 static const char *phone_cell(struct kg_import *im, struct kg_import_row *r, const char *v)
 {
     while (*v == '\'') /* typed in Excel to keep the leading zero: '03001234567 */
@@ -1001,8 +1001,8 @@ static uint32_t seen_before(struct kg_import *im, uint64_t key)
  * derive_id hashes it: folded as a header is, without its spaces, dashes, dots and slashes
  * ("35202-1111111-1" is "3520211111111", "MUHAMMAD  Aslam" is "Muhammad Aslam"). Nothing
  * when it says nothing: empty, a word for none ("N/A", "-", "nil"), or a number of fewer than
- * five digits, of zeros, or as a spreadsheet shows a long number (3.52021E+12). True when it
- * added something. */
+ * five digits, of zeros, masked (35202-XXXXXXX-1) or as a spreadsheet shows a long number
+ * (3.52021E+12). True when it added something. */
 static bool hash_apart(const struct kg_import *im, size_t i, crypto_generichash_state *st)
 {
     const struct kg_import_cell *c = &im->cells[im->apart[i]];

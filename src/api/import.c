@@ -783,7 +783,21 @@ static const char *phone_label_off(struct kg_import *im, const char *v)
         "self",     "personal",  "primary", "main",   "واٹس ایپ", "व्हाट्सएप", "ватсап",
     };
     size_t n = strlen(v);
-    const char *open = n && v[n - 1] == ')' ? strrchr(v, '(') : NULL;
+    /* after the ')', the marks right-to-left text and copies out of messaging apps carry:
+     * U+200E, U+200F (E2 80 8E, 8F), U+202A to U+202E (E2 80 AA..AE), U+2066 to U+2069
+     * (E2 81 A6..A9), U+061C (D8 9C) */
+    for (bool mark = true; mark;) {
+        const unsigned char *e = (const unsigned char *)v + n;
+        mark = (n >= 3 && e[-3] == 0xE2 &&
+                ((e[-2] == 0x80 &&
+                  (e[-1] == 0x8E || e[-1] == 0x8F || (e[-1] >= 0xAA && e[-1] <= 0xAE))) ||
+                 (e[-2] == 0x81 && e[-1] >= 0xA6 && e[-1] <= 0xA9))) ||
+               (n >= 2 && e[-2] == 0xD8 && e[-1] == 0x9C);
+        n -= mark ? (e[-2] == 0xD8 ? 2 : 3) : 0;
+    }
+    const char *open = n && v[n - 1] == ')' ? v + n - 1 : NULL;
+    while (open && open > v && *open != '(')
+        open--;
     if (!open || open == v)
         return v;
     char *key = kg_csv_header_key(open + 1, (size_t)(v + n - 1 - (open + 1)));

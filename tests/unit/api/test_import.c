@@ -5668,8 +5668,10 @@ static void test_phone_cells_wide_spaces_and_two_numbers(void **state)
                 "L,0300-1111118 (WhatsApp)\n"
                 "M,0300-1111119 (own)\n"
                 "N,0300-1111120 (husband)\n"
-                "O,0300-1111121 (WhatsApp) / 0321-2222227\n");
-    COUNTS(x, 5, 3, 0, 0, 2, 0, 0);
+                "O,0300-1111121 (WhatsApp) / 0321-2222227\n"
+                "P,0300-1111122 (whatsapp)\xe2\x80\x8f\n"); /* an RLM after it (helper-80) */
+    COUNTS(x, 6, 4, 0, 0, 2, 0, 0);
+    H_JSTR(person(f, "phone", "+923001111122"), "full_name", "P");
     H_JSTR(person(f, "phone", "+923001111117"), "full_name", "K");
     H_JSTR(person(f, "phone", "+923001111118"), "full_name", "L");
     H_JSTR(person(f, "phone", "+923001111119"), "full_name", "M");

@@ -962,11 +962,12 @@ static bool whole_pages(const char *path, bool alone, char *why, size_t n)
             (unsigned long long)(size - pages * page), (unsigned long long)pages);
         return false;
     }
-    if (size % page) {
+    if (size % page) { /* longer than its pages (a -wal beside it): added to, not cut */
         snprintf(why, n,
-                 "is cut short (it ends inside a page: %llu bytes are not a whole number of "
+                 "is %s (it ends inside a page: %llu bytes are not a whole number of "
                  "%u-byte pages)",
-                 (unsigned long long)size, page);
+                 counted && size > pages * page ? "damaged" : "cut short", (unsigned long long)size,
+                 page);
         return false;
     }
     if (counted && size < pages * page) {

@@ -476,6 +476,10 @@ static void describe_key(const unsigned char *buf, size_t n, bool more, char *ou
         bad++;
     if (more)
         snprintf(out, cap, "%zu bytes or more", n);
+    else if (text == KG_SEALED_KEYBYTES && text < n && is_text(buf, text)) /* an editor's */
+        snprintf(out, cap,
+                 "32 characters and a line end; a key of 32 characters, read as raw bytes, "
+                 "has no line end: remove it");
     else if (text && bad == text)
         snprintf(out, cap, "%zu hex digit%s%s", text, text == 1 ? "" : "s",
                  text < n ? " and a line end" : "");
@@ -553,7 +557,7 @@ enum kg_err kg_sealed_load_key(const char *path, bool create, unsigned char key[
         return fail(msg, msglen, KG_EIO, "cannot read the key file %s: %s", path, strerror(e));
     if (!parse_key(buf, (size_t)n, key)) {
         sodium_memzero(key, KG_SEALED_KEYBYTES);
-        char holds[80];
+        char holds[160];
         describe_key(buf, (size_t)n, (size_t)n == sizeof(buf), holds, sizeof(holds));
         err = fail(msg, msglen, KG_EINVAL,
                    "the key file %s must hold 32 raw bytes or 64 hex digits (it holds %s)", path,

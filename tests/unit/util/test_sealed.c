@@ -632,7 +632,11 @@ static void test_key_formats(void **state)
     expect_key_refused(f, "", 0, "empty", "0 bytes");
     expect_key_refused(f, raw, 31, "31 raw bytes", "31 bytes");
     expect_key_refused(f, "0123456789abcdef0123456789abcdef\n", 33, "33 bytes",
-                       "32 hex digits and a line end");
+                       "32 characters and a line end; a key of 32 characters, read as raw "
+                       "bytes, has no line end: remove it");
+    expect_key_refused(f, "correct horse battery staple 123\r\n", 34, "a password and CRLF",
+                       "32 characters and a line end; a key of 32 characters, read as raw "
+                       "bytes, has no line end: remove it");
     expect_key_refused(f, hex_key, 63, "63 hex digits", "63 hex digits");
     /* 32 bytes of text (half a hex key, a typed password) are read as the raw key they have
      * always been read as, so that backups made with them restore, with a warning: they

@@ -198,6 +198,13 @@ struct row_error {
     const char *field, *message;
 };
 
+/* A row's reasons (bad_cell): the first KG_IMPORT_ROW_ERRORS in the order of the columns, and
+ * how many more. */
+struct row_errors {
+    struct row_error v[KG_IMPORT_ROW_ERRORS + 1]; /* + 1: "N more" (report_row) */
+    size_t n, more;
+};
+
 /*
  * Counts a refused row, hands it to opts.rejected and, up to KG_IMPORT_MAX_ERRORS, keeps its
  * errors (all of its cells' that were wrong, so that one round of mending puts the row
@@ -208,8 +215,8 @@ static void report_all(struct kg_import *im, int64_t line, const struct row_erro
                        size_t n_why, const struct kg_import_cell *cells, size_t n)
 {
     im->res.failed++;
-    struct kg_import_error e[KG_IMPORT_ROW_ERRORS];
-    n_why = n_why < KG_IMPORT_ROW_ERRORS ? n_why : KG_IMPORT_ROW_ERRORS;
+    struct kg_import_error e[KG_IMPORT_ROW_ERRORS + 1];
+    n_why = n_why <= KG_IMPORT_ROW_ERRORS ? n_why : KG_IMPORT_ROW_ERRORS + 1;
     for (size_t k = 0; k < n_why; k++) {
         e[k] = (struct kg_import_error){
             .line = line, .field = why[k].field, .message = why[k].message, .nth = (int)k};
@@ -290,17 +297,42 @@ static void notice(struct kg_import *im, size_t i)
     };
 }
 
-/* Adds the reason a cell of field is wrong to a row's (bad[*n], in the order of the columns,
- * up to KG_IMPORT_ROW_ERRORS: the rest are not listed). */
-static void bad_cell(const struct kg_import *im, struct row_error *bad, size_t *n,
-                     const char *field, const char *message)
+/* Adds the reason a cell of field is wrong to a row's, in the order of the columns: past
+ * KG_IMPORT_ROW_ERRORS, the last column's is counted in b->more instead. */
+static void bad_cell(const struct kg_import *im, struct row_errors *b, const char *field,
+                     const char *message)
 {
-    if (*n == KG_IMPORT_ROW_ERRORS)
-        return;
-    size_t at = im->col_index[kg_col_by_name(field)], k = (*n)++;
-    for (; k > 0 && im->col_index[kg_col_by_name(bad[k - 1].field)] > at; k--)
-        bad[k] = bad[k - 1];
-    bad[k] = (struct row_error){field, message};
+    size_t at = im->col_index[kg_col_by_name(field)];
+    if (b->n == KG_IMPORT_ROW_ERRORS) {
+        b->more++;
+        if (im->col_index[kg_col_by_name(b->v[b->n - 1].field)] <= at)
+            return;
+        b->n--; /* a column further on gives way */
+    }
+    size_t k = b->n++;
+    for (; k > 0 && im->col_index[kg_col_by_name(b->v[k - 1].field)] > at; k--)
+        b->v[k] = b->v[k - 1];
+    b->v[k] = (struct row_error){field, message};
+}
+
+/* Whether the row's reasons name field already. */
+static bool bad_listed(const struct row_errors *b, const char *field)
+{
+    for (size_t k = 0; k < b->n; k++)
+        if (b->v[k].field && field && strcmp(b->v[k].field, field) == 0)
+            return true;
+    return false;
+}
+
+/* Refuses the row in im->cells with its reasons, and a last one that says how many more. */
+static void report_row(struct kg_import *im, int64_t line, struct row_errors *b)
+{
+    if (b->more)
+        b->v[b->n++] = (struct row_error){
+            NULL,
+            kg_arena_printf(&im->batch, "has %zu more wrong cell%s, listed once these are mended",
+                            b->more, b->more == 1 ? "" : "s")};
+    report_all(im, line, b->v, b->n, im->cells, im->n_cells);
 }
 
 /* A refusal of a row that could not be read whole. */
@@ -823,10 +855,9 @@ static const char *phone_cell(struct kg_import *im, struct kg_import_row *r, con
     if (!e164)
         return "could not be read (out of memory)";
     enum kg_err e = kg_phone_normalize_own(v, strlen(v), im->country, r->p.country, e164);
-    /* "0300-1234589 / 0300-1234589": the same number twice, in a row of the org's country
-     * (another country's row is read under both: kg_phone_normalize_own) */
-    if (e == KG_EINVAL && (!r->p.country || strcmp(r->p.country, im->country) == 0))
-        e = kg_phone_repeated(v, strlen(v), im->country, e164);
+    /* "0300-1234589 / 0300-1234589": the same number twice, read as one number is */
+    if (e == KG_EINVAL)
+        e = kg_phone_repeated_own(v, strlen(v), im->country, r->p.country, e164);
     if (e == KG_ECONFLICT) {
         char why[200];
         kg_phone_ambiguous(why, sizeof(why), im->country, r->p.country);
@@ -1401,6 +1432,70 @@ static enum kg_err two_header_lines(struct kg_import *im, int64_t line)
     return KG_EINVAL;
 }
 
+/* The KG_P_* bit kg_person_validate checks field under; 0 for full_name and id, which it
+ * checks whatever the bits. */
+static unsigned field_bit(const char *field)
+{
+    static const struct {
+        const char *field;
+        unsigned bit;
+    } bits[] = {
+        {"alt_names", KG_P_ALT_NAMES},
+        {"email", KG_P_EMAIL},
+        {"gender", KG_P_GENDER},
+        {"languages", KG_P_LANGUAGES},
+        {"city", KG_P_CITY},
+        {"province", KG_P_PROVINCE},
+        {"country", KG_P_COUNTRY},
+        {"sector", KG_P_SECTOR},
+        {"employment_type", KG_P_EMPLOYMENT_TYPE},
+        {"employer_id", KG_P_EMPLOYER_ID},
+        {"workplace_id", KG_P_WORKPLACE_ID},
+        {"unit_id", KG_P_UNIT_ID},
+        {"job_title", KG_P_JOB_TITLE},
+        {"shift", KG_P_SHIFT},
+        {"membership", KG_P_MEMBERSHIP},
+        {"member_since", KG_P_MEMBER_SINCE},
+        {"assessment", KG_P_ASSESSMENT},
+        {"assigned_to", KG_P_ASSIGNED_TO},
+        {"recruited_by", KG_P_RECRUITED_BY},
+        {"tags", KG_P_TAGS},
+        {"consent.status", KG_P_CONSENT},
+        {"consent.source", KG_P_CONSENT},
+        {"consent.at", KG_P_CONSENT},
+        {"notes", KG_P_NOTES},
+    };
+    for (size_t i = 0; field && i < sizeof(bits) / sizeof(bits[0]); i++)
+        if (strcmp(field, bits[i].field) == 0)
+            return bits[i].bit;
+    return 0;
+}
+
+/* The API's checks of the person row r was read into, each of them (kg_person_validate stops
+ * at its first: it is asked again without that field), added to the row's reasons where its
+ * cell is not among them already. */
+static void check_person(const struct kg_import *im, const struct kg_import_row *r,
+                         struct row_errors *bad)
+{
+    struct kg_person p = r->p;
+    unsigned fields = r->fields;
+    struct kg_verr ve;
+    for (int round = 0;
+         round < KG_IMPORT_ROW_ERRORS * 2 && kg_person_validate(&p, fields, true, &ve) != KG_OK;
+         round++) {
+        const char *field = column_of(ve.field);
+        if (!bad_listed(bad, field))
+            bad_cell(im, bad, field, ve.message);
+        unsigned bit = field_bit(ve.field);
+        if (bit)
+            fields &= ~bit;
+        else if (strcmp(ve.field, "full_name") == 0)
+            p.full_name = "checked";
+        else
+            p.id = NULL;
+    }
+}
+
 /* A second name column's names that are neither the row's name nor one before them: a cell
  * that writes the name again says nothing more. */
 static void other_names_only(struct kg_import_row *r)
@@ -1474,18 +1569,17 @@ static void take_record(struct kg_import *im)
     struct kg_import_row *r = &im->rows[im->n_rows];
     memset(r, 0, sizeof(*r));
     const char *phone = NULL;
-    struct row_error bad[KG_IMPORT_ROW_ERRORS];
-    size_t n_bad = 0;
+    struct row_errors bad = {.n = 0};
     for (size_t i = 0; i < im->n_cols && i < im->n_cells; i++) {
         enum kg_col col = im->cols[i];
         if (col == KG_COL_NONE)
             continue;
         if (memchr(im->cells[i].p, '\0', im->cells[i].len)) {
-            bad_cell(im, bad, &n_bad, kg_col_name(col), HAS_NUL);
+            bad_cell(im, &bad, kg_col_name(col), HAS_NUL);
             continue;
         }
         if (!kg_utf8_valid(im->cells[i].p, im->cells[i].len)) {
-            bad_cell(im, bad, &n_bad, kg_col_name(col), im->bad_text);
+            bad_cell(im, &bad, kg_col_name(col), im->bad_text);
             continue;
         }
         char *v = cell_str(&im->batch, im->cells[i]);
@@ -1507,36 +1601,29 @@ static void take_record(struct kg_import *im)
             phone = v;
         const char *why = set_field(im, r, col, v);
         if (why)
-            bad_cell(im, bad, &n_bad, kg_col_name(col), why);
+            bad_cell(im, &bad, kg_col_name(col), why);
     }
     if (im->alt_is_name)
         other_names_only(r);
     const char *why = phone ? phone_cell(im, r, phone) : NULL;
     if (why)
-        bad_cell(im, bad, &n_bad, "phone", why);
+        bad_cell(im, &bad, "phone", why);
     /* A source or time without a status: a new person's status is unknown; a person updated
      * keeps the stored status (no KG_P_CONSENT_STATUS_CELL), and so keeps a withdrawal. */
     if ((r->fields & KG_P_CONSENT) && !r->p.consent_status)
         r->p.consent_status = "unknown";
-    if (r->unit_name && !r->workplace_name && !r->p.workplace_id)
-        bad_cell(im, bad, &n_bad, "unit",
+    /* (a workplace cell that was itself refused is not missing) */
+    if (r->unit_name && !r->workplace_name && !r->p.workplace_id &&
+        !bad_listed(&bad, "workplace") && !bad_listed(&bad, "workplace_id"))
+        bad_cell(im, &bad, "unit",
                  im->col_index[KG_COL_WORKPLACE] || im->col_index[KG_COL_WORKPLACE_ID]
                      ? "needs a workplace in the same row"
                      : "needs a workplace in the same row, and no column names the workplace: "
                        "add one with each row's workplace (in a register of one factory, its "
                        "name in every row), or leave the units out with --map COLUMN=ignore");
-    /* the API's checks, on what was read: the first they find, when its cell is not listed */
-    struct kg_verr ve;
-    if (kg_person_validate(&r->p, r->fields, true, &ve) != KG_OK) {
-        const char *field = column_of(ve.field);
-        bool listed = false;
-        for (size_t k = 0; k < n_bad && !listed; k++)
-            listed = bad[k].field && field && strcmp(bad[k].field, field) == 0;
-        if (!listed)
-            bad_cell(im, bad, &n_bad, field, ve.message);
-    }
-    if (n_bad) { /* every cell that is wrong, in the columns' order */
-        report_all(im, line, bad, n_bad, im->cells, im->n_cells);
+    check_person(im, r, &bad);
+    if (bad.n) { /* every cell that is wrong, in the columns' order */
+        report_row(im, line, &bad);
         return;
     }
     if (!r->p.id)

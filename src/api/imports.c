@@ -25,7 +25,8 @@ static json_t *result_json(const struct kg_import_result *r, bool dry_run)
     json_t *errors = json_array(), *unknown = json_array();
     for (size_t i = 0; errors && i < r->n_errors; i++)
         json_array_append_new(
-            errors, json_pack("{s:I, s:s?, s:s?, s:s?, s:s}", "line", (json_int_t)r->errors[i].line,
+            errors, json_pack("{s:I, s:I, s:s?, s:s?, s:s?, s:s}", "line",
+                              (json_int_t)r->errors[i].line, "nth", (json_int_t)r->errors[i].nth,
                               "field", r->errors[i].field, "column", r->errors[i].column, "value",
                               r->errors[i].value, "message", r->errors[i].message));
     json_t *notices = json_array();

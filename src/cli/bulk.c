@@ -251,9 +251,9 @@ static void reject_row(void *ctx, const struct kg_import_reject *r)
     FILE *m = open_memstream(&text, &len);
     if (m) {
         fprintf(m, "line %lld: ", (long long)r->error->line);
-        for (size_t i = 0; i < r->n_errors; i++) {
+        for (size_t i = 0; i < r->n_errors; i++) { /* a reason a line: none holds a line end */
             if (i)
-                fputs("; ", m);
+                fputc('\n', m);
             write_error(m, &r->error[i], false);
         }
         if (fclose(m) == 0)

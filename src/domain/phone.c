@@ -465,21 +465,35 @@ bool kg_phone_known_country(const char *iso2)
     return find_country(iso2) != NULL;
 }
 
-enum kg_err kg_phone_normalize_own(const char *in, size_t len, const char *default_cc,
-                                   const char *own_cc, char out[KG_PHONE_MAX])
+/* kg_phone_normalize_own's reading, with read (kg_phone_normalize or kg_phone_repeated). */
+static enum kg_err read_own(enum kg_err (*read)(const char *, size_t, const char *, char *),
+                            const char *in, size_t len, const char *default_cc, const char *own_cc,
+                            char out[KG_PHONE_MAX])
 {
     const struct country *own = find_country(own_cc), *dflt = find_country(default_cc);
     if (own == NULL || own == dflt)
-        return kg_phone_normalize(in, len, default_cc, out);
+        return read(in, len, default_cc, out);
     char as_own[KG_PHONE_MAX], as_dflt[KG_PHONE_MAX];
-    bool own_ok = kg_phone_normalize(in, len, own_cc, as_own) == KG_OK;
-    bool dflt_ok = kg_phone_normalize(in, len, default_cc, as_dflt) == KG_OK;
+    bool own_ok = read(in, len, own_cc, as_own) == KG_OK;
+    bool dflt_ok = read(in, len, default_cc, as_dflt) == KG_OK;
     if (own_ok == dflt_ok && (!own_ok || strcmp(as_own, as_dflt) != 0)) {
         out[0] = '\0';
         return own_ok ? KG_ECONFLICT : KG_EINVAL;
     }
     memcpy(out, own_ok ? as_own : as_dflt, KG_PHONE_MAX);
     return KG_OK;
+}
+
+enum kg_err kg_phone_normalize_own(const char *in, size_t len, const char *default_cc,
+                                   const char *own_cc, char out[KG_PHONE_MAX])
+{
+    return read_own(kg_phone_normalize, in, len, default_cc, own_cc, out);
+}
+
+enum kg_err kg_phone_repeated_own(const char *in, size_t len, const char *default_cc,
+                                  const char *own_cc, char out[KG_PHONE_MAX])
+{
+    return read_own(kg_phone_repeated, in, len, default_cc, own_cc, out);
 }
 
 void kg_phone_ambiguous(char *buf, size_t cap, const char *default_cc, const char *own_cc)

@@ -45,6 +45,9 @@ size_t kg_digit_at(const char *s, size_t n, int *value);
  * out empty. */
 enum kg_err kg_phone_repeated(const char *in, size_t len, const char *default_cc,
                               char out[KG_PHONE_MAX]);
+/* kg_phone_repeated as kg_phone_normalize_own reads a number of a person of own_cc. */
+enum kg_err kg_phone_repeated_own(const char *in, size_t len, const char *default_cc,
+                                  const char *own_cc, char out[KG_PHONE_MAX]);
 /* What the API and the import say of a phone kg_phone_normalize refused, when it holds two
  * or more numbers (kg_phone_count); otherwise. Same contract for in as kg_phone_normalize. */
 const char *kg_phone_refusal(const char *in, size_t len, const char *default_cc,

@@ -2276,6 +2276,28 @@ static void test_every_wrong_cell(void **state)
     assert_string_equal(x.r.errors[1].value, "zz");
     assert_string_equal(got.p, "2|phone,gender,membership,member_since\n4|membership\n");
     kg_buf_free(&got);
+    /* what only the API's checks see (email, gender, employment type…) is listed too, each
+     * (helper-81: only the first was, so mending took a round each); past 8, how many more */
+    x = run_str(f, &DRY,
+                "name,email,gender,employment_type,membership,city\n"
+                "A,bad-email,zzz,qqq,maybe,Lahore\n");
+    COUNTS(x, 1, 0, 0, 0, 1, 0, 0);
+    assert_int_equal(x.r.n_errors, 4);
+    ROW_ERROR(x, 0, 2, "email", "is not an email address");
+    ROW_ERROR(x, 3, 2, "membership",
+              "is not one of yes, no, none, applicant, member, lapsed, former");
+    x = run_str(f, &DRY,
+                "name,mobile,email,gender,employment_type,membership,member_since,assessment,"
+                "is_leader,consent,workplace\n"
+                "A,ask,bad-email,zzz,qqq,maybe,31/04/2021,9,perhaps,sure,\n");
+    COUNTS(x, 1, 0, 0, 0, 1, 0, 0);
+    assert_int_equal(x.r.n_errors, 9);
+    ROW_ERROR(x, 0, 2, "phone", "is not a phone number we can read"); /* its column is first */
+    assert_null(x.r.errors[8].field);
+    assert_string_equal(x.r.errors[8].message,
+                        "has 1 more wrong cell, listed once these are mended");
+    for (int i = 0; i < 9; i++)
+        assert_int_equal(x.r.errors[i].nth, i);
 }
 
 /* Every refused row is handed over with its cells as the file has them, whoever refused it
@@ -3601,9 +3623,9 @@ static void test_http_import(void **state)
         "{\"dry_run\":false,\"rows\":12,\"created\":8,\"updated\":0,\"unchanged\":0,\"skipped\":2,"
         "\"failed\":2,"
         "\"employers_created\":0,\"workplaces_created\":3,\"units_created\":4,\"errors\":["
-        "{\"line\":10,\"field\":\"full_name\",\"column\":\"Worker Name\",\"value\":null,"
+        "{\"line\":10,\"nth\":0,\"field\":\"full_name\",\"column\":\"Worker Name\",\"value\":null,"
         "\"message\":\"is required\"},"
-        "{\"line\":11,\"field\":\"phone\",\"column\":\"Mobile No.\",\"value\":\"12345\","
+        "{\"line\":11,\"nth\":0,\"field\":\"phone\",\"column\":\"Mobile No.\",\"value\":\"12345\","
         "\"message\":\"is not a phone number we can read\"}],"
         "\"errors_truncated\":false,\"unknown_columns\":[\"S.No\",\"ID Card No.\",\"Contractor\"],"
         "\"notices\":["
@@ -5677,6 +5699,17 @@ static void test_phone_cells_wide_spaces_and_two_numbers(void **state)
     H_JSTR(person(f, "phone", "+923001111119"), "full_name", "M");
     ROW_ERROR(x, 0, 5, "phone", "is not a phone number we can read");
     ROW_ERROR(x, 1, 6, "phone", "is not a phone number we can read");
+    /* in a row of another country, one number twice is read as that number written once is
+     * (helper 80, 81): international, it is itself; national, a number of the row's country
+     * when it can be only that (a Nepali mobile in this Pakistani org) */
+    x = run_str(f, &SKIP,
+                "name,mobile,country\n"
+                "Q,+91 98765 43210 / +91 98765 43210,IN\n"
+                "R,9841234567 / 9841234567,NP\n"
+                "S,9841234567,NP\n");
+    COUNTS(x, 3, 2, 0, 1, 0, 0, 0);
+    H_JSTR(person(f, "phone", "+919876543210"), "full_name", "Q");
+    H_JSTR(person(f, "phone", "+9779841234567"), "full_name", "R");
 }
 
 /* A register's totals line is not a person, however it is written; a person whose name only

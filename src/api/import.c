@@ -203,7 +203,9 @@ struct row_error {
 struct row_errors {
     struct row_error v[KG_IMPORT_ROW_ERRORS + 1]; /* + 1: "N more" (report_row) */
     size_t n, more;
+    uint64_t fields; /* 1 << kg_col of every field listed or counted in more */
 };
+_Static_assert(KG_COL_COUNT <= 64, "row_errors.fields has a bit a column");
 
 /*
  * Counts a refused row, hands it to opts.rejected and, up to KG_IMPORT_MAX_ERRORS, keeps its
@@ -302,7 +304,9 @@ static void notice(struct kg_import *im, size_t i)
 static void bad_cell(const struct kg_import *im, struct row_errors *b, const char *field,
                      const char *message)
 {
-    size_t at = im->col_index[kg_col_by_name(field)];
+    enum kg_col col = kg_col_by_name(field);
+    size_t at = im->col_index[col];
+    b->fields |= (uint64_t)1 << col;
     if (b->n == KG_IMPORT_ROW_ERRORS) {
         b->more++;
         if (im->col_index[kg_col_by_name(b->v[b->n - 1].field)] <= at)
@@ -315,13 +319,11 @@ static void bad_cell(const struct kg_import *im, struct row_errors *b, const cha
     b->v[k] = (struct row_error){field, message};
 }
 
-/* Whether the row's reasons name field already. */
+/* Whether the row's reasons name field already (listed, or counted past the first). */
 static bool bad_listed(const struct row_errors *b, const char *field)
 {
-    for (size_t k = 0; k < b->n; k++)
-        if (b->v[k].field && field && strcmp(b->v[k].field, field) == 0)
-            return true;
-    return false;
+    enum kg_col col = kg_col_by_name(field);
+    return col != KG_COL_NONE && (b->fields & ((uint64_t)1 << col));
 }
 
 /* Refuses the row in im->cells with its reasons, and a last one that says how many more. */
@@ -815,17 +817,20 @@ static const char *phone_label_off(struct kg_import *im, const char *v)
         "self",     "personal",  "primary", "main",   "واٹس ایپ", "व्हाट्सएप", "ватсап",
     };
     size_t n = strlen(v);
-    /* after the ')', the marks right-to-left text and copies out of messaging apps carry:
-     * U+200E, U+200F (E2 80 8E, 8F), U+202A to U+202E (E2 80 AA..AE), U+2066 to U+2069
-     * (E2 81 A6..A9), U+061C (D8 9C) */
-    for (bool mark = true; mark;) {
+    /* after the ')', spaces and the marks right-to-left text and copies out of messaging
+     * apps carry: U+200B, U+200E, U+200F (E2 80 8B, 8E, 8F), U+202A to U+202E (E2 80
+     * AA..AE), U+2066 to U+2069 (E2 81 A6..A9), U+061C (D8 9C) */
+    for (size_t cut = 1; cut;) {
         const unsigned char *e = (const unsigned char *)v + n;
-        mark = (n >= 3 && e[-3] == 0xE2 &&
-                ((e[-2] == 0x80 &&
-                  (e[-1] == 0x8E || e[-1] == 0x8F || (e[-1] >= 0xAA && e[-1] <= 0xAE))) ||
-                 (e[-2] == 0x81 && e[-1] >= 0xA6 && e[-1] <= 0xA9))) ||
-               (n >= 2 && e[-2] == 0xD8 && e[-1] == 0x9C);
-        n -= mark ? (e[-2] == 0xD8 ? 2 : 3) : 0;
+        cut = n >= 1 && e[-1] == ' '                     ? 1
+              : n >= 2 && e[-2] == 0xD8 && e[-1] == 0x9C ? 2
+              : n >= 3 && e[-3] == 0xE2 &&
+                      ((e[-2] == 0x80 && (e[-1] == 0x8B || e[-1] == 0x8E || e[-1] == 0x8F ||
+                                          (e[-1] >= 0xAA && e[-1] <= 0xAE))) ||
+                       (e[-2] == 0x81 && e[-1] >= 0xA6 && e[-1] <= 0xA9))
+                  ? 3
+                  : 0;
+        n -= cut;
     }
     const char *open = n && v[n - 1] == ')' ? v + n - 1 : NULL;
     while (open && open > v && *open != '(')
@@ -1480,8 +1485,8 @@ static void check_person(const struct kg_import *im, const struct kg_import_row 
     struct kg_person p = r->p;
     unsigned fields = r->fields;
     struct kg_verr ve;
-    for (int round = 0;
-         round < KG_IMPORT_ROW_ERRORS * 2 && kg_person_validate(&p, fields, true, &ve) != KG_OK;
+    /* each round switches a field off: there are fewer than KG_COL_COUNT */
+    for (int round = 0; round < KG_COL_COUNT && kg_person_validate(&p, fields, true, &ve) != KG_OK;
          round++) {
         const char *field = column_of(ve.field);
         if (!bad_listed(bad, field))

@@ -476,7 +476,7 @@ static void describe_key(const unsigned char *buf, size_t n, bool more, char *ou
         bad++;
     if (more)
         snprintf(out, cap, "%zu bytes or more", n);
-    else if (text == KG_SEALED_KEYBYTES && text < n && is_text(buf, text)) /* an editor's */
+    else if (text == KG_SEALED_KEYBYTES && text < n && bad < text && is_text(buf, text))
         snprintf(out, cap,
                  "32 characters and a line end; a key of 32 characters, read as raw bytes, "
                  "has no line end: remove it");

@@ -2298,6 +2298,15 @@ static void test_every_wrong_cell(void **state)
                         "has 1 more wrong cell, listed once these are mended");
     for (int i = 0; i < 9; i++)
         assert_int_equal(x.r.errors[i].nth, i);
+    /* a cell past the first 8 is counted once, though the API's checks name it again
+     * (helper-82: "2 more" for one) */
+    x = run_str(f, &DRY,
+                "name,email,gender,languages,country,employment_type,employer_id,workplace_id,"
+                "unit_id,job_title,membership\n"
+                "Ali Khan,bad,zz,12345,ZZ,wrongtype,x,y,z,ok,maybe\n");
+    assert_int_equal(x.r.n_errors, 9);
+    assert_string_equal(x.r.errors[8].message,
+                        "has 1 more wrong cell, listed once these are mended");
 }
 
 /* Every refused row is handed over with its cells as the file has them, whoever refused it
@@ -5691,8 +5700,10 @@ static void test_phone_cells_wide_spaces_and_two_numbers(void **state)
                 "M,0300-1111119 (own)\n"
                 "N,0300-1111120 (husband)\n"
                 "O,0300-1111121 (WhatsApp) / 0321-2222227\n"
-                "P,0300-1111122 (whatsapp)\xe2\x80\x8f\n"); /* an RLM after it (helper-80) */
-    COUNTS(x, 6, 4, 0, 0, 2, 0, 0);
+                "P,0300-1111122 (whatsapp)\xe2\x80\x8f\n"          /* an RLM after it (helper-80) */
+                "P2,\"0300-1111123 (WhatsApp) \xe2\x80\x8f \"\n"); /* and spaces (82) */
+    COUNTS(x, 7, 5, 0, 0, 2, 0, 0);
+    H_JSTR(person(f, "phone", "+923001111123"), "full_name", "P2");
     H_JSTR(person(f, "phone", "+923001111122"), "full_name", "P");
     H_JSTR(person(f, "phone", "+923001111117"), "full_name", "K");
     H_JSTR(person(f, "phone", "+923001111118"), "full_name", "L");

@@ -631,7 +631,11 @@ static void test_key_formats(void **state)
 
     expect_key_refused(f, "", 0, "empty", "0 bytes");
     expect_key_refused(f, raw, 31, "31 raw bytes", "31 bytes");
+    /* half a hex key is told so, not to drop its line end (helper-82: that made a key of
+     * 128 bits); 32 other characters and a line end are told to drop it */
     expect_key_refused(f, "0123456789abcdef0123456789abcdef\n", 33, "33 bytes",
+                       "32 hex digits and a line end");
+    expect_key_refused(f, "0123456789abcdef0123456789abcdeg\n", 33, "text and a line end",
                        "32 characters and a line end; a key of 32 characters, read as raw "
                        "bytes, has no line end: remove it");
     expect_key_refused(f, "correct horse battery staple 123\r\n", 34, "a password and CRLF",

@@ -328,8 +328,9 @@ enum kg_err kg_api_store_err(struct kg_ctx *c, enum kg_err e, const struct kg_co
     return e;
 }
 
-void kg_api_audit(struct kg_ctx *c, const char *action, const char *rtype, const char *rid,
-                  int64_t count)
+/* The audit entry of c's request: by its user, from its address, now. */
+static void audit_write(struct kg_ctx *c, const char *action, const char *rtype, const char *rid,
+                        int64_t count, bool tally)
 {
     char now[21];
     kg_time_now(now);
@@ -343,8 +344,19 @@ void kg_api_audit(struct kg_ctx *c, const char *action, const char *rtype, const
         .ip = c->req->client_ip,
         .at = now,
     };
-    if (c->st->ops->audit_add(c->st, &e) != KG_OK)
+    if ((tally ? c->st->ops->audit_tally : c->st->ops->audit_add)(c->st, &e) != KG_OK)
         kg_error("could not write audit entry for %s", action);
+}
+
+void kg_api_audit(struct kg_ctx *c, const char *action, const char *rtype, const char *rid,
+                  int64_t count)
+{
+    audit_write(c, action, rtype, rid, count, false);
+}
+
+void kg_api_audit_tally(struct kg_ctx *c, const char *action, const char *rtype, int64_t count)
+{
+    audit_write(c, action, rtype, NULL, count, true);
 }
 
 static void entry(void *ctx, struct kg_req *req, struct kg_resp *resp);

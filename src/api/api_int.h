@@ -200,6 +200,9 @@ enum kg_err kg_api_role_again(struct kg_ctx *c, enum kg_role min_role);
 /* Appends an audit entry for the current user and org (errors are logged, not returned). */
 void kg_api_audit(struct kg_ctx *c, const char *action, const char *rtype, const char *rid,
                   int64_t count);
+/* Adds count to the day's entry of action for the current user, org and address (the store's
+ * audit_tally), making it when there is none. */
+void kg_api_audit_tally(struct kg_ctx *c, const char *action, const char *rtype, int64_t count);
 
 /* Public pages (the public-pages issue): public_petitions.c and static.c (public_int.h). */
 struct kg_public;

@@ -138,6 +138,7 @@ static enum kg_err get(struct kg_ctx *c)
     enum kg_err e = c->st->ops->person_get(c->st, &c->who, kg_req_param(c->req, "id"), c->a, &out);
     if (e)
         return e;
+    kg_api_audit_tally(c, "people.read", "person", 1);
     return kg_api_json_rec(c, 200, kg_person_spec, &out, omit(c));
 }
 
@@ -190,8 +191,12 @@ static enum kg_err list(struct kg_ctx *c)
     e = c->st->ops->person_list(c->st, &c->who, &f, c->a, &pg, &people, &n);
     if (e)
         return e;
+    /* every person read counts in the day's people.read: a register read a page at a time
+     * is seen as well as one read at once (people.list, over 100 in one answer) */
     if (n > 100)
         kg_api_audit(c, "people.list", "person", NULL, (int64_t)n);
+    if (n)
+        kg_api_audit_tally(c, "people.read", "person", (int64_t)n);
     return kg_api_list_recs(c, kg_person_spec, people, sizeof(*people), n, &pg, omit(c));
 }
 

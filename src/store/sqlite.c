@@ -2271,6 +2271,42 @@ out:
     return err;
 }
 
+static enum kg_err audit_tally(struct kg_store *s, const struct kg_audit_entry *e)
+{
+    struct sqlite_conn *c = NULL;
+    char id[KG_ID_LEN + 1], now[21], day[21];
+    enum kg_err err = KG_EINVAL;
+    if (!e || !e->action || e->count < 0)
+        goto out;
+    kg_time_now(now);
+    const char *at = e->at ? e->at : now;
+    snprintf(day, sizeof(day), "%.10sT00:00:00Z", at);
+    err = kg_sqlite_acquire(s, &c);
+    if (!err)
+        err = kg_sqlite_begin(c, true); /* two tallies at once make one entry, not two */
+    if (err)
+        goto out;
+    sqlite3_stmt *st = kg_sqlite_stmt(c, SQ_AUDIT_TALLY);
+    err = KG_EIO;
+    if (st) {
+        kg_sqlite_bind_text(st, 1, e->org_id);
+        kg_sqlite_bind_text(st, 2, e->user_id);
+        kg_sqlite_bind_text(st, 3, e->action);
+        kg_sqlite_bind_text(st, 4, e->ip);
+        kg_sqlite_bind_i64(st, 5, e->count);
+        kg_sqlite_bind_text(st, 6, day);
+        err = kg_sqlite_exec(c, st);
+    }
+    if (!err && sqlite3_changes(c->db) == 0)
+        err = kg_sqlite_audit_insert(c, e, id);
+    err = err ? err : kg_sqlite_commit(c);
+    if (err)
+        kg_sqlite_rollback(c);
+out:
+    kg_sqlite_release(s, c);
+    return err;
+}
+
 static void read_audit(struct sqlite_row *r, void *rec)
 {
     struct kg_audit_entry *e = rec;
@@ -2380,6 +2416,7 @@ static const struct kg_store_ops sqlite_ops = {
     .tag_rename = kg_sqlite_tag_rename,
     .tag_delete = kg_sqlite_tag_delete,
     .audit_add = audit_add,
+    .audit_tally = audit_tally,
     .audit_list = audit_list,
     .import_begin = kg_sqlite_import_begin,
     .import_rows = kg_sqlite_import_rows,

@@ -345,6 +345,10 @@ struct kg_store_ops {
     /* Appends an entry (org_id may be NULL for instance-level events such as a failed login
      * for an unknown email). Never carries personal data beyond the acting user's id. */
     enum kg_err (*audit_add)(struct kg_store *s, const struct kg_audit_entry *e);
+    /* Adds e->count to the entry of e's org, user, action and ip written since the start of
+     * e->at's UTC day, or appends e when there is none: one entry a day that counts (the
+     * people a user read, page by page). */
+    enum kg_err (*audit_tally)(struct kg_store *s, const struct kg_audit_entry *e);
     /* Admins of the org only. Newest first. */
     enum kg_err (*audit_list)(struct kg_store *s, const struct kg_actor *who, struct kg_arena *a,
                               struct kg_page *pg, struct kg_audit_entry **out, size_t *n);

@@ -351,3 +351,41 @@ describe('PATCH and DELETE', () => {
         assert.equal(r.json.phone, '+923001230000');
     });
 });
+
+/* helper-78: a viewer read the whole register a page at a time and left no trace (only one
+ * answer of more than 100 people was logged). Every person read now counts in one
+ * people.read entry a user, address and day. */
+describe('reading people is audited, a page at a time too', () => {
+    test('a viewer paging through the register leaves one entry that counts them all',
+         async () => {
+        const a = await Instance.start({
+            orgs: [{ slug: 'readers', name: 'Readers Union', country: 'PK', users: [
+                { email: 'admin@readers.org', role: 'admin' },
+                { email: 'viewer@readers.org', role: 'viewer' }] }],
+        });
+        try {
+            const admin = await a.login('admin@readers.org');
+            const viewer = await a.login('viewer@readers.org');
+            const R = (rest) => orgPath('readers', rest);
+            for (let i = 0; i < 30; i++) {
+                const r = await a.request('POST', R('/people'),
+                                          { token: admin.token, body: { full_name: `Reader ${i}` } });
+                assert.equal(r.status, 201, r.text);
+            }
+            for (const page of [1, 2, 3, 4]) { /* 10, 10, 10, 0 */
+                const r = await a.request('GET', R(`/people?per_page=10&page=${page}`),
+                                          { token: viewer.token });
+                assert.equal(r.status, 200, r.text);
+            }
+            const audit = await a.request('GET', R('/audit?per_page=200'), { token: admin.token });
+            assert.equal(audit.status, 200, audit.text);
+            const reads = audit.json.items.filter((e) => e.action === 'people.read');
+            assert.equal(reads.length, 1, JSON.stringify(reads));
+            assert.equal(reads[0].user_email, 'viewer@readers.org');
+            assert.equal(reads[0].count, 30);
+            assert.doesNotMatch(audit.text, /Reader \d/);
+        } finally {
+            await a.stopClean();
+        }
+    });
+});

@@ -853,6 +853,43 @@ static void test_large_list_is_audited(void **state)
     assert_int_equal(count_audit(f, "people.list", NULL), 2);
 }
 
+/* Every person read counts in one people.read entry a user, address and day (review helper
+ * 78: a viewer read the whole register 100 at a time, and left no trace). */
+static void test_reads_are_tallied(void **state)
+{
+    struct fx *f = *state;
+    struct h_env *env = f->env;
+    const char *one = NULL;
+    for (int i = 0; i < 120; i++) {
+        const char *id =
+            h_person_direct(env, f->w.acme, f->w.admin, h_fmt(env, "Paged Worker %03d", i), NULL);
+        one = one ? one : id;
+    }
+    for (int page = 1; page <= 3; page++) { /* 50 + 50 + 20 */
+        struct h_resp *r = h_as(env, f->w.t_viewer, "GET", NULL, "%s?per_page=50&page=%d", P, page);
+        H_STATUS(r, 200);
+    }
+    H_STATUS(h_as(env, f->w.t_viewer, "GET", NULL, "%s/%s", P, one), 200);
+    H_STATUS(h_as(env, f->w.t_viewer, "GET", NULL, "%s?per_page=50&page=9", P), 200); /* none */
+    json_t *e = NULL;
+    assert_int_equal(count_audit(f, "people.read", &e), 1);
+    H_JSTR(e, "user_id", f->w.viewer);
+    H_JSTR(e, "resource_type", "person");
+    H_JSTR(e, "resource_id", NULL);
+    assert_int_equal(h_jint(e, "count"), 121);
+    assert_int_equal(count_audit(f, "people.list", NULL), 0); /* no page was over 100 */
+    /* another user has an entry of their own; a refused read counts nothing */
+    H_STATUS(h_as(env, f->w.t_organizer, "GET", NULL, "%s?per_page=10", P), 200);
+    H_STATUS(h_as(env, f->w.t_viewer, "GET", NULL, "%s/00000000-0000-4000-8000-000000000000", P),
+             404);
+    assert_int_equal(count_audit(f, "people.read", &e), 2);
+    H_JSTR(e, "user_id", f->w.organizer);
+    assert_int_equal(h_jint(e, "count"), 10);
+    /* the entry names no one */
+    struct h_resp *a = h_as(env, f->w.t_admin, "GET", NULL, "/api/v1/orgs/acme/audit");
+    assert_null(strstr(a->body, "Paged Worker"));
+}
+
 static void test_delete(void **state)
 {
     struct fx *f = *state;
@@ -1154,6 +1191,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_empty_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pagination, setup, teardown),
         cmocka_unit_test_setup_teardown(test_large_list_is_audited, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reads_are_tallied, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -329,8 +329,8 @@ enum kg_err kg_api_store_err(struct kg_ctx *c, enum kg_err e, const struct kg_co
 }
 
 /* The audit entry of c's request: by its user, from its address, now. */
-static void audit_write(struct kg_ctx *c, const char *action, const char *rtype, const char *rid,
-                        int64_t count, bool tally)
+void kg_api_audit(struct kg_ctx *c, const char *action, const char *rtype, const char *rid,
+                  int64_t count)
 {
     char now[21];
     kg_time_now(now);
@@ -344,19 +344,14 @@ static void audit_write(struct kg_ctx *c, const char *action, const char *rtype,
         .ip = c->req->client_ip,
         .at = now,
     };
-    if ((tally ? c->st->ops->audit_tally : c->st->ops->audit_add)(c->st, &e) != KG_OK)
+    if (c->st->ops->audit_add(c->st, &e) != KG_OK)
         kg_error("could not write audit entry for %s", action);
-}
-
-void kg_api_audit(struct kg_ctx *c, const char *action, const char *rtype, const char *rid,
-                  int64_t count)
-{
-    audit_write(c, action, rtype, rid, count, false);
 }
 
 void kg_api_audit_tally(struct kg_ctx *c, const char *action, const char *rtype, int64_t count)
 {
-    audit_write(c, action, rtype, NULL, count, true);
+    kg_tally_add(c->api->tally, c->st, c->who.org_id, c->authed ? c->session.user.id : NULL,
+                 c->req->client_ip, action, rtype, count);
 }
 
 static void entry(void *ctx, struct kg_req *req, struct kg_resp *resp);
@@ -605,6 +600,7 @@ struct kg_api *kg_api_new(const struct kg_api_config *cfg, struct kg_store *stor
     struct kg_api *api = kg_xcalloc(1, sizeof(*api));
     api->cfg = *cfg;
     api->store = store;
+    api->tally = kg_tally_new();
     pthread_mutex_init(&api->uploads_lock, NULL);
     api->router = kg_router_new(api, cfg->max_body, fallback);
     api->throttle = kg_throttle_new(4096, cfg->login_window_s);
@@ -646,6 +642,7 @@ void kg_api_free(struct kg_api *api)
     kg_throttle_free(api->throttle);
     kg_auth_cache_free(api->cache);
     kg_public_free(api->pub);
+    kg_tally_free(api->tally, api->store); /* the store is still open */
     pthread_mutex_destroy(&api->uploads_lock);
     free(api->routes);
     free(api);

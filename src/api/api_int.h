@@ -53,9 +53,22 @@ struct api_route {
  * and again could take every connection, and everyone else would wait for one. */
 #define KG_API_EXPORTS 4
 
+/* Reads counted for the audit log (tally.c). */
+struct kg_tally;
+struct kg_tally *kg_tally_new(void);
+/* Adds count to the day's count of action for org, user and address; written with the others
+ * when the audit log is read, a few seconds on, or when the table is full. */
+void kg_tally_add(struct kg_tally *t, struct kg_store *st, const char *org_id, const char *user_id,
+                  const char *ip, const char *action, const char *rtype, int64_t count);
+/* Writes every count waiting (the store's audit_tally). */
+void kg_tally_flush(struct kg_tally *t, struct kg_store *st);
+/* Writes what waits and frees t. */
+void kg_tally_free(struct kg_tally *t, struct kg_store *st);
+
 struct kg_api {
     struct kg_api_config cfg;
     struct kg_store *store;
+    struct kg_tally *tally;
     struct kg_router *router;
     struct kg_metrics *metrics;
     struct api_route *routes; /* indexed by kg_route.index */
@@ -201,7 +214,7 @@ enum kg_err kg_api_role_again(struct kg_ctx *c, enum kg_role min_role);
 void kg_api_audit(struct kg_ctx *c, const char *action, const char *rtype, const char *rid,
                   int64_t count);
 /* Adds count to the day's entry of action for the current user, org and address (the store's
- * audit_tally), making it when there is none. */
+ * audit_tally, through tally.c: written in batches), making it when there is none. */
 void kg_api_audit_tally(struct kg_ctx *c, const char *action, const char *rtype, int64_t count);
 
 /* Public pages (the public-pages issue): public_petitions.c and static.c (public_int.h). */

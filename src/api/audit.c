@@ -29,6 +29,7 @@ static enum kg_err list(struct kg_ctx *c)
     struct kg_audit_entry *v;
     size_t n;
     enum kg_err e = kg_api_page(c, &pg);
+    kg_tally_flush(c->api->tally, c->st); /* the reads counted so far are in the list */
     if (!e)
         e = c->st->ops->audit_list(c->st, &c->who, c->a, &pg, &v, &n);
     if (e)

@@ -350,6 +350,8 @@ void kg_api_audit(struct kg_ctx *c, const char *action, const char *rtype, const
 
 void kg_api_audit_tally(struct kg_ctx *c, const char *action, const char *rtype, int64_t count)
 {
+    if (strcmp(c->req->method, "HEAD") == 0) /* nothing of the records goes out */
+        return;
     kg_tally_add(c->api->tally, c->st, c->who.org_id, c->authed ? c->session.user.id : NULL,
                  c->req->client_ip, action, rtype, count);
 }
@@ -646,6 +648,11 @@ void kg_api_free(struct kg_api *api)
     pthread_mutex_destroy(&api->uploads_lock);
     free(api->routes);
     free(api);
+}
+
+void kg_api_tick(struct kg_api *api)
+{
+    kg_tally_flush(api->tally, api->store);
 }
 
 struct kg_router *kg_api_router(struct kg_api *api)

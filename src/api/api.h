@@ -44,6 +44,10 @@ void kg_api_config_defaults(struct kg_api_config *cfg);
 /* Registers every route on a new router. store is borrowed. */
 struct kg_api *kg_api_new(const struct kg_api_config *cfg, struct kg_store *store);
 void kg_api_free(struct kg_api *api);
+/* What the server does every KG_API_TALLY_SECONDS: writes the reads counted for the audit log
+ * (api_int.h, kg_tally_add). */
+#define KG_API_TALLY_SECONDS 10
+void kg_api_tick(struct kg_api *api);
 struct kg_router *kg_api_router(struct kg_api *api);
 /* The metrics the server should record into (owned by the api). */
 struct kg_metrics *kg_api_metrics(struct kg_api *api);

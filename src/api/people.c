@@ -129,6 +129,8 @@ static enum kg_err create(struct kg_ctx *c)
     e = c->st->ops->person_create(c->st, &c->who, &p, c->a, &out, &created, &cf);
     if (e)
         return kg_api_store_err(c, e, &cf);
+    if (!created) /* the stored record comes back: a read of it (helper 83) */
+        kg_api_audit_tally(c, "people.read", "person", 1);
     return kg_api_json_rec(c, created ? 201 : 200, kg_person_spec, &out, omit(c));
 }
 
@@ -159,6 +161,8 @@ static enum kg_err update(struct kg_ctx *c)
     e = c->st->ops->person_update(c->st, &c->who, &p, fields, c->a, &out, &cf);
     if (e)
         return kg_api_store_err(c, e, &cf);
+    /* the whole record comes back, an empty PATCH's too: a read of it (helper 83) */
+    kg_api_audit_tally(c, "people.read", "person", 1);
     return kg_api_json_rec(c, 200, kg_person_spec, &out, omit(c));
 }
 

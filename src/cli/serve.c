@@ -224,6 +224,7 @@ int kg_cmd_serve(int argc, char **argv)
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP); /* a closed terminal or ssh session: a clean stop too */
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
@@ -263,8 +264,11 @@ int kg_cmd_serve(int argc, char **argv)
                     kg_tmp_dir(), why);
         printf("kamgar listening on port %u\n", kg_server_port(srv));
         fflush(stdout);
-        int sig = 0;
-        sigwait(&set, &sig);
+        /* Every few seconds the reads counted for the audit log are written (tally.c). */
+        int sig;
+        const struct timespec tick = {.tv_sec = KG_API_TALLY_SECONDS};
+        while ((sig = sigtimedwait(&set, NULL, &tick)) < 0)
+            kg_api_tick(api);
         kg_info("signal %d: finishing in-flight requests", sig);
         kg_server_stop(srv, 10);
         kg_info("stopped");

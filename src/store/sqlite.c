@@ -2274,13 +2274,24 @@ out:
 static enum kg_err audit_tally(struct kg_store *s, const struct kg_audit_entry *e)
 {
     struct sqlite_conn *c = NULL;
-    char id[KG_ID_LEN + 1], now[21], day[21];
+    char id[KG_ID_LEN + 1], now[21], day[21], next[21];
     enum kg_err err = KG_EINVAL;
     if (!e || !e->action || e->count < 0)
         goto out;
     kg_time_now(now);
     const char *at = e->at ? e->at : now;
+    /* the entry of at's UTC day, not a later one (a count written after midnight) */
+    struct tm tm = {0};
+    if (sscanf(at, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
+        goto out;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    time_t tomorrow = timegm(&tm) + 86400;
+    struct tm after;
+    if (!gmtime_r(&tomorrow, &after))
+        goto out;
     snprintf(day, sizeof(day), "%.10sT00:00:00Z", at);
+    strftime(next, sizeof(next), "%Y-%m-%dT00:00:00Z", &after);
     err = kg_sqlite_acquire(s, &c);
     if (!err)
         err = kg_sqlite_begin(c, true); /* two tallies at once make one entry, not two */
@@ -2295,6 +2306,7 @@ static enum kg_err audit_tally(struct kg_store *s, const struct kg_audit_entry *
         kg_sqlite_bind_text(st, 4, e->ip);
         kg_sqlite_bind_i64(st, 5, e->count);
         kg_sqlite_bind_text(st, 6, day);
+        kg_sqlite_bind_text(st, 7, next);
         err = kg_sqlite_exec(c, st);
     }
     if (!err && sqlite3_changes(c->db) == 0)

@@ -489,10 +489,11 @@
                        "resource_id, count, ip, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")  \
     X(SQ_AUDIT_COUNT, "SELECT count(*) FROM audit WHERE org_id = ?1")                              \
     X(SQ_AUDIT_IMPORT_SET, "UPDATE audit SET resource_type = ?2, count = ?3 WHERE id = ?1")        \
-    /* audit_tally: ?1 org, ?2 user, ?3 action, ?4 ip, ?5 count, ?6 the day's start */             \
+    /* audit_tally: ?1 org, ?2 user, ?3 action, ?4 ip, ?5 count, ?6 ?7 the day's first second      \
+     * and the next day's */                                                                       \
     X(SQ_AUDIT_TALLY, "UPDATE audit SET count = count + ?5 WHERE rid = (SELECT rid FROM audit "    \
-                      "WHERE org_id IS ?1 AND at >= ?6 AND action = ?3 AND user_id IS ?2 "         \
-                      "AND ip IS ?4 ORDER BY at LIMIT 1)")                                         \
+                      "WHERE org_id IS ?1 AND at >= ?6 AND at < ?7 AND action = ?3 "               \
+                      "AND user_id IS ?2 AND ip IS ?4 ORDER BY at LIMIT 1)")                       \
     X(SQ_AUDIT_PAGE, "SELECT " AUDIT_COLS " FROM audit a LEFT JOIN users u "                       \
                      "ON u.id = a.user_id WHERE a.org_id = ?1 "                                    \
                      "ORDER BY a.at DESC, a.rid DESC LIMIT ?2 OFFSET ?3")                          \

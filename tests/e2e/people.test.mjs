@@ -4,6 +4,7 @@
  * client-chosen ids make retries idempotent, PATCH is partial, DELETE is final.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 
 import { Instance, NO_SUCH_ID, orgPath, uuid } from './helpers.mjs';
@@ -386,6 +387,44 @@ describe('reading people is audited, a page at a time too', () => {
             assert.doesNotMatch(audit.text, /Reader \d/);
         } finally {
             await a.stopClean();
+        }
+    });
+
+    /* helper-83: the counts waited for the next read (a quiet server kept them for ever), and
+     * SIGHUP (a closed terminal) stopped the server without writing them */
+    test('the counts reach the database within seconds, and when SIGHUP stops the server',
+         async () => {
+        const a = await Instance.start({
+            orgs: [{ slug: 'quiet', name: 'Quiet Union', country: 'PK', users: [
+                { email: 'admin@quiet.org', role: 'admin' }] }],
+        });
+        const written = () => spawnSync('sqlite3', [a.db, "SELECT coalesce(sum(count), 0) FROM " +
+                                                    "audit WHERE action = 'people.read'"],
+                                        { encoding: 'utf8' }).stdout.trim();
+        try {
+            const admin = await a.login('admin@quiet.org');
+            const Q = (rest) => orgPath('quiet', rest);
+            for (let i = 0; i < 3; i++)
+                assert.equal((await a.request('POST', Q('/people'),
+                                              { token: admin.token,
+                                                body: { full_name: `Quiet ${i}` } })).status, 201);
+            assert.equal((await a.request('GET', Q('/people'), { token: admin.token })).status, 200);
+            await new Promise((resolve) => setTimeout(resolve, 11500)); /* the server's tick */
+            assert.equal(written(), '3');
+            /* a PATCH answers with the record: a read too; a HEAD sends none */
+            const id = (await a.request('GET', Q('/people?per_page=1'), { token: admin.token }))
+                .json.items[0].id;
+            assert.equal((await a.request('PATCH', Q(`/people/${id}`),
+                                          { token: admin.token, body: {} })).status, 200);
+            assert.equal((await a.request('HEAD', Q('/people'), { token: admin.token })).status, 200);
+            const exited = new Promise((resolve) => a.server.proc.once('exit',
+                (code, signal) => resolve({ code, signal })));
+            a.server.proc.kill('SIGHUP');
+            assert.deepEqual(await exited, { code: 0, signal: null });
+            a.server = null;
+            assert.equal(written(), '5'); /* 3, then the list's first page (1) and the PATCH */
+        } finally {
+            await a.stop();
         }
     });
 });

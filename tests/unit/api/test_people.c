@@ -889,6 +889,19 @@ static void test_reads_are_tallied(void **state)
     assert_int_equal(count_audit(f, "people.read", &e), 2);
     H_JSTR(e, "user_id", f->w.organizer);
     assert_int_equal(h_jint(e, "count"), 10);
+    /* an answer that holds the record is a read (helper-83: an empty PATCH read anyone
+     * unseen; so did a create with a stored id); a HEAD sends no record */
+    H_STATUS(h_as(env, f->w.t_organizer, "PATCH", "{}", "%s/%s", P, one), 200);
+    H_STATUS(h_as(env, f->w.t_organizer, "POST",
+                  h_fmt(env,
+                        "{\"id\":\"%s\",\"full_name\":"
+                        "\"Paged Worker 000\"}",
+                        one),
+                  "%s", P),
+             200);
+    H_STATUS(h_as(env, f->w.t_organizer, "HEAD", NULL, "%s?per_page=10", P), 200);
+    assert_int_equal(count_audit(f, "people.read", &e), 2);
+    assert_int_equal(h_jint(e, "count"), 12);
     /* the entry names no one */
     struct h_resp *a = h_as(env, f->w.t_admin, "GET", NULL, "/api/v1/orgs/acme/audit");
     assert_null(strstr(a->body, "Paged Worker"));

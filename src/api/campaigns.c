@@ -158,6 +158,8 @@ static enum kg_err committee_list(struct kg_ctx *c)
     if (e)
         return e;
     oc_slice(&pg, n, &from, &count);
+    if (count) /* names of people: counted as the people list's reads are */
+        kg_api_audit_tally(c, "people.read", "person", (int64_t)count);
     return kg_api_list_recs(c, kg_committee_spec, count ? v + from : v, sizeof(*v), count, &pg,
                             NULL);
 }

@@ -66,7 +66,10 @@ static enum kg_err participant_get(struct kg_ctx *c)
     enum kg_err e = oc_path_id(c, "id", &id);
     if (!e)
         e = le_ops(c)->participant_get(c->st, &c->who, id, c->a, &out);
-    return e ? e : kg_api_json_rec(c, 200, kg_participant_spec, &out, NULL);
+    if (e)
+        return e;
+    kg_api_audit_tally(c, "participants.read", "participant", 1); /* one by one is seen too */
+    return kg_api_json_rec(c, 200, kg_participant_spec, &out, NULL);
 }
 
 static enum kg_err participant_update(struct kg_ctx *c)

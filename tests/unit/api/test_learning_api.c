@@ -221,6 +221,15 @@ static void test_verbatim_and_client_id(void **state)
     assert_non_null(strstr(r->body, "\"event.create\""));
     assert_non_null(strstr(r->body, "\"participant.create\""));
     assert_null(strstr(r->body, "Nasreen"));
+    /* a participant read one by one is counted (helper-83: it was not), twice in one entry */
+    assert_null(strstr(r->body, "\"participants.read\""));
+    for (int i = 0; i < 2; i++)
+        H_STATUS(h_as(f->env, f->w.t_viewer, "GET", NULL, ORG "/participants/%s", f->participant),
+                 200);
+    r = h_as(f->env, f->w.t_admin, "GET", NULL, ORG "/audit?per_page=200");
+    const char *at = strstr(r->body, "\"participants.read\"");
+    assert_non_null(at);
+    assert_null(strstr(at + 1, "\"participants.read\""));
 }
 
 /* An event whose country was stored before countries were checked against ISO 3166-1 can

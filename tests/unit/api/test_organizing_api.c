@@ -1307,6 +1307,20 @@ static void test_committee(void **state)
     json_t *m1 = json_array_get(h_jget(r->json, "items"), 1);
     H_JSTR(m1, "person_id", f->P[8]);
     H_JSTR(m1, "joined_on", "2026-02-20");
+    /* the list names people: its two are counted in the viewer's people.read (helper-83) */
+    struct h_resp *a = h_as(env, f->w.t_admin, "GET", NULL, ORG "/audit?per_page=200");
+    H_STATUS(a, 200);
+    size_t at, reads = 0;
+    json_t *it;
+    json_array_foreach(h_jget(a->json, "items"), at, it)
+    {
+        if (strcmp(h_jstr(it, "action"), "people.read") == 0 &&
+            strcmp(h_jstr(it, "user_id"), f->w.viewer) == 0) {
+            reads++;
+            assert_int_equal(h_jint(it, "count"), 2);
+        }
+    }
+    assert_int_equal(reads, 1);
 
     /* Posting a member again updates them: 200, covers replaced. */
     r = h_as(env, f->w.t_organizer, "POST",

@@ -230,6 +230,13 @@ static void test_verbatim_and_client_id(void **state)
     const char *at = strstr(r->body, "\"participants.read\"");
     assert_non_null(at);
     assert_null(strstr(at + 1, "\"participants.read\""));
+    size_t i;
+    json_t *it;
+    json_array_foreach(h_jget(r->json, "items"), i, it)
+    {
+        if (strcmp(h_jstr(it, "action"), "participants.read") == 0)
+            assert_int_equal(h_jint(it, "count"), 2); /* both reads, in one entry */
+    }
 }
 
 /* An event whose country was stored before countries were checked against ISO 3166-1 can

@@ -340,12 +340,14 @@ static const char *signal_name(int sig)
 /*
  * An import stopped by a signal between two batches (kg_cleanup_stop_on_signals): the batch
  * in progress is rolled back (kg_import_free), the committed ones stay, and their audit entry
- * (written by the store with them) says import.stopped. Frees im. A bulk load has committed
- * nothing, and a dry run changes nothing: neither has an entry.
+ * (written by the store with them) says import.stopped. Frees im, which is NULL when the
+ * import had not begun. A bulk load has committed nothing, and a dry run changes nothing:
+ * neither has an entry.
  */
 static void import_stopped(struct kg_import *im, bool dry_run, int sig)
 {
-    int64_t applied = kg_import_applied(im);
+    int64_t applied = im ? kg_import_applied(im) : 0;
+    bool begun = im != NULL;
     kg_import_free(im); /* rolls back the unfinished batch before the audit entry is written */
     if (dry_run)
         kg_cli_err("stopped by a signal (%s): the dry run ended early; nothing was changed",
@@ -355,9 +357,9 @@ static void import_stopped(struct kg_import *im, bool dry_run, int sig)
                    "the same import again to complete it",
                    signal_name(sig), (long long)applied);
     else
-        kg_cli_err("stopped by a signal (%s): nothing was stored (the import in progress was "
-                   "rolled back); run it again to import the file",
-                   signal_name(sig));
+        kg_cli_err("stopped by a signal (%s): nothing was stored%s; run it again to import the "
+                   "file",
+                   signal_name(sig), begun ? " (the import in progress was rolled back)" : "");
 }
 
 /* The lines of a regular file (a few milliseconds a hundred MB, and the file is then in the
@@ -461,9 +463,6 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
 
     if (!kg_cli_org_actor(s, org, &a, &who, &o))
         goto out;
-    /* Ctrl-C or a shutdown ends the import between two batches, with an audit entry for
-     * what the batches before stored, rather than in the middle of one without. */
-    kg_cleanup_stop_on_signals();
     f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f) {
         kg_cli_err("cannot read %s: %s", path, strerror(errno));
@@ -505,6 +504,13 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
     /* The options were checked before the database was opened (kg_cmd_import): what fails
      * here is the database, a runtime error (exit 1): SQLite gave up on a write lock another
      * program held past the busy timeout, or the file cannot be written. */
+    /* Stopped before the import began (while the file was scanned, or the database opened):
+     * nothing was changed, and saying so is all there is to do. */
+    int sig = kg_cleanup_stop_requested();
+    if (sig) {
+        import_stopped(NULL, o2.dry_run, sig);
+        goto out;
+    }
     enum kg_err be = kg_import_begin(s, &who, &o, &o2, &im, msg, sizeof(msg));
     if (be == KG_EBUSY)
         kg_cli_err("the database is busy: another program is writing to it; try again");
@@ -531,7 +537,7 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
      * (EINTR, the handler has no SA_RESTART). */
     while (!e && !kg_cleanup_stop_requested() && (n = fread(buf, 1, sizeof(buf), f)) > 0)
         e = kg_import_feed(im, buf, n);
-    int sig = kg_cleanup_stop_requested();
+    sig = kg_cleanup_stop_requested();
     if (sig) {
         if (prog.tty)
             printf("\r\033[K");
@@ -698,6 +704,10 @@ int kg_cmd_import(int argc, char **argv)
         kg_cli_err("%s", msg); /* a mistake on the command line: exit 2 */
         goto out;
     }
+    /* Ctrl-C or a shutdown ends the import between two batches, with an audit entry for
+     * what the batches before stored, rather than in the middle of one without. Caught from
+     * the start: a signal while the database opens stops the import as cleanly, and says so. */
+    kg_cleanup_stop_on_signals();
     quiet_store();
     struct kg_store *s = kg_cli_open(db, false);
     if (!s) {

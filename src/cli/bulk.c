@@ -501,9 +501,6 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
                        db);
         }
     }
-    /* The options were checked before the database was opened (kg_cmd_import): what fails
-     * here is the database, a runtime error (exit 1): SQLite gave up on a write lock another
-     * program held past the busy timeout, or the file cannot be written. */
     /* Stopped before the import began (while the file was scanned, or the database opened):
      * nothing was changed, and saying so is all there is to do. */
     int sig = kg_cleanup_stop_requested();
@@ -511,6 +508,9 @@ static int run_import(struct kg_store *s, const char *db, const char *org, const
         import_stopped(NULL, o2.dry_run, sig);
         goto out;
     }
+    /* The options were checked before the database was opened (kg_cmd_import): what fails
+     * here is the database, a runtime error (exit 1): SQLite gave up on a write lock another
+     * program held past the busy timeout, or the file cannot be written. */
     enum kg_err be = kg_import_begin(s, &who, &o, &o2, &im, msg, sizeof(msg));
     if (be == KG_EBUSY)
         kg_cli_err("the database is busy: another program is writing to it; try again");

@@ -2451,6 +2451,21 @@ describe('an import or export stopped by a signal', () => {
         }
     }
 
+    /* The import holds the database's write lock: the lock is seen in three probes 30 ms
+     * apart. A single probe could also see the brief one SQLite takes while it opens a WAL
+     * database (its recovery), before the import began. */
+    function writeLocked() {
+        for (let i = 0; i < 3; i++) {
+            if (i)
+                Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30);
+            const r = spawnSync('sqlite3', ['-cmd', '.timeout 0', db, 'BEGIN IMMEDIATE; ROLLBACK'],
+                                { encoding: 'utf8' });
+            if (r.status === 0)
+                return false;
+        }
+        return true;
+    }
+
     test('a batch import stopped by SIGTERM logs the batches it stored; run again, it ' +
          'completes without duplicates', async () => {
         const { child, exit } = start(importArgs('sig', '--load', 'batches'));
@@ -2547,11 +2562,7 @@ describe('an import or export stopped by a signal', () => {
         const { child, exit } = start(importArgs('sigbulk', '--load', 'bulk'));
         child.stdin.write('name,phone\n' + rows(0, PART));
         /* A bulk load holds its transaction open: wait for the write lock it takes. */
-        await until('the bulk load to start', () => {
-            const r = spawnSync('sqlite3', ['-cmd', '.timeout 0', db, 'BEGIN IMMEDIATE; ROLLBACK'],
-                                { encoding: 'utf8' });
-            return r.status !== 0;
-        });
+        await until('the bulk load to start', writeLocked);
         child.kill('SIGINT');
         const r = await exit;
         assertNoSanitizer(r.stderr);
@@ -2566,11 +2577,7 @@ describe('an import or export stopped by a signal', () => {
     test('a dry run stopped by SIGHUP says it changed nothing', async () => {
         const { child, exit } = start(importArgs('sigdry', '--dry-run'));
         child.stdin.write('name,phone\n' + rows(0, PART));
-        await until('the dry run to start', () => {
-            const r = spawnSync('sqlite3', ['-cmd', '.timeout 0', db, 'BEGIN IMMEDIATE; ROLLBACK'],
-                                { encoding: 'utf8' });
-            return r.status !== 0;
-        });
+        await until('the dry run to start', writeLocked);
         child.kill('SIGHUP');
         const r = await exit;
         assert.equal(r.signal, 'SIGHUP', `exit ${r.code}: ${r.stderr}`);

@@ -143,6 +143,8 @@ struct kg_import {
     struct kg_arena keep; /* header names, unknown columns and errors: bounded */
     const char **unknown;
     size_t n_unknown;
+    /* id cells that were row numbers (a register's serial, KoBo's _id), and kamgar ids */
+    int64_t id_numbers, id_uuids;
     /* Columns not imported that tell people apart (kg_col_tells_apart), 0-based, and what
      * each holds: derive_id hashes their cells too. */
     size_t apart[MAX_APART];
@@ -889,8 +891,15 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
     switch (col) {
     case KG_COL_NONE: return NULL;
     case KG_COL_ID:
+        /* "1", "2", "3": a register's serial number in a column called ID, or KoBo's _id. It
+         * says nothing of kamgar's people: left out, as an empty cell is. */
+        if (*v && strspn(v, "0123456789") == strlen(v) && strlen(v) <= 18) {
+            im->id_numbers++;
+            return NULL;
+        }
         if (!kg_id_valid(v))
             return "is not an id (a UUID)";
+        im->id_uuids++;
         p->id = v;
         r->id_from_file = true;
         return NULL;
@@ -1113,6 +1122,7 @@ static const char *read_value(const struct kg_import_row *r, enum kg_col col, ch
     }
     *as = AS_CODE;
     switch (col) {
+    case KG_COL_ID: return NULL; /* a row number: no value (a row with an id has no hash) */
     case KG_COL_PHONE: return p->phone;
     case KG_COL_EMAIL: return p->email;
     case KG_COL_GENDER: return p->gender;
@@ -3041,7 +3051,7 @@ enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg
     out->encoding = im->encoding;
     out->bulk = !im->opts.dry_run && im->load == KG_LOAD_BULK;
     out->errors = kg_arena_alloc(a, (im->res.n_errors + 1) * sizeof(*out->errors));
-    out->unknown_columns = kg_arena_alloc(a, (im->n_unknown + 1) * sizeof(char *));
+    out->unknown_columns = kg_arena_alloc(a, (im->n_unknown + 2) * sizeof(char *));
     if (!out->errors || !out->unknown_columns)
         return KG_ETOOBIG;
     for (size_t i = 0; i < im->res.n_errors; i++) {
@@ -3071,6 +3081,9 @@ enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg
     for (size_t i = 0; i < im->n_unknown; i++)
         out->unknown_columns[i] = kg_arena_strdup(a, im->unknown[i]);
     out->n_unknown = im->n_unknown;
+    /* an id column of row numbers only was not imported either */
+    if (im->id_numbers && !im->id_uuids)
+        out->unknown_columns[out->n_unknown++] = kg_arena_strdup(a, im->col_header[KG_COL_ID]);
     return KG_OK;
 }
 

@@ -2806,6 +2806,40 @@ static void test_identity_columns_tell_apart(void **state)
     COUNTS(x, 1, 0, 0, 1, 0, 0, 0);
 }
 
+/*
+ * An ID column of row numbers (a register's serial, KoBo's _id) is not kamgar's id: its digits
+ * are left out, not a refusal of every row (review helper 86), the column is listed as not
+ * imported, and the numbers do not go into a derived id: sorted otherwise and numbered again,
+ * a register finds the same people.
+ */
+static void test_id_column_of_row_numbers(void **state)
+{
+    struct fx *f = *state;
+    struct run x = run_str(f, &SKIP, "ID,Name,Phone\n1,Amina,03001234567\n2,Rashida,03011234567\n");
+    COUNTS(x, 2, 2, 0, 0, 0, 0, 0);
+    UNKNOWN(x, "ID");
+    x = run_str(f, &SKIP, "_id,worker_name,worker_mobile,worker_gender\n101,Amina,03001234567,F\n");
+    COUNTS(x, 1, 0, 0, 1, 0, 0, 0);
+    UNKNOWN(x, "_id");
+    x = run_str(f, &SKIP, "ID,Name,Factory\n1,Muhammad Ali,Gul Textiles\n2,Bashir,Gul Textiles\n");
+    COUNTS(x, 2, 2, 0, 0, 0, 1, 0);
+    x = run_str(f, &SKIP, "ID,Name,Factory\n1,Bashir,Gul Textiles\n2,Muhammad Ali,Gul Textiles\n");
+    COUNTS(x, 2, 0, 0, 2, 0, 0, 0);
+    assert_int_equal(people_total(f), 4);
+    /* anything else that is not a UUID is still refused; beside a UUID the column is read */
+    json_t *amina = person(f, "full_name", "Amina");
+    char csv[256];
+    snprintf(csv, sizeof(csv),
+             "id,name,phone\n%s,Amina Bibi,03001234567\n7,Sana,03211234567\n"
+             "12a,Zarina,03331234567\n",
+             json_string_value(json_object_get(amina, "id")));
+    json_decref(amina);
+    x = run_str(f, &UPDATE, csv);
+    COUNTS(x, 3, 1, 1, 0, 1, 0, 0);
+    UNKNOWN(x, NULL);
+    ROW_ERROR(x, 0, 4, "id", "is not an id (a UUID)");
+}
+
 /* Two rows of the same cells and no phone or email are two people (two Muhammad Alis at one
  * factory, the S.No column apart): the second gets an id of its own. Run again, both are
  * recognised; a phone still makes two rows one person. */
@@ -5868,6 +5902,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_update_keeps_consent_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rerun_creates_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_identity_columns_tell_apart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_id_column_of_row_numbers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_wrong_cell, setup, teardown),
         cmocka_unit_test_setup_teardown(test_derived_id_as_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_enum_cells_as_written, setup, teardown),

@@ -585,6 +585,36 @@ static void test_tells_apart(void **state)
     assert_int_equal(kg_col_tells_apart("S/O"), KG_APART_PARENT);
     assert_int_equal(kg_col_tells_apart("والد کا نام"), KG_APART_PARENT);
     assert_int_equal(kg_col_tells_apart("पिता का नाम"), KG_APART_PARENT);
+    /* as review helper 86's registers wrote them: these made two workers one person */
+    static const char *const numbers[] = {
+        "জাতীয় পরিচয়পত্র নং",
+        "জাতীয় পরিচয়পত্র নম্বর",
+        "Voter ID",
+        "EPIC No.",
+        "B-Form",
+        "B-Form No",
+        "Pasport",
+        "Pasport raqami",
+        "Pasport seriyasi",
+        "এনআইডি নং",
+    };
+    for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
+        assert_int_equal(kg_col_tells_apart(numbers[i]), KG_APART_NUMBER);
+    static const char *const parents[] = {
+        "Husband/Father Name",
+        "F/H Name",
+        "H/F Name",
+        "Guardian",
+        "ولدیت/زوجیت",
+        "زوجیت",
+        "पति/पिता का नाम",
+        "পিতার নাম",
+        "স্বামীর নাম",
+        "পিতা/স্বামীর নাম",
+        "Husband or Father Name",
+    };
+    for (size_t i = 0; i < sizeof(parents) / sizeof(parents[0]); i++)
+        assert_int_equal(kg_col_tells_apart(parents[i]), KG_APART_PARENT);
     assert_int_equal(kg_col_tells_apart("First Name"), KG_APART_NONE);
     assert_int_equal(kg_col_tells_apart("Remarks"), KG_APART_NONE);
     assert_int_equal(kg_col_tells_apart("S.No"), KG_APART_NONE);

@@ -145,6 +145,7 @@ struct kg_import {
     size_t n_unknown;
     /* id cells that were row numbers (a register's serial, KoBo's _id), and kamgar ids */
     int64_t id_numbers, id_uuids;
+    int64_t month_first_line; /* the first line whose member_since is written month first */
     /* Columns not imported that tell people apart (kg_col_tells_apart), 0-based, and what
      * each holds: derive_id hashes their cells too. */
     size_t apart[MAX_APART];
@@ -667,23 +668,31 @@ static bool member_date(const char *v, const char today[11], char out[11])
     return kg_csv_date(buf, today, out);
 }
 
-/* Whether v can only be a date written month first: "3/25/2021", "03-15-21" (a first number
- * of 1 to 12, a second of 13 to 31, then a year). */
-static bool month_first(const char *v)
+/* How a date of two numbers and a year ("3/25/2021", "03-07-21", with a clock after it or
+ * not) may be read: month first only (a first number of 1 to 12, a second of 13 to 31), either
+ * way (3/7/2021: both 1 to 12, and not the same), or otherwise (day first, or not such a date). */
+enum date_order { DATE_OTHER, DATE_MONTH_FIRST, DATE_EITHER_WAY };
+
+static enum date_order date_order(const char *v)
 {
     unsigned a, b, y;
     char s1, s2;
     int used = 0;
-    return sscanf(v, "%2u%c%2u%c%4u%n", &a, &s1, &b, &s2, &y, &used) == 5 && !v[used] && s1 == s2 &&
-           strchr("/-.", s1) && a >= 1 && a <= 12 && b >= 13 && b <= 31;
+    if (sscanf(v, "%2u%c%2u%c%4u%n", &a, &s1, &b, &s2, &y, &used) != 5 ||
+        (v[used] && v[used] != ' ') || s1 != s2 || !strchr("/-.", s1) || a < 1 || a > 12)
+        return DATE_OTHER;
+    return b >= 13 && b <= 31            ? DATE_MONTH_FIRST
+           : b >= 1 && b <= 12 && a != b ? DATE_EITHER_WAY
+                                         : DATE_OTHER;
 }
 
 /* A date that can only be month first, which tells that the file's other dates may be too:
- * those that can be read either way were read day first. */
+ * those before it that can be read either way were read day first; those after it are
+ * refused (EITHER_WAY). */
 #define MONTH_FIRST                                                                                \
-    "is written month first, and kamgar reads dates day first (12/03/2021 is 12 March): "          \
-    "other dates of this file such as 3/7/2024 were read as 3 July, not 7 March, so check "        \
-    "them, and write the file's dates as 2021-03-25 (or day first)"
+    "is written month first, and kamgar reads dates day first (12/03/2021 is 12 March): a date "   \
+    "that can be read both ways on an earlier line of this file (3/7/2024, say) was read day "     \
+    "first, as 3 July, so check those; write the file's dates as 2021-03-25 (or day first)"
 
 /* A date a spreadsheet turned into a number: its serial (45358), or a date typed without
  * separators that lost its leading zero (40321 for 04/03/21): which, nobody can tell. */
@@ -958,9 +967,19 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
                              : "is not one of yes, no, none, applicant, member, lapsed, "
                                "former";
     case KG_COL_MEMBER_SINCE: {
+        enum date_order order = date_order(v);
+        if (order == DATE_MONTH_FIRST && !im->month_first_line)
+            im->month_first_line = im->record_line;
+        /* after a date only month first, one that can be read both ways is not guessed */
+        if (order == DATE_EITHER_WAY && im->month_first_line)
+            return kg_arena_printf(a,
+                                   "can be read day first or month first, and line %lld of this "
+                                   "file is written month first: write it as 2021-03-25 (year "
+                                   "first)",
+                                   (long long)im->month_first_line);
         char *date = kg_arena_alloc(a, 11);
         if (!date || !member_date(v, im->today, date))
-            return month_first(v) ? MONTH_FIRST
+            return order == DATE_MONTH_FIRST ? MONTH_FIRST
                    : strlen(v) == 5 && strspn(v, "0123456789") == 5
                        ? DATE_NUMBER
                        : "is not a date kamgar can read (2021-03-12, 12/03/2021 day first, "

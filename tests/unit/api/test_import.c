@@ -2427,10 +2427,11 @@ static void test_excel_habits(void **state)
     ROW_ERROR(x, 0, 7, "member_since", why); /* no 31 April */
     /* month first is not read (15 is no month), and it says what that means for the file's
      * other dates (helper-77: 3/12/2021 beside it was taken as 3 December without a word) */
-    ROW_ERROR(x, 1, 8, "member_since",
-              "is written month first, and kamgar reads dates day first (12/03/2021 is 12 "
-              "March): other dates of this file such as 3/7/2024 were read as 3 July, not 7 "
-              "March, so check them, and write the file's dates as 2021-03-25 (or day first)");
+#define MONTH_FIRST                                                                                \
+    "is written month first, and kamgar reads dates day first (12/03/2021 is 12 March): a date "   \
+    "that can be read both ways on an earlier line of this file (3/7/2024, say) was read day "     \
+    "first, as 3 July, so check those; write the file's dates as 2021-03-25 (or day first)"
+    ROW_ERROR(x, 1, 8, "member_since", MONTH_FIRST);
     H_JSTR(person(f, "full_name", "A"), "phone", "+923001230001");
     H_JSTR(person(f, "full_name", "A"), "member_since", "2021-03-12");
     H_JSTR(person(f, "full_name", "B"), "phone", "+923001230002");
@@ -2438,6 +2439,28 @@ static void test_excel_habits(void **state)
     H_JSTR(person(f, "full_name", "C"), "member_since", "2021-03-05");
     H_JSTR(person(f, "full_name", "D"), "member_since", "2019-11-05");
     H_JSTR(person(f, "full_name", "E"), "member_since", "2021-03-07");
+    /* helper-86: after a date only month first, one that can be read both ways is refused,
+     * not guessed (US Excel's 4/5/2020, 5 April, was stored as 4 May); one only day first,
+     * or year first, is still read; an earlier one cannot be helped, and the message says so */
+    x = run_str(f, &UPDATE,
+                "name,phone,date joined\n"
+                "A,03001230001,3/7/2024\n"
+                "G,0300 1230007,03/15/2021\n"
+                "Q,0300 1230008,4/5/2020 0:00\n"
+                "R,0300 1230009,4/4/2020\n"
+                "S,0300 1230010,13/05/2020\n"
+                "T,0300 1230011,2020-04-05\n");
+    COUNTS_U(x, 6, 3, 1, 0, 0, 2, 0, 0);
+    ROW_ERROR(x, 0, 3, "member_since", MONTH_FIRST);
+    ROW_ERROR(x, 1, 4, "member_since",
+              "can be read day first or month first, and line 3 of this file is written month "
+              "first: write it as 2021-03-25 (year first)");
+    H_JSTR(person(f, "full_name", "A"), "member_since", "2024-07-03");
+    H_JSTR(person(f, "full_name", "R"), "member_since", "2020-04-04");
+    H_JSTR(person(f, "full_name", "S"), "member_since", "2020-05-13");
+    H_JSTR(person(f, "full_name", "T"), "member_since", "2020-04-05");
+    assert_false(has_person(f, "full_name", "Q"));
+#undef MONTH_FIRST
     /* helper-77: a date cell with its time, a date in Urdu or Hindi digits, and the number a
      * date cell becomes in a column formatted as a number, were each refused */
     x = run_str(f, &SKIP,

@@ -2937,7 +2937,7 @@ static enum kg_err apply_deferred(struct kg_import *im)
 }
 
 bool kg_import_header(const struct kg_import *im, const struct kg_import_cell **cells, size_t *n,
-                      char *separator, bool *bom)
+                      char *separator, bool *bom, bool *sep_line)
 {
     if (!im->header_done)
         return false;
@@ -2945,6 +2945,7 @@ bool kg_import_header(const struct kg_import *im, const struct kg_import_cell **
     *n = im->n_cols;
     *separator = im->delim;
     *bom = im->bom || im->unit == 2; /* without one, Excel does not read UTF-16 as text */
+    *sep_line = im->sep_line != 0;
     return true;
 }
 

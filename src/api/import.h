@@ -132,11 +132,12 @@ struct kg_import_result {
 
 struct kg_import;
 
-/* The header as the file has it, its separator and whether the file began with a byte-order
- * mark (or is UTF-16, which Excel reads as text only after one): for a file of rejects
- * written like the one read. False before the header is read. */
+/* The header as the file has it, its separator, whether the file began with a byte-order
+ * mark (or is UTF-16, which Excel reads as text only after one), and whether a "sep=;" line
+ * named the separator above the header: for a file of rejects written like the one read.
+ * False before the header is read. */
 bool kg_import_header(const struct kg_import *im, const struct kg_import_cell **cells, size_t *n,
-                      char *separator, bool *bom);
+                      char *separator, bool *bom, bool *sep_line);
 /* The text encoding the file is read in, once the first bytes have decided it: "UTF-8",
  * "UTF-16LE", "UTF-16BE" or opts.encoding (cells are UTF-8 whatever it is). */
 const char *kg_import_encoding(const struct kg_import *im);

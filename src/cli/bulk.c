@@ -207,8 +207,8 @@ static void reject_row(void *ctx, const struct kg_import_reject *r)
     const struct kg_import_cell *head;
     size_t n_head;
     char sep;
-    bool bom;
-    if (!kg_import_header(rj->im, &head, &n_head, &sep, &bom)) {
+    bool bom, sep_line;
+    if (!kg_import_header(rj->im, &head, &n_head, &sep, &bom, &sep_line)) {
         rj->unlisted++;
         return;
     }
@@ -230,6 +230,10 @@ static void reject_row(void *ctx, const struct kg_import_reject *r)
         }
         if (bom)
             fputs("\xef\xbb\xbf", rj->f);
+        /* Excel's line naming the separator: without it, an Excel whose list separator is
+         * another opens each row in one cell */
+        if (sep_line)
+            fprintf(rj->f, "sep=%c\r\n", sep == '\t' ? '\t' : sep);
         write_record(rj->f, sep, head, n_head, old);
         fprintf(rj->f, "%c%s\r\n", sep, KG_IMPORT_REJECTS_COLUMN);
     }

@@ -1952,6 +1952,16 @@ describe('--rejects FILE: the refused rows, to mend and import', () => {
             assert.deepEqual(t.unknown, MESSY_UNKNOWN);
             /* nothing refused: no file */
             assert.ok(!fs.existsSync(path.join(dir, 'again.csv')));
+            /* Excel's sep= line is kept (helper 86): without it, an Excel whose separator is a
+             * comma opens each row in one cell */
+            const sep = path.join(dir, 'sep.csv');
+            fs.writeFileSync(sep, 'sep=;\r\nName;Mobile\r\nAmina;0300 1234567\r\nBad;0300 12\r\n');
+            const rej5 = path.join(dir, 'to-mend-5.csv');
+            r = imp(db, 'rj', sep, '--rejects', rej5, '--dry-run');
+            assert.equal(r.status, 0, r.stderr);
+            assert.equal(fs.readFileSync(rej5, 'utf8'),
+                         'sep=;\r\nName;Mobile;kamgar_error\r\nBad;0300 12;"line 4: phone is not a ' +
+                         'phone number we can read (column ""Mobile"")"\r\n');
             assert.deepEqual(fs.readdirSync(dir).filter((f) => f.includes('.tmp-')), []);
         } finally {
             rmTemp(dir);

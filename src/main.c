@@ -27,7 +27,7 @@ static const char usage[] =
     "`kamgar COMMAND --help` explains each. KAMGAR_DB and KAMGAR_LISTEN may replace --db and\n"
     "--listen. Exit status: 0 success, 1 error, 2 usage error; an import, export, backup or\n"
     "restore stopped by Ctrl-C, SIGTERM or SIGHUP stops cleanly and then dies of the signal\n"
-    "(128+N in a shell, with no line of its own).\n";
+    "(128+N in a shell): an import or export first says on stderr what it stored or wrote.\n";
 
 int main(int argc, char **argv)
 {

@@ -2270,7 +2270,19 @@ static enum kg_err json_row(void *ctx, const struct kg_json_row *row)
     if (row->csv)
         return feed_csv(im, row->csv, row->len);
     im->res.rows++;
-    add_error(im, row->line, NULL, row->why);
+    if (!row->key) {
+        add_error(im, row->line, NULL, row->why);
+        return record_done(im);
+    }
+    /* one value refused: its field's, when the key is one of the header's fields */
+    enum kg_col col = KG_COL_NONE + 1;
+    while (col < KG_COL_COUNT &&
+           !(im->col_index[col] && strcmp(im->header[im->col_index[col] - 1].p, row->key) == 0))
+        col++;
+    char why[sizeof(im->message)];
+    snprintf(why, sizeof(why), "%.200s %s", row->key, row->why);
+    add_error(im, row->line, col < KG_COL_COUNT ? kg_col_name(col) : NULL,
+              col < KG_COL_COUNT ? row->why : why);
     return record_done(im);
 }
 

@@ -58,6 +58,7 @@ struct kg_json_rows {
     json_t *vals[MAX_KEYS]; /* the object's value of each column (borrowed) */
     size_t n_vals;
     char msg[480];
+    const char *key; /* the column whose value msg refuses, or NULL (the object, the file) */
 };
 
 struct kg_json_rows *kg_json_rows_new(void)
@@ -115,9 +116,11 @@ static enum kg_err refuse(struct kg_json_rows *j, int64_t line, bool fatal, kg_j
 {
     if (fatal)
         j->state = S_STOPPED;
+    const char *key = j->key;
+    j->key = NULL;
     if (j->collect)
         return KG_OK;
-    return fn(ctx, &(struct kg_json_row){.line = line, .why = j->msg, .fatal = fatal});
+    return fn(ctx, &(struct kg_json_row){.line = line, .why = j->msg, .key = key, .fatal = fatal});
 }
 
 /* The fault at the byte just read, which is not where it stands. */
@@ -289,8 +292,7 @@ static enum kg_err write_record(struct kg_json_rows *j, json_t *o, kg_json_row_f
         if (!o) {
             kg_csv_write_text(f, j->cols[i], strlen(j->cols[i]));
         } else if ((why = write_value(f, j->vals[i]))) {
-            snprintf(j->msg, sizeof(j->msg), "%.200s %s", j->cols[i], why);
-            why = j->msg;
+            j->key = j->cols[i];
         }
     }
     if (f) {

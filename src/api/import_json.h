@@ -27,6 +27,7 @@ struct kg_json_row {
     const char *csv; /* the header's or a person's record, as one CSV line; NULL: refused */
     size_t len;
     const char *why; /* when csv is NULL: why, for the row's error (or the file's) */
+    const char *key; /* the key whose value why is about ("is a list with…"), or NULL */
     bool fatal;      /* the file cannot be read past here */
 };
 

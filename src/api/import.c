@@ -944,6 +944,8 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
     case KG_COL_EMPLOYER:
         if (!kg_text_ok(v, KG_MAX_NAME, false))
             return KG_LINE_RULE(v, 200); /* KG_MAX_NAME */
+        if (kg_letters_lost(v))
+            return KG_LETTERS_LOST;
         r->employer_name = v;
         return NULL;
     case KG_COL_WORKPLACE_ID: p->workplace_id = v, r->fields |= KG_P_WORKPLACE_ID; return NULL;
@@ -951,11 +953,15 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
     case KG_COL_WORKPLACE:
         if (!kg_text_ok(v, KG_MAX_NAME, false))
             return KG_LINE_RULE(v, 200); /* KG_MAX_NAME */
+        if (kg_letters_lost(v))
+            return KG_LETTERS_LOST;
         r->workplace_name = v;
         return NULL;
     case KG_COL_UNIT:
         if (!kg_text_ok(v, KG_MAX_NAME, false))
             return KG_LINE_RULE(v, 200); /* KG_MAX_NAME */
+        if (kg_letters_lost(v))
+            return KG_LETTERS_LOST;
         r->unit_name = v;
         return NULL;
     case KG_COL_JOB_TITLE: p->job_title = v, r->fields |= KG_P_JOB_TITLE; return NULL;

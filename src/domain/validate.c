@@ -226,6 +226,14 @@ bool kg_tag_name_valid(const char *s)
             FAIL(name, KG_LINE_RULE((val), max));                                                  \
     } while (0)
 
+/* A name of something (a city, a job title): CHECK_TEXT, and no letters lost to a code page. */
+#define CHECK_WORDS(bit, val, name, max)                                                           \
+    do {                                                                                           \
+        CHECK_TEXT(bit, val, name, max);                                                           \
+        if ((fields & (bit)) && (val) && kg_letters_lost(val))                                     \
+            FAIL(name, KG_LETTERS_LOST);                                                           \
+    } while (0)
+
 /* why names the allowed values: a union types "Home Based", and should be told what is */
 #define CHECK_ENUM(bit, val, name, set, why)                                                       \
     do {                                                                                           \
@@ -281,24 +289,13 @@ static bool in_word(char c)
     return u >= 0x80 || (u >= '0' && u <= '9') || ((u | 0x20) >= 'a' && (u | 0x20) <= 'z');
 }
 
-/*
- * Whether a name has "?" where a spreadsheet or program that saved it in a code page without
- * its letters put them: "??" ("??? ?????" for राम कुमार from Excel on a Hindi Windows), or
- * "?" before a letter, inside a word or at its start ("Абдулла?одир", "?осимов": the Uzbek қ
- * is not in windows-1251). Stored, such a name finds nobody and nobody can read it. A "?"
- * after a word ("Ali?") is someone's doubt: kept.
- */
-static bool letters_lost(const char *s)
+bool kg_letters_lost(const char *s)
 {
     for (const char *q = strchr(s, '?'); q; q = strchr(q + 1, '?'))
         if (q[1] == '?' || in_word(q[1]))
             return true;
     return false;
 }
-
-#define LETTERS_LOST                                                                               \
-    "has \"?\" where letters were lost (it was saved in a code page without them): type it "       \
-    "again, or import the register saved as \"CSV UTF-8\""
 
 enum kg_err kg_person_validate(const struct kg_person *p, unsigned fields, bool create,
                                struct kg_verr *err)
@@ -308,8 +305,8 @@ enum kg_err kg_person_validate(const struct kg_person *p, unsigned fields, bool 
             FAIL("full_name", "is required");
         if (!name_ok(p->full_name))
             FAIL("full_name", KG_LINE_RULE(p->full_name, 200));
-        if (letters_lost(p->full_name))
-            FAIL("full_name", LETTERS_LOST);
+        if (kg_letters_lost(p->full_name))
+            FAIL("full_name", KG_LETTERS_LOST);
     }
     if (p->id && !kg_id_valid(p->id))
         FAIL("id", "must be an id (a UUID)");
@@ -321,8 +318,8 @@ enum kg_err kg_person_validate(const struct kg_person *p, unsigned fields, bool 
                               ? "holds a name " BLANK_ITEM
                               : "must be at most 50 names of at most 200 characters");
     for (size_t i = 0; (fields & KG_P_ALT_NAMES) && i < p->alt_names.n; i++)
-        if (letters_lost(p->alt_names.v[i]))
-            FAIL("alt_names", LETTERS_LOST);
+        if (kg_letters_lost(p->alt_names.v[i]))
+            FAIL("alt_names", KG_LETTERS_LOST);
     if ((fields & KG_P_EMAIL) && p->email && has_unseen(p->email))
         FAIL("email", "holds a character that cannot be seen (a zero-width space or a direction "
                       "mark, copied along with it): type the address again");
@@ -332,19 +329,19 @@ enum kg_err kg_person_validate(const struct kg_person *p, unsigned fields, bool 
                "is not one of female, male, transgender, non_binary, other, undisclosed");
     if ((fields & KG_P_LANGUAGES) && !list_ok(&p->languages, kg_language_valid))
         FAIL("languages", "must be BCP 47 language tags such as \"ur\" or \"hi-IN\"");
-    CHECK_TEXT(KG_P_CITY, p->city, "city", 120);
-    CHECK_TEXT(KG_P_PROVINCE, p->province, "province", 120);
+    CHECK_WORDS(KG_P_CITY, p->city, "city", 120);
+    CHECK_WORDS(KG_P_PROVINCE, p->province, "province", 120);
     if ((fields & KG_P_COUNTRY) && p->country && !kg_country_valid(p->country))
         FAIL("country", "must be an ISO 3166-1 alpha-2 code such as \"PK\"");
-    CHECK_TEXT(KG_P_SECTOR, p->sector, "sector", 120);
+    CHECK_WORDS(KG_P_SECTOR, p->sector, "sector", 120);
     CHECK_ENUM(KG_P_EMPLOYMENT_TYPE, p->employment_type, "employment_type", kg_employment_types,
                "is not one of formal, informal, home_based, platform, self_employed, contract, "
                "unemployed, other");
     CHECK_ID(KG_P_EMPLOYER_ID, p->employer_id, "employer_id");
     CHECK_ID(KG_P_WORKPLACE_ID, p->workplace_id, "workplace_id");
     CHECK_ID(KG_P_UNIT_ID, p->unit_id, "unit_id");
-    CHECK_TEXT(KG_P_JOB_TITLE, p->job_title, "job_title", 120);
-    CHECK_TEXT(KG_P_SHIFT, p->shift, "shift", 120);
+    CHECK_WORDS(KG_P_JOB_TITLE, p->job_title, "job_title", 120);
+    CHECK_WORDS(KG_P_SHIFT, p->shift, "shift", 120);
     if ((fields & KG_P_MEMBERSHIP) && !kg_in_set(kg_memberships, p->membership))
         FAIL("membership", "is not one of none, applicant, member, lapsed, former");
     if ((fields & KG_P_MEMBER_SINCE) && p->member_since && !kg_date_valid(p->member_since))
@@ -361,6 +358,9 @@ enum kg_err kg_person_validate(const struct kg_person *p, unsigned fields, bool 
                                   "characters"
              : list_blank(&p->tags) ? "holds a tag name " BLANK_ITEM
                                     : "must be at most 50 tag names of at most 60 characters");
+    for (size_t i = 0; (fields & KG_P_TAGS) && i < p->tags.n; i++)
+        if (kg_letters_lost(p->tags.v[i]))
+            FAIL("tags", KG_LETTERS_LOST);
     if (fields & KG_P_CONSENT) {
         if (!kg_in_set(kg_consent_statuses, p->consent_status))
             FAIL("consent.status", "is not one of given, withdrawn, unknown");
@@ -416,6 +416,8 @@ enum kg_err kg_employer_validate(const struct kg_employer *e, unsigned fields, b
 {
     if ((create || (fields & KG_E_NAME)) && (!e->name || !name_ok(e->name)))
         FAIL("name", "is required: a single line of 1 to 200 characters");
+    if ((create || (fields & KG_E_NAME)) && kg_letters_lost(e->name))
+        FAIL("name", KG_LETTERS_LOST);
     if (e->id && !kg_id_valid(e->id))
         FAIL("id", "must be an id (a UUID)");
     CHECK_ID(KG_E_PARENT_ID, e->parent_id, "parent_id");
@@ -430,6 +432,8 @@ enum kg_err kg_workplace_validate(const struct kg_workplace *w, unsigned fields,
 {
     if ((create || (fields & KG_W_NAME)) && (!w->name || !name_ok(w->name)))
         FAIL("name", "is required: a single line of 1 to 200 characters");
+    if ((create || (fields & KG_W_NAME)) && kg_letters_lost(w->name))
+        FAIL("name", KG_LETTERS_LOST);
     if (w->id && !kg_id_valid(w->id))
         FAIL("id", "must be an id (a UUID)");
     CHECK_ID(KG_W_EMPLOYER_ID, w->employer_id, "employer_id");
@@ -448,6 +452,8 @@ enum kg_err kg_unit_validate(const struct kg_unit *u, unsigned fields, bool crea
 {
     if ((create || (fields & KG_U_NAME)) && (!u->name || !name_ok(u->name)))
         FAIL("name", "is required: a single line of 1 to 200 characters");
+    if ((create || (fields & KG_U_NAME)) && kg_letters_lost(u->name))
+        FAIL("name", KG_LETTERS_LOST);
     if (u->id && !kg_id_valid(u->id))
         FAIL("id", "must be an id (a UUID)");
     if (create && !kg_id_valid(u->workplace_id))

@@ -88,5 +88,19 @@ enum kg_err kg_workplace_validate(const struct kg_workplace *w, unsigned fields,
                                   struct kg_verr *err) KG_MUST_CHECK;
 enum kg_err kg_unit_validate(const struct kg_unit *u, unsigned fields, bool create,
                              struct kg_verr *err) KG_MUST_CHECK;
+/*
+ * Whether a name has "?" where a spreadsheet or program that saved it in a code page without
+ * its letters put them: "??" ("??? ?????" for राम कुमार from Excel on a Hindi Windows), or
+ * "?" before a letter, inside a word or at its start ("Абдулла?одир", "?осимов": the Uzbek қ
+ * is not in windows-1251). Stored, such a name finds nobody and nobody can read it. A "?"
+ * after a word ("Ali?") is someone's doubt: kept. Checked in the names of people, places,
+ * workplaces, units, employers, job titles, shifts, sectors and tags (not in notes, which
+ * are free text).
+ */
+bool kg_letters_lost(const char *s);
+#define KG_LETTERS_LOST                                                                            \
+    "has \"?\" where letters were lost (it was saved in a code page without them): type it "       \
+    "again, or import the register saved as \"CSV UTF-8\""
+
 /* A tag name: 1..60 code points, single line. */
 bool kg_tag_name_valid(const char *s);

@@ -1191,6 +1191,15 @@ static void test_utf8_given_code_page(void **state)
     ROW_ERROR(x, 0, 2, "full_name", lost);
     ROW_ERROR(x, 1, 3, "full_name", lost);
     ROW_ERROR(x, 2, 5, "alt_names", lost);
+    /* helper-86: in a place, a workplace, a unit, a job title too; each cell of the row told */
+    x = run_str(f, &DRY,
+                "name,phone,city,factory,unit,designation,notes\n"
+                "Олга,0300 4445560,?ў?он,?ў?он тў?имачилик,Т?қув,T?quvchi,a note??\n");
+    COUNTS(x, 1, 0, 0, 0, 1, 0, 0);
+    ROW_ERROR(x, 0, 2, "city", lost);
+    ROW_ERROR(x, 1, 2, "workplace", lost);
+    ROW_ERROR(x, 2, 2, "unit", lost);
+    ROW_ERROR(x, 3, 2, "job_title", lost);
 
     /* UTF-32 (which no spreadsheet writes) has NUL bytes as UTF-16 or UTF-8: not text. */
     static const char le32[] = "\xFF\xFE\0\0n\0\0\0";

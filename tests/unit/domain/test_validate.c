@@ -430,6 +430,37 @@ static void test_person_letters_lost(void **state)
         if (kg_person_validate(&p, ALL_PERSON_FIELDS, true, &err) != KG_OK)
             fail_msg("\"%s\" refused: %s", kept[i], err.message);
     }
+    /* helper-86: a city, a job title, a tag... lost letters too, and were written over good
+     * ones; notes are free text ("really??"), and keep theirs */
+    p = good_person();
+    p.city = "?ў?он";
+    expect_person_fail(&p, KG_P_CITY, false, "city");
+    p = good_person();
+    p.province = "Та?кент";
+    expect_person_fail(&p, KG_P_PROVINCE, false, "province");
+    p = good_person();
+    p.sector = "????????";
+    expect_person_fail(&p, KG_P_SECTOR, false, "sector");
+    p = good_person();
+    p.job_title = "T?quvchi";
+    expect_person_fail(&p, KG_P_JOB_TITLE, false, "job_title");
+    p = good_person();
+    p.shift = "?????";
+    expect_person_fail(&p, KG_P_SHIFT, false, "shift");
+    p = good_person();
+    const char *tags[] = {"ok", "?????"};
+    p.tags = (struct kg_strlist){.v = tags, .n = 2};
+    expect_person_fail(&p, KG_P_TAGS, false, "tags");
+    p = good_person();
+    p.notes = "really?? she asked?yes";
+    p.city = "Lahore?";
+    assert_int_equal(kg_person_validate(&p, ALL_PERSON_FIELDS, true, &err), KG_OK);
+    struct kg_workplace w = {.name = "?ў?он тў?имачилик"};
+    assert_int_equal(kg_workplace_validate(&w, KG_W_NAME, true, &err), KG_EINVAL);
+    struct kg_unit u = {.name = "??????"};
+    assert_int_equal(kg_unit_validate(&u, KG_U_NAME, true, &err), KG_EINVAL);
+    struct kg_employer e = {.name = "?????? Ltd"};
+    assert_int_equal(kg_employer_validate(&e, KG_E_NAME, true, &err), KG_EINVAL);
 }
 
 static void test_person_good(void **state)

@@ -182,18 +182,27 @@ struct kg_import {
     char told[512]; /* kg_import_message: message and what stays */
 };
 
-/* The first KG_IMPORT_VALUE_MAX characters of a cell (valid UTF-8), "…" after them when
- * there were more; in the batch arena. */
-static const char *preview(struct kg_import *im, const struct kg_import_cell *c)
+/* The first max characters of the text p[0..len) (valid UTF-8), "…" after them when there
+ * were more; in arena a. */
+static const char *cut_text(struct kg_arena *a, const char *p, size_t len, size_t max)
 {
     size_t n = 0, chars = 0;
-    while (n < c->len && chars < KG_IMPORT_VALUE_MAX) {
+    while (n < len && chars < max) {
         n++;
-        while (n < c->len && ((unsigned char)c->p[n] & 0xC0) == 0x80)
+        while (n < len && ((unsigned char)p[n] & 0xC0) == 0x80)
             n++;
         chars++;
     }
-    return kg_arena_printf(&im->batch, "%.*s%s", (int)n, c->p, n < c->len ? "…" : "");
+    return kg_arena_printf(a, "%.*s%s", (int)n, p, n < len ? "…" : "");
+}
+
+/* A cell as the file has it, cut to KG_IMPORT_VALUE_MAX characters; in the batch arena. A
+ * JSON file's string went through a CSV cell guarded against formulas: without the guard's
+ * apostrophe, which the file does not have. */
+static const char *preview(struct kg_import *im, const struct kg_import_cell *c)
+{
+    const char *p = im->json ? kg_csv_unguard(c->p) : c->p;
+    return cut_text(&im->batch, p, c->len - (size_t)(p - c->p), KG_IMPORT_VALUE_MAX);
 }
 
 /* A reason a row is refused: on `field` (NULL: the row as a whole). */
@@ -1774,7 +1783,10 @@ static enum kg_err take_header(struct kg_import *im)
             col = KG_COL_NONE; /* a second column for the same field is reported, not used */
         /* the reason column of a file of rejects (the CLI's --rejects) is kamgar's own */
         bool own = strcmp(name, KG_IMPORT_REJECTS_COLUMN) == 0;
-        const char *label = *name ? name : kg_arena_printf(&im->keep, "(column %zu)", i + 1);
+        /* cut: every error of the column names it (a 20 KB header made a report too big to
+         * send, after the import had stored its people) */
+        const char *label = *name ? cut_text(&im->keep, name, strlen(name), KG_MAX_NAME)
+                                  : kg_arena_printf(&im->keep, "(column %zu)", i + 1);
         if (col == KG_COL_NONE && !own && !(over && strcmp(over, "ignore") == 0)) {
             im->unknown[im->n_unknown++] = label;
             enum kg_col_apart apart = kg_col_tells_apart(name);

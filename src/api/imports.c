@@ -530,6 +530,13 @@ static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
         why = as_query(c, why);
     if (!e && !gone)
         e = kg_api_json(c, 200, result_json(&r, u->opts.dry_run));
+    if (e == KG_ETOOBIG && !gone) {
+        /* The lists took more than a request may use: the counts, which say what was
+         * stored, still go back, the lists marked as cut short. */
+        r.errors_left_out += (int64_t)r.n_errors;
+        r.n_errors = r.n_notices = 0;
+        e = kg_api_json(c, 200, result_json(&r, u->opts.dry_run));
+    }
     kg_import_free(im);
     atomic_store(place, 0);
     if (gone)

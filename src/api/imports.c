@@ -603,10 +603,16 @@ static enum kg_err export_people(struct kg_ctx *c, enum kg_export_format fmt)
         return e;
     }
     /* A filter misspelt must not export the whole register instead of a part. */
-    for (size_t i = 0; i < c->query.n; i++)
-        if (!kg_person_filter_key(c->query.pairs[i].key))
-            return kg_api_fail(c, KG_EINVAL, c->query.pairs[i].key,
+    for (size_t i = 0; i < c->query.n; i++) {
+        const char *key = c->query.pairs[i].key;
+        if (!*key)
+            return kg_api_fail_sentence(c, KG_EINVAL, NULL,
+                                        "a query parameter has no name (\"=\" first): an export "
+                                        "takes the filters " KG_PERSON_FILTERS);
+        if (!kg_person_filter_key(key))
+            return kg_api_fail(c, KG_EINVAL, key,
                                "is not a filter of an export (" KG_PERSON_FILTERS ")");
+    }
     struct kg_person_filter filter = {.is_leader = -1};
     const char *field, *why;
     e = kg_person_filter_read(&c->query, c->org.country, c->a, &filter, &field, &why);

@@ -218,7 +218,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct conn_state *st
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     for (size_t i = 0; i < resp->n_headers; i++)
         MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
-    if (st->closing)
+    /* a 413's body was not read, or read and dropped: the connection is not worth keeping */
+    if (st->closing || resp->status == 413)
         MHD_add_response_header(r, "Connection", "close");
     st->status = resp->status;
     st->bytes = resp->body_len;

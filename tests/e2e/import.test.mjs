@@ -772,7 +772,7 @@ function rawPost(urlPath, headers, chunks) {
                 } catch {
                     json = undefined;
                 }
-                resolve({ status: res.statusCode, json, text: b });
+                resolve({ status: res.statusCode, headers: res.headers, json, text: b });
             });
         });
         req.on('error', reject);
@@ -936,6 +936,8 @@ describe('POST /imports/people', () => {
         const tooBig = 'the file is larger than this server accepts (kamgar serve ' +
                        '--max-import-mb); nothing was imported';
         assert.equal(r.json.error.message, tooBig);
+        /* and the connection is closed, as the docs say (helper 85: it was kept) */
+        assert.equal(r.headers.connection, 'close');
         /* Chunked, so the size shows only as it arrives. */
         const mib = Buffer.alloc(1 << 20, 'Big Row,0300 1234567,' + 'x'.repeat(40) + '\n');
         const before = await total('http');
@@ -947,6 +949,7 @@ describe('POST /imports/people', () => {
          * is imported, however it was sent. */
         assert.equal(await total('http'), before);
         assert.equal(r.json.error.message, tooBig);
+        assert.equal(r.headers.connection, 'close');
         /* A client that waits to be told to send (Expect: 100-continue) is answered 413 at
          * once: it was told "100 Continue", and sent the whole body for nothing (helper-66). */
         const sock = net.connect(k.port, '127.0.0.1');

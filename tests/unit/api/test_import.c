@@ -4727,6 +4727,11 @@ static void test_http_export_filters(void **state)
     for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
         H_ERROR(get_file(f->env, f->w.t_admin, h_fmt(f->env, "%s?%s", base, bad[k].query)), 400,
                 "validation_failed", bad[k].field);
+    /* helper-85: a parameter with no name is told so, as the import tells it (it was "field":
+     * "" and a message beginning " is not a filter") */
+    r = get_file(f->env, f->w.t_admin, h_fmt(f->env, "%s?=1", base));
+    H_ERROR(r, 400, "validation_failed", NULL);
+    assert_non_null(strstr(h_jstr(r->json, "error.message"), "a query parameter has no name"));
     audit_entry(f, "people.export.json", &n, NULL);
     assert_int_equal(n, 2);
     /* One value a filter (a second was read past, yet looked applied in the log). */

@@ -1183,13 +1183,39 @@ static const char *read_value(const struct kg_import_row *r, enum kg_col col, ch
 }
 
 /*
+ * The id of a row whose identity number (a CNIC, an Aadhaar...) says something: the org, the
+ * name as read and the numbers, and nothing else. A worker listed again with another factory,
+ * phone or date, by another branch, is one person. False when the row has no such number.
+ */
+static bool id_by_number(struct kg_import *im, const struct kg_import_row *r, size_t n,
+                         unsigned char h[16])
+{
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, im->id_key, sizeof(im->id_key), 16);
+    static const unsigned char domain[] = "\x1dnumbered";
+    crypto_generichash_update(&st, domain, sizeof(domain));
+    crypto_generichash_update(&st, (const unsigned char *)im->org_id, strlen(im->org_id));
+    char *name = r->p.full_name ? kg_csv_header_key(r->p.full_name, strlen(r->p.full_name)) : NULL;
+    const char *v = name ? name : r->p.full_name ? r->p.full_name : "";
+    crypto_generichash_update(&st, (const unsigned char *)v, strlen(v));
+    free(name);
+    bool numbered = false;
+    for (size_t k = 0; k < im->n_apart; k++)
+        if (im->apart[k] < n && im->apart_kind[k] == KG_APART_NUMBER)
+            numbered |= hash_apart(im, k, &st);
+    crypto_generichash_final(&st, h, 16);
+    return numbered;
+}
+
+/*
  * A deterministic id for a row without one (docs/import.md, "If an import is interrupted"):
  * the same row of the same file always gets the same id, so a re-run of an interrupted
- * import recognises what it already stored. A hash of the org and the row's imported cells,
- * field by field wherever their columns stand, each as read where kamgar reads it into a
- * value ("ZAINAB" is "Zainab", "F" is "Female", "12/3/2021" is "2021-03-12", "0300-1234567"
- * is "+923001234567": read_value), so that a register a spreadsheet saved again finds the same
- * people; and the columns that tell people apart. Keyed with the database's secret
+ * import recognises what it already stored. With an identity number, that and the name
+ * (id_by_number). Otherwise a hash of the org and the row's imported cells, field by field
+ * wherever their columns stand, each as read where kamgar reads it into a value ("ZAINAB" is
+ * "Zainab", "F" is "Female", "12/3/2021" is "2021-03-12", "0300-1234567" is "+923001234567":
+ * read_value), so that a register a spreadsheet saved again finds the same people; and the
+ * other columns that tell people apart (a father's name). Keyed with the database's secret
  * (import_id_key) so that nobody can compute the id of a row they guess and ask the API
  * whether it is taken. For a row without phone, email or identity number (nothing else tells
  * two people apart) the second, third... row of the same values also hashes its number, so
@@ -1199,8 +1225,13 @@ static const char *read_value(const struct kg_import_row *r, enum kg_col col, ch
  */
 static const char *derive_id(struct kg_import *im, const struct kg_import_row *r, size_t n)
 {
-    crypto_generichash_state st;
     unsigned char h[16];
+    char id[KG_ID_LEN + 1];
+    if (id_by_number(im, r, n, h)) {
+        kg_store_hash_id(h, id);
+        return kg_arena_strdup(&im->batch, id);
+    }
+    crypto_generichash_state st;
     crypto_generichash_init(&st, im->id_key, sizeof(im->id_key), sizeof(h));
     crypto_generichash_update(&st, (const unsigned char *)im->org_id, strlen(im->org_id));
     for (int col = KG_COL_NONE + 1; col < KG_COL_COUNT; col++) {
@@ -1222,23 +1253,21 @@ static const char *derive_id(struct kg_import *im, const struct kg_import_row *r
         crypto_generichash_update(&st, (const unsigned char *)val, len);
         free(folded);
     }
-    /* an identity card's number says who the row is, as a phone does: no count then */
-    bool numbered = false;
+    /* a father's or husband's name (no number said anything: id_by_number) */
     for (size_t k = 0; k < im->n_apart; k++)
-        if (im->apart[k] < n && hash_apart(im, k, &st))
-            numbered |= im->apart_kind[k] == KG_APART_NUMBER;
+        if (im->apart[k] < n)
+            hash_apart(im, k, &st);
     crypto_generichash_state base = st;
     crypto_generichash_final(&base, h, sizeof(h));
     uint64_t key;
     memcpy(&key, h, sizeof(key));
-    uint32_t before = r->p.phone || r->p.email || numbered ? 0 : seen_before(im, key);
+    uint32_t before = r->p.phone || r->p.email ? 0 : seen_before(im, key);
     if (before) {
         unsigned char nth[5] = {0x1e, (unsigned char)before, (unsigned char)(before >> 8),
                                 (unsigned char)(before >> 16), (unsigned char)(before >> 24)};
         crypto_generichash_update(&st, nth, sizeof(nth));
         crypto_generichash_final(&st, h, sizeof(h));
     }
-    char id[KG_ID_LEN + 1];
     kg_store_hash_id(h, id);
     return kg_arena_strdup(&im->batch, id);
 }

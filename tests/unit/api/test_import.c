@@ -2837,6 +2837,20 @@ static void test_identity_columns_tell_apart(void **state)
     COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
     x = run_str(f, &ignore, "Name,Father Name\nMuhammad Ali,Another One\n");
     COUNTS(x, 1, 0, 0, 1, 0, 0, 0);
+    /* helper-86: a number and a name are one worker, whatever else the rows say (another
+     * phone, factory or date); they were four people. A father's name alone is not enough. */
+    x = run_str(f, &SKIP,
+                "Name,CNIC,Mobile,Factory\n"
+                "Naseem Akhtar,35202-1111111-1,0300 4441111,Gul\n"
+                "Naseem Akhtar,3520211111111,0321 4441111,Gul\n"
+                "Naseem Akhtar,35202-1111111-1,,Gul\n"
+                "NASEEM AKHTAR,35202-1111111-1,,Gul Textiles\n"
+                "Naseem Bibi,35202-1111111-1,,Gul\n");
+    COUNTS(x, 5, 2, 0, 3, 0, 1, 0);
+    /* another branch's register, with other columns */
+    x = run_str(f, &SKIP,
+                "Worker Name,CNIC No.,Date of joining\nNaseem Akhtar,35202 1111111 1,15/06/2019\n");
+    COUNTS(x, 1, 0, 0, 1, 0, 0, 0);
 }
 
 /*

@@ -284,31 +284,45 @@ static void notice(struct kg_import *im, size_t i)
         same_name(r->existing_name, r->p.full_name))
         return;
     im->res.other_names++;
-    if (im->res.n_notices >= KG_IMPORT_MAX_ERRORS)
-        return;
     const char *field = r->matched_by == KG_P_PHONE ? "phone" : "email";
     enum kg_col col = kg_col_by_name(field);
     size_t at = im->col_index[col];
     const struct kg_import_cell *c =
         at && at <= im->row_ncells[i] ? &im->row_cells[i][at - 1] : NULL;
-    struct kg_import_notice *k = &im->notices[im->res.n_notices++];
     bool updated = r->outcome == KG_IMPORT_UPDATED;
-    *k = (struct kg_import_notice){
+    struct kg_import_notice k = {
         .line = im->row_lines[i],
         .field = field,
         .column = im->col_header[col],
-        .value = c && c->len && kg_utf8_valid(c->p, c->len)
-                     ? kg_arena_strdup(&im->keep, preview(im, c))
-                     : NULL,
-        .person_id = kg_arena_strdup(&im->keep, r->existing_id),
-        .person_name = kg_arena_strdup(&im->keep, r->existing_name),
+        .value = c && c->len && kg_utf8_valid(c->p, c->len) ? preview(im, c) : NULL,
+        .person_id = r->existing_id,
+        .person_name = r->existing_name,
         .updated = updated,
         .message = kg_arena_printf(
-            &im->keep,
+            &im->batch,
             "is that of \"%s\" already: the row was taken as that person and %s (if they are "
             "two people, give each their own %s)",
             r->existing_name, updated ? "written over them, name included" : "skipped", field),
     };
+    /* A row skipped so is not in the register after it (a daughter on her mother's phone):
+     * it goes in the file of rows to mend too, where the clerk who works from that file sees
+     * it. One written over the person was imported: it is only listed. */
+    if (!updated && im->opts.rejected && k.message) {
+        struct kg_import_error e = {.line = k.line,
+                                    .field = field,
+                                    .column = k.column,
+                                    .value = k.value,
+                                    .message = k.message};
+        im->opts.rejected(im->opts.progress_ctx,
+                          &(struct kg_import_reject){im->row_cells[i], im->row_ncells[i], &e, 1});
+    }
+    if (im->res.n_notices >= KG_IMPORT_MAX_ERRORS)
+        return;
+    k.value = kg_arena_strdup(&im->keep, k.value);
+    k.person_id = kg_arena_strdup(&im->keep, k.person_id);
+    k.person_name = kg_arena_strdup(&im->keep, k.person_name);
+    k.message = kg_arena_strdup(&im->keep, k.message);
+    im->notices[im->res.n_notices++] = k;
 }
 
 /* Adds the reason a cell of field is wrong to a row's, in the order of the columns: past

@@ -1344,7 +1344,8 @@ describe('UTF-16 registers (Excel\'s "Unicode Text")', () => {
             assert.deepEqual([...bytes.subarray(0, 2)], [0xFF, 0xFE]);
             const text = bytes.toString('utf16le');
             assert.ok(text.startsWith('\ufeffS.No;Worker Name;'), text);
-            assert.equal(text.split('\r\n').length, 4, text);
+            /* two refused, two skipped as the person whose phone they have */
+            assert.equal(text.split('\r\n').length, 6, text);
             assert.ok(text.includes('line 11: phone is not a phone number we can read'), text);
             /* mended, the rejects come in (as UTF-16 still) */
             fs.writeFileSync(rej, utf16(text.replace(/^\ufeff/, '')
@@ -1887,16 +1888,19 @@ describe('--rejects FILE: the refused rows, to mend and import', () => {
             createDatabase(dir, db, [{ slug: 'rj', name: 'Rejects Union', country: 'PK',
                                        users: [] }]);
             const rej = path.join(dir, 'to-mend.csv');
-            /* the messy register: ';' separated, a BOM, CRLF; two rows refused */
+            /* the messy register: ';' separated, a BOM, CRLF; two rows refused, and two skipped
+             * as the person whose phone they have, under another name (after the refused) */
             let r = imp(db, 'rj', fixture('register_messy.csv'), '--rejects', rej, '--dry-run');
             assert.equal(r.status, 0, r.stderr);
-            assert.match(r.stdout, /^rejected rows written to .*to-mend\.csv \(2\)$/m);
+            assert.match(r.stdout, /^rejected rows written to .*to-mend\.csv \(4\)$/m);
             assert.equal(fs.statSync(rej).mode & 0o777, 0o600);
             const text = fs.readFileSync(rej, 'utf8');
             const lines = text.split('\r\n');
             assert.ok(lines[0].startsWith('\ufeffS.No;'), lines[0]);
             assert.ok(lines[0].endsWith(';kamgar_error'), lines[0]);
-            assert.equal(lines.length, 4, text); /* header, two rows, the end */
+            assert.equal(lines.length, 6, text); /* header, four rows, the end */
+            assert.match(lines[3], /"line 9: phone is that of ""Ayesha Bibi"" already: the row was /);
+            assert.match(lines[4], /"line 17: phone is that of ""Иван Петров"" already: /);
             const why = 'line 11: phone is not a phone number we can read (column ""Mobile No."")';
             assert.ok(lines[2].endsWith(`;"${why}"`), lines[2]);
             assert.ok(lines[2].includes(';12345;'), lines[2]);
@@ -1951,20 +1955,50 @@ describe('--rejects FILE: the refused rows, to mend and import', () => {
                     path.join(dir, 'again.csv'));
             assert.equal(r.status, 0, r.stderr);
             const t = table(r.stdout);
-            assert.deepEqual([t.rows, t.created, t.failed], [2, 2, 0], r.stdout);
+            assert.deepEqual([t.rows, t.created, t.skipped, t.failed], [4, 2, 2, 0], r.stdout);
             assert.deepEqual(t.unknown, MESSY_UNKNOWN);
+            /* the two skipped again are there again, until the officer deletes them (the same
+             * worker written otherwise) or gives each their own phone */
+            assert.equal(fs.readFileSync(path.join(dir, 'again.csv'), 'utf8').split('\r\n').length,
+                         4);
+            fs.writeFileSync(path.join(dir, 'mended.csv'),
+                             mended.split('\r\n').filter((l) => !l.includes('already')).join('\r\n'));
+            r = imp(db, 'rj', path.join(dir, 'mended.csv'), '--rejects',
+                    path.join(dir, 'again-2.csv'));
+            assert.equal(r.status, 0, r.stderr);
             /* nothing refused: no file */
-            assert.ok(!fs.existsSync(path.join(dir, 'again.csv')));
+            assert.ok(!fs.existsSync(path.join(dir, 'again-2.csv')));
             /* Excel's sep= line is kept (helper 86): without it, an Excel whose separator is a
              * comma opens each row in one cell */
             const sep = path.join(dir, 'sep.csv');
-            fs.writeFileSync(sep, 'sep=;\r\nName;Mobile\r\nAmina;0300 1234567\r\nBad;0300 12\r\n');
+            fs.writeFileSync(sep, 'sep=;\r\nName;Mobile\r\nAmina;0300 9876501\r\nBad;0300 12\r\n');
             const rej5 = path.join(dir, 'to-mend-5.csv');
             r = imp(db, 'rj', sep, '--rejects', rej5, '--dry-run');
             assert.equal(r.status, 0, r.stderr);
             assert.equal(fs.readFileSync(rej5, 'utf8'),
                          'sep=;\r\nName;Mobile;kamgar_error\r\nBad;0300 12;"line 4: phone is not a ' +
                          'phone number we can read (column ""Mobile"")"\r\n');
+            /* A row skipped as the person whose phone it has, under another name (a daughter
+             * on her mother's phone), is not in the register after the import: it is in the
+             * file too, after the refused rows of its batch (helper 86). One written over the
+             * person (update) was imported, and is not. */
+            const fam = path.join(dir, 'fam.csv');
+            fs.writeFileSync(fam, 'Name,Mobile\nAmina,0300 5551234\nAmina ki beti Sana,0300 5551234\n' +
+                             'Bad,xx\n');
+            const rej6 = path.join(dir, 'to-mend-6.csv');
+            r = imp(db, 'rj', fam, '--rejects', rej6);
+            assert.equal(r.status, 0, r.stderr);
+            assert.match(r.stdout, /^rejected rows written to .*to-mend-6\.csv \(2\)$/m);
+            assert.equal(fs.readFileSync(rej6, 'utf8'),
+                         'Name,Mobile,kamgar_error\r\nBad,xx,"line 4: phone is not a phone number ' +
+                         'we can read (column ""Mobile"")"\r\nAmina ki beti Sana,0300 5551234,"line ' +
+                         '3: phone is that of ""Amina"" already: the row was taken as that person ' +
+                         'and skipped (if they are two people, give each their own phone) (column ' +
+                         '""Mobile"")"\r\n');
+            const rej7 = path.join(dir, 'to-mend-7.csv');
+            r = imp(db, 'rj', fam, '--rejects', rej7, '--on-duplicate', 'update', '--dry-run');
+            assert.equal(r.status, 0, r.stderr);
+            assert.equal(fs.readFileSync(rej7, 'utf8').split('\r\n').length, 3); /* Bad alone */
             assert.deepEqual(fs.readdirSync(dir).filter((f) => f.includes('.tmp-')), []);
         } finally {
             rmTemp(dir);

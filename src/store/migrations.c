@@ -816,6 +816,38 @@ static const char *const migrations[] = {
     "  secret BLOB NOT NULL CHECK (length(secret) = 32)"
     ") WITHOUT ROWID;"
     "INSERT INTO instance_keys(name, secret) VALUES ('import_ids', randomblob(32));",
+
+    /* 20: the phones and emails a person had before (docs/import.md, "A phone or email
+     * changed since"), so that a register that still lists a worker's old number finds her
+     * rather than making her again, and an update from it does not put the old number back.
+     * Kept by triggers, whatever changed the number (the API, an import); gone with the
+     * person. A number given back to its person is no longer a former one. */
+    "CREATE TABLE person_former_contacts ("
+    "  org_id TEXT NOT NULL,"
+    "  person_id TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('phone', 'email')),"
+    "  value TEXT NOT NULL,"
+    "  until TEXT NOT NULL,"
+    "  PRIMARY KEY (org_id, kind, value, person_id)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX person_former_contacts_person ON person_former_contacts(person_id);"
+    "CREATE TRIGGER people_former_phone AFTER UPDATE OF phone ON people"
+    "  WHEN old.phone IS NOT new.phone BEGIN"
+    "  INSERT INTO person_former_contacts(org_id, person_id, kind, value, until)"
+    "    SELECT old.org_id, old.id, 'phone', old.phone, new.updated_at WHERE old.phone IS NOT NULL"
+    "    ON CONFLICT DO UPDATE SET until = excluded.until;"
+    "  DELETE FROM person_former_contacts WHERE person_id = new.id AND kind = 'phone'"
+    "    AND value = new.phone;"
+    "END;"
+    "CREATE TRIGGER people_former_email AFTER UPDATE OF email ON people"
+    "  WHEN old.email IS NOT new.email BEGIN"
+    "  INSERT INTO person_former_contacts(org_id, person_id, kind, value, until)"
+    "    SELECT old.org_id, old.id, 'email', lower(old.email), new.updated_at"
+    "    WHERE old.email IS NOT NULL AND lower(old.email) IS NOT lower(new.email)"
+    "    ON CONFLICT DO UPDATE SET until = excluded.until;"
+    "  DELETE FROM person_former_contacts WHERE person_id = new.id AND kind = 'email'"
+    "    AND value = lower(new.email);"
+    "END;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -121,6 +121,9 @@ struct kg_store_import {
     char *audit_file, *audit_ip;
     char audit_id[KG_ID_LEN + 1];
     int64_t changed; /* people created or updated in the batches applied so far */
+    /* The batch looks for people by their former phones and emails (migration 20): the org
+     * has some, or the import updates (and may make some). */
+    bool has_former;
 };
 
 /* --- remembered names --- */
@@ -558,6 +561,61 @@ static enum kg_err person_here(struct kg_store_import *im, const char **id, stru
     return *id ? KG_OK : KG_ETOOBIG;
 }
 
+/* Whether two names are one but for case and look-alike characters (kg_fold). */
+static bool same_name(const char *a, const char *b)
+{
+    char *fa = kg_fold(a, strlen(a)), *fb = kg_fold(b, strlen(b));
+    bool same = fa && fb && strcmp(fa, fb) == 0;
+    free(fa);
+    free(fb);
+    return same;
+}
+
+/* A person of the org who had the row's phone or email before, under the row's name (of
+ * several, the latest to have it): the worker an older register still lists at her old
+ * number. Under another name it is someone else, perhaps given the number since. */
+static enum kg_err find_former(struct kg_store_import *im, const struct kg_person *p,
+                               struct kg_arena *a, const char **dup, struct kg_import_row *r)
+{
+    sqlite3_stmt *st = kg_sqlite_stmt(im->c, SQ_PERSON_BY_FORMER);
+    if (!st)
+        return KG_EIO;
+    kg_sqlite_bind_text(st, 1, im->org_id);
+    kg_sqlite_bind_text(st, 2, p->phone);
+    kg_sqlite_bind_text(st, 3, p->email);
+    enum kg_err err = KG_OK;
+    int rc;
+    while (!*dup && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 2);
+        if (!name || !same_name(name, p->full_name))
+            continue;
+        *dup = kg_arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
+        r->existing_name = kg_arena_strdup(a, name);
+        r->matched_by = strcmp((const char *)sqlite3_column_text(st, 1), "phone") == 0 ? KG_P_PHONE
+                                                                                       : KG_P_EMAIL;
+        if (!*dup || !r->existing_name)
+            err = KG_ETOOBIG;
+    }
+    if (!*dup && rc != SQLITE_DONE)
+        err = kg_sqlite_err(im->c, rc);
+    kg_sqlite_done(st);
+    return err;
+}
+
+/* Whether person id had this phone or email (kind) before, and has another now. */
+static enum kg_err former_of(struct kg_store_import *im, const char *kind, const char *value,
+                             const char *id, int64_t *was)
+{
+    sqlite3_stmt *st = kg_sqlite_stmt(im->c, SQ_FORMER_OF);
+    if (st) {
+        kg_sqlite_bind_text(st, 1, im->org_id);
+        kg_sqlite_bind_text(st, 2, kind);
+        kg_sqlite_bind_text(st, 3, value);
+        kg_sqlite_bind_text(st, 4, id);
+    }
+    return kg_sqlite_int(im->c, st, was);
+}
+
 /* Another person of the org that the row repeats: same id, else phone, else email. An id
  * that another org's person holds is taken for the id person_here derives from it (into
  * p->id, which a new person is then created with). */
@@ -588,6 +646,8 @@ static enum kg_err find_duplicate(struct kg_store_import *im, struct kg_person *
                        &r->existing_name);
         r->matched_by = *dup ? KG_P_EMAIL : 0;
     }
+    if (!err && !*dup && im->has_former && p->full_name && (p->phone || p->email))
+        err = find_former(im, p, a, dup, r);
     return err;
 }
 
@@ -1023,6 +1083,17 @@ static enum kg_err apply_row(struct kg_store_import *im, struct kg_import_row *r
         r->existing_id = dup;
         goto release;
     }
+    /* A phone or email the person had before and has changed since is not put back: the
+     * file is older than the change (an old register imported again). */
+    int64_t was = 0;
+    if (dup && im->has_former && (fields & KG_P_PHONE) && p.phone &&
+        !(err = former_of(im, "phone", p.phone, dup, &was)) && was)
+        fields &= ~KG_P_PHONE;
+    if (!err && dup && im->has_former && (fields & KG_P_EMAIL) && p.email &&
+        !(err = former_of(im, "email", p.email, dup, &was)) && was)
+        fields &= ~KG_P_EMAIL;
+    if (err)
+        goto undo;
     if ((fields & KG_P_RECRUITED_BY) && p.recruited_by) {
         /* the file's id of a recruiter found under another id, or whose id is derived here
          * (person_here) */
@@ -1114,9 +1185,14 @@ static enum kg_err apply_rows(struct kg_store_import *im, struct kg_import_row *
                               bool update, bool savepoint, struct kg_arena *a,
                               struct kg_import_counts *batch, bool *redo)
 {
-    enum kg_err err = KG_OK;
     *batch = (struct kg_import_counts){0, 0, 0};
     *redo = false;
+    int64_t any = 0;
+    sqlite3_stmt *st = update ? NULL : kg_sqlite_stmt(im->c, SQ_FORMER_ANY);
+    if (st)
+        kg_sqlite_bind_text(st, 1, im->org_id);
+    enum kg_err err = update ? KG_OK : kg_sqlite_int(im->c, st, &any);
+    im->has_former = update || any;
     for (size_t i = 0; i < n && !err && !*redo; i++)
         err = apply_row(im, &rows[i], update, savepoint, a, batch, redo);
     return err;

@@ -2090,6 +2090,69 @@ static void test_update_keeps_consent_parts(void **state)
     assert_string_equal(consent_of(f, r->json), "given|-|-");
 }
 
+/*
+ * A phone or email changed since a register was imported (in the app, or by another import):
+ * the register imported again finds the worker by her former number under her name, rather
+ * than making her again (review helper 86: "You can run the same file twice without harm"
+ * was not so), and an update from it does not put the old number back. Under another name
+ * the old number is someone else's: a new person, as before.
+ */
+static void test_former_phone_or_email(void **state)
+{
+    struct fx *f = *state;
+    static const char reg[] = "Name,Mobile,Email,Remarks\n"
+                              "Shazia Bibi,0300-1234567,,\n"
+                              "Shazia Bibi,03001234567,,written twice\n"
+                              "Rubina,0300 7770001,rubina@example.org,\n";
+    struct run x = run_str(f, &SKIP, reg);
+    COUNTS(x, 3, 2, 0, 1, 0, 0, 0);
+    const char *shazia = h_keep(f->env, h_jstr(person(f, "full_name", "Shazia Bibi"), "id"));
+    const char *rubina = h_keep(f->env, h_jstr(person(f, "full_name", "Rubina"), "id"));
+    H_STATUS(h_as(f->env, f->w.t_admin, "PATCH", "{\"phone\":\"0301 5556667\"}",
+                  "/api/v1/orgs/acme/people/%s", shazia),
+             200);
+    H_STATUS(h_as(f->env, f->w.t_admin, "PATCH", "{\"email\":\"Rubina.New@example.org\"}",
+                  "/api/v1/orgs/acme/people/%s", rubina),
+             200);
+    x = run_str(f, &SKIP, reg);
+    COUNTS(x, 3, 0, 0, 3, 0, 0, 0);
+    assert_int_equal(x.r.n_notices, 0);
+    x = run_str(f, &UPDATE, reg);
+    COUNTS_U(x, 3, 0, 1, 2, 0, 0, 0, 0); /* the remark is taken; the old number is not */
+    assert_int_equal(people_total(f), 2);
+    H_JSTR(person(f, "full_name", "Shazia Bibi"), "phone", "+923015556667");
+    H_JSTR(person(f, "full_name", "Rubina"), "email", "rubina.new@example.org");
+    /* Under another name, the old number is another person's (a daughter, or the number
+     * given to someone else). */
+    x = run_str(f, &SKIP, "Name,Mobile\nSabira,0300-1234567\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    H_JSTR(person(f, "full_name", "Sabira"), "phone", "+923001234567");
+    /* The current holder of a number wins over its former one. */
+    x = run_str(f, &SKIP, "Name,Mobile\nShazia Bibi,0300-1234567\n");
+    COUNTS(x, 1, 0, 0, 1, 0, 0, 0);
+    assert_int_equal(x.r.n_notices, 1);
+    assert_string_equal(x.r.notices[0].person_name, "Sabira");
+    assert_int_equal(people_total(f), 3);
+    /* The number given back in the app is hers again; the other is now the former one, and
+     * an import does not put that back either (the app does). */
+    H_STATUS(h_as(f->env, f->w.t_admin, "DELETE", NULL, "/api/v1/orgs/acme/people/%s",
+                  h_jstr(person(f, "full_name", "Sabira"), "id")),
+             204);
+    H_STATUS(h_as(f->env, f->w.t_admin, "PATCH", "{\"phone\":\"0300 1234567\"}",
+                  "/api/v1/orgs/acme/people/%s", shazia),
+             200);
+    x = run_str(f, &UPDATE, "Name,Mobile\nShazia Bibi,0301 5556667\n");
+    COUNTS_U(x, 1, 0, 0, 1, 0, 0, 0, 0);
+    H_JSTR(person(f, "full_name", "Shazia Bibi"), "phone", "+923001234567");
+    x = run_str(f, &SKIP, reg);
+    COUNTS(x, 3, 0, 0, 3, 0, 0, 0);
+    /* A person deleted takes her former numbers with her. */
+    H_STATUS(h_as(f->env, f->w.t_admin, "DELETE", NULL, "/api/v1/orgs/acme/people/%s", rubina),
+             204);
+    x = run_str(f, &SKIP, "Name,Email\nRubina,rubina@example.org\n");
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+}
+
 /* Re-running the same file creates nothing new, rows without phone or email included. */
 static void test_rerun_creates_nothing(void **state)
 {
@@ -5983,6 +6046,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_recruiter_found_by_phone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_keeps_consent_parts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_former_phone_or_email, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rerun_creates_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_identity_columns_tell_apart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_id_column_of_row_numbers, setup, teardown),

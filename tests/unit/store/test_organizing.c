@@ -1858,6 +1858,8 @@ static void test_rank_tallies_filled_by_the_migration(void **state)
                 "DROP TABLE rank_people; DROP TABLE rank_units;"
                 "DROP TABLE spoken_people; DROP TABLE spoken_units;"
                 "DROP TABLE rank_issues; DROP TABLE invitations; DROP TABLE instance_keys;"
+                "DROP TRIGGER people_former_phone; DROP TRIGGER people_former_email;"
+                "DROP TABLE person_former_contacts;"
                 "DROP INDEX workplaces_key; DROP INDEX units_key; DROP INDEX employers_key;"
                 "DROP INDEX tags_key; DROP INDEX issues_key;"
                 "ALTER TABLE workplaces DROP COLUMN name_key;"

@@ -188,6 +188,8 @@ static void test_consent_status_always_set(void **state)
     f->s->ops->close(f->s);
     f->s = NULL;
     fx_raw_exec(f->path, "UPDATE people SET consent_status = NULL; DROP TABLE instance_keys;"
+                         "DROP TRIGGER people_former_phone; DROP TRIGGER people_former_email;"
+                         "DROP TABLE person_former_contacts;"
                          "DELETE FROM schema_version WHERE version >= 18;");
     char err[256];
     OK(kg_store_sqlite_open(f->path, false, &f->s, err, sizeof(err)));

@@ -902,10 +902,13 @@ static const char *phone_cell(struct kg_import *im, struct kg_import_row *r, con
         kg_phone_ambiguous(why, sizeof(why), im->country, r->p.country);
         return kg_arena_strdup(&im->batch, why);
     }
+    char why[200];
+    if (e && spreadsheet_number(v))
+        return SHORTENED;
     if (e)
-        return spreadsheet_number(v) ? SHORTENED
-                                     : kg_phone_refusal(v, strlen(v), im->country,
-                                                        "is not a phone number we can read");
+        return kg_arena_strdup(&im->batch, kg_phone_refusal(v, strlen(v), im->country,
+                                                            "is not a phone number we can read",
+                                                            why, sizeof(why)));
     r->p.phone = e164;
     r->fields |= KG_P_PHONE;
     return NULL;

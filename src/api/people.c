@@ -33,11 +33,15 @@ static enum kg_err normalise_contact(struct kg_ctx *c, struct kg_person *p, unsi
             kg_phone_ambiguous(why, sizeof(why), c->org.country, own);
             return kg_api_fail(c, KG_EINVAL, "phone", kg_arena_strdup(c->a, why));
         }
+        char why[200];
         if (e)
-            return kg_api_fail(c, KG_EINVAL, "phone",
-                               kg_phone_refusal(p->phone, strlen(p->phone), c->org.country,
-                                                "is not a phone number we can read (write it "
-                                                "with the country code, e.g. +92 300 1234567)"));
+            return kg_api_fail(
+                c, KG_EINVAL, "phone",
+                kg_arena_strdup(c->a, kg_phone_refusal(p->phone, strlen(p->phone), c->org.country,
+                                                       "is not a phone number we can read "
+                                                       "(write it with the country code, e.g. "
+                                                       "+92 300 1234567)",
+                                                       why, sizeof(why))));
         p->phone = e164;
     }
     if ((fields & KG_P_EMAIL) && p->email) {

@@ -31,7 +31,8 @@ struct country {
     char trunk;            /* national trunk prefix digit, '\0' when there is none */
     unsigned char nsn_min; /* national significant number length, without trunk prefix */
     unsigned char nsn_max;
-    const char *lead; /* space-separated prefixes an NSN must start with; NULL: any 1-9 */
+    const char *lead;           /* space-separated prefixes an NSN must start with; NULL: any 1-9 */
+    const char *name, *example; /* for a refusal's message: a mobile number as it is written */
 };
 
 /*
@@ -45,20 +46,22 @@ struct country {
  * only one code of this table (shared or not) can start a number.
  */
 static const struct country countries[] = {
-    {"PK", 92, '0', 10, 10, "3"},                     /* 03xx xxxxxxx */
-    {"IN", 91, '0', 10, 10, "6 7 8 9"},               /* 9xxxx xxxxx */
-    {"BD", 880, '0', 10, 10, "13 14 15 16 17 18 19"}, /* 01xxx xxxxxx */
-    {"NP", 977, '0', 10, 10, "9"},                    /* 98xxxxxxxx, written without trunk */
-    {"LK", 94, '0', 9, 9, "7"},                       /* 07x xxx xxxx */
-    {"UZ", 998, '8', 9, 9, NULL},                     /* 90 123 45 67; "8" only in old forms */
-    {"KG", 996, '0', 9, 9, NULL},                     /* 0555 123 456 */
-    {"KZ", 7, '8', 10, 10, "70 74 75 76 77"},         /* 8 701 123 4567; 71x, 72x: landlines */
-    {"RU", 7, '8', 10, 10, "9"},                      /* 8 916 123 4567 */
-    {"ID", 62, '0', 9, 12, "8"},                      /* 0812 3456 7890 */
-    {"PH", 63, '0', 10, 10, "9"},                     /* 0917 123 4567 */
-    {"KH", 855, '0', 8, 9, NULL},                     /* 012 345 678 */
-    {"TH", 66, '0', 9, 9, "6 8 9"},                   /* 081 234 5678 */
-    {"MY", 60, '0', 9, 10, "1"},                      /* 012-345 6789, 011-2345 6789 */
+    /* NP: 98xxxxxxxx, written without trunk; UZ: "8" only in old forms; KZ: 71x, 72x are
+     * landlines; MY: also 011-2345 6789 */
+    {"PK", 92, '0', 10, 10, "3", "Pakistan", "0300 1234567"},
+    {"IN", 91, '0', 10, 10, "6 7 8 9", "India", "98765 43210"},
+    {"BD", 880, '0', 10, 10, "13 14 15 16 17 18 19", "Bangladesh", "01712 345678"},
+    {"NP", 977, '0', 10, 10, "9", "Nepal", "9812345678"},
+    {"LK", 94, '0', 9, 9, "7", "Sri Lanka", "071 234 5678"},
+    {"UZ", 998, '8', 9, 9, NULL, "Uzbekistan", "90 123 45 67"},
+    {"KG", 996, '0', 9, 9, NULL, "Kyrgyzstan", "0555 123 456"},
+    {"KZ", 7, '8', 10, 10, "70 74 75 76 77", "Kazakhstan", "8 701 123 4567"},
+    {"RU", 7, '8', 10, 10, "9", "Russia", "8 916 123 4567"},
+    {"ID", 62, '0', 9, 12, "8", "Indonesia", "0812 3456 7890"},
+    {"PH", 63, '0', 10, 10, "9", "the Philippines", "0917 123 4567"},
+    {"KH", 855, '0', 8, 9, NULL, "Cambodia", "012 345 678"},
+    {"TH", 66, '0', 9, 9, "6 8 9", "Thailand", "081 234 5678"},
+    {"MY", 60, '0', 9, 10, "1", "Malaysia", "012-345 6789"},
 };
 
 #define NCOUNTRIES (sizeof(countries) / sizeof(countries[0]))
@@ -442,14 +445,79 @@ enum kg_err kg_phone_repeated(const char *in, size_t len, const char *default_cc
     return KG_EINVAL;
 }
 
+/* The table country whose code d[0..n) starts with, and its code's length in *ccl; NULL. */
+static const struct country *by_code(const char *d, size_t n, size_t *ccl)
+{
+    for (size_t i = 0; i < NCOUNTRIES; i++) {
+        char cc[4];
+        *ccl = code_digits(countries[i].code, cc);
+        if (starts_with(d, n, cc, *ccl))
+            return &countries[i];
+    }
+    return NULL;
+}
+
+/* What is wrong with in, a number kg_phone_normalize refused, when more can be said than that:
+ * letters in it; another country's number without its '+'; a number of a table country (the
+ * default's, or the code's) too short, too long or not a mobile. Into buf; NULL otherwise. */
+static const char *why_not(const char *in, size_t len, const char *default_cc, char *buf,
+                           size_t cap)
+{
+    struct scanned sc;
+    if (!scan((const unsigned char *)in, len, &sc)) {
+        for (size_t i = 0; i < len; i++)
+            if ((in[i] | 0x20) >= 'a' && (in[i] | 0x20) <= 'z')
+                return "has letters in it: keep only the worker's own number here, and put "
+                       "anything else (whose number it is, another number) in notes";
+        return NULL;
+    }
+    const struct country *c = find_country(default_cc);
+    const char *d = sc.d;
+    size_t n = sc.n, ccl = 0;
+    char out[KG_PHONE_MAX];
+    if (sc.plus || (n >= 2 && d[0] == '0' && d[1] == '0')) {
+        if (!sc.plus)
+            d += 2, n -= 2;
+        c = by_code(d, n, &ccl);
+        d += ccl, n -= ccl;
+    } else if (c && parse_international(d, n, out) && by_code(d, n, &ccl) != c) {
+        const struct country *o = by_code(d, n, &ccl);
+        if (o)
+            snprintf(buf, cap, "looks like a number of %s written without its +: write it %s",
+                     o->name, out);
+        else
+            snprintf(buf, cap,
+                     "looks like a number of another country written without its +: "
+                     "write it %s",
+                     out);
+        return buf;
+    }
+    if (!c)
+        return NULL;
+    if (c->trunk != '\0' && n && d[0] == c->trunk)
+        d++, n--;
+    const char *what = n < c->nsn_min   ? "is too short for"
+                       : n > c->nsn_max ? "is too long for"
+                                        : "is not";
+    snprintf(buf, cap, "%s a mobile number of %s, which is written like %s%s", what, c->name,
+             c->example,
+             n < c->nsn_min || n > c->nsn_max
+                 ? ""
+                 : ": kamgar keeps mobile numbers, which it can text (a landline, or a first "
+                   "digit typed wrong?)");
+    return buf;
+}
+
 const char *kg_phone_refusal(const char *in, size_t len, const char *default_cc,
-                             const char *otherwise)
+                             const char *otherwise, char *buf, size_t cap)
 {
     size_t n = kg_phone_count(in, len, default_cc);
+    const char *why = n ? NULL : why_not(in, len, default_cc, buf, cap);
     return n == 2  ? "holds two phone numbers, and a person has one: keep one here and put the "
                      "other in notes"
            : n > 2 ? "holds several phone numbers, and a person has one: keep one here and put "
                      "the others in notes"
+           : why   ? why
                    : otherwise;
 }
 

@@ -177,9 +177,11 @@ const CODE_PAGE_HINT = 'a sheet saved as "CSV" by an older Excel is in its Windo
 const MESSY = { rows: 12, created: 8, updated: 0, unchanged: 0, skipped: 2, failed: 2,
                 workplaces: 3, units: 4 };
 const MESSY_ERRORS = ['line 10: full_name is required (column "Worker Name")',
-                      'line 11: phone is not a phone number we can read ' +
-                      '(column "Mobile No.": "12345")'];
+                      'line 11: phone is too short for a mobile number of Pakistan, which is ' +
+                      'written like 0300 1234567 (column "Mobile No.": "12345")'];
 const MESSY_UNKNOWN = ['S.No', 'ID Card No.', 'Contractor'];
+const PK_SHORT = 'phone is too short for a mobile number of Pakistan, which is written like ' +
+                 '0300 1234567';
 /* Lines 9 and 17 have the phones of lines 2 and 6 under other names. */
 const MESSY_NOTICES = ['line 9: phone is that of "Ayesha Bibi" already ' +
                        '(column "Mobile No.": "0300 1234567"): skipped',
@@ -360,8 +362,10 @@ describe('kamgar import people', () => {
             assert.equal(r.status, 0, r.stderr);
             assert.equal(table(r.stdout).created, 2);
             assert.deepEqual(table(r.stdout).errors,
-                             ['line 4: phone is not a phone number we can read ' +
-                              '(column "mobile": "0300 1234567")']);
+                             ['line 4: phone is not a mobile number of India, which is written ' +
+                              'like 98765 43210: kamgar keeps mobile numbers, which it can text ' +
+                              '(a landline, or a first digit typed wrong?) (column "mobile": ' +
+                              '"0300 1234567")']);
             const all = await people('maps');
             assert.deepEqual(all.map((p) => p.phone).filter(Boolean).sort(),
                              ['+919123456789', '+919876543210', '+923007654321']);
@@ -446,8 +450,9 @@ describe('kamgar import people', () => {
             const unsafe = /[\x00-\x09\x0b-\x1f\x7f\u0080-\u009f\u202a-\u202e\u2066-\u2069]/;
             assert.ok(!unsafe.test(r.stdout), JSON.stringify(r.stdout));
             assert.deepEqual(table(r.stdout).errors,
-                             ['line 2: phone is not a phone number we can read ' +
-                              '(" ]0;pwned   31m0300")']);
+                             ['line 2: phone has letters in it: keep only the worker\'s own ' +
+                              'number here, and put anything else (whose number it is, another ' +
+                              'number) in notes (" ]0;pwned   31m0300")']);
             assert.deepEqual(table(r.stdout).unknown, ['x [2Jy']);
             /* a name from the file (bidi controls are let into names; control characters
              * are not), shown again as the person a later row was taken as */
@@ -806,7 +811,8 @@ describe('POST /imports/people', () => {
             errors: [{ line: 10, nth: 0, field: 'full_name', column: 'Worker Name', value: null,
                        message: 'is required' },
                      { line: 11, nth: 0, field: 'phone', column: 'Mobile No.', value: '12345',
-                       message: 'is not a phone number we can read' }],
+                       message: 'is too short for a mobile number of Pakistan, which is ' +
+                                'written like 0300 1234567' }],
             errors_truncated: false, unknown_columns: MESSY_UNKNOWN, separator: ';',
             format: 'csv', encoding: 'UTF-8',
             notices: [notice(9, '0300 1234567', 'Ayesha Bibi', '+923001234567'),
@@ -1346,7 +1352,8 @@ describe('UTF-16 registers (Excel\'s "Unicode Text")', () => {
             assert.ok(text.startsWith('\ufeffS.No;Worker Name;'), text);
             /* two refused, two skipped as the person whose phone they have */
             assert.equal(text.split('\r\n').length, 6, text);
-            assert.ok(text.includes('line 11: phone is not a phone number we can read'), text);
+            assert.ok(text.includes('line 11: phone is too short for a mobile number of Pakistan'),
+                      text);
             /* mended, the rejects come in (as UTF-16 still) */
             fs.writeFileSync(rej, utf16(text.replace(/^\ufeff/, '')
                 .replace(/^([^;]*);;/m, '$1;Rashida Begum;').replace(';12345;', ';0300 7654321;')));
@@ -1901,7 +1908,8 @@ describe('--rejects FILE: the refused rows, to mend and import', () => {
             assert.equal(lines.length, 6, text); /* header, four rows, the end */
             assert.match(lines[3], /"line 9: phone is that of ""Ayesha Bibi"" already: the row was /);
             assert.match(lines[4], /"line 17: phone is that of ""Иван Петров"" already: /);
-            const why = 'line 11: phone is not a phone number we can read (column ""Mobile No."")';
+            const why = 'line 11: phone is too short for a mobile number of Pakistan, which is ' +
+                        'written like 0300 1234567 (column ""Mobile No."")';
             assert.ok(lines[2].endsWith(`;"${why}"`), lines[2]);
             assert.ok(lines[2].includes(';12345;'), lines[2]);
             /* an existing FILE only with --force; --force alone is a usage error */
@@ -1931,8 +1939,9 @@ describe('--rejects FILE: the refused rows, to mend and import', () => {
             r = imp(db, 'rj', moved, '--rejects', rej3, '--dry-run');
             assert.equal(r.status, 0, r.stderr);
             assert.equal(fs.readFileSync(rej3, 'utf8'),
-                         'Name;Mobile;kamgar_error\r\nBad;0300 12;"line 2: phone is not a phone ' +
-                         'number we can read (column ""Mobile"")"\r\n');
+                         'Name;Mobile;kamgar_error\r\nBad;0300 12;"line 2: phone is too short for ' +
+                         'a mobile number of Pakistan, which is written like 0300 1234567 ' +
+                         '(column ""Mobile"")"\r\n');
             /* the empty cells Excel trails past the header are left out: the reason stays in
              * its column, and the row mended comes in (it was refused for its fourth cell) */
             const trail = path.join(dir, 'trail.csv');
@@ -1941,8 +1950,8 @@ describe('--rejects FILE: the refused rows, to mend and import', () => {
             r = imp(db, 'rj', trail, '--rejects', rej4, '--dry-run');
             assert.equal(r.status, 0, r.stderr);
             const four = fs.readFileSync(rej4, 'utf8');
-            assert.equal(four, 'Name,Mobile,kamgar_error\r\nZara,0300 12,"line 2: phone is not a ' +
-                         'phone number we can read (column ""Mobile"")"\r\n');
+            assert.equal(four, 'Name,Mobile,kamgar_error\r\nZara,0300 12,"line 2: ' + PK_SHORT +
+                         ' (column ""Mobile"")"\r\n');
             fs.writeFileSync(trail, four.replace('0300 12', '0300 7654329'));
             r = imp(db, 'rj', trail, '--dry-run');
             assert.equal(r.status, 0, r.stderr);
@@ -1976,8 +1985,8 @@ describe('--rejects FILE: the refused rows, to mend and import', () => {
             r = imp(db, 'rj', sep, '--rejects', rej5, '--dry-run');
             assert.equal(r.status, 0, r.stderr);
             assert.equal(fs.readFileSync(rej5, 'utf8'),
-                         'sep=;\r\nName;Mobile;kamgar_error\r\nBad;0300 12;"line 4: phone is not a ' +
-                         'phone number we can read (column ""Mobile"")"\r\n');
+                         'sep=;\r\nName;Mobile;kamgar_error\r\nBad;0300 12;"line 4: ' + PK_SHORT +
+                         ' (column ""Mobile"")"\r\n');
             /* A row skipped as the person whose phone it has, under another name (a daughter
              * on her mother's phone), is not in the register after the import: it is in the
              * file too, after the refused rows of its batch (helper 86). One written over the
@@ -1990,8 +1999,10 @@ describe('--rejects FILE: the refused rows, to mend and import', () => {
             assert.equal(r.status, 0, r.stderr);
             assert.match(r.stdout, /^rejected rows written to .*to-mend-6\.csv \(2\)$/m);
             assert.equal(fs.readFileSync(rej6, 'utf8'),
-                         'Name,Mobile,kamgar_error\r\nBad,xx,"line 4: phone is not a phone number ' +
-                         'we can read (column ""Mobile"")"\r\nAmina ki beti Sana,0300 5551234,"line ' +
+                         'Name,Mobile,kamgar_error\r\nBad,xx,"line 4: phone has letters in it: ' +
+                         'keep only the worker\'s own number here, and put anything else (whose ' +
+                         'number it is, another number) in notes (column ""Mobile"")"\r\nAmina ' +
+                         'ki beti Sana,0300 5551234,"line ' +
                          '3: phone is that of ""Amina"" already: the row was taken as that person ' +
                          'and skipped (if they are two people, give each their own phone) (column ' +
                          '""Mobile"")"\r\n');

@@ -81,6 +81,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(twice[0] == '\0');
     }
 
+    /* A refusal's message, under each country: never NULL, a string that fits its buffer. */
+    for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
+        char buf[200];
+        memset(buf, 0x5A, sizeof(buf));
+        const char *why =
+            kg_phone_refusal((const char *)data, size, defaults[i], "otherwise", buf, sizeof(buf));
+        CHECK(why != NULL && *why);
+        CHECK(why != buf || memchr(buf, '\0', sizeof(buf)) != NULL);
+    }
+
     /* The country lookups take any NUL-terminated string. */
     memset(iso, 0, sizeof(iso));
     memcpy(iso, data, size < 2 ? size : 2);

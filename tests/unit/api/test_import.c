@@ -280,6 +280,11 @@ static void check_row_error(const struct run *x, int line, size_t i, int64_t wan
     }
 }
 
+/* What a phone cell that cannot be read is told (kg_phone_refusal). */
+#define PK_SHORT "is too short for a mobile number of Pakistan, which is written like 0300 1234567"
+#define PHONE_LETTERS                                                                              \
+    "has letters in it: keep only the worker's own number here, and put anything else (whose "     \
+    "number it is, another number) in notes"
 #define FILE_ERROR(x, stage, msg) check_file_error(&(x), __LINE__, stage, msg)
 /* The refusals of a row with malformed quotes: on its own line, and taking lines a to b. */
 #define MALFORMED                                                                                  \
@@ -630,7 +635,7 @@ static void check_messy(const struct run *x, int line, int64_t created, int64_t 
 {
     check_counts(x, line, 12, created, updated, unchanged, skipped, 2, wp, units);
     check_row_error(x, line, 0, 10, "full_name", "is required");
-    check_row_error(x, line, 1, 11, "phone", "is not a phone number we can read");
+    check_row_error(x, line, 1, 11, "phone", PK_SHORT);
     check_unknown(x, line, (const char *const[]){"S.No", "ID Card No.", "Contractor", NULL});
     assert_string_equal(x->r.separator, ";");
 }
@@ -1362,7 +1367,7 @@ static void test_separator_from_the_header(void **state)
                 print_error("case %zu, pushed %zu bytes at a time\n", i, chunks[c]);
             COUNTS(x, 2, 1, 0, 0, 1, 0, 0);
             assert_string_equal(x.r.separator, v[i].sep);
-            ROW_ERROR(x, 0, v[i].bad_line, "phone", "is not a phone number we can read");
+            ROW_ERROR(x, 0, v[i].bad_line, "phone", PHONE_LETTERS);
         }
     /* A line of separators above the header is blank too; its separators are the file's. */
     struct run x = run_str(f, &DRY, ";;;\nname;phone\nAli;0300 1234567\n");
@@ -1642,11 +1647,21 @@ static void test_default_country(void **state)
     struct fx *f = *state;
     struct run x = run_fixture(f, &DRY, "in_numbers.csv");
     COUNTS(x, 3, 2, 0, 0, 1, 0, 0);
-    ROW_ERROR(x, 0, 2, "phone", "is not a phone number we can read"); /* 98765 43210 in PK */
+    ROW_ERROR(
+        x, 0, 2, "phone",
+        "is not a mobile number of Pakistan, which is written like 0300 1234567: kamgar keeps "
+        "mobile numbers, which it can text (a landline, or a first digit typed wrong?)"); /* 98765
+                                                                                             43210
+                                                                                             in PK
+                                                                                           */
     struct kg_import_opts o = {.default_country = "IN"};
     x = run_fixture(f, &o, "in_numbers.csv");
     COUNTS(x, 3, 2, 0, 0, 1, 0, 0);
-    ROW_ERROR(x, 0, 4, "phone", "is not a phone number we can read"); /* 0300 ... in IN */
+    ROW_ERROR(
+        x, 0, 4, "phone",
+        "is not a mobile number of India, which is written like 98765 43210: kamgar keeps mobile "
+        "numbers, which it can text (a landline, or a first digit typed wrong?)"); /* 0300 ... in IN
+                                                                                    */
     H_JSTR(person(f, "phone", "+919876543210"), "full_name", "Priya Sharma");
     H_JSTR(person(f, "phone", "+919123456789"), "full_name", "Arjun Singh");
     o.default_country = "in"; /* a code in small letters is the same country */
@@ -2335,7 +2350,7 @@ static void test_every_wrong_cell(void **state)
                            "0300 1234568,X3,f,maybe,\n");
     COUNTS(x, 3, 1, 0, 0, 2, 0, 0);
     assert_int_equal(x.r.n_errors, 5);
-    ROW_ERROR(x, 0, 2, "phone", "is not a phone number we can read");
+    ROW_ERROR(x, 0, 2, "phone", PHONE_LETTERS);
     ROW_ERROR(x, 1, 2, "gender",
               "is not one of female, male, transgender, non_binary, other, undisclosed");
     ROW_ERROR(x, 2, 2, "membership",
@@ -2364,7 +2379,7 @@ static void test_every_wrong_cell(void **state)
                 "A,ask,bad-email,zzz,qqq,maybe,31/04/2021,9,perhaps,sure,\n");
     COUNTS(x, 1, 0, 0, 0, 1, 0, 0);
     assert_int_equal(x.r.n_errors, 9);
-    ROW_ERROR(x, 0, 2, "phone", "is not a phone number we can read"); /* its column is first */
+    ROW_ERROR(x, 0, 2, "phone", PHONE_LETTERS); /* its column is first */
     assert_null(x.r.errors[8].field);
     assert_string_equal(x.r.errors[8].message,
                         "has 1 more wrong cell, listed once these are mended");
@@ -2707,15 +2722,17 @@ static void test_bad_rows(void **state)
                                     "numbers again";
     for (int i = 0; i < 4; i++)
         ROW_ERROR(x, i, 2 + i, "phone", shortened);
-    ROW_ERROR(x, 4, 6, "phone", "is not a phone number we can read");
-    ROW_ERROR(x, 5, 7, "phone", "is not a phone number we can read");
+    ROW_ERROR(x, 4, 6, "phone", PHONE_LETTERS);
+    ROW_ERROR(x, 5, 7, "phone", PHONE_LETTERS);
     /* ...but one a program wrote as a number with its ".0" (pandas) has every digit */
     x = run_str(f, &DRY,
                 "name,phone\nDot Zero,923001112223.0\nNo Zero,3001112224.00\n"
                 "Not One,923001234569.5\nNor This,.0\n");
     COUNTS(x, 4, 2, 0, 0, 2, 0, 0);
-    ROW_ERROR(x, 0, 4, "phone", "is not a phone number we can read");
-    ROW_ERROR(x, 1, 5, "phone", "is not a phone number we can read");
+    ROW_ERROR(x, 0, 4, "phone",
+              "is too long for a mobile number of Pakistan, which is written like 0300 "
+              "1234567");
+    ROW_ERROR(x, 1, 5, "phone", PK_SHORT);
 
     x = run_fixture(f, &DRY, "field_count.csv");
     COUNTS(x, 4, 2, 0, 0, 2, 0, 0);
@@ -3451,7 +3468,7 @@ static void test_rows_validated_like_the_api(void **state)
         {"assigned_to", "00000000-0000-4000-8000-000000000000",
          "\"assigned_to\":\"00000000-0000-4000-8000-000000000000\"", "assigned_to",
          "is not a member of this org"},
-        {"phone", "12345", "\"phone\":\"12345\"", "phone", "is not a phone number we can read"},
+        {"phone", "12345", "\"phone\":\"12345\"", "phone", PK_SHORT},
         {"city", "\"Lah\nore\"", "\"city\":\"Lah\\nore\"", "city",
          "must be a single line of at most 120 characters"},
         {"tags", "ok|\"bad\ntag\"", "\"tags\":[\"ok\",\"bad\\ntag\"]", "tags",
@@ -3519,7 +3536,7 @@ static void test_line_numbers(void **state)
                       "\r\n";                       /* 16 */
     struct run x = run_str(f, &SKIP, csv);
     COUNTS(x, 6, 2, 0, 0, 4, 0, 0);
-    ROW_ERROR(x, 0, 6, "phone", "is not a phone number we can read");
+    ROW_ERROR(x, 0, 6, "phone", PK_SHORT);
     ROW_ERROR(x, 1, 10, "full_name", "is required");
     ROW_ERROR(x, 2, 13, NULL, "has more fields than the header (3 columns)");
     ROW_ERROR(x, 3, 15, NULL, "has 2 fields, the header has 3");
@@ -3541,8 +3558,8 @@ static void test_line_number_multiline_first_cell_bug(void **state)
                            "\"three\nmore\nlines\",B,bad\n"  /* 4-6 */
                            "ok,Good Person,0311 1234567\n"); /* 7 */
     COUNTS(x, 3, 1, 0, 0, 2, 0, 0);
-    ROW_ERROR(x, 0, 2, "phone", "is not a phone number we can read");
-    ROW_ERROR(x, 1, 4, "phone", "is not a phone number we can read");
+    ROW_ERROR(x, 0, 2, "phone", PHONE_LETTERS);
+    ROW_ERROR(x, 1, 4, "phone", PHONE_LETTERS);
 }
 
 /*
@@ -3753,7 +3770,7 @@ static void test_errors_capped(void **state)
     struct run x = run_buf(f, &DRY, b.p, b.len);
     COUNTS(x, 1501, 1, 0, 0, 1500, 0, 0);
     assert_int_equal(x.r.n_errors, KG_IMPORT_MAX_ERRORS);
-    ROW_ERROR(x, 999, 1001, "phone", "is not a phone number we can read");
+    ROW_ERROR(x, 999, 1001, "phone", PK_SHORT);
     struct h_resp *r = post_import(f, f->w.t_organizer, "text/csv", "dry_run=true", b.p, b.len);
     kg_buf_free(&b);
     H_STATUS(r, 200);
@@ -3798,7 +3815,8 @@ static void test_http_import(void **state)
         "{\"line\":10,\"nth\":0,\"field\":\"full_name\",\"column\":\"Worker Name\",\"value\":null,"
         "\"message\":\"is required\"},"
         "{\"line\":11,\"nth\":0,\"field\":\"phone\",\"column\":\"Mobile No.\",\"value\":\"12345\","
-        "\"message\":\"is not a phone number we can read\"}],"
+        "\"message\":\"is too short for a mobile number of Pakistan, which is written like "
+        "0300 1234567\"}],"
         "\"errors_truncated\":false,\"unknown_columns\":[\"S.No\",\"ID Card No.\",\"Contractor\"],"
         "\"notices\":["
         "{\"line\":9,\"field\":\"phone\",\"column\":\"Mobile No.\",\"value\":\"0300 1234567\","
@@ -5339,7 +5357,7 @@ static void test_lone_cr_after_a_tab_and_a_quote(void **state)
         struct kg_actor who = actor(f->w.admin, f->w.acme, KG_ROLE_ADMIN);
         struct run x = run_as(f, &who, &f->acme, &SKIP, csv, sizeof(csv) - 1, chunk);
         COUNTS(x, 2, chunk ? 0 : 1, 0, chunk ? 1 : 0, 1, 0, 0);
-        ROW_ERROR(x, 0, 3, "phone", "is not a phone number we can read");
+        ROW_ERROR(x, 0, 3, "phone", PHONE_LETTERS);
     }
     H_JSTR(person(f, "full_name", "A"), "notes", "x\ry");
 }
@@ -5750,7 +5768,7 @@ static void test_json_file_faults(void **state)
     COUNTS(y, 3, 0, 0, 0, 3, 0, 0);
     ROW_ERROR(y, 0, 1, NULL, "is an object whose every value is null or blank: no person");
     ROW_ERROR(y, 1, 2, NULL, "is an object whose every value is null or blank: no person");
-    ROW_ERROR(y, 2, 3, "phone", "is not a phone number we can read");
+    ROW_ERROR(y, 2, 3, "phone", PHONE_LETTERS);
     /* a CSV header that begins with '[' or '{' is CSV (review helper: it was read as JSON) */
     y = run_str(f, &SKIP, "[S.No],Name,Mobile\n1,Ali,0300 1234599\n");
     COUNTS(y, 1, 1, 0, 0, 0, 0, 0);
@@ -5869,8 +5887,8 @@ static void test_phone_cells_wide_spaces_and_two_numbers(void **state)
     ROW_ERROR(x, 4, 9, "phone",
               "holds several phone numbers, and a person has one: keep one here and put the "
               "others in notes");
-    ROW_ERROR(x, 5, 10, "phone", "is not a phone number we can read");
-    ROW_ERROR(x, 6, 11, "phone", "is not a phone number we can read");
+    ROW_ERROR(x, 5, 10, "phone", PHONE_LETTERS);
+    ROW_ERROR(x, 6, 11, "phone", PHONE_LETTERS);
     /* helper-77: one number written twice, or with a label that says only what kind of number
      * it is, is that number; a label that may make it someone else's is not read */
     x = run_str(f, &SKIP,
@@ -5888,8 +5906,8 @@ static void test_phone_cells_wide_spaces_and_two_numbers(void **state)
     H_JSTR(person(f, "phone", "+923001111117"), "full_name", "K");
     H_JSTR(person(f, "phone", "+923001111118"), "full_name", "L");
     H_JSTR(person(f, "phone", "+923001111119"), "full_name", "M");
-    ROW_ERROR(x, 0, 5, "phone", "is not a phone number we can read");
-    ROW_ERROR(x, 1, 6, "phone", "is not a phone number we can read");
+    ROW_ERROR(x, 0, 5, "phone", PHONE_LETTERS);
+    ROW_ERROR(x, 1, 6, "phone", PHONE_LETTERS);
     /* in a row of another country, one number twice is read as that number written once is
      * (helper 80, 81): international, it is itself; national, a number of the row's country
      * when it can be only that (a Nepali mobile in this Pakistani org) */
@@ -5930,7 +5948,7 @@ static void test_totals_lines(void **state)
     const char *why = "looks like the label of a totals row, not a person's name (delete that row)";
     for (size_t i = 0; i < 7; i++)
         ROW_ERROR(x, i, (int64_t)i + 3, "full_name", why);
-    ROW_ERROR(x, 7, 12, "phone", "is not a phone number we can read");
+    ROW_ERROR(x, 7, 12, "phone", PHONE_LETTERS);
     assert_true(has_person(f, "full_name", "Total Khan"));
     H_JSTR(person(f, "phone", "+923012222222"), "full_name",
            "\xe0\xa4\x95\xe0\xa5\x81\xe0\xa4\xb2 \xe0\xa4\xad\xe0\xa5\x82\xe0\xa4\xb7\xe0\xa4\xa3");

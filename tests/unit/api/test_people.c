@@ -1148,8 +1148,34 @@ static void test_wide_spaces_and_phones(void **state)
     r = h_as(env, t, "POST", "{\"full_name\":\"One\",\"phone\":\"0300 111111\"}", "%s", P);
     H_ERROR(r, 400, "validation_failed", "phone");
     H_JSTR(r->json, "error.message",
-           "phone is not a phone number we can read (write it with the country code, e.g. +92 300 "
-           "1234567)");
+           "phone is too short for a mobile number of Pakistan, which is written like 0300 "
+           "1234567");
+    /* helper-86: what is wrong is said, where it can be: another country's number without its
+     * +, letters, a landline; else the general message */
+    static const struct {
+        const char *phone, *message;
+    } why[] = {
+        {"919876543210", "phone looks like a number of India written without its +: write it "
+                         "+919876543210"},
+        {"03001234567 (husband)",
+         "phone has letters in it: keep only the worker's own number here, and put anything "
+         "else (whose number it is, another number) in notes"},
+        {"(042) 3576 1234", "phone is not a mobile number of Pakistan, which is written like 0300 "
+                            "1234567: kamgar keeps mobile numbers, which it can text (a landline, "
+                            "or a first digit typed wrong?)"},
+        {"+92 300 12345678", "phone is too long for a mobile number of Pakistan, which is written "
+                             "like 0300 1234567"},
+        {"+880 1712 34567", "phone is too short for a mobile number of Bangladesh, which is "
+                            "written like 01712 345678"},
+        {"+44 20", "phone is not a phone number we can read (write it with the country code, "
+                   "e.g. +92 300 1234567)"},
+    };
+    for (size_t i = 0; i < sizeof(why) / sizeof(why[0]); i++) {
+        r = h_as(env, t, "POST",
+                 h_fmt(env, "{\"full_name\":\"Why\",\"phone\":\"%s\"}", why[i].phone), "%s", P);
+        H_ERROR(r, 400, "validation_failed", "phone");
+        H_JSTR(r->json, "error.message", why[i].message);
+    }
     /* a tab is named */
     r = h_as(env, t, "POST", "{\"full_name\":\"Tab\",\"city\":\"La\\thore\"}", "%s", P);
     H_ERROR(r, 400, "validation_failed", "city");

@@ -1829,10 +1829,7 @@ static enum kg_err take_header(struct kg_import *im)
             col = KG_COL_NONE; /* a second column for the same field is reported, not used */
         /* the reason column of a file of rejects (the CLI's --rejects) is kamgar's own */
         bool own = strcmp(name, KG_IMPORT_REJECTS_COLUMN) == 0;
-        /* cut: every error of the column names it (a 20 KB header made a report too big to
-         * send, after the import had stored its people) */
-        const char *label = *name ? cut_text(&im->keep, name, strlen(name), KG_MAX_NAME)
-                                  : kg_arena_printf(&im->keep, "(column %zu)", i + 1);
+        const char *label = *name ? name : kg_arena_printf(&im->keep, "(column %zu)", i + 1);
         if (col == KG_COL_NONE && !own && !(over && strcmp(over, "ignore") == 0)) {
             im->unknown[im->n_unknown++] = label;
             enum kg_col_apart apart = kg_col_tells_apart(name);
@@ -1844,7 +1841,11 @@ static enum kg_err take_header(struct kg_import *im)
         seen[col] = true;
         im->cols[i] = col;
         if (col != KG_COL_NONE) {
-            im->col_header[col] = label;
+            /* cut: every error of the column names it (a 20 KB header made a report too big
+             * to send, after the import had stored its people); the list of columns not
+             * imported names each once, whole, as --map needs it */
+            im->col_header[col] =
+                *name ? cut_text(&im->keep, name, strlen(name), KG_MAX_NAME) : label;
             im->col_index[col] = i + 1;
         }
     }

@@ -521,21 +521,22 @@ static enum kg_err import_end(struct kg_ctx *c, void *state, bool too_big)
                                "again in a few seconds");
     }
     struct kg_import *im = NULL;
-    struct kg_import_result r;
+    struct kg_import_result r = {0};
     bool gone = false;
     e = import_spool(c, u, &im, &r, &gone);
     int64_t applied = im ? kg_import_applied(im) : 0;
     const char *why = im && e == KG_EINVAL ? kg_import_message(im) : NULL;
     if (why)
         why = as_query(c, why);
-    if (!e && !gone)
+    if (!e && !gone) {
         e = kg_api_json(c, 200, result_json(&r, u->opts.dry_run));
-    if (e == KG_ETOOBIG && !gone) {
-        /* The lists took more than a request may use: the counts, which say what was
-         * stored, still go back, the lists marked as cut short. */
-        r.errors_left_out += (int64_t)r.n_errors;
-        r.n_errors = r.n_notices = 0;
-        e = kg_api_json(c, 200, result_json(&r, u->opts.dry_run));
+        if (e == KG_ETOOBIG) {
+            /* The lists took more than a request may use: the counts, which say what was
+             * stored, still go back, the lists marked as cut short. */
+            r.errors_left_out += (int64_t)r.n_errors;
+            r.n_errors = r.n_notices = 0;
+            e = kg_api_json(c, 200, result_json(&r, u->opts.dry_run));
+        }
     }
     kg_import_free(im);
     atomic_store(place, 0);

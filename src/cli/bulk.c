@@ -233,7 +233,7 @@ static void reject_row(void *ctx, const struct kg_import_reject *r)
         /* Excel's line naming the separator: without it, an Excel whose list separator is
          * another opens each row in one cell */
         if (sep_line)
-            fprintf(rj->f, "sep=%c\r\n", sep == '\t' ? '\t' : sep);
+            fprintf(rj->f, "sep=%c\r\n", sep);
         write_record(rj->f, sep, head, n_head, old);
         fprintf(rj->f, "%c%s\r\n", sep, KG_IMPORT_REJECTS_COLUMN);
     }

@@ -571,29 +571,29 @@ static bool same_name(const char *a, const char *b)
     return same;
 }
 
-/* A person of the org who had the row's phone or email before, under the row's name (of
+/* A person of the org who had this phone or email (kind) before, under the row's name (of
  * several, the latest to have it): the worker an older register still lists at her old
  * number. Under another name it is someone else, perhaps given the number since. */
-static enum kg_err find_former(struct kg_store_import *im, const struct kg_person *p,
-                               struct kg_arena *a, const char **dup, struct kg_import_row *r)
+static enum kg_err find_former(struct kg_store_import *im, const char *kind, const char *value,
+                               const char *full_name, struct kg_arena *a, const char **dup,
+                               const char **name)
 {
     sqlite3_stmt *st = kg_sqlite_stmt(im->c, SQ_PERSON_BY_FORMER);
     if (!st)
         return KG_EIO;
     kg_sqlite_bind_text(st, 1, im->org_id);
-    kg_sqlite_bind_text(st, 2, p->phone);
-    kg_sqlite_bind_text(st, 3, p->email);
+    kg_sqlite_bind_text(st, 2, kind);
+    kg_sqlite_bind_text(st, 3, value);
     enum kg_err err = KG_OK;
-    int rc;
+    int rc = SQLITE_DONE;
+    *dup = NULL;
     while (!*dup && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(st, 2);
-        if (!name || !same_name(name, p->full_name))
+        const char *had = (const char *)sqlite3_column_text(st, 1);
+        if (!had || !same_name(had, full_name))
             continue;
         *dup = kg_arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
-        r->existing_name = kg_arena_strdup(a, name);
-        r->matched_by = strcmp((const char *)sqlite3_column_text(st, 1), "phone") == 0 ? KG_P_PHONE
-                                                                                       : KG_P_EMAIL;
-        if (!*dup || !r->existing_name)
+        *name = kg_arena_strdup(a, had);
+        if (!*dup || !*name)
             err = KG_ETOOBIG;
     }
     if (!*dup && rc != SQLITE_DONE)
@@ -636,18 +636,34 @@ static enum kg_err find_duplicate(struct kg_store_import *im, struct kg_person *
             kg_sqlite_conflict(cf, "id", NULL);
         }
     }
-    if (!err && !*dup && p->phone) {
-        err = find_row(im->c, SQ_PERSON_BY_PHONE, im->org_id, p->phone, NULL, a, dup,
-                       &r->existing_name);
-        r->matched_by = *dup ? KG_P_PHONE : 0;
+    /* The phone, then the email: who has it now; else, or when she has another name than
+     * the row's, who had it before under the row's name (an old register, the number given
+     * to someone else since: review helper 88). */
+    static const struct {
+        unsigned bit;
+        const char *kind;
+        enum sq_stmt now;
+    } by[] = {{KG_P_PHONE, "phone", SQ_PERSON_BY_PHONE}, {KG_P_EMAIL, "email", SQ_PERSON_BY_EMAIL}};
+    for (size_t k = 0; k < 2 && !err && !*dup; k++) {
+        const char *v = k ? p->email : p->phone;
+        if (!v)
+            continue;
+        err = find_row(im->c, by[k].now, im->org_id, v, NULL, a, dup, &r->existing_name);
+        r->matched_by = *dup ? by[k].bit : 0;
+        if (err || !im->has_former || !p->full_name ||
+            (*dup && same_name(r->existing_name, p->full_name)))
+            continue;
+        char *key = kg_arena_strdup(a, v); /* former emails are kept lower-case */
+        const char *had = NULL, *had_name = NULL;
+        err =
+            key ? find_former(im, by[k].kind, kg_ascii_lower(key), p->full_name, a, &had, &had_name)
+                : KG_ETOOBIG;
+        if (!err && had) {
+            *dup = had;
+            r->existing_name = had_name;
+            r->matched_by = by[k].bit;
+        }
     }
-    if (!err && !*dup && p->email) {
-        err = find_row(im->c, SQ_PERSON_BY_EMAIL, im->org_id, p->email, NULL, a, dup,
-                       &r->existing_name);
-        r->matched_by = *dup ? KG_P_EMAIL : 0;
-    }
-    if (!err && !*dup && im->has_former && p->full_name && (p->phone || p->email))
-        err = find_former(im, p, a, dup, r);
     return err;
 }
 
@@ -1084,12 +1100,14 @@ static enum kg_err apply_row(struct kg_store_import *im, struct kg_import_row *r
         goto release;
     }
     /* A phone or email the person had before and has changed since is not put back: the
-     * file is older than the change (an old register imported again). */
+     * file is older than the change (an old register imported again). A row found by the
+     * file's own id is the file's word (an export imported back to undo a mistake). */
     int64_t was = 0;
-    if (dup && im->has_former && (fields & KG_P_PHONE) && p.phone &&
+    bool keep_newer = dup && im->has_former && !r->id_from_file;
+    if (keep_newer && (fields & KG_P_PHONE) && p.phone &&
         !(err = former_of(im, "phone", p.phone, dup, &was)) && was)
         fields &= ~KG_P_PHONE;
-    if (!err && dup && im->has_former && (fields & KG_P_EMAIL) && p.email &&
+    if (!err && keep_newer && (fields & KG_P_EMAIL) && p.email &&
         !(err = former_of(im, "email", p.email, dup, &was)) && was)
         fields &= ~KG_P_EMAIL;
     if (err)

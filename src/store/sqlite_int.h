@@ -594,13 +594,12 @@
                           "AND phone = ?2 AND id IS NOT ?3")                                       \
     X(SQ_PERSON_BY_EMAIL, "SELECT id, assigned_to, full_name FROM people WHERE org_id = ?1 "       \
                           "AND email = ?2 COLLATE NOCASE AND id IS NOT ?3")                        \
-    /* migration 20: whether the org has any, who had a phone (?2) or email (?3), the newest       \
-     * first, and whether a person (?4) had one of them */                                         \
+    /* migration 20: whether the org has any, who had a phone or email (?2 the kind, ?3 it), the   \
+     * newest first, and whether a person (?4) had it */                                           \
     X(SQ_FORMER_ANY, "SELECT EXISTS (SELECT 1 FROM person_former_contacts WHERE org_id = ?1)")     \
     X(SQ_PERSON_BY_FORMER,                                                                         \
-      "SELECT f.person_id, f.kind, p.full_name FROM person_former_contacts f "                     \
-      "JOIN people p ON p.id = f.person_id WHERE f.org_id = ?1 AND ((f.kind = 'phone' AND "        \
-      "f.value = ?2) OR (f.kind = 'email' AND f.value = lower(?3))) ORDER BY f.until DESC")        \
+      "SELECT f.person_id, p.full_name FROM person_former_contacts f JOIN people p ON p.id = "     \
+      "f.person_id WHERE f.org_id = ?1 AND f.kind = ?2 AND f.value = ?3 ORDER BY f.until DESC")    \
     X(SQ_FORMER_OF, "SELECT EXISTS (SELECT 1 FROM person_former_contacts WHERE org_id = ?1 AND "   \
                     "kind = ?2 AND value = ?3 AND person_id = ?4)")                                \
     /* bulk import and export */                                                                   \

@@ -914,6 +914,58 @@ static const char *phone_cell(struct kg_import *im, struct kg_import_row *r, con
     return NULL;
 }
 
+/*
+ * An identity number as derive_id reads it, into out (cap bytes, *n of them): its letters in
+ * capitals and its digits, in any script (kg_digit_at), without the spaces, dashes, dots and
+ * slashes between them ("35202-1111111-1" is "3520211111111", "१२३४ ५६७८ ९०१२" is
+ * "123456789012"). False when it says nothing of who a worker is (review helper 88): too few
+ * digits (9, or 6 beside letters as in a passport's AB1234567: a factory's badge, 10234, is
+ * no national number); anything else in it (35202-_______-_, "Applied (token 35202)", a
+ * letter of another script); masked (35202-XXXXXXX-1); a placeholder (seven zeros in a row,
+ * 35202-0000000-0; one digit only, 1111111111111; 1234567 in it); or as a spreadsheet cut it
+ * (3.52021E+12; more than 15 digits ending in zeros: 19901234567890100).
+ */
+static bool number_key(const char *p, size_t len, char *out, size_t cap, size_t *n)
+{
+    size_t off, digits = 0, letters = 0, k = 0, run = 0;
+    len = kg_trim_blanks(p, len, &off);
+    p += off;
+    for (size_t i = 0; i < len;) {
+        int v;
+        size_t d = kg_digit_at(p + i, len - i, &v);
+        unsigned char c = (unsigned char)p[i];
+        char ch;
+        if (d) {
+            ch = (char)('0' + v), i += d, digits++;
+        } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
+            ch = (char)(c & ~0x20), i++, letters++;
+        } else if (c == ' ' || c == '-' || c == '.' || c == '/') {
+            i++;
+            continue;
+        } else {
+            return false;
+        }
+        run = k && out[k - 1] == ch ? run + 1 : 1;
+        if (k + 1 >= cap || (ch == '0' && run >= 7) || (ch == 'X' && run >= 3))
+            return false;
+        out[k++] = ch;
+    }
+    out[k] = '\0';
+    *n = k;
+    if ((letters ? digits < 6 : digits < 9) || strstr(out, "1234567") ||
+        strspn(out, (char[]){out[0], '\0'}) == k)
+        return false;
+    for (size_t i = 1; i + 1 < k; i++)
+        if (out[i] == 'E' && out[i - 1] >= '0' && out[i - 1] <= '9' && out[i + 1] >= '0' &&
+            out[i + 1] <= '9')
+            return false; /* 3.52021E12 */
+    size_t seen = 0;
+    for (size_t i = 0; i < k && digits > 15; i++)
+        if (out[i] >= '0' && out[i] <= '9' && ++seen > 15 && out[i] != '0')
+            return true;
+    return digits <= 15;
+}
+
 /* Sets one field of r from the cell value v (never blank: a blank cell sets nothing); returns
  * an error message or NULL. */
 static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum kg_col col,
@@ -925,11 +977,27 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
         kg_ascii_lower(v); /* the API lower-cases ids: so must the import, or A… is not a… */
     switch (col) {
     case KG_COL_NONE: return NULL;
-    case KG_COL_ID:
+    case KG_COL_ID: {
         /* "1", "2", "3": a register's serial number in a column called ID, or KoBo's _id. It
          * says nothing of kamgar's people: left out, as an empty cell is. */
-        if (*v && strspn(v, "0123456789") == strlen(v) && strlen(v) <= 18) {
+        if (*v && strspn(v, "0123456789") == strlen(v) && strlen(v) <= 9) {
             im->id_numbers++;
+            return NULL;
+        }
+        /* A column called ID whose first cell is a CNIC or an Aadhaar is a column of identity
+         * numbers (review helper 87: its 13 digits were taken for a row number, and two
+         * Muhammad Alis of other CNICs merged) */
+        char num[64];
+        size_t n;
+        size_t at = im->col_index[KG_COL_ID] - 1;
+        if (!kg_id_valid(v) && !im->id_numbers && !im->id_uuids && im->n_apart < MAX_APART &&
+            number_key(v, strlen(v), num, sizeof(num), &n)) {
+            im->apart_kind[im->n_apart] = KG_APART_NUMBER;
+            im->apart[im->n_apart++] = at;
+            im->unknown[im->n_unknown++] =
+                *im->header[at].p ? im->header[at].p : im->col_header[KG_COL_ID];
+            im->cols[at] = KG_COL_NONE;
+            im->col_index[KG_COL_ID] = 0;
             return NULL;
         }
         if (!kg_id_valid(v))
@@ -938,6 +1006,7 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
         p->id = v;
         r->id_from_file = true;
         return NULL;
+    }
     case KG_COL_FULL_NAME: p->full_name = v, r->fields |= KG_P_FULL_NAME; return NULL;
     case KG_COL_ALT_NAMES:
         return list_cell(a, v, &p->alt_names, &r->fields,
@@ -1108,39 +1177,31 @@ static uint32_t seen_before(struct kg_import *im, uint64_t key)
 }
 
 /* Adds to st the cell of the i-th column that tells people apart (kg_col_tells_apart) as
- * derive_id hashes it: folded as a header is, without its spaces, dashes, dots and slashes
- * ("35202-1111111-1" is "3520211111111", "MUHAMMAD  Aslam" is "Muhammad Aslam"). Nothing
- * when it says nothing: empty, a word for none ("N/A", "-", "nil"), or a number of fewer than
- * five digits, of zeros, masked (35202-XXXXXXX-1) or as a spreadsheet shows a long number
- * (3.52021E+12). True when it added something. */
+ * derive_id hashes it: a number as number_key reads it, a name folded as a header is
+ * ("MUHAMMAD  Aslam" is "Muhammad Aslam"). Nothing when it says nothing: a number
+ * number_key refuses, or a name that is empty or a word for none ("N/A", "-", "nil"). True
+ * when it added something. */
 static bool hash_apart(const struct kg_import *im, size_t i, crypto_generichash_state *st)
 {
     const struct kg_import_cell *c = &im->cells[im->apart[i]];
-    char *key = kg_utf8_valid(c->p, c->len) ? kg_csv_header_key(c->p, c->len) : NULL;
-    size_t n = 0, digits = 0, zeros = 0;
-    for (size_t k = 0; key && key[k]; k++) {
-        digits += key[k] >= '0' && key[k] <= '9';
-        zeros += key[k] == '0';
-        if (key[k] != ' ')
-            key[n++] = key[k];
+    char num[64];
+    size_t n = 0;
+    bool says;
+    unsigned char tag[2] = {(unsigned char)(0x80 + im->apart_kind[i]), 0x1f};
+    if (im->apart_kind[i] != KG_APART_PARENT) {
+        says = number_key(c->p, c->len, num, sizeof(num), &n);
+        if (says) {
+            crypto_generichash_update(st, tag, sizeof(tag));
+            crypto_generichash_update(st, (const unsigned char *)num, n);
+        }
+        return says;
     }
-    /* five digits at least, not all zeros, not what a spreadsheet made of a long number
-     * (3.52021E+12, with marks or spaces about it too: its last digits are gone, and every
-     * such cell would be one person), and not masked (35202-XXXXXXX-1: a district's digits) */
-    bool digit = digits >= 5 && zeros < digits;
-    for (size_t k = 0; key && k < n && digit; k++)
-        digit = key[k] != 'x' && key[k] != '*' &&
-                !(k > 0 && key[k] == 'e' && key[k - 1] >= '0' && key[k - 1] <= '9' &&
-                  (key[k + 1] == '+' || (key[k + 1] >= '0' && key[k + 1] <= '9')));
-    if (key)
-        key[n] = '\0';
+    char *key = kg_utf8_valid(c->p, c->len) ? kg_csv_header_key(c->p, c->len) : NULL;
     /* out of memory, or not text: its bytes */
     const unsigned char *v = key ? (const unsigned char *)key : (const unsigned char *)c->p;
-    n = key ? n : c->len;
-    bool says =
-        n && (!key || (im->apart_kind[i] == KG_APART_NUMBER ? digit : !kg_csv_none_word(key)));
+    n = key ? strlen(key) : c->len;
+    says = n && (!key || !kg_csv_none_word(key));
     if (says) {
-        unsigned char tag[2] = {(unsigned char)(0x80 + im->apart_kind[i]), 0x1f};
         crypto_generichash_update(st, tag, sizeof(tag));
         crypto_generichash_update(st, v, n);
     }
@@ -1200,9 +1261,14 @@ static const char *read_value(const struct kg_import_row *r, enum kg_col col, ch
 }
 
 /*
- * The id of a row whose identity number (a CNIC, an Aadhaar...) says something: the org, the
- * name as read and the numbers, and nothing else. A worker listed again with another factory,
- * phone or date, by another branch, is one person. False when the row has no such number.
+ * The id of a row whose identity number says something (number_key): the org, the name as
+ * read, one number and the names of a father or husband, and nothing else. A worker listed
+ * again with another factory, phone or date, by another branch, is one person. The number is
+ * the first national one (a CNIC, an Aadhaar: KG_APART_NUMBER) that says something, else the
+ * first other document's (a passport, a voter id), so that a row with a voter id beside its
+ * CNIC is the row with the CNIC alone. A father's or husband's name goes in when the file has
+ * one: a CNIC column often holds the husband's, and two Zahida Bibis of it, wives of Aslam
+ * and Akram, are two women (review helper 88). False when the row has no such number.
  */
 static bool id_by_number(struct kg_import *im, const struct kg_import_row *r, size_t n,
                          unsigned char h[16])
@@ -1217,9 +1283,14 @@ static bool id_by_number(struct kg_import *im, const struct kg_import_row *r, si
     crypto_generichash_update(&st, (const unsigned char *)v, strlen(v));
     free(name);
     bool numbered = false;
-    for (size_t k = 0; k < im->n_apart; k++)
-        if (im->apart[k] < n && im->apart_kind[k] == KG_APART_NUMBER)
-            numbered |= hash_apart(im, k, &st);
+    static const enum kg_col_apart ranks[] = {KG_APART_NUMBER, KG_APART_DOCUMENT};
+    for (size_t rank = 0; rank < 2 && !numbered; rank++)
+        for (size_t k = 0; k < im->n_apart && !numbered; k++)
+            if (im->apart[k] < n && im->apart_kind[k] == ranks[rank])
+                numbered = hash_apart(im, k, &st);
+    for (size_t k = 0; k < im->n_apart && numbered; k++)
+        if (im->apart[k] < n && im->apart_kind[k] == KG_APART_PARENT)
+            hash_apart(im, k, &st);
     crypto_generichash_final(&st, h, 16);
     return numbered;
 }

@@ -799,48 +799,48 @@ static size_t digit_before(const char *key, size_t n)
 
 enum kg_col_apart kg_col_tells_apart(const char *header)
 {
-    static const char *const numbers[] = {
+    /* a country's identity number: one to a person */
+    static const char *const national[] = {
         "cnic",
         "cnic no",
         "cnic number",
+        "c n i c",
+        "worker cnic",
+        "cnic 13 digits",
+        "cnic b form",
         "nic",
         "nic no",
         "nic number",
-        "id card",
-        "id card no",
-        "id card number",
         "identity card",
         "identity card no",
         "identity card number",
         "national id",
         "national id no",
         "national id number",
+        "national identity card",
         "nid",
         "nid no",
+        "nid number",
+        "smart card no",
         "aadhaar",
         "aadhaar no",
         "aadhaar number",
         "aadhaar card",
         "aadhaar card no",
+        "aadhaar card number",
         "aadhar",
         "aadhar no",
         "aadhar number",
         "aadhar card",
         "aadhar card no",
-        "e shram",
-        "e shram no",
-        "e shram card no",
-        "uan",
-        "uan no",
-        "passport",
-        "passport no",
-        "passport number",
+        "aadhar card number",
+        "b form",
+        "b form no",
+        "b form number",
         "pinfl",
         "jshshir",
         "пинфл",
         "жшшир",
-        "паспорт",
-        "номер паспорта",
         "شناختی کارڈ",
         "شناختی کارڈ نمبر",
         "آدھار",
@@ -850,19 +850,36 @@ enum kg_col_apart kg_col_tells_apart(const char *header)
         "आधार कार्ड",
         "आधार कार्ड नंबर",
         "এনআইডি",
+        "এনআইডি নং",
         "জাতীয় পরিচয়পত্র",
         "জাতীয় পরিচয়পত্র নং",
         "জাতীয় পরিচয়পত্র নম্বর",
-        "এনআইডি নং",
+        NULL,
+    };
+    /* another document's number, read when the row has no national one ("ID Card No." is
+     * also a factory's badge) */
+    static const char *const documents[] = {
+        "id card",
+        "id card no",
+        "id card number",
+        "e shram",
+        "e shram no",
+        "e shram card no",
+        "uan",
+        "uan no",
+        "passport",
+        "passport no",
+        "passport number",
         "voter id",
         "voter id no",
+        "voter id number",
         "voter card",
         "epic no",
-        "b form",
-        "b form no",
         "pasport",
         "pasport raqami",
         "pasport seriyasi",
+        "паспорт",
+        "номер паспорта",
         NULL,
     };
     static const char *const parents[] = {
@@ -904,10 +921,11 @@ enum kg_col_apart kg_col_tells_apart(const char *header)
         NULL,
     };
     char *key = header ? kg_csv_header_key(header, strlen(header)) : NULL;
-    enum kg_col_apart a = !key                    ? KG_APART_NONE
-                          : in_list(key, numbers) ? KG_APART_NUMBER
-                          : in_list(key, parents) ? KG_APART_PARENT
-                                                  : KG_APART_NONE;
+    enum kg_col_apart a = !key                      ? KG_APART_NONE
+                          : in_list(key, national)  ? KG_APART_NUMBER
+                          : in_list(key, documents) ? KG_APART_DOCUMENT
+                          : in_list(key, parents)   ? KG_APART_PARENT
+                                                    : KG_APART_NONE;
     free(key);
     return a;
 }

@@ -128,11 +128,12 @@ bool kg_csv_is_total(const char *name);
 
 /*
  * What a column kamgar does not import says of who a row is (docs/import.md, "Columns that
- * tell people apart"), by its header: an identity document's number (CNIC, Aadhaar, a
- * passport, PINFL, e-Shram), or the name of a father, husband or guardian. Such a column is
+ * tell people apart"), by its header: a national identity number (CNIC, Aadhaar, PINFL, a
+ * Bangladeshi NID), another document's number (a passport, a voter id, e-Shram), or the
+ * name of a father, husband or guardian. Such a column is
  * still not imported; its cells go into the id derived from a row without one.
  */
-enum kg_col_apart { KG_APART_NONE = 0, KG_APART_NUMBER, KG_APART_PARENT };
+enum kg_col_apart { KG_APART_NONE = 0, KG_APART_NUMBER, KG_APART_PARENT, KG_APART_DOCUMENT };
 enum kg_col_apart kg_col_tells_apart(const char *header);
 
 /*

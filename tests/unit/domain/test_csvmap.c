@@ -589,17 +589,29 @@ static void test_tells_apart(void **state)
     static const char *const numbers[] = {
         "জাতীয় পরিচয়পত্র নং",
         "জাতীয় পরিচয়পত্র নম্বর",
-        "Voter ID",
-        "EPIC No.",
         "B-Form",
         "B-Form No",
-        "Pasport",
-        "Pasport raqami",
-        "Pasport seriyasi",
         "এনআইডি নং",
+        /* helper-88 */
+        "Aadhaar Card Number",
+        "NID Number",
+        "B-Form Number",
+        "CNIC (13 digits)",
+        "Worker CNIC",
+        "C.N.I.C",
+        "CNIC/B-Form",
     };
     for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
-        assert_int_equal(kg_col_tells_apart(numbers[i]), KG_APART_NUMBER);
+        if (kg_col_tells_apart(numbers[i]) != KG_APART_NUMBER)
+            fail_msg("\"%s\" is not a national number's column", numbers[i]);
+    /* another document's: read when the row has no national number */
+    static const char *const documents[] = {
+        "Voter ID",         "EPIC No.",     "Voter ID Number", "Pasport",         "Pasport raqami",
+        "Pasport seriyasi", "Passport No.", "ID Card No.",     "e-Shram Card No",
+    };
+    for (size_t i = 0; i < sizeof(documents) / sizeof(documents[0]); i++)
+        if (kg_col_tells_apart(documents[i]) != KG_APART_DOCUMENT)
+            fail_msg("\"%s\" is not another document's column", documents[i]);
     static const char *const parents[] = {
         "Husband/Father Name",
         "F/H Name",

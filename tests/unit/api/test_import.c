@@ -2567,6 +2567,18 @@ static void test_excel_habits(void **state)
     H_JSTR(person(f, "full_name", "R"), "member_since", "2020-04-04");
     H_JSTR(person(f, "full_name", "S"), "member_since", "2020-05-13");
     H_JSTR(person(f, "full_name", "T"), "member_since", "2020-04-05");
+    /* helper-87: in a file seen day first, one date month first is a slip: that row is
+     * refused, and the dates after it are read day first as before */
+    x = run_str(f, &DRY,
+                "name,phone,date joined\n"
+                "U,0300 1230012,25/03/2021\n"
+                "V,0300 1230013,05/17/2020\n"
+                "W,0300 1230014,04/05/2020\n"
+                "X,0300 1230015,07/08/2019\n");
+    COUNTS(x, 4, 3, 0, 0, 1, 0, 0);
+    ROW_ERROR(x, 0, 3, "member_since",
+              "is written month first, or mistyped: line 2 of this file is written day first, "
+              "as kamgar reads dates: write it as 2021-03-25 (year first)");
     assert_false(has_person(f, "full_name", "Q"));
 #undef MONTH_FIRST
     /* helper-77: a date cell with its time, a date in Urdu or Hindi digits, and the number a

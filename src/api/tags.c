@@ -32,6 +32,10 @@ static enum kg_err read_name(struct kg_ctx *c, const char **name)
         return KG_ETOOBIG;
     if (!kg_tag_name_valid(b.name))
         return kg_api_fail(c, KG_EINVAL, "name", "is required: one line of at most 60 characters");
+    /* a person's tags are refused so (kg_person_validate): a tag named so could be given to
+     * nobody (review helper 87) */
+    if (kg_letters_lost(b.name))
+        return kg_api_fail(c, KG_EINVAL, "name", KG_LETTERS_LOST);
     *name = b.name;
     return KG_OK;
 }

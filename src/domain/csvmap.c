@@ -624,6 +624,10 @@ bool kg_csv_none_word(const char *v)
 
 bool kg_csv_not_given(enum kg_col col, const char *v)
 {
+    /* "?", "??", "???": what a clerk writes for "not known" (a name so is told what a code
+     * page did to it: kg_letters_lost) */
+    if (col != KG_COL_FULL_NAME && strchr(v, '?') && v[strspn(v, "? ")] == '\0')
+        return true;
     switch (col) {
     case KG_COL_FULL_NAME: /* free text, in which "-" or "Nil" may be what was meant */
     case KG_COL_ALT_NAMES:
@@ -859,28 +863,11 @@ enum kg_col_apart kg_col_tells_apart(const char *header)
     /* another document's number, read when the row has no national one ("ID Card No." is
      * also a factory's badge) */
     static const char *const documents[] = {
-        "id card",
-        "id card no",
-        "id card number",
-        "e shram",
-        "e shram no",
-        "e shram card no",
-        "uan",
-        "uan no",
-        "passport",
-        "passport no",
-        "passport number",
-        "voter id",
-        "voter id no",
-        "voter id number",
-        "voter card",
-        "epic no",
-        "pasport",
-        "pasport raqami",
-        "pasport seriyasi",
-        "паспорт",
-        "номер паспорта",
-        NULL,
+        "id card",         "id card no", "id card number", "e shram",          "e shram no",
+        "e shram card no", "uan",        "uan no",         "passport",         "passport no",
+        "passport number", "voter id",   "voter id no",    "voter id number",  "voter card",
+        "epic no",         "pasport",    "pasport raqami", "pasport seriyasi", "паспорт",
+        "номер паспорта",  NULL,
     };
     static const char *const parents[] = {
         "father name",

@@ -291,9 +291,18 @@ static bool in_word(char c)
 
 bool kg_letters_lost(const char *s)
 {
-    for (const char *q = strchr(s, '?'); q; q = strchr(q + 1, '?'))
+    for (const char *q = strchr(s, '?'); q; q = strchr(q + 1, '?')) {
+        /* "follow up??", "Ali??": marks after a word of Latin letters or digits, which no code
+         * page loses, are someone's doubt (review helper 87) */
+        size_t run = strspn(q, "?");
+        unsigned char before = q > s ? (unsigned char)q[-1] : 0;
+        if (before && before < 0x80 && in_word((char)before) && !in_word(q[run])) {
+            q += run - 1;
+            continue;
+        }
         if (q[1] == '?' || in_word(q[1]))
             return true;
+    }
     return false;
 }
 

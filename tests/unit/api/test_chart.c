@@ -364,6 +364,9 @@ static void test_tags(void **state)
         {"{\"name\":7}", "validation_failed", "name"},
         {h_fmt(env, "{\"name\":\"%s\"}", long61), "validation_failed", "name"},
         {"{\"name\":\"x\",\"colour\":\"red\"}", "validation_failed", "colour"},
+        /* letters a code page lost, as a person's tags are refused (helper 87) */
+        {"{\"name\":\"Т?қув\"}", "validation_failed", "name"},
+        {"{\"name\":\"??\"}", "validation_failed", "name"},
         {"[\"x\"]", "invalid_json", NULL},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

@@ -145,8 +145,9 @@ struct kg_import {
     size_t n_unknown;
     /* id cells that were row numbers (a register's serial, KoBo's _id), and kamgar ids */
     int64_t id_numbers, id_uuids;
-    /* the first line whose member_since is written month first, and day first */
-    int64_t month_first_line, day_first_line;
+    /* member_since: the dates read one way only, month first and day first, and the first
+     * line of each */
+    int64_t month_first_n, day_first_n, month_first_line, day_first_line;
     /* Columns not imported that tell people apart (kg_col_tells_apart), 0-based, and what
      * each holds: derive_id hashes their cells too. */
     size_t apart[MAX_APART];
@@ -1073,31 +1074,37 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
                                "former";
     case KG_COL_MEMBER_SINCE: {
         enum date_order order = date_order(v);
-        /* A file whose dates were seen day first before is not taken for month first by one
-         * date (a slip: review helper 87 saw a day-first register refuse 40% of its rows) */
-        if (order == DATE_MONTH_FIRST && !im->month_first_line && !im->day_first_line)
-            im->month_first_line = im->record_line;
-        /* after a date only month first, one that can be read both ways is not guessed */
-        if (order == DATE_EITHER_WAY && im->month_first_line)
+        /* Which way the file writes its dates, by those seen so far that can be read one way
+         * only: day first while those are more, and a month-first one among them is a slip
+         * (review helper 87: one slip made a day-first register refuse 40% of its later
+         * rows); once as many or more are month first, a date that can be read both ways is
+         * not guessed (helper 89: a day-first slip first let 3/7 become 3 July). */
+        bool day_first_file = im->day_first_n > im->month_first_n;
+        if (order == DATE_MONTH_FIRST) {
+            im->month_first_n++;
+            if (!im->month_first_line)
+                im->month_first_line = im->record_line;
+            return day_first_file
+                       ? kg_arena_printf(a,
+                                         "is written month first, or mistyped: line %lld of this "
+                                         "file is written day first, as kamgar reads dates: "
+                                         "write it as 2021-03-25 (year first)",
+                                         (long long)im->day_first_line)
+                       : MONTH_FIRST;
+        }
+        if (order == DATE_EITHER_WAY && im->month_first_n && !day_first_file)
             return kg_arena_printf(a,
                                    "can be read day first or month first, and line %lld of this "
                                    "file is written month first: write it as 2021-03-25 (year "
                                    "first)",
                                    (long long)im->month_first_line);
         char *date = kg_arena_alloc(a, 11);
-        if (order == DATE_MONTH_FIRST && im->day_first_line)
-            return kg_arena_printf(a,
-                                   "is written month first, or mistyped: line %lld of this file "
-                                   "is written day first, as kamgar reads dates: write it as "
-                                   "2021-03-25 (year first)",
-                                   (long long)im->day_first_line);
         if (!date || !member_date(v, im->today, date))
-            return order == DATE_MONTH_FIRST ? MONTH_FIRST
-                   : strlen(v) == 5 && strspn(v, "0123456789") == 5
+            return strlen(v) == 5 && strspn(v, "0123456789") == 5
                        ? DATE_NUMBER
                        : "is not a date kamgar can read (2021-03-12, 12/03/2021 day first, "
                          "12-Mar-2021)";
-        if (order == DATE_DAY_FIRST && !im->day_first_line)
+        if (order == DATE_DAY_FIRST && !im->day_first_n++)
             im->day_first_line = im->record_line; /* a date read, not 31/04 */
         p->member_since = date, r->fields |= KG_P_MEMBER_SINCE;
         return NULL;

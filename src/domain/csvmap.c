@@ -624,9 +624,11 @@ bool kg_csv_none_word(const char *v)
 
 bool kg_csv_not_given(enum kg_col col, const char *v)
 {
-    /* "?", "??", "???": what a clerk writes for "not known" (a name so is told what a code
-     * page did to it: kg_letters_lost) */
-    if (col != KG_COL_FULL_NAME && strchr(v, '?') && v[strspn(v, "? ")] == '\0')
+    /* "?": what a clerk writes for "not known". Two or more are what a code page makes of a
+     * word's letters ("????" for شہر): told so (kg_letters_lost), never dropped unseen. */
+    size_t lead = strspn(v, " ");
+    if (col != KG_COL_FULL_NAME && col != KG_COL_ALT_NAMES && v[lead] == '?' &&
+        v[lead + 1 + strspn(v + lead + 1, " ")] == '\0')
         return true;
     switch (col) {
     case KG_COL_FULL_NAME: /* free text, in which "-" or "Nil" may be what was meant */

@@ -96,9 +96,8 @@ const char *kg_csv_gender(const char *v);
  * "#N/A" (Excel's), "nil", "nill", "null" in any case, in a column that holds a code, a date, a
  * number, an id, an email, a phone or the name of a record (a workplace, a unit, an employer).
  * Never in free text (a name, a city, notes, tags), where "-" may be what was meant; never
- * "NA" as a country (Namibia), nor "na" as a language (Nauruan). A cell of question marks
- * alone ("?", "??") says there is none in every column but the name. Such a cell is an empty
- * one. */
+ * "NA" as a country (Namibia), nor "na" as a language (Nauruan). A cell of one question mark
+ * says there is none in every column but the names. Such a cell is an empty one. */
 bool kg_csv_not_given(enum kg_col col, const char *v);
 /* Whether v is one of those words, whatever the column; kg_csv_none_mark: one of the marks
  * among them ("-", "—", "N/A", "#N/A"), not a word that may be a name ("Nil", "Na"). */

@@ -1103,7 +1103,8 @@ static enum kg_err apply_row(struct kg_store_import *im, struct kg_import_row *r
      * file is older than the change (an old register imported again). A row found by the
      * file's own id is the file's word (an export imported back to undo a mistake). */
     int64_t was = 0;
-    bool keep_newer = dup && im->has_former && !r->id_from_file;
+    bool by_file_id = r->id_from_file && !r->matched_by; /* not by phone, email or former */
+    bool keep_newer = dup && im->has_former && !by_file_id;
     if (keep_newer && (fields & KG_P_PHONE) && p.phone &&
         !(err = former_of(im, "phone", p.phone, dup, &was)) && was)
         fields &= ~KG_P_PHONE;

@@ -289,6 +289,16 @@ static bool in_word(char c)
     return u >= 0x80 || (u >= '0' && u <= '9') || ((u | 0x20) >= 'a' && (u | 0x20) <= 'z');
 }
 
+/* kg_letters_lost for a person's names, without its one exception: "A??" and "Ali??" are a
+ * name's letters lost (Аня, Aliқ), not doubt. */
+static bool name_letters_lost(const char *s)
+{
+    for (const char *q = strchr(s, '?'); q; q = strchr(q + 1, '?'))
+        if (q[1] == '?' || in_word(q[1]))
+            return true;
+    return false;
+}
+
 bool kg_letters_lost(const char *s)
 {
     for (const char *q = strchr(s, '?'); q; q = strchr(q + 1, '?')) {
@@ -314,7 +324,7 @@ enum kg_err kg_person_validate(const struct kg_person *p, unsigned fields, bool 
             FAIL("full_name", "is required");
         if (!name_ok(p->full_name))
             FAIL("full_name", KG_LINE_RULE(p->full_name, 200));
-        if (kg_letters_lost(p->full_name))
+        if (name_letters_lost(p->full_name))
             FAIL("full_name", KG_LETTERS_LOST);
     }
     if (p->id && !kg_id_valid(p->id))
@@ -327,7 +337,7 @@ enum kg_err kg_person_validate(const struct kg_person *p, unsigned fields, bool 
                               ? "holds a name " BLANK_ITEM
                               : "must be at most 50 names of at most 200 characters");
     for (size_t i = 0; (fields & KG_P_ALT_NAMES) && i < p->alt_names.n; i++)
-        if (kg_letters_lost(p->alt_names.v[i]))
+        if (name_letters_lost(p->alt_names.v[i]))
             FAIL("alt_names", KG_LETTERS_LOST);
     if ((fields & KG_P_EMAIL) && p->email && has_unseen(p->email))
         FAIL("email", "holds a character that cannot be seen (a zero-width space or a direction "

@@ -94,7 +94,8 @@ enum kg_err kg_unit_validate(const struct kg_unit *u, unsigned fields, bool crea
  * "?" before a letter, inside a word or at its start ("Абдулла?одир", "?осимов": the Uzbek қ
  * is not in windows-1251). Stored, such a name finds nobody and nobody can read it. A "?"
  * after a word ("Ali?"), or several after a word of Latin letters or digits ("follow up??"),
- * is someone's doubt: kept. Checked in the names of people, places,
+ * is someone's doubt: kept (but in a person's names, where "A??" is Аня: kg_person_validate
+ * refuses "??" anywhere). Checked in the names of people, places,
  * workplaces, units, employers, job titles, shifts, sectors and tags (not in notes, which
  * are free text).
  */

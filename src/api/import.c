@@ -144,7 +144,8 @@ struct kg_import {
     const char **unknown;
     size_t n_unknown;
     /* id cells that were row numbers (a register's serial, KoBo's _id), and kamgar ids */
-    int64_t id_numbers, id_uuids;
+    int64_t id_numbers, id_uuids, id_national;
+    char row_number[64]; /* the row's identity number in a column called ID (number_key), or "" */
     /* member_since: the dates read one way only, month first and day first, and the first
      * line of each */
     int64_t month_first_n, day_first_n, month_first_line, day_first_line;
@@ -983,34 +984,29 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
     switch (col) {
     case KG_COL_NONE: return NULL;
     case KG_COL_ID: {
+        if (kg_id_valid(v)) {
+            im->id_uuids++;
+            p->id = v;
+            r->id_from_file = true;
+            return NULL;
+        }
         /* "1", "2", "3": a register's serial number in a column called ID, or KoBo's _id. It
          * says nothing of kamgar's people: left out, as an empty cell is. */
-        if (*v && strspn(v, "0123456789") == strlen(v) && strlen(v) <= 9) {
+        if (strspn(v, "0123456789") == strlen(v) && strlen(v) <= 9) {
             im->id_numbers++;
             return NULL;
         }
-        /* A column called ID whose first cell is a CNIC or an Aadhaar is a column of identity
-         * numbers (review helper 87: its 13 digits were taken for a row number, and two
-         * Muhammad Alis of other CNICs merged) */
-        char num[64];
+        /* A CNIC or an Aadhaar in a column called ID is the row's identity number, as in a
+         * column named so (review helper 87: its 13 digits were taken for a row number, and
+         * two Muhammad Alis of other CNICs merged); each cell for itself (helper 89: when the
+         * first decided for the column, rows changed ids with the order of the file) */
         size_t n;
-        size_t at = im->col_index[KG_COL_ID] - 1;
-        if (!kg_id_valid(v) && !im->id_numbers && !im->id_uuids && im->n_apart < MAX_APART &&
-            number_key(v, strlen(v), num, sizeof(num), &n)) {
-            im->apart_kind[im->n_apart] = KG_APART_NUMBER;
-            im->apart[im->n_apart++] = at;
-            im->unknown[im->n_unknown++] =
-                *im->header[at].p ? im->header[at].p : im->col_header[KG_COL_ID];
-            im->cols[at] = KG_COL_NONE;
-            im->col_index[KG_COL_ID] = 0;
+        if (number_key(v, strlen(v), im->row_number, sizeof(im->row_number), &n)) {
+            im->id_national++;
             return NULL;
         }
-        if (!kg_id_valid(v))
-            return "is not an id (a UUID)";
-        im->id_uuids++;
-        p->id = v;
-        r->id_from_file = true;
-        return NULL;
+        im->row_number[0] = '\0';
+        return "is not an id (a UUID)";
     }
     case KG_COL_FULL_NAME: p->full_name = v, r->fields |= KG_P_FULL_NAME; return NULL;
     case KG_COL_ALT_NAMES:
@@ -1255,7 +1251,6 @@ static const char *read_value(const struct kg_import_row *r, enum kg_col col, ch
     }
     *as = AS_CODE;
     switch (col) {
-    case KG_COL_ID: return NULL; /* a row number: no value (a row with an id has no hash) */
     case KG_COL_PHONE: return p->phone;
     case KG_COL_EMAIL: return p->email;
     case KG_COL_GENDER: return p->gender;
@@ -1304,11 +1299,19 @@ static bool id_by_number(struct kg_import *im, const struct kg_import_row *r, si
     crypto_generichash_update(&st, (const unsigned char *)v, strlen(v));
     free(name);
     bool numbered = false;
-    static const enum kg_col_apart ranks[] = {KG_APART_NUMBER, KG_APART_DOCUMENT};
-    for (size_t rank = 0; rank < 2 && !numbered; rank++)
-        for (size_t k = 0; k < im->n_apart && !numbered; k++)
-            if (im->apart[k] < n && im->apart_kind[k] == ranks[rank])
-                numbered = hash_apart(im, k, &st);
+    for (size_t k = 0; k < im->n_apart && !numbered; k++)
+        if (im->apart[k] < n && im->apart_kind[k] == KG_APART_NUMBER)
+            numbered = hash_apart(im, k, &st);
+    if (!numbered && im->row_number[0]) { /* from a column called ID, as a CNIC column's */
+        unsigned char tag[2] = {(unsigned char)(0x80 + KG_APART_NUMBER), 0x1f};
+        crypto_generichash_update(&st, tag, sizeof(tag));
+        crypto_generichash_update(&st, (const unsigned char *)im->row_number,
+                                  strlen(im->row_number));
+        numbered = true;
+    }
+    for (size_t k = 0; k < im->n_apart && !numbered; k++)
+        if (im->apart[k] < n && im->apart_kind[k] == KG_APART_DOCUMENT)
+            numbered = hash_apart(im, k, &st);
     for (size_t k = 0; k < im->n_apart && numbered; k++)
         if (im->apart[k] < n && im->apart_kind[k] == KG_APART_PARENT)
             hash_apart(im, k, &st);
@@ -1345,7 +1348,8 @@ static const char *derive_id(struct kg_import *im, const struct kg_import_row *r
     crypto_generichash_update(&st, (const unsigned char *)im->org_id, strlen(im->org_id));
     for (int col = KG_COL_NONE + 1; col < KG_COL_COUNT; col++) {
         size_t i = im->col_index[col];
-        if (!i-- || i >= n)
+        if (!i-- || i >= n || col == KG_COL_ID) /* a row with an id has no hash; a row number
+                                                 * would make a sorted register new people */
             continue;
         enum as_read as;
         char num[4];
@@ -1755,6 +1759,7 @@ static void take_record(struct kg_import *im)
     }
     struct kg_import_row *r = &im->rows[im->n_rows];
     memset(r, 0, sizeof(*r));
+    im->row_number[0] = '\0';
     const char *phone = NULL;
     struct row_errors bad = {.n = 0};
     for (size_t i = 0; i < im->n_cols && i < im->n_cells; i++) {
@@ -3270,8 +3275,8 @@ enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg
     for (size_t i = 0; i < im->n_unknown; i++)
         out->unknown_columns[i] = kg_arena_strdup(a, im->unknown[i]);
     out->n_unknown = im->n_unknown;
-    /* an id column of row numbers only was not imported either */
-    if (im->id_numbers && !im->id_uuids)
+    /* an id column of row numbers or identity numbers, and no ids, was not imported either */
+    if ((im->id_numbers || im->id_national) && !im->id_uuids)
         out->unknown_columns[out->n_unknown++] = kg_arena_strdup(a, im->col_header[KG_COL_ID]);
     return KG_OK;
 }

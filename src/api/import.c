@@ -912,9 +912,11 @@ static const char *phone_cell(struct kg_import *im, struct kg_import_row *r, con
     if (e && spreadsheet_number(v))
         return SHORTENED;
     if (e)
-        return kg_arena_strdup(&im->batch, kg_phone_refusal(v, strlen(v), im->country,
-                                                            "is not a phone number we can read",
-                                                            why, sizeof(why)));
+        return kg_arena_strdup(
+            &im->batch,
+            kg_phone_refusal(v, strlen(v),
+                             kg_phone_known_country(r->p.country) ? r->p.country : im->country,
+                             "is not a phone number we can read", why, sizeof(why)));
     r->p.phone = e164;
     r->fields |= KG_P_PHONE;
     return NULL;

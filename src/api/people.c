@@ -37,11 +37,13 @@ static enum kg_err normalise_contact(struct kg_ctx *c, struct kg_person *p, unsi
         if (e)
             return kg_api_fail(
                 c, KG_EINVAL, "phone",
-                kg_arena_strdup(c->a, kg_phone_refusal(p->phone, strlen(p->phone), c->org.country,
-                                                       "is not a phone number we can read "
-                                                       "(write it with the country code, e.g. "
-                                                       "+92 300 1234567)",
-                                                       why, sizeof(why))));
+                kg_arena_strdup(c->a,
+                                kg_phone_refusal(p->phone, strlen(p->phone),
+                                                 kg_phone_known_country(own) ? own : c->org.country,
+                                                 "is not a phone number we can read "
+                                                 "(write it with the country code, e.g. "
+                                                 "+92 300 1234567)",
+                                                 why, sizeof(why))));
         p->phone = e164;
     }
     if ((fields & KG_P_EMAIL) && p->email) {

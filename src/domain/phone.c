@@ -445,21 +445,42 @@ enum kg_err kg_phone_repeated(const char *in, size_t len, const char *default_cc
     return KG_EINVAL;
 }
 
-/* The table country whose code d[0..n) starts with, and its code's length in *ccl; NULL. */
+/* Whether nsn starts as c's mobile numbers do (any start, where c's do not differ). */
+static bool lead_fits(const struct country *c, const char *nsn, size_t n)
+{
+    if (c->lead == NULL)
+        return true;
+    for (const char *p = c->lead; n && *p; p += strspn(p, " "), p += strcspn(p, " "))
+        if (*p == nsn[0])
+            return true;
+    return false;
+}
+
+/* The table country whose code d[0..n) starts with (its code's length in *ccl): of those that
+ * share a code (+7), the one whose mobiles start as the rest does; NULL when none is or none
+ * fits. */
 static const struct country *by_code(const char *d, size_t n, size_t *ccl)
 {
+    const struct country *only = NULL;
+    size_t sharing = 0;
     for (size_t i = 0; i < NCOUNTRIES; i++) {
         char cc[4];
-        *ccl = code_digits(countries[i].code, cc);
-        if (starts_with(d, n, cc, *ccl))
+        size_t k = code_digits(countries[i].code, cc);
+        if (!starts_with(d, n, cc, k))
+            continue;
+        *ccl = k;
+        if (lead_fits(&countries[i], d + k, n - k))
             return &countries[i];
+        only = sharing++ ? NULL : &countries[i];
     }
-    return NULL;
+    return only;
 }
 
 /* What is wrong with in, a number kg_phone_normalize refused, when more can be said than that:
- * letters in it; another country's number without its '+'; a number of a table country (the
- * default's, or the code's) too short, too long or not a mobile. Into buf; NULL otherwise. */
+ * letters in it; a number of another table country without its '+' (an Indian number whose +
+ * a spreadsheet dropped, in a Pakistani union's file), or dialled with the old prefix 8 10; a
+ * number of a table country (the default's, or its code's written with or without '+') too
+ * short, too long or not a mobile. Into buf; NULL otherwise. */
 static const char *why_not(const char *in, size_t len, const char *default_cc, char *buf,
                            size_t cap)
 {
@@ -471,7 +492,7 @@ static const char *why_not(const char *in, size_t len, const char *default_cc, c
                        "anything else (whose number it is, another number) in notes";
         return NULL;
     }
-    const struct country *c = find_country(default_cc);
+    const struct country *c = find_country(default_cc), *o;
     const char *d = sc.d;
     size_t n = sc.n, ccl = 0;
     char out[KG_PHONE_MAX];
@@ -480,17 +501,17 @@ static const char *why_not(const char *in, size_t len, const char *default_cc, c
             d += 2, n -= 2;
         c = by_code(d, n, &ccl);
         d += ccl, n -= ccl;
-    } else if (c && parse_international(d, n, out) && by_code(d, n, &ccl) != c) {
-        const struct country *o = by_code(d, n, &ccl);
-        if (o)
-            snprintf(buf, cap, "looks like a number of %s written without its +: write it %s",
-                     o->name, out);
-        else
-            snprintf(buf, cap,
-                     "looks like a number of another country written without its +: "
-                     "write it %s",
-                     out);
+    } else if (c && c->trunk == '8' && n > 3 && memcmp(d, "810", 3) == 0 &&
+               parse_international(d + 3, n - 3, out)) {
+        snprintf(buf, cap, "is dialled with the old prefix 8 10: write it %s", out);
         return buf;
+    } else if (c && parse_international(d, n, out) && (o = by_code(d, n, &ccl)) && o != c &&
+               o->code != c->code) {
+        snprintf(buf, cap, "looks like a number of %s written without its +: write it %s", o->name,
+                 out);
+        return buf;
+    } else if (c && (o = by_code(d, n, &ccl)) && o->code == c->code) {
+        d += ccl, n -= ccl; /* the country's own code without its '+' (92300123456) */
     }
     if (!c)
         return NULL;

@@ -1169,6 +1169,18 @@ static void test_wide_spaces_and_phones(void **state)
                             "written like 01712 345678"},
         {"+44 20", "phone is not a phone number we can read (write it with the country code, "
                    "e.g. +92 300 1234567)"},
+        /* helper-89: the country's own code without its +; +7 told apart by its mobiles;
+         * a number of a country kamgar does not know in detail (Iran's 98) is not advised */
+        {"92300123456", "phone is too short for a mobile number of Pakistan, which is written "
+                        "like 0300 1234567"},
+        {"+7 916 123 45 6", "phone is too short for a mobile number of Russia, which is written "
+                            "like 8 916 123 4567"},
+        {"981234567\",\"country\":\"NP", "phone is too short for a mobile number of Nepal, "
+                                         "which is written like 9812345678"},
+        {"98765 432100\",\"country\":\"IN", "phone is too long for a mobile number of India, "
+                                            "which is written like 98765 43210"},
+        {"8 10 998 90 1234567\",\"country\":\"UZ",
+         "phone is dialled with the old prefix 8 10: write it +998901234567"},
     };
     for (size_t i = 0; i < sizeof(why) / sizeof(why[0]); i++) {
         r = h_as(env, t, "POST",

@@ -268,23 +268,13 @@ static void report(struct kg_import *im, int64_t line, const char *field, const 
     report_all(im, line, &(struct row_error){field, msg}, 1, cells, n);
 }
 
-/* Whether two names are the same but for case and look-alike characters (kg_fold). */
-static bool same_name(const char *a, const char *b)
-{
-    char *fa = kg_fold(a, strlen(a)), *fb = kg_fold(b, strlen(b));
-    bool same = fa && fb && strcmp(fa, fb) == 0;
-    free(fa);
-    free(fb);
-    return same;
-}
-
 /* Lists batch row i (struct kg_import_notice) when it was taken as a person found by its
  * phone or email whose name is not the row's. */
 static void notice(struct kg_import *im, size_t i)
 {
     const struct kg_import_row *r = &im->rows[i];
     if (!r->matched_by || !r->existing_name || !r->p.full_name ||
-        same_name(r->existing_name, r->p.full_name))
+        kg_fold_same(r->existing_name, r->p.full_name))
         return;
     im->res.other_names++;
     const char *field = r->matched_by == KG_P_PHONE ? "phone" : "email";
@@ -1696,9 +1686,9 @@ static void other_names_only(struct kg_import_row *r)
     struct kg_strlist *l = &r->p.alt_names;
     size_t n = 0;
     for (size_t i = 0; i < l->n; i++) {
-        bool again = r->p.full_name && same_name(r->p.full_name, l->v[i]);
+        bool again = r->p.full_name && kg_fold_same(r->p.full_name, l->v[i]);
         for (size_t k = 0; k < n && !again; k++)
-            again = same_name(l->v[k], l->v[i]);
+            again = kg_fold_same(l->v[k], l->v[i]);
         if (!again)
             l->v[n++] = l->v[i];
     }

@@ -561,16 +561,6 @@ static enum kg_err person_here(struct kg_store_import *im, const char **id, stru
     return *id ? KG_OK : KG_ETOOBIG;
 }
 
-/* Whether two names are one but for case and look-alike characters (kg_fold). */
-static bool same_name(const char *a, const char *b)
-{
-    char *fa = kg_fold(a, strlen(a)), *fb = kg_fold(b, strlen(b));
-    bool same = fa && fb && strcmp(fa, fb) == 0;
-    free(fa);
-    free(fb);
-    return same;
-}
-
 /* A person of the org who had this phone or email (kind) before, under the row's name (of
  * several, the latest to have it): the worker an older register still lists at her old
  * number. Under another name it is someone else, perhaps given the number since. */
@@ -589,7 +579,7 @@ static enum kg_err find_former(struct kg_store_import *im, const char *kind, con
     *dup = NULL;
     while (!*dup && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *had = (const char *)sqlite3_column_text(st, 1);
-        if (!had || !same_name(had, full_name))
+        if (!had || !kg_fold_same(had, full_name))
             continue;
         *dup = kg_arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
         *name = kg_arena_strdup(a, had);
@@ -651,7 +641,7 @@ static enum kg_err find_duplicate(struct kg_store_import *im, struct kg_person *
         err = find_row(im->c, by[k].now, im->org_id, v, NULL, a, dup, &r->existing_name);
         r->matched_by = *dup ? by[k].bit : 0;
         if (err || !im->has_former || !p->full_name ||
-            (*dup && same_name(r->existing_name, p->full_name)))
+            (*dup && kg_fold_same(r->existing_name, p->full_name)))
             continue;
         char *key = kg_arena_strdup(a, v); /* former emails are kept lower-case */
         const char *had = NULL, *had_name = NULL;

@@ -343,6 +343,15 @@ char *kg_fold(const char *s, size_t n)
     return p;
 }
 
+bool kg_fold_same(const char *a, const char *b)
+{
+    char *fa = kg_fold(a, strlen(a)), *fb = kg_fold(b, strlen(b));
+    bool same = fa && fb && strcmp(fa, fb) == 0;
+    free(fa);
+    free(fb);
+    return same;
+}
+
 bool kg_blank(const char *s)
 {
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;

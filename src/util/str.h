@@ -72,6 +72,9 @@ char *kg_ascii_lower(char *s);
  * NULL only when out of memory.
  */
 char *kg_fold(const char *s, size_t n);
+/* Whether two strings are one once folded (kg_fold): names the same but for case and
+ * look-alike characters. False when out of memory. */
+bool kg_fold_same(const char *a, const char *b);
 /* Whether s is only blanks (ASCII whitespace, Unicode's spaces such as U+00A0 and U+3000,
  * and invisible characters such as U+200B): what kg_fold turns into "". */
 bool kg_blank(const char *s);

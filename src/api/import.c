@@ -902,11 +902,9 @@ static const char *phone_cell(struct kg_import *im, struct kg_import_row *r, con
     if (e && spreadsheet_number(v))
         return SHORTENED;
     if (e)
-        return kg_arena_strdup(
-            &im->batch,
-            kg_phone_refusal(v, strlen(v),
-                             kg_phone_known_country(r->p.country) ? r->p.country : im->country,
-                             "is not a phone number we can read", why, sizeof(why)));
+        return kg_arena_strdup(&im->batch, kg_phone_refusal(v, strlen(v), im->country, r->p.country,
+                                                            "is not a phone number we can read",
+                                                            why, sizeof(why)));
     r->p.phone = e164;
     r->fields |= KG_P_PHONE;
     return NULL;
@@ -993,12 +991,21 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
          * two Muhammad Alis of other CNICs merged); each cell for itself (helper 89: when the
          * first decided for the column, rows changed ids with the order of the file) */
         size_t n;
-        if (number_key(v, strlen(v), im->row_number, sizeof(im->row_number), &n)) {
+        if (number_key(v, strlen(v), im->row_number, sizeof(im->row_number), &n) &&
+            strspn(im->row_number, "0123456789") == n) {
             im->id_national++;
             return NULL;
         }
         im->row_number[0] = '\0';
-        return "is not an id (a UUID)";
+        /* What looks like kamgar's id and is not one (cut short, mistyped) is refused: it is
+         * someone's, and must not make them again. Anything else in a column of identity
+         * numbers or row numbers (35202-XXXXXXX-1, "Applied", 1.0) says nothing, as it would
+         * in a CNIC column (review helper 90). */
+        size_t hex = strspn(v, "0123456789abcdef-");
+        if (hex == strlen(v) && hex >= 20 && strpbrk(v, "abcdef"))
+            return "is not an id (a UUID)";
+        im->id_numbers++;
+        return NULL;
     }
     case KG_COL_FULL_NAME: p->full_name = v, r->fields |= KG_P_FULL_NAME; return NULL;
     case KG_COL_ALT_NAMES:
@@ -1068,6 +1075,10 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
          * rows); once as many or more are month first, a date that can be read both ways is
          * not guessed (helper 89: a day-first slip first let 3/7 become 3 July). */
         bool day_first_file = im->day_first_n > im->month_first_n;
+        /* a row set aside for its recruiter was judged when it was read: not again, by
+         * what came after it (review helper 90) */
+        if (im->replaying)
+            order = DATE_OTHER;
         if (order == DATE_MONTH_FIRST) {
             im->month_first_n++;
             if (!im->month_first_line)
@@ -1081,11 +1092,18 @@ static const char *set_field(struct kg_import *im, struct kg_import_row *r, enum
                        : MONTH_FIRST;
         }
         if (order == DATE_EITHER_WAY && im->month_first_n && !day_first_file)
-            return kg_arena_printf(a,
-                                   "can be read day first or month first, and line %lld of this "
-                                   "file is written month first: write it as 2021-03-25 (year "
-                                   "first)",
-                                   (long long)im->month_first_line);
+            return im->day_first_n
+                       ? kg_arena_printf(a,
+                                         "can be read day first or month first, and this file "
+                                         "has dates of both (line %lld day first, line %lld "
+                                         "month first): write it as 2021-03-25 (year first)",
+                                         (long long)im->day_first_line,
+                                         (long long)im->month_first_line)
+                       : kg_arena_printf(a,
+                                         "can be read day first or month first, and line %lld "
+                                         "of this file is written month first: write it as "
+                                         "2021-03-25 (year first)",
+                                         (long long)im->month_first_line);
         char *date = kg_arena_alloc(a, 11);
         if (!date || !member_date(v, im->today, date))
             return strlen(v) == 5 && strspn(v, "0123456789") == 5

@@ -38,8 +38,7 @@ static enum kg_err normalise_contact(struct kg_ctx *c, struct kg_person *p, unsi
             return kg_api_fail(
                 c, KG_EINVAL, "phone",
                 kg_arena_strdup(c->a,
-                                kg_phone_refusal(p->phone, strlen(p->phone),
-                                                 kg_phone_known_country(own) ? own : c->org.country,
+                                kg_phone_refusal(p->phone, strlen(p->phone), c->org.country, own,
                                                  "is not a phone number we can read "
                                                  "(write it with the country code, e.g. "
                                                  "+92 300 1234567)",

@@ -299,6 +299,26 @@ bool kg_col_is_id(enum kg_col c)
            c == KG_COL_UNIT_ID || c == KG_COL_ASSIGNED_TO || c == KG_COL_RECRUITED_BY;
 }
 
+bool kg_col_is_words(enum kg_col c)
+{
+    switch (c) {
+    case KG_COL_FULL_NAME:
+    case KG_COL_ALT_NAMES:
+    case KG_COL_CITY:
+    case KG_COL_PROVINCE:
+    case KG_COL_SECTOR:
+    case KG_COL_EMPLOYER:
+    case KG_COL_WORKPLACE:
+    case KG_COL_UNIT:
+    case KG_COL_JOB_TITLE:
+    case KG_COL_SHIFT:
+    case KG_COL_TAGS:
+    case KG_COL_CONSENT_SOURCE:
+    case KG_COL_NOTES: return true;
+    default: return false;
+    }
+}
+
 /* Line breaks too: Excel wraps a long header ("Worker<Alt+Enter>Name") into a quoted cell. */
 static bool is_sep(char c)
 {
@@ -624,11 +644,15 @@ bool kg_csv_none_word(const char *v)
 
 bool kg_csv_not_given(enum kg_col col, const char *v)
 {
-    /* "?": what a clerk writes for "not known". Two or more are what a code page makes of a
-     * word's letters ("????" for شہر): told so (kg_letters_lost), never dropped unseen. */
-    size_t lead = strspn(v, " ");
-    if (col != KG_COL_FULL_NAME && col != KG_COL_ALT_NAMES && v[lead] == '?' &&
-        v[lead + 1 + strspn(v + lead + 1, " ")] == '\0')
+    /* Question marks alone are what a clerk writes for "not known": in a column of codes,
+     * dates, numbers, a phone or an email always (no code page makes them of digits); in one
+     * of words one mark, as more are what a code page makes of a word's letters ("????" for
+     * شہر), told so (kg_letters_lost) and never dropped unseen. Never a person's name. */
+    size_t lead = strspn(v, " "), marks = 0;
+    for (const char *q = v + lead; *q == '?' || *q == ' '; q++)
+        marks += *q == '?';
+    if (col != KG_COL_FULL_NAME && marks && v[lead + strspn(v + lead, "? ")] == '\0' &&
+        (marks == 1 || !kg_col_is_words(col)))
         return true;
     switch (col) {
     case KG_COL_FULL_NAME: /* free text, in which "-" or "Nil" may be what was meant */

@@ -54,6 +54,9 @@ enum kg_col {
 const char *kg_col_name(enum kg_col c);
 /* Whether the column holds an id (a UUID, lower-cased as the API does). */
 bool kg_col_is_id(enum kg_col c);
+/* Whether the column holds words in any script (a name, a place, a title, tags, notes), as
+ * against a code, a date, a number, a phone or an email. */
+bool kg_col_is_words(enum kg_col c);
 /*
  * Matches a header cell to a column: case-insensitive, ignoring surrounding spaces and
  * treating runs of spaces, tabs, line breaks, '_', '-', '.', '/', '(' and ')' alike, against the
@@ -96,8 +99,9 @@ const char *kg_csv_gender(const char *v);
  * "#N/A" (Excel's), "nil", "nill", "null" in any case, in a column that holds a code, a date, a
  * number, an id, an email, a phone or the name of a record (a workplace, a unit, an employer).
  * Never in free text (a name, a city, notes, tags), where "-" may be what was meant; never
- * "NA" as a country (Namibia), nor "na" as a language (Nauruan). A cell of one question mark
- * says there is none in every column but the names. Such a cell is an empty one. */
+ * "NA" as a country (Namibia), nor "na" as a language (Nauruan). Question marks alone say
+ * there is none, but in a person's name: in a column of words (kg_col_is_words) one mark
+ * only. Such a cell is an empty one. */
 bool kg_csv_not_given(enum kg_col col, const char *v);
 /* Whether v is one of those words, whatever the column; kg_csv_none_mark: one of the marks
  * among them ("-", "—", "N/A", "#N/A"), not a word that may be a name ("Nil", "Na"). */

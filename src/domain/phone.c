@@ -450,7 +450,7 @@ static bool lead_fits(const struct country *c, const char *nsn, size_t n)
 {
     if (c->lead == NULL)
         return true;
-    for (const char *p = c->lead; n && *p; p += strspn(p, " "), p += strcspn(p, " "))
+    for (const char *p = c->lead; n && *p; p += strcspn(p, " "), p += strspn(p, " "))
         if (*p == nsn[0])
             return true;
     return false;
@@ -510,7 +510,8 @@ static const char *why_not(const char *in, size_t len, const char *default_cc, c
         snprintf(buf, cap, "looks like a number of %s written without its +: write it %s", o->name,
                  out);
         return buf;
-    } else if (c && (o = by_code(d, n, &ccl)) && o->code == c->code) {
+    } else if (c && (o = by_code(d, n, &ccl)) && o->code == c->code &&
+               lead_fits(c, d + ccl, n - ccl)) {
         d += ccl, n -= ccl; /* the country's own code without its '+' (92300123456) */
     }
     if (!c)
@@ -529,11 +530,32 @@ static const char *why_not(const char *in, size_t len, const char *default_cc, c
     return buf;
 }
 
-const char *kg_phone_refusal(const char *in, size_t len, const char *default_cc,
+/* Whether in, written without a country code, starts as c's mobile numbers do. */
+static bool starts_like(const struct country *c, const char *in, size_t len)
+{
+    struct scanned sc;
+    if (!c || !scan((const unsigned char *)in, len, &sc) || sc.plus)
+        return false;
+    const char *d = sc.d;
+    size_t n = sc.n;
+    if (c->trunk != '\0' && d[0] == c->trunk)
+        d++, n--;
+    return n && d[0] != '0' && lead_fits(c, d, n);
+}
+
+const char *kg_phone_refusal(const char *in, size_t len, const char *default_cc, const char *own_cc,
                              const char *otherwise, char *buf, size_t cap)
 {
     size_t n = kg_phone_count(in, len, default_cc);
-    const char *why = n ? NULL : why_not(in, len, default_cc, buf, cap);
+    if (!n && own_cc)
+        n = kg_phone_count(in, len, own_cc);
+    /* the person's own country, when the number starts as its mobiles do and not as the
+     * org's: a migrant's Malaysian SIM in a Nepali row is told of Malaysia */
+    const struct country *own = find_country(own_cc), *org = find_country(default_cc);
+    const char *cc = own && own != org && starts_like(own, in, len) && !starts_like(org, in, len)
+                         ? own_cc
+                         : default_cc;
+    const char *why = n ? NULL : why_not(in, len, cc, buf, cap);
     return n == 2  ? "holds two phone numbers, and a person has one: keep one here and put the "
                      "other in notes"
            : n > 2 ? "holds several phone numbers, and a person has one: keep one here and put "

@@ -48,12 +48,14 @@ enum kg_err kg_phone_repeated(const char *in, size_t len, const char *default_cc
 /* kg_phone_repeated as kg_phone_normalize_own reads a number of a person of own_cc. */
 enum kg_err kg_phone_repeated_own(const char *in, size_t len, const char *default_cc,
                                   const char *own_cc, char out[KG_PHONE_MAX]);
-/* What the API and the import say of a phone kg_phone_normalize refused: that it holds two or
- * more numbers (kg_phone_count); that it has letters; that it is another country's number
- * without its '+'; that it is too short, too long or not a mobile number of default_cc's
- * country (or its code's), with how one is written ("0300 1234567"); otherwise. The message
+/* What the API and the import say of a phone kg_phone_normalize_own refused: that it holds
+ * two or more numbers (kg_phone_count, under default_cc or the person's own_cc, NULL when
+ * none); that it has letters; that it is another country's number without its '+'; that it
+ * is too short, too long or not a mobile number of default_cc's country (of own_cc's when the
+ * number starts as its mobiles do and not as default_cc's; of its code's), with how one is
+ * written ("0300 1234567"); otherwise. The message
  * is static or in buf (cap bytes: 200 hold any). Same contract for in as kg_phone_normalize. */
-const char *kg_phone_refusal(const char *in, size_t len, const char *default_cc,
+const char *kg_phone_refusal(const char *in, size_t len, const char *default_cc, const char *own_cc,
                              const char *otherwise, char *buf, size_t cap);
 
 /*

@@ -86,7 +86,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char buf[200];
         memset(buf, 0x5A, sizeof(buf));
         const char *why =
-            kg_phone_refusal((const char *)data, size, defaults[i], "otherwise", buf, sizeof(buf));
+            kg_phone_refusal((const char *)data, size, defaults[i],
+                             defaults[(i + 3) % (sizeof(defaults) / sizeof(defaults[0]))],
+                             "otherwise", buf, sizeof(buf));
         CHECK(why != NULL && *why);
         CHECK(why != buf || memchr(buf, '\0', sizeof(buf)) != NULL);
     }

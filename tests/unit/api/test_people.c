@@ -1181,6 +1181,16 @@ static void test_wide_spaces_and_phones(void **state)
                                             "which is written like 98765 43210"},
         {"8 10 998 90 1234567\",\"country\":\"UZ",
          "phone is dialled with the old prefix 8 10: write it +998901234567"},
+        /* helper-90: a digit too many after the code is not "too short"; the person's own
+         * country counts for two numbers, and is named when the number starts as its
+         * mobiles do and not as the org's */
+        {"91234567890\",\"country\":\"IN", "phone is too long for a mobile number of India, "
+                                           "which is written like 98765 43210"},
+        {"012-345 6789 / 011-2345 6789\",\"country\":\"MY",
+         "phone holds two phone numbers, and a person has one: keep one here and put the other "
+         "in notes"},
+        {"012-345 678\",\"country\":\"MY", "phone is too short for a mobile number of "
+                                           "Malaysia, which is written like 012-345 6789"},
     };
     for (size_t i = 0; i < sizeof(why) / sizeof(why[0]); i++) {
         r = h_as(env, t, "POST",

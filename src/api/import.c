@@ -1299,6 +1299,12 @@ static const char *read_value(const struct kg_import_row *r, enum kg_col col, ch
 static bool id_by_number(struct kg_import *im, const struct kg_import_row *r, size_t n,
                          unsigned char h[16])
 {
+    /* most registers have no such column: nothing to hash (a few % of a bulk import) */
+    bool may = im->row_number[0] != '\0';
+    for (size_t k = 0; k < im->n_apart && !may; k++)
+        may = im->apart_kind[k] != KG_APART_PARENT;
+    if (!may)
+        return false;
     crypto_generichash_state st;
     crypto_generichash_init(&st, im->id_key, sizeof(im->id_key), 16);
     static const unsigned char domain[] = "\x1dnumbered";

@@ -1208,30 +1208,32 @@ static uint32_t seen_before(struct kg_import *im, uint64_t key)
  * ("MUHAMMAD  Aslam" is "Muhammad Aslam"). Nothing when it says nothing: a number
  * number_key refuses, or a name that is empty or a word for none ("N/A", "-", "nil"). True
  * when it added something. */
+static void hash_tagged(crypto_generichash_state *st, enum kg_col_apart kind, const void *v,
+                        size_t n)
+{
+    unsigned char tag[2] = {(unsigned char)(0x80 + kind), 0x1f};
+    crypto_generichash_update(st, tag, sizeof(tag));
+    crypto_generichash_update(st, v, n);
+}
+
 static bool hash_apart(const struct kg_import *im, size_t i, crypto_generichash_state *st)
 {
     const struct kg_import_cell *c = &im->cells[im->apart[i]];
     char num[64];
     size_t n = 0;
     bool says;
-    unsigned char tag[2] = {(unsigned char)(0x80 + im->apart_kind[i]), 0x1f};
     if (im->apart_kind[i] != KG_APART_PARENT) {
         says = number_key(c->p, c->len, num, sizeof(num), &n);
-        if (says) {
-            crypto_generichash_update(st, tag, sizeof(tag));
-            crypto_generichash_update(st, (const unsigned char *)num, n);
-        }
+        if (says)
+            hash_tagged(st, im->apart_kind[i], num, n);
         return says;
     }
     char *key = kg_utf8_valid(c->p, c->len) ? kg_csv_header_key(c->p, c->len) : NULL;
     /* out of memory, or not text: its bytes */
-    const unsigned char *v = key ? (const unsigned char *)key : (const unsigned char *)c->p;
     n = key ? strlen(key) : c->len;
     says = n && (!key || !kg_csv_none_word(key));
-    if (says) {
-        crypto_generichash_update(st, tag, sizeof(tag));
-        crypto_generichash_update(st, v, n);
-    }
+    if (says)
+        hash_tagged(st, KG_APART_PARENT, key ? key : c->p, n);
     free(key);
     return says;
 }
@@ -1319,10 +1321,7 @@ static bool id_by_number(struct kg_import *im, const struct kg_import_row *r, si
         if (im->apart[k] < n && im->apart_kind[k] == KG_APART_NUMBER)
             numbered = hash_apart(im, k, &st);
     if (!numbered && im->row_number[0]) { /* from a column called ID, as a CNIC column's */
-        unsigned char tag[2] = {(unsigned char)(0x80 + KG_APART_NUMBER), 0x1f};
-        crypto_generichash_update(&st, tag, sizeof(tag));
-        crypto_generichash_update(&st, (const unsigned char *)im->row_number,
-                                  strlen(im->row_number));
+        hash_tagged(&st, KG_APART_NUMBER, im->row_number, strlen(im->row_number));
         numbered = true;
     }
     for (size_t k = 0; k < im->n_apart && !numbered; k++)
@@ -2457,10 +2456,13 @@ static enum kg_err json_row(void *ctx, const struct kg_json_row *row)
     while (col < KG_COL_COUNT &&
            !(im->col_index[col] && strcmp(im->header[im->col_index[col] - 1].p, row->key) == 0))
         col++;
-    char why[sizeof(im->message)];
-    snprintf(why, sizeof(why), "%.200s %s", row->key, row->why);
-    add_error(im, row->line, col < KG_COL_COUNT ? kg_col_name(col) : NULL,
-              col < KG_COL_COUNT ? row->why : why);
+    if (col < KG_COL_COUNT) {
+        add_error(im, row->line, kg_col_name(col), row->why);
+    } else {
+        char why[sizeof(im->message)];
+        snprintf(why, sizeof(why), "%.200s %s", row->key, row->why);
+        add_error(im, row->line, NULL, why);
+    }
     return record_done(im);
 }
 
@@ -3292,8 +3294,12 @@ enum kg_err kg_import_finish(struct kg_import *im, struct kg_arena *a, struct kg
         out->unknown_columns[i] = kg_arena_strdup(a, im->unknown[i]);
     out->n_unknown = im->n_unknown;
     /* an id column of row numbers or identity numbers, and no ids, was not imported either */
-    if ((im->id_numbers || im->id_national) && !im->id_uuids)
-        out->unknown_columns[out->n_unknown++] = kg_arena_strdup(a, im->col_header[KG_COL_ID]);
+    if ((im->id_numbers || im->id_national) && !im->id_uuids) {
+        /* whole, as the other columns not imported are named, for --map */
+        const char *name = im->header[im->col_index[KG_COL_ID] - 1].p;
+        out->unknown_columns[out->n_unknown++] =
+            kg_arena_strdup(a, *name ? name : im->col_header[KG_COL_ID]);
+    }
     return KG_OK;
 }
 

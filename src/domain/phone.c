@@ -505,7 +505,7 @@ static const char *why_not(const char *in, size_t len, const char *default_cc, c
                parse_international(d + 3, n - 3, out)) {
         snprintf(buf, cap, "is dialled with the old prefix 8 10: write it %s", out);
         return buf;
-    } else if (c && parse_international(d, n, out) && (o = by_code(d, n, &ccl)) && o != c &&
+    } else if (c && parse_international(d, n, out) && (o = by_code(d, n, &ccl)) &&
                o->code != c->code) {
         snprintf(buf, cap, "looks like a number of %s written without its +: write it %s", o->name,
                  out);

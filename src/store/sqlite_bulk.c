@@ -643,11 +643,9 @@ static enum kg_err find_duplicate(struct kg_store_import *im, struct kg_person *
         if (err || !im->has_former || !p->full_name ||
             (*dup && kg_fold_same(r->existing_name, p->full_name)))
             continue;
-        char *key = kg_arena_strdup(a, v); /* former emails are kept lower-case */
+        /* the row's email is lower-case (the import's), as the former ones are kept */
         const char *had = NULL, *had_name = NULL;
-        err =
-            key ? find_former(im, by[k].kind, kg_ascii_lower(key), p->full_name, a, &had, &had_name)
-                : KG_ETOOBIG;
+        err = find_former(im, by[k].kind, v, p->full_name, a, &had, &had_name);
         if (!err && had) {
             *dup = had;
             r->existing_name = had_name;

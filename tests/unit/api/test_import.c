@@ -3099,6 +3099,16 @@ static void test_long_header_cut(void **state)
     assert_int_equal(strlen(column), 200 + strlen("…"));
     assert_memory_equal(column, "Mobile___", 9);
     assert_string_equal(column + 200, "…");
+    /* a column not imported is named whole, as --map needs it, an ID column of row numbers
+     * too (helper 87: a header cut with "…" could not be mapped) */
+    static char wide[400] = "name,";
+    memset(wide + 5, 'x', 295); /* a 295-character header */
+    memcpy(wide + 300, ",ID\nA,1,2\n", sizeof(",ID\nA,1,2\n"));
+    x = run_str(f, &DRY, wide);
+    COUNTS(x, 1, 1, 0, 0, 0, 0, 0);
+    assert_int_equal(x.r.n_unknown, 2);
+    assert_int_equal(strlen(x.r.unknown_columns[0]), 295);
+    assert_string_equal(x.r.unknown_columns[1], "ID");
 }
 
 static void test_id_column_of_row_numbers(void **state)
